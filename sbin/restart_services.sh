@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# restart_services.sh — restart all appliance services, in the order the settings list them
+# ([services] names in appliance.ini). One line per service on stderr as it finishes; on
+# stdout {"ok":BOOL,"results":[{"service","ok","error"?}]}. Exit 0, or 6 when one failed.
+here=$(dirname -- "$(readlink -f -- "$0")")
+. "$here/lib/common.sh"
+
+case ${1:-} in -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) usage_error "takes no arguments" ;; esac
+
+lock
+read -r -a names <<<"$(ini_get "$SETTINGS_INI" services names)"
+((${#names[@]})) || fail "$EX_FAIL" "no services are listed in $SETTINGS_INI ([services] names)"
+for n in "${names[@]}"; do
+  [[ $n =~ ^[A-Za-z0-9@._-]+$ ]] || fail "$EX_FAIL" "bad service name \"$n\" in $SETTINGS_INI"
+done
+
+results=() failed=0 i=0
+for n in "${names[@]}"; do
+  i=$((i + 1))
+  if err=$(svc restart "$n" 2>&1); then
+    log "[$i/${#names[@]}] $n: restarted"
+    results+=("{\"service\":$(json_str "$n"),\"ok\":true}")
+  else
+    err=$(printf '%s' "$err" | tail -n 1)
+    log "[$i/${#names[@]}] $n: FAILED ${err:-(no message)}"
+    results+=("{\"service\":$(json_str "$n"),\"ok\":false,\"error\":$(json_str "${err:-failed}")}")
+    failed=$((failed + 1))
+  fi
+done
+ok=true; ((failed)) && ok=false
+audit services.restart "${#names[@]} services: ${names[*]}" "$([[ $ok == true ]] && echo ok || echo "$failed failed")"
+printf '{"ok":%s,"results":[%s]}\n' "$ok" "$(IFS=,; printf '%s' "${results[*]}")"
+((failed)) && exit "$EX_PARTIAL"
+exit 0

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# test_ntp.sh [--timeout SECONDS] SERVER... — ask each NTP server for the time, without
+# touching the clock or the settings (chronyd -Q). One line per server on stderr as it
+# answers; on stdout {"ok":BOOL,"results":[{"server","ok","offset"|"error"}]}.
+# Exit 0 when every server answered, 5 when one did not, 2 for bad arguments.
+here=$(dirname -- "$(readlink -f -- "$0")")
+. "$here/lib/common.sh"
+. "$here/lib/ntp.sh"
+
+timeout=5
+case ${1:-} in
+  -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  --timeout)
+    [[ ${2:-} =~ ^[0-9]+$ ]] && (($2 >= 1 && $2 <= 60)) || usage_error "--timeout takes 1 to 60 seconds"
+    timeout=$2; shift 2 ;;
+esac
+check_servers "$@"
+command -v chronyd >/dev/null || fail "$EX_FAIL" "cannot test: chronyd is not installed"
+
+work=$(mktemp -d); trap 'rm -rf -- "$work"; cleanup_temps' EXIT
+results=() all=0
+for s in "${SERVERS[@]}"; do
+  parse_server "$s"
+  if [[ $NTP_HOST != *:* ]] && ! is_ipv4 "$NTP_HOST" && ! getent ahosts "$NTP_HOST" >/dev/null 2>&1; then
+    log "$s: FAILED, the name does not resolve (check the DNS servers)"
+    results+=("{\"server\":$(json_str "$s"),\"ok\":false,\"error\":\"name does not resolve\"}"); all=1; continue
+  fi
+  directive=$(chrony_directive "$s")
+  # -Q: query only, never set the clock; private pid file so a running chronyd is untouched
+  out=$(chronyd -Q -t "$timeout" -f /dev/null "pidfile $work/chronyd.pid" "$directive maxsamples 1" 2>&1 9>&-)
+  rc=$?
+  rm -f -- "$work/chronyd.pid"
+  offset=$(printf '%s\n' "$out" | sed -n 's/.*wrong by \(-\{0,1\}[0-9.]*\) seconds.*/\1/p' | tail -n1)
+  if ((rc == 0)) && [[ -n $offset ]]; then
+    log "$s: OK, answered (clock offset ${offset} s)"
+    results+=("{\"server\":$(json_str "$s"),\"ok\":true,\"offset\":$offset}")
+  else
+    why="no answer within ${timeout} s"
+    [[ $out == *"Could not"* ]] && why=$(printf '%s' "$out" | grep -m1 'Could not')
+    log "$s: FAILED, $why"
+    results+=("{\"server\":$(json_str "$s"),\"ok\":false,\"error\":$(json_str "$why")}"); all=1
+  fi
+done
+ok=true; ((all)) && ok=false
+printf '{"ok":%s,"results":[%s]}\n' "$ok" "$(IFS=,; printf '%s' "${results[*]}")"
+((all)) && exit "$EX_TESTFAIL"
+exit 0

@@ -1,0 +1,43 @@
+// What an action module is: the getter/setter pair that the console's menus and the command
+// line share (raspi-config's nonint idea, with honest results).
+import type { Outcome, Shown, Values } from '../flow/types.js';
+import type { Paths } from '../system/paths.js';
+import type { Runner, ScriptResult } from '../system/runner.js';
+
+export interface Ctx {
+  paths: Paths;
+  runner: Runner;
+}
+
+export interface Io {
+  line(text: string): void;
+  signal?: AbortSignal;
+}
+
+export interface Operation {
+  /** Current values, to prefill a form and to show "old" in the review. */
+  read?(ctx: Ctx): Promise<Values>;
+  /** A real test of entered values that changes nothing. */
+  test?(ctx: Ctx, values: Values, io: Io): Promise<Outcome>;
+  /** The change, through an sbin/ script. */
+  apply?(ctx: Ctx, values: Values, io: Io): Promise<Outcome>;
+  /** Something to look at. */
+  show?(ctx: Ctx): Promise<Shown>;
+}
+
+const codeText: Record<number, string> = {
+  1: 'failed',
+  2: 'bad input',
+  3: 'failed; the previous settings were restored',
+  4: 'another console is applying a change; try again',
+  5: 'the test found a problem',
+  6: 'some steps failed',
+};
+
+/** A script's result as a person reads it. */
+export function outcomeOf(r: ScriptResult, okSummary: string): Outcome {
+  if (r.exitCode === 0) return { ok: true, summary: okSummary, details: r.log, data: r.result, code: 0 };
+  const err = typeof r.result.error === 'string' ? r.result.error : undefined;
+  const summary = r.timedOut ? 'timed out' : r.cancelled ? 'cancelled' : err ?? codeText[r.exitCode] ?? `exit ${r.exitCode}`;
+  return { ok: false, summary, details: r.log.filter((l) => !err || !l.endsWith(err)), data: r.result, code: r.exitCode || 1 };
+}

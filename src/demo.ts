@@ -1,0 +1,80 @@
+// The demo appliance: a root seeded with what a fresh appliance has (manual: factory address
+// 10.0.0.2), so `npm start` shows a working console without root rights or a real appliance.
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Profile } from './menu/load.js';
+import { makePaths, type Paths } from './system/paths.js';
+
+const ini = (profile: Profile) => `; Appliance settings. Written only by the scripts in sbin/ (see confconsole --help).
+[appliance]
+profile = ${profile}
+demo = true
+
+[ntp]
+servers = "0.ubuntu.pool.ntp.org 1.ubuntu.pool.ntp.org"
+
+[services]
+names = "${profile === 'vsensor' ? 'chrony vsensor-probe vsensor-pcap ssh' : 'chrony darktrace-core darktrace-probe darktrace-callhome ssh'}"
+`;
+
+const chrony = `# Welcome to the chrony configuration file. See chrony.conf(5) for more information.
+# NTP servers, set by confconsole (set_ntp.sh)
+server 0.ubuntu.pool.ntp.org iburst
+server 1.ubuntu.pool.ntp.org iburst
+
+keyfile /etc/chrony/chrony.keys
+driftfile /var/lib/chrony/chrony.drift
+logdir /var/log/chrony
+maxupdateskew 100.0
+rtcsync
+makestep 1 3
+`;
+
+const netplan = `# Factory network settings (manual: the appliance ships with 10.0.0.2)
+network:
+  version: 2
+  renderer: networkd
+  ethernets:
+    eth0:
+      addresses: [10.0.0.2/24]
+      routes:
+        - to: 0.0.0.0/0
+          via: 10.0.0.1
+      nameservers:
+        addresses: [10.0.0.1]
+    eth1:
+      dhcp4: false
+      dhcp6: false
+      link-local: []
+      accept-ra: false
+      optional: true
+`;
+
+const readme = `This directory is the root of a confconsole DEMO appliance.
+
+Everything the console changes here is a real file, written by the real scripts in sbin/.
+Effects on the host (service restarts, reboot, shutdown) are recorded in
+var/log/confconsole/host-effects.log instead of being carried out.
+Delete this directory to start again from the factory settings.
+`;
+
+/** Seeds `root` when it is empty (or missing); returns whether it did. */
+export async function seedDemo(root: string, profile: Profile): Promise<boolean> {
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  if ((await readdir(root)).length > 0) return false;
+  const p: Paths = makePaths(root);
+  const files: [string, string, number][] = [
+    [p.settingsIni, ini(profile), 0o644],
+    [p.hostname, profile === 'vsensor' ? 'vsensor-demo\n' : 'dt-1234-01\n', 0o644],
+    [p.chronyConf, chrony, 0o644],
+    [p.under('/etc/netplan/01-netcfg.yaml'), netplan, 0o600],
+    [p.under('/README-DEMO.txt'), readme, 0o644],
+  ];
+  for (const [file, text, mode] of files) {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, text, { mode });
+  }
+  for (const d of ['/var/log/confconsole', '/var/backups/confconsole', '/run/confconsole'])
+    await mkdir(p.under(d), { recursive: true });
+  return true;
+}

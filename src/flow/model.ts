@@ -1,0 +1,243 @@
+// Navigation and dialog flow as pure state, after Bubble Tea's model/update/view: update()
+// takes an event and returns the next model plus the effects the runtime must carry out.
+// No blessed, execa or fs here, so tests drive the whole console with events alone.
+import type { Field, Flow, Item, Menu, Tree } from '../menu/schema.js';
+import { validators } from '../validators.js';
+import type { Effect, Event, Outcome, Shown, Values } from './types.js';
+
+export type Step =
+  | { s: 'confirm' }
+  | { s: 'loading'; then: 'form' | 'show' }
+  | { s: 'form'; values: Values; errors: Record<string, string> }
+  | { s: 'ask-test'; values: Values }
+  | { s: 'testing'; values: Values; lines: string[] }
+  | { s: 'test-result'; values: Values; outcome: Outcome }
+  | { s: 'review'; values: Values }
+  | { s: 'applying'; values: Values; lines: string[]; cancelling: boolean }
+  | { s: 'result'; outcome: Outcome }
+  | { s: 'shown'; shown: Shown }
+  | { s: 'error'; message: string };
+
+export type Frame =
+  | { kind: 'menu'; menu: Menu; selected: number; title: string }
+  | { kind: 'flow'; item: Item; flow: Flow; current: Values; step: Step }
+  | { kind: 'note'; title: string; text: string }
+  | { kind: 'quit' }
+  | { kind: 'shell' };
+
+export interface Model {
+  tree: Tree;
+  /** Condition name → reason it holds (absent when it does not hold). */
+  conditions: Record<string, string>;
+  stack: Frame[];
+  done: boolean;
+}
+
+export interface Update {
+  model: Model;
+  effects: Effect[];
+}
+
+export function init(tree: Tree, conditions: Record<string, string> = {}): Model {
+  const stack: Frame[] = [{ kind: 'menu', menu: tree.menu, selected: 0, title: tree.menu.title }];
+  if (tree.welcome) stack.push({ kind: 'note', title: 'Welcome', text: tree.welcome });
+  return { tree, conditions, stack, done: false };
+}
+
+export function visibleItems(menu: Menu, conditions: Record<string, string>): Item[] {
+  return menu.items.filter((i) => i.hiddenIf === undefined || conditions[i.hiddenIf] === undefined);
+}
+
+export function disabledReason(item: Item, conditions: Record<string, string>): string | undefined {
+  return item.disabledIf === undefined ? undefined : conditions[item.disabledIf];
+}
+
+export function top(model: Model): Frame {
+  const f = model.stack[model.stack.length - 1];
+  if (!f) throw new Error('empty navigation stack');
+  return f;
+}
+
+const replaceTop = (model: Model, frame: Frame): Model => ({
+  ...model,
+  stack: [...model.stack.slice(0, -1), frame],
+});
+const push = (model: Model, frame: Frame): Model => ({ ...model, stack: [...model.stack, frame] });
+const pop = (model: Model): Model => ({ ...model, stack: model.stack.slice(0, -1) });
+const same = (model: Model): Update => ({ model, effects: [] });
+const to = (model: Model, ...effects: Effect[]): Update => ({ model, effects });
+
+/** Validates every field; returns normalised values or the message per field. */
+export function validateFields(
+  fields: Field[],
+  values: Values,
+): { ok: true; values: Values } | { ok: false; errors: Record<string, string> } {
+  const out: Values = {};
+  const errors: Record<string, string> = {};
+  for (const f of fields) {
+    const fn = validators[f.validator];
+    if (!fn) throw new Error(`validator ${f.validator} is not registered`);
+    const r = fn(values[f.name] ?? '');
+    if (r.ok) out[f.name] = r.value;
+    else errors[f.name] = r.message;
+  }
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, values: out };
+}
+
+export function update(model: Model, ev: Event): Update {
+  const f = top(model);
+  if (ev.type === 'help' && f.kind !== 'note') return same(push(model, helpFrame(model, f)));
+  switch (f.kind) {
+    case 'menu':
+      return updateMenu(model, f, ev);
+    case 'note':
+      return ev.type === 'ok' || ev.type === 'cancel' ? same(pop(model)) : same(model);
+    case 'quit':
+      if (ev.type === 'yes') return to({ ...model, done: true }, { type: 'exit' });
+      return ev.type === 'no' || ev.type === 'cancel' ? same(pop(model)) : same(model);
+    case 'shell':
+      return ev.type === 'returned' ? same(pop(model)) : same(model);
+    case 'flow':
+      return updateFlow(model, f, ev);
+  }
+}
+
+function updateMenu(model: Model, f: Extract<Frame, { kind: 'menu' }>, ev: Event): Update {
+  const items = visibleItems(f.menu, model.conditions);
+  switch (ev.type) {
+    case 'up':
+      return same(replaceTop(model, { ...f, selected: Math.max(0, f.selected - 1) }));
+    case 'down':
+      return same(replaceTop(model, { ...f, selected: Math.min(items.length - 1, f.selected + 1) }));
+    case 'hotkey': {
+      const i = items.findIndex((it) => it.key === ev.key.toLowerCase());
+      return i < 0 ? same(model) : same(replaceTop(model, { ...f, selected: i }));
+    }
+    case 'cancel':
+      // Esc on the top menu asks before leaving: the console may be the login shell.
+      return model.stack.length > 1 ? same(pop(model)) : same(push(model, { kind: 'quit' }));
+    case 'ok': {
+      const item = items[f.selected];
+      if (!item) return same(model);
+      const why = disabledReason(item, model.conditions);
+      if (why !== undefined)
+        return same(push(model, { kind: 'note', title: item.label, text: `Not available: ${why}` }));
+      if (item.menu) return same(push(model, { kind: 'menu', menu: item.menu, selected: 0, title: item.menu.title }));
+      if (item.builtin === 'exit') return same(push(model, { kind: 'quit' }));
+      if (item.builtin === 'shell') return to(push(model, { kind: 'shell' }), { type: 'shell' });
+      if (item.flow) return startFlow(model, item, item.flow);
+      return same(model);
+    }
+    default:
+      return same(model);
+  }
+}
+
+function startFlow(model: Model, item: Item, flow: Flow): Update {
+  const frame: Frame = { kind: 'flow', item, flow, current: {}, step: { s: 'confirm' } };
+  const m = push(model, frame);
+  return flow.confirm !== undefined ? same(m) : afterConfirm(m, frame);
+}
+
+type FlowFrame = Extract<Frame, { kind: 'flow' }>;
+const setStep = (model: Model, f: FlowFrame, step: Step, extra: Partial<FlowFrame> = {}): Model =>
+  replaceTop(model, { ...f, ...extra, step });
+
+function afterConfirm(model: Model, f: FlowFrame): Update {
+  const op = f.flow.op;
+  if (f.flow.fields && f.flow.fields.length > 0)
+    return to(setStep(model, f, { s: 'loading', then: 'form' }), { type: 'read', op });
+  if (f.flow.apply === undefined) return to(setStep(model, f, { s: 'loading', then: 'show' }), { type: 'show', op });
+  return apply(model, f, {});
+}
+
+function apply(model: Model, f: FlowFrame, values: Values): Update {
+  return to(setStep(model, f, { s: 'applying', values, lines: [], cancelling: false }), { type: 'apply', op: f.flow.op, values });
+}
+
+function afterTest(model: Model, f: FlowFrame, values: Values): Update {
+  if (f.flow.review) return same(setStep(model, f, { s: 'review', values }));
+  return apply(model, f, values);
+}
+
+function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
+  const st = f.step;
+  // An effect that failed ends the flow with its message, whatever the step.
+  if (ev.type === 'failed' && st.s !== 'error') return same(setStep(model, f, { s: 'error', message: ev.message }));
+  switch (st.s) {
+    case 'confirm':
+      if (ev.type === 'yes') return afterConfirm(model, f);
+      if (ev.type === 'no' || ev.type === 'cancel') return same(pop(model));
+      return same(model);
+    case 'loading':
+      if (ev.type === 'loaded' && st.then === 'form') {
+        const values: Values = {};
+        for (const fld of f.flow.fields ?? []) values[fld.name] = ev.values[fld.name] ?? '';
+        return same(setStep(model, f, { s: 'form', values, errors: {} }, { current: ev.values }));
+      }
+      if (ev.type === 'shown') return same(setStep(model, f, { s: 'shown', shown: ev.shown }));
+      if (ev.type === 'cancel') return to(pop(model), { type: 'abort' });
+      return same(model);
+    case 'form': {
+      if (ev.type === 'cancel') return same(pop(model));
+      if (ev.type !== 'submit') return same(model);
+      const fields = f.flow.fields ?? [];
+      const entered: Values = { ...st.values, ...ev.values };
+      const r = validateFields(fields, entered);
+      // Input is kept as typed; only the messages change.
+      if (!r.ok) return same(setStep(model, f, { s: 'form', values: entered, errors: r.errors }));
+      if (f.flow.test !== undefined) return same(setStep(model, f, { s: 'ask-test', values: r.values }));
+      return afterTest(model, f, r.values);
+    }
+    case 'ask-test':
+      if (ev.type === 'yes')
+        return to(setStep(model, f, { s: 'testing', values: st.values, lines: [] }), { type: 'test', op: f.flow.op, values: st.values });
+      if (ev.type === 'no') return afterTest(model, f, st.values);
+      if (ev.type === 'cancel') return same(setStep(model, f, { s: 'form', values: st.values, errors: {} }));
+      return same(model);
+    case 'testing':
+      if (ev.type === 'line') return same(setStep(model, f, { ...st, lines: [...st.lines, ev.text] }));
+      if (ev.type === 'finished') return same(setStep(model, f, { s: 'test-result', values: st.values, outcome: ev.outcome }));
+      // A test changes nothing, so it can always be cancelled.
+      if (ev.type === 'cancel') return to(setStep(model, f, { s: 'form', values: st.values, errors: {} }), { type: 'abort' });
+      return same(model);
+    case 'test-result':
+      if (st.outcome.ok) {
+        if (ev.type === 'ok') return afterTest(model, f, st.values);
+        if (ev.type === 'cancel') return same(setStep(model, f, { s: 'form', values: st.values, errors: {} }));
+        return same(model);
+      }
+      // Failed test: "Continue anyway?" — No goes back to the input, kept.
+      if (ev.type === 'yes') return afterTest(model, f, st.values);
+      if (ev.type === 'no' || ev.type === 'cancel') return same(setStep(model, f, { s: 'form', values: st.values, errors: {} }));
+      return same(model);
+    case 'review':
+      if (ev.type === 'yes') return apply(model, f, st.values);
+      if (ev.type === 'no') return same(setStep(model, f, { s: 'form', values: st.values, errors: {} }));
+      if (ev.type === 'cancel') return same(pop(model));
+      return same(model);
+    case 'applying':
+      if (ev.type === 'line') return same(setStep(model, f, { ...st, lines: [...st.lines, ev.text] }));
+      if (ev.type === 'finished') return same(setStep(model, f, { s: 'result', outcome: ev.outcome }));
+      if (ev.type === 'cancel' && f.flow.cancellable && !st.cancelling)
+        return to(setStep(model, f, { ...st, cancelling: true }), { type: 'abort' });
+      return same(model);
+    case 'result':
+    case 'shown':
+    case 'error':
+      return ev.type === 'ok' || ev.type === 'cancel' ? same(pop(model)) : same(model);
+  }
+}
+
+function helpFrame(model: Model, f: Frame): Frame {
+  let text = '';
+  if (f.kind === 'menu') {
+    const item = visibleItems(f.menu, model.conditions)[f.selected];
+    text = item?.help ?? f.menu.text ?? '';
+    if (item && disabledReason(item, model.conditions)) text += `\nNot available: ${disabledReason(item, model.conditions)}`;
+  } else if (f.kind === 'flow') {
+    text = f.item.help ?? '';
+    if (f.step.s === 'form') text = [text, ...(f.flow.fields ?? []).map((x) => `${x.label}: ${x.help ?? ''}`)].join('\n');
+  }
+  return { kind: 'note', title: 'Help', text: text.trim() || 'No help for this screen.' };
+}

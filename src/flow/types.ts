@@ -1,0 +1,52 @@
+// Types shared by the pure flow (model/update/view) and its runtime. Nothing here imports
+// blessed, execa or fs: an Outcome or Shown is plain data produced by an action module.
+
+export type Values = Record<string, string>;
+
+/** The result of a test or an apply, as a person reads it. */
+export interface Outcome {
+  ok: boolean;
+  /** One line for the dialog. */
+  summary: string;
+  /** Details (one line per server, per service, ...). */
+  details?: string[];
+  /** Machine-readable data for --json. */
+  data?: unknown;
+  /** The exit code a command returns for it (the script's own). */
+  code?: number;
+}
+
+/** What a "view" operation shows. */
+export type Shown =
+  | { kind: 'text'; title?: string; text: string }
+  | { kind: 'table'; title?: string; text?: string; columns: string[]; rows: string[][] }
+  | { kind: 'file'; title?: string; path: string; format?: 'audit'; empty?: string };
+
+/** Effects are values: the runtime carries them out and answers with an Event. */
+export type Effect =
+  | { type: 'read'; op: string }
+  | { type: 'test'; op: string; values: Values }
+  | { type: 'apply'; op: string; values: Values }
+  | { type: 'show'; op: string }
+  | { type: 'abort' }
+  | { type: 'shell' }
+  | { type: 'exit' };
+
+export type Event =
+  // keys, already translated by the dialog into meaning
+  | { type: 'up' }
+  | { type: 'down' }
+  | { type: 'hotkey'; key: string }
+  | { type: 'ok' }
+  | { type: 'cancel' }
+  | { type: 'yes' }
+  | { type: 'no' }
+  | { type: 'help' }
+  | { type: 'submit'; values: Values }
+  // answers to effects
+  | { type: 'loaded'; values: Values }
+  | { type: 'line'; text: string }
+  | { type: 'finished'; outcome: Outcome }
+  | { type: 'shown'; shown: Shown }
+  | { type: 'failed'; message: string }
+  | { type: 'returned' };

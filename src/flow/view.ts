@@ -1,0 +1,109 @@
+// view(model): what the screen must show, as data. The blessed renderer draws it; tests can
+// assert on it without a terminal.
+import { disabledReason, top, visibleItems, type Model } from './model.js';
+import type { Shown } from './types.js';
+
+export interface MenuRow {
+  key: string;
+  label: string;
+  disabled?: string;
+}
+
+export type View =
+  | { kind: 'menu'; title: string; text?: string; items: MenuRow[]; selected: number; root: boolean }
+  | { kind: 'yesno'; title: string; text: string; yes: string; no: string; defaultNo?: boolean }
+  | { kind: 'message'; title: string; text: string; ok: boolean | undefined }
+  | {
+      kind: 'form';
+      title: string;
+      text?: string;
+      fields: { name: string; label: string; value: string; masked: boolean; error?: string }[];
+    }
+  | { kind: 'review'; title: string; rows: { label: string; old: string; new: string }[] }
+  | { kind: 'progress'; title: string; lines: string[]; cancellable: boolean; note?: string }
+  | { kind: 'shown'; shown: Shown; title: string }
+  | { kind: 'blank' };
+
+export function breadcrumb(model: Model): string[] {
+  return model.stack.flatMap((f) => (f.kind === 'menu' ? [f.title] : f.kind === 'flow' ? [f.item.label] : []));
+}
+
+export function view(model: Model): View {
+  const f = top(model);
+  switch (f.kind) {
+    case 'menu': {
+      const items = visibleItems(f.menu, model.conditions).map((i) => {
+        const d = disabledReason(i, model.conditions);
+        return d === undefined ? { key: i.key, label: i.label } : { key: i.key, label: i.label, disabled: d };
+      });
+      const v: View = { kind: 'menu', title: f.title, items, selected: f.selected, root: model.stack[0] === f };
+      return f.menu.text !== undefined ? { ...v, text: f.menu.text } : v;
+    }
+    case 'note':
+      return { kind: 'message', title: f.title, text: f.text, ok: undefined };
+    case 'quit':
+      return { kind: 'yesno', title: 'Exit', text: `Leave the ${model.tree.title}?`, yes: 'Yes', no: 'No' };
+    case 'shell':
+      return { kind: 'blank' };
+    case 'flow': {
+      const title = f.item.label;
+      const st = f.step;
+      switch (st.s) {
+        case 'confirm':
+          return { kind: 'yesno', title, text: f.flow.confirm ?? '', yes: 'Yes', no: 'No', defaultNo: f.flow.defaultNo === true };
+        case 'loading':
+          return { kind: 'progress', title, lines: [], cancellable: true, note: 'Reading current settings…' };
+        case 'form': {
+          const fields = (f.flow.fields ?? []).map((fld) => {
+            const base = { name: fld.name, label: fld.label, value: st.values[fld.name] ?? '', masked: fld.masked === true };
+            const e = st.errors[fld.name];
+            return e === undefined ? base : { ...base, error: e };
+          });
+          return { kind: 'form', title, fields };
+        }
+        case 'ask-test':
+          return { kind: 'yesno', title, text: f.flow.test ?? '', yes: 'Yes', no: 'No' };
+        case 'testing':
+          return { kind: 'progress', title: `${title}: test`, lines: st.lines, cancellable: true };
+        case 'test-result': {
+          const text = [st.outcome.summary, '', ...(st.outcome.details ?? [])].join('\n');
+          if (st.outcome.ok) return { kind: 'message', title: `${title}: test`, text, ok: true };
+          return { kind: 'yesno', title: `${title}: test`, text: `${text}\n\nContinue anyway?`, yes: 'Yes', no: 'No' };
+        }
+        case 'review': {
+          const rows = (f.flow.fields ?? []).map((fld) => ({
+            label: fld.label,
+            old: fld.masked ? mask(f.current[fld.name] ?? '') : f.current[fld.name] ?? '',
+            new: fld.masked ? mask(st.values[fld.name] ?? '') : st.values[fld.name] ?? '',
+          }));
+          return { kind: 'review', title, rows };
+        }
+        case 'applying':
+          return {
+            kind: 'progress',
+            title: f.flow.apply ?? title,
+            lines: st.lines,
+            cancellable: f.flow.cancellable === true && !st.cancelling,
+            ...(st.cancelling ? { note: 'Cancelling…' } : {}),
+          };
+        case 'result': {
+          const head = st.outcome.ok ? f.flow.done ?? 'Done' : `Failed: ${st.outcome.summary}`;
+          const body = st.outcome.ok && f.flow.done !== undefined ? [st.outcome.summary] : [];
+          const text = [head, ...body, '', ...(st.outcome.details ?? [])].join('\n').trim();
+          return { kind: 'message', title, text, ok: st.outcome.ok };
+        }
+        case 'shown':
+          return { kind: 'shown', title: st.shown.title ?? title, shown: st.shown };
+        case 'error':
+          return { kind: 'message', title, text: `Error: ${st.message}`, ok: false };
+      }
+    }
+  }
+}
+
+/** Secrets never reach the screen after entry: a label before ':' stays, the rest is stars. */
+export function mask(secret: string): string {
+  if (secret === '') return '(not set)';
+  const i = secret.indexOf(':');
+  return i > 0 ? `${secret.slice(0, i)}:****` : '****';
+}

@@ -1,0 +1,144 @@
+// The menu tree is data (menus/*.json). This module says what a valid tree is: zod for the
+// shape, then the cross-checks zod cannot express (unique ids, unique hotkeys per menu,
+// every operation and validator reference resolves).
+import { z } from 'zod';
+
+const id = z.string().regex(/^[a-z][a-z0-9.-]*$/, 'ids are lower-case words joined by . or -');
+const hotkey = z.string().regex(/^[0-9a-z]$/, 'a hotkey is one digit or lower-case letter');
+
+export const FieldSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-zA-Z0-9]*$/),
+  label: z.string().min(1),
+  validator: z.string().min(1),
+  masked: z.boolean().optional(),
+  help: z.string().optional(),
+});
+
+export const FlowSchema = z.strictObject({
+  /** Operation id in the action registry (src/actions). */
+  op: z.string().min(1),
+  /** Yes/no question before anything is shown. */
+  confirm: z.string().optional(),
+  /** The confirmation's default answer is No (for what cannot be undone). */
+  defaultNo: z.boolean().optional(),
+  /** Fields of the input (one) or form (several), prefilled from op.read(). */
+  fields: z.array(FieldSchema).optional(),
+  /** Question that offers op.test() on the entered values. */
+  test: z.string().optional(),
+  /** Show old vs new before applying. */
+  review: z.boolean().optional(),
+  /** Title of the progress dialog while op.apply() runs. */
+  apply: z.string().optional(),
+  /** Whether the operator may cancel op.apply() midway (only where it is safe). */
+  cancellable: z.boolean().optional(),
+  /** Text of the final message after a successful apply. */
+  done: z.string().optional(),
+});
+
+export type Field = z.infer<typeof FieldSchema>;
+export type Flow = z.infer<typeof FlowSchema>;
+
+export interface Item {
+  id: string;
+  key: string;
+  label: string;
+  help?: string | undefined;
+  hiddenIf?: string | undefined;
+  disabledIf?: string | undefined;
+  menu?: Menu | undefined;
+  flow?: Flow | undefined;
+  builtin?: 'exit' | 'shell' | undefined;
+}
+export interface Menu {
+  title: string;
+  text?: string | undefined;
+  items: Item[];
+}
+
+export const ItemSchema: z.ZodType<Item> = z.lazy(() =>
+  z
+    .strictObject({
+      id,
+      key: hotkey,
+      label: z.string().min(1).max(60),
+      help: z.string().optional(),
+      hiddenIf: z.string().optional(),
+      disabledIf: z.string().optional(),
+      menu: MenuSchema.optional(),
+      flow: FlowSchema.optional(),
+      builtin: z.enum(['exit', 'shell']).optional(),
+    })
+    .refine((i) => [i.menu, i.flow, i.builtin].filter((x) => x !== undefined).length === 1, {
+      message: 'an item has exactly one of menu, flow, builtin',
+    }),
+);
+
+export const MenuSchema: z.ZodType<Menu> = z.lazy(() =>
+  z.strictObject({
+    title: z.string().min(1).max(60),
+    text: z.string().optional(),
+    items: z.array(ItemSchema).min(1),
+  }),
+);
+
+export const TreeSchema = z.strictObject({
+  profile: z.enum(['appliance', 'vsensor']),
+  /** The console's name in the title bar. */
+  title: z.string().min(1),
+  /** Text of the welcome screen shown once at start. */
+  welcome: z.string().optional(),
+  menu: MenuSchema,
+});
+export type Tree = z.infer<typeof TreeSchema>;
+
+/** What the registry offers, so the schema can check references without importing actions. */
+export interface Registry {
+  ops: Record<string, { read?: unknown; test?: unknown; apply?: unknown; show?: unknown }>;
+  validators: Record<string, unknown>;
+  conditions: readonly string[];
+}
+
+/** Cross-checks; returns human-readable problems (empty when the tree is sound). */
+export function checkTree(tree: Tree, reg: Registry): string[] {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  const walk = (menu: Menu, where: string) => {
+    const keys = new Map<string, string>();
+    for (const item of menu.items) {
+      const at = `${where} > ${item.label}`;
+      if (ids.has(item.id)) problems.push(`${at}: id "${item.id}" is used twice`);
+      ids.add(item.id);
+      const other = keys.get(item.key);
+      if (other) problems.push(`${at}: hotkey ${item.key} is also "${other}"`);
+      keys.set(item.key, item.label);
+      for (const c of [item.hiddenIf, item.disabledIf])
+        if (c !== undefined && !reg.conditions.includes(c)) problems.push(`${at}: unknown condition "${c}"`);
+      if (item.menu) walk(item.menu, at);
+      if (item.flow) {
+        const f = item.flow;
+        const op = reg.ops[f.op];
+        if (!op) {
+          problems.push(`${at}: operation "${f.op}" is not registered`);
+          continue;
+        }
+        if (!op.apply && !op.show) problems.push(`${at}: operation "${f.op}" neither applies nor shows`);
+        if (f.test !== undefined && !op.test) problems.push(`${at}: "${f.op}" has no test`);
+        if (f.fields && !op.apply) problems.push(`${at}: fields but "${f.op}" does not apply`);
+        if (f.fields && f.fields.length > 0 && !op.read) problems.push(`${at}: fields but "${f.op}" cannot read current values`);
+        for (const fld of f.fields ?? [])
+          if (!(fld.validator in reg.validators))
+            problems.push(`${at}: field "${fld.name}" names unknown validator "${fld.validator}"`);
+      }
+    }
+  };
+  walk(tree.menu, tree.title);
+  return problems;
+}
+
+export function parseTree(json: unknown, reg: Registry): Tree {
+  const r = TreeSchema.safeParse(json);
+  if (!r.success) throw new Error(`menu tree is invalid:\n${z.prettifyError(r.error)}`);
+  const problems = checkTree(r.data, reg);
+  if (problems.length > 0) throw new Error(`menu tree is invalid:\n${problems.join('\n')}`);
+  return r.data;
+}

@@ -1,0 +1,41 @@
+// Every file the console touches, resolved under the appliance root (/ on an appliance, a
+// temp dir in tests, a per-user dir for the demo). Nothing else in src/ builds a path.
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface Paths {
+  root: string;
+  /** Absolute path of a file on the appliance, e.g. under('/etc/hostname'). */
+  under(p: string): string;
+  settingsIni: string;
+  chronyConf: string;
+  hostname: string;
+  auditLog: string;
+  hostEffectsLog: string;
+  /** The scripts that write (sbin/ of this package). */
+  sbin: string;
+}
+
+export const packageDir = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+export function makePaths(root: string): Paths {
+  const r = resolve(root);
+  const under = (p: string) => join(r, p);
+  return {
+    root: r,
+    under,
+    settingsIni: under('/etc/confconsole/appliance.ini'),
+    chronyConf: under('/etc/chrony/chrony.conf'),
+    hostname: under('/etc/hostname'),
+    auditLog: under('/var/log/confconsole/audit.log'),
+    hostEffectsLog: under('/var/log/confconsole/host-effects.log'),
+    sbin: process.env.CONFCONSOLE_SBIN ?? join(packageDir, 'sbin'),
+  };
+}
+
+/** The per-user demo appliance root (XDG state dir). */
+export function demoRoot(): string {
+  const base = process.env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
+  return join(base, 'confconsole', 'demo-root');
+}

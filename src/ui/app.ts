@@ -1,0 +1,304 @@
+// The runtime: feeds keys to the pure model, carries out the effects it asks for through the
+// action modules, and redraws. The only place where the model, blessed and the system meet.
+import type blessed from 'blessed';
+import type { Ctx, Operation } from '../actions/types.js';
+import { init, top, update, type Model } from '../flow/model.js';
+import type { Effect, Event } from '../flow/types.js';
+import { breadcrumb, view, type View } from '../flow/view.js';
+import type { Tree } from '../menu/schema.js';
+import { commandFor, type KeyLike } from './keys.js';
+import { editLine } from './lineedit.js';
+import { dialogKind, Renderer, type Local } from './render.js';
+
+export interface AppOptions {
+  screen: blessed.Widgets.Screen;
+  tree: Tree;
+  conditions: Record<string, string>;
+  ctx: Ctx;
+  ops: Record<string, Operation>;
+  hostname: string;
+  demoRoot?: string | undefined;
+  onExit: (code: number) => void;
+  /** The program Shell runs (default $SHELL or /bin/bash). */
+  shell?: { file: string; args: string[]; cwd?: string };
+}
+
+/** How long a lone Esc waits for the rest of a split arrow-key sequence (slow SSH). */
+const ESC_WAIT_MS = 40;
+
+export class ConsoleApp {
+  model: Model;
+  private renderer: Renderer;
+  private local: Local = { identity: '', button: 0, scroll: 0, edits: [], spin: 0 };
+  private abort: AbortController | undefined;
+  private spinTimer: NodeJS.Timeout | undefined;
+  private escTimer: NodeJS.Timeout | undefined;
+  private escSeq: string | undefined;
+  private current: View = { kind: 'blank' };
+  /** Every effect carried out, for tests and the benchmark. */
+  readonly effects: Effect[] = [];
+
+  constructor(private o: AppOptions) {
+    this.model = init(o.tree, o.conditions);
+    this.renderer = new Renderer(o.screen);
+    o.screen.on('keypress', (ch: string | undefined, key: KeyLike) => this.onRawKey(ch, key));
+    o.screen.on('resize', () => this.render());
+  }
+
+  get screen(): blessed.Widgets.Screen {
+    return this.o.screen;
+  }
+
+  start(): void {
+    this.render();
+  }
+
+  stop(): void {
+    clearInterval(this.spinTimer);
+    clearTimeout(this.escTimer);
+    this.abort?.abort();
+    this.local.pager?.close();
+  }
+
+  dispatch(ev: Event): void {
+    const r = update(this.model, ev);
+    this.model = r.model;
+    for (const e of r.effects) this.run(e);
+    this.render();
+  }
+
+  private identity(v: View): string {
+    const f = top(this.model);
+    const step = f.kind === 'flow' ? f.step.s : '';
+    return `${this.model.stack.length}:${v.kind}:${'title' in v ? v.title : ''}:${step}`;
+  }
+
+  render(): void {
+    const v = view(this.model);
+    const id = this.identity(v);
+    if (id !== this.local.identity) {
+      this.local.pager?.close();
+      this.local = {
+        identity: id,
+        button: v.kind === 'yesno' && v.defaultNo ? 1 : 0,
+        scroll: 0,
+        edits: v.kind === 'form' ? v.fields.map((f) => ({ value: f.value, cursor: f.value.length })) : [],
+        spin: 0,
+      };
+    } else if (v.kind === 'form' && this.current.kind === 'form') {
+      // After a failed OK: keep what was typed, put the focus on the first field in error.
+      const firstBad = v.fields.findIndex((f) => f.error !== undefined);
+      if (firstBad >= 0 && v.fields.some((f, i) => f.error !== (this.current as typeof v).fields[i]?.error)) this.local.button = firstBad;
+    }
+    this.current = v;
+    if (v.kind === 'progress' && !this.spinTimer) {
+      this.spinTimer = setInterval(() => {
+        this.local.spin++;
+        this.paint();
+      }, 250);
+      this.spinTimer.unref?.();
+    } else if (v.kind !== 'progress' && this.spinTimer) {
+      clearInterval(this.spinTimer);
+      this.spinTimer = undefined;
+    }
+    this.paint();
+  }
+
+  private paint(): void {
+    this.renderer.draw(
+      this.current,
+      { hostname: this.o.hostname, consoleName: this.o.tree.title, demoRoot: this.o.demoRoot, breadcrumb: breadcrumb(this.model) },
+      this.local,
+    );
+    this.o.screen.render();
+  }
+
+  // ---- keys -------------------------------------------------------------------------
+
+  private onRawKey(ch: string | undefined, key: KeyLike): void {
+    if (key.full === 'C-c') return this.o.onExit(130);
+    // An arrow key whose bytes arrive in two reads looks like Esc followed by "[A".
+    if (this.escSeq !== undefined) {
+      this.escSeq += ch ?? '';
+      const m = /^[[O]([ABCD])$/.exec(this.escSeq);
+      if (m) {
+        this.escSeq = undefined;
+        return this.onKey(undefined, { name: { A: 'up', B: 'down', C: 'right', D: 'left' }[m[1] as 'A'], full: { A: 'up', B: 'down', C: 'right', D: 'left' }[m[1] as 'A'] });
+      }
+      if (this.escSeq.length >= 2 || !/^[[O]/.test(this.escSeq)) this.escSeq = undefined;
+      return;
+    }
+    if (this.escTimer) {
+      clearTimeout(this.escTimer);
+      this.escTimer = undefined;
+      if (ch === '[' || ch === 'O') {
+        this.escSeq = ch;
+        return;
+      }
+      this.onKey(undefined, { name: 'escape', full: 'escape' });
+    }
+    if (key.full === 'escape' || key.name === 'escape') {
+      this.escTimer = setTimeout(() => {
+        this.escTimer = undefined;
+        this.onKey(undefined, { name: 'escape', full: 'escape' });
+      }, ESC_WAIT_MS);
+      return;
+    }
+    this.onKey(ch, key);
+  }
+
+  /** A key, after Esc disambiguation. Public for tests that bypass the terminal. */
+  onKey(ch: string | undefined, key: KeyLike): void {
+    const v = this.current;
+    if (this.renderer.tooSmall()) return;
+    const kind = dialogKind(v);
+    if (!kind) return;
+    const hit = commandFor(kind, key, ch);
+    const L = this.local;
+    if (v.kind === 'form') {
+      const nFocus = v.fields.length + 2;
+      if (!hit || (hit.command !== 'next' && hit.command !== 'prev' && hit.command !== 'ok' && hit.command !== 'cancel' && hit.command !== 'help')) {
+        const i = L.button;
+        const e = L.edits[i];
+        if (i < v.fields.length && e) {
+          L.edits[i] = editLine(e, key, ch);
+          this.paint();
+        }
+        return;
+      }
+      if (hit.command === 'next') L.button = (L.button + 1) % nFocus;
+      else if (hit.command === 'prev') L.button = (L.button + nFocus - 1) % nFocus;
+      else if (hit.command === 'cancel' || (hit.command === 'ok' && L.button === v.fields.length + 1)) return this.dispatch({ type: 'cancel' });
+      else if (hit.command === 'help') return this.dispatch({ type: 'help' });
+      else {
+        const values: Record<string, string> = {};
+        v.fields.forEach((f, i) => (values[f.name] = L.edits[i]?.value ?? f.value));
+        return this.dispatch({ type: 'submit', values });
+      }
+      return this.paint();
+    }
+    if (!hit) return;
+    const twoButtons = v.kind === 'menu' || v.kind === 'yesno' || v.kind === 'review';
+    const page = this.renderer.pageHeight();
+    switch (hit.command) {
+      case 'up':
+      case 'down':
+        if (v.kind === 'menu') return this.dispatch({ type: hit.command });
+        L.scroll = Math.max(0, L.scroll + (hit.command === 'up' ? -1 : 1));
+        return this.clampScroll();
+      case 'pageUp':
+      case 'pageDown':
+        if (v.kind === 'menu') {
+          for (let i = 0; i < page; i++) this.model = update(this.model, { type: hit.command === 'pageUp' ? 'up' : 'down' }).model;
+          return this.render();
+        }
+        L.scroll = Math.max(0, L.scroll + (hit.command === 'pageUp' ? -page : page));
+        return this.clampScroll();
+      case 'home':
+      case 'end':
+        if (v.kind === 'menu') {
+          for (let i = 0; i < 99; i++) this.model = update(this.model, { type: hit.command === 'home' ? 'up' : 'down' }).model;
+          return this.render();
+        }
+        L.scroll = hit.command === 'home' ? 0 : Number.MAX_SAFE_INTEGER;
+        return this.clampScroll();
+      case 'hotkey':
+        return this.dispatch({ type: 'hotkey', key: hit.ch ?? '' });
+      case 'left':
+      case 'right':
+      case 'next':
+      case 'prev':
+        if (twoButtons) {
+          L.button = L.button === 0 ? 1 : 0;
+          this.paint();
+        }
+        return;
+      case 'yes':
+      case 'no':
+        return this.dispatch({ type: hit.command });
+      case 'help':
+        return this.dispatch({ type: 'help' });
+      case 'cancel':
+        return this.dispatch({ type: 'cancel' });
+      case 'ok':
+        if (v.kind === 'menu') return this.dispatch({ type: L.button === 0 ? 'ok' : 'cancel' });
+        if (v.kind === 'yesno' || v.kind === 'review') return this.dispatch({ type: L.button === 0 ? 'yes' : 'no' });
+        return this.dispatch({ type: 'ok' });
+    }
+  }
+
+  private clampScroll(): void {
+    const v = this.current;
+    if (v.kind === 'shown' && v.shown.kind === 'file' && this.local.pager) {
+      const page = this.renderer.pageHeight();
+      const max = this.local.scroll > 1_000_000_000 ? this.local.pager.count() : this.local.pager.count();
+      this.local.scroll = Math.max(0, Math.min(this.local.scroll, max - page));
+    }
+    // Text dialogs clamp while drawing.
+    this.paint();
+  }
+
+  // ---- effects ----------------------------------------------------------------------
+
+  private op(id: string): Operation {
+    const op = this.o.ops[id];
+    if (!op) throw new Error(`operation ${id} is not registered`);
+    return op;
+  }
+
+  /** Delivers an effect's answer only while the flow still waits for it in that step. */
+  private deliver(item: string, steps: string[], ev: Event): void {
+    const f = top(this.model);
+    if (f.kind !== 'flow' || f.item.id !== item || !steps.includes(f.step.s)) return;
+    this.dispatch(ev);
+  }
+
+  private call<T>(steps: string[], fn: () => Promise<T>, toEvent: (t: T) => Event): void {
+    const f = top(this.model);
+    const item = f.kind === 'flow' ? f.item.id : '';
+    fn().then(
+      (r) => this.deliver(item, steps, toEvent(r)),
+      (err: unknown) => this.deliver(item, steps, { type: 'failed', message: err instanceof Error ? err.message : String(err) }),
+    );
+  }
+
+  private run(e: Effect): void {
+    this.effects.push(e);
+    const ctx = this.o.ctx;
+    const lineTo = (steps: string[]) => {
+      const f = top(this.model);
+      const item = f.kind === 'flow' ? f.item.id : '';
+      return (text: string) => this.deliver(item, steps, { type: 'line', text });
+    };
+    switch (e.type) {
+      case 'read':
+        return this.call(['loading'], () => this.op(e.op).read!(ctx), (values) => ({ type: 'loaded', values }));
+      case 'show':
+        return this.call(['loading'], () => this.op(e.op).show!(ctx), (shown) => ({ type: 'shown', shown }));
+      case 'test': {
+        this.abort = new AbortController();
+        const io = { line: lineTo(['testing']), signal: this.abort.signal };
+        return this.call(['testing'], () => this.op(e.op).test!(ctx, e.values, io), (outcome) => ({ type: 'finished', outcome }));
+      }
+      case 'apply': {
+        this.abort = new AbortController();
+        const io = { line: lineTo(['applying']), signal: this.abort.signal };
+        return this.call(['applying'], () => this.op(e.op).apply!(ctx, e.values, io), (outcome) => ({ type: 'finished', outcome }));
+      }
+      case 'abort':
+        this.abort?.abort();
+        this.abort = undefined;
+        return;
+      case 'shell': {
+        const sh = this.o.shell ?? { file: process.env.SHELL || '/bin/bash', args: ['-l'] };
+        this.o.screen.exec(sh.file, sh.args, { cwd: sh.cwd ?? process.cwd() } as never, () => {
+          this.o.screen.alloc();
+          this.dispatch({ type: 'returned' });
+        });
+        return;
+      }
+      case 'exit':
+        return this.o.onExit(0);
+    }
+  }
+}

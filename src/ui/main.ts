@@ -1,0 +1,62 @@
+// Opens the console on the process's terminal (or on given streams, for tests).
+import { operations } from '../actions/index.js';
+import { hostnameOf } from '../actions/info.js';
+import type { Ctx } from '../actions/types.js';
+import { conditions } from '../conditions.js';
+import { loadTree, type Profile } from '../menu/load.js';
+import type { Paths } from '../system/paths.js';
+import { ConsoleApp } from './app.js';
+import { createScreen, guardTerminal, restoreTty, type TerminalStreams } from './terminal.js';
+
+export interface ConsoleOptions {
+  paths: Paths;
+  ctx: Ctx;
+  profile: Profile;
+  demo: boolean;
+  demoRoot?: string | undefined;
+  /** Streams other than the process's (tests); then no signal handlers are installed. */
+  streams?: TerminalStreams;
+  uid?: number;
+}
+
+export async function openConsole(o: ConsoleOptions, onExit: (code: number) => void): Promise<ConsoleApp> {
+  const tree = loadTree(o.profile);
+  const hostname = await hostnameOf(o.paths.hostname);
+  const streams: TerminalStreams = o.streams ?? { input: process.stdin, output: process.stdout, terminal: pickTerm(process.env.TERM) };
+  const screen = createScreen(streams, `${hostname} - ${tree.title}`);
+  const app = new ConsoleApp({
+    screen,
+    tree,
+    conditions: conditions({ demo: o.demo, uid: o.uid ?? process.getuid?.() ?? 0 }),
+    ctx: o.ctx,
+    ops: operations,
+    hostname,
+    demoRoot: o.demoRoot,
+    onExit,
+    ...(o.demo ? { shell: { file: process.env.SHELL || '/bin/bash', args: [], cwd: o.paths.root } } : {}),
+  });
+  app.start();
+  return app;
+}
+
+/** A TERM blessed can drive; a dumb or unset one falls back to vt100. */
+function pickTerm(term: string | undefined): string {
+  if (!term || term === 'dumb' || term === 'unknown') return 'vt100';
+  return term;
+}
+
+export async function runConsole(o: ConsoleOptions): Promise<number> {
+  let app: ConsoleApp | undefined;
+  let screen: import('blessed').Widgets.Screen | undefined;
+  guardTerminal(() => screen, () => app?.stop());
+  return new Promise<number>((resolve, reject) => {
+    openConsole(o, (code) => {
+      app?.stop();
+      restoreTty(screen);
+      resolve(code);
+    }).then((a) => {
+      app = a;
+      screen = a.screen;
+    }, reject);
+  });
+}

@@ -1,0 +1,329 @@
+// Draws a View with blessed. Holds only what is about the screen (which button has the
+// focus, the text being typed, the pager's position); everything else is in the model.
+import blessed from 'blessed';
+import type { View } from '../flow/view.js';
+import { formatAuditLine } from '../system/audit.js';
+import { FileLines } from './filelines.js';
+import { footer, type DialogKind } from './keys.js';
+import { visiblePart, type LineEdit } from './lineedit.js';
+import { pad, table, wrap } from './text.js';
+
+export const MIN_COLS = 70;
+export const MIN_ROWS = 20;
+
+export interface Chrome {
+  hostname: string;
+  consoleName: string;
+  demoRoot?: string | undefined;
+  breadcrumb: string[];
+}
+
+/** Screen-only state of the dialog on show; reset when the dialog changes. */
+export interface Local {
+  identity: string;
+  button: number; // focused button (or field index in a form, then buttons after)
+  scroll: number;
+  edits: LineEdit[];
+  pager?: FileLines | undefined;
+  pagerTotal?: number | undefined;
+  spin: number;
+}
+
+const esc = (s: string) => blessed.escape(s);
+
+export function dialogKind(v: View): DialogKind | undefined {
+  switch (v.kind) {
+    case 'menu':
+    case 'yesno':
+    case 'message':
+    case 'form':
+    case 'review':
+    case 'progress':
+      return v.kind;
+    case 'shown':
+      return v.shown.kind === 'file' ? 'pager' : v.shown.kind === 'table' ? 'table' : 'message';
+    case 'blank':
+      return undefined;
+  }
+}
+
+export class Renderer {
+  private bg: blessed.Widgets.BoxElement;
+  private top: blessed.Widgets.BoxElement;
+  private crumbs: blessed.Widgets.BoxElement;
+  private foot: blessed.Widgets.BoxElement;
+  private dialog: blessed.Widgets.BoxElement | undefined;
+  readonly mono: boolean;
+
+  constructor(private screen: blessed.Widgets.Screen) {
+    this.mono = (screen.tput as unknown as { colors: number }).colors < 8;
+    const bar = this.mono ? { inverse: true } : { bg: 'blue', fg: 'white', bold: true };
+    this.bg = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: '100%', style: this.mono ? {} : { bg: 'blue' } });
+    this.top = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: 1, tags: true, style: bar });
+    this.crumbs = blessed.box({ parent: screen, top: 1, left: 0, width: '100%', height: 1, tags: true, style: this.mono ? {} : { bg: 'blue', fg: 'white' } });
+    this.foot = blessed.box({ parent: screen, bottom: 0, left: 0, width: '100%', height: 1, tags: true, style: this.mono ? { inverse: true } : { bg: 'cyan', fg: 'black' } });
+  }
+
+  private get cols(): number {
+    return this.screen.width as number;
+  }
+  private get rows(): number {
+    return this.screen.height as number;
+  }
+
+  tooSmall(): boolean {
+    return this.cols < MIN_COLS || this.rows < MIN_ROWS;
+  }
+
+  draw(v: View, chrome: Chrome, local: Local): void {
+    this.dialog?.destroy();
+    this.dialog = undefined;
+    const cols = this.cols;
+    const left = ` ${chrome.hostname} - ${chrome.consoleName}`;
+    const right = chrome.demoRoot ? `DEMO appliance (files in ${chrome.demoRoot}) ` : '';
+    const room = Math.max(0, cols - left.length - 1);
+    this.top.setContent(esc(pad(left, cols - Math.min(right.length, room)) + right.slice(-room)));
+    const crumb = ' ' + chrome.breadcrumb.join(' > ');
+    this.crumbs.setContent(esc(crumb.length > cols ? '...' + crumb.slice(crumb.length - cols + 3) : crumb));
+    if (this.tooSmall()) {
+      this.foot.setContent('');
+      this.dialog = blessed.box({
+        parent: this.screen,
+        top: 2,
+        left: 0,
+        width: '100%',
+        height: Math.max(1, this.rows - 3),
+        content: wrap(`Terminal too small: ${cols}x${this.rows}. The console needs at least ${MIN_COLS}x${MIN_ROWS}; make the window larger.`, Math.max(10, cols - 2)).join('\n'),
+        style: this.mono ? {} : { bg: 'blue', fg: 'white', bold: true },
+      });
+      return;
+    }
+    const kind = dialogKind(v);
+    const cancellable = v.kind === 'progress' && v.cancellable;
+    this.foot.setContent(esc(' ' + (kind ? footer(kind, { cancellable }) : '')));
+    switch (v.kind) {
+      case 'menu':
+        return this.menu(v, local);
+      case 'yesno':
+        return this.message(v.title, v.text, [v.yes, v.no], local);
+      case 'message':
+        return this.message(v.title, v.text, ['OK'], local, v.ok === false);
+      case 'form':
+        return this.form(v, local);
+      case 'review':
+        return this.review(v, local);
+      case 'progress':
+        return this.progress(v, local);
+      case 'shown':
+        if (v.shown.kind === 'text') return this.message(v.title, v.shown.text, ['OK'], local);
+        if (v.shown.kind === 'table') {
+          const w = this.width() - 4;
+          const lines = [...(v.shown.text ? [...wrap(v.shown.text, w), ''] : []), ...table(v.shown.columns, v.shown.rows, w)];
+          return this.message(v.title, lines.join('\n'), ['OK'], local, false, true);
+        }
+        return this.pager(v.title, v.shown, local);
+      case 'blank':
+        return;
+    }
+  }
+
+  private width(): number {
+    return Math.min(this.cols - 4, 76);
+  }
+
+  /** Rows free for a dialog's body: the screen less title, crumbs, footer, border, buttons. */
+  private bodyRoom(extra: number): number {
+    return Math.max(3, this.rows - 3 - 2 - 2 - extra);
+  }
+
+  private box(title: string, height: number, danger = false): blessed.Widgets.BoxElement {
+    const width = this.width();
+    const style = this.mono
+      ? { border: {}, label: { bold: true } }
+      : { bg: 'white', fg: 'black', border: { bg: 'white', fg: danger ? 'red' : 'black' }, label: { bg: 'white', fg: danger ? 'red' : 'blue', bold: true } };
+    const b = blessed.box({
+      parent: this.screen,
+      top: Math.max(2, Math.floor((this.rows - height) / 2)),
+      left: Math.floor((this.cols - width) / 2),
+      width,
+      height,
+      border: { type: 'line' },
+      label: ` ${esc(title)} `,
+      tags: true,
+      style,
+    });
+    this.dialog = b;
+    return b;
+  }
+
+  private buttons(parent: blessed.Widgets.BoxElement, labels: string[], focused: number, row: number): void {
+    const texts = labels.map((l, i) => (i === focused ? `{inverse}< ${esc(l)} >{/inverse}` : `< ${esc(l)} >`));
+    const plain = labels.map((l) => `< ${l} >`).join('   ');
+    const w = (parent.width as number) - 2;
+    blessed.box({
+      parent,
+      top: row,
+      left: Math.max(0, Math.floor((w - plain.length) / 2)),
+      width: Math.min(w, plain.length + 1),
+      height: 1,
+      tags: true,
+      content: texts.join('   '),
+      style: this.mono ? {} : { bg: 'white', fg: 'black' },
+    });
+  }
+
+  private body(parent: blessed.Widgets.BoxElement, lines: string[], top: number, height: number): void {
+    blessed.box({
+      parent,
+      top,
+      left: 1,
+      width: (parent.width as number) - 4,
+      height,
+      tags: true,
+      content: lines.map(esc).join('\n'),
+      style: this.mono ? {} : { bg: 'white', fg: 'black' },
+    });
+  }
+
+  private menu(v: Extract<View, { kind: 'menu' }>, local: Local): void {
+    const w = this.width() - 4;
+    const text = v.text ? wrap(v.text, w) : [];
+    const listRoom = this.bodyRoom(text.length ? text.length + 1 : 0);
+    const listH = Math.min(v.items.length, listRoom);
+    const height = 2 + (text.length ? text.length + 1 : 0) + listH + 2;
+    const b = this.box(v.title, height);
+    if (text.length) this.body(b, text, 0, text.length);
+    const first = Math.max(0, Math.min(v.selected - listH + 1, v.items.length - listH));
+    const rows = v.items.slice(first, first + listH).map((it, j) => {
+      const i = first + j;
+      const label = pad(`${it.key}. ${it.label}${it.disabled !== undefined ? '  (unavailable)' : ''}`, w);
+      if (i === v.selected) return this.mono ? `{inverse}${esc(label)}{/inverse}` : `{blue-bg}{white-fg}{bold}${esc(label)}{/bold}{/white-fg}{/blue-bg}`;
+      return it.disabled !== undefined ? (this.mono ? esc(label) : `{gray-fg}${esc(label)}{/gray-fg}`) : esc(label);
+    });
+    blessed.box({
+      parent: b,
+      top: text.length ? text.length + 1 : 0,
+      left: 1,
+      width: w,
+      height: listH,
+      tags: true,
+      content: rows.join('\n'),
+      style: this.mono ? {} : { bg: 'white', fg: 'black' },
+    });
+    this.buttons(b, ['Select', v.root ? 'Exit' : 'Back'], local.button, height - 3);
+  }
+
+  private message(title: string, text: string, labels: string[], local: Local, danger = false, keepSpaces = false): void {
+    const w = this.width() - 4;
+    const all = keepSpaces ? text.split('\n').flatMap((l) => (l.length > w ? wrap(l, w) : [l])) : wrap(text, w);
+    const room = this.bodyRoom(0);
+    const h = Math.min(all.length, room);
+    const scroll = Math.max(0, Math.min(local.scroll, all.length - h));
+    const lines = all.slice(scroll, scroll + h);
+    if (all.length > h) lines[h - 1] = `${lines[h - 1] ?? ''}`.slice(0, w - 12).padEnd(w - 12) + `[more ${Math.min(100, Math.round(((scroll + h) / all.length) * 100))}%]`;
+    const height = h + 4;
+    const b = this.box(title, height, danger);
+    this.body(b, lines, 0, h);
+    this.buttons(b, labels, local.button, height - 3);
+  }
+
+  private form(v: Extract<View, { kind: 'form' }>, local: Local): void {
+    const w = this.width() - 4;
+    const parts: { top: number; field: number }[] = [];
+    const lines: string[] = [];
+    v.fields.forEach((f, i) => {
+      lines.push(...wrap(f.label, w));
+      parts.push({ top: lines.length, field: i });
+      lines.push(''); // the input line
+      const err = f.error;
+      if (err !== undefined) lines.push(...wrap(`! ${err}`, w));
+      lines.push('');
+    });
+    const height = Math.min(lines.length + 3, this.rows - 4);
+    const b = this.box(v.title, height);
+    const textLines = lines.map((l, i) => {
+      if (parts.some((p) => p.top === i)) return '';
+      if (l.startsWith('! ')) return this.mono ? `{bold}${esc(l)}{/bold}` : `{red-fg}{bold}${esc(l)}{/bold}{/red-fg}`;
+      return esc(l);
+    });
+    blessed.box({ parent: b, top: 0, left: 1, width: w, height: height - 3, tags: true, content: textLines.join('\n'), style: this.mono ? {} : { bg: 'white', fg: 'black' } });
+    parts.forEach((p) => {
+      const f = v.fields[p.field];
+      if (!f) return;
+      const edit = local.edits[p.field] ?? { value: f.value, cursor: f.value.length };
+      const focused = local.button === p.field;
+      const vis = visiblePart(edit, w - 1, f.masked);
+      const text = pad(vis.text, w);
+      const shown = focused
+        ? esc(text.slice(0, vis.cursorX)) + `{inverse}${esc(text[vis.cursorX] ?? ' ')}{/inverse}` + esc(text.slice(vis.cursorX + 1))
+        : esc(text);
+      blessed.box({
+        parent: b,
+        top: p.top,
+        left: 1,
+        width: w,
+        height: 1,
+        tags: true,
+        content: shown,
+        style: this.mono ? { underline: true } : { bg: focused ? 'cyan' : 'gray', fg: 'black' },
+      });
+    });
+    this.buttons(b, ['OK', 'Cancel'], local.button - v.fields.length, height - 3);
+  }
+
+  private review(v: Extract<View, { kind: 'review' }>, local: Local): void {
+    const w = this.width() - 4;
+    const lines = ['Review the change before it is applied:', ''];
+    for (const r of v.rows) {
+      lines.push(r.label);
+      lines.push(...wrap(`  current: ${r.old || '(not set)'}`, w));
+      lines.push(...wrap(`  new:     ${r.new || '(not set)'}`, w));
+      lines.push('');
+    }
+    lines.push('Apply this change?');
+    this.message(v.title, lines.join('\n'), ['Yes', 'No'], local, false, true);
+  }
+
+  private progress(v: Extract<View, { kind: 'progress' }>, local: Local): void {
+    const w = this.width() - 4;
+    const spinner = '|/-\\'[local.spin % 4] ?? '|';
+    const room = Math.min(10, this.bodyRoom(2));
+    const lines = v.lines.flatMap((l) => wrap(l, w)).slice(-room);
+    const head = `${spinner} ${v.note ?? 'Working, please wait...'}`;
+    const height = 2 + 2 + Math.max(1, lines.length) + (v.cancellable ? 2 : 0);
+    const b = this.box(v.title, height);
+    this.body(b, [head, '', ...lines], 0, 2 + Math.max(1, lines.length));
+    if (v.cancellable) this.buttons(b, ['Cancel'], 0, height - 3);
+  }
+
+  private pager(title: string, shown: Extract<Extract<View, { kind: 'shown' }>['shown'], { kind: 'file' }>, local: Local): void {
+    const w = this.width() - 4;
+    const h = this.bodyRoom(0);
+    let lines: string[];
+    let status = '';
+    if (!local.pager) {
+      try {
+        local.pager = new FileLines(shown.path);
+      } catch (e) {
+        local.pager = undefined;
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+    }
+    if (!local.pager) lines = [shown.empty ?? `${shown.path} does not exist`];
+    else {
+      const fmt = shown.format === 'audit' ? formatAuditLine : (l: string) => l;
+      lines = local.pager.lines(local.scroll, h).map((l) => fmt(l).slice(0, w));
+      const total = local.pager.total;
+      if (local.pager.total === 0) lines = [shown.empty ?? '(empty)'];
+      status = `lines ${local.scroll + 1}-${local.scroll + lines.length}${total !== undefined ? ` of ${total}` : ''}`;
+    }
+    const height = h + 4;
+    const b = this.box(title, height);
+    this.body(b, lines, 0, h);
+    blessed.box({ parent: b, top: height - 3, left: 1, width: w, height: 1, content: status, style: this.mono ? {} : { bg: 'white', fg: 'blue' } });
+  }
+
+  pageHeight(): number {
+    return this.bodyRoom(0);
+  }
+}

@@ -1,0 +1,127 @@
+// The terminal: blessed's known pitfalls on this platform fixed in one place
+// (../shared/notes/terminal.md), screen creation on given streams, and a sane tty whatever
+// ends the program (exit, Ctrl+C, SIGTERM, SIGHUP, a crash).
+import blessed from 'blessed';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TerminalStreams {
+  input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (b: boolean) => void };
+  output: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
+  terminal: string;
+}
+
+/**
+ * Debian's newer terminfo entries (xterm-256color, tmux-256color, …) use ncurses' 32-bit
+ * number format that blessed cannot parse. Compile a private copy with the one oversized
+ * number clamped, once, and let blessed look there first.
+ */
+export function prepareTerminfo(term: string): void {
+  if (!/^[A-Za-z0-9._+-]+$/.test(term)) return;
+  const base = join(process.env.XDG_CACHE_HOME || join(homedir() || tmpdir(), '.cache'), 'confconsole', 'terminfo');
+  const ipaths = (blessed as unknown as { Tput: { ipaths: unknown[] } }).Tput.ipaths;
+  const compiled = join(base, term[0] ?? 'x', term);
+  if (!existsSync(compiled)) {
+    const info = spawnSync('infocmp', ['-x', term], { encoding: 'utf8', timeout: 2000 });
+    if (info.status !== 0 || !/#0x[0-9a-f]{5,}|#[0-9]{6,}/.test(info.stdout)) return;
+    const fixed = info.stdout.replace(/pairs#0x10000\b/, 'pairs#0x7fff').replace(/pairs#65536\b/, 'pairs#32767');
+    try {
+      mkdirSync(base, { recursive: true });
+      const tic = spawnSync('tic', ['-x', '-o', base, '-'], { input: fixed, encoding: 'utf8', timeout: 4000 });
+      if (tic.status !== 0 || !existsSync(compiled)) return;
+    } catch {
+      return;
+    }
+  }
+  if (!ipaths.includes(base)) ipaths.unshift(base);
+}
+
+/** Whether the console's locale can show UTF-8 (the VGA console often runs with LANG=C). */
+export function utf8Locale(env: NodeJS.ProcessEnv = process.env): boolean {
+  return /utf-?8/i.test(env.LC_ALL || env.LC_CTYPE || env.LANG || '');
+}
+
+export function createScreen(s: TerminalStreams, title: string): blessed.Widgets.Screen {
+  // PuTTY and some consoles draw ACS lines wrong in UTF-8 mode; sudo strips this variable.
+  process.env.NCURSES_NO_UTF8_ACS = '1';
+  prepareTerminfo(s.terminal);
+  const unicode = utf8Locale();
+  const screen = blessed.screen({
+    input: s.input as never,
+    output: s.output as never,
+    terminal: s.terminal,
+    smartCSR: true,
+    fullUnicode: unicode,
+    forceUnicode: unicode,
+    warnings: false,
+    title,
+    autoPadding: true,
+    dockBorders: true,
+    // Our own handlers decide what Ctrl+C and signals do.
+    ignoreLocked: ['C-c'],
+  });
+  if (!unicode) {
+    // No UTF-8: plain ASCII borders (+ - |) instead of box characters the font may lack.
+    (screen.tput as unknown as { numbers: Record<string, number> }).numbers.U8 = 0;
+  }
+  return screen;
+}
+
+/** Best-effort restore of the tty; safe to call twice and on a dead terminal. */
+export function restoreTty(screen: blessed.Widgets.Screen | undefined): void {
+  if (!screen) return;
+  try {
+    screen.destroy();
+  } catch {
+    /* the terminal may be gone (SSH hang-up): nothing more to restore */
+  }
+  try {
+    const input = process.stdin as NodeJS.ReadStream;
+    if (input.isTTY && input.isRaw) input.setRawMode(false);
+  } catch {
+    /* ignore */
+  }
+}
+
+/**
+ * Leaves a sane tty on every way out. SIGHUP, a closed stdin or a broken stdout mean the
+ * terminal is gone: restore what we can and leave by re-raising SIGHUP (a normal exit after
+ * an SSH drop can abort on Node 20).
+ */
+export function guardTerminal(getScreen: () => blessed.Widgets.Screen | undefined, beforeExit: () => void = () => {}): void {
+  let leaving = false;
+  const leave = (code: number, signal?: NodeJS.Signals) => {
+    if (leaving) return;
+    leaving = true;
+    try {
+      beforeExit();
+    } catch {
+      /* ignore */
+    }
+    restoreTty(getScreen());
+    if (signal) {
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+      return;
+    }
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => leave(143));
+  process.on('SIGINT', () => leave(130));
+  process.on('SIGHUP', () => leave(129, 'SIGHUP'));
+  process.stdin.on('end', () => leave(129, 'SIGHUP'));
+  process.stdout.on('error', () => leave(129, 'SIGHUP'));
+  process.on('uncaughtException', (err) => {
+    restoreTty(getScreen());
+    leaving = true;
+    process.stderr.write(`confconsole: internal error: ${err.stack ?? String(err)}\n`);
+    process.exit(70);
+  });
+  process.on('unhandledRejection', (err) => {
+    restoreTty(getScreen());
+    process.stderr.write(`confconsole: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(70);
+  });
+}

@@ -1,0 +1,118 @@
+// Pure validators shared by the console's fields and the command line. A validator returns
+// the normalised value or a message for the person (never throws for bad input), in the
+// spirit of @inquirer's `validate`. The sbin/ scripts check the same rules again because
+// they are a CLI of their own.
+
+export type Validated<T = string> = { ok: true; value: T } | { ok: false; message: string };
+
+const ok = <T>(value: T): Validated<T> => ({ ok: true, value });
+const bad = (message: string): Validated<never> => ({ ok: false, message });
+
+/** Dotted-quad IPv4 without leading zeros (010 is octal to some tools). */
+export function isIPv4(s: string): boolean {
+  const parts = s.split('.');
+  if (parts.length !== 4) return false;
+  return parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
+}
+
+/** IPv6 in any RFC 4291 text form, optionally with an embedded IPv4 tail; no zone ids. */
+export function isIPv6(s: string): boolean {
+  if (!/^[0-9A-Fa-f:.]+$/.test(s) || s.length > 45) return false;
+  let head = s;
+  let tailGroups = 0;
+  const lastColon = s.lastIndexOf(':');
+  if (s.includes('.')) {
+    if (!isIPv4(s.slice(lastColon + 1))) return false;
+    head = s.slice(0, lastColon + 1) + '0';
+    tailGroups = 1; // the IPv4 tail is two groups; '0' stands for one, count one more
+  }
+  const dbl = head.split('::');
+  if (dbl.length > 2) return false;
+  const groups = (part: string) => (part === '' ? [] : part.split(':'));
+  const g = dbl.flatMap(groups);
+  if (!g.every((x) => /^[0-9A-Fa-f]{1,4}$/.test(x))) return false;
+  const count = g.length + tailGroups;
+  if (dbl.length === 2) return count <= 7;
+  return count === 8;
+}
+
+/** RFC 1123 host name: labels of letters, digits and inner hyphens, 1–63 chars, 253 total. */
+export function isHostname(s: string): boolean {
+  if (s.length === 0 || s.length > 253) return false;
+  const name = s.endsWith('.') ? s.slice(0, -1) : s;
+  const labels = name.split('.');
+  if (!labels.every((l) => /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(l))) return false;
+  // A name made only of digits and dots would be a malformed IPv4 address, not a host.
+  return !/^[0-9.]+$/.test(name);
+}
+
+export interface NtpServer {
+  host: string;
+  port?: number;
+}
+
+/** One NTP server: host name, IPv4, IPv6, `host:port`, `[v6]:port`. */
+export function parseNtpServer(raw: string): Validated<NtpServer> {
+  const s = raw.trim();
+  if (s === '') return bad('empty server name');
+  let host = s;
+  let portText: string | undefined;
+  const v6port = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
+  if (v6port) {
+    host = v6port[1] ?? '';
+    portText = v6port[2];
+    if (!isIPv6(host)) return bad(`"${raw}" is not a valid IPv6 address`);
+  } else if ((s.match(/:/g) ?? []).length === 1) {
+    [host, portText] = s.split(':') as [string, string];
+  }
+  let port: number | undefined;
+  if (portText !== undefined) {
+    if (!/^[0-9]{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535)
+      return bad(`"${raw}": port must be a number from 1 to 65535`);
+    port = Number(portText);
+  }
+  if (isIPv4(host) || isIPv6(host)) return ok(port === undefined ? { host } : { host, port });
+  if (/^[0-9.]+$/.test(host)) return bad(`"${raw}" is not a valid IPv4 address`);
+  if (host.includes(':')) return bad(`"${raw}" is not a valid IPv6 address`);
+  if (!isHostname(host))
+    return bad(`"${raw}" is not a valid host name (letters, digits, hyphens and dots)`);
+  return ok(port === undefined ? { host: host.toLowerCase() } : { host: host.toLowerCase(), port });
+}
+
+export function formatNtpServer(s: NtpServer): string {
+  if (s.port === undefined) return s.host;
+  return s.host.includes(':') ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`;
+}
+
+export const MAX_NTP_SERVERS = 8;
+
+/** The NTP field: servers separated by spaces (commas tolerated), at least one, no repeats. */
+export function ntpServers(input: string): Validated<string[]> {
+  const words = input.split(/[\s,]+/).filter((w) => w !== '');
+  if (words.length === 0) return bad('Enter at least one NTP server');
+  if (words.length > MAX_NTP_SERVERS) return bad(`At most ${MAX_NTP_SERVERS} NTP servers`);
+  const out: string[] = [];
+  const errors: string[] = [];
+  for (const w of words) {
+    const r = parseNtpServer(w);
+    if (!r.ok) errors.push(r.message);
+    else {
+      const f = formatNtpServer(r.value);
+      if (out.includes(f)) errors.push(`"${w}" is listed twice`);
+      else out.push(f);
+    }
+  }
+  if (errors.length > 0) return bad(errors.join('; '));
+  return ok(out);
+}
+
+export type ValidatorFn = (input: string) => Validated<string>;
+
+/** Named validators that menu fields refer to; the schema check insists every field names one. */
+export const validators: Record<string, ValidatorFn> = {
+  'ntp-servers': (s) => {
+    const r = ntpServers(s);
+    return r.ok ? ok(r.value.join(' ')) : r;
+  },
+  hostname: (s) => (isHostname(s.trim()) ? ok(s.trim().toLowerCase()) : bad('Not a valid host name (RFC 1123)')),
+};
