@@ -68,7 +68,7 @@ export function view(model: Model): View {
         case 'test-result': {
           const text = [st.outcome.summary, '', ...(st.outcome.details ?? [])].join('\n');
           if (st.outcome.ok) return { kind: 'message', title: `${title}: test`, text, ok: true };
-          return { kind: 'yesno', title: `${title}: test`, text: `${text}\n\nContinue anyway?`, yes: 'Yes', no: 'No' };
+          return { kind: 'yesno', title: `${title}: test`, text: `${text}\n\nContinue anyway?`, yes: 'Yes', no: 'No', defaultNo: true };
         }
         case 'review': {
           const rows = (f.flow.fields ?? []).map((fld) => ({
@@ -87,9 +87,8 @@ export function view(model: Model): View {
             ...(st.cancelling ? { note: 'Cancelling…' } : {}),
           };
         case 'result': {
-          const head = st.outcome.ok ? f.flow.done ?? 'Done' : `Failed: ${st.outcome.summary}`;
-          const body = st.outcome.ok && f.flow.done !== undefined ? [st.outcome.summary] : [];
-          const text = [head, ...body, '', ...(st.outcome.details ?? [])].join('\n').trim();
+          const head = st.outcome.ok ? [f.flow.done ?? 'Done.', st.outcome.summary] : [`Failed: ${st.outcome.summary}`];
+          const text = [...head, '', ...(st.outcome.details ?? [])].join('\n').trim();
           return { kind: 'message', title, text, ok: st.outcome.ok };
         }
         case 'shown':

@@ -9,8 +9,23 @@ export function wrap(text: string, width: number): string[] {
       out.push('');
       continue;
     }
+    // A line that fits is kept as written (aligned columns stay aligned).
+    if (para.length <= w) {
+      out.push(para);
+      continue;
+    }
+    // Leading indentation is kept on the first line of a paragraph.
+    const indent = /^ */.exec(para)?.[0] ?? '';
     let line = '';
-    for (const word of para.split(/ +/)) {
+    let first = true;
+    for (const word of para.trimStart().split(/ +/)) {
+      if (first) {
+        first = false;
+        if (indent.length + word.length <= w) {
+          line = indent + word;
+          continue;
+        }
+      }
       let rest = word;
       while (rest.length > w) {
         if (line) {

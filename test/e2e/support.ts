@@ -1,0 +1,203 @@
+// A small tmux driver for the end-to-end tests: every console runs in its own tmux server
+// (own socket), on a fresh demo root, with the shell printing the exit code (and, on request,
+// `stty -a`) after it, so the tests can look at the code and at the terminal it leaves.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repo = fileURLToPath(new URL('../..', import.meta.url));
+export const bin = join(repo, 'bin', 'confconsole');
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Quotes a word for sh. */
+export const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+export interface StartOptions {
+  /** TERM the console sees (default xterm-256color). */
+  term?: string;
+  /** Extra confconsole arguments after `--root DIR --demo`. */
+  args?: string[];
+  /** Shell commands run after the console ends (after `echo EXITED:$?`). */
+  after?: string;
+  cols?: number;
+  rows?: number;
+  /** Text to wait for before start() returns (default: the welcome dialog). */
+  ready?: string | RegExp | null;
+}
+
+/** A fresh, empty appliance root (the console seeds the demo appliance there). */
+export function freshRoot(): { dir: string; root: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'cc-e2e-'));
+  return { dir, root: join(dir, 'root') };
+}
+
+export class Console {
+  readonly socket = `cc-e2e-${randomBytes(6).toString('hex')}`;
+  readonly dir: string;
+  readonly root: string;
+  private alive = false;
+
+  constructor(root?: string) {
+    if (root) {
+      this.dir = '';
+      this.root = root;
+    } else {
+      ({ dir: this.dir, root: this.root } = freshRoot());
+    }
+  }
+
+  /** Runs tmux on this console's own server. */
+  tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-f', '/dev/null', '-L', this.socket, ...args], { encoding: 'utf8', timeout: 5000 });
+  }
+
+  async start(o: StartOptions = {}): Promise<this> {
+    const term = o.term ?? 'xterm-256color';
+    const args = ['--root', this.root, '--demo', ...(o.args ?? [])];
+    // tmux sets TERM from default-terminal whatever -e says: set it in the command too.
+    const cmd =
+      `TERM=${shq(term)}; export TERM; cd ${shq(repo)} && node ${shq(bin)} ${args.map(shq).join(' ')}; ` +
+      `echo EXITED:$?; ${o.after ? o.after + '; ' : ''}sleep 60`;
+    this.tmux('new-session', '-d', '-x', String(o.cols ?? 80), '-y', String(o.rows ?? 24), '-e', `TERM=${term}`, cmd);
+    this.alive = true;
+    // Keep the pane's size fixed to what we asked for (no client is attached).
+    this.tmux('set-option', '-g', 'window-size', 'manual');
+    const ready = o.ready === undefined ? 'Welcome' : o.ready;
+    if (ready !== null) await this.waitFor(ready, 10_000);
+    return this;
+  }
+
+  /** The visible screen as text. */
+  screen(): string {
+    return this.tmux('capture-pane', '-p');
+  }
+
+  /** The visible screen with SGR escapes (to see which button is shown inverse). */
+  screenWithAttrs(): string {
+    return this.tmux('capture-pane', '-p', '-e');
+  }
+
+  /** Sends tmux key names (Enter, Escape, C-u, F1, Tab, a, 1...). */
+  keys(...keys: string[]): void {
+    this.tmux('send-keys', ...keys);
+  }
+
+  /** Types literal text. */
+  type(text: string): void {
+    this.tmux('send-keys', '-l', text);
+  }
+
+  /** Sends a key and lets the console settle (Esc is debounced ~40 ms by the console). */
+  async press(key: string, settleMs = 60): Promise<void> {
+    this.keys(key);
+    await sleep(key === 'Escape' ? Math.max(settleMs, 120) : settleMs);
+  }
+
+  /** Polls the screen until `what` appears; fails with the last screen in the message. */
+  async waitFor(what: string | RegExp, timeoutMs = 5000): Promise<string> {
+    const end = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      try {
+        last = this.screen();
+      } catch (e) {
+        last = `(capture-pane failed: ${(e as Error).message})`;
+      }
+      if (typeof what === 'string' ? last.includes(what) : what.test(last)) return last;
+      if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${String(what)}; last screen:\n${frame(last)}`);
+      await sleep(40);
+    }
+  }
+
+  /** Polls until `what` is no longer on the screen. */
+  async waitGone(what: string | RegExp, timeoutMs = 5000): Promise<string> {
+    const end = Date.now() + timeoutMs;
+    let last = '';
+    for (;;) {
+      last = this.screen();
+      if (!(typeof what === 'string' ? last.includes(what) : what.test(last))) return last;
+      if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${String(what)} to go; last screen:\n${frame(last)}`);
+      await sleep(40);
+    }
+  }
+
+  /** Waits until the screen shows the given menu (its box title) and returns the screen. */
+  menu(title: string): Promise<string> {
+    return this.waitFor(new RegExp(`─ ${escapeRe(title)} ─|- ${escapeRe(title)} -|q ${escapeRe(title)} q`));
+  }
+
+  /** The exit code the shell printed after the console ended. */
+  async exitCode(timeoutMs = 5000): Promise<number> {
+    const s = await this.waitFor(/EXITED:\d+/, timeoutMs);
+    return Number(/EXITED:(\d+)/.exec(s)?.[1]);
+  }
+
+  /** The pid of the shell tmux runs in the pane. */
+  panePid(): number {
+    return Number(this.tmux('list-panes', '-F', '#{pane_pid}').trim());
+  }
+
+  /** The pid of the console's node process (the pane shell's child). */
+  consolePid(): number {
+    const r = spawnSync('pgrep', ['-P', String(this.panePid()), '-x', 'node'], { encoding: 'utf8' });
+    const pid = Number(r.stdout.trim().split('\n')[0]);
+    if (!pid) throw new Error(`no node process under the pane shell ${this.panePid()}`);
+    return pid;
+  }
+
+  file(p: string): string {
+    return readFileSync(join(this.root, p), 'utf8');
+  }
+
+  fileOr(p: string, dflt = ''): string {
+    const f = join(this.root, p);
+    return existsSync(f) ? readFileSync(f, 'utf8') : dflt;
+  }
+
+  /** Runs a non-interactive confconsole command on this root. */
+  cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const r = spawnSync(process.execPath, [bin, '--root', this.root, ...args], { encoding: 'utf8', cwd: repo, timeout: 20_000 });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  close(): void {
+    if (this.alive) {
+      try {
+        this.tmux('kill-server');
+      } catch {
+        /* already gone */
+      }
+      this.alive = false;
+    }
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The screen with a ruler, for failure messages. */
+export function frame(s: string): string {
+  return s
+    .split('\n')
+    .map((l) => `|${l}`)
+    .join('\n');
+}
+
+export function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The button shown inverse (focused) on the screen: `< Yes >`-style labels. */
+export function focusedButton(withAttrs: string): string | undefined {
+  // tmux writes an SGR with 7 (reverse) before the focused button's text.
+  const m = /\x1b\[(?:[0-9;]*;)?7(?:;[0-9;]*)?m([^\x1b]*<[^>\x1b]*>)/.exec(withAttrs);
+  return m?.[1]?.trim();
+}
+
+/** Settings flags of `stty -a`, as words (`echo`, `-echo`, `icanon`...). */
+export function sttyFlags(screen: string): Set<string> {
+  const after = screen.slice(screen.indexOf('EXITED:'));
+  return new Set(after.split(/[\s;]+/).filter(Boolean));
+}

@@ -1,0 +1,151 @@
+// The console on fake streams at a fixed size, its output rendered by a real terminal
+// emulator (@xterm/headless), so tests assert on the visible screen (after ink-testing-
+// library and Textual's pilot).
+import { PassThrough } from 'node:stream';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import xterm from '@xterm/headless';
+import { makePaths } from '../../src/system/paths.js';
+import { makeRunner } from '../../src/system/runner.js';
+import { seedDemo } from '../../src/demo.js';
+import { openConsole } from '../../src/ui/main.js';
+import type { ConsoleApp } from '../../src/ui/app.js';
+import type { Profile } from '../../src/menu/load.js';
+
+const { Terminal } = xterm as unknown as { Terminal: typeof import('@xterm/headless').Terminal };
+
+export const KEYS = {
+  enter: '\r',
+  esc: '\x1b',
+  up: '\x1b[A',
+  down: '\x1b[B',
+  right: '\x1b[C',
+  left: '\x1b[D',
+  tab: '\t',
+  btab: '\x1b[Z',
+  f1: '\x1bOP',
+  backspace: '\x7f',
+  ctrlU: '\x15',
+  ctrlC: '\x03',
+} as const;
+
+export interface Harness {
+  app: ConsoleApp;
+  root: string;
+  press(...keys: string[]): Promise<void>;
+  type(text: string): Promise<void>;
+  lines(): string[];
+  text(): string;
+  /** The row of the highlighted menu item (inverse or blue background), trimmed. */
+  selected(): string | undefined;
+  waitFor(text: string | RegExp, ms?: number): Promise<void>;
+  resize(cols: number, rows: number): Promise<void>;
+  bytes(): number;
+  exitCode(): number | undefined;
+  close(): void;
+}
+
+const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+export async function startConsole(opts: { profile?: Profile; cols?: number; rows?: number; terminal?: string; uid?: number; root?: string; demo?: boolean } = {}): Promise<Harness> {
+  const cols = opts.cols ?? 80;
+  const rows = opts.rows ?? 24;
+  const root = opts.root ?? mkdtempSync(join(tmpdir(), 'cc-ui-'));
+  const profile = opts.profile ?? 'appliance';
+  const demo = opts.demo ?? true;
+  if (demo) await seedDemo(root, profile);
+  const input = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode(b: boolean) { (this as { isRaw: boolean }).isRaw = b; return this; } });
+  const output = Object.assign(new PassThrough(), { isTTY: true, columns: cols, rows });
+  const term = new Terminal({ cols, rows, allowProposedApi: true, convertEol: true });
+  let written = 0;
+  let pending = Promise.resolve();
+  output.on('data', (d: Buffer) => {
+    written += d.length;
+    pending = pending.then(() => new Promise<void>((r) => term.write(d, r)));
+  });
+  let exit: number | undefined;
+  const paths = makePaths(root);
+  const app = await openConsole(
+    { paths, ctx: { paths, runner: makeRunner(paths) }, profile, demo, demoRoot: demo ? root : undefined, streams: { input, output, terminal: opts.terminal ?? 'xterm-256color' }, uid: opts.uid ?? 0 },
+    (code) => (exit = code),
+  );
+  const settle = async () => {
+    await tick(15);
+    await pending;
+  };
+  await settle();
+  const lines = () => {
+    const out: string[] = [];
+    for (let y = 0; y < term.rows; y++) out.push(term.buffer.active.getLine(y)?.translateToString(true) ?? '');
+    return out;
+  };
+  const h: Harness = {
+    app,
+    root,
+    async press(...keys) {
+      for (const k of keys) {
+        input.write(k);
+        // a lone Esc waits for a possible arrow-key tail
+        await settle();
+        if (k === KEYS.esc) await tick(60);
+      }
+      await settle();
+    },
+    async type(text) {
+      input.write(text);
+      await settle();
+    },
+    lines,
+    text: () => lines().join('\n'),
+    selected() {
+      for (let y = 0; y < term.rows; y++) {
+        const line = term.buffer.active.getLine(y);
+        if (!line) continue;
+        // a highlighted item: a run of ≥ 20 cells, inverse or on a blue background, past the border
+        const text = line.translateToString(true);
+        const start = Math.max(text.indexOf('│'), text.indexOf('|'));
+        if (start < 0 || y < 3) continue;
+        let run = 0;
+        for (let x = start + 1; x < term.cols - 3; x++) {
+          const c = line.getCell(x);
+          const hi = c && (c.isInverse() || (c.isBgPalette() && c.getBgColor() === 4));
+          run = hi ? run + 1 : 0;
+          if (run >= 20) return text.replace(/[│|┌┐└┘─]/g, '').trim();
+        }
+      }
+      return undefined;
+    },
+    async waitFor(text, ms = 5000) {
+      const end = Date.now() + ms;
+      const has = () => (typeof text === 'string' ? h.text().includes(text) : text.test(h.text()));
+      while (!has()) {
+        if (Date.now() > end) throw new Error(`timed out waiting for ${String(text)}; screen:\n${h.text()}`);
+        await tick(20);
+        await pending;
+      }
+    },
+    async resize(c, r) {
+      output.columns = c;
+      output.rows = r;
+      term.resize(c, r);
+      output.emit('resize');
+      await settle();
+      await tick(50);
+      await settle();
+    },
+    bytes: () => written,
+    exitCode: () => exit,
+    close() {
+      app.stop();
+      try {
+        app.screen.destroy();
+      } catch {
+        /* already gone */
+      }
+      term.dispose();
+      if (!opts.root) rmSync(root, { recursive: true, force: true });
+    },
+  };
+  return h;
+}
