@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repo = fileURLToPath(new URL('../..', import.meta.url));
+export const repo = process.env.CC_E2E_REPO ?? fileURLToPath(new URL('../..', import.meta.url));
 export const bin = join(repo, 'bin', 'confconsole');
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -32,7 +32,8 @@ export interface StartOptions {
 /** A fresh, empty appliance root (the console seeds the demo appliance there). */
 export function freshRoot(): { dir: string; root: string } {
   const dir = mkdtempSync(join(tmpdir(), 'cc-e2e-'));
-  return { dir, root: join(dir, 'root') };
+  // The temp dir itself: a short path keeps the title bar's "DEMO appliance (files in …)" whole.
+  return { dir, root: dir };
 }
 
 export class Console {
@@ -200,4 +201,39 @@ export function focusedButton(withAttrs: string): string | undefined {
 export function sttyFlags(screen: string): Set<string> {
   const after = screen.slice(screen.indexOf('EXITED:'));
   return new Set(after.split(/[\s;]+/).filter(Boolean));
+}
+
+/** Consoles a test opened, closed (tmux server killed, root removed) after each test. */
+export function consoles(): { open(root?: string): Console; closeAll(): void } {
+  const open: Console[] = [];
+  return {
+    open(root?: string) {
+      const c = new Console(root);
+      open.push(c);
+      return c;
+    },
+    closeAll() {
+      for (const c of open.splice(0)) c.close();
+    },
+  };
+}
+
+/** The `server HOST iburst` lines of a chrony.conf, in order. */
+export function chronyServers(conf: string): string[] {
+  return [...conf.matchAll(/^server\s+(\S+)\s+iburst\s*$/gm)].map((m) => m[1] ?? '');
+}
+
+/** `[services] names` of an appliance.ini. */
+export function serviceNames(ini: string): string[] {
+  let section = '';
+  for (const line of ini.split('\n')) {
+    const h = /^\s*\[([^\]]+)\]\s*$/.exec(line);
+    if (h) section = h[1] ?? '';
+    const kv = /^\s*names\s*=\s*(.*?)\s*$/.exec(line);
+    if (section === 'services' && kv) {
+      const v = kv[1] ?? '';
+      return (v.startsWith('"') ? (JSON.parse(v) as string) : v).split(/\s+/).filter(Boolean);
+    }
+  }
+  return [];
 }

@@ -1,0 +1,791 @@
+#!/usr/bin/env node
+// Start-up and terminal-traffic benchmark of confconsole, side by side with a bare node,
+// `dialog --menu` and `whiptail --menu`, all measured in the same run on a real 80x24
+// pseudo-terminal. Not a test: nothing here fails CI; the exit code is non-zero only when a
+// measurement could not be taken.
+//
+//   node test/bench/bench.mjs [--runs N] [--warmup N] [--json] [--only SUBSTR] [--keep]
+//
+// How: a small python3 driver (inline below) opens a pty of 80x24, forks the program with the
+// given TERM and environment, and relays every output chunk with a monotonic timestamp taken
+// when it was read (t = 0 just before fork). This script feeds the chunks into @xterm/headless
+// (a devDependency) to know what is on the screen, decides when a frame is complete (the text
+// of the last element drawn is on the screen), sends keys through the driver, and asks it for
+// /proc/PID/status VmHWM just before quitting. Times therefore do not include this script's
+// own latency: they are the driver's read timestamps.
+//
+// Variants are run round-robin (run 1 of every variant, then run 2, ...) after one discarded
+// warm-up run each, so drifting machine load hits all of them alike. Results: median over runs.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir, cpus, loadavg } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..', '..');
+const RESULTS_FILE = join(HERE, 'last-results.json');
+const COLS = 80;
+const ROWS = 24;
+const IDLE_MS = 150;
+
+// ---- arguments ---------------------------------------------------------------------------
+
+function parseArgs(argv) {
+  const o = { runs: 7, warmup: 1, json: false, only: undefined, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (v === undefined) usage(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--json') o.json = true;
+    else if (a === '--keep') o.keep = true;
+    else if (a === '--runs' || a.startsWith('--runs=')) o.runs = Number(val());
+    else if (a === '--warmup' || a.startsWith('--warmup=')) o.warmup = Number(val());
+    else if (a === '--only' || a.startsWith('--only=')) o.only = val();
+    else if (a === '-h' || a === '--help') usage();
+    else usage(`unknown argument: ${a}`);
+  }
+  if (!Number.isInteger(o.runs) || o.runs < 1 || o.runs > 200) usage('--runs must be an integer 1..200');
+  if (!Number.isInteger(o.warmup) || o.warmup < 0 || o.warmup > 20) usage('--warmup must be an integer 0..20');
+  return o;
+}
+
+function usage(err) {
+  const text = `Usage: node test/bench/bench.mjs [--runs N] [--warmup N] [--json] [--only SUBSTR] [--keep]
+  --runs N      measured runs per variant (default 7); medians are reported
+  --warmup N    discarded runs per variant first (default 1)
+  --json        print the results as JSON instead of the table
+  --only SUBSTR run only the variants whose name contains SUBSTR
+  --keep        keep the temporary demo roots
+Results of the last run are also written to test/bench/last-results.json.
+`;
+  if (err) {
+    process.stderr.write(`bench: ${err}\n\n${text}`);
+    process.exit(2);
+  }
+  process.stdout.write(text);
+  process.exit(0);
+}
+
+// ---- the pty driver (python3) -------------------------------------------------------------
+
+// Protocol: argv[1] is a JSON config {argv, env, cwd, rows, cols}. Stdout: one JSON object a
+// line: {ev:"start",pid}, {ev:"out",t,d(base64)}, {ev:"sent",t,id}, {ev:"hwm",id,kb,rsskb},
+// {ev:"exit",t,code,signal,maxrsskb}, {ev:"error",msg}. Stdin: one JSON object a line:
+// {send:base64,id}, {hwm:1,id}, {kill:signum}. Stdin EOF kills the child's process group.
+const DRIVER = String.raw`
+import os, sys, json, fcntl, termios, struct, selectors, time, signal, base64, errno
+cfg = json.loads(sys.argv[1])
+def emit(o):
+    sys.stdout.write(json.dumps(o) + "\n"); sys.stdout.flush()
+master, slave = os.openpty()
+fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", cfg["rows"], cfg["cols"], 0, 0))
+rpipe, wpipe = os.pipe()
+os.set_blocking(wpipe, False); os.set_blocking(rpipe, False)
+signal.signal(signal.SIGCHLD, lambda *a: None)
+signal.set_wakeup_fd(wpipe)
+argv = cfg["argv"]; env = cfg["env"]
+t0 = time.monotonic_ns()
+pid = os.fork()
+if pid == 0:
+    try:
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.setsid()
+        fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+        for fd in (0, 1, 2): os.dup2(slave, fd)
+        for fd in (slave, master, rpipe, wpipe):
+            if fd > 2: os.close(fd)
+        if cfg.get("cwd"): os.chdir(cfg["cwd"])
+        os.execvpe(argv[0], argv, env)
+    except BaseException as e:
+        os.write(2, ("exec failed: %s\n" % e).encode())
+    os._exit(127)
+os.close(slave)
+now = lambda: (time.monotonic_ns() - t0) / 1e6
+emit({"ev": "start", "pid": pid})
+sel = selectors.DefaultSelector()
+os.set_blocking(master, False)
+sel.register(master, selectors.EVENT_READ, "pty")
+sel.register(rpipe, selectors.EVENT_READ, "sig")
+sel.register(sys.stdin.fileno(), selectors.EVENT_READ, "cmd")
+cmdbuf = b""
+status = None
+pty_open = True
+def read_pty():
+    global pty_open
+    while pty_open:
+        try:
+            d = os.read(master, 65536)
+        except BlockingIOError:
+            return
+        except OSError as e:
+            if e.errno == errno.EIO:
+                pty_open = False; sel.unregister(master); return
+            raise
+        if not d:
+            pty_open = False; sel.unregister(master); return
+        emit({"ev": "out", "t": now(), "d": base64.b64encode(d).decode()})
+def hwm():
+    kb = rss = None
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmHWM:"): kb = int(line.split()[1])
+                if line.startswith("VmRSS:"): rss = int(line.split()[1])
+    except OSError:
+        pass
+    return kb, rss
+def killgrp(sig):
+    for target in (lambda: os.killpg(pid, sig), lambda: os.kill(pid, sig)):
+        try: target(); return
+        except OSError: pass
+def reap():
+    global status
+    if status is not None: return
+    try:
+        p, st, ru = os.wait4(pid, os.WNOHANG)
+    except ChildProcessError:
+        return
+    if p == pid:
+        t = now()
+        status = {"ev": "exit", "t": t, "code": os.waitstatus_to_exitcode(st) if os.WIFEXITED(st) else None,
+                  "signal": os.WTERMSIG(st) if os.WIFSIGNALED(st) else None, "maxrsskb": ru.ru_maxrss}
+while True:
+    reap()
+    if status is not None:
+        # drain what the child wrote before it died, then report the exit
+        deadline = time.monotonic() + 0.5
+        while pty_open and time.monotonic() < deadline:
+            read_pty()
+            if pty_open: time.sleep(0.005)
+        # leftovers of the session (children of the program) are not ours to keep
+        try: os.killpg(pid, signal.SIGKILL)
+        except OSError: pass
+        emit(status)
+        break
+    for key, _ in sel.select(timeout=1.0):
+        if key.data == "pty":
+            read_pty()
+        elif key.data == "sig":
+            try: os.read(rpipe, 512)
+            except BlockingIOError: pass
+        elif key.data == "cmd":
+            chunk = os.read(sys.stdin.fileno(), 65536)
+            if not chunk:
+                killgrp(signal.SIGKILL)
+                try: os.waitpid(pid, 0)
+                except ChildProcessError: pass
+                sys.exit(0)
+            cmdbuf += chunk
+            while b"\n" in cmdbuf:
+                line, cmdbuf = cmdbuf.split(b"\n", 1)
+                c = json.loads(line)
+                if "send" in c:
+                    data = base64.b64decode(c["send"])
+                    t = now()
+                    os.set_blocking(master, True)
+                    try: os.write(master, data)
+                    except OSError as e: emit({"ev": "error", "msg": "send: %s" % e})
+                    os.set_blocking(master, False)
+                    emit({"ev": "sent", "t": t, "id": c.get("id")})
+                elif "hwm" in c:
+                    kb, rss = hwm()
+                    emit({"ev": "hwm", "id": c.get("id"), "kb": kb, "rsskb": rss})
+                elif "kill" in c:
+                    killgrp(int(c["kill"]))
+`;
+
+// ---- the screen: @xterm/headless, or a crude fallback ----------------------------------
+
+let XtermTerminal;
+try {
+  ({ Terminal: XtermTerminal } = (await import('@xterm/headless')).default ?? (await import('@xterm/headless')));
+} catch {
+  XtermTerminal = undefined;
+}
+const squash = (s) => s.replace(/\s+/g, '');
+
+/** What is on the screen, for "is the frame there yet" questions. */
+class Screen {
+  constructor() {
+    if (XtermTerminal) {
+      this.term = new XtermTerminal({ cols: COLS, rows: ROWS, allowProposedApi: true, scrollback: 0 });
+    } else {
+      this.raw = '';
+    }
+  }
+  /** Feeds a chunk; calls done() once it is on the screen. */
+  write(buf, done) {
+    if (this.term) this.term.write(buf, done);
+    else {
+      this.raw += buf.toString('latin1');
+      done();
+    }
+  }
+  /** Screen text with all whitespace removed (needles are compared the same way). */
+  text() {
+    if (this.term) {
+      const b = this.term.buffer.active;
+      let s = '';
+      for (let y = 0; y < ROWS; y++) s += (b.getLine(b.viewportY + y)?.translateToString(true) ?? '') + '\n';
+      return squash(s);
+    }
+    // Fallback: every byte ever written with escape sequences removed. Unchanged cells that
+    // the program skips with cursor moves are missing, so it can miss text; good enough.
+    return squash(
+      Buffer.from(this.raw, 'latin1')
+        .toString('utf8')
+        .replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()*+][0-9A-Za-z]|\x1b[=>78DEHMNOZc]|[\x00-\x1f]/g, ''),
+    );
+  }
+  has(needles) {
+    const t = this.text();
+    return needles.every((n) => t.includes(squash(n)));
+  }
+  dispose() {
+    this.term?.dispose();
+  }
+}
+
+// ---- one program on a pty -------------------------------------------------------------
+
+class Session {
+  /** @param {{argv:string[], env:Record<string,string>, cwd?:string, hardTimeoutMs?:number}} cfg */
+  constructor(cfg) {
+    this.screen = new Screen();
+    this.bytes = 0; // bytes read from the pty
+    this.parsedBytes = 0; // bytes the screen has taken in
+    this.lastT = 0; // driver timestamp of the last chunk read
+    this.lastParsedT = 0;
+    this.lastArrival = Date.now();
+    this.chunks = [];
+    this.waiters = new Set();
+    this.replies = new Map();
+    this.nextId = 1;
+    this.exit = undefined;
+    this.errors = [];
+    this.stderr = '';
+    this.proc = spawn('python3', ['-c', DRIVER, JSON.stringify({ ...cfg, rows: ROWS, cols: COLS })], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.proc.stdin.on('error', () => {});
+    let buf = '';
+    this.proc.stdout.setEncoding('utf8');
+    this.proc.stdout.on('data', (d) => {
+      buf += d;
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (line) this.onEvent(JSON.parse(line));
+      }
+    });
+    this.proc.stderr.setEncoding('utf8');
+    this.proc.stderr.on('data', (d) => (this.stderr += d));
+    this.driverDone = new Promise((resolve) => this.proc.on('close', resolve));
+    this.proc.on('close', () => {
+      if (!this.exit) this.exit = { ev: 'exit', t: NaN, code: null, signal: null, driverDied: true };
+      this.check();
+    });
+    this.hardTimer = setTimeout(() => this.kill(), cfg.hardTimeoutMs ?? 20000);
+  }
+
+  onEvent(e) {
+    if (e.ev === 'out') {
+      const d = Buffer.from(e.d, 'base64');
+      this.bytes += d.length;
+      this.lastT = e.t;
+      this.lastArrival = Date.now();
+      this.chunks.push({ t: e.t, n: d.length });
+      const total = this.bytes;
+      this.screen.write(d, () => {
+        this.parsedBytes = total;
+        this.lastParsedT = e.t;
+        this.check();
+      });
+    } else if (e.ev === 'exit') {
+      this.exit = e;
+      this.check();
+    } else if (e.ev === 'sent' || e.ev === 'hwm') {
+      const r = this.replies.get(e.id);
+      if (r) {
+        this.replies.delete(e.id);
+        r(e);
+      }
+    } else if (e.ev === 'start') {
+      this.pid = e.pid;
+    } else if (e.ev === 'error') {
+      this.errors.push(e.msg);
+    }
+  }
+
+  check() {
+    for (const w of this.waiters) w();
+  }
+
+  /** Resolves with {t, bytes} of the chunk after which all needles are on the screen. */
+  waitFor(needles, timeoutMs, what) {
+    return new Promise((resolve, reject) => {
+      const done = (fn) => {
+        this.waiters.delete(w);
+        clearTimeout(timer);
+        fn();
+      };
+      const w = () => {
+        if (this.screen.has(needles)) done(() => resolve({ t: this.lastParsedT, bytes: this.parsedBytes }));
+        else if (this.exit && this.parsedBytes === this.bytes)
+          done(() => reject(new Error(`${what}: the program exited (code ${this.exit.code}, signal ${this.exit.signal}) before ${JSON.stringify(needles)} was on the screen`)));
+      };
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`${what}: ${JSON.stringify(needles)} not on the screen after ${timeoutMs} ms; screen: ${JSON.stringify(this.screen.text().slice(0, 300))}`))),
+        timeoutMs,
+      );
+      this.waiters.add(w);
+      w();
+    });
+  }
+
+  /** Resolves once nothing has come for quietMs (or at timeoutMs): {bytes, t of last chunk}. */
+  waitIdle(quietMs, timeoutMs) {
+    const start = Date.now();
+    return new Promise((resolve) => {
+      const tick = () => {
+        const now = Date.now();
+        const settled = this.parsedBytes === this.bytes;
+        if ((settled && now - this.lastArrival >= quietMs) || now - start >= timeoutMs || (this.exit && settled)) {
+          resolve({ bytes: this.bytes, t: this.lastT, timedOut: now - start >= timeoutMs });
+        } else setTimeout(tick, Math.max(5, Math.min(quietMs - (now - this.lastArrival), 50)));
+      };
+      setTimeout(tick, Math.min(quietMs, 20));
+    });
+  }
+
+  request(obj) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.replies.delete(id);
+        reject(new Error(`driver did not answer ${JSON.stringify(obj).slice(0, 60)}`));
+      }, 3000);
+      this.replies.set(id, (e) => {
+        clearTimeout(timer);
+        resolve(e);
+      });
+      this.proc.stdin.write(JSON.stringify({ ...obj, id }) + '\n');
+    });
+  }
+
+  /** Sends keys; resolves with the driver's timestamp of the write. */
+  async send(keys) {
+    return (await this.request({ send: Buffer.from(keys, 'latin1').toString('base64') })).t;
+  }
+
+  async hwm() {
+    return await this.request({ hwm: 1 });
+  }
+
+  /** Timestamp of the first chunk read after t (undefined if none). */
+  firstChunkAfter(t) {
+    return this.chunks.find((c) => c.t > t)?.t;
+  }
+
+  waitExit(timeoutMs) {
+    return new Promise((resolve) => {
+      const w = () => {
+        if (this.exit) {
+          this.waiters.delete(w);
+          clearTimeout(timer);
+          resolve(this.exit);
+        }
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(w);
+        resolve(undefined);
+      }, timeoutMs);
+      this.waiters.add(w);
+      w();
+    });
+  }
+
+  /** Makes sure nothing is left: TERM, then KILL the program's process group, then the driver. */
+  async close() {
+    if (!this.exit) {
+      this.proc.stdin.write(JSON.stringify({ kill: 15 }) + '\n');
+      if (!(await this.waitExit(1000))) {
+        this.proc.stdin.write(JSON.stringify({ kill: 9 }) + '\n');
+        await this.waitExit(1000);
+      }
+    }
+    this.kill();
+    await Promise.race([this.driverDone, new Promise((r) => setTimeout(r, 2000))]);
+    clearTimeout(this.hardTimer);
+    this.screen.dispose();
+  }
+
+  kill() {
+    // Stdin EOF makes the driver SIGKILL the program's process group; then the driver itself.
+    try {
+      this.proc.stdin.end();
+    } catch {}
+    setTimeout(() => {
+      if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill('SIGKILL');
+    }, 1000).unref();
+  }
+}
+
+// ---- scenarios --------------------------------------------------------------------------
+
+const KEY = { enter: '\r', down: '\x1b[B', esc: '\x1b', ctrlC: '\x03' };
+
+/** A program that just runs to its end: wall time, first output, peak RSS. */
+async function runPlain(v) {
+  const s = new Session({ argv: v.argv, env: v.env, hardTimeoutMs: 10000 });
+  try {
+    const exit = await s.waitExit(8000);
+    if (!exit || exit.driverDied) throw new Error(`did not exit within 8 s${s.stderr ? ': ' + s.stderr.trim() : ''}`);
+    if (exit.code !== 0) throw new Error(`exit code ${exit.code}, signal ${exit.signal}`);
+    if (v.expect && !s.screen.has([v.expect])) {
+      await s.waitIdle(20, 500);
+      if (!s.screen.has([v.expect])) throw new Error(`output ${JSON.stringify(v.expect)} missing`);
+    }
+    return {
+      wallMs: exit.t,
+      firstOutputMs: s.chunks[0]?.t ?? null,
+      bytesFirstFrame: s.bytes,
+      peakRssKb: exit.maxrsskb,
+    };
+  } finally {
+    await s.close();
+  }
+}
+
+/**
+ * A menu program: first frame, (confconsole: Enter on the welcome dialog, then the menu),
+ * one Down key, peak RSS, then the quit key.
+ */
+async function runMenu(v) {
+  const root = v.root?.();
+  const argv = typeof v.argv === 'function' ? v.argv(root) : v.argv;
+  const env = typeof v.env === 'function' ? v.env() : v.env;
+  const s = new Session({ argv, env, cwd: ROOT, hardTimeoutMs: 20000 });
+  const r = {};
+  try {
+    const first = await s.waitFor(v.firstFrame, 8000, 'first frame');
+    r.firstFrameMs = first.t;
+    const idle1 = await s.waitIdle(IDLE_MS, 2000);
+    r.bytesFirstFrame = idle1.bytes;
+    if (v.thenEnter) {
+      const tEnter = await s.send(KEY.enter);
+      const menu = await s.waitFor(v.thenEnter, 5000, 'menu after Enter');
+      r.enterToMenuMs = menu.t - tEnter;
+      r.menuMs = menu.t;
+      const idle2 = await s.waitIdle(IDLE_MS, 2000);
+      r.bytesEnter = idle2.bytes - idle1.bytes;
+    }
+    const before = s.bytes;
+    const tDown = await s.send(KEY.down);
+    const idle3 = await s.waitIdle(IDLE_MS, 2000);
+    r.bytesDown = idle3.bytes - before;
+    if (r.bytesDown === 0) throw new Error('Down key: nothing was redrawn');
+    const firstAfter = s.firstChunkAfter(tDown);
+    r.keyToRedrawMs = firstAfter === undefined ? null : firstAfter - tDown;
+    const h = await s.hwm();
+    if (h.kb == null) throw new Error('could not read VmHWM');
+    r.peakRssKb = h.kb;
+    const tQuit = await s.send(v.quitKey);
+    const exit = await s.waitExit(4000);
+    if (!exit || exit.driverDied) throw new Error(`did not exit within 4 s of ${JSON.stringify(v.quitKey)}`);
+    r.quitMs = exit.t - tQuit;
+    r.exitCode = exit.code;
+    r.lifetimeMaxRssKb = exit.maxrsskb;
+    return r;
+  } catch (e) {
+    const tail = s.stderr.trim();
+    if (tail) e.message += ` (driver: ${tail.slice(0, 300)})`;
+    throw e;
+  } finally {
+    await s.close();
+  }
+}
+
+// ---- variants ---------------------------------------------------------------------------
+
+const NODE = process.execPath;
+const MACHINE_CA = process.env.NODE_EXTRA_CA_CERTS;
+const tempDirs = [];
+const newTemp = (prefix) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+};
+
+/** The environment of the measured programs: ours, NODE_EXTRA_CA_CERTS removed, TERM set. */
+function cleanEnv(term, extra = {}) {
+  const env = { ...process.env, TERM: term, ...extra };
+  delete env.NODE_EXTRA_CA_CERTS;
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  return env;
+}
+const machineEnv = (term) => ({ ...process.env, TERM: term });
+
+const MENU_ITEMS = ['1', 'Networking and Traffic Analysis', '3', 'Appliance Admin', '5', 'Power and Service Management'];
+const dialogArgv = ['--title', 'Console Setup', '--menu', 'Choose an option', '15', '60', '3', ...MENU_ITEMS];
+
+function confconsole(name, term, opts = {}) {
+  let seeded;
+  return {
+    name,
+    kind: 'menu',
+    group: 'confconsole',
+    term,
+    note: opts.note,
+    root: () => {
+      if (opts.seeded) return (seeded ??= join(newTemp('confconsole-bench-seeded-'), 'root'));
+      return join(newTemp('confconsole-bench-'), 'root'); // missing: the demo is seeded at start
+    },
+    argv: (root) => [NODE, join(ROOT, 'bin', 'confconsole'), '--root', root, '--demo'],
+    env: () => {
+      const extra = opts.coldTerminfo ? { XDG_CACHE_HOME: newTemp('confconsole-bench-cache-') } : {};
+      return opts.machineEnv ? { ...machineEnv(term), ...extra } : cleanEnv(term, extra);
+    },
+    firstFrame: ['Welcome', '< OK >', 'F1 Help'],
+    thenEnter: ['Console Setup', 'Networking and Traffic Analysis', 'Appliance Admin', 'Power and Service Management'],
+    quitKey: KEY.ctrlC,
+  };
+}
+
+function ncursesMenu(prog, term) {
+  return {
+    name: `${prog} --menu, ${term}`,
+    kind: 'menu',
+    group: prog,
+    term,
+    argv: [`/usr/bin/${prog}`, ...dialogArgv],
+    env: cleanEnv(term),
+    firstFrame: ['Console Setup', 'Power and Service Management', 'Cancel'],
+    quitKey: KEY.esc,
+  };
+}
+
+function buildVariants() {
+  const T = 'xterm-256color';
+  const v = [
+    { name: 'node -e 0', kind: 'plain', group: 'node', term: T, argv: [NODE, '-e', '0'], env: cleanEnv(T) },
+    {
+      name: 'node printing one line',
+      kind: 'plain',
+      group: 'node',
+      term: T,
+      argv: [NODE, '-e', 'console.log("hello from node")'],
+      env: cleanEnv(T),
+      expect: 'hello from node',
+    },
+  ];
+  if (MACHINE_CA) v.push({ name: 'node -e 0, machine env (CA certs)', kind: 'plain', group: 'node', term: T, argv: [NODE, '-e', '0'], env: machineEnv(T) });
+  v.push(
+    confconsole(`confconsole, ${T}`, T),
+    confconsole('confconsole, linux', 'linux'),
+    confconsole(`confconsole, ${T}, seeded root`, T, { seeded: true, note: 'demo root already seeded' }),
+    confconsole(`confconsole, ${T}, cold terminfo cache`, T, { coldTerminfo: true, note: 'fresh XDG_CACHE_HOME: infocmp + tic at start' }),
+  );
+  if (MACHINE_CA) v.push(confconsole(`confconsole, ${T}, machine env (CA certs)`, T, { machineEnv: true, note: 'NODE_EXTRA_CA_CERTS as set on this machine' }));
+  for (const prog of ['dialog', 'whiptail']) for (const term of [T, 'linux']) v.push(ncursesMenu(prog, term));
+  return v;
+}
+
+// ---- statistics and output -----------------------------------------------------------
+
+function median(xs) {
+  const a = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((p, q) => p - q);
+  if (!a.length) return null;
+  const m = a.length >> 1;
+  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
+}
+
+const METRICS = [
+  'wallMs',
+  'firstOutputMs',
+  'firstFrameMs',
+  'enterToMenuMs',
+  'menuMs',
+  'bytesFirstFrame',
+  'bytesEnter',
+  'bytesDown',
+  'keyToRedrawMs',
+  'peakRssKb',
+  'lifetimeMaxRssKb',
+  'quitMs',
+];
+
+function summarize(v, samples) {
+  const med = {};
+  const range = {};
+  for (const m of METRICS) {
+    const xs = samples.map((s) => s[m]).filter((x) => typeof x === 'number');
+    if (!xs.length) continue;
+    med[m] = median(xs);
+    range[m] = [Math.min(...xs), Math.max(...xs)];
+  }
+  return { name: v.name, group: v.group, term: v.term, note: v.note, runs: samples.length, median: med, range, samples };
+}
+
+const fmtMs = (x) => (x == null ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const fmtInt = (x) => (x == null ? '–' : String(Math.round(x)));
+const fmtMB = (kb) => (kb == null ? '–' : (kb / 1024).toFixed(1));
+
+function table(results, ctx) {
+  const base = results.find((r) => r.name === 'node -e 0')?.median.wallMs;
+  const head = ['variant', 'ready ms', '×node', 'Enter→menu', 'menu ms', 'bytes 1st', 'bytes Down', 'key→draw', 'RSS MB', 'quit ms'];
+  const rows = results.map((r) => {
+    const m = r.median;
+    const ready = m.firstFrameMs ?? m.firstOutputMs ?? m.wallMs;
+    const readyCol = m.firstFrameMs != null ? fmtMs(m.firstFrameMs) : m.firstOutputMs != null && r.name !== 'node -e 0' ? `${fmtMs(m.firstOutputMs)}` : fmtMs(m.wallMs);
+    return [
+      r.name + (r.failed ? ` (${r.failed} failed)` : ''),
+      readyCol,
+      base && ready != null ? (ready / base).toFixed(2) : '–',
+      fmtMs(m.enterToMenuMs),
+      fmtMs(m.menuMs),
+      fmtInt(m.bytesFirstFrame),
+      fmtInt(m.bytesDown),
+      fmtMs(m.keyToRedrawMs),
+      fmtMB(m.peakRssKb ?? m.lifetimeMaxRssKb),
+      fmtMs(m.quitMs ?? m.wallMs),
+    ];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const out = [
+    `confconsole benchmark — ${ctx.date}, node ${process.version}, ${ctx.cpus} CPUs, load ${ctx.loadavg.join(' ')}, ${COLS}x${ROWS} pty, LANG=${process.env.LANG ?? '(unset)'}`,
+    `medians of ${ctx.runs} runs each (after ${ctx.warmup} warm-up), variants interleaved; NODE_EXTRA_CA_CERTS removed unless "machine env"` +
+      (MACHINE_CA ? ` (machine: ${MACHINE_CA})` : ' (not set on this machine)'),
+    '',
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    '',
+    'ready ms:   confconsole/dialog/whiptail: process start → first complete frame (last element drawn is on the screen);',
+    '            node printing one line: start → the line; node -e 0: start → exit (wall). ×node: ready ÷ node -e 0.',
+    'Enter→menu: confconsole, Enter on the Welcome dialog → main menu on screen; menu ms: process start → main menu.',
+    `bytes 1st:  bytes written until the first frame settled (${IDLE_MS} ms idle); bytes Down: one Down key on the menu.`,
+    'key→draw:   Down key written → first byte of the redraw.  RSS MB: VmHWM of the process just before quitting',
+    '            (node: ru_maxrss at exit).  quit ms: quit key (confconsole Ctrl+C, dialog/whiptail Esc) → exit; node: wall.',
+  ];
+  const cc = (suffix) => results.find((r) => r.name === `confconsole, xterm-256color${suffix}`)?.median;
+  const a = cc(''), ca = cc(', machine env (CA certs)'), sd = cc(', seeded root'), cold = cc(', cold terminfo cache');
+  const nodeCa = results.find((r) => r.name === 'node -e 0, machine env (CA certs)')?.median.wallMs;
+  const notes = [];
+  if (a?.firstFrameMs != null && ca?.firstFrameMs != null)
+    notes.push(`NODE_EXTRA_CA_CERTS costs confconsole ${fmtMs(ca.firstFrameMs - a.firstFrameMs)} ms of first frame (${fmtMs(a.firstFrameMs)} → ${fmtMs(ca.firstFrameMs)} ms)` +
+      (nodeCa != null && base != null ? `; bare node -e 0: ${fmtMs(base)} → ${fmtMs(nodeCa)} ms` : ''));
+  if (a?.firstFrameMs != null && sd?.firstFrameMs != null) notes.push(`seeding the demo root costs ${fmtMs(a.firstFrameMs - sd.firstFrameMs)} ms (fresh ${fmtMs(a.firstFrameMs)} vs seeded ${fmtMs(sd.firstFrameMs)} ms)`);
+  if (a?.firstFrameMs != null && cold?.firstFrameMs != null) notes.push(`compiling the private terminfo (cold cache) costs ${fmtMs(cold.firstFrameMs - a.firstFrameMs)} ms once`);
+  if (base != null && a?.firstFrameMs != null) notes.push(`confconsole's own start-up above bare node: ${fmtMs(a.firstFrameMs - base)} ms`);
+  if (notes.length) out.push('', ...notes.map((n) => '* ' + n));
+  return out.join('\n');
+}
+
+// ---- main ------------------------------------------------------------------------------
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  // Never hang: a watchdog well above the expected run time.
+  const watchdogMs = 60000 + (opts.runs + opts.warmup) * 30000;
+  const watchdog = setTimeout(() => {
+    process.stderr.write(`bench: watchdog: still running after ${watchdogMs / 1000} s, giving up\n`);
+    cleanup(opts);
+    process.exit(3);
+  }, watchdogMs);
+  watchdog.unref();
+
+  const problems = [];
+  if (spawnSync('python3', ['-c', 'import pty, fcntl, termios'], { timeout: 10000 }).status !== 0) problems.push('python3 with pty/fcntl/termios is needed');
+  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) problems.push('dist/cli.js missing: run "npm run build" first');
+  if (problems.length) {
+    process.stderr.write(problems.map((p) => `bench: ${p}\n`).join(''));
+    process.exit(1);
+  }
+  if (!XtermTerminal) process.stderr.write('bench: @xterm/headless not found: falling back to matching text in the raw output\n');
+
+  let variants = buildVariants();
+  if (opts.only) variants = variants.filter((v) => v.name.includes(opts.only));
+  const missing = [];
+  variants = variants.filter((v) => {
+    const exe = v.argv && Array.isArray(v.argv) ? v.argv[0] : NODE;
+    if (exe.startsWith('/') && !existsSync(exe)) {
+      missing.push(`${v.name}: ${exe} not installed`);
+      return false;
+    }
+    return true;
+  });
+
+  const samples = new Map(variants.map((v) => [v.name, []]));
+  const failures = missing.map((m) => ({ variant: m.split(':')[0], run: null, error: m }));
+  const runOne = (v) => (v.kind === 'plain' ? runPlain(v) : runMenu(v));
+  const progress = (s) => {
+    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${s}`);
+  };
+  for (let run = -opts.warmup; run < opts.runs; run++) {
+    for (const v of variants) {
+      progress(`${run < 0 ? 'warm-up' : `run ${run + 1}/${opts.runs}`}: ${v.name}`);
+      try {
+        const r = await runOne(v);
+        if (run >= 0) samples.get(v.name).push(r);
+      } catch (e) {
+        failures.push({ variant: v.name, run: run < 0 ? 'warm-up' : run + 1, error: e.message });
+      }
+    }
+  }
+  progress('');
+  clearTimeout(watchdog);
+
+  const results = variants.map((v) => {
+    const s = summarize(v, samples.get(v.name));
+    const failed = failures.filter((f) => f.variant === v.name).length;
+    if (failed) s.failed = failed;
+    return s;
+  });
+  const ctx = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    loadavg: loadavg().map((x) => x.toFixed(2)),
+    runs: opts.runs,
+    warmup: opts.warmup,
+    pty: `${COLS}x${ROWS}`,
+    lang: process.env.LANG ?? null,
+    machineNodeExtraCaCerts: MACHINE_CA ?? null,
+    screenModel: XtermTerminal ? '@xterm/headless' : 'raw-text fallback',
+    durationS: (Date.now() - started) / 1000,
+  };
+  const doc = { ...ctx, results, failures };
+  writeFileSync(RESULTS_FILE, JSON.stringify(doc, null, 2) + '\n');
+  if (opts.json) process.stdout.write(JSON.stringify(doc, null, 2) + '\n');
+  else {
+    process.stdout.write(table(results, ctx) + '\n');
+    process.stdout.write(`\n(${ctx.durationS.toFixed(1)} s; JSON in ${RESULTS_FILE})\n`);
+  }
+  if (failures.length) {
+    process.stderr.write(`\nbench: ${failures.length} measurement(s) could not be taken:\n`);
+    for (const f of failures.slice(0, 20)) process.stderr.write(`  ${f.variant}${f.run != null ? ` (run ${f.run})` : ''}: ${f.error}\n`);
+  }
+  cleanup(opts);
+  const empty = results.some((r) => r.runs === 0);
+  process.exitCode = failures.length || empty ? 1 : 0;
+}
+
+function cleanup(opts) {
+  if (opts?.keep) return;
+  for (const d of tempDirs) {
+    try {
+      rmSync(d, { recursive: true, force: true });
+    } catch {}
+  }
+}
+
+await main();

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bindings, commandFor, footer } from '../../src/ui/keys.js';
+import { editLine, visiblePart } from '../../src/ui/lineedit.js';
+import { table, wrap } from '../../src/ui/text.js';
+import { FileLines } from '../../src/ui/filelines.js';
+import { parseSettings } from '../../src/system/settings.js';
+import { conditions } from '../../src/conditions.js';
+
+describe('key bindings', () => {
+  it('the footer lists exactly the advertised bindings', () => {
+    for (const kind of Object.keys(bindings) as (keyof typeof bindings)[]) {
+      const f = footer(kind, { cancellable: true });
+      for (const b of bindings[kind]) if (b.label) expect(f).toContain(`${b.label} ${b.help}`);
+    }
+    expect(footer('progress', { cancellable: false })).toBe('');
+  });
+  it('maps keys to commands per dialog', () => {
+    expect(commandFor('menu', { full: 'down' })).toEqual({ command: 'down' });
+    expect(commandFor('menu', { full: '5' }, '5')).toEqual({ command: 'hotkey', ch: '5' });
+    expect(commandFor('yesno', { full: 'y' }, 'y')).toEqual({ command: 'yes' });
+    expect(commandFor('yesno', { full: 'f1' })).toEqual({ command: 'help' });
+    expect(commandFor('menu', { full: '?' }, '?')).toEqual({ command: 'help' });
+    expect(commandFor('form', { full: '?' }, '?')).toBeUndefined(); // typed text
+    expect(commandFor('form', { full: 'S-tab' })).toEqual({ command: 'prev' });
+  });
+});
+
+describe('line editor', () => {
+  it('inserts, moves, deletes, kills', () => {
+    let s = { value: '', cursor: 0 };
+    for (const c of 'abcd') s = editLine(s, {}, c);
+    s = editLine(s, { full: 'left' });
+    s = editLine(s, { full: 'backspace' });
+    expect(s).toEqual({ value: 'abd', cursor: 2 });
+    s = editLine(s, { full: 'home' });
+    s = editLine(s, { full: 'delete' });
+    expect(s).toEqual({ value: 'bd', cursor: 0 });
+    s = editLine({ value: 'one two three', cursor: 13 }, { full: 'C-w' });
+    expect(s).toEqual({ value: 'one two ', cursor: 8 });
+    expect(editLine(s, { full: 'C-u' })).toEqual({ value: '', cursor: 0 });
+    expect(editLine(s, {}, '\x07')).toEqual(s); // control characters are not text
+  });
+  it('shows the cursor end of a long line and masks secrets', () => {
+    expect(visiblePart({ value: 'abcdefghij', cursor: 10 }, 5, false)).toEqual({ text: 'ghij', cursorX: 4 });
+    expect(visiblePart({ value: 'secret', cursor: 6 }, 20, true).text).toBe('******');
+  });
+});
+
+describe('text layout', () => {
+  it('wraps at word boundaries and keeps short lines as written', () => {
+    expect(wrap('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc']);
+    expect(wrap('  a   b', 20)).toEqual(['  a   b']);
+    expect(wrap('x'.repeat(12), 5)).toEqual(['xxxxx', 'xxxxx', 'xx']);
+  });
+  it('aligns a table', () => {
+    expect(table(['#', 'Server'], [['1', 'a.example']], 40)).toEqual(['#  Server', '-  ---------', '1  a.example']);
+  });
+});
+
+describe('pager source', () => {
+  it('reads lines on demand from a large file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cc-pager-'));
+    const f = join(dir, 'big.log');
+    writeFileSync(f, Array.from({ length: 200_000 }, (_, i) => `line ${i + 1}`).join('\n') + '\n');
+    const p = new FileLines(f);
+    expect(p.lines(0, 2)).toEqual(['line 1', 'line 2']);
+    expect(p.total).toBeUndefined(); // not scanned to the end yet
+    expect(p.lines(150_000, 1)).toEqual(['line 150001']);
+    expect(p.count()).toBe(200_000);
+    p.close();
+  });
+});
+
+describe('settings and conditions', () => {
+  it('parses the INI with defaults', () => {
+    const s = parseSettings('[ntp]\nservers = "a.example b.example"\n');
+    expect(s.ntp.servers).toEqual(['a.example', 'b.example']);
+    expect(s.appliance).toEqual({ profile: 'appliance', demo: false });
+    expect(() => parseSettings('[appliance]\nprofile = toaster\n')).toThrow(/settings are invalid/);
+  });
+  it('needs-root holds only for a non-root user outside the demo', () => {
+    expect(conditions({ demo: false, uid: 1000 })['needs-root']).toMatch(/root rights/);
+    expect(conditions({ demo: false, uid: 0 })['needs-root']).toBeUndefined();
+    expect(conditions({ demo: true, uid: 1000 })['needs-root']).toBeUndefined();
+  });
+});
