@@ -75,8 +75,11 @@ audit() { # action detail result
   chmod 0640 "$AUDIT_LOG" 2>/dev/null || true
 }
 
-# take the one writers' lock; fd 9 must be closed for daemons we start (9>&-)
+# take the one writers' lock; fd 9 must be closed for daemons we start (9>&-).
+# From here on the change runs to its end (or its restore) even if the console that started
+# it dies: a hang-up or a closed pipe must not stop it halfway.
 lock() {
+  trap '' HUP PIPE
   mkdir -p "${LOCK_FILE%/*}"
   exec 9>>"$LOCK_FILE"
   if ! flock -w "${CONFCONSOLE_LOCK_WAIT:-15}" 9; then

@@ -38,7 +38,7 @@ export const ntpSet: Operation = {
   },
   async apply(ctx, values, io) {
     const servers = list(values.servers ?? '');
-    const r = await ctx.runner.script('set_ntp.sh', servers, { onLine: io.line });
+    const r = await ctx.runner.script('set_ntp.sh', servers, { onLine: io.line, survive: true });
     return outcomeOf(r, `NTP servers set: ${servers.join(' ')}`);
   },
 };

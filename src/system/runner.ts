@@ -16,6 +16,11 @@ export interface RunOptions {
   onLine?: (line: string) => void;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * A change that must finish even if the console dies (Ctrl+C, SSH hang-up): the script
+   * runs in its own session and is not killed when we exit. Never combined with a timeout.
+   */
+  survive?: boolean;
 }
 
 export interface ScriptResult {
@@ -51,7 +56,7 @@ export function makeRunner(paths: Paths, extraEnv: Record<string, string> = {}):
         env: { CONFCONSOLE_ROOT: paths.root, ...(tty ? { CONFCONSOLE_TTY: tty } : {}), ...extraEnv },
         input: opts.stdin ?? '',
         reject: false,
-        timeout: opts.timeoutMs ?? 120_000,
+        ...(opts.survive ? { detached: true, cleanup: false } : { timeout: opts.timeoutMs ?? 120_000 }),
         ...(opts.signal ? { cancelSignal: opts.signal } : {}),
         stripFinalNewline: true,
         buffer: { stdout: true, stderr: false },
