@@ -1,7 +1,8 @@
 // Opens the console on the process's terminal (or on given streams, for tests).
 import { operations } from '../actions/index.js';
 import { hostnameOf } from '../actions/info.js';
-import type { Ctx } from '../actions/types.js';
+import type { Ctx, Operation } from '../actions/types.js';
+import type { Tree } from '../menu/schema.js';
 import { conditions } from '../conditions.js';
 import { loadTree, type Profile } from '../menu/load.js';
 import type { Paths } from '../system/paths.js';
@@ -17,10 +18,13 @@ export interface ConsoleOptions {
   /** Streams other than the process's (tests); then no signal handlers are installed. */
   streams?: TerminalStreams;
   uid?: number;
+  /** Another tree and operations (tests of dialogs the shipped trees do not use yet). */
+  tree?: Tree;
+  ops?: Record<string, Operation>;
 }
 
 export async function openConsole(o: ConsoleOptions, onExit: (code: number) => void): Promise<ConsoleApp> {
-  const tree = loadTree(o.profile);
+  const tree = o.tree ?? loadTree(o.profile);
   const hostname = await hostnameOf(o.paths.hostname);
   const streams: TerminalStreams = o.streams ?? { input: process.stdin, output: process.stdout, terminal: pickTerm(process.env.TERM) };
   const screen = createScreen(streams, `${hostname} - ${tree.title}`);
@@ -29,7 +33,7 @@ export async function openConsole(o: ConsoleOptions, onExit: (code: number) => v
     tree,
     conditions: conditions({ demo: o.demo, uid: o.uid ?? process.getuid?.() ?? 0 }),
     ctx: o.ctx,
-    ops: operations,
+    ops: o.ops ?? operations,
     hostname,
     demoRoot: o.demoRoot,
     onExit,

@@ -20,7 +20,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -242,6 +242,12 @@ class Screen {
         .replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()*+][0-9A-Za-z]|\x1b[=>78DEHMNOZc]|[\x00-\x1f]/g, ''),
     );
   }
+  /** Whether the program switched the cursor keys to application mode (DECCKM, smkx). */
+  appCursor() {
+    if (this.term) return this.term.modes.applicationCursorKeysMode;
+    const i = this.raw.lastIndexOf('\x1b[?1h');
+    return i >= 0 && i > this.raw.lastIndexOf('\x1b[?1l');
+  }
   has(needles) {
     const t = this.text();
     return needles.every((n) => t.includes(squash(n)));
@@ -439,11 +445,11 @@ class Session {
 
 // ---- scenarios --------------------------------------------------------------------------
 
-const KEY = { enter: '\r', down: '\x1b[B', esc: '\x1b', ctrlC: '\x03' };
+const KEY = { enter: '\r', down: '\x1b[B', downApp: '\x1bOB', esc: '\x1b', ctrlC: '\x03' };
 
 /** A program that just runs to its end: wall time, first output, peak RSS. */
 async function runPlain(v) {
-  const s = new Session({ argv: v.argv, env: v.env, hardTimeoutMs: 10000 });
+  const s = new Session({ argv: v.argv, env: v.env, cwd: v.cwd, hardTimeoutMs: 10000 });
   try {
     const exit = await s.waitExit(8000);
     if (!exit || exit.driverDied) throw new Error(`did not exit within 8 s${s.stderr ? ': ' + s.stderr.trim() : ''}`);
@@ -487,9 +493,12 @@ async function runMenu(v) {
       r.bytesEnter = idle2.bytes - idle1.bytes;
     }
     const before = s.bytes;
-    const tDown = await s.send(KEY.down);
+    // What a real terminal sends: ESC O B once the program asked for application cursor keys.
+    r.downKey = s.screen.appCursor() ? KEY.downApp : KEY.down;
+    const tDown = await s.send(r.downKey);
     const idle3 = await s.waitIdle(IDLE_MS, 2000);
     r.bytesDown = idle3.bytes - before;
+    if (s.exit) throw new Error(`the program exited (code ${s.exit.code}) on the Down key ${JSON.stringify(r.downKey)}`);
     if (r.bytesDown === 0) throw new Error('Down key: nothing was redrawn');
     const firstAfter = s.firstChunkAfter(tDown);
     r.keyToRedrawMs = firstAfter === undefined ? null : firstAfter - tDown;
@@ -586,6 +595,23 @@ function buildVariants() {
     },
   ];
   if (MACHINE_CA) v.push({ name: 'node -e 0, machine env (CA certs)', kind: 'plain', group: 'node', term: T, argv: [NODE, '-e', '0'], env: machineEnv(T) });
+  // Where confconsole's start-up goes: node importing one dependency (or the whole app) and exiting.
+  const imp = (label, spec) => ({
+    name: `node + import ${label}`,
+    kind: 'plain',
+    group: 'imports',
+    term: T,
+    cwd: ROOT,
+    argv: [NODE, '--input-type=module', '-e', `await import(${JSON.stringify(spec)})`],
+    env: cleanEnv(T),
+  });
+  v.push(
+    imp('blessed', 'blessed'),
+    imp('zod', 'zod'),
+    imp('execa', 'execa'),
+    imp('dist/cli.js (no main)', pathToFileURL(join(ROOT, 'dist', 'cli.js')).href),
+    imp('dist/ui/main.js', pathToFileURL(join(ROOT, 'dist', 'ui', 'main.js')).href),
+  );
   v.push(
     confconsole(`confconsole, ${T}`, T),
     confconsole('confconsole, linux', 'linux'),
@@ -630,7 +656,9 @@ function summarize(v, samples) {
     med[m] = median(xs);
     range[m] = [Math.min(...xs), Math.max(...xs)];
   }
-  return { name: v.name, group: v.group, term: v.term, note: v.note, runs: samples.length, median: med, range, samples };
+  // "ready": the first complete frame for menus, the printed line for a printing node, else exit.
+  const readyMetric = v.kind === 'menu' ? 'firstFrameMs' : v.expect ? 'firstOutputMs' : 'wallMs';
+  return { name: v.name, group: v.group, term: v.term, note: v.note, runs: samples.length, readyMetric, readyMs: med[readyMetric] ?? null, median: med, range, samples };
 }
 
 const fmtMs = (x) => (x == null ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
@@ -640,10 +668,17 @@ const fmtMB = (kb) => (kb == null ? '–' : (kb / 1024).toFixed(1));
 function table(results, ctx) {
   const base = results.find((r) => r.name === 'node -e 0')?.median.wallMs;
   const head = ['variant', 'ready ms', '×node', 'Enter→menu', 'menu ms', 'bytes 1st', 'bytes Down', 'key→draw', 'RSS MB', 'quit ms'];
-  const rows = results.map((r) => {
+  const rows = [];
+  let group;
+  for (const r of results) {
+    if (group !== undefined && r.group !== group) rows.push(head.map(() => ''));
+    group = r.group;
+    rows.push(row(r));
+  }
+  function row(r) {
     const m = r.median;
-    const ready = m.firstFrameMs ?? m.firstOutputMs ?? m.wallMs;
-    const readyCol = m.firstFrameMs != null ? fmtMs(m.firstFrameMs) : m.firstOutputMs != null && r.name !== 'node -e 0' ? `${fmtMs(m.firstOutputMs)}` : fmtMs(m.wallMs);
+    const ready = m[r.readyMetric];
+    const readyCol = fmtMs(ready);
     return [
       r.name + (r.failed ? ` (${r.failed} failed)` : ''),
       readyCol,
@@ -656,7 +691,7 @@ function table(results, ctx) {
       fmtMB(m.peakRssKb ?? m.lifetimeMaxRssKb),
       fmtMs(m.quitMs ?? m.wallMs),
     ];
-  });
+  }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   const out = [
@@ -669,7 +704,8 @@ function table(results, ctx) {
     ...rows.map(line),
     '',
     'ready ms:   confconsole/dialog/whiptail: process start → first complete frame (last element drawn is on the screen);',
-    '            node printing one line: start → the line; node -e 0: start → exit (wall). ×node: ready ÷ node -e 0.',
+    '            node printing one line: start → the line; node -e 0 and node + import: start → exit (wall).',
+    '            ×node: ready ÷ node -e 0 (same run).',
     'Enter→menu: confconsole, Enter on the Welcome dialog → main menu on screen; menu ms: process start → main menu.',
     `bytes 1st:  bytes written until the first frame settled (${IDLE_MS} ms idle); bytes Down: one Down key on the menu.`,
     'key→draw:   Down key written → first byte of the redraw.  RSS MB: VmHWM of the process just before quitting',

@@ -11,7 +11,7 @@ const FOOTER = 'Up/Down Move  1-9 Jump  Enter Select  Esc Back';
 
 async function mainMenu(c: Console): Promise<string> {
   c.keys('Enter');
-  const s = await c.menu('Console Setup');
+  await c.menu('Console Setup');
   await c.waitFor(FOOTER);
   return c.screen();
 }

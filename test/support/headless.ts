@@ -12,6 +12,8 @@ import { seedDemo } from '../../src/demo.js';
 import { openConsole } from '../../src/ui/main.js';
 import type { ConsoleApp } from '../../src/ui/app.js';
 import type { Profile } from '../../src/menu/load.js';
+import type { Tree } from '../../src/menu/schema.js';
+import type { Operation } from '../../src/actions/types.js';
 
 const { Terminal } = xterm as unknown as { Terminal: typeof import('@xterm/headless').Terminal };
 
@@ -48,7 +50,9 @@ export interface Harness {
 
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
-export async function startConsole(opts: { profile?: Profile; cols?: number; rows?: number; terminal?: string; uid?: number; root?: string; demo?: boolean } = {}): Promise<Harness> {
+export async function startConsole(
+  opts: { profile?: Profile; cols?: number; rows?: number; terminal?: string; uid?: number; root?: string; demo?: boolean; tree?: Tree; ops?: Record<string, Operation> } = {},
+): Promise<Harness> {
   const cols = opts.cols ?? 80;
   const rows = opts.rows ?? 24;
   const root = opts.root ?? mkdtempSync(join(tmpdir(), 'cc-ui-'));
@@ -67,7 +71,7 @@ export async function startConsole(opts: { profile?: Profile; cols?: number; row
   let exit: number | undefined;
   const paths = makePaths(root);
   const app = await openConsole(
-    { paths, ctx: { paths, runner: makeRunner(paths) }, profile, demo, demoRoot: demo ? root : undefined, streams: { input, output, terminal: opts.terminal ?? 'xterm-256color' }, uid: opts.uid ?? 0 },
+    { paths, ctx: { paths, runner: makeRunner(paths) }, profile, demo, demoRoot: demo ? root : undefined, streams: { input, output, terminal: opts.terminal ?? 'xterm-256color' }, uid: opts.uid ?? 0, ...(opts.tree ? { tree: opts.tree } : {}), ...(opts.ops ? { ops: opts.ops } : {}) },
     (code) => (exit = code),
   );
   const settle = async () => {

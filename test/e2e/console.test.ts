@@ -1,0 +1,229 @@
+// End to end: power and service management, the keys, resizing, and starting with no
+// terminal — the real program in a real terminal (tmux), checked on screen and on disk.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { missing } from '../support/requires.js';
+import { bin, consoles, focusedButton, repo, serviceNames, sleep, type Console } from './support.js';
+
+const why = missing('e2e', ['tmux']);
+
+async function expectFocus(c: Console, button: string): Promise<void> {
+  const end = Date.now() + 3000;
+  let got: string | undefined;
+  while (Date.now() < end) {
+    got = focusedButton(c.screenWithAttrs());
+    if (got === button) return;
+    await sleep(40);
+  }
+  expect(got, `focused button; screen:\n${c.screen()}`).toBe(button);
+}
+
+const effects = (c: Console) => c.fileOr('var/log/confconsole/host-effects.log');
+
+/**
+ * A power item (the console is on its menu): the confirmation names the consequence and
+ * defaults to No (Enter does nothing); `y` records the request.
+ */
+async function powerItem(
+  c: Console,
+  o: { key: string; menu: string; question: string; consequence: string; effect: 'reboot' | 'shutdown' },
+): Promise<void> {
+  c.keys(o.key, 'Enter');
+  const confirm = await c.waitFor(o.question);
+  expect(confirm).toContain(o.consequence);
+  await expectFocus(c, '< No >');
+  c.keys('Enter');
+  await c.menu(o.menu);
+  await sleep(300); // were anything started, it would have been recorded by now
+  expect(effects(c)).not.toMatch(new RegExp(`\\b${o.effect}\\b`));
+  c.keys(o.key, 'Enter');
+  await c.waitFor(o.question);
+  c.keys('y');
+  const done = await c.waitFor(`the ${o.effect} was recorded, not performed`, 10_000);
+  expect(done).toContain('Done');
+  expect(effects(c)).toMatch(new RegExp(`^\\S+ ${o.effect}$`, 'm'));
+  expect(c.file('var/log/confconsole/audit.log')).toContain(`"action":"power.${o.effect}"`);
+  c.keys('Enter');
+  await c.menu(o.menu);
+}
+
+describe.skipIf(why !== undefined)('e2e: power, keys, resize', () => {
+  const open = consoles();
+  afterEach(() => open.closeAll());
+
+  it('Restart all services: confirmation, progress, Done listing each service, one restart per service', async () => {
+    const c = await open.open().start();
+    c.keys('Enter');
+    await c.menu('Console Setup');
+    c.keys('5', 'Enter');
+    const power = await c.menu('Power and Service Management');
+    expect(power).toContain('2. Restart all services');
+    c.keys('2', 'Enter');
+    const confirm = await c.waitFor('Restart all services now?');
+    expect(confirm).toContain('Analysis and call-home stop for a short time');
+
+    // Hold the writers' lock so the progress dialog stays up until we let go.
+    const lock = join(c.root, 'run/confconsole/lock');
+    const holder = spawn('bash', ['-c', 'exec 9>>"$1"; flock 9; echo locked; read -r _', 'bash', lock], { stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout.once('data', () => resolve());
+        holder.once('exit', () => reject(new Error('lock holder ended')));
+      });
+      c.keys('y');
+      const progress = await c.waitFor('Working, please wait');
+      expect(progress).toContain('Restarting all services');
+      expect(effects(c)).not.toContain('restart');
+    } finally {
+      holder.stdin.end();
+    }
+    const done = await c.waitFor('Done: all services were restarted.', 15_000);
+    const names = serviceNames(c.file('etc/confconsole/appliance.ini'));
+    expect(names.length).toBeGreaterThan(1);
+    expect(done).toContain(`All ${names.length} services restarted`);
+    names.forEach((n, i) => expect(done).toContain(`[${i + 1}/${names.length}] ${n}: restarted`));
+    const restarts = [...effects(c).matchAll(/^\S+ service (\S+) restart$/gm)].map((m) => m[1]);
+    expect(restarts).toEqual(names);
+    c.keys('Enter');
+    await c.menu('Power and Service Management');
+  });
+
+  it('appliance Reboot and Shutdown: consequence named, default No, y records it', async () => {
+    const c = await open.open().start();
+    c.keys('Enter');
+    await c.menu('Console Setup');
+    c.keys('5', 'Enter');
+    const menu = 'Power and Service Management';
+    await c.menu(menu);
+    await powerItem(c, {
+      key: '3',
+      menu,
+      question: 'Reboot the appliance now?',
+      consequence: 'Every console and SSH session is disconnected',
+      effect: 'reboot',
+    });
+    await powerItem(c, {
+      key: '4',
+      menu,
+      question: 'Shut the appliance down now?',
+      consequence: 'It stays off until someone powers it on',
+      effect: 'shutdown',
+    });
+    expect(effects(c).trim().split('\n')).toHaveLength(2);
+  });
+
+  it('vSensor Reboot and Shutdown: consequence named, default No, y records it', async () => {
+    const c = await open.open().start({ args: ['--profile', 'vsensor'] });
+    c.keys('Enter');
+    const menu = 'Main Menu';
+    await c.menu(menu);
+    await powerItem(c, {
+      key: '6',
+      menu,
+      question: 'Reboot the vSensor now?',
+      consequence: 'Every console and SSH session is disconnected',
+      effect: 'reboot',
+    });
+    await powerItem(c, {
+      key: '7',
+      menu,
+      question: 'Shut the vSensor down now?',
+      consequence: 'It stays off until it is started again',
+      effect: 'shutdown',
+    });
+    expect(effects(c).trim().split('\n')).toHaveLength(2);
+  });
+
+  it('keys: F1 and ? show Help, Tab moves the focus, Esc goes back, Esc at the top asks, y leaves with 0', async () => {
+    const c = await open.open().start();
+    c.keys('Enter');
+    await c.menu('Console Setup');
+    // F1: help about the selected item
+    c.keys('F1');
+    let s = await c.menu('Help');
+    expect(s).toContain('Network interfaces, NTP settings and traffic analysis.');
+    c.keys('Enter');
+    await c.menu('Console Setup');
+    // ?: the same, for the item the hotkey selected
+    c.keys('5');
+    await sleep(60);
+    c.keys('?');
+    s = await c.menu('Help');
+    expect(s).toContain('Restart the appliance services, reboot or shut down the appliance.');
+    c.keys('Escape');
+    s = await c.menu('Console Setup');
+    expect(s).not.toContain('─ Help ─');
+    // Tab moves the button focus, and back
+    await expectFocus(c, '< Select >');
+    c.keys('Tab');
+    await expectFocus(c, '< Exit >');
+    c.keys('Tab');
+    await expectFocus(c, '< Select >');
+    // Esc in a submenu: back to its parent
+    c.keys('1', 'Enter');
+    await c.menu('Network Settings');
+    c.keys('4', 'Enter');
+    await c.menu('NTP Settings');
+    c.keys('Escape');
+    await c.menu('Network Settings');
+    await sleep(100);
+    c.keys('Escape');
+    await c.menu('Console Setup');
+    await sleep(100);
+    // Esc at the top asks before leaving; No stays
+    c.keys('Escape');
+    s = await c.waitFor('Leave the Appliance Console?');
+    c.keys('n');
+    await c.menu('Console Setup');
+    c.keys('Escape');
+    await c.waitFor('Leave the Appliance Console?');
+    c.keys('y');
+    expect(await c.exitCode()).toBe(0);
+  });
+
+  it('resize: too small shows "Terminal too small", back to 80x24 redraws the menu', async () => {
+    const c = await open.open().start();
+    c.keys('Enter');
+    await c.menu('Console Setup');
+    c.tmux('resize-window', '-x', '60', '-y', '18');
+    const small = await c.waitFor('Terminal too small');
+    expect(small).toContain('60x18');
+    expect(small).not.toContain('1. Networking');
+    // keys are ignored while too small
+    c.keys('5', 'Enter');
+    await sleep(200);
+    c.tmux('resize-window', '-x', '80', '-y', '24');
+    const s = await c.waitGone('Terminal too small');
+    await c.menu('Console Setup');
+    const menu = c.screen();
+    expect(menu).toContain('1. Networking and Traffic Analysis');
+    expect(menu).toContain('5. Power and Service Management');
+    expect(menu).toContain('Up/Down Move');
+    expect(s).not.toContain('Power and Service Management >');
+  });
+});
+
+describe('e2e: no terminal', () => {
+  it('no command and stdin not a tty: exit 2 with the usage, nothing created', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cc-e2e-notty-'));
+    try {
+      const root = join(dir, 'root');
+      const r = spawnSync(process.execPath, [bin, '--root', root], {
+        cwd: repo,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        encoding: 'utf8',
+        timeout: 15_000,
+      });
+      expect(r.status, r.stderr).toBe(2);
+      const text = r.stdout + r.stderr;
+      expect(text).toContain('Usage: confconsole');
+      expect(text).toContain('no terminal');
+      expect(existsSync(root) && readdirSync(root).length > 0).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
