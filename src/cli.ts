@@ -2,6 +2,7 @@
 // --json and the scripts' exit codes), and, with no command on a terminal, the console.
 import { parseArgs } from 'node:util';
 import { operations } from './actions/index.js';
+import { currentNtpServers } from './actions/ntp.js';
 import type { Ctx } from './actions/types.js';
 import type { Outcome, Shown } from './flow/types.js';
 import type { Profile } from './menu/load.js';
@@ -74,8 +75,8 @@ async function command(g: Global, ctx: Ctx, words: string[]): Promise<number> {
   switch (key) {
     case 'ntp show': {
       if (rest.length) throw new UsageError('ntp show takes no arguments');
-      const s = await readSettings(ctx.paths.settingsIni);
-      out(g, { servers: s.ntp.servers }, s.ntp.servers.length ? s.ntp.servers.join('\n') : '(no NTP servers set)');
+      const servers = await currentNtpServers(ctx.paths);
+      out(g, { servers }, servers.length ? servers.join('\n') : '(no NTP servers set)');
       return EXIT.ok;
     }
     case 'ntp set':

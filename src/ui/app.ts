@@ -291,6 +291,9 @@ export class ConsoleApp {
         return;
       case 'shell': {
         const sh = this.o.shell ?? { file: process.env.SHELL || '/bin/bash', args: ['-l'] };
+        // VGA consoles have no alternate screen: clear it, or the shell starts over the menu.
+        this.o.screen.program.clear();
+        this.o.screen.program.flush();
         this.o.screen.exec(sh.file, sh.args, { cwd: sh.cwd ?? process.cwd() } as never, () => {
           this.o.screen.alloc();
           this.dispatch({ type: 'returned' });

@@ -20,6 +20,17 @@ const tab: Binding[] = [
   { keys: ['S-tab'], command: 'prev' },
 ];
 
+/** A text to read and close (message, table). */
+const reading: Binding[] = [
+  { keys: ['enter', 'space'], command: 'ok', label: 'Enter', help: 'OK' },
+  { keys: ['escape'], command: 'cancel', label: 'Esc', help: 'Close' },
+  { keys: ['up', 'k'], command: 'up', label: 'Up/Down', help: 'Scroll' },
+  { keys: ['down', 'j'], command: 'down' },
+  { keys: ['pageup'], command: 'pageUp' },
+  { keys: ['pagedown'], command: 'pageDown' },
+  help,
+];
+
 export const bindings: Record<DialogKind, Binding[]> = {
   menu: [
     // no letter keys here: letters may be hotkeys
@@ -47,24 +58,8 @@ export const bindings: Record<DialogKind, Binding[]> = {
     ...tab,
     help,
   ],
-  message: [
-    { keys: ['enter', 'space'], command: 'ok', label: 'Enter', help: 'OK' },
-    { keys: ['escape'], command: 'cancel', label: 'Esc', help: 'Close' },
-    { keys: ['up', 'k'], command: 'up', label: 'Up/Down', help: 'Scroll' },
-    { keys: ['down', 'j'], command: 'down' },
-    { keys: ['pageup'], command: 'pageUp' },
-    { keys: ['pagedown'], command: 'pageDown' },
-    help,
-  ],
-  table: [
-    { keys: ['enter', 'space'], command: 'ok', label: 'Enter', help: 'OK' },
-    { keys: ['escape'], command: 'cancel', label: 'Esc', help: 'Close' },
-    { keys: ['up', 'k'], command: 'up', label: 'Up/Down', help: 'Scroll' },
-    { keys: ['down', 'j'], command: 'down' },
-    { keys: ['pageup'], command: 'pageUp' },
-    { keys: ['pagedown'], command: 'pageDown' },
-    help,
-  ],
+  message: reading,
+  table: reading,
   form: [
     ...tab,
     { keys: ['up'], command: 'prev' },

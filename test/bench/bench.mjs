@@ -663,6 +663,7 @@ function summarize(v, samples) {
 
 const fmtMs = (x) => (x == null ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
 const fmtInt = (x) => (x == null ? '–' : String(Math.round(x)));
+const signed = (x) => (x >= 0 ? '+' : '−') + fmtMs(Math.abs(x));
 const fmtMB = (kb) => (kb == null ? '–' : (kb / 1024).toFixed(1));
 
 function table(results, ctx) {
@@ -693,7 +694,7 @@ function table(results, ctx) {
     ];
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   const out = [
     `confconsole benchmark — ${ctx.date}, node ${process.version}, ${ctx.cpus} CPUs, load ${ctx.loadavg.join(' ')}, ${COLS}x${ROWS} pty, LANG=${process.env.LANG ?? '(unset)'}`,
     `medians of ${ctx.runs} runs each (after ${ctx.warmup} warm-up), variants interleaved; NODE_EXTRA_CA_CERTS removed unless "machine env"` +
@@ -716,11 +717,14 @@ function table(results, ctx) {
   const nodeCa = results.find((r) => r.name === 'node -e 0, machine env (CA certs)')?.median.wallMs;
   const notes = [];
   if (a?.firstFrameMs != null && ca?.firstFrameMs != null)
-    notes.push(`NODE_EXTRA_CA_CERTS costs confconsole ${fmtMs(ca.firstFrameMs - a.firstFrameMs)} ms of first frame (${fmtMs(a.firstFrameMs)} → ${fmtMs(ca.firstFrameMs)} ms)` +
+    notes.push(`NODE_EXTRA_CA_CERTS as set on this machine: confconsole first frame ${fmtMs(a.firstFrameMs)} → ${fmtMs(ca.firstFrameMs)} ms (${signed(ca.firstFrameMs - a.firstFrameMs)} ms)` +
       (nodeCa != null && base != null ? `; bare node -e 0: ${fmtMs(base)} → ${fmtMs(nodeCa)} ms` : ''));
-  if (a?.firstFrameMs != null && sd?.firstFrameMs != null) notes.push(`seeding the demo root costs ${fmtMs(a.firstFrameMs - sd.firstFrameMs)} ms (fresh ${fmtMs(a.firstFrameMs)} vs seeded ${fmtMs(sd.firstFrameMs)} ms)`);
-  if (a?.firstFrameMs != null && cold?.firstFrameMs != null) notes.push(`compiling the private terminfo (cold cache) costs ${fmtMs(cold.firstFrameMs - a.firstFrameMs)} ms once`);
-  if (base != null && a?.firstFrameMs != null) notes.push(`confconsole's own start-up above bare node: ${fmtMs(a.firstFrameMs - base)} ms`);
+  if (a?.firstFrameMs != null && sd?.firstFrameMs != null) notes.push(`seeding the demo root: fresh root ${fmtMs(a.firstFrameMs)} ms vs already seeded ${fmtMs(sd.firstFrameMs)} ms (${signed(a.firstFrameMs - sd.firstFrameMs)} ms)`);
+  if (a?.firstFrameMs != null && cold?.firstFrameMs != null) notes.push(`private terminfo compiled at start (cold cache): ${fmtMs(cold.firstFrameMs)} ms vs cached ${fmtMs(a.firstFrameMs)} ms (${signed(cold.firstFrameMs - a.firstFrameMs)} ms)`);
+  if (base != null && a?.firstFrameMs != null) notes.push(`confconsole's own start-up above bare node -e 0: ${fmtMs(a.firstFrameMs - base)} ms`);
+  const dlg = results.find((r) => r.name === 'dialog --menu, xterm-256color')?.median.firstFrameMs;
+  if (dlg != null && a?.firstFrameMs != null) notes.push(`confconsole first frame ÷ dialog first frame: ${(a.firstFrameMs / dlg).toFixed(0)}×`);
+  if (Number(ctx.loadavg[0]) > ctx.cpus * 0.75) notes.push(`the machine was busy (load ${ctx.loadavg[0]} on ${ctx.cpus} CPUs): compare ratios within this run, not absolute times across runs`);
   if (notes.length) out.push('', ...notes.map((n) => '* ' + n));
   return out.join('\n');
 }

@@ -159,10 +159,10 @@ export function fixture(r: Root, name: string, body: string): string {
  * A CONFCONSOLE_SERVICE_CMD fixture: logs "VERB NAME" to .test/service.log and fails (exit 1,
  * systemd-like message on stderr) for the services in `failFor`.
  */
-export function serviceCmd(r: Root, failFor: string[] = []): { cmd: string; log: string } {
+export function serviceCmd(r: Root, failFor: string[] = [], name = 'service'): { cmd: string; log: string } {
   const log = join(r.testDir, 'service.log');
   const cases = failFor.map((n) => `  ${n}) echo "Job for $2.service failed because the control process exited with error code." >&2; exit 1 ;;\n`).join('');
-  const cmd = fixture(r, 'service', `printf '%s\\n' "$*" >>'${log}'\ncase "$2" in\n${cases}  *) exit 0 ;;\nesac\n`);
+  const cmd = fixture(r, name, `printf '%s\\n' "$*" >>'${log}'\ncase "$2" in\n${cases}  *) exit 0 ;;\nesac\n`);
   return { cmd, log };
 }
 

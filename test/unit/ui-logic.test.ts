@@ -87,3 +87,24 @@ describe('settings and conditions', () => {
     expect(conditions({ demo: true, uid: 1000 })['needs-root']).toBeUndefined();
   });
 });
+
+describe('NTP servers of a fresh appliance', () => {
+  it('are read from chrony.conf until confconsole has set them', async () => {
+    const { chronyServers, currentNtpServers } = await import('../../src/actions/ntp.js');
+    const { makePaths } = await import('../../src/system/paths.js');
+    expect(chronyServers('pool 2.debian.pool.ntp.org iburst\n# server x\nserver 192.0.2.1 port 11123 iburst\n  server ::1 port 5 iburst\n')).toEqual([
+      '2.debian.pool.ntp.org',
+      '192.0.2.1:11123',
+      '[::1]:5',
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'cc-ntp-'));
+    const p = makePaths(dir);
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'etc/chrony'), { recursive: true });
+    writeFileSync(p.chronyConf, 'server a.example iburst\n');
+    expect(await currentNtpServers(p)).toEqual(['a.example']);
+    mkdirSync(join(dir, 'etc/confconsole'), { recursive: true });
+    writeFileSync(p.settingsIni, '[ntp]\nservers = "b.example"\n');
+    expect(await currentNtpServers(p)).toEqual(['b.example']);
+  });
+});

@@ -1,0 +1,302 @@
+// The writers' safety contract (sbin/lib/common.sh), run for real: restore when the apply
+// fails, the one lock, serialized concurrent writers, SIGKILL at any moment, and the scripts
+// that act on the host (service restarts, power) through fixtures only.
+import { spawn, spawnSync } from 'node:child_process';
+import { statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseSettings } from '../../src/system/settings.js';
+import { missing } from '../support/requires.js';
+import {
+  auditEntries,
+  fixture,
+  listDir,
+  makeRoot,
+  read,
+  readOr,
+  removeRoots,
+  rng,
+  runScript,
+  serviceCmd,
+  sleep,
+  stagedTemps,
+  state,
+  testSeed,
+  waitFor,
+  type Root,
+} from './helpers.js';
+
+const why = missing('system: safety of the sbin writers', ['flock', 'bash', 'awk']);
+
+afterAll(() => removeRoots());
+
+/** Runs set_ntp.sh SERVER to completion on a copy of `from` (demo) and returns the files it wrote. */
+async function expectedAfter(from: { ini: string; conf: string }, server: string) {
+  const scratch = makeRoot({ demo: true });
+  writeFileSync(scratch.ini, from.ini);
+  writeFileSync(scratch.conf, from.conf);
+  const r = await runScript('set_ntp.sh', [server], scratch.dir);
+  expect(r.code, r.stderr).toBe(0);
+  return state(scratch);
+}
+
+const backupsOf = (r: Root, prefix: string) => listDir(r.backups).filter((b) => b.startsWith(prefix));
+
+describe.skipIf(why !== undefined)('writers: safety', () => {
+  it('(a) restores both files byte for byte when chrony does not restart (exit 3)', async () => {
+    const root = makeRoot({ demo: false, iniMode: 0o640 });
+    // first a good change, so the state to restore is not the seed
+    const good = serviceCmd(root, [], 'service-ok');
+    const r1 = await runScript('set_ntp.sh', ['192.0.2.1', 'ntp.example.org:1123'], root.dir, { CONFCONSOLE_SERVICE_CMD: good.cmd });
+    expect(r1.code, r1.stderr).toBe(0);
+    const before = state(root);
+    const modes = [statSync(root.ini).mode, statSync(root.conf).mode];
+    expect(parseSettings(before.ini).ntp.servers).toEqual(['192.0.2.1', 'ntp.example.org:1123']);
+
+    const bad = serviceCmd(root, ['chrony'], 'service-failing');
+    writeFileSync(bad.log, ''); // both fixtures log to .test/service.log
+    const r = await runScript('set_ntp.sh', ['198.51.100.7'], root.dir, { CONFCONSOLE_SERVICE_CMD: bad.cmd });
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.json).toMatchObject({ ok: false, code: 3 });
+    expect(r.json.error).toContain('Job for chrony.service failed');
+    expect(r.json.error).toContain('previous settings restored');
+    expect(r.stderr).toContain('restoring the previous settings');
+
+    // byte-identical, same modes, no temp files left
+    expect(state(root)).toEqual(before);
+    expect([statSync(root.ini).mode, statSync(root.conf).mode]).toEqual(modes);
+    expect(stagedTemps(root)).toEqual([]);
+    // chrony restarted with the new settings (failed), then again with the restored ones
+    expect(read(bad.log).split('\n').filter(Boolean)).toEqual(['restart chrony', 'restart chrony']);
+
+    const audit = auditEntries(root);
+    expect(audit.map((a) => a.result)).toEqual(['ok', 'failed, restored']);
+    expect(audit[1]).toMatchObject({ action: 'ntp.set', script: 'set_ntp.sh' });
+    expect(audit[1]!.detail).toBe('servers: 192.0.2.1 ntp.example.org:1123 -> 198.51.100.7');
+  });
+
+  it('(b) exits 4 and changes nothing while another console holds the lock', async () => {
+    const root = makeRoot({ demo: true });
+    const before = state(root);
+    const holder = spawn('flock', ['-x', root.lock, 'sleep', '5'], { detached: true, stdio: 'ignore' });
+    try {
+      await waitFor('the lock to be held', () => spawnSync('flock', ['-n', root.lock, 'true']).status === 1, 5000, 20);
+      const r = await runScript('set_ntp.sh', ['192.0.2.1'], root.dir, { CONFCONSOLE_LOCK_WAIT: '1' });
+      expect(r.code, r.stderr).toBe(4);
+      expect(r.json).toMatchObject({ ok: false, code: 4 });
+      expect(r.json.error).toMatch(/another console is applying a change/);
+      expect(r.ms).toBeGreaterThan(900); // it waited CONFCONSOLE_LOCK_WAIT...
+      expect(r.ms).toBeLessThan(4500); // ...and not for the holder to finish
+      expect(state(root)).toEqual(before);
+      expect(listDir(root.backups)).toEqual([]);
+      expect(readOr(root.audit)).toBe('');
+      expect(readOr(root.hostEffects)).toBe('');
+      expect(stagedTemps(root)).toEqual([]);
+    } finally {
+      try {
+        process.kill(-holder.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+    // once the lock is free the same change goes through
+    await waitFor('the lock to be free', () => spawnSync('flock', ['-n', root.lock, 'true']).status === 0, 5000, 20);
+    const r = await runScript('set_ntp.sh', ['192.0.2.1'], root.dir, { CONFCONSOLE_LOCK_WAIT: '1' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(parseSettings(read(root.ini)).ntp.servers).toEqual(['192.0.2.1']);
+  });
+
+  it('(c) serializes 10 concurrent set_ntp.sh runs: consistent files, a complete audit chain', async () => {
+    const root = makeRoot({ demo: true });
+    const servers = Array.from({ length: 10 }, (_, i) => (i % 2 ? `ntp${i}.example.net:${1000 + i}` : `192.0.2.${i + 1}`));
+    const expected = await Promise.all(servers.map((s) => expectedAfter(state(root), s)));
+
+    const runs = await Promise.all(servers.map((s) => runScript('set_ntp.sh', [s], root.dir)));
+    runs.forEach((r, i) => {
+      expect(r.code, `run ${i}: ${r.stderr}`).toBe(0);
+      expect(r.json).toEqual({ ok: true, servers: [servers[i]] });
+    });
+
+    const now = state(root);
+    const final = parseSettings(now.ini).ntp.servers;
+    expect(final).toHaveLength(1);
+    const k = servers.indexOf(final[0]!);
+    expect(k).toBeGreaterThanOrEqual(0);
+    // exactly one of the written states, the same one in both files
+    expect(now).toEqual(expected[k]);
+    const [host, port] = final[0]!.split(':');
+    expect(now.conf.split('\n').filter((l) => l.startsWith('server '))).toEqual([
+      port ? `server ${host} port ${port} iburst` : `server ${host} iburst`,
+    ]);
+
+    // one complete audit line per run, each starting from the state the previous one left
+    const lines = read(root.audit).split('\n').filter(Boolean);
+    expect(lines).toHaveLength(10);
+    const audit = auditEntries(root);
+    expect(audit.every((a) => a.action === 'ntp.set' && a.result === 'ok')).toBe(true);
+    const chain = audit.map((a) => /^servers: (.*) -> (.*)$/.exec(a.detail)!.slice(1));
+    expect(chain[0]![0]).toBe('(none)');
+    for (let j = 1; j < chain.length; j++) expect(chain[j]![0], `audit line ${j + 1}`).toBe(chain[j - 1]![1]);
+    expect(chain.map((c) => c[1]).sort()).toEqual([...servers].sort());
+    expect(chain[9]![1]).toBe(final[0]);
+
+    expect(read(root.hostEffects).match(/ service chrony restart$/gm)).toHaveLength(10);
+    expect(backupsOf(root, 'etc_confconsole_appliance.ini.').length).toBeLessThanOrEqual(10);
+    expect(backupsOf(root, 'etc_chrony_chrony.conf.').length).toBeLessThanOrEqual(10);
+    expect(stagedTemps(root)).toEqual([]);
+  });
+
+  it('(d) SIGKILL at random moments leaves each file whole, old or new; a later run cleans up and succeeds', async () => {
+    const seed = testSeed();
+    const R = rng(seed);
+    const root = makeRoot({ demo: true });
+    // how long one whole run takes here, so the kills land all along it
+    const t = await runScript('set_ntp.sh', ['192.0.2.250'], makeRoot({ demo: true }).dir);
+    expect(t.code, t.stderr).toBe(0);
+    const span = Math.max(30, t.ms * 1.2);
+    const tally = { killedOld: 0, killedNew: 0, finished: 0, iniNewConfOld: 0 };
+
+    for (let i = 0; i < 30; i++) {
+      const server = R.pick([`192.0.2.${i + 1}`, `ntp${i}.example.org`, `[2001:db8::${i + 1}]:123`]);
+      const old = state(root);
+      const want = await expectedAfter(old, server);
+      const delay = R.next() * span;
+      let pid = 0;
+      const run = runScript('set_ntp.sh', [server], root.dir, {}, { detached: true, onSpawn: (p) => (pid = p) });
+      await sleep(delay);
+      try {
+        process.kill(-pid, 'SIGKILL'); // the whole process group: bash and whatever it runs
+      } catch {
+        /* it had already finished */
+      }
+      const r = await run;
+      const now = state(root);
+      const where = `seed ${seed}, iteration ${i}, ${server}, kill after ${delay.toFixed(1)} ms`;
+      expect([old.ini, want.ini], where).toContain(now.ini);
+      expect([old.conf, want.conf], where).toContain(now.conf);
+      expect(() => parseSettings(now.ini), where).not.toThrow();
+      if (r.signal === 'SIGKILL') {
+        if (now.ini === want.ini && now.conf === want.conf) tally.killedNew++;
+        else tally.killedOld++;
+        if (now.ini === want.ini && now.conf !== want.conf && want.conf !== old.conf) tally.iniNewConfOld++;
+      } else {
+        expect(r.code, `${where}: ${r.stderr}`).toBe(0);
+        expect(now, where).toEqual(want);
+        tally.finished++;
+      }
+      // the audit log only ever holds whole lines
+      expect(() => auditEntries(root), where).not.toThrow();
+    }
+    console.info(`kill test (seed ${seed}): ${JSON.stringify(tally)}; temps left by kills: ${stagedTemps(root).length}`);
+
+    // later: what the kills left behind is more than a minute old, plus a planted stale temp
+    writeFileSync(join(root.dir, 'etc/confconsole/.appliance.ini.cc-STALE1'), '[half');
+    writeFileSync(join(root.dir, 'etc/chrony/.chrony.conf.cc-STALE2.new'), 'server half');
+    const old = new Date(Date.now() - 5 * 60_000);
+    for (const f of stagedTemps(root))
+      utimesSync(join(root.dir, f.startsWith('.appliance') ? 'etc/confconsole' : 'etc/chrony', f), old, old);
+
+    const before = state(root);
+    const want = await expectedAfter(before, 'ntp.example.com');
+    const r = await runScript('set_ntp.sh', ['ntp.example.com'], root.dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(state(root)).toEqual(want);
+    expect(stagedTemps(root)).toEqual([]);
+    expect(backupsOf(root, 'etc_confconsole_appliance.ini.').length).toBeLessThanOrEqual(10);
+    expect(backupsOf(root, 'etc_chrony_chrony.conf.').length).toBeLessThanOrEqual(10);
+    expect(auditEntries(root).at(-1)).toMatchObject({ action: 'ntp.set', result: 'ok' });
+  });
+
+  describe('(e) host effects: restart_services.sh and power.sh', () => {
+    it('restart_services.sh restarts every listed service in order (exit 0)', async () => {
+      const root = makeRoot({ demo: false });
+      const svc = serviceCmd(root);
+      const r = await runScript('restart_services.sh', [], root.dir, { CONFCONSOLE_SERVICE_CMD: svc.cmd });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json).toEqual({ ok: true, results: [{ service: 'chrony', ok: true }, { service: 'x-core', ok: true }] });
+      expect(r.stderr.split('\n').filter(Boolean)).toEqual(['[1/2] chrony: restarted', '[2/2] x-core: restarted']);
+      expect(read(svc.log)).toBe('restart chrony\nrestart x-core\n');
+      expect(auditEntries(root)).toMatchObject([{ action: 'services.restart', detail: '2 services: chrony x-core', result: 'ok' }]);
+      expect(readOr(root.hostEffects)).toBe('');
+    });
+
+    it('restart_services.sh goes on past a failing service, names it, exits 6', async () => {
+      const root = makeRoot({ demo: false });
+      const svc = serviceCmd(root, ['chrony']);
+      const r = await runScript('restart_services.sh', [], root.dir, { CONFCONSOLE_SERVICE_CMD: svc.cmd });
+      expect(r.code, r.stderr).toBe(6);
+      const msg = 'Job for chrony.service failed because the control process exited with error code.';
+      expect(r.json).toEqual({
+        ok: false,
+        results: [
+          { service: 'chrony', ok: false, error: msg },
+          { service: 'x-core', ok: true },
+        ],
+      });
+      expect(r.stderr.split('\n').filter(Boolean)).toEqual([`[1/2] chrony: FAILED ${msg}`, '[2/2] x-core: restarted']);
+      expect(read(svc.log)).toBe('restart chrony\nrestart x-core\n');
+      expect(auditEntries(root)).toMatchObject([{ action: 'services.restart', result: '1 failed' }]);
+    });
+
+    it('restart_services.sh on the demo appliance records the restarts and runs nothing', async () => {
+      const root = makeRoot({ demo: true });
+      const svc = serviceCmd(root);
+      const r = await runScript('restart_services.sh', [], root.dir, { CONFCONSOLE_SERVICE_CMD: svc.cmd });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json.ok).toBe(true);
+      expect(read(root.hostEffects)).toMatch(/^\S+Z service chrony restart\n\S+Z service x-core restart\n$/);
+      expect(readOr(svc.log)).toBe('');
+    });
+
+    it('restart_services.sh rejects arguments (exit 2) and an empty service list (exit 1)', async () => {
+      const root = makeRoot({ demo: true });
+      const r = await runScript('restart_services.sh', ['chrony'], root.dir);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.json).toMatchObject({ ok: false, code: 2, error: 'takes no arguments' });
+      writeFileSync(root.ini, '[appliance]\ndemo = true\n');
+      const e = await runScript('restart_services.sh', [], root.dir);
+      expect(e.code, e.stderr).toBe(1);
+      expect(e.json.error).toMatch(/no services are listed/);
+      expect(readOr(root.hostEffects)).toBe('');
+    });
+
+    /**
+     * power.sh only ever runs on a demo root, with PATH starting at fixtures that stand in for
+     * systemctl/shutdown/reboot/poweroff/halt: even if demo mode broke, the host is not touched.
+     */
+    function powerEnv(root: Root) {
+      if (!root.dir.startsWith(tmpdir() + '/')) throw new Error(`refusing: ${root.dir} is not a temp root`);
+      if (parseSettings(read(root.ini)).appliance.demo !== true || !/^demo = true$/m.test(read(root.ini)))
+        throw new Error('refusing to run power.sh: the root is not a demo appliance');
+      const log = join(root.testDir, 'host-commands.log');
+      for (const c of ['systemctl', 'shutdown', 'reboot', 'poweroff', 'halt', 'init', 'telinit'])
+        fixture(root, c, `printf '%s\\n' "${c} $*" >>'${log}'\n`);
+      // fixtures live in .test/, which goes first on PATH
+      return { env: { PATH: `${root.testDir}:${process.env.PATH}` }, log };
+    }
+
+    it.each(['reboot', 'shutdown'])('power.sh %s on the demo appliance records it and does nothing', async (what) => {
+      const root = makeRoot({ demo: true });
+      const { env, log } = powerEnv(root);
+      const r = await runScript('power.sh', [what], root.dir, env);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json).toEqual({ ok: true, action: what, demo: true });
+      expect(read(root.hostEffects)).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ ${what}\\n$`));
+      expect(auditEntries(root)).toMatchObject([{ action: `power.${what}`, result: 'ok' }]);
+      expect(readOr(log)).toBe('');
+    });
+
+    it.each([[['bogus']], [['reboot', 'now']], [[]], [['REBOOT']]])('power.sh %j → exit 2, nothing recorded', async (args) => {
+      const root = makeRoot({ demo: true });
+      const { env, log } = powerEnv(root);
+      const r = await runScript('power.sh', args, root.dir, env);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.json).toMatchObject({ ok: false, code: 2 });
+      expect(r.json.error).toMatch(/usage: power\.sh reboot\|shutdown/);
+      expect(readOr(root.hostEffects)).toBe('');
+      expect(readOr(root.audit)).toBe('');
+      expect(readOr(log)).toBe('');
+    });
+  });
+});
