@@ -1,7 +1,6 @@
 // The one place that runs programs: execa with argument arrays (never a shell string),
 // secrets on stdin (never argv), a timeout, stderr streamed line by line, and the scripts'
 // JSON result parsed from stdout.
-import { execa } from 'execa';
 import { readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -52,6 +51,8 @@ export function makeRunner(paths: Paths, extraEnv: Record<string, string> = {}):
   return {
     async script(name, args, opts = {}) {
       if (!/^[a-z_]+\.sh$/.test(name)) throw new Error(`not a script name: ${name}`);
+      // Loaded on first use: execa costs more start-up time than the whole first frame.
+      const { execa } = await import('execa');
       const child = execa(join(paths.sbin, name), args, {
         env: { CONFCONSOLE_ROOT: paths.root, ...(tty ? { CONFCONSOLE_TTY: tty } : {}), ...extraEnv },
         input: opts.stdin ?? '',

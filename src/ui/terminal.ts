@@ -3,9 +3,9 @@
 // ends the program (exit, Ctrl+C, SIGTERM, SIGHUP, a crash).
 import blessed from 'blessed';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface TerminalStreams {
   input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (b: boolean) => void };
@@ -23,9 +23,21 @@ export function prepareTerminfo(term: string): void {
   const base = join(process.env.XDG_CACHE_HOME || join(homedir() || tmpdir(), '.cache'), 'confconsole', 'terminfo');
   const ipaths = (blessed as unknown as { Tput: { ipaths: unknown[] } }).Tput.ipaths;
   const compiled = join(base, term[0] ?? 'x', term);
+  // A marker remembers a terminal that needs no fix, so start-up spawns nothing next time.
+  const fine = join(base, 'parses-fine', term);
+  if (existsSync(fine)) return;
   if (!existsSync(compiled)) {
     const info = spawnSync('infocmp', ['-x', term], { encoding: 'utf8', timeout: 2000 });
-    if (info.status !== 0 || !/#0x[0-9a-f]{5,}|#[0-9]{6,}/.test(info.stdout)) return;
+    if (info.status !== 0) return;
+    if (!/#0x[0-9a-f]{5,}|#[0-9]{6,}/.test(info.stdout)) {
+      try {
+        mkdirSync(dirname(fine), { recursive: true });
+        writeFileSync(fine, '');
+      } catch {
+        /* no cache: check again next time */
+      }
+      return;
+    }
     const fixed = info.stdout.replace(/pairs#0x10000\b/, 'pairs#0x7fff').replace(/pairs#65536\b/, 'pairs#32767');
     try {
       mkdirSync(base, { recursive: true });
