@@ -15,23 +15,26 @@ lock
 old=$(ini_get "$SETTINGS_INI" ntp servers)
 b_ini=$(backup "$SETTINGS_INI") || fail "$EX_FAIL" "cannot back up $SETTINGS_INI"
 b_conf=$(backup "$CHRONY_CONF") || fail "$EX_FAIL" "cannot back up $CHRONY_CONF"
+txn_begin "file	$SETTINGS_INI	$b_ini" "file	$CHRONY_CONF	$b_conf" "svc	chrony" \
+  || fail "$EX_FAIL" "cannot write the change journal $TXN_FILE"
 
 # Stage both files fully before either is renamed into place.
 t_ini=$(stage "$SETTINGS_INI") || fail "$EX_FAIL" "cannot write in ${SETTINGS_INI%/*}"
 ini_set "$t_ini" ntp servers "${SERVERS[*]}" || fail "$EX_FAIL" "cannot update $SETTINGS_INI"
 t_conf=$(stage "$CHRONY_CONF") || fail "$EX_FAIL" "cannot write in ${CHRONY_CONF%/*}"
 block=$(printf '# NTP servers, set by confconsole (set_ntp.sh)\n'; for s in "${SERVERS[@]}"; do chrony_directive "$s"; printf '\n'; done)
+t_new=$(stage "$CHRONY_CONF.render") || fail "$EX_FAIL" "cannot write in ${CHRONY_CONF%/*}"
 B=$block awk '
   BEGIN { b = ENVIRON["B"]; put = 0 }
   /^# NTP servers, set by confconsole/ { next }
   /^[ \t]*(server|pool|peer)[ \t]/ { if (!put) { print b; put = 1 } next }
   { print }
   END { if (!put) print b }
-' "$t_conf" >"$t_conf.new" && mv -f -- "$t_conf.new" "$t_conf" || fail "$EX_FAIL" "cannot render $CHRONY_CONF"
+' "$t_conf" >"$t_new" && mv -f -- "$t_new" "$t_conf" || fail "$EX_FAIL" "cannot render $CHRONY_CONF"
 ini_mode=$(stat -c %a -- "$SETTINGS_INI" 2>/dev/null || echo 644)
 conf_mode=$(stat -c %a -- "$CHRONY_CONF" 2>/dev/null || echo 644)
-commit "$t_ini" "$SETTINGS_INI" "$ini_mode" || fail "$EX_FAIL" "cannot replace $SETTINGS_INI"
-commit "$t_conf" "$CHRONY_CONF" "$conf_mode" || { restore "$SETTINGS_INI" "$b_ini"; fail "$EX_FAIL" "cannot replace $CHRONY_CONF"; }
+commit "$t_ini" "$SETTINGS_INI" "$ini_mode" || { txn_end; fail "$EX_FAIL" "cannot replace $SETTINGS_INI"; }
+commit "$t_conf" "$CHRONY_CONF" "$conf_mode" || { restore "$SETTINGS_INI" "$b_ini"; txn_end; fail "$EX_FAIL" "cannot replace $CHRONY_CONF"; }
 log "wrote ${#SERVERS[@]} server(s) to $CHRONY_CONF"
 
 log "restarting chrony"
@@ -39,9 +42,11 @@ if ! err=$(svc restart chrony 2>&1); then
   log "chrony did not restart: ${err:-no message}; restoring the previous settings"
   restore "$SETTINGS_INI" "$b_ini"; restore "$CHRONY_CONF" "$b_conf"
   svc restart chrony >/dev/null 2>&1 || log "chrony did not restart with the previous settings either"
-  audit ntp.set "servers: $old -> ${SERVERS[*]}" "failed, restored"
+  audit ntp.set "servers: ${old:-(none)} -> ${SERVERS[*]}" "failed, restored"
+  txn_end
   fail "$EX_RESTORED" "chrony did not restart with the new servers (${err:-no message}); previous settings restored"
 fi
 audit ntp.set "servers: ${old:-(none)} -> ${SERVERS[*]}" ok
+txn_end
 log "done"
 printf '{"ok":true,"servers":%s}\n' "$(json_arr "${SERVERS[@]}")"

@@ -34,6 +34,8 @@ AUDIT_LOG=$(p /var/log/confconsole/audit.log)
 HOST_EFFECTS_LOG=$(p /var/log/confconsole/host-effects.log)
 BACKUP_DIR=$(p /var/backups/confconsole)
 LOCK_FILE=$(p /run/confconsole/lock)
+# journal of the change under way: survives a power loss (not in /run)
+TXN_FILE=$(p /var/lib/confconsole/txn)
 
 log() { printf '%s\n' "$*" >&2; }
 
@@ -55,6 +57,8 @@ json_arr() {
 fail() {
   local code=$1; shift
   log "$CC_SCRIPT: $*"
+  # every failure path leaves the files as they were (untouched or restored): journal done
+  [[ ${CC_TXN:-} == 1 ]] && txn_end
   printf '{"ok":false,"code":%d,"error":%s}\n' "$code" "$(json_str "$*")"
   exit "$code"
 }
@@ -65,7 +69,7 @@ audit() { # action detail result
   local who tty now
   who=${SUDO_USER:-${USER:-$(id -un 2>/dev/null || echo unknown)}}
   tty=${CONFCONSOLE_TTY:-$(readlink /proc/$$/fd/2 2>/dev/null || echo none)}
-  case $tty in /dev/*) ;; *) tty=none ;; esac
+  case $tty in /dev/pts/*|/dev/tty*|/dev/console) ;; *) tty=none ;; esac
   now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   mkdir -p "${AUDIT_LOG%/*}"
   # one write of one short line: appends from two writers never interleave
@@ -85,6 +89,33 @@ lock() {
   if ! flock -w "${CONFCONSOLE_LOCK_WAIT:-15}" 9; then
     fail "$EX_LOCKED" "another console is applying a change (lock $LOCK_FILE); try again when it is done"
   fi
+  recover
+}
+
+# ---- interrupted changes ----------------------------------------------------------------
+# A change of several files (or files and a service) is journaled: txn_begin lists what to
+# put back, txn_end clears it. A writer killed in between (kill -9, power loss) leaves the
+# journal, and the next lock holder (or recover.sh at boot) rolls the change back whole.
+txn_begin() { # "file<TAB>PATH<TAB>BACKUP" | "svc<TAB>NAME" ...
+  local t line
+  t=$(stage "$TXN_FILE") || return 1
+  : >"$t"
+  for line in "$@"; do printf '%s\n' "$line" >>"$t"; done
+  commit "$t" "$TXN_FILE" 0600 && CC_TXN=1
+}
+txn_end() { rm -f -- "$TXN_FILE"; sync -- "${TXN_FILE%/*}" 2>/dev/null || true; CC_TXN=0; }
+recover() {
+  [[ -f $TXN_FILE ]] || return 0
+  local kind a b what=()
+  log "an earlier change was interrupted: putting back the settings from before it"
+  while IFS=$'\t' read -r kind a b; do
+    case $kind in
+      file) restore "$a" "$b" && what+=("${a#"$CC_ROOT"}") ;;
+      svc) svc restart "$a" >/dev/null 2>&1 || log "$a did not restart" ;;
+    esac
+  done <"$TXN_FILE"
+  audit recover "interrupted change rolled back: ${what[*]:-nothing to restore}" ok
+  txn_end
 }
 
 # ---- atomic files -------------------------------------------------------------------
@@ -97,8 +128,8 @@ stage() {
   local dest=$1 dir tmp
   dir=$(dirname -- "$dest")
   mkdir -p -- "$dir"
-  # a kill -9 mid-write can leave an old temp: remove those older than a minute
-  find "$dir" -maxdepth 1 -name ".${dest##*/}.cc-*" -mmin +1 -delete 2>/dev/null || true
+  # a kill -9 mid-write can leave a temp behind; we hold the lock, so any is a dead writer's
+  find "$dir" -maxdepth 1 -name ".${dest##*/}.cc-*" -delete 2>/dev/null || true
   tmp=$(mktemp "$dir/.${dest##*/}.cc-XXXXXX") || return 1
   CC_TEMPS+=("$tmp")
   if [[ -f $dest ]]; then cat -- "$dest" >"$tmp"; fi
@@ -137,18 +168,25 @@ restore() {
 ini_set() { # FILE SECTION KEY VALUE  (edits FILE in place: use on a staged temp)
   local f=$1 out
   out=$(S=$2 K=$3 V=$(json_str "$4") awk '
-    BEGIN { sec = ENVIRON["S"]; key = ENVIRON["K"]; line = key " = " ENVIRON["V"]; insec = 0; done = 0; seen = 0 }
+    BEGIN { sec = ENVIRON["S"]; key = ENVIRON["K"]; line = key " = " ENVIRON["V"]; insec = 0; done = 0; seen = 0; blanks = 0 }
+    # blank lines are held back so a new key goes right after the last key of the section
+    /^[ \t]*$/ { blanks++; next }
     /^[ \t]*\[[^]]*\][ \t]*$/ {
       if (insec && !done) { print line; done = 1 }
+      flush()
       h = $0; gsub(/^[ \t]*\[|\][ \t]*$/, "", h); insec = (h == sec); if (insec) seen = 1
       print; next
     }
     insec && !done && /=/ {
       k = $0; sub(/=.*/, "", k); gsub(/^[ \t]+|[ \t]+$/, "", k)
-      if (k == key) { print line; done = 1; next }
+      if (k == key) { flush(); print line; done = 1; next }
     }
-    { print }
-    END { if (!done) { if (!seen) { if (NR > 0) print ""; print "[" sec "]" } print line } }
+    { flush(); print }
+    END {
+      if (!done) { if (!seen) { if (NR > 0) print ""; print "[" sec "]" } print line }
+      flush()
+    }
+    function flush() { while (blanks > 0) { print ""; blanks-- } }
   ' "$f") || return 1
   printf '%s\n' "$out" >"$f"
 }
@@ -233,6 +271,7 @@ is_hostname() {
   for label in $h; do
     [[ $label =~ ^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$ ]] || return 1
   done
-  [[ $h != *..* && $h != .* ]]
+  [[ $h != *..* && $h != .* && $h != *. ]]
 }
-is_port() { [[ $1 =~ ^[0-9]{1,5}$ ]] && (($1 >= 1 && $1 <= 65535)); }
+# decimal even with leading zeros (bash reads 08 as octal)
+is_port() { [[ $1 =~ ^[0-9]{1,5}$ ]] && ((10#$1 >= 1 && 10#$1 <= 65535)); }

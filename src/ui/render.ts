@@ -31,6 +31,16 @@ export interface Local {
 
 const esc = (s: string) => blessed.escape(s);
 
+/** The demo marker for the title bar: "DEMO" always shows; the path gives way from its start. */
+export function demoBanner(root: string | undefined, room: number): string {
+  if (!root) return '';
+  const full = `DEMO appliance (files in ${root}) `;
+  if (full.length <= room) return full;
+  const fixed = 'DEMO (files in ...) '.length;
+  if (room >= fixed + 8) return `DEMO (files in ...${root.slice(root.length - (room - fixed))}) `;
+  return 'DEMO ';
+}
+
 export function dialogKind(v: View): DialogKind | undefined {
   switch (v.kind) {
     case 'menu':
@@ -80,9 +90,8 @@ export class Renderer {
     this.dialog = undefined;
     const cols = this.cols;
     const left = ` ${chrome.hostname} - ${chrome.consoleName}`;
-    const right = chrome.demoRoot ? `DEMO appliance (files in ${chrome.demoRoot}) ` : '';
-    const room = Math.max(0, cols - left.length - 1);
-    this.top.setContent(esc(pad(left, cols - Math.min(right.length, room)) + right.slice(-room)));
+    const right = demoBanner(chrome.demoRoot, Math.max(0, cols - left.length - 2));
+    this.top.setContent(esc(pad(left, cols - right.length) + right));
     const crumb = ' ' + chrome.breadcrumb.join(' > ');
     this.crumbs.setContent(esc(crumb.length > cols ? '...' + crumb.slice(crumb.length - cols + 3) : crumb));
     if (this.tooSmall()) {

@@ -56,7 +56,7 @@ function parseArgs(argv) {
 function usage(err) {
   const text = `Usage: node test/bench/bench.mjs [--runs N] [--warmup N] [--json] [--only SUBSTR] [--keep]
   --runs N      measured runs per variant (default 7); medians are reported
-  --warmup N    discarded runs per variant first (default 1)
+  --warmup N    discarded runs first (default 1; of one variant per program)
   --json        print the results as JSON instead of the table
   --only SUBSTR run only the variants whose name contains SUBSTR
   --keep        keep the temporary demo roots
@@ -362,9 +362,11 @@ class Session {
       const tick = () => {
         const now = Date.now();
         const settled = this.parsedBytes === this.bytes;
-        if ((settled && now - this.lastArrival >= quietMs) || now - start >= timeoutMs || (this.exit && settled)) {
+        // quiet since the later of the last chunk and the start of the wait (a key just sent
+        // may not have been answered yet)
+        if ((settled && now - Math.max(this.lastArrival, start) >= quietMs) || now - start >= timeoutMs || (this.exit && settled)) {
           resolve({ bytes: this.bytes, t: this.lastT, timedOut: now - start >= timeoutMs });
-        } else setTimeout(tick, Math.max(5, Math.min(quietMs - (now - this.lastArrival), 50)));
+        } else setTimeout(tick, Math.max(5, Math.min(quietMs - (now - Math.max(this.lastArrival, start)), 50)));
       };
       setTimeout(tick, Math.min(quietMs, 20));
     });
@@ -482,8 +484,8 @@ async function runMenu(v) {
   try {
     const first = await s.waitFor(v.firstFrame, 8000, 'first frame');
     r.firstFrameMs = first.t;
-    const idle1 = await s.waitIdle(IDLE_MS, 2000);
-    r.bytesFirstFrame = idle1.bytes;
+    const idle1 = v.startupOnly ? first : await s.waitIdle(IDLE_MS, 2000);
+    if (!v.startupOnly) r.bytesFirstFrame = idle1.bytes;
     if (v.thenEnter) {
       const tEnter = await s.send(KEY.enter);
       const menu = await s.waitFor(v.thenEnter, 5000, 'menu after Enter');
@@ -492,6 +494,7 @@ async function runMenu(v) {
       const idle2 = await s.waitIdle(IDLE_MS, 2000);
       r.bytesEnter = idle2.bytes - idle1.bytes;
     }
+    if (v.startupOnly) return await quit(s, v, r);
     const before = s.bytes;
     // What a real terminal sends: ESC O B once the program asked for application cursor keys.
     r.downKey = s.screen.appCursor() ? KEY.downApp : KEY.down;
@@ -502,16 +505,7 @@ async function runMenu(v) {
     if (r.bytesDown === 0) throw new Error('Down key: nothing was redrawn');
     const firstAfter = s.firstChunkAfter(tDown);
     r.keyToRedrawMs = firstAfter === undefined ? null : firstAfter - tDown;
-    const h = await s.hwm();
-    if (h.kb == null) throw new Error('could not read VmHWM');
-    r.peakRssKb = h.kb;
-    const tQuit = await s.send(v.quitKey);
-    const exit = await s.waitExit(4000);
-    if (!exit || exit.driverDied) throw new Error(`did not exit within 4 s of ${JSON.stringify(v.quitKey)}`);
-    r.quitMs = exit.t - tQuit;
-    r.exitCode = exit.code;
-    r.lifetimeMaxRssKb = exit.maxrsskb;
-    return r;
+    return await quit(s, v, r);
   } catch (e) {
     const tail = s.stderr.trim();
     if (tail) e.message += ` (driver: ${tail.slice(0, 300)})`;
@@ -519,6 +513,20 @@ async function runMenu(v) {
   } finally {
     await s.close();
   }
+}
+
+/** Peak RSS just before quitting, then the quit key and the time until the process is gone. */
+async function quit(s, v, r) {
+  const h = await s.hwm();
+  if (h.kb == null) throw new Error('could not read VmHWM');
+  r.peakRssKb = h.kb;
+  const tQuit = await s.send(v.quitKey);
+  const exit = await s.waitExit(4000);
+  if (!exit || exit.driverDied) throw new Error(`did not exit within 4 s of ${JSON.stringify(v.quitKey)}`);
+  r.quitMs = exit.t - tQuit;
+  r.exitCode = exit.code;
+  r.lifetimeMaxRssKb = exit.maxrsskb;
+  return r;
 }
 
 // ---- variants ---------------------------------------------------------------------------
@@ -552,8 +560,17 @@ function confconsole(name, term, opts = {}) {
     group: 'confconsole',
     term,
     note: opts.note,
+    startupOnly: opts.startupOnly,
     root: () => {
-      if (opts.seeded) return (seeded ??= join(newTemp('confconsole-bench-seeded-'), 'root'));
+      if (opts.seeded) {
+        if (!seeded) {
+          // Seed it once, outside the measurement: any command with --demo seeds an empty root.
+          seeded = join(newTemp('confconsole-bench-seeded-'), 'root');
+          const r = spawnSync(NODE, [join(ROOT, 'bin', 'confconsole'), '--root', seeded, '--demo', 'ntp', 'show'], { env: cleanEnv(term), timeout: 15000, encoding: 'utf8' });
+          if (r.status !== 0) throw new Error(`could not seed the demo root: ${(r.stderr || r.error?.message || '').trim().slice(0, 200)}`);
+        }
+        return seeded;
+      }
       return join(newTemp('confconsole-bench-'), 'root'); // missing: the demo is seeded at start
     },
     argv: (root) => [NODE, join(ROOT, 'bin', 'confconsole'), '--root', root, '--demo'],
@@ -610,15 +627,14 @@ function buildVariants() {
     imp('zod', 'zod'),
     imp('execa', 'execa'),
     imp('dist/cli.js (no main)', pathToFileURL(join(ROOT, 'dist', 'cli.js')).href),
-    imp('dist/ui/main.js', pathToFileURL(join(ROOT, 'dist', 'ui', 'main.js')).href),
   );
   v.push(
     confconsole(`confconsole, ${T}`, T),
     confconsole('confconsole, linux', 'linux'),
-    confconsole(`confconsole, ${T}, seeded root`, T, { seeded: true, note: 'demo root already seeded' }),
-    confconsole(`confconsole, ${T}, cold terminfo cache`, T, { coldTerminfo: true, note: 'fresh XDG_CACHE_HOME: infocmp + tic at start' }),
+    confconsole(`confconsole, ${T}, seeded root`, T, { seeded: true, startupOnly: true, note: 'demo root already seeded' }),
+    confconsole(`confconsole, ${T}, cold terminfo cache`, T, { coldTerminfo: true, startupOnly: true, note: 'fresh XDG_CACHE_HOME: infocmp + tic at start' }),
   );
-  if (MACHINE_CA) v.push(confconsole(`confconsole, ${T}, machine env (CA certs)`, T, { machineEnv: true, note: 'NODE_EXTRA_CA_CERTS as set on this machine' }));
+  if (MACHINE_CA) v.push(confconsole(`confconsole, ${T}, machine env (CA certs)`, T, { machineEnv: true, startupOnly: true, note: 'NODE_EXTRA_CA_CERTS as set on this machine' }));
   for (const prog of ['dialog', 'whiptail']) for (const term of [T, 'linux']) v.push(ncursesMenu(prog, term));
   return v;
 }
@@ -668,7 +684,7 @@ const fmtMB = (kb) => (kb == null ? '–' : (kb / 1024).toFixed(1));
 
 function table(results, ctx) {
   const base = results.find((r) => r.name === 'node -e 0')?.median.wallMs;
-  const head = ['variant', 'ready ms', '×node', 'Enter→menu', 'menu ms', 'bytes 1st', 'bytes Down', 'key→draw', 'RSS MB', 'quit ms'];
+  const head = ['variant', 'ready ms', 'min', '×node', 'Enter→menu', 'menu ms', 'bytes 1st', 'bytes Down', 'key→draw', 'RSS MB', 'quit ms'];
   const rows = [];
   let group;
   for (const r of results) {
@@ -683,6 +699,7 @@ function table(results, ctx) {
     return [
       r.name + (r.failed ? ` (${r.failed} failed)` : ''),
       readyCol,
+      fmtMs(r.range[r.readyMetric]?.[0]),
       base && ready != null ? (ready / base).toFixed(2) : '–',
       fmtMs(m.enterToMenuMs),
       fmtMs(m.menuMs),
@@ -706,7 +723,7 @@ function table(results, ctx) {
     '',
     'ready ms:   confconsole/dialog/whiptail: process start → first complete frame (last element drawn is on the screen);',
     '            node printing one line: start → the line; node -e 0 and node + import: start → exit (wall).',
-    '            ×node: ready ÷ node -e 0 (same run).',
+    '            min: the fastest run (less sensitive to a busy machine).  ×node: ready ÷ node -e 0 (medians, same run).',
     'Enter→menu: confconsole, Enter on the Welcome dialog → main menu on screen; menu ms: process start → main menu.',
     `bytes 1st:  bytes written until the first frame settled (${IDLE_MS} ms idle); bytes Down: one Down key on the menu.`,
     'key→draw:   Down key written → first byte of the redraw.  RSS MB: VmHWM of the process just before quitting',
@@ -754,6 +771,10 @@ async function main() {
 
   let variants = buildVariants();
   if (opts.only) variants = variants.filter((v) => v.name.includes(opts.only));
+  if (!variants.length) {
+    process.stderr.write(`bench: no variant matches --only ${JSON.stringify(opts.only)}\n`);
+    process.exit(2);
+  }
   const missing = [];
   variants = variants.filter((v) => {
     const exe = v.argv && Array.isArray(v.argv) ? v.argv[0] : NODE;
@@ -770,8 +791,11 @@ async function main() {
   const progress = (s) => {
     if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K${s}`);
   };
+  // Warm-up (discarded): the first variant of each group, enough to bring the programs, their
+  // files and confconsole's terminfo cache into the caches.
+  const warmups = variants.filter((v, i) => variants.findIndex((w) => w.group === v.group) === i);
   for (let run = -opts.warmup; run < opts.runs; run++) {
-    for (const v of variants) {
+    for (const v of run < 0 ? warmups : variants) {
       progress(`${run < 0 ? 'warm-up' : `run ${run + 1}/${opts.runs}`}: ${v.name}`);
       try {
         const r = await runOne(v);
@@ -797,6 +821,7 @@ async function main() {
     loadavg: loadavg().map((x) => x.toFixed(2)),
     runs: opts.runs,
     warmup: opts.warmup,
+    only: opts.only ?? null,
     pty: `${COLS}x${ROWS}`,
     lang: process.env.LANG ?? null,
     machineNodeExtraCaCerts: MACHINE_CA ?? null,

@@ -135,6 +135,11 @@ describe.skipIf(why !== undefined)('e2e: power, keys, resize', () => {
       effect: 'shutdown',
     });
     expect(effects(c).trim().split('\n')).toHaveLength(2);
+    // 8 Exit asks too, and leaves with 0
+    c.keys('8', 'Enter');
+    await c.waitFor('Leave the vSensor Console?');
+    c.keys('y');
+    expect(await c.exitCode()).toBe(0);
   });
 
   it('keys: F1 and ? show Help, Tab moves the focus, Esc goes back, Esc at the top asks, y leaves with 0', async () => {
@@ -162,6 +167,14 @@ describe.skipIf(why !== undefined)('e2e: power, keys, resize', () => {
     await expectFocus(c, '< Exit >');
     c.keys('Tab');
     await expectFocus(c, '< Select >');
+    // Enter on the focused Exit button asks before leaving; Esc there stays
+    c.keys('Tab');
+    await expectFocus(c, '< Exit >');
+    c.keys('Enter');
+    await c.waitFor('Leave the Appliance Console?');
+    c.keys('Escape');
+    await c.menu('Console Setup');
+    await sleep(100);
     // Esc in a submenu: back to its parent
     c.keys('1', 'Enter');
     await c.menu('Network Settings');
@@ -203,6 +216,21 @@ describe.skipIf(why !== undefined)('e2e: power, keys, resize', () => {
     expect(menu).toContain('5. Power and Service Management');
     expect(menu).toContain('Up/Down Move');
     expect(s).not.toContain('Power and Service Management >');
+  });
+});
+
+describe.skipIf(why !== undefined)('e2e: title bar', () => {
+  const open = consoles();
+  afterEach(() => open.closeAll());
+
+  it('keeps the DEMO marker visible when the demo root path is long', async () => {
+    // e.g. the default demo root, ~/.local/state/confconsole/demo-root, or a home under /home
+    const base = open.open();
+    const c = open.open(join(base.dir, 'home/operator/.local/state/confconsole/demo-root'));
+    await c.start();
+    const title = c.screen().split('\n')[0] ?? '';
+    expect(title, `title bar: ${JSON.stringify(title)}`).toContain('Appliance Console');
+    expect(title, `title bar: ${JSON.stringify(title)}`).toContain('DEMO');
   });
 });
 

@@ -31,6 +31,9 @@ async function changeServers(c: Console, o: { device: string; parentMenu: string
   expect(review).toMatch(new RegExp(`current:\\s+${FACTORY.join(' ').replace(/\./g, '\\.')}`));
   expect(review).toMatch(new RegExp(`new:\\s+${NEW.join(' ').replace(/\./g, '\\.')}`));
   expect(review).toContain('Apply this change?');
+  // current and new values start in the same column
+  const col = (label: string, value: string) => review.split('\n').find((l) => l.includes(label))?.indexOf(value);
+  expect(col('current:', FACTORY[0]!), review).toBe(col('new:', NEW[0]!));
   // Nothing is written before the review is accepted.
   expect(chronyServers(c.file('etc/chrony/chrony.conf'))).toEqual(FACTORY);
   c.keys('y');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repo = process.env.CC_E2E_REPO ?? fileURLToPath(new URL('../..', import.meta.url));
+export const repo = fileURLToPath(new URL('../..', import.meta.url));
 export const bin = join(repo, 'bin', 'confconsole');
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -29,26 +29,24 @@ export interface StartOptions {
   ready?: string | RegExp | null;
 }
 
-/** A fresh, empty appliance root (the console seeds the demo appliance there). */
+/** A fresh temp dir; `root` in it is where the console seeds its demo appliance. */
 export function freshRoot(): { dir: string; root: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'cc-e2e-'));
-  // The temp dir itself: a short path keeps the title bar's "DEMO appliance (files in …)" whole.
-  return { dir, root: dir };
+  // A short path keeps the title bar's "DEMO appliance (files in …)" whole at 80 columns.
+  const dir = mkdtempSync(join(tmpdir(), 'cce2e-'));
+  return { dir, root: join(dir, 'r') };
 }
 
 export class Console {
   readonly socket = `cc-e2e-${randomBytes(6).toString('hex')}`;
+  /** This console's temp dir: its root (unless given) and its own terminfo cache. */
   readonly dir: string;
   readonly root: string;
   private alive = false;
 
   constructor(root?: string) {
-    if (root) {
-      this.dir = '';
-      this.root = root;
-    } else {
-      ({ dir: this.dir, root: this.root } = freshRoot());
-    }
+    const fresh = freshRoot();
+    this.dir = fresh.dir;
+    this.root = root ?? fresh.root;
   }
 
   /** Runs tmux on this console's own server. */
@@ -61,14 +59,15 @@ export class Console {
     const args = ['--root', this.root, '--demo', ...(o.args ?? [])];
     // tmux sets TERM from default-terminal whatever -e says: set it in the command too.
     const cmd =
-      `TERM=${shq(term)}; export TERM; cd ${shq(repo)} && node ${shq(bin)} ${args.map(shq).join(' ')}; ` +
+      // Own terminfo cache: every console compiles what it needs, no test shares a half-written file.
+      `TERM=${shq(term)}; XDG_CACHE_HOME=${shq(join(this.dir, 'cache'))}; export TERM XDG_CACHE_HOME; cd ${shq(repo)} && node ${shq(bin)} ${args.map(shq).join(' ')}; ` +
       `echo EXITED:$?; ${o.after ? o.after + '; ' : ''}sleep 60`;
     this.tmux('new-session', '-d', '-x', String(o.cols ?? 80), '-y', String(o.rows ?? 24), '-e', `TERM=${term}`, cmd);
     this.alive = true;
     // Keep the pane's size fixed to what we asked for (no client is attached).
     this.tmux('set-option', '-g', 'window-size', 'manual');
     const ready = o.ready === undefined ? 'Welcome' : o.ready;
-    if (ready !== null) await this.waitFor(ready, 10_000);
+    if (ready !== null) await this.waitFor(ready, 15_000);
     return this;
   }
 
@@ -99,7 +98,7 @@ export class Console {
   }
 
   /** Polls the screen until `what` appears; fails with the last screen in the message. */
-  async waitFor(what: string | RegExp, timeoutMs = 5000): Promise<string> {
+  async waitFor(what: string | RegExp, timeoutMs = 8000): Promise<string> {
     const end = Date.now() + timeoutMs;
     let last = '';
     for (;;) {
@@ -115,7 +114,7 @@ export class Console {
   }
 
   /** Polls until `what` is no longer on the screen. */
-  async waitGone(what: string | RegExp, timeoutMs = 5000): Promise<string> {
+  async waitGone(what: string | RegExp, timeoutMs = 8000): Promise<string> {
     const end = Date.now() + timeoutMs;
     let last = '';
     for (;;) {
@@ -132,7 +131,7 @@ export class Console {
   }
 
   /** The exit code the shell printed after the console ended. */
-  async exitCode(timeoutMs = 5000): Promise<number> {
+  async exitCode(timeoutMs = 8000): Promise<number> {
     const s = await this.waitFor(/EXITED:\d+/, timeoutMs);
     return Number(/EXITED:(\d+)/.exec(s)?.[1]);
   }
@@ -167,14 +166,18 @@ export class Console {
 
   close(): void {
     if (this.alive) {
+      let socketPath = '';
       try {
+        socketPath = this.tmux('display-message', '-p', '#{socket_path}').trim();
         this.tmux('kill-server');
       } catch {
         /* already gone */
       }
+      // tmux leaves its socket file behind
+      if (socketPath.includes(this.socket)) rmSync(socketPath, { force: true });
       this.alive = false;
     }
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 

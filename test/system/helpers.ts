@@ -18,7 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { AuditEntry } from '../../src/system/audit.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
-export const SBIN = join(REPO, 'sbin');
+/** The scripts under test (CONFCONSOLE_SBIN, as in src/system/paths.ts, to test another copy). */
+export const SBIN = process.env.CONFCONSOLE_SBIN ?? join(REPO, 'sbin');
 export const script = (name: string) => join(SBIN, name);
 
 export const seedIni = (demo: boolean) =>

@@ -160,7 +160,7 @@ describe.skipIf(why !== undefined)('writers: safety', () => {
     const first = await expectedAfter(seedState, pool[0]!); // alone: how long one whole run takes
     const rest = await Promise.all(pool.slice(1).map((s) => expectedAfter(seedState, s)));
     const want = new Map([first, ...rest].map((w, i) => [pool[i]!, { ini: w.ini, conf: w.conf }]));
-    const span = Math.max(30, first.ms * 1.3); // kills land all along a run, and some after it
+    const span = Math.max(30, first.ms * 1.6); // kills land all along a run, some after it
     const tally = { killedOld: 0, killedNew: 0, finished: 0, iniNewConfOld: 0 };
 
     for (let i = 0; i < 30; i++) {

@@ -108,3 +108,16 @@ describe('NTP servers of a fresh appliance', () => {
     expect(await currentNtpServers(p)).toEqual(['b.example']);
   });
 });
+
+describe('title bar', () => {
+  it('always keeps the DEMO marker, shortening the path from its start', async () => {
+    const { demoBanner } = await import('../../src/ui/render.js');
+    expect(demoBanner(undefined, 40)).toBe('');
+    expect(demoBanner('/tmp/d', 60)).toBe('DEMO appliance (files in /tmp/d) ');
+    const long = demoBanner('/root/.local/state/confconsole/demo-root', 40);
+    expect(long.startsWith('DEMO (files in ...')).toBe(true);
+    expect(long.endsWith('demo-root) ')).toBe(true);
+    expect(long.length).toBeLessThanOrEqual(40);
+    expect(demoBanner('/root/.local/state/confconsole/demo-root', 10)).toBe('DEMO ');
+  });
+});

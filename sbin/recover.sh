@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# recover.sh — roll back a change that was interrupted (kill, crash, power loss) before it
+# ended, from the journal the scripts keep. Run at boot; every writer also does it first.
+# Exit 0 (also when there was nothing to do); result on stdout {"ok":true,"recovered":BOOL}.
+here=$(dirname -- "$(readlink -f -- "$0")")
+. "$here/lib/common.sh"
+
+case ${1:-} in -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) usage_error "takes no arguments" ;; esac
+had=false; [[ -f $TXN_FILE ]] && had=true
+lock
+printf '{"ok":true,"recovered":%s}\n' "$had"

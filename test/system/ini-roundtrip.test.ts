@@ -1,0 +1,157 @@
+// Property: whatever the scripts write with the bash `ini_set` (sbin/lib/common.sh), the
+// console reads back unchanged with the `ini` package (parseIni), and `ini_get` too: NTP server
+// lists the validators accept, and printable ASCII full of ; # = " \ [ ] and padding spaces.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseIni, parseSettings } from '../../src/system/settings.js';
+import { ntpServers } from '../../src/validators.js';
+import { missing } from '../support/requires.js';
+import { hostileString, serverWord } from './gen.js';
+import { SBIN, rng, testSeed } from './helpers.js';
+
+const why = missing('system: INI round trip', ['bash', 'awk', 'tr']);
+
+const dir = mkdtempSync(join(tmpdir(), 'cc-ini-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Starting files: replace in place (with a decoy key in another section), append, empty. */
+const BASES = [
+  '; settings\n[appliance]\nprofile = appliance\n\n[other]\nservers = "decoy"\n\n[ntp]\nservers="old = value ; x"\nkeep = yes\n\n[services]\nnames = "chrony x-core"\n',
+  '[appliance]\nprofile = appliance\n\n[services]\nnames = "chrony x-core"\n',
+  '',
+];
+
+interface Case {
+  value: string;
+  base: number;
+  /** a value written first, then replaced by `value` */
+  before?: string;
+}
+
+/**
+ * Writes every case with ini_set into its own file (one bash per batch, values passed as
+ * arguments: never part of the command text) and returns what ini_get reads back.
+ */
+function writeAll(cases: Case[], batch: string): Promise<string[]> {
+  const files = cases.map((c, i) => {
+    const f = join(dir, `${batch}-${i}.ini`);
+    writeFileSync(f, BASES[c.base]!);
+    return f;
+  });
+  const args = cases.flatMap((c, i) => [files[i]!, c.before === undefined ? '0' : '1', c.before ?? '', c.value]);
+  const prog = `. "$SBIN/lib/common.sh" || exit 9
+while (($#)); do
+  f=$1 twice=$2 first=$3 v=$4; shift 4
+  if ((twice)); then ini_set "$f" ntp servers "$first" || exit 8; fi
+  ini_set "$f" ntp servers "$v" || exit 7
+  printf '%s\\0' "$(ini_get "$f" ntp servers)"
+done`;
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', prog, 'ini-roundtrip', ...args], { env: { PATH: process.env.PATH, SBIN }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`bash exited ${code}: ${err}`));
+      const got = out.split('\0');
+      got.pop();
+      resolve(got);
+    });
+  });
+}
+
+const EDGES = [
+  '', ' ', '  ', '"', '""', '"a"', "'a'", "'", '\\', '\\\\', '\\"', '\\n', '\\t', '\\u0041', '\\;', '\\#',
+  ';', '#', '=', '[', ']', '[ntp]', ' [ntp] ', 'servers = x', 'a ; b # c = d', 'x"y', ' lead', 'trail ',
+  '=a=b=', '["]', '0', '-1', '{}', '[]', '1e5', 'ntp.example.org ;comment', '"quoted" tail', 'a\\', '\\a',
+];
+
+describe.skipIf(why !== undefined)('INI written by ini_set, read by the console', () => {
+  it('round-trips ≥300 random NTP server lists and hostile strings through ini_set → ini / ini_get', async () => {
+    const seed = testSeed();
+    const R = rng(seed);
+    const values: string[] = [...EDGES];
+    // server lists the console accepts: the canonical form it stores, and the raw input typed
+    while (values.length < EDGES.length + 170) {
+      const raw = Array.from({ length: R.int(1, 8) }, () => serverWord(R)).join(R.pick([' ', ', ', ',', '  ']));
+      const r = ntpServers(raw);
+      if (!r.ok) continue; // e.g. the same server twice
+      values.push(r.value.join(' '));
+      if (R.chance(0.3)) values.push(raw);
+    }
+    while (values.length < EDGES.length + 360) {
+      const s = hostileString(R);
+      if (!['true', 'false', 'null'].includes(s.trim())) values.push(s); // see the test below
+    }
+    const cases: Case[] = values.map((value, i) => ({
+      value,
+      base: i % BASES.length,
+      before: R.chance(0.25) ? hostileString(R) : undefined,
+    }));
+
+    // 4 batches in parallel (2 cores): each bash writes ~100 files
+    const batches = [0, 1, 2, 3].map((b) => cases.filter((_, i) => i % 4 === b));
+    const got = await Promise.all(batches.map((cs, b) => writeAll(cs, `b${b}`)));
+
+    const failures: string[] = [];
+    batches.forEach((cs, b) =>
+      cs.forEach((c, i) => {
+        const text = readFileSync(join(dir, `b${b}-${i}.ini`), 'utf8');
+        const parsed = parseIni(text);
+        const show = `${JSON.stringify(c.value)}${c.before !== undefined ? ` (after ${JSON.stringify(c.before)})` : ''} in\n${text}`;
+        if (parsed.ntp?.servers !== c.value) failures.push(`ini read ${JSON.stringify(parsed.ntp?.servers)} for ${show}`);
+        if (got[b]![i] !== c.value) failures.push(`ini_get read ${JSON.stringify(got[b]![i])} for ${show}`);
+        // one servers line in [ntp], nothing else changed
+        if ((text.match(/^servers ?=/gm) ?? []).length !== (c.base === 0 ? 2 : 1)) failures.push(`servers lines: ${show}`);
+        if (c.base !== 2) {
+          if (parsed.appliance?.profile !== 'appliance') failures.push(`[appliance] lost: ${show}`);
+          if (parsed.services?.names !== 'chrony x-core') failures.push(`[services] lost: ${show}`);
+        }
+        if (c.base === 0 && (parsed.other?.servers !== 'decoy' || parsed.ntp?.keep !== 'yes')) failures.push(`other keys changed: ${show}`);
+      }),
+    );
+    expect(cases.length).toBeGreaterThanOrEqual(300);
+    expect(failures.slice(0, 10), `seed ${seed}: ${failures.length} failures`).toEqual([]);
+  });
+
+  it('server lists read back by parseSettings are exactly what ntpServers accepted', async () => {
+    const seed = testSeed() + 1;
+    const R = rng(seed);
+    const lists: string[][] = [];
+    while (lists.length < 60) {
+      const r = ntpServers(Array.from({ length: R.int(1, 8) }, () => serverWord(R)).join(' '));
+      if (r.ok) lists.push(r.value);
+    }
+    const cases: Case[] = lists.map((l) => ({ value: l.join(' '), base: 1 }));
+    await writeAll(cases, 'settings');
+    lists.forEach((list, i) => {
+      const s = parseSettings(readFileSync(join(dir, `settings-${i}.ini`), 'utf8'));
+      expect(s.ntp.servers, `seed ${seed}`).toEqual(list);
+      expect(ntpServers(s.ntp.servers.join(' '))).toEqual({ ok: true, value: list }); // stable
+    });
+  });
+
+  it('the flag strings true/false are read as booleans (the demo flag relies on it); ini_get keeps the text', async () => {
+    const cases: Case[] = ['true', 'false', 'null'].map((value) => ({ value, base: 1 }));
+    const got = await writeAll(cases, 'flags');
+    expect(got).toEqual(['true', 'false', 'null']);
+    const read = (i: number) => parseIni(readFileSync(join(dir, `flags-${i}.ini`), 'utf8')).ntp?.servers;
+    expect([read(0), read(1), read(2)]).toEqual([true, false, null]);
+    // the demo switch as a script would write it
+    const f = join(dir, 'demo.ini');
+    writeFileSync(f, BASES[1]!);
+    await new Promise<void>((resolve, reject) =>
+      spawn('bash', ['-c', '. "$SBIN/lib/common.sh" && ini_set "$1" appliance demo true', 'x', f], { env: { PATH: process.env.PATH, SBIN }, stdio: 'ignore' })
+        .on('close', (c) => (c === 0 ? resolve() : reject(new Error(`exit ${c}`)))),
+    );
+    const text = readFileSync(f, 'utf8');
+    // inside [appliance], right after its last key; the blank line before [services] stays
+    expect(text).toMatch(/^\[appliance\]\nprofile = appliance\ndemo = "true"\n\n\[services\]\n/);
+    expect(parseSettings(text).appliance.demo).toBe(true);
+  });
+});
