@@ -1,7 +1,8 @@
 // Every file the console touches, resolved under the appliance root (/ on an appliance, a
 // temp dir in tests, a per-user dir for the demo). Nothing else in src/ builds a path.
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface Paths {
@@ -17,7 +18,20 @@ export interface Paths {
   sbin: string;
 }
 
-export const packageDir = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+/** This package's folder (menus/, sbin/), found from here whether run from src/ or a bundle. */
+export const packageDir = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    try {
+      if ((JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'confconsole') return dir;
+    } catch {
+      /* not here */
+    }
+    const up = dirname(dir);
+    if (up === dir) throw new Error('confconsole: cannot find its package folder');
+    dir = up;
+  }
+})();
 
 export function makePaths(root: string): Paths {
   const r = resolve(root);
