@@ -274,3 +274,24 @@ export type Rng = ReturnType<typeof rng>;
 
 /** The seed of a property test: CONFCONSOLE_TEST_SEED to replay one, else from the clock. */
 export const testSeed = () => Number(process.env.CONFCONSOLE_TEST_SEED ?? Date.now() % 1_000_000);
+
+/**
+ * Runs a bash program that sources the scripts' libraries (SBIN in its env) with `args` as its
+ * arguments (never interpolated), and returns what it printed as NUL-terminated records.
+ */
+export function bashRecords(prog: string, args: string[], name: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', prog, name, ...args], { env: { PATH: process.env.PATH, SBIN }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`bash exited ${code}: ${err}`));
+      const got = out.split('\0');
+      got.pop();
+      resolve(got);
+    });
+  });
+}

@@ -10,7 +10,7 @@ import { parseIni, parseSettings } from '../../src/system/settings.js';
 import { ntpServers } from '../../src/validators.js';
 import { missing } from '../support/requires.js';
 import { hostileString, serverWord } from './gen.js';
-import { SBIN, rng, testSeed } from './helpers.js';
+import { SBIN, bashRecords, rng, testSeed } from './helpers.js';
 
 const why = missing('system: INI round trip', ['bash', 'awk', 'tr']);
 
@@ -49,20 +49,7 @@ while (($#)); do
   ini_set "$f" ntp servers "$v" || exit 7
   printf '%s\\0' "$(ini_get "$f" ntp servers)"
 done`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', prog, 'ini-roundtrip', ...args], { env: { PATH: process.env.PATH, SBIN }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`bash exited ${code}: ${err}`));
-      const got = out.split('\0');
-      got.pop();
-      resolve(got);
-    });
-  });
+  return bashRecords(prog, args, 'ini-roundtrip');
 }
 
 const EDGES = [

@@ -1,12 +1,11 @@
 // The sbin/ scripts check NTP servers again (they are a CLI of their own): lib/ntp.sh's
 // check_servers must accept exactly what the console's ntpServers accepts, in the same
 // canonical form. Random words and near misses, compared one by one.
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ntpServers } from '../../src/validators.js';
 import { missing } from '../support/requires.js';
 import { nearServerWord } from './gen.js';
-import { SBIN, rng, testSeed } from './helpers.js';
+import { bashRecords, rng, testSeed } from './helpers.js';
 
 const why = missing('system: bash and console validators agree', ['bash', 'sed', 'tr']);
 
@@ -18,20 +17,7 @@ for a in "$@"; do
   IFS=' ' read -r -a w <<<"$a"
   ( check_servers "\${w[@]}" >/dev/null 2>&1 && printf 'OK %s\\0' "\${SERVERS[*]}" ) || printf 'BAD\\0'
 done`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', prog, 'validators', ...lists], { env: { PATH: process.env.PATH, SBIN }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`bash exited ${code}: ${err}`));
-      const got = out.split('\0');
-      got.pop();
-      resolve(got);
-    });
-  });
+  return bashRecords(prog, lists, 'validators');
 }
 
 const console_ = (list: string) => {
