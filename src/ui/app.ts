@@ -229,10 +229,12 @@ export class ConsoleApp {
 
   private clampScroll(): void {
     const v = this.current;
-    if (v.kind === 'shown' && v.shown.kind === 'file' && this.local.pager) {
+    const pager = this.local.pager;
+    if (v.kind === 'shown' && v.shown.kind === 'file' && pager) {
       const page = this.renderer.pageHeight();
-      const max = this.local.scroll > 1_000_000_000 ? this.local.pager.count() : this.local.pager.count();
-      this.local.scroll = Math.max(0, Math.min(this.local.scroll, max - page));
+      // Scan only as far as the new page needs; End alone reads to the end of the file.
+      const lines = this.local.scroll === Number.MAX_SAFE_INTEGER ? pager.count() : pager.available(this.local.scroll + page);
+      this.local.scroll = Math.max(0, Math.min(this.local.scroll, lines - page));
     }
     // Text dialogs clamp while drawing.
     this.paint();

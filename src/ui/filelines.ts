@@ -38,6 +38,13 @@ export class FileLines {
     return this.complete ? (this.size === 0 ? 0 : this.starts.length) : undefined;
   }
 
+  /** How many of the first `n` lines exist (scans only that far). */
+  available(n: number): number {
+    if (this.size === 0) return 0;
+    this.indexTo(n);
+    return Math.min(n, this.starts.length);
+  }
+
   count(): number {
     this.indexTo(Number.MAX_SAFE_INTEGER);
     return this.size === 0 ? 0 : this.starts.length;
