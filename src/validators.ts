@@ -3,7 +3,7 @@
 // spirit of @inquirer's `validate`. The sbin/ scripts check the same rules again because
 // they are a CLI of their own.
 
-export type Validated<T = string> = { ok: true; value: T } | { ok: false; message: string };
+export type Validated<T = string> = { ok: true; value: T; warning?: string } | { ok: false; message: string };
 
 const ok = <T>(value: T): Validated<T> => ({ ok: true, value });
 const bad = (message: string): Validated<never> => ({ ok: false, message });
@@ -116,3 +116,56 @@ export const validators: Record<string, ValidatorFn> = {
   },
   hostname: (s) => (isHostname(s.trim()) ? ok(s.trim().toLowerCase()) : bad('Not a valid host name (RFC 1123)')),
 };
+
+// ---- vSensor master connection, osSensor, PCAP (manual ch. 7, 8) ----------------------
+
+/** A push token as the master shows it once: label:secret (the label is part of it). */
+export function pushToken(s: string): Validated<string> {
+  const t = s.trim();
+  if (t === '') return bad('Enter the push token, as the master showed it (label:secret)');
+  const i = t.indexOf(':');
+  if (i < 0) return bad('A push token is label:secret, exactly as the master shows it (the label is part of the token)');
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(t.slice(0, i))) return bad("The label before ':' must be 1-64 letters, digits, '.', '_' or '-'");
+  if (!/^[A-Za-z0-9+/=_-]{8,256}$/.test(t.slice(i + 1))) return bad("The secret after ':' must be 8-256 letters, digits or + / = _ - (no spaces)");
+  return ok(t);
+}
+
+/** An HMAC token or key: 5-63 letters and digits; fewer than 20 is allowed with a warning. */
+export function hmacToken(s: string): Validated<string> & { warning?: string } {
+  const t = s.trim();
+  if (!/^[A-Za-z0-9]{5,63}$/.test(t)) return bad('Must be 5-63 letters and digits (no spaces or symbols)');
+  return t.length < 20 ? { ok: true, value: t, warning: `${t.length} characters: 20 or more are recommended` } : ok(t);
+}
+
+/** The master: host name, IPv4 or IPv6, optionally with a port. */
+export function masterHost(s: string): Validated<string> {
+  const r = parseNtpServer(s); // same grammar: host, v4, v6, host:port, [v6]:port
+  return r.ok ? ok(formatNtpServer(r.value)) : r;
+}
+
+/** Optional HTTP proxy, http://HOST:PORT (no credentials: they would be on a command line). */
+export function proxyUrl(s: string): Validated<string> {
+  const t = s.trim().replace(/\/$/, '');
+  if (t === '') return ok('');
+  if (t.includes('@')) return bad('Proxy credentials are not accepted in the URL');
+  const hp = t.replace(/^http:\/\//i, '');
+  if (hp.includes('://')) return bad('Only an HTTP proxy is supported: http://HOST:PORT');
+  const r = parseNtpServer(hp);
+  if (!r.ok || r.value.port === undefined) return bad('The proxy must be http://HOST:PORT');
+  return ok(`http://${formatNtpServer(r.value)}`);
+}
+
+/** PCAP buffer size in whole GB; 0 disables capture (the disk check is the script's). */
+export function pcapGb(s: string): Validated<string> {
+  const t = s.trim();
+  if (!/^[0-9]{1,6}$/.test(t)) return bad('Enter a whole number of GB (0 disables packet capture)');
+  return ok(String(Number(t)));
+}
+
+Object.assign(validators, {
+  'push-token': pushToken,
+  hmac: hmacToken,
+  'master-host': masterHost,
+  proxy: proxyUrl,
+  'pcap-gb': pcapGb,
+} satisfies Record<string, ValidatorFn>);

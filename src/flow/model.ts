@@ -9,19 +9,19 @@ export type Step =
   | { s: 'confirm' }
   | { s: 'loading'; then: 'form' | 'show' }
   | { s: 'form'; values: Values; errors: Record<string, string> }
-  | { s: 'ask-test'; values: Values }
-  | { s: 'testing'; values: Values; lines: string[] }
-  | { s: 'test-result'; values: Values; outcome: Outcome }
-  | { s: 'review'; values: Values }
+  | { s: 'ask-test'; values: Values; warnings: string[] }
+  | { s: 'testing'; values: Values; warnings: string[]; lines: string[] }
+  | { s: 'test-result'; values: Values; warnings: string[]; outcome: Outcome }
+  | { s: 'review'; values: Values; warnings: string[] }
   | { s: 'applying'; values: Values; lines: string[]; cancelling: boolean }
   | { s: 'result'; outcome: Outcome }
   | { s: 'shown'; shown: Shown }
   | { s: 'error'; message: string };
 
 export type Frame =
-  | { kind: 'menu'; menu: Menu; selected: number; title: string }
+  | { kind: 'menu'; menu: Menu; selected: number; title: string; status?: string }
   | { kind: 'flow'; item: Item; flow: Flow; current: Values; step: Step }
-  | { kind: 'note'; title: string; text: string }
+  | { kind: 'note'; title: string; text: string; status?: string }
   | { kind: 'quit' }
   | { kind: 'shell' };
 
@@ -42,6 +42,14 @@ export function init(tree: Tree, conditions: Record<string, string> = {}): Model
   const stack: Frame[] = [{ kind: 'menu', menu: tree.menu, selected: 0, title: tree.menu.title }];
   if (tree.welcome) stack.push({ kind: 'note', title: 'Welcome', text: tree.welcome });
   return { tree, conditions, stack, done: false };
+}
+
+/** The effects the first screen needs (the current state on the welcome note or top menu). */
+export function initEffects(model: Model): Effect[] {
+  const f = top(model);
+  if (f.kind === 'note' && model.tree.status) return [{ type: 'status', op: model.tree.status }];
+  if (f.kind === 'menu' && f.menu.status) return [{ type: 'status', op: f.menu.status }];
+  return [];
 }
 
 export function visibleItems(menu: Menu, conditions: Record<string, string>): Item[] {
@@ -65,33 +73,49 @@ const replaceTop = (model: Model, frame: Frame): Model => ({
 const push = (model: Model, frame: Frame): Model => ({ ...model, stack: [...model.stack, frame] });
 const pop = (model: Model): Model => ({ ...model, stack: model.stack.slice(0, -1) });
 const same = (model: Model): Update => ({ model, effects: [] });
+/** Back to the screen below; a menu that shows a status reads it again (a change may be done). */
+const back = (model: Model): Update => {
+  const m = pop(model);
+  const f = m.stack[m.stack.length - 1];
+  return f?.kind === 'menu' && f.menu.status ? to(m, { type: 'status', op: f.menu.status }) : same(m);
+};
 const to = (model: Model, ...effects: Effect[]): Update => ({ model, effects });
 
 /** Validates every field; returns normalised values or the message per field. */
 export function validateFields(
   fields: Field[],
   values: Values,
-): { ok: true; values: Values } | { ok: false; errors: Record<string, string> } {
+): { ok: true; values: Values; warnings: string[] } | { ok: false; errors: Record<string, string> } {
   const out: Values = {};
   const errors: Record<string, string> = {};
+  const warnings: string[] = [];
   for (const f of fields) {
     const fn = validators[f.validator];
     if (!fn) throw new Error(`validator ${f.validator} is not registered`);
+    if (f.same !== undefined) {
+      // typed twice: the second must match the first, as typed
+      if ((values[f.name] ?? '').trim() !== (values[f.same] ?? '').trim()) errors[f.name] = 'The two entries differ: type the same value twice';
+      else out[f.name] = out[f.same] ?? (values[f.same] ?? '').trim();
+      continue;
+    }
     const r = fn(values[f.name] ?? '');
-    if (r.ok) out[f.name] = r.value;
-    else errors[f.name] = r.message;
+    if (r.ok) {
+      out[f.name] = r.value;
+      if (r.warning) warnings.push(`${f.label}: ${r.warning}`);
+    } else errors[f.name] = r.message;
   }
-  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, values: out };
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, values: out, warnings };
 }
 
 export function update(model: Model, ev: Event): Update {
   const f = top(model);
+  if (ev.type === 'status') return same(f.kind === 'menu' || f.kind === 'note' ? replaceTop(model, { ...f, status: ev.text }) : model);
   if (ev.type === 'help' && f.kind !== 'note') return same(push(model, helpFrame(model, f)));
   switch (f.kind) {
     case 'menu':
       return updateMenu(model, f, ev);
     case 'note':
-      return ev.type === 'ok' || ev.type === 'cancel' ? same(pop(model)) : same(model);
+      return ev.type === 'ok' || ev.type === 'cancel' ? back(model) : same(model);
     case 'quit':
       if (ev.type === 'yes') return to({ ...model, done: true }, { type: 'exit' });
       return ev.type === 'no' || ev.type === 'cancel' ? same(pop(model)) : same(model);
@@ -115,14 +139,17 @@ function updateMenu(model: Model, f: Extract<Frame, { kind: 'menu' }>, ev: Event
     }
     case 'cancel':
       // Esc on the top menu asks before leaving: the console may be the login shell.
-      return model.stack.length > 1 ? same(pop(model)) : same(push(model, { kind: 'quit' }));
+      return model.stack.length > 1 ? back(model) : same(push(model, { kind: 'quit' }));
     case 'ok': {
       const item = items[f.selected];
       if (!item) return same(model);
       const why = disabledReason(item, model.conditions);
       if (why !== undefined)
         return same(push(model, { kind: 'note', title: item.label, text: `Not available: ${why}` }));
-      if (item.menu) return same(push(model, { kind: 'menu', menu: item.menu, selected: 0, title: item.menu.title }));
+      if (item.menu) {
+        const m = push(model, { kind: 'menu', menu: item.menu, selected: 0, title: item.menu.title });
+        return item.menu.status ? to(m, { type: 'status', op: item.menu.status }) : same(m);
+      }
       if (item.builtin === 'exit') return same(push(model, { kind: 'quit' }));
       if (item.builtin === 'shell') return to(push(model, { kind: 'shell' }), { type: 'shell' });
       if (item.flow) return startFlow(model, item, item.flow);
@@ -155,8 +182,8 @@ function apply(model: Model, f: FlowFrame, values: Values): Update {
   return to(setStep(model, f, { s: 'applying', values, lines: [], cancelling: false }), { type: 'apply', op: f.flow.op, values });
 }
 
-function afterTest(model: Model, f: FlowFrame, values: Values): Update {
-  if (f.flow.review) return same(setStep(model, f, { s: 'review', values }));
+function afterTest(model: Model, f: FlowFrame, values: Values, warnings: string[]): Update {
+  if (f.flow.review) return same(setStep(model, f, { s: 'review', values, warnings }));
   return apply(model, f, values);
 }
 
@@ -172,7 +199,8 @@ function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
     case 'loading':
       if (ev.type === 'loaded' && st.then === 'form') {
         const values: Values = {};
-        for (const fld of f.flow.fields ?? []) values[fld.name] = ev.values[fld.name] ?? '';
+        // A secret is never put back in a field: the console does not read secrets back.
+        for (const fld of f.flow.fields ?? []) values[fld.name] = fld.masked ? '' : ev.values[fld.name] ?? '';
         return same(setStep(model, f, { s: 'form', values, errors: {} }, { current: ev.values }));
       }
       if (ev.type === 'shown') return same(setStep(model, f, { s: 'shown', shown: ev.shown }));
@@ -186,29 +214,29 @@ function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
       const r = validateFields(fields, entered);
       // Input is kept as typed; only the messages change.
       if (!r.ok) return same(setStep(model, f, { s: 'form', values: entered, errors: r.errors }));
-      if (f.flow.test !== undefined) return same(setStep(model, f, { s: 'ask-test', values: r.values }));
-      return afterTest(model, f, r.values);
+      if (f.flow.test !== undefined) return same(setStep(model, f, { s: 'ask-test', values: r.values, warnings: r.warnings }));
+      return afterTest(model, f, r.values, r.warnings);
     }
     case 'ask-test':
       if (ev.type === 'yes')
-        return to(setStep(model, f, { s: 'testing', values: st.values, lines: [] }), { type: 'test', op: f.flow.op, values: st.values });
-      if (ev.type === 'no') return afterTest(model, f, st.values);
+        return to(setStep(model, f, { s: 'testing', values: st.values, warnings: st.warnings, lines: [] }), { type: 'test', op: f.flow.op, values: st.values });
+      if (ev.type === 'no') return afterTest(model, f, st.values, st.warnings);
       if (ev.type === 'cancel') return same(setStep(model, f, { s: 'form', values: st.values, errors: {} }));
       return same(model);
     case 'testing':
       if (ev.type === 'line') return same(setStep(model, f, { ...st, lines: [...st.lines, ev.text] }));
-      if (ev.type === 'finished') return same(setStep(model, f, { s: 'test-result', values: st.values, outcome: ev.outcome }));
+      if (ev.type === 'finished') return same(setStep(model, f, { s: 'test-result', values: st.values, warnings: st.warnings, outcome: ev.outcome }));
       // A test changes nothing, so it can always be cancelled.
       if (ev.type === 'cancel') return to(setStep(model, f, { s: 'form', values: st.values, errors: {} }), { type: 'abort' });
       return same(model);
     case 'test-result':
       if (st.outcome.ok) {
-        if (ev.type === 'ok') return afterTest(model, f, st.values);
+        if (ev.type === 'ok') return afterTest(model, f, st.values, st.warnings);
         if (ev.type === 'cancel') return same(setStep(model, f, { s: 'form', values: st.values, errors: {} }));
         return same(model);
       }
       // Failed test: "Continue anyway?" — No goes back to the input, kept.
-      if (ev.type === 'yes') return afterTest(model, f, st.values);
+      if (ev.type === 'yes') return afterTest(model, f, st.values, st.warnings);
       if (ev.type === 'no' || ev.type === 'cancel') return same(setStep(model, f, { s: 'form', values: st.values, errors: {} }));
       return same(model);
     case 'review':
@@ -225,7 +253,7 @@ function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
     case 'result':
     case 'shown':
     case 'error':
-      return ev.type === 'ok' || ev.type === 'cancel' ? same(pop(model)) : same(model);
+      return ev.type === 'ok' || ev.type === 'cancel' ? back(model) : same(model);
   }
 }
 

@@ -28,6 +28,8 @@ export type Effect =
   | { type: 'test'; op: string; values: Values }
   | { type: 'apply'; op: string; values: Values }
   | { type: 'show'; op: string }
+  /** The text of op.show() for the menu or note on top (its current state). */
+  | { type: 'status'; op: string }
   | { type: 'abort' }
   | { type: 'shell' }
   | { type: 'exit' };
@@ -48,5 +50,13 @@ export type Event =
   | { type: 'line'; text: string }
   | { type: 'finished'; outcome: Outcome }
   | { type: 'shown'; shown: Shown }
+  | { type: 'status'; text: string }
   | { type: 'failed'; message: string }
   | { type: 'returned' };
+
+/** The plain text of something shown (for status lines). */
+export function shownText(s: Shown): string {
+  if (s.kind === 'text') return s.text;
+  if (s.kind === 'table') return [s.text ?? '', ...s.rows.map((r) => r.join('  '))].filter(Boolean).join('\n');
+  return s.path;
+}

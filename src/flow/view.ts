@@ -19,7 +19,7 @@ export type View =
       text?: string;
       fields: { name: string; label: string; value: string; masked: boolean; error?: string }[];
     }
-  | { kind: 'review'; title: string; rows: { label: string; old: string; new: string }[] }
+  | { kind: 'review'; title: string; rows: { label: string; old: string; new: string }[]; warnings: string[] }
   | { kind: 'progress'; title: string; lines: string[]; cancellable: boolean; note?: string }
   | { kind: 'shown'; shown: Shown; title: string }
   | { kind: 'blank' };
@@ -37,10 +37,11 @@ export function view(model: Model): View {
         return d === undefined ? { key: i.key, label: i.label } : { key: i.key, label: i.label, disabled: d };
       });
       const v: View = { kind: 'menu', title: f.title, items, selected: f.selected, root: model.stack[0] === f };
-      return f.menu.text !== undefined ? { ...v, text: f.menu.text } : v;
+      const text = [f.status ?? (f.menu.status ? 'Reading the current settings...' : undefined), f.menu.text].filter((x) => x !== undefined).join('\n\n');
+      return text !== '' ? { ...v, text } : v;
     }
     case 'note':
-      return { kind: 'message', title: f.title, text: f.text, ok: undefined };
+      return { kind: 'message', title: f.title, text: f.status ? `${f.status}\n\n${f.text}` : f.text, ok: undefined };
     case 'quit':
       return { kind: 'yesno', title: 'Exit', text: `Leave the ${model.tree.title}?`, yes: 'Yes', no: 'No' };
     case 'shell':
@@ -62,7 +63,7 @@ export function view(model: Model): View {
           return { kind: 'form', title, fields };
         }
         case 'ask-test':
-          return { kind: 'yesno', title, text: f.flow.test ?? '', yes: 'Yes', no: 'No' };
+          return { kind: 'yesno', title, text: fill(f.flow.test ?? '', st.values), yes: 'Yes', no: 'No' };
         case 'testing':
           return { kind: 'progress', title: `${title}: test`, lines: st.lines, cancellable: true };
         case 'test-result': {
@@ -71,12 +72,12 @@ export function view(model: Model): View {
           return { kind: 'yesno', title: `${title}: test`, text: `${text}\n\nContinue anyway?`, yes: 'Yes', no: 'No', defaultNo: true };
         }
         case 'review': {
-          const rows = (f.flow.fields ?? []).map((fld) => ({
+          const rows = (f.flow.fields ?? []).filter((fld) => fld.same === undefined).map((fld) => ({
             label: fld.label,
             old: fld.masked ? mask(f.current[fld.name] ?? '') : f.current[fld.name] ?? '',
             new: fld.masked ? mask(st.values[fld.name] ?? '') : st.values[fld.name] ?? '',
           }));
-          return { kind: 'review', title, rows };
+          return { kind: 'review', title, rows, warnings: st.warnings };
         }
         case 'applying':
           return {
@@ -105,4 +106,9 @@ export function mask(secret: string): string {
   if (secret === '') return '(not set)';
   const i = secret.indexOf(':');
   return i > 0 ? `${secret.slice(0, i)}:****` : '****';
+}
+
+/** Puts entered values into a question: "test the connection to https://{host}?" */
+export function fill(text: string, values: Record<string, string>): string {
+  return text.replace(/\{([a-zA-Z0-9]+)\}/g, (m, k: string) => values[k] ?? m);
 }

@@ -11,6 +11,8 @@ export const FieldSchema = z.strictObject({
   label: z.string().min(1),
   validator: z.string().min(1),
   masked: z.boolean().optional(),
+  /** Must equal the field of this name (a secret typed twice). */
+  same: z.string().optional(),
   help: z.string().optional(),
 });
 
@@ -52,6 +54,8 @@ export interface Item {
 export interface Menu {
   title: string;
   text?: string | undefined;
+  /** Operation whose show() text is shown above the items (the current state). */
+  status?: string | undefined;
   items: Item[];
 }
 
@@ -77,6 +81,7 @@ export const MenuSchema: z.ZodType<Menu> = z.lazy(() =>
   z.strictObject({
     title: z.string().min(1).max(60),
     text: z.string().optional(),
+    status: z.string().optional(),
     items: z.array(ItemSchema).min(1),
   }),
 );
@@ -87,6 +92,8 @@ export const TreeSchema = z.strictObject({
   title: z.string().min(1),
   /** Text of the welcome screen shown once at start. */
   welcome: z.string().optional(),
+  /** Operation whose show() text is added to the welcome screen (e.g. packet capture state). */
+  status: z.string().optional(),
   menu: MenuSchema,
 });
 export type Tree = z.infer<typeof TreeSchema>;
@@ -104,6 +111,7 @@ export function checkTree(tree: Tree, reg: Registry): string[] {
   const ids = new Set<string>();
   const walk = (menu: Menu, where: string) => {
     const keys = new Map<string, string>();
+    if (menu.status !== undefined && !reg.ops[menu.status]?.show) problems.push(`${where} > ${menu.title}: status "${menu.status}" does not show anything`);
     for (const item of menu.items) {
       const at = `${where} > ${item.label}`;
       if (ids.has(item.id)) problems.push(`${at}: id "${item.id}" is used twice`);
@@ -125,12 +133,16 @@ export function checkTree(tree: Tree, reg: Registry): string[] {
         if (f.test !== undefined && !op.test) problems.push(`${at}: "${f.op}" has no test`);
         if (f.fields && !op.apply) problems.push(`${at}: fields but "${f.op}" does not apply`);
         if (f.fields && f.fields.length > 0 && !op.read) problems.push(`${at}: fields but "${f.op}" cannot read current values`);
-        for (const fld of f.fields ?? [])
+        for (const fld of f.fields ?? []) {
           if (!(fld.validator in reg.validators))
             problems.push(`${at}: field "${fld.name}" names unknown validator "${fld.validator}"`);
+          if (fld.same !== undefined && !(f.fields ?? []).some((o) => o.name === fld.same))
+            problems.push(`${at}: field "${fld.name}" must equal unknown field "${fld.same}"`);
+        }
       }
     }
   };
+  if (tree.status !== undefined && !reg.ops[tree.status]?.show) problems.push(`${tree.title}: status "${tree.status}" does not show anything`);
   walk(tree.menu, tree.title);
   return problems;
 }

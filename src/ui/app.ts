@@ -2,8 +2,8 @@
 // action modules, and redraws. The only place where the model, blessed and the system meet.
 import type blessed from 'blessed';
 import type { Ctx, Operation } from '../actions/types.js';
-import { init, top, update, type Model } from '../flow/model.js';
-import type { Effect, Event } from '../flow/types.js';
+import { init, initEffects, top, update, type Model } from '../flow/model.js';
+import { shownText, type Effect, type Event } from '../flow/types.js';
 import { breadcrumb, view, type View } from '../flow/view.js';
 import type { Tree } from '../menu/schema.js';
 import { commandFor, type KeyLike } from './keys.js';
@@ -50,6 +50,7 @@ export class ConsoleApp {
   }
 
   start(): void {
+    for (const e of initEffects(this.model)) this.run(e);
     this.render();
   }
 
@@ -287,6 +288,15 @@ export class ConsoleApp {
         const io = { line: lineTo(['applying']), signal: this.abort.signal };
         return this.call(['applying'], () => this.op(e.op).apply!(ctx, e.values, io), (outcome) => ({ type: 'finished', outcome }));
       }
+      case 'status': {
+        // For the menu or note on top now; dropped if the operator has moved on meanwhile.
+        const frame = top(this.model);
+        this.op(e.op).show!(ctx).then(
+          (shown) => sameScreen(top(this.model), frame) ? this.dispatch({ type: 'status', text: shownText(shown) }) : undefined,
+          (err: unknown) => (sameScreen(top(this.model), frame) ? this.dispatch({ type: 'status', text: `(${err instanceof Error ? err.message : String(err)})` }) : undefined),
+        );
+        return;
+      }
       case 'abort':
         this.abort?.abort();
         this.abort = undefined;
@@ -306,4 +316,11 @@ export class ConsoleApp {
         return this.o.onExit(0);
     }
   }
+}
+
+/** Two frames are the same screen (a menu may have moved its selection meanwhile). */
+function sameScreen(a: ReturnType<typeof top>, b: ReturnType<typeof top>): boolean {
+  if (a.kind === 'menu' && b.kind === 'menu') return a.menu === b.menu;
+  if (a.kind === 'note' && b.kind === 'note') return a.title === b.title && a.text === b.text;
+  return false;
 }

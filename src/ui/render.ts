@@ -289,6 +289,7 @@ export class Renderer {
       lines.push(...wrap(`  new:     ${r.new || '(not set)'}`, w));
       lines.push('');
     }
+    for (const warn of v.warnings) lines.push(...wrap(`Warning: ${warn}`, w), '');
     lines.push('Apply this change?');
     this.message(v.title, lines.join('\n'), ['Yes', 'No'], local, false, true);
   }

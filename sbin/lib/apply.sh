@@ -1,0 +1,50 @@
+# shellcheck shell=bash
+# apply_settings: one journaled change of appliance.ini keys (and optionally one secret file),
+# then restart a service; restored whole if the service does not come back.
+#   apply_settings ACTION DETAIL SERVICE SECRET_NAME SECRET_VALUE SECTION KEY VALUE [SECTION KEY VALUE ...]
+# SECRET_NAME "" for none; SERVICE "" for none. Call after lock.
+apply_settings() {
+  local action=$1 detail=$2 service=$3 sname=$4 svalue=$5
+  shift 5
+  local b_ini b_sec="" sfile="" t_ini t_sec="" ini_mode journal
+  b_ini=$(backup "$SETTINGS_INI") || fail "$EX_FAIL" "cannot back up $SETTINGS_INI"
+  journal=("file	$SETTINGS_INI	$b_ini")
+  if [[ -n $sname ]]; then
+    sfile=$(secret_file "$sname")
+    b_sec=$(backup "$sfile") || fail "$EX_FAIL" "cannot back up the old $sname"
+    journal+=("file	$sfile	$b_sec")
+  fi
+  [[ -n $service ]] && journal+=("svc	$service")
+  txn_begin "${journal[@]}" || fail "$EX_FAIL" "cannot write the change journal $TXN_FILE"
+
+  t_ini=$(stage "$SETTINGS_INI") || fail "$EX_FAIL" "cannot write in ${SETTINGS_INI%/*}"
+  while (($# >= 3)); do
+    ini_set "$t_ini" "$1" "$2" "$3" || fail "$EX_FAIL" "cannot update $SETTINGS_INI"
+    shift 3
+  done
+  if [[ -n $sname ]]; then t_sec=$(stage_secret "$sname" "$svalue") || fail "$EX_FAIL" "cannot write the $sname"; fi
+  ini_mode=$(stat -c %a -- "$SETTINGS_INI" 2>/dev/null || echo 644)
+  commit "$t_ini" "$SETTINGS_INI" "$ini_mode" || fail "$EX_FAIL" "cannot replace $SETTINGS_INI"
+  if [[ -n $t_sec ]] && ! commit "$t_sec" "$sfile" 0600; then
+    restore "$SETTINGS_INI" "$b_ini"; fail "$EX_FAIL" "cannot replace $sfile"
+  fi
+  log "settings written"
+  if [[ -n $service ]]; then
+    log "restarting $service"
+    local err
+    if ! err=$(svc restart "$service" 2>&1); then
+      log "$service did not restart: ${err:-no message}; restoring the previous settings"
+      restore "$SETTINGS_INI" "$b_ini"
+      [[ -n $sname ]] && restore "$sfile" "$b_sec"
+      svc restart "$service" >/dev/null 2>&1 || log "$service did not restart with the previous settings either"
+      audit "$action" "$detail" "failed, restored"
+      fail "$EX_RESTORED" "$service did not restart with the new settings (${err:-no message}); previous settings restored"
+    fi
+  fi
+  audit "$action" "$detail" ok
+  txn_end
+  log "done"
+}
+
+# the service behind an area, from [services] in appliance.ini, or its default
+service_for() { local s; s=$(ini_get "$SETTINGS_INI" services "$1"); printf '%s' "${s:-$2}"; }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# pcap_ring.sh [--size-mb MB] [--iface IF] — the capture service: a size-bounded ring of
+# capture files on the capture interface ([pcap] size_gb and iface in appliance.ini), run by
+# the vsensor-pcap service. Files beyond the ring (left by a larger size) are removed first.
+here=$(dirname -- "$(readlink -f -- "$0")")
+. "$here/lib/common.sh"; . "$here/lib/pcap.sh"
+
+mb="" iface=""
+while (($#)); do
+  case $1 in
+    -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --size-mb) [[ ${2:-} =~ ^[0-9]{1,9}$ ]] || usage_error "--size-mb takes a number"; mb=$((10#$2)); shift 2 ;;
+    --iface) [[ ${2:-} =~ ^[A-Za-z0-9_.@-]{1,15}$ ]] || usage_error "--iface takes an interface name"; iface=$2; shift 2 ;;
+    *) usage_error "unknown argument $1" ;;
+  esac
+done
+if [[ -z $mb ]]; then gb=$(ini_get "$SETTINGS_INI" pcap size_gb); [[ $gb =~ ^[0-9]+$ ]] || gb=0; mb=$((10#$gb * 1000)); fi
+[[ -n $iface ]] || iface=$(ini_get "$SETTINGS_INI" pcap iface)
+iface=${iface:-eth1}
+((mb > 0)) || fail "$EX_FAIL" "packet capture is disabled ([pcap] size_gb is 0)"
+read -r size count <<<"$(pcap_geometry "$mb")"
+mkdir -p -- "$PCAP_DIR"; chmod 0750 -- "$PCAP_DIR"
+# a ring that shrank: files past the new count would never be overwritten
+for f in "$PCAP_DIR"/ring.pcap*; do
+  [[ -e $f ]] || continue
+  n=${f##*ring.pcap}
+  [[ $n =~ ^[0-9]+$ ]] && ((10#$n < count)) || rm -f -- "$f"
+done
+log "capturing on $iface into $count files of $size MB in $PCAP_DIR"
+exec tcpdump -i "$iface" -n -s 0 -C "$size" -W "$count" -w "$PCAP_DIR/ring.pcap" -Z root 9>&-

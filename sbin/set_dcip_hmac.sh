@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# set_dcip_hmac.sh — put this vSensor in Pull mode: the master connects to it and both ends
+# share an HMAC token of 5-63 letters and digits (20+ recommended), read from standard input:
+#   set_dcip_hmac.sh < token-file      (on a terminal it is asked for without echo)
+# The same token must be entered on the master. Restarts the probe service.
+here=$(dirname -- "$(readlink -f -- "$0")")
+. "$here/lib/common.sh"; . "$here/lib/secrets.sh"; . "$here/lib/apply.sh"
+
+case ${1:-} in -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) refuse_secret_args "pull token" "echo TOKEN | set_dcip_hmac.sh" ;; esac
+read_secret "pull-mode HMAC token"
+check_hmac "$SECRET" "pull-mode HMAC token" || usage_error "$TOKEN_ERR"
+((${#SECRET} >= 20)) || log "warning: the token has ${#SECRET} characters; 20 or more are recommended"
+
+lock
+apply_settings master.set "mode pull, hmac ($(describe_secret "$SECRET"))" \
+  "$(service_for probe vsensor-probe)" pull_hmac "$SECRET" \
+  master mode pull master host "" master proxy "" master token_label ""
+printf '{"ok":true,"mode":"pull","length":%d,"short":%s}\n' "${#SECRET}" "$( ((${#SECRET} < 20)) && echo true || echo false)"

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# set_ossensor_hmac.sh — set the HMAC key osSensors use to register with this vSensor
+# (5-63 letters and digits; 20+ recommended), read from standard input:
+#   set_ossensor_hmac.sh < key-file      (on a terminal it is asked for without echo)
+# The same key goes into each osSensor's configuration. Restarts the probe service.
+here=$(dirname -- "$(readlink -f -- "$0")")
+. "$here/lib/common.sh"; . "$here/lib/secrets.sh"; . "$here/lib/apply.sh"
+
+case ${1:-} in -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) refuse_secret_args "osSensor HMAC key" "echo KEY | set_ossensor_hmac.sh" ;; esac
+read_secret "osSensor HMAC key"
+check_hmac "$SECRET" "osSensor HMAC key" || usage_error "$TOKEN_ERR"
+((${#SECRET} >= 20)) || log "warning: the key has ${#SECRET} characters; 20 or more are recommended"
+
+lock
+apply_settings ossensor.hmac "osSensor HMAC key ($(describe_secret "$SECRET"))" "$(service_for probe vsensor-probe)" ossensor_hmac "$SECRET" \
+  ossensor hmac_set yes
+printf '{"ok":true,"length":%d,"short":%s}\n' "${#SECRET}" "$( ((${#SECRET} < 20)) && echo true || echo false)"

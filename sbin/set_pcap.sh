@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# set_pcap.sh GB — the size of the rolling packet-capture buffer in GB (0 disables capture).
+# The size must fit the disk: free space plus what the current buffer holds, less a reserve
+# (5% of the disk, at least 1 GB); a refusal says the largest size that fits. Then the ring
+# is reconfigured and its service restarted (stopped for 0).
+here=$(dirname -- "$(readlink -f -- "$0")")
+. "$here/lib/common.sh"; . "$here/lib/secrets.sh"; . "$here/lib/apply.sh"; . "$here/lib/pcap.sh"
+
+case ${1:-} in -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+(($# == 1)) || usage_error "usage: set_pcap.sh GB   (0 disables packet capture)"
+[[ $1 =~ ^[0-9]{1,6}$ ]] || usage_error "\"$1\" is not a whole number of GB (0 disables packet capture)"
+gb=$((10#$1))
+
+lock
+old=$(ini_get "$SETTINGS_INI" pcap size_gb)
+max=$(pcap_max_gb)
+if ((gb > max)); then
+  fail "$EX_USAGE" "$gb GB does not fit on the disk: the largest PCAP buffer that fits is $max GB (free space plus the current buffer, less a reserve of $(pcap_reserve_gb) GB)"
+fi
+service=$(service_for pcap vsensor-pcap)
+if ((gb == 0)); then
+  apply_settings pcap.set "PCAP buffer ${old:-0} GB -> disabled" "" "" "" pcap size_gb 0
+  svc stop "$service" >/dev/null 2>&1 || log "$service was not running"
+else
+  apply_settings pcap.set "PCAP buffer ${old:-0} GB -> $gb GB" "$service" "" "" pcap size_gb "$gb"
+fi
+printf '{"ok":true,"size_gb":%d,"enabled":%s,"max_gb":%d}\n' "$gb" "$( ((gb > 0)) && echo true || echo false)" "$max"

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# set_pushtoken.sh HOST [PROXY] — connect this vSensor to its master in Push Token mode.
+# The push token (label:secret, as the master shows it once) is read from standard input,
+# never from the command line:   set_pushtoken.sh master.example.com < token-file
+# HOST: the master's host name (recommended for cloud masters) or IP, optionally :PORT.
+# PROXY: optional http://HOST:PORT. Restarts the probe service; restored if it fails (exit 3).
+here=$(dirname -- "$(readlink -f -- "$0")")
+. "$here/lib/common.sh"; . "$here/lib/secrets.sh"; . "$here/lib/apply.sh"
+
+case ${1:-} in -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+(($# >= 1 && $# <= 2)) || usage_error "usage: set_pushtoken.sh HOST [PROXY] < token"
+# The manual's older form put the token first: refuse it rather than leave it in the process list.
+if check_push_token "$1" && ! check_master_host "$1"; then refuse_secret_args "push token" "echo 'label:secret' | set_pushtoken.sh HOST [PROXY]"; fi
+check_master_host "$1" || usage_error "\"$1\" is not a host name or IP address (optionally :PORT)"
+host=$MASTER_HOST proxy=""
+if (($# == 2)); then check_proxy "$2" || usage_error "$PROXY_ERR"; proxy=$PROXY_URL; fi
+read_secret "push token"
+check_push_token "$SECRET" || usage_error "$TOKEN_ERR"
+label=${SECRET%%:*}
+
+lock
+apply_settings master.set "mode push-token, master https://$host${proxy:+, proxy $proxy}, token $label:**** ($(describe_secret "$SECRET"))" \
+  "$(service_for probe vsensor-probe)" push_token "$SECRET" \
+  master mode push-token master host "$host" master proxy "$proxy" master token_label "$label"
+printf '{"ok":true,"mode":"push-token","host":%s,"proxy":%s,"token":%s}\n' "$(json_str "$host")" "$(json_str "$proxy")" "$(json_str "$label:****")"
