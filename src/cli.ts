@@ -9,7 +9,10 @@ import type { Profile } from './menu/load.js';
 import { demoRoot, makePaths, type Paths } from './system/paths.js';
 import { makeRunner, EXIT } from './system/runner.js';
 import { readSettings } from './system/settings.js';
-import { ntpServers } from './validators.js';
+import { ntpServers, validators } from './validators.js';
+import { describeMaster, masterState } from './actions/master.js';
+import { describePcap, pcapSize } from './actions/pcap.js';
+import { outcomeOf } from './actions/types.js';
 import { version } from './version.js';
 import { seedDemo } from './demo.js';
 
@@ -33,6 +36,19 @@ Commands:
                                 [IPv6]:PORT; separated by spaces) and restart chrony
   ntp test SERVER...            ask each server for the time (nothing is changed)
   services restart              restart all appliance services
+  master show                   the vSensor's master connection (secrets shown as label:****)
+  master set push-token --host H [--proxy http://P:PORT]
+                                Push Token mode; the token (label:secret) is read from stdin
+  master set pull               Pull mode; the HMAC token is read from stdin
+  master set push --host H      legacy Push mode
+  master test [--host H] [--proxy URL]
+                                a real HTTPS check of the master (and the stored token)
+  ossensor-hmac set             the osSensor HMAC key, read from stdin
+  pcap show                     whether packet capture is on, and its size
+  pcap set GB                   the PCAP buffer size in GB (0 disables capture)
+
+Secrets are read from standard input (a pipe, a file, or typed without echo), never from
+arguments: every user can read a process's arguments.
 
 Exit codes:
   0 done   1 failed   2 bad arguments or input (nothing changed)
@@ -45,6 +61,8 @@ interface Global {
   demo: boolean;
   profile?: Profile;
   json: boolean;
+  host?: string | undefined;
+  proxy?: string | undefined;
 }
 
 class UsageError extends Error {}
@@ -59,10 +77,56 @@ function shownText(s: Shown): string {
   return s.path;
 }
 
-function report(g: Global, o: Outcome, code: number): number {
+function report(g: Global, o: Outcome, code: number = codeOf(o)): number {
   const base = typeof o.data === 'object' && o.data !== null ? (o.data as Record<string, unknown>) : {};
   out(g, { ...base, ok: o.ok, summary: o.summary }, o.ok ? o.summary : `confconsole: ${o.summary}`);
   return code;
+}
+
+/** A field's validator on a command-line value: the normalised value, or a usage error naming it. */
+function check(validator: string, value: string, what: string): string {
+  const r = validators[validator]!(value);
+  if (!r.ok) throw new UsageError(`${what}: ${r.message}`);
+  if (r.warning) process.stderr.write(`warning: ${what}: ${r.warning}\n`);
+  return r.value;
+}
+
+function need(v: string | undefined, opt: string, cmd: string): string {
+  if (v === undefined || v === '') throw new UsageError(`${cmd} needs ${opt}`);
+  return v;
+}
+
+/**
+ * A secret from standard input (never from the command line, where every user can see it):
+ * the first line of a pipe or file, or typed on a terminal without echo.
+ */
+async function readSecret(what: string): Promise<string> {
+  const input = process.stdin;
+  if (input.isTTY) {
+    process.stderr.write(`Enter the ${what} (it is not shown): `);
+    input.setRawMode(true);
+    let typed = '';
+    try {
+      for await (const chunk of input) {
+        for (const c of String(chunk)) {
+          if (c === '\r' || c === '\n') return typed;
+          if (c === '\u0003') throw new UsageError('cancelled');
+          if (c === '\u007f') typed = typed.slice(0, -1);
+          else if (c >= ' ') typed += c;
+        }
+      }
+      return typed;
+    } finally {
+      input.setRawMode(false);
+      process.stderr.write('\n');
+    }
+  }
+  let all = '';
+  for await (const chunk of input) {
+    all += String(chunk);
+    if (all.includes('\n')) break;
+  }
+  return (all.split('\n')[0] ?? '').replace(/\r$/, '');
 }
 
 /** Exit code of an outcome: the script's own. */
@@ -93,6 +157,62 @@ async function command(g: Global, ctx: Ctx, words: string[]): Promise<number> {
       const o = await operations['services.restart']!.apply!(ctx, {}, progress);
       return report(g, o, codeOf(o));
     }
+    case 'master show': {
+      if (rest.length) throw new UsageError('master show takes no arguments');
+      const m = masterState(await readSettings(ctx.paths.settingsIni));
+      const token = m.mode === 'push-token' ? `${m.tokenLabel}:****` : m.mode === 'pull' ? '****' : '';
+      out(g, { mode: m.mode || null, host: m.host || null, proxy: m.proxy || null, token: token || null }, describeMaster(m));
+      return EXIT.ok;
+    }
+    case 'master set': {
+      const [mode, ...more] = rest;
+      if (more.length) throw new UsageError(`unexpected: ${more.join(' ')}`);
+      if (mode === 'push-token') {
+        const host = need(g.host, '--host', 'master set push-token');
+        const values = { host: check('master-host', host, '--host'), proxy: check('proxy', g.proxy ?? '', '--proxy'), token: '' };
+        values.token = check('push-token', await readSecret('push token (label:secret)'), 'push token');
+        return report(g, await operations['master.push-token']!.apply!(ctx, values, progress));
+      }
+      if (g.proxy !== undefined) throw new UsageError('--proxy goes with master set push-token');
+      if (mode === 'pull') {
+        if (g.host !== undefined) throw new UsageError('--host does not go with pull mode (the master connects to the vSensor)');
+        const token = check('hmac', await readSecret('pull-mode HMAC token'), 'HMAC token');
+        return report(g, await operations['master.pull']!.apply!(ctx, { token }, progress));
+      }
+      if (mode === 'push') {
+        const host = check('master-host', need(g.host, '--host', 'master set push'), '--host');
+        return report(g, await operations['master.push']!.apply!(ctx, { host }, progress));
+      }
+      throw new UsageError('master set takes push-token, pull or push');
+    }
+    case 'master test': {
+      if (rest.length) throw new UsageError('master test takes no arguments (--host, --proxy)');
+      const m = masterState(await readSettings(ctx.paths.settingsIni));
+      if (!(g.host ?? m.host)) throw new UsageError('no master host is set (Pull mode, or none): give --host');
+      const host = check('master-host', g.host ?? m.host, '--host');
+      const proxy = check('proxy', g.proxy ?? (g.host === undefined ? m.proxy : ''), '--proxy');
+      const stored = m.mode === 'push-token' && g.host === undefined;
+      const r = await ctx.runner.script('test_master.sh', [...(stored ? ['--stored'] : []), host, ...(proxy ? [proxy] : [])], { onLine: progress.line });
+      const o = outcomeOf(r, typeof r.result.message === 'string' ? r.result.message : 'connected');
+      return report(g, r.exitCode === EXIT.testFailed ? { ...o, summary: String(r.result.message ?? o.summary) } : o, codeOf(o));
+    }
+    case 'ossensor-hmac set': {
+      if (rest.length) throw new UsageError('ossensor-hmac set takes no arguments: the key is read from standard input');
+      const key = check('hmac', await readSecret('osSensor HMAC key'), 'osSensor HMAC key');
+      return report(g, await operations['ossensor.set']!.apply!(ctx, { key }, progress));
+    }
+    case 'pcap show': {
+      if (rest.length) throw new UsageError('pcap show takes no arguments');
+      const gb = pcapSize(await readSettings(ctx.paths.settingsIni));
+      out(g, { enabled: gb > 0, size_gb: gb }, describePcap(gb));
+      return EXIT.ok;
+    }
+    case 'pcap set': {
+      if (rest.length !== 1) throw new UsageError('usage: confconsole pcap set GB   (0 disables packet capture)');
+      const gb = check('pcap-gb', rest[0] ?? '', 'GB');
+      const o = await operations['pcap.set']!.apply!(ctx, { gb }, progress);
+      return report(g, o, codeOf(o));
+    }
     default:
       throw new UsageError(`unknown command: ${words.join(' ')}`);
   }
@@ -112,6 +232,8 @@ export async function main(argv: string[]): Promise<number> {
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
+        host: { type: 'string' },
+        proxy: { type: 'string' },
       },
     });
   } catch (e) {
@@ -133,7 +255,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const demo = v.demo === true;
   const root = v.root ?? (demo ? demoRoot() : process.env.CONFCONSOLE_ROOT || '/');
-  const g: Global = { root, demo, json: v.json === true, ...(v.profile ? { profile: v.profile as Profile } : {}) };
+  const g: Global = { root, demo, json: v.json === true, host: v.host, proxy: v.proxy, ...(v.profile ? { profile: v.profile as Profile } : {}) };
   const words = parsed.positionals;
   const interactive = words.length === 0;
   if (interactive && !(process.stdin.isTTY && process.stdout.isTTY)) {

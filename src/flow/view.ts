@@ -19,7 +19,7 @@ export type View =
       text?: string;
       fields: { name: string; label: string; value: string; masked: boolean; error?: string }[];
     }
-  | { kind: 'review'; title: string; rows: { label: string; old: string; new: string }[]; warnings: string[] }
+  | { kind: 'review'; title: string; rows: { label: string; old: string; new: string }[]; warnings: string[]; question: string }
   | { kind: 'progress'; title: string; lines: string[]; cancellable: boolean; note?: string }
   | { kind: 'shown'; shown: Shown; title: string }
   | { kind: 'blank' };
@@ -41,7 +41,7 @@ export function view(model: Model): View {
       return text !== '' ? { ...v, text } : v;
     }
     case 'note':
-      return { kind: 'message', title: f.title, text: f.status ? `${f.status}\n\n${f.text}` : f.text, ok: undefined };
+      return { kind: 'message', title: f.title, text: f.status ? `${f.text}\n\n${f.status}` : f.text, ok: undefined };
     case 'quit':
       return { kind: 'yesno', title: 'Exit', text: `Leave the ${model.tree.title}?`, yes: 'Yes', no: 'No' };
     case 'shell':
@@ -77,7 +77,7 @@ export function view(model: Model): View {
             old: fld.masked ? mask(f.current[fld.name] ?? '') : f.current[fld.name] ?? '',
             new: fld.masked ? mask(st.values[fld.name] ?? '') : st.values[fld.name] ?? '',
           }));
-          return { kind: 'review', title, rows, warnings: st.warnings };
+          return { kind: 'review', title, rows, warnings: st.warnings, question: fill(f.flow.question ?? 'Apply this change?', st.values) };
         }
         case 'applying':
           return {

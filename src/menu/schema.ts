@@ -29,6 +29,8 @@ export const FlowSchema = z.strictObject({
   test: z.string().optional(),
   /** Show old vs new before applying. */
   review: z.boolean().optional(),
+  /** The review's question (default "Apply this change?"). */
+  question: z.string().optional(),
   /** Title of the progress dialog while op.apply() runs. */
   apply: z.string().optional(),
   /** Whether the operator may cancel op.apply() midway (only where it is safe). */

@@ -290,7 +290,7 @@ export class Renderer {
       lines.push('');
     }
     for (const warn of v.warnings) lines.push(...wrap(`Warning: ${warn}`, w), '');
-    lines.push('Apply this change?');
+    lines.push(v.question);
     this.message(v.title, lines.join('\n'), ['Yes', 'No'], local, false, true);
   }
 

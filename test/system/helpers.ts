@@ -131,11 +131,13 @@ export function runScript(
   args: string[],
   root: string,
   extra: Record<string, string> = {},
-  opts: SpawnOptions & { onSpawn?: (pid: number) => void } = {},
+  opts: SpawnOptions & { onSpawn?: (pid: number) => void; loopbackDns?: boolean } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(script(name), args, { env: scriptEnv(root, extra), stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    const { loopbackDns, ...spawnOpts } = opts;
+    const [cmd, argv] = loopbackDns ? withLoopbackDns(script(name), args) : [script(name), args];
+    const child = spawn(cmd, argv, { env: scriptEnv(root, extra), stdio: ['ignore', 'pipe', 'pipe'], ...spawnOpts });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
@@ -294,4 +296,15 @@ export function bashRecords(prog: string, args: string[], name: string): Promise
       resolve(got);
     });
   });
+}
+
+/**
+ * Runs a command in a private mount namespace whose /etc/resolv.conf names only 127.0.0.1,
+ * where no DNS server listens: a name lookup fails at once and no query leaves the machine
+ * (tests never send traffic to the host's own resolver). Needs root (unshare -m).
+ */
+export function withLoopbackDns(cmd: string, args: string[]): [string, string[]] {
+  const resolv = join(mkdtempSync(join(tmpdir(), 'cc-resolv-')), 'resolv.conf');
+  writeFileSync(resolv, 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
+  return ['unshare', ['-m', 'sh', '-c', 'mount --bind "$0" /etc/resolv.conf && exec "$@"', resolv, cmd, ...args]];
 }

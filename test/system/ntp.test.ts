@@ -117,7 +117,7 @@ describe.skipIf(why !== undefined)('NTP against a real local chronyd server', ()
 
     it('fails with exit 5 for a name that does not resolve, and still reports the good server', async () => {
       const root = makeRoot({ demo: true });
-      const r = await runScript('test_ntp.sh', ['--timeout', '2', 'nothing.invalid', `127.0.0.1:${PORT}`], root.dir);
+      const r = await runScript('test_ntp.sh', ['--timeout', '2', 'nothing.invalid', `127.0.0.1:${PORT}`], root.dir, {}, { loopbackDns: true });
       expect(r.code, r.stderr).toBe(5);
       expect(r.json.ok).toBe(false);
       expect(r.json.results).toHaveLength(2);

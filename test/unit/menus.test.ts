@@ -25,8 +25,11 @@ describe('shipped menu trees', () => {
 
   it('vSensor follows the manual order (Network … Exit)', () => {
     const t = loadTree('vsensor');
-    expect(t.menu.items.map((i) => i.label)).toEqual(['Network', 'Shell', 'Reboot', 'Shutdown', 'Exit']);
-    expect(t.menu.items.map((i) => Number(i.key))).toEqual([1, 5, 6, 7, 8]);
+    expect(t.menu.items.map((i) => i.label)).toEqual(['Network', 'Setup', 'Shell', 'Reboot', 'Shutdown', 'Exit']);
+    expect(t.menu.items.map((i) => Number(i.key))).toEqual([1, 2, 5, 6, 7, 8]);
+    const setup = t.menu.items[1]!.menu!;
+    expect(labels(setup)).toEqual(['1. Master', '2. osSensor HMAC', '3. PCAP']);
+    expect(labels(setup.items[0]!.menu!)).toEqual(['1. Push Token (recommended)', '2. Pull', '3. Push (legacy)']);
   });
 
   it('every input field has a registered validator', () => {

@@ -1,0 +1,30 @@
+// vSensor Setup > PCAP (manual ch. 7 "Enabling PCAP on a vSensor").
+import { readSettings, type Settings } from '../system/settings.js';
+import { outcomeOf, type Operation } from './types.js';
+
+export function pcapSize(s: Settings): number {
+  const v = ((s as Record<string, unknown>).pcap as Record<string, unknown> | undefined)?.size_gb;
+  const n = Number(v ?? 0);
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+export function describePcap(gb: number): string {
+  return gb > 0 ? `Packet capture is enabled: ${gb} GB of disk for captured packets (a rolling buffer: the oldest are overwritten).` : 'Packet capture is disabled.';
+}
+
+export const pcapShow: Operation = {
+  async show(ctx) {
+    return { kind: 'text', text: describePcap(pcapSize(await readSettings(ctx.paths.settingsIni))) };
+  },
+};
+
+export const pcapSet: Operation = {
+  async read(ctx) {
+    return { gb: String(pcapSize(await readSettings(ctx.paths.settingsIni))) };
+  },
+  async apply(ctx, v, io) {
+    const r = await ctx.runner.script('set_pcap.sh', [v.gb ?? ''], { onLine: io.line, survive: true });
+    const gb = Number(v.gb);
+    return outcomeOf(r, gb > 0 ? `PCAP buffer set to ${gb} GB` : 'Packet capture disabled');
+  },
+};
