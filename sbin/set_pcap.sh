@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
-# set_pcap.sh GB — the size of the rolling packet-capture buffer in GB (0 disables capture).
+# set_pcap.sh [--check] GB — the size of the rolling packet-capture buffer in GB (0 disables capture).
 # The size must fit the disk: free space plus what the current buffer holds, less a reserve
 # (5% of the disk, at least 1 GB); a refusal says the largest size that fits. Then the ring
-# is reconfigured and its service restarted (stopped for 0).
+# is reconfigured and its service restarted (stopped for 0). --check: only say whether it fits.
 here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/common.sh"; . "$here/lib/secrets.sh"; . "$here/lib/apply.sh"; . "$here/lib/pcap.sh"
 
-case ${1:-} in -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
-(($# == 1)) || usage_error "usage: set_pcap.sh GB   (0 disables packet capture)"
+check_only=0
+case ${1:-} in -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; --check) check_only=1; shift ;; esac
+(($# == 1)) || usage_error "usage: set_pcap.sh [--check] GB   (0 disables packet capture)"
 [[ $1 =~ ^[0-9]{1,6}$ ]] || usage_error "\"$1\" is not a whole number of GB (0 disables packet capture)"
 gb=$((10#$1))
 
+fits() {
+  max=$(pcap_max_gb)
+  ((gb <= max)) || fail "$EX_USAGE" "$gb GB does not fit on the disk: the largest PCAP buffer that fits is $max GB (free space plus the current buffer, less a reserve of $(pcap_reserve_gb) GB)"
+}
+if ((check_only)); then fits; printf '{"ok":true,"size_gb":%d,"max_gb":%d}\n' "$gb" "$max"; exit 0; fi
 lock
 old=$(ini_get "$SETTINGS_INI" pcap size_gb)
-max=$(pcap_max_gb)
-if ((gb > max)); then
-  fail "$EX_USAGE" "$gb GB does not fit on the disk: the largest PCAP buffer that fits is $max GB (free space plus the current buffer, less a reserve of $(pcap_reserve_gb) GB)"
-fi
+fits
 service=$(service_for pcap vsensor-pcap)
 if ((gb == 0)); then
   apply_settings pcap.set "PCAP buffer ${old:-0} GB -> disabled" "" "" "" pcap size_gb 0

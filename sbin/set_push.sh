@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# set_push.sh HOST — legacy Push mode: this vSensor pushes to the master at HOST (an IP, or a
+# set_push.sh [--check] HOST — legacy Push mode: this vSensor pushes to the master at HOST (an IP, or a
 # host name that resolves with the configured DNS). Push Token mode is recommended instead.
+# --check: only check HOST (and that it resolves); nothing is changed.
 here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/common.sh"; . "$here/lib/secrets.sh"; . "$here/lib/apply.sh"
 
-case ${1:-} in -h|--help) sed -n '2,3p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+check_only=0
+case ${1:-} in -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; --check) check_only=1; shift ;; esac
 (($# == 1)) || usage_error "usage: set_push.sh HOST"
 check_master_host "$1" || usage_error "\"$1\" is not a host name or IP address"
 host=$MASTER_HOST name=${host%:*}
 if ! is_ipv4 "$name" && [[ $host != \[* ]] && ! is_ipv6 "$host"; then
   getent ahosts "$name" >/dev/null 2>&1 || usage_error "\"$name\" does not resolve with the configured DNS servers: give the master's IP address or fix DNS"
 fi
+((check_only)) && { printf '{"ok":true,"host":%s}\n' "$(json_str "$host")"; exit 0; }
 
 lock
 apply_settings master.set "mode push (legacy), master $host" "$(service_for probe vsensor-probe)" "" "" \

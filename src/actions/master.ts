@@ -1,7 +1,7 @@
 // vSensor Setup > Master (manual ch. 7 "Communication Mode Configuration"): Push Token,
 // Pull and legacy Push. Secrets go to the scripts on stdin and are never read back.
 import { readSettings, type Settings } from '../system/settings.js';
-import { outcomeOf, type Ctx, type Operation } from './types.js';
+import { noErrors, outcomeOf, type Ctx, type Operation } from './types.js';
 
 export type MasterMode = 'push-token' | 'pull' | 'push' | '';
 
@@ -88,6 +88,10 @@ export const masterPush: Operation = {
   async read(ctx) {
     const m = await state(ctx);
     return { host: m.mode === 'push' || m.mode === 'push-token' ? m.host : '' };
+  },
+  async check(ctx, v) {
+    const r = await ctx.runner.script('set_push.sh', ['--check', v.host ?? '']);
+    return r.exitCode === 0 ? noErrors : { host: String(r.result.error ?? 'cannot check the host') };
   },
   async apply(ctx, v, io) {
     const r = await ctx.runner.script('set_push.sh', [v.host ?? ''], { onLine: io.line, survive: true });

@@ -1,6 +1,6 @@
 // vSensor Setup > PCAP (manual ch. 7 "Enabling PCAP on a vSensor").
 import { readSettings, type Settings } from '../system/settings.js';
-import { outcomeOf, type Operation } from './types.js';
+import { noErrors, outcomeOf, type Operation } from './types.js';
 
 export function pcapSize(s: Settings): number {
   const v = ((s as Record<string, unknown>).pcap as Record<string, unknown> | undefined)?.size_gb;
@@ -21,6 +21,10 @@ export const pcapShow: Operation = {
 export const pcapSet: Operation = {
   async read(ctx) {
     return { gb: String(pcapSize(await readSettings(ctx.paths.settingsIni))) };
+  },
+  async check(ctx, v) {
+    const r = await ctx.runner.script('set_pcap.sh', ['--check', v.gb ?? '']);
+    return r.exitCode === 0 ? noErrors : { gb: String(r.result.error ?? 'cannot check the disk') };
   },
   async apply(ctx, v, io) {
     const r = await ctx.runner.script('set_pcap.sh', [v.gb ?? ''], { onLine: io.line, survive: true });

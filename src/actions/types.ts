@@ -17,6 +17,8 @@ export interface Io {
 export interface Operation {
   /** Current values, to prefill a form and to show "old" in the review. */
   read?(ctx: Ctx): Promise<Values>;
+  /** What only the system can say about valid-looking values (disk space, DNS): field → message. */
+  check?(ctx: Ctx, values: Values): Promise<Record<string, string>>;
   /** A real test of entered values that changes nothing. */
   test?(ctx: Ctx, values: Values, io: Io): Promise<Outcome>;
   /** The change, through an sbin/ script. */
@@ -41,3 +43,6 @@ export function outcomeOf(r: ScriptResult, okSummary: string): Outcome {
   const summary = r.timedOut ? 'timed out' : r.cancelled ? 'cancelled' : err ?? codeText[r.exitCode] ?? `exit ${r.exitCode}`;
   return { ok: false, summary, details: r.log.filter((l) => !err || !l.endsWith(err)), data: r.result, code: r.exitCode || 1 };
 }
+
+/** What op.check() returns when every field is fine. */
+export const noErrors: Readonly<Record<string, string>> = Object.freeze({});

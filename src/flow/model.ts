@@ -9,6 +9,7 @@ export type Step =
   | { s: 'confirm' }
   | { s: 'loading'; then: 'form' | 'show' }
   | { s: 'form'; values: Values; errors: Record<string, string> }
+  | { s: 'checking'; entered: Values; values: Values; warnings: string[] }
   | { s: 'ask-test'; values: Values; warnings: string[] }
   | { s: 'testing'; values: Values; warnings: string[]; lines: string[] }
   | { s: 'test-result'; values: Values; warnings: string[]; outcome: Outcome }
@@ -182,6 +183,11 @@ function apply(model: Model, f: FlowFrame, values: Values): Update {
   return to(setStep(model, f, { s: 'applying', values, lines: [], cancelling: false }), { type: 'apply', op: f.flow.op, values });
 }
 
+function afterCheck(model: Model, f: FlowFrame, values: Values, warnings: string[]): Update {
+  if (f.flow.test !== undefined) return same(setStep(model, f, { s: 'ask-test', values, warnings }));
+  return afterTest(model, f, values, warnings);
+}
+
 function afterTest(model: Model, f: FlowFrame, values: Values, warnings: string[]): Update {
   if (f.flow.review) return same(setStep(model, f, { s: 'review', values, warnings }));
   return apply(model, f, values);
@@ -214,8 +220,14 @@ function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
       const r = validateFields(fields, entered);
       // Input is kept as typed; only the messages change.
       if (!r.ok) return same(setStep(model, f, { s: 'form', values: entered, errors: r.errors }));
-      if (f.flow.test !== undefined) return same(setStep(model, f, { s: 'ask-test', values: r.values, warnings: r.warnings }));
-      return afterTest(model, f, r.values, r.warnings);
+      if (f.flow.check) return to(setStep(model, f, { s: 'checking', entered, values: r.values, warnings: r.warnings }), { type: 'check', op: f.flow.op, values: r.values });
+      return afterCheck(model, f, r.values, r.warnings);
+    }
+    case 'checking': {
+      if (ev.type === 'cancel') return to(setStep(model, f, { s: 'form', values: st.entered, errors: {} }), { type: 'abort' });
+      if (ev.type !== 'checked') return same(model);
+      if (Object.keys(ev.errors).length > 0) return same(setStep(model, f, { s: 'form', values: st.entered, errors: ev.errors }));
+      return afterCheck(model, f, st.values, st.warnings);
     }
     case 'ask-test':
       if (ev.type === 'yes')

@@ -26,6 +26,7 @@ export type Shown =
 export type Effect =
   | { type: 'read'; op: string }
   | { type: 'test'; op: string; values: Values }
+  | { type: 'check'; op: string; values: Values }
   | { type: 'apply'; op: string; values: Values }
   | { type: 'show'; op: string }
   /** The text of op.show() for the menu or note on top (its current state). */
@@ -47,6 +48,8 @@ export type Event =
   | { type: 'submit'; values: Values }
   // answers to effects
   | { type: 'loaded'; values: Values }
+  /** op.check(): field name → message; empty when all is well. */
+  | { type: 'checked'; errors: Record<string, string> }
   | { type: 'line'; text: string }
   | { type: 'finished'; outcome: Outcome }
   | { type: 'shown'; shown: Shown }

@@ -62,6 +62,8 @@ export function view(model: Model): View {
           });
           return { kind: 'form', title, fields };
         }
+        case 'checking':
+          return { kind: 'progress', title, lines: [], cancellable: true, note: 'Checking...' };
         case 'ask-test':
           return { kind: 'yesno', title, text: fill(f.flow.test ?? '', st.values), yes: 'Yes', no: 'No' };
         case 'testing':

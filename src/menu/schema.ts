@@ -25,6 +25,8 @@ export const FlowSchema = z.strictObject({
   defaultNo: z.boolean().optional(),
   /** Fields of the input (one) or form (several), prefilled from op.read(). */
   fields: z.array(FieldSchema).optional(),
+  /** op.check() looks at the system (disk, DNS) before going on; its messages go to the fields. */
+  check: z.boolean().optional(),
   /** Question that offers op.test() on the entered values. */
   test: z.string().optional(),
   /** Show old vs new before applying. */
@@ -102,7 +104,7 @@ export type Tree = z.infer<typeof TreeSchema>;
 
 /** What the registry offers, so the schema can check references without importing actions. */
 export interface Registry {
-  ops: Record<string, { read?: unknown; test?: unknown; apply?: unknown; show?: unknown }>;
+  ops: Record<string, { read?: unknown; test?: unknown; apply?: unknown; show?: unknown; check?: unknown }>;
   validators: Record<string, unknown>;
   conditions: readonly string[];
 }
@@ -133,6 +135,7 @@ export function checkTree(tree: Tree, reg: Registry): string[] {
         }
         if (!op.apply && !op.show) problems.push(`${at}: operation "${f.op}" neither applies nor shows`);
         if (f.test !== undefined && !op.test) problems.push(`${at}: "${f.op}" has no test`);
+        if (f.check && !op.check) problems.push(`${at}: "${f.op}" has no check`);
         if (f.fields && !op.apply) problems.push(`${at}: fields but "${f.op}" does not apply`);
         if (f.fields && f.fields.length > 0 && !op.read) problems.push(`${at}: fields but "${f.op}" cannot read current values`);
         for (const fld of f.fields ?? []) {

@@ -278,6 +278,8 @@ export class ConsoleApp {
         return this.call(['loading'], () => this.op(e.op).read!(ctx), (values) => ({ type: 'loaded', values }));
       case 'show':
         return this.call(['loading'], () => this.op(e.op).show!(ctx), (shown) => ({ type: 'shown', shown }));
+      case 'check':
+        return this.call(['checking'], () => this.op(e.op).check!(ctx, e.values), (errors) => ({ type: 'checked', errors }));
       case 'test': {
         this.abort = new AbortController();
         const io = { line: lineTo(['testing']), signal: this.abort.signal };
