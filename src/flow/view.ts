@@ -69,7 +69,8 @@ export function view(model: Model): View {
         case 'testing':
           return { kind: 'progress', title: `${title}: test`, lines: st.lines, cancellable: true };
         case 'test-result': {
-          const text = [st.outcome.summary, '', ...(st.outcome.details ?? [])].join('\n');
+          const details = st.outcome.details ?? [];
+          const text = [cap(st.outcome.summary), ...(details.length ? ['', ...details] : [])].join('\n');
           if (st.outcome.ok) return { kind: 'message', title: `${title}: test`, text, ok: true };
           return { kind: 'yesno', title: `${title}: test`, text: `${text}\n\nContinue anyway?`, yes: 'Yes', no: 'No', defaultNo: true };
         }
@@ -90,7 +91,7 @@ export function view(model: Model): View {
             ...(st.cancelling ? { note: 'Cancelling…' } : {}),
           };
         case 'result': {
-          const head = st.outcome.ok ? [f.flow.done ?? 'Done.', st.outcome.summary] : [`Failed: ${st.outcome.summary}`];
+          const head = st.outcome.ok ? [f.flow.done ?? 'Done.', cap(st.outcome.summary)] : [`Failed: ${st.outcome.summary}`];
           const text = [...head, '', ...(st.outcome.details ?? [])].join('\n').trim();
           return { kind: 'message', title, text, ok: st.outcome.ok };
         }
@@ -114,3 +115,6 @@ export function mask(secret: string): string {
 export function fill(text: string, values: Record<string, string>): string {
   return text.replace(/\{([a-zA-Z0-9]+)\}/g, (m, k: string) => values[k] ?? m);
 }
+
+/** A script's message starts a sentence on screen. */
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -308,3 +308,89 @@ export function withLoopbackDns(cmd: string, args: string[]): [string, string[]]
   writeFileSync(resolv, 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
   return ['unshare', ['-m', 'sh', '-c', 'mount --bind "$0" /etc/resolv.conf && exec "$@"', resolv, cmd, ...args]];
 }
+
+// ---- added for the master / pcap / secrets system tests -----------------------------------
+import { lstatSync } from 'node:fs';
+
+/**
+ * Runs CMD ARGS with ENV and writes `input` to its stdin (secrets go there, never in argv);
+ * without `input` stdin is /dev/null. `loopbackDns` as in runScript.
+ */
+export function runCommand(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input?: string,
+  opts: { loopbackDns?: boolean; onSpawn?: (pid: number) => void; cwd?: string } = {},
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const [c, argv] = opts.loopbackDns ? withLoopbackDns(cmd, args) : [cmd, args];
+    const child = spawn(c, argv, { env, cwd: opts.cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+    if (input !== undefined) {
+      child.stdin!.on('error', () => undefined); // a script that refuses early may not read it
+      child.stdin!.end(input);
+    }
+    child.on('close', (code, signal) =>
+      resolve({ code, signal, stdout, stderr, ms: performance.now() - t0, json: lastJson(stdout) }),
+    );
+  });
+}
+
+/** runScript with `input` on the script's stdin. */
+export const runScriptInput = (
+  name: string,
+  args: string[],
+  root: string,
+  input: string | undefined,
+  extra: Record<string, string> = {},
+  opts: { loopbackDns?: boolean; onSpawn?: (pid: number) => void } = {},
+) => runCommand(script(name), args, scriptEnv(root, extra), input, opts);
+
+/**
+ * Every file, directory and link under DIR (relative path → mode and content), to say a
+ * refused change left the appliance byte for byte as it was. `skip` leaves paths out.
+ */
+export function treeSnapshot(dir: string, skip: (rel: string) => boolean = (rel) => rel === '.test' || rel.startsWith('.test/')): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const name of readdirSync(join(dir, rel)).sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      if (skip(r)) continue;
+      const st = lstatSync(join(dir, r));
+      const mode = (st.mode & 0o7777).toString(8);
+      if (st.isDirectory()) {
+        out[r + '/'] = `dir ${mode}`;
+        walk(r);
+      } else if (st.isFile()) out[r] = `file ${mode} ${readFileSync(join(dir, r)).toString('base64')}`;
+      else out[r] = `other ${mode}`;
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** Files under DIR (recursively, relative paths) whose bytes contain NEEDLE. */
+export function filesContaining(dir: string, needle: string): string[] {
+  const hits: string[] = [];
+  const n = Buffer.from(needle);
+  const walk = (rel: string) => {
+    for (const name of readdirSync(join(dir, rel)).sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      const st = lstatSync(join(dir, r));
+      if (st.isDirectory()) walk(r);
+      else if (st.isFile() && readFileSync(join(dir, r)).includes(n)) hits.push(r);
+    }
+  };
+  walk('');
+  return hits;
+}
+
+/** Permission bits of a path (0o600 ...). */
+export const modeOf = (f: string) => lstatSync(f).mode & 0o7777;
