@@ -90,7 +90,7 @@ describe('dialogs', () => {
     expect(h.text()).toContain('current: site:****');
     expect(h.text()).not.toContain('s3cr3t');
     await h.press('y');
-    await h.waitFor('applied');
+    await h.waitFor('Applied');
     expect(applied.at(-1)).toEqual({ host: 'good.example', token: 's3cr3t.example' });
   });
 
