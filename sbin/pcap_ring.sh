@@ -20,11 +20,13 @@ iface=${iface:-eth1}
 ((mb > 0)) || fail "$EX_FAIL" "packet capture is disabled ([pcap] size_gb is 0)"
 read -r size count <<<"$(pcap_geometry "$mb")"
 mkdir -p -- "$PCAP_DIR"; chmod 0750 -- "$PCAP_DIR"
-# a ring that shrank: files past the new count would never be overwritten
+# Files this ring will not overwrite (a ring that shrank, or one whose numbers have another
+# width: tcpdump pads them to the digits of count-1) would hold disk space forever.
+width=${#count}; ((count - 1 < 10 ** (width - 1))) && width=$((width - 1)); ((width < 1)) && width=1
 for f in "$PCAP_DIR"/ring.pcap*; do
   [[ -e $f ]] || continue
   n=${f##*ring.pcap}
-  [[ $n =~ ^[0-9]+$ ]] && ((10#$n < count)) || rm -f -- "$f"
+  [[ $n =~ ^[0-9]+$ && ${#n} -eq $width ]] && ((10#$n < count)) || rm -f -- "$f"
 done
 log "capturing on $iface into $count files of $size MB in $PCAP_DIR"
 exec tcpdump -i "$iface" -n -s 0 -C "$size" -W "$count" -w "$PCAP_DIR/ring.pcap" -Z root 9>&-

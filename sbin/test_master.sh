@@ -36,16 +36,19 @@ url="https://$host/"
 log "testing the connection to https://$host${proxy:+ through $proxy}"
 ca=$(p /etc/confconsole/master-ca.pem)
 args=(--proto =https --silent --show-error --output /dev/null --write-out '%{http_code}'
-      --connect-timeout "$timeout" --max-time "$timeout" --noproxy '*')
+      --connect-timeout "$timeout" --max-time "$timeout")
 [[ -f $ca ]] && args+=(--cacert "$ca")
-[[ -n $proxy ]] && args+=(--proxy "$proxy")
+# only the proxy given here: none from the environment (https_proxy) either
+if [[ -n $proxy ]]; then args+=(--proxy "$proxy"); else args+=(--noproxy '*'); fi
 # The token travels in curl's config on stdin, never in its arguments.
 cfg=""
 [[ -n $token ]] && cfg="header = \"Authorization: Bearer $token\""
 err=$(mktemp); trap 'rm -f -- "$err"; cleanup_temps' EXIT
 code=$(printf '%s\n' "$cfg" | curl "${args[@]}" -K - "$url" 2>"$err")
 rc=$?
-detail=$(tail -n 1 "$err" | sed 's/^curl: ([0-9]*) //')
+# curl's reason is on its "curl: (N) ..." line; hints may follow it
+detail=$(grep -m1 '^curl: ([0-9]*)' "$err" | sed 's/^curl: ([0-9]*) //')
+[[ -n $detail ]] || detail=$(head -n 1 "$err")
 name=${host%:*}; name=${name#[}; name=${name%]}
 proxyhost=${proxy#http://}; proxyhost=${proxyhost%:*}
 cause=ok status=${code:-000}
