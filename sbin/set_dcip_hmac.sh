@@ -7,9 +7,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/common.sh"; . "$here/lib/secrets.sh"; . "$here/lib/apply.sh"
 
 case ${1:-} in -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) refuse_secret_args "pull token" "echo TOKEN | set_dcip_hmac.sh" ;; esac
-read_secret "pull-mode HMAC token"
-check_hmac "$SECRET" "pull-mode HMAC token" || usage_error "$TOKEN_ERR"
-((${#SECRET} >= 20)) || log "warning: the token has ${#SECRET} characters; 20 or more are recommended"
+read_hmac "pull-mode HMAC token"
 
 lock
 apply_settings master.set "mode pull, hmac ($(describe_secret "$SECRET"))" \

@@ -7,9 +7,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/common.sh"; . "$here/lib/secrets.sh"; . "$here/lib/apply.sh"
 
 case ${1:-} in -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) refuse_secret_args "osSensor HMAC key" "echo KEY | set_ossensor_hmac.sh" ;; esac
-read_secret "osSensor HMAC key"
-check_hmac "$SECRET" "osSensor HMAC key" || usage_error "$TOKEN_ERR"
-((${#SECRET} >= 20)) || log "warning: the key has ${#SECRET} characters; 20 or more are recommended"
+read_hmac "osSensor HMAC key"
 
 lock
 apply_settings ossensor.hmac "osSensor HMAC key ($(describe_secret "$SECRET"))" "$(service_for probe vsensor-probe)" ossensor_hmac "$SECRET" \

@@ -43,6 +43,12 @@ check_push_token() {
   [[ ${t#*:} =~ ^[A-Za-z0-9+/=_-]{8,256}$ ]] || { TOKEN_ERR="the secret after ':' must be 8-256 letters, digits or + / = _ - (no spaces)"; return 1; }
   return 0
 }
+# read_hmac WHAT → SECRET: an HMAC token/key from stdin, checked, with a warning below 20
+read_hmac() {
+  read_secret "$1"
+  check_hmac "$SECRET" "$1" || usage_error "$TOKEN_ERR"
+  ((${#SECRET} >= 20)) || log "warning: the $1 has ${#SECRET} characters; 20 or more are recommended"
+}
 check_hmac() { # VALUE WHAT
   [[ $1 =~ ^[A-Za-z0-9]{5,63}$ ]] || { TOKEN_ERR="the $2 must be 5-63 letters and digits (no spaces or symbols)"; return 1; }
   return 0

@@ -400,7 +400,7 @@ describe.skipIf(whyWriters !== undefined).each(HMAC_SCRIPTS)('$script: a 5-63 le
       const r = await run(root, [], key + '\n');
       expect(r.code, `${len}: ${r.stderr}`).toBe(0);
       expect(r.json).toEqual(t.json(len));
-      if (len < 20) expect(r.stderr).toMatch(new RegExp(`warning: the \\w+ has ${len} characters; 20 or more are recommended`));
+      if (len < 20) expect(r.stderr).toMatch(new RegExp(`warning: the [\\w -]+ has ${len} characters; 20 or more are recommended`));
       else expect(r.stderr).not.toMatch(/warning/);
       expect(read(secretFile(root, t.secret))).toBe(key + '\n');
     }
