@@ -1,5 +1,6 @@
 // confconsole's command line: global options, the non-interactive commands (each with
 // --json and the scripts' exit codes), and, with no command on a terminal, the console.
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { operations } from './actions/index.js';
 import { currentNtpServers } from './actions/ntp.js';
@@ -263,6 +264,11 @@ export async function main(argv: string[]): Promise<number> {
     return EXIT.usage;
   }
   if (demo) await seedDemo(root, g.profile ?? 'appliance');
+  else if (!existsSync(root)) {
+    // A mistyped --root must not grow a new appliance tree on the host.
+    process.stderr.write(`confconsole: the appliance root ${root} does not exist (use --demo to create a demo appliance there)\n`);
+    return EXIT.usage;
+  }
   const paths: Paths = makePaths(root);
   const ctx: Ctx = { paths, runner: makeRunner(paths) };
   if (!interactive) {

@@ -69,6 +69,10 @@ export async function seedDemo(root: string, profile: Profile): Promise<boolean>
     [p.chronyConf, chrony, 0o644],
     [p.under('/etc/netplan/01-netcfg.yaml'), netplan, 0o600],
     [p.under('/README-DEMO.txt'), readme, 0o644],
+    // osSensors that registered with the demo vSensor (the vSensor service keeps this list)
+    ...(profile === 'vsensor'
+      ? ([[p.under('/var/lib/confconsole/ossensors.json'), JSON.stringify([{ host: 'web-01', ip: '10.0.0.21' }, { host: 'db-01', ip: '10.0.0.22' }], null, 2) + '\n', 0o644]] as [string, string, number][])
+      : []),
   ];
   for (const [file, text, mode] of files) {
     await mkdir(dirname(file), { recursive: true });

@@ -101,6 +101,7 @@ describe('vSensor Setup', () => {
   it('osSensor HMAC: status, set, and the key never shown', async () => {
     h = await startConsole({ profile: 'vsensor' });
     await toSetup(h, '2', 'osSensor HMAC key: not set');
+    expect(h.text()).toContain('Registered osSensors: 2'); // the demo vSensor knows two
     await h.press('1', KEYS.enter);
     await h.waitFor('osSensor HMAC key (5-63');
     await h.type('Zq9RkT2mWv8XyP4nLs6d');
