@@ -163,6 +163,8 @@ export function pcapGb(s: string): Validated<string> {
 }
 
 Object.assign(validators, {
+  // a choice field's value is checked against its own choices by the form
+  choice: (s: string) => ok(s),
   'push-token': pushToken,
   hmac: hmacToken,
   'master-host': masterHost,

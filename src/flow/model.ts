@@ -82,6 +82,13 @@ const back = (model: Model): Update => {
 };
 const to = (model: Model, ...effects: Effect[]): Update => ({ model, effects });
 
+/** Whether a field is in play: its `when` holds (and the field it depends on is in play too). */
+export function fieldActive(fields: Field[], values: Values, name: string): boolean {
+  const f = fields.find((x) => x.name === name);
+  if (!f?.when) return true;
+  return f.when.is.includes(values[f.when.field] ?? '') && fieldActive(fields, values, f.when.field);
+}
+
 /** Validates every field; returns normalised values or the message per field. */
 export function validateFields(
   fields: Field[],
@@ -93,6 +100,13 @@ export function validateFields(
   for (const f of fields) {
     const fn = validators[f.validator];
     if (!fn) throw new Error(`validator ${f.validator} is not registered`);
+    if (!fieldActive(fields, values, f.name)) continue; // not asked: not checked, not kept
+    if (f.choices) {
+      const v = values[f.name] ?? '';
+      if (f.choices.some((c) => c.value === v)) out[f.name] = v;
+      else errors[f.name] = `Choose one of: ${f.choices.map((c) => c.label).join(', ')}`;
+      continue;
+    }
     if (f.same !== undefined) {
       // typed twice: the second must match the first, as typed
       if ((values[f.name] ?? '').trim() !== (values[f.same] ?? '').trim()) errors[f.name] = 'The two entries differ: type the same value twice';
@@ -206,7 +220,10 @@ function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
       if (ev.type === 'loaded' && st.then === 'form') {
         const values: Values = {};
         // A secret is never put back in a field: the console does not read secrets back.
-        for (const fld of f.flow.fields ?? []) values[fld.name] = fld.masked ? '' : ev.values[fld.name] ?? '';
+        for (const fld of f.flow.fields ?? []) {
+          const v = ev.values[fld.name] ?? '';
+          values[fld.name] = fld.masked ? '' : fld.choices && !fld.choices.some((c) => c.value === v) ? fld.choices[0]!.value : v;
+        }
         return same(setStep(model, f, { s: 'form', values, errors: {} }, { current: ev.values }));
       }
       if (ev.type === 'shown') return same(setStep(model, f, { s: 'shown', shown: ev.shown }));

@@ -1,6 +1,6 @@
 // view(model): what the screen must show, as data. The blessed renderer draws it; tests can
 // assert on it without a terminal.
-import { disabledReason, top, visibleItems, type Model } from './model.js';
+import { disabledReason, fieldActive, top, visibleItems, type Model } from './model.js';
 import type { Shown } from './types.js';
 
 export interface MenuRow {
@@ -17,12 +17,22 @@ export type View =
       kind: 'form';
       title: string;
       text?: string;
-      fields: { name: string; label: string; value: string; masked: boolean; error?: string }[];
+      fields: FormField[];
     }
   | { kind: 'review'; title: string; rows: { label: string; old: string; new: string }[]; warnings: string[]; question: string }
   | { kind: 'progress'; title: string; lines: string[]; cancellable: boolean; note?: string }
   | { kind: 'shown'; shown: Shown; title: string }
   | { kind: 'blank' };
+
+export interface FormField {
+  name: string;
+  label: string;
+  value: string;
+  masked: boolean;
+  error?: string;
+  choices?: { value: string; label: string }[];
+  when?: { field: string; is: string[] };
+}
 
 export function breadcrumb(model: Model): string[] {
   return model.stack.flatMap((f) => (f.kind === 'menu' ? [f.title] : f.kind === 'flow' ? [f.item.label] : []));
@@ -56,7 +66,9 @@ export function view(model: Model): View {
           return { kind: 'progress', title, lines: [], cancellable: true, note: 'Reading current settings…' };
         case 'form': {
           const fields = (f.flow.fields ?? []).map((fld) => {
-            const base = { name: fld.name, label: fld.label, value: st.values[fld.name] ?? '', masked: fld.masked === true };
+            const base: FormField = { name: fld.name, label: fld.label, value: st.values[fld.name] ?? fld.choices?.[0]?.value ?? '', masked: fld.masked === true };
+            if (fld.choices) base.choices = fld.choices;
+            if (fld.when) base.when = fld.when;
             const e = st.errors[fld.name];
             return e === undefined ? base : { ...base, error: e };
           });
@@ -75,10 +87,12 @@ export function view(model: Model): View {
           return { kind: 'yesno', title: `${title}: test`, text: `${text}\n\nContinue anyway?`, yes: 'Yes', no: 'No', defaultNo: true };
         }
         case 'review': {
-          const rows = (f.flow.fields ?? []).filter((fld) => fld.same === undefined).map((fld) => ({
+          const fields = f.flow.fields ?? [];
+          const label = (fld: (typeof fields)[number], v: string) => fld.choices?.find((c) => c.value === v)?.label ?? v;
+          const rows = fields.filter((fld) => fld.same === undefined && (fieldActive(fields, st.values, fld.name) || fieldActive(fields, f.current, fld.name))).map((fld) => ({
             label: fld.label,
-            old: fld.masked ? mask(f.current[fld.name] ?? '') : f.current[fld.name] ?? '',
-            new: fld.masked ? mask(st.values[fld.name] ?? '') : st.values[fld.name] ?? '',
+            old: fld.masked ? mask(f.current[fld.name] ?? '') : fieldActive(fields, f.current, fld.name) ? label(fld, f.current[fld.name] ?? '') : '',
+            new: fld.masked ? mask(st.values[fld.name] ?? '') : fieldActive(fields, st.values, fld.name) ? label(fld, st.values[fld.name] ?? '') : '',
           }));
           return { kind: 'review', title, rows, warnings: st.warnings, question: fill(f.flow.question ?? 'Apply this change?', st.values) };
         }

@@ -13,6 +13,10 @@ export const FieldSchema = z.strictObject({
   masked: z.boolean().optional(),
   /** Must equal the field of this name (a secret typed twice). */
   same: z.string().optional(),
+  /** A choice among fixed values (Left/Right or Space to change) instead of typed text. */
+  choices: z.array(z.strictObject({ value: z.string(), label: z.string().min(1) })).min(2).optional(),
+  /** Shown and checked only while an earlier field has one of these values (huh's groups). */
+  when: z.strictObject({ field: z.string(), is: z.array(z.string()).min(1) }).optional(),
   help: z.string().optional(),
 });
 
@@ -143,6 +147,10 @@ export function checkTree(tree: Tree, reg: Registry): string[] {
             problems.push(`${at}: field "${fld.name}" names unknown validator "${fld.validator}"`);
           if (fld.same !== undefined && !(f.fields ?? []).some((o) => o.name === fld.same))
             problems.push(`${at}: field "${fld.name}" must equal unknown field "${fld.same}"`);
+          if (fld.when !== undefined) {
+            const earlier = (f.fields ?? []).slice(0, (f.fields ?? []).indexOf(fld));
+            if (!earlier.some((o) => o.name === fld.when!.field)) problems.push(`${at}: field "${fld.name}" depends on "${fld.when.field}", which is not an earlier field`);
+          }
         }
       }
     }

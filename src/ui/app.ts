@@ -8,7 +8,7 @@ import { breadcrumb, view, type View } from '../flow/view.js';
 import type { Tree } from '../menu/schema.js';
 import { commandFor, type KeyLike } from './keys.js';
 import { editLine } from './lineedit.js';
-import { dialogKind, Renderer, type Local } from './render.js';
+import { dialogKind, formFieldShown, Renderer, type Local } from './render.js';
 
 export interface AppOptions {
   screen: blessed.Widgets.Screen;
@@ -158,17 +158,37 @@ export class ConsoleApp {
     const L = this.local;
     if (v.kind === 'form') {
       const nFocus = v.fields.length + 2;
+      const values = Object.fromEntries(v.fields.map((f, i) => [f.name, L.edits[i]?.value ?? f.value]));
+      // Tab/Up/Down skip fields not in play (their `when` does not hold)
+      const step = (d: number) => {
+        let i = L.button;
+        do i = (i + d + nFocus) % nFocus;
+        while (i < v.fields.length && !formFieldShown(v.fields, values, i));
+        L.button = i;
+      };
       if (!hit || (hit.command !== 'next' && hit.command !== 'prev' && hit.command !== 'ok' && hit.command !== 'cancel' && hit.command !== 'help')) {
         const i = L.button;
         const e = L.edits[i];
+        const field = v.fields[i];
+        if (field?.choices && e) {
+          const name = key.full ?? key.name;
+          const d = name === 'left' ? -1 : name === 'right' || name === 'space' ? 1 : 0;
+          if (d !== 0) {
+            const at = field.choices.findIndex((c) => c.value === e.value);
+            const next = field.choices[(at + d + field.choices.length) % field.choices.length]!;
+            L.edits[i] = { value: next.value, cursor: 0 };
+            this.paint();
+          }
+          return;
+        }
         if (i < v.fields.length && e) {
           L.edits[i] = editLine(e, key, ch);
           this.paint();
         }
         return;
       }
-      if (hit.command === 'next') L.button = (L.button + 1) % nFocus;
-      else if (hit.command === 'prev') L.button = (L.button + nFocus - 1) % nFocus;
+      if (hit.command === 'next') step(1);
+      else if (hit.command === 'prev') step(-1);
       else if (hit.command === 'cancel' || (hit.command === 'ok' && L.button === v.fields.length + 1)) return this.dispatch({ type: 'cancel' });
       else if (hit.command === 'help') return this.dispatch({ type: 'help' });
       else {

@@ -1,7 +1,7 @@
 // Draws a View with blessed. Holds only what is about the screen (which button has the
 // focus, the text being typed, the pager's position); everything else is in the model.
 import blessed from 'blessed';
-import type { View } from '../flow/view.js';
+import type { FormField, View } from '../flow/view.js';
 import { formatAuditLine } from '../system/audit.js';
 import { FileLines } from './filelines.js';
 import { footer, type DialogKind } from './keys.js';
@@ -240,7 +240,9 @@ export class Renderer {
     const w = this.width() - 4;
     const parts: { top: number; field: number }[] = [];
     const lines: string[] = [];
+    const values = Object.fromEntries(v.fields.map((f, i) => [f.name, local.edits[i]?.value ?? f.value]));
     v.fields.forEach((f, i) => {
+      if (!formFieldShown(v.fields, values, i)) return;
       lines.push(...wrap(f.label, w));
       parts.push({ top: lines.length, field: i });
       lines.push(''); // the input line
@@ -261,11 +263,22 @@ export class Renderer {
       if (!f) return;
       const edit = local.edits[p.field] ?? { value: f.value, cursor: f.value.length };
       const focused = local.button === p.field;
-      const vis = visiblePart(edit, w - 1, f.masked);
-      const text = pad(vis.text, w);
-      const shown = focused
-        ? esc(text.slice(0, vis.cursorX)) + `{inverse}${esc(text[vis.cursorX] ?? ' ')}{/inverse}` + esc(text.slice(vis.cursorX + 1))
-        : esc(text);
+      let shown: string;
+      if (f.choices) {
+        // (*) marks the chosen value; Left/Right or Space change it
+        shown = f.choices
+          .map((c) => {
+            const t = `${c.value === edit.value ? '(*)' : '( )'} ${c.label}`;
+            return focused && c.value === edit.value ? `{inverse}${esc(t)}{/inverse}` : esc(t);
+          })
+          .join('   ');
+      } else {
+        const vis = visiblePart(edit, w - 1, f.masked);
+        const text = pad(vis.text, w);
+        shown = focused
+          ? esc(text.slice(0, vis.cursorX)) + `{inverse}${esc(text[vis.cursorX] ?? ' ')}{/inverse}` + esc(text.slice(vis.cursorX + 1))
+          : esc(text);
+      }
       blessed.box({
         parent: b,
         top: p.top,
@@ -274,7 +287,7 @@ export class Renderer {
         height: 1,
         tags: true,
         content: shown,
-        style: this.mono ? { underline: true } : { bg: focused ? 'cyan' : 'gray', fg: 'black' },
+        style: f.choices ? (this.mono ? {} : { bg: 'white', fg: 'black' }) : this.mono ? { underline: true } : { bg: focused ? 'cyan' : 'gray', fg: 'black' },
       });
     });
     this.buttons(b, ['OK', 'Cancel'], local.button - v.fields.length, height - 3);
@@ -336,4 +349,12 @@ export class Renderer {
   pageHeight(): number {
     return this.bodyRoom(0);
   }
+}
+
+/** Whether form field i is on screen, given what is entered so far (its `when`). */
+export function formFieldShown(fields: FormField[], values: Record<string, string>, i: number): boolean {
+  const f = fields[i];
+  if (!f?.when) return true;
+  const dep = fields.findIndex((x) => x.name === f.when!.field);
+  return f.when.is.includes(values[f.when.field] ?? '') && (dep < 0 || formFieldShown(fields, values, dep));
 }

@@ -130,3 +130,62 @@ describe('dialogs', () => {
     await h.waitFor('1. Two fields');
   });
 });
+
+describe('choice fields', () => {
+  const choiceTree: Tree = {
+    profile: 'appliance',
+    title: 'Choice Console',
+    menu: {
+      title: 'Main',
+      items: [
+        {
+          id: 'net',
+          key: '1',
+          label: 'Address',
+          flow: {
+            op: 'x.choice',
+            fields: [
+              { name: 'mode', label: 'Configure a static IP?', validator: 'choice', choices: [{ value: 'static', label: 'Static' }, { value: 'dhcp', label: 'DHCP' }] },
+              { name: 'host', label: 'Host name', validator: 'hostname', when: { field: 'mode', is: ['static'] } },
+            ],
+            review: true,
+          },
+        },
+      ],
+    },
+  };
+  const got: Record<string, string>[] = [];
+  const choiceOps: Record<string, Operation> = {
+    'x.choice': {
+      async read() {
+        return { mode: 'dhcp', host: '' };
+      },
+      async apply(_c, v) {
+        got.push(v);
+        return { ok: true, summary: 'ok' };
+      },
+    },
+  };
+
+  it('Left/Right change a choice; a field shows only while its condition holds; review shows labels', async () => {
+    h = await startConsole({ tree: choiceTree, ops: choiceOps });
+    await h.waitFor('1. Address');
+    await h.press(KEYS.enter);
+    await h.waitFor('Configure a static IP?');
+    expect(h.text()).toContain('( ) Static   (*) DHCP');
+    expect(h.text()).not.toContain('Host name');
+    await h.press(KEYS.left);
+    expect(h.text()).toContain('(*) Static   ( ) DHCP');
+    await h.waitFor('Host name');
+    await h.press(KEYS.tab);
+    await h.type('gw.example');
+    await h.press(KEYS.enter);
+    await h.waitFor('Review the change');
+    expect(h.text()).toContain('current: DHCP');
+    expect(h.text()).toContain('new:     Static');
+    expect(h.text()).toContain('new:     gw.example');
+    await h.press('y');
+    await h.waitFor('Done.');
+    expect(got.at(-1)).toEqual({ mode: 'static', host: 'gw.example' });
+  });
+});

@@ -78,3 +78,24 @@ describe('flow helpers for setup', () => {
     expect(describePcap(0)).toBe('Packet capture is disabled.');
   });
 });
+
+describe('choice fields and fields asked only when another has a value', () => {
+  const fields = [
+    { name: 'mode', label: 'Address', validator: 'choice', choices: [{ value: 'static', label: 'Static' }, { value: 'dhcp', label: 'DHCP' }] },
+    { name: 'host', label: 'Host', validator: 'hostname', when: { field: 'mode', is: ['static'] } },
+  ];
+  it('a field not in play is neither checked nor kept', () => {
+    expect(validateFields(fields, { mode: 'dhcp', host: 'not a host!' })).toEqual({ ok: true, values: { mode: 'dhcp' }, warnings: [] });
+    expect(validateFields(fields, { mode: 'static', host: 'not a host!' })).toMatchObject({ ok: false, errors: { host: expect.any(String) } });
+    expect(validateFields(fields, { mode: 'static', host: 'H.example' })).toEqual({ ok: true, values: { mode: 'static', host: 'h.example' }, warnings: [] });
+  });
+  it('a choice must be one of its values', () => {
+    expect(validateFields(fields, { mode: 'bogus' })).toEqual({ ok: false, errors: { mode: 'Choose one of: Static, DHCP' } });
+  });
+  it('fieldActive follows chains of conditions', async () => {
+    const { fieldActive } = await import('../../src/flow/model.js');
+    const chain = [...fields, { name: 'gw', label: 'Gateway', validator: 'hostname', when: { field: 'host', is: ['h.example'] } }];
+    expect(fieldActive(chain, { mode: 'static', host: 'h.example' }, 'gw')).toBe(true);
+    expect(fieldActive(chain, { mode: 'dhcp', host: 'h.example' }, 'gw')).toBe(false);
+  });
+});
