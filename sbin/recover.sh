@@ -8,4 +8,10 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 case ${1:-} in -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) usage_error "takes no arguments" ;; esac
 had=false; [[ -f $TXN_FILE ]] && had=true
 lock
+# a network change nobody confirmed before a power loss: roll it back (net_rollback.sh takes the
+# lock itself, so ours is released first; its JSON goes to the log, ours stays the last line)
+if [[ -f $(p /var/lib/confconsole/net-pending.json) ]]; then
+  exec 9>&-
+  if "$here/net_rollback.sh" --reason "unconfirmed at boot" >&2; then had=true; else log "the pending network change could not be rolled back"; fi
+fi
 printf '{"ok":true,"recovered":%s}\n' "$had"

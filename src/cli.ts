@@ -14,6 +14,8 @@ import { ntpServers, validators } from './validators.js';
 import { describeMaster, masterState } from './actions/master.js';
 import { describePcap, pcapSize } from './actions/pcap.js';
 import { outcomeOf } from './actions/types.js';
+import { table } from './ui/text.js';
+import { checkStatic, dnsServers, ipv4, netmask, optionalIpv4, searchDomains } from './net.js';
 import { version } from './version.js';
 import { seedDemo } from './demo.js';
 
@@ -45,6 +47,12 @@ Commands:
   master test [--host H] [--proxy URL]
                                 a real HTTPS check of the master (and the stored token)
   ossensor-hmac set             the osSensor HMAC key, read from stdin
+  network show                  interfaces: role, link, MAC, addresses (yours marked), pending change
+  network set IFACE --dhcp | --static --address A --netmask M [--gateway G]
+                [--dns "D1 D2"] [--domain D] | --capture   [--confirm-timeout S]
+                                change an interface; it rolls back by itself unless confirmed
+  network confirm               keep the change just made
+  network rollback              put the previous network settings back now
   pcap show                     whether packet capture is on, and its size
   pcap set GB                   the PCAP buffer size in GB (0 disables capture)
 
@@ -64,6 +72,8 @@ interface Global {
   json: boolean;
   host?: string | undefined;
   proxy?: string | undefined;
+  /** network set: passed on to set_network.sh, which checks them */
+  net: string[];
 }
 
 class UsageError extends Error {}
@@ -128,6 +138,58 @@ async function readSecret(what: string): Promise<string> {
     if (all.includes('\n')) break;
   }
   return (all.split('\n')[0] ?? '').replace(/\r$/, '');
+}
+
+/**
+ * The static settings checked here first, so each message names its option; the script
+ * checks them again with what only it knows (the other interfaces, the live links).
+ */
+function checkNetworkArgs(args: string[]): void {
+  const opt = (name: string) => {
+    const i = args.indexOf(`--${name}`);
+    return i < 0 ? undefined : args[i + 1];
+  };
+  const modes = ['--dhcp', '--static', '--capture'].filter((m) => args.includes(m));
+  if (modes.length !== 1) throw new UsageError('give exactly one of --dhcp, --static, --capture');
+  const staticOpts = ['address', 'netmask', 'gateway', 'dns', 'domain'].filter((o) => opt(o) !== undefined);
+  if (modes[0] !== '--static') {
+    if (staticOpts.length) throw new UsageError(`--${staticOpts[0]} goes with --static`);
+    return;
+  }
+  const field = (name: string, fn: (s: string) => { ok: true; value: string } | { ok: false; message: string }, required: boolean) => {
+    const v = opt(name);
+    if (v === undefined) {
+      if (required) throw new UsageError(`--static needs --${name}`);
+      return '';
+    }
+    const r = fn(v);
+    if (!r.ok) throw new UsageError(`--${name}: ${r.message}`);
+    return r.value;
+  };
+  const address = field('address', ipv4, true);
+  const prefix = Number(field('netmask', netmask, true));
+  const gateway = field('gateway', optionalIpv4, false);
+  field('dns', dnsServers, false);
+  field('domain', searchDomains, false);
+  const errors = checkStatic({ address, prefix, ...(gateway ? { gateway } : {}) });
+  if (errors.gateway && args.includes('--allow-offsubnet-gateway') && /outside/.test(errors.gateway)) delete errors.gateway;
+  const [first] = Object.entries(errors);
+  if (first) throw new UsageError(`--${first[0]}: ${first[1]}${first[0] === 'gateway' && /outside/.test(first[1]) ? ' (--allow-offsubnet-gateway if that is really meant)' : ''}`);
+}
+
+/** `network show` for people: one row per interface, the operator's own marked. */
+function networkTable(res: Record<string, unknown>): string {
+  const list = Array.isArray(res.interfaces) ? (res.interfaces as Record<string, unknown>[]) : [];
+  const mine = (process.env.SSH_CONNECTION ?? '').split(' ')[2];
+  const rows = list.map((i) => {
+    const addrs = Array.isArray(i.addresses) ? (i.addresses as string[]) : [];
+    const here = mine && addrs.some((a) => a.split('/')[0] === mine) ? '  <- your connection' : '';
+    return [String(i.name ?? ''), String(i.role ?? ''), String(i.mode ?? ''), String(i.state ?? ''), String(i.mac ?? ''), addrs.join(' ') + here];
+  });
+  const lines = table(['Interface', 'Role', 'Mode', 'Link', 'MAC', 'Addresses'], rows, 200);
+  const p = res.pending as { iface?: string; deadline?: number } | null | undefined;
+  if (p?.deadline) lines.push('', `A change of ${p.iface} waits for confirmation: it rolls back in ${Math.max(0, Math.round(p.deadline - Date.now() / 1000))} s unless "confconsole network confirm" is run.`);
+  return lines.join('\n');
 }
 
 /** Exit code of an outcome: the script's own. */
@@ -202,6 +264,28 @@ async function command(g: Global, ctx: Ctx, words: string[]): Promise<number> {
       const key = check('hmac', await readSecret('osSensor HMAC key'), 'osSensor HMAC key');
       return report(g, await operations['ossensor.set']!.apply!(ctx, { key }, progress));
     }
+    case 'network show': {
+      if (rest.length) throw new UsageError('network show takes no arguments');
+      const r = await ctx.runner.script('show_network.sh', []);
+      if (r.exitCode !== 0) return report(g, outcomeOf(r, ''));
+      out(g, r.result, networkTable(r.result));
+      return EXIT.ok;
+    }
+    case 'network set': {
+      const [iface, ...more] = rest;
+      if (!iface || more.length) throw new UsageError('usage: confconsole network set IFACE --dhcp | --static --address A --netmask M [--gateway G] [--dns "D1 D2"] [--domain D] | --capture [--confirm-timeout S]');
+      checkNetworkArgs(g.net);
+      const r = await ctx.runner.script('set_network.sh', [iface, ...g.net], { onLine: progress.line, survive: true });
+      const p = r.result.pending as { timeout?: number } | undefined;
+      const addr = typeof r.result.address === 'string' && r.result.address ? r.result.address.split('/')[0] : 'the appliance';
+      return report(g, outcomeOf(r, `Applied. Reconnect to ${addr} and run "confconsole network confirm" within ${p?.timeout ?? '?'} s, or the previous settings return by themselves.`));
+    }
+    case 'network confirm':
+    case 'network rollback': {
+      if (rest.length) throw new UsageError(`network ${verb} takes no arguments`);
+      const r = await ctx.runner.script(verb === 'confirm' ? 'net_confirm.sh' : 'net_rollback.sh', verb === 'confirm' ? [] : ['--reason', 'rolled back by the operator'], { onLine: progress.line, survive: true });
+      return report(g, outcomeOf(r, verb === 'confirm' ? 'The network settings are confirmed.' : r.result.rolled_back ? 'The previous network settings are back.' : 'No network change was waiting: nothing to roll back.'));
+    }
     case 'pcap show': {
       if (rest.length) throw new UsageError('pcap show takes no arguments');
       const gb = pcapSize(await readSettings(ctx.paths.settingsIni));
@@ -235,6 +319,17 @@ export async function main(argv: string[]): Promise<number> {
         version: { type: 'boolean', short: 'V' },
         host: { type: 'string' },
         proxy: { type: 'string' },
+        // network set
+        dhcp: { type: 'boolean' },
+        static: { type: 'boolean' },
+        capture: { type: 'boolean' },
+        address: { type: 'string' },
+        netmask: { type: 'string' },
+        gateway: { type: 'string' },
+        dns: { type: 'string' },
+        domain: { type: 'string' },
+        'confirm-timeout': { type: 'string' },
+        'allow-offsubnet-gateway': { type: 'boolean' },
       },
     });
   } catch (e) {
@@ -256,7 +351,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   const demo = v.demo === true;
   const root = v.root ?? (demo ? demoRoot() : process.env.CONFCONSOLE_ROOT || '/');
-  const g: Global = { root, demo, json: v.json === true, host: v.host, proxy: v.proxy, ...(v.profile ? { profile: v.profile as Profile } : {}) };
+  const net: string[] = [];
+  for (const flag of ['dhcp', 'static', 'capture', 'allow-offsubnet-gateway'] as const) if (v[flag]) net.push(`--${flag}`);
+  for (const opt of ['address', 'netmask', 'gateway', 'dns', 'domain', 'confirm-timeout'] as const) if (v[opt] !== undefined) net.push(`--${opt}`, v[opt]);
+  const g: Global = { root, demo, json: v.json === true, host: v.host, proxy: v.proxy, net, ...(v.profile ? { profile: v.profile as Profile } : {}) };
   const words = parsed.positionals;
   const interactive = words.length === 0;
   if (interactive && !(process.stdin.isTTY && process.stdout.isTTY)) {

@@ -1,0 +1,204 @@
+# shellcheck shell=bash
+# Shared by the network scripts (set_network.sh, show_network.sh, net_*.sh). Sourced after
+# common.sh. Where the link data comes from and where a change is applied:
+#   CONFCONSOLE_NETNS=NS  → that network namespace, with iproute2 (tests);
+#   demo root             → var/lib/confconsole/demo-links.json, host effect recorded;
+#   otherwise             → `ip -j addr show` and `netplan apply` (the appliance).
+
+NET_PY=/usr/bin/python3
+NET_LIB="$(dirname -- "${BASH_SOURCE[0]}")/netplan.py"
+NET_YAML=$(p /etc/netplan/01-netcfg.yaml)
+NET_STATE=$(p /var/lib/confconsole)
+NET_PENDING=$NET_STATE/net-pending.json
+NET_CONFIRMED=$NET_STATE/netplan-confirmed.yaml
+NET_UNSEEN=$NET_STATE/net-rollbacks-unseen.json
+NET_DEMO_LINKS=$NET_STATE/demo-links.json
+NET_RB_LOG=$(p /var/log/confconsole/net-rollbacks.log)
+NET_RUN=$(p /run/confconsole)
+
+netpy() { "$NET_PY" "$NET_LIB" "$@"; }
+
+# net_fail CODE FIELD MESSAGE: like fail, with the field the message is about
+net_fail() {
+  local code=$1 field=$2; shift 2
+  log "$CC_SCRIPT: $*"
+  [[ ${CC_TXN:-} == 1 ]] && txn_end
+  printf '{"ok":false,"code":%d,"error":%s,"field":%s}\n' "$code" "$(json_str "$*")" "$(json_str "$field")"
+  exit "$code"
+}
+
+# net_links FILE: the live link data (`ip -j addr show` shape) written to FILE
+net_links() {
+  local out=$1
+  if [[ -n ${CONFCONSOLE_NETNS:-} ]]; then
+    ip -n "$CONFCONSOLE_NETNS" -j addr show >"$out" 2>/dev/null || return 1
+  elif is_demo; then
+    if [[ ! -f $NET_DEMO_LINKS ]]; then
+      mkdir -p -- "$NET_STATE"
+      netpy links-from-yaml --yaml "$NET_YAML" --out "$NET_DEMO_LINKS" || return 1
+    fi
+    cat -- "$NET_DEMO_LINKS" >"$out"
+  else
+    ip -j addr show >"$out" 2>/dev/null || return 1
+  fi
+}
+
+net_new_id() { printf '%s-%s' "$(date -u +%Y%m%dT%H%M%S)" "$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"; }
+
+# ---- applying the YAML ---------------------------------------------------------------------
+# net_apply IFACE...: make the live state of these interfaces what the YAML says
+net_apply() {
+  local ifc
+  if [[ -n ${CONFCONSOLE_NETNS:-} ]]; then
+    for ifc in "$@"; do net_apply_ns "$ifc" || return 1; done
+  elif is_demo; then
+    record_host_effect "netplan apply"
+    local args=()
+    for ifc in "$@"; do args+=(--iface "$ifc"); done
+    ((${#args[@]})) || return 0
+    [[ -f $NET_DEMO_LINKS ]] || netpy links-from-yaml --yaml "$NET_YAML" --out "$NET_DEMO_LINKS" || return 1
+    netpy links-from-yaml --yaml "$NET_YAML" --out "$NET_DEMO_LINKS" "${args[@]}"
+  else
+    netplan apply 9>&- </dev/null
+  fi
+}
+
+net_dhclient_pid() { printf '%s/net-dhclient-%s.pid' "$NET_RUN" "$1"; }
+
+net_stop_dhclient() {
+  local pf pid
+  pf=$(net_dhclient_pid "$1")
+  [[ -f $pf ]] || return 0
+  pid=$(cat -- "$pf" 2>/dev/null)
+  if [[ $pid =~ ^[0-9]+$ ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "dhclient.*$1"; then
+    kill "$pid" 2>/dev/null
+    for _ in 1 2 3 4 5 6 7 8 9 10; do [[ -d /proc/$pid ]] || break; sleep 0.1; done
+  fi
+  rm -f -- "$pf"
+}
+
+# the namespace apply, with iproute2 (what networkd would do for one interface)
+net_apply_ns() {
+  local ifc=$1 ns=$CONFCONSOLE_NETNS mode addr prefix gw onlink
+  IFS=$'\t' read -r mode addr prefix gw onlink < <(netpy iface --yaml "$NET_YAML" --iface "$ifc") || return 1
+  ip -n "$ns" link show dev "$ifc" >/dev/null 2>&1 || { log "no interface $ifc"; return 1; }
+  net_stop_dhclient "$ifc"
+  ip -n "$ns" addr flush dev "$ifc" || return 1
+  case $mode in
+    static)
+      ip -n "$ns" link set "$ifc" promisc off up || return 1
+      ip -n "$ns" addr add "$addr/$prefix" dev "$ifc" || return 1
+      if [[ $gw != - ]]; then
+        if [[ $onlink == onlink ]]; then ip -n "$ns" route replace default via "$gw" dev "$ifc" onlink || return 1
+        else ip -n "$ns" route replace default via "$gw" dev "$ifc" || return 1; fi
+      fi
+      log "$ifc: $addr/$prefix$([[ $gw != - ]] && printf ' via %s' "$gw")" ;;
+    dhcp)
+      ip -n "$ns" link set "$ifc" promisc off up || return 1
+      net_dhcp_ns "$ifc" || return 1 ;;
+    capture)
+      ip -n "$ns" link set "$ifc" up promisc on || return 1
+      log "$ifc: capture (up, promiscuous, no address)" ;;
+    none)
+      ip -n "$ns" link set "$ifc" promisc off || return 1 ;;
+  esac
+}
+
+# one DHCP exchange in the namespace (ISC dhclient, its own lease/pid/config files; our hook
+# script sets the address and default route and never touches the host's resolv.conf)
+net_dhcp_ns() {
+  local ifc=$1 conf lease pf out
+  command -v dhclient >/dev/null || { log "dhclient is not installed"; return 1; }
+  mkdir -p -- "$NET_RUN" "$NET_STATE"
+  conf=$NET_RUN/net-dhclient.conf
+  lease=$NET_STATE/net-dhclient-$ifc.leases
+  pf=$(net_dhclient_pid "$ifc")
+  printf '%s\n' 'timeout 15;' 'retry 30;' 'initial-interval 1;' \
+    'request subnet-mask, broadcast-address, routers, domain-name, domain-name-servers, domain-search;' >"$conf"
+  log "$ifc: asking for a DHCP lease"
+  out=$(ip netns exec "$CONFCONSOLE_NETNS" dhclient -4 -1 -cf "$conf" -pf "$pf" -lf "$lease" \
+    -sf "$here/net_dhclient_hook.sh" "$ifc" 9>&- </dev/null 2>&1) || { log "$ifc: no DHCP lease: ${out##*$'\n'}"; return 1; }
+  log "$ifc: leased $(ip -n "$CONFCONSOLE_NETNS" -4 -o addr show dev "$ifc" | awk '{print $4; exit}')"
+}
+
+# the address an interface has now (first IPv4, CIDR), empty if none
+net_live_addr() {
+  local f
+  f=$(mktemp) || return 0
+  net_links "$f" && IF=$1 "$NET_PY" -c 'import json,os,sys
+for l in json.load(open(sys.argv[1])):
+    if l.get("ifname")==os.environ["IF"]:
+        for a in l.get("addr_info",[]):
+            if a.get("family")=="inet": print(a["local"]+"/"+str(a["prefixlen"])); sys.exit()' "$f"
+  rm -f -- "$f"
+}
+
+# ---- the rollback timer (outside this process: it fires when the console and SSH are gone) --
+# net_arm ID SECONDS → prints the timer's handle ("unit:NAME" or "pid:PID")
+net_arm() {
+  local id=$1 secs=$2 unit
+  if [[ -d /run/systemd/system && -z ${CONFCONSOLE_NETNS:-} ]] && ! is_demo; then
+    unit=confconsole-net-rollback-$id
+    systemd-run --quiet --on-active="$secs" --unit "$unit" \
+      --setenv=CONFCONSOLE_ROOT="$CC_ROOT" --setenv=CONFCONSOLE_LOCK_WAIT=300 \
+      "$here/net_rollback.sh" --timer "$id" 9>&- </dev/null >/dev/null 2>&1 || return 1
+    printf 'unit:%s' "$unit"
+  else
+    # its own session, no terminal, no pipe of ours, not the lock: a SIGHUP or SIGKILL of the
+    # console, its process group or its SSH session does not reach it
+    CONFCONSOLE_LOCK_WAIT=300 setsid bash -c 'sleep "$1" && exec "$2" --timer "$3"' net-rollback-timer \
+      "$secs" "$here/net_rollback.sh" "$id" </dev/null >/dev/null 2>&1 9>&- &
+    local pid=$!
+    sleep 0.05
+    [[ -d /proc/$pid ]] || return 1
+    printf 'pid:%s' "$pid"
+  fi
+}
+
+# net_disarm HANDLE ID: stop the timer (it would find nothing to do anyway)
+net_disarm() {
+  local h=$1 id=$2 pid
+  case $h in
+    unit:*) systemctl stop "${h#unit:}.timer" 9>&- </dev/null >/dev/null 2>&1 || true ;;
+    pid:*)
+      pid=${h#pid:}
+      # the timer itself runs the rollback (exec'd into it): never kill our own group
+      [[ $pid == "$$" || $(ps -o pgid= -p $$ 2>/dev/null | tr -d ' ') == "$pid" ]] && return 0
+      if [[ $pid =~ ^[0-9]+$ ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$id"; then
+        kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
+      fi ;;
+  esac
+}
+
+net_pending_get() { netpy json-get --file "$NET_PENDING" --key "$1" 2>/dev/null; }
+
+# net_do_rollback REASON: put back the YAML from before the pending change and apply it.
+# Call with the lock held. Sets NET_RB_DONE=true|false.
+net_do_rollback() {
+  local reason=$1 id ifc b old now entry ifaces=() x
+  NET_RB_DONE=false
+  [[ -f $NET_PENDING ]] || return 0
+  id=$(net_pending_get id); ifc=$(net_pending_get iface); b=$(net_pending_get backup)
+  [[ -n $b && ( $b == - || -f $b ) ]] || { log "the backup of the pending change is missing ($b)"; return 1; }
+  old=$(mktemp) || return 1
+  [[ -f $NET_YAML ]] && cat -- "$NET_YAML" >"$old"
+  txn_begin "file	$NET_YAML	$b" || return 1
+  restore "$NET_YAML" "$b" || { log "cannot put back $NET_YAML"; return 1; }
+  while IFS= read -r x; do [[ -n $x ]] && ifaces+=("$x"); done < <(netpy changed --old "$old" --new "$NET_YAML")
+  rm -f -- "$old"
+  [[ " ${ifaces[*]} " == *" $ifc "* ]] || ifaces+=("$ifc")
+  log "rolling back the network change $id ($reason): ${ifaces[*]}"
+  local applied=ok
+  net_apply "${ifaces[@]}" || { applied="apply failed"; log "applying the restored settings failed"; }
+  net_disarm "$(net_pending_get timer)" "$id"
+  now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  entry=$(printf '{"time":%s,"id":%s,"iface":%s,"reason":%s}' "$(json_str "$now")" "$(json_str "$id")" "$(json_str "$ifc")" "$(json_str "$reason")")
+  mkdir -p -- "${NET_RB_LOG%/*}"
+  printf '%s\n' "$entry" >>"$NET_RB_LOG"
+  netpy unseen-add --file "$NET_UNSEEN" --entry "$entry" || log "cannot record the rollback for the next login"
+  audit net.rollback "$ifc: change $id rolled back ($reason)" "$applied"
+  # last: whoever waits for the pending file to go finds the rollback recorded
+  rm -f -- "$NET_PENDING"; sync -- "$NET_STATE" 2>/dev/null || true
+  txn_end
+  NET_RB_DONE=true
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# net_confirm.sh — keep the network change that is waiting for confirmation: stops its rollback
+# timer and saves the configuration as the last confirmed one (var/lib/confconsole/
+# netplan-confirmed.yaml, used by set_network.sh --restore-confirmed). Exit 1 when nothing is
+# pending, or when the window had already closed (the change is then rolled back).
+# Result: {"ok":true,"confirmed":true,"id":ID,"iface":IF}.
+here=$(dirname -- "$(readlink -f -- "$0")")
+. "$here/lib/common.sh"
+. "$here/lib/net.sh"
+
+case ${1:-} in -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) usage_error "takes no arguments" ;; esac
+lock
+[[ -f $NET_PENDING ]] || fail "$EX_FAIL" "no network change is waiting for confirmation"
+id=$(net_pending_get id); ifc=$(net_pending_get iface); deadline=$(net_pending_get deadline)
+if (( $(date +%s) >= deadline )); then
+  net_do_rollback "not confirmed in time" || fail "$EX_FAIL" "the confirmation came too late and the rollback failed"
+  fail "$EX_FAIL" "the confirmation window of change $id had closed: the previous settings were put back"
+fi
+net_disarm "$(net_pending_get timer)" "$id"
+t=$(stage "$NET_CONFIRMED") || fail "$EX_FAIL" "cannot write in $NET_STATE"
+cat -- "$NET_YAML" >"$t" && commit "$t" "$NET_CONFIRMED" 0600 || fail "$EX_FAIL" "cannot save $NET_CONFIRMED"
+rm -f -- "$NET_PENDING"; sync -- "$NET_STATE" 2>/dev/null || true
+audit net.confirm "$ifc: change $id confirmed" ok
+log "network change $id on $ifc confirmed"
+printf '{"ok":true,"confirmed":true,"id":%s,"iface":%s}\n' "$(json_str "$id")" "$(json_str "$ifc")"

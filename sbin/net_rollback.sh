@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# net_rollback.sh [--timer ID] [--reason TEXT] — put back the network settings from before the
+# change waiting for confirmation, apply them, and record the rollback (var/log/confconsole/
+# net-rollbacks.log, and net-rollbacks-unseen.json for the next login). --timer ID: run by the
+# rollback timer of change ID; does nothing if a newer change is pending. Exit 0 also when there
+# was nothing to do. Result: {"ok":true,"rolled_back":BOOL}.
+here=$(dirname -- "$(readlink -f -- "$0")")
+. "$here/lib/common.sh"
+. "$here/lib/net.sh"
+
+timer="" reason=""
+while (($#)); do
+  case $1 in
+    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --timer) [[ $# -ge 2 && $2 =~ ^[A-Za-z0-9-]{1,64}$ ]] || usage_error "--timer needs a change id"; timer=$2; shift ;;
+    --reason) [[ $# -ge 2 && ${#2} -le 200 ]] || usage_error "--reason needs a text (at most 200 characters)"; reason=$2; shift ;;
+    *) usage_error "unknown option $1 (see --help)" ;;
+  esac
+  shift
+done
+[[ -n $reason ]] || reason=$([[ -n $timer ]] && echo "not confirmed in time" || echo "rolled back by the operator")
+lock
+if [[ ! -f $NET_PENDING ]]; then
+  log "no network change is waiting for confirmation"
+  printf '{"ok":true,"rolled_back":false}\n'; exit 0
+fi
+if [[ -n $timer && $(net_pending_get id) != "$timer" ]]; then
+  log "the pending change is not $timer (a newer one): leaving it"
+  printf '{"ok":true,"rolled_back":false}\n'; exit 0
+fi
+net_do_rollback "$reason" || fail "$EX_FAIL" "the rollback failed"
+printf '{"ok":true,"rolled_back":%s}\n' "$NET_RB_DONE"
