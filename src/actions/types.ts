@@ -1,6 +1,6 @@
 // What an action module is: the getter/setter pair that the console's menus and the command
 // line share (raspi-config's nonint idea, with honest results).
-import type { Outcome, Shown, Values } from '../flow/types.js';
+import type { Entry, Outcome, Shown, Values } from '../flow/types.js';
 import type { Paths } from '../system/paths.js';
 import type { Runner, ScriptResult } from '../system/runner.js';
 
@@ -16,15 +16,17 @@ export interface Io {
 
 export interface Operation {
   /** Current values, to prefill a form and to show "old" in the review. */
-  read?(ctx: Ctx): Promise<Values>;
+  read?(ctx: Ctx, context?: Values): Promise<Values>;
+  /** Entries found on the system, for a source menu (e.g. the network interfaces). */
+  items?(ctx: Ctx, context?: Values): Promise<Entry[]>;
   /** What only the system can say about valid-looking values (disk space, DNS): field → message. */
   check?(ctx: Ctx, values: Values): Promise<Record<string, string>>;
   /** A real test of entered values that changes nothing. */
   test?(ctx: Ctx, values: Values, io: Io): Promise<Outcome>;
   /** The change, through an sbin/ script. */
   apply?(ctx: Ctx, values: Values, io: Io): Promise<Outcome>;
-  /** Something to look at. */
-  show?(ctx: Ctx): Promise<Shown>;
+  /** Something to look at (in a menu opened for an entry, that entry's values in `context`). */
+  show?(ctx: Ctx, context?: Values): Promise<Shown>;
 }
 
 const codeText: Record<number, string> = {

@@ -3,7 +3,7 @@
 // No blessed, execa or fs here, so tests drive the whole console with events alone.
 import type { Field, Flow, Item, Menu, Tree } from '../menu/schema.js';
 import { validators } from '../validators.js';
-import type { Effect, Event, Outcome, Shown, Values } from './types.js';
+import type { Effect, Entry, Event, Outcome, Shown, Values } from './types.js';
 
 export type Step =
   | { s: 'confirm' }
@@ -20,8 +20,8 @@ export type Step =
   | { s: 'error'; message: string };
 
 export type Frame =
-  | { kind: 'menu'; menu: Menu; selected: number; title: string; status?: string }
-  | { kind: 'flow'; item: Item; flow: Flow; current: Values; step: Step }
+  | { kind: 'menu'; menu: Menu; selected: number; title: string; status?: string; context?: Values; entries?: Entry[] }
+  | { kind: 'flow'; item: Item; flow: Flow; current: Values; step: Step; context: Values }
   | { kind: 'note'; title: string; text: string; status?: string }
   | { kind: 'quit' }
   | { kind: 'shell' };
@@ -49,7 +49,7 @@ export function init(tree: Tree, conditions: Record<string, string> = {}): Model
 export function initEffects(model: Model): Effect[] {
   const f = top(model);
   if (f.kind === 'note' && model.tree.status) return [{ type: 'status', op: model.tree.status }];
-  if (f.kind === 'menu' && f.menu.status) return [{ type: 'status', op: f.menu.status }];
+  if (f.kind === 'menu') return menuEffects(f.menu, f.context);
   return [];
 }
 
@@ -59,6 +59,45 @@ export function visibleItems(menu: Menu, conditions: Record<string, string>): It
 
 export function disabledReason(item: Item, conditions: Record<string, string>): string | undefined {
   return item.disabledIf === undefined ? undefined : conditions[item.disabledIf];
+}
+
+type MenuFrame = Extract<Frame, { kind: 'menu' }>;
+
+/** A row of a menu: a declared item, or an entry its source found (which opens `each`). */
+export interface Row {
+  item: Item;
+  disabled: string | undefined;
+  /** An entry's values (absent for declared items). */
+  context: Values | undefined;
+}
+
+export function menuRows(f: MenuFrame, conditions: Record<string, string>): Row[] {
+  const entries: Row[] = (f.entries ?? []).map((e) => ({
+    item: { id: `entry.${e.key}`, key: e.key, label: e.label, menu: f.menu.each },
+    disabled: e.disabled,
+    context: e.context,
+  }));
+  return [...entries, ...visibleItems(f.menu, conditions).map((item) => ({ item, disabled: disabledReason(item, conditions), context: undefined }))];
+}
+
+/** Opens a menu; the effects read what it shows from the system (its state, its entries). */
+function openMenu(model: Model, menu: Menu, context: Values | undefined): Update {
+  const ctx = context ?? {};
+  const frame: MenuFrame = { kind: 'menu', menu, selected: 0, title: fillText(menu.title, ctx), ...(context ? { context } : {}) };
+  return to(push(model, frame), ...menuEffects(menu, context));
+}
+
+function menuEffects(menu: Menu, context: Values | undefined): Effect[] {
+  const c = context ? { context } : {};
+  return [
+    ...(menu.status ? [{ type: 'status', op: menu.status, ...c } as Effect] : []),
+    ...(menu.source ? [{ type: 'items', op: menu.source, ...c } as Effect] : []),
+  ];
+}
+
+/** "Interface {name}" with the entry's values filled in. */
+export function fillText(text: string, values: Values): string {
+  return text.replace(/\{([a-zA-Z0-9]+)\}/g, (m, k: string) => values[k] ?? m);
 }
 
 export function top(model: Model): Frame {
@@ -78,7 +117,7 @@ const same = (model: Model): Update => ({ model, effects: [] });
 const back = (model: Model): Update => {
   const m = pop(model);
   const f = m.stack[m.stack.length - 1];
-  return f?.kind === 'menu' && f.menu.status ? to(m, { type: 'status', op: f.menu.status }) : same(m);
+  return f?.kind === 'menu' ? to(m, ...menuEffects(f.menu, f.context)) : same(m);
 };
 const to = (model: Model, ...effects: Effect[]): Update => ({ model, effects });
 
@@ -125,6 +164,8 @@ export function validateFields(
 export function update(model: Model, ev: Event): Update {
   const f = top(model);
   if (ev.type === 'status') return same(f.kind === 'menu' || f.kind === 'note' ? replaceTop(model, { ...f, status: ev.text }) : model);
+  if (ev.type === 'items')
+    return same(f.kind === 'menu' && f.menu.source ? replaceTop(model, { ...f, entries: ev.items, selected: Math.min(f.selected, Math.max(0, ev.items.length + visibleItems(f.menu, model.conditions).length - 1)) }) : model);
   if (ev.type === 'help' && f.kind !== 'note') return same(push(model, helpFrame(model, f)));
   switch (f.kind) {
     case 'menu':
@@ -142,7 +183,8 @@ export function update(model: Model, ev: Event): Update {
 }
 
 function updateMenu(model: Model, f: Extract<Frame, { kind: 'menu' }>, ev: Event): Update {
-  const items = visibleItems(f.menu, model.conditions);
+  const rows = menuRows(f, model.conditions);
+  const items = rows.map((r) => r.item);
   switch (ev.type) {
     case 'up':
       return same(replaceTop(model, { ...f, selected: Math.max(0, f.selected - 1) }));
@@ -156,18 +198,16 @@ function updateMenu(model: Model, f: Extract<Frame, { kind: 'menu' }>, ev: Event
       // Esc on the top menu asks before leaving: the console may be the login shell.
       return model.stack.length > 1 ? back(model) : same(push(model, { kind: 'quit' }));
     case 'ok': {
-      const item = items[f.selected];
-      if (!item) return same(model);
-      const why = disabledReason(item, model.conditions);
-      if (why !== undefined)
-        return same(push(model, { kind: 'note', title: item.label, text: `Not available: ${why}` }));
-      if (item.menu) {
-        const m = push(model, { kind: 'menu', menu: item.menu, selected: 0, title: item.menu.title });
-        return item.menu.status ? to(m, { type: 'status', op: item.menu.status }) : same(m);
-      }
+      const row = rows[f.selected];
+      if (!row) return same(model);
+      const { item } = row;
+      if (row.disabled !== undefined)
+        return same(push(model, { kind: 'note', title: fillText(item.label, f.context ?? {}), text: `Not available: ${row.disabled}` }));
+      const context = row.context ? { ...f.context, ...row.context } : f.context;
+      if (item.menu) return openMenu(model, item.menu, context);
       if (item.builtin === 'exit') return same(push(model, { kind: 'quit' }));
       if (item.builtin === 'shell') return to(push(model, { kind: 'shell' }), { type: 'shell' });
-      if (item.flow) return startFlow(model, item, item.flow);
+      if (item.flow) return startFlow(model, item, item.flow, context ?? {});
       return same(model);
     }
     default:
@@ -175,8 +215,8 @@ function updateMenu(model: Model, f: Extract<Frame, { kind: 'menu' }>, ev: Event
   }
 }
 
-function startFlow(model: Model, item: Item, flow: Flow): Update {
-  const frame: Frame = { kind: 'flow', item, flow, current: {}, step: { s: 'confirm' } };
+function startFlow(model: Model, item: Item, flow: Flow, context: Values): Update {
+  const frame: Frame = { kind: 'flow', item, flow, current: {}, step: { s: 'confirm' }, context };
   const m = push(model, frame);
   return flow.confirm !== undefined ? same(m) : afterConfirm(m, frame);
 }
@@ -187,14 +227,15 @@ const setStep = (model: Model, f: FlowFrame, step: Step, extra: Partial<FlowFram
 
 function afterConfirm(model: Model, f: FlowFrame): Update {
   const op = f.flow.op;
+  const context = Object.keys(f.context).length > 0 ? { context: f.context } : {};
   if (f.flow.fields && f.flow.fields.length > 0)
-    return to(setStep(model, f, { s: 'loading', then: 'form' }), { type: 'read', op });
-  if (f.flow.apply === undefined) return to(setStep(model, f, { s: 'loading', then: 'show' }), { type: 'show', op });
+    return to(setStep(model, f, { s: 'loading', then: 'form' }), { type: 'read', op, ...context });
+  if (f.flow.apply === undefined) return to(setStep(model, f, { s: 'loading', then: 'show' }), { type: 'show', op, ...context });
   return apply(model, f, {});
 }
 
 function apply(model: Model, f: FlowFrame, values: Values): Update {
-  return to(setStep(model, f, { s: 'applying', values, lines: [], cancelling: false }), { type: 'apply', op: f.flow.op, values });
+  return to(setStep(model, f, { s: 'applying', values, lines: [], cancelling: false }), { type: 'apply', op: f.flow.op, values: { ...f.context, ...values } });
 }
 
 function afterCheck(model: Model, f: FlowFrame, values: Values, warnings: string[]): Update {
@@ -237,7 +278,7 @@ function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
       const r = validateFields(fields, entered);
       // Input is kept as typed; only the messages change.
       if (!r.ok) return same(setStep(model, f, { s: 'form', values: entered, errors: r.errors }));
-      if (f.flow.check) return to(setStep(model, f, { s: 'checking', entered, values: r.values, warnings: r.warnings }), { type: 'check', op: f.flow.op, values: r.values });
+      if (f.flow.check) return to(setStep(model, f, { s: 'checking', entered, values: r.values, warnings: r.warnings }), { type: 'check', op: f.flow.op, values: { ...f.context, ...r.values } });
       return afterCheck(model, f, r.values, r.warnings);
     }
     case 'checking': {
@@ -248,7 +289,7 @@ function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
     }
     case 'ask-test':
       if (ev.type === 'yes')
-        return to(setStep(model, f, { s: 'testing', values: st.values, warnings: st.warnings, lines: [] }), { type: 'test', op: f.flow.op, values: st.values });
+        return to(setStep(model, f, { s: 'testing', values: st.values, warnings: st.warnings, lines: [] }), { type: 'test', op: f.flow.op, values: { ...f.context, ...st.values } });
       if (ev.type === 'no') return afterTest(model, f, st.values, st.warnings);
       if (ev.type === 'cancel') return same(setStep(model, f, { s: 'form', values: st.values, errors: {} }));
       return same(model);
@@ -289,9 +330,9 @@ function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
 function helpFrame(model: Model, f: Frame): Frame {
   let text = '';
   if (f.kind === 'menu') {
-    const item = visibleItems(f.menu, model.conditions)[f.selected];
-    text = item?.help ?? f.menu.text ?? '';
-    if (item && disabledReason(item, model.conditions)) text += `\nNot available: ${disabledReason(item, model.conditions)}`;
+    const row = menuRows(f, model.conditions)[f.selected];
+    text = fillText(row?.item.help ?? f.menu.each?.text ?? f.menu.text ?? '', { ...f.context, ...row?.context });
+    if (row?.disabled !== undefined) text += `\nNot available: ${row.disabled}`;
   } else if (f.kind === 'flow') {
     text = f.item.help ?? '';
     if (f.step.s === 'form') text = [text, ...(f.flow.fields ?? []).map((x) => `${x.label}: ${x.help ?? ''}`)].join('\n');

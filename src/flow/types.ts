@@ -3,6 +3,15 @@
 
 export type Values = Record<string, string>;
 
+/** An entry found on the system, listed by a source menu (e.g. an interface). */
+export interface Entry {
+  key: string;
+  label: string;
+  /** Filled into the texts of the menu it opens, and given to its operations. */
+  context: Values;
+  disabled?: string;
+}
+
 /** The result of a test or an apply, as a person reads it. */
 export interface Outcome {
   ok: boolean;
@@ -24,13 +33,14 @@ export type Shown =
 
 /** Effects are values: the runtime carries them out and answers with an Event. */
 export type Effect =
-  | { type: 'read'; op: string }
+  | { type: 'read'; op: string; context?: Values }
+  | { type: 'items'; op: string; context?: Values }
   | { type: 'test'; op: string; values: Values }
   | { type: 'check'; op: string; values: Values }
   | { type: 'apply'; op: string; values: Values }
-  | { type: 'show'; op: string }
+  | { type: 'show'; op: string; context?: Values }
   /** The text of op.show() for the menu or note on top (its current state). */
-  | { type: 'status'; op: string }
+  | { type: 'status'; op: string; context?: Values }
   | { type: 'abort' }
   | { type: 'shell' }
   | { type: 'exit' };
@@ -54,6 +64,7 @@ export type Event =
   | { type: 'finished'; outcome: Outcome }
   | { type: 'shown'; shown: Shown }
   | { type: 'status'; text: string }
+  | { type: 'items'; items: Entry[] }
   | { type: 'failed'; message: string }
   | { type: 'returned' };
 

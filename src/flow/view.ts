@@ -1,6 +1,6 @@
 // view(model): what the screen must show, as data. The blessed renderer draws it; tests can
 // assert on it without a terminal.
-import { disabledReason, fieldActive, top, visibleItems, type Model } from './model.js';
+import { fieldActive, fillText, menuRows, top, type Model } from './model.js';
 import type { Shown } from './types.js';
 
 export interface MenuRow {
@@ -35,19 +35,22 @@ export interface FormField {
 }
 
 export function breadcrumb(model: Model): string[] {
-  return model.stack.flatMap((f) => (f.kind === 'menu' ? [f.title] : f.kind === 'flow' ? [f.item.label] : []));
+  return model.stack.flatMap((f) => (f.kind === 'menu' ? [f.title] : f.kind === 'flow' ? [fillText(f.item.label, f.context)] : []));
 }
 
 export function view(model: Model): View {
   const f = top(model);
   switch (f.kind) {
     case 'menu': {
-      const items = visibleItems(f.menu, model.conditions).map((i) => {
-        const d = disabledReason(i, model.conditions);
-        return d === undefined ? { key: i.key, label: i.label } : { key: i.key, label: i.label, disabled: d };
+      const ctx = f.context ?? {};
+      const items = menuRows(f, model.conditions).map((r) => {
+        const label = fillText(r.item.label, ctx);
+        return r.disabled === undefined ? { key: r.item.key, label } : { key: r.item.key, label, disabled: r.disabled };
       });
       const v: View = { kind: 'menu', title: f.title, items, selected: f.selected, root: model.stack[0] === f };
-      const text = [f.status ?? (f.menu.status ? 'Reading the current settings...' : undefined), f.menu.text].filter((x) => x !== undefined).join('\n\n');
+      const waiting = f.menu.status || (f.menu.source && !f.entries) ? 'Reading the current settings...' : undefined;
+      const empty = f.menu.source && f.entries?.length === 0 && items.length === 0 ? 'Nothing found.' : undefined;
+      const text = [f.status ?? waiting, empty, f.menu.text && fillText(f.menu.text, ctx)].filter((x) => x !== undefined && x !== '').join('\n\n');
       return text !== '' ? { ...v, text } : v;
     }
     case 'note':
@@ -57,11 +60,12 @@ export function view(model: Model): View {
     case 'shell':
       return { kind: 'blank' };
     case 'flow': {
-      const title = f.item.label;
+      const title = fillText(f.item.label, f.context);
       const st = f.step;
+      const fill = (text: string, values: Record<string, string> = {}) => fillText(text, { ...f.context, ...values });
       switch (st.s) {
         case 'confirm':
-          return { kind: 'yesno', title, text: f.flow.confirm ?? '', yes: 'Yes', no: 'No', defaultNo: f.flow.defaultNo === true };
+          return { kind: 'yesno', title, text: fill(f.flow.confirm ?? ''), yes: 'Yes', no: 'No', defaultNo: f.flow.defaultNo === true };
         case 'loading':
           return { kind: 'progress', title, lines: [], cancellable: true, note: 'Reading current settings…' };
         case 'form': {
@@ -105,7 +109,7 @@ export function view(model: Model): View {
             ...(st.cancelling ? { note: 'Cancelling…' } : {}),
           };
         case 'result': {
-          const head = st.outcome.ok ? [f.flow.done ?? 'Done.', cap(st.outcome.summary)] : [`Failed: ${st.outcome.summary}`];
+          const head = st.outcome.ok ? [fill(f.flow.done ?? 'Done.'), cap(st.outcome.summary)] : [`Failed: ${st.outcome.summary}`];
           const text = [...head, '', ...(st.outcome.details ?? [])].join('\n').trim();
           return { kind: 'message', title, text, ok: st.outcome.ok };
         }
@@ -126,9 +130,7 @@ export function mask(secret: string): string {
 }
 
 /** Puts entered values into a question: "test the connection to https://{host}?" */
-export function fill(text: string, values: Record<string, string>): string {
-  return text.replace(/\{([a-zA-Z0-9]+)\}/g, (m, k: string) => values[k] ?? m);
-}
+export const fill = fillText;
 
 /** A script's message starts a sentence on screen. */
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -64,6 +64,10 @@ export interface Menu {
   text?: string | undefined;
   /** Operation whose show() text is shown above the items (the current state). */
   status?: string | undefined;
+  /** Operation whose items() lists entries found on the system (e.g. the interfaces)… */
+  source?: string | undefined;
+  /** …each of which opens this menu, with the entry's values filled into its texts and flows. */
+  each?: Menu | undefined;
   items: Item[];
 }
 
@@ -90,7 +94,9 @@ export const MenuSchema: z.ZodType<Menu> = z.lazy(() =>
     title: z.string().min(1).max(60),
     text: z.string().optional(),
     status: z.string().optional(),
-    items: z.array(ItemSchema).min(1),
+    source: z.string().optional(),
+    each: MenuSchema.optional(),
+    items: z.array(ItemSchema),
   }),
 );
 
@@ -108,7 +114,7 @@ export type Tree = z.infer<typeof TreeSchema>;
 
 /** What the registry offers, so the schema can check references without importing actions. */
 export interface Registry {
-  ops: Record<string, { read?: unknown; test?: unknown; apply?: unknown; show?: unknown; check?: unknown }>;
+  ops: Record<string, { read?: unknown; test?: unknown; apply?: unknown; show?: unknown; check?: unknown; items?: unknown }>;
   validators: Record<string, unknown>;
   conditions: readonly string[];
 }
@@ -120,6 +126,11 @@ export function checkTree(tree: Tree, reg: Registry): string[] {
   const walk = (menu: Menu, where: string) => {
     const keys = new Map<string, string>();
     if (menu.status !== undefined && !reg.ops[menu.status]?.show) problems.push(`${where} > ${menu.title}: status "${menu.status}" does not show anything`);
+    if (menu.source !== undefined) {
+      if (!reg.ops[menu.source]?.items) problems.push(`${where} > ${menu.title}: source "${menu.source}" lists no items`);
+      if (!menu.each) problems.push(`${where} > ${menu.title}: a source menu needs "each"`);
+    } else if (menu.items.length === 0) problems.push(`${where} > ${menu.title}: a menu needs items`);
+    if (menu.each) walk(menu.each, `${where} > ${menu.title}`);
     for (const item of menu.items) {
       const at = `${where} > ${item.label}`;
       if (ids.has(item.id)) problems.push(`${at}: id "${item.id}" is used twice`);

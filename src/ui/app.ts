@@ -295,9 +295,17 @@ export class ConsoleApp {
     };
     switch (e.type) {
       case 'read':
-        return this.call(['loading'], () => this.op(e.op).read!(ctx), (values) => ({ type: 'loaded', values }));
+        return this.call(['loading'], () => this.op(e.op).read!(ctx, e.context), (values) => ({ type: 'loaded', values }));
       case 'show':
-        return this.call(['loading'], () => this.op(e.op).show!(ctx), (shown) => ({ type: 'shown', shown }));
+        return this.call(['loading'], () => this.op(e.op).show!(ctx, e.context), (shown) => ({ type: 'shown', shown }));
+      case 'items': {
+        const frame = top(this.model);
+        this.op(e.op).items!(ctx, e.context).then(
+          (items) => (sameScreen(top(this.model), frame) ? this.dispatch({ type: 'items', items }) : undefined),
+          (err: unknown) => (sameScreen(top(this.model), frame) ? this.dispatch({ type: 'status', text: `Cannot list them: ${err instanceof Error ? err.message : String(err)}` }) : undefined),
+        );
+        return;
+      }
       case 'check':
         return this.call(['checking'], () => this.op(e.op).check!(ctx, e.values), (errors) => ({ type: 'checked', errors }));
       case 'test': {
@@ -313,7 +321,7 @@ export class ConsoleApp {
       case 'status': {
         // For the menu or note on top now; dropped if the operator has moved on meanwhile.
         const frame = top(this.model);
-        this.op(e.op).show!(ctx).then(
+        this.op(e.op).show!(ctx, e.context).then(
           (shown) => sameScreen(top(this.model), frame) ? this.dispatch({ type: 'status', text: shownText(shown) }) : undefined,
           (err: unknown) => (sameScreen(top(this.model), frame) ? this.dispatch({ type: 'status', text: `(${err instanceof Error ? err.message : String(err)})` }) : undefined),
         );
@@ -342,7 +350,7 @@ export class ConsoleApp {
 
 /** Two frames are the same screen (a menu may have moved its selection meanwhile). */
 function sameScreen(a: ReturnType<typeof top>, b: ReturnType<typeof top>): boolean {
-  if (a.kind === 'menu' && b.kind === 'menu') return a.menu === b.menu;
+  if (a.kind === 'menu' && b.kind === 'menu') return a.menu === b.menu && a.context === b.context;
   if (a.kind === 'note' && b.kind === 'note') return a.title === b.title && a.text === b.text;
   return false;
 }
