@@ -78,3 +78,12 @@ export function checkStatic(c: StaticConfig, otherAddresses: string[] = []): Rec
   }
   return errors;
 }
+
+import { validators as registry, type ValidatorFn } from './validators.js';
+Object.assign(registry, {
+  ipv4,
+  'ipv4-optional': optionalIpv4,
+  netmask,
+  'dns-list': dnsServers,
+  'search-domains': searchDomains,
+} satisfies Record<string, ValidatorFn>);

@@ -91,7 +91,7 @@ export const masterPush: Operation = {
   },
   async check(ctx, v) {
     const r = await ctx.runner.script('set_push.sh', ['--check', v.host ?? '']);
-    return r.exitCode === 0 ? noErrors : { host: String(r.result.error ?? 'cannot check the host') };
+    return r.exitCode === 0 ? noErrors : { errors: { host: String(r.result.error ?? 'cannot check the host') } };
   },
   async apply(ctx, v, io) {
     const r = await ctx.runner.script('set_push.sh', [v.host ?? ''], { onLine: io.line, survive: true });

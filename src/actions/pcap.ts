@@ -24,7 +24,7 @@ export const pcapSet: Operation = {
   },
   async check(ctx, v) {
     const r = await ctx.runner.script('set_pcap.sh', ['--check', v.gb ?? '']);
-    return r.exitCode === 0 ? noErrors : { gb: String(r.result.error ?? 'cannot check the disk') };
+    return r.exitCode === 0 ? noErrors : { errors: { gb: String(r.result.error ?? 'cannot check the disk') } };
   },
   async apply(ctx, v, io) {
     const r = await ctx.runner.script('set_pcap.sh', [v.gb ?? ''], { onLine: io.line, survive: true });

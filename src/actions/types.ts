@@ -19,8 +19,11 @@ export interface Operation {
   read?(ctx: Ctx, context?: Values): Promise<Values>;
   /** Entries found on the system, for a source menu (e.g. the network interfaces). */
   items?(ctx: Ctx, context?: Values): Promise<Entry[]>;
-  /** What only the system can say about valid-looking values (disk space, DNS): field → message. */
-  check?(ctx: Ctx, values: Values): Promise<Record<string, string>>;
+  /**
+   * What only the system can say about valid-looking values (disk space, DNS): field →
+   * message; warnings go to the review, where the operator's Yes confirms them.
+   */
+  check?(ctx: Ctx, values: Values): Promise<Checked>;
   /** A real test of entered values that changes nothing. */
   test?(ctx: Ctx, values: Values, io: Io): Promise<Outcome>;
   /** The change, through an sbin/ script. */
@@ -46,5 +49,10 @@ export function outcomeOf(r: ScriptResult, okSummary: string): Outcome {
   return { ok: false, summary, details: r.log.filter((l) => !err || !l.endsWith(err)), data: r.result, code: r.exitCode || 1 };
 }
 
+export interface Checked {
+  errors: Record<string, string>;
+  warnings?: string[];
+}
+
 /** What op.check() returns when every field is fine. */
-export const noErrors: Readonly<Record<string, string>> = Object.freeze({});
+export const noErrors: Readonly<Checked> = Object.freeze({ errors: {} });

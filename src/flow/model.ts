@@ -14,8 +14,9 @@ export type Step =
   | { s: 'testing'; values: Values; warnings: string[]; lines: string[] }
   | { s: 'test-result'; values: Values; warnings: string[]; outcome: Outcome }
   | { s: 'review'; values: Values; warnings: string[] }
-  | { s: 'applying'; values: Values; lines: string[]; cancelling: boolean }
-  | { s: 'result'; outcome: Outcome }
+  | { s: 'applying'; values: Values; lines: string[]; cancelling: boolean; after?: true }
+  | { s: 'awaiting'; outcome: Outcome; deadline: number; address: string }
+  | { s: 'result'; outcome: Outcome; note?: string; after?: true }
   | { s: 'shown'; shown: Shown }
   | { s: 'error'; message: string };
 
@@ -285,7 +286,7 @@ function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
       if (ev.type === 'cancel') return to(setStep(model, f, { s: 'form', values: st.entered, errors: {} }), { type: 'abort' });
       if (ev.type !== 'checked') return same(model);
       if (Object.keys(ev.errors).length > 0) return same(setStep(model, f, { s: 'form', values: st.entered, errors: ev.errors }));
-      return afterCheck(model, f, st.values, st.warnings);
+      return afterCheck(model, f, st.values, [...st.warnings, ...(ev.warnings ?? [])]);
     }
     case 'ask-test':
       if (ev.type === 'yes')
@@ -316,10 +317,28 @@ function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
       return same(model);
     case 'applying':
       if (ev.type === 'line') return same(setStep(model, f, { ...st, lines: [...st.lines, ev.text] }));
-      if (ev.type === 'finished') return same(setStep(model, f, { s: 'result', outcome: ev.outcome }));
+      if (ev.type === 'finished') {
+        const pending = (ev.outcome.data as { pending?: { deadline?: unknown } } | undefined)?.pending;
+        if (ev.outcome.ok && f.flow.confirmWithin && typeof pending?.deadline === 'number') {
+          const address = String((ev.outcome.data as { address?: unknown }).address ?? '').split('/')[0] ?? '';
+          return same(setStep(model, f, { s: 'awaiting', outcome: ev.outcome, deadline: pending.deadline, address }));
+        }
+        return same(setStep(model, f, st.after ? { s: 'result', outcome: ev.outcome, after: true } : { s: 'result', outcome: ev.outcome }));
+      }
       if (ev.type === 'cancel' && f.flow.cancellable && !st.cancelling)
         return to(setStep(model, f, { ...st, cancelling: true }), { type: 'abort' });
       return same(model);
+    case 'awaiting': {
+      const cw = f.flow.confirmWithin!;
+      const run = (op: string) => to(setStep(model, f, { s: 'applying', values: {}, lines: [], cancelling: false, after: true }), { type: 'apply', op, values: { ...f.context } });
+      if (ev.type === 'yes') return run(cw.confirm);
+      if (ev.type === 'no') return run(cw.rollback);
+      if (ev.type === 'expired')
+        return same(setStep(model, f, { s: 'result', outcome: { ok: false, summary: 'not confirmed in time: the previous settings came back by themselves' } }));
+      if (ev.type === 'cancel')
+        return same(setStep(model, f, { s: 'result', outcome: st.outcome, note: 'Not confirmed yet: confirm from this or another session (confconsole network confirm) before the time is up, or the previous settings come back by themselves.' }));
+      return same(model);
+    }
     case 'result':
     case 'shown':
     case 'error':

@@ -59,12 +59,14 @@ export type Event =
   // answers to effects
   | { type: 'loaded'; values: Values }
   /** op.check(): field name → message; empty when all is well. */
-  | { type: 'checked'; errors: Record<string, string> }
+  | { type: 'checked'; errors: Record<string, string>; warnings?: string[] }
   | { type: 'line'; text: string }
   | { type: 'finished'; outcome: Outcome }
   | { type: 'shown'; shown: Shown }
   | { type: 'status'; text: string }
   | { type: 'items'; items: Entry[] }
+  /** The commit-confirmed deadline has passed. */
+  | { type: 'expired' }
   | { type: 'failed'; message: string }
   | { type: 'returned' };
 

@@ -22,6 +22,8 @@ export type View =
   | { kind: 'review'; title: string; rows: { label: string; old: string; new: string }[]; warnings: string[]; question: string }
   | { kind: 'progress'; title: string; lines: string[]; cancellable: boolean; note?: string }
   | { kind: 'shown'; shown: Shown; title: string }
+  /** Commit-confirmed: confirm before `deadline` (epoch seconds) or the change rolls back. */
+  | { kind: 'countdown'; title: string; text: string; deadline: number; yes: string; no: string }
   | { kind: 'blank' };
 
 export interface FormField {
@@ -94,7 +96,7 @@ export function view(model: Model): View {
           const fields = f.flow.fields ?? [];
           const label = (fld: (typeof fields)[number], v: string) => fld.choices?.find((c) => c.value === v)?.label ?? v;
           const rows = fields.filter((fld) => fld.same === undefined && (fieldActive(fields, st.values, fld.name) || fieldActive(fields, f.current, fld.name))).map((fld) => ({
-            label: fld.label,
+            label: fld.short ?? fld.label,
             old: fld.masked ? mask(f.current[fld.name] ?? '') : fieldActive(fields, f.current, fld.name) ? label(fld, f.current[fld.name] ?? '') : '',
             new: fld.masked ? mask(st.values[fld.name] ?? '') : fieldActive(fields, st.values, fld.name) ? label(fld, st.values[fld.name] ?? '') : '',
           }));
@@ -108,9 +110,19 @@ export function view(model: Model): View {
             cancellable: f.flow.cancellable === true && !st.cancelling,
             ...(st.cancelling ? { note: 'Cancelling…' } : {}),
           };
+        case 'awaiting':
+          return {
+            kind: 'countdown',
+            title,
+            text: `${cap(st.outcome.summary)}\n\nCheck that you can still reach the appliance${st.address ? ` (reconnect to ${st.address} if its address changed)` : ''} and confirm. Without a confirmation the previous settings come back by themselves, even if this session is cut off.`,
+            deadline: st.deadline,
+            yes: 'Confirm',
+            no: 'Roll back',
+          };
         case 'result': {
-          const head = st.outcome.ok ? [fill(f.flow.done ?? 'Done.'), cap(st.outcome.summary)] : [`Failed: ${st.outcome.summary}`];
-          const text = [...head, '', ...(st.outcome.details ?? [])].join('\n').trim();
+          // after a confirm or roll back, its own summary says it all
+          const head = !st.outcome.ok ? [`Failed: ${st.outcome.summary}`] : st.after ? [cap(st.outcome.summary)] : [fill(f.flow.done ?? 'Done.'), cap(st.outcome.summary)];
+          const text = [...head, ...(st.note ? ['', st.note] : []), '', ...(st.outcome.details ?? [])].join('\n').trim();
           return { kind: 'message', title, text, ok: st.outcome.ok };
         }
         case 'shown':

@@ -9,6 +9,8 @@ const hotkey = z.string().regex(/^[0-9a-z]$/, 'a hotkey is one digit or lower-ca
 export const FieldSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-zA-Z0-9]*$/),
   label: z.string().min(1),
+  /** A short name for the review (the label is a prompt). */
+  short: z.string().optional(),
   validator: z.string().min(1),
   masked: z.boolean().optional(),
   /** Must equal the field of this name (a secret typed twice). */
@@ -43,6 +45,12 @@ export const FlowSchema = z.strictObject({
   cancellable: z.boolean().optional(),
   /** Text of the final message after a successful apply. */
   done: z.string().optional(),
+  /**
+   * Commit-confirmed: when the apply answers with a pending change (data.pending.deadline),
+   * the operator confirms it (op `confirm`) or rolls it back (op `rollback`) before the
+   * deadline; past it the change has rolled back by itself.
+   */
+  confirmWithin: z.strictObject({ confirm: z.string(), rollback: z.string() }).optional(),
 });
 
 export type Field = z.infer<typeof FieldSchema>;
@@ -151,6 +159,8 @@ export function checkTree(tree: Tree, reg: Registry): string[] {
         if (!op.apply && !op.show) problems.push(`${at}: operation "${f.op}" neither applies nor shows`);
         if (f.test !== undefined && !op.test) problems.push(`${at}: "${f.op}" has no test`);
         if (f.check && !op.check) problems.push(`${at}: "${f.op}" has no check`);
+        for (const o of f.confirmWithin ? [f.confirmWithin.confirm, f.confirmWithin.rollback] : [])
+          if (!reg.ops[o]?.apply) problems.push(`${at}: confirm/rollback operation "${o}" is not registered`);
         if (f.fields && !op.apply) problems.push(`${at}: fields but "${f.op}" does not apply`);
         if (f.fields && f.fields.length > 0 && !op.read) problems.push(`${at}: fields but "${f.op}" cannot read current values`);
         for (const fld of f.fields ?? []) {

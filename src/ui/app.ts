@@ -92,13 +92,16 @@ export class ConsoleApp {
       if (firstBad >= 0 && v.fields.some((f, i) => f.error !== (this.current as typeof v).fields[i]?.error)) this.local.button = firstBad;
     }
     this.current = v;
-    if (v.kind === 'progress' && !this.spinTimer) {
+    if ((v.kind === 'progress' || v.kind === 'countdown') && !this.spinTimer) {
+      // the spinner turns; the countdown counts, and says when the deadline has passed
       this.spinTimer = setInterval(() => {
         this.local.spin++;
+        const c = this.current;
+        if (c.kind === 'countdown' && Date.now() / 1000 >= c.deadline) return this.dispatch({ type: 'expired' });
         this.paint();
-      }, 250);
+      }, v.kind === 'countdown' ? 1000 : 250);
       this.spinTimer.unref?.();
-    } else if (v.kind !== 'progress' && this.spinTimer) {
+    } else if (v.kind !== 'progress' && v.kind !== 'countdown' && this.spinTimer) {
       clearInterval(this.spinTimer);
       this.spinTimer = undefined;
     }
@@ -199,7 +202,7 @@ export class ConsoleApp {
       return this.paint();
     }
     if (!hit) return;
-    const twoButtons = v.kind === 'menu' || v.kind === 'yesno' || v.kind === 'review';
+    const twoButtons = v.kind === 'menu' || v.kind === 'yesno' || v.kind === 'review' || v.kind === 'countdown';
     const page = this.renderer.pageHeight();
     switch (hit.command) {
       case 'up':
@@ -243,7 +246,7 @@ export class ConsoleApp {
         return this.dispatch({ type: 'cancel' });
       case 'ok':
         if (v.kind === 'menu') return this.dispatch({ type: L.button === 0 ? 'ok' : 'cancel' });
-        if (v.kind === 'yesno' || v.kind === 'review') return this.dispatch({ type: L.button === 0 ? 'yes' : 'no' });
+        if (v.kind === 'yesno' || v.kind === 'review' || v.kind === 'countdown') return this.dispatch({ type: L.button === 0 ? 'yes' : 'no' });
         return this.dispatch({ type: 'ok' });
     }
   }
@@ -307,7 +310,7 @@ export class ConsoleApp {
         return;
       }
       case 'check':
-        return this.call(['checking'], () => this.op(e.op).check!(ctx, e.values), (errors) => ({ type: 'checked', errors }));
+        return this.call(['checking'], () => this.op(e.op).check!(ctx, e.values), (c) => ({ type: 'checked', errors: c.errors, ...(c.warnings ? { warnings: c.warnings } : {}) }));
       case 'test': {
         this.abort = new AbortController();
         const io = { line: lineTo(['testing']), signal: this.abort.signal };

@@ -12,7 +12,7 @@ export interface Binding {
   help?: string;
 }
 
-export type DialogKind = 'menu' | 'yesno' | 'message' | 'form' | 'review' | 'progress' | 'pager' | 'table';
+export type DialogKind = 'menu' | 'yesno' | 'message' | 'form' | 'review' | 'progress' | 'pager' | 'table' | 'countdown';
 
 const help: Binding = { keys: ['f1', '?'], command: 'help', label: 'F1', help: 'Help' };
 const tab: Binding[] = [
@@ -79,6 +79,16 @@ export const bindings: Record<DialogKind, Binding[]> = {
     help,
   ],
   progress: [{ keys: ['escape', 'enter'], command: 'cancel', label: 'Esc', help: 'Cancel' }],
+  countdown: [
+    { keys: ['y'], command: 'yes', label: 'Y', help: 'Confirm' },
+    { keys: ['n'], command: 'no', label: 'N', help: 'Roll back' },
+    { keys: ['enter'], command: 'ok', label: 'Enter', help: 'Choose' },
+    { keys: ['escape'], command: 'cancel', label: 'Esc', help: 'Decide later' },
+    { keys: ['left'], command: 'left' },
+    { keys: ['right'], command: 'right' },
+    ...tab,
+    help,
+  ],
   pager: [
     { keys: ['up', 'k'], command: 'up', label: 'Up/Down', help: 'Scroll' },
     { keys: ['down', 'j'], command: 'down' },

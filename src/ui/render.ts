@@ -49,6 +49,7 @@ export function dialogKind(v: View): DialogKind | undefined {
     case 'form':
     case 'review':
     case 'progress':
+    case 'countdown':
       return v.kind;
     case 'shown':
       return v.shown.kind === 'file' ? 'pager' : v.shown.kind === 'table' ? 'table' : 'message';
@@ -123,6 +124,10 @@ export class Renderer {
         return this.review(v, local);
       case 'progress':
         return this.progress(v, local);
+      case 'countdown': {
+        const left = Math.max(0, Math.ceil(v.deadline - Date.now() / 1000));
+        return this.message(v.title, `${v.text}\n\nTime left to confirm: ${left} s`, [v.yes, v.no], local, left <= 15);
+      }
       case 'shown':
         if (v.shown.kind === 'text') return this.message(v.title, v.shown.text, ['OK'], local);
         if (v.shown.kind === 'table') {
@@ -295,15 +300,20 @@ export class Renderer {
 
   private review(v: Extract<View, { kind: 'review' }>, local: Local): void {
     const w = this.width() - 4;
-    const lines = ['Review the change before it is applied:', ''];
-    for (const r of v.rows) {
+    // Warnings first and only what changes in full, so the question and every warning stay
+    // on screen at 80x24: a Yes must never be given to something scrolled out of view.
+    const lines: string[] = [];
+    for (const warn of v.warnings) lines.push(...wrap(`Warning: ${warn}`, w), '');
+    const changed = v.rows.filter((r) => r.old !== r.new);
+    const same = v.rows.filter((r) => r.old === r.new && r.new !== '');
+    lines.push(changed.length ? 'Review the change before it is applied:' : 'Nothing changes:', '');
+    for (const r of changed) {
       lines.push(r.label);
       lines.push(...wrap(`  current: ${r.old || '(not set)'}`, w));
       lines.push(...wrap(`  new:     ${r.new || '(not set)'}`, w));
-      lines.push('');
     }
-    for (const warn of v.warnings) lines.push(...wrap(`Warning: ${warn}`, w), '');
-    lines.push(v.question);
+    if (same.length) lines.push('', ...wrap(`Unchanged: ${same.map((r) => `${r.label} ${r.new}`).join('; ')}`, w));
+    lines.push('', v.question);
     this.message(v.title, lines.join('\n'), ['Yes', 'No'], local, false, true);
   }
 

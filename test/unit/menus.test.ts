@@ -58,7 +58,7 @@ describe('schema checks catch broken trees', () => {
   });
   it('unknown operation, validator and condition', () => {
     const t = base();
-    const ntp = t.menu.items[0].menu.items[0].menu.items[1];
+    const ntp = t.menu.items[0].menu.items[1].menu.items[1];
     ntp.flow.op = 'ntp.nope';
     expect(() => parseTree(t, registry)).toThrow(/operation "ntp.nope" is not registered/);
     ntp.flow.op = 'ntp.set';
@@ -70,7 +70,7 @@ describe('schema checks catch broken trees', () => {
   });
   it('a field without a validator, an item with two targets, an unknown key', () => {
     const t = base();
-    delete t.menu.items[0].menu.items[0].menu.items[1].flow.fields[0].validator;
+    delete t.menu.items[0].menu.items[1].menu.items[1].flow.fields[0].validator;
     expect(TreeSchema.safeParse(t).success).toBe(false);
     const u = base();
     u.menu.items[0].builtin = 'exit';

@@ -1,0 +1,175 @@
+// Network interfaces (manual ch. 4 "Set the Appliance IP Address", ch. 7 vSensor Network):
+// the list, the change of one interface, and the commit-confirmed apply that rolls back by
+// itself unless the operator confirms (sbin/set_network.sh and friends).
+import type { Entry, Outcome, Values } from '../flow/types.js';
+import { checkStatic } from '../net.js';
+import type { ScriptResult } from '../system/runner.js';
+import { noErrors, outcomeOf, type Ctx, type Operation } from './types.js';
+
+export interface Iface {
+  name: string;
+  mac: string;
+  state: string;
+  up: boolean;
+  addresses: string[];
+  role: 'management' | 'capture' | 'unused';
+  mode: 'static' | 'dhcp' | 'capture' | 'none';
+  address: string | null;
+  prefix: number | null;
+  gateway: string | null;
+  dns: string[];
+  search: string[];
+}
+
+export interface NetworkState {
+  interfaces: Iface[];
+  pending: { id: string; iface: string; deadline: number; remaining?: number } | null;
+  rollbacks_unseen: { time: string; iface: string; reason: string }[];
+}
+
+export async function networkState(ctx: Ctx): Promise<NetworkState> {
+  const r = await ctx.runner.script('show_network.sh', []);
+  if (r.exitCode !== 0) throw new Error(String(r.result.error ?? 'cannot read the network settings'));
+  return r.result as unknown as NetworkState;
+}
+
+/** The local address of the operator's SSH session (SSH_CONNECTION's third field). */
+export const myAddress = (): string | undefined => (process.env.SSH_CONNECTION ?? '').split(' ')[2] || undefined;
+
+export function describeIface(i: Iface, mine = myAddress()): string {
+  const cfg =
+    i.mode === 'static'
+      ? `static ${i.address}/${i.prefix}${i.gateway ? ` via ${i.gateway}` : ''}`
+      : i.mode === 'dhcp'
+        ? 'DHCP'
+        : i.mode === 'capture'
+          ? 'capture (sniffer): no address, promiscuous'
+          : 'not configured';
+  const here = mine && i.addresses.some((a) => a.split('/')[0] === mine) ? '  <- your connection' : '';
+  return [
+    `${i.name}: ${i.role}, ${cfg}${here}`,
+    `Link ${i.state}, MAC ${i.mac || '-'}, addresses ${i.addresses.join(' ') || 'none'}`,
+    ...(i.mode === 'static' && (i.dns.length || i.search.length) ? [`DNS ${i.dns.join(' ') || '-'}, search ${i.search.join(' ') || '-'}`] : []),
+  ].join('\n');
+}
+
+const pendingLine = (s: NetworkState) =>
+  s.pending ? `\nA change of ${s.pending.iface} waits for confirmation: it rolls back in ${Math.max(0, Math.round(s.pending.deadline - Date.now() / 1000))} s.` : '';
+
+export const networkInterfaces: Operation = {
+  async items(ctx) {
+    const s = await networkState(ctx);
+    const mine = myAddress();
+    const keys = '123456789abcdefghijklmnopqrstuvwxyz';
+    return s.interfaces.slice(0, keys.length).map((i, n): Entry => {
+      const addrs = i.addresses.join(' ') || (i.mode === 'capture' ? 'no address' : 'none');
+      const here = mine && i.addresses.some((a) => a.split('/')[0] === mine) ? '  *you*' : '';
+      return { key: keys[n]!, label: `${i.name.padEnd(8)} ${i.role.padEnd(10)} ${i.up ? 'up  ' : 'DOWN'} ${addrs}${here}`.slice(0, 56), context: { iface: i.name } };
+    });
+  },
+  async show(ctx) {
+    const s = await networkState(ctx);
+    return { kind: 'text', text: `Select an interface to configure.${pendingLine(s)}` };
+  },
+};
+
+const iface = async (ctx: Ctx, context?: Values): Promise<{ s: NetworkState; i: Iface }> => {
+  const s = await networkState(ctx);
+  const i = s.interfaces.find((x) => x.name === context?.iface);
+  if (!i) throw new Error(`interface ${context?.iface ?? '?'} is not there any more`);
+  return { s, i };
+};
+
+export const networkIface: Operation = {
+  async show(ctx, context) {
+    const { s, i } = await iface(ctx, context);
+    return { kind: 'text', text: describeIface(i) + pendingLine(s) };
+  },
+};
+
+/** A set_network.sh refusal names its field: put the message there. */
+function scriptOutcome(r: ScriptResult, ok: string): Outcome {
+  return outcomeOf(r, ok);
+}
+
+const applyNet = async (ctx: Ctx, args: string[], line: (t: string) => void): Promise<Outcome> => {
+  const r = await ctx.runner.script('set_network.sh', args, { onLine: line, survive: true });
+  return scriptOutcome(r, 'Applied.');
+};
+
+export const networkSet: Operation = {
+  async read(ctx, context) {
+    const { i } = await iface(ctx, context);
+    return {
+      mode: i.mode === 'dhcp' ? 'dhcp' : 'static',
+      address: i.address ?? '',
+      netmask: i.prefix !== null ? String(i.prefix) : '',
+      gateway: i.gateway ?? '',
+      dns: i.dns.join(' '),
+      domain: i.search.join(' '),
+    };
+  },
+  async check(ctx, v) {
+    if (v.mode !== 'static') return { errors: {}, warnings: ['DHCP: the address may change, and you must find the new one to reconnect'] };
+    const s = await networkState(ctx);
+    const others = s.interfaces.filter((x) => x.name !== v.iface).flatMap((x) => [...x.addresses.map((a) => a.split('/')[0] ?? ''), ...(x.address ? [x.address] : [])]);
+    const errors = checkStatic({ address: v.address ?? '', prefix: Number(v.netmask), ...(v.gateway ? { gateway: v.gateway } : {}) }, others);
+    // An off-subnet gateway is allowed, but only with the operator's explicit Yes in the review.
+    if (errors.gateway && /outside/.test(errors.gateway)) {
+      const w = `${errors.gateway}. Apply only if your network really routes it.`;
+      delete errors.gateway;
+      return Object.keys(errors).length ? { errors } : { errors, warnings: [w] };
+    }
+    return Object.keys(errors).length ? { errors } : noErrors;
+  },
+  async apply(ctx, v, io) {
+    const args =
+      v.mode === 'dhcp'
+        ? [v.iface ?? '', '--dhcp']
+        : [
+            v.iface ?? '',
+            '--static',
+            '--address', v.address ?? '',
+            '--netmask', v.netmask ?? '',
+            ...(v.gateway ? ['--gateway', v.gateway, '--allow-offsubnet-gateway'] : []),
+            ...(v.dns ? ['--dns', v.dns] : []),
+            ...(v.domain ? ['--domain', v.domain] : []),
+          ];
+    return applyNet(ctx, args, io.line);
+  },
+};
+
+const simple = (flag: string): Operation => ({
+  async apply(ctx, v, io) {
+    return applyNet(ctx, [v.iface ?? '', flag], io.line);
+  },
+});
+export const networkCapture = simple('--capture');
+export const networkDhcp = simple('--dhcp');
+export const networkFactory = simple('--factory');
+export const networkRestoreConfirmed = simple('--restore-confirmed');
+
+export const networkConfirm: Operation = {
+  async apply(ctx, _v, io) {
+    const r = await ctx.runner.script('net_confirm.sh', [], { onLine: io.line, survive: true });
+    return outcomeOf(r, 'Confirmed: the new network settings stay.');
+  },
+};
+
+export const networkRollback: Operation = {
+  async apply(ctx, _v, io) {
+    const r = await ctx.runner.script('net_rollback.sh', ['--reason', 'rolled back by the operator'], { onLine: io.line, survive: true });
+    return outcomeOf(r, r.result.rolled_back ? 'Rolled back: the previous network settings are back.' : 'Nothing to roll back: the change had already been confirmed or rolled back.');
+  },
+};
+
+/** Rollbacks since the last login, said once at the welcome screen, then acknowledged. */
+export async function rollbackNotice(ctx: Ctx): Promise<string> {
+  const s = await networkState(ctx);
+  if (s.rollbacks_unseen.length === 0) return '';
+  await ctx.runner.script('net_ack_rollbacks.sh', []);
+  return [
+    'Network settings were rolled back since the last login:',
+    ...s.rollbacks_unseen.map((r) => `  ${r.time.replace('T', ' ').replace('Z', ' UTC')}  ${r.iface}: ${r.reason}`),
+  ].join('\n');
+}
