@@ -81,7 +81,8 @@ export class ConsoleApp {
       this.local.pager?.close();
       this.local = {
         identity: id,
-        button: v.kind === 'yesno' && v.defaultNo ? 1 : 0,
+        // a form back with errors (after a check) has the focus on the first field in error
+        button: v.kind === 'yesno' && v.defaultNo ? 1 : v.kind === 'form' ? Math.max(0, v.fields.findIndex((f) => f.error !== undefined)) : 0,
         scroll: 0,
         edits: v.kind === 'form' ? v.fields.map((f) => ({ value: f.value, cursor: f.value.length })) : [],
         spin: 0,

@@ -246,14 +246,18 @@ export class Renderer {
     const parts: { top: number; field: number }[] = [];
     const lines: string[] = [];
     const values = Object.fromEntries(v.fields.map((f, i) => [f.name, local.edits[i]?.value ?? f.value]));
+    const shown = v.fields.map((_, i) => formFieldShown(v.fields, values, i));
+    // A blank line between fields, unless that would push the buttons off an 80x24 screen.
+    const needed = v.fields.reduce((n, f, i) => n + (shown[i] ? wrap(f.label, w).length + 2 + (f.error ? wrap(`! ${f.error}`, w).length : 0) : 0), 0);
+    const spaced = needed + 3 <= this.rows - 4;
     v.fields.forEach((f, i) => {
-      if (!formFieldShown(v.fields, values, i)) return;
+      if (!shown[i]) return;
       lines.push(...wrap(f.label, w));
       parts.push({ top: lines.length, field: i });
       lines.push(''); // the input line
       const err = f.error;
       if (err !== undefined) lines.push(...wrap(`! ${err}`, w));
-      lines.push('');
+      if (spaced) lines.push('');
     });
     const height = Math.min(lines.length + 3, this.rows - 4);
     const b = this.box(v.title, height);

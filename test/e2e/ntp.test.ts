@@ -96,7 +96,7 @@ describe.skipIf(why !== undefined)('e2e: NTP settings', () => {
     expectApplied(c);
   });
 
-  it('vSensor tree: Network > Change NTP servers, then View', async () => {
+  it('vSensor tree: Network > NTP Settings > Change NTP servers, then View', async () => {
     const c = await open.open().start({ args: ['--profile', 'vsensor'] });
     await c.waitFor('vSensor configuration console');
     c.keys('Enter');
@@ -104,13 +104,17 @@ describe.skipIf(why !== undefined)('e2e: NTP settings', () => {
     expect(main).toContain('1. Network');
     c.keys('1', 'Enter');
     const net = await c.menu('Network');
-    expect(net).toContain('2. Change NTP servers');
+    expect(net).toContain('1. Interfaces');
+    expect(net).toContain('2. NTP Settings');
+    c.keys('2', 'Enter');
+    const ntp = await c.menu('NTP Settings');
+    expect(ntp).toContain('2. Change NTP servers');
     c.keys('2', 'Enter');
     await c.waitFor('Do you want to change the NTP servers?');
     // Yes is the default here: Enter accepts.
     expect(focusedButton(c.screenWithAttrs())).toBe('< Yes >');
     c.keys('Enter');
-    await changeServers(c, { device: 'vSensor', parentMenu: 'Network', answerNo: 'tab-enter' });
+    await changeServers(c, { device: 'vSensor', parentMenu: 'NTP Settings', answerNo: 'tab-enter' });
     expectApplied(c);
   });
 

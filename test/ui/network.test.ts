@@ -1,0 +1,85 @@
+// Network interfaces on a headless terminal, through the real scripts on a demo root.
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KEYS, startConsole, type Harness } from '../support/headless.js';
+
+let h: Harness | undefined;
+afterEach(() => {
+  h?.close();
+  h = undefined;
+});
+
+const yaml = (x: Harness) => readFileSync(join(x.root, 'etc/netplan/01-netcfg.yaml'), 'utf8');
+
+async function toEth0(x: Harness) {
+  await x.waitFor('Welcome');
+  await x.press(KEYS.enter, '1', KEYS.enter, '1', KEYS.enter);
+  await x.waitFor(/1\. eth0 +management/);
+  expect(x.text()).toMatch(/2\. eth1 +capture/);
+  await x.press('1', KEYS.enter);
+  await x.waitFor('eth0: management, static 10.0.0.2/24 via 10.0.0.1');
+}
+
+describe('network interfaces (demo appliance)', () => {
+  it('static change: checks at the fields, review, countdown, confirm; the list shows the new address', async () => {
+    h = await startConsole();
+    await toEth0(h);
+    await h.press('1', KEYS.enter);
+    await h.waitFor('temporarily disconnected');
+    await h.press('y');
+    await h.waitFor('(*) Static IP');
+    const before = yaml(h);
+    await h.press(KEYS.tab, KEYS.ctrlU);
+    await h.type('10.0.0.255');
+    await h.press(KEYS.enter);
+    await h.waitFor('! 10.0.0.255 is the broadcast address of 10.0.0.0/24');
+    expect(yaml(h)).toBe(before);
+    await h.press(KEYS.ctrlU);
+    await h.type('10.0.5.7');
+    await h.press(KEYS.tab, KEYS.tab, KEYS.ctrlU);
+    await h.type('10.0.5.1');
+    await h.press(KEYS.enter);
+    await h.waitFor('Apply these settings to eth0?');
+    expect(h.text()).toContain('new:     10.0.5.7');
+    await h.press('y');
+    await h.waitFor('Time left to confirm:');
+    expect(h.text()).toContain('reconnect to 10.0.5.7');
+    expect(yaml(h)).toContain('10.0.5.7/24');
+    await h.press('y');
+    await h.waitFor('Confirmed: the new network settings stay.');
+    await h.press(KEYS.enter);
+    await h.waitFor('eth0: management, static 10.0.5.7/24 via 10.0.5.1');
+    await h.press(KEYS.esc);
+    await h.waitFor(/1\. eth0 +management +up +10\.0\.5\.7\/24/);
+  });
+
+  it('Roll back at the countdown puts the file back as it was', async () => {
+    h = await startConsole();
+    await toEth0(h);
+    const before = yaml(h);
+    await h.press('1', KEYS.enter, 'y');
+    await h.waitFor('(*) Static IP');
+    await h.press(KEYS.left); // DHCP
+    await h.waitFor('(*) DHCP');
+    expect(h.text()).not.toContain('IP address');
+    await h.press(KEYS.enter);
+    await h.waitFor('Warning: DHCP: the address may change');
+    await h.press('y');
+    await h.waitFor('Time left to confirm:');
+    await h.press('n');
+    await h.waitFor('Rolled back: the previous network settings are back.');
+    expect(yaml(h)).toBe(before);
+  });
+
+  it('the last management interface cannot become the capture interface', async () => {
+    h = await startConsole();
+    await toEth0(h);
+    const before = yaml(h);
+    await h.press('2', KEYS.enter);
+    await h.waitFor('Make eth0 the capture interface?');
+    await h.press('y');
+    await h.waitFor('Failed: eth0 is the last management interface');
+    expect(yaml(h)).toBe(before);
+  });
+});
