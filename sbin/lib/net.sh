@@ -59,7 +59,15 @@ net_apply() {
     [[ -f $NET_DEMO_LINKS ]] || netpy links-from-yaml --yaml "$NET_YAML" --out "$NET_DEMO_LINKS" || return 1
     netpy links-from-yaml --yaml "$NET_YAML" --out "$NET_DEMO_LINKS" "${args[@]}"
   else
-    netplan apply 9>&- </dev/null
+    netplan apply 9>&- </dev/null || return 1
+    # netplan has no key for promiscuous mode: a small unit per capture interface sets it
+    # now and at every boot (sbin/systemd/confconsole-promisc@.service)
+    local mode
+    for ifc in "$@"; do
+      mode=$(netpy iface --yaml "$NET_YAML" --iface "$ifc" | cut -f1) || return 1
+      if [[ $mode == capture ]]; then systemctl enable --now "confconsole-promisc@$ifc.service" 9>&- </dev/null || return 1
+      else systemctl disable --now "confconsole-promisc@$ifc.service" 9>&- </dev/null 2>&1 || true; fi
+    done
   fi
 }
 
