@@ -194,6 +194,7 @@ export class Renderer {
       width: (parent.width as number) - 4,
       height,
       tags: true,
+      wrap: false, // already wrapped by text.ts: a second wrap would shift every row
       content: lines.map(esc).join('\n'),
       style: this.mono ? {} : { bg: 'white', fg: 'black' },
     });
@@ -221,6 +222,7 @@ export class Renderer {
       width: w,
       height: listH,
       tags: true,
+      wrap: false,
       content: rows.join('\n'),
       style: this.mono ? {} : { bg: 'white', fg: 'black' },
     });
@@ -266,7 +268,8 @@ export class Renderer {
       if (l.startsWith('! ')) return this.mono ? `{bold}${esc(l)}{/bold}` : `{red-fg}{bold}${esc(l)}{/bold}{/red-fg}`;
       return esc(l);
     });
-    blessed.box({ parent: b, top: 0, left: 1, width: w, height: height - 3, tags: true, content: textLines.join('\n'), style: this.mono ? {} : { bg: 'white', fg: 'black' } });
+    // wrap: false — the text is wrapped here, where the rows of the input lines are known
+    blessed.box({ parent: b, top: 0, left: 1, width: w, height: height - 3, tags: true, wrap: false, content: textLines.join('\n'), style: this.mono ? {} : { bg: 'white', fg: 'black' } });
     parts.forEach((p) => {
       const f = v.fields[p.field];
       if (!f) return;
