@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# callhome.sh COMMAND — the call-home (reverse SSH tunnel) service of this appliance.
+#   enable        [callhome] enabled = yes and start the tunnel (while enabled: restart it)
+#   disable       [callhome] enabled = no and stop the tunnel
+#   restart       restart the tunnel (enabled only)
+#   status        the five checks: {"ok":..,"rows":[{"check","ok","detail","advice"}]}; exit 5 on a FAIL
+#   clear-cache   forget the server's host key (known_hosts); call-home must be disabled first
+#   show          the settings as JSON
+#   ports NAME    the partner forward ports of host name NAME: {"ssh":..,"https":..}
+#   pubkey        this appliance's public key, one line: ssh-rsa AAAA... autossh@HOSTNAME
+here=$(dirname -- "$(readlink -f -- "$0")")
+. "$here/lib/common.sh"; . "$here/lib/callhome.sh"; . "$here/lib/apply.sh"
+
+usage() { usage_error "usage: callhome.sh enable|disable|restart|status|clear-cache|show|ports HOSTNAME|pubkey"; }
+case ${1:-} in -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+(($# >= 1)) || usage
+cmd=$1; shift
+case $cmd in
+  ports) (($# == 1)) || usage_error "usage: callhome.sh ports HOSTNAME" ;;
+  enable|disable|restart|status|clear-cache|show|pubkey) (($# == 0)) || usage_error "callhome.sh $cmd takes no arguments" ;;
+  *) usage ;;
+esac
+service=$(service_for callhome "$CH_SERVICE")
+
+row_json() { # CHECK OK DETAIL ADVICE
+  printf '{"check":%s,"ok":%s,"detail":%s,"advice":%s}' "$(json_str "$1")" "$2" "$(json_str "$3")" "$(json_str "$4")"
+}
+
+ADV_RUNNING="Likely the appliance is not working or there is an issue with the cables. Check the cables. The Admin must connect to Management. Does it have internet connection? Check Control Access List."
+ADV_ENABLED="This indicates a problem with the Call-Home setting. Call-Home is disabled. Enable it in the Console."
+ADV_DNS="Indicates the DNS servers are incorrectly configured. Check your DNS server connection and details."
+ADV_TCP="Suggests a Firewall is blocking the connection. Enable a new rule for the firewall to accept it."
+ADV_AUTH="Indicates an issue with the network configuration, using the incorrect gateway, or the wrong IP and subnet has been set. The IP and gateway have to have same subnet (for example, on the 192, 10 ranges)."
+
+# probe CMD: run a transport command (read only) and take the first line it prints
+probe() {
+  local out err pid i
+  out=$(mktemp) err=$(mktemp)
+  timeout 12 sh -c "exec $1" </dev/null >"$out" 2>"$err" 9>&- &
+  pid=$!
+  for ((i = 0; i < 120; i++)); do
+    [[ $(wc -l <"$out") -ge 1 ]] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  PROBE_LINE=$(head -n1 -- "$out" | tr -d '\r')
+  PROBE_ERR=$(grep -v '^$' -- "$err" | tail -n2 | tr '\n' ' ')
+  rm -f -- "$out" "$err"
+}
+
+do_status() {
+  ch_load
+  local rows=() all=true ok detail resolved=yes
+  add() { rows+=("$(row_json "$1" "$2" "$3" "$( [[ $2 == true ]] || printf '%s' "$4")")"); [[ $2 == true ]] || all=false; }
+
+  if ch_running; then add "Call-Home Service running" true "the tunnel is running${CH_PID:+ (pid $CH_PID)}" ""
+  else add "Call-Home Service running" false "the call-home tunnel is not running" "$ADV_RUNNING"; fi
+
+  if [[ $CH_ENABLED == yes ]]; then add "Call-Home Service Config Enabled" true "enabled, to ${CH_HOST:-(no host)} port $CH_PORT" ""
+  else add "Call-Home Service Config Enabled" false "Call-Home is disabled" "$ADV_ENABLED"; fi
+
+  if is_demo; then
+    add "Call-Home Hostname Resolution by DNS" true "demo appliance: not checked" ""
+    add "Call-Home Remote Host TCP Connectivity" true "demo appliance: not checked" ""
+    add "Call-Home Authentication" true "demo appliance: not checked" ""
+  elif [[ -z $CH_HOST ]]; then
+    add "Call-Home Hostname Resolution by DNS" false "no call-home host set" "$ADV_DNS"
+    add "Call-Home Remote Host TCP Connectivity" false "no call-home host set" "$ADV_TCP"
+    add "Call-Home Authentication" false "no call-home host set" "$ADV_AUTH"
+  else
+    # DNS
+    if is_ipv4 "$CH_HOST" || is_ipv6 "$CH_HOST"; then add "Call-Home Hostname Resolution by DNS" true "$CH_HOST is an IP address" ""
+    elif [[ $CH_PROXY != none ]]; then add "Call-Home Hostname Resolution by DNS" true "skipped: the proxy resolves $CH_HOST" ""
+    elif detail=$(timeout 10 getent ahosts "$CH_HOST" 2>/dev/null | awk '{print $1}' | sort -u | tr '\n' ' ') && [[ -n $detail ]]; then
+      add "Call-Home Hostname Resolution by DNS" true "$CH_HOST resolves to ${detail% }" ""
+    else resolved=no; add "Call-Home Hostname Resolution by DNS" false "$CH_HOST does not resolve" "$ADV_DNS"; fi
+    # TCP: the transport, then the server's SSH- banner
+    local pc
+    pc=$(ch_transport probe)
+    pc=${pc//%h/$(q "$CH_HOST")}; pc=${pc//%p/$CH_PORT}
+    if [[ $resolved == no ]]; then add "Call-Home Remote Host TCP Connectivity" false "not checked: $CH_HOST does not resolve" "$ADV_TCP"
+    else
+      probe "$pc"
+      if [[ $PROBE_LINE == SSH-* ]]; then add "Call-Home Remote Host TCP Connectivity" true "$CH_HOST port $CH_PORT answers: $PROBE_LINE" ""
+      elif [[ -n $PROBE_LINE ]]; then add "Call-Home Remote Host TCP Connectivity" false "$CH_HOST port $CH_PORT answers, but not with SSH: ${PROBE_LINE:0:80}" "$ADV_TCP"
+      else add "Call-Home Remote Host TCP Connectivity" false "no SSH server reached at $CH_HOST port $CH_PORT${PROBE_ERR:+: $PROBE_ERR}" "$ADV_TCP"; fi
+    fi
+    # authentication: log in and run `true`, no forwards
+    if [[ $resolved == no ]]; then add "Call-Home Authentication" false "not checked: $CH_HOST does not resolve" "$ADV_AUTH"
+    elif [[ ! -f $CH_KEY ]]; then add "Call-Home Authentication" false "this appliance has no call-home key yet (callhome.sh pubkey makes it)" "$ADV_AUTH"
+    else
+      local err rc
+      ch_ssh_opts
+      err=$(timeout 25 ssh -T -o ClearAllForwardings=yes "${CH_SSH_OPTS[@]}" "$CH_HOST" true 2>&1 </dev/null 9>&-); rc=$?
+      if ((rc == 0)); then add "Call-Home Authentication" true "logged in as $CH_USER" ""
+      elif grep -qiE 'IDENTIFICATION HAS CHANGED|Host key verification failed|host key .*changed' <<<"$err"; then
+        add "Call-Home Authentication" false "the server's host key changed (not the one in the call-home cache); if the server was reinstalled, disable Call-Home and clear the cache" "$ADV_AUTH"
+      elif grep -qi 'Permission denied' <<<"$err"; then
+        add "Call-Home Authentication" false "key refused: the server does not accept this appliance's key for $CH_USER (give it the key from callhome.sh pubkey)" "$ADV_AUTH"
+      else
+        add "Call-Home Authentication" false "ssh failed (exit $rc): $(grep -v '^$' <<<"$err" | tail -n1)" "$ADV_AUTH"
+      fi
+    fi
+  fi
+  local IFS=,
+  printf '{"ok":%s,"rows":[%s]}\n' "$all" "${rows[*]}"
+  [[ $all == true ]] && exit "$EX_OK"
+  exit "$EX_TESTFAIL"
+}
+
+case $cmd in
+  ports)
+    ch_ports "$1" || usage_error "\"$1\" is not an appliance host name of the form NAME-NNN-NN (dt-123-01)"
+    printf '{"ok":true,"hostname":%s,"ssh":%d,"https":%d}\n' "$(json_str "$1")" "$CH_FWD_SSH" "$CH_FWD_HTTPS" ;;
+  show)
+    ch_load
+    name=$(ch_hostname) ports=null
+    ch_ports "$name" && ports=$(printf '{"ssh":%d,"https":%d}' "$CH_FWD_SSH" "$CH_FWD_HTTPS")
+    printf '{"ok":true,"enabled":%s,"host":%s,"port":%s,"ssl":%s,"proxy":%s,"user":%s,"proxy_user":%s,"hostname":%s,"ports":%s,"key":%s,"partner":{"enabled":%s,"host":%s,"port":%s}}\n' \
+      "$([[ $CH_ENABLED == yes ]] && echo true || echo false)" "$(json_str "$CH_HOST")" "$(json_str "$CH_PORT")" \
+      "$([[ $CH_SSL == yes ]] && echo true || echo false)" "$(json_str "$CH_PROXY")" "$(json_str "$CH_USER")" \
+      "$(json_str "$CH_PROXY_USER")" "$(json_str "$name")" "$ports" "$([[ -f $CH_KEY ]] && echo true || echo false)" \
+      "$([[ $PT_ENABLED == yes ]] && echo true || echo false)" "$(json_str "$PT_HOST")" "$(json_str "$PT_PORT")" ;;
+  status) do_status ;;
+  pubkey)
+    if [[ ! -f $CH_KEY || ! -f $CH_KEY.pub ]]; then
+      lock
+      ch_keygen || fail "$EX_FAIL" "cannot create the call-home key $CH_KEY"
+      log "created the call-home key $CH_KEY"
+      audit callhome.keygen "new RSA key $(ssh-keygen -l -f "$CH_KEY.pub" | awk '{print $2}')" ok
+    fi
+    key=$(ch_pubkey) || fail "$EX_FAIL" "cannot read $CH_KEY.pub"
+    printf '{"ok":true,"pubkey":%s}\n' "$(json_str "$key")" ;;
+  enable)
+    lock; ch_load
+    [[ -n $CH_HOST ]] || usage_error "no call-home host is set: set one first (set_callhome.sh --host H --port 22|443, or --default)"
+    ch_keygen || fail "$EX_FAIL" "cannot create the call-home key $CH_KEY"
+    if [[ $CH_ENABLED == yes ]]; then
+      log "Call-Home is already enabled: restarting it"
+      err=$(svc restart "$service" 2>&1) || { audit callhome.restart "$service" failed; fail "$EX_FAIL" "$service did not restart: ${err:-no message}"; }
+      audit callhome.restart "$service" ok
+      printf '{"ok":true,"enabled":true,"restarted":true}\n'
+    else
+      apply_settings callhome.enable "enabled = yes, to $CH_HOST port $CH_PORT" "$service" "" "" callhome enabled yes
+      printf '{"ok":true,"enabled":true,"restarted":false}\n'
+    fi ;;
+  restart)
+    lock; ch_load
+    [[ $CH_ENABLED == yes ]] || usage_error "Call-Home is disabled: enable it instead"
+    err=$(svc restart "$service" 2>&1) || { audit callhome.restart "$service" failed; fail "$EX_FAIL" "$service did not restart: ${err:-no message}"; }
+    audit callhome.restart "$service" ok
+    printf '{"ok":true,"enabled":true,"restarted":true}\n' ;;
+  disable)
+    lock; ch_load
+    apply_settings callhome.disable "enabled = no" "" "" "" callhome enabled no
+    log "stopping $service"
+    if ! err=$(svc stop "$service" 2>&1); then
+      audit callhome.stop "$service" failed
+      fail "$EX_PARTIAL" "Call-Home is disabled in the settings, but $service did not stop: ${err:-no message}"
+    fi
+    printf '{"ok":true,"enabled":false}\n' ;;
+  clear-cache)
+    lock; ch_load
+    [[ $CH_ENABLED == no ]] || usage_error "disable Call-Home first (callhome.sh disable), then clear the cache"
+    if [[ -f $CH_KNOWN ]]; then
+      if ! ssh-keygen -R "$CH_ALIAS" -f "$CH_KNOWN" >/dev/null 2>&1; then rm -f -- "$CH_KNOWN"; fi
+      rm -f -- "$CH_KNOWN.old"
+      # nothing else is kept there: an empty cache is no cache
+      [[ -s $CH_KNOWN ]] || rm -f -- "$CH_KNOWN"
+      audit callhome.clear-cache "known host keys of $CH_ALIAS removed" ok
+      log "the call-home cache is cleared"
+      printf '{"ok":true,"cleared":true}\n'
+    else
+      audit callhome.clear-cache "nothing cached" ok
+      printf '{"ok":true,"cleared":false}\n'
+    fi ;;
+esac

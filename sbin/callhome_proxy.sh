@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# callhome_proxy.sh PROXY_HOST PROXY_PORT USER SECRET_FILE HOST PORT — the call-home
+# ProxyCommand through an HTTP proxy that wants a login: CONNECT HOST:PORT with Basic
+# authentication (USER and the password in SECRET_FILE, so it is never on a command line),
+# then relays standard input/output. Exit 1 when the proxy refuses.
+case ${1:-} in -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+(($# == 6)) || { echo "usage: callhome_proxy.sh PROXY_HOST PROXY_PORT USER SECRET_FILE HOST PORT" >&2; exit 2; }
+ph=$1 pp=$2 user=$3 sfile=$4 host=$5 port=$6
+IFS= read -r pass <"$sfile" || [[ -n ${pass:-} ]] || { echo "callhome_proxy.sh: cannot read $sfile" >&2; exit 1; }
+auth=$(printf '%s:%s' "$user" "$pass" | base64 -w0)
+unset pass
+[[ $host == *:* ]] && host="[$host]"
+exec 3<>"/dev/tcp/$ph/$pp" || { echo "callhome_proxy.sh: cannot connect to the proxy $ph:$pp" >&2; exit 1; }
+printf 'CONNECT %s:%s HTTP/1.1\r\nHost: %s:%s\r\nProxy-Authorization: Basic %s\r\n\r\n' "$host" "$port" "$host" "$port" "$auth" >&3
+IFS= read -r -t 20 line <&3 || { echo "callhome_proxy.sh: no answer from the proxy" >&2; exit 1; }
+line=${line%$'\r'}
+[[ $line =~ ^HTTP/1\.[01]\ 200 ]] || { echo "callhome_proxy.sh: the proxy refused: $line" >&2; exit 1; }
+while IFS= read -r -t 20 line <&3; do [[ ${line%$'\r'} == "" ]] && break; done
+cat <&3 &
+reader=$!
+cat >&3
+wait "$reader"

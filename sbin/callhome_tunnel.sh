@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# callhome_tunnel.sh — the call-home service's ExecStart (confconsole-callhome.service): reads
+# [callhome] from appliance.ini and execs `autossh -M 0` holding a reverse SSH tunnel to the
+# call-home server. The server reaches this appliance's SSH and HTTPS on its own 127.0.0.1 at
+# the ports of the host-name formula (dt-123-01 → 11231 and 31231). Writes its pid to
+# /run/confconsole/callhome.pid. Exit 78 when call-home is disabled or not configured.
+# Env (tests): CONFCONSOLE_CALLHOME_LOCAL_SSH / CONFCONSOLE_CALLHOME_LOCAL_HTTPS override the
+# local target ports (22 / 443); CONFCONSOLE_CALLHOME_ALIVE the ServerAliveInterval (30).
+here=$(dirname -- "$(readlink -f -- "$0")")
+. "$here/lib/common.sh"; . "$here/lib/callhome.sh"
+
+case ${1:-} in -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+(($# == 0)) || usage_error "usage: callhome_tunnel.sh (no arguments)"
+EX_CONFIG=78
+
+ch_load
+[[ $CH_ENABLED == yes ]] || { log "call-home is disabled ([callhome] enabled = no)"; exit "$EX_CONFIG"; }
+[[ -n $CH_HOST ]] || { log "no call-home host set ([callhome] host)"; exit "$EX_CONFIG"; }
+name=$(ch_hostname)
+ch_ports "$name" || { log "the host name \"$name\" is not of the form NAME-NNN-NN: no forward ports"; exit "$EX_CONFIG"; }
+local_ssh=${CONFCONSOLE_CALLHOME_LOCAL_SSH:-22}
+local_https=${CONFCONSOLE_CALLHOME_LOCAL_HTTPS:-443}
+is_port "$local_ssh" && is_port "$local_https" || { log "bad local target port"; exit "$EX_CONFIG"; }
+ch_keygen || { log "cannot create the call-home key $CH_KEY"; exit "$EX_FAIL"; }
+ch_ssh_opts
+
+mkdir -p -- "${CH_PIDFILE%/*}"
+printf '%s\n' "$$" >"$CH_PIDFILE"
+export AUTOSSH_GATETIME=0
+log "calling home to $CH_USER@$CH_HOST port $CH_PORT (ssl $CH_SSL, proxy $CH_PROXY): server 127.0.0.1:$CH_FWD_SSH → ssh, 127.0.0.1:$CH_FWD_HTTPS → https"
+exec autossh -M 0 -N "${CH_SSH_OPTS[@]}" \
+  -o ExitOnForwardFailure=yes -o ServerAliveInterval="${CONFCONSOLE_CALLHOME_ALIVE:-30}" -o ServerAliveCountMax=3 \
+  -R "127.0.0.1:$CH_FWD_SSH:localhost:$local_ssh" -R "127.0.0.1:$CH_FWD_HTTPS:localhost:$local_https" \
+  "$CH_HOST"

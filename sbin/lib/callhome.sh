@@ -1,0 +1,157 @@
+# shellcheck shell=bash
+# Call-home: a reverse SSH tunnel (autossh) from the appliance to the call-home server, which
+# then reaches the appliance's SSH and HTTPS through ports on its own loopback. Sourced after
+# common.sh. Settings in appliance.ini [callhome] (enabled, host, port 22|443, ssl, proxy,
+# user, proxy_user) and [partner] (host, port, enabled); the key and the known_hosts cache in
+# /etc/confconsole/callhome.
+CH_DIR=$(p /etc/confconsole/callhome)
+CH_KEY=$CH_DIR/id_rsa
+CH_KNOWN=$CH_DIR/known_hosts
+CH_CA=$CH_DIR/ca.pem
+CH_PIDFILE=$(p /run/confconsole/callhome.pid)
+CH_ALIAS=callhome
+CH_SERVICE=confconsole-callhome
+
+# ch_load: the settings into CH_* variables
+ch_load() {
+  CH_ENABLED=$(ini_get "$SETTINGS_INI" callhome enabled)
+  [[ $CH_ENABLED == yes ]] || CH_ENABLED=no
+  CH_HOST=$(ini_get "$SETTINGS_INI" callhome host)
+  CH_PORT=$(ini_get "$SETTINGS_INI" callhome port)
+  [[ -n $CH_PORT ]] || CH_PORT=22
+  CH_SSL=$(ini_get "$SETTINGS_INI" callhome ssl)
+  [[ $CH_SSL == yes ]] || CH_SSL=no
+  CH_PROXY=$(ini_get "$SETTINGS_INI" callhome proxy)
+  [[ -n $CH_PROXY ]] || CH_PROXY=none
+  CH_USER=$(ini_get "$SETTINGS_INI" callhome user)
+  [[ -n $CH_USER ]] || CH_USER=autossh
+  CH_PROXY_USER=$(ini_get "$SETTINGS_INI" callhome proxy_user)
+  CH_DEFAULT_HOST=$(ini_get "$SETTINGS_INI" callhome default_host)
+  PT_HOST=$(ini_get "$SETTINGS_INI" partner host)
+  PT_PORT=$(ini_get "$SETTINGS_INI" partner port)
+  PT_ENABLED=$(ini_get "$SETTINGS_INI" partner enabled)
+  [[ $PT_ENABLED == yes ]] || PT_ENABLED=no
+}
+
+# the appliance's host name: /etc/hostname under the root, else the running host's
+ch_hostname() {
+  local h=""
+  [[ -f $(p /etc/hostname) ]] && h=$(head -n1 -- "$(p /etc/hostname)" | tr -d '[:space:]')
+  [[ -n $h ]] || h=$(hostname 2>/dev/null)
+  printf '%s' "$h"
+}
+
+# ch_ports HOSTNAME → CH_FWD_SSH, CH_FWD_HTTPS (the manual's formula); 1 when the name is not
+# PREFIX-MIDDLE-LAST (dt-123-01): 10000|30000 + 10 × (MIDDLE mod 1000) + LAST
+ch_ports() {
+  [[ $1 =~ ^[A-Za-z][A-Za-z0-9]*-([0-9]{1,9})-([0-9]{1,2})$ ]] || return 1
+  local mid=$((10#${BASH_REMATCH[1]} % 1000)) last=$((10#${BASH_REMATCH[2]}))
+  CH_FWD_SSH=$((10000 + 10 * mid + last))
+  CH_FWD_HTTPS=$((30000 + 10 * mid + last))
+}
+
+# ch_check_host VALUE: host name, IPv4 or IPv6 (no port)
+ch_check_host() { is_ipv4 "$1" || is_ipv6 "$1" || is_hostname "$1"; }
+
+# ch_check_proxy VALUE → CH_PROXY_OK (none | http://H:P | socks5://H:P), else PROXY_ERR
+ch_check_proxy() {
+  local s=${1%/} scheme hp host port
+  if [[ $s == none || -z $s ]]; then CH_PROXY_OK=none; return 0; fi
+  [[ $s == *@* ]] && { PROXY_ERR="proxy credentials are not accepted in a URL: give --proxy-user and the password on standard input"; return 1; }
+  [[ $s =~ ^(http|socks5)://(.*)$ ]] || { PROXY_ERR="the proxy must be none, http://HOST:PORT or socks5://HOST:PORT"; return 1; }
+  scheme=${BASH_REMATCH[1]}; hp=${BASH_REMATCH[2]}
+  local re='^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$'
+  [[ $hp =~ $re ]] || { PROXY_ERR="the proxy must be $scheme://HOST:PORT"; return 1; }
+  host=${BASH_REMATCH[1]}; port=${BASH_REMATCH[2]}
+  host=${host#[}; host=${host%]}
+  is_port "$port" || { PROXY_ERR="the proxy port must be 1-65535"; return 1; }
+  ch_check_host "$host" || { PROXY_ERR="the proxy host \"$host\" is not a host name or IP address"; return 1; }
+  CH_PROXY_OK="$scheme://${hp,,}"
+}
+
+# the proxy's HOST:PORT as nc -x / openssl -proxy / ncat --proxy take it
+ch_proxy_hp() { local hp=${CH_PROXY#*://}; printf '%s' "$hp"; }
+
+q() { printf '%q' "$1"; }
+ch_proxy_host() { local h; h=$(ch_proxy_hp); h=${h%:*}; h=${h#[}; printf '%s' "${h%]}"; }
+ch_proxy_secret() { printf '%s/callhome_proxy' "$(p /etc/confconsole/secrets)"; }
+CH_SBIN=$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")
+CH_SBIN=${CH_SBIN%/lib}
+
+# ch_transport MODE → the command that carries the SSH stream to %h %p (empty: direct TCP).
+# MODE ssh: a ProxyCommand; MODE probe: the same transport, reading only (for the TCP check).
+ch_transport() {
+  local mode=$1 hp ca=() cmd=""
+  hp=$(ch_proxy_hp)
+  if [[ $CH_SSL == yes ]]; then
+    case $CH_PROXY in
+      socks5://*)
+        cmd="ncat --ssl --ssl-verify"
+        [[ -f $CH_CA ]] && cmd+=" --ssl-trustfile $(q "$CH_CA")"
+        cmd+=" --proxy $(q "$hp") --proxy-type socks5"
+        [[ $mode == probe ]] && cmd+=" --recv-only"
+        cmd+=" %h %p" ;;
+      *)
+        cmd="openssl s_client -quiet -verify_quiet -verify_return_error"
+        [[ -f $CH_CA ]] && cmd+=" -CAfile $(q "$CH_CA")"
+        cmd+=" -servername %h -verify_hostname %h -connect %h:%p"
+        [[ $CH_PROXY == http://* ]] && cmd+=" -proxy $(q "$hp")"
+        if [[ $CH_PROXY == http://* && -n $CH_PROXY_USER ]]; then
+          cmd+=" -proxy_user $(q "$CH_PROXY_USER") -proxy_pass $(q "file:$(ch_proxy_secret)")"
+        fi ;;
+    esac
+  else
+    local d=""; [[ $mode == probe ]] && d="-d "
+    case $CH_PROXY in
+      http://*)
+        if [[ -n $CH_PROXY_USER ]]; then
+          cmd="$(q "$CH_SBIN/callhome_proxy.sh") $(q "$(ch_proxy_host)") $(q "${hp##*:}") $(q "$CH_PROXY_USER") $(q "$(ch_proxy_secret)") %h %p"
+        else cmd="nc ${d}-X connect -x $(q "$hp") %h %p"; fi ;;
+      socks5://*) cmd="nc ${d}-X 5 -x $(q "$hp") %h %p" ;;
+      *) [[ $mode == probe ]] && cmd="nc ${d}-w 10 %h %p" ;;
+    esac
+  fi
+  printf '%s' "$cmd"
+}
+
+# ch_ssh_opts → CH_SSH_OPTS: the options every call-home ssh uses (tunnel and checks)
+ch_ssh_opts() {
+  local pc
+  CH_SSH_OPTS=(-F /dev/null -o BatchMode=yes -o HostKeyAlias="$CH_ALIAS" -o UserKnownHostsFile="$CH_KNOWN"
+    -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=accept-new -o UpdateHostKeys=no
+    -o IdentitiesOnly=yes -o IdentityFile="$CH_KEY" -o ConnectTimeout=10 -p "$CH_PORT" -l "$CH_USER")
+  pc=$(ch_transport ssh)
+  [[ -n $pc ]] && CH_SSH_OPTS+=(-o ProxyCommand="$pc")
+  return 0
+}
+
+# ch_keygen: the appliance's key pair (RSA, no passphrase), made once
+ch_keygen() {
+  mkdir -p -- "$CH_DIR" && chmod 0700 -- "$CH_DIR" || return 1
+  [[ -f $CH_KEY && -f $CH_KEY.pub ]] && return 0
+  rm -f -- "$CH_KEY" "$CH_KEY.pub"
+  ssh-keygen -q -t rsa -b 3072 -N '' -C "autossh@$(ch_hostname)" -f "$CH_KEY" </dev/null >/dev/null || return 1
+  chmod 0600 -- "$CH_KEY"
+}
+
+# the public key in the one-line form the partner's authorized_keys takes
+ch_pubkey() {
+  local t k
+  read -r t k _ <"$CH_KEY.pub" || return 1
+  printf '%s %s autossh@%s' "$t" "$k" "$(ch_hostname)"
+}
+
+# is the tunnel running? (demo: the last recorded start/stop of the service)
+ch_running() {
+  if is_demo; then
+    local last
+    last=$(grep -E " service $CH_SERVICE (start|restart|stop)$" "$HOST_EFFECTS_LOG" 2>/dev/null | tail -n1)
+    [[ -n $last && $last != *" stop" ]]; return
+  fi
+  local pid
+  [[ -f $CH_PIDFILE ]] || return 1
+  read -r pid <"$CH_PIDFILE" || return 1
+  [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qE 'autossh|callhome_tunnel' || return 1
+  CH_PID=$pid
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# set_partner.sh --host H --port P | --disable
+# Partner call-home: the partner's SSH server ([partner] in appliance.ini). The partner gives
+# the appliance's key (callhome.sh pubkey) to its autossh user; the forward ports follow the
+# host-name formula (callhome.sh ports HOSTNAME). --disable turns it off (host kept).
+here=$(dirname -- "$(readlink -f -- "$0")")
+. "$here/lib/common.sh"; . "$here/lib/apply.sh"; . "$here/lib/callhome.sh"
+
+case ${1:-} in -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+USAGE="usage: set_partner.sh --host H --port P | --disable"
+host="" port="" disable=no
+while (($#)); do
+  case $1 in
+    --host|--port) (($# >= 2)) || usage_error "$1 needs a value ($USAGE)"
+      [[ $1 == --host ]] && host=$2 || port=$2; shift 2 ;;
+    --disable) disable=yes; shift ;;
+    *) usage_error "unknown argument \"$1\" ($USAGE)" ;;
+  esac
+done
+if [[ $disable == yes ]]; then
+  [[ -z $host && -z $port ]] || usage_error "$USAGE"
+  lock
+  apply_settings partner.disable "enabled = no" "" "" "" partner enabled no
+  printf '{"ok":true,"enabled":false}\n'
+  exit 0
+fi
+[[ -n $host && -n $port ]] || usage_error "$USAGE"
+ch_check_host "$host" || usage_error "\"$host\" is not a host name or IP address"
+is_port "$port" || usage_error "the partner port must be 1-65535"
+host=${host,,} port=$((10#$port))
+lock
+apply_settings partner.set "host $host port $port" "" "" "" partner host "$host" partner port "$port" partner enabled yes
+printf '{"ok":true,"enabled":true,"host":%s,"port":%d}\n' "$(json_str "$host")" "$port"
