@@ -15,6 +15,7 @@ import { describeMaster, masterState } from './actions/master.js';
 import { describePcap, pcapSize } from './actions/pcap.js';
 import { outcomeOf } from './actions/types.js';
 import { table } from './ui/text.js';
+import { describeCallhome, statusText, type CallhomeState } from './actions/callhome.js';
 import { checkStatic, dnsServers, ipv4, netmask, optionalIpv4, searchDomains } from './net.js';
 import { version } from './version.js';
 import { seedDemo } from './demo.js';
@@ -53,6 +54,12 @@ Commands:
                                 change an interface; it rolls back by itself unless confirmed
   network confirm               keep the change just made
   network rollback              put the previous network settings back now
+  callhome show|status|enable|disable|restart|clear-cache|pubkey
+                                the Call-Home (support tunnel) settings, its five checks, ...
+  callhome set --host H --port 22|443 [--ssl] [--proxy http://H:P|socks5://H:P]
+                [--proxy-user U]   (the proxy password is read from stdin)
+  callhome partner set --host H --port P
+  callhome ports HOSTNAME       the partner's forwarded SSH/HTTPS ports for a host name
   pcap show                     whether packet capture is on, and its size
   pcap set GB                   the PCAP buffer size in GB (0 disables capture)
 
@@ -74,6 +81,8 @@ interface Global {
   proxy?: string | undefined;
   /** network set: passed on to set_network.sh, which checks them */
   net: string[];
+  /** callhome set / partner set options */
+  ch: string[];
 }
 
 class UsageError extends Error {}
@@ -286,6 +295,56 @@ async function command(g: Global, ctx: Ctx, words: string[]): Promise<number> {
       const r = await ctx.runner.script(verb === 'confirm' ? 'net_confirm.sh' : 'net_rollback.sh', verb === 'confirm' ? [] : ['--reason', 'rolled back by the operator'], { onLine: progress.line, survive: true });
       return report(g, outcomeOf(r, verb === 'confirm' ? 'The network settings are confirmed.' : r.result.rolled_back ? 'The previous network settings are back.' : 'No network change was waiting: nothing to roll back.'));
     }
+    case 'callhome show':
+    case 'callhome status':
+    case 'callhome enable':
+    case 'callhome disable':
+    case 'callhome restart':
+    case 'callhome clear-cache':
+    case 'callhome pubkey': {
+      if (rest.length) throw new UsageError(`callhome ${verb} takes no arguments`);
+      const r = await ctx.runner.script('callhome.sh', [verb ?? ''], { onLine: progress.line, ...(verb === 'status' || verb === 'show' || verb === 'pubkey' ? {} : { survive: true }) });
+      if (verb === 'show' && r.exitCode === 0) {
+        out(g, r.result, describeCallhome(r.result as unknown as CallhomeState));
+        return EXIT.ok;
+      }
+      if (verb === 'pubkey' && r.exitCode === 0) {
+        out(g, r.result, String(r.result.pubkey));
+        return EXIT.ok;
+      }
+      if (verb === 'status' && Array.isArray(r.result.rows)) {
+        const enabled = (r.result.rows as { check: string; ok: boolean }[]).find((x) => /Config Enabled/.test(x.check))?.ok === true;
+        out(g, r.result, statusText(enabled, r.result.rows as Parameters<typeof statusText>[1]));
+        return r.exitCode;
+      }
+      const said: Record<string, string> = {
+        enable: r.result.restarted ? 'Call-Home was already enabled: the connection was restarted.' : 'Call-Home is enabled.',
+        disable: 'Call-Home is disabled.',
+        restart: 'The Call-Home connection was restarted.',
+        'clear-cache': r.result.cleared ? 'The Call-Home cache (known hosts) is cleared.' : 'The Call-Home cache was already empty.',
+      };
+      return report(g, outcomeOf(r, said[verb ?? ''] ?? 'Done.'));
+    }
+    case 'callhome set': {
+      if (rest.length) throw new UsageError('usage: confconsole callhome set --host H --port 22|443 [--ssl] [--proxy http://H:P|socks5://H:P] [--proxy-user U < password]');
+      const withUser = g.ch.includes('--proxy-user');
+      const stdin = withUser ? (await readSecret('proxy password')) + '\n' : undefined;
+      const r = await ctx.runner.script('set_callhome.sh', g.ch, { ...(stdin !== undefined ? { stdin } : {}), onLine: progress.line, survive: true });
+      return report(g, outcomeOf(r, 'Call-Home settings saved.'));
+    }
+    case 'callhome partner': {
+      const [sub, ...more] = rest;
+      if (sub !== 'set' || more.length) throw new UsageError('usage: confconsole callhome partner set --host H --port P');
+      const r = await ctx.runner.script('set_partner.sh', g.ch, { onLine: progress.line, survive: true });
+      return report(g, outcomeOf(r, 'Partner connection set.'));
+    }
+    case 'callhome ports': {
+      if (rest.length !== 1) throw new UsageError('usage: confconsole callhome ports HOSTNAME');
+      const r = await ctx.runner.script('callhome.sh', ['ports', rest[0] ?? '']);
+      if (r.exitCode !== 0) return report(g, outcomeOf(r, ''));
+      out(g, r.result, `SSH ${String(r.result.ssh)}, HTTPS ${String(r.result.https)}`);
+      return EXIT.ok;
+    }
     case 'pcap show': {
       if (rest.length) throw new UsageError('pcap show takes no arguments');
       const gb = pcapSize(await readSettings(ctx.paths.settingsIni));
@@ -330,6 +389,10 @@ export async function main(argv: string[]): Promise<number> {
         domain: { type: 'string' },
         'confirm-timeout': { type: 'string' },
         'allow-offsubnet-gateway': { type: 'boolean' },
+        // callhome set / partner set
+        port: { type: 'string' },
+        ssl: { type: 'boolean' },
+        'proxy-user': { type: 'string' },
       },
     });
   } catch (e) {
@@ -354,7 +417,14 @@ export async function main(argv: string[]): Promise<number> {
   const net: string[] = [];
   for (const flag of ['dhcp', 'static', 'capture', 'allow-offsubnet-gateway'] as const) if (v[flag]) net.push(`--${flag}`);
   for (const opt of ['address', 'netmask', 'gateway', 'dns', 'domain', 'confirm-timeout'] as const) if (v[opt] !== undefined) net.push(`--${opt}`, v[opt]);
-  const g: Global = { root, demo, json: v.json === true, host: v.host, proxy: v.proxy, net, ...(v.profile ? { profile: v.profile as Profile } : {}) };
+  // callhome set / partner set: passed on to the scripts, which check them
+  const ch: string[] = [];
+  if (v.host !== undefined) ch.push('--host', v.host);
+  if (v.port !== undefined) ch.push('--port', v.port);
+  if (v.ssl) ch.push('--ssl');
+  if (v.proxy !== undefined) ch.push('--proxy', v.proxy);
+  if (v['proxy-user'] !== undefined) ch.push('--proxy-user', v['proxy-user']);
+  const g: Global = { root, demo, json: v.json === true, host: v.host, proxy: v.proxy, net, ch, ...(v.profile ? { profile: v.profile as Profile } : {}) };
   const words = parsed.positionals;
   const interactive = words.length === 0;
   if (interactive && !(process.stdin.isTTY && process.stdout.isTTY)) {

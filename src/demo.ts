@@ -13,6 +13,14 @@ demo = true
 [ntp]
 servers = "0.ubuntu.pool.ntp.org 1.ubuntu.pool.ntp.org"
 
+[callhome]
+enabled = no
+host = "callhome.example.com"
+default_host = "callhome.example.com"
+port = 22
+ssl = no
+proxy = none
+
 [services]
 names = "${profile === 'vsensor' ? 'chrony vsensor-probe vsensor-pcap ssh' : 'chrony darktrace-core darktrace-probe darktrace-callhome ssh'}"
 `;

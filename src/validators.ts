@@ -171,3 +171,45 @@ Object.assign(validators, {
   proxy: proxyUrl,
   'pcap-gb': pcapGb,
 } satisfies Record<string, ValidatorFn>);
+
+// ---- Call-Home ------------------------------------------------------------------------
+
+/** A host name or IP address, without a port. */
+export function hostOnly(s: string): Validated<string> {
+  const t = s.trim();
+  if (t === '') return bad('Enter a host name or IP address');
+  if (isIPv4(t) || isIPv6(t)) return ok(t);
+  if (/^[0-9.]+$/.test(t)) return bad(`"${t}" is not a valid IPv4 address`);
+  return isHostname(t) ? ok(t.toLowerCase()) : bad(`"${t}" is not a valid host name (letters, digits, hyphens and dots)`);
+}
+
+export function port(s: string): Validated<string> {
+  const t = s.trim();
+  return /^[0-9]{1,5}$/.test(t) && Number(t) >= 1 && Number(t) <= 65535 ? ok(String(Number(t))) : bad('A port is a number from 1 to 65535');
+}
+
+/** A proxy's HOST:PORT (the scheme is chosen apart). */
+export function proxyAddress(s: string): Validated<string> {
+  const r = parseNtpServer(s.trim());
+  if (!r.ok || r.value.port === undefined) return bad('The proxy is HOST:PORT, e.g. proxy.example.com:3128');
+  return ok(formatNtpServer(r.value));
+}
+
+/** An optional proxy user name (the password is asked apart, as a secret). */
+export function proxyUser(s: string): Validated<string> {
+  const t = s.trim();
+  return /^[A-Za-z0-9._@-]{0,64}$/.test(t) ? ok(t) : bad('A user name of letters, digits and . _ @ - (at most 64)');
+}
+
+/** A password: any printable text on one line (it goes to the script on stdin). */
+export function password(s: string): Validated<string> {
+  return /^[^\x00-\x1f\x7f]*$/.test(s) && s.length <= 256 ? ok(s) : bad('One line of at most 256 printable characters');
+}
+
+Object.assign(validators, {
+  host: hostOnly,
+  port,
+  'proxy-address': proxyAddress,
+  'proxy-user': proxyUser,
+  password,
+} satisfies Record<string, ValidatorFn>);

@@ -13,6 +13,10 @@ import {
   networkRestoreConfirmed, networkRollback, networkSet, rollbackNotice,
 } from './network.js';
 import { readSettings } from '../system/settings.js';
+import {
+  callhomeClearCache, callhomeConfig, callhomeDefault, callhomeShow, callhomeStatus, callhomeToggle,
+  callhomePubkey, partnerDisable, partnerSet, partnerShow,
+} from './callhome.js';
 import type { Operation } from './types.js';
 
 export const operations: Record<string, Operation> = {
@@ -40,6 +44,16 @@ export const operations: Record<string, Operation> = {
   'network.restore-confirmed': networkRestoreConfirmed,
   'network.confirm': networkConfirm,
   'network.rollback': networkRollback,
+  'callhome.show': callhomeShow,
+  'callhome.status': callhomeStatus,
+  'callhome.toggle': callhomeToggle,
+  'callhome.config': callhomeConfig,
+  'callhome.default': callhomeDefault,
+  'callhome.clear-cache': callhomeClearCache,
+  'partner.show': partnerShow,
+  'callhome.pubkey': callhomePubkey,
+  'partner.set': partnerSet,
+  'partner.disable': partnerDisable,
   // what the welcome screens add: rollbacks since the last login (and the vSensor's capture)
   'appliance.welcome': {
     async show(ctx) {

@@ -315,9 +315,14 @@ export class Renderer {
     const same = v.rows.filter((r) => r.old === r.new && r.new !== '');
     lines.push(changed.length ? 'Review the change before it is applied:' : 'Nothing changes:', '');
     for (const r of changed) {
-      lines.push(r.label);
-      lines.push(...wrap(`  current: ${r.old || '(not set)'}`, w));
-      lines.push(...wrap(`  new:     ${r.new || '(not set)'}`, w));
+      const one = `${r.label}: ${r.old || '(not set)'} -> ${r.new || '(not set)'}`;
+      // one line a change when it fits, so a long form's review still fits the screen
+      if (changed.length > 3 && one.length <= w) lines.push(one);
+      else {
+        lines.push(r.label);
+        lines.push(...wrap(`  current: ${r.old || '(not set)'}`, w));
+        lines.push(...wrap(`  new:     ${r.new || '(not set)'}`, w));
+      }
     }
     if (same.length) lines.push('', ...wrap(`Unchanged: ${same.map((r) => `${r.label} ${r.new}`).join('; ')}`, w));
     lines.push('', v.question);

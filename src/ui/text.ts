@@ -14,35 +14,28 @@ export function wrap(text: string, width: number): string[] {
       out.push(para);
       continue;
     }
-    // Leading indentation is kept on the first line of a paragraph.
-    const indent = /^ */.exec(para)?.[0] ?? '';
-    let line = '';
-    let first = true;
+    // An indented paragraph keeps its indentation on every line it wraps to (hanging
+    // indent), unless the indentation leaves too little room.
+    const lead = /^ */.exec(para)?.[0] ?? '';
+    const indent = lead.length <= w / 2 ? lead : '';
+    let line = indent;
     for (const word of para.trimStart().split(/ +/)) {
-      if (first) {
-        first = false;
-        if (indent.length + word.length <= w) {
-          line = indent + word;
-          continue;
-        }
-      }
       let rest = word;
-      while (rest.length > w) {
-        if (line) {
-          out.push(line);
-          line = '';
-        }
-        out.push(rest.slice(0, w));
-        rest = rest.slice(w);
+      while (indent.length + rest.length > w) {
+        if (line.trim()) out.push(line);
+        const room = w - indent.length;
+        out.push(indent + rest.slice(0, room));
+        rest = rest.slice(room);
+        line = indent;
       }
-      if (line === '') line = rest;
+      if (!line.trim()) line = indent + rest;
       else if (line.length + 1 + rest.length <= w) line += ' ' + rest;
       else {
         out.push(line);
-        line = rest;
+        line = indent + rest;
       }
     }
-    out.push(line);
+    if (line.trim()) out.push(line);
   }
   return out;
 }

@@ -54,6 +54,7 @@ describe('text layout', () => {
     expect(wrap('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc']);
     expect(wrap('  a   b', 20)).toEqual(['  a   b']);
     expect(wrap('x'.repeat(12), 5)).toEqual(['xxxxx', 'xxxxx', 'xx']);
+    expect(wrap('   -> one two three', 12)).toEqual(['   -> one', '   two three']); // hanging indent
   });
   it('aligns a table', () => {
     expect(table(['#', 'Server'], [['1', 'a.example']], 40)).toEqual(['#  Server', '-  ---------', '1  a.example']);

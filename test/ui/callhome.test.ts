@@ -1,0 +1,116 @@
+// Appliance Admin > Call-Home menu on a headless terminal, through the real scripts on a
+// demo root (the demo records service actions and runs no network check).
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KEYS, startConsole, type Harness } from '../support/headless.js';
+
+let h: Harness | undefined;
+afterEach(() => {
+  h?.close();
+  h = undefined;
+});
+
+const ini = (x: Harness) => readFileSync(join(x.root, 'etc/confconsole/appliance.ini'), 'utf8');
+
+async function toCallhome(x: Harness) {
+  await x.waitFor('Welcome');
+  await x.press(KEYS.enter, '3', KEYS.enter, '2', KEYS.enter);
+  await x.waitFor('Call-Home is disabled.');
+  expect(x.text()).toContain('6. Call-Home partner connection');
+}
+
+describe('Call-Home menu (demo appliance)', () => {
+  it('status: one row per check, the advice under each FAIL', async () => {
+    h = await startConsole();
+    await toCallhome(h);
+    await h.press('2', KEYS.enter);
+    await h.waitFor('Call-Home is disabled; checking anyway');
+    expect(h.text()).toMatch(/FAIL +Call-Home Service Config Enabled/);
+    expect(h.text()).toContain('-> This indicates a problem with the Call-Home setting.');
+    expect(h.text()).toMatch(/OK +Call-Home Hostname Resolution by DNS \(demo appliance: not checked\)/);
+  });
+
+  it('enable, then Enabled again restarts; the menu says it is enabled', async () => {
+    h = await startConsole();
+    await toCallhome(h);
+    await h.press('3', KEYS.enter);
+    await h.waitFor('(*) Disabled');
+    await h.press(KEYS.left);
+    await h.waitFor('(*) Enabled');
+    await h.press(KEYS.enter);
+    await h.waitFor('Do you want to continue?');
+    await h.press('y');
+    await h.waitFor('Call-Home is enabled.');
+    await h.press(KEYS.enter);
+    await h.waitFor(/Call-Home is enabled\.\s/);
+    await h.press('3', KEYS.enter);
+    await h.waitFor('(*) Enabled');
+    await h.press(KEYS.enter);
+    await h.waitFor('Nothing changes');
+    await h.press('y');
+    await h.waitFor('already enabled: the connection was restarted');
+    const effects = readFileSync(join(h.root, 'var/log/confconsole/host-effects.log'), 'utf8');
+    expect(effects.match(/confconsole-callhome restart/g)?.length).toBe(2);
+  });
+
+  it('configuration: 443 with SSL and an HTTP proxy with a user; the password is asked, never shown', async () => {
+    h = await startConsole();
+    await toCallhome(h);
+    await h.press('4', KEYS.enter);
+    await h.waitFor('1. Edit the configuration');
+    await h.press('1', KEYS.enter);
+    await h.waitFor('Call-Home host (name or IP address)');
+    expect(h.text()).not.toContain('Wrap the connection in SSL?');
+    await h.press(KEYS.tab, KEYS.right); // port 443
+    await h.waitFor('Wrap the connection in SSL?');
+    await h.press(KEYS.tab, KEYS.left); // SSL: Yes
+    await h.waitFor('(*) Yes');
+    await h.press(KEYS.tab, KEYS.right); // proxy: HTTP
+    await h.waitFor('Proxy address (HOST:PORT)');
+    await h.press(KEYS.tab);
+    await h.type('proxy.example.com:3128');
+    await h.press(KEYS.tab);
+    await h.type('ops');
+    await h.press(KEYS.enter);
+    await h.waitFor('! Enter the proxy password');
+    await h.type('S3cret-pw');
+    expect(h.text()).not.toContain('S3cret');
+    await h.press(KEYS.enter);
+    await h.waitFor('Save this Call-Home configuration?');
+    expect(h.text()).not.toContain('S3cret');
+    await h.press('y');
+    await h.waitFor('Call-Home settings saved.');
+    const s = ini(h);
+    expect(s).toContain('port = "443"');
+    expect(s).toContain('ssl = "yes"');
+    expect(s).toContain('proxy = "http://proxy.example.com:3128"');
+    expect(s).not.toContain('S3cret');
+    expect(readFileSync(join(h.root, 'etc/confconsole/secrets/callhome_proxy'), 'utf8')).toContain('S3cret-pw');
+  });
+
+  it('clear cache asks to disable first; the partner screen shows the one-line key and the ports', async () => {
+    h = await startConsole();
+    await toCallhome(h);
+    await h.press('5', KEYS.enter);
+    await h.waitFor('Call-Home must be disabled first');
+    await h.press('y');
+    await h.waitFor('The Call-Home cache was already empty.');
+    await h.press(KEYS.enter);
+    await h.waitFor('6. Call-Home partner connection');
+    await h.press('6', KEYS.enter);
+    await h.waitFor('Forwarded ports for dt-1234-01: SSH 12341, HTTPS 32341');
+    expect(h.text()).toContain('ssh-rsa ');
+    await h.press('1', KEYS.enter);
+    await h.waitFor('Partner SSH server');
+    await h.type('partner.example.net');
+    await h.press(KEYS.tab, KEYS.ctrlU);
+    await h.type('2222');
+    await h.press(KEYS.enter);
+    await h.waitFor('Review the change');
+    await h.press('y');
+    await h.waitFor('Partner connection set: partner.example.net, port 2222.');
+    await h.press(KEYS.enter);
+    await h.waitFor('Partner connection: partner.example.net, port 2222');
+  });
+});
