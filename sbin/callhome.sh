@@ -12,6 +12,14 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/common.sh"; . "$here/lib/callhome.sh"; . "$here/lib/apply.sh"
 
 usage() { usage_error "usage: callhome.sh enable|disable|restart|status|clear-cache|show|ports HOSTNAME|pubkey"; }
+# dual call-home: the partner's tunnel follows Call-Home (enabled, restarted, stopped with it)
+partner_follow() {
+  [[ $PT_ENABLED == yes ]] || return 0
+  local err
+  if err=$(svc "$1" "$CH_PARTNER_SERVICE" 2>&1); then audit "callhome.partner.$1" "$CH_PARTNER_SERVICE" ok
+  else log "warning: the partner connection did not $1: ${err:-no message}"; audit "callhome.partner.$1" "$CH_PARTNER_SERVICE" failed; fi
+}
+
 case ${1:-} in -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 (($# >= 1)) || usage
 cmd=$1; shift
@@ -140,9 +148,11 @@ case $cmd in
       log "Call-Home is already enabled: restarting it"
       err=$(svc restart "$service" 2>&1) || { audit callhome.restart "$service" failed; fail "$EX_FAIL" "$service did not restart: ${err:-no message}"; }
       audit callhome.restart "$service" ok
+      partner_follow restart
       printf '{"ok":true,"enabled":true,"restarted":true}\n'
     else
       apply_settings callhome.enable "enabled = yes, to $CH_HOST port $CH_PORT" "$service" "" "" callhome enabled yes
+      partner_follow restart
       printf '{"ok":true,"enabled":true,"restarted":false}\n'
     fi ;;
   restart)
@@ -150,10 +160,12 @@ case $cmd in
     [[ $CH_ENABLED == yes ]] || usage_error "Call-Home is disabled: enable it instead"
     err=$(svc restart "$service" 2>&1) || { audit callhome.restart "$service" failed; fail "$EX_FAIL" "$service did not restart: ${err:-no message}"; }
     audit callhome.restart "$service" ok
+    partner_follow restart
     printf '{"ok":true,"enabled":true,"restarted":true}\n' ;;
   disable)
     lock; ch_load
     apply_settings callhome.disable "enabled = no" "" "" "" callhome enabled no
+    partner_follow stop
     log "stopping $service"
     if ! err=$(svc stop "$service" 2>&1); then
       audit callhome.stop "$service" failed

@@ -4,17 +4,25 @@
 # call-home server. The server reaches this appliance's SSH and HTTPS on its own 127.0.0.1 at
 # the ports of the host-name formula (dt-123-01 → 11231 and 31231). Writes its pid to
 # /run/confconsole/callhome.pid. Exit 78 when call-home is disabled or not configured.
+# --partner: the partner's tunnel instead (dual call-home, confconsole-callhome-partner.service):
+# to [partner] host and port, plain SSH (through the same proxy), the same key and ports.
 # Env (tests): CONFCONSOLE_CALLHOME_LOCAL_SSH / CONFCONSOLE_CALLHOME_LOCAL_HTTPS override the
 # local target ports (22 / 443); CONFCONSOLE_CALLHOME_ALIVE the ServerAliveInterval (30).
 here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/common.sh"; . "$here/lib/callhome.sh"
 
-case ${1:-} in -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
-(($# == 0)) || usage_error "usage: callhome_tunnel.sh (no arguments)"
+partner=no
+case ${1:-} in -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; --partner) partner=yes; shift ;; esac
+(($# == 0)) || usage_error "usage: callhome_tunnel.sh [--partner]"
 EX_CONFIG=78
 
 ch_load
 [[ $CH_ENABLED == yes ]] || { log "call-home is disabled ([callhome] enabled = no)"; exit "$EX_CONFIG"; }
+if [[ $partner == yes ]]; then
+  # dual call-home: the same tunnel to the partner's SSH server (its own host key alias)
+  [[ $PT_ENABLED == yes && -n $PT_HOST && -n $PT_PORT ]] || { log "no partner connection set ([partner])"; exit "$EX_CONFIG"; }
+  CH_HOST=$PT_HOST CH_PORT=$PT_PORT CH_SSL=no CH_ALIAS=partner CH_PIDFILE=$CH_PARTNER_PIDFILE
+fi
 [[ -n $CH_HOST ]] || { log "no call-home host set ([callhome] host)"; exit "$EX_CONFIG"; }
 name=$(ch_hostname)
 ch_ports "$name" || { log "the host name \"$name\" is not of the form NAME-NNN-NN: no forward ports"; exit "$EX_CONFIG"; }

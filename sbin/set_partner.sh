@@ -21,6 +21,7 @@ if [[ $disable == yes ]]; then
   [[ -z $host && -z $port ]] || usage_error "$USAGE"
   lock
   apply_settings partner.disable "enabled = no" "" "" "" partner enabled no
+  svc stop "$CH_PARTNER_SERVICE" >/dev/null 2>&1 || log "the partner connection was not running"
   printf '{"ok":true,"enabled":false}\n'
   exit 0
 fi
@@ -29,5 +30,7 @@ ch_check_host "$host" || usage_error "\"$host\" is not a host name or IP address
 is_port "$port" || usage_error "the partner port must be 1-65535"
 host=${host,,} port=$((10#$port))
 lock
-apply_settings partner.set "host $host port $port" "" "" "" partner host "$host" partner port "$port" partner enabled yes
+ch_load
+# with Call-Home on, the partner's tunnel (re)starts now, and a failure puts the old settings back
+apply_settings partner.set "host $host port $port" "$([[ $CH_ENABLED == yes ]] && printf '%s' "$CH_PARTNER_SERVICE")" "" "" partner host "$host" partner port "$port" partner enabled yes
 printf '{"ok":true,"enabled":true,"host":%s,"port":%d}\n' "$(json_str "$host")" "$port"

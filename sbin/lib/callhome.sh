@@ -11,6 +11,9 @@ CH_CA=$CH_DIR/ca.pem
 CH_PIDFILE=$(p /run/confconsole/callhome.pid)
 CH_ALIAS=callhome
 CH_SERVICE=confconsole-callhome
+# dual call-home: the partner's tunnel is a second service of the same script (--partner)
+CH_PARTNER_PIDFILE=$(p /run/confconsole/callhome-partner.pid)
+CH_PARTNER_SERVICE=confconsole-callhome-partner
 
 # ch_load: the settings into CH_* variables
 ch_load() {

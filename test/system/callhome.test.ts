@@ -20,6 +20,8 @@ import {
   runScript,
   runScriptInput,
   script,
+  scriptEnv,
+  SBIN,
   sh,
   sleep,
   stopPid,
@@ -515,5 +517,32 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
     expect(readFileSync(known, 'utf8')).not.toBe(before);
     await run('callhome.sh', ['disable']);
     await waitFor('the tunnel to stop', async () => !tunnelPid() && (await banner(P.fwdSsh, 300)) === undefined);
+  });
+
+  it('dual call-home: the partner tunnel (callhome_tunnel.sh --partner) reaches the appliance too', async () => {
+    // this one test server plays the partner: the vendor tunnel is off so its ports are free
+    await configure(['--host', '127.0.0.1', '--port', '22'], P.sshd);
+    const pt = await run('set_partner.sh', ['--host', '127.0.0.1', '--port', String(P.sshd)]);
+    expect(pt.code, pt.stderr).toBe(0);
+    expect(pt.json).toEqual({ ok: true, enabled: true, host: '127.0.0.1', port: P.sshd });
+    // Call-Home on in the settings (what enable writes), the partner's service started by hand
+    const on = spawn('bash', ['-c', '. "$0/lib/common.sh" && ini_set "$1" callhome enabled yes', SBIN, r.ini], { stdio: 'ignore' });
+    await new Promise((res) => on.on('close', res));
+    const partnerPid = join(r.dir, 'run/confconsole/callhome-partner.pid');
+    const t = spawn(script('callhome_tunnel.sh'), ['--partner'], { env: scriptEnv(r.dir, env()), stdio: 'ignore', detached: true });
+    try {
+      await tunnelUp();
+      expect(Number(read(partnerPid).trim())).toBe(t.pid);
+      expect(existsSync(pidFile())).toBe(false); // the vendor's tunnel is not what answers
+    } finally {
+      try {
+        process.kill(-t.pid!, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+    }
+    await waitFor('the partner tunnel to stop', async () => (await banner(P.fwdSsh, 300)) === undefined);
+    const off = await run('set_partner.sh', ['--disable']);
+    expect(off.json).toEqual({ ok: true, enabled: false });
   });
 });
