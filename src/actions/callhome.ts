@@ -79,12 +79,19 @@ export const callhomeStatus: Operation = {
   },
 };
 
+/** The manual's toggle: enable when disabled, disable when enabled (twice = restart). */
 export const callhomeToggle: Operation = {
-  async read(ctx) {
-    return { state: (await callhomeState(ctx)).enabled ? 'enabled' : 'disabled' };
+  async show(ctx) {
+    const s = await callhomeState(ctx);
+    return {
+      kind: 'text',
+      text: s.enabled
+        ? 'Call-Home is enabled. Do you want to disable Call-Home?\n\nThe support connection closes. (To restart the connection, choose this item twice: disable, then enable.)'
+        : `Call-Home is disabled. Do you want to enable Call-Home?\n\nThe appliance connects to ${s.host || 'the Call-Home host'} (port ${s.port}: ${transport(s)}).`,
+    };
   },
-  async apply(ctx, v, io) {
-    const enable = v.state === 'enabled';
+  async apply(ctx, _v, io) {
+    const enable = !(await callhomeState(ctx)).enabled;
     const r = await ctx.runner.script('callhome.sh', [enable ? 'enable' : 'disable'], { onLine: io.line, survive: true });
     return outcomeOf(r, enable ? (r.result.restarted ? 'Call-Home was already enabled: the connection was restarted.' : 'Call-Home is enabled.') : 'Call-Home is disabled.');
   },

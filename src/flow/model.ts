@@ -3,11 +3,11 @@
 // No blessed, execa or fs here, so tests drive the whole console with events alone.
 import type { Field, Flow, Item, Menu, Tree } from '../menu/schema.js';
 import { validators } from '../validators.js';
-import type { Effect, Entry, Event, Outcome, Shown, Values } from './types.js';
+import { shownText, type Effect, type Entry, type Event, type Outcome, type Shown, type Values } from './types.js';
 
 export type Step =
   | { s: 'confirm' }
-  | { s: 'loading'; then: 'form' | 'show' }
+  | { s: 'loading'; then: 'form' | 'show' | 'confirm' }
   | { s: 'form'; values: Values; errors: Record<string, string> }
   | { s: 'checking'; entered: Values; values: Values; warnings: string[] }
   | { s: 'ask-test'; values: Values; warnings: string[] }
@@ -219,6 +219,8 @@ function updateMenu(model: Model, f: Extract<Frame, { kind: 'menu' }>, ev: Event
 function startFlow(model: Model, item: Item, flow: Flow, context: Values): Update {
   const frame: Frame = { kind: 'flow', item, flow, current: {}, step: { s: 'confirm' }, context };
   const m = push(model, frame);
+  if (flow.confirmFrom !== undefined)
+    return to(setStep(m, frame, { s: 'loading', then: 'confirm' }), { type: 'show', op: flow.confirmFrom, ...(Object.keys(context).length ? { context } : {}) });
   return flow.confirm !== undefined ? same(m) : afterConfirm(m, frame);
 }
 
@@ -268,6 +270,8 @@ function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
         }
         return same(setStep(model, f, { s: 'form', values, errors: {} }, { current: ev.values }));
       }
+      if (ev.type === 'shown' && st.then === 'confirm')
+        return same(setStep(model, f, { s: 'confirm' }, { current: { ...f.current, question: shownText(ev.shown) } }));
       if (ev.type === 'shown') return same(setStep(model, f, { s: 'shown', shown: ev.shown }));
       if (ev.type === 'cancel') return to(pop(model), { type: 'abort' });
       return same(model);

@@ -67,7 +67,7 @@ export function view(model: Model): View {
       const fill = (text: string, values: Record<string, string> = {}) => fillText(text, { ...f.context, ...values });
       switch (st.s) {
         case 'confirm':
-          return { kind: 'yesno', title, text: fill(f.flow.confirm ?? ''), yes: 'Yes', no: 'No', defaultNo: f.flow.defaultNo === true };
+          return { kind: 'yesno', title, text: f.current.question ?? fill(f.flow.confirm ?? ''), yes: 'Yes', no: 'No', defaultNo: f.flow.defaultNo === true };
         case 'loading':
           return { kind: 'progress', title, lines: [], cancellable: true, note: 'Reading current settings…' };
         case 'form': {

@@ -27,6 +27,8 @@ export const FlowSchema = z.strictObject({
   op: z.string().min(1),
   /** Yes/no question before anything is shown. */
   confirm: z.string().optional(),
+  /** An operation whose show() text is the confirmation question (it depends on the state). */
+  confirmFrom: z.string().optional(),
   /** The confirmation's default answer is No (for what cannot be undone). */
   defaultNo: z.boolean().optional(),
   /** Fields of the input (one) or form (several), prefilled from op.read(). */
@@ -159,6 +161,7 @@ export function checkTree(tree: Tree, reg: Registry): string[] {
         if (!op.apply && !op.show) problems.push(`${at}: operation "${f.op}" neither applies nor shows`);
         if (f.test !== undefined && !op.test) problems.push(`${at}: "${f.op}" has no test`);
         if (f.check && !op.check) problems.push(`${at}: "${f.op}" has no check`);
+        if (f.confirmFrom !== undefined && !reg.ops[f.confirmFrom]?.show) problems.push(`${at}: confirmFrom "${f.confirmFrom}" shows nothing`);
         for (const o of f.confirmWithin ? [f.confirmWithin.confirm, f.confirmWithin.rollback] : [])
           if (!reg.ops[o]?.apply) problems.push(`${at}: confirm/rollback operation "${o}" is not registered`);
         if (f.fields && !op.apply) problems.push(`${at}: fields but "${f.op}" does not apply`);

@@ -31,27 +31,26 @@ describe('Call-Home menu (demo appliance)', () => {
     expect(h.text()).toMatch(/OK +Call-Home Hostname Resolution by DNS \(demo appliance: not checked\)/);
   });
 
-  it('enable, then Enabled again restarts; the menu says it is enabled', async () => {
+  it('Enable/Disable as the manual: enable, then choosing it twice (disable, enable) restarts', async () => {
     h = await startConsole();
     await toCallhome(h);
     await h.press('3', KEYS.enter);
-    await h.waitFor('(*) Disabled');
-    await h.press(KEYS.left);
-    await h.waitFor('(*) Enabled');
-    await h.press(KEYS.enter);
-    await h.waitFor('Do you want to continue?');
+    await h.waitFor('Call-Home is disabled. Do you want to enable Call-Home?');
     await h.press('y');
-    await h.waitFor('Call-Home is enabled.');
+    await h.waitFor('Done.');
+    expect(h.text()).toContain('Call-Home is enabled.');
     await h.press(KEYS.enter);
     await h.waitFor(/Call-Home is enabled\.\s/);
     await h.press('3', KEYS.enter);
-    await h.waitFor('(*) Enabled');
-    await h.press(KEYS.enter);
-    await h.waitFor('Nothing changes');
+    await h.waitFor('Call-Home is enabled. Do you want to disable Call-Home?');
     await h.press('y');
-    await h.waitFor('already enabled: the connection was restarted');
+    await h.waitFor('Call-Home is disabled.');
+    await h.press(KEYS.enter, '3', KEYS.enter);
+    await h.waitFor('Do you want to enable Call-Home?');
+    await h.press('y');
+    await h.waitFor('Call-Home is enabled.');
     const effects = readFileSync(join(h.root, 'var/log/confconsole/host-effects.log'), 'utf8');
-    expect(effects.match(/confconsole-callhome restart/g)?.length).toBe(2);
+    expect(effects.match(/service confconsole-callhome (restart|stop)/g)).toEqual(['service confconsole-callhome restart', 'service confconsole-callhome stop', 'service confconsole-callhome restart']);
   });
 
   it('configuration: 443 with SSL and an HTTP proxy with a user; the password is asked, never shown', async () => {

@@ -98,3 +98,17 @@ describe('commit-confirmed apply', () => {
     expect(view(r.m)).toMatchObject({ kind: 'review', warnings: ['outside the subnet'] });
   });
 });
+
+describe('a confirmation that depends on the state', () => {
+  it('asks op.show for the question first, then confirms as usual', () => {
+    // 3. Appliance Admin > 2. Call-Home menu > 3. Enable/Disable Call-Home
+    let r = drive(init(loadTree('appliance')), { type: 'ok' }, { type: 'hotkey', key: '3' }, { type: 'ok' }, { type: 'hotkey', key: '2' }, { type: 'ok' });
+    r = drive(r.m, { type: 'hotkey', key: '3' }, { type: 'ok' });
+    expect(r.effects.at(-1)).toEqual({ type: 'show', op: 'callhome.toggle' });
+    expect(view(r.m)).toMatchObject({ kind: 'progress' });
+    r = drive(r.m, { type: 'shown', shown: { kind: 'text', text: 'Call-Home is disabled. Do you want to enable Call-Home?' } });
+    expect(view(r.m)).toMatchObject({ kind: 'yesno', text: 'Call-Home is disabled. Do you want to enable Call-Home?' });
+    r = drive(r.m, { type: 'yes' });
+    expect(r.effects).toEqual([{ type: 'apply', op: 'callhome.toggle', values: {} }]);
+  });
+});
