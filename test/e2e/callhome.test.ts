@@ -1,0 +1,66 @@
+// The manual's Call-Home procedures in a real terminal on the demo appliance: enable, test
+// (the five rows), restart by choosing Enable/Disable twice, clear the cache after disabling.
+import { afterEach, describe, expect, it } from 'vitest';
+import { missing } from '../support/requires.js';
+import { consoles } from './support.js';
+
+const why = missing('e2e', ['tmux']);
+
+describe.skipIf(why !== undefined)('e2e: Call-Home (manual ch. 4)', () => {
+  const open = consoles();
+  afterEach(() => open.closeAll());
+
+  it('enable, status, restart by choosing twice, clear cache after disabling', async () => {
+    const c = await open.open().start();
+    c.keys('Enter');
+    await c.menu('Console Setup');
+    c.keys('3', 'Enter');
+    await c.menu('Appliance Admin');
+    c.keys('2', 'Enter');
+    await c.waitFor('Call-Home is disabled.');
+    // Enable Call-Home: 3, Yes, Done
+    c.keys('3', 'Enter');
+    await c.waitFor('Do you want to enable Call-Home?');
+    c.keys('Enter'); // Yes is the default
+    await c.waitFor('Done.');
+    c.keys('Enter');
+    await c.waitFor('Call-Home is enabled.');
+    // Test Call-Home: 2, the five rows
+    c.keys('2', 'Enter');
+    const s = await c.waitFor('Call-Home is enabled, checking connection');
+    for (const row of ['Service running', 'Service Config Enabled', 'Hostname Resolution by DNS', 'Remote Host TCP Connectivity', 'Authentication'])
+      expect(s).toMatch(new RegExp(`OK +Call-Home ${row}`));
+    c.keys('Enter');
+    await c.waitFor('5. Clear Call-Home cache');
+    // Clear cache while enabled: refused, it must be disabled first
+    c.keys('5', 'Enter');
+    await c.waitFor('Call-Home must be disabled first');
+    c.keys('y');
+    await c.waitFor('disable Call-Home first');
+    c.keys('Enter');
+    // disable (3, Yes), enable again (3, Yes): the connection restarted
+    c.keys('3', 'Enter');
+    await c.waitFor('Do you want to disable Call-Home?');
+    c.keys('y');
+    await c.waitFor('Call-Home is disabled.');
+    c.keys('Enter');
+    // now the cache can be cleared
+    c.keys('5', 'Enter');
+    await c.waitFor('the cache now?');
+    c.keys('y');
+    await c.waitFor(/Call-Home cache (is cleared|was already empty)/);
+    c.keys('Enter');
+    c.keys('3', 'Enter');
+    await c.waitFor('Do you want to enable Call-Home?');
+    c.keys('y');
+    await c.waitFor('Done.');
+    const effects = c.fileOr('var/log/confconsole/host-effects.log');
+    expect(effects.match(/service confconsole-callhome (restart|stop)/g)).toEqual([
+      'service confconsole-callhome restart',
+      'service confconsole-callhome stop',
+      'service confconsole-callhome restart',
+    ]);
+    const status = c.cli('callhome', 'status', '--json');
+    expect(JSON.parse(status.stdout).rows).toHaveLength(5);
+  });
+});
