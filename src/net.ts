@@ -6,7 +6,7 @@ const ok = <T>(value: T): Validated<T> => ({ ok: true, value });
 const bad = (message: string): Validated<never> => ({ ok: false, message });
 
 export const toInt = (a: string): number => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
-export const toDotted = (n: number): string => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
+export const quad = (n: number): string => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
 const maskOf = (prefix: number): number => (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
 
 /** A netmask as dotted quad (contiguous) or prefix length (24 or /24) → the prefix length. */
@@ -68,13 +68,13 @@ export function checkStatic(c: StaticConfig, otherAddresses: string[] = []): Rec
   const a = toInt(c.address);
   const net = (a & m) >>> 0;
   const bcast = (net | (~m >>> 0)) >>> 0;
-  if (c.prefix <= 30 && a === net) errors.address = `${c.address} is the network address of ${toDotted(net)}/${c.prefix}, not a host address`;
-  else if (c.prefix <= 30 && a === bcast) errors.address = `${c.address} is the broadcast address of ${toDotted(net)}/${c.prefix}, not a host address`;
+  if (c.prefix <= 30 && a === net) errors.address = `${c.address} is the network address of ${quad(net)}/${c.prefix}, not a host address`;
+  else if (c.prefix <= 30 && a === bcast) errors.address = `${c.address} is the broadcast address of ${quad(net)}/${c.prefix}, not a host address`;
   else if (otherAddresses.includes(c.address)) errors.address = `${c.address} is already used by another interface`;
   if (c.gateway) {
     const g = toInt(c.gateway);
     if (g === a) errors.gateway = 'The gateway cannot be the address itself';
-    else if (((g & m) >>> 0) !== net) errors.gateway = `${c.gateway} is outside ${toDotted(net)}/${c.prefix}: the gateway must be in the interface's subnet`;
+    else if (((g & m) >>> 0) !== net) errors.gateway = `${c.gateway} is outside ${quad(net)}/${c.prefix}: the gateway must be in the interface's subnet`;
   }
   return errors;
 }

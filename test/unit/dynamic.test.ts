@@ -1,19 +1,11 @@
 // Menus of entries found on the system, and the commit-confirmed step, as pure state.
 import { describe, expect, it } from 'vitest';
-import { init, top, update, type Model } from '../../src/flow/model.js';
-import type { Effect, Event } from '../../src/flow/types.js';
+import { drive } from '../support/drive.js';
+import { init, top } from '../../src/flow/model.js';
+import type { Event } from '../../src/flow/types.js';
 import { breadcrumb, view } from '../../src/flow/view.js';
 import { loadTree } from '../../src/menu/load.js';
 
-function drive(m: Model, ...events: Event[]): { m: Model; effects: Effect[] } {
-  const effects: Effect[] = [];
-  for (const e of events) {
-    const r = update(m, e);
-    m = r.model;
-    effects.push(...r.effects);
-  }
-  return { m, effects };
-}
 
 const ENTRIES: Event = {
   type: 'items',

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { init, top, update, type Model } from '../../src/flow/model.js';
-import type { Effect, Event } from '../../src/flow/types.js';
+import { drive } from '../support/drive.js';
+import { init, top } from '../../src/flow/model.js';
 import { breadcrumb, mask, view } from '../../src/flow/view.js';
 import { loadTree } from '../../src/menu/load.js';
 
-/** Drives the pure model with events; collects effects. */
-function drive(m: Model, ...events: Event[]): { m: Model; effects: Effect[] } {
-  const effects: Effect[] = [];
-  for (const e of events) {
-    const r = update(m, e);
-    m = r.model;
-    effects.push(...r.effects);
-  }
-  return { m, effects };
-}
 
 const start = (conditions: Record<string, string> = {}) => drive(init(loadTree('appliance'), conditions), { type: 'ok' }).m;
 
