@@ -165,7 +165,12 @@ export const networkRollback: Operation = {
 
 /** Rollbacks since the last login, said once at the welcome screen, then acknowledged. */
 export async function rollbackNotice(ctx: Ctx): Promise<string> {
-  const s = await networkState(ctx);
+  let s: NetworkState;
+  try {
+    s = await networkState(ctx);
+  } catch {
+    return ''; // e.g. not root on a real appliance: the welcome screen stays as it is
+  }
   if (s.rollbacks_unseen.length === 0) return '';
   await ctx.runner.script('net_ack_rollbacks.sh', []);
   return [
