@@ -15,9 +15,13 @@ if ((${#missing_pkgs[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
     say "installing system packages: ${missing_pkgs[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null 2>&1 || true
-    apt-get install -y -qq --no-install-recommends "${missing_pkgs[@]}" >/dev/null 2>&1 \
-      || echo "warning: apt-get could not install: ${missing_pkgs[*]}"
+    # twice: a registry hiccup must not turn into skipped tests
+    for try in 1 2; do
+      apt-get update -qq >/dev/null 2>&1 || true
+      apt-get install -y -qq --no-install-recommends "${missing_pkgs[@]}" >/dev/null 2>&1 && break
+      [[ $try == 2 ]] && echo "warning: apt-get could not install: ${missing_pkgs[*]}"
+      sleep 5
+    done
   else
     echo "note: not root (or no apt-get): cannot install ${missing_pkgs[*]}; tests that need them will be skipped"
   fi
