@@ -3,7 +3,6 @@
 // itself unless the operator confirms (sbin/set_network.sh and friends).
 import type { Entry, Outcome, Values } from '../flow/types.js';
 import { checkStatic } from '../net.js';
-import type { ScriptResult } from '../system/runner.js';
 import { noErrors, outcomeOf, type Ctx, type Operation } from './types.js';
 
 export interface Iface {
@@ -87,14 +86,9 @@ export const networkIface: Operation = {
   },
 };
 
-/** A set_network.sh refusal names its field: put the message there. */
-function scriptOutcome(r: ScriptResult, ok: string): Outcome {
-  return outcomeOf(r, ok);
-}
-
 const applyNet = async (ctx: Ctx, args: string[], line: (t: string) => void): Promise<Outcome> => {
   const r = await ctx.runner.script('set_network.sh', args, { onLine: line, survive: true });
-  return scriptOutcome(r, 'Applied.');
+  return outcomeOf(r, 'Applied.');
 };
 
 export const networkSet: Operation = {

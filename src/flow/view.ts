@@ -141,8 +141,5 @@ export function mask(secret: string): string {
   return i > 0 ? `${secret.slice(0, i)}:****` : '****';
 }
 
-/** Puts entered values into a question: "test the connection to https://{host}?" */
-export const fill = fillText;
-
 /** A script's message starts a sentence on screen. */
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -289,6 +289,19 @@ export class ConsoleApp {
     );
   }
 
+  /**
+   * What a menu or note on top shows from the system (its state, its entries): delivered only
+   * while that screen is still on top; a failure becomes its status line.
+   */
+  private forScreen<T>(p: Promise<T>, toEvent: (t: T) => Event, failure: (message: string) => string): void {
+    const frame = top(this.model);
+    const deliver = (ev: Event) => (sameScreen(top(this.model), frame) ? this.dispatch(ev) : undefined);
+    p.then(
+      (t) => deliver(toEvent(t)),
+      (err: unknown) => deliver({ type: 'status', text: failure(err instanceof Error ? err.message : String(err)) }),
+    );
+  }
+
   private run(e: Effect): void {
     this.effects.push(e);
     const ctx = this.o.ctx;
@@ -302,14 +315,8 @@ export class ConsoleApp {
         return this.call(['loading'], () => this.op(e.op).read!(ctx, e.context), (values) => ({ type: 'loaded', values }));
       case 'show':
         return this.call(['loading'], () => this.op(e.op).show!(ctx, e.context), (shown) => ({ type: 'shown', shown }));
-      case 'items': {
-        const frame = top(this.model);
-        this.op(e.op).items!(ctx, e.context).then(
-          (items) => (sameScreen(top(this.model), frame) ? this.dispatch({ type: 'items', items }) : undefined),
-          (err: unknown) => (sameScreen(top(this.model), frame) ? this.dispatch({ type: 'status', text: `Cannot list them: ${err instanceof Error ? err.message : String(err)}` }) : undefined),
-        );
-        return;
-      }
+      case 'items':
+        return this.forScreen(this.op(e.op).items!(ctx, e.context), (items) => ({ type: 'items', items }), (m) => `Cannot list them: ${m}`);
       case 'check':
         return this.call(['checking'], () => this.op(e.op).check!(ctx, e.values), (c) => ({ type: 'checked', errors: c.errors, ...(c.warnings ? { warnings: c.warnings } : {}) }));
       case 'test': {
@@ -322,15 +329,8 @@ export class ConsoleApp {
         const io = { line: lineTo(['applying']), signal: this.abort.signal };
         return this.call(['applying'], () => this.op(e.op).apply!(ctx, e.values, io), (outcome) => ({ type: 'finished', outcome }));
       }
-      case 'status': {
-        // For the menu or note on top now; dropped if the operator has moved on meanwhile.
-        const frame = top(this.model);
-        this.op(e.op).show!(ctx, e.context).then(
-          (shown) => sameScreen(top(this.model), frame) ? this.dispatch({ type: 'status', text: shownText(shown) }) : undefined,
-          (err: unknown) => (sameScreen(top(this.model), frame) ? this.dispatch({ type: 'status', text: `(${err instanceof Error ? err.message : String(err)})` }) : undefined),
-        );
-        return;
-      }
+      case 'status':
+        return this.forScreen(this.op(e.op).show!(ctx, e.context), (shown) => ({ type: 'status', text: shownText(shown) }), (m) => `(${m})`);
       case 'abort':
         this.abort?.abort();
         this.abort = undefined;

@@ -1,8 +1,9 @@
 // Shared by the system tests: a fresh appliance root per test, the real sbin/ scripts run
 // against it, tiny service-command fixtures, and a minimal NTP client to see a server answer.
-import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import {
+  lstatSync,
   chmodSync,
   existsSync,
   mkdirSync,
@@ -131,23 +132,9 @@ export function runScript(
   args: string[],
   root: string,
   extra: Record<string, string> = {},
-  opts: SpawnOptions & { onSpawn?: (pid: number) => void; loopbackDns?: boolean } = {},
+  opts: { onSpawn?: (pid: number) => void; loopbackDns?: boolean; detached?: boolean } = {},
 ): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const { loopbackDns, ...spawnOpts } = opts;
-    const [cmd, argv] = loopbackDns ? withLoopbackDns(script(name), args) : [script(name), args];
-    const child = spawn(cmd, argv, { env: scriptEnv(root, extra), stdio: ['ignore', 'pipe', 'pipe'], ...spawnOpts });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.on('data', (d) => (stdout += d));
-    child.stderr!.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
-    child.on('close', (code, signal) =>
-      resolve({ code, signal, stdout, stderr, ms: performance.now() - t0, json: lastJson(stdout) }),
-    );
-  });
+  return runCommand(script(name), args, scriptEnv(root, extra), undefined, opts);
 }
 
 /** Writes an executable shell fixture and returns its path. */
@@ -309,8 +296,7 @@ export function withLoopbackDns(cmd: string, args: string[]): [string, string[]]
   return ['unshare', ['-m', 'sh', '-c', 'mount --bind "$0" /etc/resolv.conf && exec "$@"', resolv, cmd, ...args]];
 }
 
-// ---- added for the master / pcap / secrets system tests -----------------------------------
-import { lstatSync } from 'node:fs';
+// ---- commands with input, file-tree snapshots (master / pcap / secrets tests) ------------
 
 /**
  * Runs CMD ARGS with ENV and writes `input` to its stdin (secrets go there, never in argv);
@@ -321,12 +307,12 @@ export function runCommand(
   args: string[],
   env: NodeJS.ProcessEnv,
   input?: string,
-  opts: { loopbackDns?: boolean; onSpawn?: (pid: number) => void; cwd?: string } = {},
+  opts: { loopbackDns?: boolean; onSpawn?: (pid: number) => void; cwd?: string; detached?: boolean } = {},
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const [c, argv] = opts.loopbackDns ? withLoopbackDns(cmd, args) : [cmd, args];
-    const child = spawn(c, argv, { env, cwd: opts.cwd, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(c, argv, { env, cwd: opts.cwd, detached: opts.detached === true, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { hmacToken, masterHost, pcapGb, proxyUrl, pushToken } from '../../src/validators.js';
 import { validateFields } from '../../src/flow/model.js';
-import { fill } from '../../src/flow/view.js';
+import { fillText as fill } from '../../src/flow/model.js';
 import { describeMaster, masterState } from '../../src/actions/master.js';
 import { describePcap } from '../../src/actions/pcap.js';
 import { parseSettings } from '../../src/system/settings.js';
