@@ -29,4 +29,6 @@ for f in "$PCAP_DIR"/ring.pcap*; do
   [[ $n =~ ^[0-9]+$ && ${#n} -eq $width ]] && ((10#$n < count)) || rm -f -- "$f"
 done
 log "capturing on $iface into $count files of $size MB in $PCAP_DIR"
-exec tcpdump -i "$iface" -n -s 0 -C "$size" -W "$count" -w "$PCAP_DIR/ring.pcap" -Z root 9>&-
+# -B 16384: a 16 MiB kernel buffer, so a burst on the mirror port while the disk is busy is
+# kept rather than dropped (the default 2 MiB is about 1400 full-size packets)
+exec tcpdump -i "$iface" -n -s 0 -B 16384 -C "$size" -W "$count" -w "$PCAP_DIR/ring.pcap" -Z root 9>&-
