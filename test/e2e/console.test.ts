@@ -6,20 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { missing } from '../support/requires.js';
-import { bin, consoles, focusedButton, repo, serviceNames, sleep, type Console } from './support.js';
+import { bin, consoles, expectFocus, repo, serviceNames, sleep, type Console } from './support.js';
 
 const why = missing('e2e', ['tmux']);
-
-async function expectFocus(c: Console, button: string): Promise<void> {
-  const end = Date.now() + 3000;
-  let got: string | undefined;
-  while (Date.now() < end) {
-    got = focusedButton(c.screenWithAttrs());
-    if (got === button) return;
-    await sleep(40);
-  }
-  expect(got, `focused button; screen:\n${c.screen()}`).toBe(button);
-}
 
 const effects = (c: Console) => c.fileOr('var/log/confconsole/host-effects.log');
 
@@ -42,7 +31,7 @@ async function powerItem(
   c.keys(o.key, 'Enter');
   await c.waitFor(o.question);
   c.keys('y');
-  const done = await c.waitFor(`the ${o.effect} was recorded, not performed`, 10_000);
+  const done = await c.waitFor(`the ${o.effect} was recorded, not performed`, 30_000);
   expect(done).toContain('Done');
   expect(effects(c)).toMatch(new RegExp(`^\\S+ ${o.effect}$`, 'm'));
   expect(c.file('var/log/confconsole/audit.log')).toContain(`"action":"power.${o.effect}"`);
@@ -80,7 +69,7 @@ describe.skipIf(why !== undefined)('e2e: power, keys, resize', () => {
     } finally {
       holder.stdin.end();
     }
-    const done = await c.waitFor('Done: all services were restarted.', 15_000);
+    const done = await c.waitFor('Done: all services were restarted.', 30_000);
     const names = serviceNames(c.file('etc/confconsole/appliance.ini'));
     expect(names.length).toBeGreaterThan(1);
     expect(done).toContain(`All ${names.length} services restarted`);

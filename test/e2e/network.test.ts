@@ -4,7 +4,7 @@
 // a fresh demo root per test, and what each leaves on disk.
 import { afterEach, describe, expect, it } from 'vitest';
 import { missing } from '../support/requires.js';
-import { consoles, focusedButton, sleep, type Console } from './support.js';
+import { consoles, expectFocus, sleep, type Console } from './support.js';
 
 const why = missing('e2e', ['tmux']);
 
@@ -60,17 +60,6 @@ function field(screen: string, label: string): { value: string; message: string 
   return { value, message: msg.join(' ') };
 }
 
-async function expectFocus(c: Console, button: string): Promise<void> {
-  const end = Date.now() + 3000;
-  let got: string | undefined;
-  while (Date.now() < end) {
-    got = focusedButton(c.screenWithAttrs());
-    if (got === button) return;
-    await sleep(40);
-  }
-  expect(got, `focused button; screen:\n${c.screen()}`).toBe(button);
-}
-
 /** Welcome → Console Setup → 1 Networking → 1 Configure network interfaces: the list. */
 async function toInterfaces(c: Console): Promise<string> {
   c.keys('Enter');
@@ -114,7 +103,7 @@ async function applyToCountdown(c: Console): Promise<string> {
   c.keys('Enter');
   await c.waitFor('Apply these settings to eth0?');
   c.keys('y');
-  return c.waitFor(/Time left to confirm: \d+ s/, 15_000);
+  return c.waitFor(/Time left to confirm: \d+ s/, 30_000);
 }
 
 const secondsLeft = (screen: string) => Number(/Time left to confirm: (\d+) s/.exec(screen)?.[1]);
@@ -181,13 +170,13 @@ describe.skipIf(why !== undefined)('e2e: network interfaces', () => {
     // nothing written before the Yes
     expect(c.file(YAML)).toBe(yamlBefore);
     c.keys('y');
-    const countdown = await c.waitFor(/Time left to confirm: \d+ s/, 15_000);
+    const countdown = await c.waitFor(/Time left to confirm: \d+ s/, 30_000);
     expect(countdown).toMatch(/reconnect to 10\.0\.5\.7/);
     expect(countdown).toContain('< Confirm >');
     expect(countdown).toContain('< Roll back >');
     expect(show(c).pending).not.toBeNull();
     c.keys('y');
-    const done = await c.waitFor('Confirmed', 15_000);
+    const done = await c.waitFor('Confirmed', 30_000);
     expect(done).toContain('Confirmed: the new network settings stay.');
     c.keys('Enter');
     await c.menu('Interface eth0');
@@ -331,7 +320,7 @@ describe.skipIf(why !== undefined)('e2e: network interfaces', () => {
     expect(t2).toBeLessThan(t1);
     expect(t2).toBeGreaterThan(100);
     c.keys('n');
-    const rolled = await c.waitFor('Rolled back', 15_000);
+    const rolled = await c.waitFor('Rolled back', 30_000);
     expect(rolled).toContain('Rolled back: the previous network settings are back.');
     expect(c.file(YAML)).toBe(yamlBefore);
     expect(netplanApplies(c)).toBe(2);
@@ -355,7 +344,7 @@ describe.skipIf(why !== undefined)('e2e: network interfaces', () => {
     process.kill(c.consolePid(), 'SIGKILL');
     expect(await c.exitCode()).toBe(137);
     // the detached timer does its work without any console
-    const end = Date.now() + 10_000;
+    const end = Date.now() + 30_000;
     while (show(c).pending !== null && Date.now() < end) await sleep(250);
     const s = show(c);
     expect(s.pending).toBeNull();
@@ -388,7 +377,7 @@ describe.skipIf(why !== undefined)('e2e: network interfaces', () => {
     expect(ask).toContain('Nothing can reach the appliance through it any more.');
     await expectFocus(c, '< No >');
     c.keys('y');
-    const res = await c.waitFor('Failed:', 15_000);
+    const res = await c.waitFor('Failed:', 30_000);
     expect(res).toMatch(/Failed: eth0 is the last management interface/);
     expect(c.file(YAML)).toBe(yamlBefore);
     expect(netplanApplies(c)).toBe(0);

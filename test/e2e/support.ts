@@ -67,7 +67,7 @@ export class Console {
     // Keep the pane's size fixed to what we asked for (no client is attached).
     this.tmux('set-option', '-g', 'window-size', 'manual');
     const ready = o.ready === undefined ? 'Welcome' : o.ready;
-    if (ready !== null) await this.waitFor(ready, 15_000);
+    if (ready !== null) await this.waitFor(ready, 30_000);
     return this;
   }
 
@@ -98,7 +98,7 @@ export class Console {
   }
 
   /** Polls the screen until `what` appears; fails with the last screen in the message. */
-  async waitFor(what: string | RegExp, timeoutMs = 8000): Promise<string> {
+  async waitFor(what: string | RegExp, timeoutMs = 15_000): Promise<string> {
     const end = Date.now() + timeoutMs;
     let last = '';
     for (;;) {
@@ -114,7 +114,7 @@ export class Console {
   }
 
   /** Polls until `what` is no longer on the screen. */
-  async waitGone(what: string | RegExp, timeoutMs = 8000): Promise<string> {
+  async waitGone(what: string | RegExp, timeoutMs = 15_000): Promise<string> {
     const end = Date.now() + timeoutMs;
     let last = '';
     for (;;) {
@@ -131,7 +131,7 @@ export class Console {
   }
 
   /** The exit code the shell printed after the console ended. */
-  async exitCode(timeoutMs = 8000): Promise<number> {
+  async exitCode(timeoutMs = 15_000): Promise<number> {
     const s = await this.waitFor(/EXITED:\d+/, timeoutMs);
     return Number(/EXITED:(\d+)/.exec(s)?.[1]);
   }
@@ -177,7 +177,7 @@ export class Console {
       if (socketPath.includes(this.socket)) rmSync(socketPath, { force: true });
       this.alive = false;
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 }
 
@@ -198,6 +198,18 @@ export function focusedButton(withAttrs: string): string | undefined {
   // tmux writes an SGR with 7 (reverse) before the focused button's text.
   const m = /\x1b\[(?:[0-9;]*;)?7(?:;[0-9;]*)?m([^\x1b]*<[^>\x1b]*>)/.exec(withAttrs);
   return m?.[1]?.trim();
+}
+
+/** Waits until `button` is the focused one; fails with the screen. */
+export async function expectFocus(c: Console, button: string, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  let got: string | undefined;
+  while (Date.now() < end) {
+    got = focusedButton(c.screenWithAttrs());
+    if (got === button) return;
+    await sleep(40);
+  }
+  if (got !== button) throw new Error(`focused button: ${got ?? 'none'}, not ${button}; screen:\n${c.screen()}`);
 }
 
 /** Settings flags of `stty -a`, as words (`echo`, `-echo`, `icanon`...). */

@@ -120,7 +120,7 @@ export async function startConsole(
       }
       return undefined;
     },
-    async waitFor(text, ms = 5000) {
+    async waitFor(text, ms = 15_000) { // generous: only a failure waits this long, and CI machines are busy
       const end = Date.now() + ms;
       const has = () => (typeof text === 'string' ? h.text().includes(text) : text.test(h.text()));
       while (!has()) {
@@ -148,7 +148,7 @@ export async function startConsole(
         /* already gone */
       }
       term.dispose();
-      if (!opts.root) rmSync(root, { recursive: true, force: true });
+      if (!opts.root) rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }); // a script the console started may still be writing its last file
     },
   };
   return h;

@@ -76,7 +76,7 @@ export function makeRoot(opts: { demo?: boolean; chronyTail?: (dir: string) => s
 
 /** Removes every root made by this process (afterAll). */
 export function removeRoots(): void {
-  for (const d of roots.splice(0)) rmSync(d, { recursive: true, force: true });
+  for (const d of roots.splice(0)) rmSync(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 }
 
 export const read = (f: string) => readFileSync(f, 'utf8');
