@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # restart_services.sh — restart all appliance services, in the order the settings list them
-# ([services] names in appliance.ini). One line per service on stderr as it finishes; on
-# stdout {"ok":BOOL,"results":[{"service","ok","error"?}]}. Exit 0, or 6 when one failed.
+# ([services] names in appliance.ini), then the Call-Home tunnels while Call-Home is enabled
+# (a stopped tunnel stays stopped: restarting a unit starts it). One line per service on
+# stderr as it finishes; on stdout {"ok":BOOL,"results":[{"service","ok","error"?}]}.
+# Exit 0, or 6 when one failed.
 here=$(dirname -- "$(readlink -f -- "$0")")
-. "$here/lib/common.sh"
+. "$here/lib/common.sh"; . "$here/lib/callhome.sh"
 
-case ${1:-} in -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) usage_error "takes no arguments" ;; esac
+case ${1:-} in -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) usage_error "takes no arguments" ;; esac
 
 lock
 read -r -a names <<<"$(ini_get "$SETTINGS_INI" services names)"
@@ -13,6 +15,10 @@ read -r -a names <<<"$(ini_get "$SETTINGS_INI" services names)"
 for n in "${names[@]}"; do
   [[ $n =~ ^[A-Za-z0-9@._-]+$ ]] || fail "$EX_FAIL" "bad service name \"$n\" in $SETTINGS_INI"
 done
+ch_load
+tunnels=()
+if [[ $CH_ENABLED == yes ]]; then tunnels+=("$CH_SERVICE"); [[ $PT_ENABLED == yes ]] && tunnels+=("$CH_PARTNER_SERVICE"); fi
+for t in "${tunnels[@]}"; do [[ " ${names[*]} " == *" $t "* ]] || names+=("$t"); done
 
 results=() failed=0 i=0
 for n in "${names[@]}"; do

@@ -22,7 +22,7 @@ ssl = no
 proxy = none
 
 [services]
-names = "${profile === 'vsensor' ? 'chrony vsensor-probe vsensor-pcap ssh' : 'chrony darktrace-core darktrace-probe darktrace-callhome ssh'}"
+names = "${profile === 'vsensor' ? 'chrony vsensor-probe vsensor-pcap ssh' : 'chrony darktrace-core darktrace-probe ssh'}"
 `;
 
 const chrony = `# Welcome to the chrony configuration file. See chrony.conf(5) for more information.

@@ -167,7 +167,10 @@ export function update(model: Model, ev: Event): Update {
   if (ev.type === 'status') return same(f.kind === 'menu' || f.kind === 'note' ? replaceTop(model, { ...f, status: ev.text }) : model);
   if (ev.type === 'items')
     return same(f.kind === 'menu' && f.menu.source ? replaceTop(model, { ...f, entries: ev.items, selected: Math.min(f.selected, Math.max(0, ev.items.length + visibleItems(f.menu, model.conditions).length - 1)) }) : model);
-  if (ev.type === 'help' && f.kind !== 'note') return same(push(model, helpFrame(model, f)));
+  if (ev.type === 'help' && f.kind !== 'note') {
+    const kept = ev.values && f.kind === 'flow' && f.step.s === 'form' ? replaceTop(model, { ...f, step: { ...f.step, values: { ...f.step.values, ...ev.values } } }) : model;
+    return same(push(kept, helpFrame(model, f)));
+  }
   switch (f.kind) {
     case 'menu':
       return updateMenu(model, f, ev);
@@ -358,7 +361,7 @@ function helpFrame(model: Model, f: Frame): Frame {
     if (row?.disabled !== undefined) text += `\nNot available: ${row.disabled}`;
   } else if (f.kind === 'flow') {
     text = f.item.help ?? '';
-    if (f.step.s === 'form') text = [text, ...(f.flow.fields ?? []).map((x) => `${x.label}: ${x.help ?? ''}`)].join('\n');
+    if (f.step.s === 'form') text = [text, ...(f.flow.fields ?? []).map((x) => `${x.short ?? x.label}: ${x.help}`)].join('\n');
   }
   return { kind: 'note', title: 'Help', text: text.trim() || 'No help for this screen.' };
 }

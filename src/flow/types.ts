@@ -54,7 +54,8 @@ export type Event =
   | { type: 'cancel' }
   | { type: 'yes' }
   | { type: 'no' }
-  | { type: 'help' }
+  /** From a form, with what is typed so far: it is kept for when the help is closed. */
+  | { type: 'help'; values?: Values }
   | { type: 'submit'; values: Values }
   // answers to effects
   | { type: 'loaded'; values: Values }

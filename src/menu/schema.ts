@@ -19,7 +19,8 @@ export const FieldSchema = z.strictObject({
   choices: z.array(z.strictObject({ value: z.string(), label: z.string().min(1) })).min(2).optional(),
   /** Shown and checked only while an earlier field has one of these values (huh's groups). */
   when: z.strictObject({ field: z.string(), is: z.array(z.string()).min(1) }).optional(),
-  help: z.string().optional(),
+  /** F1 on the form lists it under the field's name: every field says what it wants. */
+  help: z.string().min(1),
 });
 
 export const FlowSchema = z.strictObject({

@@ -194,12 +194,8 @@ export class ConsoleApp {
       if (hit.command === 'next') step(1);
       else if (hit.command === 'prev') step(-1);
       else if (hit.command === 'cancel' || (hit.command === 'ok' && L.button === v.fields.length + 1)) return this.dispatch({ type: 'cancel' });
-      else if (hit.command === 'help') return this.dispatch({ type: 'help' });
-      else {
-        const values: Record<string, string> = {};
-        v.fields.forEach((f, i) => (values[f.name] = L.edits[i]?.value ?? f.value));
-        return this.dispatch({ type: 'submit', values });
-      }
+      else if (hit.command === 'help') return this.dispatch({ type: 'help', values });
+      else return this.dispatch({ type: 'submit', values });
       return this.paint();
     }
     if (!hit) return;

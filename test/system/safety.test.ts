@@ -235,6 +235,21 @@ describe.skipIf(why !== undefined)('writers: safety', () => {
       expect(readOr(root.hostEffects)).toBe('');
     });
 
+    it('restart_services.sh restarts the Call-Home tunnels too, only while Call-Home is enabled', async () => {
+      const root = makeRoot({ demo: false });
+      const svc = serviceCmd(root);
+      writeFileSync(root.ini, read(root.ini) + '\n[callhome]\nenabled = yes\nhost = ch.example.net\n\n[partner]\nenabled = yes\nhost = partner.example.net\nport = 22\n');
+      const r = await runScript('restart_services.sh', [], root.dir, { CONFCONSOLE_SERVICE_CMD: svc.cmd });
+      expect(r.code, r.stderr).toBe(0);
+      expect(read(svc.log)).toBe('restart chrony\nrestart x-core\nrestart confconsole-callhome\nrestart confconsole-callhome-partner\n');
+      expect(r.stderr).toContain('[4/4] confconsole-callhome-partner: restarted');
+      writeFileSync(root.ini, read(root.ini).replace('[callhome]\nenabled = yes', '[callhome]\nenabled = no'));
+      writeFileSync(svc.log, '');
+      const off = await runScript('restart_services.sh', [], root.dir, { CONFCONSOLE_SERVICE_CMD: svc.cmd });
+      expect(off.code, off.stderr).toBe(0);
+      expect(read(svc.log)).toBe('restart chrony\nrestart x-core\n'); // a stopped tunnel stays stopped
+    });
+
     it('restart_services.sh goes on past a failing service, names it, exits 6', async () => {
       const root = makeRoot({ demo: false });
       const svc = serviceCmd(root, ['chrony']);

@@ -108,7 +108,8 @@ describe('console on a headless terminal (80x24)', () => {
     await h.waitFor('Restart all services now?');
     await h.press('y');
     await h.waitFor('Done: all services were restarted.');
-    for (const s of ['chrony', 'darktrace-core', 'darktrace-probe', 'darktrace-callhome', 'ssh']) expect(h.text()).toContain(`${s}: restarted`);
+    for (const s of ['chrony', 'darktrace-core', 'darktrace-probe', 'ssh']) expect(h.text()).toContain(`${s}: restarted`);
+    expect(h.text()).not.toContain('confconsole-callhome'); // Call-Home is disabled: its tunnel stays stopped
   });
 
   it('shows help for F1 and ?', async () => {

@@ -50,8 +50,8 @@ const tree: Tree = {
         flow: {
           op: 'x.form',
           fields: [
-            { name: 'host', label: 'Host name', validator: 'hostname' },
-            { name: 'token', label: 'Token', validator: 'ntp-servers', masked: true },
+            { name: 'host', label: 'Host name', validator: 'hostname', help: 'The host to reach.' },
+            { name: 'token', label: 'Token', validator: 'ntp-servers', masked: true, help: 'The secret.' },
           ],
           test: 'Test it?',
           review: true,
@@ -145,8 +145,8 @@ describe('choice fields', () => {
           flow: {
             op: 'x.choice',
             fields: [
-              { name: 'mode', label: 'Configure a static IP?', validator: 'choice', choices: [{ value: 'static', label: 'Static' }, { value: 'dhcp', label: 'DHCP' }] },
-              { name: 'host', label: 'Host name', validator: 'hostname', when: { field: 'mode', is: ['static'] } },
+              { name: 'mode', label: 'Configure a static IP?', validator: 'choice', choices: [{ value: 'static', label: 'Static' }, { value: 'dhcp', label: 'DHCP' }], help: 'Static or DHCP.' },
+              { name: 'host', label: 'Host name', validator: 'hostname', when: { field: 'mode', is: ['static'] }, help: 'The host.' },
             ],
             review: true,
           },

@@ -66,6 +66,15 @@ describe('navigation', () => {
 describe('the change-a-setting flow (NTP)', () => {
   const toChange = () => drive(start(), { type: 'ok' }, { type: 'hotkey', key: '4' }, { type: 'ok' }, { type: 'hotkey', key: '2' }, { type: 'ok' });
 
+  it('F1 on the form lists every field with its help; what was typed is there when the help closes', () => {
+    let r = drive(toChange().m, { type: 'yes' }, { type: 'loaded', values: { servers: 'a.example' } });
+    r = drive(r.m, { type: 'help', values: { servers: 'typed.example 192.0.2.9' } });
+    expect(view(r.m)).toMatchObject({ kind: 'message', title: 'Help', text: expect.stringMatching(/NTP servers: Host names, IPv4 or IPv6 addresses/) });
+    r = drive(r.m, { type: 'ok' });
+    expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ name: 'servers', value: 'typed.example 192.0.2.9' }] });
+    expect(r.effects).toEqual([]);
+  });
+
   it('confirm → read → form prefilled → bad input kept with message → test → review → apply → done', () => {
     let r = toChange();
     expect(view(r.m)).toMatchObject({ kind: 'yesno', text: 'Do you want to change the NTP servers?' });

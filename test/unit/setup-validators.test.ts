@@ -55,8 +55,8 @@ describe('HMAC tokens, hosts, proxies, PCAP size', () => {
 
 describe('flow helpers for setup', () => {
   const fields = [
-    { name: 'token', label: 'Token', validator: 'hmac', masked: true },
-    { name: 'token2', label: 'Again', validator: 'hmac', masked: true, same: 'token' },
+    { name: 'token', label: 'Token', validator: 'hmac', masked: true, help: 'The token.' },
+    { name: 'token2', label: 'Again', validator: 'hmac', masked: true, same: 'token', help: 'Again.' },
   ];
   it('a secret typed twice must match; warnings are collected', () => {
     expect(validateFields(fields, { token: 'abcdef', token2: 'abcdeg' })).toEqual({ ok: false, errors: { token2: 'The two entries differ: type the same value twice' } });
@@ -81,8 +81,8 @@ describe('flow helpers for setup', () => {
 
 describe('choice fields and fields asked only when another has a value', () => {
   const fields = [
-    { name: 'mode', label: 'Address', validator: 'choice', choices: [{ value: 'static', label: 'Static' }, { value: 'dhcp', label: 'DHCP' }] },
-    { name: 'host', label: 'Host', validator: 'hostname', when: { field: 'mode', is: ['static'] } },
+    { name: 'mode', label: 'Address', validator: 'choice', choices: [{ value: 'static', label: 'Static' }, { value: 'dhcp', label: 'DHCP' }], help: 'Static or DHCP.' },
+    { name: 'host', label: 'Host', validator: 'hostname', when: { field: 'mode', is: ['static'] }, help: 'The host.' },
   ];
   it('a field not in play is neither checked nor kept', () => {
     expect(validateFields(fields, { mode: 'dhcp', host: 'not a host!' })).toEqual({ ok: true, values: { mode: 'dhcp' }, warnings: [] });
@@ -94,7 +94,7 @@ describe('choice fields and fields asked only when another has a value', () => {
   });
   it('fieldActive follows chains of conditions', async () => {
     const { fieldActive } = await import('../../src/flow/model.js');
-    const chain = [...fields, { name: 'gw', label: 'Gateway', validator: 'hostname', when: { field: 'host', is: ['h.example'] } }];
+    const chain = [...fields, { name: 'gw', label: 'Gateway', validator: 'hostname', when: { field: 'host', is: ['h.example'] }, help: 'The gateway.' }];
     expect(fieldActive(chain, { mode: 'static', host: 'h.example' }, 'gw')).toBe(true);
     expect(fieldActive(chain, { mode: 'dhcp', host: 'h.example' }, 'gw')).toBe(false);
   });
