@@ -125,10 +125,10 @@ case $cmd in
     ch_load
     name=$(ch_hostname) ports=null
     ch_ports "$name" && ports=$(printf '{"ssh":%d,"https":%d}' "$CH_FWD_SSH" "$CH_FWD_HTTPS")
-    printf '{"ok":true,"enabled":%s,"host":%s,"port":%s,"ssl":%s,"proxy":%s,"user":%s,"proxy_user":%s,"hostname":%s,"ports":%s,"key":%s,"partner":{"enabled":%s,"host":%s,"port":%s}}\n' \
+    printf '{"ok":true,"enabled":%s,"host":%s,"port":%s,"ssl":%s,"proxy":%s,"user":%s,"proxy_user":%s,"default_host":%s,"hostname":%s,"ports":%s,"key":%s,"partner":{"enabled":%s,"host":%s,"port":%s}}\n' \
       "$([[ $CH_ENABLED == yes ]] && echo true || echo false)" "$(json_str "$CH_HOST")" "$(json_str "$CH_PORT")" \
       "$([[ $CH_SSL == yes ]] && echo true || echo false)" "$(json_str "$CH_PROXY")" "$(json_str "$CH_USER")" \
-      "$(json_str "$CH_PROXY_USER")" "$(json_str "$name")" "$ports" "$([[ -f $CH_KEY ]] && echo true || echo false)" \
+      "$(json_str "$CH_PROXY_USER")" "$(json_str "${CH_DEFAULT_HOST:-$CH_HOST}")" "$(json_str "$name")" "$ports" "$([[ -f $CH_KEY ]] && echo true || echo false)" \
       "$([[ $PT_ENABLED == yes ]] && echo true || echo false)" "$(json_str "$PT_HOST")" "$(json_str "$PT_PORT")" ;;
   status) do_status ;;
   pubkey)

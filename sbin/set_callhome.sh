@@ -53,6 +53,15 @@ fi
 
 lock
 ch_load
+stale_secret=""
+[[ -z $proxy_user && -e $(ch_proxy_secret) ]] && stale_secret=$(ch_proxy_secret)
+if [[ $host == "$CH_HOST" && $port == "$CH_PORT" && $ssl == "$CH_SSL" && $proxy == "$CH_PROXY" && $user == "$CH_USER" &&
+      $proxy_user == "$CH_PROXY_USER" && -z $secret_name && -z $stale_secret ]]; then
+  # saving what is already set must not drop a live support session by a restart
+  log "nothing changes: these are the current settings"
+  printf '{"ok":true,"changed":false,"restarted":false}\n'
+  exit 0
+fi
 svc_name=""
 [[ $CH_ENABLED == yes ]] && svc_name=$(service_for callhome "$CH_SERVICE")
 detail="host $host port $port ssl $ssl proxy $proxy user $user"
@@ -60,6 +69,8 @@ detail="host $host port $port ssl $ssl proxy $proxy user $user"
 apply_settings callhome.set "$detail" "$svc_name" "$secret_name" "$secret" \
   callhome host "$host" callhome port "$port" callhome ssl "$ssl" callhome proxy "$proxy" \
   callhome user "$user" callhome proxy_user "$proxy_user"
-printf '{"ok":true,"host":%s,"port":%d,"ssl":%s,"proxy":%s,"user":%s,"proxy_user":%s,"restarted":%s}\n' \
+# a password nobody uses any more is not kept (it was the proxy login's, and that is gone)
+if [[ -n $stale_secret ]]; then rm -f -- "$stale_secret"; audit callhome.set "proxy password removed (no proxy user)" ok; fi
+printf '{"ok":true,"changed":true,"host":%s,"port":%d,"ssl":%s,"proxy":%s,"user":%s,"proxy_user":%s,"restarted":%s}\n' \
   "$(json_str "$host")" "$port" "$([[ $ssl == yes ]] && echo true || echo false)" "$(json_str "$proxy")" \
   "$(json_str "$user")" "$(json_str "$proxy_user")" "$([[ -n $svc_name ]] && echo true || echo false)"

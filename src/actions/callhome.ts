@@ -11,6 +11,8 @@ export interface CallhomeState {
   proxy: string;
   user: string;
   proxy_user: string;
+  /** Where the default configuration points ([callhome] default_host). */
+  default_host: string;
   hostname: string;
   ports: { ssh: number; https: number } | null;
   key: boolean;
@@ -124,18 +126,45 @@ export const callhomeConfig: Operation = {
     const withUser = v.proxyType === 'http' && v.proxyUser;
     if (withUser) args.push('--proxy-user', v.proxyUser ?? '');
     const r = await ctx.runner.script('set_callhome.sh', args, { ...(withUser ? { stdin: (v.proxyPassword ?? '') + '\n' } : {}), onLine: io.line, survive: true });
+    if (r.result.changed === false) return outcomeOf(r, 'Nothing changed: these are the current settings (the connection was left as it is).');
     return outcomeOf(r, r.result.restarted ? 'Call-Home settings saved; the connection restarted with them.' : 'Call-Home settings saved.');
   },
 };
 
+/** The manual's "default Call-Home configuration": the question says what changes, host included. */
 export const callhomeDefault: Operation = {
+  async show(ctx) {
+    const s = await callhomeState(ctx);
+    const host = s.default_host || s.host;
+    const now = `${s.host || '(not set)'}, port ${s.port}: ${transport(s)}`;
+    const dflt = `${host}, port 443: ${transport({ ...s, ssl: true, proxy: 'none', proxy_user: '' })}`;
+    if (now === dflt) return { kind: 'text', text: `The default configuration is already in use:\n  ${now}\n\nSave it again? (Nothing changes.)` };
+    return {
+      kind: 'text',
+      text: [
+        'Use the default Call-Home configuration?',
+        '',
+        `  now:     ${now}`,
+        `  default: ${dflt}`,
+        '',
+        s.enabled ? 'Call-Home is enabled: the connection restarts with the new settings.' : 'Call-Home is disabled: the settings are used when it is enabled.',
+      ].join('\n'),
+    };
+  },
   async apply(ctx, _v, io) {
     const r = await ctx.runner.script('set_callhome.sh', ['--default'], { onLine: io.line, survive: true });
+    if (r.result.changed === false) return outcomeOf(r, 'The default configuration was already in use: nothing changed.');
     return outcomeOf(r, `Default configuration: port 443 with SSL wrapping, to ${String(r.result.host ?? 'the Call-Home host')}.`);
   },
 };
 
 export const callhomeClearCache: Operation = {
+  /** The manual disables Call-Home first: while it is enabled there is nothing to ask yet. */
+  async show(ctx) {
+    if ((await callhomeState(ctx)).enabled)
+      return { kind: 'text', blocked: true, text: 'Call-Home is enabled. Disable it first (3. Enable/Disable Call-Home), then clear the cache.' };
+    return { kind: 'text', text: 'Clearing the cache deletes the known host keys of the Call-Home connection. Clear the cache now?' };
+  },
   async apply(ctx, _v, io) {
     const r = await ctx.runner.script('callhome.sh', ['clear-cache'], { onLine: io.line, survive: true });
     return outcomeOf(r, r.result.cleared ? 'The Call-Home cache (known hosts) is cleared.' : 'The Call-Home cache was already empty.');

@@ -273,7 +273,7 @@ function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
         }
         return same(setStep(model, f, { s: 'form', values, errors: {} }, { current: ev.values }));
       }
-      if (ev.type === 'shown' && st.then === 'confirm')
+      if (ev.type === 'shown' && st.then === 'confirm' && !(ev.shown.kind === 'text' && ev.shown.blocked))
         return same(setStep(model, f, { s: 'confirm' }, { current: { ...f.current, question: shownText(ev.shown) } }));
       if (ev.type === 'shown') return same(setStep(model, f, { s: 'shown', shown: ev.shown }));
       if (ev.type === 'cancel') return to(pop(model), { type: 'abort' });

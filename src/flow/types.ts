@@ -27,7 +27,8 @@ export interface Outcome {
 
 /** What a "view" operation shows. */
 export type Shown =
-  | { kind: 'text'; title?: string; text: string }
+  /** `blocked`: as a confirmFrom question, says why the change cannot be made now (OK only, nothing asked). */
+  | { kind: 'text'; title?: string; text: string; blocked?: true }
   | { kind: 'table'; title?: string; text?: string; columns: string[]; rows: string[][] }
   | { kind: 'file'; title?: string; path: string; format?: 'audit'; empty?: string };
 

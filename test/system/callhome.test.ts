@@ -132,7 +132,7 @@ describe.skipIf(whyBasic !== undefined)('call-home scripts: arguments, ports, pu
   it('set_callhome.sh, set_partner.sh write the settings; show reads them', async () => {
     let res = await runScriptInput('set_callhome.sh', ['--host', 'CH.Example.com', '--port', '443', '--ssl', '--proxy', 'http://10.1.2.3:3128', '--proxy-user', 'bob'], r.dir, 'pa ss;word\n');
     expect(res.code, res.stderr).toBe(0);
-    expect(res.json).toEqual({ ok: true, host: 'ch.example.com', port: 443, ssl: true, proxy: 'http://10.1.2.3:3128', user: 'autossh', proxy_user: 'bob', restarted: false });
+    expect(res.json).toEqual({ ok: true, changed: true, host: 'ch.example.com', port: 443, ssl: true, proxy: 'http://10.1.2.3:3128', user: 'autossh', proxy_user: 'bob', restarted: false });
     expect(read(join(r.dir, 'etc/confconsole/secrets/callhome_proxy'))).toBe('pa ss;word\n');
     expect(read(r.audit)).not.toContain('pa ss;word');
     res = await runScript('set_partner.sh', ['--host', '192.0.2.7', '--port', '2222'], r.dir);
@@ -144,6 +144,34 @@ describe.skipIf(whyBasic !== undefined)('call-home scripts: arguments, ports, pu
     expect(res.json).toMatchObject({ ok: true, host: 'ch.example.com', port: 443, ssl: true, proxy: 'none' });
     res = await runScript('set_partner.sh', ['--disable'], r.dir);
     expect(res.json).toEqual({ ok: true, enabled: false });
+  });
+
+  it('saving the current settings changes nothing and keeps the tunnel up; a proxy password nobody uses is removed', async () => {
+    const d = makeRoot({ demo: true });
+    const secret = join(d.dir, 'etc/confconsole/secrets/callhome_proxy');
+    const set = (args: string[], input?: string) => (input === undefined ? runScript('set_callhome.sh', args, d.dir) : runScriptInput('set_callhome.sh', args, d.dir, input));
+    expect((await set(['--host', '192.0.2.1', '--port', '443', '--ssl', '--proxy', 'http://192.0.2.9:3128', '--proxy-user', 'bob'], 'pw-1\n')).code).toBe(0);
+    expect((await runScript('callhome.sh', ['enable'], d.dir)).code).toBe(0);
+    const effects = read(d.hostEffects);
+    // the same host, port, SSL and proxy with a password typed again: it may be a new password, so it is saved
+    let res = await set(['--host', '192.0.2.1', '--port', '443', '--ssl', '--proxy', 'http://192.0.2.9:3128', '--proxy-user', 'bob'], 'pw-2\n');
+    expect(res.json).toMatchObject({ ok: true, changed: true, restarted: true });
+    expect(read(secret)).toBe('pw-2\n');
+    // the proxy dropped: the password goes with it, and the audit says so
+    res = await set(['--host', '192.0.2.1', '--port', '443', '--ssl']);
+    expect(res.json).toMatchObject({ ok: true, changed: true, proxy: 'none', proxy_user: '' });
+    expect(existsSync(secret)).toBe(false);
+    expect(auditEntries(d).at(-1)).toMatchObject({ action: 'callhome.set', detail: 'proxy password removed (no proxy user)', result: 'ok' });
+    // and now the very same settings again: nothing written, nothing restarted
+    const before = treeSnapshot(d.dir);
+    const restarts = read(d.hostEffects).split('\n').length;
+    res = await set(['--host', '192.0.2.1', '--port', '443', '--ssl']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.json).toEqual({ ok: true, changed: false, restarted: false });
+    expect(res.stderr).toContain('nothing changes');
+    expect(treeSnapshot(d.dir)).toEqual(before);
+    expect(read(d.hostEffects).split('\n').length).toBe(restarts);
+    expect(effects).toMatch(/service confconsole-callhome restart/);
   });
 
   it('bad arguments: exit 2, JSON error, nothing changed', async () => {

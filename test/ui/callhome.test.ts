@@ -1,7 +1,7 @@
 // Appliance Admin > Call-Home menu on a headless terminal, through the real scripts on a
 // demo root (the demo records service actions and runs no network check).
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KEYS, startConsole, type Harness } from '../support/headless.js';
 
@@ -53,6 +53,29 @@ describe('Call-Home menu (demo appliance)', () => {
     expect(effects.match(/service confconsole-callhome (restart|stop)/g)).toEqual(['service confconsole-callhome restart', 'service confconsole-callhome stop', 'service confconsole-callhome restart']);
   });
 
+  it('default configuration: the question shows now and default, host included; Enter keeps, y applies', async () => {
+    h = await startConsole();
+    await h.waitFor('Welcome');
+    const path = join(h.root, 'etc/confconsole/appliance.ini');
+    writeFileSync(path, ini(h).replace('host = "callhome.example.com"', 'host = "other.example.net"'));
+    await toCallhome(h);
+    await h.press('4', KEYS.enter);
+    await h.waitFor('2. Default configuration');
+    await h.press('2', KEYS.enter);
+    await h.waitFor('Use the default Call-Home configuration?');
+    expect(h.text()).toMatch(/now: +other\.example\.net, port 22: SSH/);
+    expect(h.text()).toMatch(/default: callhome\.example\.com, port 443: SSH wrapped in SSL/);
+    const before = ini(h);
+    await h.press(KEYS.enter); // the answer starts on No
+    await h.waitFor('1. Edit the configuration');
+    expect(ini(h)).toBe(before);
+    await h.press('2', KEYS.enter);
+    await h.waitFor('Use the default Call-Home configuration?');
+    await h.press('y');
+    await h.waitFor(/Default configuration: port 443 with SSL wrapping, to[\s│]+callhome\.example\.com\./);
+    expect(ini(h)).toMatch(/host = "?callhome\.example\.com"?\nport = "?443"?\nssl = "?yes"?/);
+  });
+
   it('configuration: 443 with SSL and an HTTP proxy with a user; the password is asked, never shown', async () => {
     h = await startConsole();
     await toCallhome(h);
@@ -88,11 +111,11 @@ describe('Call-Home menu (demo appliance)', () => {
     expect(readFileSync(join(h.root, 'etc/confconsole/secrets/callhome_proxy'), 'utf8')).toContain('S3cret-pw');
   });
 
-  it('clear cache asks to disable first; the partner screen shows the one-line key and the ports', async () => {
+  it('clear cache (Call-Home disabled) asks, then clears; the partner screen shows the one-line key and the ports', async () => {
     h = await startConsole();
     await toCallhome(h);
     await h.press('5', KEYS.enter);
-    await h.waitFor('Call-Home must be disabled first');
+    await h.waitFor('connection. Clear the cache now?'); // disabled: it is asked, and may be cleared
     await h.press('y');
     await h.waitFor('The Call-Home cache was already empty.');
     await h.press(KEYS.enter);
