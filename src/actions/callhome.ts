@@ -186,16 +186,14 @@ export const callhomePubkey: Operation = {
 export const partnerShow: Operation = {
   async show(ctx) {
     const s = await callhomeState(ctx);
-    const key = await ctx.runner.script('callhome.sh', ['pubkey']);
     const ports = s.ports ? `SSH ${s.ports.ssh}, HTTPS ${s.ports.https} on the partner's server` : `not known (host name ${s.hostname} is not of the dt-NNN-NN form)`;
+    // the key itself (8+ lines at 80 columns) is item 3: here it would push the items off a 24-line screen
     return {
       kind: 'text',
       text: [
         `Partner connection: ${s.partner.enabled ? `${s.partner.host}, port ${s.partner.port}` : 'none'}`,
         `Forwarded ports for ${s.hostname}: ${ports}`,
-        '',
-        'Public key to install in the partner server\'s authorized_keys, on ONE line (confconsole callhome pubkey prints it):',
-        String(key.result.pubkey ?? '(not available)'),
+        'The partner installs this appliance\'s public key on its server: 3 shows it.',
       ].join('\n'),
     };
   },
@@ -213,6 +211,10 @@ export const partnerSet: Operation = {
 };
 
 export const partnerDisable: Operation = {
+  async show(ctx) {
+    if (!(await callhomeState(ctx)).partner.enabled) return { kind: 'text', blocked: true, text: 'There is no partner connection to disable.' };
+    return { kind: 'text', text: 'Disable the partner connection? The partner can no longer reach this appliance.' };
+  },
   async apply(ctx, _v, io) {
     const r = await ctx.runner.script('set_partner.sh', ['--disable'], { onLine: io.line, survive: true });
     return outcomeOf(r, 'Partner connection disabled.');

@@ -359,6 +359,7 @@ function helpFrame(model: Model, f: Frame): Frame {
     const row = menuRows(f, model.conditions)[f.selected];
     text = fillText(row?.item.help ?? f.menu.each?.text ?? f.menu.text ?? '', { ...f.context, ...row?.context });
     if (row?.disabled !== undefined) text += `\nNot available: ${row.disabled}`;
+    if (f.status) text += `\n\n${f.status}`; // whole, where the menu had to cut it
   } else if (f.kind === 'flow') {
     text = f.item.help ?? '';
     if (f.step.s === 'form') text = [text, ...(f.flow.fields ?? []).map((x) => `${x.short ?? x.label}: ${x.help}`)].join('\n');

@@ -202,7 +202,10 @@ export class Renderer {
 
   private menu(v: Extract<View, { kind: 'menu' }>, local: Local): void {
     const w = this.width() - 4;
-    const text = v.text ? wrap(v.text, w) : [];
+    let text = v.text ? wrap(v.text, w) : [];
+    // the items come first: a long state text is cut (F1 shows it whole) rather than push them off screen
+    const textRoom = this.bodyRoom(0) - 1 - Math.min(v.items.length, 3);
+    if (text.length > textRoom) text = [...text.slice(0, Math.max(0, textRoom - 1)), '... (F1 shows it all)'];
     const listRoom = this.bodyRoom(text.length ? text.length + 1 : 0);
     const listH = Math.min(v.items.length, listRoom);
     const height = 2 + (text.length ? text.length + 1 : 0) + listH + 2;
