@@ -16,7 +16,8 @@ export type Step =
   | { s: 'review'; values: Values; warnings: string[] }
   | { s: 'applying'; values: Values; lines: string[]; cancelling: boolean; after?: true }
   | { s: 'awaiting'; outcome: Outcome; deadline: number; address: string }
-  | { s: 'result'; outcome: Outcome; note?: string; after?: true }
+  /** `values`: what was entered, for a failed apply to go back to (input kept). */
+  | { s: 'result'; outcome: Outcome; note?: string; after?: true; values?: Values }
   | { s: 'shown'; shown: Shown }
   | { s: 'error'; message: string };
 
@@ -330,7 +331,8 @@ function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
           const address = String((ev.outcome.data as { address?: unknown }).address ?? '').split('/')[0] ?? '';
           return same(setStep(model, f, { s: 'awaiting', outcome: ev.outcome, deadline: pending.deadline, address }));
         }
-        return same(setStep(model, f, st.after ? { s: 'result', outcome: ev.outcome, after: true } : { s: 'result', outcome: ev.outcome }));
+        if (st.after) return same(setStep(model, f, { s: 'result', outcome: ev.outcome, after: true }));
+        return same(setStep(model, f, !ev.outcome.ok && f.flow.fields?.length ? { s: 'result', outcome: ev.outcome, values: st.values } : { s: 'result', outcome: ev.outcome }));
       }
       if (ev.type === 'cancel' && f.flow.cancellable && !st.cancelling)
         return to(setStep(model, f, { ...st, cancelling: true }), { type: 'abort' });
@@ -347,6 +349,9 @@ function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
       return same(model);
     }
     case 'result':
+      // a refused change goes back to the form with what was typed, to be corrected
+      if (st.values && (ev.type === 'ok' || ev.type === 'cancel')) return same(setStep(model, f, { s: 'form', values: st.values, errors: {} }));
+      return ev.type === 'ok' || ev.type === 'cancel' ? back(model) : same(model);
     case 'shown':
     case 'error':
       return ev.type === 'ok' || ev.type === 'cancel' ? back(model) : same(model);
@@ -361,7 +366,7 @@ function helpFrame(model: Model, f: Frame): Frame {
     if (row?.disabled !== undefined) text += `\nNot available: ${row.disabled}`;
     if (f.status) text += `\n\n${f.status}`; // whole, where the menu had to cut it
   } else if (f.kind === 'flow') {
-    text = f.item.help ?? '';
+    text = fillText(f.item.help ?? '', f.context);
     if (f.step.s === 'form') text = [text, ...(f.flow.fields ?? []).map((x) => `${x.short ?? x.label}: ${x.help}`)].join('\n');
   }
   return { kind: 'note', title: 'Help', text: text.trim() || 'No help for this screen.' };

@@ -122,7 +122,8 @@ export function view(model: Model): View {
         case 'result': {
           // after a confirm or roll back, its own summary says it all
           const head = !st.outcome.ok ? [`Failed: ${st.outcome.summary}`] : st.after ? [cap(st.outcome.summary)] : [fill(f.flow.done ?? 'Done.'), cap(st.outcome.summary)];
-          const text = [...head, ...(st.note ? ['', st.note] : []), '', ...(st.outcome.details ?? [])].join('\n').trim();
+          const note = st.note ?? (st.values ? 'OK goes back to the form, with what you entered.' : undefined);
+          const text = [...head, ...(note ? ['', note] : []), '', ...(st.outcome.details ?? [])].join('\n').trim();
           return { kind: 'message', title, text, ok: st.outcome.ok };
         }
         case 'shown':

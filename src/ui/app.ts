@@ -82,7 +82,8 @@ export class ConsoleApp {
       this.local = {
         identity: id,
         // a form back with errors (after a check) has the focus on the first field in error
-        button: v.kind === 'yesno' && v.defaultNo ? 1 : v.kind === 'form' ? Math.max(0, v.fields.findIndex((f) => f.error !== undefined)) : 0,
+        // a review with a warning starts on No: Enter alone must not accept what was warned about
+        button: (v.kind === 'yesno' && v.defaultNo) || (v.kind === 'review' && v.warnings.length > 0) ? 1 : v.kind === 'form' ? Math.max(0, v.fields.findIndex((f) => f.error !== undefined)) : 0,
         scroll: 0,
         edits: v.kind === 'form' ? v.fields.map((f) => ({ value: f.value, cursor: f.value.length })) : [],
         spin: 0,

@@ -65,9 +65,11 @@ export class Renderer {
   private foot: blessed.Widgets.BoxElement;
   private dialog: blessed.Widgets.BoxElement | undefined;
   readonly mono: boolean;
+  private readonly colors16: boolean;
 
   constructor(private screen: blessed.Widgets.Screen) {
     this.mono = (screen.tput as unknown as { colors: number }).colors < 8;
+    this.colors16 = (screen.tput as unknown as { colors: number }).colors >= 16;
     const bar = this.mono ? { inverse: true } : { bg: 'blue', fg: 'white', bold: true };
     this.bg = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: '100%', style: this.mono ? {} : { bg: 'blue' } });
     this.top = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: 1, tags: true, style: bar });
@@ -302,7 +304,8 @@ export class Renderer {
         height: 1,
         tags: true,
         content: shown,
-        style: f.choices ? (this.mono ? {} : { bg: 'white', fg: 'black' }) : this.mono ? { underline: true } : { bg: focused ? 'cyan' : 'gray', fg: 'black' },
+        // 8 colours (the VGA console): grey falls back to black, so an unfocused field is white on black
+        style: f.choices ? (this.mono ? {} : { bg: 'white', fg: 'black' }) : this.mono ? { underline: true } : focused ? { bg: 'cyan', fg: 'black' } : this.colors16 ? { bg: 'gray', fg: 'black' } : { bg: 'black', fg: 'white' },
       });
     });
     this.buttons(b, ['OK', 'Cancel'], local.button - v.fields.length, height - 3);

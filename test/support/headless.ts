@@ -41,6 +41,8 @@ export interface Harness {
   text(): string;
   /** The row of the highlighted menu item (inverse or blue background), trimmed. */
   selected(): string | undefined;
+  /** Colours of the first cell of `text` on the screen: palette numbers, or 'default'. */
+  colorsOf(text: string): { fg: number | 'default'; bg: number | 'default' } | undefined;
   waitFor(text: string | RegExp, ms?: number): Promise<void>;
   resize(cols: number, rows: number): Promise<void>;
   bytes(): number;
@@ -102,6 +104,15 @@ export async function startConsole(
     },
     lines,
     text: () => lines().join('\n'),
+    colorsOf(text) {
+      for (let y = 0; y < term.rows; y++) {
+        const line = term.buffer.active.getLine(y);
+        const x = line?.translateToString(true).indexOf(text) ?? -1;
+        const c = x >= 0 ? line?.getCell(x) : undefined;
+        if (c) return { fg: c.isFgDefault() ? 'default' : c.getFgColor(), bg: c.isBgDefault() ? 'default' : c.getBgColor() };
+      }
+      return undefined;
+    },
     selected() {
       for (let y = 0; y < term.rows; y++) {
         const line = term.buffer.active.getLine(y);

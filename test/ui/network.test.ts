@@ -54,6 +54,28 @@ describe('network interfaces (demo appliance)', () => {
     await h.waitFor(/1\. eth0 +management +up +10\.0\.5\.7\/24/);
   });
 
+  it('TERM=linux (8 colours): the value of every field can be read; a review with a warning starts on No', async () => {
+    h = await startConsole({ terminal: 'linux' });
+    await toEth0(h);
+    await h.press('1', KEYS.enter);
+    await h.waitFor('temporarily disconnected');
+    await h.press('y');
+    await h.waitFor('(*) Static IP');
+    for (const value of ['10.0.0.2', '255.255.255.0', '10.0.0.1']) {
+      const c = h.colorsOf(value);
+      expect(c, value).toBeDefined();
+      expect(c!.fg, `${value}: ${JSON.stringify(c)}`).not.toEqual(c!.bg);
+    }
+    const before = yaml(h);
+    await h.press(KEYS.tab, KEYS.tab, KEYS.tab, KEYS.ctrlU);
+    await h.type('10.9.0.1'); // a gateway outside 10.0.0.0/24: a warning, not an error
+    await h.press(KEYS.enter);
+    await h.waitFor('Warning: 10.9.0.1 is outside');
+    await h.press(KEYS.enter); // Enter alone answers No: back to the form, nothing applied
+    await h.waitFor('(*) Static IP');
+    expect(yaml(h)).toBe(before);
+  });
+
   it('Roll back at the countdown puts the file back as it was', async () => {
     h = await startConsole();
     await toEth0(h);

@@ -136,6 +136,11 @@ describe('the change-a-setting flow (NTP)', () => {
     r = drive(toChange().m, { type: 'yes' }, { type: 'loaded', values: { servers: 'x.example' } }, { type: 'submit', values: { servers: 'y.example' } }, { type: 'no' }, { type: 'yes' });
     r = drive(r.m, { type: 'finished', outcome: { ok: false, summary: 'chrony did not restart; previous settings restored' } });
     expect(view(r.m)).toMatchObject({ kind: 'message', ok: false, text: expect.stringContaining('Failed: chrony did not restart') });
+    // OK goes back to the form with what was entered, to be corrected or tried again
+    expect(view(r.m)).toMatchObject({ text: expect.stringContaining('OK goes back to the form, with what you entered.') });
+    r = drive(r.m, { type: 'ok' });
+    expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ value: 'y.example' }] });
+    expect(r.effects).toEqual([]);
   });
 });
 
