@@ -40,6 +40,8 @@ export function dnsServers(s: string): Validated<string> {
   if (words.length > 3) return bad('At most 3 DNS servers');
   const wrong = words.filter((w) => !isIPv4(w) && !isIPv6(w));
   if (wrong.length) return bad(`Not an IP address: ${wrong.map((w) => `"${w}"`).join(', ')} (DNS servers are given as addresses)`);
+  const nowhere = words.filter((w) => /^0+(\.0+){3}$|^255\.255\.255\.255$|^::$/.test(w) || (isIPv4(w) && Number(w.split('.')[0]) >= 224) || /^ff/i.test(w));
+  if (nowhere.length) return bad(`Not a DNS server address: ${nowhere.map((w) => `"${w}"`).join(', ')} (unspecified, broadcast or multicast)`);
   return ok(words.join(' '));
 }
 
@@ -68,13 +70,18 @@ export function checkStatic(c: StaticConfig, otherAddresses: string[] = []): Rec
   const a = toInt(c.address);
   const net = (a & m) >>> 0;
   const bcast = (net | (~m >>> 0)) >>> 0;
-  if (c.prefix <= 30 && a === net) errors.address = `${c.address} is the network address of ${quad(net)}/${c.prefix}, not a host address`;
+  const [o1 = 0, o2 = 0] = c.address.split('.').map(Number);
+  // the same classes set_network.sh refuses: 0/8, loopback, link-local, multicast and 240/4
+  if (o1 === 0 || o1 === 127 || o1 >= 224 || (o1 === 169 && o2 === 254))
+    errors.address = `${c.address} cannot be an interface address (loopback, multicast, link-local or reserved)`;
+  else if (c.prefix <= 30 && a === net) errors.address = `${c.address} is the network address of ${quad(net)}/${c.prefix}, not a host address`;
   else if (c.prefix <= 30 && a === bcast) errors.address = `${c.address} is the broadcast address of ${quad(net)}/${c.prefix}, not a host address`;
   else if (otherAddresses.includes(c.address)) errors.address = `${c.address} is already used by another interface`;
   if (c.gateway) {
     const g = toInt(c.gateway);
     if (g === a) errors.gateway = 'The gateway cannot be the address itself';
     else if (((g & m) >>> 0) !== net) errors.gateway = `${c.gateway} is outside ${quad(net)}/${c.prefix}: the gateway must be in the interface's subnet`;
+    else if (c.prefix <= 30 && (g === net || g === bcast)) errors.gateway = `${c.gateway} is the network or broadcast address of ${quad(net)}/${c.prefix}, not a router`;
   }
   return errors;
 }

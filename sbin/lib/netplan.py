@@ -211,9 +211,11 @@ def check_static(a, eth, links):
         raise Refused('dns', f'at most 3 DNS servers (got {len(dns)})')
     for d in dns:
         try:
-            ipaddress.ip_address(d)
+            ip = ipaddress.ip_address(d)
         except ValueError:
             raise Refused('dns', f'DNS server {d!r} is not an IP address')
+        if ip.is_unspecified or ip.is_multicast or (ip.version == 4 and (ip.is_reserved or str(ip) == '255.255.255.255')):
+            raise Refused('dns', f'DNS server {d!r} is not a server address (unspecified, broadcast or multicast)')
         if not re.fullmatch(r'[0-9A-Fa-f:.]+', d) or re.search(r'(^|\.)0[0-9]', d):
             raise Refused('dns', f'DNS server {d!r} is not an IP address in plain form')
     search = split_list(a.domain)

@@ -66,6 +66,8 @@ const refused: Case[] = [
   { rule: 'address of another interface (live)', args: ['eth0', ...S('198.51.100.7', '24')], field: 'address' },
   { rule: 'bad DNS server', args: ['eth0', ...S('10.0.0.3', '24', '--dns', '10.0.0.1 dns.example')], field: 'dns' },
   { rule: 'more than 3 DNS servers', args: ['eth0', ...S('10.0.0.3', '24', '--dns', '10.0.0.1 10.0.0.4 10.0.0.5 10.0.0.6')], field: 'dns' },
+  { rule: 'unspecified DNS server', args: ['eth0', ...S('10.0.0.3', '24', '--dns', '0.0.0.0')], field: 'dns' },
+  { rule: 'multicast DNS server', args: ['eth0', ...S('10.0.0.3', '24', '--dns', '10.0.0.1 ff02::fb')], field: 'dns' },
   { rule: 'bad domain', args: ['eth0', ...S('10.0.0.3', '24', '--domain', 'ok.example bad_name.example')], field: 'domain' },
   { rule: 'domain label with a leading hyphen', args: ['eth0', ...S('10.0.0.3', '24', '--domain', '-x.example')], field: 'domain' },
   { rule: 'unknown interface', args: ['eth9', '--dhcp'], field: 'interface' },
