@@ -10,7 +10,7 @@ import { ossensorSet, ossensorShow } from './ossensor.js';
 import { describePcap, pcapSet, pcapShow, pcapSize } from './pcap.js';
 import {
   networkCapture, networkConfirm, networkDhcp, networkFactory, networkIface, networkInterfaces,
-  networkRestoreConfirmed, networkRollback, networkSet, rollbackNotice,
+  networkPending, networkRestoreConfirmed, networkRollback, networkSet, rollbackNotice,
 } from './network.js';
 import { readSettings } from '../system/settings.js';
 import {
@@ -43,6 +43,7 @@ export const operations: Record<string, Operation> = {
   'network.factory': networkFactory,
   'network.restore-confirmed': networkRestoreConfirmed,
   'network.confirm': networkConfirm,
+  'network.pending': networkPending,
   'network.rollback': networkRollback,
   'callhome.show': callhomeShow,
   'callhome.status': callhomeStatus,

@@ -95,7 +95,8 @@ export const networkSet: Operation = {
   async read(ctx, context) {
     const { i } = await iface(ctx, context);
     return {
-      mode: i.mode === 'dhcp' ? 'dhcp' : 'static',
+      // 'capture' is no choice of the form: the review then shows the mode leaving it
+      mode: i.mode === 'dhcp' || i.mode === 'capture' ? i.mode : 'static',
       address: i.address ?? '',
       netmask: i.prefix !== null ? String(i.prefix) : '',
       gateway: i.gateway ?? '',
@@ -104,17 +105,20 @@ export const networkSet: Operation = {
     };
   },
   async check(ctx, v) {
-    if (v.mode !== 'static') return { errors: {}, warnings: ['DHCP: the address may change, and you must find the new one to reconnect'] };
     const s = await networkState(ctx);
+    const was = s.interfaces.find((x) => x.name === v.iface);
+    const leaving = was?.role === 'capture' ? [`${v.iface} stops being the capture interface: no interface receives the mirrored traffic until another is made the capture interface`] : [];
+    if (v.mode !== 'static') return { errors: {}, warnings: [...leaving, 'DHCP: the address may change, and you must find the new one to reconnect'] };
     const others = s.interfaces.filter((x) => x.name !== v.iface).flatMap((x) => [...x.addresses.map((a) => a.split('/')[0] ?? ''), ...(x.address ? [x.address] : [])]);
     const errors = checkStatic({ address: v.address ?? '', prefix: Number(v.netmask), ...(v.gateway ? { gateway: v.gateway } : {}) }, others);
     // An off-subnet gateway is allowed, but only with the operator's explicit Yes in the review.
+    const warnings = [...leaving];
     if (errors.gateway && /outside/.test(errors.gateway)) {
-      const w = `${errors.gateway}. Apply only if your network really routes it.`;
+      warnings.push(`${errors.gateway}. Apply only if your network really routes it.`);
       delete errors.gateway;
-      return Object.keys(errors).length ? { errors } : { errors, warnings: [w] };
     }
-    return Object.keys(errors).length ? { errors } : noErrors;
+    if (Object.keys(errors).length) return { errors };
+    return warnings.length ? { errors, warnings } : noErrors;
   },
   async apply(ctx, v, io) {
     const args =
@@ -138,7 +142,30 @@ const simple = (flag: string): Operation => ({
     return applyNet(ctx, [v.iface ?? '', flag], io.line);
   },
 });
-export const networkCapture = simple('--capture');
+export const networkCapture: Operation = {
+  ...simple('--capture'),
+  /** The question names what goes with the interface's address: the default route, DNS, you. */
+  async show(ctx, context) {
+    const { i } = await iface(ctx, context);
+    if (i.role === 'capture') return { kind: 'text', blocked: true, text: `${i.name} is already the capture interface.` };
+    const lost = [
+      ...(i.addresses.length ? [`its address ${i.addresses.join(' ')}`] : []),
+      ...(i.gateway ? [`the default route via ${i.gateway}`] : []),
+      ...(i.dns.length ? [`the DNS servers ${i.dns.join(' ')}`] : []),
+    ];
+    const mine = myAddress();
+    return {
+      kind: 'text',
+      text: [
+        `${i.name} will receive mirrored traffic: no address, promiscuous, up at boot. Nothing can reach the appliance through it any more.`,
+        ...(lost.length ? ['', `${i.name} gives up ${lost.join(', ')}.`] : []),
+        ...(mine && i.addresses.some((a) => a.split('/')[0] === mine) ? ['', `You are connected through ${i.name} (${mine}): this session will be cut, and the change rolls back unless you confirm it from another interface.`] : []),
+        '',
+        `Make ${i.name} the capture interface?`,
+      ].join('\n'),
+    };
+  },
+};
 export const networkDhcp = simple('--dhcp');
 export const networkFactory = simple('--factory');
 export const networkRestoreConfirmed = simple('--restore-confirmed');
@@ -148,6 +175,16 @@ export const networkConfirm: Operation = {
     const r = await ctx.runner.script('net_confirm.sh', [], { onLine: io.line, survive: true });
     return outcomeOf(r, 'Confirmed: the new network settings stay.');
   },
+};
+
+/** Confirm a pending change from its interface's menu (after "Decide later", or a new session). */
+export const networkPending: Operation = {
+  async show(ctx) {
+    const s = await networkState(ctx);
+    if (!s.pending) return { kind: 'text', blocked: true, text: 'No network change waits for confirmation.' };
+    return { kind: 'text', text: `The change of ${s.pending.iface} waits for confirmation: it rolls back in ${Math.max(0, Math.round(s.pending.deadline - Date.now() / 1000))} s.\n\nKeep the new network settings?` };
+  },
+  apply: networkConfirm.apply!,
 };
 
 export const networkRollback: Operation = {

@@ -100,8 +100,65 @@ describe('network interfaces (demo appliance)', () => {
     const before = yaml(h);
     await h.press('2', KEYS.enter);
     await h.waitFor('Make eth0 the capture interface?');
+    // the question names what goes with the address
+    expect(h.text()).toMatch(/eth0 gives up its address 10\.0\.0\.2\/24, the default route via 10\.0\.0\.1,[\s│]+the DNS servers 10\.0\.0\.1\./);
     await h.press('y');
     await h.waitFor('Failed: eth0 is the last management interface');
     expect(yaml(h)).toBe(before);
+  });
+
+  it('the capture interface: made static, the review shows it leaving capture, warns, and starts on No; 2 says it already captures', async () => {
+    h = await startConsole();
+    await h.waitFor('Welcome');
+    await h.press(KEYS.enter, '1', KEYS.enter, '1', KEYS.enter);
+    await h.waitFor(/2\. eth1 +capture/);
+    await h.press('2', KEYS.enter);
+    await h.waitFor('Interface eth1');
+    await h.press('2', KEYS.enter);
+    await h.waitFor('eth1 is already the capture interface.');
+    await h.press(KEYS.enter);
+    await h.waitFor('Interface eth1');
+    const before = yaml(h);
+    await h.press('1', KEYS.enter);
+    await h.waitFor('temporarily disconnected');
+    await h.press('y');
+    await h.waitFor('(*) Static IP');
+    await h.press(KEYS.tab);
+    await h.type('10.0.5.5');
+    await h.press(KEYS.tab);
+    await h.type('24');
+    await h.press(KEYS.enter);
+    await h.waitFor('Warning: eth1 stops being the capture interface');
+    expect(h.text()).toMatch(/Mode: capture -> Static IP|current: capture/);
+    await h.press(KEYS.enter); // No: back to the form
+    await h.waitFor('(*) Static IP');
+    expect(yaml(h)).toBe(before);
+  });
+
+  it('a change left with Decide later is confirmed from the interface menu (4)', async () => {
+    h = await startConsole();
+    await toEth0(h);
+    await h.press('4', KEYS.enter);
+    await h.waitFor('No network change waits for confirmation.');
+    await h.press(KEYS.enter);
+    await h.press('1', KEYS.enter);
+    await h.waitFor('temporarily disconnected');
+    await h.press('y');
+    await h.waitFor('(*) Static IP');
+    await h.press(KEYS.tab, KEYS.ctrlU);
+    await h.type('10.0.0.77');
+    await h.press(KEYS.enter);
+    await h.waitFor('Apply these settings to eth0?');
+    await h.press('y');
+    await h.waitFor('Time left to confirm:');
+    await h.press(KEYS.esc); // Decide later
+    await h.waitFor('Not confirmed yet');
+    await h.press(KEYS.enter);
+    await h.waitFor(/A change of eth0 waits for confirmation/);
+    await h.press('4', KEYS.enter);
+    await h.waitFor('Keep the new network settings?');
+    await h.press('y');
+    await h.waitFor('Confirmed: the new network settings stay.');
+    expect(yaml(h)).toContain('10.0.0.77/24');
   });
 });
