@@ -334,7 +334,7 @@ describe.skipIf(why !== undefined)('e2e: network interfaces', () => {
     const c = await openConsole().start();
     await toInterfaces(c);
     const yamlBefore = c.file(YAML);
-    const set = c.cli('network', 'set', 'eth0', '--static', '--address', '10.0.7.7', '--netmask', '24', '--confirm-timeout', '5');
+    const set = c.cli('network', 'set', 'eth0', '--static', '--address', '10.0.7.7', '--netmask', '24', '--confirm-timeout', '12'); // time enough to see it pending on a busy machine
     expect(set.status, set.stderr + set.stdout).toBe(0);
     expect(c.file(YAML)).toContain('10.0.7.7/24');
     // the console sees the change waiting
