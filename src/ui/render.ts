@@ -250,7 +250,7 @@ export class Renderer {
 
   private form(v: Extract<View, { kind: 'form' }>, local: Local): void {
     const w = this.width() - 4;
-    const parts: { top: number; field: number }[] = [];
+    const parts: { top: number; field: number; label: number }[] = [];
     const lines: string[] = [];
     const values = Object.fromEntries(v.fields.map((f, i) => [f.name, local.edits[i]?.value ?? f.value]));
     const shown = v.fields.map((_, i) => formFieldShown(v.fields, values, i));
@@ -259,8 +259,9 @@ export class Renderer {
     const spaced = needed + 3 <= this.rows - 4;
     v.fields.forEach((f, i) => {
       if (!shown[i]) return;
+      const label = lines.length;
       lines.push(...wrap(f.label, w));
-      parts.push({ top: lines.length, field: i });
+      parts.push({ top: lines.length, field: i, label });
       lines.push(''); // the input line
       const err = f.error;
       if (err !== undefined) lines.push(...wrap(`! ${err}`, w));
@@ -268,16 +269,37 @@ export class Renderer {
     });
     const height = Math.min(lines.length + 3, this.rows - 4);
     const b = this.box(v.title, height);
+    // When the form is taller than the screen (long messages, a small window) it scrolls so
+    // the focused field, its label and its message are in view; nothing is drawn past the box.
+    const bodyH = height - 3;
+    let offset = 0;
+    if (lines.length > bodyH) {
+      const at = parts.find((p) => p.field === local.button);
+      if (!at) offset = lines.length - bodyH; // on the buttons: the end of the form
+      else {
+        let end = at.top + 1; // past the input line and its message
+        while (end < lines.length && lines[end]?.startsWith('! ')) end++;
+        offset = at.label - 1; // one line for the "more above" marker
+        if (end > offset + bodyH - 1) offset = end - bodyH + 1; // one for "more below"
+        offset = Math.max(0, Math.min(offset, lines.length - bodyH));
+      }
+    }
     const textLines = lines.map((l, i) => {
       if (parts.some((p) => p.top === i)) return '';
       if (l.startsWith('! ')) return this.mono ? `{bold}${esc(l)}{/bold}` : `{red-fg}{bold}${esc(l)}{/bold}{/red-fg}`;
       return esc(l);
     });
+    const visible = textLines.slice(offset, offset + bodyH);
+    if (offset + bodyH < lines.length) visible[bodyH - 1] = esc('v more below (Tab, Down)');
+    if (offset > 0) visible[0] = esc('^ more above (Shift-Tab, Up)');
     // wrap: false — the text is wrapped here, where the rows of the input lines are known
-    blessed.box({ parent: b, top: 0, left: 1, width: w, height: height - 3, tags: true, wrap: false, content: textLines.join('\n'), style: this.mono ? {} : { bg: 'white', fg: 'black' } });
+    blessed.box({ parent: b, top: 0, left: 1, width: w, height: bodyH, tags: true, wrap: false, content: visible.join('\n'), style: this.mono ? {} : { bg: 'white', fg: 'black' } });
     parts.forEach((p) => {
       const f = v.fields[p.field];
       if (!f) return;
+      const row = p.top - offset;
+      // out of view, or under a "more" marker
+      if (row < (offset > 0 ? 1 : 0) || row >= (offset + bodyH < lines.length ? bodyH - 1 : bodyH)) return;
       const edit = local.edits[p.field] ?? { value: f.value, cursor: f.value.length };
       const focused = local.button === p.field;
       let shown: string;
@@ -298,7 +320,7 @@ export class Renderer {
       }
       blessed.box({
         parent: b,
-        top: p.top,
+        top: row,
         left: 1,
         width: w,
         height: 1,

@@ -76,6 +76,36 @@ describe('network interfaces (demo appliance)', () => {
     expect(yaml(h)).toBe(before);
   });
 
+  it.each([[80, 24], [70, 20]])('%ix%i: a form with an error at every field scrolls to the focused one; nothing is drawn past its box', async (cols, rows) => {
+    h = await startConsole({ cols, rows });
+    await toEth0(h);
+    await h.press('1', KEYS.enter);
+    await h.waitFor('temporarily disconnected');
+    await h.press('y');
+    await h.waitFor('(*) Static IP');
+    for (const bad of ['10.0.0.300', '255.0.255.0', 'gw.example.com', 'dns.example.com foo.bar', 'bad_domain.example']) {
+      await h.press(KEYS.tab, KEYS.ctrlU);
+      await h.type(bad);
+    }
+    await h.press(KEYS.enter);
+    await h.waitFor('! "10.0.0.300" is not an IPv4 address');
+    const whole = (lines: string[]) => {
+      const top = lines.findIndex((l) => l.includes('┌─ Change configuration'));
+      const bottom = lines.findIndex((l) => /└─+┘/.test(l));
+      expect(top, lines.join('\n')).toBeGreaterThan(0);
+      expect(bottom, lines.join('\n')).toBeGreaterThan(top);
+      expect(lines[bottom - 1], lines.join('\n')).toMatch(/^ *│ +< OK > +< Cancel > +│ *$/);
+      for (let y = bottom + 1; y < lines.length - 1; y++) expect(lines[y]!.trim(), lines.join('\n')).toBe('');
+    };
+    whole(h.lines());
+    expect(h.text()).toContain('v more below');
+    await h.press(KEYS.tab, KEYS.tab, KEYS.tab, KEYS.tab); // to the search domain
+    await h.waitFor('! Not a domain name: "bad_domain.example"');
+    expect(h.text()).toContain('bad_domain.example');
+    expect(h.text()).toContain('^ more above');
+    whole(h.lines());
+  });
+
   it('Roll back at the countdown puts the file back as it was', async () => {
     h = await startConsole();
     await toEth0(h);
