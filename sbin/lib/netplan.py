@@ -19,6 +19,7 @@ import hashlib
 import ipaddress
 import json
 import os
+import tempfile
 import re
 import sys
 
@@ -339,10 +340,12 @@ def cmd_links_from_yaml(a):
             info = [{'family': 'inet', 'local': str(i.ip), 'prefixlen': i.network.prefixlen}]
         l['addr_info'] = info
         by[name] = l
-    tmp = a.out + '.tmp'
-    with open(tmp, 'w', encoding='utf-8') as f:
+    # a temp name of its own: two readers seeding the demo links at once must not share one
+    fd, tmp = tempfile.mkstemp(prefix='.links.', dir=os.path.dirname(a.out) or '.')
+    with os.fdopen(fd, 'w', encoding='utf-8') as f:
         json.dump(list(by.values()), f, indent=1)
         f.write('\n')
+    os.chmod(tmp, 0o644)
     os.replace(tmp, a.out)
 
 
@@ -358,8 +361,9 @@ def cmd_unseen_add(a):
         with open(a.file, encoding='utf-8') as f:
             items = json.load(f) or []
     items.append(json.loads(a.entry))
-    tmp = a.file + '.tmp'
-    with open(tmp, 'w', encoding='utf-8') as f:
+    fd, tmp = tempfile.mkstemp(prefix='.unseen.', dir=os.path.dirname(a.file) or '.')
+    os.chmod(tmp, 0o644)
+    with os.fdopen(fd, 'w', encoding='utf-8') as f:
         json.dump(items, f)
         f.write('\n')
         f.flush()

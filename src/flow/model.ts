@@ -320,7 +320,8 @@ function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
       return same(model);
     case 'review':
       if (ev.type === 'yes') return apply(model, f, st.values);
-      if (ev.type === 'no') return same(setStep(model, f, { s: 'form', values: st.values, errors: {} }));
+      // 'ok' comes from the "Nothing changes" message the view shows instead of a review
+      if (ev.type === 'no' || ev.type === 'ok') return same(setStep(model, f, { s: 'form', values: st.values, errors: {} }));
       if (ev.type === 'cancel') return same(pop(model));
       return same(model);
     case 'applying':

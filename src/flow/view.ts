@@ -100,6 +100,10 @@ export function view(model: Model): View {
             old: fld.masked ? mask(f.current[fld.name] ?? '') : fieldActive(fields, f.current, fld.name) ? label(fld, f.current[fld.name] ?? '') : '',
             new: fld.masked ? mask(st.values[fld.name] ?? '') : fieldActive(fields, st.values, fld.name) ? label(fld, st.values[fld.name] ?? '') : '',
           }));
+          // nothing to apply (and no secret typed, which cannot be compared): say so, apply nothing
+          const typedSecret = fields.some((fld) => fld.masked && (st.values[fld.name] ?? '') !== '');
+          if (!typedSecret && rows.every((r) => r.old === r.new))
+            return { kind: 'message', title, text: 'Nothing changes: these are the current settings.\n\nOK goes back to the form; Esc leaves it.', ok: true };
           return { kind: 'review', title, rows, warnings: st.warnings, question: fill(f.flow.question ?? 'Apply this change?', st.values) };
         }
         case 'applying':

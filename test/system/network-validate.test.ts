@@ -124,6 +124,19 @@ describe.skipIf(why !== undefined)('set_network.sh checks (demo root)', () => {
     expect(readFileSync(r.yaml).equals(before)).toBe(true);
   });
 
+  it('show_network.sh run 8 times at once on a fresh demo root: every run sees every interface (the demo links are seeded atomically)', async () => {
+    for (let round = 0; round < 3; round++) {
+      const r = makeRoot({ demo: true });
+      mkdirSync(join(r.dir, 'etc/netplan'), { recursive: true });
+      writeFileSync(join(r.dir, 'etc/netplan/01-netcfg.yaml'), TWO, { mode: 0o600 });
+      const runs = await Promise.all(Array.from({ length: 8 }, () => runScript('show_network.sh', [], r.dir)));
+      for (const x of runs) {
+        expect(x.code, x.stderr).toBe(0);
+        expect(x.json.interfaces.map((i: { name: string }) => i.name)).toEqual(['eth0', 'eth1', 'eth2']);
+      }
+    }
+  });
+
   it('a second change while one waits for confirmation is refused (exit 4), files untouched', async () => {
     const r = await demoRoot(TWO);
     const first = await runScript('set_network.sh', ['eth0', ...S('10.0.0.3', '24')], r.dir);

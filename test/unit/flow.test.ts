@@ -120,6 +120,14 @@ describe('the change-a-setting flow (NTP)', () => {
     expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ value: 'y.example' }] });
   });
 
+  it('the same values again: "Nothing changes", OK back to the form, nothing applied', () => {
+    let r = drive(toChange().m, { type: 'yes' }, { type: 'loaded', values: { servers: 'x.example' } }, { type: 'submit', values: { servers: 'x.example' } }, { type: 'no' });
+    expect(view(r.m)).toMatchObject({ kind: 'message', text: expect.stringContaining('Nothing changes: these are the current settings.') });
+    r = drive(r.m, { type: 'ok' });
+    expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ value: 'x.example' }] });
+    expect(r.effects.some((e) => e.type === 'apply')).toBe(false);
+  });
+
   it('review No goes back to edit; Esc leaves the flow without applying', () => {
     let r = drive(toChange().m, { type: 'yes' }, { type: 'loaded', values: { servers: 'x.example' } }, { type: 'submit', values: { servers: 'y.example' } }, { type: 'no' });
     expect(view(r.m)).toMatchObject({ kind: 'review' });
