@@ -50,7 +50,8 @@ Commands:
                                 the Call-Home (support tunnel) settings, its five checks, ...
   callhome set --host H --port 22|443 [--ssl] [--proxy http://H:P|socks5://H:P]
                 [--proxy-user U]   (the proxy password is read from stdin)
-  callhome partner set --host H --port P
+  callhome set --default        port 443 with SSL wrapping to the default Call-Home host
+  callhome partner set --host H --port P | callhome partner disable
   callhome ports HOSTNAME       the partner's forwarded SSH/HTTPS ports for a host name
   pcap show                     whether packet capture is on, and its size
   pcap set GB                   the PCAP buffer size in GB (0 disables capture)
@@ -95,10 +96,13 @@ export async function main(argv: string[]): Promise<number> {
         port: { type: 'string' },
         ssl: { type: 'boolean' },
         'proxy-user': { type: 'string' },
+        default: { type: 'boolean' },
       },
     });
   } catch (e) {
-    process.stderr.write(`confconsole: ${(e as Error).message}\n\n${USAGE}`);
+    // --json asked for JSON: a refusal is JSON too, so a script reading stdout gets a reason
+    if (argv.includes('--json')) process.stdout.write(JSON.stringify({ ok: false, code: EXIT.usage, error: (e as Error).message }) + '\n');
+    process.stderr.write(`confconsole: ${(e as Error).message}\nTry confconsole --help.\n`);
     return EXIT.usage;
   }
   const v = parsed.values;
@@ -126,6 +130,7 @@ export async function main(argv: string[]): Promise<number> {
   if (v.ssl) ch.push('--ssl');
   if (v.proxy !== undefined) ch.push('--proxy', v.proxy);
   if (v['proxy-user'] !== undefined) ch.push('--proxy-user', v['proxy-user']);
+  if (v.default) ch.push('--default');
   const g: Global = { root, demo, json: v.json === true, host: v.host, proxy: v.proxy, net, ch, ...(v.profile ? { profile: v.profile as Profile } : {}) };
   const words = parsed.positionals;
   const interactive = words.length === 0;

@@ -26,9 +26,19 @@ export function out(g: Global, json: unknown, human: string): void {
 
 export function report(g: Global, o: Outcome, code: number = codeOf(o)): number {
   const base = typeof o.data === 'object' && o.data !== null ? (o.data as Record<string, unknown>) : {};
-  out(g, { ...base, ok: o.ok, summary: o.summary }, o.ok ? o.summary : `confconsole: ${o.summary}`);
+  // a failure is said once, on stderr (text mode); JSON always goes to stdout
+  if (!o.ok && !g.json) process.stderr.write(`confconsole: ${o.summary}\n`);
+  else out(g, { ...base, ok: o.ok, summary: o.summary }, o.summary);
   return code;
 }
+
+/**
+ * Progress lines of a script, shown on stderr in text mode. A script's own failure line
+ * ("set_callhome.sh: ...") is left out: report() says it once, as the command's.
+ */
+export const progressOf = (g: Global) => ({
+  line: (t: string) => (g.json || /^[\w.-]+\.sh: /.test(t) ? undefined : process.stderr.write(t + '\n')),
+});
 
 /** A field's validator on a command-line value: the normalised value, or a usage error naming it. */
 export function check(validator: string, value: string, what: string): string {

@@ -9,12 +9,12 @@ import { outcomeOf, type Ctx } from '../actions/types.js';
 import { EXIT } from '../system/runner.js';
 import { readSettings } from '../system/settings.js';
 import { ntpServers } from '../validators.js';
-import { check, codeOf, need, out, readSecret, report, UsageError, type Global } from './common.js';
+import { check, codeOf, need, out, progressOf, readSecret, report, UsageError, type Global } from './common.js';
 import { checkNetworkArgs, networkTable } from './network.js';
 
 export async function command(g: Global, ctx: Ctx, words: string[]): Promise<number> {
   const [area, verb, ...rest] = words;
-  const progress = { line: (t: string) => (g.json ? undefined : process.stderr.write(t + '\n')) };
+  const progress = progressOf(g);
   const key = `${area ?? ''} ${verb ?? ''}`;
   switch (key) {
     case 'ntp show': {
@@ -134,17 +134,18 @@ export async function command(g: Global, ctx: Ctx, words: string[]): Promise<num
       return report(g, outcomeOf(r, said[verb ?? ''] ?? 'Done.'));
     }
     case 'callhome set': {
-      if (rest.length) throw new UsageError('usage: confconsole callhome set --host H --port 22|443 [--ssl] [--proxy http://H:P|socks5://H:P] [--proxy-user U < password]');
+      if (rest.length) throw new UsageError('usage: confconsole callhome set --host H --port 22|443 [--ssl] [--proxy http://H:P|socks5://H:P] [--proxy-user U < password] | --default');
       const withUser = g.ch.includes('--proxy-user');
       const stdin = withUser ? (await readSecret('proxy password')) + '\n' : undefined;
       const r = await ctx.runner.script('set_callhome.sh', g.ch, { ...(stdin !== undefined ? { stdin } : {}), onLine: progress.line, survive: true });
-      return report(g, outcomeOf(r, 'Call-Home settings saved.'));
+      return report(g, outcomeOf(r, r.result.changed === false ? 'Nothing changed: these are the current settings.' : 'Call-Home settings saved.'));
     }
     case 'callhome partner': {
       const [sub, ...more] = rest;
-      if (sub !== 'set' || more.length) throw new UsageError('usage: confconsole callhome partner set --host H --port P');
-      const r = await ctx.runner.script('set_partner.sh', g.ch, { onLine: progress.line, survive: true });
-      return report(g, outcomeOf(r, 'Partner connection set.'));
+      if ((sub !== 'set' && sub !== 'disable') || more.length) throw new UsageError('usage: confconsole callhome partner set --host H --port P | partner disable');
+      if (sub === 'disable' && g.ch.length) throw new UsageError('callhome partner disable takes no options');
+      const r = await ctx.runner.script('set_partner.sh', sub === 'disable' ? ['--disable'] : g.ch, { onLine: progress.line, survive: true });
+      return report(g, outcomeOf(r, sub === 'disable' ? 'Partner connection disabled.' : 'Partner connection set.'));
     }
     case 'callhome ports': {
       if (rest.length !== 1) throw new UsageError('usage: confconsole callhome ports HOSTNAME');

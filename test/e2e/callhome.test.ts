@@ -63,4 +63,24 @@ describe.skipIf(why !== undefined)('e2e: Call-Home (manual ch. 4)', () => {
     const status = c.cli('callhome', 'status', '--json');
     expect(JSON.parse(status.stdout).rows).toHaveLength(5);
   });
+
+  it('the commands: a refusal said once on stderr; --json answers JSON even to a bad option; --default and partner disable', async () => {
+    const c = await open.open().start();
+    await c.waitFor('Welcome');
+    const bad = c.cli('--demo', 'callhome', 'set', '--host', 'bad host', '--port', '22');
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr.trim().split('\n')).toEqual(['confconsole: "bad host" is not a host name or IP address']);
+    const opt = c.cli('--demo', '--json', 'callhome', 'set', '--host', 'h.example', '--port', '22', '--bogus');
+    expect(opt.status).toBe(2);
+    expect(JSON.parse(opt.stdout)).toMatchObject({ ok: false, code: 2, error: expect.stringContaining("'--bogus'") });
+    const dflt = c.cli('--demo', '--json', 'callhome', 'set', '--default');
+    expect(JSON.parse(dflt.stdout)).toMatchObject({ ok: true, changed: true, port: 443, ssl: true });
+    const again = c.cli('--demo', '--json', 'callhome', 'set', '--default');
+    expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, changed: false, summary: 'Nothing changed: these are the current settings.' });
+    expect(c.cli('--demo', 'callhome', 'partner', 'set', '--host', 'partner.example.net', '--port', '2222').status).toBe(0);
+    const off = c.cli('--demo', '--json', 'callhome', 'partner', 'disable');
+    expect(JSON.parse(off.stdout)).toMatchObject({ ok: true, enabled: false });
+    expect(JSON.parse(c.cli('--demo', '--json', 'callhome', 'show').stdout).partner).toMatchObject({ enabled: false });
+  });
 });
