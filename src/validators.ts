@@ -52,6 +52,13 @@ export interface NtpServer {
 }
 
 /** One NTP server: host name, IPv4, IPv6, `host:port`, `[v6]:port`. */
+/** An address nothing answers at: 0/8, multicast, 240/4 and broadcast; IPv6 :: and ff00::/8 (sbin's is_nowhere). */
+export function isNowhere(host: string): boolean {
+  if (isIPv4(host)) return Number(host.split('.')[0]) === 0 || Number(host.split('.')[0]) >= 224;
+  return isIPv6(host) && (/^[0:]+$/.test(host) || /^ff/i.test(host));
+}
+const nowhere = (raw: string) => bad(`"${raw}" is not a server address (unspecified, broadcast or multicast)`);
+
 export function parseNtpServer(raw: string): Validated<NtpServer> {
   const s = raw.trim();
   if (s === '') return bad('empty server name');
@@ -71,7 +78,7 @@ export function parseNtpServer(raw: string): Validated<NtpServer> {
       return bad(`"${raw}": port must be a number from 1 to 65535`);
     port = Number(portText);
   }
-  if (isIPv4(host) || isIPv6(host)) return ok(port === undefined ? { host } : { host, port });
+  if (isIPv4(host) || isIPv6(host)) return isNowhere(host) ? nowhere(raw) : ok(port === undefined ? { host } : { host, port });
   if (/^[0-9.]+$/.test(host)) return bad(`"${raw}" is not a valid IPv4 address`);
   if (host.includes(':')) return bad(`"${raw}" is not a valid IPv6 address`);
   if (!isHostname(host))
@@ -139,6 +146,9 @@ export function hmacToken(s: string): Validated<string> & { warning?: string } {
 
 /** The master: host name, IPv4 or IPv6, optionally with a port. */
 export function masterHost(s: string): Validated<string> {
+  if (s.trim() === '') return bad("Enter the master's IP address or host name");
+  // the manual shows the master as https://HOST: a pasted URL gets a message that says what to do
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s.trim())) return bad('Enter the host name or IP address only, without https:// (the connection is always HTTPS)');
   const r = parseNtpServer(s); // same grammar: host, v4, v6, host:port, [v6]:port
   return r.ok ? ok(formatNtpServer(r.value)) : r;
 }
@@ -178,7 +188,7 @@ Object.assign(validators, {
 export function hostOnly(s: string): Validated<string> {
   const t = s.trim();
   if (t === '') return bad('Enter a host name or IP address');
-  if (isIPv4(t) || isIPv6(t)) return ok(t);
+  if (isIPv4(t) || isIPv6(t)) return isNowhere(t) ? nowhere(t) : ok(t);
   if (/^[0-9.]+$/.test(t)) return bad(`"${t}" is not a valid IPv4 address`);
   return isHostname(t) ? ok(t.toLowerCase()) : bad(`"${t}" is not a valid host name (letters, digits, hyphens and dots)`);
 }

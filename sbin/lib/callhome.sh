@@ -54,7 +54,7 @@ ch_ports() {
 }
 
 # ch_check_host VALUE: host name, IPv4 or IPv6 (no port)
-ch_check_host() { is_ipv4 "$1" || is_ipv6 "$1" || is_hostname "$1"; }
+ch_check_host() { { is_ipv4 "$1" || is_ipv6 "$1" || is_hostname "$1"; } && ! is_nowhere "$1"; }
 
 # ch_check_proxy VALUE → CH_PROXY_OK (none | http://H:P | socks5://H:P), else PROXY_ERR
 ch_check_proxy() {

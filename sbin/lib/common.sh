@@ -234,6 +234,12 @@ svc() {
 }
 
 # ---- validation shared by scripts ----------------------------------------------------
+# is_nowhere ADDR: an address nothing answers at: 0/8, multicast, 240/4, broadcast; IPv6 ::, ff00::/8
+is_nowhere() {
+  if is_ipv4 "$1"; then ((${1%%.*} == 0 || ${1%%.*} >= 224))
+  elif is_ipv6 "$1"; then [[ $1 =~ ^[0:]+$ || ${1,,} == ff* ]]
+  else return 1; fi
+}
 is_ipv4() {
   local IFS=. o n=0
   [[ $1 =~ ^[0-9.]+$ ]] || return 1

@@ -15,7 +15,8 @@ parse_server() {
     [[ -n $port ]] || { NTP_ERR="\"$s\": port must be a number from 1 to 65535"; return 1; }
   fi
   if [[ -n $port ]] && ! is_port "$port"; then NTP_ERR="\"$s\": port must be a number from 1 to 65535"; return 1; fi
-  if is_ipv4 "$host" || is_ipv6 "$host"; then :
+  if is_ipv4 "$host" || is_ipv6 "$host"; then
+    if is_nowhere "$host"; then NTP_ERR="\"$s\" is not a server address (unspecified, broadcast or multicast)"; return 1; fi
   elif [[ $host =~ ^[0-9.]+$ ]]; then NTP_ERR="\"$s\" is not a valid IPv4 address"; return 1
   elif [[ $host == *:* ]]; then NTP_ERR="\"$s\" is not a valid IPv6 address"; return 1
   elif is_hostname "$host"; then host=${host,,}

@@ -182,6 +182,8 @@ describe.skipIf(whyBasic !== undefined)('call-home scripts: arguments, ports, pu
       ['set_callhome.sh', ['--host', '127.0.0.1', '--port', '2222']],
       ['set_callhome.sh', ['--host', '127.0.0.1', '--port', '22', '--ssl']],
       ['set_callhome.sh', ['--host', 'bad host', '--port', '22']],
+      ['set_callhome.sh', ['--host', '0.0.0.0', '--port', '22']],
+      ['set_partner.sh', ['--host', '224.0.0.1', '--port', '22']],
       ['set_callhome.sh', ['--host', '127.0.0.1', '--port', '22', '--proxy', 'ftp://1.2.3.4:21']],
       ['set_callhome.sh', ['--host', '127.0.0.1', '--port', '22', '--proxy', 'http://u:p@1.2.3.4:8080']],
       ['set_callhome.sh', ['--host', '127.0.0.1', '--port', '22', '--proxy-user', 'bob']],

@@ -34,7 +34,13 @@ describe.skipIf(why !== undefined)('set_ntp.sh and the console accept the same N
     ['[2001:db8::1]:0123', 'OK [2001:db8::1]:123'],
     ['example.com.', 'OK example.com.'],
     ['NTP.Example.ORG', 'OK ntp.example.org'],
-    ['[::]:123', 'OK [::]:123'],
+    ['[::]:123', 'BAD'], // unspecified, broadcast, multicast: no server answers there
+    ['0.0.0.0', 'BAD'],
+    ['255.255.255.255', 'BAD'],
+    ['224.0.1.1', 'BAD'],
+    ['ff02::101', 'BAD'],
+    ['127.0.0.1', 'OK 127.0.0.1'], // a local chrony or an SSH-forwarded port is a server
+    ['223.255.255.1', 'OK 223.255.255.1'],
     ['::ffff:192.0.2.1', 'OK ::ffff:192.0.2.1'],
   ])('%s → %s in both', async (word, want) => {
     expect(console_(word), 'the console (src/validators.ts)').toBe(want);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hmacToken, masterHost, pcapGb, proxyUrl, pushToken } from '../../src/validators.js';
+import { hmacToken, hostOnly, masterHost, pcapGb, proxyUrl, pushToken } from '../../src/validators.js';
 import { validateFields } from '../../src/flow/model.js';
 import { fillText as fill } from '../../src/flow/model.js';
 import { describeMaster, masterState } from '../../src/actions/master.js';
@@ -36,7 +36,14 @@ describe('HMAC tokens, hosts, proxies, PCAP size', () => {
     expect(masterHost('Master.Example.com')).toEqual({ ok: true, value: 'master.example.com' });
     expect(masterHost('[2001:db8::1]:8443')).toEqual({ ok: true, value: '[2001:db8::1]:8443' });
     expect(masterHost('bad_host').ok).toBe(false);
-    expect(masterHost('').ok).toBe(false);
+    expect(masterHost('')).toEqual({ ok: false, message: "Enter the master's IP address or host name" });
+    expect(masterHost('https://master.example.com')).toEqual({ ok: false, message: 'Enter the host name or IP address only, without https:// (the connection is always HTTPS)' });
+  });
+  it('hosts and servers nothing answers at are refused: unspecified, broadcast, multicast', () => {
+    for (const h of ['0.0.0.0', '255.255.255.255', '224.0.0.1', '::', 'ff02::1'])
+      expect(hostOnly(h), h).toEqual({ ok: false, message: `"${h}" is not a server address (unspecified, broadcast or multicast)` });
+    expect(masterHost('0.0.0.0').ok).toBe(false);
+    expect(hostOnly('192.0.2.1')).toEqual({ ok: true, value: '192.0.2.1' });
   });
   it('proxy: optional http://HOST:PORT, no credentials, no other scheme', () => {
     expect(proxyUrl('')).toEqual({ ok: true, value: '' });
