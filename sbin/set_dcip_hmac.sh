@@ -13,4 +13,5 @@ lock
 apply_settings master.set "mode pull, hmac ($(describe_secret "$SECRET"))" \
   "$(service_for probe vsensor-probe)" pull_hmac "$SECRET" \
   master mode pull master host "" master proxy "" master token_label ""
+drop_secrets master.set push_token
 printf '{"ok":true,"mode":"pull","length":%d,"short":%s}\n' "${#SECRET}" "$( ((${#SECRET} < 20)) && echo true || echo false)"

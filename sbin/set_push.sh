@@ -18,4 +18,5 @@ fi
 lock
 apply_settings master.set "mode push (legacy), master $host" "$(service_for probe vsensor-probe)" "" "" \
   master mode push master host "$host" master proxy "" master token_label ""
+drop_secrets master.set push_token pull_hmac
 printf '{"ok":true,"mode":"push","host":%s}\n' "$(json_str "$host")"

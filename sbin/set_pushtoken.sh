@@ -22,4 +22,5 @@ lock
 apply_settings master.set "mode push-token, master https://$host${proxy:+, proxy $proxy}, token $label:**** ($(describe_secret "$SECRET"))" \
   "$(service_for probe vsensor-probe)" push_token "$SECRET" \
   master mode push-token master host "$host" master proxy "$proxy" master token_label "$label"
+drop_secrets master.set pull_hmac
 printf '{"ok":true,"mode":"push-token","host":%s,"proxy":%s,"token":%s}\n' "$(json_str "$host")" "$(json_str "$proxy")" "$(json_str "$label:****")"

@@ -21,6 +21,16 @@ describe_secret() { printf '%d chars, sha256 %s' "${#1}" "$(printf '%s' "$1" | s
 
 # store_secret NAME VALUE: atomically into SECRETS_DIR/NAME, mode 0600 (backed up, journaled by the caller)
 secret_file() { printf '%s/%s' "$SECRETS_DIR" "$1"; }
+# drop_secrets ACTION NAME...: after a change of mode, the secrets of the modes no longer in use
+# are not kept on disk (a token nobody uses is only a risk); each removal is audited
+drop_secrets() {
+  local action=$1 n f; shift
+  for n in "$@"; do
+    f=$(secret_file "$n")
+    [[ -e $f ]] || continue
+    rm -f -- "$f" && audit "$action" "$n removed (no longer used)" ok
+  done
+}
 stage_secret() { # NAME VALUE → prints the staged temp path
   local t
   mkdir -p -- "$SECRETS_DIR" && chmod 0700 -- "$SECRETS_DIR"

@@ -55,8 +55,9 @@ interface Row {
 export function statusText(enabled: boolean, rows: Row[]): string {
   const lines = [enabled ? 'Call-Home is enabled, checking connection' : 'Call-Home is disabled; checking anyway', ''];
   for (const r of rows) {
-    // an OK row says what it saw only when that matters (a check skipped or not run)
-    lines.push(`${r.ok ? '  OK ' : 'FAIL '} ${r.check}${r.ok && /demo|skipp|not checked/i.test(r.detail) ? ` (${r.detail})` : ''}`);
+    // a check not made is SKIP, never OK, and says why
+    const skipped = r.ok && /demo|skipp|not checked/i.test(r.detail);
+    lines.push(`${skipped ? 'SKIP ' : r.ok ? '  OK ' : 'FAIL '} ${r.check}${skipped ? ` (${r.detail})` : ''}`);
     if (!r.ok) lines.push(`      ${r.detail}`, `      -> ${r.advice}`);
   }
   const demo = rows.some((r) => /demo appliance/i.test(r.detail));
@@ -107,7 +108,8 @@ export const callhomeConfig: Operation = {
     return {
       host: s.host,
       port: s.port === '443' ? '443' : '22',
-      ssl: s.ssl ? 'yes' : 'no',
+      // 443 goes with SSL wrapping (the manual's default configuration): offered as Yes when switching to it
+      ssl: s.port !== '443' || s.ssl ? 'yes' : 'no',
       proxyType: s.proxy === 'none' || !s.proxy ? 'none' : type,
       proxyAddress: addr,
       proxyUser: s.proxy_user,

@@ -24,7 +24,9 @@ export const pcapSet: Operation = {
   },
   async check(ctx, v) {
     const r = await ctx.runner.script('set_pcap.sh', ['--check', v.gb ?? '']);
-    return r.exitCode === 0 ? noErrors : { errors: { gb: String(r.result.error ?? 'cannot check the disk') } };
+    if (r.exitCode !== 0) return { errors: { gb: String(r.result.error ?? 'cannot check the disk') } };
+    // 0 is not a size but "off": the review says so, and starts on No
+    return Number(v.gb) === 0 ? { errors: {}, warnings: ['0 GB turns packet capture off: no traffic is captured until a size is set again'] } : noErrors;
   },
   async apply(ctx, v, io) {
     const r = await ctx.runner.script('set_pcap.sh', [v.gb ?? ''], { onLine: io.line, survive: true });

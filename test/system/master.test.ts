@@ -223,6 +223,20 @@ describe.skipIf(whyWriters !== undefined)('set_pushtoken.sh: the push token from
     expect(stagedTemps(root)).toEqual([]);
   });
 
+  it('a change of mode removes the secret of the mode left (audited), so no unused token stays on disk', async () => {
+    const root = makeRoot({ demo: true });
+    expect((await run(root, [HOST], `one:${randomSecret()}\n`)).code).toBe(0);
+    expect(listDir(secretsDir(root))).toEqual(['push_token']);
+    const pull = await runScriptInput('set_dcip_hmac.sh', [], root.dir, `${randomSecret(24).replace(/[^A-Za-z0-9]/g, 'x')}\n`);
+    expect(pull.code, pull.stderr).toBe(0);
+    expect(listDir(secretsDir(root))).toEqual(['pull_hmac']);
+    expect(auditEntries(root).at(-1)).toMatchObject({ action: 'master.set', detail: 'push_token removed (no longer used)', result: 'ok' });
+    const push = await runScriptInput('set_push.sh', ['192.0.2.10'], root.dir, undefined);
+    expect(push.code, push.stderr).toBe(0);
+    expect(listDir(secretsDir(root))).toEqual([]);
+    expect(master(root)).toMatchObject({ mode: 'push', host: '192.0.2.10' });
+  });
+
   it('a second token replaces the first; the old one is kept only in a 0600 backup', async () => {
     const root = makeRoot({ demo: true });
     const t1 = `one:${randomSecret()}`;

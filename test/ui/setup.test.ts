@@ -96,6 +96,16 @@ describe('vSensor Setup', () => {
     await h.waitFor('Change made.');
     await h.press(KEYS.enter);
     await h.waitFor('Packet capture is enabled: 1 GB');
+    // 0 is "off": the review says so and starts on No
+    await h.press('1', KEYS.enter);
+    await h.waitFor('PCAP buffer size in GB');
+    await h.press(KEYS.ctrlU);
+    await h.type('0');
+    await h.press(KEYS.enter);
+    await h.waitFor('Warning: 0 GB turns packet capture off');
+    await h.press(KEYS.enter);
+    await h.waitFor('PCAP buffer size in GB');
+    expect(readFileSync(join(h.root, 'etc/confconsole/appliance.ini'), 'utf8')).toMatch(/size_gb = "?1"?/);
   });
 
   it('osSensor HMAC: status, set, and the key never shown', async () => {
