@@ -89,6 +89,12 @@ function openMenu(model: Model, menu: Menu, context: Values | undefined): Update
   return to(push(model, frame), ...menuEffects(menu, context));
 }
 
+/** The effects that read the top menu's state again (for a state that changes by itself). */
+export function refreshEffects(model: Model): Effect[] {
+  const f = top(model);
+  return f.kind === 'menu' ? menuEffects(f.menu, f.context) : [];
+}
+
 function menuEffects(menu: Menu, context: Values | undefined): Effect[] {
   const c = context ? { context } : {};
   return [

@@ -2,13 +2,16 @@
 // action modules, and redraws. The only place where the model, blessed and the system meet.
 import type blessed from 'blessed';
 import type { Ctx, Operation } from '../actions/types.js';
-import { init, initEffects, top, update, type Model } from '../flow/model.js';
+import { init, initEffects, refreshEffects, top, update, type Model } from '../flow/model.js';
 import { shownText, type Effect, type Event } from '../flow/types.js';
 import { breadcrumb, view, type View } from '../flow/view.js';
 import type { Tree } from '../menu/schema.js';
 import { commandFor, type KeyLike } from './keys.js';
 import { editLine } from './lineedit.js';
 import { dialogKind, formFieldShown, Renderer, type Local } from './render.js';
+
+/** How often a counting-down state (a pending network change) is read again. */
+const REFRESH_MS = 5000;
 
 export interface AppOptions {
   screen: blessed.Widgets.Screen;
@@ -32,6 +35,7 @@ export class ConsoleApp {
   private local: Local = { identity: '', button: 0, scroll: 0, edits: [], spin: 0 };
   private abort: AbortController | undefined;
   private spinTimer: NodeJS.Timeout | undefined;
+  private refreshTimer: NodeJS.Timeout | undefined;
   private escTimer: NodeJS.Timeout | undefined;
   private escSeq: string | undefined;
   private current: View = { kind: 'blank' };
@@ -56,6 +60,7 @@ export class ConsoleApp {
 
   stop(): void {
     clearInterval(this.spinTimer);
+    clearTimeout(this.refreshTimer);
     clearTimeout(this.escTimer);
     this.abort?.abort();
     this.local.pager?.close();
@@ -107,7 +112,26 @@ export class ConsoleApp {
       clearInterval(this.spinTimer);
       this.spinTimer = undefined;
     }
+    this.refreshWhileCounting();
     this.paint();
+  }
+
+  /**
+   * A menu whose state counts down by itself ("rolls back in N s") is read again every few
+   * seconds while it is on top, so it never shows a change that has already rolled back.
+   */
+  private refreshWhileCounting(): void {
+    const counting = () => {
+      const f = top(this.model);
+      return f.kind === 'menu' && /rolls back in \d+ s/.test(f.status ?? '');
+    };
+    if (this.refreshTimer || !counting()) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      // whatever menu is on top then: its answer renders, and that arms the next read
+      if (counting()) for (const e of refreshEffects(this.model)) this.run(e);
+    }, REFRESH_MS);
+    this.refreshTimer.unref?.();
   }
 
   private paint(): void {

@@ -1,5 +1,6 @@
 // Network interfaces on a headless terminal, through the real scripts on a demo root.
 import { afterEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KEYS, startConsole, type Harness } from '../support/headless.js';
@@ -163,6 +164,21 @@ describe('network interfaces (demo appliance)', () => {
     await h.press(KEYS.enter); // No: back to the form
     await h.waitFor('(*) Static IP');
     expect(yaml(h)).toBe(before);
+  });
+
+  it('an interface menu left open while its change rolls back by itself shows the rollback without a key pressed', async () => {
+    h = await startConsole();
+    await h.waitFor('Welcome');
+    const bin = join(process.cwd(), 'bin/confconsole');
+    execFileSync(process.execPath, [bin, '--root', h.root, 'network', 'set', 'eth0', '--static', '--address', '10.0.0.9', '--netmask', '24', '--confirm-timeout', '6'], { stdio: 'ignore' });
+    await h.press(KEYS.enter, '1', KEYS.enter, '1', KEYS.enter);
+    await h.waitFor(/1\. eth0 +management/);
+    await h.press('1', KEYS.enter);
+    await h.waitFor(/A change of eth0 waits for confirmation: it rolls back in \d+ s/);
+    expect(h.text()).toContain('static 10.0.0.9/24');
+    // nothing pressed from here: the menu reads its state again until the change is gone
+    await h.waitFor('eth0: management, static 10.0.0.2/24 via 10.0.0.1', 30_000);
+    expect(h.text()).not.toContain('waits for confirmation');
   });
 
   it('a change left with Decide later is confirmed from the interface menu (4)', async () => {
