@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { removeTree } from '../support/cleanup.js';
 
 export const repo = fileURLToPath(new URL('../..', import.meta.url));
 export const bin = join(repo, 'bin', 'confconsole');
@@ -177,7 +178,7 @@ export class Console {
       if (socketPath.includes(this.socket)) rmSync(socketPath, { force: true });
       this.alive = false;
     }
-    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+    removeTree(this.dir);
   }
 }
 

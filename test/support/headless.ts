@@ -2,7 +2,7 @@
 // emulator (@xterm/headless), so tests assert on the visible screen (after ink-testing-
 // library and Textual's pilot).
 import { PassThrough } from 'node:stream';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import xterm from '@xterm/headless';
@@ -14,6 +14,7 @@ import type { ConsoleApp } from '../../src/ui/app.js';
 import type { Profile } from '../../src/menu/load.js';
 import type { Tree } from '../../src/menu/schema.js';
 import type { Operation } from '../../src/actions/types.js';
+import { removeTree } from './cleanup.js';
 
 const { Terminal } = xterm as unknown as { Terminal: typeof import('@xterm/headless').Terminal };
 
@@ -159,7 +160,7 @@ export async function startConsole(
         /* already gone */
       }
       term.dispose();
-      if (!opts.root) rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }); // a script the console started may still be writing its last file
+      if (!opts.root) removeTree(root);
     },
   };
   return h;

@@ -10,13 +10,13 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
-  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuditEntry } from '../../src/system/audit.js';
+import { removeTree } from '../support/cleanup.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 /** The scripts under test (CONFCONSOLE_SBIN, as in src/system/paths.ts, to test another copy). */
@@ -76,7 +76,7 @@ export function makeRoot(opts: { demo?: boolean; chronyTail?: (dir: string) => s
 
 /** Removes every root made by this process (afterAll). */
 export function removeRoots(): void {
-  for (const d of roots.splice(0)) rmSync(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  for (const d of roots.splice(0)) removeTree(d);
 }
 
 export const read = (f: string) => readFileSync(f, 'utf8');
