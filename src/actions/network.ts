@@ -52,8 +52,8 @@ export function describeIface(i: Iface, mine = myAddress()): string {
   ].join('\n');
 }
 
-const pendingLine = (s: NetworkState) =>
-  s.pending ? `\nA change of ${s.pending.iface} waits for confirmation: it rolls back in ${Math.max(0, Math.round(s.pending.deadline - Date.now() / 1000))} s.` : '';
+const secondsLeft = (p: NonNullable<NetworkState['pending']>) => Math.max(0, Math.round(p.deadline - Date.now() / 1000));
+const pendingLine = (s: NetworkState) => (s.pending ? `\nA change of ${s.pending.iface} waits for confirmation: it rolls back in ${secondsLeft(s.pending)} s.` : '');
 
 export const networkInterfaces: Operation = {
   async items(ctx) {
@@ -182,7 +182,7 @@ export const networkPending: Operation = {
   async show(ctx) {
     const s = await networkState(ctx);
     if (!s.pending) return { kind: 'text', blocked: true, text: 'No network change waits for confirmation.' };
-    return { kind: 'text', text: `The change of ${s.pending.iface} waits for confirmation: it rolls back in ${Math.max(0, Math.round(s.pending.deadline - Date.now() / 1000))} s.\n\nKeep the new network settings?` };
+    return { kind: 'text', text: `The change of ${s.pending.iface} waits for confirmation: it rolls back in ${secondsLeft(s.pending)} s.\n\nKeep the new network settings?` };
   },
   apply: networkConfirm.apply!,
 };
