@@ -36,6 +36,7 @@ export class ConsoleApp {
   private abort: AbortController | undefined;
   private spinTimer: NodeJS.Timeout | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private escTimer: NodeJS.Timeout | undefined;
   private escSeq: string | undefined;
   private current: View = { kind: 'blank' };
@@ -59,6 +60,7 @@ export class ConsoleApp {
   }
 
   stop(): void {
+    this.stopped = true;
     clearInterval(this.spinTimer);
     clearTimeout(this.refreshTimer);
     clearTimeout(this.escTimer);
@@ -67,6 +69,8 @@ export class ConsoleApp {
   }
 
   dispatch(ev: Event): void {
+    // a script's answer may come after the console has stopped (its screen is gone): dropped
+    if (this.stopped) return;
     const r = update(this.model, ev);
     this.model = r.model;
     for (const e of r.effects) this.run(e);

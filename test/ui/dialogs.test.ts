@@ -94,6 +94,17 @@ describe('dialogs', () => {
     expect(applied.at(-1)).toEqual({ host: 'good.example', token: 's3cr3t.example' });
   });
 
+  it('an answer that comes after the console stopped is dropped: nothing is drawn on the gone screen', async () => {
+    // a script's late answer (a status, a progress line): before, it drew on a destroyed screen and threw
+    const late = await startConsole({ tree, ops });
+    await late.waitFor('Main');
+    late.close();
+    h = await startConsole({ tree, ops }); // the next console (the next test) has the screen now
+    await h.waitFor('Main');
+    expect(() => late.app.dispatch({ type: 'status', text: 'late' })).not.toThrow();
+    expect(() => late.app.dispatch({ type: 'line', text: 'late' })).not.toThrow();
+  });
+
   it('a running test shows progress and can be cancelled; the input is kept', async () => {
     h = await startConsole({ tree, ops });
     await h.waitFor('1. Two fields');
