@@ -2,7 +2,7 @@
 // 10.0.0.2), so `npm start` shows a working console without root rights or a real appliance.
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Profile } from './menu/load.js';
+import type { Profile } from './menu/types.js';
 import { makePaths, type Paths } from './system/paths.js';
 
 const ini = (profile: Profile) => `; Appliance settings. Written only by the scripts in sbin/ (see confconsole --help).

@@ -1,6 +1,6 @@
 // Reads the audit log that the sbin/ scripts append to (JSON lines: who, when, what, result).
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { readTextIfExists } from './files.js';
 
 export const AuditEntry = z.object({
   time: z.string(),
@@ -13,15 +13,9 @@ export const AuditEntry = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
+/** The entries of the audit log (none when it does not exist yet); lines of another shape are skipped. Throws a Problem naming the file when it cannot be read. */
 export async function readAudit(file: string): Promise<AuditEntry[]> {
-  let text = '';
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-  return text
+  return ((await readTextIfExists(file)) ?? '')
     .split('\n')
     .filter((l) => l.trim() !== '')
     .flatMap((l) => {
@@ -34,13 +28,15 @@ export async function readAudit(file: string): Promise<AuditEntry[]> {
     });
 }
 
-/** One audit line as a person reads it (the pager shows the log this way). */
+/** An audit entry as a person reads it: time, who@tty, action, result, detail. */
+export const formatAuditEntry = (e: AuditEntry): string =>
+  `${e.time.replace('T', ' ').replace('Z', '')}  ${e.user}@${e.tty.replace('/dev/', '')}  ${e.action}  ${e.result}  ${e.detail}`;
+
+/** One line of the log as a person reads it (the pager shows the log this way); other lines as they are. */
 export function formatAuditLine(line: string): string {
   try {
     const r = AuditEntry.safeParse(JSON.parse(line));
-    if (!r.success) return line;
-    const e = r.data;
-    return `${e.time.replace('T', ' ').replace('Z', '')}  ${e.user}@${e.tty.replace('/dev/', '')}  ${e.action}  ${e.result}  ${e.detail}`;
+    return r.success ? formatAuditEntry(r.data) : line;
   } catch {
     return line;
   }

@@ -14,6 +14,8 @@ export interface Paths {
   hostname: string;
   auditLog: string;
   hostEffectsLog: string;
+  /** The console's own log of internal errors (src/system/log.ts). */
+  consoleLog: string;
   /** The scripts that write (sbin/ of this package). */
   sbin: string;
 }
@@ -44,6 +46,7 @@ export function makePaths(root: string): Paths {
     hostname: under('/etc/hostname'),
     auditLog: under('/var/log/confconsole/audit.log'),
     hostEffectsLog: under('/var/log/confconsole/host-effects.log'),
+    consoleLog: under('/var/log/confconsole/console.log'),
     sbin: process.env.CONFCONSOLE_SBIN ?? join(packageDir, 'sbin'),
   };
 }

@@ -11,9 +11,15 @@ export class FileLines {
   private size: number;
   private complete = false;
 
+  /** Opens `path`; throws its errno error (a directory is EISDIR) when it cannot be read. */
   constructor(path: string) {
     this.fd = openSync(path, 'r');
-    this.size = fstatSync(this.fd).size;
+    const st = fstatSync(this.fd);
+    if (st.isDirectory()) {
+      closeSync(this.fd);
+      throw Object.assign(new Error(`EISDIR: ${path} is a directory`), { code: 'EISDIR' });
+    }
+    this.size = st.size;
     if (this.size === 0) this.complete = true;
   }
 

@@ -1,10 +1,10 @@
 // Opens the console on the process's terminal (or on given streams, for tests).
-import { operations } from '../actions/index.js';
-import { hostnameOf } from '../actions/info.js';
-import type { Ctx, Operation } from '../actions/types.js';
-import type { Tree } from '../menu/schema.js';
-import { conditions } from '../conditions.js';
-import { loadTree, type Profile } from '../menu/load.js';
+import type { Ctx } from '../core/types.js';
+import { hostnameOf } from '../features/appliance/index.js';
+import { conditions } from '../menu/conditions.js';
+import { loadTree } from '../menu/trees.js';
+import type { Profile, Tree } from '../menu/types.js';
+import { logInternal } from '../system/log.js';
 import type { Paths } from '../system/paths.js';
 import { ConsoleApp } from './app.js';
 import { createScreen, guardTerminal, restoreTty, type TerminalStreams } from './terminal.js';
@@ -18,9 +18,8 @@ export interface ConsoleOptions {
   /** Streams other than the process's (tests); then no signal handlers are installed. */
   streams?: TerminalStreams;
   uid?: number;
-  /** Another tree and operations (tests of dialogs the shipped trees do not use yet). */
+  /** Another tree (tests of small trees of their own). */
   tree?: Tree;
-  ops?: Record<string, Operation>;
 }
 
 export async function openConsole(o: ConsoleOptions, onExit: (code: number) => void): Promise<ConsoleApp> {
@@ -33,10 +32,10 @@ export async function openConsole(o: ConsoleOptions, onExit: (code: number) => v
     tree,
     conditions: conditions({ demo: o.demo, uid: o.uid ?? process.getuid?.() ?? 0 }),
     ctx: o.ctx,
-    ops: o.ops ?? operations,
     hostname,
     demoRoot: o.demoRoot,
     onExit,
+    logInternal: (err, where) => logInternal(o.paths, err, where),
     ...(o.demo ? { shell: { file: process.env.SHELL || '/bin/bash', args: [], cwd: o.paths.root } } : {}),
   });
   app.start();

@@ -71,14 +71,14 @@ describe.skipIf(why !== undefined)('e2e: Call-Home (manual ch. 4)', () => {
     const bad = c.cli('--demo', 'callhome', 'set', '--host', 'bad host', '--port', '22');
     expect(bad.status).toBe(2);
     expect(bad.stdout).toBe('');
-    expect(bad.stderr.trim().split('\n')).toEqual(['confconsole: "bad host" is not a host name or IP address']);
+    expect(bad.stderr.trim().split('\n')).toEqual(['confconsole: --host: "bad host" is not a valid host name (letters, digits, hyphens and dots)']);
     const opt = c.cli('--demo', '--json', 'callhome', 'set', '--host', 'h.example', '--port', '22', '--bogus');
     expect(opt.status).toBe(2);
     expect(JSON.parse(opt.stdout)).toMatchObject({ ok: false, code: 2, error: expect.stringContaining("'--bogus'") });
     const dflt = c.cli('--demo', '--json', 'callhome', 'set', '--default');
     expect(JSON.parse(dflt.stdout)).toMatchObject({ ok: true, changed: true, port: 443, ssl: true });
     const again = c.cli('--demo', '--json', 'callhome', 'set', '--default');
-    expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, changed: false, summary: 'Nothing changed: these are the current settings.' });
+    expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, changed: false, summary: 'The default configuration was already in use: nothing changed.' });
     expect(c.cli('--demo', 'callhome', 'partner', 'set', '--host', 'partner.example.net', '--port', '2222').status).toBe(0);
     const off = c.cli('--demo', '--json', 'callhome', 'partner', 'disable');
     expect(JSON.parse(off.stdout)).toMatchObject({ ok: true, enabled: false });

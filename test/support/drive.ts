@@ -1,6 +1,7 @@
 // Drives the pure model with events, collecting the effects it asks for (no screen).
-import { update, type Model } from '../../src/flow/model.js';
-import type { Effect, Event } from '../../src/flow/types.js';
+import type { Effect, Event } from '../../src/flow/events.js';
+import type { Model } from '../../src/flow/model.js';
+import { update } from '../../src/flow/update.js';
 
 export function drive(m: Model, ...events: Event[]): { m: Model; effects: Effect[] } {
   const effects: Effect[] = [];

@@ -11,9 +11,7 @@ import { makeRunner } from '../../src/system/runner.js';
 import { seedDemo } from '../../src/demo.js';
 import { openConsole } from '../../src/ui/main.js';
 import type { ConsoleApp } from '../../src/ui/app.js';
-import type { Profile } from '../../src/menu/load.js';
-import type { Tree } from '../../src/menu/schema.js';
-import type { Operation } from '../../src/actions/types.js';
+import type { Profile, Tree } from '../../src/menu/types.js';
 import { removeTree } from './cleanup.js';
 
 const { Terminal } = xterm as unknown as { Terminal: typeof import('@xterm/headless').Terminal };
@@ -39,6 +37,8 @@ export interface Harness {
   press(...keys: string[]): Promise<void>;
   type(text: string): Promise<void>;
   lines(): string[];
+  /** Per cell, its background: a palette colour 0-f, '.' the default, '#' inverse, '+' any other. */
+  backgrounds(): string[];
   text(): string;
   /** The row of the highlighted menu item (inverse or blue background), trimmed. */
   selected(): string | undefined;
@@ -54,7 +54,7 @@ export interface Harness {
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
 export async function startConsole(
-  opts: { profile?: Profile; cols?: number; rows?: number; terminal?: string; uid?: number; root?: string; demo?: boolean; tree?: Tree; ops?: Record<string, Operation> } = {},
+  opts: { profile?: Profile; cols?: number; rows?: number; terminal?: string; uid?: number; root?: string; demo?: boolean; tree?: Tree } = {},
 ): Promise<Harness> {
   const cols = opts.cols ?? 80;
   const rows = opts.rows ?? 24;
@@ -74,11 +74,19 @@ export async function startConsole(
   let exit: number | undefined;
   const paths = makePaths(root);
   const app = await openConsole(
-    { paths, ctx: { paths, runner: makeRunner(paths) }, profile, demo, demoRoot: demo ? root : undefined, streams: { input, output, terminal: opts.terminal ?? 'xterm-256color' }, uid: opts.uid ?? 0, ...(opts.tree ? { tree: opts.tree } : {}), ...(opts.ops ? { ops: opts.ops } : {}) },
+    { paths, ctx: { paths, runner: makeRunner(paths) }, profile, demo, demoRoot: demo ? root : undefined, streams: { input, output, terminal: opts.terminal ?? 'xterm-256color' }, uid: opts.uid ?? 0, ...(opts.tree ? { tree: opts.tree } : {}) },
     (code) => (exit = code),
   );
+  /**
+   * Until the console is settled: every key decoded, every call it made answered (or its
+   * progress on screen, for work that takes its time), and every byte it wrote drawn.
+   */
   const settle = async () => {
-    await tick(15);
+    const end = Date.now() + 30_000;
+    do {
+      await new Promise((r) => setImmediate(r));
+      await pending;
+    } while (!app.settled && Date.now() < end);
     await pending;
   };
   await settle();
@@ -93,9 +101,7 @@ export async function startConsole(
     async press(...keys) {
       for (const k of keys) {
         input.write(k);
-        // a lone Esc waits for a possible arrow-key tail
         await settle();
-        if (k === KEYS.esc) await tick(60);
       }
       await settle();
     },
@@ -104,6 +110,19 @@ export async function startConsole(
       await settle();
     },
     lines,
+    backgrounds() {
+      const out: string[] = [];
+      for (let y = 0; y < term.rows; y++) {
+        const line = term.buffer.active.getLine(y);
+        let row = '';
+        for (let x = 0; x < term.cols; x++) {
+          const c = line?.getCell(x);
+          row += !c ? ' ' : c.isInverse() ? '#' : c.isBgDefault() ? '.' : c.isBgPalette() && c.getBgColor() < 16 ? c.getBgColor().toString(16) : '+';
+        }
+        out.push(row);
+      }
+      return out;
+    },
     text: () => lines().join('\n'),
     colorsOf(text) {
       for (let y = 0; y < term.rows; y++) {
@@ -145,9 +164,11 @@ export async function startConsole(
       output.columns = c;
       output.rows = r;
       term.resize(c, r);
+      const before = app.frames;
       output.emit('resize');
-      await settle();
-      await tick(50);
+      // blessed redraws on its own resize event: wait for that frame
+      const end = Date.now() + 15_000;
+      while (app.frames === before && Date.now() < end) await tick(5);
       await settle();
     },
     bytes: () => written,

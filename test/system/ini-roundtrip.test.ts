@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseIni, parseSettings } from '../../src/system/settings.js';
-import { ntpServers } from '../../src/validators.js';
+import { ntpServers } from '../../src/rules/ntp.js';
 import { missing } from '../support/requires.js';
 import { hostileString, serverWord } from './gen.js';
 import { SBIN, bashRecords, rng, testSeed } from './helpers.js';

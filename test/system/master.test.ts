@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSettings } from '../../src/system/settings.js';
+import { parseIni, parseSettings } from '../../src/system/settings.js';
 import { missing } from '../support/requires.js';
 import {
   auditEntries,
@@ -381,7 +381,7 @@ const HMAC_SCRIPTS = [
     what: 'osSensor HMAC key',
     hint: 'echo KEY | set_ossensor_hmac.sh',
     action: 'ossensor.hmac',
-    settings: (r: Root) => expect((parseSettings(read(r.ini)) as Record<string, Record<string, unknown>>).ossensor).toEqual({ hmac_set: 'yes' }),
+    settings: (r: Root) => expect(parseIni(read(r.ini)).ossensor).toEqual({ hmac_set: 'yes' }),
     json: (len: number) => ({ ok: true, length: len, short: len < 20 }),
   },
 ] as const;

@@ -5,7 +5,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSettings } from '../../src/system/settings.js';
+import { parseIni } from '../../src/system/settings.js';
 import { missing } from '../support/requires.js';
 import {
   auditEntries,
@@ -31,7 +31,7 @@ afterAll(() => removeRoots());
 const pcapDir = (r: Root) => join(r.dir, 'var/lib/confconsole/pcap');
 /** the appliance's state: everything but the test's own files and the writers' lock file */
 const settingsOnly = (rel: string) => rel === '.test' || rel.startsWith('.test/') || rel === 'run/confconsole/lock';
-const sizeGb = (r: Root) => ((parseSettings(read(r.ini)) as Record<string, Record<string, unknown>>).pcap ?? {}).size_gb;
+const sizeGb = (r: Root) => (parseIni(read(r.ini)).pcap ?? {}).size_gb;
 
 /** What lib/pcap.sh computes: (avail + bytes of the current ring) / 1e9 - reserve, reserve = max(1, size/20/1e9). */
 function expectedMax(r: Root): { max: number; reserve: number } {

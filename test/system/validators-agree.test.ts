@@ -2,7 +2,7 @@
 // check_servers must accept exactly what the console's ntpServers accepts, in the same
 // canonical form. Random words and near misses, compared one by one.
 import { describe, expect, it } from 'vitest';
-import { ntpServers } from '../../src/validators.js';
+import { ntpServers } from '../../src/rules/ntp.js';
 import { missing } from '../support/requires.js';
 import { nearServerWord } from './gen.js';
 import { bashRecords, rng, testSeed } from './helpers.js';
@@ -43,7 +43,7 @@ describe.skipIf(why !== undefined)('set_ntp.sh and the console accept the same N
     ['223.255.255.1', 'OK 223.255.255.1'],
     ['::ffff:192.0.2.1', 'OK ::ffff:192.0.2.1'],
   ])('%s → %s in both', async (word, want) => {
-    expect(console_(word), 'the console (src/validators.ts)').toBe(want);
+    expect(console_(word), 'the console (src/rules/ntp.ts)').toBe(want);
     expect(await bashCheck([word]), 'sbin/lib/ntp.sh check_servers').toEqual([want]);
   });
 

@@ -1,11 +1,15 @@
-// Dialogs the shipped trees do not exercise yet (forms of several fields, masked input,
-// cancelling a test, the pager), driven through a small tree of our own.
+// Dialogs driven through small trees of our own (forms of several fields, masked input,
+// cancelling a test or a run, the pager, a live view, a bug in an operation).
 import { afterEach, describe, expect, it } from 'vitest';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Operation } from '../../src/actions/types.js';
-import type { Tree } from '../../src/menu/schema.js';
+import type { Op, Values } from '../../src/core/types.js';
+import type { Tree } from '../../src/menu/types.js';
+import { isHostname } from '../../src/rules/address.js';
+import { ntpServersField } from '../../src/rules/ntp.js';
+import type { Rule } from '../../src/rules/validated.js';
 import { KEYS, startConsole, type Harness } from '../support/headless.js';
+import { fakeOp, flowItem, tinyTree } from '../support/fakes.js';
 
 let h: Harness | undefined;
 afterEach(() => {
@@ -13,58 +17,43 @@ afterEach(() => {
   h = undefined;
 });
 
-const applied: Record<string, string>[] = [];
-let aborted = 0;
-const ops: Record<string, Operation> = {
-  'x.form': {
-    async read() {
-      return { host: 'old.example', token: 'site:oldsecret' };
-    },
-    async test(_ctx, _v, io) {
-      io.line('probing...');
-      await new Promise<void>((resolve) => io.signal?.addEventListener('abort', () => (aborted++, resolve())));
-      return { ok: false, summary: 'aborted' };
-    },
-    async apply(_ctx, v) {
-      applied.push(v);
-      return { ok: true, summary: 'applied' };
-    },
-  },
-  'x.log': {
-    async show(ctx) {
-      return { kind: 'file', title: 'Big log', path: join(ctx.paths.root, 'big.log') };
-    },
-  },
-};
+const hostname: Rule = (s) => (isHostname(s.trim()) ? { ok: true, value: s.trim().toLowerCase() } : { ok: false, message: 'Not a valid host name (RFC 1123)' });
 
-const tree: Tree = {
-  profile: 'appliance',
-  title: 'Test Console',
-  menu: {
-    title: 'Main',
-    items: [
-      {
-        id: 'form',
-        key: '1',
-        label: 'Two fields',
-        flow: {
-          op: 'x.form',
-          fields: [
-            { name: 'host', label: 'Host name', validator: 'hostname', help: 'The host to reach.' },
-            { name: 'token', label: 'Token', validator: 'ntp-servers', masked: true, help: 'The secret.' },
-          ],
-          test: 'Test it?',
-          review: true,
-        },
-      },
-      { id: 'log', key: '2', label: 'Big log', flow: { op: 'x.log' } },
-    ],
+const applied: Values[] = [];
+let aborted = 0;
+const formOp: Op<'read' | 'test' | 'apply'> = {
+  id: 'x.form',
+  async read() {
+    return { host: 'old.example', token: 'site:oldsecret' };
+  },
+  async test(_ctx, _v, io) {
+    io.line('probing...');
+    await new Promise<void>((resolve) => io.signal?.addEventListener('abort', () => (aborted++, resolve())));
+    return { ok: false, summary: 'aborted' };
+  },
+  async apply(_ctx, v) {
+    applied.push(v);
+    return { ok: true, summary: 'applied' };
   },
 };
+const logOp: Op<'show'> = { id: 'x.log', show: async (ctx) => ({ kind: 'file', title: 'Big log', path: join(ctx.paths.root, 'big.log'), empty: 'Nothing logged yet.' }) };
+
+const tree: Tree = tinyTree([
+  flowItem('1', 'Two fields', {
+    kind: 'form',
+    op: formOp,
+    fields: [
+      { name: 'host', label: 'Host name', rule: hostname, help: 'The host to reach.' },
+      { name: 'token', label: 'Token', rule: ntpServersField, masked: true, help: 'The secret.' },
+    ],
+    test: 'Test it?',
+  }),
+  flowItem('2', 'Big log', { kind: 'view', op: logOp }),
+]);
 
 describe('dialogs', () => {
   it('a form: Tab between fields, masked input, per-field errors, review masks secrets', async () => {
-    h = await startConsole({ tree, ops });
+    h = await startConsole({ tree });
     await h.waitFor('1. Two fields');
     await h.press(KEYS.enter);
     await h.waitFor('Host name');
@@ -96,17 +85,17 @@ describe('dialogs', () => {
 
   it('an answer that comes after the console stopped is dropped: nothing is drawn on the gone screen', async () => {
     // a script's late answer (a status, a progress line): before, it drew on a destroyed screen and threw
-    const late = await startConsole({ tree, ops });
-    await late.waitFor('Main');
+    const late = await startConsole({ tree });
+    await late.waitFor('Top');
     late.close();
-    h = await startConsole({ tree, ops }); // the next console (the next test) has the screen now
-    await h.waitFor('Main');
-    expect(() => late.app.dispatch({ type: 'status', text: 'late' })).not.toThrow();
+    h = await startConsole({ tree }); // the next console (the next test) has the screen now
+    await h.waitFor('Top');
+    expect(() => late.app.dispatch({ type: 'status', shown: { kind: 'text', text: 'late' } })).not.toThrow();
     expect(() => late.app.dispatch({ type: 'line', text: 'late' })).not.toThrow();
   });
 
   it('a running test shows progress and can be cancelled; the input is kept', async () => {
-    h = await startConsole({ tree, ops });
+    h = await startConsole({ tree });
     await h.waitFor('1. Two fields');
     await h.press(KEYS.enter);
     await h.waitFor('Host name');
@@ -124,7 +113,7 @@ describe('dialogs', () => {
   });
 
   it('the pager pages through a large file without loading it', async () => {
-    h = await startConsole({ tree, ops });
+    h = await startConsole({ tree });
     const file = join(h.root, 'big.log');
     mkdirSync(h.root, { recursive: true });
     appendFileSync(file, Array.from({ length: 50_000 }, (_, i) => `entry ${i + 1}`).join('\n') + '\n');
@@ -140,46 +129,99 @@ describe('dialogs', () => {
     await h.press('q');
     await h.waitFor('1. Two fields');
   });
+
+  it('the pager on a directory, or on a file it may not read, says why and the console goes on', async () => {
+    h = await startConsole({ tree, uid: 1000 });
+    mkdirSync(join(h.root, 'big.log'), { recursive: true });
+    await h.press('2', KEYS.enter);
+    await h.waitFor(/Cannot read .*big.log: it is a directory, not a file/);
+    await h.press('q');
+    await h.waitFor('1. Two fields');
+    expect(h.exitCode()).toBeUndefined();
+  });
+
+});
+
+describe('a bug in an operation is an internal error, and the console goes on', () => {
+  it('the message names the log; the stack is in it; OK goes back to the menu', async () => {
+    const broken = fakeOp('x.broken', {
+      show: async (): Promise<never> => {
+        throw new TypeError("Cannot read properties of undefined (reading 'rows')");
+      },
+    });
+    h = await startConsole({ tree: tinyTree([flowItem('1', 'Broken screen', { kind: 'view', op: broken })]) });
+    await h.press(KEYS.enter);
+    await h.waitFor('Internal error: Cannot read properties of undefined');
+    const log = join(h.root, 'var/log/confconsole/console.log');
+    expect(h.text().replace(/\s+/g, ' ')).toContain('var/log/confconsole/console.log');
+    expect(readFileSync(log, 'utf8')).toMatch(/internal error while showing x\.broken\nTypeError: Cannot read properties of undefined \(reading 'rows'\)\n\s+at /);
+    await h.press(KEYS.enter);
+    await h.waitFor('1. Broken screen');
+    expect(h.exitCode()).toBeUndefined();
+  });
+});
+
+describe('run: long read-only work streams lines and stops on Esc', () => {
+  it('lines appear as they come; Esc stops it; the result says what was seen', async () => {
+    const runs = fakeOp('x.run', {
+      run: async (_c: unknown, _v: unknown, io: { line(t: string): void; signal?: AbortSignal }) => {
+        io.line('checking 1 of 3: OK');
+        await new Promise<void>((res) => io.signal?.addEventListener('abort', () => res()));
+        return { ok: false, summary: 'cancelled after 1 of 3 checks', details: ['checking 1 of 3: OK'] };
+      },
+    });
+    h = await startConsole({ tree: tinyTree([flowItem('1', 'Diagnose', { kind: 'run', op: runs, progress: 'Diagnosing' })]) });
+    await h.press(KEYS.enter);
+    await h.waitFor('checking 1 of 3: OK');
+    expect(h.text()).toContain('Diagnosing');
+    expect(h.lines()[23]).toContain('Esc Cancel');
+    await h.press(KEYS.esc);
+    await h.waitFor('Failed: cancelled after 1 of 3 checks');
+  });
+});
+
+describe('a live view is read again by itself, at the interval it declares', () => {
+  it('the screen changes without a key', async () => {
+    let n = 0;
+    const live = fakeOp('x.live', { show: async () => ({ kind: 'text' as const, text: `reading ${++n}` }) });
+    h = await startConsole({ tree: tinyTree([flowItem('1', 'Counters', { kind: 'view', op: live, every: 0.2 })]) });
+    await h.press(KEYS.enter);
+    await h.waitFor('reading 1');
+    await h.waitFor('reading 3');
+    await h.press(KEYS.esc);
+    await h.waitFor('1. Counters');
+    const after = n;
+    // left: not read again (waits for a later read that must not come: the menu's own frame is the signal)
+    await h.press(KEYS.down);
+    expect(n).toBeLessThanOrEqual(after + 1);
+  });
 });
 
 describe('choice fields', () => {
-  const choiceTree: Tree = {
-    profile: 'appliance',
-    title: 'Choice Console',
-    menu: {
-      title: 'Main',
-      items: [
-        {
-          id: 'net',
-          key: '1',
-          label: 'Address',
-          flow: {
-            op: 'x.choice',
-            fields: [
-              { name: 'mode', label: 'Configure a static IP?', validator: 'choice', choices: [{ value: 'static', label: 'Static' }, { value: 'dhcp', label: 'DHCP' }], help: 'Static or DHCP.' },
-              { name: 'host', label: 'Host name', validator: 'hostname', when: { field: 'mode', is: ['static'] }, help: 'The host.' },
-            ],
-            review: true,
-          },
-        },
+  const got: Values[] = [];
+  const choiceOp: Op<'read' | 'apply'> = {
+    id: 'x.choice',
+    async read() {
+      return { mode: 'dhcp', host: '' };
+    },
+    async apply(_c, v) {
+      got.push(v);
+      return { ok: true, summary: 'ok' };
+    },
+  };
+  const choiceTree = tinyTree([
+    flowItem('1', 'Address', {
+      kind: 'form',
+      op: choiceOp,
+      fields: [
+        { name: 'mode', label: 'Configure a static IP?', choices: [{ value: 'static', label: 'Static' }, { value: 'dhcp', label: 'DHCP' }], help: 'Static or DHCP.' },
+        { name: 'host', label: 'Host name', rule: hostname, when: { field: 'mode', is: ['static'] }, help: 'The host.' },
       ],
-    },
-  };
-  const got: Record<string, string>[] = [];
-  const choiceOps: Record<string, Operation> = {
-    'x.choice': {
-      async read() {
-        return { mode: 'dhcp', host: '' };
-      },
-      async apply(_c, v) {
-        got.push(v);
-        return { ok: true, summary: 'ok' };
-      },
-    },
-  };
+    }),
+  ]);
 
   it('Left/Right change a choice; a field shows only while its condition holds; review shows labels', async () => {
-    h = await startConsole({ tree: choiceTree, ops: choiceOps });
+    h = await startConsole({ tree: choiceTree });
     await h.waitFor('1. Address');
     await h.press(KEYS.enter);
     await h.waitFor('Configure a static IP?');

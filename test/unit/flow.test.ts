@@ -1,21 +1,41 @@
+// The pure flow on small trees of its own: navigation, and each flow kind step by step.
 import { describe, expect, it } from 'vitest';
-import { drive } from '../support/drive.js';
+import type { Effect, Event } from '../../src/flow/events.js';
 import { init, top } from '../../src/flow/model.js';
+import { initEffects, refreshAfter } from '../../src/flow/update.js';
 import { breadcrumb, mask, view } from '../../src/flow/view.js';
-import { loadTree } from '../../src/menu/load.js';
+import type { Field } from '../../src/menu/types.js';
+import { ipv4 } from '../../src/rules/network.js';
+import { hmacToken } from '../../src/rules/tokens.js';
+import { drive } from '../support/drive.js';
+import { fakeOp, flowItem, ok, sub, text, tinyTree } from '../support/fakes.js';
 
+const noop = async () => ok();
+const shows = fakeOp('t.show', { show: async () => text('x') });
+const writes = fakeOp('t.write', { apply: noop });
+const formOp = fakeOp('t.form', { read: async () => ({}), apply: noop, test: noop, check: async () => ({ errors: {} }) });
+const asks = fakeOp('t.ask', { ask: async () => ({ question: '?' }), apply: noop });
+const runs = fakeOp('t.run', { run: noop });
 
-const start = (conditions: Record<string, string> = {}) => drive(init(loadTree('appliance'), conditions), { type: 'ok' }).m;
+const nameField: Field = { name: 'addr', label: 'Address', short: 'Addr', rule: ipv4, help: 'An address.' };
 
 describe('navigation', () => {
-  it('starts with the welcome note over the main menu', () => {
-    const m = init(loadTree('appliance'));
-    expect(view(m)).toMatchObject({ kind: 'message', title: 'Welcome' });
-    expect(view(start())).toMatchObject({ kind: 'menu', title: 'Console Setup', selected: 0, root: true });
+  const tree = tinyTree([
+    flowItem('1', 'View', { kind: 'view', op: shows }),
+    { key: '3', label: 'More', help: 'A submenu.', menu: sub('More things', [flowItem('1', 'Write', { kind: 'do', op: writes, confirm: 'Sure?' })]) },
+    flowItem('5', 'Last', { kind: 'view', op: shows }),
+  ]);
+
+  it('starts with the welcome note over the top menu when there is one, and asks for its state', () => {
+    const m = init({ ...tree, welcome: 'Hello.', status: shows });
+    expect(view(m)).toMatchObject({ kind: 'message', title: 'Welcome', text: 'Hello.' });
+    expect(initEffects(m)).toEqual([{ type: 'status', op: shows, context: {} }]);
+    expect(view(drive(m, { type: 'status', shown: text('Capture is on.') }).m)).toMatchObject({ text: 'Hello.\n\nCapture is on.' });
+    expect(view(drive(m, { type: 'ok' }).m)).toMatchObject({ kind: 'menu', title: 'Top', selected: 0, root: true });
   });
 
   it('moves, clamps, jumps by hotkey, opens and goes back', () => {
-    let { m } = drive(start(), { type: 'up' });
+    let { m } = drive(init(tree), { type: 'up' });
     expect(view(m)).toMatchObject({ selected: 0 });
     m = drive(m, { type: 'down' }, { type: 'down' }, { type: 'down' }).m;
     expect(view(m)).toMatchObject({ selected: 2 });
@@ -23,16 +43,16 @@ describe('navigation', () => {
     expect(view(m)).toMatchObject({ selected: 1 });
     m = drive(m, { type: 'hotkey', key: '7' }).m; // no such item: nothing moves
     expect(view(m)).toMatchObject({ selected: 1 });
-    m = drive(m, { type: 'hotkey', key: '1' }, { type: 'ok' }).m;
-    expect(view(m)).toMatchObject({ kind: 'menu', title: 'Network Settings', root: false });
-    expect(breadcrumb(m)).toEqual(['Console Setup', 'Network Settings']);
+    m = drive(m, { type: 'ok' }).m;
+    expect(view(m)).toMatchObject({ kind: 'menu', title: 'More things', root: false });
+    expect(breadcrumb(m)).toEqual(['Top', 'More things']);
     m = drive(m, { type: 'cancel' }).m;
-    expect(view(m)).toMatchObject({ kind: 'menu', title: 'Console Setup', selected: 0 });
+    expect(view(m)).toMatchObject({ kind: 'menu', title: 'Top', selected: 1 });
   });
 
   it('Esc on the top menu asks before leaving; yes exits', () => {
-    let r = drive(start(), { type: 'cancel' });
-    expect(view(r.m)).toMatchObject({ kind: 'yesno', text: 'Leave the Appliance Console?' });
+    let r = drive(init(tree), { type: 'cancel' });
+    expect(view(r.m)).toMatchObject({ kind: 'yesno', text: 'Leave the Test Console?' });
     r = drive(r.m, { type: 'no' });
     expect(view(r.m)).toMatchObject({ kind: 'menu', root: true });
     r = drive(r.m, { type: 'cancel' }, { type: 'yes' });
@@ -40,147 +60,268 @@ describe('navigation', () => {
     expect(r.m.done).toBe(true);
   });
 
-  it('a disabled item says why and does nothing else', () => {
-    const r = drive(start({ 'needs-root': 'changes need root rights' }), { type: 'hotkey', key: '5' }, { type: 'ok' }, { type: 'ok' });
+  it('what writes is disabled without root rights, derived from its flow kind, and says why', () => {
+    const why = { 'needs-root': 'changes need root rights' };
+    const m = drive(init(tree, why), { type: 'hotkey', key: '3' }, { type: 'ok' }).m;
+    expect(view(m)).toMatchObject({ kind: 'menu', items: [{ label: 'Write', disabled: 'changes need root rights' }] });
+    const r = drive(m, { type: 'ok' });
     expect(view(r.m)).toMatchObject({ kind: 'message', text: 'Not available: changes need root rights' });
     expect(r.effects).toEqual([]);
-    const menu = drive(r.m, { type: 'ok' }).m;
-    expect(view(menu)).toMatchObject({ kind: 'menu', items: [{ label: 'Restart all services', disabled: 'changes need root rights' }, {}, {}] });
+    // a view is never disabled by it
+    expect(view(init(tree, why))).toMatchObject({ items: [{ label: 'View' }, { label: 'More' }, { label: 'Last' }] });
+    expect((view(init(tree, why)) as { items: object[] }).items[0]).not.toHaveProperty('disabled');
   });
 
   it('hidden items are not shown and hotkeys skip them', () => {
-    const t = loadTree('appliance');
-    t.menu.items[1] = { ...t.menu.items[1]!, hiddenIf: 'demo' };
-    const m = drive(init(t, { demo: 'yes' }), { type: 'ok' }).m;
+    const t = tinyTree([flowItem('1', 'A', { kind: 'view', op: shows }), flowItem('3', 'B', { kind: 'view', op: shows }, { hiddenIf: 'demo' }), flowItem('5', 'C', { kind: 'view', op: shows })]);
+    const m = init(t, { demo: 'yes' });
     expect(view(m)).toMatchObject({ items: [{ key: '1' }, { key: '5' }] });
     expect(view(drive(m, { type: 'hotkey', key: '3' }).m)).toMatchObject({ selected: 0 });
   });
 
-  it('help shows the selected item help, then returns', () => {
-    const r = drive(start(), { type: 'help' });
-    expect(view(r.m)).toMatchObject({ kind: 'message', title: 'Help', text: 'Network interfaces, NTP settings and traffic analysis.' });
+  it('help shows the selected item help (and a disabled item\'s reason), then returns', () => {
+    const r = drive(init(tree, { 'needs-root': 'no root' }), { type: 'help' });
+    expect(view(r.m)).toMatchObject({ kind: 'message', title: 'Help', text: 'View: help.' });
     expect(view(drive(r.m, { type: 'ok' }).m)).toMatchObject({ kind: 'menu' });
   });
-});
 
-describe('the change-a-setting flow (NTP)', () => {
-  const toChange = () => drive(start(), { type: 'ok' }, { type: 'hotkey', key: '4' }, { type: 'ok' }, { type: 'hotkey', key: '2' }, { type: 'ok' });
-
-  it('F1 on the form lists every field with its help; what was typed is there when the help closes', () => {
-    let r = drive(toChange().m, { type: 'yes' }, { type: 'loaded', values: { servers: 'a.example' } });
-    r = drive(r.m, { type: 'help', values: { servers: 'typed.example 192.0.2.9' } });
-    expect(view(r.m)).toMatchObject({ kind: 'message', title: 'Help', text: expect.stringMatching(/NTP servers: Host names, IPv4 or IPv6 addresses/) });
-    r = drive(r.m, { type: 'ok' });
-    expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ name: 'servers', value: 'typed.example 192.0.2.9' }] });
-    expect(r.effects).toEqual([]);
-  });
-
-  it('confirm → read → form prefilled → bad input kept with message → test → review → apply → done', () => {
-    let r = toChange();
-    expect(view(r.m)).toMatchObject({ kind: 'yesno', text: 'Do you want to change the NTP servers?' });
-    r = drive(r.m, { type: 'yes' });
-    expect(r.effects).toEqual([{ type: 'read', op: 'ntp.set' }]);
-    r = drive(r.m, { type: 'loaded', values: { servers: 'a.example b.example' } });
-    expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ name: 'servers', value: 'a.example b.example' }] });
-    r = drive(r.m, { type: 'submit', values: { servers: 'ok.example 999.1.1.1' } });
-    expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ value: 'ok.example 999.1.1.1', error: '"999.1.1.1" is not a valid IPv4 address' }] });
-    expect(r.effects).toEqual([]);
-    r = drive(r.m, { type: 'submit', values: { servers: 'OK.example  192.0.2.1' } });
-    expect(view(r.m)).toMatchObject({ kind: 'yesno', text: expect.stringContaining('test') });
-    r = drive(r.m, { type: 'yes' });
-    expect(r.effects).toEqual([{ type: 'test', op: 'ntp.set', values: { servers: 'ok.example 192.0.2.1' } }]);
-    r = drive(r.m, { type: 'line', text: 'ok.example: OK' });
-    expect(view(r.m)).toMatchObject({ kind: 'progress', lines: ['ok.example: OK'], cancellable: true });
-    r = drive(r.m, { type: 'finished', outcome: { ok: true, summary: 'All 2 answered' } });
-    expect(view(r.m)).toMatchObject({ kind: 'message', ok: true });
-    r = drive(r.m, { type: 'ok' });
-    expect(view(r.m)).toMatchObject({ kind: 'review', rows: [{ old: 'a.example b.example', new: 'ok.example 192.0.2.1' }] });
-    r = drive(r.m, { type: 'yes' });
-    expect(r.effects).toEqual([{ type: 'apply', op: 'ntp.set', values: { servers: 'ok.example 192.0.2.1' } }]);
-    expect(view(r.m)).toMatchObject({ kind: 'progress', cancellable: false });
-    r = drive(r.m, { type: 'cancel' }); // not cancellable: ignored
-    expect(r.effects).toEqual([]);
-    r = drive(r.m, { type: 'finished', outcome: { ok: true, summary: 'set' } });
-    expect(view(r.m)).toMatchObject({ kind: 'message', text: expect.stringContaining('Done: the NTP servers are set.') });
-    r = drive(r.m, { type: 'ok' });
-    expect(view(r.m)).toMatchObject({ kind: 'menu', title: 'NTP Settings' });
-  });
-
-  it('a failed test asks to continue; No returns to the kept input', () => {
-    let r = drive(toChange().m, { type: 'yes' }, { type: 'loaded', values: { servers: 'x.example' } }, { type: 'submit', values: { servers: 'y.example' } }, { type: 'yes' });
-    r = drive(r.m, { type: 'finished', outcome: { ok: false, summary: '0 of 1 answered', details: ['y.example: FAILED'] } });
-    expect(view(r.m)).toMatchObject({ kind: 'yesno', defaultNo: true, text: expect.stringContaining('Continue anyway?') });
-    r = drive(r.m, { type: 'no' });
-    expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ value: 'y.example' }] });
-  });
-
-  it('cancelling a running test aborts it and returns to the input', () => {
-    const r = drive(toChange().m, { type: 'yes' }, { type: 'loaded', values: { servers: 'x.example' } }, { type: 'submit', values: { servers: 'y.example' } }, { type: 'yes' }, { type: 'cancel' });
-    expect(r.effects.at(-1)).toEqual({ type: 'abort' });
-    expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ value: 'y.example' }] });
-  });
-
-  it('the same values again: "Nothing changes", OK back to the form, nothing applied', () => {
-    let r = drive(toChange().m, { type: 'yes' }, { type: 'loaded', values: { servers: 'x.example' } }, { type: 'submit', values: { servers: 'x.example' } }, { type: 'no' });
-    expect(view(r.m)).toMatchObject({ kind: 'message', text: expect.stringContaining('Nothing changes: these are the current settings.') });
-    r = drive(r.m, { type: 'ok' });
-    expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ value: 'x.example' }] });
-    expect(r.effects.some((e) => e.type === 'apply')).toBe(false);
-  });
-
-  it('review No goes back to edit; Esc leaves the flow without applying', () => {
-    let r = drive(toChange().m, { type: 'yes' }, { type: 'loaded', values: { servers: 'x.example' } }, { type: 'submit', values: { servers: 'y.example' } }, { type: 'no' });
-    expect(view(r.m)).toMatchObject({ kind: 'review' });
-    r = drive(r.m, { type: 'no' });
-    expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ value: 'y.example' }] });
-    r = drive(r.m, { type: 'submit', values: { servers: 'y.example' } }, { type: 'no' }, { type: 'cancel' });
-    expect(r.effects.some((e) => e.type === 'apply')).toBe(false);
-    expect(view(r.m)).toMatchObject({ kind: 'menu' });
-  });
-
-  it('a failed apply shows the cause; a failed read ends the flow with the message', () => {
-    let r = drive(toChange().m, { type: 'yes' }, { type: 'failed', message: 'settings are invalid' });
-    expect(view(r.m)).toMatchObject({ kind: 'message', text: 'Error: settings are invalid', ok: false });
-    r = drive(toChange().m, { type: 'yes' }, { type: 'loaded', values: { servers: 'x.example' } }, { type: 'submit', values: { servers: 'y.example' } }, { type: 'no' }, { type: 'yes' });
-    r = drive(r.m, { type: 'finished', outcome: { ok: false, summary: 'chrony did not restart; previous settings restored' } });
-    expect(view(r.m)).toMatchObject({ kind: 'message', ok: false, text: expect.stringContaining('Failed: chrony did not restart') });
-    // OK goes back to the form with what was entered, to be corrected or tried again
-    expect(view(r.m)).toMatchObject({ text: expect.stringContaining('OK goes back to the form, with what you entered.') });
-    r = drive(r.m, { type: 'ok' });
-    expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ value: 'y.example' }] });
-    expect(r.effects).toEqual([]);
+  it('a bug on a menu is said as an internal error over it; OK goes back', () => {
+    const r = drive(init(tree), { type: 'internal', message: 'boom', log: '/x/console.log' });
+    expect(view(r.m)).toMatchObject({ kind: 'message', title: 'Internal error', ok: false, text: expect.stringContaining('details are in /x/console.log') });
+    expect(view(drive(r.m, { type: 'ok' }).m)).toMatchObject({ kind: 'menu', title: 'Top' });
   });
 });
 
-describe('command flows and views', () => {
-  it('restart services: confirm then apply with no input', () => {
-    let r = drive(start(), { type: 'hotkey', key: '5' }, { type: 'ok' }, { type: 'ok' });
-    expect(view(r.m)).toMatchObject({ kind: 'yesno', text: expect.stringContaining('Restart all services now?') });
-    r = drive(r.m, { type: 'yes' });
-    expect(r.effects).toEqual([{ type: 'apply', op: 'services.restart', values: {} }]);
-  });
-  it('reboot and shutdown default to No and name the consequence', () => {
-    const r = drive(start(), { type: 'hotkey', key: '5' }, { type: 'ok' }, { type: 'hotkey', key: '3' }, { type: 'ok' });
-    expect(view(r.m)).toMatchObject({ kind: 'yesno', defaultNo: true, text: expect.stringContaining('disconnected') });
-    const s = drive(start(), { type: 'hotkey', key: '5' }, { type: 'ok' }, { type: 'hotkey', key: '4' }, { type: 'ok' });
-    expect(view(s.m)).toMatchObject({ kind: 'yesno', defaultNo: true, text: expect.stringContaining('stays off') });
-  });
-  it('view flows ask for show and display the result', () => {
-    let r = drive(start(), { type: 'ok' }, { type: 'hotkey', key: '4' }, { type: 'ok' }, { type: 'ok' });
-    expect(r.effects).toEqual([{ type: 'show', op: 'ntp.show' }]);
-    r = drive(r.m, { type: 'shown', shown: { kind: 'text', text: 'none' } });
+describe('view', () => {
+  const t = tinyTree([flowItem('1', 'Look', { kind: 'view', op: shows }), flowItem('2', 'Watch', { kind: 'view', op: shows, every: 1 })]);
+  it('asks for what to show and displays it; a late answer after leaving changes nothing', () => {
+    let r = drive(init(t), { type: 'ok' });
+    expect(r.effects).toEqual([{ type: 'show', op: shows, context: {} }]);
+    expect(view(r.m)).toMatchObject({ kind: 'progress' });
+    const left = drive(r.m, { type: 'cancel' });
+    expect(left.effects).toEqual([{ type: 'abort' }]);
+    expect(view(drive(left.m, { type: 'shown', shown: text('late') }).m)).toMatchObject({ kind: 'menu' });
+    r = drive(r.m, { type: 'shown', shown: text('none') });
     expect(view(r.m)).toMatchObject({ kind: 'shown', shown: { kind: 'text', text: 'none' } });
-    expect(top(drive(r.m, { type: 'cancel' }).m)).toMatchObject({ kind: 'menu' });
+    expect(refreshAfter(r.m)).toBeUndefined();
+    expect(top(drive(r.m, { type: 'ok' }).m)).toMatchObject({ kind: 'menu' });
   });
-  it('a late answer after leaving a flow does not change the screen', () => {
-    const r = drive(start(), { type: 'ok' }, { type: 'hotkey', key: '4' }, { type: 'ok' }, { type: 'ok' }, { type: 'cancel' });
-    expect(r.effects.at(-1)).toEqual({ type: 'abort' });
-    const after = drive(r.m, { type: 'shown', shown: { kind: 'text', text: 'late' } });
-    expect(view(after.m)).toMatchObject({ kind: 'menu', title: 'NTP Settings' });
+  it('a live view declares its interval: refresh reads it again, and the new answer replaces the old', () => {
+    let r = drive(init(t), { type: 'down' }, { type: 'ok' }, { type: 'shown', shown: text('1 packet') });
+    expect(refreshAfter(r.m)).toBe(1);
+    r = drive(r.m, { type: 'refresh' });
+    expect(r.effects).toEqual([{ type: 'show', op: shows, context: {} }]);
+    r = drive(r.m, { type: 'shown', shown: text('2 packets') });
+    expect(view(r.m)).toMatchObject({ kind: 'shown', shown: { text: '2 packets' } });
+  });
+  it('a menu whose state asks to be read again says so as data (refresh seconds)', () => {
+    const m = init(tinyTree([flowItem('1', 'A', { kind: 'view', op: shows })], { menu: { title: 'Top', status: shows, items: [flowItem('1', 'A', { kind: 'view', op: shows })] } }));
+    expect(refreshAfter(drive(m, { type: 'status', shown: text('rolls back in 99 s') }).m)).toBeUndefined();
+    const counting = drive(m, { type: 'status', shown: text('anything', { refresh: 5 }) }).m;
+    expect(refreshAfter(counting)).toBe(5);
+    expect(drive(counting, { type: 'refresh' }).effects).toEqual([{ type: 'status', op: shows, context: {} }]);
+  });
+});
+
+describe('do: confirm, apply, result', () => {
+  const t = tinyTree([
+    flowItem('1', 'Restart', { kind: 'do', op: writes, confirm: 'Restart now?', progress: 'Restarting', done: 'Done: restarted.' }),
+    flowItem('2', 'Reboot', { kind: 'do', op: writes, confirm: 'Reboot?', defaultNo: true }),
+    flowItem('3', 'Toggle', { kind: 'do', op: asks, confirm: 'ask' }),
+  ]);
+  it('confirm, then apply with no input, with progress lines, then the result', () => {
+    let r = drive(init(t), { type: 'ok' });
+    expect(view(r.m)).toMatchObject({ kind: 'yesno', text: 'Restart now?', defaultNo: false });
+    r = drive(r.m, { type: 'yes' });
+    expect(r.effects).toEqual([{ type: 'apply', op: writes, values: {} }]);
+    r = drive(r.m, { type: 'line', text: 'x: restarted' });
+    expect(view(r.m)).toMatchObject({ kind: 'progress', title: 'Restarting', lines: ['x: restarted'], cancellable: false });
+    expect(drive(r.m, { type: 'cancel' }).effects).toEqual([]); // not cancellable: ignored
+    r = drive(r.m, { type: 'finished', outcome: ok('All 2 services restarted') });
+    expect(view(r.m)).toMatchObject({ kind: 'message', ok: true, text: 'Done: restarted.\nAll 2 services restarted' });
+  });
+  it('what cannot be undone starts on No', () => {
+    expect(view(drive(init(t), { type: 'down' }, { type: 'ok' }).m)).toMatchObject({ kind: 'yesno', defaultNo: true });
+  });
+  it('a question read from the state; or why it cannot be done now (OK only, nothing applied)', () => {
+    let r = drive(init(t), { type: 'hotkey', key: '3' }, { type: 'ok' });
+    expect(r.effects).toEqual([{ type: 'ask', op: asks, context: {} }]);
+    r = drive(r.m, { type: 'asked', asked: { question: 'Call-Home is disabled. Enable it?' } });
+    expect(view(r.m)).toMatchObject({ kind: 'yesno', text: 'Call-Home is disabled. Enable it?' });
+    expect(drive(r.m, { type: 'yes' }).effects).toEqual([{ type: 'apply', op: asks, values: {} }]);
+    const blocked = drive(init(t), { type: 'hotkey', key: '3' }, { type: 'ok' }, { type: 'asked', asked: { blocked: 'Disable it first.' } });
+    expect(view(blocked.m)).toMatchObject({ kind: 'shown', shown: { text: 'Disable it first.' } });
+    expect(drive(blocked.m, { type: 'ok' }).effects).toEqual([]);
+  });
+  it('an expected failure ends the flow with its message; a bug with where its details are', () => {
+    expect(view(drive(init(t), { type: 'ok' }, { type: 'yes' }, { type: 'failed', message: 'settings are invalid' }).m)).toMatchObject({ kind: 'message', ok: false, text: 'Error: settings are invalid' });
+    const bug = view(drive(init(t), { type: 'ok' }, { type: 'yes' }, { type: 'internal', message: 'x is undefined', log: '/r/var/log/confconsole/console.log' }).m);
+    expect(bug).toMatchObject({ kind: 'message', ok: false, text: expect.stringMatching(/^Internal error: x is undefined[\s\S]*\/r\/var\/log\/confconsole\/console.log/) });
+  });
+});
+
+describe('form: fields, rules, check, test, review, apply', () => {
+  const fields: Field[] = [nameField];
+  const t = tinyTree([flowItem('1', 'Change', { kind: 'form', op: formOp, confirm: 'Change it?', fields, check: true, test: 'Test {addr}?', question: 'Apply {addr}?' })]);
+  const toForm = () => drive(init(t), { type: 'ok' }, { type: 'yes' }, { type: 'loaded', values: { addr: '192.0.2.1' } });
+
+  it('confirm → read → form prefilled → bad input kept with the message at its field', () => {
+    let r = drive(init(t), { type: 'ok' });
+    expect(view(r.m)).toMatchObject({ kind: 'yesno', text: 'Change it?' });
+    r = drive(r.m, { type: 'yes' });
+    expect(r.effects).toEqual([{ type: 'read', op: formOp, context: {} }]);
+    r = drive(r.m, { type: 'loaded', values: { addr: '192.0.2.1' } });
+    expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ name: 'addr', value: '192.0.2.1' }] });
+    r = drive(r.m, { type: 'submit', values: { addr: '999.1.1.1' } });
+    expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ value: '999.1.1.1', error: expect.stringContaining('not an IPv4 address') }] });
+    expect(r.effects).toEqual([]);
+  });
+  it('check errors go to their fields; warnings reach the review', () => {
+    let r = drive(toForm().m, { type: 'submit', values: { addr: '192.0.2.255' } });
+    expect(r.effects).toEqual([{ type: 'check', op: formOp, values: { addr: '192.0.2.255' } }]);
+    r = drive(r.m, { type: 'checked', errors: { addr: 'broadcast' } });
+    expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ value: '192.0.2.255', error: 'broadcast' }] });
+    r = drive(r.m, { type: 'submit', values: { addr: '192.0.2.9' } }, { type: 'checked', errors: {}, warnings: ['off-subnet gateway'] }, { type: 'no' });
+    expect(view(r.m)).toMatchObject({ kind: 'review', warnings: ['off-subnet gateway'], question: 'Apply 192.0.2.9?', rows: [{ label: 'Addr', old: '192.0.2.1', new: '192.0.2.9' }] });
+  });
+  it('test → review → apply → done; the test can be cancelled; a failed one asks to continue', () => {
+    let r = drive(toForm().m, { type: 'submit', values: { addr: '192.0.2.9' } }, { type: 'checked', errors: {} });
+    expect(view(r.m)).toMatchObject({ kind: 'yesno', text: 'Test 192.0.2.9?' });
+    r = drive(r.m, { type: 'yes' });
+    expect(r.effects).toEqual([{ type: 'test', op: formOp, values: { addr: '192.0.2.9' } }]);
+    expect(view(drive(r.m, { type: 'cancel' }).m)).toMatchObject({ kind: 'form', fields: [{ value: '192.0.2.9' }] });
+    const failed = drive(r.m, { type: 'finished', outcome: { ok: false, summary: 'no answer' } });
+    expect(view(failed.m)).toMatchObject({ kind: 'yesno', defaultNo: true, text: expect.stringContaining('Continue anyway?') });
+    expect(view(drive(failed.m, { type: 'no' }).m)).toMatchObject({ kind: 'form', fields: [{ value: '192.0.2.9' }] });
+    r = drive(r.m, { type: 'finished', outcome: ok('answered') }, { type: 'ok' });
+    expect(view(r.m)).toMatchObject({ kind: 'review' });
+    r = drive(r.m, { type: 'yes' });
+    expect(r.effects).toEqual([{ type: 'apply', op: formOp, values: { addr: '192.0.2.9' } }]);
+    r = drive(r.m, { type: 'finished', outcome: ok('set') });
+    expect(view(r.m)).toMatchObject({ kind: 'message', ok: true, text: 'Done.\nSet' });
+  });
+  it('the same values again: "Nothing changes", OK back to the form, nothing applied', () => {
+    let r = drive(toForm().m, { type: 'submit', values: { addr: '192.0.2.1' } }, { type: 'checked', errors: {} }, { type: 'no' });
+    expect(view(r.m)).toMatchObject({ kind: 'message', text: expect.stringContaining('Nothing changes') });
+    r = drive(r.m, { type: 'ok' });
+    expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ value: '192.0.2.1' }] });
+    expect(r.effects.some((e: Effect) => e.type === 'apply')).toBe(false);
+  });
+  it('a script refusal that names a field goes back to that field, the input kept; another failure says so', () => {
+    const toApply = () => drive(toForm().m, { type: 'submit', values: { addr: '192.0.2.9' } }, { type: 'checked', errors: {} }, { type: 'no' }, { type: 'yes' });
+    let r = drive(toApply().m, { type: 'finished', outcome: { ok: false, summary: '192.0.2.9 is already in use on eth1', field: 'addr', code: 2 } });
+    expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ value: '192.0.2.9', error: '192.0.2.9 is already in use on eth1' }] });
+    r = drive(toApply().m, { type: 'finished', outcome: { ok: false, summary: 'chrony did not restart; previous settings restored', code: 3 } });
+    expect(view(r.m)).toMatchObject({ kind: 'message', ok: false, text: expect.stringContaining('OK goes back to the form, with what you entered.') });
+    expect(view(drive(r.m, { type: 'ok' }).m)).toMatchObject({ kind: 'form', fields: [{ value: '192.0.2.9' }] });
+  });
+  it('F1 on the form lists every field with its help; what was typed is there when the help closes', () => {
+    let r = drive(toForm().m, { type: 'help', values: { addr: '10.9.9.9' } });
+    expect(view(r.m)).toMatchObject({ kind: 'message', title: 'Help', text: 'Change: help.\nAddr: An address.' });
+    r = drive(r.m, { type: 'ok' });
+    expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ value: '10.9.9.9' }] });
+  });
+  it('a secret is never put back in a field, and is masked in the review', () => {
+    const secret: Field[] = [
+      { name: 'token', label: 'Token', rule: hmacToken, masked: true, help: 'The token.' },
+      { name: 'token2', label: 'Again', masked: true, same: 'token', help: 'Again.' },
+    ];
+    const ts = tinyTree([flowItem('1', 'Set', { kind: 'form', op: formOp, fields: secret })]);
+    let r = drive(init(ts), { type: 'ok' }, { type: 'loaded', values: { token: '****' } });
+    expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ value: '', masked: true }, { value: '' }] });
+    r = drive(r.m, { type: 'submit', values: { token: 'abcdef', token2: 'abcdeg' } });
+    expect(view(r.m)).toMatchObject({ fields: [{}, { error: 'The two entries differ: type the same value twice' }] });
+    r = drive(r.m, { type: 'submit', values: { token: 'abcdef', token2: 'abcdef' } });
+    expect(view(r.m)).toMatchObject({ kind: 'review', rows: [{ label: 'Token', old: '****', new: '****' }], warnings: ['Token: 6 characters: 20 or more are recommended'] });
   });
   it('masks secrets as label:****', () => {
     expect(mask('site1:abcdef')).toBe('site1:****');
     expect(mask('abcdef')).toBe('****');
     expect(mask('')).toBe('(not set)');
+  });
+});
+
+describe('a menu of entries found on the system, and the commit-confirmed apply', () => {
+  const confirm = fakeOp('t.confirm', { apply: noop });
+  const rollback = fakeOp('t.rollback', { apply: noop });
+  const list = fakeOp('t.list', { items: async () => [], show: async () => text('Pick one.') });
+  const change = fakeOp('t.change', { read: async () => ({}), apply: noop });
+  const t = tinyTree([
+    {
+      key: '1',
+      label: 'Interfaces',
+      help: 'All of them.',
+      menu: {
+        title: 'Interfaces',
+        status: list,
+        source: list,
+        items: [],
+        each: { title: 'Interface {iface}', items: [flowItem('1', 'Change {iface}', { kind: 'form', op: change, confirm: 'Change {iface}?', fields: [nameField], confirmWithin: { confirm, rollback } })] },
+      },
+    },
+  ]);
+  const ENTRIES: Event = { type: 'items', items: [{ key: '1', label: 'eth0', context: { iface: 'eth0' } }, { key: '2', label: 'eth1', context: { iface: 'eth1' } }] };
+  const toList = () => drive(init(t), { type: 'ok' });
+  const toApply = () =>
+    drive(toList().m, ENTRIES, { type: 'ok' }, { type: 'ok' }, { type: 'yes' }, { type: 'loaded', values: { addr: '10.0.0.2' } }, { type: 'submit', values: { addr: '10.0.5.7' } }, { type: 'yes' });
+
+  it('asks for its entries and state when opened, and lists them', () => {
+    const r = toList();
+    expect(r.effects).toEqual([
+      { type: 'status', op: list, context: {} },
+      { type: 'items', op: list, context: {} },
+    ]);
+    expect(view(r.m)).toMatchObject({ kind: 'menu', title: 'Interfaces', items: [], text: 'Reading the current settings...' });
+    expect(view(drive(r.m, ENTRIES).m)).toMatchObject({ items: [{ key: '1', label: 'eth0' }, { key: '2', label: 'eth1' }] });
+  });
+  it('an entry opens `each` with its values filled in and passed on; back reads the list again', () => {
+    const r = drive(toList().m, ENTRIES, { type: 'hotkey', key: '2' }, { type: 'ok' });
+    expect(view(r.m)).toMatchObject({ kind: 'menu', title: 'Interface eth1', items: [{ label: 'Change eth1' }] });
+    expect(view(drive(r.m, { type: 'ok' }).m)).toMatchObject({ kind: 'yesno', text: 'Change eth1?' });
+    expect(drive(r.m, { type: 'ok' }, { type: 'yes' }).effects).toEqual([{ type: 'read', op: change, context: { iface: 'eth1' } }]);
+    expect(drive(r.m, { type: 'cancel' }).effects).toEqual([
+      { type: 'status', op: list, context: {} },
+      { type: 'items', op: list, context: {} },
+    ]);
+  });
+  it('a pending change waits for a confirmation before the deadline, naming the new address', () => {
+    const r = drive(toApply().m, { type: 'finished', outcome: ok('Applied.', { pending: { deadline: 2_000_000_000, address: '10.0.5.7' } }) });
+    expect(view(r.m)).toMatchObject({ kind: 'countdown', deadline: 2_000_000_000, yes: 'Confirm', no: 'Roll back', text: expect.stringContaining('reconnect to 10.0.5.7') });
+    expect(drive(r.m, { type: 'yes' }).effects).toEqual([{ type: 'apply', op: confirm, values: { iface: 'eth0' } }]);
+    expect(drive(r.m, { type: 'no' }).effects).toEqual([{ type: 'apply', op: rollback, values: { iface: 'eth0' } }]);
+    const confirmed = drive(r.m, { type: 'yes' }, { type: 'finished', outcome: ok('Confirmed: the new network settings stay.') });
+    expect(view(confirmed.m)).toMatchObject({ kind: 'message', text: 'Confirmed: the new network settings stay.' });
+  });
+  it('past the deadline it says the previous settings came back; Esc leaves it to the timer', () => {
+    const r = drive(toApply().m, { type: 'finished', outcome: ok('Applied.', { pending: { deadline: 2_000_000_000, address: '' } }) });
+    expect(view(drive(r.m, { type: 'expired' }).m)).toMatchObject({ kind: 'message', ok: false, text: expect.stringMatching(/not confirmed in time/) });
+    const later = drive(r.m, { type: 'cancel' });
+    expect(later.effects).toEqual([]);
+    expect(view(later.m)).toMatchObject({ kind: 'message', text: expect.stringContaining('confconsole network confirm') });
+    expect(top(drive(later.m, { type: 'ok' }).m)).toMatchObject({ kind: 'menu', title: 'Interface eth0' });
+  });
+});
+
+describe('run: long read-only work', () => {
+  const t = tinyTree([flowItem('1', 'Diagnose', { kind: 'run', op: runs, progress: 'Diagnosing' }), flowItem('2', 'Ask first', { kind: 'run', op: runs, confirm: 'Run it?' })]);
+  it('streams lines, ends with the result (summary and details)', () => {
+    let r = drive(init(t), { type: 'ok' });
+    expect(r.effects).toEqual([{ type: 'run', op: runs, values: {} }]);
+    r = drive(r.m, { type: 'line', text: 'row 1: OK' }, { type: 'line', text: 'row 2: OK' });
+    expect(view(r.m)).toMatchObject({ kind: 'progress', title: 'Diagnosing', lines: ['row 1: OK', 'row 2: OK'], cancellable: true });
+    r = drive(r.m, { type: 'finished', outcome: { ok: false, summary: 'Not calling home', details: ['FAIL dns'] } });
+    expect(view(r.m)).toMatchObject({ kind: 'message', ok: false, text: 'Failed: Not calling home\n\nFAIL dns' });
+  });
+  it('Esc cancels at any time: the work is aborted and its result says what was seen', () => {
+    let r = drive(init(t), { type: 'ok' }, { type: 'line', text: 'row 1' }, { type: 'cancel' });
+    expect(r.effects.at(-1)).toEqual({ type: 'abort' });
+    expect(view(r.m)).toMatchObject({ kind: 'progress', note: 'Cancelling...', cancellable: false });
+    r = drive(r.m, { type: 'finished', outcome: { ok: false, summary: 'cancelled' } });
+    expect(view(r.m)).toMatchObject({ kind: 'message', text: expect.stringContaining('cancelled') });
+  });
+  it('may ask first', () => {
+    const r = drive(init(t), { type: 'down' }, { type: 'ok' });
+    expect(view(r.m)).toMatchObject({ kind: 'yesno', text: 'Run it?' });
+    expect(drive(r.m, { type: 'yes' }).effects).toEqual([{ type: 'run', op: runs, values: {} }]);
   });
 });

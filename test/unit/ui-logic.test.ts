@@ -7,7 +7,8 @@ import { editLine, visiblePart } from '../../src/ui/lineedit.js';
 import { table, wrap } from '../../src/ui/text.js';
 import { FileLines } from '../../src/ui/filelines.js';
 import { parseSettings } from '../../src/system/settings.js';
-import { conditions } from '../../src/conditions.js';
+import { conditions } from '../../src/menu/conditions.js';
+import { Problem } from '../../src/core/problem.js';
 
 describe('key bindings', () => {
   it('the footer lists exactly the advertised bindings', () => {
@@ -75,12 +76,22 @@ describe('pager source', () => {
   });
 });
 
+describe('a file that cannot be read is named, with why', () => {
+  it('errno codes become words', async () => {
+    const { fileProblem } = await import('../../src/system/files.js');
+    expect(fileProblem('/r/x', { code: 'EACCES' }).message).toBe('Cannot read /r/x: permission denied (run sudo confconsole)');
+    expect(fileProblem('/r/x', { code: 'EISDIR' }).message).toBe('Cannot read /r/x: it is a directory, not a file');
+    expect(fileProblem('/r/x', new Error('odd')).message).toBe('Cannot read /r/x: odd');
+  });
+});
+
 describe('settings and conditions', () => {
   it('parses the INI with defaults', () => {
     const s = parseSettings('[ntp]\nservers = "a.example b.example"\n');
     expect(s.ntp.servers).toEqual(['a.example', 'b.example']);
     expect(s.appliance).toEqual({ profile: 'appliance', demo: false });
-    expect(() => parseSettings('[appliance]\nprofile = toaster\n')).toThrow(/settings are invalid/);
+    expect(() => parseSettings('[appliance]\nprofile = toaster\n', '/r/etc/confconsole/appliance.ini')).toThrow(Problem);
+    expect(() => parseSettings('[appliance]\nprofile = toaster\n', '/r/etc/confconsole/appliance.ini')).toThrow(/The settings file \/r\/etc\/confconsole\/appliance.ini is damaged/);
   });
   it('needs-root holds only for a non-root user outside the demo', () => {
     expect(conditions({ demo: false, uid: 1000 })['needs-root']).toMatch(/root rights/);
@@ -91,7 +102,7 @@ describe('settings and conditions', () => {
 
 describe('NTP servers of a fresh appliance', () => {
   it('are read from chrony.conf until confconsole has set them', async () => {
-    const { chronyServers, currentNtpServers } = await import('../../src/actions/ntp.js');
+    const { chronyServers, currentNtpServers } = await import('../../src/features/ntp/index.js');
     const { makePaths } = await import('../../src/system/paths.js');
     expect(chronyServers('pool 2.debian.pool.ntp.org iburst\n# server x\nserver 192.0.2.1 port 11123 iburst\n  server ::1 port 5 iburst\n')).toEqual([
       '2.debian.pool.ntp.org',
@@ -103,16 +114,16 @@ describe('NTP servers of a fresh appliance', () => {
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(dir, 'etc/chrony'), { recursive: true });
     writeFileSync(p.chronyConf, 'server a.example iburst\n');
-    expect(await currentNtpServers(p)).toEqual(['a.example']);
+    expect(await currentNtpServers({ paths: p, runner: { script: async () => { throw new Error('no script runs'); } } })).toEqual(['a.example']);
     mkdirSync(join(dir, 'etc/confconsole'), { recursive: true });
     writeFileSync(p.settingsIni, '[ntp]\nservers = "b.example"\n');
-    expect(await currentNtpServers(p)).toEqual(['b.example']);
+    expect(await currentNtpServers({ paths: p, runner: { script: async () => { throw new Error('no script runs'); } } })).toEqual(['b.example']);
   });
 });
 
 describe('title bar', () => {
   it('always keeps the DEMO marker, shortening the path from its start', async () => {
-    const { demoBanner } = await import('../../src/ui/render.js');
+    const { demoBanner } = await import('../../src/ui/layout.js');
     expect(demoBanner(undefined, 40)).toBe('');
     expect(demoBanner('/tmp/d', 60)).toBe('DEMO appliance (files in /tmp/d) ');
     const long = demoBanner('/root/.local/state/confconsole/demo-root', 40);

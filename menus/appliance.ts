@@ -1,0 +1,69 @@
+// The master/probe appliance console, as the training manual's chapter 4 numbers it. Each
+// subtree comes from its feature (src/features/<area>/); only the numbering is decided here.
+import { infoItem, welcomeStatus } from '../src/features/appliance/index.js';
+import { auditItem } from '../src/features/audit/index.js';
+import { callhomeMenu } from '../src/features/callhome/index.js';
+import { interfacesMenu } from '../src/features/network/index.js';
+import { ntpMenu } from '../src/features/ntp/index.js';
+import { rebootItem, shutdownItem } from '../src/features/power/index.js';
+import { restartItem } from '../src/features/services/index.js';
+import type { Tree } from '../src/menu/types.js';
+
+export default {
+  profile: 'appliance',
+  title: 'Appliance Console',
+  welcome:
+    'Appliance configuration console.\n\nArrow keys move, a digit jumps to that item, Enter selects, Esc or Cancel returns to the parent menu. F1 or ? shows help.',
+  status: welcomeStatus('appliance'),
+  menu: {
+    title: 'Console Setup',
+    items: [
+      {
+        key: '1',
+        label: 'Networking and Traffic Analysis',
+        help: 'Network interfaces, NTP settings and traffic analysis.',
+        menu: {
+          title: 'Network Settings',
+          items: [
+            {
+              key: '1',
+              label: 'Configure network interfaces',
+              help: 'Every interface with its role, link, MAC and addresses; change one, make one the capture interface, or restore.',
+              menu: interfacesMenu('appliance'),
+            },
+            {
+              key: '4',
+              label: 'NTP Settings',
+              help: 'A valid NTP server must be set: it lets the appliance record events and logs at the right time.',
+              menu: ntpMenu('appliance'),
+            },
+          ],
+        },
+      },
+      {
+        key: '3',
+        label: 'Appliance Admin',
+        help: 'Information about this appliance, its Call-Home connection and the log of changes made to it.',
+        menu: {
+          title: 'Appliance Admin',
+          items: [
+            infoItem('1'),
+            {
+              key: '2',
+              label: 'Call-Home menu',
+              help: 'The secure support connection (SSH, optionally wrapped in SSL or through a proxy) and the partner connection.',
+              menu: callhomeMenu,
+            },
+            auditItem('9'),
+          ],
+        },
+      },
+      {
+        key: '5',
+        label: 'Power and Service Management',
+        help: 'Restart the appliance services, reboot or shut down the appliance.',
+        menu: { title: 'Power and Service Management', items: [restartItem('2'), rebootItem('3', 'appliance'), shutdownItem('4', 'appliance')] },
+      },
+    ],
+  },
+} satisfies Tree;

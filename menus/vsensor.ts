@@ -1,0 +1,57 @@
+// The vSensor console, as the training manual's chapter 7 lists it: 1 Network, 2 Setup,
+// 5 Shell, 6 Reboot, 7 Shutdown, 8 Exit. Subtrees come from their features.
+import { welcomeStatus } from '../src/features/appliance/index.js';
+import { masterMenu } from '../src/features/master/index.js';
+import { interfacesMenu } from '../src/features/network/index.js';
+import { ntpMenu } from '../src/features/ntp/index.js';
+import { ossensorMenu } from '../src/features/ossensor/index.js';
+import { pcapMenu } from '../src/features/pcap/index.js';
+import { rebootItem, shutdownItem } from '../src/features/power/index.js';
+import type { Tree } from '../src/menu/types.js';
+
+export default {
+  profile: 'vsensor',
+  title: 'vSensor Console',
+  welcome:
+    'vSensor configuration console.\n\nArrow keys move, a digit jumps to that item, Enter selects, Esc or Cancel returns to the parent menu. F1 or ? shows help.',
+  status: welcomeStatus('vsensor'),
+  menu: {
+    title: 'Main Menu',
+    items: [
+      {
+        key: '1',
+        label: 'Network',
+        help: "The vSensor's interfaces (management and sniffer) and its NTP servers.",
+        menu: {
+          title: 'Network',
+          items: [
+            {
+              key: '1',
+              label: 'Interfaces',
+              help: 'The first interface reaches the master; the second receives the mirrored traffic (sniffer mode, promiscuous).',
+              menu: interfacesMenu('vsensor'),
+            },
+            { key: '2', label: 'NTP Settings', help: 'The NTP servers of the vSensor.', menu: ntpMenu('vSensor') },
+          ],
+        },
+      },
+      {
+        key: '2',
+        label: 'Setup',
+        help: 'The master connection, the osSensor HMAC key and the packet capture buffer.',
+        menu: {
+          title: 'Setup',
+          items: [
+            { key: '1', label: 'Master', help: 'How this vSensor sends its data to the master: Push Token (recommended), Pull or legacy Push.', menu: masterMenu },
+            { key: '2', label: 'osSensor HMAC', help: 'The shared secret osSensors use to register with this vSensor.', menu: ossensorMenu },
+            { key: '3', label: 'PCAP', help: 'Disk space kept for captured packets, as a rolling buffer.', menu: pcapMenu },
+          ],
+        },
+      },
+      { key: '5', label: 'Shell', help: 'A command line shell. Type exit to come back to the console.', builtin: 'shell' },
+      rebootItem('6', 'vsensor'),
+      shutdownItem('7', 'vsensor'),
+      { key: '8', label: 'Exit', help: 'Leaves the console.', builtin: 'exit' },
+    ],
+  },
+} satisfies Tree;

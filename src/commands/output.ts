@@ -1,0 +1,102 @@
+// What every command shares: output as text or JSON, exit codes, command-line values checked
+// with the fields' own rules, secrets read from stdin.
+import type { Op, Operation, Outcome } from '../core/types.js';
+import type { Rule } from '../rules/validated.js';
+import { EXIT } from '../system/runner.js';
+import type { Command, Out } from './types.js';
+
+/** A refusal of the command line itself: exit 2, nothing changed. `command`: the command it is about. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly command?: string[],
+  ) {
+    super(message);
+  }
+}
+
+/** Exit code of an outcome: the script's own. */
+export const codeOf = (o: Outcome): number => o.code ?? (o.ok ? EXIT.ok : EXIT.fail);
+
+/** Says an outcome once (a failure on stderr in text mode; JSON always on stdout) → its exit code. */
+export function report(out: Out, o: Outcome): number {
+  const base = typeof o.data === 'object' && o.data !== null ? (o.data as Record<string, unknown>) : {};
+  if (!o.ok && !out.json) process.stderr.write(`confconsole: ${o.summary}\n`);
+  else out.print({ ...base, ok: o.ok, summary: o.summary, ...(o.field !== undefined ? { field: o.field } : {}) }, o.summary);
+  return codeOf(o);
+}
+
+/**
+ * A field's rule on a command-line value: the normalised value, or a UsageError naming
+ * `what` (the option). A rule's warning goes to stderr.
+ */
+export function check(rule: Rule, value: string, what: string): string {
+  const r = rule(value);
+  if (!r.ok) throw new UsageError(`${what}: ${r.message}`);
+  if (r.warning) process.stderr.write(`warning: ${what}: ${r.warning}\n`);
+  return r.value;
+}
+
+/** A string option that must be there. */
+export function need(v: string | boolean | undefined, opt: string, cmd: string): string {
+  if (typeof v !== 'string' || v === '') throw new UsageError(`${cmd} needs ${opt}`);
+  return v;
+}
+
+export const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/** The output of a command line: `json` decides the form. */
+export function makeOut(json: boolean): Out {
+  return {
+    json,
+    print(data, human) {
+      process.stdout.write(json ? JSON.stringify(data) + '\n' : human.endsWith('\n') ? human : human + '\n');
+    },
+    progress: {
+      // a script's own failure line ("set_ntp.sh: ...") is left out: report() says it once
+      line: (t: string) => (json || /^[\w.-]+\.sh: /.test(t) ? undefined : process.stderr.write(t + '\n')),
+    },
+    readSecret,
+  };
+}
+
+/**
+ * A secret from standard input (never from the command line, where every user can see it):
+ * the first line of a pipe or file, or typed on a terminal without echo.
+ */
+export async function readSecret(what: string): Promise<string> {
+  const input = process.stdin;
+  if (input.isTTY) {
+    process.stderr.write(`Enter the ${what} (it is not shown): `);
+    input.setRawMode(true);
+    let typed = '';
+    try {
+      for await (const chunk of input) {
+        for (const c of String(chunk)) {
+          if (c === '\r' || c === '\n') return typed;
+          if (c === '\u0003') throw new UsageError('cancelled');
+          if (c === '\u007f') typed = typed.slice(0, -1);
+          else if (c >= ' ') typed += c;
+        }
+      }
+      return typed;
+    } finally {
+      input.setRawMode(false);
+      process.stderr.write('\n');
+    }
+  }
+  let all = '';
+  for await (const chunk of input) {
+    all += String(chunk);
+    if (all.includes('\n')) break;
+  }
+  return (all.split('\n')[0] ?? '').replace(/\r$/, '');
+}
+
+/**
+ * A command that does what its menu item does with no input: `op.apply`, its outcome reported.
+ * `covers`: the menu operations it stands for (default: op).
+ */
+export function applies(path: string[], summary: string, op: Op<'apply'>, covers: Operation[] = [op]): Command {
+  return { path, summary, covers, run: async (ctx, _in, out) => report(out, await op.apply(ctx, {}, out.progress)) };
+}

@@ -1,0 +1,129 @@
+// The command line, generated from the command table: which command the words name, its options
+// parsed strictly (a stray option is an error, exit 2), and every usage text.
+import { parseArgs } from 'node:util';
+import type { Command, OptionSpec } from './types.js';
+import { UsageError } from './output.js';
+
+/** The options every command takes (and the console). */
+export const GLOBAL: Record<string, OptionSpec & { short?: string }> = {
+  root: { type: 'string', value: 'DIR', help: 'appliance root (default: $CONFCONSOLE_ROOT or /)' },
+  demo: { type: 'boolean', help: 'use the demo appliance (seeded when empty; without --root it lives in ~/.local/state/confconsole/demo-root)' },
+  profile: { type: 'string', value: 'appliance|vsensor', help: 'which console (default: from the appliance settings)' },
+  json: { type: 'boolean', help: 'commands print one JSON object on stdout' },
+  help: { type: 'boolean', short: 'h', help: 'this help (after a command: that command\'s)' },
+  version: { type: 'boolean', short: 'V', help: 'the version' },
+};
+
+type ParseOptions = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+const asParse = (specs: Record<string, OptionSpec & { short?: string }>): ParseOptions =>
+  Object.fromEntries(Object.entries(specs).map(([k, v]) => [k, { type: v.type, ...(v.short ? { short: v.short } : {}) }]));
+
+/** Every option any command declares, for finding the words before the command is known. */
+function allOptions(table: Command[]): ParseOptions {
+  const all: ParseOptions = asParse(GLOBAL);
+  for (const c of table) for (const [k, v] of Object.entries(c.options ?? {})) all[k] ??= { type: v.type };
+  return all;
+}
+
+export interface Parsed {
+  /** The command the words name (undefined: none given, so the console). */
+  command?: Command;
+  /** The area named alone or with an unknown verb (its usage is shown). */
+  area?: string;
+  args: string[];
+  opts: Record<string, string | boolean | undefined>;
+}
+
+/**
+ * Parses argv against `table`: the longest command path the words start with, then that
+ * command's options and the global ones, strictly. Throws UsageError naming the problem
+ * (an unknown option, a missing value, the wrong number of arguments, an unknown command).
+ */
+export function parseCommandLine(argv: string[], table: Command[]): Parsed {
+  let loose;
+  try {
+    loose = parseArgs({ args: argv, options: allOptions(table), strict: false, allowPositionals: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const words = loose.positionals;
+  const command = [...table].sort((a, b) => b.path.length - a.path.length).find((c) => c.path.every((w, i) => words[i] === w));
+  const strict = (options: ParseOptions) => {
+    try {
+      return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    } catch (e) {
+      throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''), command?.path);
+    }
+  };
+  if (!command) {
+    const area = table.some((c) => c.path[0] === words[0]) ? words[0] : undefined;
+    const p = strict(asParse(GLOBAL));
+    if (words.length > 0 && !p.values.help) {
+      if (area === undefined) throw new UsageError(`unknown command: ${words.join(' ')}`);
+      if (words.length > 1) throw new UsageError(`unknown command: ${words.join(' ')}`);
+    }
+    return { ...(area ? { area } : {}), args: [], opts: p.values };
+  }
+  const p = strict({ ...asParse(GLOBAL), ...asParse(command.options ?? {}) });
+  const args = p.positionals.slice(command.path.length);
+  const [least, most] = command.nargs ?? [0, 0];
+  if (!p.values.help) {
+    if (args.length > most) throw new UsageError(`${command.path.join(' ')}: unexpected argument${args.length - most > 1 ? 's' : ''}: ${args.slice(most).join(' ')}`, command.path);
+    if (args.length < least) throw new UsageError(`${command.path.join(' ')} needs ${command.args ?? 'an argument'}`, command.path);
+  }
+  return { command, args, opts: p.values };
+}
+
+const optionText = (name: string, o: OptionSpec & { short?: string }) => `${o.short ? `-${o.short}, ` : ''}--${name}${o.value ? ` ${o.value}` : ''}`;
+
+/** One command's usage: its synopsis, its options, and what more it says. */
+export function commandUsage(c: Command): string {
+  const opts = Object.entries(c.options ?? {});
+  const synopsis = `confconsole ${c.path.join(' ')}${c.args ? ` ${c.args}` : ''}${opts.length ? ' [OPTIONS]' : ''} [--json]`;
+  return [
+    `Usage: ${synopsis}`,
+    '',
+    `  ${c.summary}`,
+    ...(c.more?.length ? ['', ...c.more.map((l) => `  ${l}`)] : []),
+    ...(opts.length ? ['', 'Options:', ...opts.map(([k, o]) => `  ${optionText(k, o).padEnd(30)} ${o.help}`)] : []),
+    '',
+  ].join('\n');
+}
+
+/** The usage of every command of an area (`confconsole ntp` alone). */
+export function areaUsage(area: string, table: Command[]): string {
+  const cmds = table.filter((c) => c.path[0] === area);
+  return [`Usage: confconsole ${area} COMMAND [--json]`, '', ...commandLines(cmds), '', `confconsole ${area} COMMAND --help says more.`, ''].join('\n');
+}
+
+function commandLines(cmds: Command[]): string[] {
+  return cmds.map((c) => {
+    const head = `${c.path.join(' ')}${c.args ? ` ${c.args}` : ''}`;
+    return head.length <= 28 ? `  ${head.padEnd(28)}  ${c.summary}` : `  ${head}\n  ${''.padEnd(28)}  ${c.summary}`;
+  });
+}
+
+/** The whole usage (confconsole --help). */
+export function usage(table: Command[]): string {
+  return [
+    'Usage: confconsole [OPTIONS] [COMMAND ...]',
+    '',
+    'The configuration console of the vSensor and master/probe appliance. With no command, on a',
+    'terminal, it opens the console; every console change can also be made with a command.',
+    '',
+    'Options:',
+    ...Object.entries(GLOBAL).map(([k, o]) => `  ${optionText(k, o).padEnd(30)} ${o.help}`),
+    '',
+    'Commands (confconsole COMMAND --help says more of each):',
+    ...commandLines(table),
+    '',
+    'Secrets are read from standard input (a pipe, a file, or typed without echo), never from',
+    "arguments: every user can read a process's arguments.",
+    '',
+    'Exit codes:',
+    '  0 done   1 failed   2 bad arguments or input (nothing changed)',
+    '  3 failed, previous settings restored   4 another console is applying a change',
+    '  5 a test found a problem   6 some of several steps failed',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,107 @@
+// The console's neutral vocabulary: what a feature's operations take and return. The pure flow,
+// the runtime, the commands and the features all speak it; it imports nothing of theirs.
+import type { Paths } from '../system/paths.js';
+import type { Runner } from '../system/runner.js';
+
+/** Field or context values, by name (a form's input, an entry's values such as `iface`). */
+export type Values = Record<string, string>;
+
+/** What every operation gets: where the appliance's files are, and the one program runner. */
+export interface Ctx {
+  paths: Paths;
+  runner: Runner;
+}
+
+/** Progress of a long operation: each line the script writes; aborted when the operator cancels. */
+export interface Io {
+  line(text: string): void;
+  signal?: AbortSignal;
+}
+
+/** An entry found on the system, listed by a source menu (e.g. an interface). */
+export interface Entry {
+  key: string;
+  label: string;
+  /** Filled into the texts of the menu it opens, and given to its operations. */
+  context: Values;
+  disabled?: string;
+}
+
+/** A change waiting for the operator's confirmation before `deadline` (epoch seconds). */
+export interface Pending {
+  deadline: number;
+  /** Where to reconnect when the address changed (no prefix), or '' when not known. */
+  address: string;
+}
+
+/** The result of a test, an apply or a run, as a person reads it (and a command returns it). */
+export interface Outcome {
+  ok: boolean;
+  /** One line for the dialog. */
+  summary: string;
+  /** Details (one line per server, per service, ...). */
+  details?: string[];
+  /** Machine-readable data for --json. */
+  data?: unknown;
+  /** The exit code a command returns for it (the script's own, lib/core.sh). */
+  code?: number;
+  /** The input field a refusal is about (the form shows the summary under it). */
+  field?: string;
+  /** A commit-confirmed change: it rolls back by itself unless confirmed before the deadline. */
+  pending?: Pending;
+}
+
+/** What a view shows. `refresh`: seconds after which it is read again while on screen. */
+export type Shown =
+  | { kind: 'text'; title?: string; text: string; refresh?: number }
+  | { kind: 'table'; title?: string; text?: string; columns: string[]; rows: string[][]; refresh?: number }
+  | { kind: 'file'; title?: string; path: string; format?: 'audit'; empty?: string };
+
+/** The question before a change, read from the state; or why the change cannot be made now. */
+export type Asked = { question: string } | { blocked: string };
+
+/** A system check of valid-looking values (disk space, DNS, other interfaces). */
+export interface Checked {
+  /** Field name → message; the form shows each under its field, with the input kept. */
+  errors: Record<string, string>;
+  /** Shown in the review, where the operator's Yes confirms them (which then starts on No). */
+  warnings?: string[];
+}
+
+/** What check() returns when every field is fine. */
+export const noErrors: Readonly<Checked> = Object.freeze({ errors: {} });
+
+/**
+ * The getter/setter pair that a menu item and a command share (raspi-config's nonint idea, with
+ * honest results). Each method is optional; a flow kind says which it needs.
+ */
+export interface Operation {
+  /** For logs and messages ("ntp.set"). */
+  readonly id: string;
+  /** Current values, to prefill a form and to show "old" in the review. */
+  read?(ctx: Ctx, context: Values): Promise<Values>;
+  /** Entries found on the system, for a source menu (e.g. the network interfaces). */
+  items?(ctx: Ctx, context: Values): Promise<Entry[]>;
+  /** The question before the change, when it depends on the state (or why not now). */
+  ask?(ctx: Ctx, context: Values): Promise<Asked>;
+  /** What only the system can say about valid-looking values (disk space, DNS). */
+  check?(ctx: Ctx, values: Values): Promise<Checked>;
+  /** A real test of entered values that changes nothing. */
+  test?(ctx: Ctx, values: Values, io: Io): Promise<Outcome>;
+  /** The change, through an sbin/ script. */
+  apply?(ctx: Ctx, values: Values, io: Io): Promise<Outcome>;
+  /** Something to look at (in a menu opened for an entry, that entry's values in `context`). */
+  show?(ctx: Ctx, context: Values): Promise<Shown>;
+  /** Long read-only work that streams lines and can be cancelled at any time; ends with a result. */
+  run?(ctx: Ctx, values: Values, io: Io): Promise<Outcome>;
+}
+
+/** An operation that has the methods K (what a flow kind needs). */
+export type Op<K extends keyof Operation> = Operation & Required<Pick<Operation, K>>;
+
+/** The plain text of something shown (a menu's state line). */
+export function shownText(s: Shown): string {
+  if (s.kind === 'text') return s.text;
+  if (s.kind === 'table') return [s.text ?? '', ...s.rows.map((r) => r.join('  '))].filter(Boolean).join('\n');
+  return s.path;
+}

@@ -1,0 +1,65 @@
+// Appliance Admin > Appliance information, and what each console's welcome screen adds: the
+// vSensor's packet capture, and the network rollbacks since the last login.
+import type { Ctx, Op } from '../../core/types.js';
+import type { Command } from '../../commands/types.js';
+import type { Item, Profile } from '../../menu/types.js';
+import { readTextIfExists } from '../../system/files.js';
+import { EXIT } from '../../system/runner.js';
+import { readSettings } from '../../system/settings.js';
+import { version } from '../../version.js';
+import { rollbackNotice } from '../network/index.js';
+import { describePcap, pcapSize } from '../pcap/index.js';
+
+/** The appliance's host name (etc/hostname under the root), 'localhost' when there is none. */
+export async function hostnameOf(file: string): Promise<string> {
+  try {
+    return ((await readTextIfExists(file)) ?? '').trim() || 'localhost';
+  } catch {
+    return 'localhost'; // the title bar must not fail for it; the information screen says why
+  }
+}
+
+/** The rows of Appliance information: [setting, value]. */
+async function infoRows(ctx: Ctx): Promise<[string, string][]> {
+  const s = await readSettings(ctx.paths.settingsIni);
+  return [
+    ['Host name', ((await readTextIfExists(ctx.paths.hostname)) ?? '').trim() || '(not set)'],
+    ['Console', s.appliance.profile === 'vsensor' ? 'vSensor' : 'Master/probe appliance'],
+    ['Demo appliance', s.appliance.demo ? `yes (files in ${ctx.paths.root})` : 'no'],
+    ['NTP servers', s.ntp.servers.join(' ') || '(none)'],
+    ['Services', s.services.names.join(' ') || '(none)'],
+    ['confconsole', version],
+  ];
+}
+
+export const applianceInfo: Op<'show'> = {
+  id: 'appliance.info',
+  async show(ctx) {
+    return { kind: 'table', title: 'Appliance information', columns: ['Setting', 'Value'], rows: await infoRows(ctx) };
+  },
+};
+
+export const infoItem = (key: string): Item => ({ key, label: 'Appliance information', help: 'Host name, console type and current settings.', flow: { kind: 'view', op: applianceInfo } });
+
+/** What the welcome screen of each console adds to its text (the state that matters first). */
+export const welcomeStatus = (profile: Profile): Op<'show'> => ({
+  id: `${profile}.welcome`,
+  async show(ctx) {
+    const notice = await rollbackNotice(ctx);
+    const pcap = profile === 'vsensor' ? describePcap(await pcapSize(ctx)) : '';
+    return { kind: 'text', text: [pcap, notice].filter(Boolean).join('\n\n') };
+  },
+});
+
+export const commands: Command[] = [
+  {
+    path: ['appliance', 'info'],
+    summary: 'what this appliance is: host name, console, settings, version',
+    covers: [applianceInfo],
+    async run(ctx, _in, out) {
+      const rows = await infoRows(ctx);
+      out.print(Object.fromEntries(rows.map(([k, v]) => [k.toLowerCase().replace(/ /g, '_'), v])), rows.map(([k, v]) => `${k.padEnd(16)} ${v}`).join('\n'));
+      return EXIT.ok;
+    },
+  },
+];

@@ -1,0 +1,27 @@
+// Every feature of the console, each a module of its own (src/features/<area>/): its menu
+// fragments, its operations and its commands. The command line is the union of their commands.
+import type { Command } from '../commands/types.js';
+import * as appliance from './appliance/index.js';
+import * as audit from './audit/index.js';
+import * as callhome from './callhome/index.js';
+import * as master from './master/index.js';
+import * as network from './network/index.js';
+import * as ntp from './ntp/index.js';
+import * as ossensor from './ossensor/index.js';
+import * as pcap from './pcap/index.js';
+import * as power from './power/index.js';
+import * as services from './services/index.js';
+
+/** Every command, in the order the usage lists them. */
+export const commands: Command[] = [
+  ...network.commands,
+  ...ntp.commands,
+  ...services.commands,
+  ...power.commands,
+  ...appliance.commands,
+  ...audit.commands,
+  ...callhome.commands,
+  ...master.commands,
+  ...ossensor.commands,
+  ...pcap.commands,
+];

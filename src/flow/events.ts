@@ -1,0 +1,52 @@
+// The flow's inputs and outputs: events in (keys already translated into meaning, and answers
+// to effects), effects out. Effects are values (Bubble Tea's Cmd): the runtime carries them
+// out and answers with an event.
+import type { Asked, Checked, Entry, Operation, Outcome, Shown, Values } from '../core/types.js';
+
+export type Effect =
+  /** Calls on the operation of the flow on top, answered with loaded/asked/shown/checked/finished. */
+  | { type: 'read'; op: Operation; context: Values }
+  | { type: 'ask'; op: Operation; context: Values }
+  | { type: 'show'; op: Operation; context: Values }
+  | { type: 'check'; op: Operation; values: Values }
+  | { type: 'test'; op: Operation; values: Values }
+  | { type: 'apply'; op: Operation; values: Values }
+  | { type: 'run'; op: Operation; values: Values }
+  /** What the menu or note on top shows from the system: its state, its entries. */
+  | { type: 'status'; op: Operation; context: Values }
+  | { type: 'items'; op: Operation; context: Values }
+  /** Stop the test, run or apply under way (where that is safe). */
+  | { type: 'abort' }
+  | { type: 'shell' }
+  | { type: 'exit' };
+
+export type Event =
+  // keys, already translated by the dialog into meaning
+  | { type: 'up' }
+  | { type: 'down' }
+  | { type: 'hotkey'; key: string }
+  | { type: 'ok' }
+  | { type: 'cancel' }
+  | { type: 'yes' }
+  | { type: 'no' }
+  /** From a form, with what is typed so far: it is kept for when the help is closed. */
+  | { type: 'help'; values?: Values }
+  | { type: 'submit'; values: Values }
+  /** Time to read again what is on screen (a live view, a state that counts down). */
+  | { type: 'refresh' }
+  // answers to effects
+  | { type: 'loaded'; values: Values }
+  | { type: 'asked'; asked: Asked }
+  | ({ type: 'checked' } & Checked)
+  | { type: 'line'; text: string }
+  | { type: 'finished'; outcome: Outcome }
+  | { type: 'shown'; shown: Shown }
+  | { type: 'status'; shown: Shown }
+  | { type: 'items'; items: Entry[] }
+  /** The commit-confirmed deadline has passed. */
+  | { type: 'expired' }
+  /** An expected failure of an effect (a Problem): its message is for the operator. */
+  | { type: 'failed'; message: string }
+  /** A bug: said as an internal error, with where its stack was logged. */
+  | { type: 'internal'; message: string; log: string }
+  | { type: 'returned' };

@@ -1,0 +1,168 @@
+// The flows an item starts, one kind at a time (menu/types.ts): view, do, form, run. Each step
+// is a state of the frame; an event moves it on and may ask the runtime for an effect.
+import type { Outcome, Values } from '../core/types.js';
+import type { Flow, FormFlow, Item } from '../menu/types.js';
+import type { Event } from './events.js';
+import { prefill, validateFields } from './fields.js';
+import { back } from './menus.js';
+import { fillText, pop, push, replaceTop, same, to, top, type FlowFrame, type Model, type Step, type Update } from './model.js';
+
+const setStep = (model: Model, f: FlowFrame, step: Step, extra: Partial<FlowFrame> = {}): Model => replaceTop(model, { ...f, ...extra, step });
+
+/** The frame just pushed (its id was given by push). */
+const pushed = (m: Model): FlowFrame => top(m) as FlowFrame;
+
+/** Starts the flow of `item` with the values of the entry it was opened for. */
+export function startFlow(model: Model, item: Item, flow: Flow, context: Values): Update {
+  const m = push(model, { kind: 'flow', item, flow, context, current: {}, step: { s: 'loading' } });
+  const f = pushed(m);
+  const fill = (t: string) => fillText(t, context);
+  switch (flow.kind) {
+    case 'view':
+      return to(m, { type: 'show', op: flow.op, context });
+    case 'do':
+      if (flow.confirm === 'ask') return to(setStep(m, f, { s: 'asking' }), { type: 'ask', op: flow.op, context });
+      return same(setStep(m, f, { s: 'confirm', question: fill(flow.confirm) }));
+    case 'form':
+    case 'run':
+      if (flow.confirm !== undefined) return same(setStep(m, f, { s: 'confirm', question: fill(flow.confirm) }));
+      return afterConfirm(m, f);
+  }
+}
+
+function afterConfirm(model: Model, f: FlowFrame): Update {
+  const flow = f.flow;
+  switch (flow.kind) {
+    case 'form':
+      return to(setStep(model, f, { s: 'loading' }), { type: 'read', op: flow.op, context: f.context });
+    case 'run':
+      return to(setStep(model, f, { s: 'running', lines: [], cancelling: false }), { type: 'run', op: flow.op, values: f.context });
+    default:
+      return apply(model, f, {});
+  }
+}
+
+function apply(model: Model, f: FlowFrame, values: Values): Update {
+  return to(setStep(model, f, { s: 'applying', values, lines: [], cancelling: false }), { type: 'apply', op: f.flow.op, values: { ...f.context, ...values } });
+}
+
+const form = (f: FlowFrame): FormFlow | undefined => (f.flow.kind === 'form' ? f.flow : undefined);
+const toForm = (model: Model, f: FlowFrame, values: Values, errors: Record<string, string> = {}) => same(setStep(model, f, { s: 'form', values, errors }));
+
+function afterCheck(model: Model, f: FlowFrame, values: Values, warnings: string[]): Update {
+  if (form(f)?.test !== undefined) return same(setStep(model, f, { s: 'ask-test', values, warnings }));
+  return same(setStep(model, f, { s: 'review', values, warnings }));
+}
+
+/** The outcome of an apply: a pending change to confirm, a refusal back at its field, or the result. */
+function applied(model: Model, f: FlowFrame, st: Extract<Step, { s: 'applying' }>, outcome: Outcome): Update {
+  const cw = f.flow.kind === 'do' || f.flow.kind === 'form' ? f.flow.confirmWithin : undefined;
+  if (outcome.ok && cw && outcome.pending) return same(setStep(model, f, { s: 'awaiting', outcome, pending: outcome.pending }));
+  if (st.after) return same(setStep(model, f, { s: 'result', outcome, after: true }));
+  const fl = form(f);
+  if (!outcome.ok && fl) {
+    // a refusal that names a field of the form goes back to it, the input kept
+    const field = outcome.field !== undefined && fl.fields.some((x) => x.name === outcome.field) ? outcome.field : undefined;
+    if (field !== undefined) return toForm(model, f, { ...st.values }, { [field]: outcome.summary });
+    return same(setStep(model, f, { s: 'result', outcome, values: st.values }));
+  }
+  return same(setStep(model, f, { s: 'result', outcome }));
+}
+
+/** A flow's answer to an event, in its current step. */
+export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
+  const st = f.step;
+  // An effect that failed ends the flow with its message, whatever the step.
+  if (ev.type === 'failed' && st.s !== 'error') return same(setStep(model, f, { s: 'error', message: ev.message }));
+  if (ev.type === 'internal' && st.s !== 'error') return same(setStep(model, f, { s: 'error', message: ev.message, log: ev.log }));
+  switch (st.s) {
+    case 'confirm':
+      if (ev.type === 'yes') return afterConfirm(model, f);
+      if (ev.type === 'no' || ev.type === 'cancel') return same(pop(model));
+      return same(model);
+    case 'asking':
+      if (ev.type === 'asked') {
+        if ('blocked' in ev.asked) return same(setStep(model, f, { s: 'shown', shown: { kind: 'text', text: ev.asked.blocked } }));
+        return same(setStep(model, f, { s: 'confirm', question: ev.asked.question }));
+      }
+      if (ev.type === 'cancel') return to(pop(model), { type: 'abort' });
+      return same(model);
+    case 'loading':
+      if (ev.type === 'loaded' && f.flow.kind === 'form') return toForm(model, { ...f, current: ev.values }, prefill(f.flow.fields, ev.values));
+      if (ev.type === 'shown') return same(setStep(model, f, { s: 'shown', shown: ev.shown }));
+      if (ev.type === 'cancel') return to(pop(model), { type: 'abort' });
+      return same(model);
+    case 'form': {
+      const fl = form(f);
+      if (ev.type === 'cancel') return same(pop(model));
+      if (ev.type !== 'submit' || !fl) return same(model);
+      const entered: Values = { ...st.values, ...ev.values };
+      const r = validateFields(fl.fields, entered);
+      // Input is kept as typed; only the messages change.
+      if (!r.ok) return toForm(model, f, entered, r.errors);
+      if (fl.check) return to(setStep(model, f, { s: 'checking', entered, values: r.values, warnings: r.warnings }), { type: 'check', op: fl.op, values: { ...f.context, ...r.values } });
+      return afterCheck(model, f, r.values, r.warnings);
+    }
+    case 'checking':
+      if (ev.type === 'cancel') return to(setStep(model, f, { s: 'form', values: st.entered, errors: {} }), { type: 'abort' });
+      if (ev.type !== 'checked') return same(model);
+      if (Object.keys(ev.errors).length > 0) return toForm(model, f, st.entered, ev.errors);
+      return afterCheck(model, f, st.values, [...st.warnings, ...(ev.warnings ?? [])]);
+    case 'ask-test':
+      if (ev.type === 'yes') return to(setStep(model, f, { s: 'testing', values: st.values, warnings: st.warnings, lines: [] }), { type: 'test', op: f.flow.op, values: { ...f.context, ...st.values } });
+      if (ev.type === 'no') return same(setStep(model, f, { s: 'review', values: st.values, warnings: st.warnings }));
+      if (ev.type === 'cancel') return toForm(model, f, st.values);
+      return same(model);
+    case 'testing':
+      if (ev.type === 'line') return same(setStep(model, f, { ...st, lines: [...st.lines, ev.text] }));
+      if (ev.type === 'finished') return same(setStep(model, f, { s: 'test-result', values: st.values, warnings: st.warnings, outcome: ev.outcome }));
+      // A test changes nothing, so it can always be cancelled.
+      if (ev.type === 'cancel') return to(setStep(model, f, { s: 'form', values: st.values, errors: {} }), { type: 'abort' });
+      return same(model);
+    case 'test-result': {
+      const next = () => same(setStep(model, f, { s: 'review', values: st.values, warnings: st.warnings }));
+      // a passed test is acknowledged with OK; a failed one asks "Continue anyway?" (No: the input)
+      if (st.outcome.ok ? ev.type === 'ok' : ev.type === 'yes') return next();
+      if (ev.type === 'no' || ev.type === 'cancel') return toForm(model, f, st.values);
+      return same(model);
+    }
+    case 'review':
+      if (ev.type === 'yes') return apply(model, f, st.values);
+      // 'ok' comes from the "Nothing changes" message the view shows instead of a review
+      if (ev.type === 'no' || ev.type === 'ok') return toForm(model, f, st.values);
+      if (ev.type === 'cancel') return same(pop(model));
+      return same(model);
+    case 'applying':
+      if (ev.type === 'line') return same(setStep(model, f, { ...st, lines: [...st.lines, ev.text] }));
+      if (ev.type === 'finished') return applied(model, f, st, ev.outcome);
+      if (ev.type === 'cancel' && f.flow.kind === 'do' && f.flow.cancellable && !st.cancelling) return to(setStep(model, f, { ...st, cancelling: true }), { type: 'abort' });
+      return same(model);
+    case 'running':
+      if (ev.type === 'line') return same(setStep(model, f, { ...st, lines: [...st.lines, ev.text] }));
+      if (ev.type === 'finished') return same(setStep(model, f, { s: 'result', outcome: ev.outcome }));
+      // read-only work: Esc stops it at any time; its result says what was seen until then
+      if (ev.type === 'cancel' && !st.cancelling) return to(setStep(model, f, { ...st, cancelling: true }), { type: 'abort' });
+      return same(model);
+    case 'awaiting': {
+      const cw = f.flow.kind === 'do' || f.flow.kind === 'form' ? f.flow.confirmWithin : undefined;
+      if (!cw) return same(model);
+      const decide = (op: typeof cw.confirm) => to(setStep(model, f, { s: 'applying', values: {}, lines: [], cancelling: false, after: true }), { type: 'apply', op, values: { ...f.context } });
+      if (ev.type === 'yes') return decide(cw.confirm);
+      if (ev.type === 'no') return decide(cw.rollback);
+      if (ev.type === 'expired')
+        return same(setStep(model, f, { s: 'result', outcome: { ok: false, summary: 'not confirmed in time: the previous settings came back by themselves' } }));
+      if (ev.type === 'cancel')
+        return same(setStep(model, f, { s: 'result', outcome: st.outcome, note: 'Not confirmed yet: confirm from this or another session (confconsole network confirm) before the time is up, or the previous settings come back by themselves.' }));
+      return same(model);
+    }
+    case 'result':
+      // a refused change goes back to the form with what was typed, to be corrected
+      if (st.values && (ev.type === 'ok' || ev.type === 'cancel')) return toForm(model, f, st.values);
+      return ev.type === 'ok' || ev.type === 'cancel' ? back(model) : same(model);
+    case 'shown':
+      if (ev.type === 'shown') return same(setStep(model, f, { s: 'shown', shown: ev.shown })); // a live view read again
+      return ev.type === 'ok' || ev.type === 'cancel' ? back(model) : same(model);
+    case 'error':
+      return ev.type === 'ok' || ev.type === 'cancel' ? back(model) : same(model);
+  }
+}

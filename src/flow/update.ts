@@ -1,0 +1,83 @@
+// update(model, event) → the next model and the effects to carry out: the one entry point of
+// the pure flow. Menus and flows answer their own events (menus.ts, flows.ts); what is common
+// to every screen is here: the state read for a menu, help, refresh, internal errors.
+import type { Values } from '../core/types.js';
+import type { Item } from '../menu/types.js';
+import type { Effect, Event } from './events.js';
+import { startFlow, updateFlow } from './flows.js';
+import { menuEffects, menuHelp, openMenu, updateMenu, visibleItems, back } from './menus.js';
+import { fillText, pop, push, replaceTop, same, to, top, type Frame, type Model, type Update } from './model.js';
+
+/** The effects the first screen needs (the current state on the welcome note or top menu). */
+export function initEffects(model: Model): Effect[] {
+  const f = top(model);
+  if (f.kind === 'note' && model.tree.status) return [{ type: 'status', op: model.tree.status, context: {} }];
+  if (f.kind === 'menu') return menuEffects(f.menu, f.context);
+  return [];
+}
+
+/** What choosing an item starts: its menu, its flow, or a built-in (exit, shell). */
+function open(model: Model, item: Item, context: Values): Update {
+  if (item.menu) return openMenu(model, item.menu, context);
+  if (item.flow) return startFlow(model, item, item.flow, context);
+  if (item.builtin === 'shell') return to(push(model, { kind: 'shell' }), { type: 'shell' });
+  return same(push(model, { kind: 'quit' }));
+}
+
+/** An internal error said where the operator is, with where its details are. */
+export const internalText = (message: string, log: string) => `Internal error: ${message}\n\nThe console goes on; the details are in ${log}.`;
+
+export function update(model: Model, ev: Event): Update {
+  const f = top(model);
+  switch (ev.type) {
+    case 'status':
+      return same(f.kind === 'menu' || f.kind === 'note' ? replaceTop(model, { ...f, status: ev.shown }) : model);
+    case 'items':
+      if (f.kind !== 'menu' || !f.menu.source) return same(model);
+      return same(replaceTop(model, { ...f, entries: ev.items, selected: Math.min(f.selected, Math.max(0, ev.items.length + visibleItems(f.menu, model.conditions).length - 1)) }));
+    case 'help':
+      if (f.kind === 'note') break;
+      return same(push(ev.values && f.kind === 'flow' && f.step.s === 'form' ? replaceTop(model, { ...f, step: { ...f.step, values: { ...f.step.values, ...ev.values } } }) : model, helpFrame(model, f)));
+    case 'refresh':
+      if (f.kind === 'menu') return to(model, ...menuEffects(f.menu, f.context));
+      if (f.kind === 'flow' && f.flow.kind === 'view' && f.step.s === 'shown') return to(model, { type: 'show', op: f.flow.op, context: f.context });
+      return same(model);
+    case 'internal':
+      if (f.kind !== 'flow') return same(push(model, { kind: 'note', title: 'Internal error', text: internalText(ev.message, ev.log) }));
+      break;
+  }
+  switch (f.kind) {
+    case 'menu':
+      return updateMenu(model, f, ev, open);
+    case 'note':
+      return ev.type === 'ok' || ev.type === 'cancel' ? back(model) : same(model);
+    case 'quit':
+      if (ev.type === 'yes') return to({ ...model, done: true }, { type: 'exit' });
+      return ev.type === 'no' || ev.type === 'cancel' ? same(pop(model)) : same(model);
+    case 'shell':
+      return ev.type === 'returned' ? same(pop(model)) : same(model);
+    case 'flow':
+      return updateFlow(model, f, ev);
+  }
+}
+
+function helpFrame(model: Model, f: Frame): { kind: 'note'; title: string; text: string } {
+  let text = '';
+  if (f.kind === 'menu') text = menuHelp(model, f);
+  else if (f.kind === 'flow') {
+    text = fillText(f.item.help, f.context);
+    if (f.step.s === 'form' && f.flow.kind === 'form') text = [text, ...f.flow.fields.map((x) => `${x.short ?? x.label}: ${x.help}`)].join('\n');
+  }
+  return { kind: 'note', title: 'Help', text: text.trim() || 'No help for this screen.' };
+}
+
+/**
+ * Seconds after which what is on top is read again, from data only: a live view's `every`,
+ * or the `refresh` a state asks for (e.g. a pending change counting down). Undefined: never.
+ */
+export function refreshAfter(model: Model): number | undefined {
+  const f = top(model);
+  if (f.kind === 'menu') return f.status?.kind !== 'file' ? f.status?.refresh : undefined;
+  if (f.kind === 'flow' && f.flow.kind === 'view' && f.step.s === 'shown') return f.flow.every ?? (f.step.shown.kind !== 'file' ? f.step.shown.refresh : undefined);
+  return undefined;
+}

@@ -1,0 +1,16 @@
+// When the conditions that hide or disable menu items hold, and the reason each gives.
+import type { Condition } from './types.js';
+
+export interface Facts {
+  demo: boolean;
+  uid: number;
+}
+
+/** Condition → the reason it holds, for those that hold (what a disabled item says). */
+export function conditions(f: Facts): Partial<Record<Condition, string>> {
+  const c: Partial<Record<Condition, string>> = {};
+  if (f.demo) c.demo = 'this is the demo appliance';
+  else c['not-demo'] = 'this is not the demo appliance';
+  if (!f.demo && f.uid !== 0) c['needs-root'] = 'changes need root rights: run sudo confconsole';
+  return c;
+}

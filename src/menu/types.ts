@@ -1,0 +1,127 @@
+// What a menu tree is: typed data (menus/*.ts compose it from the features' fragments with
+// `satisfies`). Items point at flows; a flow's kind says what it does and which methods of its
+// operation it needs. Checked again when loaded (menu/check.ts).
+import type { Op } from '../core/types.js';
+import type { Rule } from '../rules/validated.js';
+
+/** Facts that hide or disable an item (src/menu/conditions.ts says when each holds, and why). */
+export type Condition = 'needs-root' | 'demo' | 'not-demo';
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+/** One input of a form. Exactly one of `rule`, `choices`, `same` says how it is checked. */
+export interface Field {
+  name: string;
+  /** The prompt. */
+  label: string;
+  /** A short name for the review (the label is a prompt). */
+  short?: string;
+  /** F1 on the form lists it under the field's name: every field says what it wants. */
+  help: string;
+  /** Checks and normalises what is typed. */
+  rule?: Rule;
+  /** A choice among fixed values (Left/Right or Space) instead of typed text. */
+  choices?: Choice[];
+  /** Typed without echo, never put back in the field, masked in the review. */
+  masked?: boolean;
+  /** Must equal the field of this name (a secret typed twice). */
+  same?: string;
+  /** Shown and checked only while an earlier field has one of these values (huh's groups). */
+  when?: { field: string; is: string[] };
+}
+
+/** A commit-confirmed change: confirmed or rolled back before its deadline (manual ch. 4). */
+export interface ConfirmWithin {
+  confirm: Op<'apply'>;
+  rollback: Op<'apply'>;
+}
+
+/** Read and show. `every`: a live view, read again every so many seconds while on screen. */
+export interface ViewFlow {
+  kind: 'view';
+  op: Op<'show'>;
+  every?: number;
+}
+
+/** Confirm → apply → result. `confirm: 'ask'`: the operation asks (op.ask reads the state). */
+export interface DoFlow {
+  kind: 'do';
+  op: Op<'apply'>;
+  confirm: string;
+  /** The question's answer starts on No (what cannot be undone). */
+  defaultNo?: boolean;
+  /** Title of the progress dialog (default: the item's label). */
+  progress?: string;
+  /** First line of the result (default "Done."). */
+  done?: string;
+  /** Whether the operator may cancel the apply midway (only where that is safe). */
+  cancellable?: boolean;
+  confirmWithin?: ConfirmWithin;
+}
+
+/** [Confirm] → fields prefilled from op.read → rules → [op.check] → [op.test] → review → apply. */
+export interface FormFlow {
+  kind: 'form';
+  op: Op<'read' | 'apply'>;
+  confirm?: string;
+  fields: Field[];
+  /** op.check looks at the system (disk, DNS, other interfaces) before the review. */
+  check?: boolean;
+  /** The question that offers op.test on the entered values. */
+  test?: string;
+  /** The review's question (default "Apply this change?"). */
+  question?: string;
+  progress?: string;
+  done?: string;
+  confirmWithin?: ConfirmWithin;
+}
+
+/** Long read-only work: [confirm] → lines streamed, Esc cancels at any time → the result. */
+export interface RunFlow {
+  kind: 'run';
+  op: Op<'run'>;
+  confirm?: string;
+  progress?: string;
+}
+
+export type Flow = ViewFlow | DoFlow | FormFlow | RunFlow;
+
+export interface Item {
+  /** One digit or lower-case letter; the manual's numbers. */
+  key: string;
+  label: string;
+  help: string;
+  hiddenIf?: Condition;
+  /** Derived for what writes (do, form, shell): disabled without root rights. */
+  disabledIf?: Condition;
+  menu?: Menu;
+  flow?: Flow;
+  builtin?: 'exit' | 'shell';
+}
+
+export interface Menu {
+  title: string;
+  text?: string;
+  /** The current state, shown above the items. */
+  status?: Op<'show'>;
+  /** Entries found on the system (e.g. the interfaces), each of which opens `each`. */
+  source?: Op<'items'>;
+  each?: Menu;
+  items: Item[];
+}
+
+export type Profile = 'appliance' | 'vsensor';
+
+export interface Tree {
+  profile: Profile;
+  /** The console's name in the title bar. */
+  title: string;
+  /** Text of the welcome screen shown once at start. */
+  welcome?: string;
+  /** Added to the welcome screen (e.g. packet capture state, rollbacks since the last login). */
+  status?: Op<'show'>;
+  menu: Menu;
+}

@@ -1,0 +1,23 @@
+// Call-Home's proxy and its login (manual ch. 4 "Call-Home"). Twins: sbin/lib/checks.sh
+// ch_check_proxy, check_proxy_user; the password is only checked for what stdin can carry.
+import { endpoint, formatEndpoint } from './address.js';
+import { bad, ok, type Validated } from './validated.js';
+
+/** A proxy's HOST:PORT (the scheme is chosen apart). */
+export function proxyAddress(s: string): Validated<string> {
+  const r = endpoint(s.trim());
+  if (!r.ok) return r;
+  if (r.value.port === undefined) return bad('The proxy is HOST:PORT, e.g. proxy.example.com:3128');
+  return ok(formatEndpoint(r.value));
+}
+
+/** An optional proxy user name (the password is asked apart, as a secret). */
+export function proxyUser(s: string): Validated<string> {
+  const t = s.trim();
+  return /^[A-Za-z0-9._@+-]{0,64}$/.test(t) ? ok(t) : bad('A user name of letters, digits and . _ @ + - (at most 64)');
+}
+
+/** A password: any printable text on one line (it goes to the script on stdin). */
+export function password(s: string): Validated<string> {
+  return /^[^\x00-\x1f\x7f]*$/.test(s) && s.length <= 256 ? ok(s) : bad('One line of at most 256 printable characters');
+}

@@ -1,0 +1,302 @@
+// Each dialog laid out as rows of styled spans, from the view, the screen-only state and the
+// size: pure, so a screen can be checked without a terminal. draw.ts only puts the rows on
+// screen. Sizes: a dialog is at most 76 columns wide, centred; a body row has a blank column
+// on each side inside the border.
+import type { FormField, View } from '../flow/view.js';
+import { footer, type DialogKind } from './keys.js';
+import { visiblePart, type LineEdit } from './lineedit.js';
+import { pad, table, wrap } from './text.js';
+import type { Span } from './theme.js';
+
+export const MIN_COLS = 70;
+export const MIN_ROWS = 20;
+
+export interface Size {
+  cols: number;
+  rows: number;
+}
+
+/** Screen-only state of the dialog on show; reset when the dialog changes. */
+export interface Local {
+  identity: string;
+  /** Focused button, or in a form the focused field (then the buttons after the fields). */
+  button: number;
+  scroll: number;
+  edits: LineEdit[];
+  spin: number;
+}
+
+/** What the pager shows: the lines of its page, and a status line (read by the runtime). */
+export interface Page {
+  lines: string[];
+  status: string;
+}
+
+export interface Dialog {
+  top: number;
+  left: number;
+  width: number;
+  height: number;
+  title: string;
+  danger: boolean;
+  /** The rows inside the border: height - 2 of them, each width - 2 columns. */
+  rows: Span[][];
+}
+
+export interface Layout {
+  title: string;
+  crumbs: string;
+  footer: string;
+  dialog?: Dialog;
+  /** Shown instead of any dialog when the terminal is smaller than MIN_COLS x MIN_ROWS. */
+  tooSmall?: string;
+}
+
+export interface Chrome {
+  hostname: string;
+  consoleName: string;
+  demoRoot?: string | undefined;
+  breadcrumb: string[];
+}
+
+export const tooSmall = (s: Size): boolean => s.cols < MIN_COLS || s.rows < MIN_ROWS;
+
+/** The demo marker for the title bar: "DEMO" always shows; the path gives way from its start. */
+export function demoBanner(root: string | undefined, room: number): string {
+  if (!root) return '';
+  const full = `DEMO appliance (files in ${root}) `;
+  if (full.length <= room) return full;
+  const fixed = 'DEMO (files in ...) '.length;
+  if (room >= fixed + 8) return `DEMO (files in ...${root.slice(root.length - (room - fixed))}) `;
+  return 'DEMO ';
+}
+
+export function dialogKind(v: View): DialogKind | undefined {
+  switch (v.kind) {
+    case 'menu':
+    case 'yesno':
+    case 'message':
+    case 'form':
+    case 'review':
+    case 'progress':
+    case 'countdown':
+      return v.kind;
+    case 'shown':
+      return v.shown.kind === 'file' ? 'pager' : v.shown.kind === 'table' ? 'table' : 'message';
+    case 'blank':
+      return undefined;
+  }
+}
+
+/** Dialog width: the screen less a margin, at most 76. */
+export const dialogWidth = (s: Size): number => Math.min(s.cols - 4, 76);
+/** Columns of a body row's text. */
+const textWidth = (s: Size): number => dialogWidth(s) - 4;
+/** Rows free for a dialog's body: the screen less title, crumbs, footer, border, buttons. */
+export const bodyRoom = (s: Size, extra = 0): number => Math.max(3, s.rows - 3 - 2 - 2 - extra);
+
+/** Whether form field i is on screen, given what is entered so far (its `when`). */
+export function formFieldShown(fields: FormField[], values: Record<string, string>, i: number): boolean {
+  const f = fields[i];
+  if (!f?.when) return true;
+  const dep = fields.findIndex((x) => x.name === f.when!.field);
+  return f.when.is.includes(values[f.when.field] ?? '') && (dep < 0 || formFieldShown(fields, values, dep));
+}
+
+const text = (t: string, style?: Span['style']): Span => (style ? { text: t, style } : { text: t });
+
+/** A body row: a blank column, `spans` padded to the text width, a blank column. */
+function bodyRow(s: Size, spans: Span[]): Span[] {
+  const w = textWidth(s);
+  const used = spans.reduce((n, x) => n + x.text.length, 0);
+  return [text(' '), ...spans, text(' '.repeat(Math.max(0, w - used) + 1))];
+}
+
+function buttonsRow(s: Size, labels: string[], focused: number): Span[] {
+  const inner = dialogWidth(s) - 2;
+  const plain = labels.map((l) => `< ${l} >`).join('   ');
+  const left = Math.max(0, Math.floor((inner - plain.length) / 2));
+  const spans: Span[] = [text(' '.repeat(left))];
+  labels.forEach((l, i) => {
+    if (i > 0) spans.push(text('   '));
+    spans.push(text(`< ${l} >`, i === focused ? 'focused' : undefined));
+  });
+  spans.push(text(' '.repeat(Math.max(0, inner - left - plain.length))));
+  return spans;
+}
+
+function box(s: Size, title: string, rows: Span[][], danger = false): Dialog {
+  const width = dialogWidth(s);
+  const height = rows.length + 2;
+  return { top: Math.max(2, Math.floor((s.rows - height) / 2)), left: Math.floor((s.cols - width) / 2), width, height, title, danger, rows };
+}
+
+const blankRow = (s: Size): Span[] => [text(' '.repeat(dialogWidth(s) - 2))];
+
+/** A text to read with buttons under it, scrolled to `scroll` when it is longer than the room. */
+function message(s: Size, title: string, body: string, labels: string[], local: Local, danger = false, keepSpaces = false): Dialog {
+  const w = textWidth(s);
+  const all = keepSpaces ? body.split('\n').flatMap((l) => (l.length > w ? wrap(l, w) : [l])) : wrap(body, w);
+  const h = Math.min(all.length, bodyRoom(s));
+  const scroll = Math.max(0, Math.min(local.scroll, all.length - h));
+  const lines = all.slice(scroll, scroll + h);
+  if (all.length > h) lines[h - 1] = `${lines[h - 1] ?? ''}`.slice(0, w - 12).padEnd(w - 12) + `[more ${Math.min(100, Math.round(((scroll + h) / all.length) * 100))}%]`;
+  return box(s, title, [...lines.map((l) => bodyRow(s, [text(l)])), blankRow(s), buttonsRow(s, labels, local.button)], danger);
+}
+
+function menu(s: Size, v: Extract<View, { kind: 'menu' }>, local: Local): Dialog {
+  const w = textWidth(s);
+  let lines = v.text ? wrap(v.text, w) : [];
+  // the items come first: a long state text is cut (F1 shows it whole) rather than push them off screen
+  const textRoom = bodyRoom(s) - 1 - Math.min(v.items.length, 3);
+  if (lines.length > textRoom) lines = [...lines.slice(0, Math.max(0, textRoom - 1)), '... (F1 shows it all)'];
+  const listH = Math.min(v.items.length, bodyRoom(s, lines.length ? lines.length + 1 : 0));
+  const first = Math.max(0, Math.min(v.selected - listH + 1, v.items.length - listH));
+  const items = v.items.slice(first, first + listH).map((it, j) => {
+    const label = pad(`${it.key}. ${it.label}${it.disabled !== undefined ? '  (unavailable)' : ''}`, w);
+    return bodyRow(s, [text(label, first + j === v.selected ? 'selected' : it.disabled !== undefined ? 'disabled' : undefined)]);
+  });
+  const rows = [...lines.map((l) => bodyRow(s, [text(l)])), ...(lines.length ? [blankRow(s)] : []), ...items, blankRow(s), buttonsRow(s, ['Select', v.root ? 'Exit' : 'Back'], local.button)];
+  return box(s, v.title, rows);
+}
+
+function form(s: Size, v: Extract<View, { kind: 'form' }>, local: Local): Dialog {
+  const w = textWidth(s);
+  const values = Object.fromEntries(v.fields.map((f, i) => [f.name, local.edits[i]?.value ?? f.value]));
+  const shown = v.fields.map((_, i) => formFieldShown(v.fields, values, i));
+  // A blank line between fields, unless that would push the buttons off an 80x24 screen.
+  const needed = v.fields.reduce((n, f, i) => n + (shown[i] ? wrap(f.label, w).length + 2 + (f.error ? wrap(`! ${f.error}`, w).length : 0) : 0), 0);
+  const spaced = needed + 3 <= s.rows - 4;
+  type Line = { spans: Span[]; field?: number; label?: number; error?: true };
+  const lines: Line[] = [];
+  v.fields.forEach((f, i) => {
+    if (!shown[i]) return;
+    wrap(f.label, w).forEach((l, j) => lines.push({ spans: [text(l)], ...(j === 0 ? { label: i } : {}) }));
+    lines.push({ spans: inputSpans(f, local.edits[i] ?? { value: f.value, cursor: f.value.length }, local.button === i, w), field: i });
+    if (f.error !== undefined) for (const l of wrap(`! ${f.error}`, w)) lines.push({ spans: [text(l, 'error')], error: true });
+    if (spaced) lines.push({ spans: [] });
+  });
+  const height = Math.min(lines.length + 3, s.rows - 4);
+  const bodyH = height - 3;
+  // When the form is taller than the screen (long messages, a small window) it scrolls so the
+  // focused field, its label and its message are in view; nothing is drawn past the box.
+  let offset = 0;
+  if (lines.length > bodyH) {
+    const at = lines.findIndex((l) => l.field === local.button);
+    if (at < 0) offset = lines.length - bodyH; // on the buttons: the end of the form
+    else {
+      const label = lines.findIndex((l) => l.label === local.button);
+      let end = at + 1; // past the input line and its message
+      while (end < lines.length && lines[end]?.error) end++;
+      offset = label - 1; // one line for the "more above" marker
+      if (end > offset + bodyH - 1) offset = end - bodyH + 1; // one for "more below"
+      offset = Math.max(0, Math.min(offset, lines.length - bodyH));
+    }
+  }
+  const visible = lines.slice(offset, offset + bodyH).map((l) => bodyRow(s, l.spans));
+  if (offset + bodyH < lines.length) visible[bodyH - 1] = bodyRow(s, [text('v more below (Tab, Down)')]);
+  if (offset > 0) visible[0] = bodyRow(s, [text('^ more above (Shift-Tab, Up)')]);
+  return box(s, v.title, [...visible, buttonsRow(s, ['OK', 'Cancel'], local.button - v.fields.length)]);
+}
+
+/** A field's input line: a choice as (*) marks, typed text with its cursor (masked for secrets). */
+function inputSpans(f: FormField, edit: LineEdit, focused: boolean, w: number): Span[] {
+  if (f.choices) {
+    // (*) marks the chosen value; Left/Right or Space change it
+    const spans: Span[] = [];
+    f.choices.forEach((c, i) => {
+      if (i > 0) spans.push(text('   '));
+      spans.push(text(`${c.value === edit.value ? '(*)' : '( )'} ${c.label}`, focused && c.value === edit.value ? 'focused' : undefined));
+    });
+    return spans;
+  }
+  const vis = visiblePart(edit, w - 1, f.masked);
+  const t = pad(vis.text, w);
+  if (!focused) return [text(t, 'input')];
+  return [text(t.slice(0, vis.cursorX), 'inputFocused'), text(t[vis.cursorX] ?? ' ', 'cursor'), text(t.slice(vis.cursorX + 1), 'inputFocused')];
+}
+
+function review(s: Size, v: Extract<View, { kind: 'review' }>, local: Local): Dialog {
+  const w = textWidth(s);
+  // Warnings first and only what changes in full, so the question and every warning stay on
+  // screen at 80x24: a Yes must never be given to something scrolled out of view.
+  const lines: string[] = [];
+  for (const warn of v.warnings) lines.push(...wrap(`Warning: ${warn}`, w), '');
+  const changed = v.rows.filter((r) => r.old !== r.new);
+  const same = v.rows.filter((r) => r.old === r.new && r.new !== '');
+  lines.push(changed.length ? 'Review the change before it is applied:' : 'Nothing changes:', '');
+  for (const r of changed) {
+    const one = `${r.label}: ${r.old || '(not set)'} -> ${r.new || '(not set)'}`;
+    // one line a change when it fits, so a long form's review still fits the screen
+    if (changed.length > 3 && one.length <= w) lines.push(one);
+    else lines.push(r.label, ...wrap(`  current: ${r.old || '(not set)'}`, w), ...wrap(`  new:     ${r.new || '(not set)'}`, w));
+  }
+  if (same.length) lines.push('', ...wrap(`Unchanged: ${same.map((r) => `${r.label} ${r.new}`).join('; ')}`, w));
+  lines.push('', v.question);
+  return message(s, v.title, lines.join('\n'), ['Yes', 'No'], local, false, true);
+}
+
+function progress(s: Size, v: Extract<View, { kind: 'progress' }>, local: Local): Dialog {
+  const w = textWidth(s);
+  const spinner = '|/-\\'[local.spin % 4] ?? '|';
+  const room = Math.min(10, bodyRoom(s, 2));
+  const lines = v.lines.flatMap((l) => wrap(l, w)).slice(-room);
+  const body = [`${spinner} ${v.note ?? 'Working, please wait...'}`, '', ...(lines.length ? lines : [''])];
+  return box(s, v.title, [...body.map((l) => bodyRow(s, [text(l)])), ...(v.cancellable ? [blankRow(s), buttonsRow(s, ['Cancel'], 0)] : [])]);
+}
+
+function pager(s: Size, title: string, page: Page): Dialog {
+  const w = textWidth(s);
+  const h = bodyRoom(s);
+  const lines = page.lines.slice(0, h).map((l) => l.slice(0, w));
+  while (lines.length < h) lines.push('');
+  return box(s, title, [...lines.map((l) => bodyRow(s, [text(l)])), blankRow(s), bodyRow(s, [text(page.status, 'note')])]);
+}
+
+/**
+ * The whole screen: title bar, breadcrumbs, footer and the dialog of `v`. `now` (epoch
+ * seconds) is for a countdown; `page` is the pager's current page (read by the runtime).
+ */
+export function layout(v: View, local: Local, s: Size, chrome: Chrome, now: number, page?: Page): Layout {
+  const left = ` ${chrome.hostname} - ${chrome.consoleName}`;
+  const right = demoBanner(chrome.demoRoot, Math.max(0, s.cols - left.length - 2));
+  const crumb = ' ' + chrome.breadcrumb.join(' > ');
+  const base = {
+    title: pad(left, s.cols - right.length) + right,
+    crumbs: crumb.length > s.cols ? '...' + crumb.slice(crumb.length - s.cols + 3) : crumb,
+  };
+  if (tooSmall(s)) return { ...base, footer: '', tooSmall: `Terminal too small: ${s.cols}x${s.rows}. The console needs at least ${MIN_COLS}x${MIN_ROWS}; make the window larger.` };
+  const kind = dialogKind(v);
+  const foot = ' ' + (kind ? footer(kind, { cancellable: v.kind === 'progress' && v.cancellable }) : '');
+  const dialog = ((): Dialog | undefined => {
+    switch (v.kind) {
+      case 'menu':
+        return menu(s, v, local);
+      case 'yesno':
+        return message(s, v.title, v.text, [v.yes, v.no], local);
+      case 'message':
+        return message(s, v.title, v.text, ['OK'], local, v.ok === false);
+      case 'form':
+        return form(s, v, local);
+      case 'review':
+        return review(s, v, local);
+      case 'progress':
+        return progress(s, v, local);
+      case 'countdown': {
+        const left = Math.max(0, Math.ceil(v.deadline - now));
+        return message(s, v.title, `${v.text}\n\nTime left to confirm: ${left} s`, [v.yes, v.no], local, left <= 15);
+      }
+      case 'shown':
+        if (v.shown.kind === 'text') return message(s, v.title, v.shown.text, ['OK'], local);
+        if (v.shown.kind === 'table') {
+          const w = textWidth(s);
+          const lines = [...(v.shown.text ? [...wrap(v.shown.text, w), ''] : []), ...table(v.shown.columns, v.shown.rows, w)];
+          return message(s, v.title, lines.join('\n'), ['OK'], local, false, true);
+        }
+        return pager(s, v.title, page ?? { lines: [], status: '' });
+      case 'blank':
+        return undefined;
+    }
+  })();
+  return { ...base, footer: foot, ...(dialog ? { dialog } : {}) };
+}

@@ -1,0 +1,80 @@
+// The command line as a table: every menu action has a command, every command declares its
+// options (a stray one is refused), and the usage is generated from the same table.
+import { describe, expect, it } from 'vitest';
+import { uncovered, treeOperations } from '../../src/commands/coverage.js';
+import { UsageError } from '../../src/commands/output.js';
+import { areaUsage, commandUsage, parseCommandLine, usage } from '../../src/commands/parse.js';
+import { commands } from '../../src/features/index.js';
+import appliance from '../../menus/appliance.js';
+import vsensor from '../../menus/vsensor.js';
+
+const trees = [appliance, vsensor];
+const dummyArgs = (n: number) => Array.from({ length: n }, (_, i) => `arg${i}`);
+
+describe('every menu action has a command', () => {
+  it('each operation the two trees run is covered by a command', () => {
+    expect(uncovered(trees, commands)).toEqual([]);
+  });
+  it('the check would fail if a command were removed', () => {
+    for (const c of commands) {
+      const ops = new Set(trees.flatMap(treeOperations).map((x) => x.op));
+      const only = c.covers.filter((op) => ops.has(op) && !commands.some((o) => o !== c && o.covers.includes(op)));
+      if (only.length === 0) continue;
+      const missing = uncovered(trees, commands.filter((o) => o !== c));
+      expect(missing.length, c.path.join(' ')).toBeGreaterThan(0);
+      for (const op of only) expect(missing.some((m) => m.endsWith(`(${op.id})`)), `${c.path.join(' ')} covers ${op.id}`).toBe(true);
+    }
+    expect(uncovered(trees, commands.filter((c) => c.path.join(' ') !== 'power reboot'))).toEqual(expect.arrayContaining([expect.stringMatching(/Reboot \(power.reboot\)$/)]));
+  });
+  it('the commands the issue asked for exist', () => {
+    const paths = commands.map((c) => c.path.join(' '));
+    for (const p of ['power reboot', 'power shutdown', 'appliance info', 'ossensor-hmac show', 'audit show', 'network set', 'network confirm']) expect(paths).toContain(p);
+    const set = commands.find((c) => c.path.join(' ') === 'network set')!;
+    expect(Object.keys(set.options ?? {})).toEqual(expect.arrayContaining(['factory', 'restore-confirmed']));
+  });
+});
+
+describe('parsing: honest options', () => {
+  it.each(commands.map((c) => [c.path.join(' '), c] as const))('%s --bogus is refused, naming the option', (_name, c) => {
+    const argv = [...c.path, ...dummyArgs(c.nargs?.[0] ?? 0), '--bogus'];
+    expect(() => parseCommandLine(argv, commands)).toThrow(UsageError);
+    expect(() => parseCommandLine(argv, commands)).toThrow(/'--bogus'/);
+  });
+  it('an option of another command is refused too (ntp show --dhcp)', () => {
+    expect(() => parseCommandLine(['ntp', 'show', '--dhcp'], commands)).toThrow(/Unknown option '--dhcp'/);
+    expect(() => parseCommandLine(['--root', '/x', 'ntp', 'show', '--host', 'h'], commands)).toThrow(/Unknown option '--host'/);
+  });
+  it('the words name the longest command; the rest are its arguments, counted', () => {
+    expect(parseCommandLine(['--root', '/x', 'ntp', 'set', 'a.example', 'b.example', '--json'], commands)).toMatchObject({ args: ['a.example', 'b.example'], opts: { root: '/x', json: true } });
+    expect(parseCommandLine(['callhome', 'partner', 'set', '--host', 'h', '--port', '22'], commands).command?.path).toEqual(['callhome', 'partner', 'set']);
+    expect(() => parseCommandLine(['ntp', 'show', 'extra'], commands)).toThrow(/unexpected argument: extra/);
+    expect(() => parseCommandLine(['ntp', 'set'], commands)).toThrow(/needs SERVER\.\.\./);
+    expect(() => parseCommandLine(['pcap', 'set', '1', '2'], commands)).toThrow(/unexpected argument: 2/);
+  });
+  it('an area alone is its usage; an unknown verb or word is refused', () => {
+    expect(parseCommandLine(['ntp'], commands)).toMatchObject({ area: 'ntp' });
+    expect(() => parseCommandLine(['ntp', 'bogus'], commands)).toThrow(/unknown command: ntp bogus/);
+    expect(() => parseCommandLine(['bogus'], commands)).toThrow(/unknown command: bogus/);
+    expect(parseCommandLine([], commands)).toEqual({ args: [], opts: {} });
+  });
+  it('an option keeps one type across commands (the words are found before the command is known)', () => {
+    const types = new Map<string, string>();
+    for (const c of commands)
+      for (const [k, o] of Object.entries(c.options ?? {})) {
+        expect(types.get(k) ?? o.type, `--${k}`).toBe(o.type);
+        types.set(k, o.type);
+      }
+  });
+});
+
+describe('usage from the same table', () => {
+  it('the whole usage lists every command; each has its own, with its options', () => {
+    const u = usage(commands);
+    for (const c of commands) expect(u).toContain(c.path.join(' '));
+    const set = commandUsage(commands.find((c) => c.path.join(' ') === 'network set')!);
+    expect(set).toMatch(/^Usage: confconsole network set IFACE \[OPTIONS\] \[--json\]/);
+    expect(set).toContain('--confirm-timeout S');
+    expect(set).toContain('--factory');
+    expect(areaUsage('ntp', commands)).toMatch(/ntp show[\s\S]*ntp set SERVER\.\.\.[\s\S]*ntp test SERVER\.\.\./);
+  });
+});

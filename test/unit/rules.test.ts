@@ -1,0 +1,200 @@
+// The rules an operator can break, as the console decides them (src/rules/). Their twins in the
+// scripts are proven to agree by test/system/rules-agree.test.ts.
+import { describe, expect, it } from 'vitest';
+import { endpoint, host, isHostname, isIPv4, isIPv6, isNowhere, port } from '../../src/rules/address.js';
+import { password, proxyAddress, proxyUser } from '../../src/rules/callhome.js';
+import { masterHost, proxyUrl } from '../../src/rules/master.js';
+import { checkStatic, dnsServers, ipv4, netmask, optionalIpv4, searchDomains } from '../../src/rules/network.js';
+import { ntpServers } from '../../src/rules/ntp.js';
+import { pcapGb } from '../../src/rules/pcap.js';
+import { hmacToken, pushToken } from '../../src/rules/tokens.js';
+
+describe('addresses and host names', () => {
+  it.each(['0.0.0.0', '192.0.2.1', '255.255.255.255', '10.0.0.2'])('IPv4 %s is valid', (a) => expect(isIPv4(a)).toBe(true));
+  it.each(['256.1.1.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1..2.3', '', 'a.b.c.d', '1.2.3.4 '])('IPv4 %j is invalid', (a) => expect(isIPv4(a)).toBe(false));
+  it.each(['::', '::1', '2001:db8::1', 'fe80::1:2:3:4', '1:2:3:4:5:6:7:8', '::ffff:192.0.2.1', '2001:DB8:0:0:8:800:200C:417A'])('IPv6 %s is valid', (a) =>
+    expect(isIPv6(a)).toBe(true),
+  );
+  it.each([':::', '1::2::3', '1:2:3:4:5:6:7:8:9', '12345::1', 'g::1', '1:2:3:4:5:6:7', ':1:2:3:4:5:6:7', '::1.2.3', '1'])('IPv6 %j is invalid', (a) =>
+    expect(isIPv6(a)).toBe(false),
+  );
+  it.each(['ntp.ubuntu.com', 'a', 'x-1.example.org', 'example.org.', '0.pool.ntp.org'])('host %s is valid', (h) => expect(isHostname(h)).toBe(true));
+  it.each(['-a.com', 'a-.com', 'a..b', 'a_b.com', '1.2.3.4', 'a'.repeat(64) + '.com', '', 'exa mple.com'])('host %j is invalid', (h) =>
+    expect(isHostname(h)).toBe(false),
+  );
+  it('an address nothing answers at, in every spelling', () => {
+    for (const a of ['0.0.0.0', '0.1.2.3', '224.0.0.1', '239.1.1.1', '240.0.0.1', '255.255.255.255', '::', '0:0::0', '0::0', '::0', '0:0:0:0:0:0:0:0', '::0.0.0.0', 'ff02::1', 'FF05::2'])
+      expect(isNowhere(a), a).toBe(true);
+    for (const a of ['1.0.0.1', '127.0.0.1', '223.255.255.255', '::1', '2001:db8::', 'fe80::1', 'example.com']) expect(isNowhere(a), a).toBe(false);
+  });
+  it('a host a connection goes to: names lower-cased; nowhere refused', () => {
+    expect(host(' Example.COM ')).toEqual({ ok: true, value: 'example.com' });
+    for (const h of ['0.0.0.0', '255.255.255.255', '224.0.0.1', '::', '0:0::0', 'ff02::1'])
+      expect(host(h), h).toEqual({ ok: false, message: `"${h}" is not a server address (unspecified, broadcast or multicast)` });
+    expect(host('192.0.2.1')).toEqual({ ok: true, value: '192.0.2.1' });
+  });
+  it('ports: 1-65535, leading zeros decimal', () => {
+    expect(port('022')).toEqual({ ok: true, value: '22' });
+    for (const p of ['0', '65536', '', '2 2', '-1']) expect(port(p).ok, p).toBe(false);
+  });
+  it('endpoints: [v6]:port, v6 without a port, host:port', () => {
+    expect(endpoint('[2001:db8::5]:123')).toEqual({ ok: true, value: { host: '2001:db8::5', port: 123 } });
+    expect(endpoint('2001:db8::123')).toEqual({ ok: true, value: { host: '2001:db8::123' } });
+    expect(endpoint('[not-v6]:123').ok).toBe(false);
+    expect(endpoint('Host.Example:08080')).toEqual({ ok: true, value: { host: 'host.example', port: 8080 } });
+  });
+});
+
+describe('NTP servers', () => {
+  it('accepts hosts, IPv4, IPv6 and ports, separated by spaces', () => {
+    expect(ntpServers(' pool.ntp.org  192.0.2.1 2001:db8::1 ntp.example.org:1123 [::1]:11123 ')).toEqual({
+      ok: true,
+      value: ['pool.ntp.org', '192.0.2.1', '2001:db8::1', 'ntp.example.org:1123', '[::1]:11123'],
+    });
+  });
+  it('lower-cases host names and finds repeats after that', () => {
+    expect(ntpServers('NTP.Example.org ntp.example.org')).toEqual({ ok: false, message: '"ntp.example.org" is listed twice' });
+  });
+  it('names every bad entry and why', () => {
+    const r = ntpServers('good.example bad..host 1.2.3 host:0 ::1::2');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.message).toContain('"bad..host" is not a valid host name');
+    expect(r.message).toContain('"1.2.3" is not a valid IPv4 address');
+    expect(r.message).toContain('"host:0": port must be a number from 1 to 65535');
+    expect(r.message).toContain('"::1::2" is not a valid IPv6 address');
+    expect(r.message).not.toContain('good.example');
+  });
+  it('needs at least one and at most eight servers', () => {
+    expect(ntpServers('   ').ok).toBe(false);
+    expect(ntpServers(Array.from({ length: 9 }, (_, i) => `n${i}.example`).join(' ')).ok).toBe(false);
+    expect(ntpServers(Array.from({ length: 8 }, (_, i) => `n${i}.example`).join(' ')).ok).toBe(true);
+  });
+});
+
+describe('network mask', () => {
+  it.each([
+    ['255.255.255.0', '24'],
+    ['255.255.254.0', '23'],
+    ['255.255.255.252', '30'],
+    ['255.255.255.255', '32'],
+    ['24', '24'],
+    ['/16', '16'],
+    [' 8 ', '8'],
+  ])('%s is /%s', (m, p) => expect(netmask(m)).toEqual({ ok: true, value: p }));
+  it.each([
+    ['', /never guessed/],
+    ['255.0.255.0', /not a contiguous mask/],
+    ['255.255.255.1', /not a contiguous mask/],
+    ['0.0.0.0', /not a contiguous mask/],
+    ['33', /1 to 32/],
+    ['0', /1 to 32/],
+    ['255.255.255', /not a network mask/],
+  ])('%j is refused', (m, msg) => expect(netmask(m)).toMatchObject({ ok: false, message: expect.stringMatching(msg) }));
+});
+
+describe('interface addresses, DNS and search domains', () => {
+  it('IPv4 and optional IPv4', () => {
+    expect(ipv4('192.0.2.10')).toEqual({ ok: true, value: '192.0.2.10' });
+    expect(ipv4('192.0.2.256').ok).toBe(false);
+    expect(optionalIpv4('  ')).toEqual({ ok: true, value: '' });
+    expect(optionalIpv4('x').ok).toBe(false);
+  });
+  it('DNS servers are addresses, at most 3, never nowhere in any spelling', () => {
+    expect(dnsServers('192.0.2.53  2001:db8::53')).toEqual({ ok: true, value: '192.0.2.53 2001:db8::53' });
+    expect(dnsServers('')).toEqual({ ok: true, value: '' });
+    expect(dnsServers('dns.example 192.0.2.1')).toMatchObject({ ok: false, message: expect.stringMatching(/"dns.example"/) });
+    expect(dnsServers('1.1.1.1 2.2.2.2 3.3.3.3 4.4.4.4').ok).toBe(false);
+    for (const w of ['0.0.0.0', '255.255.255.255', '224.0.0.251', '::', '0:0::0', '0::0', 'ff02::fb', '0.1.2.3'])
+      expect(dnsServers(`192.0.2.53 ${w}`), w).toEqual({ ok: false, message: `Not a DNS server address: "${w}" (unspecified, broadcast or multicast)` });
+  });
+  it('search domains follow RFC 1123, at most 6, and may be empty', () => {
+    expect(searchDomains('')).toEqual({ ok: true, value: '' });
+    expect(searchDomains('Corp.Example lab.example')).toEqual({ ok: true, value: 'corp.example lab.example' });
+    expect(searchDomains('bad_domain').ok).toBe(false);
+    const six = Array.from({ length: 6 }, (_, i) => `d${i}.example`).join(' ');
+    expect(searchDomains(six).ok).toBe(true);
+    expect(searchDomains(`${six} d6.example`)).toEqual({ ok: false, message: 'At most 6 search domains' });
+  });
+});
+
+describe('rules across the interface fields', () => {
+  const cs = checkStatic;
+  it('a host address inside its subnet, with a gateway there too, is fine', () => {
+    expect(cs({ address: '192.0.2.10', prefix: 24, gateway: '192.0.2.1' })).toEqual([]);
+    expect(cs({ address: '192.0.2.10', prefix: 24 })).toEqual([]);
+    expect(cs({ address: '192.0.2.1', prefix: 31 })).toEqual([]); // point-to-point: both usable
+  });
+  it('the network and broadcast addresses are not host addresses', () => {
+    expect(cs({ address: '192.0.2.0', prefix: 24 })).toEqual([{ field: 'address', severity: 'error', message: '192.0.2.0 is the network address of 192.0.2.0/24, not a host address' }]);
+    expect(cs({ address: '192.0.2.255', prefix: 24 })).toEqual([{ field: 'address', severity: 'error', message: '192.0.2.255 is the broadcast address of 192.0.2.0/24, not a host address' }]);
+  });
+  it('a gateway outside the subnet is a warning (typed, never read from the words); itself is an error', () => {
+    expect(cs({ address: '192.0.2.10', prefix: 24, gateway: '198.51.100.1' })).toEqual([{ field: 'gateway', severity: 'warning', message: expect.stringMatching(/outside 192.0.2.0\/24/) }]);
+    expect(cs({ address: '192.0.2.10', prefix: 24, gateway: '192.0.2.10' })).toEqual([{ field: 'gateway', severity: 'error', message: 'The gateway cannot be the address itself' }]);
+    expect(cs({ address: '10.0.0.2', prefix: 16, gateway: '10.0.255.254' })).toEqual([]);
+  });
+  it('loopback, link-local, multicast, reserved and 0/8 are no interface addresses (as set_network.sh says)', () => {
+    for (const a of ['127.0.0.5', '169.254.1.1', '224.0.0.1', '240.0.0.1', '0.0.0.0', '0.1.2.3'])
+      expect(cs({ address: a, prefix: 24 }), a).toEqual([{ field: 'address', severity: 'error', message: `${a} cannot be an interface address (loopback, multicast, link-local or reserved)` }]);
+    for (const a of ['126.255.255.1', '169.253.0.1', '223.255.255.1', '1.0.0.1']) expect(cs({ address: a, prefix: 8 }), a).toEqual([]);
+  });
+  it('the gateway is not the network or broadcast address; no address twice', () => {
+    expect(cs({ address: '10.0.0.2', prefix: 24, gateway: '10.0.0.0' })[0]?.message).toBe('10.0.0.0 is the network or broadcast address of 10.0.0.0/24, not a router');
+    expect(cs({ address: '10.0.0.2', prefix: 24, gateway: '10.0.0.255' })[0]?.message).toBe('10.0.0.255 is the network or broadcast address of 10.0.0.0/24, not a router');
+    expect(cs({ address: '192.0.2.10', prefix: 24 }, ['192.0.2.10'])).toEqual([{ field: 'address', severity: 'error', message: '192.0.2.10 is already used by another interface' }]);
+  });
+});
+
+describe('tokens, master, proxies, PCAP size', () => {
+  it('push token: label:secret as the master shows it', () => {
+    expect(pushToken(' NewLabelMarch:K7GHXWxHCMn2y8zr ')).toEqual({ ok: true, value: 'NewLabelMarch:K7GHXWxHCMn2y8zr' });
+    expect(pushToken('site-1.a_b:abc+/=_-12').ok).toBe(true);
+    for (const [t, msg] of [
+      ['', /Enter the push token/],
+      ['K7GHXWxHCMn2y8zr', /label:secret/],
+      [':K7GHXWxHCMn2y8zr', /label before ':'/],
+      ['my label:K7GHXWxHCMn2y8zr', /label before ':'/],
+      ['lab:short', /secret after ':'/],
+      ['lab:has space inside', /secret after ':'/],
+      ['lab:semi;colon12', /secret after ':'/],
+    ] as const)
+      expect(pushToken(t), t).toMatchObject({ ok: false, message: expect.stringMatching(msg) });
+  });
+  it('HMAC: 5-63 alphanumerics, a warning below 20', () => {
+    expect(hmacToken('abc12')).toEqual({ ok: true, value: 'abc12', warning: '5 characters: 20 or more are recommended' });
+    expect(hmacToken('a'.repeat(20))).toEqual({ ok: true, value: 'a'.repeat(20) });
+    for (const bad of ['abcd', 'a'.repeat(64), 'abc de', 'abc-def', '']) expect(hmacToken(bad).ok).toBe(false);
+  });
+  it('master host: name, IP, with a port; never a URL or a nowhere address', () => {
+    expect(masterHost('Master.Example.com')).toEqual({ ok: true, value: 'master.example.com' });
+    expect(masterHost('[2001:db8::1]:8443')).toEqual({ ok: true, value: '[2001:db8::1]:8443' });
+    expect(masterHost('bad_host').ok).toBe(false);
+    expect(masterHost('')).toEqual({ ok: false, message: "Enter the master's IP address or host name" });
+    expect(masterHost('https://master.example.com')).toEqual({ ok: false, message: 'Enter the host name or IP address only, without https:// (the connection is always HTTPS)' });
+    for (const h of ['0.0.0.0', '224.0.0.1', '255.255.255.255', '0:0::0', '[ff02::1]:443']) expect(masterHost(h).ok, h).toBe(false);
+  });
+  it('proxy: optional http://HOST:PORT, no credentials, no other scheme, never nowhere', () => {
+    expect(proxyUrl('')).toEqual({ ok: true, value: '' });
+    expect(proxyUrl('proxy.example:3128')).toEqual({ ok: true, value: 'http://proxy.example:3128' });
+    expect(proxyUrl('http://10.1.2.3:8080/')).toEqual({ ok: true, value: 'http://10.1.2.3:8080' });
+    expect(proxyUrl('http://u:p@proxy:3128')).toMatchObject({ ok: false, message: expect.stringMatching(/credentials/) });
+    expect(proxyUrl('socks5://proxy:1080')).toMatchObject({ ok: false, message: expect.stringMatching(/HTTP proxy/) });
+    expect(proxyUrl('http://proxy')).toMatchObject({ ok: false });
+    for (const h of ['http://0.0.0.0:3128', 'http://224.0.0.1:3128', 'http://255.255.255.255:3128']) expect(proxyUrl(h).ok, h).toBe(false);
+  });
+  it('Call-Home proxy address, user and password', () => {
+    expect(proxyAddress('Proxy.Example:3128')).toEqual({ ok: true, value: 'proxy.example:3128' });
+    expect(proxyAddress('proxy.example').ok).toBe(false);
+    expect(proxyAddress('0.0.0.0:3128').ok).toBe(false);
+    expect(proxyUser('ops+1@corp.example')).toEqual({ ok: true, value: 'ops+1@corp.example' });
+    expect(proxyUser('with space').ok).toBe(false);
+    expect(password('p@ss w0rd;#').ok).toBe(true);
+    expect(password('a\tb').ok).toBe(false);
+  });
+  it('PCAP size: whole GB, 0 disables', () => {
+    expect(pcapGb(' 016 ')).toEqual({ ok: true, value: '16' });
+    expect(pcapGb('0')).toEqual({ ok: true, value: '0' });
+    for (const bad of ['-1', '1.5', 'ten', '', '1234567']) expect(pcapGb(bad).ok).toBe(false);
+  });
+});
