@@ -9,7 +9,9 @@
 #   ports NAME    the partner forward ports of host name NAME: {"ssh":..,"https":..}
 #   pubkey        this appliance's public key, one line: ssh-rsa AAAA... autossh@HOSTNAME
 here=$(dirname -- "$(readlink -f -- "$0")")
-. "$here/lib/common.sh"; . "$here/lib/callhome.sh"; . "$here/lib/apply.sh"
+. "$here/lib/common.sh"
+. "$here/lib/callhome.sh"
+. "$here/lib/apply.sh"
 
 usage() { usage_error "usage: callhome.sh enable|disable|restart|status|clear-cache|show|ports HOSTNAME|pubkey"; }
 # dual call-home: the partner's tunnel follows Call-Home (enabled, restarted, stopped with it)
@@ -119,7 +121,8 @@ do_status() {
 
 case $cmd in
   ports)
-    ch_ports "$1" || usage_error "\"$1\" is not an appliance host name of the form NAME-NNN-NN (dt-123-01)"
+    accept hostname check_appliance_hostname "$1"
+    ch_ports "$1"
     printf '{"ok":true,"hostname":%s,"ssh":%d,"https":%d}\n' "$(json_str "$1")" "$CH_FWD_SSH" "$CH_FWD_HTTPS" ;;
   show)
     ch_load
@@ -142,7 +145,7 @@ case $cmd in
     printf '{"ok":true,"pubkey":%s}\n' "$(json_str "$key")" ;;
   enable)
     lock; ch_load
-    [[ -n $CH_HOST ]] || usage_error "no call-home host is set: set one first (set_callhome.sh --host H --port 22|443, or --default)"
+    [[ -n $CH_HOST ]] || fail "$EX_USAGE" "no call-home host is set: set one first (set_callhome.sh --host H --port 22|443, or --default)"
     ch_keygen || fail "$EX_FAIL" "cannot create the call-home key $CH_KEY"
     if [[ $CH_ENABLED == yes ]]; then
       log "Call-Home is already enabled: restarting it"
@@ -157,7 +160,7 @@ case $cmd in
     fi ;;
   restart)
     lock; ch_load
-    [[ $CH_ENABLED == yes ]] || usage_error "Call-Home is disabled: enable it instead"
+    [[ $CH_ENABLED == yes ]] || fail "$EX_USAGE" "Call-Home is disabled: enable it instead"
     err=$(svc restart "$service" 2>&1) || { audit callhome.restart "$service" failed; fail "$EX_FAIL" "$service did not restart: ${err:-no message}"; }
     audit callhome.restart "$service" ok
     partner_follow restart
@@ -174,7 +177,7 @@ case $cmd in
     printf '{"ok":true,"enabled":false}\n' ;;
   clear-cache)
     lock; ch_load
-    [[ $CH_ENABLED == no ]] || usage_error "disable Call-Home first (callhome.sh disable), then clear the cache"
+    [[ $CH_ENABLED == no ]] || fail "$EX_USAGE" "disable Call-Home first (callhome.sh disable), then clear the cache"
     if [[ -f $CH_KNOWN ]]; then
       if ! ssh-keygen -R "$CH_ALIAS" -f "$CH_KNOWN" >/dev/null 2>&1; then rm -f -- "$CH_KNOWN"; fi
       rm -f -- "$CH_KNOWN.old"

@@ -9,7 +9,8 @@
 # Env (tests): CONFCONSOLE_CALLHOME_LOCAL_SSH / CONFCONSOLE_CALLHOME_LOCAL_HTTPS override the
 # local target ports (22 / 443); CONFCONSOLE_CALLHOME_ALIVE the ServerAliveInterval (30).
 here=$(dirname -- "$(readlink -f -- "$0")")
-. "$here/lib/common.sh"; . "$here/lib/callhome.sh"
+. "$here/lib/common.sh"
+. "$here/lib/callhome.sh"
 
 partner=no
 case ${1:-} in -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; --partner) partner=yes; shift ;; esac

@@ -3,14 +3,15 @@
 # capture files on the capture interface ([pcap] size_gb and iface in appliance.ini), run by
 # the vsensor-pcap service. Files beyond the ring (left by a larger size) are removed first.
 here=$(dirname -- "$(readlink -f -- "$0")")
-. "$here/lib/common.sh"; . "$here/lib/pcap.sh"
+. "$here/lib/common.sh"
+. "$here/lib/pcap.sh"
 
 mb="" iface=""
 while (($#)); do
   case $1 in
     -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    --size-mb) [[ ${2:-} =~ ^[0-9]{1,9}$ ]] || usage_error "--size-mb takes a number"; mb=$((10#$2)); shift 2 ;;
-    --iface) [[ ${2:-} =~ ^[A-Za-z0-9_.@-]{1,15}$ ]] || usage_error "--iface takes an interface name"; iface=$2; shift 2 ;;
+    --size-mb) accept size-mb check_ring_mb "${2-}"; mb=$CHECKED; shift 2 ;;
+    --iface) accept iface check_capture_iface "${2-}"; iface=$2; shift 2 ;;
     *) usage_error "unknown argument $1" ;;
   esac
 done

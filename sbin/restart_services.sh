@@ -5,7 +5,8 @@
 # stderr as it finishes; on stdout {"ok":BOOL,"results":[{"service","ok","error"?}]}.
 # Exit 0, or 6 when one failed.
 here=$(dirname -- "$(readlink -f -- "$0")")
-. "$here/lib/common.sh"; . "$here/lib/callhome.sh"
+. "$here/lib/common.sh"
+. "$here/lib/callhome.sh"
 
 case ${1:-} in -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) usage_error "takes no arguments" ;; esac
 

@@ -13,12 +13,12 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 case ${1:-} in -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 
 iface=${1:-}
-[[ -n $iface && $iface != -* ]] || net_fail "$EX_USAGE" interface "the interface to configure comes first (e.g. eth0)"
+[[ -n $iface && $iface != -* ]] || refuse interface "the interface to configure comes first (e.g. eth0)"
 shift
 mode="" address="" netmask="" gateway="" dns="" domain="" offsub=false timeout=120
 have_address=false have_netmask=false have_gateway=false have_dns=false have_domain=false
-set_mode() { [[ -z $mode ]] || net_fail "$EX_USAGE" mode "choose one of --dhcp, --static, --capture, --restore-confirmed, --factory"; mode=$1; }
-need() { [[ $# -ge 2 ]] || net_fail "$EX_USAGE" "${1#--}" "$1 needs a value"; }
+set_mode() { [[ -z $mode ]] || refuse mode "choose one of --dhcp, --static, --capture, --restore-confirmed, --factory"; mode=$1; }
+need() { [[ $# -ge 2 ]] || refuse "${1#--}" "$1 needs a value"; }
 while (($#)); do
   case $1 in
     --dhcp) set_mode dhcp ;;
@@ -33,25 +33,23 @@ while (($#)); do
     --domain) need "$@"; domain=$2; have_domain=true; shift ;;
     --allow-offsubnet-gateway) offsub=true ;;
     --confirm-timeout) need "$@"; timeout=$2; shift ;;
-    *) net_fail "$EX_USAGE" option "unknown option $1 (see --help)" ;;
+    *) usage_error "unknown option $1 (see --help)" ;;
   esac
   shift
 done
-[[ -n $mode ]] || net_fail "$EX_USAGE" mode "say how to configure $iface: --dhcp, --static, --capture, --restore-confirmed or --factory"
+[[ -n $mode ]] || refuse mode "say how to configure $iface: --dhcp, --static, --capture, --restore-confirmed or --factory"
 if [[ $mode != static ]]; then
   for f in address netmask gateway dns domain; do
-    v=have_$f; [[ ${!v} == true ]] && net_fail "$EX_USAGE" "$f" "--$f is only for --static"
+    v=have_$f; [[ ${!v} == true ]] && refuse "$f" "--$f is only for --static"
   done
-  [[ $offsub == true ]] && net_fail "$EX_USAGE" gateway "--allow-offsubnet-gateway is only for --static"
+  [[ $offsub == true ]] && refuse gateway "--allow-offsubnet-gateway is only for --static"
 fi
-[[ $timeout =~ ^[0-9]{1,4}$ ]] && ((10#$timeout >= 5 && 10#$timeout <= 3600)) \
-  || net_fail "$EX_USAGE" confirm-timeout "the confirmation time must be 5-3600 seconds (got '$timeout')"
-timeout=$((10#$timeout))
-[[ $mode == static && $have_address == false ]] && net_fail "$EX_USAGE" address "the IP address is required for --static"
-[[ $mode == static && $have_netmask == false ]] && net_fail "$EX_USAGE" netmask "the network mask is required for --static (dotted like 255.255.255.0, or a prefix length like 24)"
+accept confirm-timeout check_seconds "$timeout" 5 3600 --confirm-timeout; timeout=$CHECKED
+[[ $mode == static && $have_address == false ]] && refuse address "the IP address is required for --static"
+[[ $mode == static && $have_netmask == false ]] && refuse netmask "the network mask is required for --static (dotted like 255.255.255.0, or a prefix length like 24)"
 if [[ $mode == factory ]]; then mode=static address=10.0.0.2 netmask=24 gateway="" dns="" domain="" factory=true; else factory=false; fi
 if [[ $mode == restore && ! -f $NET_CONFIRMED ]]; then
-  net_fail "$EX_FAIL" mode "there is no confirmed network configuration to restore ($NET_CONFIRMED)"
+  fail_on mode "$EX_FAIL" "there is no confirmed network configuration to restore ($NET_CONFIRMED)"
 fi
 
 work=$(mktemp -d) || fail "$EX_FAIL" "cannot make a scratch directory"
@@ -71,7 +69,7 @@ checked=$(netpy validate "${args[@]}"); rc=$?
 if ((rc == 2)); then
   field=$(printf '%s' "$checked" | "$NET_PY" -c 'import json,sys; print(json.load(sys.stdin)["field"])')
   msg=$(printf '%s' "$checked" | "$NET_PY" -c 'import json,sys; print(json.load(sys.stdin)["error"])')
-  net_fail "$EX_USAGE" "$field" "$msg"
+  refuse "$field" "$msg"
 elif ((rc != 0)); then
   fail "$EX_FAIL" "cannot check the request against $NET_YAML"
 fi
@@ -80,7 +78,7 @@ read -r prefix gwc onlink < <(printf '%s' "$checked" | "$NET_PY" -c 'import json
 lock
 if [[ -f $NET_PENDING ]]; then
   left=$(( $(net_pending_get deadline) - $(date +%s) ))
-  net_fail "$EX_LOCKED" pending "the network change $(net_pending_get id) on $(net_pending_get iface) is waiting for confirmation (${left}s left): confirm it or let it roll back first"
+  fail_on pending "$EX_LOCKED" "the network change $(net_pending_get id) on $(net_pending_get iface) is waiting for confirmation (${left}s left): confirm it or let it roll back first"
 fi
 
 # the new file, in a scratch copy of /etc/netplan, checked by netplan itself when installed
@@ -102,7 +100,7 @@ chmod 0600 "$work"/root/etc/netplan/*.yaml
 if command -v netplan >/dev/null; then
   if ! err=$(netplan generate --root-dir "$work/root" 2>&1 9>&- </dev/null); then
     err=${err//"$work/root"/$CC_ROOT}
-    net_fail "$EX_USAGE" netplan "netplan rejects the new configuration: $(printf '%s' "$err" | grep -m1 -E ':[0-9]+:' || printf '%s' "$err" | head -n1)"
+    refuse netplan "netplan rejects the new configuration: $(printf '%s' "$err" | grep -m1 -E ':[0-9]+:' || printf '%s' "$err" | head -n1)"
   fi
 fi
 ifaces=()

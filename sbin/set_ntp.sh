@@ -9,7 +9,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/ntp.sh"
 
 case ${1:-} in -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
-check_servers "$@"
+accept servers check_servers "$@"
 
 lock
 old=$(ini_get "$SETTINGS_INI" ntp servers)

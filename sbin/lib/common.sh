@@ -12,31 +12,28 @@ set -uo pipefail
 #     backup, and restored from it when the apply fails;
 #   - a human log goes to stderr (line by line, the console streams it), one JSON result
 #     object to stdout, and every change to the audit log (never a secret);
+#   - a refused value exits 2 with {"ok":false,"code":2,"error":MESSAGE,"field":OPTION}.
 # Exit codes (EX_* in core.sh): 0 done, 1 failed, 2 bad arguments or input (nothing changed),
 # 3 failed and the previous state restored, 4 another console holds the lock, 5 a test found a
 # problem, 6 some of several independent steps failed.
 #
 # The library by concern, sourced here in this order:
-#   core.sh    exit codes, the root and paths under it (p), log, JSON, fail/usage_error,
+#   core.sh    exit codes, the root and paths under it (p), log, JSON, fail/refuse/usage_error,
 #              the audit log
 #   ini.sh     ini_set / ini_get (appliance.ini, read back by the console's `ini` package)
 #   host.sh    effects on the host: is_demo, record_host_effect, svc
 #   files.sh   atomic files (stage/commit/backup/restore), the journal (txn_begin/txn_end/
 #              recover), the writers' lock
-#   checks.sh  the value checks shared by scripts (is_ipv4, is_ipv6, is_hostname, is_port, is_nowhere)
+#   checks.sh  every rule a value from the operator must follow, one function per rule
 # and, by the scripts that need them: apply.sh, secrets.sh, ntp.sh, pcap.sh, callhome.sh, net.sh
 # (netplan.py for the network scripts' YAML and address work).
 
-# where the library is (absolute: a script may be run through a symlink)
+# where the library and the scripts are (absolute: a script may be run through a symlink)
 CC_LIB=$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")
+CC_SBIN=${CC_LIB%/lib}
 
-# shellcheck source=core.sh
 . "$CC_LIB/core.sh"
-# shellcheck source=ini.sh
 . "$CC_LIB/ini.sh"
-# shellcheck source=host.sh
 . "$CC_LIB/host.sh"
-# shellcheck source=files.sh
 . "$CC_LIB/files.sh"
-# shellcheck source=checks.sh
 . "$CC_LIB/checks.sh"

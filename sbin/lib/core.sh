@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # core: exit codes, the appliance root and paths under it, the human log, JSON output, how a
-# script fails, and the audit log. Sourced by common.sh (first).
+# script fails or refuses a value, and the audit log. Sourced by common.sh (first).
 
 # Exit codes (the console's src/system/runner.ts EXIT reads them):
 # shellcheck disable=SC2034  # not all are used by every script that sources the library
@@ -43,16 +43,28 @@ json_arr() {
   printf '[%s]' "$out"
 }
 
-# fail CODE MESSAGE: log, print the JSON result, audit when something was attempted, exit
-fail() {
-  local code=$1; shift
+# ---- how a script ends when it does not succeed ----------------------------------------
+# fail_on FIELD CODE MESSAGE: log, print the JSON result {"ok":false,"code","error"} (with
+# "field":FIELD, what the message is about, unless FIELD is empty), and exit CODE. Every failure
+# path leaves the files as they were (untouched or restored), so a change's journal is closed.
+fail_on() {
+  local field=$1 code=$2; shift 2
   log "$CC_SCRIPT: $*"
-  # every failure path leaves the files as they were (untouched or restored): journal done
   [[ ${CC_TXN:-} == 1 ]] && txn_end
-  printf '{"ok":false,"code":%d,"error":%s}\n' "$code" "$(json_str "$*")"
+  if [[ -n $field ]]; then
+    printf '{"ok":false,"code":%d,"error":%s,"field":%s}\n' "$code" "$(json_str "$*")" "$(json_str "$field")"
+  else
+    printf '{"ok":false,"code":%d,"error":%s}\n' "$code" "$(json_str "$*")"
+  fi
   exit "$code"
 }
-usage_error() { fail "$EX_USAGE" "$*"; }
+# fail CODE MESSAGE: the same, about nothing the operator gave
+fail() { fail_on "" "$@"; }
+# refuse FIELD MESSAGE: a value the operator gave is refused (exit 2, nothing changed). FIELD is
+# the option it came from, without dashes (host, port, proxy-user, servers, token, ...).
+refuse() { local field=$1; shift; fail_on "$field" "$EX_USAGE" "$*"; }
+# usage_error MESSAGE: the command line itself is wrong (unknown option, a missing argument)
+usage_error() { refuse usage "$*"; }
 
 # who: the person behind the change (sudo keeps SUDO_USER), and their terminal
 audit() { # action detail result
