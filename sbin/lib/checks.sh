@@ -67,10 +67,11 @@ is_host() { is_ipv4 "$1" || is_ipv6 "$1" || is_hostname "$1"; }
 is_port() { [[ $1 =~ ^[0-9]{1,5}$ ]] && ((10#$1 >= 1 && 10#$1 <= 65535)); }
 
 # is_nowhere ADDR: an address nothing answers at: 0/8, multicast, 240/4 and broadcast (first
-# octet 0 or 224 and up); IPv6 :: and ff00::/8. As the console's isNowhere (src/validators.ts).
+# octet 0 or 224 and up); IPv6 :: in any spelling (0::0, ::0, 0:0:0:0:0:0:0:0, ::0.0.0.0) and
+# ff00::/8 (written ff..). The console has the same rule: isNowhere in src/validators.ts.
 is_nowhere() {
   if is_ipv4 "$1"; then ((${1%%.*} == 0 || ${1%%.*} >= 224))
-  elif is_ipv6 "$1"; then [[ $1 =~ ^[0:]+$ || ${1,,} == ff* ]]
+  elif is_ipv6 "$1"; then [[ $1 =~ ^[0:.]+$ || ${1,,} == ff* ]]
   else return 1; fi
 }
 
@@ -166,6 +167,7 @@ check_master_host() {
   if ! split_host_port "$1" || ! is_host "$HP_HOST"; then
     CHECK_ERR="\"$1\" is not a host name or IP address (optionally :PORT)"; return 1
   fi
+  check_not_nowhere "$HP_HOST" "\"$1\"" || return 1
   checked "${1,,}"
 }
 
@@ -183,6 +185,7 @@ check_proxy_address() {
   host=${host#[}; host=${host%]}
   is_port "$port" || { CHECK_ERR="the proxy port must be 1-65535"; return 1; }
   is_host "$host" || { CHECK_ERR="the proxy host \"$host\" is not a host name or IP address"; return 1; }
+  check_not_nowhere "$host" "the proxy host \"$host\"" || return 1
   checked "$scheme://${hp,,}"
 }
 

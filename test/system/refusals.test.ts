@@ -81,3 +81,44 @@ describe.skipIf(why !== undefined)('a refusal names its field (exit 2, nothing w
     expect(treeSnapshot(r.dir)).toEqual(before);
   });
 });
+
+// Every check of a host a connection goes TO (master, its proxy, call-home, its proxy, partner,
+// NTP server) refuses an address nothing answers at, through the one is_nowhere.
+const NOWHERE = ['0.0.0.0', '0.1.2.3', '224.0.0.1', '239.255.255.250', '240.0.0.1', '255.255.255.255', '::', '0:0::0', '0::0', '::0', '0:0:0:0:0:0:0:0', '::0.0.0.0', 'ff02::1', 'FF05::1:3'];
+const v6 = (a: string) => (a.includes(':') ? `[${a}]` : a);
+const targets: [string, string, (a: string) => string[], string][] = [
+  ['set_push.sh', 'HOST', (a) => [a], 'host'],
+  ['set_push.sh', 'HOST:PORT', (a) => [`${v6(a)}:8443`], 'host'],
+  ['set_pushtoken.sh', 'HOST', (a) => [a], 'host'],
+  ['set_pushtoken.sh', 'PROXY', (a) => ['master.example.com', `http://${v6(a)}:3128`], 'proxy'],
+  ['test_master.sh', 'HOST', (a) => [a], 'host'],
+  ['test_master.sh', 'PROXY', (a) => ['master.example.com', `http://${v6(a)}:3128`], 'proxy'],
+  ['set_callhome.sh', '--host', (a) => ['--host', a, '--port', '22'], 'host'],
+  ['set_callhome.sh', '--proxy http://', (a) => ['--host', 'ch.example.com', '--port', '22', '--proxy', `http://${v6(a)}:3128`], 'proxy'],
+  ['set_callhome.sh', '--proxy socks5://', (a) => ['--host', 'ch.example.com', '--port', '22', '--proxy', `socks5://${v6(a)}:1080`], 'proxy'],
+  ['set_partner.sh', '--host', (a) => ['--host', a, '--port', '22'], 'host'],
+  ['set_ntp.sh', 'SERVER', (a) => [a], 'servers'],
+  ['test_ntp.sh', 'SERVER:PORT', (a) => [`${v6(a)}:123`], 'servers'],
+];
+
+describe.skipIf(why !== undefined)('a host a connection goes to is never a nowhere address', () => {
+  it.each(targets)('%s %s: every nowhere address refused', async (script, _what, args, field) => {
+    const r = makeRoot({ demo: true });
+    const before = treeSnapshot(r.dir);
+    for (const a of NOWHERE) {
+      const res = await runScriptInput(script, args(a), r.dir, TOKEN);
+      expect(res.code, `${a}: ${res.stdout}${res.stderr}`).toBe(2);
+      expect(res.json, a).toMatchObject({ ok: false, code: 2, field });
+      expect(res.json.error, a).toMatch(/is not a server address \(unspecified, broadcast or multicast\)/);
+    }
+    expect(treeSnapshot(r.dir)).toEqual(before);
+  });
+
+  it('addresses next to them are still accepted as hosts (--check, nothing written)', async () => {
+    const r = makeRoot({ demo: true });
+    for (const a of ['1.0.0.1', '223.255.255.254', '::1', '::ffff:192.0.2.1', 'fe80::1', '2001:db8::1']) {
+      const res = await runScriptInput('set_push.sh', ['--check', a], r.dir, undefined);
+      expect(res.code, `${a}: ${res.stdout}${res.stderr}`).toBe(0);
+    }
+  });
+});
