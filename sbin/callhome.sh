@@ -22,7 +22,7 @@ partner_follow() {
   else log "warning: the partner connection did not $1: ${err:-no message}"; audit "callhome.partner.$1" "$CH_PARTNER_SERVICE" failed; fi
 }
 
-case ${1:-} in -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case ${1:-} in -h|--help) cc_help ;; esac
 (($# >= 1)) || usage
 cmd=$1; shift
 case $cmd in

@@ -13,7 +13,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/callhome.sh"
 
 partner=no
-case ${1:-} in -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; --partner) partner=yes; shift ;; esac
+case ${1:-} in -h|--help) cc_help ;; --partner) partner=yes; shift ;; esac
 (($# == 0)) || usage_error "usage: callhome_tunnel.sh [--partner]"
 EX_CONFIG=78
 

@@ -8,7 +8,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/common.sh"
 . "$here/lib/net.sh"
 
-case ${1:-} in -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) usage_error "takes no arguments" ;; esac
+case ${1:-} in -h|--help) cc_help ;; '') ;; *) usage_error "takes no arguments" ;; esac
 lock
 [[ -f $NET_PENDING ]] || fail "$EX_FAIL" "no network change is waiting for confirmation"
 id=$(net_pending_get id); ifc=$(net_pending_get iface); deadline=$(net_pending_get deadline)

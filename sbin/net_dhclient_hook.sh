@@ -2,6 +2,10 @@
 # net_dhclient_hook.sh — the dhclient script (-sf) of a namespace DHCP apply (see lib/net.sh):
 # sets the leased address and default route on $interface, nothing else (never resolv.conf).
 PATH=/usr/sbin:/usr/bin:/sbin:/bin
+# No library here: dhclient runs this with /bin/sh. --help is the library's helper, run by bash.
+case ${1:-} in
+  -h|--help) exec bash -c '. "$1" && cc_help' "$0" "$(dirname -- "$(readlink -f -- "$0")")/lib/core.sh" ;;
+esac
 prefix_of() { # dotted mask → prefix length
   n=0; IFS=.; for o in $1; do
     case $o in 255) n=$((n+8));; 254) n=$((n+7));; 252) n=$((n+6));; 248) n=$((n+5));; 240) n=$((n+4));;

@@ -11,7 +11,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 timer="" reason=""
 while (($#)); do
   case $1 in
-    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) cc_help ;;
     --timer) accept timer check_change_id "${2-}"; timer=$2; shift ;;
     --reason) (($# >= 2)) || usage_error "--reason needs a text (at most 200 characters)"
       accept reason check_reason "$2"; reason=$2; shift ;;

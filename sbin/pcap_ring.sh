@@ -9,7 +9,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 mb="" iface=""
 while (($#)); do
   case $1 in
-    -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) cc_help ;;
     --size-mb) accept size-mb check_ring_mb "${2-}"; mb=$CHECKED; shift 2 ;;
     --iface) accept iface check_capture_iface "${2-}"; iface=$2; shift 2 ;;
     *) usage_error "unknown argument $1" ;;

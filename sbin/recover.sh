@@ -5,7 +5,7 @@
 here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/common.sh"
 
-case ${1:-} in -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) usage_error "takes no arguments" ;; esac
+case ${1:-} in -h|--help) cc_help ;; '') ;; *) usage_error "takes no arguments" ;; esac
 had=false; [[ -f $TXN_FILE ]] && had=true
 lock
 # a network change nobody confirmed before a power loss: roll it back (net_rollback.sh takes the

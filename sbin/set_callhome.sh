@@ -13,7 +13,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/apply.sh"
 . "$here/lib/callhome.sh"
 
-case ${1:-} in -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case ${1:-} in -h|--help) cc_help ;; esac
 USAGE="usage: set_callhome.sh --host H --port 22|443 [--ssl] [--proxy URL] [--proxy-user U] [--user U] | --default"
 host="" port="" ssl=no proxy="" proxy_user="" user="" dflt=no
 while (($#)); do

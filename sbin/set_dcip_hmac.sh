@@ -8,7 +8,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/secrets.sh"
 . "$here/lib/apply.sh"
 
-case ${1:-} in -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) refuse_secret_args "pull token" "echo TOKEN | set_dcip_hmac.sh" token ;; esac
+case ${1:-} in -h|--help) cc_help ;; '') ;; *) refuse_secret_args "pull token" "echo TOKEN | set_dcip_hmac.sh" token ;; esac
 read_hmac "pull-mode HMAC token" token
 
 lock

@@ -10,7 +10,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/common.sh"
 . "$here/lib/net.sh"
 
-case ${1:-} in -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case ${1:-} in -h|--help) cc_help ;; esac
 
 iface=${1:-}
 [[ -n $iface && $iface != -* ]] || refuse interface "the interface to configure comes first (e.g. eth0)"

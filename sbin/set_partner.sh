@@ -8,7 +8,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/apply.sh"
 . "$here/lib/callhome.sh"
 
-case ${1:-} in -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case ${1:-} in -h|--help) cc_help ;; esac
 USAGE="usage: set_partner.sh --host H --port P | --disable"
 host="" port="" disable=no
 while (($#)); do

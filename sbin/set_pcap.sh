@@ -9,7 +9,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/pcap.sh"
 
 check_only=0
-case ${1:-} in -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; --check) check_only=1; shift ;; esac
+case ${1:-} in -h|--help) cc_help ;; --check) check_only=1; shift ;; esac
 (($# == 1)) || usage_error "usage: set_pcap.sh [--check] GB   (0 disables packet capture)"
 accept gb check_gb "$1"; gb=$CHECKED
 

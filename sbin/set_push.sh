@@ -8,7 +8,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/apply.sh"
 
 check_only=0
-case ${1:-} in -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; --check) check_only=1; shift ;; esac
+case ${1:-} in -h|--help) cc_help ;; --check) check_only=1; shift ;; esac
 (($# == 1)) || usage_error "usage: set_push.sh HOST"
 accept host check_master_host "$1"
 host=$CHECKED name=${CHECKED%:*}

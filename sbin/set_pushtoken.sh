@@ -9,7 +9,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/secrets.sh"
 . "$here/lib/apply.sh"
 
-case ${1:-} in -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case ${1:-} in -h|--help) cc_help ;; esac
 # The manual's older form put the token first: refuse it rather than leave it in the process list.
 if (($# >= 1)) && check_push_token "$1" && ! check_master_host "$1"; then
   refuse_secret_args "push token" "echo 'label:secret' | set_pushtoken.sh HOST [PROXY]" token

@@ -7,7 +7,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/common.sh"
 . "$here/lib/net.sh"
 
-case ${1:-} in -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) usage_error "takes no arguments" ;; esac
+case ${1:-} in -h|--help) cc_help ;; '') ;; *) usage_error "takes no arguments" ;; esac
 links=$(mktemp) || fail "$EX_FAIL" "cannot make a temp file"
 CC_TEMPS+=("$links")
 net_links "$links" || fail "$EX_FAIL" "cannot read the interfaces"

@@ -11,7 +11,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 timeout=10 stored=0
 while (($#)); do
   case $1 in
-    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) cc_help ;;
     --timeout) accept timeout check_seconds "${2-}" 1 120 --timeout; timeout=$CHECKED; shift 2 ;;
     --stored) stored=1; shift ;;
     --*) usage_error "unknown option $1" ;;

@@ -9,7 +9,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 
 timeout=5
 case ${1:-} in
-  -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) cc_help ;;
   --timeout) accept timeout check_seconds "${2-}" 1 60 --timeout; timeout=$CHECKED; shift 2 ;;
 esac
 accept servers check_servers "$@"

@@ -12,14 +12,15 @@ set -uo pipefail
 #     backup, and restored from it when the apply fails;
 #   - a human log goes to stderr (line by line, the console streams it), one JSON result
 #     object to stdout, and every change to the audit log (never a secret);
-#   - a refused value exits 2 with {"ok":false,"code":2,"error":MESSAGE,"field":OPTION}.
+#   - a refused value exits 2 with {"ok":false,"code":2,"error":MESSAGE,"field":OPTION};
+#   - -h/--help prints the script's header comment (cc_help).
 # Exit codes (EX_* in core.sh): 0 done, 1 failed, 2 bad arguments or input (nothing changed),
 # 3 failed and the previous state restored, 4 another console holds the lock, 5 a test found a
 # problem, 6 some of several independent steps failed.
 #
 # The library by concern, sourced here in this order:
 #   core.sh    exit codes, the root and paths under it (p), log, JSON, fail/refuse/usage_error,
-#              the audit log
+#              the audit log, cc_help (--help)
 #   ini.sh     ini_set / ini_get (appliance.ini, read back by the console's `ini` package)
 #   host.sh    effects on the host: is_demo, record_host_effect, svc
 #   files.sh   atomic files (stage/commit/backup/restore), the journal (txn_begin/txn_end/

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # core: exit codes, the appliance root and paths under it, the human log, JSON output, how a
-# script fails or refuses a value, and the audit log. Sourced by common.sh (first).
+# script fails or refuses a value, the audit log, and --help. Sourced by common.sh (first).
 
 # Exit codes (the console's src/system/runner.ts EXIT reads them):
 # shellcheck disable=SC2034  # not all are used by every script that sources the library
@@ -79,4 +79,18 @@ audit() { # action detail result
     "$(json_str "$now")" "$(json_str "$who")" "$(json_str "$tty")" "$(json_str "$CC_SCRIPT")" \
     "$(json_str "$1")" "$(json_str "$2")" "$(json_str "$3")" >>"$AUDIT_LOG"
   chmod 0640 "$AUDIT_LOG" 2>/dev/null || true
+}
+
+# cc_help: print the running script's header comment — the comment block right after the
+# shebang, up to the first line that is not a comment, without its "# " — and exit 0.
+cc_help() {
+  local line n=0
+  while IFS= read -r line; do
+    n=$((n + 1))
+    ((n == 1)) && [[ $line == '#!'* ]] && continue
+    [[ $line == '#'* ]] || break
+    line=${line#'#'}
+    printf '%s\n' "${line#' '}"
+  done <"$0"
+  exit "$EX_OK"
 }
