@@ -9,8 +9,11 @@
 #   ports NAME    the partner forward ports of host name NAME: {"ssh":..,"https":..}
 #   pubkey        this appliance's public key, one line: ssh-rsa AAAA... autossh@HOSTNAME
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/callhome.sh
 . "$here/lib/callhome.sh"
+# shellcheck source=lib/apply.sh
 . "$here/lib/apply.sh"
 
 usage() { usage_error "usage: callhome.sh enable|disable|restart|status|clear-cache|show|ports HOSTNAME|pubkey"; }
@@ -61,7 +64,7 @@ probe() {
 
 do_status() {
   ch_load
-  local rows=() all=true ok detail resolved=yes
+  local rows=() all=true detail resolved=yes
   add() { rows+=("$(row_json "$1" "$2" "$3" "$( [[ $2 == true ]] || printf '%s' "$4")")"); [[ $2 == true ]] || all=false; }
 
   if ch_running; then add "Call-Home Service running" true "the tunnel is running${CH_PID:+ (pid $CH_PID)}" ""

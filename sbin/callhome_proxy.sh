@@ -8,6 +8,7 @@
 # library's JSON results must never go. --help uses the library's helper alone.
 case ${1:-} in
   -h|--help)
+    # shellcheck source=lib/core.sh
     . "$(dirname -- "$(readlink -f -- "$0")")/lib/core.sh" && cc_help ;;
 esac
 (($# == 6)) || { echo "usage: callhome_proxy.sh PROXY_HOST PROXY_PORT USER SECRET_FILE HOST PORT" >&2; exit 2; }

@@ -3,7 +3,9 @@
 # show_network.sh returns as "rollbacks_unseen" (the log var/log/confconsole/net-rollbacks.log
 # keeps them). Result: {"ok":true,"acknowledged":N}.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/net.sh
 . "$here/lib/net.sh"
 
 case ${1:-} in -h|--help) cc_help ;; '') ;; *) usage_error "takes no arguments" ;; esac

@@ -12,6 +12,7 @@ prefix_of() { # dotted mask → prefix length
       224) n=$((n+3));; 192) n=$((n+2));; 128) n=$((n+1));; esac
   done; unset IFS; echo "$n"
 }
+# shellcheck disable=SC2154  # dhclient gives reason, interface, new_* and old_* in the environment
 case $reason in
   PREINIT) ip link set dev "$interface" up ;;
   BOUND|RENEW|REBIND|REBOOT)

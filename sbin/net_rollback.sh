@@ -5,7 +5,9 @@
 # rollback timer of change ID; does nothing if a newer change is pending. Exit 0 also when there
 # was nothing to do. Result: {"ok":true,"rolled_back":BOOL}.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/net.sh
 . "$here/lib/net.sh"
 
 timer="" reason=""

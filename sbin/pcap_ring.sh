@@ -3,7 +3,9 @@
 # capture files on the capture interface ([pcap] size_gb and iface in appliance.ini), run by
 # the vsensor-pcap service. Files beyond the ring (left by a larger size) are removed first.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/pcap.sh
 . "$here/lib/pcap.sh"
 
 mb="" iface=""
@@ -27,7 +29,7 @@ width=${#count}; ((count - 1 < 10 ** (width - 1))) && width=$((width - 1)); ((wi
 for f in "$PCAP_DIR"/ring.pcap*; do
   [[ -e $f ]] || continue
   n=${f##*ring.pcap}
-  [[ $n =~ ^[0-9]+$ && ${#n} -eq $width ]] && ((10#$n < count)) || rm -f -- "$f"
+  if ! { [[ $n =~ ^[0-9]+$ && ${#n} -eq $width ]] && ((10#$n < count)); }; then rm -f -- "$f"; fi
 done
 log "capturing on $iface into $count files of $size MB in $PCAP_DIR"
 # -B 16384: a 16 MiB kernel buffer, so a burst on the mirror port while the disk is busy is

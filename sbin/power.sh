@@ -2,6 +2,7 @@
 # power.sh reboot|shutdown — reboot or power off the appliance. The demo appliance records
 # the request in var/log/confconsole/host-effects.log instead. Result on stdout.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
 
 case ${1:-} in

@@ -3,6 +3,7 @@
 # ended, from the journal the scripts keep. Run at boot; every writer also does it first.
 # Exit 0 (also when there was nothing to do); result on stdout {"ok":true,"recovered":BOOL}.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
 
 case ${1:-} in -h|--help) cc_help ;; '') ;; *) usage_error "takes no arguments" ;; esac

@@ -5,7 +5,9 @@
 # stderr as it finishes; on stdout {"ok":BOOL,"results":[{"service","ok","error"?}]}.
 # Exit 0, or 6 when one failed.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/callhome.sh
 . "$here/lib/callhome.sh"
 
 case ${1:-} in -h|--help) cc_help ;; '') ;; *) usage_error "takes no arguments" ;; esac

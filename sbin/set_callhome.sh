@@ -8,9 +8,13 @@
 # [callhome] default_host (or the current host). Restarts the call-home service when it is
 # enabled; restored if it does not come back (exit 3).
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/secrets.sh
 . "$here/lib/secrets.sh"
+# shellcheck source=lib/apply.sh
 . "$here/lib/apply.sh"
+# shellcheck source=lib/callhome.sh
 . "$here/lib/callhome.sh"
 
 case ${1:-} in -h|--help) cc_help ;; esac

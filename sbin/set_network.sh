@@ -7,7 +7,9 @@
 # Exit 2 bad value (JSON names the field), 3 apply failed and old settings restored, 4 locked or a
 # change already waiting for confirmation. Result: {"ok":true,"pending":{id,deadline,timeout},"address"}.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/net.sh
 . "$here/lib/net.sh"
 
 case ${1:-} in -h|--help) cc_help ;; esac
@@ -16,7 +18,7 @@ iface=${1:-}
 [[ -n $iface && $iface != -* ]] || refuse interface "the interface to configure comes first (e.g. eth0)"
 shift
 mode="" address="" netmask="" gateway="" dns="" domain="" offsub=false timeout=120
-have_address=false have_netmask=false have_gateway=false have_dns=false have_domain=false
+declare -A given=()  # the --static options given
 set_mode() { [[ -z $mode ]] || refuse mode "choose one of --dhcp, --static, --capture, --restore-confirmed, --factory"; mode=$1; }
 need() { [[ $# -ge 2 ]] || refuse "${1#--}" "$1 needs a value"; }
 while (($#)); do
@@ -26,11 +28,11 @@ while (($#)); do
     --capture) set_mode capture ;;
     --restore-confirmed) set_mode restore ;;
     --factory) set_mode factory ;;
-    --address) need "$@"; address=$2; have_address=true; shift ;;
-    --netmask) need "$@"; netmask=$2; have_netmask=true; shift ;;
-    --gateway) need "$@"; gateway=$2; have_gateway=true; shift ;;
-    --dns) need "$@"; dns=$2; have_dns=true; shift ;;
-    --domain) need "$@"; domain=$2; have_domain=true; shift ;;
+    --address) need "$@"; address=$2; given[address]=1; shift ;;
+    --netmask) need "$@"; netmask=$2; given[netmask]=1; shift ;;
+    --gateway) need "$@"; gateway=$2; given[gateway]=1; shift ;;
+    --dns) need "$@"; dns=$2; given[dns]=1; shift ;;
+    --domain) need "$@"; domain=$2; given[domain]=1; shift ;;
     --allow-offsubnet-gateway) offsub=true ;;
     --confirm-timeout) need "$@"; timeout=$2; shift ;;
     *) usage_error "unknown option $1 (see --help)" ;;
@@ -40,13 +42,13 @@ done
 [[ -n $mode ]] || refuse mode "say how to configure $iface: --dhcp, --static, --capture, --restore-confirmed or --factory"
 if [[ $mode != static ]]; then
   for f in address netmask gateway dns domain; do
-    v=have_$f; [[ ${!v} == true ]] && refuse "$f" "--$f is only for --static"
+    [[ -n ${given[$f]:-} ]] && refuse "$f" "--$f is only for --static"
   done
   [[ $offsub == true ]] && refuse gateway "--allow-offsubnet-gateway is only for --static"
 fi
 accept confirm-timeout check_seconds "$timeout" 5 3600 --confirm-timeout; timeout=$CHECKED
-[[ $mode == static && $have_address == false ]] && refuse address "the IP address is required for --static"
-[[ $mode == static && $have_netmask == false ]] && refuse netmask "the network mask is required for --static (dotted like 255.255.255.0, or a prefix length like 24)"
+[[ $mode == static && -z ${given[address]:-} ]] && refuse address "the IP address is required for --static"
+[[ $mode == static && -z ${given[netmask]:-} ]] && refuse netmask "the network mask is required for --static (dotted like 255.255.255.0, or a prefix length like 24)"
 if [[ $mode == factory ]]; then mode=static address=10.0.0.2 netmask=24 gateway="" dns="" domain="" factory=true; else factory=false; fi
 if [[ $mode == restore && ! -f $NET_CONFIRMED ]]; then
   fail_on mode "$EX_FAIL" "there is no confirmed network configuration to restore ($NET_CONFIRMED)"
@@ -65,15 +67,15 @@ args=(--yaml="$NET_YAML" --links="$links" --iface="$iface" --mode="$vmode")
 [[ $mode == static ]] && args+=(--address="$address" --netmask="$netmask" --gateway="$gateway" --dns="$dns" --domain="$domain")
 [[ $offsub == true ]] && args+=(--allow-offsubnet-gateway)
 [[ -n $ssh_local ]] && args+=(--ssh-local="$ssh_local")
-checked=$(netpy validate "${args[@]}"); rc=$?
+validated=$(netpy validate "${args[@]}"); rc=$?
 if ((rc == 2)); then
-  field=$(printf '%s' "$checked" | "$NET_PY" -c 'import json,sys; print(json.load(sys.stdin)["field"])')
-  msg=$(printf '%s' "$checked" | "$NET_PY" -c 'import json,sys; print(json.load(sys.stdin)["error"])')
+  field=$(printf '%s' "$validated" | "$NET_PY" -c 'import json,sys; print(json.load(sys.stdin)["field"])')
+  msg=$(printf '%s' "$validated" | "$NET_PY" -c 'import json,sys; print(json.load(sys.stdin)["error"])')
   refuse "$field" "$msg"
 elif ((rc != 0)); then
   fail "$EX_FAIL" "cannot check the request against $NET_YAML"
 fi
-read -r prefix gwc onlink < <(printf '%s' "$checked" | "$NET_PY" -c 'import json,sys; d=json.load(sys.stdin); print(d.get("prefix") or "-", d.get("gateway") or "-", "1" if d.get("onlink") else "0")')
+read -r prefix gwc onlink < <(printf '%s' "$validated" | "$NET_PY" -c 'import json,sys; d=json.load(sys.stdin); print(d.get("prefix") or "-", d.get("gateway") or "-", "1" if d.get("onlink") else "0")')
 
 lock
 if [[ -f $NET_PENDING ]]; then
@@ -110,7 +112,7 @@ while IFS= read -r x; do [[ -n $x ]] && ifaces+=("$x"); done < <(netpy changed -
 b=$(backup "$NET_YAML") || fail "$EX_FAIL" "cannot back up $NET_YAML"
 txn_begin "file	$NET_YAML	$b" || fail "$EX_FAIL" "cannot write the change journal $TXN_FILE"
 t=$(stage "$NET_YAML") || fail "$EX_FAIL" "cannot write in ${NET_YAML%/*}"
-cat -- "$new" >"$t" && commit "$t" "$NET_YAML" 0600 || { restore "$NET_YAML" "$b"; fail "$EX_FAIL" "cannot replace $NET_YAML"; }
+{ cat -- "$new" >"$t" && commit "$t" "$NET_YAML" 0600; } || { restore "$NET_YAML" "$b"; fail "$EX_FAIL" "cannot replace $NET_YAML"; }
 what="$mode"; [[ $mode == static ]] && what="static $address/$prefix${gateway:+ via $gateway}"
 [[ $factory == true ]] && what="factory $address/$prefix"
 log "wrote $NET_YAML ($iface: $what); applying"

@@ -4,8 +4,11 @@
 #   set_ossensor_hmac.sh < key-file      (on a terminal it is asked for without echo)
 # The same key goes into each osSensor's configuration. Restarts the probe service.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/secrets.sh
 . "$here/lib/secrets.sh"
+# shellcheck source=lib/apply.sh
 . "$here/lib/apply.sh"
 
 case ${1:-} in -h|--help) cc_help ;; '') ;; *) refuse_secret_args "osSensor HMAC key" "echo KEY | set_ossensor_hmac.sh" key ;; esac

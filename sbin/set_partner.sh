@@ -4,8 +4,11 @@
 # the appliance's key (callhome.sh pubkey) to its autossh user; the forward ports follow the
 # host-name formula (callhome.sh ports HOSTNAME). --disable turns it off (host kept).
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/apply.sh
 . "$here/lib/apply.sh"
+# shellcheck source=lib/callhome.sh
 . "$here/lib/callhome.sh"
 
 case ${1:-} in -h|--help) cc_help ;; esac

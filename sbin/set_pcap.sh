@@ -4,8 +4,11 @@
 # (5% of the disk, at least 1 GB); a refusal says the largest size that fits. Then the ring
 # is reconfigured and its service restarted (stopped for 0). --check: only say whether it fits.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/apply.sh
 . "$here/lib/apply.sh"
+# shellcheck source=lib/pcap.sh
 . "$here/lib/pcap.sh"
 
 check_only=0

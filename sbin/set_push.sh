@@ -3,8 +3,11 @@
 # host name that resolves with the configured DNS). Push Token mode is recommended instead.
 # --check: only check HOST (and that it resolves); nothing is changed.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/secrets.sh
 . "$here/lib/secrets.sh"
+# shellcheck source=lib/apply.sh
 . "$here/lib/apply.sh"
 
 check_only=0

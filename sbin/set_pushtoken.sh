@@ -5,8 +5,11 @@
 # HOST: the master's host name (recommended for cloud masters) or IP, optionally :PORT.
 # PROXY: optional http://HOST:PORT. Restarts the probe service; restored if it fails (exit 3).
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/secrets.sh
 . "$here/lib/secrets.sh"
+# shellcheck source=lib/apply.sh
 . "$here/lib/apply.sh"
 
 case ${1:-} in -h|--help) cc_help ;; esac

@@ -4,7 +4,9 @@
 # Result: {"interfaces":[{name,mac,state,up,addresses,role,mode,address,prefix,gateway,dns,search}],
 #          "pending":{id,iface,mode,address,deadline,timeout,remaining}|null,"rollbacks_unseen":[...]}
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/net.sh
 . "$here/lib/net.sh"
 
 case ${1:-} in -h|--help) cc_help ;; '') ;; *) usage_error "takes no arguments" ;; esac

@@ -5,7 +5,9 @@
 # (on standard input, or the stored one with --stored) checks the master accepts it.
 # Nothing is changed. Result on stdout: {"ok","cause","status","message"}; exit 0 or 5.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/secrets.sh
 . "$here/lib/secrets.sh"
 
 timeout=10 stored=0
@@ -36,7 +38,7 @@ if [[ -n $token ]]; then accept token check_push_token "$token"; fi
 url="https://$host/"
 log "testing the connection to https://$host${proxy:+ through $proxy}"
 ca=$(p /etc/confconsole/master-ca.pem)
-args=(--proto =https --silent --show-error --output /dev/null --write-out '%{http_code}'
+args=(--proto '=https' --silent --show-error --output /dev/null --write-out '%{http_code}'
       --connect-timeout "$timeout" --max-time "$timeout")
 [[ -f $ca ]] && args+=(--cacert "$ca")
 # only the proxy given here: none from the environment (https_proxy) either

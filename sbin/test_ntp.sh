@@ -4,7 +4,9 @@
 # answers; on stdout {"ok":BOOL,"results":[{"server","ok","offset"|"error"}]}.
 # Exit 0 when every server answered, 5 when one did not, 2 for bad arguments.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/ntp.sh
 . "$here/lib/ntp.sh"
 
 timeout=5

@@ -12,10 +12,14 @@ CH_PIDFILE=$(p /run/confconsole/callhome.pid)
 CH_ALIAS=callhome
 CH_SERVICE=confconsole-callhome
 # dual call-home: the partner's tunnel is a second service of the same script (--partner)
-CH_PARTNER_PIDFILE=$(p /run/confconsole/callhome-partner.pid)
-CH_PARTNER_SERVICE=confconsole-callhome-partner
+# shellcheck disable=SC2034  # used by the scripts (callhome_tunnel.sh, callhome.sh, set_partner.sh)
+{
+  CH_PARTNER_PIDFILE=$(p /run/confconsole/callhome-partner.pid)
+  CH_PARTNER_SERVICE=confconsole-callhome-partner
+}
 
 # ch_load: the settings into CH_* variables
+# shellcheck disable=SC2034  # CH_* and PT_* are read by the scripts
 ch_load() {
   CH_ENABLED=$(ini_get "$SETTINGS_INI" callhome enabled)
   [[ $CH_ENABLED == yes ]] || CH_ENABLED=no
@@ -46,6 +50,7 @@ ch_hostname() {
 
 # ch_ports HOSTNAME → CH_FWD_SSH, CH_FWD_HTTPS (the manual's formula); 1 when the name is not
 # PREFIX-MIDDLE-LAST (dt-123-01): 10000|30000 + 10 × (MIDDLE mod 1000) + LAST
+# shellcheck disable=SC2034  # CH_FWD_SSH and CH_FWD_HTTPS are read by the scripts
 ch_ports() {
   is_appliance_hostname "$1" || return 1
   local last=${1##*-} mid=${1%-*}
@@ -64,7 +69,7 @@ ch_proxy_secret() { printf '%s/callhome_proxy' "$(p /etc/confconsole/secrets)"; 
 # ch_transport MODE → the command that carries the SSH stream to %h %p (empty: direct TCP).
 # MODE ssh: a ProxyCommand; MODE probe: the same transport, reading only (for the TCP check).
 ch_transport() {
-  local mode=$1 hp ca=() cmd=""
+  local mode=$1 hp cmd=""
   hp=$(ch_proxy_hp)
   if [[ $CH_SSL == yes ]]; then
     case $CH_PROXY in
@@ -124,7 +129,8 @@ ch_pubkey() {
   printf '%s %s autossh@%s' "$t" "$k" "$(ch_hostname)"
 }
 
-# is the tunnel running? (demo: the last recorded start/stop of the service)
+# is the tunnel running? (demo: the last recorded start/stop of the service) → CH_PID
+# shellcheck disable=SC2034  # CH_PID is read by callhome.sh status
 ch_running() {
   if is_demo; then
     local last

@@ -31,10 +31,16 @@ set -uo pipefail
 
 # where the library and the scripts are (absolute: a script may be run through a symlink)
 CC_LIB=$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")
+# shellcheck disable=SC2034  # used by lib/net.sh and lib/callhome.sh
 CC_SBIN=${CC_LIB%/lib}
 
+# shellcheck source=core.sh
 . "$CC_LIB/core.sh"
+# shellcheck source=ini.sh
 . "$CC_LIB/ini.sh"
+# shellcheck source=host.sh
 . "$CC_LIB/host.sh"
+# shellcheck source=files.sh
 . "$CC_LIB/files.sh"
+# shellcheck source=checks.sh
 . "$CC_LIB/checks.sh"

@@ -30,6 +30,7 @@ txn_begin() { # "file<TAB>PATH<TAB>BACKUP" | "svc<TAB>NAME" ...
   for line in "$@"; do printf '%s\n' "$line" >>"$t"; done
   commit "$t" "$TXN_FILE" 0600 && CC_TXN=1
 }
+# shellcheck disable=SC2034  # CC_TXN is read by fail_on (core.sh): a failure closes the journal
 txn_end() { rm -f -- "$TXN_FILE"; sync -- "${TXN_FILE%/*}" 2>/dev/null || true; CC_TXN=0; }
 recover() {
   [[ -f $TXN_FILE ]] || return 0

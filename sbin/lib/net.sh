@@ -10,6 +10,7 @@ NET_LIB=$CC_LIB/netplan.py
 NET_YAML=$(p /etc/netplan/01-netcfg.yaml)
 NET_STATE=$(p /var/lib/confconsole)
 NET_PENDING=$NET_STATE/net-pending.json
+# shellcheck disable=SC2034  # used by set_network.sh and net_confirm.sh
 NET_CONFIRMED=$NET_STATE/netplan-confirmed.yaml
 NET_UNSEEN=$NET_STATE/net-rollbacks-unseen.json
 NET_DEMO_LINKS=$NET_STATE/demo-links.json
@@ -145,6 +146,7 @@ net_arm() {
   else
     # its own session, no terminal, no pipe of ours, not the lock: a SIGHUP or SIGKILL of the
     # console, its process group or its SSH session does not reach it
+    # shellcheck disable=SC2016  # $1 $2 $3 are the inner bash's arguments, not ours
     CONFCONSOLE_LOCK_WAIT=300 setsid bash -c 'sleep "$1" && exec "$2" --timer "$3"' net-rollback-timer \
       "$secs" "$CC_SBIN/net_rollback.sh" "$id" </dev/null >/dev/null 2>&1 9>&- &
     local pid=$!
@@ -173,6 +175,7 @@ net_pending_get() { netpy json-get --file "$NET_PENDING" --key "$1" 2>/dev/null;
 
 # net_do_rollback REASON: put back the YAML from before the pending change and apply it.
 # Call with the lock held. Sets NET_RB_DONE=true|false.
+# shellcheck disable=SC2034  # NET_RB_DONE is read by net_rollback.sh
 net_do_rollback() {
   local reason=$1 id ifc b old now entry ifaces=() x
   NET_RB_DONE=false

@@ -5,6 +5,7 @@
 CHRONY_CONF=$(p /etc/chrony/chrony.conf)
 
 # chrony_directive SERVER → "server HOST [port P] iburst"
+# shellcheck disable=SC2153  # NTP_HOST and NTP_PORT are set by parse_server (checks.sh)
 chrony_directive() {
   parse_server "$1" || return 1
   if [[ -n $NTP_PORT ]]; then printf 'server %s port %s iburst' "$NTP_HOST" "$NTP_PORT"
