@@ -3,13 +3,20 @@
 #   enable        [callhome] enabled = yes and start the tunnel (while enabled: restart it)
 #   disable       [callhome] enabled = no and stop the tunnel
 #   restart       restart the tunnel (enabled only)
-#   status        the five checks: {"ok":..,"rows":[{"check","ok","detail","advice"}]}; exit 5 on a FAIL
+#   status        the five checks: {"ok","enabled","rows":[{"check","status","detail","advice"}]},
+#                 status "ok", "fail" (advice: the manual's) or "skip" (not made; detail: why);
+#                 exit 5 when a row is "fail"
 #   clear-cache   forget the server's host key (known_hosts); call-home must be disabled first
 #   show          the settings as JSON
 #   ports NAME    the partner forward ports of host name NAME: {"ssh":..,"https":..}
 #   pubkey        this appliance's public key, one line: ssh-rsa AAAA... autossh@HOSTNAME
 here=$(dirname -- "$(readlink -f -- "$0")")
-. "$here/lib/common.sh"; . "$here/lib/callhome.sh"; . "$here/lib/apply.sh"
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+# shellcheck source=lib/callhome.sh
+. "$here/lib/callhome.sh"
+# shellcheck source=lib/apply.sh
+. "$here/lib/apply.sh"
 
 usage() { usage_error "usage: callhome.sh enable|disable|restart|status|clear-cache|show|ports HOSTNAME|pubkey"; }
 # dual call-home: the partner's tunnel follows Call-Home (enabled, restarted, stopped with it)
@@ -20,7 +27,7 @@ partner_follow() {
   else log "warning: the partner connection did not $1: ${err:-no message}"; audit "callhome.partner.$1" "$CH_PARTNER_SERVICE" failed; fi
 }
 
-case ${1:-} in -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case ${1:-} in -h|--help) cc_help ;; esac
 (($# >= 1)) || usage
 cmd=$1; shift
 case $cmd in
@@ -30,9 +37,16 @@ case $cmd in
 esac
 service=$(service_for callhome "$CH_SERVICE")
 
-row_json() { # CHECK OK DETAIL ADVICE
-  printf '{"check":%s,"ok":%s,"detail":%s,"advice":%s}' "$(json_str "$1")" "$2" "$(json_str "$3")" "$(json_str "$4")"
+row_json() { # CHECK STATUS DETAIL ADVICE
+  printf '{"check":%s,"status":%s,"detail":%s,"advice":%s}' "$(json_str "$1")" "$(json_str "$2")" "$(json_str "$3")" "$(json_str "$4")"
 }
+
+# the manual's five checks, in its order
+C_RUNNING="Call-Home Service running"
+C_ENABLED="Call-Home Service Config Enabled"
+C_DNS="Call-Home Hostname Resolution by DNS"
+C_TCP="Call-Home Remote Host TCP Connectivity"
+C_AUTH="Call-Home Authentication"
 
 ADV_RUNNING="Likely the appliance is not working or there is an issue with the cables. Check the cables. The Admin must connect to Management. Does it have internet connection? Check Control Access List."
 ADV_ENABLED="This indicates a problem with the Call-Home setting. Call-Home is disabled. Enable it in the Console."
@@ -59,67 +73,75 @@ probe() {
 
 do_status() {
   ch_load
-  local rows=() all=true ok detail resolved=yes
-  add() { rows+=("$(row_json "$1" "$2" "$3" "$( [[ $2 == true ]] || printf '%s' "$4")")"); [[ $2 == true ]] || all=false; }
+  local rows=() failed=0 detail resolved=yes
+  # add CHECK STATUS DETAIL [ADVICE]: STATUS ok | fail | skip (the check was not made: DETAIL
+  # says why); the manual's ADVICE goes with a fail only
+  add() {
+    rows+=("$(row_json "$1" "$2" "$3" "$([[ $2 == fail ]] && printf '%s' "${4:-}")")")
+    [[ $2 == fail ]] && failed=1
+    return 0
+  }
 
-  if ch_running; then add "Call-Home Service running" true "the tunnel is running${CH_PID:+ (pid $CH_PID)}" ""
-  else add "Call-Home Service running" false "the call-home tunnel is not running" "$ADV_RUNNING"; fi
+  if ch_running; then add "$C_RUNNING" ok "the tunnel is running${CH_PID:+ (pid $CH_PID)}"
+  else add "$C_RUNNING" fail "the call-home tunnel is not running" "$ADV_RUNNING"; fi
 
-  if [[ $CH_ENABLED == yes ]]; then add "Call-Home Service Config Enabled" true "enabled, to ${CH_HOST:-(no host)} port $CH_PORT" ""
-  else add "Call-Home Service Config Enabled" false "Call-Home is disabled" "$ADV_ENABLED"; fi
+  if [[ $CH_ENABLED == yes ]]; then add "$C_ENABLED" ok "enabled, to ${CH_HOST:-(no host)} port $CH_PORT"
+  else add "$C_ENABLED" fail "Call-Home is disabled" "$ADV_ENABLED"; fi
 
   if is_demo; then
-    add "Call-Home Hostname Resolution by DNS" true "demo appliance: not checked" ""
-    add "Call-Home Remote Host TCP Connectivity" true "demo appliance: not checked" ""
-    add "Call-Home Authentication" true "demo appliance: not checked" ""
+    add "$C_DNS" skip "demo appliance: not checked"
+    add "$C_TCP" skip "demo appliance: not checked"
+    add "$C_AUTH" skip "demo appliance: not checked"
   elif [[ -z $CH_HOST ]]; then
-    add "Call-Home Hostname Resolution by DNS" false "no call-home host set" "$ADV_DNS"
-    add "Call-Home Remote Host TCP Connectivity" false "no call-home host set" "$ADV_TCP"
-    add "Call-Home Authentication" false "no call-home host set" "$ADV_AUTH"
+    add "$C_DNS" fail "no call-home host set" "$ADV_DNS"
+    add "$C_TCP" skip "not checked: no call-home host set"
+    add "$C_AUTH" skip "not checked: no call-home host set"
   else
     # DNS
-    if is_ipv4 "$CH_HOST" || is_ipv6 "$CH_HOST"; then add "Call-Home Hostname Resolution by DNS" true "$CH_HOST is an IP address" ""
-    elif [[ $CH_PROXY != none ]]; then add "Call-Home Hostname Resolution by DNS" true "skipped: the proxy resolves $CH_HOST" ""
+    if is_ipv4 "$CH_HOST" || is_ipv6 "$CH_HOST"; then add "$C_DNS" skip "$CH_HOST is an IP address: nothing to resolve"
+    elif [[ $CH_PROXY != none ]]; then add "$C_DNS" skip "skipped: the proxy resolves $CH_HOST"
     elif detail=$(timeout 10 getent ahosts "$CH_HOST" 2>/dev/null | awk '{print $1}' | sort -u | tr '\n' ' ') && [[ -n $detail ]]; then
-      add "Call-Home Hostname Resolution by DNS" true "$CH_HOST resolves to ${detail% }" ""
-    else resolved=no; add "Call-Home Hostname Resolution by DNS" false "$CH_HOST does not resolve" "$ADV_DNS"; fi
+      add "$C_DNS" ok "$CH_HOST resolves to ${detail% }"
+    else resolved=no; add "$C_DNS" fail "$CH_HOST does not resolve" "$ADV_DNS"; fi
     # TCP: the transport, then the server's SSH- banner
     local pc
     pc=$(ch_transport probe)
     pc=${pc//%h/$(q "$CH_HOST")}; pc=${pc//%p/$CH_PORT}
-    if [[ $resolved == no ]]; then add "Call-Home Remote Host TCP Connectivity" false "not checked: $CH_HOST does not resolve" "$ADV_TCP"
+    if [[ $resolved == no ]]; then add "$C_TCP" skip "not checked: $CH_HOST does not resolve"
     else
       probe "$pc"
-      if [[ $PROBE_LINE == SSH-* ]]; then add "Call-Home Remote Host TCP Connectivity" true "$CH_HOST port $CH_PORT answers: $PROBE_LINE" ""
-      elif [[ -n $PROBE_LINE ]]; then add "Call-Home Remote Host TCP Connectivity" false "$CH_HOST port $CH_PORT answers, but not with SSH: ${PROBE_LINE:0:80}" "$ADV_TCP"
-      else add "Call-Home Remote Host TCP Connectivity" false "no SSH server reached at $CH_HOST port $CH_PORT${PROBE_ERR:+: $PROBE_ERR}" "$ADV_TCP"; fi
+      if [[ $PROBE_LINE == SSH-* ]]; then add "$C_TCP" ok "$CH_HOST port $CH_PORT answers: $PROBE_LINE"
+      elif [[ -n $PROBE_LINE ]]; then add "$C_TCP" fail "$CH_HOST port $CH_PORT answers, but not with SSH: ${PROBE_LINE:0:80}" "$ADV_TCP"
+      else add "$C_TCP" fail "no SSH server reached at $CH_HOST port $CH_PORT${PROBE_ERR:+: $PROBE_ERR}" "$ADV_TCP"; fi
     fi
     # authentication: log in and run `true`, no forwards
-    if [[ $resolved == no ]]; then add "Call-Home Authentication" false "not checked: $CH_HOST does not resolve" "$ADV_AUTH"
-    elif [[ ! -f $CH_KEY ]]; then add "Call-Home Authentication" false "this appliance has no call-home key yet (callhome.sh pubkey makes it)" "$ADV_AUTH"
+    if [[ $resolved == no ]]; then add "$C_AUTH" skip "not checked: $CH_HOST does not resolve"
+    elif [[ ! -f $CH_KEY ]]; then add "$C_AUTH" fail "this appliance has no call-home key yet (callhome.sh pubkey makes it)" "$ADV_AUTH"
     else
       local err rc
       ch_ssh_opts
       err=$(timeout 25 ssh -T -o ClearAllForwardings=yes "${CH_SSH_OPTS[@]}" "$CH_HOST" true 2>&1 </dev/null 9>&-); rc=$?
-      if ((rc == 0)); then add "Call-Home Authentication" true "logged in as $CH_USER" ""
+      if ((rc == 0)); then add "$C_AUTH" ok "logged in as $CH_USER"
       elif grep -qiE 'IDENTIFICATION HAS CHANGED|Host key verification failed|host key .*changed' <<<"$err"; then
-        add "Call-Home Authentication" false "the server's host key changed (not the one in the call-home cache); if the server was reinstalled, disable Call-Home and clear the cache" "$ADV_AUTH"
+        add "$C_AUTH" fail "the server's host key changed (not the one in the call-home cache); if the server was reinstalled, disable Call-Home and clear the cache" "$ADV_AUTH"
       elif grep -qi 'Permission denied' <<<"$err"; then
-        add "Call-Home Authentication" false "key refused: the server does not accept this appliance's key for $CH_USER (give it the key from callhome.sh pubkey)" "$ADV_AUTH"
+        add "$C_AUTH" fail "key refused: the server does not accept this appliance's key for $CH_USER (give it the key from callhome.sh pubkey)" "$ADV_AUTH"
       else
-        add "Call-Home Authentication" false "ssh failed (exit $rc): $(grep -v '^$' <<<"$err" | tail -n1)" "$ADV_AUTH"
+        add "$C_AUTH" fail "ssh failed (exit $rc): $(grep -v '^$' <<<"$err" | tail -n1)" "$ADV_AUTH"
       fi
     fi
   fi
   local IFS=,
-  printf '{"ok":%s,"rows":[%s]}\n' "$all" "${rows[*]}"
-  [[ $all == true ]] && exit "$EX_OK"
-  exit "$EX_TESTFAIL"
+  printf '{"ok":%s,"enabled":%s,"rows":[%s]}\n' "$( ((failed)) && echo false || echo true)" \
+    "$([[ $CH_ENABLED == yes ]] && echo true || echo false)" "${rows[*]}"
+  ((failed)) && exit "$EX_TESTFAIL"
+  exit "$EX_OK"
 }
 
 case $cmd in
   ports)
-    ch_ports "$1" || usage_error "\"$1\" is not an appliance host name of the form NAME-NNN-NN (dt-123-01)"
+    accept hostname check_appliance_hostname "$1"
+    ch_ports "$1"
     printf '{"ok":true,"hostname":%s,"ssh":%d,"https":%d}\n' "$(json_str "$1")" "$CH_FWD_SSH" "$CH_FWD_HTTPS" ;;
   show)
     ch_load
@@ -142,7 +164,7 @@ case $cmd in
     printf '{"ok":true,"pubkey":%s}\n' "$(json_str "$key")" ;;
   enable)
     lock; ch_load
-    [[ -n $CH_HOST ]] || usage_error "no call-home host is set: set one first (set_callhome.sh --host H --port 22|443, or --default)"
+    [[ -n $CH_HOST ]] || fail "$EX_USAGE" "no call-home host is set: set one first (set_callhome.sh --host H --port 22|443, or --default)"
     ch_keygen || fail "$EX_FAIL" "cannot create the call-home key $CH_KEY"
     if [[ $CH_ENABLED == yes ]]; then
       log "Call-Home is already enabled: restarting it"
@@ -157,7 +179,7 @@ case $cmd in
     fi ;;
   restart)
     lock; ch_load
-    [[ $CH_ENABLED == yes ]] || usage_error "Call-Home is disabled: enable it instead"
+    [[ $CH_ENABLED == yes ]] || fail "$EX_USAGE" "Call-Home is disabled: enable it instead"
     err=$(svc restart "$service" 2>&1) || { audit callhome.restart "$service" failed; fail "$EX_FAIL" "$service did not restart: ${err:-no message}"; }
     audit callhome.restart "$service" ok
     partner_follow restart
@@ -174,7 +196,7 @@ case $cmd in
     printf '{"ok":true,"enabled":false}\n' ;;
   clear-cache)
     lock; ch_load
-    [[ $CH_ENABLED == no ]] || usage_error "disable Call-Home first (callhome.sh disable), then clear the cache"
+    [[ $CH_ENABLED == no ]] || fail "$EX_USAGE" "disable Call-Home first (callhome.sh disable), then clear the cache"
     if [[ -f $CH_KNOWN ]]; then
       if ! ssh-keygen -R "$CH_ALIAS" -f "$CH_KNOWN" >/dev/null 2>&1; then rm -f -- "$CH_KNOWN"; fi
       rm -f -- "$CH_KNOWN.old"

@@ -3,7 +3,14 @@
 # ProxyCommand through an HTTP proxy that wants a login: CONNECT HOST:PORT with Basic
 # authentication (USER and the password in SECRET_FILE, so it is never on a command line),
 # then relays standard input/output. Exit 1 when the proxy refuses.
-case ${1:-} in -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+
+# No library here: this is ssh's ProxyCommand, its stdout is the SSH stream itself, where the
+# library's JSON results must never go. --help uses the library's helper alone.
+case ${1:-} in
+  -h|--help)
+    # shellcheck source=lib/core.sh
+    . "$(dirname -- "$(readlink -f -- "$0")")/lib/core.sh" && cc_help ;;
+esac
 (($# == 6)) || { echo "usage: callhome_proxy.sh PROXY_HOST PROXY_PORT USER SECRET_FILE HOST PORT" >&2; exit 2; }
 ph=$1 pp=$2 user=$3 sfile=$4 host=$5 port=$6
 IFS= read -r pass <"$sfile" || [[ -n ${pass:-} ]] || { echo "callhome_proxy.sh: cannot read $sfile" >&2; exit 1; }

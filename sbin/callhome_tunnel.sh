@@ -9,10 +9,13 @@
 # Env (tests): CONFCONSOLE_CALLHOME_LOCAL_SSH / CONFCONSOLE_CALLHOME_LOCAL_HTTPS override the
 # local target ports (22 / 443); CONFCONSOLE_CALLHOME_ALIVE the ServerAliveInterval (30).
 here=$(dirname -- "$(readlink -f -- "$0")")
-. "$here/lib/common.sh"; . "$here/lib/callhome.sh"
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+# shellcheck source=lib/callhome.sh
+. "$here/lib/callhome.sh"
 
 partner=no
-case ${1:-} in -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; --partner) partner=yes; shift ;; esac
+case ${1:-} in -h|--help) cc_help ;; --partner) partner=yes; shift ;; esac
 (($# == 0)) || usage_error "usage: callhome_tunnel.sh [--partner]"
 EX_CONFIG=78
 
@@ -28,7 +31,7 @@ name=$(ch_hostname)
 ch_ports "$name" || { log "the host name \"$name\" is not of the form NAME-NNN-NN: no forward ports"; exit "$EX_CONFIG"; }
 local_ssh=${CONFCONSOLE_CALLHOME_LOCAL_SSH:-22}
 local_https=${CONFCONSOLE_CALLHOME_LOCAL_HTTPS:-443}
-is_port "$local_ssh" && is_port "$local_https" || { log "bad local target port"; exit "$EX_CONFIG"; }
+if ! is_port "$local_ssh" || ! is_port "$local_https"; then log "bad local target port"; exit "$EX_CONFIG"; fi
 ch_keygen || { log "cannot create the call-home key $CH_KEY"; exit "$EX_FAIL"; }
 ch_ssh_opts
 

@@ -3,10 +3,12 @@
 # show_network.sh returns as "rollbacks_unseen" (the log var/log/confconsole/net-rollbacks.log
 # keeps them). Result: {"ok":true,"acknowledged":N}.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/net.sh
 . "$here/lib/net.sh"
 
-case ${1:-} in -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) usage_error "takes no arguments" ;; esac
+case ${1:-} in -h|--help) cc_help ;; '') ;; *) usage_error "takes no arguments" ;; esac
 lock
 n=0
 [[ -f $NET_UNSEEN ]] && n=$("$NET_PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1])) or []))' "$NET_UNSEEN" 2>/dev/null || echo 0)

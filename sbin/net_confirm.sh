@@ -5,10 +5,12 @@
 # pending, or when the window had already closed (the change is then rolled back).
 # Result: {"ok":true,"confirmed":true,"id":ID,"iface":IF}.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/net.sh
 . "$here/lib/net.sh"
 
-case ${1:-} in -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) usage_error "takes no arguments" ;; esac
+case ${1:-} in -h|--help) cc_help ;; '') ;; *) usage_error "takes no arguments" ;; esac
 lock
 [[ -f $NET_PENDING ]] || fail "$EX_FAIL" "no network change is waiting for confirmation"
 id=$(net_pending_get id); ifc=$(net_pending_get iface); deadline=$(net_pending_get deadline)
@@ -18,7 +20,7 @@ if (( $(date +%s) >= deadline )); then
 fi
 net_disarm "$(net_pending_get timer)" "$id"
 t=$(stage "$NET_CONFIRMED") || fail "$EX_FAIL" "cannot write in $NET_STATE"
-cat -- "$NET_YAML" >"$t" && commit "$t" "$NET_CONFIRMED" 0600 || fail "$EX_FAIL" "cannot save $NET_CONFIRMED"
+{ cat -- "$NET_YAML" >"$t" && commit "$t" "$NET_CONFIRMED" 0600; } || fail "$EX_FAIL" "cannot save $NET_CONFIRMED"
 rm -f -- "$NET_PENDING"; sync -- "$NET_STATE" 2>/dev/null || true
 audit net.confirm "$ifc: change $id confirmed" ok
 log "network change $id on $ifc confirmed"

@@ -5,15 +5,18 @@
 # rollback timer of change ID; does nothing if a newer change is pending. Exit 0 also when there
 # was nothing to do. Result: {"ok":true,"rolled_back":BOOL}.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/net.sh
 . "$here/lib/net.sh"
 
 timer="" reason=""
 while (($#)); do
   case $1 in
-    -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    --timer) [[ $# -ge 2 && $2 =~ ^[A-Za-z0-9-]{1,64}$ ]] || usage_error "--timer needs a change id"; timer=$2; shift ;;
-    --reason) [[ $# -ge 2 && ${#2} -le 200 ]] || usage_error "--reason needs a text (at most 200 characters)"; reason=$2; shift ;;
+    -h|--help) cc_help ;;
+    --timer) accept timer check_change_id "${2-}"; timer=$2; shift ;;
+    --reason) (($# >= 2)) || usage_error "--reason needs a text (at most 200 characters)"
+      accept reason check_reason "$2"; reason=$2; shift ;;
     *) usage_error "unknown option $1 (see --help)" ;;
   esac
   shift

@@ -3,14 +3,17 @@
 # capture files on the capture interface ([pcap] size_gb and iface in appliance.ini), run by
 # the vsensor-pcap service. Files beyond the ring (left by a larger size) are removed first.
 here=$(dirname -- "$(readlink -f -- "$0")")
-. "$here/lib/common.sh"; . "$here/lib/pcap.sh"
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+# shellcheck source=lib/pcap.sh
+. "$here/lib/pcap.sh"
 
 mb="" iface=""
 while (($#)); do
   case $1 in
-    -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    --size-mb) [[ ${2:-} =~ ^[0-9]{1,9}$ ]] || usage_error "--size-mb takes a number"; mb=$((10#$2)); shift 2 ;;
-    --iface) [[ ${2:-} =~ ^[A-Za-z0-9_.@-]{1,15}$ ]] || usage_error "--iface takes an interface name"; iface=$2; shift 2 ;;
+    -h|--help) cc_help ;;
+    --size-mb) accept size-mb check_ring_mb "${2-}"; mb=$CHECKED; shift 2 ;;
+    --iface) accept iface check_capture_iface "${2-}"; iface=$2; shift 2 ;;
     *) usage_error "unknown argument $1" ;;
   esac
 done
@@ -26,7 +29,7 @@ width=${#count}; ((count - 1 < 10 ** (width - 1))) && width=$((width - 1)); ((wi
 for f in "$PCAP_DIR"/ring.pcap*; do
   [[ -e $f ]] || continue
   n=${f##*ring.pcap}
-  [[ $n =~ ^[0-9]+$ && ${#n} -eq $width ]] && ((10#$n < count)) || rm -f -- "$f"
+  if ! { [[ $n =~ ^[0-9]+$ && ${#n} -eq $width ]] && ((10#$n < count)); }; then rm -f -- "$f"; fi
 done
 log "capturing on $iface into $count files of $size MB in $PCAP_DIR"
 # -B 16384: a 16 MiB kernel buffer, so a burst on the mirror port while the disk is busy is

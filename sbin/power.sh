@@ -2,10 +2,11 @@
 # power.sh reboot|shutdown — reboot or power off the appliance. The demo appliance records
 # the request in var/log/confconsole/host-effects.log instead. Result on stdout.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
 
 case ${1:-} in
-  -h|--help) sed -n '2,3p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) cc_help ;;
   reboot) cmd=(systemctl reboot); alt=(shutdown -r now) ;;
   shutdown) cmd=(systemctl poweroff); alt=(shutdown -h now) ;;
   *) usage_error "usage: power.sh reboot|shutdown" ;;

@@ -3,9 +3,10 @@
 # ended, from the journal the scripts keep. Run at boot; every writer also does it first.
 # Exit 0 (also when there was nothing to do); result on stdout {"ok":true,"recovered":BOOL}.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
 
-case ${1:-} in -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) usage_error "takes no arguments" ;; esac
+case ${1:-} in -h|--help) cc_help ;; '') ;; *) usage_error "takes no arguments" ;; esac
 had=false; [[ -f $TXN_FILE ]] && had=true
 lock
 # a network change nobody confirmed before a power loss: roll it back (net_rollback.sh takes the

@@ -5,9 +5,12 @@
 # stderr as it finishes; on stdout {"ok":BOOL,"results":[{"service","ok","error"?}]}.
 # Exit 0, or 6 when one failed.
 here=$(dirname -- "$(readlink -f -- "$0")")
-. "$here/lib/common.sh"; . "$here/lib/callhome.sh"
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+# shellcheck source=lib/callhome.sh
+. "$here/lib/callhome.sh"
 
-case ${1:-} in -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) usage_error "takes no arguments" ;; esac
+case ${1:-} in -h|--help) cc_help ;; '') ;; *) usage_error "takes no arguments" ;; esac
 
 lock
 read -r -a names <<<"$(ini_get "$SETTINGS_INI" services names)"

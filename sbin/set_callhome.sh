@@ -8,20 +8,27 @@
 # [callhome] default_host (or the current host). Restarts the call-home service when it is
 # enabled; restored if it does not come back (exit 3).
 here=$(dirname -- "$(readlink -f -- "$0")")
-. "$here/lib/common.sh"; . "$here/lib/secrets.sh"; . "$here/lib/apply.sh"; . "$here/lib/callhome.sh"
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+# shellcheck source=lib/secrets.sh
+. "$here/lib/secrets.sh"
+# shellcheck source=lib/apply.sh
+. "$here/lib/apply.sh"
+# shellcheck source=lib/callhome.sh
+. "$here/lib/callhome.sh"
 
-case ${1:-} in -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case ${1:-} in -h|--help) cc_help ;; esac
 USAGE="usage: set_callhome.sh --host H --port 22|443 [--ssl] [--proxy URL] [--proxy-user U] [--user U] | --default"
 host="" port="" ssl=no proxy="" proxy_user="" user="" dflt=no
 while (($#)); do
   case $1 in
     --host|--port|--proxy|--proxy-user|--user)
-      (($# >= 2)) || usage_error "$1 needs a value ($USAGE)"
+      (($# >= 2)) || refuse "${1#--}" "$1 needs a value ($USAGE)"
       case $1 in --host) host=$2 ;; --port) port=$2 ;; --proxy) proxy=$2 ;; --proxy-user) proxy_user=$2 ;; --user) user=$2 ;; esac
       shift 2 ;;
     --ssl) ssl=yes; shift ;;
     --default) dflt=yes; shift ;;
-    --proxy-password*|--password*) refuse_secret_args "proxy password" "echo PASSWORD | set_callhome.sh ... --proxy-user USER" ;;
+    --proxy-password*|--password*) refuse_secret_args "proxy password" "echo PASSWORD | set_callhome.sh ... --proxy-user USER" password ;;
     *) usage_error "unknown argument \"$1\" ($USAGE)" ;;
   esac
 done
@@ -29,25 +36,23 @@ ch_load
 if [[ $dflt == yes ]]; then
   [[ -z $host && -z $port && $ssl == no ]] || usage_error "--default sets host, port and SSL itself: give no --host, --port or --ssl with it"
   host=${CH_DEFAULT_HOST:-$CH_HOST}
-  [[ -n $host ]] || usage_error "no default call-home host: [callhome] default_host is not set and no host is configured"
+  [[ -n $host ]] || fail "$EX_USAGE" "no default call-home host: [callhome] default_host is not set and no host is configured"
   port=443 ssl=yes
 else
   [[ -n $host && -n $port ]] || usage_error "$USAGE"
 fi
-ch_check_host "$host" || usage_error "\"$host\" is not a host name or IP address"
-host=${host,,}
-[[ $port == 22 || $port == 443 ]] || usage_error "the call-home port must be 22 or 443"
-[[ $ssl == no || $port == 443 ]] || usage_error "SSL wrapping is only used on port 443"
-if [[ -n $proxy ]]; then ch_check_proxy "$proxy" || usage_error "$PROXY_ERR"; proxy=$CH_PROXY_OK
+accept host check_callhome_host "$host"; host=$CHECKED
+accept port check_callhome_port "$port"
+accept ssl check_callhome_ssl "$port" "$ssl"
+if [[ -n $proxy ]]; then accept proxy check_callhome_proxy "$proxy"; proxy=$CHECKED
 else proxy=none; fi
-[[ -z $user ]] || [[ $user =~ ^[a-z_][a-z0-9_-]{0,31}$ ]] || usage_error "the call-home user must be a login name (lower case letters, digits, _ and -)"
+[[ -z $user ]] || accept user check_login_name "$user"
 [[ -n $user ]] || user=$CH_USER
 secret_name="" secret=""
 if [[ -n $proxy_user ]]; then
-  [[ $proxy == http://* ]] || usage_error "--proxy-user needs an HTTP proxy (--proxy http://HOST:PORT): SOCKS proxies are used without a login"
-  [[ $proxy_user =~ ^[A-Za-z0-9._@+-]{1,64}$ ]] || usage_error "the proxy user must be 1-64 letters, digits or . _ @ + -"
+  accept proxy-user check_proxy_user "$proxy_user" "$proxy"
   read_secret "proxy password"
-  [[ -n $SECRET && ${#SECRET} -le 256 && $SECRET != *[[:cntrl:]]* ]] || usage_error "the proxy password (standard input) must be 1-256 characters, no control characters"
+  accept password check_proxy_password "$SECRET"
   secret_name=callhome_proxy secret=$SECRET
 fi
 

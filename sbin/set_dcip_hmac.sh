@@ -4,10 +4,15 @@
 #   set_dcip_hmac.sh < token-file      (on a terminal it is asked for without echo)
 # The same token must be entered on the master. Restarts the probe service.
 here=$(dirname -- "$(readlink -f -- "$0")")
-. "$here/lib/common.sh"; . "$here/lib/secrets.sh"; . "$here/lib/apply.sh"
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+# shellcheck source=lib/secrets.sh
+. "$here/lib/secrets.sh"
+# shellcheck source=lib/apply.sh
+. "$here/lib/apply.sh"
 
-case ${1:-} in -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) refuse_secret_args "pull token" "echo TOKEN | set_dcip_hmac.sh" ;; esac
-read_hmac "pull-mode HMAC token"
+case ${1:-} in -h|--help) cc_help ;; '') ;; *) refuse_secret_args "pull token" "echo TOKEN | set_dcip_hmac.sh" token ;; esac
+read_hmac "pull-mode HMAC token" token
 
 lock
 apply_settings master.set "mode pull, hmac ($(describe_secret "$SECRET"))" \

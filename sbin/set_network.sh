@@ -7,18 +7,20 @@
 # Exit 2 bad value (JSON names the field), 3 apply failed and old settings restored, 4 locked or a
 # change already waiting for confirmation. Result: {"ok":true,"pending":{id,deadline,timeout},"address"}.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/net.sh
 . "$here/lib/net.sh"
 
-case ${1:-} in -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case ${1:-} in -h|--help) cc_help ;; esac
 
 iface=${1:-}
-[[ -n $iface && $iface != -* ]] || net_fail "$EX_USAGE" interface "the interface to configure comes first (e.g. eth0)"
+[[ -n $iface && $iface != -* ]] || refuse interface "the interface to configure comes first (e.g. eth0)"
 shift
 mode="" address="" netmask="" gateway="" dns="" domain="" offsub=false timeout=120
-have_address=false have_netmask=false have_gateway=false have_dns=false have_domain=false
-set_mode() { [[ -z $mode ]] || net_fail "$EX_USAGE" mode "choose one of --dhcp, --static, --capture, --restore-confirmed, --factory"; mode=$1; }
-need() { [[ $# -ge 2 ]] || net_fail "$EX_USAGE" "${1#--}" "$1 needs a value"; }
+declare -A given=()  # the --static options given
+set_mode() { [[ -z $mode ]] || refuse mode "choose one of --dhcp, --static, --capture, --restore-confirmed, --factory"; mode=$1; }
+need() { [[ $# -ge 2 ]] || refuse "${1#--}" "$1 needs a value"; }
 while (($#)); do
   case $1 in
     --dhcp) set_mode dhcp ;;
@@ -26,32 +28,30 @@ while (($#)); do
     --capture) set_mode capture ;;
     --restore-confirmed) set_mode restore ;;
     --factory) set_mode factory ;;
-    --address) need "$@"; address=$2; have_address=true; shift ;;
-    --netmask) need "$@"; netmask=$2; have_netmask=true; shift ;;
-    --gateway) need "$@"; gateway=$2; have_gateway=true; shift ;;
-    --dns) need "$@"; dns=$2; have_dns=true; shift ;;
-    --domain) need "$@"; domain=$2; have_domain=true; shift ;;
+    --address) need "$@"; address=$2; given[address]=1; shift ;;
+    --netmask) need "$@"; netmask=$2; given[netmask]=1; shift ;;
+    --gateway) need "$@"; gateway=$2; given[gateway]=1; shift ;;
+    --dns) need "$@"; dns=$2; given[dns]=1; shift ;;
+    --domain) need "$@"; domain=$2; given[domain]=1; shift ;;
     --allow-offsubnet-gateway) offsub=true ;;
     --confirm-timeout) need "$@"; timeout=$2; shift ;;
-    *) net_fail "$EX_USAGE" option "unknown option $1 (see --help)" ;;
+    *) usage_error "unknown option $1 (see --help)" ;;
   esac
   shift
 done
-[[ -n $mode ]] || net_fail "$EX_USAGE" mode "say how to configure $iface: --dhcp, --static, --capture, --restore-confirmed or --factory"
+[[ -n $mode ]] || refuse mode "say how to configure $iface: --dhcp, --static, --capture, --restore-confirmed or --factory"
 if [[ $mode != static ]]; then
   for f in address netmask gateway dns domain; do
-    v=have_$f; [[ ${!v} == true ]] && net_fail "$EX_USAGE" "$f" "--$f is only for --static"
+    [[ -n ${given[$f]:-} ]] && refuse "$f" "--$f is only for --static"
   done
-  [[ $offsub == true ]] && net_fail "$EX_USAGE" gateway "--allow-offsubnet-gateway is only for --static"
+  [[ $offsub == true ]] && refuse gateway "--allow-offsubnet-gateway is only for --static"
 fi
-[[ $timeout =~ ^[0-9]{1,4}$ ]] && ((10#$timeout >= 5 && 10#$timeout <= 3600)) \
-  || net_fail "$EX_USAGE" confirm-timeout "the confirmation time must be 5-3600 seconds (got '$timeout')"
-timeout=$((10#$timeout))
-[[ $mode == static && $have_address == false ]] && net_fail "$EX_USAGE" address "the IP address is required for --static"
-[[ $mode == static && $have_netmask == false ]] && net_fail "$EX_USAGE" netmask "the network mask is required for --static (dotted like 255.255.255.0, or a prefix length like 24)"
+accept confirm-timeout check_seconds "$timeout" 5 3600 --confirm-timeout; timeout=$CHECKED
+[[ $mode == static && -z ${given[address]:-} ]] && refuse address "the IP address is required for --static"
+[[ $mode == static && -z ${given[netmask]:-} ]] && refuse netmask "the network mask is required for --static (dotted like 255.255.255.0, or a prefix length like 24)"
 if [[ $mode == factory ]]; then mode=static address=10.0.0.2 netmask=24 gateway="" dns="" domain="" factory=true; else factory=false; fi
 if [[ $mode == restore && ! -f $NET_CONFIRMED ]]; then
-  net_fail "$EX_FAIL" mode "there is no confirmed network configuration to restore ($NET_CONFIRMED)"
+  fail_on mode "$EX_FAIL" "there is no confirmed network configuration to restore ($NET_CONFIRMED)"
 fi
 
 work=$(mktemp -d) || fail "$EX_FAIL" "cannot make a scratch directory"
@@ -67,20 +67,20 @@ args=(--yaml="$NET_YAML" --links="$links" --iface="$iface" --mode="$vmode")
 [[ $mode == static ]] && args+=(--address="$address" --netmask="$netmask" --gateway="$gateway" --dns="$dns" --domain="$domain")
 [[ $offsub == true ]] && args+=(--allow-offsubnet-gateway)
 [[ -n $ssh_local ]] && args+=(--ssh-local="$ssh_local")
-checked=$(netpy validate "${args[@]}"); rc=$?
+validated=$(netpy validate "${args[@]}"); rc=$?
 if ((rc == 2)); then
-  field=$(printf '%s' "$checked" | "$NET_PY" -c 'import json,sys; print(json.load(sys.stdin)["field"])')
-  msg=$(printf '%s' "$checked" | "$NET_PY" -c 'import json,sys; print(json.load(sys.stdin)["error"])')
-  net_fail "$EX_USAGE" "$field" "$msg"
+  field=$(printf '%s' "$validated" | "$NET_PY" -c 'import json,sys; print(json.load(sys.stdin)["field"])')
+  msg=$(printf '%s' "$validated" | "$NET_PY" -c 'import json,sys; print(json.load(sys.stdin)["error"])')
+  refuse "$field" "$msg"
 elif ((rc != 0)); then
   fail "$EX_FAIL" "cannot check the request against $NET_YAML"
 fi
-read -r prefix gwc onlink < <(printf '%s' "$checked" | "$NET_PY" -c 'import json,sys; d=json.load(sys.stdin); print(d.get("prefix") or "-", d.get("gateway") or "-", "1" if d.get("onlink") else "0")')
+read -r prefix gwc onlink < <(printf '%s' "$validated" | "$NET_PY" -c 'import json,sys; d=json.load(sys.stdin); print(d.get("prefix") or "-", d.get("gateway") or "-", "1" if d.get("onlink") else "0")')
 
 lock
 if [[ -f $NET_PENDING ]]; then
   left=$(( $(net_pending_get deadline) - $(date +%s) ))
-  net_fail "$EX_LOCKED" pending "the network change $(net_pending_get id) on $(net_pending_get iface) is waiting for confirmation (${left}s left): confirm it or let it roll back first"
+  fail_on pending "$EX_LOCKED" "the network change $(net_pending_get id) on $(net_pending_get iface) is waiting for confirmation (${left}s left): confirm it or let it roll back first"
 fi
 
 # the new file, in a scratch copy of /etc/netplan, checked by netplan itself when installed
@@ -102,7 +102,7 @@ chmod 0600 "$work"/root/etc/netplan/*.yaml
 if command -v netplan >/dev/null; then
   if ! err=$(netplan generate --root-dir "$work/root" 2>&1 9>&- </dev/null); then
     err=${err//"$work/root"/$CC_ROOT}
-    net_fail "$EX_USAGE" netplan "netplan rejects the new configuration: $(printf '%s' "$err" | grep -m1 -E ':[0-9]+:' || printf '%s' "$err" | head -n1)"
+    refuse netplan "netplan rejects the new configuration: $(printf '%s' "$err" | grep -m1 -E ':[0-9]+:' || printf '%s' "$err" | head -n1)"
   fi
 fi
 ifaces=()
@@ -112,7 +112,7 @@ while IFS= read -r x; do [[ -n $x ]] && ifaces+=("$x"); done < <(netpy changed -
 b=$(backup "$NET_YAML") || fail "$EX_FAIL" "cannot back up $NET_YAML"
 txn_begin "file	$NET_YAML	$b" || fail "$EX_FAIL" "cannot write the change journal $TXN_FILE"
 t=$(stage "$NET_YAML") || fail "$EX_FAIL" "cannot write in ${NET_YAML%/*}"
-cat -- "$new" >"$t" && commit "$t" "$NET_YAML" 0600 || { restore "$NET_YAML" "$b"; fail "$EX_FAIL" "cannot replace $NET_YAML"; }
+{ cat -- "$new" >"$t" && commit "$t" "$NET_YAML" 0600; } || { restore "$NET_YAML" "$b"; fail "$EX_FAIL" "cannot replace $NET_YAML"; }
 what="$mode"; [[ $mode == static ]] && what="static $address/$prefix${gateway:+ via $gateway}"
 [[ $factory == true ]] && what="factory $address/$prefix"
 log "wrote $NET_YAML ($iface: $what); applying"

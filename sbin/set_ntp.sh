@@ -5,11 +5,13 @@
 # restarts chrony; if chrony does not come back, both files are restored (exit 3).
 # Exit codes: see lib/common.sh. Result on stdout: {"ok":true,"servers":[...]}.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/ntp.sh
 . "$here/lib/ntp.sh"
 
-case ${1:-} in -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
-check_servers "$@"
+case ${1:-} in -h|--help) cc_help ;; esac
+accept servers check_servers "$@"
 
 lock
 old=$(ini_get "$SETTINGS_INI" ntp servers)
@@ -24,13 +26,13 @@ ini_set "$t_ini" ntp servers "${SERVERS[*]}" || fail "$EX_FAIL" "cannot update $
 t_conf=$(stage "$CHRONY_CONF") || fail "$EX_FAIL" "cannot write in ${CHRONY_CONF%/*}"
 block=$(printf '# NTP servers, set by confconsole (set_ntp.sh)\n'; for s in "${SERVERS[@]}"; do chrony_directive "$s"; printf '\n'; done)
 t_new=$(stage "$CHRONY_CONF.render") || fail "$EX_FAIL" "cannot write in ${CHRONY_CONF%/*}"
-B=$block awk '
+{ B=$block awk '
   BEGIN { b = ENVIRON["B"]; put = 0 }
   /^# NTP servers, set by confconsole/ { next }
   /^[ \t]*(server|pool|peer)[ \t]/ { if (!put) { print b; put = 1 } next }
   { print }
   END { if (!put) print b }
-' "$t_conf" >"$t_new" && mv -f -- "$t_new" "$t_conf" || fail "$EX_FAIL" "cannot render $CHRONY_CONF"
+' "$t_conf" >"$t_new" && mv -f -- "$t_new" "$t_conf"; } || fail "$EX_FAIL" "cannot render $CHRONY_CONF"
 ini_mode=$(stat -c %a -- "$SETTINGS_INI" 2>/dev/null || echo 644)
 conf_mode=$(stat -c %a -- "$CHRONY_CONF" 2>/dev/null || echo 644)
 commit "$t_ini" "$SETTINGS_INI" "$ini_mode" || { txn_end; fail "$EX_FAIL" "cannot replace $SETTINGS_INI"; }

@@ -4,10 +4,15 @@
 #   set_ossensor_hmac.sh < key-file      (on a terminal it is asked for without echo)
 # The same key goes into each osSensor's configuration. Restarts the probe service.
 here=$(dirname -- "$(readlink -f -- "$0")")
-. "$here/lib/common.sh"; . "$here/lib/secrets.sh"; . "$here/lib/apply.sh"
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+# shellcheck source=lib/secrets.sh
+. "$here/lib/secrets.sh"
+# shellcheck source=lib/apply.sh
+. "$here/lib/apply.sh"
 
-case ${1:-} in -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) refuse_secret_args "osSensor HMAC key" "echo KEY | set_ossensor_hmac.sh" ;; esac
-read_hmac "osSensor HMAC key"
+case ${1:-} in -h|--help) cc_help ;; '') ;; *) refuse_secret_args "osSensor HMAC key" "echo KEY | set_ossensor_hmac.sh" key ;; esac
+read_hmac "osSensor HMAC key" key
 
 lock
 apply_settings ossensor.hmac "osSensor HMAC key ($(describe_secret "$SECRET"))" "$(service_for probe vsensor-probe)" ossensor_hmac "$SECRET" \

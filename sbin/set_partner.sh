@@ -4,15 +4,21 @@
 # the appliance's key (callhome.sh pubkey) to its autossh user; the forward ports follow the
 # host-name formula (callhome.sh ports HOSTNAME). --disable turns it off (host kept).
 here=$(dirname -- "$(readlink -f -- "$0")")
-. "$here/lib/common.sh"; . "$here/lib/apply.sh"; . "$here/lib/callhome.sh"
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+# shellcheck source=lib/apply.sh
+. "$here/lib/apply.sh"
+# shellcheck source=lib/callhome.sh
+. "$here/lib/callhome.sh"
 
-case ${1:-} in -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case ${1:-} in -h|--help) cc_help ;; esac
 USAGE="usage: set_partner.sh --host H --port P | --disable"
 host="" port="" disable=no
 while (($#)); do
   case $1 in
-    --host|--port) (($# >= 2)) || usage_error "$1 needs a value ($USAGE)"
-      [[ $1 == --host ]] && host=$2 || port=$2; shift 2 ;;
+    --host|--port) (($# >= 2)) || refuse "${1#--}" "$1 needs a value ($USAGE)"
+      if [[ $1 == --host ]]; then host=$2; else port=$2; fi
+      shift 2 ;;
     --disable) disable=yes; shift ;;
     *) usage_error "unknown argument \"$1\" ($USAGE)" ;;
   esac
@@ -26,9 +32,8 @@ if [[ $disable == yes ]]; then
   exit 0
 fi
 [[ -n $host && -n $port ]] || usage_error "$USAGE"
-ch_check_host "$host" || usage_error "\"$host\" is not a host name or IP address"
-is_port "$port" || usage_error "the partner port must be 1-65535"
-host=${host,,} port=$((10#$port))
+accept host check_callhome_host "$host"; host=$CHECKED
+accept port check_port "$port" partner; port=$CHECKED
 lock
 ch_load
 # with Call-Home on, the partner's tunnel (re)starts now, and a failure puts the old settings back

@@ -4,17 +4,21 @@
 # (5% of the disk, at least 1 GB); a refusal says the largest size that fits. Then the ring
 # is reconfigured and its service restarted (stopped for 0). --check: only say whether it fits.
 here=$(dirname -- "$(readlink -f -- "$0")")
-. "$here/lib/common.sh"; . "$here/lib/secrets.sh"; . "$here/lib/apply.sh"; . "$here/lib/pcap.sh"
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+# shellcheck source=lib/apply.sh
+. "$here/lib/apply.sh"
+# shellcheck source=lib/pcap.sh
+. "$here/lib/pcap.sh"
 
 check_only=0
-case ${1:-} in -h|--help) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; --check) check_only=1; shift ;; esac
+case ${1:-} in -h|--help) cc_help ;; --check) check_only=1; shift ;; esac
 (($# == 1)) || usage_error "usage: set_pcap.sh [--check] GB   (0 disables packet capture)"
-[[ $1 =~ ^[0-9]{1,6}$ ]] || usage_error "\"$1\" is not a whole number of GB (0 disables packet capture)"
-gb=$((10#$1))
+accept gb check_gb "$1"; gb=$CHECKED
 
 fits() {
   max=$(pcap_max_gb)
-  ((gb <= max)) || fail "$EX_USAGE" "$gb GB does not fit on the disk: the largest PCAP buffer that fits is $max GB (free space plus the current buffer, less a reserve of $(pcap_reserve_gb) GB)"
+  ((gb <= max)) || refuse gb "$gb GB does not fit on the disk: the largest PCAP buffer that fits is $max GB (free space plus the current buffer, less a reserve of $(pcap_reserve_gb) GB)"
 }
 if ((check_only)); then fits; printf '{"ok":true,"size_gb":%d,"max_gb":%d}\n' "$gb" "$max"; exit 0; fi
 lock

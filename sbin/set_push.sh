@@ -3,15 +3,20 @@
 # host name that resolves with the configured DNS). Push Token mode is recommended instead.
 # --check: only check HOST (and that it resolves); nothing is changed.
 here=$(dirname -- "$(readlink -f -- "$0")")
-. "$here/lib/common.sh"; . "$here/lib/secrets.sh"; . "$here/lib/apply.sh"
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+# shellcheck source=lib/secrets.sh
+. "$here/lib/secrets.sh"
+# shellcheck source=lib/apply.sh
+. "$here/lib/apply.sh"
 
 check_only=0
-case ${1:-} in -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; --check) check_only=1; shift ;; esac
+case ${1:-} in -h|--help) cc_help ;; --check) check_only=1; shift ;; esac
 (($# == 1)) || usage_error "usage: set_push.sh HOST"
-check_master_host "$1" || usage_error "\"$1\" is not a host name or IP address"
-host=$MASTER_HOST name=${host%:*}
+accept host check_master_host "$1"
+host=$CHECKED name=${CHECKED%:*}
 if ! is_ipv4 "$name" && [[ $host != \[* ]] && ! is_ipv6 "$host"; then
-  getent ahosts "$name" >/dev/null 2>&1 || usage_error "\"$name\" does not resolve with the configured DNS servers: give the master's IP address or fix DNS"
+  getent ahosts "$name" >/dev/null 2>&1 || refuse host "\"$name\" does not resolve with the configured DNS servers: give the master's IP address or fix DNS"
 fi
 ((check_only)) && { printf '{"ok":true,"host":%s}\n' "$(json_str "$host")"; exit 0; }
 

@@ -5,17 +5,24 @@
 # HOST: the master's host name (recommended for cloud masters) or IP, optionally :PORT.
 # PROXY: optional http://HOST:PORT. Restarts the probe service; restored if it fails (exit 3).
 here=$(dirname -- "$(readlink -f -- "$0")")
-. "$here/lib/common.sh"; . "$here/lib/secrets.sh"; . "$here/lib/apply.sh"
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+# shellcheck source=lib/secrets.sh
+. "$here/lib/secrets.sh"
+# shellcheck source=lib/apply.sh
+. "$here/lib/apply.sh"
 
-case ${1:-} in -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case ${1:-} in -h|--help) cc_help ;; esac
 # The manual's older form put the token first: refuse it rather than leave it in the process list.
-if (($# >= 1)) && check_push_token "$1" && ! check_master_host "$1"; then refuse_secret_args "push token" "echo 'label:secret' | set_pushtoken.sh HOST [PROXY]"; fi
+if (($# >= 1)) && check_push_token "$1" && ! check_master_host "$1"; then
+  refuse_secret_args "push token" "echo 'label:secret' | set_pushtoken.sh HOST [PROXY]" token
+fi
 (($# >= 1 && $# <= 2)) || usage_error "usage: set_pushtoken.sh HOST [PROXY] < token"
-check_master_host "$1" || usage_error "\"$1\" is not a host name or IP address (optionally :PORT)"
-host=$MASTER_HOST proxy=""
-if (($# == 2)); then check_proxy "$2" || usage_error "$PROXY_ERR"; proxy=$PROXY_URL; fi
+accept host check_master_host "$1"; host=$CHECKED
+proxy=""
+if (($# == 2)); then accept proxy check_master_proxy "$2"; proxy=$CHECKED; fi
 read_secret "push token"
-check_push_token "$SECRET" || usage_error "$TOKEN_ERR"
+accept token check_push_token "$SECRET"
 label=${SECRET%%:*}
 
 lock

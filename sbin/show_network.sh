@@ -4,10 +4,12 @@
 # Result: {"interfaces":[{name,mac,state,up,addresses,role,mode,address,prefix,gateway,dns,search}],
 #          "pending":{id,iface,mode,address,deadline,timeout,remaining}|null,"rollbacks_unseen":[...]}
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/net.sh
 . "$here/lib/net.sh"
 
-case ${1:-} in -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; '') ;; *) usage_error "takes no arguments" ;; esac
+case ${1:-} in -h|--help) cc_help ;; '') ;; *) usage_error "takes no arguments" ;; esac
 links=$(mktemp) || fail "$EX_FAIL" "cannot make a temp file"
 CC_TEMPS+=("$links")
 net_links "$links" || fail "$EX_FAIL" "cannot read the interfaces"

@@ -5,22 +5,25 @@
 # (on standard input, or the stored one with --stored) checks the master accepts it.
 # Nothing is changed. Result on stdout: {"ok","cause","status","message"}; exit 0 or 5.
 here=$(dirname -- "$(readlink -f -- "$0")")
-. "$here/lib/common.sh"; . "$here/lib/secrets.sh"
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+# shellcheck source=lib/secrets.sh
+. "$here/lib/secrets.sh"
 
 timeout=10 stored=0
 while (($#)); do
   case $1 in
-    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    --timeout) [[ ${2:-} =~ ^[0-9]+$ ]] && (($2 >= 1 && $2 <= 120)) || usage_error "--timeout takes 1 to 120 seconds"; timeout=$2; shift 2 ;;
+    -h|--help) cc_help ;;
+    --timeout) accept timeout check_seconds "${2-}" 1 120 --timeout; timeout=$CHECKED; shift 2 ;;
     --stored) stored=1; shift ;;
     --*) usage_error "unknown option $1" ;;
     *) break ;;
   esac
 done
 (($# >= 1 && $# <= 2)) || usage_error "usage: test_master.sh [--timeout S] [--stored] HOST [PROXY] [< token]"
-check_master_host "$1" || usage_error "\"$1\" is not a host name or IP address (optionally :PORT)"
-host=$MASTER_HOST proxy=""
-if (($# == 2)); then check_proxy "$2" || usage_error "$PROXY_ERR"; proxy=$PROXY_URL; fi
+accept host check_master_host "$1"; host=$CHECKED
+proxy=""
+if (($# == 2)); then accept proxy check_master_proxy "$2"; proxy=$CHECKED; fi
 token=""
 if ((stored)); then
   f=$(secret_file push_token)
@@ -30,12 +33,12 @@ elif [[ ! -t 0 ]]; then
   IFS= read -r token || true
   token=${token%$'\r'}
 fi
-if [[ -n $token ]]; then check_push_token "$token" || usage_error "$TOKEN_ERR"; fi
+if [[ -n $token ]]; then accept token check_push_token "$token"; fi
 
 url="https://$host/"
 log "testing the connection to https://$host${proxy:+ through $proxy}"
 ca=$(p /etc/confconsole/master-ca.pem)
-args=(--proto =https --silent --show-error --output /dev/null --write-out '%{http_code}'
+args=(--proto '=https' --silent --show-error --output /dev/null --write-out '%{http_code}'
       --connect-timeout "$timeout" --max-time "$timeout")
 [[ -f $ca ]] && args+=(--cacert "$ca")
 # only the proxy given here: none from the environment (https_proxy) either

@@ -4,17 +4,17 @@
 # answers; on stdout {"ok":BOOL,"results":[{"server","ok","offset"|"error"}]}.
 # Exit 0 when every server answered, 5 when one did not, 2 for bad arguments.
 here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/ntp.sh
 . "$here/lib/ntp.sh"
 
 timeout=5
 case ${1:-} in
-  -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-  --timeout)
-    [[ ${2:-} =~ ^[0-9]+$ ]] && (($2 >= 1 && $2 <= 60)) || usage_error "--timeout takes 1 to 60 seconds"
-    timeout=$2; shift 2 ;;
+  -h|--help) cc_help ;;
+  --timeout) accept timeout check_seconds "${2-}" 1 60 --timeout; timeout=$CHECKED; shift 2 ;;
 esac
-check_servers "$@"
+accept servers check_servers "$@"
 command -v chronyd >/dev/null || fail "$EX_FAIL" "cannot test: chronyd is not installed"
 
 work=$(mktemp -d); trap 'rm -rf -- "$work"; cleanup_temps' EXIT

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 say() { printf '\n== %s\n' "$*"; }
 
 # System packages the system and end-to-end layers use (Debian/Ubuntu names).
-PKGS=(tmux chrony openssh-server iproute2 iputils-ping netplan.io dialog whiptail ncurses-bin util-linux procps curl tcpdump openssl dnsmasq isc-dhcp-client python3-yaml autossh stunnel4 tinyproxy dante-server netcat-openbsd ncat)
+PKGS=(shellcheck tmux chrony openssh-server iproute2 iputils-ping netplan.io dialog whiptail ncurses-bin util-linux procps curl tcpdump openssl dnsmasq isc-dhcp-client python3-yaml autossh stunnel4 tinyproxy dante-server netcat-openbsd ncat)
 missing_pkgs=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing_pkgs+=("$p"); done
 if ((${#missing_pkgs[@]})); then
@@ -36,8 +36,21 @@ say "build and type check"
 npm run build --silent || exit 1
 npx tsc --noEmit -p . || exit 1
 
-say "tests (unit, ui, e2e, system)"
+# what did not run is recorded in test/.skipped/ (as test/support/requires.ts does for tests)
 rm -rf test/.skipped
+say "shellcheck (sbin/)"
+shellcheck_skipped=0
+if command -v shellcheck >/dev/null; then
+  shellcheck -x sbin/*.sh sbin/lib/*.sh || { echo "error: shellcheck found problems in sbin/ (see above)"; exit 1; }
+  echo "no findings"
+else
+  mkdir -p test/.skipped
+  echo "shellcheck of sbin/: needs \`shellcheck\`" >test/.skipped/shellcheck.txt
+  echo "note: shellcheck is not installed: sbin/ was not checked"
+  shellcheck_skipped=1
+fi
+
+say "tests (unit, ui, e2e, system)"
 results=$(mktemp)
 npx vitest run --config test/vitest.config.ts --reporter=default --reporter=json --outputFile="$results" "$@"
 rc=$?
@@ -55,8 +68,8 @@ fi
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
 if ((rc != 0)); then exit "$rc"; fi
-if [[ ${CONFCONSOLE_REQUIRE_ALL:-} == 1 ]] && ((skipped > 0 || total == 0)); then
-  echo "error: $skipped test(s) did not run (see above); CI requires every test to run"
+if [[ ${CONFCONSOLE_REQUIRE_ALL:-} == 1 ]] && ((skipped > 0 || total == 0 || shellcheck_skipped)); then
+  echo "error: $skipped test(s)$( ((shellcheck_skipped)) && printf ' and shellcheck') did not run (see above); CI requires every test to run"
   exit 1
 fi
 exit 0

@@ -12,10 +12,14 @@ CH_PIDFILE=$(p /run/confconsole/callhome.pid)
 CH_ALIAS=callhome
 CH_SERVICE=confconsole-callhome
 # dual call-home: the partner's tunnel is a second service of the same script (--partner)
-CH_PARTNER_PIDFILE=$(p /run/confconsole/callhome-partner.pid)
-CH_PARTNER_SERVICE=confconsole-callhome-partner
+# shellcheck disable=SC2034  # used by the scripts (callhome_tunnel.sh, callhome.sh, set_partner.sh)
+{
+  CH_PARTNER_PIDFILE=$(p /run/confconsole/callhome-partner.pid)
+  CH_PARTNER_SERVICE=confconsole-callhome-partner
+}
 
 # ch_load: the settings into CH_* variables
+# shellcheck disable=SC2034  # CH_* and PT_* are read by the scripts
 ch_load() {
   CH_ENABLED=$(ini_get "$SETTINGS_INI" callhome enabled)
   [[ $CH_ENABLED == yes ]] || CH_ENABLED=no
@@ -46,30 +50,13 @@ ch_hostname() {
 
 # ch_ports HOSTNAME → CH_FWD_SSH, CH_FWD_HTTPS (the manual's formula); 1 when the name is not
 # PREFIX-MIDDLE-LAST (dt-123-01): 10000|30000 + 10 × (MIDDLE mod 1000) + LAST
+# shellcheck disable=SC2034  # CH_FWD_SSH and CH_FWD_HTTPS are read by the scripts
 ch_ports() {
-  [[ $1 =~ ^[A-Za-z][A-Za-z0-9]*-([0-9]{1,9})-([0-9]{1,2})$ ]] || return 1
-  local mid=$((10#${BASH_REMATCH[1]} % 1000)) last=$((10#${BASH_REMATCH[2]}))
+  is_appliance_hostname "$1" || return 1
+  local last=${1##*-} mid=${1%-*}
+  mid=$((10#${mid##*-} % 1000)) last=$((10#$last))
   CH_FWD_SSH=$((10000 + 10 * mid + last))
   CH_FWD_HTTPS=$((30000 + 10 * mid + last))
-}
-
-# ch_check_host VALUE: host name, IPv4 or IPv6 (no port)
-ch_check_host() { { is_ipv4 "$1" || is_ipv6 "$1" || is_hostname "$1"; } && ! is_nowhere "$1"; }
-
-# ch_check_proxy VALUE → CH_PROXY_OK (none | http://H:P | socks5://H:P), else PROXY_ERR
-ch_check_proxy() {
-  local s=${1%/} scheme hp host port
-  if [[ $s == none || -z $s ]]; then CH_PROXY_OK=none; return 0; fi
-  [[ $s == *@* ]] && { PROXY_ERR="proxy credentials are not accepted in a URL: give --proxy-user and the password on standard input"; return 1; }
-  [[ $s =~ ^(http|socks5)://(.*)$ ]] || { PROXY_ERR="the proxy must be none, http://HOST:PORT or socks5://HOST:PORT"; return 1; }
-  scheme=${BASH_REMATCH[1]}; hp=${BASH_REMATCH[2]}
-  local re='^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$'
-  [[ $hp =~ $re ]] || { PROXY_ERR="the proxy must be $scheme://HOST:PORT"; return 1; }
-  host=${BASH_REMATCH[1]}; port=${BASH_REMATCH[2]}
-  host=${host#[}; host=${host%]}
-  is_port "$port" || { PROXY_ERR="the proxy port must be 1-65535"; return 1; }
-  ch_check_host "$host" || { PROXY_ERR="the proxy host \"$host\" is not a host name or IP address"; return 1; }
-  CH_PROXY_OK="$scheme://${hp,,}"
 }
 
 # the proxy's HOST:PORT as nc -x / openssl -proxy / ncat --proxy take it
@@ -78,13 +65,11 @@ ch_proxy_hp() { local hp=${CH_PROXY#*://}; printf '%s' "$hp"; }
 q() { printf '%q' "$1"; }
 ch_proxy_host() { local h; h=$(ch_proxy_hp); h=${h%:*}; h=${h#[}; printf '%s' "${h%]}"; }
 ch_proxy_secret() { printf '%s/callhome_proxy' "$(p /etc/confconsole/secrets)"; }
-CH_SBIN=$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")
-CH_SBIN=${CH_SBIN%/lib}
 
 # ch_transport MODE → the command that carries the SSH stream to %h %p (empty: direct TCP).
 # MODE ssh: a ProxyCommand; MODE probe: the same transport, reading only (for the TCP check).
 ch_transport() {
-  local mode=$1 hp ca=() cmd=""
+  local mode=$1 hp cmd=""
   hp=$(ch_proxy_hp)
   if [[ $CH_SSL == yes ]]; then
     case $CH_PROXY in
@@ -108,7 +93,7 @@ ch_transport() {
     case $CH_PROXY in
       http://*)
         if [[ -n $CH_PROXY_USER ]]; then
-          cmd="$(q "$CH_SBIN/callhome_proxy.sh") $(q "$(ch_proxy_host)") $(q "${hp##*:}") $(q "$CH_PROXY_USER") $(q "$(ch_proxy_secret)") %h %p"
+          cmd="$(q "$CC_SBIN/callhome_proxy.sh") $(q "$(ch_proxy_host)") $(q "${hp##*:}") $(q "$CH_PROXY_USER") $(q "$(ch_proxy_secret)") %h %p"
         else cmd="nc ${d}-X connect -x $(q "$hp") %h %p"; fi ;;
       socks5://*) cmd="nc ${d}-X 5 -x $(q "$hp") %h %p" ;;
       *) [[ $mode == probe ]] && cmd="nc ${d}-w 10 %h %p" ;;
@@ -144,7 +129,8 @@ ch_pubkey() {
   printf '%s %s autossh@%s' "$t" "$k" "$(ch_hostname)"
 }
 
-# is the tunnel running? (demo: the last recorded start/stop of the service)
+# is the tunnel running? (demo: the last recorded start/stop of the service) → CH_PID
+# shellcheck disable=SC2034  # CH_PID is read by callhome.sh status
 ch_running() {
   if is_demo; then
     local last

@@ -6,10 +6,11 @@
 #   otherwise             → `ip -j addr show` and `netplan apply` (the appliance).
 
 NET_PY=/usr/bin/python3
-NET_LIB="$(dirname -- "${BASH_SOURCE[0]}")/netplan.py"
+NET_LIB=$CC_LIB/netplan.py
 NET_YAML=$(p /etc/netplan/01-netcfg.yaml)
 NET_STATE=$(p /var/lib/confconsole)
 NET_PENDING=$NET_STATE/net-pending.json
+# shellcheck disable=SC2034  # used by set_network.sh and net_confirm.sh
 NET_CONFIRMED=$NET_STATE/netplan-confirmed.yaml
 NET_UNSEEN=$NET_STATE/net-rollbacks-unseen.json
 NET_DEMO_LINKS=$NET_STATE/demo-links.json
@@ -17,15 +18,6 @@ NET_RB_LOG=$(p /var/log/confconsole/net-rollbacks.log)
 NET_RUN=$(p /run/confconsole)
 
 netpy() { "$NET_PY" "$NET_LIB" "$@"; }
-
-# net_fail CODE FIELD MESSAGE: like fail, with the field the message is about
-net_fail() {
-  local code=$1 field=$2; shift 2
-  log "$CC_SCRIPT: $*"
-  [[ ${CC_TXN:-} == 1 ]] && txn_end
-  printf '{"ok":false,"code":%d,"error":%s,"field":%s}\n' "$code" "$(json_str "$*")" "$(json_str "$field")"
-  exit "$code"
-}
 
 # net_links FILE: the live link data (`ip -j addr show` shape) written to FILE
 net_links() {
@@ -125,7 +117,7 @@ net_dhcp_ns() {
     'request subnet-mask, broadcast-address, routers, domain-name, domain-name-servers, domain-search;' >"$conf"
   log "$ifc: asking for a DHCP lease"
   out=$(ip netns exec "$CONFCONSOLE_NETNS" dhclient -4 -1 -cf "$conf" -pf "$pf" -lf "$lease" \
-    -sf "$here/net_dhclient_hook.sh" "$ifc" 9>&- </dev/null 2>&1) || { log "$ifc: no DHCP lease: ${out##*$'\n'}"; return 1; }
+    -sf "$CC_SBIN/net_dhclient_hook.sh" "$ifc" 9>&- </dev/null 2>&1) || { log "$ifc: no DHCP lease: ${out##*$'\n'}"; return 1; }
   log "$ifc: leased $(ip -n "$CONFCONSOLE_NETNS" -4 -o addr show dev "$ifc" | awk '{print $4; exit}')"
 }
 
@@ -149,13 +141,14 @@ net_arm() {
     unit=confconsole-net-rollback-$id
     systemd-run --quiet --on-active="$secs" --unit "$unit" \
       --setenv=CONFCONSOLE_ROOT="$CC_ROOT" --setenv=CONFCONSOLE_LOCK_WAIT=300 \
-      "$here/net_rollback.sh" --timer "$id" 9>&- </dev/null >/dev/null 2>&1 || return 1
+      "$CC_SBIN/net_rollback.sh" --timer "$id" 9>&- </dev/null >/dev/null 2>&1 || return 1
     printf 'unit:%s' "$unit"
   else
     # its own session, no terminal, no pipe of ours, not the lock: a SIGHUP or SIGKILL of the
     # console, its process group or its SSH session does not reach it
+    # shellcheck disable=SC2016  # $1 $2 $3 are the inner bash's arguments, not ours
     CONFCONSOLE_LOCK_WAIT=300 setsid bash -c 'sleep "$1" && exec "$2" --timer "$3"' net-rollback-timer \
-      "$secs" "$here/net_rollback.sh" "$id" </dev/null >/dev/null 2>&1 9>&- &
+      "$secs" "$CC_SBIN/net_rollback.sh" "$id" </dev/null >/dev/null 2>&1 9>&- &
     local pid=$!
     sleep 0.05
     [[ -d /proc/$pid ]] || return 1
@@ -182,6 +175,7 @@ net_pending_get() { netpy json-get --file "$NET_PENDING" --key "$1" 2>/dev/null;
 
 # net_do_rollback REASON: put back the YAML from before the pending change and apply it.
 # Call with the lock held. Sets NET_RB_DONE=true|false.
+# shellcheck disable=SC2034  # NET_RB_DONE is read by net_rollback.sh
 net_do_rollback() {
   local reason=$1 id ifc b old now entry ifaces=() x
   NET_RB_DONE=false

@@ -4,7 +4,7 @@
 // fixture brings up a real autossh reverse tunnel, and callhome.sh status checks it row by row.
 // Everything listens on 127.0.0.1 high ports; every daemon is killed in afterAll.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +55,29 @@ const CHECKS = [
   'Call-Home Remote Host TCP Connectivity',
   'Call-Home Authentication',
 ];
+
+/** A status row: the check, ok | fail | skip (not made: the detail says why), advice under a fail. */
+interface Row {
+  check: string;
+  status: 'ok' | 'fail' | 'skip';
+  detail: string;
+  advice: string;
+}
+const statuses = (rows: Row[]) => rows.map((x) => x.status);
+
+/** What every status result promises: typed rows (no "ok" in them), "enabled", exit 5 exactly when a row fails. */
+function expectRowContract(json: { ok: boolean; enabled: boolean; rows: Row[] }, code: number | null) {
+  expect(typeof json.enabled).toBe('boolean');
+  for (const row of json.rows) {
+    expect(Object.keys(row).sort(), JSON.stringify(row)).toEqual(['advice', 'check', 'detail', 'status']);
+    expect(['ok', 'fail', 'skip']).toContain(row.status);
+    if (row.status === 'fail') expect(row.advice, JSON.stringify(row)).not.toBe('');
+    else expect(row.advice, JSON.stringify(row)).toBe('');
+  }
+  const failed = json.rows.some((x) => x.status === 'fail');
+  expect(json.ok).toBe(!failed);
+  expect(code).toBe(failed ? 5 : 0);
+}
 
 const tcpFree = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -220,23 +243,57 @@ describe.skipIf(whyBasic !== undefined)('call-home scripts: arguments, ports, pu
     expect((await runScript('callhome.sh', ['enable'], d.dir)).json).toEqual({ ok: true, enabled: true, restarted: false });
     let s = await runScript('callhome.sh', ['status'], d.dir);
     expect(s.code).toBe(0);
-    expect(s.json.rows.map((x: { ok: boolean }) => x.ok)).toEqual([true, true, true, true, true]);
-    expect(s.json.rows[4].detail).toBe('demo appliance: not checked');
+    // the demo appliance sends no traffic: the three connection checks are not made (skip, never ok)
+    expect(s.json).toMatchObject({ ok: true, enabled: true });
+    expect(statuses(s.json.rows)).toEqual(['ok', 'ok', 'skip', 'skip', 'skip']);
+    expect(s.json.rows[4]).toEqual({ check: 'Call-Home Authentication', status: 'skip', detail: 'demo appliance: not checked', advice: '' });
+    expectRowContract(s.json, s.code);
     expect((await runScript('callhome.sh', ['enable'], d.dir)).json).toEqual({ ok: true, enabled: true, restarted: true });
     expect((await runScript('callhome.sh', ['disable'], d.dir)).json).toEqual({ ok: true, enabled: false });
     expect(read(d.hostEffects)).toMatch(/service confconsole-callhome restart\n.*service confconsole-callhome restart\n.*service confconsole-callhome stop\n$/);
     s = await runScript('callhome.sh', ['status'], d.dir);
     expect(s.code).toBe(5);
-    expect(s.json.rows.slice(0, 2).map((x: { ok: boolean }) => x.ok)).toEqual([false, false]);
+    expect(s.json).toMatchObject({ ok: false, enabled: false });
+    expect(statuses(s.json.rows)).toEqual(['fail', 'fail', 'skip', 'skip', 'skip']);
+    expect(s.json.rows[1].advice).toMatch(/Call-Home is disabled. Enable it in the Console/);
+    expectRowContract(s.json, s.code);
     expect(auditEntries(d).map((e) => e.action)).toEqual(['callhome.set', 'callhome.enable', 'callhome.restart', 'callhome.disable']);
   });
 
-  it('--help of each script', async () => {
-    for (const s of ['callhome.sh', 'set_callhome.sh', 'set_partner.sh', 'callhome_tunnel.sh']) {
-      const res = await runScript(s, ['--help'], r.dir);
-      expect(res.code, s).toBe(0);
-      expect(res.stdout).toMatch(/callhome|partner/i);
+  it('status with no call-home host: DNS fails, the connection checks are not made (skip, saying why)', async () => {
+    const d = makeRoot();
+    const s = await runScript('callhome.sh', ['status'], d.dir);
+    expect(s.code, s.stderr).toBe(5);
+    expect(s.json).toMatchObject({ ok: false, enabled: false });
+    expect(s.json.rows.map((x: Row) => x.check)).toEqual(CHECKS);
+    expect(statuses(s.json.rows)).toEqual(['fail', 'fail', 'fail', 'skip', 'skip']);
+    expect(s.json.rows[2]).toMatchObject({ detail: 'no call-home host set' });
+    expect(s.json.rows[3]).toMatchObject({ detail: 'not checked: no call-home host set', advice: '' });
+    expectRowContract(s.json, s.code);
+  });
+
+  it('--help (and -h) of every script in sbin/ prints exactly its header comment, no line of code, and changes nothing', async () => {
+    const scripts = readdirSync(SBIN).filter((f) => f.endsWith('.sh')).sort();
+    expect(scripts.length).toBeGreaterThanOrEqual(23);
+    const before = treeSnapshot(r.dir);
+    for (const s of scripts) {
+      // the header: the comment block right after the shebang, without its "# "
+      const lines = read(join(SBIN, s)).split('\n');
+      expect(lines[0], s).toMatch(/^#!/);
+      let end = 1;
+      while (end < lines.length && lines[end]!.startsWith('#')) end++;
+      const header = lines.slice(1, end).map((l) => l.replace(/^# ?/, ''));
+      const code = new Set(lines.slice(end).filter((l) => l.trim() !== '' && !l.trim().startsWith('#')));
+      expect(header[0], `${s}: the header names its script`).toContain(s);
+      for (const flag of ['--help', '-h']) {
+        const res = await runScript(s, [flag], r.dir);
+        expect(res.code, `${s} ${flag}: ${res.stderr}`).toBe(0);
+        expect(res.stderr, `${s} ${flag}`).toBe('');
+        expect(res.stdout, `${s} ${flag}`).toBe(header.join('\n') + '\n');
+        expect(res.stdout.split('\n').filter((l) => code.has(l)), `${s} ${flag}: lines of code`).toEqual([]);
+      }
     }
+    expect(treeSnapshot(r.dir)).toEqual(before);
   });
 });
 
@@ -282,9 +339,10 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
   const status = async (opts: { loopbackDns?: boolean } = {}) => {
     const res = await run('callhome.sh', ['status'], opts);
     expect(res.json?.rows?.map((x: { check: string }) => x.check), res.stdout + res.stderr).toEqual(CHECKS);
-    return { code: res.code, rows: res.json.rows as { check: string; ok: boolean; detail: string; advice: string }[] };
+    const rows = res.json.rows as Row[];
+    expectRowContract(res.json, res.code);
+    return { code: res.code, rows };
   };
-  const okRows = (rows: { ok: boolean }[]) => rows.map((x) => x.ok);
   const tunnelPid = () => (existsSync(pidFile()) ? Number(read(pidFile()).trim()) : 0);
   const tunnelUp = () => waitFor('the reverse tunnel', async () => (await banner(P.fwdSsh)) === 'APPLIANCE-BANNER' && (await banner(P.fwdHttps)) === 'APPLIANCE-BANNER', 10_000, 100);
   const configure = async (args: string[], port: number) => {
@@ -378,14 +436,16 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
     if (srv) rmSync(srv, { recursive: true, force: true });
   });
 
-  it('direct SSH: enable brings up a real reverse tunnel, status all OK, enable again restarts', async () => {
+  it('direct SSH: enable brings up a real reverse tunnel, status with no fail (DNS skipped for an IP), enable again restarts', async () => {
     await configure(['--host', '127.0.0.1', '--port', '22'], P.sshd);
     const en = await run('callhome.sh', ['enable']);
     expect(en.code, en.stderr).toBe(0);
     expect(en.json).toEqual({ ok: true, enabled: true, restarted: false });
     await tunnelUp();
     const s = await status();
-    expect(okRows(s.rows), JSON.stringify(s.rows)).toEqual([true, true, true, true, true]);
+    // the host is an IP address: nothing to resolve, so the DNS check is not made
+    expect(statuses(s.rows), JSON.stringify(s.rows)).toEqual(['ok', 'ok', 'skip', 'ok', 'ok']);
+    expect(s.rows[2]!.detail).toBe('127.0.0.1 is an IP address: nothing to resolve');
     expect(s.code).toBe(0);
     expect(s.rows.every((x) => x.advice === '')).toBe(true);
     const pid1 = tunnelPid();
@@ -416,33 +476,35 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
     await waitFor('the pid file', () => tunnelPid() > 0 && alive(tunnelPid()));
     sh(join(r.testDir, 'service'), ['stop', 'confconsole-callhome']);
     let s = await status();
-    expect(okRows(s.rows)).toEqual([false, true, true, true, true]);
+    expect(statuses(s.rows)).toEqual(['fail', 'ok', 'skip', 'ok', 'ok']);
     expect(s.code).toBe(5);
     expect(s.rows[0]!.advice).toMatch(/^Likely the appliance is not working/);
     // disabled
     expect((await run('callhome.sh', ['disable'])).json).toEqual({ ok: true, enabled: false });
     s = await status();
-    expect(okRows(s.rows)).toEqual([false, false, true, true, true]);
+    expect(statuses(s.rows)).toEqual(['fail', 'fail', 'skip', 'ok', 'ok']);
     expect(s.rows[1]!.advice).toMatch(/Call-Home is disabled. Enable it in the Console/);
     // a name that does not resolve
     setHost('callhome.cc-test.invalid');
     s = await status({ loopbackDns: true });
-    expect(s.rows[2]).toMatchObject({ ok: false, detail: 'callhome.cc-test.invalid does not resolve' });
+    expect(s.rows[2]).toMatchObject({ status: 'fail', detail: 'callhome.cc-test.invalid does not resolve' });
     expect(s.rows[2]!.advice).toMatch(/DNS servers are incorrectly configured/);
+    // the connection checks are not made for a name that does not resolve: skip, saying why
+    for (const row of s.rows.slice(3)) expect(row).toMatchObject({ status: 'skip', detail: 'not checked: callhome.cc-test.invalid does not resolve', advice: '' });
     setHost('localhost'); // /etc/hosts, no DNS query
     s = await status({ loopbackDns: true });
-    expect(okRows(s.rows).slice(2)).toEqual([true, true, true]);
+    expect(statuses(s.rows).slice(2)).toEqual(['ok', 'ok', 'ok']);
     setHost('127.0.0.1');
     // the port closed
     setPort(P.closed);
     s = await status();
-    expect(okRows(s.rows).slice(2)).toEqual([true, false, false]);
+    expect(statuses(s.rows).slice(2)).toEqual(['skip', 'fail', 'fail']);
     expect(s.rows[3]!.advice).toMatch(/Firewall is blocking/);
     setPort(P.sshd);
     // our key not authorized
     authorize(read(join(srv, 'otherkey.pub')).trim());
     s = await status();
-    expect(okRows(s.rows).slice(2)).toEqual([true, true, false]);
+    expect(statuses(s.rows).slice(2)).toEqual(['skip', 'ok', 'fail']);
     expect(s.rows[4]!.detail).toMatch(/key refused/);
     expect(s.rows[4]!.advice).toMatch(/incorrect gateway/);
     authorize(pubkey);
@@ -450,7 +512,7 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
     expect((await run('callhome.sh', ['enable'])).code).toBe(0);
     await tunnelUp();
     s = await status();
-    expect(okRows(s.rows)).toEqual([true, true, true, true, true]);
+    expect(statuses(s.rows)).toEqual(['ok', 'ok', 'skip', 'ok', 'ok']);
   });
 
   it('SSL-wrapped (stunnel with a test CA), HTTP proxy (tinyproxy), SOCKS5 (danted)', async () => {
@@ -469,12 +531,13 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
       const ssh = sh('pgrep', ['-a', '-P', String(tunnelPid())]).stdout;
       expect(ssh, what).toMatch(cmdRe);
       const s = await status();
-      expect(okRows(s.rows), `${what}: ${JSON.stringify(s.rows)}`).toEqual([true, true, true, true, true]);
+      // ssl goes to localhost (a name that resolves), the proxies to 127.0.0.1 (nothing to resolve)
+      expect(statuses(s.rows), `${what}: ${JSON.stringify(s.rows)}`).toEqual(['ok', 'ok', what === 'ssl' ? 'ok' : 'skip', 'ok', 'ok']);
       if (what !== 'ssl') {
-        // a name only the proxy could resolve: the DNS row is skipped (OK)
+        // a name only the proxy could resolve: the DNS check is not made (skip)
         setHost('callhome.cc-test.invalid');
         const d = await status({ loopbackDns: true });
-        expect(d.rows[2]).toMatchObject({ ok: true, detail: 'skipped: the proxy resolves callhome.cc-test.invalid' });
+        expect(d.rows[2]).toEqual({ check: CHECKS[2], status: 'skip', detail: 'skipped: the proxy resolves callhome.cc-test.invalid', advice: '' });
         setHost('127.0.0.1');
       }
     }
@@ -483,7 +546,7 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
     await run('callhome.sh', ['disable']);
     await configure(['--host', 'localhost', '--port', '443', '--ssl'], P.stunnel);
     const s = await status();
-    expect(s.rows[3]!.ok).toBe(false);
+    expect(s.rows[3]!.status).toBe('fail');
     rmSync(join(r.dir, 'etc/confconsole/callhome/ca.pem'));
     await configure(['--host', '127.0.0.1', '--port', '22'], P.sshd);
   });
@@ -504,7 +567,8 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
       const ps = sh('ps', ['-eo', 'args']).stdout;
       expect(ps).not.toContain('s3cret-pw');
       const s = await status();
-      expect(okRows(s.rows), JSON.stringify(s.rows)).toEqual([true, true, true, true, true]);
+      // 127.0.0.1 is an IP address, localhost goes through the proxy, which resolves it: no DNS check
+      expect(statuses(s.rows), JSON.stringify(s.rows)).toEqual(['ok', 'ok', 'skip', 'ok', 'ok']);
     }
     rmSync(join(r.dir, 'etc/confconsole/callhome/ca.pem'));
     // a wrong password: the proxy refuses, the TCP row fails
@@ -512,7 +576,7 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
     await runScriptInput('set_callhome.sh', ['--host', '127.0.0.1', '--port', '22', '--user', 'root', '--proxy', `http://127.0.0.1:${P.httpAuth}`, '--proxy-user', 'ccuser'], r.dir, 'wrong\n', env());
     setPort(P.sshd);
     const s = await status();
-    expect(s.rows[3]!.ok).toBe(false);
+    expect(s.rows[3]!.status).toBe('fail');
     expect(s.rows[3]!.detail).toMatch(/proxy refused/);
   });
 
@@ -520,13 +584,13 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
     await run('callhome.sh', ['disable']);
     await configure(['--host', '127.0.0.1', '--port', '22'], P.sshd);
     let s = await status();
-    expect(s.rows[4]!.ok).toBe(true);
+    expect(s.rows[4]!.status).toBe('ok');
     await stopSshd();
     startSshd(join(srv, 'hostkey2'));
     await waitFor('sshd with the new host key', async () => !(await tcpFree(P.sshd)));
     s = await status();
-    expect(s.rows[3]!.ok).toBe(true);
-    expect(s.rows[4]!.ok).toBe(false);
+    expect(s.rows[3]!.status).toBe('ok');
+    expect(s.rows[4]!.status).toBe('fail');
     expect(s.rows[4]!.detail).toMatch(/host key changed/);
     // clear-cache is refused while enabled
     await run('callhome.sh', ['enable']);
@@ -543,7 +607,7 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
     await run('callhome.sh', ['enable']);
     await tunnelUp();
     s = await status();
-    expect(okRows(s.rows), JSON.stringify(s.rows)).toEqual([true, true, true, true, true]);
+    expect(statuses(s.rows), JSON.stringify(s.rows)).toEqual(['ok', 'ok', 'skip', 'ok', 'ok']);
     expect(readFileSync(known, 'utf8')).not.toBe(before);
     await run('callhome.sh', ['disable']);
     await waitFor('the tunnel to stop', async () => !tunnelPid() && (await banner(P.fwdSsh, 300)) === undefined);

@@ -1,0 +1,36 @@
+"""The demo appliance's link data (the `ip -j addr show` shape), made from the netplan YAML."""
+import hashlib
+import ipaddress
+
+from .model import describe
+
+
+def fake_mac(name):
+    """A stable locally administered MAC for an interface name (QEMU's 52:54:00 prefix)."""
+    h = hashlib.sha256(name.encode()).digest()
+    return '52:54:00:%02x:%02x:%02x' % (h[0], h[1], h[2])
+
+
+def links_from_yaml(eth, links, only=(), dhcp_address=None):
+    """links updated to what the YAML says: every interface when there are no links yet,
+    else only the interfaces named (after an apply). A DHCP interface gets dhcp_address."""
+    only = set(only or [])
+    by = {l['ifname']: l for l in links}
+    names = list(eth) if not links else (list(only) if only else [])
+    if not links:
+        by['lo'] = {'ifindex': 1, 'ifname': 'lo', 'flags': ['LOOPBACK', 'UP', 'LOWER_UP'], 'operstate': 'UNKNOWN',
+                    'address': '00:00:00:00:00:00', 'addr_info': [{'family': 'inet', 'local': '127.0.0.1', 'prefixlen': 8}]}
+    for name in names:
+        d = describe(eth[name] if name in eth else None)
+        l = by.get(name) or {'ifindex': len(by) + 1, 'ifname': name, 'address': fake_mac(name)}
+        l['flags'] = ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'] + (['PROMISC'] if d['mode'] == 'capture' else [])
+        l['operstate'] = 'UP'
+        info = []
+        if d['mode'] == 'static':
+            info = [{'family': 'inet', 'local': d['address'], 'prefixlen': d['prefix']}]
+        elif d['mode'] == 'dhcp' and dhcp_address:
+            i = ipaddress.ip_interface(dhcp_address)
+            info = [{'family': 'inet', 'local': str(i.ip), 'prefixlen': i.network.prefixlen}]
+        l['addr_info'] = info
+        by[name] = l
+    return list(by.values())

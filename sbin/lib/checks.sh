@@ -1,0 +1,272 @@
+# shellcheck shell=bash
+# checks: every rule a value from the operator must follow, each decided here once (one
+# function per rule), so two scripts never disagree about the same kind of value. The console
+# checks the same rules at its fields (src/validators.ts, src/net.ts); the network scripts'
+# address rules are lib/ccnet/checks.py. Sourced by common.sh.
+#   is_X VALUE          a predicate: status 0 or 1, nothing set
+#   check_X VALUE...    status 0 with the value in canonical form in CHECKED (when it has one),
+#                       or 1 with the reason, a sentence for the operator, in CHECK_ERR
+#   accept FIELD check_X VALUE...   the check, or the script's refusal of FIELD (exit 2)
+CHECK_ERR=""
+
+# checked VALUE: a check's result, the accepted value in canonical form
+# shellcheck disable=SC2034  # CHECKED is read by the scripts, after accept
+checked() { CHECKED=$1; }
+checked ""
+
+# accept FIELD CHECK VALUE...: run the check; when it fails, refuse FIELD with its reason
+accept() {
+  local field=$1; shift
+  CHECK_ERR=""; checked ""
+  "$@" || refuse "$field" "${CHECK_ERR:-"\"${2:-}\" is not accepted"}"
+}
+
+# ---- addresses, names, ports ------------------------------------------------------------
+is_ipv4() {
+  local IFS=. o n=0
+  [[ $1 =~ ^[0-9.]+$ ]] || return 1
+  for o in $1; do
+    [[ $o =~ ^(0|[1-9][0-9]{0,2})$ ]] && ((o <= 255)) || return 1
+    n=$((n + 1))
+  done
+  [[ $n -eq 4 && $1 != *. && $1 != .* && $1 != *..* ]]
+}
+is_ipv6() {
+  local s=$1 n=0 g rest
+  [[ $s =~ ^[0-9A-Fa-f:.]+$ && ${#s} -le 45 && $s == *:* ]] || return 1
+  if [[ $s == *.* ]]; then
+    is_ipv4 "${s##*:}" || return 1
+    s="${s%:*}:0:0"
+  fi
+  rest=${s//::/}
+  (( ${#s} - ${#rest} <= 2 )) || return 1                   # at most one '::'
+  [[ $s == *:::* ]] && return 1
+  [[ $s == :* && $s != ::* ]] && return 1
+  [[ $s == *: && $s != *:: ]] && return 1
+  local IFS=:
+  for g in $s; do
+    [[ -z $g ]] && continue
+    [[ $g =~ ^[0-9A-Fa-f]{1,4}$ ]] || return 1
+    n=$((n + 1))
+  done
+  if [[ $s == *::* ]]; then ((n <= 7)); else ((n == 8)); fi
+}
+is_hostname() {
+  local h=${1%.} label
+  [[ -n $h && ${#1} -le 253 ]] || return 1
+  [[ $h =~ ^[0-9.]+$ ]] && return 1
+  local IFS=.
+  for label in $h; do
+    [[ $label =~ ^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$ ]] || return 1
+  done
+  [[ $h != *..* && $h != .* && $h != *. ]]
+}
+# a host name, IPv4 or IPv6 address (no port)
+is_host() { is_ipv4 "$1" || is_ipv6 "$1" || is_hostname "$1"; }
+# decimal even with leading zeros (bash reads 08 as octal)
+is_port() { [[ $1 =~ ^[0-9]{1,5}$ ]] && ((10#$1 >= 1 && 10#$1 <= 65535)); }
+
+# is_nowhere ADDR: an address nothing answers at: 0/8, multicast, 240/4 and broadcast (first
+# octet 0 or 224 and up); IPv6 :: in any spelling (0::0, ::0, 0:0:0:0:0:0:0:0, ::0.0.0.0) and
+# ff00::/8 (written ff..). The console has the same rule: isNowhere in src/validators.ts.
+is_nowhere() {
+  if is_ipv4 "$1"; then ((${1%%.*} == 0 || ${1%%.*} >= 224))
+  elif is_ipv6 "$1"; then [[ $1 =~ ^[0:.]+$ || ${1,,} == ff* ]]
+  else return 1; fi
+}
+
+# check_not_nowhere HOST [NAMED]: a host a connection goes to (master, proxy, call-home,
+# partner, NTP server) must be somewhere; NAMED is how the message names it (default "HOST")
+check_not_nowhere() {
+  is_nowhere "$1" || return 0
+  CHECK_ERR="${2:-\"$1\"} is not a server address (unspecified, broadcast or multicast)"
+  return 1
+}
+
+# check_port VALUE [WHAT] → CHECKED the port as a number (1-65535)
+check_port() {
+  is_port "$1" || { CHECK_ERR="the ${2:+$2 }port must be 1-65535"; return 1; }
+  checked "$((10#$1))"
+}
+
+# split_host_port VALUE: HOST, HOST:PORT, [IPv6] or [IPv6]:PORT → HP_HOST, HP_PORT (empty for
+# none, else a number); 1 with CHECK_ERR when the brackets hold no IPv6 or the port is bad
+split_host_port() {
+  local s=$1
+  HP_HOST=$s HP_PORT=""
+  if [[ $s =~ ^\[([^]]+)\](:([0-9]+))?$ ]]; then
+    HP_HOST=${BASH_REMATCH[1]} HP_PORT=${BASH_REMATCH[3]}
+    is_ipv6 "$HP_HOST" || { CHECK_ERR="\"$s\" is not a valid IPv6 address"; return 1; }
+  elif [[ $s =~ ^[^:]+:[^:]*$ ]]; then
+    HP_HOST=${s%%:*} HP_PORT=${s#*:}
+    [[ -n $HP_PORT ]] || { CHECK_ERR="\"$s\": port must be a number from 1 to 65535"; return 1; }
+  fi
+  if [[ -n $HP_PORT ]]; then
+    is_port "$HP_PORT" || { CHECK_ERR="\"$s\": port must be a number from 1 to 65535"; return 1; }
+    HP_PORT=$((10#$HP_PORT))
+  fi
+  return 0
+}
+
+# check_seconds VALUE MIN MAX OPTION → CHECKED whole seconds from MIN to MAX
+check_seconds() {
+  if ! [[ $1 =~ ^[0-9]{1,6}$ ]] || ((10#$1 < $2 || 10#$1 > $3)); then
+    CHECK_ERR="$4 takes $2 to $3 seconds (got '$1')"; return 1
+  fi
+  checked "$((10#$1))"
+}
+
+# ---- NTP servers (set_ntp.sh, test_ntp.sh) -----------------------------------------------
+MAX_NTP_SERVERS=8
+
+# parse_server WORD → NTP_HOST and NTP_PORT (empty for the default); 1 + CHECK_ERR if bad
+parse_server() {
+  local s=$1 host
+  NTP_HOST="" NTP_PORT=""
+  split_host_port "$s" || return 1
+  host=$HP_HOST
+  if is_ipv4 "$host" || is_ipv6 "$host"; then check_not_nowhere "$host" "\"$s\"" || return 1
+  elif [[ $host =~ ^[0-9.]+$ ]]; then CHECK_ERR="\"$s\" is not a valid IPv4 address"; return 1
+  elif [[ $host == *:* ]]; then CHECK_ERR="\"$s\" is not a valid IPv6 address"; return 1
+  elif is_hostname "$host"; then host=${host,,}
+  else CHECK_ERR="\"$s\" is not a valid host name (letters, digits, hyphens and dots)"; return 1
+  fi
+  NTP_HOST=$host NTP_PORT=$HP_PORT
+}
+
+# format_server HOST PORT → the canonical form the console also uses
+format_server() {
+  if [[ -z $2 ]]; then printf '%s' "$1"
+  elif [[ $1 == *:* ]]; then printf '[%s]:%s' "$1" "$2"
+  else printf '%s:%s' "$1" "$2"; fi
+}
+
+# check_servers WORD... → SERVERS (canonical, no repeats); 1 + CHECK_ERR naming every bad one
+check_servers() {
+  local w errs=() f x dup
+  SERVERS=()
+  (($# > 0)) || { CHECK_ERR="give at least one NTP server"; return 1; }
+  (($# <= MAX_NTP_SERVERS)) || { CHECK_ERR="at most $MAX_NTP_SERVERS NTP servers"; return 1; }
+  for w in "$@"; do
+    if parse_server "$w"; then
+      f=$(format_server "$NTP_HOST" "$NTP_PORT"); dup=0
+      for x in "${SERVERS[@]}"; do [[ $x == "$f" ]] && dup=1; done
+      if ((dup)); then errs+=("\"$w\" is listed twice"); else SERVERS+=("$f"); fi
+    else errs+=("$CHECK_ERR"); fi
+  done
+  if ((${#errs[@]})); then
+    CHECK_ERR=$(printf '%s; ' "${errs[@]}"); CHECK_ERR=${CHECK_ERR%; }
+    return 1
+  fi
+  return 0
+}
+
+# ---- the master (set_pushtoken.sh, set_push.sh, test_master.sh) ----------------------------
+# check_master_host VALUE → CHECKED (lower case): host name, IPv4, IPv6, optionally :PORT / [v6]:PORT
+check_master_host() {
+  if ! split_host_port "$1" || ! is_host "$HP_HOST"; then
+    CHECK_ERR="\"$1\" is not a host name or IP address (optionally :PORT)"; return 1
+  fi
+  check_not_nowhere "$HP_HOST" "\"$1\"" || return 1
+  checked "${1,,}"
+}
+
+# a proxy URL never carries a login: the URL is on a command line, where every user can read it
+check_no_login_in_url() { # URL HINT
+  [[ $1 == *@* ]] || return 0
+  CHECK_ERR="proxy credentials are not accepted in a URL: $2"; return 1
+}
+
+# check_proxy_address SCHEME HOST:PORT → CHECKED SCHEME://host:port (lower case)
+check_proxy_address() {
+  local scheme=$1 hp=$2 host port
+  [[ $hp =~ ^(\[[0-9A-Fa-f:.]+\]|[^:/]+):([0-9]{1,5})$ ]] || { CHECK_ERR="the proxy must be $scheme://HOST:PORT"; return 1; }
+  host=${BASH_REMATCH[1]} port=${BASH_REMATCH[2]}
+  host=${host#[}; host=${host%]}
+  is_port "$port" || { CHECK_ERR="the proxy port must be 1-65535"; return 1; }
+  is_host "$host" || { CHECK_ERR="the proxy host \"$host\" is not a host name or IP address"; return 1; }
+  check_not_nowhere "$host" "the proxy host \"$host\"" || return 1
+  checked "$scheme://${hp,,}"
+}
+
+# check_master_proxy VALUE → CHECKED http://HOST:PORT (an HTTP proxy; "http://" may be left out)
+check_master_proxy() {
+  local s=${1%/}
+  check_no_login_in_url "$s" "they would be visible to every user" || return 1
+  s=${s#http://}
+  [[ $s == *://* ]] && { CHECK_ERR="the proxy must be an HTTP proxy: http://HOST:PORT"; return 1; }
+  check_proxy_address http "$s"
+}
+
+# ---- secrets (read from stdin by the scripts) -----------------------------------------------
+# check_push_token VALUE: label:secret, exactly as the master shows it
+check_push_token() {
+  local t=$1
+  [[ -n $t ]] || { CHECK_ERR="no push token given"; return 1; }
+  [[ $t == *:* ]] || { CHECK_ERR="a push token is label:secret, exactly as the master shows it (the label is part of the token)"; return 1; }
+  [[ ${t%%:*} =~ ^[A-Za-z0-9_.-]{1,64}$ ]] || { CHECK_ERR="the label before ':' must be 1-64 letters, digits, '.', '_' or '-'"; return 1; }
+  [[ ${t#*:} =~ ^[A-Za-z0-9+/=_-]{8,256}$ ]] || { CHECK_ERR="the secret after ':' must be 8-256 letters, digits or + / = _ - (no spaces)"; return 1; }
+  return 0
+}
+# check_hmac VALUE WHAT: a pull-mode token or an osSensor key (20+ recommended: the caller warns)
+check_hmac() {
+  [[ $1 =~ ^[A-Za-z0-9]{5,63}$ ]] || { CHECK_ERR="the $2 must be 5-63 letters and digits (no spaces or symbols)"; return 1; }
+  return 0
+}
+# check_proxy_password VALUE: the HTTP proxy's password (stored as a secret, one line)
+check_proxy_password() {
+  [[ -n $1 && ${#1} -le 256 && $1 != *[[:cntrl:]]* ]] \
+    || { CHECK_ERR="the proxy password (standard input) must be 1-256 characters, no control characters"; return 1; }
+}
+
+# ---- Call-Home and the partner (set_callhome.sh, set_partner.sh, callhome.sh) ---------------
+# check_callhome_host VALUE → CHECKED (lower case): host name, IPv4 or IPv6, no port
+check_callhome_host() {
+  is_host "$1" || { CHECK_ERR="\"$1\" is not a host name or IP address"; return 1; }
+  check_not_nowhere "$1" || return 1
+  checked "${1,,}"
+}
+check_callhome_port() { [[ $1 == 22 || $1 == 443 ]] || { CHECK_ERR="the call-home port must be 22 or 443"; return 1; }; }
+check_callhome_ssl() { # PORT SSL(yes|no)
+  [[ $2 == no || $1 == 443 ]] || { CHECK_ERR="SSL wrapping is only used on port 443"; return 1; }
+}
+# check_callhome_proxy VALUE → CHECKED none | http://HOST:PORT | socks5://HOST:PORT
+check_callhome_proxy() {
+  local s=${1%/}
+  if [[ $s == none || -z $s ]]; then checked none; return 0; fi
+  check_no_login_in_url "$s" "give --proxy-user and the password on standard input" || return 1
+  [[ $s =~ ^(http|socks5)://(.*)$ ]] || { CHECK_ERR="the proxy must be none, http://HOST:PORT or socks5://HOST:PORT"; return 1; }
+  check_proxy_address "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
+}
+# check_proxy_user USER PROXY: a login for an HTTP proxy (a SOCKS proxy is used without one)
+check_proxy_user() {
+  [[ $2 == http://* ]] || { CHECK_ERR="--proxy-user needs an HTTP proxy (--proxy http://HOST:PORT): SOCKS proxies are used without a login"; return 1; }
+  [[ $1 =~ ^[A-Za-z0-9._@+-]{1,64}$ ]] || { CHECK_ERR="the proxy user must be 1-64 letters, digits or . _ @ + -"; return 1; }
+}
+# check_login_name USER: the login on the call-home server
+check_login_name() {
+  [[ $1 =~ ^[a-z_][a-z0-9_-]{0,31}$ ]] || { CHECK_ERR="the call-home user must be a login name (lower case letters, digits, _ and -)"; return 1; }
+}
+# is_appliance_hostname NAME: PREFIX-MIDDLE-LAST (dt-123-01), what the forward ports are computed from
+is_appliance_hostname() { [[ $1 =~ ^[A-Za-z][A-Za-z0-9]*-[0-9]{1,9}-[0-9]{1,2}$ ]]; }
+check_appliance_hostname() {
+  is_appliance_hostname "$1" || { CHECK_ERR="\"$1\" is not an appliance host name of the form NAME-NNN-NN (dt-123-01)"; return 1; }
+}
+
+# ---- PCAP (set_pcap.sh, pcap_ring.sh) --------------------------------------------------------
+# check_gb VALUE → CHECKED the buffer size in whole GB (0 disables capture; the disk decides the most)
+check_gb() {
+  [[ $1 =~ ^[0-9]{1,6}$ ]] || { CHECK_ERR="\"$1\" is not a whole number of GB (0 disables packet capture)"; return 1; }
+  checked "$((10#$1))"
+}
+check_ring_mb() {
+  [[ $1 =~ ^[0-9]{1,9}$ ]] || { CHECK_ERR="--size-mb takes a number"; return 1; }
+  checked "$((10#$1))"
+}
+check_capture_iface() {
+  [[ $1 =~ ^[A-Za-z0-9_.@-]{1,15}$ ]] || { CHECK_ERR="--iface takes an interface name"; return 1; }
+}
+
+# ---- network changes (net_rollback.sh; set_network.sh's own rules are in lib/ccnet) ----------
+check_change_id() { [[ $1 =~ ^[A-Za-z0-9-]{1,64}$ ]] || { CHECK_ERR="--timer needs a change id"; return 1; }; }
+check_reason() { [[ -n $1 && ${#1} -le 200 ]] || { CHECK_ERR="--reason needs a text (at most 200 characters)"; return 1; }; }
