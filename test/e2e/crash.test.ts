@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { missing } from '../support/requires.js';
-import { repo, shq, sleep, sttyFlags } from './support.js';
+import { repo, shq, sleep, STTY, STTY_DONE, sttyFlags } from './support.js';
 
 const why = missing('e2e', ['tmux']);
 const dir = mkdtempSync(join(tmpdir(), 'cce2e-crash-'));
@@ -37,11 +37,12 @@ describe.skipIf(why !== undefined)('e2e: crash', () => {
     // inside the repo's tree, so node finds blessed in its node_modules (ESM ignores NODE_PATH)
     const out = join(repo, 'test/e2e/.build', `crash-${process.pid}.mjs`);
     execFileSync(join(repo, 'node_modules/.bin/esbuild'), [join(repo, 'test/e2e/fixtures/crash.ts'), '--bundle', '--platform=node', '--format=esm', '--external:blessed', `--outfile=${out}`, '--log-level=error'], { cwd: repo });
-    const cmd = `TERM=xterm-256color; XDG_CACHE_HOME=${shq(join(dir, 'cache'))}; export TERM XDG_CACHE_HOME; cd ${shq(repo)} && node ${shq(out)}; echo EXITED:$?; stty -a; sleep 60`;
+    const cmd = `TERM=xterm-256color; XDG_CACHE_HOME=${shq(join(dir, 'cache'))}; export TERM XDG_CACHE_HOME; cd ${shq(repo)} && node ${shq(out)}; echo EXITED:$?; ${STTY}; sleep 60`;
     tmux('new-session', '-d', '-x', '80', '-y', '24', cmd);
     await waitScreen(/press a key to crash/);
     tmux('send-keys', 'x');
-    const s = await waitScreen(/speed \d+ baud/);
+    // all of `stty -a`, not its first line only
+    const s = await waitScreen(STTY_DONE);
     expect(s).toContain('confconsole: internal error: Error: deliberate crash in a key handler');
     expect(s).toContain('EXITED:70');
     const flags = sttyFlags(s);

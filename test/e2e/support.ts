@@ -213,6 +213,14 @@ export async function expectFocus(c: Console, button: string, timeoutMs = 10_000
   if (got !== button) throw new Error(`focused button: ${got ?? 'none'}, not ${button}; screen:\n${c.screen()}`);
 }
 
+/**
+ * `stty -a`, then a line that says all of it is on the screen: stty writes line by line, so its
+ * first line ("speed N baud") can be drawn before the lines with the flags.
+ */
+export const STTY = 'stty -a; echo STTY-DONE';
+/** The line STTY prints last. */
+export const STTY_DONE = /^STTY-DONE$/m;
+
 /** Settings flags of `stty -a`, as words (`echo`, `-echo`, `icanon`...). */
 export function sttyFlags(screen: string): Set<string> {
   const after = screen.slice(screen.indexOf('EXITED:'));

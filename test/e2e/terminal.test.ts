@@ -2,7 +2,7 @@
 // whatever ends it (Ctrl+C, SIGTERM, SIGHUP): the shell after it must echo and read lines.
 import { afterEach, describe, expect, it } from 'vitest';
 import { missing } from '../support/requires.js';
-import { consoles, sleep, sttyFlags, type Console } from './support.js';
+import { consoles, sleep, STTY, STTY_DONE, sttyFlags, type Console } from './support.js';
 
 const why = missing('e2e', ['tmux']);
 
@@ -21,7 +21,7 @@ async function expectSaneAfter(c: Console, code: number | RegExp): Promise<strin
   const got = await c.exitCode();
   if (typeof code === 'number') expect(got, c.screen()).toBe(code);
   else expect(String(got), c.screen()).toMatch(code);
-  const s = await c.waitFor(/speed \d+ baud/);
+  const s = await c.waitFor(STTY_DONE); // all of `stty -a`, not its first line only
   const flags = sttyFlags(s);
   expect(flags.has('echo'), `stty -a after the console:\n${s}`).toBe(true);
   expect(flags.has('icanon'), `stty -a after the console:\n${s}`).toBe(true);
@@ -38,7 +38,7 @@ describe.skipIf(why !== undefined)('e2e: terminal types and a sane tty on every 
   it.each(['linux', 'vt100', 'xterm-256color', 'screen', 'tmux-256color'])(
     'TERM=%s: main menu and footer render; Ctrl+C exits 130 with the tty sane',
     async (term) => {
-      const c = await open.open().start({ term, after: 'stty -a' });
+      const c = await open.open().start({ term, after: STTY });
       const s = await mainMenu(c);
       for (const item of ITEMS) expect(s).toContain(item);
       expect(s).toContain(FOOTER);
@@ -52,7 +52,7 @@ describe.skipIf(why !== undefined)('e2e: terminal types and a sane tty on every 
   );
 
   it('SIGTERM: exits 143 with the tty sane', async () => {
-    const c = await open.open().start({ after: 'stty -a' });
+    const c = await open.open().start({ after: STTY });
     await mainMenu(c);
     process.kill(c.consolePid(), 'SIGTERM');
     const after = await expectSaneAfter(c, 143);
@@ -60,7 +60,7 @@ describe.skipIf(why !== undefined)('e2e: terminal types and a sane tty on every 
   });
 
   it('SIGHUP (terminal gone): the console ends, killed by SIGHUP, with the tty sane', async () => {
-    const c = await open.open().start({ after: 'stty -a' });
+    const c = await open.open().start({ after: STTY });
     await mainMenu(c);
     const pid = c.consolePid();
     process.kill(pid, 'SIGHUP');

@@ -112,7 +112,11 @@ describe.skipIf(why !== undefined)('writers: safety', () => {
     const servers = Array.from({ length: 10 }, (_, i) => (i % 2 ? `ntp${i}.example.net:${1000 + i}` : `192.0.2.${i + 1}`));
     const seedState = state(root);
 
-    const runs = await Promise.all(servers.map((s) => runScript('set_ntp.sh', [s], root.dir)));
+    // Ten runs in a row behind one lock: the last one waits for nine others, which on a busy
+    // machine can take longer than the default lock wait (15 s). How long a writer waits is not
+    // what this test is about ((b) is): a wait longer than the test may run leaves the outcome
+    // (every run done, in turn, none lost) as the only thing that decides.
+    const runs = await Promise.all(servers.map((s) => runScript('set_ntp.sh', [s], root.dir, { CONFCONSOLE_LOCK_WAIT: '120' })));
     runs.forEach((r, i) => {
       expect(r.code, `run ${i}: ${r.stderr}`).toBe(0);
       expect(r.json).toEqual({ ok: true, servers: [servers[i]] });
@@ -160,7 +164,10 @@ describe.skipIf(why !== undefined)('writers: safety', () => {
     const first = await expectedAfter(seedState, pool[0]!); // alone: how long one whole run takes
     const rest = await Promise.all(pool.slice(1).map((s) => expectedAfter(seedState, s)));
     const want = new Map([first, ...rest].map((w, i) => [pool[i]!, { ini: w.ini, conf: w.conf }]));
-    const span = Math.max(30, first.ms * 1.6); // kills land all along a run, some after it
+    // How long one whole run takes: first alone, then as the runs say (one that ends unkilled
+    // took r.ms, one killed at `delay` was still running then). A busy machine's speed changes
+    // while the test runs: one early sample would put the kills all after the ends, or all early.
+    let runMs = first.ms;
     const tally = { killedOld: 0, killedNew: 0, finished: 0, iniNewConfOld: 0 };
 
     for (let i = 0; i < 30; i++) {
@@ -168,14 +175,20 @@ describe.skipIf(why !== undefined)('writers: safety', () => {
       const current = parseSettings(old.ini).ntp.servers.join(' ');
       const server = R.pick(pool.filter((s) => canonical(s) !== current)); // always a real change
       const w = want.get(server)!;
+      const span = Math.max(30, runMs * 1.6); // kills land all along a run, some after it
       const delay = R.next() * span;
       let pid = 0;
       const run = runScript('set_ntp.sh', [server], root.dir, {}, { detached: true, onSpawn: (p) => (pid = p) });
-      await sleep(delay);
-      try {
-        process.kill(-pid, 'SIGKILL'); // the whole process group: bash and whatever it runs
-      } catch {
-        /* it had already finished */
+      // the kill at `delay`, or none when the run ends first: no waiting out a delay past its end
+      let ended = false;
+      void run.then(() => (ended = true));
+      await Promise.race([sleep(delay), run]);
+      if (!ended) {
+        try {
+          process.kill(-pid, 'SIGKILL'); // the whole process group: bash and whatever it runs
+        } catch {
+          /* it ended just now */
+        }
       }
       const r = await run;
       const now = state(root);
@@ -186,6 +199,7 @@ describe.skipIf(why !== undefined)('writers: safety', () => {
       expect([old.conf, seedState.conf, ...[...want.values()].map((x) => x.conf)], where).toContain(now.conf);
       expect(() => parseSettings(now.ini), where).not.toThrow();
       if (r.signal === 'SIGKILL') {
+        runMs = Math.max(runMs, delay);
         if (now.ini === w.ini && now.conf === w.conf) tally.killedNew++;
         else tally.killedOld++;
         if (now.ini === w.ini && now.conf !== w.conf) tally.iniNewConfOld++;
@@ -193,11 +207,12 @@ describe.skipIf(why !== undefined)('writers: safety', () => {
         expect(r.code, `${where}: ${r.stderr}`).toBe(0);
         expect(now, where).toEqual(w);
         tally.finished++;
+        runMs = (runMs + r.ms) / 2;
       }
       // the audit log only ever holds whole lines
       expect(() => auditEntries(root), where).not.toThrow();
     }
-    console.info(`kill test (seed ${seed}, span ${span.toFixed(0)} ms): ${JSON.stringify(tally)}; temps left by kills: ${stagedTemps(root).length}`);
+    console.info(`kill test (seed ${seed}, first run ${first.ms.toFixed(0)} ms, last span ${(runMs * 1.6).toFixed(0)} ms): ${JSON.stringify(tally)}; temps left by kills: ${stagedTemps(root).length}`);
 
     // Whatever the last kill interrupted, recover.sh leaves both files from the same change.
     expect((await runScript('recover.sh', [], root.dir)).code).toBe(0);
