@@ -181,17 +181,18 @@ export class ConsoleApp {
   private page(v: View): Page | undefined {
     if (v.kind !== 'shown' || v.shown.kind !== 'file' || !this.pager) return undefined;
     const h = bodyRoom(this.draw.size());
-    if (this.pager.error) return { lines: [this.pager.error], status: '' };
+    if (this.pager.error) return { message: this.pager.error };
     const p = this.pager.lines;
-    if (!p) return { lines: [v.shown.empty ?? `${v.shown.path} does not exist`], status: '' };
+    if (!p) return { message: v.shown.empty ?? `${v.shown.path} does not exist` };
     try {
       const fmt = v.shown.format === 'audit' ? formatAuditLine : (l: string) => l;
       const lines = p.lines(this.local.scroll, h).map(fmt);
-      if (p.total === 0) return { lines: [v.shown.empty ?? '(empty)'], status: '' };
+      if (p.total === 0) return { message: v.shown.empty ?? '(empty)' };
       return { lines, status: `lines ${this.local.scroll + 1}-${this.local.scroll + lines.length}${p.total !== undefined ? ` of ${p.total}` : ''}` };
     } catch (e) {
-      this.pager = { path: this.pager.path, error: fileProblem(this.pager.path, e).message };
-      return { lines: [this.pager.error!], status: '' };
+      const error = fileProblem(this.pager.path, e).message;
+      this.pager = { path: this.pager.path, error };
+      return { message: error };
     }
   }
 

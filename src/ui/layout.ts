@@ -26,11 +26,8 @@ export interface Local {
   spin: number;
 }
 
-/** What the pager shows: the lines of its page, and a status line (read by the runtime). */
-export interface Page {
-  lines: string[];
-  status: string;
-}
+/** What the pager shows (read by the runtime): the lines of its page and a status line, or a message instead (wrapped). */
+export type Page = { lines: string[]; status: string } | { message: string };
 
 export interface Dialog {
   top: number;
@@ -248,9 +245,10 @@ function progress(s: Size, v: Extract<View, { kind: 'progress' }>, local: Local)
 function pager(s: Size, title: string, page: Page): Dialog {
   const w = textWidth(s);
   const h = bodyRoom(s);
-  const lines = page.lines.slice(0, h).map((l) => l.slice(0, w));
+  // a file's lines are cut at the width (a log line stays one line); a message is wrapped
+  const lines = 'message' in page ? wrap(page.message, w).slice(0, h) : page.lines.slice(0, h).map((l) => l.slice(0, w));
   while (lines.length < h) lines.push('');
-  return box(s, title, [...lines.map((l) => bodyRow(s, [text(l)])), blankRow(s), bodyRow(s, [text(page.status, 'note')])]);
+  return box(s, title, [...lines.map((l) => bodyRow(s, [text(l)])), blankRow(s), bodyRow(s, [text('message' in page ? '' : page.status, 'note')])]);
 }
 
 /**
@@ -293,7 +291,7 @@ export function layout(v: View, local: Local, s: Size, chrome: Chrome, now: numb
           const lines = [...(v.shown.text ? [...wrap(v.shown.text, w), ''] : []), ...table(v.shown.columns, v.shown.rows, w)];
           return message(s, v.title, lines.join('\n'), ['OK'], local, false, true);
         }
-        return pager(s, v.title, page ?? { lines: [], status: '' });
+        return pager(s, v.title, page ?? { message: '' });
       case 'blank':
         return undefined;
     }
