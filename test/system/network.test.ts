@@ -224,7 +224,8 @@ describe.skipIf(why !== undefined)('network: set_network.sh applied in a namespa
     await waitFor('the timer to be stopped', () => !alive(tp), 2000, 50);
     const after = readFileSync(r.yaml, 'utf8');
     expect(readFileSync(join(r.dir, 'var/lib/confconsole/netplan-confirmed.yaml'), 'utf8')).toBe(after);
-    await sleep(6000);
+    // past the change's own deadline (the timer is already gone: nothing is left to fire)
+    await waitFor('the confirmation window to pass', () => Date.now() / 1000 > res.json.pending.deadline + 1, 15_000, 100);
     expect(readFileSync(r.yaml, 'utf8')).toBe(after);
     expect(v4Of('ccm1')).toEqual(['203.0.113.40/24']);
     expect(existsSync(join(r.dir, 'var/log/confconsole/net-rollbacks.log'))).toBe(false);

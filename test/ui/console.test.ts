@@ -136,8 +136,12 @@ describe('console on a headless terminal (80x24)', () => {
     await past(h);
     await h.resize(50, 15);
     await h.waitFor('Terminal too small: 50x15');
+    // keys are ignored while too small (press() returns once each key was handled)
+    await h.press('5', KEYS.enter);
     await h.resize(80, 24);
     await h.waitFor('1. Networking and Traffic Analysis');
+    expect(h.lines()[1]).not.toContain('Power and Service Management');
+    expect(h.selected()).toContain('1. Networking');
   });
 
   it('asks before leaving from the top menu', async () => {
