@@ -77,6 +77,8 @@ do_status() {
   # add CHECK STATUS DETAIL [ADVICE]: STATUS ok | fail | skip (the check was not made: DETAIL
   # says why); the manual's ADVICE goes with a fail only
   add() {
+    # each row on stderr as it is made: the console streams them while the next check runs
+    log "$(printf '%-4s %s: %s' "${2^^}" "$1" "$3")"
     rows+=("$(row_json "$1" "$2" "$3" "$([[ $2 == fail ]] && printf '%s' "${4:-}")")")
     [[ $2 == fail ]] && failed=1
     return 0

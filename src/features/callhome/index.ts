@@ -194,7 +194,8 @@ export const commands: Command[] = [
     summary: "the manual's five checks (exit 5 when one fails)",
     covers: [callhomeStatus],
     async run(ctx, _in, out) {
-      const o = await callhomeStatus.run(ctx, {}, out.progress);
+      // the rows are the output: not streamed as progress too
+      const o = await callhomeStatus.run(ctx, {}, { line: () => {} });
       if (o.data === undefined) return report(out, o);
       out.print(o.data, [...(o.details ?? []), '', o.summary].join('\n'));
       return o.code ?? EXIT.ok;
