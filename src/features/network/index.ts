@@ -14,7 +14,7 @@ import {
   networkCapture, networkConfirm, networkDhcp, networkFactory, networkIface, networkInterfaces, networkPending,
   networkRestoreConfirmed, networkRollback, networkSet,
 } from './ops.js';
-import { carriesMe, pendingLine, scripts } from './state.js';
+import { carriesMe, pendingLine, scripts, type NetworkState } from './state.js';
 
 export { rollbackNotice } from './ops.js';
 
@@ -146,7 +146,7 @@ export function staticValues(iface: string, opts: Record<string, string | boolea
 }
 
 /** `network show` for people: one row per interface, the operator's own marked. */
-function networkTable(s: Awaited<ReturnType<typeof import('./state.js').networkState>>): string {
+function networkTable(s: NetworkState): string {
   const rows = s.interfaces.map((i) => [i.name, i.role, i.mode, i.state, i.mac ?? '', i.addresses.join(' ') + (carriesMe(i) ? '  <- your connection' : '')]);
   const lines = table(['Interface', 'Role', 'Mode', 'Link', 'MAC', 'Addresses'], rows, 200);
   if (s.pending) lines.push('', `${pendingLine(s)} Run "confconsole network confirm" to keep it.`);
