@@ -33,7 +33,8 @@ interface FrameBase {
 
 export type MenuFrame = FrameBase & { kind: 'menu'; menu: Menu; selected: number; title: string; context: Values; status?: Shown; entries?: Entry[] };
 export type FlowFrame = FrameBase & { kind: 'flow'; item: Item; flow: Flow; context: Values; current: Values; step: Step };
-export type NoteFrame = FrameBase & { kind: 'note'; title: string; text: string; status?: Shown };
+/** `failed`: it says something went wrong (drawn as a failure). */
+export type NoteFrame = FrameBase & { kind: 'note'; title: string; text: string; status?: Shown; failed?: true };
 export type Frame = MenuFrame | FlowFrame | NoteFrame | (FrameBase & { kind: 'quit' }) | (FrameBase & { kind: 'shell' });
 
 export interface Model {

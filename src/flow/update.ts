@@ -43,7 +43,7 @@ export function update(model: Model, ev: Event): Update {
       if (f.kind === 'flow' && f.flow.kind === 'view' && f.step.s === 'shown') return to(model, { type: 'show', op: f.flow.op, context: f.context });
       return same(model);
     case 'internal':
-      if (f.kind !== 'flow') return same(push(model, { kind: 'note', title: 'Internal error', text: internalText(ev.message, ev.log) }));
+      if (f.kind !== 'flow') return same(push(model, { kind: 'note', title: 'Internal error', text: internalText(ev.message, ev.log), failed: true }));
       break;
   }
   switch (f.kind) {

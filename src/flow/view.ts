@@ -65,7 +65,7 @@ export function view(model: Model): View {
       return text !== '' ? { ...v, text } : v;
     }
     case 'note':
-      return { kind: 'message', title: f.title, text: f.status && shownText(f.status) ? `${f.text}\n\n${shownText(f.status)}` : f.text, ok: f.title === 'Internal error' ? false : undefined };
+      return { kind: 'message', title: f.title, text: f.status && shownText(f.status) ? `${f.text}\n\n${shownText(f.status)}` : f.text, ok: f.failed ? false : undefined };
     case 'quit':
       return { kind: 'yesno', title: 'Exit', text: `Leave the ${model.tree.title}?`, yes: 'Yes', no: 'No' };
     case 'shell':
