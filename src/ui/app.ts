@@ -65,7 +65,8 @@ export class ConsoleApp {
     this.runner = new EffectRunner({
       ctx: o.ctx,
       model: () => this.model,
-      dispatch: (ev) => this.dispatch(ev),
+      // an answer arrives outside any key handler: a bug while drawing it is caught here too
+      dispatch: (ev) => this.guard(`handling the answer ${ev.type}`, () => this.dispatch(ev)),
       logInternal: o.logInternal,
       shell: () => this.shell(),
       exit: (code) => o.onExit(code),

@@ -161,6 +161,19 @@ describe('a bug in an operation is an internal error, and the console goes on', 
   });
 });
 
+describe('a bug while drawing an answer is an internal error too', () => {
+  it('a table whose rows are not a list: said, logged, the console goes on', async () => {
+    const odd = fakeOp('x.odd', { show: async () => ({ kind: 'table', columns: ['a'], rows: 'not rows' }) as never });
+    h = await startConsole({ tree: tinyTree([flowItem('1', 'Odd table', { kind: 'view', op: odd })]) });
+    await h.press(KEYS.enter);
+    await h.waitFor('Internal error:');
+    expect(readFileSync(join(h.root, 'var/log/confconsole/console.log'), 'utf8')).toMatch(/internal error while handling the answer shown\n/);
+    await h.press(KEYS.enter);
+    await h.waitFor('1. Odd table');
+    expect(h.exitCode()).toBeUndefined();
+  });
+});
+
 describe('run: long read-only work streams lines and stops on Esc', () => {
   it('lines appear as they come; Esc stops it; the result says what was seen', async () => {
     const runs = fakeOp('x.run', {
