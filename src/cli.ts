@@ -9,7 +9,9 @@ import { commands } from './features/index.js';
 import type { Profile } from './menu/types.js';
 import { demoRoot, makePaths } from './system/paths.js';
 import { makeRunner, EXIT } from './system/runner.js';
-import { readSettings } from './system/settings.js';
+import { readSettings, type Settings } from './system/settings.js';
+import { profilesOf, writesOf } from './commands/scope.js';
+import { loadTree } from './menu/trees.js';
 import { logInternal } from './system/log.js';
 import { version } from './version.js';
 import { seedDemo } from './demo.js';
@@ -17,12 +19,14 @@ import { seedDemo } from './demo.js';
 /** The whole usage, generated from the command table. */
 export const USAGE = usage(commands);
 
-function refuse(json: boolean, message: string, more?: string): number {
+function refuse(json: boolean, message: string, more?: string, code: number = EXIT.usage, field?: string): number {
   // --json asked for JSON: a refusal is JSON too, so a script reading stdout gets a reason
-  if (json) process.stdout.write(JSON.stringify({ ok: false, code: EXIT.usage, error: message }) + '\n');
+  if (json) process.stdout.write(JSON.stringify({ ok: false, code, error: message, ...(field ? { field } : {}) }) + '\n');
   process.stderr.write(`confconsole: ${message}\n${more ?? 'Try confconsole --help.\n'}`);
-  return EXIT.usage;
+  return code;
 }
+
+const consoleName: Record<Profile, string> = { appliance: 'master/probe appliance', vsensor: 'vSensor' };
 
 export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
@@ -61,13 +65,30 @@ export async function main(argv: string[]): Promise<number> {
   }
   const paths = makePaths(root);
   const ctx: Ctx = { paths, runner: makeRunner(paths) };
+  let settings: Settings | undefined;
+  try {
+    settings = await readSettings(paths.settingsIni);
+  } catch (e) {
+    if (!isProblem(e)) throw e;
+    // a damaged file is said; the console still opens (its screens say what cannot be read)
+    process.stderr.write(`confconsole: ${e.message}\n`);
+  }
   if (p.command) {
+    const cmd = p.command;
+    const trees = { appliance: loadTree('appliance'), vsensor: loadTree('vsensor') };
+    // what the console of this appliance would not offer, the command line refuses too
+    const here = profile ?? settings?.appliance.profile;
+    const belongs = profilesOf(cmd, commands, trees);
+    if (here && !belongs.includes(here))
+      return refuse(json, `${cmd.path.join(' ')} is for the ${belongs.map((b) => consoleName[b]).join(' or ')}; this is a ${consoleName[here]} (--profile, or [appliance] profile in ${paths.settingsIni})`, '');
+    if (writesOf(cmd, Object.values(trees)) && !(demo || settings?.appliance.demo) && (process.getuid?.() ?? 0) !== 0)
+      return refuse(json, `changes need root rights: run sudo confconsole ${cmd.path.join(' ')} ...`, '', EXIT.fail);
     const out = makeOut(json);
     try {
       return await p.command.run(ctx, { args: p.args, opts: v }, out);
     } catch (e) {
       // a value refused: the message names the option; said once
-      if (e instanceof UsageError) return refuse(json, e.message, '');
+      if (e instanceof UsageError) return refuse(json, e.message, '', EXIT.usage, e.field);
       if (isProblem(e)) {
         if (json) process.stdout.write(JSON.stringify({ ok: false, code: EXIT.fail, error: e.message, ...(e.field ? { field: e.field } : {}) }) + '\n');
         process.stderr.write(`confconsole: ${e.message}\n`);
@@ -78,18 +99,7 @@ export async function main(argv: string[]): Promise<number> {
       return 70;
     }
   }
-  let settingsProfile: Profile = 'appliance';
-  let settingsDemo = false;
-  try {
-    const s = await readSettings(paths.settingsIni);
-    settingsProfile = s.appliance.profile;
-    settingsDemo = s.appliance.demo;
-  } catch (e) {
-    if (!isProblem(e)) throw e;
-    // the console still opens: its screens say what cannot be read
-    process.stderr.write(`confconsole: ${e.message}\n`);
-  }
   const { runConsole } = await import('./ui/main.js');
-  const isDemo = demo || settingsDemo;
-  return runConsole({ paths, ctx, profile: profile ?? settingsProfile, demo: isDemo, demoRoot: isDemo ? root : undefined });
+  const isDemo = demo || settings?.appliance.demo === true;
+  return runConsole({ paths, ctx, profile: profile ?? settings?.appliance.profile ?? 'appliance', demo: isDemo, demoRoot: isDemo ? root : undefined });
 }

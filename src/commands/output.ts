@@ -5,11 +5,15 @@ import type { Rule } from '../rules/validated.js';
 import { EXIT } from '../system/runner.js';
 import type { Command, Out } from './types.js';
 
-/** A refusal of the command line itself: exit 2, nothing changed. `command`: the command it is about. */
+/**
+ * A refusal of the command line itself: exit 2, nothing changed. `command`: the command it is
+ * about (its usage is offered); `field`: the option whose value was refused (named in --json).
+ */
 export class UsageError extends Error {
   constructor(
     message: string,
     readonly command?: string[],
+    readonly field?: string,
   ) {
     super(message);
   }
@@ -18,11 +22,14 @@ export class UsageError extends Error {
 /** Exit code of an outcome: the script's own. */
 export const codeOf = (o: Outcome): number => o.code ?? (o.ok ? EXIT.ok : EXIT.fail);
 
-/** Says an outcome once (a failure on stderr in text mode; JSON always on stdout) → its exit code. */
+/**
+ * Says an outcome once (a failure on stderr in text mode; JSON always on stdout) → its exit
+ * code. In JSON every answer has ok and summary; a failure also code and error (and field).
+ */
 export function report(out: Out, o: Outcome): number {
   const base = typeof o.data === 'object' && o.data !== null ? (o.data as Record<string, unknown>) : {};
   if (!o.ok && !out.json) process.stderr.write(`confconsole: ${o.summary}\n`);
-  else out.print({ ...base, ok: o.ok, summary: o.summary, ...(o.field !== undefined ? { field: o.field } : {}) }, o.summary);
+  else out.print({ ...base, ok: o.ok, summary: o.summary, ...(o.ok ? {} : { code: codeOf(o), error: o.summary }), ...(o.field !== undefined ? { field: o.field } : {}) }, o.summary);
   return codeOf(o);
 }
 
@@ -32,7 +39,7 @@ export function report(out: Out, o: Outcome): number {
  */
 export function check(rule: Rule, value: string, what: string): string {
   const r = rule(value);
-  if (!r.ok) throw new UsageError(`${what}: ${r.message}`);
+  if (!r.ok) throw new UsageError(`${what}: ${r.message}`, undefined, what.startsWith('--') ? what.slice(2) : what.replace(/ /g, '-'));
   if (r.warning) process.stderr.write(`warning: ${what}: ${r.warning}\n`);
   return r.value;
 }
@@ -50,7 +57,9 @@ export function makeOut(json: boolean): Out {
   return {
     json,
     print(data, human) {
-      process.stdout.write(json ? JSON.stringify(data) + '\n' : human.endsWith('\n') ? human : human + '\n');
+      // every JSON answer says ok; what a command shows is a success unless it says otherwise
+      const obj = typeof data === 'object' && data !== null && !Array.isArray(data) && !('ok' in data) ? { ok: true, ...data } : data;
+      process.stdout.write(json ? JSON.stringify(obj) + '\n' : human.endsWith('\n') ? human : human + '\n');
     },
     progress: {
       // a script's own failure line ("set_ntp.sh: ...") is left out: report() says it once

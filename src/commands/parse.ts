@@ -28,7 +28,7 @@ function allOptions(table: Command[]): ParseOptions {
 export interface Parsed {
   /** The command the words name (undefined: none given, so the console). */
   command?: Command;
-  /** The area named alone or with an unknown verb (its usage is shown). */
+  /** The first words of some commands, named alone (`ntp`, `callhome partner`): their usage is shown. */
   area?: string;
   args: string[];
   opts: Record<string, string | boolean | undefined>;
@@ -49,20 +49,27 @@ export function parseCommandLine(argv: string[], table: Command[]): Parsed {
   const words = loose.positionals;
   const command = [...table].sort((a, b) => b.path.length - a.path.length).find((c) => c.path.every((w, i) => words[i] === w));
   const strict = (options: ParseOptions) => {
+    let p;
     try {
-      return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+      p = parseArgs({ args: argv, options, strict: true, allowPositionals: true, tokens: true });
     } catch (e) {
       throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''), command?.path);
     }
+    // an option given twice is a mistake to say, not a value to pick (parseArgs keeps the last)
+    const seen = new Set<string>();
+    for (const t of p.tokens ?? []) {
+      if (t.kind !== 'option') continue;
+      if (seen.has(t.name)) throw new UsageError(`--${t.name} is given twice`, command?.path);
+      seen.add(t.name);
+    }
+    return p;
   };
   if (!command) {
-    const area = table.some((c) => c.path[0] === words[0]) ? words[0] : undefined;
+    // the words so far begin some commands (`ntp`, `callhome partner`): their usage is shown
+    const prefix = words.length > 0 && table.some((c) => words.every((w, i) => c.path[i] === w)) ? words.join(' ') : undefined;
     const p = strict(asParse(GLOBAL));
-    if (words.length > 0 && !p.values.help) {
-      if (area === undefined) throw new UsageError(`unknown command: ${words.join(' ')}`);
-      if (words.length > 1) throw new UsageError(`unknown command: ${words.join(' ')}`);
-    }
-    return { ...(area ? { area } : {}), args: [], opts: p.values };
+    if (words.length > 0 && !prefix && !p.values.help) throw new UsageError(`unknown command: ${words.join(' ')}`);
+    return { ...(prefix ? { area: prefix } : {}), args: [], opts: p.values };
   }
   const p = strict({ ...asParse(GLOBAL), ...asParse(command.options ?? {}) });
   const args = p.positionals.slice(command.path.length);
@@ -90,9 +97,10 @@ export function commandUsage(c: Command): string {
   ].join('\n');
 }
 
-/** The usage of every command of an area (`confconsole ntp` alone). */
+/** The usage of the commands that begin with the words `area` (`confconsole ntp`, `callhome partner`). */
 export function areaUsage(area: string, table: Command[]): string {
-  const cmds = table.filter((c) => c.path[0] === area);
+  const words = area.split(' ');
+  const cmds = table.filter((c) => words.every((w, i) => c.path[i] === w));
   return [`Usage: confconsole ${area} COMMAND [--json]`, '', ...commandLines(cmds), '', `confconsole ${area} COMMAND --help says more.`, ''].join('\n');
 }
 

@@ -23,6 +23,10 @@ export interface Command {
   more?: string[];
   /** The menu operations it runs: every menu action must be covered by a command. */
   covers: Operation[];
+  /** Whether it changes the appliance; derived from `covers` when absent (commands/scope.ts). */
+  writes?: boolean;
+  /** About the appliance itself, whatever its console (its audit log, what it is): not refused by profile. */
+  anyProfile?: true;
   run(ctx: Ctx, input: Input, out: Out): Promise<number>;
 }
 

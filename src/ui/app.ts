@@ -20,6 +20,9 @@ import { EscDecoder } from './input.js';
 import type { KeyLike } from './keys.js';
 import { bodyRoom, layout, tooSmall, type Local, type Page } from './layout.js';
 
+/** The frame an identity of the screen-only state belongs to (identities are `frameId:kind:step`). */
+const frameOf = (identity: string): number => Number(identity.split(':')[0]);
+
 export interface AppOptions {
   screen: blessed.Widgets.Screen;
   tree: Tree;
@@ -49,6 +52,8 @@ export class ConsoleApp {
   private local: Local = { identity: '', button: 0, scroll: 0, edits: [], spin: 0 };
   private current: View = { kind: 'blank' };
   private pager: Pager | undefined;
+  /** The screen-only state of screens under the one on top, by identity (restored when uncovered). */
+  private covered = new Map<string, Local>();
   private decoder: EscDecoder;
   private spinTimer: NodeJS.Timeout | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
@@ -148,7 +153,13 @@ export class ConsoleApp {
     if (id !== this.local.identity) {
       this.pager?.lines?.close();
       this.pager = undefined;
-      this.local = {
+      // a screen covered by another (help over a form) gets its focus and scroll back
+      const inStack = (identity: string) => this.model.stack.some((x) => x.id === frameOf(identity));
+      if (inStack(this.local.identity) && frameOf(this.local.identity) !== f.id) this.covered.set(this.local.identity, this.local);
+      for (const key of [...this.covered.keys()]) if (!inStack(key)) this.covered.delete(key);
+      const back = this.covered.get(id);
+      this.covered.delete(id);
+      this.local = back ?? {
         identity: id,
         // a form back with errors has the focus on the first field in error; a question that
         // warns (or defaults to No) starts on No: Enter alone must not accept what was warned about

@@ -41,7 +41,8 @@ function formKey(v: Extract<View, { kind: 'form' }>, local: Local, key: KeyLike,
   if (command === 'next') return step(1);
   if (command === 'prev') return step(-1);
   if (command === 'cancel' || (command === 'ok' && local.button === v.fields.length + 1)) return send(local, { type: 'cancel' });
-  if (command === 'help') return send(local, { type: 'help', values });
+  // ? is text in a text field; on a choice (nothing to type) it is help, as everywhere else
+  if (command === 'help' || (ch === '?' && v.fields[local.button]?.choices)) return send(local, { type: 'help', values });
   if (command === 'ok') return send(local, { type: 'submit', values });
   // any other key edits the focused field
   const i = local.button;
@@ -78,11 +79,13 @@ export function handleKey(v: View, local: Local, key: KeyLike, ch: string | unde
   const hit = commandFor(kind, key, ch);
   if (!hit) return none(local);
   const twoButtons = v.kind === 'menu' || v.kind === 'yesno' || v.kind === 'review' || v.kind === 'countdown';
-  const repeat = (n: number, ev: Event) => send(local, ...Array.from({ length: n }, () => ev));
+  // moving in a menu's list is choosing an item: the focus goes back to Select
+  const listed = v.kind === 'menu' ? { ...local, button: 0 } : local;
+  const repeat = (n: number, ev: Event) => send(listed, ...Array.from({ length: n }, () => ev));
   switch (hit.command) {
     case 'up':
     case 'down':
-      if (v.kind === 'menu') return send(local, { type: hit.command });
+      if (v.kind === 'menu') return send(listed, { type: hit.command });
       return scrollTo(v, local, local.scroll + (hit.command === 'up' ? -1 : 1), k);
     case 'pageUp':
     case 'pageDown':
@@ -93,7 +96,7 @@ export function handleKey(v: View, local: Local, key: KeyLike, ch: string | unde
       if (v.kind === 'menu') return repeat(v.items.length, { type: hit.command === 'home' ? 'up' : 'down' });
       return scrollTo(v, local, hit.command === 'home' ? 0 : Number.MAX_SAFE_INTEGER, k);
     case 'hotkey':
-      return send(local, { type: 'hotkey', key: hit.ch ?? '' });
+      return send(listed, { type: 'hotkey', key: hit.ch ?? '' });
     case 'left':
     case 'right':
     case 'next':

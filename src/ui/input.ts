@@ -16,6 +16,16 @@ export class EscDecoder {
 
   /** A key as blessed reports it. */
   feed(ch: string | undefined, key: KeyLike): void {
+    // Esc and a key read together (keys sent fast, a slow link delivering two in one read)
+    // reach blessed as Alt+key. The console has no Alt bindings: it is Esc, then the key.
+    const seq = key.sequence ?? '';
+    if (key.meta && seq.length === 2 && seq[0] === '\x1b') {
+      this.feed('\x1b', { name: 'escape', full: 'escape' });
+      const rest = seq[1]!;
+      if (rest === '\x1b') return this.feed('\x1b', { name: 'escape', full: 'escape' });
+      const name = key.name ?? rest;
+      return this.feed(rest, { name, full: name, ch: rest });
+    }
     if (this.seq !== undefined) {
       this.seq += ch ?? '';
       const m = /^[[O]([ABCD])$/.exec(this.seq);

@@ -105,6 +105,9 @@ export interface KeyLike {
   name?: string;
   full?: string;
   ch?: string;
+  /** Alt (or Esc read together with the key), and the bytes it came from. */
+  meta?: boolean;
+  sequence?: string;
 }
 
 /** The command a key means in a dialog, and the hotkey character for 'hotkey'. */

@@ -134,10 +134,15 @@ const blankRow = (s: Size): Span[] => [text(' '.repeat(dialogWidth(s) - 2))];
 function message(s: Size, title: string, body: string, labels: string[], local: Local, danger = false, keepSpaces = false): Dialog {
   const w = textWidth(s);
   const all = keepSpaces ? body.split('\n').flatMap((l) => (l.length > w ? wrap(l, w) : [l])) : wrap(body, w);
-  const h = Math.min(all.length, bodyRoom(s));
+  const room = bodyRoom(s);
+  // a text longer than the room keeps its last row for where the reader is: never over the text
+  const h = all.length > room ? room - 1 : all.length;
   const scroll = Math.max(0, Math.min(local.scroll, all.length - h));
   const lines = all.slice(scroll, scroll + h);
-  if (all.length > h) lines[h - 1] = `${lines[h - 1] ?? ''}`.slice(0, w - 12).padEnd(w - 12) + `[more ${Math.min(100, Math.round(((scroll + h) / all.length) * 100))}%]`;
+  if (all.length > room) {
+    const where = scroll + h >= all.length ? '[end: Up scrolls back]' : `[more below: Down, ${Math.round(((scroll + h) / all.length) * 100)}% shown]`;
+    lines.push(where.padStart(w));
+  }
   return box(s, title, [...lines.map((l) => bodyRow(s, [text(l)])), blankRow(s), buttonsRow(s, labels, local.button)], danger);
 }
 

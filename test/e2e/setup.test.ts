@@ -94,7 +94,7 @@ describe.skipIf(why !== undefined)('e2e: vSensor Setup > Master > Push Token', (
     expect(readFileSync(secret, 'utf8')).toBe(`${GOOD}\n`);
     expect(statSync(secret).mode & 0o777).toBe(0o600);
     const show = c.cli('master', 'show', '--json');
-    expect(JSON.parse(show.stdout)).toEqual({ mode: 'push-token', host: `127.0.0.1:${port}`, proxy: null, token: 'VsensorLab:****' });
+    expect(JSON.parse(show.stdout)).toEqual({ ok: true, mode: 'push-token', host: `127.0.0.1:${port}`, proxy: null, token: 'VsensorLab:****' });
     // not c.cli(): a synchronous child would block the master this process serves
     const test = await run(process.execPath, [bin, '--root', c.root, 'master', 'test', '--json']);
     expect(test.code, test.stdout + test.stderr).toBe(0);

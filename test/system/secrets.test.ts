@@ -89,7 +89,8 @@ describe.skipIf(why !== undefined || !built)('secrets: never in argv, environmen
     root = makeRoot({ demo: false });
     writeFileSync(join(root.dir, 'etc/confconsole/master-ca.pem'), fx.caPem);
     demo = mkdtempSync(join(tmpdir(), 'cc-system-demo-'));
-    const seeded = await runCommand(process.execPath, [CLI, '--demo', '--root', demo, 'pcap', 'show'], scriptEnv(demo));
+    // the vSensor's commands: a vSensor demo root
+    const seeded = await runCommand(process.execPath, [CLI, '--demo', '--root', demo, '--profile', 'vsensor', 'pcap', 'show'], scriptEnv(demo));
     expect(seeded.code, seeded.stderr).toBe(0);
   });
   afterAll(async () => {
@@ -114,7 +115,8 @@ describe.skipIf(why !== undefined || !built)('secrets: never in argv, environmen
   }
 
   const slowService = (r: Root) => fixture(r, 'slow-service', `sleep 0.3\nprintf '%s\\n' "$*" >>'${join(r.testDir, 'service.log')}'\n`);
-  const cli = (dir: string, args: string[]) => [CLI, '--root', dir, '--json', ...args];
+  // master, ossensor-hmac: the vSensor's commands (refused on a master/probe appliance)
+  const cli = (dir: string, args: string[]) => [CLI, '--root', dir, '--profile', 'vsensor', '--json', ...args];
 
   it('confconsole master set push-token (twice), master test (stored token), test_master.sh (token on stdin)', async () => {
     const env = scriptEnv(root.dir, { CONFCONSOLE_SERVICE_CMD: slowService(root) });

@@ -83,6 +83,24 @@ describe('dialogs', () => {
     expect(applied.at(-1)).toEqual({ host: 'good.example', token: 's3cr3t.example' });
   });
 
+  it('F1 on a form, then back: what was typed and the focused field are as they were', async () => {
+    h = await startConsole({ tree });
+    await h.press(KEYS.enter);
+    await h.waitFor('Host name');
+    await h.press(KEYS.ctrlU);
+    await h.type('typed.example');
+    await h.press(KEYS.tab);
+    await h.press(KEYS.f1);
+    await h.waitFor('Token: The secret.');
+    await h.press(KEYS.esc);
+    await h.waitFor('Host name');
+    expect(h.text()).toContain('typed.example');
+    // the focus is still on the token: typing goes there, masked
+    await h.type('abc.example');
+    expect(h.text()).toContain('*'.repeat('abc.example'.length));
+    expect(h.text()).toContain('typed.example');
+  });
+
   it('an answer that comes after the console stopped is dropped: nothing is drawn on the gone screen', async () => {
     // a script's late answer (a status, a progress line): before, it drew on a destroyed screen and threw
     const late = await startConsole({ tree });
@@ -240,6 +258,11 @@ describe('choice fields', () => {
     await h.waitFor('Configure a static IP?');
     expect(h.text()).toContain('( ) Static   (*) DHCP');
     expect(h.text()).not.toContain('Host name');
+    // ? on a choice (nothing to type there) is help, as on every other dialog
+    await h.press('?');
+    await h.waitFor('Configure a static IP?: Static or DHCP.');
+    await h.press(KEYS.esc);
+    await h.waitFor('( ) Static   (*) DHCP');
     await h.press(KEYS.left);
     expect(h.text()).toContain('(*) Static   ( ) DHCP');
     await h.waitFor('Host name');

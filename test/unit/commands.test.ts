@@ -78,3 +78,35 @@ describe('usage from the same table', () => {
     expect(areaUsage('ntp', commands)).toMatch(/ntp show[\s\S]*ntp set SERVER\.\.\.[\s\S]*ntp test SERVER\.\.\./);
   });
 });
+
+describe('the command line refuses what the console of this appliance would not offer', () => {
+  const trees = { appliance, vsensor };
+  const cmd = (p: string) => commands.find((c) => c.path.join(' ') === p)!;
+  it('an area belongs to the consoles whose tree has it; the audit log and appliance info to both', async () => {
+    const { profilesOf } = await import('../../src/commands/scope.js');
+    expect(profilesOf(cmd('master set push'), commands, trees)).toEqual(['vsensor']);
+    expect(profilesOf(cmd('master test'), commands, trees)).toEqual(['vsensor']); // no screen of its own: its area's
+    expect(profilesOf(cmd('callhome ports'), commands, trees)).toEqual(['appliance']);
+    expect(profilesOf(cmd('ntp set'), commands, trees)).toEqual(['appliance', 'vsensor']);
+    expect(profilesOf(cmd('audit show'), commands, trees)).toEqual(['appliance', 'vsensor']);
+  });
+  it('what changes the appliance is derived from the flows it mirrors', async () => {
+    const { writesOf } = await import('../../src/commands/scope.js');
+    const w = (p: string) => writesOf(cmd(p), [appliance, vsensor]);
+    for (const p of ['ntp set', 'network set', 'network confirm', 'power reboot', 'services restart', 'callhome enable', 'callhome restart', 'master set pull', 'pcap set', 'ossensor-hmac set'])
+      expect(w(p), p).toBe(true);
+    for (const p of ['ntp show', 'ntp test', 'network show', 'audit show', 'appliance info', 'callhome status', 'callhome pubkey', 'master show', 'master test', 'pcap show'])
+      expect(w(p), p).toBe(false);
+  });
+});
+
+describe('more honest parsing', () => {
+  it('an option given twice is refused, not silently the last', () => {
+    expect(() => parseCommandLine(['network', 'set', 'eth0', '--static', '--address', '10.0.0.5', '--netmask', '24', '--address', '10.0.0.6'], commands)).toThrow('--address is given twice');
+  });
+  it('the first words of some commands print their usage: callhome partner', () => {
+    expect(parseCommandLine(['callhome', 'partner'], commands)).toMatchObject({ area: 'callhome partner' });
+    expect(areaUsage('callhome partner', commands)).toMatch(/callhome partner set[\s\S]*callhome partner disable/);
+    expect(areaUsage('callhome partner', commands)).not.toMatch(/callhome status/);
+  });
+});

@@ -133,3 +133,56 @@ describe('title bar', () => {
     expect(demoBanner('/root/.local/state/confconsole/demo-root', 10)).toBe('DEMO ');
   });
 });
+
+describe('layout of a text longer than the screen', () => {
+  it('the last row says where the reader is, and never covers the text', async () => {
+    const { layout } = await import('../../src/ui/layout.js');
+    const text = Array.from({ length: 40 }, (_, i) => `row ${i + 1}`).join('\n');
+    const chrome = { hostname: 'h', consoleName: 'C', breadcrumb: [] };
+    const rowsOf = (scroll: number) =>
+      layout({ kind: 'message', title: 'T', text, ok: undefined }, { identity: '', button: 0, scroll, edits: [], spin: 0 }, { cols: 80, rows: 24 }, chrome, 0).dialog!.rows.map((r) => r.map((x) => x.text).join(''));
+    const top = rowsOf(0);
+    expect(top.some((r) => r.includes('row 16'))).toBe(true);
+    expect(top.find((r) => r.includes('[more below: Down'))).toMatch(/^\s+\[more below: Down, \d+% shown\]\s*$/);
+    const end = rowsOf(99);
+    expect(end.some((r) => r.includes('row 40'))).toBe(true);
+    expect(end.some((r) => r.includes('[end: Up scrolls back]'))).toBe(true);
+  });
+});
+
+describe('input decoding', () => {
+  it('Esc and a key read together are Esc then the key; a split arrow is still an arrow', async () => {
+    const { vi } = await import('vitest');
+    const { EscDecoder } = await import('../../src/ui/input.js');
+    vi.useFakeTimers();
+    try {
+      const got: string[] = [];
+      const d = new EscDecoder((ch, key) => got.push(key.full ?? ch ?? '?'));
+      d.feed(undefined, { name: '1', full: 'M-1', meta: true, sequence: '\x1b1' });
+      expect(got).toEqual(['escape', '1']);
+      d.feed(undefined, { name: 'escape', full: 'M-escape', meta: true, sequence: '\x1b\x1b' });
+      vi.advanceTimersByTime(100);
+      expect(got).toEqual(['escape', '1', 'escape', 'escape']);
+      d.feed('\x1b', { name: 'escape', full: 'escape', sequence: '\x1b' });
+      d.feed('[', { name: undefined, full: '[', sequence: '[' } as never);
+      d.feed('A', { name: 'a', full: 'S-a', sequence: 'A' });
+      expect(got.at(-1)).toBe('up');
+      expect(d.waiting).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('keys in a dialog', () => {
+  it('moving in a menu (arrow or digit) puts the focus back on Select; Tab moves it', async () => {
+    const { handleKey } = await import('../../src/ui/dialogs.js');
+    const menu = { kind: 'menu' as const, title: 'T', items: [{ key: '1', label: 'A' }, { key: '2', label: 'B' }], selected: 0, root: true };
+    const local = { identity: 'x', button: 1, scroll: 0, edits: [], spin: 0 };
+    const k = { pageHeight: 10 };
+    expect(handleKey(menu, local, { full: '2', name: '2' }, '2', k)).toEqual({ local: { ...local, button: 0 }, events: [{ type: 'hotkey', key: '2' }] });
+    expect(handleKey(menu, local, { full: 'down', name: 'down' }, undefined, k).local.button).toBe(0);
+    expect(handleKey(menu, { ...local, button: 0 }, { full: 'tab', name: 'tab' }, undefined, k)).toEqual({ local: { ...local, button: 1 }, events: [] });
+    expect(handleKey(menu, local, { full: 'enter', name: 'enter' }, undefined, k).events).toEqual([{ type: 'cancel' }]);
+  });
+});

@@ -56,9 +56,12 @@ export const commands: Command[] = [
     path: ['appliance', 'info'],
     summary: 'what this appliance is: host name, console, settings, version',
     covers: [applianceInfo],
+    anyProfile: true,
     async run(ctx, _in, out) {
-      const rows = await infoRows(ctx);
-      out.print(Object.fromEntries(rows.map(([k, v]) => [k.toLowerCase().replace(/ /g, '_'), v])), rows.map(([k, v]) => `${k.padEnd(16)} ${v}`).join('\n'));
+      const s = await readSettings(ctx.paths.settingsIni);
+      const hostname = ((await readTextIfExists(ctx.paths.hostname)) ?? '').trim();
+      const data = { hostname: hostname || null, profile: s.appliance.profile, demo: s.appliance.demo, root: ctx.paths.root, ntp_servers: s.ntp.servers, services: s.services.names, version };
+      out.print(data, (await infoRows(ctx)).map(([k, v]) => `${k.padEnd(16)} ${v}`).join('\n'));
       return EXIT.ok;
     },
   },

@@ -25,6 +25,7 @@ export const commands: Command[] = [
     path: ['audit', 'show'],
     summary: 'the audit log: every change, who made it, when, and its result',
     covers: [auditView],
+    anyProfile: true,
     async run(ctx, _in, out) {
       const entries = await readAudit(ctx.paths.auditLog);
       out.print({ entries }, entries.length ? entries.map(formatAuditEntry).join('\n') : 'No changes have been made yet.');

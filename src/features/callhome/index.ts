@@ -173,7 +173,8 @@ function checkFields(fields: Field[], values: Values, optionOf: Record<string, s
   const r = validateFields(fields, values);
   if (r.ok) return r.values;
   const [field, message] = Object.entries(r.errors)[0]!;
-  throw new UsageError(`${optionOf[field] ?? field}: ${message}`);
+  const option = optionOf[field] ?? field;
+  throw new UsageError(`${option}: ${message}`, undefined, option.replace(/^--/, ''));
 }
 
 const PROXY = /^(http|socks5):\/\/(.+)$/;
@@ -215,6 +216,7 @@ export const commands: Command[] = [
     path: ['callhome', 'restart'],
     summary: 'restart the Call-Home connection (enabled only)',
     covers: [],
+    writes: true,
     async run(ctx, _in, out) {
       const r = await run(ctx.runner, scripts.switch, ['restart'], { onLine: out.progress.line, survive: true });
       return report(out, outcomeOf(r, 'The Call-Home connection was restarted.'));
@@ -253,6 +255,7 @@ export const commands: Command[] = [
         if (extra) throw new UsageError(`--default sets host, port and SSL itself: give no --${extra} with it`);
         return report(out, await callhomeDefault.apply(ctx, {}, out.progress));
       }
+      need(opts.host, '--host (or --default)', 'callhome set');
       const portValue = need(opts.port, '--port', 'callhome set');
       if (opts.ssl === true && portValue !== '443') throw new UsageError('--ssl goes with --port 443');
       const proxy = str(opts.proxy) ?? 'none';

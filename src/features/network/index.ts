@@ -136,11 +136,11 @@ export function staticValues(iface: string, opts: Record<string, string | boolea
   const r = validateFields(interfaceFields, values);
   if (!r.ok) {
     const [field, message] = Object.entries(r.errors)[0]!;
-    throw new UsageError(`--${field}: ${message}`);
+    throw new UsageError(`--${field}: ${message}`, undefined, field);
   }
   for (const issue of checkStatic({ address: r.values.address ?? '', prefix: Number(r.values.netmask), ...(r.values.gateway ? { gateway: r.values.gateway } : {}) })) {
     if (issue.severity === 'warning' && opts['allow-offsubnet-gateway'] === true) continue;
-    throw new UsageError(`--${issue.field}: ${issue.message}${issue.severity === 'warning' ? ' (--allow-offsubnet-gateway if that is really meant)' : ''}`);
+    throw new UsageError(`--${issue.field}: ${issue.message}${issue.severity === 'warning' ? ' (--allow-offsubnet-gateway if that is really meant)' : ''}`, undefined, issue.field);
   }
   return { ...values, ...r.values };
 }
@@ -174,6 +174,7 @@ export const commands: Command[] = [
       'IFACE --static --address A --netmask M [--gateway G] [--dns "D1 D2"] [--domain D] [--allow-offsubnet-gateway]',
       'IFACE --dhcp | --capture | --factory (10.0.0.2/24) | --restore-confirmed (the last confirmed settings)',
       'Any form takes --confirm-timeout S (5-3600, default 120): run "confconsole network confirm" within S seconds.',
+      '--static states the whole configuration: a gateway, DNS servers or search domains not given are removed.',
     ],
     options: {
       dhcp: { type: 'boolean', help: 'take the address from DHCP' },

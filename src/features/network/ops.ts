@@ -15,7 +15,7 @@ export const networkInterfaces: Op<'items' | 'show'> = {
   async items(ctx) {
     const s = await networkState(ctx);
     return s.interfaces.slice(0, HOTKEYS.length).map((i, n): Entry => {
-      const addrs = i.addresses.join(' ') || (i.mode === 'capture' ? 'no address' : 'none');
+      const addrs = i.addresses.join(' ') || 'no address';
       return {
         key: HOTKEYS[n]!,
         label: `${i.name.padEnd(8)} ${i.role.padEnd(10)} ${i.up ? 'up  ' : 'DOWN'} ${addrs}${carriesMe(i) ? '  *you*' : ''}`.slice(0, 56),

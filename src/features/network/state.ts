@@ -65,8 +65,10 @@ export function describeIface(i: Iface, mine = myAddress()): string {
         : i.mode === 'capture'
           ? 'capture (sniffer): no address, promiscuous'
           : 'not configured';
+  // the capture role says its configuration itself: not "capture, capture (sniffer)"
+  const what = i.mode === 'capture' ? cfg : `${i.role}, ${cfg}`;
   return [
-    `${i.name}: ${i.role}, ${cfg}${carriesMe(i, mine) ? '  <- your connection' : ''}`,
+    `${i.name}: ${what}${carriesMe(i, mine) ? '  <- your connection' : ''}`,
     `Link ${i.state}, MAC ${i.mac || '-'}, addresses ${i.addresses.join(' ') || 'none'}`,
     ...(i.mode === 'static' && (i.dns.length || i.search.length) ? [`DNS ${i.dns.join(' ') || '-'}, search ${i.search.join(' ') || '-'}`] : []),
   ].join('\n');

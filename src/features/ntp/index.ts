@@ -134,6 +134,7 @@ export const commands: Command[] = [
     nargs: [1, Infinity],
     summary: 'ask each server for the time (nothing is changed)',
     covers: [ntpSet],
+    writes: false, // the form's test, not its apply
     async run(ctx, input, out) {
       return report(out, await ntpSet.test(ctx, serversOf(input.args), out.progress));
     },
