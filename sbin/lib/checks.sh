@@ -54,6 +54,9 @@ is_ipv6() {
 is_hostname() {
   local h=${1%.} label
   [[ -n $h && ${#1} -le 253 ]] || return 1
+  # only these characters before $h is split unquoted: a `*` or `?` would be expanded as a file
+  # name pattern in the current directory (and "*" become "bin" or "glob")
+  [[ $h =~ ^[A-Za-z0-9.-]+$ ]] || return 1
   [[ $h =~ ^[0-9.]+$ ]] && return 1
   local IFS=.
   for label in $h; do

@@ -198,3 +198,16 @@ describe('tokens, master, proxies, PCAP size', () => {
     for (const bad of ['-1', '1.5', 'ten', '', '1234567']) expect(pcapGb(bad).ok).toBe(false);
   });
 });
+
+// Answers a script once gave differently (found by test/system/rules-agree.test.ts): both sides
+// now give these.
+describe('answers the console and the scripts once disagreed on', () => {
+  it('a file name pattern is no host name (bash expanded `*` in the current directory)', () => {
+    for (const h of ['*', 'a.*', '?lob', '[g]lob']) {
+      expect(isHostname(h), h).toBe(false);
+      expect(host(h).ok, h).toBe(false);
+      expect(ntpServers(h).ok, h).toBe(false);
+      expect(masterHost(h).ok, h).toBe(false);
+    }
+  });
+});
