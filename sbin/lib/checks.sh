@@ -71,10 +71,11 @@ is_port() { [[ $1 =~ ^[0-9]{1,5}$ ]] && ((10#$1 >= 1 && 10#$1 <= 65535)); }
 
 # is_nowhere ADDR: an address nothing answers at: 0/8, multicast, 240/4 and broadcast (first
 # octet 0 or 224 and up); IPv6 :: in any spelling (0::0, ::0, 0:0:0:0:0:0:0:0, ::0.0.0.0) and
-# ff00::/8 (written ff..). The console has the same rule: isNowhere in src/validators.ts.
+# ff00::/8 (a first group of four hex digits ff..: ff::1 is 00ff::1). The console has the same
+# rule: isNowhere in src/rules/address.ts.
 is_nowhere() {
   if is_ipv4 "$1"; then ((${1%%.*} == 0 || ${1%%.*} >= 224))
-  elif is_ipv6 "$1"; then [[ $1 =~ ^[0:.]+$ || ${1,,} == ff* ]]
+  elif is_ipv6 "$1"; then [[ $1 =~ ^[0:.]+$ || ${1,,} =~ ^ff[0-9a-f]{2}: ]]
   else return 1; fi
 }
 

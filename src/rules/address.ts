@@ -48,8 +48,9 @@ export function isHostname(s: string): boolean {
  */
 export function isNowhere(host: string): boolean {
   if (isIPv4(host)) return Number(host.split('.')[0]) === 0 || Number(host.split('.')[0]) >= 224;
-  // :: in any spelling (0:0::0, ::0.0.0.0) has only zeros; ff00::/8 starts with ff
-  return isIPv6(host) && (/^[0:.]+$/.test(host) || /^ff/i.test(host));
+  // :: in any spelling (0:0::0, ::0.0.0.0) has only zeros; ff00::/8 is a first group of four
+  // hex digits starting ff (ff::1 is 00ff::1, not multicast)
+  return isIPv6(host) && (/^[0:.]+$/.test(host) || /^ff[0-9a-f]{2}:/i.test(host));
 }
 
 /** A TCP/UDP port, 1-65535, leading zeros read as decimal → its plain form. */

@@ -210,4 +210,12 @@ describe('answers the console and the scripts once disagreed on', () => {
       expect(masterHost(h).ok, h).toBe(false);
     }
   });
+  it('multicast is ff00::/8: ff::1 is 00ff::1, an address like any other', () => {
+    for (const a of ['ff::1', 'f::1', 'FF::', 'ff:1::2', '0ff0::1']) {
+      expect(isNowhere(a), a).toBe(false);
+      expect(host(a).ok, a).toBe(true);
+      expect(dnsServers(a), a).toEqual({ ok: true, value: a });
+    }
+    for (const a of ['ff00::', 'ff02::1', 'FF05::1:3', 'ff0e::1.2.3.4']) expect(isNowhere(a), a).toBe(true);
+  });
 });
