@@ -123,7 +123,8 @@ check_seconds() {
 # ---- NTP servers (set_ntp.sh, test_ntp.sh) -----------------------------------------------
 MAX_NTP_SERVERS=8
 
-# parse_server WORD → NTP_HOST and NTP_PORT (empty for the default); 1 + CHECK_ERR if bad
+# parse_server WORD → NTP_HOST (lower case: names, and IPv6 as RFC 5952 §4.3 writes it) and
+# NTP_PORT (empty for the default); 1 + CHECK_ERR if bad
 parse_server() {
   local s=$1 host
   NTP_HOST="" NTP_PORT=""
@@ -132,10 +133,10 @@ parse_server() {
   if is_ipv4 "$host" || is_ipv6 "$host"; then check_not_nowhere "$host" "\"$s\"" || return 1
   elif [[ $host =~ ^[0-9.]+$ ]]; then CHECK_ERR="\"$s\" is not a valid IPv4 address"; return 1
   elif [[ $host == *:* ]]; then CHECK_ERR="\"$s\" is not a valid IPv6 address"; return 1
-  elif is_hostname "$host"; then host=${host,,}
+  elif is_hostname "$host"; then :
   else CHECK_ERR="\"$s\" is not a valid host name (letters, digits, hyphens and dots)"; return 1
   fi
-  NTP_HOST=$host NTP_PORT=$HP_PORT
+  NTP_HOST=${host,,} NTP_PORT=$HP_PORT
 }
 
 # format_server HOST PORT → the canonical form the console also uses

@@ -68,8 +68,9 @@ export interface Endpoint {
 const nowhere = (raw: string) => bad(`"${raw}" is not a server address (unspecified, broadcast or multicast)`);
 
 /**
- * A server: host name, IPv4, IPv6, `host:port` or `[v6]:port` → host (names lower-cased) and
- * port. Refuses malformed addresses and names, and addresses nothing answers at.
+ * A server: host name, IPv4, IPv6, `host:port` or `[v6]:port` → host (lower-cased: names, and
+ * IPv6 as RFC 5952 §4.3 writes it) and port. Refuses malformed addresses and names, and
+ * addresses nothing answers at.
  */
 export function endpoint(raw: string): Validated<Endpoint> {
   const s = raw.trim();
@@ -91,7 +92,7 @@ export function endpoint(raw: string): Validated<Endpoint> {
     p = Number(portText);
   }
   const withPort = (h: string): Validated<Endpoint> => ok(p === undefined ? { host: h } : { host: h, port: p });
-  if (isIPv4(host) || isIPv6(host)) return isNowhere(host) ? nowhere(raw) : withPort(host);
+  if (isIPv4(host) || isIPv6(host)) return isNowhere(host) ? nowhere(raw) : withPort(host.toLowerCase());
   if (/^[0-9.]+$/.test(host)) return bad(`"${raw}" is not a valid IPv4 address`);
   if (host.includes(':')) return bad(`"${raw}" is not a valid IPv6 address`);
   if (!isHostname(host)) return bad(`"${raw}" is not a valid host name (letters, digits, hyphens and dots)`);
@@ -104,11 +105,11 @@ export function formatEndpoint(s: Endpoint): string {
   return s.host.includes(':') ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`;
 }
 
-/** A host name or IP address a connection goes to, without a port. */
+/** A host name or IP address a connection goes to, without a port (lower-cased, as endpoint's host). */
 export function host(s: string): Validated<string> {
   const t = s.trim();
   if (t === '') return bad('Enter a host name or IP address');
-  if (isIPv4(t) || isIPv6(t)) return isNowhere(t) ? nowhere(t) : ok(t);
+  if (isIPv4(t) || isIPv6(t)) return isNowhere(t) ? nowhere(t) : ok(t.toLowerCase());
   if (/^[0-9.]+$/.test(t)) return bad(`"${t}" is not a valid IPv4 address`);
   return isHostname(t) ? ok(t.toLowerCase()) : bad(`"${t}" is not a valid host name (letters, digits, hyphens and dots)`);
 }

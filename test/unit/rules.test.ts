@@ -213,9 +213,16 @@ describe('answers the console and the scripts once disagreed on', () => {
   it('multicast is ff00::/8: ff::1 is 00ff::1, an address like any other', () => {
     for (const a of ['ff::1', 'f::1', 'FF::', 'ff:1::2', '0ff0::1']) {
       expect(isNowhere(a), a).toBe(false);
-      expect(host(a).ok, a).toBe(true);
+      expect(host(a), a).toEqual({ ok: true, value: a.toLowerCase() });
       expect(dnsServers(a), a).toEqual({ ok: true, value: a });
     }
     for (const a of ['ff00::', 'ff02::1', 'FF05::1:3', 'ff0e::1.2.3.4']) expect(isNowhere(a), a).toBe(true);
+  });
+  it('IPv6 is lower-cased like a host name (RFC 5952 §4.3), as the scripts write it', () => {
+    expect(host('2001:DB8::A')).toEqual({ ok: true, value: '2001:db8::a' });
+    expect(endpoint('[2001:DB8::A]:123')).toEqual({ ok: true, value: { host: '2001:db8::a', port: 123 } });
+    expect(masterHost('2001:DB8::1')).toEqual({ ok: true, value: '2001:db8::1' });
+    expect(ntpServers('2001:DB8::A 2001:db8::a')).toEqual({ ok: false, message: '"2001:db8::a" is listed twice' });
+    expect(proxyAddress('[2001:DB8::1]:3128')).toEqual({ ok: true, value: '[2001:db8::1]:3128' });
   });
 });
