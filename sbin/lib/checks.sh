@@ -167,13 +167,14 @@ check_servers() {
 }
 
 # ---- the master (set_pushtoken.sh, set_push.sh, test_master.sh) ----------------------------
-# check_master_host VALUE → CHECKED (lower case): host name, IPv4, IPv6, optionally :PORT / [v6]:PORT
+# check_master_host VALUE → CHECKED host name, IPv4, IPv6, optionally :PORT / [v6]:PORT, in the
+# canonical form the console also uses (format_server: lower case, the port in plain decimal)
 check_master_host() {
   if ! split_host_port "$1" || ! is_host "$HP_HOST"; then
     CHECK_ERR="\"$1\" is not a host name or IP address (optionally :PORT)"; return 1
   fi
   check_not_nowhere "$HP_HOST" "\"$1\"" || return 1
-  checked "${1,,}"
+  checked "$(format_server "${HP_HOST,,}" "$HP_PORT")"
 }
 
 # a proxy URL never carries a login: the URL is on a command line, where every user can read it

@@ -225,4 +225,9 @@ describe('answers the console and the scripts once disagreed on', () => {
     expect(ntpServers('2001:DB8::A 2001:db8::a')).toEqual({ ok: false, message: '"2001:db8::a" is listed twice' });
     expect(proxyAddress('[2001:DB8::1]:3128')).toEqual({ ok: true, value: '[2001:db8::1]:3128' });
   });
+  it('the master in its canonical form: the port in plain decimal, [v6] without a port bare', () => {
+    expect(masterHost('Master.Example.com:08443')).toEqual({ ok: true, value: 'master.example.com:8443' });
+    expect(masterHost('[2001:DB8::1]:08443')).toEqual({ ok: true, value: '[2001:db8::1]:8443' });
+    expect(masterHost('[2001:db8::1]')).toEqual({ ok: true, value: '2001:db8::1' });
+  });
 });
