@@ -183,16 +183,21 @@ check_no_login_in_url() { # URL HINT
   CHECK_ERR="proxy credentials are not accepted in a URL: $2"; return 1
 }
 
-# check_proxy_address SCHEME HOST:PORT → CHECKED SCHEME://host:port (lower case)
+# check_proxy_address SCHEME HOST:PORT → CHECKED SCHEME://host:port in the canonical form
+# (format_server: lower case, the port in plain decimal); [IPv6]:PORT, brackets for IPv6 only
+# (RFC 3986 §3.2.2)
 check_proxy_address() {
   local scheme=$1 hp=$2 host port
   [[ $hp =~ ^(\[[0-9A-Fa-f:.]+\]|[^:/]+):([0-9]{1,5})$ ]] || { CHECK_ERR="the proxy must be $scheme://HOST:PORT"; return 1; }
   host=${BASH_REMATCH[1]} port=${BASH_REMATCH[2]}
-  host=${host#[}; host=${host%]}
   is_port "$port" || { CHECK_ERR="the proxy port must be 1-65535"; return 1; }
+  if [[ $host == \[* ]]; then
+    host=${host#[}; host=${host%]}
+    is_ipv6 "$host" || { CHECK_ERR="the proxy host \"[$host]\" is not an IPv6 address (brackets are for IPv6 only)"; return 1; }
+  fi
   is_host "$host" || { CHECK_ERR="the proxy host \"$host\" is not a host name or IP address"; return 1; }
   check_not_nowhere "$host" "the proxy host \"$host\"" || return 1
-  checked "$scheme://${hp,,}"
+  checked "$scheme://$(format_server "${host,,}" "$((10#$port))")"
 }
 
 # check_master_proxy VALUE → CHECKED http://HOST:PORT (an HTTP proxy; "http://" may be left out)

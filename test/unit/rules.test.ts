@@ -230,4 +230,12 @@ describe('answers the console and the scripts once disagreed on', () => {
     expect(masterHost('[2001:DB8::1]:08443')).toEqual({ ok: true, value: '[2001:db8::1]:8443' });
     expect(masterHost('[2001:db8::1]')).toEqual({ ok: true, value: '2001:db8::1' });
   });
+  it('a proxy: brackets hold IPv6 only, the port in plain decimal', () => {
+    for (const a of ['[192.0.2.1]:3128', '[cafe]:3128', '[proxy.example]:3128']) {
+      expect(proxyAddress(a).ok, a).toBe(false);
+      expect(proxyUrl(`http://${a}`).ok, a).toBe(false);
+    }
+    expect(proxyAddress('Proxy.Example:03128')).toEqual({ ok: true, value: 'proxy.example:3128' });
+    expect(proxyUrl('http://[2001:DB8::1]:03128')).toEqual({ ok: true, value: 'http://[2001:db8::1]:3128' });
+  });
 });
