@@ -200,11 +200,12 @@ check_proxy_address() {
   checked "$scheme://$(format_server "${host,,}" "$((10#$port))")"
 }
 
-# check_master_proxy VALUE → CHECKED http://HOST:PORT (an HTTP proxy; "http://" may be left out)
+# check_master_proxy VALUE → CHECKED http://HOST:PORT (an HTTP proxy; "http://" may be left out,
+# and written in any case: a scheme is case-insensitive, RFC 3986 §3.1)
 check_master_proxy() {
   local s=${1%/}
   check_no_login_in_url "$s" "they would be visible to every user" || return 1
-  s=${s#http://}
+  [[ ${s,,} == http://* ]] && s=${s:7}
   [[ $s == *://* ]] && { CHECK_ERR="the proxy must be an HTTP proxy: http://HOST:PORT"; return 1; }
   check_proxy_address http "$s"
 }

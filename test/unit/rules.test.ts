@@ -238,4 +238,8 @@ describe('answers the console and the scripts once disagreed on', () => {
     expect(proxyAddress('Proxy.Example:03128')).toEqual({ ok: true, value: 'proxy.example:3128' });
     expect(proxyUrl('http://[2001:DB8::1]:03128')).toEqual({ ok: true, value: 'http://[2001:db8::1]:3128' });
   });
+  it('the scheme of a proxy URL is case-insensitive (RFC 3986 §3.1)', () => {
+    expect(proxyUrl('HTTP://proxy.example:3128')).toEqual({ ok: true, value: 'http://proxy.example:3128' });
+    expect(proxyUrl('Http://proxy.example:3128/')).toEqual({ ok: true, value: 'http://proxy.example:3128' });
+  });
 });
