@@ -3,9 +3,9 @@
 import { endpoint, formatEndpoint } from './address.js';
 import { bad, ok, type Validated } from './validated.js';
 
-/** A proxy's HOST:PORT (the scheme is chosen apart). */
+/** A proxy's HOST:PORT (the scheme is chosen apart); a trailing / is the URL's empty path, dropped. */
 export function proxyAddress(s: string): Validated<string> {
-  const r = endpoint(s.trim());
+  const r = endpoint(s.trim().replace(/\/$/, ''));
   if (!r.ok) return r;
   if (r.value.port === undefined) return bad('The proxy is HOST:PORT, e.g. proxy.example.com:3128');
   return ok(formatEndpoint(r.value));

@@ -242,4 +242,9 @@ describe('answers the console and the scripts once disagreed on', () => {
     expect(proxyUrl('HTTP://proxy.example:3128')).toEqual({ ok: true, value: 'http://proxy.example:3128' });
     expect(proxyUrl('Http://proxy.example:3128/')).toEqual({ ok: true, value: 'http://proxy.example:3128' });
   });
+  it("a Call-Home proxy's trailing / is the URL's empty path, as set_callhome.sh reads it", () => {
+    expect(proxyAddress('proxy.example:3128/')).toEqual({ ok: true, value: 'proxy.example:3128' });
+    expect(proxyAddress('proxy.example:3128//').ok).toBe(false);
+    expect(proxyAddress('proxy.example/').ok).toBe(false);
+  });
 });
