@@ -225,10 +225,11 @@ check_hmac() {
   [[ $1 =~ ^[A-Za-z0-9]{5,63}$ ]] || { CHECK_ERR="the $2 must be 5-63 letters and digits (no spaces or symbols)"; return 1; }
   return 0
 }
-# check_proxy_password VALUE: the HTTP proxy's password (stored as a secret, one line)
+# check_proxy_password VALUE: the HTTP proxy's password (stored as a secret, one line), 1-256
+# bytes (LC_ALL=C: \${#1} counts bytes, é is 2), no ASCII control characters
 check_proxy_password() {
   [[ -n $1 && ${#1} -le 256 && $1 != *[[:cntrl:]]* ]] \
-    || { CHECK_ERR="the proxy password (standard input) must be 1-256 characters, no control characters"; return 1; }
+    || { CHECK_ERR="the proxy password (standard input) must be 1-256 bytes (an accented letter takes 2), no control characters"; return 1; }
 }
 
 # ---- Call-Home and the partner (set_callhome.sh, set_partner.sh, callhome.sh) ---------------

@@ -17,7 +17,11 @@ export function proxyUser(s: string): Validated<string> {
   return /^[A-Za-z0-9._@+-]{0,64}$/.test(t) ? ok(t) : bad('A user name of letters, digits and . _ @ + - (at most 64)');
 }
 
-/** A password: any printable text on one line (it goes to the script on stdin). */
+/**
+ * A password: any printable text on one line (it goes to the script on stdin), at most 256 bytes
+ * in UTF-8: what check_proxy_password counts (the scripts run with LC_ALL=C).
+ */
 export function password(s: string): Validated<string> {
-  return /^[^\x00-\x1f\x7f]*$/.test(s) && s.length <= 256 ? ok(s) : bad('One line of at most 256 printable characters');
+  const fits = /^[^\x00-\x1f\x7f]*$/.test(s) && new TextEncoder().encode(s).length <= 256;
+  return fits ? ok(s) : bad('One line of printable characters, at most 256 bytes (an accented letter takes 2)');
 }

@@ -247,4 +247,11 @@ describe('answers the console and the scripts once disagreed on', () => {
     expect(proxyAddress('proxy.example:3128//').ok).toBe(false);
     expect(proxyAddress('proxy.example/').ok).toBe(false);
   });
+  it('a password is at most 256 bytes in UTF-8, what the script counts', () => {
+    expect(password('x'.repeat(256)).ok).toBe(true);
+    expect(password('x'.repeat(257)).ok).toBe(false);
+    expect(password('é'.repeat(128)).ok).toBe(true);
+    expect(password('é'.repeat(129))).toEqual({ ok: false, message: 'One line of printable characters, at most 256 bytes (an accented letter takes 2)' });
+    expect(password('🙂'.repeat(65)).ok).toBe(false);
+  });
 });
