@@ -254,4 +254,12 @@ describe('answers the console and the scripts once disagreed on', () => {
     expect(password('é'.repeat(129))).toEqual({ ok: false, message: 'One line of printable characters, at most 256 bytes (an accented letter takes 2)' });
     expect(password('🙂'.repeat(65)).ok).toBe(false);
   });
+  it('list fields are separated by ASCII white space and commas only, as set_network.sh splits them', () => {
+    expect(dnsServers('192.0.2.53\t198.51.100.53,\v2001:db8::53')).toEqual({ ok: true, value: '192.0.2.53 198.51.100.53 2001:db8::53' });
+    for (const sep of ['\u00a0', '\ufeff', '\u2028', '\x1c', '\x85']) {
+      expect(dnsServers(`192.0.2.53${sep}198.51.100.53`).ok, JSON.stringify(sep)).toBe(false);
+      expect(searchDomains(`corp.example${sep}lab.example`).ok, JSON.stringify(sep)).toBe(false);
+      expect(ntpServers(`a.example${sep}b.example`).ok, JSON.stringify(sep)).toBe(false);
+    }
+  });
 });
