@@ -262,4 +262,8 @@ describe('answers the console and the scripts once disagreed on', () => {
       expect(ntpServers(`a.example${sep}b.example`).ok, JSON.stringify(sep)).toBe(false);
     }
   });
+  it('a / goes with a prefix length only, as set_network.sh reads a mask', () => {
+    expect(netmask('/24')).toEqual({ ok: true, value: '24' });
+    for (const m of ['/255.255.255.0', '//24', '255.255.255.00']) expect(netmask(m).ok, m).toBe(false);
+  });
 });

@@ -20,17 +20,18 @@ def parse_prefix(mask):
     """A network mask, dotted (contiguous) or a prefix length → the prefix length."""
     if mask is None or mask == '':
         raise Refused('netmask', 'the network mask is required (dotted like 255.255.255.0, or a prefix length like 24)')
-    m = mask[1:] if mask.startswith('/') else mask
-    if re.fullmatch(r'[0-9]{1,2}', m):
-        n = int(m)
+    if re.fullmatch(r'/?[0-9]{1,2}', mask):  # a / goes with a prefix length only (/24, not /255.255.255.0)
+        n = int(mask.lstrip('/'))
         if 1 <= n <= 32:
             return n
         raise Refused('netmask', f'prefix length {mask} is out of range (1-32)')
-    if re.fullmatch(r'[0-9]{1,3}(\.[0-9]{1,3}){3}', m):
+    if re.fullmatch(r'[0-9]{1,3}(\.[0-9]{1,3}){3}', mask):
         try:
-            v = int(ipaddress.IPv4Address(m))
+            if re.search(r'(^|\.)0[0-9]', mask):  # refused by python 3.9.5 and later, not before
+                raise ipaddress.AddressValueError(mask)
+            v = int(ipaddress.IPv4Address(mask))
         except ipaddress.AddressValueError:
-            raise Refused('netmask', f'{mask} is not a network mask (each part 0-255)')
+            raise Refused('netmask', f'{mask} is not a network mask (each part 0-255, no leading zeros)')
         inv = (~v) & 0xFFFFFFFF
         if v == 0 or (inv & (inv + 1)) != 0:
             raise Refused('netmask', f'{mask} is not a contiguous network mask (its 1 bits must come first, as in 255.255.255.0)')
