@@ -266,4 +266,8 @@ describe('answers the console and the scripts once disagreed on', () => {
     expect(netmask('/24')).toEqual({ ok: true, value: '24' });
     for (const m of ['/255.255.255.0', '//24', '255.255.255.00']) expect(netmask(m).ok, m).toBe(false);
   });
+  it('no DNS server in 0.0.0.0/8, "this network" (set_network.sh refused 0.0.0.0 only)', () => {
+    for (const d of ['0.1.2.3', '0.0.0.1', '0.255.255.255']) expect(dnsServers(d).ok, d).toBe(false);
+    expect(dnsServers('1.0.0.1')).toEqual({ ok: true, value: '1.0.0.1' });
+  });
 });

@@ -95,6 +95,17 @@ def check_gateway(gateway, addr, prefix, net, allow_offsubnet):
     return gw, onlink
 
 
+def is_nowhere(ip):
+    """An address nothing answers at, as the console's isNowhere says: IPv4 0.0.0.0/8 ("this
+    network", RFC 1122 §3.2.1.3: a source only) and 224.0.0.0/3 (multicast, reserved, broadcast);
+    IPv6 :: and ff00::/8. From the address's bits: ipaddress's is_* of IPv4-mapped IPv6 addresses
+    changed in python 3.13."""
+    n = int(ip)
+    if ip.version == 4:
+        return n >> 24 == 0 or n >> 24 >= 224
+    return n == 0 or n >> 120 == 0xFF
+
+
 def check_dns(value):
     """Up to 3 DNS servers, IP addresses in plain form that something answers at."""
     dns = split_list(value)
@@ -105,7 +116,7 @@ def check_dns(value):
             ip = ipaddress.ip_address(d)
         except ValueError:
             raise Refused('dns', f'DNS server {d!r} is not an IP address')
-        if ip.is_unspecified or ip.is_multicast or (ip.version == 4 and (ip.is_reserved or str(ip) == '255.255.255.255')):
+        if is_nowhere(ip):
             raise Refused('dns', f'DNS server {d!r} is not a server address (unspecified, broadcast or multicast)')
         if not re.fullmatch(r'[0-9A-Fa-f:.]+', d) or re.search(r'(^|\.)0[0-9]', d):
             raise Refused('dns', f'DNS server {d!r} is not an IP address in plain form')
