@@ -270,4 +270,8 @@ describe('answers the console and the scripts once disagreed on', () => {
     for (const d of ['0.1.2.3', '0.0.0.1', '0.255.255.255']) expect(dnsServers(d).ok, d).toBe(false);
     expect(dnsServers('1.0.0.1')).toEqual({ ok: true, value: '1.0.0.1' });
   });
+  it('a leading zero is refused in a dotted quad only: in an IPv6 group it is plain hex', () => {
+    for (const d of ['0123::1', '1:0db8::1', '2001:db8::0001']) expect(dnsServers(d), d).toEqual({ ok: true, value: d });
+    for (const d of ['01.2.3.4', '1.2.3.04', '::ffff:1.2.3.04']) expect(dnsServers(d).ok, d).toBe(false);
+  });
 });

@@ -118,7 +118,10 @@ def check_dns(value):
             raise Refused('dns', f'DNS server {d!r} is not an IP address')
         if is_nowhere(ip):
             raise Refused('dns', f'DNS server {d!r} is not a server address (unspecified, broadcast or multicast)')
-        if not re.fullmatch(r'[0-9A-Fa-f:.]+', d) or re.search(r'(^|\.)0[0-9]', d):
+        # a leading zero is ambiguous in a dotted quad only (octal to some tools, RFC 6943 §3.1.1):
+        # in an IPv6 group it is plain hex (0123::1, RFC 4291 §2.2)
+        dotted = d.rsplit(':', 1)[-1]
+        if not re.fullmatch(r'[0-9A-Fa-f:.]+', d) or ('.' in dotted and re.search(r'(^|\.)0[0-9]', dotted)):
             raise Refused('dns', f'DNS server {d!r} is not an IP address in plain form')
     return dns
 
