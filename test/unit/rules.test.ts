@@ -274,4 +274,7 @@ describe('answers the console and the scripts once disagreed on', () => {
     for (const d of ['0123::1', '1:0db8::1', '2001:db8::0001']) expect(dnsServers(d), d).toEqual({ ok: true, value: d });
     for (const d of ['01.2.3.4', '1.2.3.04', '::ffff:1.2.3.04']) expect(dnsServers(d).ok, d).toBe(false);
   });
+  it('search domains in lower case (set_network.sh wrote them as typed)', () => {
+    expect(searchDomains('Corp.EXAMPLE, Lab.example.')).toEqual({ ok: true, value: 'corp.example lab.example.' });
+  });
 });

@@ -127,7 +127,8 @@ def check_dns(value):
 
 
 def check_domains(value):
-    """Up to 6 search domains (RFC 1123 labels)."""
+    """Up to 6 search domains (RFC 1123 labels) → in lower case (names are case-insensitive, RFC
+    4343), as the console writes them."""
     search = split_list(value)
     if len(search) > 6:
         raise Refused('domain', f'at most 6 search domains (got {len(search)})')
@@ -135,7 +136,7 @@ def check_domains(value):
         h = s[:-1] if s.endswith('.') else s
         if not h or len(s) > 253 or re.fullmatch(r'[0-9.]+', h) or not all(LABEL.fullmatch(x) for x in h.split('.')):
             raise Refused('domain', f'search domain {s!r} is not a valid domain name (letters, digits, hyphens; dot-separated labels)')
-    return search
+    return [s.lower() for s in search]
 
 
 def check_static(iface, address, netmask, gateway, dns, domain, allow_offsubnet, eth, links):
