@@ -70,10 +70,11 @@ const nowhere = (raw: string) => bad(`"${raw}" is not a server address (unspecif
 /**
  * A server: host name, IPv4, IPv6, `host:port` or `[v6]:port` → host (lower-cased: names, and
  * IPv6 as RFC 5952 §4.3 writes it) and port. Refuses malformed addresses and names, and
- * addresses nothing answers at.
+ * addresses nothing answers at. Not trimmed: white space inside a list word or after a URL's
+ * scheme is no part of a server (a field's own text is trimmed by its rule).
  */
 export function endpoint(raw: string): Validated<Endpoint> {
-  const s = raw.trim();
+  const s = raw;
   if (s === '') return bad('empty server name');
   let host = s;
   let portText: string | undefined;

@@ -277,4 +277,10 @@ describe('answers the console and the scripts once disagreed on', () => {
   it('search domains in lower case (set_network.sh wrote them as typed)', () => {
     expect(searchDomains('Corp.EXAMPLE, Lab.example.')).toEqual({ ok: true, value: 'corp.example lab.example.' });
   });
+  it('white space inside a list word or after http:// is no part of a server', () => {
+    for (const w of ['\u00a0ntp.example', 'ntp.example\ufeff', '192.0.2.1:123\u2028']) expect(ntpServers(w).ok, JSON.stringify(w)).toBe(false);
+    for (const u of ['http://\nproxy.example:3128', 'http://\ufeffproxy.example:3128', 'http:// proxy.example:3128']) expect(proxyUrl(u).ok, JSON.stringify(u)).toBe(false);
+    expect(masterHost(' Master.Example ')).toEqual({ ok: true, value: 'master.example' });
+    expect(proxyUrl(' http://proxy.example:3128 ')).toEqual({ ok: true, value: 'http://proxy.example:3128' });
+  });
 });
