@@ -139,11 +139,12 @@ parse_server() {
   NTP_HOST=${host,,} NTP_PORT=$HP_PORT
 }
 
-# format_server HOST PORT → the canonical form the console also uses
+# format_server HOST PORT → SERVER, the canonical form the console also uses (set, not printed:
+# no subshell for each server checked)
 format_server() {
-  if [[ -z $2 ]]; then printf '%s' "$1"
-  elif [[ $1 == *:* ]]; then printf '[%s]:%s' "$1" "$2"
-  else printf '%s:%s' "$1" "$2"; fi
+  if [[ -z $2 ]]; then SERVER=$1
+  elif [[ $1 == *:* ]]; then SERVER="[$1]:$2"
+  else SERVER="$1:$2"; fi
 }
 
 # check_servers WORD... → SERVERS (canonical, no repeats); 1 + CHECK_ERR naming every bad one
@@ -154,7 +155,7 @@ check_servers() {
   (($# <= MAX_NTP_SERVERS)) || { CHECK_ERR="at most $MAX_NTP_SERVERS NTP servers"; return 1; }
   for w in "$@"; do
     if parse_server "$w"; then
-      f=$(format_server "$NTP_HOST" "$NTP_PORT"); dup=0
+      format_server "$NTP_HOST" "$NTP_PORT"; f=$SERVER dup=0
       for x in "${SERVERS[@]}"; do [[ $x == "$f" ]] && dup=1; done
       if ((dup)); then errs+=("\"$w\" is listed twice"); else SERVERS+=("$f"); fi
     else errs+=("$CHECK_ERR"); fi
@@ -174,7 +175,8 @@ check_master_host() {
     CHECK_ERR="\"$1\" is not a host name or IP address (optionally :PORT)"; return 1
   fi
   check_not_nowhere "$HP_HOST" "\"$1\"" || return 1
-  checked "$(format_server "${HP_HOST,,}" "$HP_PORT")"
+  format_server "${HP_HOST,,}" "$HP_PORT"
+  checked "$SERVER"
 }
 
 # a proxy URL never carries a login: the URL is on a command line, where every user can read it
@@ -197,7 +199,8 @@ check_proxy_address() {
   fi
   is_host "$host" || { CHECK_ERR="the proxy host \"$host\" is not a host name or IP address"; return 1; }
   check_not_nowhere "$host" "the proxy host \"$host\"" || return 1
-  checked "$scheme://$(format_server "${host,,}" "$((10#$port))")"
+  format_server "${host,,}" "$((10#$port))"
+  checked "$scheme://$SERVER"
 }
 
 # check_master_proxy VALUE → CHECKED http://HOST:PORT (an HTTP proxy; "http://" may be left out,
