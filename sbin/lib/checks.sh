@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # checks: every rule a value from the operator must follow, each decided here once (one
 # function per rule), so two scripts never disagree about the same kind of value. The console
-# checks the same rules at its fields (src/validators.ts, src/net.ts); the network scripts'
-# address rules are lib/ccnet/checks.py. Sourced by common.sh.
+# checks the same rules at its fields (src/rules/), and test/system/rules-agree.test.ts proves
+# both give the same answers and values; the network scripts' address rules are
+# lib/ccnet/checks.py. Sourced by common.sh.
 #   is_X VALUE          a predicate: status 0 or 1, nothing set
 #   check_X VALUE...    status 0 with the value in canonical form in CHECKED (when it has one),
 #                       or 1 with the reason, a sentence for the operator, in CHECK_ERR

@@ -1,6 +1,6 @@
 // Addresses and host names, the primitives every host-like field is checked with. Their bash
 // twins are in sbin/lib/checks.sh (is_ipv4, is_ipv6, is_hostname, is_nowhere, is_port); the
-// agreement tests in test/rules/ prove both accept the same inputs.
+// agreement test, test/system/rules-agree.test.ts, proves both accept the same inputs.
 import { bad, ok, type Validated } from './validated.js';
 
 /** Dotted-quad IPv4 without leading zeros (010 is octal to some tools; RFC 6943 §3.1.1). */

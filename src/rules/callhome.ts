@@ -1,5 +1,6 @@
 // Call-Home's proxy and its login (manual ch. 4 "Call-Home"). Twins: sbin/lib/checks.sh
-// ch_check_proxy, check_proxy_user; the password is only checked for what stdin can carry.
+// check_callhome_proxy (with check_proxy_address), check_proxy_user, check_proxy_password (the
+// password is only checked for what stdin can carry).
 import { endpoint, formatEndpoint } from './address.js';
 import { bad, ok, type Validated } from './validated.js';
 

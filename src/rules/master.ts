@@ -1,5 +1,5 @@
 // Where a vSensor's master is, and the HTTP proxy to it (manual ch. 7). Twins:
-// sbin/lib/checks.sh check_master_host, check_proxy.
+// sbin/lib/checks.sh check_master_host, check_master_proxy.
 import { endpoint, formatEndpoint } from './address.js';
 import { bad, ok, type Validated } from './validated.js';
 

@@ -1,5 +1,7 @@
 """The rules a requested network change must follow. A refused value raises Refused(field,
-error): field is set_network.sh's option the value came from, error a sentence for the operator."""
+error): field is set_network.sh's option the value came from, error a sentence for the operator.
+The console checks the same rules in src/rules/network.ts; test/system/rules-agree.test.ts
+proves both give the same answers and values."""
 import ipaddress
 import re
 
