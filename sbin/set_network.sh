@@ -75,7 +75,8 @@ if ((rc == 2)); then
 elif ((rc != 0)); then
   fail "$EX_FAIL" "cannot check the request against $NET_YAML"
 fi
-read -r prefix gwc onlink < <(printf '%s' "$validated" | "$NET_PY" -c 'import json,sys; d=json.load(sys.stdin); print(d.get("prefix") or "-", d.get("gateway") or "-", "1" if d.get("onlink") else "0")')
+# what the check made of the values (the search domains in lower case) is what is written
+read -r prefix gwc onlink domain < <(printf '%s' "$validated" | "$NET_PY" -c 'import json,sys; d=json.load(sys.stdin); print(d.get("prefix") or "-", d.get("gateway") or "-", "1" if d.get("onlink") else "0", " ".join(d.get("search") or []))')
 
 lock
 if [[ -f $NET_PENDING ]]; then

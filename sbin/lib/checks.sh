@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # checks: every rule a value from the operator must follow, each decided here once (one
 # function per rule), so two scripts never disagree about the same kind of value. The console
-# checks the same rules at its fields (src/validators.ts, src/net.ts); the network scripts'
-# address rules are lib/ccnet/checks.py. Sourced by common.sh.
+# checks the same rules at its fields (src/rules/), and test/system/rules-agree.test.ts proves
+# both give the same answers and values; the network scripts' address rules are
+# lib/ccnet/checks.py. Sourced by common.sh.
 #   is_X VALUE          a predicate: status 0 or 1, nothing set
 #   check_X VALUE...    status 0 with the value in canonical form in CHECKED (when it has one),
 #                       or 1 with the reason, a sentence for the operator, in CHECK_ERR
@@ -54,6 +55,9 @@ is_ipv6() {
 is_hostname() {
   local h=${1%.} label
   [[ -n $h && ${#1} -le 253 ]] || return 1
+  # only these characters before $h is split unquoted: a `*` or `?` would be expanded as a file
+  # name pattern in the current directory (and "*" become "bin" or "glob")
+  [[ $h =~ ^[A-Za-z0-9.-]+$ ]] || return 1
   [[ $h =~ ^[0-9.]+$ ]] && return 1
   local IFS=.
   for label in $h; do
@@ -68,10 +72,11 @@ is_port() { [[ $1 =~ ^[0-9]{1,5}$ ]] && ((10#$1 >= 1 && 10#$1 <= 65535)); }
 
 # is_nowhere ADDR: an address nothing answers at: 0/8, multicast, 240/4 and broadcast (first
 # octet 0 or 224 and up); IPv6 :: in any spelling (0::0, ::0, 0:0:0:0:0:0:0:0, ::0.0.0.0) and
-# ff00::/8 (written ff..). The console has the same rule: isNowhere in src/validators.ts.
+# ff00::/8 (a first group of four hex digits ff..: ff::1 is 00ff::1). The console has the same
+# rule: isNowhere in src/rules/address.ts.
 is_nowhere() {
   if is_ipv4 "$1"; then ((${1%%.*} == 0 || ${1%%.*} >= 224))
-  elif is_ipv6 "$1"; then [[ $1 =~ ^[0:.]+$ || ${1,,} == ff* ]]
+  elif is_ipv6 "$1"; then [[ $1 =~ ^[0:.]+$ || ${1,,} =~ ^ff[0-9a-f]{2}: ]]
   else return 1; fi
 }
 
@@ -119,7 +124,8 @@ check_seconds() {
 # ---- NTP servers (set_ntp.sh, test_ntp.sh) -----------------------------------------------
 MAX_NTP_SERVERS=8
 
-# parse_server WORD → NTP_HOST and NTP_PORT (empty for the default); 1 + CHECK_ERR if bad
+# parse_server WORD → NTP_HOST (lower case: names, and IPv6 as RFC 5952 §4.3 writes it) and
+# NTP_PORT (empty for the default); 1 + CHECK_ERR if bad
 parse_server() {
   local s=$1 host
   NTP_HOST="" NTP_PORT=""
@@ -128,17 +134,18 @@ parse_server() {
   if is_ipv4 "$host" || is_ipv6 "$host"; then check_not_nowhere "$host" "\"$s\"" || return 1
   elif [[ $host =~ ^[0-9.]+$ ]]; then CHECK_ERR="\"$s\" is not a valid IPv4 address"; return 1
   elif [[ $host == *:* ]]; then CHECK_ERR="\"$s\" is not a valid IPv6 address"; return 1
-  elif is_hostname "$host"; then host=${host,,}
+  elif is_hostname "$host"; then :
   else CHECK_ERR="\"$s\" is not a valid host name (letters, digits, hyphens and dots)"; return 1
   fi
-  NTP_HOST=$host NTP_PORT=$HP_PORT
+  NTP_HOST=${host,,} NTP_PORT=$HP_PORT
 }
 
-# format_server HOST PORT → the canonical form the console also uses
+# format_server HOST PORT → SERVER, the canonical form the console also uses (set, not printed:
+# no subshell for each server checked)
 format_server() {
-  if [[ -z $2 ]]; then printf '%s' "$1"
-  elif [[ $1 == *:* ]]; then printf '[%s]:%s' "$1" "$2"
-  else printf '%s:%s' "$1" "$2"; fi
+  if [[ -z $2 ]]; then SERVER=$1
+  elif [[ $1 == *:* ]]; then SERVER="[$1]:$2"
+  else SERVER="$1:$2"; fi
 }
 
 # check_servers WORD... → SERVERS (canonical, no repeats); 1 + CHECK_ERR naming every bad one
@@ -149,7 +156,7 @@ check_servers() {
   (($# <= MAX_NTP_SERVERS)) || { CHECK_ERR="at most $MAX_NTP_SERVERS NTP servers"; return 1; }
   for w in "$@"; do
     if parse_server "$w"; then
-      f=$(format_server "$NTP_HOST" "$NTP_PORT"); dup=0
+      format_server "$NTP_HOST" "$NTP_PORT"; f=$SERVER dup=0
       for x in "${SERVERS[@]}"; do [[ $x == "$f" ]] && dup=1; done
       if ((dup)); then errs+=("\"$w\" is listed twice"); else SERVERS+=("$f"); fi
     else errs+=("$CHECK_ERR"); fi
@@ -162,13 +169,15 @@ check_servers() {
 }
 
 # ---- the master (set_pushtoken.sh, set_push.sh, test_master.sh) ----------------------------
-# check_master_host VALUE → CHECKED (lower case): host name, IPv4, IPv6, optionally :PORT / [v6]:PORT
+# check_master_host VALUE → CHECKED host name, IPv4, IPv6, optionally :PORT / [v6]:PORT, in the
+# canonical form the console also uses (format_server: lower case, the port in plain decimal)
 check_master_host() {
   if ! split_host_port "$1" || ! is_host "$HP_HOST"; then
     CHECK_ERR="\"$1\" is not a host name or IP address (optionally :PORT)"; return 1
   fi
   check_not_nowhere "$HP_HOST" "\"$1\"" || return 1
-  checked "${1,,}"
+  format_server "${HP_HOST,,}" "$HP_PORT"
+  checked "$SERVER"
 }
 
 # a proxy URL never carries a login: the URL is on a command line, where every user can read it
@@ -177,23 +186,30 @@ check_no_login_in_url() { # URL HINT
   CHECK_ERR="proxy credentials are not accepted in a URL: $2"; return 1
 }
 
-# check_proxy_address SCHEME HOST:PORT → CHECKED SCHEME://host:port (lower case)
+# check_proxy_address SCHEME HOST:PORT → CHECKED SCHEME://host:port in the canonical form
+# (format_server: lower case, the port in plain decimal); [IPv6]:PORT, brackets for IPv6 only
+# (RFC 3986 §3.2.2)
 check_proxy_address() {
   local scheme=$1 hp=$2 host port
   [[ $hp =~ ^(\[[0-9A-Fa-f:.]+\]|[^:/]+):([0-9]{1,5})$ ]] || { CHECK_ERR="the proxy must be $scheme://HOST:PORT"; return 1; }
   host=${BASH_REMATCH[1]} port=${BASH_REMATCH[2]}
-  host=${host#[}; host=${host%]}
   is_port "$port" || { CHECK_ERR="the proxy port must be 1-65535"; return 1; }
+  if [[ $host == \[* ]]; then
+    host=${host#[}; host=${host%]}
+    is_ipv6 "$host" || { CHECK_ERR="the proxy host \"[$host]\" is not an IPv6 address (brackets are for IPv6 only)"; return 1; }
+  fi
   is_host "$host" || { CHECK_ERR="the proxy host \"$host\" is not a host name or IP address"; return 1; }
   check_not_nowhere "$host" "the proxy host \"$host\"" || return 1
-  checked "$scheme://${hp,,}"
+  format_server "${host,,}" "$((10#$port))"
+  checked "$scheme://$SERVER"
 }
 
-# check_master_proxy VALUE → CHECKED http://HOST:PORT (an HTTP proxy; "http://" may be left out)
+# check_master_proxy VALUE → CHECKED http://HOST:PORT (an HTTP proxy; "http://" may be left out,
+# and written in any case: a scheme is case-insensitive, RFC 3986 §3.1)
 check_master_proxy() {
   local s=${1%/}
   check_no_login_in_url "$s" "they would be visible to every user" || return 1
-  s=${s#http://}
+  [[ ${s,,} == http://* ]] && s=${s:7}
   [[ $s == *://* ]] && { CHECK_ERR="the proxy must be an HTTP proxy: http://HOST:PORT"; return 1; }
   check_proxy_address http "$s"
 }
@@ -213,10 +229,11 @@ check_hmac() {
   [[ $1 =~ ^[A-Za-z0-9]{5,63}$ ]] || { CHECK_ERR="the $2 must be 5-63 letters and digits (no spaces or symbols)"; return 1; }
   return 0
 }
-# check_proxy_password VALUE: the HTTP proxy's password (stored as a secret, one line)
+# check_proxy_password VALUE: the HTTP proxy's password (stored as a secret, one line), 1-256
+# bytes (LC_ALL=C: \${#1} counts bytes, é is 2), no ASCII control characters
 check_proxy_password() {
   [[ -n $1 && ${#1} -le 256 && $1 != *[[:cntrl:]]* ]] \
-    || { CHECK_ERR="the proxy password (standard input) must be 1-256 characters, no control characters"; return 1; }
+    || { CHECK_ERR="the proxy password (standard input) must be 1-256 bytes (an accented letter takes 2), no control characters"; return 1; }
 }
 
 # ---- Call-Home and the partner (set_callhome.sh, set_partner.sh, callhome.sh) ---------------

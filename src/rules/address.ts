@@ -1,6 +1,6 @@
 // Addresses and host names, the primitives every host-like field is checked with. Their bash
 // twins are in sbin/lib/checks.sh (is_ipv4, is_ipv6, is_hostname, is_nowhere, is_port); the
-// agreement tests in test/rules/ prove both accept the same inputs.
+// agreement test, test/system/rules-agree.test.ts, proves both accept the same inputs.
 import { bad, ok, type Validated } from './validated.js';
 
 /** Dotted-quad IPv4 without leading zeros (010 is octal to some tools; RFC 6943 §3.1.1). */
@@ -48,8 +48,9 @@ export function isHostname(s: string): boolean {
  */
 export function isNowhere(host: string): boolean {
   if (isIPv4(host)) return Number(host.split('.')[0]) === 0 || Number(host.split('.')[0]) >= 224;
-  // :: in any spelling (0:0::0, ::0.0.0.0) has only zeros; ff00::/8 starts with ff
-  return isIPv6(host) && (/^[0:.]+$/.test(host) || /^ff/i.test(host));
+  // :: in any spelling (0:0::0, ::0.0.0.0) has only zeros; ff00::/8 is a first group of four
+  // hex digits starting ff (ff::1 is 00ff::1, not multicast)
+  return isIPv6(host) && (/^[0:.]+$/.test(host) || /^ff[0-9a-f]{2}:/i.test(host));
 }
 
 /** A TCP/UDP port, 1-65535, leading zeros read as decimal → its plain form. */
@@ -67,11 +68,13 @@ export interface Endpoint {
 const nowhere = (raw: string) => bad(`"${raw}" is not a server address (unspecified, broadcast or multicast)`);
 
 /**
- * A server: host name, IPv4, IPv6, `host:port` or `[v6]:port` → host (names lower-cased) and
- * port. Refuses malformed addresses and names, and addresses nothing answers at.
+ * A server: host name, IPv4, IPv6, `host:port` or `[v6]:port` → host (lower-cased: names, and
+ * IPv6 as RFC 5952 §4.3 writes it) and port. Refuses malformed addresses and names, and
+ * addresses nothing answers at. Not trimmed: white space inside a list word or after a URL's
+ * scheme is no part of a server (a field's own text is trimmed by its rule).
  */
 export function endpoint(raw: string): Validated<Endpoint> {
-  const s = raw.trim();
+  const s = raw;
   if (s === '') return bad('empty server name');
   let host = s;
   let portText: string | undefined;
@@ -90,7 +93,7 @@ export function endpoint(raw: string): Validated<Endpoint> {
     p = Number(portText);
   }
   const withPort = (h: string): Validated<Endpoint> => ok(p === undefined ? { host: h } : { host: h, port: p });
-  if (isIPv4(host) || isIPv6(host)) return isNowhere(host) ? nowhere(raw) : withPort(host);
+  if (isIPv4(host) || isIPv6(host)) return isNowhere(host) ? nowhere(raw) : withPort(host.toLowerCase());
   if (/^[0-9.]+$/.test(host)) return bad(`"${raw}" is not a valid IPv4 address`);
   if (host.includes(':')) return bad(`"${raw}" is not a valid IPv6 address`);
   if (!isHostname(host)) return bad(`"${raw}" is not a valid host name (letters, digits, hyphens and dots)`);
@@ -103,11 +106,11 @@ export function formatEndpoint(s: Endpoint): string {
   return s.host.includes(':') ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`;
 }
 
-/** A host name or IP address a connection goes to, without a port. */
+/** A host name or IP address a connection goes to, without a port (lower-cased, as endpoint's host). */
 export function host(s: string): Validated<string> {
   const t = s.trim();
   if (t === '') return bad('Enter a host name or IP address');
-  if (isIPv4(t) || isIPv6(t)) return isNowhere(t) ? nowhere(t) : ok(t);
+  if (isIPv4(t) || isIPv6(t)) return isNowhere(t) ? nowhere(t) : ok(t.toLowerCase());
   if (/^[0-9.]+$/.test(t)) return bad(`"${t}" is not a valid IPv4 address`);
   return isHostname(t) ? ok(t.toLowerCase()) : bad(`"${t}" is not a valid host name (letters, digits, hyphens and dots)`);
 }

@@ -1,14 +1,15 @@
 // Where a vSensor's master is, and the HTTP proxy to it (manual ch. 7). Twins:
-// sbin/lib/checks.sh check_master_host, check_proxy.
+// sbin/lib/checks.sh check_master_host, check_master_proxy.
 import { endpoint, formatEndpoint } from './address.js';
 import { bad, ok, type Validated } from './validated.js';
 
 /** The master: host name, IPv4 or IPv6, optionally with a port. */
 export function masterHost(s: string): Validated<string> {
-  if (s.trim() === '') return bad("Enter the master's IP address or host name");
+  const t = s.trim();
+  if (t === '') return bad("Enter the master's IP address or host name");
   // the manual shows the master as https://HOST: a pasted URL gets a message that says what to do
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s.trim())) return bad('Enter the host name or IP address only, without https:// (the connection is always HTTPS)');
-  const r = endpoint(s);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(t)) return bad('Enter the host name or IP address only, without https:// (the connection is always HTTPS)');
+  const r = endpoint(t);
   return r.ok ? ok(formatEndpoint(r.value)) : r;
 }
 

@@ -8,5 +8,9 @@ export type Rule = (input: string) => Validated<string>;
 export const ok = <T>(value: T, warning?: string): Validated<T> => (warning === undefined ? { ok: true, value } : { ok: true, value, warning });
 export const bad = (message: string): Validated<never> => ({ ok: false, message });
 
-/** Words of a list field: separated by spaces (commas tolerated). */
-export const words = (s: string): string[] => s.split(/[\s,]+/).filter((w) => w !== '');
+/**
+ * Words of a list field: separated by spaces (commas tolerated). White space is ASCII's, as in
+ * ccnet's split_list: JavaScript's \s also splits at a no-break space or a BOM, python's at
+ * U+001C-U+001F and NEL, and neither is a separator anyone types.
+ */
+export const words = (s: string): string[] => s.split(/[ \t\n\v\f\r,]+/).filter((w) => w !== '');

@@ -198,3 +198,89 @@ describe('tokens, master, proxies, PCAP size', () => {
     for (const bad of ['-1', '1.5', 'ten', '', '1234567']) expect(pcapGb(bad).ok).toBe(false);
   });
 });
+
+// Answers a script once gave differently (found by test/system/rules-agree.test.ts): both sides
+// now give these.
+describe('answers the console and the scripts once disagreed on', () => {
+  it('a file name pattern is no host name (bash expanded `*` in the current directory)', () => {
+    for (const h of ['*', 'a.*', '?lob', '[g]lob']) {
+      expect(isHostname(h), h).toBe(false);
+      expect(host(h).ok, h).toBe(false);
+      expect(ntpServers(h).ok, h).toBe(false);
+      expect(masterHost(h).ok, h).toBe(false);
+    }
+  });
+  it('multicast is ff00::/8: ff::1 is 00ff::1, an address like any other', () => {
+    for (const a of ['ff::1', 'f::1', 'FF::', 'ff:1::2', '0ff0::1']) {
+      expect(isNowhere(a), a).toBe(false);
+      expect(host(a), a).toEqual({ ok: true, value: a.toLowerCase() });
+      expect(dnsServers(a), a).toEqual({ ok: true, value: a });
+    }
+    for (const a of ['ff00::', 'ff02::1', 'FF05::1:3', 'ff0e::1.2.3.4']) expect(isNowhere(a), a).toBe(true);
+  });
+  it('IPv6 is lower-cased like a host name (RFC 5952 §4.3), as the scripts write it', () => {
+    expect(host('2001:DB8::A')).toEqual({ ok: true, value: '2001:db8::a' });
+    expect(endpoint('[2001:DB8::A]:123')).toEqual({ ok: true, value: { host: '2001:db8::a', port: 123 } });
+    expect(masterHost('2001:DB8::1')).toEqual({ ok: true, value: '2001:db8::1' });
+    expect(ntpServers('2001:DB8::A 2001:db8::a')).toEqual({ ok: false, message: '"2001:db8::a" is listed twice' });
+    expect(proxyAddress('[2001:DB8::1]:3128')).toEqual({ ok: true, value: '[2001:db8::1]:3128' });
+  });
+  it('the master in its canonical form: the port in plain decimal, [v6] without a port bare', () => {
+    expect(masterHost('Master.Example.com:08443')).toEqual({ ok: true, value: 'master.example.com:8443' });
+    expect(masterHost('[2001:DB8::1]:08443')).toEqual({ ok: true, value: '[2001:db8::1]:8443' });
+    expect(masterHost('[2001:db8::1]')).toEqual({ ok: true, value: '2001:db8::1' });
+  });
+  it('a proxy: brackets hold IPv6 only, the port in plain decimal', () => {
+    for (const a of ['[192.0.2.1]:3128', '[cafe]:3128', '[proxy.example]:3128']) {
+      expect(proxyAddress(a).ok, a).toBe(false);
+      expect(proxyUrl(`http://${a}`).ok, a).toBe(false);
+    }
+    expect(proxyAddress('Proxy.Example:03128')).toEqual({ ok: true, value: 'proxy.example:3128' });
+    expect(proxyUrl('http://[2001:DB8::1]:03128')).toEqual({ ok: true, value: 'http://[2001:db8::1]:3128' });
+  });
+  it('the scheme of a proxy URL is case-insensitive (RFC 3986 §3.1)', () => {
+    expect(proxyUrl('HTTP://proxy.example:3128')).toEqual({ ok: true, value: 'http://proxy.example:3128' });
+    expect(proxyUrl('Http://proxy.example:3128/')).toEqual({ ok: true, value: 'http://proxy.example:3128' });
+  });
+  it("a Call-Home proxy's trailing / is the URL's empty path, as set_callhome.sh reads it", () => {
+    expect(proxyAddress('proxy.example:3128/')).toEqual({ ok: true, value: 'proxy.example:3128' });
+    expect(proxyAddress('proxy.example:3128//').ok).toBe(false);
+    expect(proxyAddress('proxy.example/').ok).toBe(false);
+  });
+  it('a password is at most 256 bytes in UTF-8, what the script counts', () => {
+    expect(password('x'.repeat(256)).ok).toBe(true);
+    expect(password('x'.repeat(257)).ok).toBe(false);
+    expect(password('é'.repeat(128)).ok).toBe(true);
+    expect(password('é'.repeat(129))).toEqual({ ok: false, message: 'One line of printable characters, at most 256 bytes (an accented letter takes 2)' });
+    expect(password('🙂'.repeat(65)).ok).toBe(false);
+  });
+  it('list fields are separated by ASCII white space and commas only, as set_network.sh splits them', () => {
+    expect(dnsServers('192.0.2.53\t198.51.100.53,\v2001:db8::53')).toEqual({ ok: true, value: '192.0.2.53 198.51.100.53 2001:db8::53' });
+    for (const sep of ['\u00a0', '\ufeff', '\u2028', '\x1c', '\x85']) {
+      expect(dnsServers(`192.0.2.53${sep}198.51.100.53`).ok, JSON.stringify(sep)).toBe(false);
+      expect(searchDomains(`corp.example${sep}lab.example`).ok, JSON.stringify(sep)).toBe(false);
+      expect(ntpServers(`a.example${sep}b.example`).ok, JSON.stringify(sep)).toBe(false);
+    }
+  });
+  it('a / goes with a prefix length only, as set_network.sh reads a mask', () => {
+    expect(netmask('/24')).toEqual({ ok: true, value: '24' });
+    for (const m of ['/255.255.255.0', '//24', '255.255.255.00']) expect(netmask(m).ok, m).toBe(false);
+  });
+  it('no DNS server in 0.0.0.0/8, "this network" (set_network.sh refused 0.0.0.0 only)', () => {
+    for (const d of ['0.1.2.3', '0.0.0.1', '0.255.255.255']) expect(dnsServers(d).ok, d).toBe(false);
+    expect(dnsServers('1.0.0.1')).toEqual({ ok: true, value: '1.0.0.1' });
+  });
+  it('a leading zero is refused in a dotted quad only: in an IPv6 group it is plain hex', () => {
+    for (const d of ['0123::1', '1:0db8::1', '2001:db8::0001']) expect(dnsServers(d), d).toEqual({ ok: true, value: d });
+    for (const d of ['01.2.3.4', '1.2.3.04', '::ffff:1.2.3.04']) expect(dnsServers(d).ok, d).toBe(false);
+  });
+  it('search domains in lower case (set_network.sh wrote them as typed)', () => {
+    expect(searchDomains('Corp.EXAMPLE, Lab.example.')).toEqual({ ok: true, value: 'corp.example lab.example.' });
+  });
+  it('white space inside a list word or after http:// is no part of a server', () => {
+    for (const w of ['\u00a0ntp.example', 'ntp.example\ufeff', '192.0.2.1:123\u2028']) expect(ntpServers(w).ok, JSON.stringify(w)).toBe(false);
+    for (const u of ['http://\nproxy.example:3128', 'http://\ufeffproxy.example:3128', 'http:// proxy.example:3128']) expect(proxyUrl(u).ok, JSON.stringify(u)).toBe(false);
+    expect(masterHost(' Master.Example ')).toEqual({ ok: true, value: 'master.example' });
+    expect(proxyUrl(' http://proxy.example:3128 ')).toEqual({ ok: true, value: 'http://proxy.example:3128' });
+  });
+});

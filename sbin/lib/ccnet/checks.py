@@ -1,5 +1,7 @@
 """The rules a requested network change must follow. A refused value raises Refused(field,
-error): field is set_network.sh's option the value came from, error a sentence for the operator."""
+error): field is set_network.sh's option the value came from, error a sentence for the operator.
+The console checks the same rules in src/rules/network.ts; test/system/rules-agree.test.ts
+proves both give the same answers and values."""
 import ipaddress
 import re
 
@@ -20,17 +22,18 @@ def parse_prefix(mask):
     """A network mask, dotted (contiguous) or a prefix length → the prefix length."""
     if mask is None or mask == '':
         raise Refused('netmask', 'the network mask is required (dotted like 255.255.255.0, or a prefix length like 24)')
-    m = mask[1:] if mask.startswith('/') else mask
-    if re.fullmatch(r'[0-9]{1,2}', m):
-        n = int(m)
+    if re.fullmatch(r'/?[0-9]{1,2}', mask):  # a / goes with a prefix length only (/24, not /255.255.255.0)
+        n = int(mask.lstrip('/'))
         if 1 <= n <= 32:
             return n
         raise Refused('netmask', f'prefix length {mask} is out of range (1-32)')
-    if re.fullmatch(r'[0-9]{1,3}(\.[0-9]{1,3}){3}', m):
+    if re.fullmatch(r'[0-9]{1,3}(\.[0-9]{1,3}){3}', mask):
         try:
-            v = int(ipaddress.IPv4Address(m))
+            if re.search(r'(^|\.)0[0-9]', mask):  # refused by python 3.9.5 and later, not before
+                raise ipaddress.AddressValueError(mask)
+            v = int(ipaddress.IPv4Address(mask))
         except ipaddress.AddressValueError:
-            raise Refused('netmask', f'{mask} is not a network mask (each part 0-255)')
+            raise Refused('netmask', f'{mask} is not a network mask (each part 0-255, no leading zeros)')
         inv = (~v) & 0xFFFFFFFF
         if v == 0 or (inv & (inv + 1)) != 0:
             raise Refused('netmask', f'{mask} is not a contiguous network mask (its 1 bits must come first, as in 255.255.255.0)')
@@ -94,6 +97,17 @@ def check_gateway(gateway, addr, prefix, net, allow_offsubnet):
     return gw, onlink
 
 
+def is_nowhere(ip):
+    """An address nothing answers at, as the console's isNowhere says: IPv4 0.0.0.0/8 ("this
+    network", RFC 1122 §3.2.1.3: a source only) and 224.0.0.0/3 (multicast, reserved, broadcast);
+    IPv6 :: and ff00::/8. From the address's bits: ipaddress's is_* of IPv4-mapped IPv6 addresses
+    changed in python 3.13."""
+    n = int(ip)
+    if ip.version == 4:
+        return n >> 24 == 0 or n >> 24 >= 224
+    return n == 0 or n >> 120 == 0xFF
+
+
 def check_dns(value):
     """Up to 3 DNS servers, IP addresses in plain form that something answers at."""
     dns = split_list(value)
@@ -104,15 +118,19 @@ def check_dns(value):
             ip = ipaddress.ip_address(d)
         except ValueError:
             raise Refused('dns', f'DNS server {d!r} is not an IP address')
-        if ip.is_unspecified or ip.is_multicast or (ip.version == 4 and (ip.is_reserved or str(ip) == '255.255.255.255')):
+        if is_nowhere(ip):
             raise Refused('dns', f'DNS server {d!r} is not a server address (unspecified, broadcast or multicast)')
-        if not re.fullmatch(r'[0-9A-Fa-f:.]+', d) or re.search(r'(^|\.)0[0-9]', d):
+        # a leading zero is ambiguous in a dotted quad only (octal to some tools, RFC 6943 §3.1.1):
+        # in an IPv6 group it is plain hex (0123::1, RFC 4291 §2.2)
+        dotted = d.rsplit(':', 1)[-1]
+        if not re.fullmatch(r'[0-9A-Fa-f:.]+', d) or ('.' in dotted and re.search(r'(^|\.)0[0-9]', dotted)):
             raise Refused('dns', f'DNS server {d!r} is not an IP address in plain form')
     return dns
 
 
 def check_domains(value):
-    """Up to 6 search domains (RFC 1123 labels)."""
+    """Up to 6 search domains (RFC 1123 labels) → in lower case (names are case-insensitive, RFC
+    4343), as the console writes them."""
     search = split_list(value)
     if len(search) > 6:
         raise Refused('domain', f'at most 6 search domains (got {len(search)})')
@@ -120,7 +138,7 @@ def check_domains(value):
         h = s[:-1] if s.endswith('.') else s
         if not h or len(s) > 253 or re.fullmatch(r'[0-9.]+', h) or not all(LABEL.fullmatch(x) for x in h.split('.')):
             raise Refused('domain', f'search domain {s!r} is not a valid domain name (letters, digits, hyphens; dot-separated labels)')
-    return search
+    return [s.lower() for s in search]
 
 
 def check_static(iface, address, netmask, gateway, dns, domain, allow_offsubnet, eth, links):

@@ -54,8 +54,10 @@ def link_addrs(link):
 
 
 def split_list(s):
-    """Words separated by spaces or commas (DNS servers, search domains)."""
-    return [x for x in re.split(r'[\s,]+', s or '') if x]
+    """Words separated by spaces or commas (DNS servers, search domains). White space is ASCII's,
+    as in the console's words(): python's \\s also splits at U+001C-U+001F and NEL, JavaScript's at
+    a no-break space or a BOM, and neither is a separator anyone types."""
+    return [x for x in re.split(r'[ \t\n\v\f\r,]+', s or '') if x]
 
 
 def gateway_of(st):
