@@ -68,9 +68,6 @@ export interface Checked {
   warnings?: string[];
 }
 
-/** What check() returns when every field is fine. */
-export const noErrors: Readonly<Checked> = Object.freeze({ errors: {} });
-
 /**
  * The getter/setter pair that a menu item and a command share (raspi-config's nonint idea, with
  * honest results). Each method is optional; a flow kind says which it needs.

@@ -3,7 +3,7 @@
 import { shownText, type Values } from '../core/types.js';
 import type { Condition, Item, Menu } from '../menu/types.js';
 import type { Effect, Event } from './events.js';
-import { fillText, pop, push, replaceTop, same, to, top, type MenuFrame, type Model, type Update } from './model.js';
+import { fillText, pop, push, replaceTop, same, to, type MenuFrame, type Model, type Update } from './model.js';
 
 export function visibleItems(menu: Menu, conditions: Record<string, string>): Item[] {
   return menu.items.filter((i) => i.hiddenIf === undefined || conditions[i.hiddenIf] === undefined);
@@ -92,10 +92,4 @@ export function menuHelp(model: Model, f: MenuFrame): string {
   if (row?.disabled !== undefined) text += `\nNot available: ${row.disabled}`;
   if (f.status) text += `\n\n${shownText(f.status)}`; // whole, where the menu had to cut it
   return text;
-}
-
-/** The effects that read the top menu's state again. */
-export function refreshMenu(model: Model): Effect[] {
-  const f = top(model);
-  return f.kind === 'menu' ? menuEffects(f.menu, f.context) : [];
 }
