@@ -1,6 +1,8 @@
 // What every command shares: output as text or JSON, exit codes, command-line values checked
 // with the fields' own rules, secrets read from stdin.
-import type { Op, Operation, Outcome } from '../core/types.js';
+import type { Op, Operation, Outcome, Values } from '../core/types.js';
+import { validateFields } from '../flow/fields.js';
+import type { Field } from '../menu/types.js';
 import type { Rule } from '../rules/validated.js';
 import { EXIT } from '../system/runner.js';
 import type { Command, Out } from './types.js';
@@ -42,6 +44,19 @@ export function check(rule: Rule, value: string, what: string): string {
   if (!r.ok) throw new UsageError(`${what}: ${r.message}`, undefined, what.startsWith('--') ? what.slice(2) : what.replace(/ /g, '-'));
   if (r.warning) process.stderr.write(`warning: ${what}: ${r.warning}\n`);
   return r.value;
+}
+
+/**
+ * Command-line values checked with a form's own fields (the same rules, one owner): the
+ * normalised values, or a UsageError naming the option of the first field in error
+ * (`optionOf`: field → option, default --field).
+ */
+export function checkFields(fields: Field[], values: Values, optionOf: Record<string, string> = {}): Values {
+  const r = validateFields(fields, values);
+  if (r.ok) return r.values;
+  const [field, message] = Object.entries(r.errors)[0]!;
+  const option = optionOf[field] ?? `--${field}`;
+  throw new UsageError(`${option}: ${message}`, undefined, option.replace(/^--/, ''));
 }
 
 /** A string option that must be there. */

@@ -19,23 +19,29 @@ export async function hostnameOf(file: string): Promise<string> {
   }
 }
 
-/** The rows of Appliance information: [setting, value]. */
-async function infoRows(ctx: Ctx): Promise<[string, string][]> {
+/** What this appliance is, read once: the command's JSON, and the screen's rows below. */
+async function info(ctx: Ctx) {
   const s = await readSettings(ctx.paths.settingsIni);
+  const hostname = ((await readTextIfExists(ctx.paths.hostname)) ?? '').trim();
+  return { hostname: hostname || null, profile: s.appliance.profile, demo: s.appliance.demo, root: ctx.paths.root, ntp_servers: s.ntp.servers, services: s.services.names, version };
+}
+
+/** The rows of Appliance information: [setting, value]. */
+function infoRows(i: Awaited<ReturnType<typeof info>>): [string, string][] {
   return [
-    ['Host name', ((await readTextIfExists(ctx.paths.hostname)) ?? '').trim() || '(not set)'],
-    ['Console', s.appliance.profile === 'vsensor' ? 'vSensor' : 'Master/probe appliance'],
-    ['Demo appliance', s.appliance.demo ? `yes (files in ${ctx.paths.root})` : 'no'],
-    ['NTP servers', s.ntp.servers.join(' ') || '(none)'],
-    ['Services', s.services.names.join(' ') || '(none)'],
-    ['confconsole', version],
+    ['Host name', i.hostname ?? '(not set)'],
+    ['Console', i.profile === 'vsensor' ? 'vSensor' : 'Master/probe appliance'],
+    ['Demo appliance', i.demo ? `yes (files in ${i.root})` : 'no'],
+    ['NTP servers', i.ntp_servers.join(' ') || '(none)'],
+    ['Services', i.services.join(' ') || '(none)'],
+    ['confconsole', i.version],
   ];
 }
 
 export const applianceInfo: Op<'show'> = {
   id: 'appliance.info',
   async show(ctx) {
-    return { kind: 'table', title: 'Appliance information', columns: ['Setting', 'Value'], rows: await infoRows(ctx) };
+    return { kind: 'table', title: 'Appliance information', columns: ['Setting', 'Value'], rows: infoRows(await info(ctx)) };
   },
 };
 
@@ -58,10 +64,8 @@ export const commands: Command[] = [
     covers: [applianceInfo],
     anyProfile: true,
     async run(ctx, _in, out) {
-      const s = await readSettings(ctx.paths.settingsIni);
-      const hostname = ((await readTextIfExists(ctx.paths.hostname)) ?? '').trim();
-      const data = { hostname: hostname || null, profile: s.appliance.profile, demo: s.appliance.demo, root: ctx.paths.root, ntp_servers: s.ntp.servers, services: s.services.names, version };
-      out.print(data, (await infoRows(ctx)).map(([k, v]) => `${k.padEnd(16)} ${v}`).join('\n'));
+      const data = await info(ctx);
+      out.print(data, infoRows(data).map(([k, v]) => `${k.padEnd(16)} ${v}`).join('\n'));
       return EXIT.ok;
     },
   },

@@ -1,9 +1,8 @@
 // The Call-Home menu of the appliance console (manual ch. 4: 3. Appliance Admin > 2. Call-Home
 // menu) and its commands (`confconsole callhome ...`).
-import { applies, check, need, report, str, UsageError } from '../../commands/output.js';
+import { applies, check, checkFields, need, report, str, UsageError } from '../../commands/output.js';
 import type { Command } from '../../commands/types.js';
 import type { Values } from '../../core/types.js';
-import { validateFields } from '../../flow/fields.js';
 import type { Field, Menu } from '../../menu/types.js';
 import { host, port } from '../../rules/address.js';
 import { password, proxyAddress, proxyUser } from '../../rules/callhome.js';
@@ -168,15 +167,6 @@ export const callhomeMenu: Menu = {
   ],
 };
 
-/** The first field in error of `fields` as a usage error naming its option. */
-function checkFields(fields: Field[], values: Values, optionOf: Record<string, string>): Values {
-  const r = validateFields(fields, values);
-  if (r.ok) return r.values;
-  const [field, message] = Object.entries(r.errors)[0]!;
-  const option = optionOf[field] ?? field;
-  throw new UsageError(`${option}: ${message}`, undefined, option.replace(/^--/, ''));
-}
-
 const PROXY = /^(http|socks5):\/\/(.+)$/;
 
 export const commands: Command[] = [
@@ -271,7 +261,7 @@ export const commands: Command[] = [
         proxyUser: str(opts['proxy-user']) ?? '',
         proxyPassword: '',
       };
-      const checked = checkFields(configFields, values, { host: '--host', port: '--port', proxyAddress: '--proxy', proxyUser: '--proxy-user' });
+      const checked = checkFields(configFields, values, { proxyAddress: '--proxy', proxyUser: '--proxy-user' });
       if (checked.proxyUser) checked.proxyPassword = check(password, await out.readSecret('proxy password'), 'proxy password');
       const errors = (await callhomeConfig.check(ctx, checked)).errors;
       if (errors.proxyPassword) throw new UsageError(`proxy password (standard input): ${errors.proxyPassword}`);
@@ -284,7 +274,7 @@ export const commands: Command[] = [
     options: { host: { type: 'string', value: 'H', help: "the partner's SSH server" }, port: { type: 'string', value: 'P', help: 'its port' } },
     covers: [partnerSet],
     async run(ctx, { opts }, out) {
-      const values = checkFields(partnerFields, { host: need(opts.host, '--host', 'callhome partner set'), port: need(opts.port, '--port', 'callhome partner set') }, { host: '--host', port: '--port' });
+      const values = checkFields(partnerFields, { host: need(opts.host, '--host', 'callhome partner set'), port: need(opts.port, '--port', 'callhome partner set') });
       return report(out, await partnerSet.apply(ctx, values, out.progress));
     },
   },

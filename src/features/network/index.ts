@@ -1,10 +1,9 @@
 // The network interfaces subtree, the same in both consoles (appliance: 1. Networking and
 // Traffic Analysis > 1. Configure network interfaces; vSensor: Network > 1. Interfaces), and its
 // commands (`confconsole network ...`).
-import { applies, report, str, UsageError } from '../../commands/output.js';
+import { applies, checkFields, report, str, UsageError } from '../../commands/output.js';
 import type { Command } from '../../commands/types.js';
 import type { Values } from '../../core/types.js';
-import { validateFields } from '../../flow/fields.js';
 import type { ConfirmWithin, Field, Menu, Profile } from '../../menu/types.js';
 import { checkStatic, dnsServers, ipv4, netmask, optionalIpv4, searchDomains } from '../../rules/network.js';
 import { run, EXIT } from '../../system/runner.js';
@@ -133,16 +132,12 @@ const STATIC_OPTS = ['address', 'netmask', 'gateway', 'dns', 'domain'] as const;
 export function staticValues(iface: string, opts: Record<string, string | boolean | undefined>): Values {
   const values: Values = { iface, mode: 'static', ...Object.fromEntries(STATIC_OPTS.map((o) => [o, str(opts[o]) ?? ''])) };
   for (const o of ['address', 'netmask'] as const) if (str(opts[o]) === undefined) throw new UsageError(`--static needs --${o}`);
-  const r = validateFields(interfaceFields, values);
-  if (!r.ok) {
-    const [field, message] = Object.entries(r.errors)[0]!;
-    throw new UsageError(`--${field}: ${message}`, undefined, field);
-  }
-  for (const issue of checkStatic({ address: r.values.address ?? '', prefix: Number(r.values.netmask), ...(r.values.gateway ? { gateway: r.values.gateway } : {}) })) {
+  const checked = checkFields(interfaceFields, values);
+  for (const issue of checkStatic({ address: checked.address ?? '', prefix: Number(checked.netmask), ...(checked.gateway ? { gateway: checked.gateway } : {}) })) {
     if (issue.severity === 'warning' && opts['allow-offsubnet-gateway'] === true) continue;
     throw new UsageError(`--${issue.field}: ${issue.message}${issue.severity === 'warning' ? ' (--allow-offsubnet-gateway if that is really meant)' : ''}`, undefined, issue.field);
   }
-  return { ...values, ...r.values };
+  return { ...values, ...checked };
 }
 
 /** `network show` for people: one row per interface, the operator's own marked. */
