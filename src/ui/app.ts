@@ -98,7 +98,8 @@ export class ConsoleApp {
    */
   get settled(): boolean {
     if (this.decoder.waiting) return false;
-    return this.runner.pending === 0 || this.current.kind === 'progress' || this.current.kind === 'countdown';
+    // a question over a screen still reading, or a menu saying it reads: a person waits there too
+    return this.runner.pending === 0 || this.current.kind === 'progress' || this.current.kind === 'countdown' || this.model.leaving || this.loading;
   }
 
   start(): void {
