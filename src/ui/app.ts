@@ -16,6 +16,7 @@ import { fileProblem } from '../system/files.js';
 import { handleKey, type KeyContext } from './dialogs.js';
 import { Draw } from './draw.js';
 import { FileLines } from './filelines.js';
+import { table } from './text.js';
 import { EscDecoder } from './input.js';
 import type { KeyLike } from './keys.js';
 import { bodyRoom, layout, pagerRows, pagerRowsOf, textWidth, tooSmall, type Local, type Page } from './layout.js';
@@ -275,6 +276,8 @@ export class ConsoleApp {
     const w = textWidth(size);
     const p = this.pager?.lines;
     const v = this.current;
+    // a table: Right goes no further than its widest line at full width
+    if (v.kind === 'shown' && v.shown.kind === 'table') return { pageHeight: h, pageWidth: w, widest: Math.max(0, ...table(v.shown.columns, v.shown.rows, Number.MAX_SAFE_INTEGER).map((l) => l.length)) };
     if (!p || v.kind !== 'shown' || v.shown.kind !== 'file') return { pageHeight: h, pageWidth: w };
     const shown = v.shown;
     const wrapped = this.local.wrap;

@@ -128,10 +128,10 @@ export function handleKey(v: View, local: Local, key: KeyLike, ch: string | unde
     case 'hotkey':
       return send(listed, { type: 'hotkey', key: hit.ch ?? '' });
     case 'wrap':
-      return v.kind === 'shown' && v.shown.kind === 'file' ? none({ ...local, wrap: !local.wrap, column: 0 }) : none(local);
+      return kind === 'pager' || kind === 'table' ? none({ ...local, wrap: !local.wrap, column: 0 }) : none(local);
     case 'left':
     case 'right':
-      if (v.kind === 'shown' && v.shown.kind === 'file') return sideways(local, hit.command === 'left' ? -1 : 1, k);
+      if (kind === 'pager' || kind === 'table') return sideways(local, hit.command === 'left' ? -1 : 1, k);
     // falls through: elsewhere Left/Right move between the buttons
     case 'next':
     case 'prev':

@@ -66,7 +66,7 @@ export const bindings: Record<DialogKind, Binding[]> = {
     help,
   ],
   message: reading,
-  table: reading,
+  table: [...reading.slice(0, -1), ...longLines, help],
   form: [
     ...tab,
     { keys: ['up'], command: 'prev' },

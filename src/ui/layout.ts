@@ -253,6 +253,20 @@ function progress(s: Size, v: Extract<View, { kind: 'progress' }>, local: Local)
   return box(s, v.title, [...body.map((l) => bodyRow(s, [text(l)])), ...(v.cancellable ? [blankRow(s), buttonsRow(s, ['Cancel'], 0)] : [])]);
 }
 
+/**
+ * A table's lines: fitted to the width (long cells cut with ~) as long as that keeps it whole;
+ * otherwise at its full width, seen from `local.column` (Left/Right) or wrapped (w), with a
+ * line that says how to see the rest.
+ */
+export function tableLines(columns: string[], rows: string[][], local: Pick<Local, 'wrap' | 'column'>, w: number): string[] {
+  const whole = table(columns, rows, Number.MAX_SAFE_INTEGER);
+  if (whole.every((l) => l.length <= w)) return whole;
+  const col = local.column ?? 0;
+  if (local.wrap) return [...whole, '', '(long lines wrapped; w cuts them)'];
+  if (col === 0) return [...table(columns, rows, w), '', '(cut to fit: Right or w shows the cells whole)'];
+  return [...whole.map((l) => l.slice(col, col + w)), '', `(columns ${col + 1}-${col + w}: Left/Right, w wraps)`];
+}
+
 /** Rows a file line takes in the pager: one when cut, as many as it needs when wrapped. */
 export const pagerRowsOf = (line: string, w: number, wrapped: boolean | undefined): number => (wrapped ? Math.max(1, Math.ceil(line.length / w)) : 1);
 
@@ -333,7 +347,7 @@ export function layout(v: View, local: Local, s: Size, chrome: Chrome, now: numb
         if (v.shown.kind === 'text') return message(s, v.title, v.shown.text, ['OK'], local);
         if (v.shown.kind === 'table') {
           const w = textWidth(s);
-          const lines = [...(v.shown.text ? [...wrap(v.shown.text, w), ''] : []), ...table(v.shown.columns, v.shown.rows, w)];
+          const lines = [...(v.shown.text ? [...wrap(v.shown.text, w), ''] : []), ...tableLines(v.shown.columns, v.shown.rows, local, w)];
           return message(s, v.title, lines.join('\n'), ['OK'], local, false, true);
         }
         return pager(s, v.title, page ?? { message: '' }, local);

@@ -3,6 +3,7 @@
 // pager shows the whole of a long line (sideways or wrapped). Small trees of our own, and the
 // demo appliance where the shipped screens are the point.
 import { afterEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Entry, Op, Shown, Values } from '../../src/core/types.js';
@@ -347,5 +348,30 @@ describe('a pager shows the whole of a long line: Left/Right sideways, w wraps',
     expect(flat).toContain(detail);
     await h.press('q');
     await h.waitFor('View audit log');
+  });
+});
+
+describe('a table wider than the dialog shows its cells whole too', () => {
+  it("the demo appliance's NTP servers: a long name cut to fit (and said so); Right shows the rest, w wraps it whole", async () => {
+    h = await startConsole();
+    const long = 'ntp-primary.time-servers.datacenter-frankfurt-main-campus.example-corporation.com';
+    execFileSync(process.execPath, [join(process.cwd(), 'bin/confconsole'), '--root', h.root, 'ntp', 'set', long, '10.1.2.3'], { stdio: 'ignore' });
+    await h.waitFor('Welcome');
+    await h.press(KEYS.enter, '1', KEYS.enter, '4', KEYS.enter, '1', KEYS.enter);
+    await h.waitFor('Current NTP servers');
+    expect(h.text()).not.toContain(long);
+    expect(h.text()).toContain('~');
+    expect(h.text()).toContain('(cut to fit: Right or w shows the cells whole)');
+    expect(h.lines()[23]).toContain('Left/Right Side  w Wrap');
+    await h.press(KEYS.right);
+    await h.waitFor('example-corporation.com');
+    expect(h.text()).toContain("(columns 13-84: Left/Right, w wraps)"); // no further than the widest line (84) needs
+    await h.press(KEYS.left);
+    await h.waitFor('(cut to fit');
+    await h.press('w');
+    await h.waitFor('(long lines wrapped; w cuts them)');
+    expect(body(h).join('')).toContain(long);
+    await h.press(KEYS.enter);
+    await h.waitFor('2. Change NTP servers');
   });
 });
