@@ -54,6 +54,25 @@ export function loading(model: Model): boolean {
   return f.kind === 'menu' && f.menu.source !== undefined && f.entries === undefined;
 }
 
+/**
+ * Whether what is on top is the dialog its read was for (a form prefilled, a view shown, a
+ * question asked, a menu's rows listed), not a failure or a refusal said instead: keys typed
+ * ahead are for the former only, and must not acknowledge a message nobody has read yet.
+ */
+export function readAsExpected(model: Model): boolean {
+  const f = top(model);
+  if (f.kind === 'menu') return f.menu.source === undefined || f.entries !== undefined;
+  if (f.kind !== 'flow') return true;
+  switch (f.flow.kind) {
+    case 'form':
+      return f.step.s === 'form';
+    case 'view':
+      return f.step.s === 'shown';
+    default:
+      return f.step.s === 'confirm';
+  }
+}
+
 export function update(model: Model, ev: Event): Update {
   const asked = whileLeaving(model, ev);
   if (asked) return asked;

@@ -7,7 +7,7 @@ import type { Ctx } from '../core/types.js';
 import { messageOf } from '../core/problem.js';
 import type { Event } from '../flow/events.js';
 import { init, top, type Model } from '../flow/model.js';
-import { initEffects, loading, refreshAfter, update } from '../flow/update.js';
+import { initEffects, loading, readAsExpected, refreshAfter, update } from '../flow/update.js';
 import { breadcrumb, view, type View } from '../flow/view.js';
 import type { Tree } from '../menu/types.js';
 import { EffectRunner } from '../runtime/effects.js';
@@ -342,6 +342,8 @@ export class ConsoleApp {
     if (this.replaying) return;
     this.replaying = true;
     try {
+      // the read failed or was refused: that message is read first, and the keys were not for it
+      if (!this.loading && !this.model.leaving && !readAsExpected(this.model)) this.typedAhead = [];
       while (this.typedAhead.length > 0 && !this.loading && !this.model.leaving && !this.stopped) {
         const [ch, key] = this.typedAhead.shift()!;
         this.handle(ch, key);

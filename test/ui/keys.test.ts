@@ -8,6 +8,7 @@ import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Entry, Op, Shown, Values } from '../../src/core/types.js';
 import type { Tree } from '../../src/menu/types.js';
+import { Problem } from '../../src/core/problem.js';
 import { isHostname } from '../../src/rules/address.js';
 import type { Rule } from '../../src/rules/validated.js';
 import { KEYS, startConsole, type Harness } from '../support/headless.js';
@@ -256,6 +257,23 @@ describe('type-ahead: keys typed while a dialog is read are applied once it is d
       { key: '2', label: 'second', context: { name: 'second' } },
     ]);
     await h.waitFor('Entry second');
+  });
+
+  it('a read that fails: its message stays on screen; the keys typed for the form are not taken as read', async () => {
+    const read = gate<Values>();
+    const op: Op<'read' | 'apply'> = { id: 'k.fail', read: () => read.wait.then(() => Promise.reject(new Problem('cannot read the settings file'))), apply: async () => ok() };
+    h = await startConsole({ tree: tinyTree([flowItem('1', 'Servers', { kind: 'form', op, fields: [{ name: 'host', label: 'Server', rule: word, help: 'h' }] })]) });
+    await h.press(KEYS.enter);
+    await h.waitFor('Reading the current settings');
+    await h.type('abc');
+    await h.press(KEYS.enter);
+    read.open({});
+    await h.waitFor('Error: cannot read the settings file');
+    await until(() => h!.app.idle);
+    await h.press(KEYS.down); // a frame later: still said
+    expect(h.text()).toContain('Error: cannot read the settings file');
+    await h.press(KEYS.enter);
+    await h.waitFor('1. Servers');
   });
 
   it('Esc while reading still goes back (what was typed for that dialog is dropped); Ctrl+C still asks', async () => {
