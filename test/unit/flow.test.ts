@@ -325,3 +325,41 @@ describe('run: long read-only work', () => {
     expect(drive(r.m, { type: 'yes' }).effects).toEqual([{ type: 'run', op: runs, values: {} }]);
   });
 });
+
+describe('leaving is a question over the screen, from Esc on top, Exit or Ctrl+C (issue 11.3)', () => {
+  const t = tinyTree([flowItem('1', 'Write', { kind: 'do', op: writes, confirm: 'Sure?', progress: 'Writing' }), flowItem('2', 'Show', { kind: 'view', op: shows })]);
+
+  it('Ctrl+C anywhere asks; No and Esc stay as it was; a second Ctrl+C leaves with 130, Yes with 0', () => {
+    let r = drive(init(t), { type: 'ok' }, { type: 'interrupt' });
+    expect(view(r.m)).toMatchObject({ kind: 'yesno', text: 'Leave the Test Console?' });
+    expect(drive(r.m, { type: 'no' }).m).toEqual({ ...r.m, leaving: false });
+    expect(view(drive(r.m, { type: 'cancel' }).m)).toMatchObject({ kind: 'yesno', text: 'Sure?' });
+    r = drive(r.m, { type: 'interrupt' });
+    expect(r.effects).toEqual([{ type: 'exit', code: 130 }]);
+    expect(r.m.done).toBe(true);
+    expect(drive(init(t), { type: 'interrupt' }, { type: 'yes' }).effects).toEqual([{ type: 'exit' }]);
+  });
+
+  it('a change under way still gets its answers under the question, and the question says it goes on', () => {
+    let r = drive(init(t), { type: 'ok' }, { type: 'yes' }, { type: 'interrupt' });
+    expect(view(r.m)).toMatchObject({ kind: 'yesno', text: expect.stringContaining('A change is under way: it finishes, or rolls back, by itself') });
+    r = drive(r.m, { type: 'line', text: 'step 1' }, { type: 'finished', outcome: { ok: true, summary: 'written' } }, { type: 'ok' }); // ok: a key, for the question: ignored
+    expect(view(r.m)).toMatchObject({ kind: 'yesno' });
+    expect(view(drive(r.m, { type: 'no' }).m)).toMatchObject({ kind: 'message', text: expect.stringContaining('Written') });
+  });
+
+  it('loading: a form or view being read, a menu being listed; not under the question; readAsExpected tells a failure from the dialog', async () => {
+    const { loading, readAsExpected } = await import('../../src/flow/update.js');
+    let r = drive(init(t), { type: 'down' }, { type: 'ok' });
+    expect(loading(r.m)).toBe(true);
+    expect(loading(drive(r.m, { type: 'interrupt' }).m)).toBe(false);
+    const shown = drive(r.m, { type: 'shown', shown: text('x') }).m;
+    expect([loading(shown), readAsExpected(shown)]).toEqual([false, true]);
+    const failed = drive(r.m, { type: 'failed', message: 'cannot read' }).m;
+    expect([loading(failed), readAsExpected(failed)]).toEqual([false, false]);
+    r = drive(init(tinyTree([{ key: '1', label: 'List', help: 'h', menu: sub('List', [], { source: fakeOp('t.items', { items: async () => [] }) }) }])), { type: 'ok' });
+    expect([loading(r.m), readAsExpected(r.m)]).toEqual([true, false]);
+    const listed = drive(r.m, { type: 'items', items: [] }).m;
+    expect([loading(listed), readAsExpected(listed)]).toEqual([false, true]);
+  });
+});

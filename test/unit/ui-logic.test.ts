@@ -185,4 +185,31 @@ describe('keys in a dialog', () => {
     expect(handleKey(menu, { ...local, button: 0 }, { full: 'tab', name: 'tab' }, undefined, k)).toEqual({ local: { ...local, button: 1 }, events: [] });
     expect(handleKey(menu, local, { full: 'enter', name: 'enter' }, undefined, k).events).toEqual([{ type: 'cancel' }]);
   });
+
+  it('a form: Enter goes to the next field in play, submits on the last one and on OK, cancels on Cancel; a letter picks a choice', async () => {
+    const { handleKey } = await import('../../src/ui/dialogs.js');
+    const form = {
+      kind: 'form' as const,
+      title: 'F',
+      fields: [
+        { name: 'a', label: 'A', value: 'x', masked: false },
+        { name: 'm', label: 'M', value: 'no', masked: false, choices: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] },
+        { name: 'b', label: 'B', value: '', masked: false, when: { field: 'm', is: ['yes'] } },
+        { name: 'c', label: 'C', value: 'z', masked: false },
+      ],
+    };
+    const edits = form.fields.map((f) => ({ value: f.value, cursor: 0 }));
+    const at = (button: number, e = edits) => ({ identity: 'f', button, scroll: 0, edits: e, spin: 0 });
+    const enter = { full: 'enter', name: 'enter' };
+    const k = { pageHeight: 10 };
+    expect(handleKey(form, at(0), enter, undefined, k)).toEqual({ local: at(1), events: [] });
+    expect(handleKey(form, at(1), enter, undefined, k).local.button).toBe(3); // B is out of play (M is No)
+    const yes = handleKey(form, at(1), { full: 'y', name: 'y' }, 'y', k).local.edits;
+    expect(yes[1]?.value).toBe('yes');
+    expect(handleKey(form, at(1, yes), enter, undefined, k).local.button).toBe(2); // now B is in play
+    const values = { a: 'x', m: 'no', b: '', c: 'z' };
+    expect(handleKey(form, at(3), enter, undefined, k).events).toEqual([{ type: 'submit', values }]);
+    expect(handleKey(form, at(4), enter, undefined, k).events).toEqual([{ type: 'submit', values }]);
+    expect(handleKey(form, at(5), enter, undefined, k).events).toEqual([{ type: 'cancel' }]);
+  });
 });
