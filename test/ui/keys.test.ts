@@ -177,6 +177,12 @@ describe('Ctrl+C asks before leaving, from anywhere; a second Ctrl+C leaves', ()
     expect(h.exitCode()).toBe(130);
   });
 
+  it('two Ctrl+C read together (a fast double press, one read) leave too', async () => {
+    h = await startConsole({ tree });
+    await h.type(KEYS.ctrlC + KEYS.ctrlC);
+    expect(h.exitCode()).toBe(130);
+  });
+
   it('in a form: Esc at the question gives the form back as it was (typed text, focus); Enter on Yes leaves with 0', async () => {
     h = await startConsole({ tree });
     await h.press('2', KEYS.enter);
