@@ -24,7 +24,7 @@ export interface Local {
   scroll: number;
   edits: LineEdit[];
   spin: number;
-  /** A pager's long lines: wrapped onto the next rows, or cut and seen from `column` on. */
+  /** Long lines of a pager or a table: wrapped onto the next rows, or cut and seen from `column` on. */
   wrap?: boolean;
   column?: number;
 }
