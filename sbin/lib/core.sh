@@ -66,18 +66,60 @@ refuse() { local field=$1; shift; fail_on "$field" "$EX_USAGE" "$*"; }
 # usage_error MESSAGE: the command line itself is wrong (unknown option, a missing argument)
 usage_error() { refuse usage "$*"; }
 
-# who: the person behind the change (sudo keeps SUDO_USER), and their terminal
-audit() { # action detail result
-  local who tty now
+# ---- what cannot be written, and why --------------------------------------------------
+# cause_of ERROR_TEXT → the errno text at its end ("Permission denied", "Read-only file
+# system", "No space left on device"), lower-case, and for missing rights the way to get
+# them. The message of a failed write names this real cause, never a guess (a lock that
+# cannot be opened is not "another console").
+cause_of() {
+  local c=${1%%$'\n'*}
+  c=${c##*: }
+  [[ -n $c ]] || c="unknown error"
+  case $c in
+    *'Permission denied'*|*'Operation not permitted'*)
+      printf '%s (user %s): changes need root rights: run sudo confconsole' "${c,}" "$(id -un 2>/dev/null || echo "$EUID")" ;;
+    *) printf '%s' "${c,}" ;;
+  esac
+}
+# write_cause PATH → nothing (status 0) when this process may create or append to PATH, else
+# (status 1) why not: access(2) on PATH, or on the nearest directory above it that exists,
+# so a read-only mount counts too. Makes nothing: a check before a change.
+write_cause() {
+  local f=$1
+  if [[ -d $f && $f != */ ]]; then cause_of "Is a directory"; return 1; fi
+  while [[ ! -e $f && $f == /*/* ]]; do f=${f%/*}; done
+  [[ -e $f ]] || f=/
+  [[ -w $f ]] && return 0
+  if findmnt -n -o OPTIONS -T "$f" 2>/dev/null | grep -qE '(^|,)ro(,|$)'; then cause_of "Read-only file system"
+  else cause_of "Permission denied"; fi
+  return 1
+}
+# need_write WHAT PATH: fail (exit 1) unless PATH can be written, naming WHAT, PATH and the cause
+need_write() {
+  local cause
+  cause=$(write_cause "$2") || fail "$EX_FAIL" "cannot write $1 $2: $cause"
+}
+
+# audit ACTION DETAIL RESULT: one line in the audit log. who: the person behind the change
+# (sudo keeps SUDO_USER), and their terminal. A line that cannot be written is said; after a
+# change that succeeded (RESULT ok...) the script ends with exit 6 (done, not recorded)
+# instead of reporting a plain success.
+audit() {
+  local who tty now err
   who=${SUDO_USER:-${USER:-$(id -un 2>/dev/null || echo unknown)}}
   tty=${CONFCONSOLE_TTY:-$(readlink /proc/$$/fd/2 2>/dev/null || echo none)}
   case $tty in /dev/pts/*|/dev/tty*|/dev/console) ;; *) tty=none ;; esac
   now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-  mkdir -p "${AUDIT_LOG%/*}"
   # one write of one short line: appends from two writers never interleave
-  printf '{"time":%s,"user":%s,"tty":%s,"script":%s,"action":%s,"detail":%s,"result":%s}\n' \
+  if ! err=$({ mkdir -p -- "${AUDIT_LOG%/*}" && printf '{"time":%s,"user":%s,"tty":%s,"script":%s,"action":%s,"detail":%s,"result":%s}\n' \
     "$(json_str "$now")" "$(json_str "$who")" "$(json_str "$tty")" "$(json_str "$CC_SCRIPT")" \
-    "$(json_str "$1")" "$(json_str "$2")" "$(json_str "$3")" >>"$AUDIT_LOG"
+    "$(json_str "$1")" "$(json_str "$2")" "$(json_str "$3")" >>"$AUDIT_LOG"; } 2>&1); then
+    local cause
+    cause=$(cause_of "$err")
+    log "cannot write the audit log $AUDIT_LOG: $cause"
+    [[ $3 == ok* ]] && fail "$EX_PARTIAL" "$1 is done, but it could not be recorded in the audit log $AUDIT_LOG: $cause"
+    return 1
+  fi
   chmod 0640 "$AUDIT_LOG" 2>/dev/null || true
 }
 

@@ -9,13 +9,21 @@ TXN_FILE=$(p /var/lib/confconsole/txn)
 # take the one writers' lock; fd 9 must be closed for daemons we start (9>&-).
 # From here on the change runs to its end (or its restore) even if the console that started
 # it dies: a hang-up or a closed pipe must not stop it halfway.
+# Exit 4 only when another console holds the lock; a lock, journal, backup directory or
+# audit log this process cannot write is exit 1 with the real cause (no rights: run sudo).
 lock() {
+  local err rc
   trap '' HUP PIPE
-  mkdir -p "${LOCK_FILE%/*}"
-  exec 9>>"$LOCK_FILE"
-  if ! flock -w "${CONFCONSOLE_LOCK_WAIT:-15}" 9; then
-    fail "$EX_LOCKED" "another console is applying a change (lock $LOCK_FILE); try again when it is done"
-  fi
+  err=$({ mkdir -p -- "${LOCK_FILE%/*}" && : >>"$LOCK_FILE"; } 2>&1) \
+    || fail "$EX_FAIL" "cannot open the writers' lock $LOCK_FILE: $(cause_of "$err")"
+  exec 9>>"$LOCK_FILE" || fail "$EX_FAIL" "cannot open the writers' lock $LOCK_FILE"
+  flock -E 75 -w "${CONFCONSOLE_LOCK_WAIT:-15}" 9; rc=$?
+  ((rc == 75)) && fail "$EX_LOCKED" "another console is applying a change (lock $LOCK_FILE); try again when it is done"
+  ((rc == 0)) || fail "$EX_FAIL" "cannot take the writers' lock $LOCK_FILE (flock exit $rc)"
+  # what every change writes besides its own files: refused before anything is touched
+  need_write "the change journal" "$TXN_FILE"
+  need_write "the backups in" "$BACKUP_DIR/"
+  need_write "the audit log" "$AUDIT_LOG"
   recover
 }
 
