@@ -147,11 +147,20 @@ export function fixture(r: Root, name: string, body: string): string {
 
 /**
  * A CONFCONSOLE_SERVICE_CMD fixture: logs "VERB NAME" to .test/service.log and fails (exit 1,
- * systemd-like message on stderr) for the services in `failFor`.
+ * systemd-like message on stderr) for the services in `failFor`: every time, or only the first
+ * `failTimes` times each (then the previous settings bring the service back).
  */
-export function serviceCmd(r: Root, failFor: string[] = [], name = 'service'): { cmd: string; log: string } {
+export function serviceCmd(r: Root, failFor: string[] = [], name = 'service', opts: { failTimes?: number } = {}): { cmd: string; log: string } {
   const log = join(r.testDir, 'service.log');
-  const cases = failFor.map((n) => `  ${n}) echo "Job for $2.service failed because the control process exited with error code." >&2; exit 1 ;;\n`).join('');
+  const fail = `echo "Job for $2.service failed because the control process exited with error code." >&2; exit 1`;
+  const count = join(r.testDir, `${name}.failed-`);
+  const cases = failFor
+    .map((n) =>
+      opts.failTimes === undefined
+        ? `  ${n}) ${fail} ;;\n`
+        : `  ${n}) c=$(cat '${count}'"$2" 2>/dev/null || echo 0); [ "$c" -ge ${opts.failTimes} ] && exit 0; echo $((c + 1)) >'${count}'"$2"; ${fail} ;;\n`,
+    )
+    .join('');
   const cmd = fixture(r, name, `printf '%s\\n' "$*" >>'${log}'\ncase "$2" in\n${cases}  *) exit 0 ;;\nesac\n`);
   return { cmd, log };
 }
