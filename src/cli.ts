@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import type { Ctx } from './core/types.js';
 import { isProblem } from './core/problem.js';
 import { makeOut, UsageError } from './commands/output.js';
+import { safeJson, visible } from './core/visible.js';
 import { areaUsage, commandUsage, parseCommandLine, usage, type Parsed } from './commands/parse.js';
 import { commands } from './features/index.js';
 import type { Profile } from './menu/types.js';
@@ -21,8 +22,9 @@ export const USAGE = usage(commands);
 
 function refuse(json: boolean, message: string, more?: string, code: number = EXIT.usage, field?: string): number {
   // --json asked for JSON: a refusal is JSON too, so a script reading stdout gets a reason
-  if (json) process.stdout.write(JSON.stringify({ ok: false, code, error: message, ...(field ? { field } : {}) }) + '\n');
-  process.stderr.write(`confconsole: ${message}\n${more ?? 'Try confconsole --help.\n'}`);
+  // what a refusal repeats of the command line is shown escaped, never obeyed
+  if (json) process.stdout.write(safeJson({ ok: false, code, error: visible(message), ...(field ? { field } : {}) }) + '\n');
+  process.stderr.write(`confconsole: ${visible(message)}\n${more ?? 'Try confconsole --help.\n'}`);
   return code;
 }
 
@@ -71,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (!isProblem(e)) throw e;
     // a damaged file is said; the console still opens (its screens say what cannot be read)
-    process.stderr.write(`confconsole: ${e.message}\n`);
+    process.stderr.write(`confconsole: ${visible(e.message)}\n`);
   }
   if (p.command) {
     const cmd = p.command;
@@ -90,12 +92,12 @@ export async function main(argv: string[]): Promise<number> {
       // a value refused: the message names the option; said once
       if (e instanceof UsageError) return refuse(json, e.message, '', EXIT.usage, e.field);
       if (isProblem(e)) {
-        if (json) process.stdout.write(JSON.stringify({ ok: false, code: EXIT.fail, error: e.message, ...(e.field ? { field: e.field } : {}) }) + '\n');
-        process.stderr.write(`confconsole: ${e.message}\n`);
+        if (json) process.stdout.write(safeJson({ ok: false, code: EXIT.fail, error: visible(e.message), ...(e.field ? { field: e.field } : {}) }) + '\n');
+        process.stderr.write(`confconsole: ${visible(e.message)}\n`);
         return EXIT.fail;
       }
       const log = logInternal(paths, e, `running confconsole ${p.command.path.join(' ')}`);
-      process.stderr.write(`confconsole: internal error: ${e instanceof Error ? e.message : String(e)} (details in ${log})\n`);
+      process.stderr.write(`confconsole: internal error: ${visible(e instanceof Error ? e.message : String(e))} (details in ${log})\n`);
       return 70;
     }
   }
