@@ -7,7 +7,7 @@
 #   file    a file chrony.conf reads (include, confdir, another sourcedir)
 #   daemon  a source the running chronyd has that no file names (chronyc add, chrony 3's DHCP hook)
 # and, when chronyd runs (asked with chronyc on its command socket; never on the demo
-# appliance), what the daemon does with each (selected, combined, unreachable, ...).
+# appliance), what the daemon does with each (selected, combined, not usable, ...).
 # Reads only. On stdout {"ok":true,"servers":[...],"sources":[{name,kind,origin,file,line,
 # text,options,daemon:[{mode,state,name,address,stratum,reach}]}],"daemon":{running,asked,error?},
 # "problems":[...]}. Exit 1 when chrony.conf is missing or unreadable (the file and the cause said).

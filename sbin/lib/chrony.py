@@ -32,7 +32,7 @@ STATES = {
     '*': 'selected',
     '+': 'combined',
     '-': 'not combined',
-    '?': 'unreachable',
+    '?': 'not usable',  # no answer yet, or too few samples (chronyc(1))
     'x': 'falseticker',
     '~': 'too variable',
 }

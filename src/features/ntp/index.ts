@@ -68,7 +68,8 @@ export function originText(s: NtpSource): string {
 export function daemonText(s: NtpSource, st: NtpState): string {
   if (!st.daemon.running) return '-';
   if (s.daemon.length === 0) return 'not used';
-  return s.daemon.map((d) => (s.kind === 'pool' || d.address !== s.name ? `${d.address} ${d.state}` : `${d.state}, reach ${d.reach}`)).join('; ');
+  // a name (a pool's, a server's) is said with the address it gave; an address, once
+  return s.daemon.map((d) => (s.kind === 'pool' || d.address !== d.name ? `${d.address} ${d.state}` : `${d.state}, reach ${d.reach}`)).join('; ');
 }
 
 /** The view's table and the line above it (the daemon's state, files that could not be read). */
