@@ -48,10 +48,14 @@ txn_begin() {
 txn_end() { fault_point txn_end; rm -f -- "$TXN_FILE"; sync -- "${TXN_FILE%/*}" 2>/dev/null || true; CC_TXN=0; }
 # recover: roll back the change the journal describes, if any (call with the lock held). Files
 # first, then what runs on them (services, interfaces); every temp file a dead writer left in
-# the journaled directories goes too. Killed midway, it runs again whole the next time.
+# the journaled directories and the writers' own goes too. Killed midway, it runs again whole.
 recover() {
-  [[ -f $TXN_FILE ]] || return 0
   local kind a b what=() later=() dirs=() d result=ok
+  # a writer killed outside a journaled change can leave a temp too (net_confirm.sh)
+  for d in /etc/confconsole /etc/confconsole/secrets /etc/chrony /etc/netplan /var/lib/confconsole; do
+    [[ -d $CC_ROOT$d ]] && drop_temps "$CC_ROOT$d"
+  done
+  [[ -f $TXN_FILE ]] || return 0
   log "an earlier change was interrupted: putting back the settings from before it"
   dirs+=("${TXN_FILE%/*}")
   while IFS=$'\t' read -r kind a b; do

@@ -219,6 +219,26 @@ export async function endProcessesOf(rootDir: string): Promise<void> {
   await waitFor(`the processes of ${rootDir} to end`, () => processesOf(rootDir).length === 0, 5000, 20);
 }
 
+/** The rollback timers among them (armed on purpose to outlive the writer). */
+const isTimer = (pid: number) => {
+  const c = (() => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    } catch {
+      return '';
+    }
+  })();
+  return c.includes('net-rollback-timer') || (c.includes('net_rollback.sh') && c.includes('--timer'));
+};
+
+/**
+ * Waits until no writer of ROOT runs any more (its rollback timers aside): a script the
+ * command line started survives the command line's death by design, and ends its change.
+ */
+export async function writersDone(rootDir: string, timeoutMs = 60_000): Promise<void> {
+  await waitFor(`the writers of ${rootDir} to end`, () => processesOf(rootDir).filter((p) => !isTimer(p)).length === 0, timeoutMs, 20);
+}
+
 /** A network namespace name nobody else uses (unique per process and call). */
 let nsCount = 0;
 export const uniqueNs = (what: string) => `ccf-${what}-${process.pid}-${nsCount++}`;
