@@ -1,6 +1,6 @@
 // The master/probe appliance console, as the training manual's chapter 4 numbers it. Each
 // subtree comes from its feature (src/features/<area>/); only the numbering is decided here.
-import { infoItem, welcomeStatus } from '../src/features/appliance/index.js';
+import { infoItem, restoreItem, welcomeStatus } from '../src/features/appliance/index.js';
 import { auditItem } from '../src/features/audit/index.js';
 import { callhomeMenu } from '../src/features/callhome/index.js';
 import { interfacesMenu } from '../src/features/network/index.js';
@@ -54,6 +54,7 @@ export default {
               help: 'The secure support connection (SSH, optionally wrapped in SSL or through a proxy) and the partner connection.',
               menu: callhomeMenu,
             },
+            restoreItem('8'),
             auditItem('9'),
           ],
         },

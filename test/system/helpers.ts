@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuditEntry } from '../../src/system/audit.js';
 import { removeTree } from '../support/cleanup.js';
+import { DEMO_MARKER } from '../../src/system/paths.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 /** The scripts under test (CONFCONSOLE_SBIN, as in src/system/paths.ts, to test another copy). */
@@ -71,6 +72,8 @@ export function makeRoot(opts: { demo?: boolean; chronyTail?: (dir: string) => s
   writeFileSync(r.ini, r.seedIni, { mode: opts.iniMode ?? 0o644 });
   chmodSync(r.ini, opts.iniMode ?? 0o644);
   writeFileSync(r.conf, r.seedConf, { mode: 0o644 });
+  // a demo root carries the marker the scripts trust (sbin/lib/host.sh is_demo), as seedDemo writes it
+  if (opts.demo) writeFileSync(join(dir, DEMO_MARKER), 'confconsole demo appliance\n');
   return r;
 }
 

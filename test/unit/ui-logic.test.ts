@@ -91,7 +91,7 @@ describe('settings and conditions', () => {
     expect(s.ntp.servers).toEqual(['a.example', 'b.example']);
     expect(s.appliance).toEqual({ profile: 'appliance', demo: false });
     expect(() => parseSettings('[appliance]\nprofile = toaster\n', '/r/etc/confconsole/appliance.ini')).toThrow(Problem);
-    expect(() => parseSettings('[appliance]\nprofile = toaster\n', '/r/etc/confconsole/appliance.ini')).toThrow(/The settings file \/r\/etc\/confconsole\/appliance.ini is damaged/);
+    expect(() => parseSettings('[appliance]\nprofile = toaster\n', '/r/etc/confconsole/appliance.ini')).toThrow(/^\/r\/etc\/confconsole\/appliance.ini line 2: in \[appliance\], profile must be one of appliance, vsensor, not "toaster"; it is not used/);
   });
   it('needs-root holds only for a non-root user outside the demo', () => {
     expect(conditions({ demo: false, uid: 1000 })['needs-root']).toMatch(/root rights/);
