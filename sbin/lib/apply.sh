@@ -3,6 +3,10 @@
 # then restart a service; restored whole if the service does not come back.
 #   apply_settings ACTION DETAIL SERVICE SECRET_NAME SECRET_VALUE SECTION KEY VALUE [SECTION KEY VALUE ...]
 # SECRET_NAME "" for none; SERVICE "" for none. Call after lock.
+# APPLY_REMOVE: files the change removes (a secret no mode uses any more): journaled with the
+# rest, removed after the settings are written and put back with them on a failed restart or
+# by recovery after a kill, so no state ever mixes the new settings with the old file.
+APPLY_REMOVE=()
 apply_settings() {
   local action=$1 detail=$2 service=$3 sname=$4 svalue=$5
   shift 5
@@ -14,6 +18,12 @@ apply_settings() {
     b_sec=$(backup "$sfile") || fail "$EX_FAIL" "cannot back up the old $sname"
     journal+=("file	$sfile	$b_sec")
   fi
+  local rf rb gone=() gone_b=()
+  for rf in "${APPLY_REMOVE[@]}"; do
+    [[ -e $rf ]] || continue
+    rb=$(backup "$rf") || fail "$EX_FAIL" "cannot back up $rf"
+    journal+=("file	$rf	$rb"); gone+=("$rf"); gone_b+=("$rb")
+  done
   [[ -n $service ]] && journal+=("svc	$service")
   txn_begin "${journal[@]}" || fail "$EX_FAIL" "cannot write the change journal $TXN_FILE"
 
@@ -28,6 +38,7 @@ apply_settings() {
   if [[ -n $t_sec ]] && ! commit "$t_sec" "$sfile" 0600; then
     restore "$SETTINGS_INI" "$b_ini"; fail "$EX_FAIL" "cannot replace $sfile"
   fi
+  for rf in "${gone[@]}"; do rm -f -- "$rf" && sync -- "${rf%/*}"; done
   log "settings written"
   if [[ -n $service ]]; then
     log "restarting $service"
@@ -36,12 +47,13 @@ apply_settings() {
       log "$service did not restart: ${err:-no message}; restoring the previous settings"
       restore "$SETTINGS_INI" "$b_ini"
       [[ -n $sname ]] && restore "$sfile" "$b_sec"
+      local i; for i in "${!gone[@]}"; do restore "${gone[i]}" "${gone_b[i]}"; done
       svc restart "$service" >/dev/null 2>&1 || log "$service did not restart with the previous settings either"
       audit "$action" "$detail" "failed, restored"
       fail "$EX_RESTORED" "$service did not restart with the new settings (${err:-no message}); previous settings restored"
     fi
   fi
-  audit "$action" "$detail" ok
+  audit "$action" "$detail${gone[*]:+; removed ${gone[*]##*/}}" ok
   txn_end
   log "done"
 }
