@@ -58,7 +58,7 @@ describe.skipIf(why !== undefined)('test_master.sh against a local HTTPS master'
       const n = fx.requests.length;
       const r = await tm([host], fx.token + '\n');
       expect(r.code, r.stderr).toBe(0);
-      expect(r.json).toEqual({ ok: true, cause: 'ok', status: 200, message: expect.stringContaining(`https://${host}`) });
+      expect(r.json).toEqual({ ok: true, cause: 'ok', status: 200, message: expect.stringContaining(`https://${host}`), pinned: false, certificate: null });
       expect(r.json.message).toMatch(/accepted the push token/);
       expect(fx.requests.slice(n)).toEqual([{ method: 'GET', url: '/', authorization: `Bearer ${fx.token}` }]);
       expect(said(r)).not.toContain(fx.token.split(':')[1]);
