@@ -4,6 +4,10 @@
 # says whether the service then runs: exit 3, or exit 7 when it is down).
 #   apply_settings ACTION DETAIL SERVICE SECRET_NAME SECRET_VALUE SECTION KEY VALUE [SECTION KEY VALUE ...]
 # SECRET_NAME "" for none; SERVICE "" for none. Call after lock.
+# APPLY_REMOVE: files the change removes (a secret no mode uses any more): journaled with the
+# rest, removed after the settings are written and put back with them on a failed restart or
+# by recovery after a kill, so no state ever mixes the new settings with the old file.
+APPLY_REMOVE=()
 apply_settings() {
   local action=$1 detail=$2 service=$3 sname=$4 svalue=$5
   shift 5
@@ -15,6 +19,12 @@ apply_settings() {
     b_sec=$(backup "$sfile") || fail "$EX_FAIL" "cannot back up the old $sname"
     journal+=("file	$sfile	$b_sec") backups+=("$sfile" "$b_sec")
   fi
+  local rf rb gone=() gone_b=()
+  for rf in "${APPLY_REMOVE[@]}"; do
+    [[ -e $rf ]] || continue
+    rb=$(backup "$rf") || fail "$EX_FAIL" "cannot back up $rf"
+    journal+=("file	$rf	$rb"); gone+=("$rf"); gone_b+=("$rb")
+  done
   [[ -n $service ]] && journal+=("svc	$service")
   txn_begin "${journal[@]}" || fail "$EX_FAIL" "cannot write the change journal $TXN_FILE"
 
@@ -29,9 +39,11 @@ apply_settings() {
   if [[ -n $t_sec ]] && ! commit "$t_sec" "$sfile" 0600; then
     restore "$SETTINGS_INI" "$b_ini"; fail "$EX_FAIL" "cannot replace $sfile"
   fi
+  for rf in "${gone[@]}"; do rm -f -- "$rf" && sync -- "${rf%/*}"; done
   log "settings written"
+  local i; for i in "${!gone[@]}"; do backups+=("${gone[i]}" "${gone_b[i]}"); done
   [[ -n $service ]] && restart_or_restore "$service" "$action" "$detail" "${backups[@]}"
-  audit "$action" "$detail" ok
+  audit "$action" "$detail${gone[*]:+; removed ${gone[*]##*/}}" ok
   txn_end
   log "done"
 }

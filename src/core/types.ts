@@ -60,12 +60,24 @@ export type Shown =
 /** The question before a change, read from the state; or why the change cannot be made now. */
 export type Asked = { question: string } | { blocked: string };
 
+/** One line of a review: a setting as it is now and as the change will store it (secrets masked). */
+export interface ReviewRow {
+  label: string;
+  old: string;
+  new: string;
+}
+
 /** A system check of valid-looking values (disk space, DNS, other interfaces). */
 export interface Checked {
   /** Field name → message; the form shows each under its field, with the input kept. */
   errors: Record<string, string>;
   /** Shown in the review, where the operator's Yes confirms them (which then starts on No). */
   warnings?: string[];
+  /**
+   * The review as the script will store the values (its --dry-run answer, after its own
+   * normalisation): when given, the review shows these rows instead of the form's fields.
+   */
+  review?: ReviewRow[];
 }
 
 /**

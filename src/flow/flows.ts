@@ -107,7 +107,8 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
       if (ev.type === 'cancel') return to(setStep(model, f, { s: 'form', values: st.entered, errors: {} }), { type: 'abort' });
       if (ev.type !== 'checked') return same(model);
       if (Object.keys(ev.errors).length > 0) return toForm(model, f, st.entered, ev.errors);
-      return afterCheck(model, f, st.values, [...st.warnings, ...(ev.warnings ?? [])]);
+      // the review is the script's plan when the check gives one (a new check replaces it)
+      return afterCheck(model, { ...f, planned: ev.review }, st.values, [...st.warnings, ...(ev.warnings ?? [])]);
     case 'ask-test':
       if (ev.type === 'yes') return to(setStep(model, f, { s: 'testing', values: st.values, warnings: st.warnings, lines: [] }), { type: 'test', op: f.flow.op, values: { ...f.context, ...st.values } });
       if (ev.type === 'no') return same(setStep(model, f, { s: 'review', values: st.values, warnings: st.warnings }));

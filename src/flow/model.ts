@@ -1,7 +1,7 @@
 // Navigation and dialog flow as pure state, after Bubble Tea's model/update/view: the model is
 // a stack of frames (menus, flows, notes); update.ts turns an event into the next model plus
 // the effects the runtime must carry out. No blessed, execa or fs here.
-import type { Entry, Outcome, Pending, Shown, Values } from '../core/types.js';
+import type { Entry, Outcome, Pending, ReviewRow, Shown, Values } from '../core/types.js';
 import type { Flow, Item, Menu, Tree } from '../menu/types.js';
 import type { Effect } from './events.js';
 
@@ -32,7 +32,8 @@ interface FrameBase {
 }
 
 export type MenuFrame = FrameBase & { kind: 'menu'; menu: Menu; selected: number; title: string; context: Values; status?: Shown; entries?: Entry[] };
-export type FlowFrame = FrameBase & { kind: 'flow'; item: Item; flow: Flow; context: Values; current: Values; step: Step };
+/** `planned`: the review as the script will store the values (op.check's answer), when it says. */
+export type FlowFrame = FrameBase & { kind: 'flow'; item: Item; flow: Flow; context: Values; current: Values; step: Step; planned?: ReviewRow[] };
 /** `failed`: it says something went wrong (drawn as a failure). */
 export type NoteFrame = FrameBase & { kind: 'note'; title: string; text: string; status?: Shown; failed?: true };
 export type Frame = MenuFrame | FlowFrame | NoteFrame | (FrameBase & { kind: 'quit' }) | (FrameBase & { kind: 'shell' });

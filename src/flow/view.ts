@@ -79,11 +79,13 @@ function review(f: FlowFrame, fields: Field[], values: Record<string, string>, w
   const title = fillText(f.item.label, f.context);
   const label = (fld: Field, v: string) => fld.choices?.find((c) => c.value === v)?.label ?? v;
   const shown = (fld: Field, vals: Record<string, string>) => (fld.masked ? mask(vals[fld.name] ?? '') : fieldActive(fields, vals, fld.name) ? label(fld, vals[fld.name] ?? '') : '');
-  const rows = fields
-    .filter((fld) => fld.same === undefined && (fieldActive(fields, values, fld.name) || fieldActive(fields, f.current, fld.name)))
-    .map((fld) => ({ label: fld.short ?? fld.label, old: shown(fld, f.current), new: shown(fld, values) }));
-  // nothing to apply (and no secret typed, which cannot be compared): say so, apply nothing
-  const typedSecret = fields.some((fld) => fld.masked && (values[fld.name] ?? '') !== '');
+  const rows =
+    f.planned ??
+    fields
+      .filter((fld) => fld.same === undefined && (fieldActive(fields, values, fld.name) || fieldActive(fields, f.current, fld.name)))
+      .map((fld) => ({ label: fld.short ?? fld.label, old: shown(fld, f.current), new: shown(fld, values) }));
+  // nothing to apply (and no secret typed, which cannot be compared — the script's plan compares it): say so, apply nothing
+  const typedSecret = f.planned === undefined && fields.some((fld) => fld.masked && (values[fld.name] ?? '') !== '');
   if (!typedSecret && rows.every((r) => r.old === r.new))
     return { kind: 'message', title, text: 'Nothing changes: these are the current settings.\n\nOK goes back to the form; Esc leaves it.', ok: true };
   return { kind: 'review', title, rows, warnings, question };
@@ -105,7 +107,8 @@ function flowView(f: FlowFrame): View {
       return {
         kind: 'form',
         title,
-        fields: fields.map((fld) => {
+        // a field about something stored (onlyIf) is asked only when the state has it
+        fields: fields.filter((fld) => fld.onlyIf === undefined || (f.current[fld.onlyIf] ?? '') !== '').map((fld) => {
           const base: FormField = { name: fld.name, label: fld.label, value: st.values[fld.name] ?? fld.choices?.[0]?.value ?? '', masked: fld.masked === true };
           if (fld.choices) base.choices = fld.choices;
           if (fld.when) base.when = fld.when;

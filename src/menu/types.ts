@@ -31,6 +31,12 @@ export interface Field {
   same?: string;
   /** Shown and checked only while an earlier field has one of these values (huh's groups). */
   when?: { field: string; is: string[] };
+  /**
+   * Asked only when the current state (op.read) has a non-empty value under this key: a
+   * question about something stored (a secret the change would leave unused). Otherwise the
+   * field keeps its first choice.
+   */
+  onlyIf?: string;
 }
 
 /** A commit-confirmed change: confirmed or rolled back before its deadline (manual ch. 4). */
