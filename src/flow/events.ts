@@ -18,7 +18,8 @@ export type Effect =
   /** Stop the test, run or apply under way (where that is safe). */
   | { type: 'abort' }
   | { type: 'shell' }
-  | { type: 'exit' };
+  /** Leave the console with `code` (default 0). */
+  | { type: 'exit'; code?: number };
 
 export type Event =
   // keys, already translated by the dialog into meaning
@@ -29,6 +30,8 @@ export type Event =
   | { type: 'cancel' }
   | { type: 'yes' }
   | { type: 'no' }
+  /** Ctrl+C: asks before leaving; a second one at the question leaves. */
+  | { type: 'interrupt' }
   /** From a form, with what is typed so far: it is kept for when the help is closed. */
   | { type: 'help'; values?: Values }
   | { type: 'submit'; values: Values }

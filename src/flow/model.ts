@@ -36,7 +36,7 @@ export type MenuFrame = FrameBase & { kind: 'menu'; menu: Menu; selected: number
 export type FlowFrame = FrameBase & { kind: 'flow'; item: Item; flow: Flow; context: Values; current: Values; step: Step; planned?: ReviewRow[] };
 /** `failed`: it says something went wrong (drawn as a failure). */
 export type NoteFrame = FrameBase & { kind: 'note'; title: string; text: string; status?: Shown; failed?: true };
-export type Frame = MenuFrame | FlowFrame | NoteFrame | (FrameBase & { kind: 'quit' }) | (FrameBase & { kind: 'shell' });
+export type Frame = MenuFrame | FlowFrame | NoteFrame | (FrameBase & { kind: 'shell' });
 
 export interface Model {
   tree: Tree;
@@ -44,6 +44,11 @@ export interface Model {
   conditions: Record<string, string>;
   stack: Frame[];
   nextId: number;
+  /**
+   * "Leave the console?" is asked over whatever is on top (Esc on the top menu, Exit, Ctrl+C).
+   * It is not a frame: a change under way below it still gets its answers and finishes.
+   */
+  leaving: boolean;
   done: boolean;
 }
 
@@ -56,7 +61,7 @@ export interface Update {
 export function init(tree: Tree, conditions: Record<string, string> = {}): Model {
   const stack: Frame[] = [{ kind: 'menu', id: 0, menu: tree.menu, selected: 0, title: tree.menu.title, context: {} }];
   if (tree.welcome) stack.push({ kind: 'note', id: 1, title: 'Welcome', text: tree.welcome });
-  return { tree, conditions, stack, nextId: 2, done: false };
+  return { tree, conditions, stack, nextId: 2, leaving: false, done: false };
 }
 
 export function top(model: Model): Frame {

@@ -21,13 +21,42 @@ function open(model: Model, item: Item, context: Values): Update {
   if (item.menu) return openMenu(model, item.menu, context);
   if (item.flow) return startFlow(model, item, item.flow, context);
   if (item.builtin === 'shell') return to(push(model, { kind: 'shell' }), { type: 'shell' });
-  return same(push(model, { kind: 'quit' }));
+  return same({ ...model, leaving: true });
 }
 
 /** An internal error said where the operator is, with where its details are. */
 export const internalText = (message: string, log: string) => `Internal error: ${message}\n\nThe console goes on; the details are in ${log}.`;
 
+/** The events that come from keys (the rest are answers to effects, or time passing). */
+const KEY_EVENTS = new Set<Event['type']>(['up', 'down', 'hotkey', 'ok', 'cancel', 'yes', 'no', 'help', 'submit', 'interrupt']);
+
+/** Exit code of a console left with a second Ctrl+C (as a shell reports an interrupted program). */
+export const INTERRUPTED = 130;
+
+/**
+ * The question "Leave the console?": Yes leaves (0), a second Ctrl+C leaves (130), No and Esc
+ * stay. Other keys wait for the answer; answers to effects still reach the screen below.
+ */
+function whileLeaving(model: Model, ev: Event): Update | undefined {
+  if (ev.type === 'interrupt') return model.leaving ? to({ ...model, done: true }, { type: 'exit', code: INTERRUPTED }) : same({ ...model, leaving: true });
+  if (!model.leaving || !KEY_EVENTS.has(ev.type)) return undefined;
+  if (ev.type === 'yes') return to({ ...model, done: true }, { type: 'exit' });
+  if (ev.type === 'no' || ev.type === 'cancel') return same({ ...model, leaving: false });
+  return same(model);
+}
+
+/** Whether what is on top is still being read before its dialog can take keys (type-ahead waits for it). */
+export function loading(model: Model): boolean {
+  if (model.leaving) return false;
+  const f = top(model);
+  if (f.kind === 'flow') return f.step.s === 'loading' || f.step.s === 'asking';
+  // a menu whose rows come from the system: a hotkey or Enter typed now is for a row not listed yet
+  return f.kind === 'menu' && f.menu.source !== undefined && f.entries === undefined;
+}
+
 export function update(model: Model, ev: Event): Update {
+  const asked = whileLeaving(model, ev);
+  if (asked) return asked;
   const f = top(model);
   switch (ev.type) {
     case 'status':
@@ -51,9 +80,6 @@ export function update(model: Model, ev: Event): Update {
       return updateMenu(model, f, ev, open);
     case 'note':
       return ev.type === 'ok' || ev.type === 'cancel' ? back(model) : same(model);
-    case 'quit':
-      if (ev.type === 'yes') return to({ ...model, done: true }, { type: 'exit' });
-      return ev.type === 'no' || ev.type === 'cancel' ? same(pop(model)) : same(model);
     case 'shell':
       return ev.type === 'returned' ? same(pop(model)) : same(model);
     case 'flow':

@@ -4,7 +4,7 @@ import { shownText, type Shown } from '../core/types.js';
 import type { Field } from '../menu/types.js';
 import { fieldActive } from './fields.js';
 import { menuRows } from './menus.js';
-import { fillText, top, type FlowFrame, type Model } from './model.js';
+import { fillText, top, type FlowFrame, type Frame, type Model } from './model.js';
 import { internalText } from './update.js';
 
 export interface MenuRow {
@@ -50,8 +50,17 @@ export function mask(secret: string): string {
 /** A script's message starts a sentence on screen. */
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** What leaving now does to a change under way on top: it goes on without the console. */
+function leavingNote(f: Frame): string {
+  if (f.kind !== 'flow') return '';
+  if (f.step.s === 'applying') return '\n\nA change is under way: it finishes, or rolls back, by itself after you leave.';
+  if (f.step.s === 'awaiting') return '\n\nThe change waiting for confirmation rolls back by itself unless it is confirmed before its time is up (confconsole network confirm).';
+  return '';
+}
+
 export function view(model: Model): View {
   const f = top(model);
+  if (model.leaving) return { kind: 'yesno', title: 'Exit', text: `Leave the ${model.tree.title}?${leavingNote(f)}`, yes: 'Yes', no: 'No' };
   switch (f.kind) {
     case 'menu': {
       const items = menuRows(f, model.conditions).map((r) => {
@@ -66,8 +75,6 @@ export function view(model: Model): View {
     }
     case 'note':
       return { kind: 'message', title: f.title, text: f.status && shownText(f.status) ? `${f.text}\n\n${shownText(f.status)}` : f.text, ok: f.failed ? false : undefined };
-    case 'quit':
-      return { kind: 'yesno', title: 'Exit', text: `Leave the ${model.tree.title}?`, yes: 'Yes', no: 'No' };
     case 'shell':
       return { kind: 'blank' };
     case 'flow':

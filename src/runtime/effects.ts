@@ -127,7 +127,7 @@ export class EffectRunner {
       case 'shell':
         return this.host.shell();
       case 'exit':
-        return this.host.exit(0);
+        return this.host.exit(e.code ?? 0);
     }
   }
 }

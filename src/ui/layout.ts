@@ -24,10 +24,16 @@ export interface Local {
   scroll: number;
   edits: LineEdit[];
   spin: number;
+  /** A pager's long lines: wrapped onto the next rows, or cut and seen from `column` on. */
+  wrap?: boolean;
+  column?: number;
 }
 
-/** What the pager shows (read by the runtime): the lines of its page and a status line, or a message instead (wrapped). */
-export type Page = { lines: string[]; status: string } | { message: string };
+/**
+ * What the pager shows (read by the runtime): the lines of its page from file line `first`
+ * (0-based) and how many the file has when known, or a message instead (wrapped).
+ */
+export type Page = { lines: string[]; first: number; total?: number | undefined } | { message: string };
 
 export interface Dialog {
   top: number;
@@ -88,7 +94,7 @@ export function dialogKind(v: View): DialogKind | undefined {
 /** Dialog width: the screen less a margin, at most 76. */
 export const dialogWidth = (s: Size): number => Math.min(s.cols - 4, 76);
 /** Columns of a body row's text. */
-const textWidth = (s: Size): number => dialogWidth(s) - 4;
+export const textWidth = (s: Size): number => dialogWidth(s) - 4;
 /** Rows free for a dialog's body: the screen less title, crumbs, footer, border, buttons. */
 export const bodyRoom = (s: Size, extra = 0): number => Math.max(3, s.rows - 3 - 2 - 2 - extra);
 
@@ -247,13 +253,61 @@ function progress(s: Size, v: Extract<View, { kind: 'progress' }>, local: Local)
   return box(s, v.title, [...body.map((l) => bodyRow(s, [text(l)])), ...(v.cancellable ? [blankRow(s), buttonsRow(s, ['Cancel'], 0)] : [])]);
 }
 
-function pager(s: Size, title: string, page: Page): Dialog {
+/**
+ * A table's lines: fitted to the width (long cells cut with ~) as long as that keeps it whole;
+ * otherwise at its full width, seen from `local.column` (Left/Right) or wrapped (w), with a
+ * line that says how to see the rest.
+ */
+export function tableLines(columns: string[], rows: string[][], local: Pick<Local, 'wrap' | 'column'>, w: number): string[] {
+  const whole = table(columns, rows, Number.MAX_SAFE_INTEGER);
+  if (whole.every((l) => l.length <= w)) return whole;
+  const col = local.column ?? 0;
+  if (local.wrap) return [...whole, '', '(long lines wrapped; w cuts them)'];
+  if (col === 0) return [...table(columns, rows, w), '', '(cut to fit: Right or w shows the cells whole)'];
+  return [...whole.map((l) => l.slice(col, col + w)), '', `(columns ${col + 1}-${col + w}: Left/Right, w wraps)`];
+}
+
+/** Rows a file line takes in the pager: one when cut, as many as it needs when wrapped. */
+export const pagerRowsOf = (line: string, w: number, wrapped: boolean | undefined): number => (wrapped ? Math.max(1, Math.ceil(line.length / w)) : 1);
+
+/**
+ * The pager's rows for `lines` (from the top of its page): each file line cut at the width and
+ * seen from `local.column`, or wrapped onto as many rows as it needs. `shown`: the file lines
+ * (wholly or partly) on screen; `cut`: whether one of them goes on past the right edge.
+ */
+export function pagerRows(lines: string[], local: Pick<Local, 'wrap' | 'column'>, w: number, h: number): { rows: string[]; shown: number; cut: boolean } {
+  const col = local.wrap ? 0 : (local.column ?? 0);
+  const rows: string[] = [];
+  let shown = 0;
+  let cut = false;
+  for (const l of lines) {
+    if (rows.length >= h) break;
+    shown++;
+    if (local.wrap) for (let i = 0; i < pagerRowsOf(l, w, true); i++) rows.push(l.slice(i * w, (i + 1) * w));
+    else {
+      rows.push(l.slice(col, col + w));
+      cut ||= l.length > col + w;
+    }
+  }
+  return { rows: rows.slice(0, h), shown, cut };
+}
+
+function pager(s: Size, title: string, page: Page, local: Local): Dialog {
   const w = textWidth(s);
   const h = bodyRoom(s);
-  // a file's lines are cut at the width (a log line stays one line); a message is wrapped
-  const lines = 'message' in page ? wrap(page.message, w).slice(0, h) : page.lines.slice(0, h).map((l) => l.slice(0, w));
-  while (lines.length < h) lines.push('');
-  return box(s, title, [...lines.map((l) => bodyRow(s, [text(l)])), blankRow(s), bodyRow(s, [text('message' in page ? '' : page.status, 'note')])]);
+  // a file's lines are cut at the width (a log line stays one line) unless wrapped; a message is wrapped
+  if ('message' in page) {
+    const lines = wrap(page.message, w).slice(0, h);
+    while (lines.length < h) lines.push('');
+    return box(s, title, [...lines.map((l) => bodyRow(s, [text(l)])), blankRow(s), blankRow(s)]);
+  }
+  const { rows, shown, cut } = pagerRows(page.lines, local, w, h);
+  while (rows.length < h) rows.push('');
+  const col = local.column ?? 0;
+  // where the reader is, down and sideways: a cut line says so, and which key shows the rest
+  const where = `lines ${page.first + 1}-${page.first + shown}${page.total !== undefined ? ` of ${page.total}` : ''}`;
+  const side = local.wrap ? '  long lines wrapped (w: cut them)' : col > 0 || cut ? `  columns ${col + 1}-${col + w}${cut ? ' (Right: more, w: wrap)' : ''}` : '';
+  return box(s, title, [...rows.map((l) => bodyRow(s, [text(l)])), blankRow(s), bodyRow(s, [text((where + side).slice(0, w), 'note')])]);
 }
 
 /**
@@ -293,10 +347,10 @@ export function layout(v: View, local: Local, s: Size, chrome: Chrome, now: numb
         if (v.shown.kind === 'text') return message(s, v.title, v.shown.text, ['OK'], local);
         if (v.shown.kind === 'table') {
           const w = textWidth(s);
-          const lines = [...(v.shown.text ? [...wrap(v.shown.text, w), ''] : []), ...table(v.shown.columns, v.shown.rows, w)];
+          const lines = [...(v.shown.text ? [...wrap(v.shown.text, w), ''] : []), ...tableLines(v.shown.columns, v.shown.rows, local, w)];
           return message(s, v.title, lines.join('\n'), ['OK'], local, false, true);
         }
-        return pager(s, v.title, page ?? { message: '' });
+        return pager(s, v.title, page ?? { message: '' }, local);
       case 'blank':
         return undefined;
     }

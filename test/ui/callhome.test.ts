@@ -93,7 +93,8 @@ describe('Call-Home menu (demo appliance)', () => {
     await h.type('proxy.example.com:3128');
     await h.press(KEYS.tab);
     await h.type('ops');
-    await h.press(KEYS.enter);
+    // Enter goes on to the password, the last field; Enter there submits the form
+    await h.press(KEYS.enter, KEYS.enter);
     await h.waitFor('! Enter the proxy password');
     await h.type('S3cret-pw');
     expect(h.text()).not.toContain('S3cret');
