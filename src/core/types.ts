@@ -15,6 +15,8 @@ export interface Ctx {
 /** Progress of a long operation: each line the script writes; aborted when the operator cancels. */
 export interface Io {
   line(text: string): void;
+  /** What is being done now, in the manual's words: the progress dialog's top line (replaces the last). */
+  note?(text: string): void;
   signal?: AbortSignal;
 }
 

@@ -39,6 +39,8 @@ export type Event =
   | { type: 'asked'; asked: Asked }
   | ({ type: 'checked' } & Checked)
   | { type: 'line'; text: string }
+  /** What the running work is doing now (the progress dialog's top line). */
+  | { type: 'note'; text: string }
   | { type: 'finished'; outcome: Outcome }
   | { type: 'shown'; shown: Shown }
   | { type: 'status'; shown: Shown }

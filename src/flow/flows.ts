@@ -139,6 +139,7 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
       return same(model);
     case 'running':
       if (ev.type === 'line') return same(setStep(model, f, { ...st, lines: [...st.lines, ev.text] }));
+      if (ev.type === 'note') return same(setStep(model, f, { ...st, note: ev.text }));
       if (ev.type === 'finished') return same(setStep(model, f, { s: 'result', outcome: ev.outcome }));
       // read-only work: Esc stops it at any time; its result says what was seen until then
       if (ev.type === 'cancel' && !st.cancelling) return to(setStep(model, f, { ...st, cancelling: true }), { type: 'abort' });

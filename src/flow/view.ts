@@ -139,7 +139,7 @@ function flowView(f: FlowFrame): View {
         title: (flow.kind === 'run' ? flow.progress : undefined) ?? title,
         lines: st.lines,
         cancellable: !st.cancelling,
-        ...(st.cancelling ? { note: 'Cancelling...' } : {}),
+        ...(st.cancelling ? { note: 'Cancelling...' } : st.note !== undefined ? { note: st.note } : {}),
       };
     case 'awaiting':
       return {

@@ -95,7 +95,11 @@ export class EffectRunner {
     const internal = (message: string, log: string): Event => ({ type: 'internal', message, log });
     const io = (): Io => {
       this.abort = new AbortController();
-      return { line: (text) => this.deliver(id, steps, () => ({ type: 'line', text })), signal: this.abort.signal };
+      return {
+        line: (text) => this.deliver(id, steps, () => ({ type: 'line', text })),
+        note: (text) => this.deliver(id, steps, () => ({ type: 'note', text })),
+        signal: this.abort.signal,
+      };
     };
     switch (e.type) {
       case 'read':
