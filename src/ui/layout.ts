@@ -5,7 +5,7 @@
 import type { FormField, View } from '../flow/view.js';
 import { footer, type DialogKind } from './keys.js';
 import { visiblePart, type LineEdit } from './lineedit.js';
-import { pad, table, wrap } from './text.js';
+import { cut, graphemes, pad, table, width, wrap } from './text.js';
 import type { Span } from './theme.js';
 
 export const MIN_COLS = 70;
@@ -62,10 +62,19 @@ export const tooSmall = (s: Size): boolean => s.cols < MIN_COLS || s.rows < MIN_
 export function demoBanner(root: string | undefined, room: number): string {
   if (!root) return '';
   const full = `DEMO appliance (files in ${root}) `;
-  if (full.length <= room) return full;
+  if (width(full) <= room) return full;
   const fixed = 'DEMO (files in ...) '.length;
-  if (room >= fixed + 8) return `DEMO (files in ...${root.slice(root.length - (room - fixed))}) `;
+  if (room >= fixed + 8) return `DEMO (files in ...${lastCells(root, room - fixed)}) `;
   return 'DEMO ';
+}
+
+/** The end of `s` that fits `cells` columns (a grapheme is never split). */
+function lastCells(s: string, cells: number): string {
+  const gs = graphemes(s);
+  let used = 0;
+  let i = gs.length;
+  while (i > 0 && used + width(gs[i - 1] ?? '') <= cells) used += width(gs[--i] ?? '');
+  return gs.slice(i).join('');
 }
 
 export function dialogKind(v: View): DialogKind | undefined {
@@ -102,30 +111,38 @@ export function formFieldShown(fields: FormField[], values: Record<string, strin
 
 const text = (t: string, style?: Span['style']): Span => (style ? { text: t, style } : { text: t });
 
-/** A body row: a blank column, `spans` padded to the text width, a blank column. */
+/** A body row: a blank column, `spans` cut or padded to the text width, a blank column. */
 function bodyRow(s: Size, spans: Span[]): Span[] {
   const w = textWidth(s);
-  const used = spans.reduce((n, x) => n + x.text.length, 0);
-  return [text(' '), ...spans, text(' '.repeat(Math.max(0, w - used) + 1))];
+  const out: Span[] = [text(' ')];
+  let used = 0;
+  for (const x of spans) {
+    // whatever a text holds, nothing is drawn past the row (nor over the border)
+    const t = width(x.text) <= w - used ? x.text : cut(x.text, w - used)[0];
+    used += width(t);
+    out.push({ ...x, text: t });
+  }
+  return [...out, text(' '.repeat(Math.max(0, w - used) + 1))];
 }
 
 function buttonsRow(s: Size, labels: string[], focused: number): Span[] {
   const inner = dialogWidth(s) - 2;
-  const plain = labels.map((l) => `< ${l} >`).join('   ');
-  const left = Math.max(0, Math.floor((inner - plain.length) / 2));
+  const plain = width(labels.map((l) => `< ${l} >`).join('   '));
+  const left = Math.max(0, Math.floor((inner - plain) / 2));
   const spans: Span[] = [text(' '.repeat(left))];
   labels.forEach((l, i) => {
     if (i > 0) spans.push(text('   '));
     spans.push(text(`< ${l} >`, i === focused ? 'focused' : undefined));
   });
-  spans.push(text(' '.repeat(Math.max(0, inner - left - plain.length))));
+  spans.push(text(' '.repeat(Math.max(0, inner - left - plain))));
   return spans;
 }
 
 function box(s: Size, title: string, rows: Span[][], danger = false): Dialog {
   const width = dialogWidth(s);
   const height = rows.length + 2;
-  return { top: Math.max(2, Math.floor((s.rows - height) / 2)), left: Math.floor((s.cols - width) / 2), width, height, title, danger, rows };
+  // the title is on the border: cut to it, whatever its characters
+  return { top: Math.max(2, Math.floor((s.rows - height) / 2)), left: Math.floor((s.cols - width) / 2), width, height, title: cut(title, width - 6)[0], danger, rows };
 }
 
 const blankRow = (s: Size): Span[] => [text(' '.repeat(dialogWidth(s) - 2))];
@@ -133,7 +150,7 @@ const blankRow = (s: Size): Span[] => [text(' '.repeat(dialogWidth(s) - 2))];
 /** A text to read with buttons under it, scrolled to `scroll` when it is longer than the room. */
 function message(s: Size, title: string, body: string, labels: string[], local: Local, danger = false, keepSpaces = false): Dialog {
   const w = textWidth(s);
-  const all = keepSpaces ? body.split('\n').flatMap((l) => (l.length > w ? wrap(l, w) : [l])) : wrap(body, w);
+  const all = keepSpaces ? body.split('\n').flatMap((l) => (width(l) > w ? wrap(l, w) : [l])) : wrap(body, w);
   const room = bodyRoom(s);
   // a text longer than the room keeps its last row for where the reader is: never over the text
   const h = all.length > room ? room - 1 : all.length;
@@ -212,10 +229,11 @@ function inputSpans(f: FormField, edit: LineEdit, focused: boolean, w: number): 
     });
     return spans;
   }
+  // one column is kept for the cursor at the end; a wide character scrolls the line by its width
   const vis = visiblePart(edit, w - 1, f.masked);
-  const t = pad(vis.text, w);
-  if (!focused) return [text(t, 'input')];
-  return [text(t.slice(0, vis.cursorX), 'inputFocused'), text(t[vis.cursorX] ?? ' ', 'cursor'), text(t.slice(vis.cursorX + 1), 'inputFocused')];
+  if (!focused) return [text(pad(vis.text, w), 'input')];
+  const rest = w - width(vis.before) - width(vis.at);
+  return [text(vis.before, 'inputFocused'), text(vis.at, 'cursor'), text(pad(vis.after, rest), 'inputFocused')];
 }
 
 function review(s: Size, v: Extract<View, { kind: 'review' }>, local: Local): Dialog {
@@ -230,7 +248,7 @@ function review(s: Size, v: Extract<View, { kind: 'review' }>, local: Local): Di
   for (const r of changed) {
     const one = `${r.label}: ${r.old || '(not set)'} -> ${r.new || '(not set)'}`;
     // one line a change when it fits, so a long form's review still fits the screen
-    if (changed.length > 3 && one.length <= w) lines.push(one);
+    if (changed.length > 3 && width(one) <= w) lines.push(one);
     else lines.push(r.label, ...wrap(`  current: ${r.old || '(not set)'}`, w), ...wrap(`  new:     ${r.new || '(not set)'}`, w));
   }
   if (same.length) lines.push('', ...wrap(`Unchanged: ${same.map((r) => `${r.label} ${r.new}`).join('; ')}`, w));
@@ -243,7 +261,7 @@ function progress(s: Size, v: Extract<View, { kind: 'progress' }>, local: Local)
   const spinner = '|/-\\'[local.spin % 4] ?? '|';
   const room = Math.min(10, bodyRoom(s, 2));
   const lines = v.lines.flatMap((l) => wrap(l, w)).slice(-room);
-  const body = [`${spinner} ${v.note ?? 'Working, please wait...'}`, '', ...(lines.length ? lines : [''])];
+  const body = [...wrap(`${spinner} ${v.note ?? 'Working, please wait...'}`, w), '', ...(lines.length ? lines : [''])];
   return box(s, v.title, [...body.map((l) => bodyRow(s, [text(l)])), ...(v.cancellable ? [blankRow(s), buttonsRow(s, ['Cancel'], 0)] : [])]);
 }
 
@@ -251,7 +269,7 @@ function pager(s: Size, title: string, page: Page): Dialog {
   const w = textWidth(s);
   const h = bodyRoom(s);
   // a file's lines are cut at the width (a log line stays one line); a message is wrapped
-  const lines = 'message' in page ? wrap(page.message, w).slice(0, h) : page.lines.slice(0, h).map((l) => l.slice(0, w));
+  const lines = 'message' in page ? wrap(page.message, w).slice(0, h) : page.lines.slice(0, h).map((l) => cut(l, w)[0]);
   while (lines.length < h) lines.push('');
   return box(s, title, [...lines.map((l) => bodyRow(s, [text(l)])), blankRow(s), bodyRow(s, [text('message' in page ? '' : page.status, 'note')])]);
 }
@@ -262,11 +280,11 @@ function pager(s: Size, title: string, page: Page): Dialog {
  */
 export function layout(v: View, local: Local, s: Size, chrome: Chrome, now: number, page?: Page): Layout {
   const left = ` ${chrome.hostname} - ${chrome.consoleName}`;
-  const right = demoBanner(chrome.demoRoot, Math.max(0, s.cols - left.length - 2));
+  const right = demoBanner(chrome.demoRoot, Math.max(0, s.cols - width(left) - 2));
   const crumb = ' ' + chrome.breadcrumb.join(' > ');
   const base = {
-    title: pad(left, s.cols - right.length) + right,
-    crumbs: crumb.length > s.cols ? '...' + crumb.slice(crumb.length - s.cols + 3) : crumb,
+    title: pad(left, s.cols - width(right)) + right,
+    crumbs: width(crumb) > s.cols ? '...' + lastCells(crumb, s.cols - 3) : crumb,
   };
   if (tooSmall(s)) return { ...base, footer: '', tooSmall: `Terminal too small: ${s.cols}x${s.rows}. The console needs at least ${MIN_COLS}x${MIN_ROWS}; make the window larger.` };
   const kind = dialogKind(v);
