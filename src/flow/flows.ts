@@ -147,9 +147,14 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
     case 'awaiting': {
       const cw = f.flow.kind === 'do' || f.flow.kind === 'form' ? f.flow.confirmWithin : undefined;
       if (!cw) return same(model);
-      const decide = (op: typeof cw.confirm) => to(setStep(model, f, { s: 'applying', values: {}, lines: [], cancelling: false, after: true }), { type: 'apply', op, values: { ...f.context } });
+      const decideWith = (op: typeof cw.confirm, change?: string) =>
+        to(setStep(model, f, { s: 'applying', values: {}, lines: [], cancelling: false, after: true }), { type: 'apply', op, values: { ...f.context, ...(change !== undefined ? { change } : {}) } });
+      const decide = (op: typeof cw.confirm) => decideWith(op, st.pending.id);
       if (ev.type === 'yes') return decide(cw.confirm);
       if (ev.type === 'no') return decide(cw.rollback);
+      // the time is up: what became of the change is read from the state (it may have been
+      // confirmed from another session), never assumed
+      if (ev.type === 'expired' && cw.settled) return decideWith(cw.settled, st.pending.id);
       if (ev.type === 'expired')
         return same(setStep(model, f, { s: 'result', outcome: { ok: false, summary: 'not confirmed in time: the previous settings came back by themselves' } }));
       if (ev.type === 'cancel')

@@ -34,7 +34,8 @@ interface FrameBase {
 export type MenuFrame = FrameBase & { kind: 'menu'; menu: Menu; selected: number; title: string; context: Values; status?: Shown; entries?: Entry[] };
 export type FlowFrame = FrameBase & { kind: 'flow'; item: Item; flow: Flow; context: Values; current: Values; step: Step };
 /** `failed`: it says something went wrong (drawn as a failure). */
-export type NoteFrame = FrameBase & { kind: 'note'; title: string; text: string; status?: Shown; failed?: true };
+/** `welcome`: the first screen (it shows the tree's notice, as the top menu does). */
+export type NoteFrame = FrameBase & { kind: 'note'; title: string; text: string; status?: Shown; failed?: true; welcome?: true };
 export type Frame = MenuFrame | FlowFrame | NoteFrame | (FrameBase & { kind: 'quit' }) | (FrameBase & { kind: 'shell' });
 
 export interface Model {
@@ -42,6 +43,8 @@ export interface Model {
   /** Condition name → reason it holds (absent when it does not hold). */
   conditions: Record<string, string>;
   stack: Frame[];
+  /** The tree's notice as last read (shown on the welcome and the top menu). */
+  notice?: Shown;
   nextId: number;
   done: boolean;
 }
@@ -54,7 +57,7 @@ export interface Update {
 /** The welcome note over the top menu (or the top menu alone when the tree has no welcome). */
 export function init(tree: Tree, conditions: Record<string, string> = {}): Model {
   const stack: Frame[] = [{ kind: 'menu', id: 0, menu: tree.menu, selected: 0, title: tree.menu.title, context: {} }];
-  if (tree.welcome) stack.push({ kind: 'note', id: 1, title: 'Welcome', text: tree.welcome });
+  if (tree.welcome) stack.push({ kind: 'note', id: 1, title: 'Welcome', text: tree.welcome, welcome: true });
   return { tree, conditions, stack, nextId: 2, done: false };
 }
 
@@ -74,6 +77,12 @@ export const push = (model: Model, frame: NewFrame): Model => ({
 });
 export const replaceTop = (model: Model, frame: Frame): Model => ({ ...model, stack: [...model.stack.slice(0, -1), frame] });
 export const pop = (model: Model): Model => ({ ...model, stack: model.stack.slice(0, -1) });
+/** Whether the screen on top shows the tree's notice: the welcome, or the top menu. */
+export const showsNotice = (model: Model): boolean => {
+  const f = top(model);
+  return (f.kind === 'note' && f.welcome === true) || (f.kind === 'menu' && model.stack[0] === f);
+};
+
 export const same = (model: Model): Update => ({ model, effects: [] });
 export const to = (model: Model, ...effects: Effect[]): Update => ({ model, effects });
 

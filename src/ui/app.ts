@@ -6,7 +6,7 @@ import type blessed from 'blessed';
 import type { Ctx } from '../core/types.js';
 import { messageOf } from '../core/problem.js';
 import type { Event } from '../flow/events.js';
-import { init, top, type Model } from '../flow/model.js';
+import { init, showsNotice, top, type Model } from '../flow/model.js';
 import { initEffects, refreshAfter, update } from '../flow/update.js';
 import { breadcrumb, view, type View } from '../flow/view.js';
 import type { Tree } from '../menu/types.js';
@@ -19,6 +19,12 @@ import { FileLines } from './filelines.js';
 import { EscDecoder } from './input.js';
 import type { KeyLike } from './keys.js';
 import { bodyRoom, layout, tooSmall, type Local, type Page } from './layout.js';
+
+/**
+ * A key counts as the operator acting on a notice only this long after the frame showing it was
+ * written out: a key typed before it appeared (type-ahead, read in the same turn) never does.
+ */
+export const NOTICE_REACT_MS = 120;
 
 /** The frame an identity of the screen-only state belongs to (identities are `frameId:kind:step`). */
 const frameOf = (identity: string): number => Number(identity.split(':')[0]);
@@ -62,6 +68,10 @@ export class ConsoleApp {
   private failing = false;
   /** Frames drawn so far (the harness waits for a new one). */
   frames = 0;
+  /** When the last key reached the program (ms, monotonic). */
+  private keyAt = 0;
+  /** The notice to acknowledge, and when the first frame showing it was written out. */
+  private noticeDrawn: { notice: object; at: number } | undefined;
 
   constructor(private o: AppOptions) {
     this.model = init(o.tree, o.conditions);
@@ -78,6 +88,7 @@ export class ConsoleApp {
     });
     o.screen.on('keypress', (ch: string | undefined, key: KeyLike) => {
       if (key.full === 'C-c') return o.onExit(130);
+      this.keyAt = performance.now();
       this.decoder.feed(ch, key);
     });
     o.screen.on('resize', () => this.guard('drawing after a resize', () => this.render()));
@@ -257,11 +268,25 @@ export class ConsoleApp {
     this.draw.draw(l);
     this.o.screen.render();
     this.frames++;
+    const n = this.model.notice;
+    if (n?.kind === 'text' && n.seen !== undefined && showsNotice(this.model) && this.noticeDrawn?.notice !== n) {
+      // written out now, not at the next tick: from here on a key may acknowledge it
+      this.o.screen.program.flush();
+      this.noticeDrawn = { notice: n, at: performance.now() };
+    }
+  }
+
+  /** Whether the key just read came after the notice on screen was drawn, by a person's reaction time. */
+  private noticeSeen(): boolean {
+    const n = this.model.notice;
+    const d = this.noticeDrawn;
+    return n?.kind === 'text' && n.seen !== undefined && d?.notice === n && showsNotice(this.model) && this.keyAt - d.at >= NOTICE_REACT_MS;
   }
 
   /** A key, once decoded. Public for tests that bypass the terminal. */
   onKey(ch: string | undefined, key: KeyLike): void {
     if (tooSmall(this.draw.size())) return;
+    if (this.noticeSeen()) this.dispatch({ type: 'seen' });
     const pager = this.pager?.lines;
     const r = handleKey(this.current, this.local, key, ch, {
       pageHeight: bodyRoom(this.draw.size()),

@@ -58,7 +58,7 @@ const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
 export async function startConsole(
   /** `unicode`: the emulated terminal's width table: '6' (xterm.js' default, emoji narrow) or '11' (emoji wide, as most terminals today). */
-  opts: { profile?: Profile; cols?: number; rows?: number; terminal?: string; uid?: number; root?: string; demo?: boolean; tree?: Tree; unicode?: '6' | '11' } = {},
+  opts: { profile?: Profile; cols?: number; rows?: number; terminal?: string; uid?: number; root?: string; demo?: boolean; tree?: Tree; unicode?: '6' | '11'; keysAtStart?: string } = {},
 ): Promise<Harness> {
   const cols = opts.cols ?? 80;
   const rows = opts.rows ?? 24;
@@ -85,6 +85,8 @@ export async function startConsole(
     { paths, ctx: { paths, runner: makeRunner(paths) }, profile, demo, demoRoot: demo ? root : undefined, streams: { input, output, terminal: opts.terminal ?? 'xterm-256color' }, uid: opts.uid ?? 0, ...(opts.tree ? { tree: opts.tree } : {}) },
     (code) => (exit = code),
   );
+  // typed before anything was read or drawn but the first frame (type-ahead at start)
+  if (opts.keysAtStart) input.write(opts.keysAtStart);
   /**
    * Until the console is settled: every key decoded, every call it made answered (or its
    * progress on screen, for work that takes its time), and every byte it wrote drawn.

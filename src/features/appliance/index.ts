@@ -7,7 +7,6 @@ import { readTextIfExists } from '../../system/files.js';
 import { EXIT } from '../../system/runner.js';
 import { readSettings } from '../../system/settings.js';
 import { version } from '../../version.js';
-import { rollbackNotice } from '../network/index.js';
 import { describePcap, pcapSize } from '../pcap/index.js';
 
 /** The appliance's host name (etc/hostname under the root), 'localhost' when there is none. */
@@ -47,13 +46,11 @@ export const applianceInfo: Op<'show'> = {
 
 export const infoItem = (key: string): Item => ({ key, label: 'Appliance information', help: 'Host name, console type and current settings.', flow: { kind: 'view', op: applianceInfo } });
 
-/** What the welcome screen of each console adds to its text (the state that matters first). */
+/** What the welcome screen of each console adds to its text (the network's notice is the tree's own: Tree.notice). */
 export const welcomeStatus = (profile: Profile): Op<'show'> => ({
   id: `${profile}.welcome`,
   async show(ctx) {
-    const notice = await rollbackNotice(ctx);
-    const pcap = profile === 'vsensor' ? describePcap(await pcapSize(ctx)) : '';
-    return { kind: 'text', text: [pcap, notice].filter(Boolean).join('\n\n') };
+    return { kind: 'text', text: profile === 'vsensor' ? describePcap(await pcapSize(ctx)) : '' };
   },
 });
 
