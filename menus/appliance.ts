@@ -3,13 +3,13 @@
 import { infoItem, restoreItem, welcomeStatus } from '../src/features/appliance/index.js';
 import { auditItem } from '../src/features/audit/index.js';
 import { callhomeMenu } from '../src/features/callhome/index.js';
-import { interfacesMenu } from '../src/features/network/index.js';
+import { interfacesMenu, networkNotice } from '../src/features/network/index.js';
 import { ntpMenu } from '../src/features/ntp/index.js';
 import { rebootItem, shutdownItem } from '../src/features/power/index.js';
 import { restartItem } from '../src/features/services/index.js';
 import type { Tree } from '../src/menu/types.js';
 
-export default {
+const tree = {
   profile: 'appliance',
   title: 'Appliance Console',
   welcome:
@@ -68,3 +68,6 @@ export default {
     ],
   },
 } satisfies Tree;
+
+// the notice names the path to "Confirm the pending change" in this very tree
+export default { ...tree, notice: networkNotice(tree.menu) } satisfies Tree;

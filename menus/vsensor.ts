@@ -2,14 +2,14 @@
 // 5 Shell, 6 Reboot, 7 Shutdown, 8 Exit. Subtrees come from their features.
 import { restoreItem, welcomeStatus } from '../src/features/appliance/index.js';
 import { masterMenu } from '../src/features/master/index.js';
-import { interfacesMenu } from '../src/features/network/index.js';
+import { interfacesMenu, networkNotice } from '../src/features/network/index.js';
 import { ntpMenu } from '../src/features/ntp/index.js';
 import { ossensorMenu } from '../src/features/ossensor/index.js';
 import { pcapMenu } from '../src/features/pcap/index.js';
 import { rebootItem, shutdownItem } from '../src/features/power/index.js';
 import type { Tree } from '../src/menu/types.js';
 
-export default {
+const tree = {
   profile: 'vsensor',
   title: 'vSensor Console',
   welcome:
@@ -56,3 +56,6 @@ export default {
     ],
   },
 } satisfies Tree;
+
+// the notice names the path to "Confirm the pending change" in this very tree
+export default { ...tree, notice: networkNotice(tree.menu) } satisfies Tree;

@@ -45,7 +45,7 @@ describe('line editor', () => {
     expect(editLine(s, {}, '\x07')).toEqual(s); // control characters are not text
   });
   it('shows the cursor end of a long line and masks secrets', () => {
-    expect(visiblePart({ value: 'abcdefghij', cursor: 10 }, 5, false)).toEqual({ text: 'ghij', cursorX: 4 });
+    expect(visiblePart({ value: 'abcdefghij', cursor: 10 }, 5, false)).toMatchObject({ text: 'ghij', cursorX: 4 });
     expect(visiblePart({ value: 'secret', cursor: 6 }, 20, true).text).toBe('******');
   });
 });

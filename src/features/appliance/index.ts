@@ -11,7 +11,6 @@ import { EXIT } from '../../system/runner.js';
 import { parseIni, readSettings, SettingsProblem } from '../../system/settings.js';
 import { lastGoodCopy, restoreCopy, restoreReview, restoreSettings } from './restore.js';
 import { version } from '../../version.js';
-import { rollbackNotice } from '../network/index.js';
 import { describePcap, pcapSize } from '../pcap/index.js';
 
 /** The appliance's host name (etc/hostname under the root), 'localhost' when there is none. */
@@ -78,15 +77,14 @@ export async function settingsNotice(ctx: Ctx): Promise<string> {
   }
 }
 
-/** What the welcome screen of each console adds to its text (the state that matters first). */
+/** What the welcome screen of each console adds to its text (the network's notice is the tree's own: Tree.notice). */
 export const welcomeStatus = (profile: Profile): Op<'show'> => ({
   id: `${profile}.welcome`,
   async show(ctx) {
     const damaged = await settingsNotice(ctx);
-    const notice = await rollbackNotice(ctx);
     // the capture size lives in the settings: with them damaged, the notice above says why it is not shown
     const pcap = profile === 'vsensor' && !damaged ? describePcap(await pcapSize(ctx)) : '';
-    return { kind: 'text', text: [damaged, pcap, notice].filter(Boolean).join('\n\n') };
+    return { kind: 'text', text: [damaged, pcap].filter(Boolean).join('\n\n') };
   },
 });
 
