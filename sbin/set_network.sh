@@ -111,7 +111,9 @@ while IFS= read -r x; do [[ -n $x ]] && ifaces+=("$x"); done < <(netpy changed -
 [[ " ${ifaces[*]} " == *" $iface "* ]] || ifaces+=("$iface")
 
 b=$(backup "$NET_YAML") || fail "$EX_FAIL" "cannot back up $NET_YAML"
-txn_begin "file	$NET_YAML	$b" || fail "$EX_FAIL" "cannot write the change journal $TXN_FILE"
+# killed before the end, the change is undone whole: the file, the pending record, the interfaces
+txn_begin "file	$NET_YAML	$b" "file	$NET_PENDING	-" "net	${ifaces[*]}	${CONFCONSOLE_NETNS:-}" \
+  || fail "$EX_FAIL" "cannot write the change journal $TXN_FILE"
 t=$(stage "$NET_YAML") || fail "$EX_FAIL" "cannot write in ${NET_YAML%/*}"
 { cat -- "$new" >"$t" && commit "$t" "$NET_YAML" 0600; } || { restore "$NET_YAML" "$b"; fail "$EX_FAIL" "cannot replace $NET_YAML"; }
 what="$mode"; [[ $mode == static ]] && what="static $address/$prefix${gateway:+ via $gateway}"

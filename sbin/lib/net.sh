@@ -51,7 +51,10 @@ net_apply() {
     [[ -f $NET_DEMO_LINKS ]] || netpy links-from-yaml --yaml "$NET_YAML" --out "$NET_DEMO_LINKS" || return 1
     netpy links-from-yaml --yaml "$NET_YAML" --out "$NET_DEMO_LINKS" "${args[@]}"
   else
-    netplan apply 9>&- </dev/null || return 1
+    # at boot (recover.sh --boot, before networkd starts) generating is enough, and applying
+    # would wait for a networkd that waits for us
+    if [[ ${CC_BOOT:-} == 1 ]]; then netplan generate 9>&- </dev/null || return 1
+    else netplan apply 9>&- </dev/null || return 1; fi
     # netplan has no key for promiscuous mode: a small unit per capture interface sets it
     # now and at every boot (sbin/systemd/confconsole-promisc@.service)
     local mode
@@ -184,7 +187,10 @@ net_do_rollback() {
   [[ -n $b && ( $b == - || -f $b ) ]] || { log "the backup of the pending change is missing ($b)"; return 1; }
   old=$(mktemp) || return 1
   [[ -f $NET_YAML ]] && cat -- "$NET_YAML" >"$old"
-  txn_begin "file	$NET_YAML	$b" || return 1
+  # killed midway, recovery finishes the rollback: old file applied, no change pending
+  while IFS= read -r x; do [[ -n $x ]] && ifaces+=("$x"); done < <([[ $b == - ]] || netpy changed --old "$old" --new "$b")
+  txn_begin "file	$NET_YAML	$b" "file	$NET_PENDING	-" "net	$ifc ${ifaces[*]}	${CONFCONSOLE_NETNS:-}" || return 1
+  ifaces=()
   restore "$NET_YAML" "$b" || { log "cannot put back $NET_YAML"; return 1; }
   while IFS= read -r x; do [[ -n $x ]] && ifaces+=("$x"); done < <(netpy changed --old "$old" --new "$NET_YAML")
   rm -f -- "$old"

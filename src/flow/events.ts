@@ -15,6 +15,10 @@ export type Effect =
   /** What the menu or note on top shows from the system: its state, its entries. */
   | { type: 'status'; op: Operation; context: Values }
   | { type: 'items'; op: Operation; context: Values }
+  /** Read the tree's notice (answered with 'notice'). */
+  | { type: 'notice'; op: Operation }
+  /** The operator has seen the notice: acknowledge what it showed, then read it again. */
+  | { type: 'ack'; op: Operation; values: Values; then: Operation }
   /** Stop the test, run or apply under way (where that is safe). */
   | { type: 'abort' }
   | { type: 'shell' }
@@ -42,10 +46,15 @@ export type Event =
   | { type: 'asked'; asked: Asked }
   | ({ type: 'checked' } & Checked)
   | { type: 'line'; text: string }
+  /** What the running work is doing now (the progress dialog's top line). */
+  | { type: 'note'; text: string }
   | { type: 'finished'; outcome: Outcome }
   | { type: 'shown'; shown: Shown }
   | { type: 'status'; shown: Shown }
   | { type: 'items'; items: Entry[] }
+  | { type: 'notice'; shown: Shown }
+  /** A key came after the notice on screen was drawn: the operator has seen it. */
+  | { type: 'seen' }
   /** The commit-confirmed deadline has passed. */
   | { type: 'expired' }
   /** An expected failure of an effect (a Problem): its message is for the operator. */

@@ -6,14 +6,24 @@ import type { Item } from '../menu/types.js';
 import type { Effect, Event } from './events.js';
 import { startFlow, updateFlow } from './flows.js';
 import { menuEffects, menuHelp, openMenu, updateMenu, visibleItems, back } from './menus.js';
-import { fillText, pop, push, replaceTop, same, to, top, type Frame, type Model, type Update } from './model.js';
+import { fillText, pop, push, replaceTop, same, showsNotice, to, top, type Frame, type Model, type Update } from './model.js';
 
-/** The effects the first screen needs (the current state on the welcome note or top menu). */
+/** The effects the first screen needs (the current state on the welcome note or top menu, the tree's notice). */
 export function initEffects(model: Model): Effect[] {
   const f = top(model);
-  if (f.kind === 'note' && model.tree.status) return [{ type: 'status', op: model.tree.status, context: {} }];
-  if (f.kind === 'menu') return menuEffects(f.menu, f.context);
-  return [];
+  const notice: Effect[] = model.tree.notice ? [{ type: 'notice', op: model.tree.notice.show }] : [];
+  if (f.kind === 'note' && model.tree.status) return [{ type: 'status', op: model.tree.status, context: {} }, ...notice];
+  if (f.kind === 'menu') return [...menuEffects(f.menu, f.context), ...notice];
+  return notice;
+}
+
+/** The operator acted on the notice after it was drawn: what it showed is acknowledged once. */
+function seen(model: Model): Update {
+  const n = model.notice;
+  const t = model.tree.notice;
+  if (!t || n?.kind !== 'text' || n.seen === undefined || !showsNotice(model)) return same(model);
+  const { seen: values, ...rest } = n;
+  return to({ ...model, notice: rest }, { type: 'ack', op: t.seen, values, then: t.show });
 }
 
 /** What choosing an item starts: its menu, its flow, or a built-in (exit, shell). */
@@ -80,16 +90,24 @@ export function update(model: Model, ev: Event): Update {
   switch (ev.type) {
     case 'status':
       return same(f.kind === 'menu' || f.kind === 'note' ? replaceTop(model, { ...f, status: ev.shown }) : model);
+    case 'notice':
+      return same({ ...model, notice: ev.shown });
+    case 'seen':
+      return seen(model);
     case 'items':
       if (f.kind !== 'menu' || !f.menu.source) return same(model);
       return same(replaceTop(model, { ...f, entries: ev.items, selected: Math.min(f.selected, Math.max(0, ev.items.length + visibleItems(f.menu, model.conditions).length - 1)) }));
     case 'help':
       if (f.kind === 'note') break;
       return same(push(ev.values && f.kind === 'flow' && f.step.s === 'form' ? replaceTop(model, { ...f, step: { ...f.step, values: { ...f.step.values, ...ev.values } } }) : model, helpFrame(model, f)));
-    case 'refresh':
-      if (f.kind === 'menu') return to(model, ...menuEffects(f.menu, f.context));
+    case 'refresh': {
+      // the notice counts down on the first screens: read again with them
+      const notice: Effect[] = showsNotice(model) && model.tree.notice && model.notice?.kind === 'text' && model.notice.refresh ? [{ type: 'notice', op: model.tree.notice.show }] : [];
+      if (f.kind === 'menu') return to(model, ...menuEffects(f.menu, f.context), ...notice);
+      if (notice.length) return to(model, ...notice);
       if (f.kind === 'flow' && f.flow.kind === 'view' && f.step.s === 'shown') return to(model, { type: 'show', op: f.flow.op, context: f.context });
       return same(model);
+    }
     case 'internal':
       if (f.kind !== 'flow') return same(push(model, { kind: 'note', title: 'Internal error', text: internalText(ev.message, ev.log), failed: true }));
       break;
@@ -122,6 +140,11 @@ function helpFrame(model: Model, f: Frame): { kind: 'note'; title: string; text:
  */
 export function refreshAfter(model: Model): number | undefined {
   const f = top(model);
+  const notice = showsNotice(model) && model.notice?.kind === 'text' ? model.notice.refresh : undefined;
+  if (notice !== undefined) {
+    const own = f.kind === 'menu' && f.status?.kind !== 'file' ? f.status?.refresh : undefined;
+    return own === undefined ? notice : Math.min(own, notice);
+  }
   if (f.kind === 'menu') return f.status?.kind !== 'file' ? f.status?.refresh : undefined;
   if (f.kind === 'flow' && f.flow.kind === 'view' && f.step.s === 'shown') return f.flow.every ?? (f.step.shown.kind !== 'file' ? f.step.shown.refresh : undefined);
   return undefined;

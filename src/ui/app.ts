@@ -6,7 +6,7 @@ import type blessed from 'blessed';
 import type { Ctx } from '../core/types.js';
 import { messageOf } from '../core/problem.js';
 import type { Event } from '../flow/events.js';
-import { init, top, type Model } from '../flow/model.js';
+import { init, showsNotice, top, type Model } from '../flow/model.js';
 import { initEffects, loading, readAsExpected, refreshAfter, update } from '../flow/update.js';
 import { breadcrumb, view, type View } from '../flow/view.js';
 import type { Tree } from '../menu/types.js';
@@ -16,10 +16,16 @@ import { fileProblem } from '../system/files.js';
 import { handleKey, type KeyContext } from './dialogs.js';
 import { Draw } from './draw.js';
 import { FileLines } from './filelines.js';
-import { table } from './text.js';
+import { table, width } from './text.js';
 import { EscDecoder } from './input.js';
 import type { KeyLike } from './keys.js';
 import { bodyRoom, layout, pagerRows, pagerRowsOf, textWidth, tooSmall, type Local, type Page } from './layout.js';
+
+/**
+ * A key counts as the operator acting on a notice only this long after the frame showing it was
+ * written out: a key typed before it appeared (type-ahead, read in the same turn) never does.
+ */
+export const NOTICE_REACT_MS = 120;
 
 /** The frame an identity of the screen-only state belongs to (identities are `frameId:kind:step`). */
 const frameOf = (identity: string): number => Number(identity.split(':')[0]);
@@ -66,6 +72,10 @@ export class ConsoleApp {
   private failing = false;
   /** Frames drawn so far (the harness waits for a new one). */
   frames = 0;
+  /** When the last key reached the program (ms, monotonic). */
+  private keyAt = 0;
+  /** The notice to acknowledge, and when the first frame showing it was written out. */
+  private noticeDrawn: { notice: object; at: number } | undefined;
 
   constructor(private o: AppOptions) {
     this.model = init(o.tree, o.conditions);
@@ -80,7 +90,10 @@ export class ConsoleApp {
       shell: () => this.shell(),
       exit: (code) => o.onExit(code),
     });
-    o.screen.on('keypress', (ch: string | undefined, key: KeyLike) => this.decoder.feed(ch, key));
+    o.screen.on('keypress', (ch: string | undefined, key: KeyLike) => {
+      this.keyAt = performance.now();
+      this.decoder.feed(ch, key);
+    });
     o.screen.on('resize', () => this.guard('drawing after a resize', () => this.render()));
   }
 
@@ -267,6 +280,19 @@ export class ConsoleApp {
     this.draw.draw(l);
     this.o.screen.render();
     this.frames++;
+    const n = this.model.notice;
+    if (n?.kind === 'text' && n.seen !== undefined && showsNotice(this.model) && this.noticeDrawn?.notice !== n) {
+      // written out now, not at the next tick: from here on a key may acknowledge it
+      this.o.screen.program.flush();
+      this.noticeDrawn = { notice: n, at: performance.now() };
+    }
+  }
+
+  /** Whether the key just read came after the notice on screen was drawn, by a person's reaction time. */
+  private noticeSeen(): boolean {
+    const n = this.model.notice;
+    const d = this.noticeDrawn;
+    return n?.kind === 'text' && n.seen !== undefined && d?.notice === n && showsNotice(this.model) && this.keyAt - d.at >= NOTICE_REACT_MS;
   }
 
   /** What a key needs to know of the screen: its page's size, and the pager's file and page. */
@@ -277,7 +303,7 @@ export class ConsoleApp {
     const p = this.pager?.lines;
     const v = this.current;
     // a table: Right goes no further than its widest line at full width
-    if (v.kind === 'shown' && v.shown.kind === 'table') return { pageHeight: h, pageWidth: w, widest: Math.max(0, ...table(v.shown.columns, v.shown.rows, Number.MAX_SAFE_INTEGER).map((l) => l.length)) };
+    if (v.kind === 'shown' && v.shown.kind === 'table') return { pageHeight: h, pageWidth: w, widest: Math.max(0, ...table(v.shown.columns, v.shown.rows, Number.MAX_SAFE_INTEGER).map((l) => width(l))) };
     if (!p || v.kind !== 'shown' || v.shown.kind !== 'file') return { pageHeight: h, pageWidth: w };
     const shown = v.shown;
     const wrapped = this.local.wrap;
@@ -293,7 +319,7 @@ export class ConsoleApp {
       pageHeight: h,
       pageWidth: w,
       pageLines: Math.max(1, page.shown),
-      widest: Math.max(0, ...onPage.map((l) => l.length)),
+      widest: Math.max(0, ...onPage.map((l) => width(l))),
       pager: {
         available: (n: number) => p.available(n),
         count: () => p.count(),
@@ -355,6 +381,7 @@ export class ConsoleApp {
 
   private handle(ch: string | undefined, key: KeyLike): void {
     if (tooSmall(this.draw.size())) return;
+    if (this.noticeSeen()) this.dispatch({ type: 'seen' });
     const r = handleKey(this.current, this.local, key, ch, this.keyContext());
     this.local = r.local;
     if (r.events.length === 0) return this.paint();

@@ -102,8 +102,11 @@ describe('Call-Home', () => {
   });
   it('the status run: exit 5 with rows is a result (FAIL rows), not an error', async () => {
     const rows = [{ check: 'Call-Home Service running', status: 'fail', detail: 'not running', advice: 'check the cables' }];
-    const { ctx } = fakeCtx({ 'callhome.sh status': { exitCode: 5, json: { ok: false, enabled: true, rows } } });
-    const o = await callhomeStatus.run(ctx, {}, io);
+    const state = { enabled: true, host: 'h', port: '22', ssl: false, proxy: 'none', user: 'u', proxy_user: '', default_host: 'h', hostname: 'x', ports: null, key: true, partner: { enabled: false, host: '', port: '' } };
+    const { ctx } = fakeCtx({ 'callhome.sh show': { json: state }, 'callhome.sh status': { exitCode: 5, json: { ok: false, enabled: true, rows } } });
+    const notes: string[] = [];
+    const o = await callhomeStatus.run(ctx, {}, { ...io, note: (t) => notes.push(t) });
+    expect(notes).toEqual(['Call-Home is enabled, checking connection']); // said before the checks, from the settings
     expect(o).toMatchObject({ ok: false, code: 5, summary: expect.stringMatching(/^Not calling home/), details: ['Call-Home is enabled, checking connection', '', 'FAIL  Call-Home Service running', '      not running', '      -> check the cables'] });
   });
   it('the form: the proxy password goes on stdin; a refused script option comes back at its form field', async () => {

@@ -13,9 +13,10 @@ import {
   networkCapture, networkConfirm, networkDhcp, networkFactory, networkIface, networkInterfaces, networkPending,
   networkRestoreConfirmed, networkRollback, networkSet,
 } from './ops.js';
+import { networkSettled } from './notice.js';
 import { carriesMe, pendingLine, scripts, type NetworkState } from './state.js';
 
-export { rollbackNotice } from './ops.js';
+export { networkNotice } from './notice.js';
 
 const staticOnly = { field: 'mode', is: ['static'] };
 
@@ -45,7 +46,7 @@ export const interfaceFields: Field[] = [
   },
 ];
 
-const confirmWithin: ConfirmWithin = { confirm: networkConfirm, rollback: networkRollback };
+const confirmWithin: ConfirmWithin = { confirm: networkConfirm, rollback: networkRollback, settled: networkSettled };
 const applying = 'Applying the network settings';
 
 /**

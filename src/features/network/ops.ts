@@ -51,7 +51,7 @@ async function setNetwork(ctx: Ctx, args: string[], v: Values, io: Io): Promise<
   const r = await run(ctx.runner, scripts.set, [...args, ...(v.timeout ? ['--confirm-timeout', v.timeout] : [])], { onLine: io.line, survive: true });
   const o = outcomeOf(r, 'Applied.');
   if (!r.ok) return o;
-  return { ...o, pending: { deadline: r.value.pending.deadline, address: (r.value.address ?? '').split('/')[0] ?? '' } };
+  return { ...o, pending: { id: r.value.pending.id, deadline: r.value.pending.deadline, address: (r.value.address ?? '').split('/')[0] ?? '' } };
 }
 
 /** The form's values as set_network.sh arguments (a gateway outside the subnet was confirmed in the review). */
