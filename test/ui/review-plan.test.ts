@@ -78,7 +78,8 @@ describe('Call-Home configuration: the review is the script plan', () => {
     h = await startConsole();
     await h.waitFor('Welcome');
     const ini = join(h.root, 'etc/confconsole/appliance.ini');
-    writeFileSync(ini, readFileSync(ini, 'utf8').replace(/\[callhome\]\n/, '[callhome]\nproxy = "http://192.0.2.9:3128"\nproxy_user = "bob"\n'));
+    // the demo's [callhome] says proxy = none: replaced (a key set twice is refused)
+    writeFileSync(ini, readFileSync(ini, 'utf8').replace(/^proxy = none$/m, 'proxy = "http://192.0.2.9:3128"\nproxy_user = "bob"'));
     mkdirSync(join(h.root, 'etc/confconsole/secrets'), { recursive: true, mode: 0o700 });
     writeFileSync(secretFile(h, 'callhome_proxy'), 'old-pw\n', { mode: 0o600 });
     await toCallhomeConfig(h);
@@ -112,7 +113,7 @@ async function setPushToken(x: Harness) {
   await x.type(TOKEN);
   await x.press(KEYS.tab);
   await x.type('master.example.com');
-  await x.press(KEYS.enter);
+  await x.press(KEYS.enter, KEYS.enter); // on to the proxy (left empty), the last field: submitted
   await x.waitFor('Do you want to test the connection');
   await x.press('n');
   await x.waitFor('Confirm submission');
