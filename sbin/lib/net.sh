@@ -71,7 +71,7 @@ net_apply() {
     # now and at every boot (sbin/systemd/confconsole-promisc@.service)
     local mode
     for ifc in "$@"; do
-      mode=$(netpy iface --root "$NET_ROOT" --iface "$ifc" | cut -f1) || return 1
+      mode=$(netpy iface --root "$NET_ROOT" --iface "$ifc" --mac "$(cat "/sys/class/net/$ifc/address" 2>/dev/null)" | cut -f1) || return 1
       if [[ $mode == capture ]]; then systemctl enable --now "confconsole-promisc@$ifc.service" 9>&- </dev/null || return 1
       else systemctl disable --now "confconsole-promisc@$ifc.service" 9>&- </dev/null 2>&1 || true; fi
     done
@@ -97,7 +97,8 @@ net_stop_dhclient() {
 net_apply_ns() {
   local ifc=$1 ns=$CONFCONSOLE_NETNS mode what a b c plan
   ip -n "$ns" link show dev "$ifc" >/dev/null 2>&1 || { log "no interface $ifc"; return 1; }
-  plan=$(netpy ip-plan --root "$NET_ROOT" --iface "$ifc") || return 1
+  # the MAC too: a stanza may match the interface by it
+  plan=$(netpy ip-plan --root "$NET_ROOT" --iface "$ifc" --mac "$(ip -n "$ns" -br link show dev "$ifc" | awk '{print $3}')") || return 1
   mode=${plan%%$'\n'*}
   net_stop_dhclient "$ifc"
   ip -n "$ns" addr flush dev "$ifc" scope global || return 1

@@ -300,7 +300,7 @@ def _entry(name, link, files, port_kinds):
             'mode': d['mode'], 'address': address, 'prefix': prefix, 'gateway': d['gateway'], 'dns': d['dns'],
             'search': d['search'], 'address6': d['address6'], 'prefix6': d['prefix6'], 'gateway6': d['gateway6'],
             'dhcp6': d['dhcp6'], 'routes': d['routes'], 'kind': kind, 'configurable': why is None, 'why': why,
-            'files': owners, 'renderer': renderer, 'renderer_file': rfile}
+            'files': owners, 'renderer': renderer, 'renderer_file': rfile, 'config': st}
 
 
 def show(root, links, pending_path=None, unseen_path=None, port_kinds=()):
