@@ -4,8 +4,8 @@
 # runs within S seconds (5-3600, default 120), net_rollback.sh puts the old settings back.
 # MODE: --dhcp | --static --address A --netmask M [--gateway G] [--dns "D1 D2"] [--domain "D .."]
 #       [--allow-offsubnet-gateway] | --capture | --restore-confirmed | --factory (10.0.0.2/24)
-# --dhcp and --static also take --address6 A/P and --gateway6 G (the static IPv6 address and
-# gateway; "" removes them; not given: the IPv6 settings stay as they are).
+# --dhcp and --static also take --address6 A/P (the static IPv6 address) and --gateway6 G (the
+# IPv6 default route); "" removes it; not given, it stays as it is.
 # Only the keys of the mode are rewritten: every other key of the interface and of the file is
 # kept (ccnet/model.py new_stanza, ccnet/edit.py). Another netplan file that configures the
 # interface is refused, except cloud-init's, whose stanza moves into our file (ccnet/plan.py).
@@ -91,7 +91,7 @@ elif ((rc != 0)); then
 fi
 # what the check made of the values (the search domains in lower case) is what is written
 read -r prefix gwc onlink domain < <(printf '%s' "$validated" | "$NET_PY" -c 'import json,sys; d=json.load(sys.stdin); print(d.get("prefix") or "-", d.get("gateway") or "-", "1" if d.get("onlink") else "0", " ".join(d.get("search") or []))')
-IFS=$'\t' read -r address6 gateway6 < <(printf '%s' "$validated" | "$NET_PY" -c 'import json,sys; d=json.load(sys.stdin); print(d.get("address6") or "", d.get("gateway6") or "", sep="\t")')
+address6=$(printf '%s' "$validated" | netpy_field address6); gateway6=$(printf '%s' "$validated" | netpy_field gateway6)
 
 [[ $dry == true ]] || lock
 if [[ $dry != true && -f $NET_PENDING ]]; then
@@ -118,7 +118,8 @@ else
     [[ $gwc != - ]] && rargs+=(--gateway="$gwc")
     [[ $onlink == 1 ]] && rargs+=(--onlink)
   fi
-  [[ -n ${given[address6]:-} || -n ${given[gateway6]:-} ]] && rargs+=(--address6="$address6" --gateway6="$gateway6")
+  [[ -n ${given[address6]:-} ]] && rargs+=(--address6="$address6")
+  [[ -n ${given[gateway6]:-} ]] && rargs+=(--gateway6="$gateway6")
   plan=$(netpy render "${rargs[@]}"); rc=$?
   if ((rc == 2)); then
     refuse "$(printf '%s' "$plan" | netpy_field field)" "$(printf '%s' "$plan" | netpy_field error)"

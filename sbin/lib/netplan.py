@@ -73,8 +73,8 @@ def cmd_render(a):
     values = {}
     if a.mode == 'static':
         values = {'address': a.address, 'prefix': a.prefix, 'gateway': a.gateway, 'onlink': a.onlink, 'dns': a.dns, 'domain': a.domain}
-    if a.mode in ('static', 'dhcp') and a.address6 is not None:
-        values.update({'address6': a.address6, 'gateway6': a.gateway6 or ''})
+    if a.mode in ('static', 'dhcp'):
+        values.update({'address6': a.address6, 'gateway6': a.gateway6})
     writes, info = plan.plan(a.root, a.iface, mac, a.mode, confirmed=a.confirmed, **values)
     for rel, text in writes.items():
         out = os.path.join(a.out_root, rel)

@@ -203,6 +203,17 @@ def check_static6(address6, gateway6):
     return (f'{addr6}/{prefix6}' if addr6 else ''), (str(gw) if gw else '')
 
 
+def check_capture(iface, eth, links, ssh_local):
+    """Another management interface remains, and the operator's session does not come in here."""
+    mgmt = [n for n, st in eth.items() if describe(st)['mode'] in ('static', 'dhcp', 'ipv6') and n != iface]
+    if not mgmt:
+        raise Refused('interface', f'{iface} is the last management interface: the appliance would be unreachable as a capture-only box')
+    if ssh_local:
+        for l in links:
+            if l.get('ifname') == iface and any(ipaddress.ip_address(c.split('/')[0]) == ipaddress.ip_address(ssh_local) for c in link_addrs(l)):
+                raise Refused('interface', f'you are connected through {iface} ({ssh_local}): making it a capture interface would cut your session')
+
+
 def view(files, links):
     """Every interface → its merged stanza (None when no file configures it)."""
     names = [l.get('ifname') for l in links if l.get('ifname') != 'lo']
@@ -220,24 +231,23 @@ def validate(files, links, iface, mode, address=None, netmask=None, gateway=None
     if iface not in names:
         raise Refused('interface', f'no interface {iface} on this appliance (there are: {", ".join(names) or "none"})')
     link = next(l for l in links if l.get('ifname') == iface)
-    kind, why = link_kind(link, port_kinds)
+    _, why = link_kind(link, port_kinds)
     if why:
         raise Refused('interface', f'{iface} is {why}: the console configures the network ports only (it is left as it is)')
     eth = view(files, links)
     res = {'mode': mode}
     if mode == 'static':
         res.update(check_static(iface, address, netmask, gateway, dns, domain, allow_offsubnet, eth, links))
-    if mode in ('static', 'dhcp') and (address6 or gateway6):
-        a6, g6 = check_static6(address6, gateway6)
-        if a6:
-            check_address_free(iface, ipaddress.ip_interface(a6).ip, eth, links, 'address6')
-        res.update({'address6': a6, 'gateway6': g6})
     elif mode == 'capture':
-        mgmt = [n for n, st in eth.items() if describe(st)['mode'] in ('static', 'dhcp', 'ipv6') and n != iface]
-        if not mgmt:
-            raise Refused('interface', f'{iface} is the last management interface: the appliance would be unreachable as a capture-only box')
-        if ssh_local:
-            for l in links:
-                if l.get('ifname') == iface and any(ipaddress.ip_address(c.split('/')[0]) == ipaddress.ip_address(ssh_local) for c in link_addrs(l)):
-                    raise Refused('interface', f'you are connected through {iface} ({ssh_local}): making it a capture interface would cut your session')
+        check_capture(iface, eth, links, ssh_local)
+    if mode in ('static', 'dhcp') and (address6 is not None or gateway6 is not None):
+        # a gateway alone is checked against the static IPv6 address the interface keeps
+        cur = describe(eth.get(iface))
+        a6, g6 = check_static6(address6 if address6 is not None else (f"{cur['address6']}/{cur['prefix6']}" if cur['address6'] else ''), gateway6)
+        if address6 is not None:
+            if a6:
+                check_address_free(iface, ipaddress.ip_interface(a6).ip, eth, links, 'address6')
+            res['address6'] = a6
+        if gateway6 is not None:
+            res['gateway6'] = g6
     return res

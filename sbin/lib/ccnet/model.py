@@ -349,8 +349,8 @@ def new_stanza(old, mode, address=None, prefix=None, gateway=None, onlink=False,
     """The stanza after a change: old (its keys in their order) with only the keys the console
     manages for this mode replaced. IPv4: the IPv4 entries of addresses, dhcp4, dhcp4-overrides,
     the IPv4 default route and gateway4, nameservers' addresses and search. IPv6 (only when
-    address6 is not None; '' removes): the IPv6 entries of addresses, the IPv6 default route and
-    gateway6. Capture: every address and route, and the capture keys. Everything else is kept."""
+    address6 is not None; '' removes): the IPv6 entries of addresses; the IPv6 default route and
+    gateway6 (only when gateway6 is not None). Capture: every address and route, and the capture keys. Everything else is kept."""
     st = copy.deepcopy(old) if isinstance(old, dict) else {}
     was_capture = describe(st)['mode'] == 'capture' and bool(st)
     if mode == 'capture':
@@ -384,6 +384,7 @@ def new_stanza(old, mode, address=None, prefix=None, gateway=None, onlink=False,
         new_routes.append(r)
     if address6 is not None:
         v6addrs = [address6] if address6 else []
+    if gateway6 is not None:
         routes = [r for r in routes if not is_default(r, True)]
         st.pop('gateway6', None)
         if gateway6:
