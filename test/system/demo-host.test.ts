@@ -75,7 +75,8 @@ async function disarm(d: Demo, runs: RunResult[]): Promise<void> {
 
 describe.skipIf(why !== undefined)('a demo root never reaches the host', () => {
   it.each(DAMAGED)('appliance.ini %s: no script reaches a host tool or the service command (marker only, and with --demo)', { timeout: 240_000 }, async (_n, ini) => {
-    for (const viaConsole of [false, true]) {
+    // with the console's variable too, for the first damage (the scripts read both the same way)
+    for (const viaConsole of ini === DAMAGED[0]![1] ? [false, true] : [false]) {
       const d = await demo(ini);
       const env = viaConsole ? { ...d.env, CONFCONSOLE_DEMO: '1' } : d.env;
       const runs: RunResult[] = [];
