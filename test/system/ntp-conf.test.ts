@@ -11,7 +11,7 @@ import { missing } from '../support/requires.js';
 import { auditEntries, listDir, makeRoot, read, readOr, removeRoots, runCommand, runScript, script, scriptEnv, serviceCmd, treeSnapshot, type Root } from './helpers.js';
 import { DEBIAN } from './ntp-fixtures.js';
 
-const why = missing('system: chrony.conf shapes', ['bash', 'python3', 'flock']);
+const why = missing('system: chrony.conf shapes', ['bash', 'python3', 'flock', 'chronyd']);
 const whyUser = missing('system: chrony.conf unreadable for a user', ['root', 'setpriv', 'python3', 'flock']);
 
 afterAll(() => removeRoots());
@@ -84,6 +84,12 @@ function rootWith(conf: string, files: Record<string, string> = {}, demo = true)
 }
 
 /** The lines of `text` that are not source lines (server/pool, any case) nor our header. */
+/** chrony's own parser accepts the file (chronyd -p prints the configuration, or exits 1 naming the bad line). */
+function chronyAccepts(file: string): void {
+  const r = spawnSync('chronyd', ['-p', '-f', file], { encoding: 'utf8' });
+  expect(r.status, `chronyd -p -f ${file}: ${r.stderr}`).toBe(0);
+}
+
 const others = (text: string) => text.split('\n').filter((l) => !/^\s*(server|pool)\s/i.test(l) && l !== HEADER);
 const sourceLines = (text: string) => text.split('\n').filter((l) => /^\s*(server|pool)\s/i.test(l));
 
@@ -100,6 +106,7 @@ describe.skipIf(why !== undefined)('set_ntp.sh keeps what it does not own in chr
     expect(res.stderr).toContain('kept as it was: pool 2.debian.pool.ntp.org iburst');
     expect(res.stderr).toContain('kept as it was: server ntp.site.example iburst minpoll 4 maxpoll 8 prefer');
     expect(parseSettings(read(r.ini)).ntp.servers).toEqual(['2.debian.pool.ntp.org', 'ntp.site.example', '192.0.2.10']);
+    chronyAccepts(r.conf);
 
     // a second run with the pool only: the site line goes, the pool is still a pool
     const again = await runScript('set_ntp.sh', ['2.debian.pool.ntp.org'], r.dir);
@@ -116,6 +123,7 @@ describe.skipIf(why !== undefined)('set_ntp.sh keeps what it does not own in chr
     expect(sourceLines(conf)).toEqual(['pool ntp.ubuntu.com        iburst maxsources 4', 'pool 2.ubuntu.pool.ntp.org iburst maxsources 2', 'server 2001:db8::123 port 1123 iburst']);
     expect(others(conf)).toEqual(others(UBUNTU));
     for (const l of ['confdir /etc/chrony/conf.d', 'sourcedir /run/chrony-dhcp', 'sourcedir /etc/chrony/sources.d']) expect(conf).toContain(`\n${l}\n`);
+    chronyAccepts(r.conf);
   });
 
   it('a hand-edited file: a Server line in upper case and one with a port are kept when listed; include, peer, refclock kept', async () => {
@@ -125,6 +133,7 @@ describe.skipIf(why !== undefined)('set_ntp.sh keeps what it does not own in chr
     const conf = read(r.conf);
     expect(sourceLines(conf)).toEqual(['Server ntp1.site.example iburst minpoll 4 maxpoll 8 prefer', 'server 192.0.2.20 port 1123 iburst', 'server 192.0.2.21 iburst']);
     expect(others(conf)).toEqual(others(HAND));
+    chronyAccepts(r.conf);
     // the same host on another port is another server: a new line, the old one goes
     const other = await runScript('set_ntp.sh', ['192.0.2.20'], r.dir);
     expect(other.code, other.stderr).toBe(0);
@@ -139,6 +148,7 @@ describe.skipIf(why !== undefined)('set_ntp.sh keeps what it does not own in chr
     const res = await runScript('set_ntp.sh', ['192.0.2.1'], r.dir);
     expect(res.code, res.stderr).toBe(0);
     expect(read(r.conf)).toBe(conf + HEADER + '\nserver 192.0.2.1 iburst\n');
+    chronyAccepts(r.conf);
   });
 });
 
