@@ -152,6 +152,49 @@ describe.skipIf(why !== undefined)('set_ntp.sh keeps what it does not own in chr
   });
 });
 
+describe.skipIf(why !== undefined)('pool:NAME says "a pool"; what ntp show gives back, ntp set keeps as it is', () => {
+  it("Debian's stock file: setting what show_ntp.sh lists changes no source line; pool:NAME adds a pool line, or makes a server line one", async () => {
+    const r = rootWith(DEBIAN);
+    const shown = await runScript('show_ntp.sh', [], r.dir);
+    expect(shown.json.servers).toEqual(['pool:2.debian.pool.ntp.org', 'ntp.site.example']);
+    const same = await runScript('set_ntp.sh', shown.json.servers, r.dir);
+    expect(same.code, same.stderr).toBe(0);
+    // our lines are written together, in the order given, where the first of them was
+    const expected = DEBIAN.replace('\nserver ntp.site.example iburst minpoll 4 maxpoll 8 prefer\n', '\n').replace(
+      'pool 2.debian.pool.ntp.org iburst\n',
+      `${HEADER}\npool 2.debian.pool.ntp.org iburst\nserver ntp.site.example iburst minpoll 4 maxpoll 8 prefer\n`,
+    );
+    expect(read(r.conf)).toBe(expected);
+    expect(sourceLines(read(r.conf))).toEqual(sourceLines(DEBIAN));
+    // a second run with the same list changes nothing
+    const again = await runScript('set_ntp.sh', shown.json.servers, r.dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(read(r.conf)).toBe(expected);
+
+    const pools = await runScript('set_ntp.sh', ['pool:pool.lab.example:1123', 'POOL:ntp.site.example', '2.debian.pool.ntp.org'], r.dir);
+    expect(pools.code, pools.stderr).toBe(0);
+    expect(pools.json.servers).toEqual(['pool:pool.lab.example:1123', 'pool:ntp.site.example', '2.debian.pool.ntp.org']);
+    expect(sourceLines(read(r.conf))).toEqual(['pool pool.lab.example port 1123 iburst', 'pool ntp.site.example iburst', 'pool 2.debian.pool.ntp.org iburst']);
+    expect(others(read(r.conf))).toEqual(others(DEBIAN));
+    chronyAccepts(r.conf);
+    expect(parseSettings(read(r.ini)).ntp.servers).toEqual(['pool:pool.lab.example:1123', 'pool:ntp.site.example', '2.debian.pool.ntp.org']);
+  });
+
+  it.each([
+    [['pool:192.0.2.1'], /"pool:192\.0\.2\.1": a pool needs a host name, not an address/],
+    [['pool:[2001:db8::1]:123'], /a pool needs a host name/],
+    [['pool:ntp.example.org', 'ntp.example.org'], /"ntp\.example\.org" is listed twice/],
+    [['pool:'], /empty server name/],
+  ])('%j → exit 2, nothing written', async (args, msg) => {
+    const r = rootWith(DEBIAN);
+    const before = treeSnapshot(r.dir);
+    const res = await runScript('set_ntp.sh', args, r.dir);
+    expect(res.code, res.stderr).toBe(2);
+    expect(res.json.error).toMatch(msg);
+    expect(treeSnapshot(r.dir)).toEqual(before);
+  });
+});
+
 describe.skipIf(why !== undefined)('show_ntp.sh: every source chrony reads, with its origin', () => {
   it("Debian's stock file with a DHCP lease file, a confdir file and a sources.d file", async () => {
     const r = rootWith(DEBIAN, {
@@ -162,7 +205,7 @@ describe.skipIf(why !== undefined)('show_ntp.sh: every source chrony reads, with
     });
     const res = await runScript('show_ntp.sh', [], r.dir);
     expect(res.code, res.stderr).toBe(0);
-    expect(res.json.servers).toEqual(['2.debian.pool.ntp.org', 'ntp.site.example']);
+    expect(res.json.servers).toEqual(['pool:2.debian.pool.ntp.org', 'ntp.site.example']);
     expect(res.json.sources.map((s: any) => [s.name, s.kind, s.origin, s.file, s.line])).toEqual([
       ['192.0.2.50', 'peer', 'file', '/etc/chrony/conf.d/site.conf', 2],
       ['2.debian.pool.ntp.org', 'pool', 'ours', '/etc/chrony/chrony.conf', 8],

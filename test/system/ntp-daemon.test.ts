@@ -116,7 +116,7 @@ n=0; while [ ! -S "$R/run/chrony/chronyd.sock" ] && [ $n -lt 50 ]; do sleep 0.1;
       300,
     );
     expect(st.daemon).toEqual({ running: true, asked: true });
-    expect(st.servers).toEqual(['2.debian.pool.ntp.org', `127.0.0.1:${PORT}`]);
+    expect(st.servers).toEqual(['pool:2.debian.pool.ntp.org', `127.0.0.1:${PORT}`]);
     expect(st.sources.map((s: any) => [s.name, s.kind, s.origin, s.file])).toEqual([
       [`127.0.0.2:${CLOSED}`, 'peer', 'file', '/etc/chrony/conf.d/lab.conf'],
       ['2.debian.pool.ntp.org', 'pool', 'ours', '/etc/chrony/chrony.conf'],

@@ -136,12 +136,12 @@ export function ntpMenu(device: string): Menu {
       {
         key: '2',
         label: 'Change NTP servers',
-        help: 'Sets the NTP servers. Give host names or IP addresses separated by spaces; HOST:PORT or [IPv6]:PORT for a port other than 123.',
+        help: 'Sets the NTP servers. Give host names or IP addresses separated by spaces; HOST:PORT or [IPv6]:PORT for a port other than 123; pool:NAME for a pool (one name for many servers). A server already in chrony.conf keeps its line and options; other sources (DHCP, other files) are kept and listed by View.',
         flow: {
           kind: 'form',
           op: ntpSet,
           confirm: 'Do you want to change the NTP servers?',
-          fields: [{ name: 'servers', label: 'NTP servers (separated by spaces)', short: 'NTP servers', rule: ntpServersField, help: 'Host names, IPv4 or IPv6 addresses, separated by spaces; at most 8.' }],
+          fields: [{ name: 'servers', label: 'NTP servers (separated by spaces)', short: 'NTP servers', rule: ntpServersField, help: 'Host names, IPv4 or IPv6 addresses, separated by spaces; pool:NAME for a pool; at most 8.' }],
           test: `Do you want to test that the ${device} can reach these NTP servers?`,
           progress: 'Setting the NTP servers',
           done: 'Done: the NTP servers are set.',
@@ -174,7 +174,7 @@ export const commands: Command[] = [
     path: ['ntp', 'set'],
     args: 'SERVER...',
     nargs: [1, Infinity],
-    summary: 'set the NTP servers (host name, IPv4, IPv6, HOST:PORT, [IPv6]:PORT) and restart chrony',
+    summary: 'set the NTP servers (host name, IPv4, IPv6, HOST:PORT, [IPv6]:PORT, pool:NAME) and restart chrony',
     covers: [ntpSet],
     async run(ctx, input, out) {
       return report(out, await ntpSet.apply(ctx, serversOf(input.args), out.progress));
