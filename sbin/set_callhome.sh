@@ -6,7 +6,7 @@
 # HTTP proxy's password is read from standard input (never the command line). --user: the login on
 # the call-home server (default autossh). --default: port 443 with SSL wrapping, to
 # [callhome] default_host (or the current host). Restarts the call-home service when it is
-# enabled; restored if it does not come back (exit 3).
+# enabled; restored if it does not come back (exit 3; 7 when it stays down with the old settings too).
 here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"

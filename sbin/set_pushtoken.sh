@@ -3,7 +3,7 @@
 # The push token (label:secret, as the master shows it once) is read from standard input,
 # never from the command line:   set_pushtoken.sh master.example.com < token-file
 # HOST: the master's host name (recommended for cloud masters) or IP, optionally :PORT.
-# PROXY: optional http://HOST:PORT. Restarts the probe service; restored if it fails (exit 3).
+# PROXY: optional http://HOST:PORT. Restarts the probe service; restored if it fails (exit 3; 7 when it stays down with the old settings too).
 here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
