@@ -247,6 +247,18 @@ describe.skipIf(why !== undefined)('show_ntp.sh: every source chrony reads, with
   });
 });
 
+describe.skipIf(why !== undefined)('show_ntp.sh: a file chrony.conf reads that cannot be read is named, the rest still shown', () => {
+  it('a confdir entry that is a directory', async () => {
+    const r = rootWith(UBUNTU, { 'etc/chrony/conf.d/good.conf': 'server 192.0.2.8 iburst\n' });
+    mkdirSync(join(r.dir, 'etc/chrony/conf.d/broken.conf'));
+    const res = await runScript('show_ntp.sh', [], r.dir);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.json.problems).toEqual(['cannot read /etc/chrony/conf.d/broken.conf: Is a directory']);
+    expect(res.json.sources.map((s: any) => [s.name, s.origin])[0]).toEqual(['192.0.2.8', 'file']);
+    expect(res.json.sources).toHaveLength(5);
+  });
+});
+
 describe.skipIf(why !== undefined)('a missing or unreadable chrony.conf is refused, never written partially', () => {
   const cases: [string, (r: Root) => void, RegExp][] = [
     ['missing', (r) => rmSync(r.conf), /chrony's configuration .*etc\/chrony\/chrony\.conf does not exist: it is not the console's to create .*\/usr\/share\/chrony\/chrony\.conf/],
