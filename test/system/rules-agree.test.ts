@@ -95,9 +95,22 @@ const ntp = shared<string>({
     ['a b c d e f g h i', 'BAD'], // at most 8
     ['\u00a0192.0.2.1:123', 'BAD'], // white space in a word is no part of a server, even at its edge
     ['ntp.example\ufeff', 'BAD'],
+    // pool:NAME asks for a chrony pool line: a host name only, and a host once, pool or not
+    ['pool:ntp.example.org', 'OK pool:ntp.example.org'],
+    ['POOL:NTP.Example.ORG:0123', 'OK pool:ntp.example.org:123'],
+    ['pool:a.example b.example', 'OK pool:a.example b.example'],
+    ['pool:192.0.2.1', 'BAD'],
+    ['pool:[2001:db8::1]:123', 'BAD'],
+    ['pool:2001:db8::1', 'BAD'],
+    ['pool:', 'BAD'],
+    ['pool:pool:a.example', 'BAD'],
+    ['pool:123', 'BAD'],
+    ['pool:a.example a.example', 'BAD'],
+    ['a.example:123 pool:a.example:123', 'BAD'],
   ],
   gen: (R) => {
-    const list = Array.from({ length: R.pick([1, 1, 1, 2, 3, 8, 9]) }, () => nearServerWord(R)).join(R.pick([' ', ' ', ', ', '  ']));
+    // a word is sometimes a pool (pool:NAME), in any case
+    const list = Array.from({ length: R.pick([1, 1, 1, 2, 3, 8, 9]) }, () => (R.chance(0.15) ? R.pick(['pool:', 'POOL:', 'Pool:']) : '') + nearServerWord(R)).join(R.pick([' ', ' ', ', ', '  ']));
     return R.chance(0.2) ? nearMiss(R, list) : list;
   },
   again: sameText,
