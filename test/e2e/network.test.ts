@@ -218,7 +218,8 @@ describe.skipIf(why !== undefined)('e2e: network interfaces', () => {
       const f = field(s, k.label);
       expect(f.message, s).toMatch(k.why);
       expect(f.value, s).toBe(k.text);
-      expect(s).toContain(FORM);
+      // still the form (with the IPv6 fields it scrolls: its first label may be above the view)
+      expect(s).toContain('─ Change configuration ─');
       expect(s).not.toContain('Apply these settings');
       expect(c.file(YAML)).toBe(yamlBefore);
       c.keys('Escape');
