@@ -52,7 +52,8 @@ def port_kinds(a):
 
 def cmd_show(a):
     res = model.show(a.root, model.load_links(a.links), a.pending, a.unseen, port_kinds(a))
-    print(json.dumps(res, separators=(',', ':')))
+    # a hand-written value YAML reads as a date or a number is shown as text
+    print(json.dumps(res, separators=(',', ':'), default=str))
 
 
 def _validate(a):

@@ -80,6 +80,12 @@ const refused: Case[] = [
   { rule: 'two modes', args: ['eth0', '--dhcp', '--capture'], field: 'mode' },
   { rule: 'no mode', args: ['eth0'], field: 'mode' },
   { rule: 'factory address held by another interface', args: ['eth2', '--factory'], field: 'address' },
+  { rule: 'IPv6 prefix out of range', args: ['eth0', ...S('10.0.0.3', '24', '--address6', '2001:db8::5/129')], field: 'address6' },
+  { rule: 'IPv6 address without its prefix', args: ['eth0', ...S('10.0.0.3', '24', '--address6', '2001:db8::5')], field: 'address6' },
+  { rule: 'IPv6 link-local address', args: ['eth0', '--dhcp', '--address6', 'fe80::5/64'], field: 'address6' },
+  { rule: 'IPv6 gateway off the link', args: ['eth0', ...S('10.0.0.3', '24', '--address6', '2001:db8::5/64', '--gateway6', '2001:db8:1::1')], field: 'gateway6' },
+  { rule: 'IPv6 gateway neither link-local nor in a prefix', args: ['eth0', '--dhcp', '--gateway6', '2001:db8::1'], field: 'gateway6' },
+  { rule: 'IPv6 option with --capture', args: ['eth0', '--capture', '--address6', '2001:db8::5/64'], field: 'address6' },
   { rule: 'nothing confirmed to restore', args: ['eth0', '--restore-confirmed'], field: 'mode', code: 1 },
 ];
 const accepted: { rule: string; args: string[]; env?: Record<string, string>; yaml?: string; expectYaml?: RegExp }[] = [
@@ -95,6 +101,8 @@ const accepted: { rule: string; args: string[]; env?: Record<string, string>; ya
   { rule: 'DHCP', args: ['eth0', '--dhcp', '--confirm-timeout', '5'], expectYaml: /eth0:\n\s+dhcp4: true\n\s+dhcp4-overrides:/ },
   { rule: 'capture when another management interface remains', args: ['eth0', '--capture'], expectYaml: /eth0:\n\s+dhcp4: false/ },
   { rule: 'capture of an interface the SSH session does not use', args: ['eth0', '--capture'], env: { SSH_CONNECTION: '198.51.100.200 50000 192.0.2.5 22' } },
+  { rule: 'IPv6 gateway alone: checked against the address kept', args: ['eth0', '--dhcp', '--gateway6', 'fe80::1'], expectYaml: /eth0:\n[\s\S]*to: ::\/0\n\s+via: fe80::1/ },
+  { rule: 'IPv6 address with DHCP for IPv4', args: ['eth0', '--dhcp', '--address6', '2001:db8::5/64'], expectYaml: /eth0:\n\s+addresses: \['?2001:db8::5\/64'?\]\n(?!\s+routes:\n\s+- to: 0)[\s\S]*dhcp4: true/ },
   { rule: 'factory settings (the gateway goes)', args: ['eth0', '--factory', '--confirm-timeout', '3600'], expectYaml: /eth0:\n\s+addresses: \[10\.0\.0\.2\/24\]\n(?!\s+routes)/ },
 ];
 

@@ -9,7 +9,7 @@ import { commands } from '../../src/features/index.js';
 import { callhomeConfig, callhomeStatus } from '../../src/features/callhome/ops.js';
 import { statusLines, statusVerdict } from '../../src/features/callhome/state.js';
 import { masterPushToken } from '../../src/features/master/index.js';
-import { networkSet, setArgs } from '../../src/features/network/ops.js';
+import { networkCapture, networkSet, setArgs } from '../../src/features/network/ops.js';
 import { ntpSet } from '../../src/features/ntp/index.js';
 import { ContractError, makeRunner, run, script, type RawResult } from '../../src/system/runner.js';
 import { makePaths } from '../../src/system/paths.js';
@@ -95,6 +95,26 @@ describe('network', () => {
     expect(ok.calls.at(-1)?.args.slice(-2)).toEqual(['--confirm-timeout', '60']);
     const refused = fakeCtx({ 'show_network.sh': { json: IFACES }, 'set_network.sh': { exitCode: 2, json: { ok: false, code: 2, error: '192.0.2.5 is already in use on eth1', field: 'address' } } });
     expect(await networkSet.apply(refused.ctx, { iface: 'eth0', mode: 'static', address: '192.0.2.5', netmask: '24' }, io)).toMatchObject({ ok: false, field: 'address', code: 2, summary: '192.0.2.5 is already in use on eth1' });
+  });
+  it('capture: the question names what goes (IPv4 and IPv6 addresses, default routes, other routes, DNS) and the plan; a dry-run refusal blocks before any question', async () => {
+    const eth2 = { ...IFACES.interfaces[0]!, name: 'eth2', addresses: ['192.0.2.5/24', '2001:db8::5/64'], gateway: '192.0.2.1', gateway6: 'fe80::1', address6: '2001:db8::5', prefix6: 64, routes: ['192.168.50.0/24 via 192.0.2.254'], dns: ['192.0.2.53'] };
+    const plan = { files: ['etc/netplan/01-netcfg.yaml'], kept: ['mtu: 9000'], moved: [], dropin: null, creates: false };
+    const ok = fakeCtx({ 'show_network.sh': { json: { ...IFACES, interfaces: [...IFACES.interfaces, eth2] } }, 'set_network.sh': { json: { ok: true, dry_run: true, iface: 'eth2', plan } } });
+    const q = await networkCapture.ask!(ok.ctx, { iface: 'eth2' });
+    expect(q).toEqual({
+      question: [
+        'eth2 will receive mirrored traffic: no address, promiscuous, up at boot. Nothing can reach the appliance through it any more.',
+        '',
+        'eth2 gives up its address 192.0.2.5/24 2001:db8::5/64, the default route via 192.0.2.1, the IPv6 default route via fe80::1, the routes 192.168.50.0/24 via 192.0.2.254, the DNS servers 192.0.2.53.',
+        '',
+        'Kept as they are on eth2: mtu: 9000',
+        '',
+        'Make eth2 the capture interface?',
+      ].join('\n'),
+    });
+    expect(ok.calls.at(-1)?.args).toEqual(['eth2', '--capture', '--dry-run']);
+    const no = fakeCtx({ 'show_network.sh': { json: IFACES }, 'set_network.sh': { exitCode: 2, json: { ok: false, code: 2, field: 'interface', error: 'eth0 is the last management interface: the appliance would be unreachable as a capture-only box' } } });
+    expect(await networkCapture.ask!(no.ctx, { iface: 'eth0' })).toEqual({ blocked: 'eth0 is the last management interface: the appliance would be unreachable as a capture-only box' });
   });
   it('an interface that is gone is a Problem for the operator', async () => {
     const { ctx } = fakeCtx({ 'show_network.sh': { json: IFACES } });

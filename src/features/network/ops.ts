@@ -6,7 +6,7 @@ import { outcomeOf } from '../../core/outcome.js';
 import { Problem } from '../../core/problem.js';
 import { checkStatic, checkStatic6 } from '../../rules/network.js';
 import { run } from '../../system/runner.js';
-import { carriesMe, countdownRefresh, describeIface, myAddress, networkState, pendingLine, scripts, type Iface, type NetworkState, type Plan } from './state.js';
+import { carriesMe, countdownRefresh, describeIface, ipv6Text, myAddress, networkState, pendingLine, scripts, type Iface, type NetworkState, type Plan } from './state.js';
 
 const HOTKEYS = '123456789abcdefghijklmnopqrstuvwxyz';
 
@@ -30,7 +30,9 @@ export const networkInterfaces: Op<'items' | 'show'> = {
     const s = await networkState(ctx);
     const refresh = countdownRefresh(s);
     const problem = s.netplan?.problem ? `${s.netplan.problem}. A change is refused until it is restored.` : '';
-    return { kind: 'text', text: ['Select an interface to configure.', problem, pendingLine(s)].filter(Boolean).join('\n'), ...(refresh ? { refresh } : {}) };
+    // every file that configures an interface, when there is more than ours: netplan merges them
+    const owners = s.interfaces.filter((i) => i.files.some((f) => f !== s.netplan?.file)).map((i) => `${i.name}: configured in ${i.files.join(' and ')}`);
+    return { kind: 'text', text: ['Select an interface to configure.', ...owners, problem, pendingLine(s)].filter(Boolean).join('\n'), ...(refresh ? { refresh } : {}) };
   },
 };
 
@@ -153,30 +155,43 @@ const simple = (id: string, flag: string): Op<'apply'> => ({
   },
 });
 
-export const networkCapture: Op<'apply' | 'ask'> = {
-  ...simple('network.capture', '--capture'),
-  /** The question names what goes with the interface's address: the default route, DNS, you. */
+/**
+ * A one-step change asked first: the question, then what set_network.sh --dry-run says it
+ * writes and keeps; its refusal (another file owns the interface, our file is missing) blocks.
+ */
+const asked = (id: string, flag: string, question: (i: Iface) => string[]): Op<'apply' | 'ask'> => ({
+  ...simple(id, flag),
   async ask(ctx, context) {
     const { i } = await iface(ctx, context);
-    if (i.role === 'capture') return { blocked: `${i.name} is already the capture interface.` };
-    const lost = [
-      ...(i.addresses.length ? [`its address ${i.addresses.join(' ')}`] : []),
-      ...(i.gateway ? [`the default route via ${i.gateway}`] : []),
-      ...(i.dns.length ? [`the DNS servers ${i.dns.join(' ')}`] : []),
-    ];
-    return {
-      question: [
-        `${i.name} will receive mirrored traffic: no address, promiscuous, up at boot. Nothing can reach the appliance through it any more.`,
-        ...(lost.length ? ['', `${i.name} gives up ${lost.join(', ')}.`] : []),
-        ...(carriesMe(i) ? ['', `You are connected through ${i.name} (${myAddress()}): this session will be cut, and the change rolls back unless you confirm it from another interface.`] : []),
-        '',
-        `Make ${i.name} the capture interface?`,
-      ].join('\n'),
-    };
+    if (flag === '--capture' && i.role === 'capture') return { blocked: `${i.name} is already the capture interface.` };
+    const plan = await dryRun(ctx, [i.name, flag]);
+    const refused = Object.values(plan.errors)[0];
+    if (refused) return { blocked: refused };
+    const q = question(i);
+    return { question: [...q.slice(0, -1), ...(plan.lines.length ? ['', ...plan.lines] : []), '', q.at(-1)!].join('\n') };
   },
-};
-export const networkDhcp = simple('network.dhcp', '--dhcp');
-export const networkFactory = simple('network.factory', '--factory');
+});
+
+/** The question names what goes with the interface's addresses: the default routes, DNS, you. */
+export const networkCapture = asked('network.capture', '--capture', (i) => {
+  const v6 = ipv6Text(i);
+  const lost = [
+    ...(i.addresses.length ? [`its address ${i.addresses.join(' ')}`] : []),
+    ...(i.gateway ? [`the default route via ${i.gateway}`] : []),
+    ...(i.gateway6 ? [`the IPv6 default route via ${i.gateway6}`] : []),
+    ...(i.dhcp6 || (v6 && !i.addresses.length) ? [`its IPv6 settings (${v6})`] : []),
+    ...(i.routes.length ? [`the routes ${i.routes.join(', ')}`] : []),
+    ...(i.dns.length ? [`the DNS servers ${i.dns.join(' ')}`] : []),
+  ];
+  return [
+    `${i.name} will receive mirrored traffic: no address, promiscuous, up at boot. Nothing can reach the appliance through it any more.`,
+    ...(lost.length ? ['', `${i.name} gives up ${lost.join(', ')}.`] : []),
+    ...(carriesMe(i) ? ['', `You are connected through ${i.name} (${myAddress()}): this session will be cut, and the change rolls back unless you confirm it from another interface.`] : []),
+    `Make ${i.name} the capture interface?`,
+  ];
+});
+export const networkDhcp = asked('network.dhcp', '--dhcp', (i) => [`Make ${i.name} take its address from DHCP? The address may change.`]);
+export const networkFactory = asked('network.factory', '--factory', (i) => [`Give ${i.name} the factory address 10.0.0.2/24 (no gateway)?`]);
 export const networkRestoreConfirmed = simple('network.restore-confirmed', '--restore-confirmed');
 
 export const networkConfirm: Op<'apply'> = {
