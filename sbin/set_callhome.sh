@@ -6,7 +6,7 @@
 # HTTP proxy's password is read from standard input (never the command line). --user: the login on
 # the call-home server (default autossh). --default: port 443 with SSL wrapping, to
 # [callhome] default_host (or the current host). Restarts the call-home service when it is
-# enabled; restored if it does not come back (exit 3). A stored proxy password is removed,
+# enabled; restored if it does not come back (exit 3; 7 when it stays down with the old settings too). A stored proxy password is removed,
 # in the same journaled change, when the change leaves no proxy user to use it.
 # --dry-run: check and normalise everything, change nothing, and print what would be stored
 # ({"dry_run":true,"changed","rows"}: the console's review is built from it).

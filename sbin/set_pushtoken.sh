@@ -3,7 +3,8 @@
 # master in Push Token mode. The push token (label:secret, as the master shows it once) is read
 # from standard input, never from the command line:   set_pushtoken.sh master.example.com < token-file
 # HOST: the master's host name (recommended for cloud masters) or IP, optionally :PORT.
-# PROXY: optional http://HOST:PORT. Restarts the probe service; restored if it fails (exit 3).
+# PROXY: optional http://HOST:PORT. Restarts the probe service; restored if it fails (exit 3; 7 when it stays down
+# with the old settings too).
 # The Pull mode's HMAC token, when one is stored, is kept unless --remove-old-secret is given
 # (removed in the same journaled change). --dry-run: check everything, change nothing, and print
 # what would be stored ({"dry_run":true,"changed","rows"}).

@@ -99,14 +99,14 @@ export async function main(argv: string[]): Promise<number> {
   if (p.command) {
     const cmd = p.command;
     const trees = { appliance: loadTree('appliance'), vsensor: loadTree('vsensor') };
+    const writes = writesOf(cmd, Object.values(trees));
+    if (notAppliance && writes) return refuse(json, `${cmd.path.join(' ')}: ${notApplianceText}; nothing was changed`, '', EXIT.fail);
+    if (notAppliance) process.stderr.write(`confconsole: ${notApplianceText}\n`);
     // what the console of this appliance would not offer, the command line refuses too
     const here = profile ?? settings?.appliance.profile;
     const belongs = profilesOf(cmd, commands, trees);
     if (here && !belongs.includes(here))
       return refuse(json, `${cmd.path.join(' ')} is for the ${belongs.map((b) => consoleName[b]).join(' or ')}; this is a ${consoleName[here]} (--profile, or [appliance] profile in ${paths.settingsIni})`, '');
-    const writes = writesOf(cmd, Object.values(trees));
-    if (notAppliance && writes) return refuse(json, `${cmd.path.join(' ')}: ${notApplianceText}; nothing was changed`, '', EXIT.fail);
-    if (notAppliance) process.stderr.write(`confconsole: ${notApplianceText}\n`);
     if (writes && !(marked || settings?.appliance.demo) && (process.getuid?.() ?? 0) !== 0)
       return refuse(json, `changes need root rights: run sudo confconsole ${cmd.path.join(' ')} ...`, '', EXIT.fail);
     const out = makeOut(json);

@@ -29,10 +29,7 @@ apply_settings() {
   txn_begin "${journal[@]}" || fail "$EX_FAIL" "cannot write the change journal $TXN_FILE"
 
   t_ini=$(stage "$SETTINGS_INI") || fail "$EX_FAIL" "cannot write in ${SETTINGS_INI%/*}"
-  while (($# >= 3)); do
-    ini_set "$t_ini" "$1" "$2" "$3" || fail "$EX_FAIL" "cannot update $SETTINGS_INI"
-    shift 3
-  done
+  ini_set "$t_ini" "$@" || fail "$EX_FAIL" "cannot update $SETTINGS_INI"
   if [[ -n $sname ]]; then t_sec=$(stage_secret "$sname" "$svalue") || fail "$EX_FAIL" "cannot write the $sname"; fi
   ini_mode=$(stat -c %a -- "$SETTINGS_INI" 2>/dev/null || echo 644)
   commit "$t_ini" "$SETTINGS_INI" "$ini_mode" || fail "$EX_FAIL" "cannot replace $SETTINGS_INI"

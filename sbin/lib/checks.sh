@@ -124,14 +124,19 @@ check_seconds() {
 # ---- NTP servers (set_ntp.sh, test_ntp.sh) -----------------------------------------------
 MAX_NTP_SERVERS=8
 
-# parse_server WORD → NTP_HOST (lower case: names, and IPv6 as RFC 5952 §4.3 writes it) and
-# NTP_PORT (empty for the default); 1 + CHECK_ERR if bad
+# parse_server WORD → NTP_HOST (lower case: names, and IPv6 as RFC 5952 §4.3 writes it),
+# NTP_PORT (empty for the default) and NTP_KIND (server, or pool for pool:NAME[:PORT], whose NAME
+# must be a host name); 1 + CHECK_ERR if bad. Twin: ntpServers in src/rules/ntp.ts.
 parse_server() {
   local s=$1 host
-  NTP_HOST="" NTP_PORT=""
+  NTP_HOST="" NTP_PORT="" NTP_KIND=server
+  if [[ ${s,,} == pool:* ]]; then NTP_KIND=pool s=${s:5}; fi
+  [[ -n $s ]] || { CHECK_ERR="empty server name"; return 1; }
   split_host_port "$s" || return 1
   host=$HP_HOST
-  if is_ipv4 "$host" || is_ipv6 "$host"; then check_not_nowhere "$host" "\"$s\"" || return 1
+  if is_ipv4 "$host" || is_ipv6 "$host"; then
+    check_not_nowhere "$host" "\"$s\"" || return 1
+    [[ $NTP_KIND == pool ]] && { CHECK_ERR="\"$1\": a pool needs a host name, not an address"; return 1; }
   elif [[ $host =~ ^[0-9.]+$ ]]; then CHECK_ERR="\"$s\" is not a valid IPv4 address"; return 1
   elif [[ $host == *:* ]]; then CHECK_ERR="\"$s\" is not a valid IPv6 address"; return 1
   elif is_hostname "$host"; then :
@@ -148,17 +153,19 @@ format_server() {
   else SERVER="$1:$2"; fi
 }
 
-# check_servers WORD... → SERVERS (canonical, no repeats); 1 + CHECK_ERR naming every bad one
+# check_servers WORD... → SERVERS (canonical, pool:NAME for a pool; no host twice, pool or not);
+# 1 + CHECK_ERR naming every bad one
 check_servers() {
-  local w errs=() f x dup
+  local w errs=() f x dup seen=()
   SERVERS=()
   (($# > 0)) || { CHECK_ERR="give at least one NTP server"; return 1; }
   (($# <= MAX_NTP_SERVERS)) || { CHECK_ERR="at most $MAX_NTP_SERVERS NTP servers"; return 1; }
   for w in "$@"; do
     if parse_server "$w"; then
       format_server "$NTP_HOST" "$NTP_PORT"; f=$SERVER dup=0
-      for x in "${SERVERS[@]}"; do [[ $x == "$f" ]] && dup=1; done
-      if ((dup)); then errs+=("\"$w\" is listed twice"); else SERVERS+=("$f"); fi
+      for x in "${seen[@]}"; do [[ $x == "$f" ]] && dup=1; done
+      if ((dup)); then errs+=("\"$w\" is listed twice")
+      else seen+=("$f"); [[ $NTP_KIND == pool ]] && f="pool:$f"; SERVERS+=("$f"); fi
     else errs+=("$CHECK_ERR"); fi
   done
   if ((${#errs[@]})); then
@@ -300,11 +307,11 @@ check_reason() {
 # command line refuses it (src/commands/parse.ts): the last one silently winning hides a mistake.
 # Option values never begin with '-', so every word that begins with "--" is an option.
 args_once() {
-  local a seen=" "
+  local a given=" "
   for a in "$@"; do
     [[ $a == --?* ]] || continue
-    [[ $seen == *" ${a%%=*} "* ]] && usage_error "${a%%=*} is given twice"
-    seen+="${a%%=*} "
+    [[ $given == *" ${a%%=*} "* ]] && usage_error "${a%%=*} is given twice"
+    given+="${a%%=*} "
   done
   return 0
 }

@@ -12,7 +12,8 @@
 What `ntp set` owns in chrony.conf (chrony.conf(5)): the `server` and `pool` lines of the main
 file, nothing else. A server that was already listed keeps its line as it is (its kind, `pool`
 or `server`, and its options: iburst, minpoll, maxpoll, prefer, maxsources, ...); a new one gets
-`server HOST [port P] iburst`. `peer`, `refclock`, `include`, `confdir`, `sourcedir` lines, and
+`server HOST [port P] iburst`, or `pool HOST [port P] iburst` when the operator wrote pool:HOST
+(pool:HOST also turns a listed server line into a pool line). `peer`, `refclock`, `include`, `confdir`, `sourcedir` lines, and
 every other directive and comment, are kept. Paths in chrony.conf are read under ROOT (the
 appliance root, as every path of the console).
 """
@@ -87,7 +88,9 @@ def source_of(args):
 # ---- render --------------------------------------------------------------------------------
 
 def render(text, servers):
-    """The new chrony.conf text: SERVERS in place of the main file's server/pool lines."""
+    """The new chrony.conf text: SERVERS (the console's notation, pool:NAME for a pool) in place
+    of the main file's server/pool lines. A server already listed keeps its line; a plain name
+    keeps a pool line's kind, pool:NAME makes a pool line unless one is there."""
     lines = text.split('\n')
     if lines[-1] == '':
         lines.pop()
@@ -99,20 +102,21 @@ def render(text, servers):
         if line.strip() == HEADER:
             continue
         if w and w[0].lower() in ('server', 'pool') and len(w) >= 2:
-            kept.setdefault(key(*source_of(w)), line)
+            kept.setdefault(key(*source_of(w)), (line, w[0].lower()))
             if first is None:
                 first = len(out)
             continue
         out.append(line)
     block = [HEADER]
     for s in servers:
-        host, port = parse_notation(s)
-        line = kept.get(key(host, port))
-        if line is not None:
+        pool = s.lower().startswith('pool:')
+        host, port = parse_notation(s[5:] if pool else s)
+        line, kind = kept.get(key(host, port), (None, None))
+        if line is not None and (not pool or kind == 'pool'):
             print(f'kept as it was: {line.strip()}', file=sys.stderr)
             block.append(line)
         else:
-            block.append(f'server {host}' + (f' port {port}' if port is not None else '') + ' iburst')
+            block.append(('pool' if pool else 'server') + f' {host}' + (f' port {port}' if port is not None else '') + ' iburst')
     if first is None:
         first = len(out)
     out[first:first] = block
@@ -273,7 +277,8 @@ def sources(root, conf_path, demo):
             })
     return {
         'ok': True,
-        'servers': [e['name'] for e in conf.entries if e['origin'] == 'ours'],
+        # in the console's notation, what `ntp set` takes back: pool:NAME for a pool line
+        'servers': [('pool:' if e['kind'] == 'pool' else '') + e['name'] for e in conf.entries if e['origin'] == 'ours'],
         'sources': conf.entries + extra,
         'daemon': daemon,
         'problems': conf.problems,

@@ -28,7 +28,8 @@ set -uo pipefail
 #              recover), the writers' lock
 #   checks.sh  every rule a value from the operator must follow, one function per rule
 # and, by the scripts that need them: apply.sh, secrets.sh, ntp.sh, pcap.sh, callhome.sh, net.sh
-# (netplan.py and its package ccnet/ for the network scripts' YAML and address work).
+# (netplan.py and its package ccnet/ for the network scripts' YAML and address work; chrony.py
+# for chrony.conf's lines and the daemon's sources, used by set_ntp.sh and show_ntp.sh).
 
 # where the library and the scripts are (absolute: a script may be run through a symlink)
 CC_LIB=$(dirname -- "$(readlink -f -- "${BASH_SOURCE[0]}")")

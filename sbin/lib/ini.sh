@@ -22,6 +22,8 @@ ini_load() {
   sig=$(ini_sig "$f")
   CC_INI_CACHE=()
   CC_INI_CACHED=""
+  # missing: no keys, and no python3 to say so
+  if [[ ! -e $f && ! -L $f ]]; then ini_fill "$f" "$sig" ""; return 0; fi
   # one record a line, SECTION US KEY US VALUE: no value holds a control character (ccini.py)
   if ! out=$(ccini records "$f" 2>&1); then
     CC_INI_ERROR=$out

@@ -6,12 +6,11 @@ CHRONY_CONF=$(p /etc/chrony/chrony.conf)
 # chrony's own default configuration (Debian and Ubuntu ship it here), named when it is missing
 CHRONY_DEFAULT=/usr/share/chrony/chrony.conf
 
-# chrony_directive SERVER → "server HOST [port P] iburst"
-# shellcheck disable=SC2153  # NTP_HOST and NTP_PORT are set by parse_server (checks.sh)
+# chrony_directive SERVER → "server HOST [port P] iburst" ("pool ..." for pool:HOST)
+# shellcheck disable=SC2153  # NTP_* are set by parse_server (checks.sh)
 chrony_directive() {
   parse_server "$1" || return 1
-  if [[ -n $NTP_PORT ]]; then printf 'server %s port %s iburst' "$NTP_HOST" "$NTP_PORT"
-  else printf 'server %s iburst' "$NTP_HOST"; fi
+  printf '%s %s%s iburst' "$NTP_KIND" "$NTP_HOST" "${NTP_PORT:+ port $NTP_PORT}"
 }
 
 # chrony_conf_readable: 0 when chrony.conf is a file we can read; else 1 and CHRONY_WHY names

@@ -15,16 +15,14 @@ export const ServiceAfter = z
   })
   .loose();
 
-/** The summary and first details of a change whose service is down, from the typed data only. */
+/**
+ * The summary and first details of a change whose service is down, from the typed data only;
+ * the summary says what to do (a command line prints only the summary).
+ */
 function down(s: z.infer<typeof ServiceAfter>['service']): { summary: string; details: string[] } {
   return {
-    summary: `${s.name} is down: the previous settings are back in the files, but ${s.name} did not start with them either`,
-    details: [
-      `With the new settings: ${s.error}`,
-      `With the previous settings: ${s.restore_error ?? 'no message'}`,
-      `What to do: see why with 'systemctl status ${s.name}' and 'journalctl -u ${s.name}', fix it, then start ${s.name} (Restart all services).`,
-      '',
-    ],
+    summary: `${s.name} is down: the previous settings are back in the files, but ${s.name} did not start with them either. See why with 'systemctl status ${s.name}' and 'journalctl -u ${s.name}', fix it, then start ${s.name} (Restart all services)`,
+    details: [`With the new settings: ${s.error}`, `With the previous settings: ${s.restore_error ?? 'no message'}`, ''],
   };
 }
 

@@ -224,7 +224,8 @@ describe.skipIf(why !== undefined)('e2e: network interfaces', () => {
       const f = field(s, k.label);
       expect(f.message, s).toMatch(k.why);
       expect(f.value, s).toBe(k.text);
-      expect(s).toContain(FORM);
+      // still the form (with the IPv6 fields it scrolls: its first label may be above the view)
+      expect(s).toContain('─ Change configuration ─');
       expect(s).not.toContain('Apply these settings');
       expect(c.file(YAML)).toBe(yamlBefore);
       c.keys('Escape');
@@ -407,12 +408,9 @@ describe.skipIf(why !== undefined)('e2e: network interfaces', () => {
     await toEth0(c);
     const yamlBefore = c.file(YAML);
     c.keys('2', 'Enter');
-    const ask = await c.waitFor('Make eth0 the capture interface?');
-    expect(ask).toContain('Nothing can reach the appliance through it any more.');
-    await expectFocus(c, '< No >');
-    c.keys('y');
-    const res = await c.waitFor('Failed:', 30_000);
-    expect(res).toMatch(/Failed: eth0 is the last management interface/);
+    // refused before any question: set_network.sh --dry-run says why
+    const res = await c.waitFor('eth0 is the last management interface', 30_000);
+    expect(res).not.toContain('Make eth0 the capture interface?');
     expect(c.file(YAML)).toBe(yamlBefore);
     expect(netplanApplies(c)).toBe(0);
     const s = show(c);

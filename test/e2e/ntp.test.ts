@@ -1,5 +1,7 @@
 // End to end: the manual's "Configure NTP settings" procedure, keystroke by keystroke, on
 // both menu trees, in a real terminal (tmux), and what it leaves on disk.
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { missing } from '../support/requires.js';
 import { chronyServers, consoles, expectFocus, focusedButton, type Console } from './support.js';
@@ -151,5 +153,51 @@ describe.skipIf(why !== undefined)('e2e: NTP settings', () => {
     expect(menu).not.toContain('bad..host');
     expect(c.file('etc/confconsole/appliance.ini')).toBe(iniBefore);
     expect(JSON.parse(c.cli('ntp', 'show', '--json').stdout)).toMatchObject({ ok: true, servers: FACTORY });
+  });
+
+  it('View shows every source chrony reads with its origin (DHCP, a peer line); changing the servers keeps them all', async () => {
+    const c = await open.open().start();
+    // what a DHCP lease and a site's hand edit add to the demo's chrony.conf
+    appendFileSync(join(c.root, 'etc/chrony/chrony.conf'), 'sourcedir /run/chrony-dhcp\npeer 192.0.2.50 minpoll 6\n');
+    mkdirSync(join(c.root, 'run/chrony-dhcp'), { recursive: true });
+    writeFileSync(join(c.root, 'run/chrony-dhcp/eth0.sources'), 'server 192.0.2.67 iburst\n');
+    const conf = c.file('etc/chrony/chrony.conf');
+    c.keys('Enter');
+    await c.menu('Console Setup');
+    c.keys('1', 'Enter');
+    await c.menu('Network Settings');
+    c.keys('4', 'Enter');
+    await c.menu('NTP Settings');
+    c.keys('1', 'Enter');
+    const view = await c.waitFor('Current NTP servers');
+    expect(view).toContain('2 NTP server(s) set here, and 2 other source(s) chrony also uses.');
+    expect(view).toMatch(/1\s+0\.ubuntu\.pool\.ntp\.org\s+server\s+set here/);
+    expect(view).toMatch(/3\s+192\.0\.2\.67\s+server\s+DHCP eth0\.sources:1/);
+    expect(view).toMatch(/4\s+192\.0\.2\.50\s+peer\s+chrony\.conf line \d+/);
+    c.keys('Enter');
+    await c.menu('NTP Settings');
+    // Change: the same servers in another order and one more, no test, apply
+    c.keys('2', 'Enter');
+    await c.waitFor('Do you want to change the NTP servers?');
+    c.keys('y');
+    const form = await c.waitFor('NTP servers (separated by spaces)');
+    expect(form).toContain(FACTORY.join(' '));
+    c.keys('C-u');
+    await c.waitGone(FACTORY[0]!);
+    const next = [FACTORY[1]!, FACTORY[0]!, '192.0.2.9'];
+    c.type(next.join(' '));
+    await c.waitFor(next.join(' '));
+    c.keys('Enter');
+    await c.waitFor('can reach these NTP servers?');
+    c.keys('n');
+    await c.waitFor('Review the change');
+    c.keys('y');
+    await c.waitFor('Done: the NTP servers are set.', 30_000);
+    // the servers kept their lines, the new one has its own; every other line is as it was
+    const isSource = (l: string) => /^(server|pool)\s/.test(l);
+    expect(c.file('etc/chrony/chrony.conf').split('\n').filter(isSource)).toEqual([`server ${FACTORY[1]} iburst`, `server ${FACTORY[0]} iburst`, 'server 192.0.2.9 iburst']);
+    expect(c.file('etc/chrony/chrony.conf').split('\n').filter((l) => !isSource(l))).toEqual(conf.split('\n').filter((l) => !isSource(l)));
+    const shown = JSON.parse(c.cli('ntp', 'show', '--json').stdout);
+    expect(shown.sources.map((x: { origin: string }) => x.origin)).toEqual(['ours', 'ours', 'ours', 'dhcp', 'line']);
   });
 });

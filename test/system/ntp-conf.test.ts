@@ -11,7 +11,7 @@ import { missing } from '../support/requires.js';
 import { auditEntries, listDir, makeRoot, read, readOr, removeRoots, runCommand, runScript, script, scriptEnv, serviceCmd, treeSnapshot, type Root } from './helpers.js';
 import { DEBIAN } from './ntp-fixtures.js';
 
-const why = missing('system: chrony.conf shapes', ['bash', 'python3', 'flock']);
+const why = missing('system: chrony.conf shapes', ['bash', 'python3', 'flock', 'chronyd']);
 const whyUser = missing('system: chrony.conf unreadable for a user', ['root', 'setpriv', 'python3', 'flock']);
 
 afterAll(() => removeRoots());
@@ -84,6 +84,12 @@ function rootWith(conf: string, files: Record<string, string> = {}, demo = true)
 }
 
 /** The lines of `text` that are not source lines (server/pool, any case) nor our header. */
+/** chrony's own parser accepts the file (chronyd -p prints the configuration, or exits 1 naming the bad line). */
+function chronyAccepts(file: string): void {
+  const r = spawnSync('chronyd', ['-p', '-f', file], { encoding: 'utf8' });
+  expect(r.status, `chronyd -p -f ${file}: ${r.stderr}`).toBe(0);
+}
+
 const others = (text: string) => text.split('\n').filter((l) => !/^\s*(server|pool)\s/i.test(l) && l !== HEADER);
 const sourceLines = (text: string) => text.split('\n').filter((l) => /^\s*(server|pool)\s/i.test(l));
 
@@ -100,6 +106,7 @@ describe.skipIf(why !== undefined)('set_ntp.sh keeps what it does not own in chr
     expect(res.stderr).toContain('kept as it was: pool 2.debian.pool.ntp.org iburst');
     expect(res.stderr).toContain('kept as it was: server ntp.site.example iburst minpoll 4 maxpoll 8 prefer');
     expect(parseSettings(read(r.ini)).ntp.servers).toEqual(['2.debian.pool.ntp.org', 'ntp.site.example', '192.0.2.10']);
+    chronyAccepts(r.conf);
 
     // a second run with the pool only: the site line goes, the pool is still a pool
     const again = await runScript('set_ntp.sh', ['2.debian.pool.ntp.org'], r.dir);
@@ -116,6 +123,7 @@ describe.skipIf(why !== undefined)('set_ntp.sh keeps what it does not own in chr
     expect(sourceLines(conf)).toEqual(['pool ntp.ubuntu.com        iburst maxsources 4', 'pool 2.ubuntu.pool.ntp.org iburst maxsources 2', 'server 2001:db8::123 port 1123 iburst']);
     expect(others(conf)).toEqual(others(UBUNTU));
     for (const l of ['confdir /etc/chrony/conf.d', 'sourcedir /run/chrony-dhcp', 'sourcedir /etc/chrony/sources.d']) expect(conf).toContain(`\n${l}\n`);
+    chronyAccepts(r.conf);
   });
 
   it('a hand-edited file: a Server line in upper case and one with a port are kept when listed; include, peer, refclock kept', async () => {
@@ -125,6 +133,7 @@ describe.skipIf(why !== undefined)('set_ntp.sh keeps what it does not own in chr
     const conf = read(r.conf);
     expect(sourceLines(conf)).toEqual(['Server ntp1.site.example iburst minpoll 4 maxpoll 8 prefer', 'server 192.0.2.20 port 1123 iburst', 'server 192.0.2.21 iburst']);
     expect(others(conf)).toEqual(others(HAND));
+    chronyAccepts(r.conf);
     // the same host on another port is another server: a new line, the old one goes
     const other = await runScript('set_ntp.sh', ['192.0.2.20'], r.dir);
     expect(other.code, other.stderr).toBe(0);
@@ -139,6 +148,50 @@ describe.skipIf(why !== undefined)('set_ntp.sh keeps what it does not own in chr
     const res = await runScript('set_ntp.sh', ['192.0.2.1'], r.dir);
     expect(res.code, res.stderr).toBe(0);
     expect(read(r.conf)).toBe(conf + HEADER + '\nserver 192.0.2.1 iburst\n');
+    chronyAccepts(r.conf);
+  });
+});
+
+describe.skipIf(why !== undefined)('pool:NAME says "a pool"; what ntp show gives back, ntp set keeps as it is', () => {
+  it("Debian's stock file: setting what show_ntp.sh lists changes no source line; pool:NAME adds a pool line, or makes a server line one", async () => {
+    const r = rootWith(DEBIAN);
+    const shown = await runScript('show_ntp.sh', [], r.dir);
+    expect(shown.json.servers).toEqual(['pool:2.debian.pool.ntp.org', 'ntp.site.example']);
+    const same = await runScript('set_ntp.sh', shown.json.servers, r.dir);
+    expect(same.code, same.stderr).toBe(0);
+    // our lines are written together, in the order given, where the first of them was
+    const expected = DEBIAN.replace('\nserver ntp.site.example iburst minpoll 4 maxpoll 8 prefer\n', '\n').replace(
+      'pool 2.debian.pool.ntp.org iburst\n',
+      `${HEADER}\npool 2.debian.pool.ntp.org iburst\nserver ntp.site.example iburst minpoll 4 maxpoll 8 prefer\n`,
+    );
+    expect(read(r.conf)).toBe(expected);
+    expect(sourceLines(read(r.conf))).toEqual(sourceLines(DEBIAN));
+    // a second run with the same list changes nothing
+    const again = await runScript('set_ntp.sh', shown.json.servers, r.dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(read(r.conf)).toBe(expected);
+
+    const pools = await runScript('set_ntp.sh', ['pool:pool.lab.example:1123', 'POOL:ntp.site.example', '2.debian.pool.ntp.org'], r.dir);
+    expect(pools.code, pools.stderr).toBe(0);
+    expect(pools.json.servers).toEqual(['pool:pool.lab.example:1123', 'pool:ntp.site.example', '2.debian.pool.ntp.org']);
+    expect(sourceLines(read(r.conf))).toEqual(['pool pool.lab.example port 1123 iburst', 'pool ntp.site.example iburst', 'pool 2.debian.pool.ntp.org iburst']);
+    expect(others(read(r.conf))).toEqual(others(DEBIAN));
+    chronyAccepts(r.conf);
+    expect(parseSettings(read(r.ini)).ntp.servers).toEqual(['pool:pool.lab.example:1123', 'pool:ntp.site.example', '2.debian.pool.ntp.org']);
+  });
+
+  it.each([
+    [['pool:192.0.2.1'], /"pool:192\.0\.2\.1": a pool needs a host name, not an address/],
+    [['pool:[2001:db8::1]:123'], /a pool needs a host name/],
+    [['pool:ntp.example.org', 'ntp.example.org'], /"ntp\.example\.org" is listed twice/],
+    [['pool:'], /empty server name/],
+  ])('%j → exit 2, nothing written', async (args, msg) => {
+    const r = rootWith(DEBIAN);
+    const before = treeSnapshot(r.dir);
+    const res = await runScript('set_ntp.sh', args, r.dir);
+    expect(res.code, res.stderr).toBe(2);
+    expect(res.json.error).toMatch(msg);
+    expect(treeSnapshot(r.dir)).toEqual(before);
   });
 });
 
@@ -152,7 +205,7 @@ describe.skipIf(why !== undefined)('show_ntp.sh: every source chrony reads, with
     });
     const res = await runScript('show_ntp.sh', [], r.dir);
     expect(res.code, res.stderr).toBe(0);
-    expect(res.json.servers).toEqual(['2.debian.pool.ntp.org', 'ntp.site.example']);
+    expect(res.json.servers).toEqual(['pool:2.debian.pool.ntp.org', 'ntp.site.example']);
     expect(res.json.sources.map((s: any) => [s.name, s.kind, s.origin, s.file, s.line])).toEqual([
       ['192.0.2.50', 'peer', 'file', '/etc/chrony/conf.d/site.conf', 2],
       ['2.debian.pool.ntp.org', 'pool', 'ours', '/etc/chrony/chrony.conf', 8],
@@ -191,6 +244,18 @@ describe.skipIf(why !== undefined)('show_ntp.sh: every source chrony reads, with
       ['2.ubuntu.pool.ntp.org', 'pool', 'ours'],
     ]);
     expect(res.json.problems).toEqual([]);
+  });
+});
+
+describe.skipIf(why !== undefined)('show_ntp.sh: a file chrony.conf reads that cannot be read is named, the rest still shown', () => {
+  it('a confdir entry that is a directory', async () => {
+    const r = rootWith(UBUNTU, { 'etc/chrony/conf.d/good.conf': 'server 192.0.2.8 iburst\n' });
+    mkdirSync(join(r.dir, 'etc/chrony/conf.d/broken.conf'));
+    const res = await runScript('show_ntp.sh', [], r.dir);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.json.problems).toEqual(['cannot read /etc/chrony/conf.d/broken.conf: Is a directory']);
+    expect(res.json.sources.map((s: any) => [s.name, s.origin])[0]).toEqual(['192.0.2.8', 'file']);
+    expect(res.json.sources).toHaveLength(5);
   });
 });
 

@@ -116,7 +116,7 @@ n=0; while [ ! -S "$R/run/chrony/chronyd.sock" ] && [ $n -lt 50 ]; do sleep 0.1;
       300,
     );
     expect(st.daemon).toEqual({ running: true, asked: true });
-    expect(st.servers).toEqual(['2.debian.pool.ntp.org', `127.0.0.1:${PORT}`]);
+    expect(st.servers).toEqual(['pool:2.debian.pool.ntp.org', `127.0.0.1:${PORT}`]);
     expect(st.sources.map((s: any) => [s.name, s.kind, s.origin, s.file])).toEqual([
       [`127.0.0.2:${CLOSED}`, 'peer', 'file', '/etc/chrony/conf.d/lab.conf'],
       ['2.debian.pool.ntp.org', 'pool', 'ours', '/etc/chrony/chrony.conf'],
@@ -145,11 +145,11 @@ n=0; while [ ! -S "$R/run/chrony/chronyd.sock" ] && [ $n -lt 50 ]; do sleep 0.1;
     expect(shown.text).toContain('2 NTP server(s) set here, and 4 other source(s) chrony also uses.');
     expect(shown.text).toContain('chronyd is running');
     expect(shown.rows.map((r) => [r[1], r[3]])).toEqual([
-      [`127.0.0.2:${CLOSED}`, 'other file (/etc/chrony/conf.d/lab.conf:1)'],
+      [`127.0.0.2:${CLOSED}`, 'file conf.d/lab.conf:1'],
       ['2.debian.pool.ntp.org', 'set here'],
       [`127.0.0.1:${PORT}`, 'set here'],
-      [`[::1]:${PORT}`, 'DHCP (/run/chrony-dhcp/eth0.sources:1)'],
-      [`127.0.0.3:${CLOSED}`, 'other file (/etc/chrony/sources.d/lab.sources:1)'],
+      [`[::1]:${PORT}`, 'DHCP eth0.sources:1'],
+      [`127.0.0.3:${CLOSED}`, 'file sources.d/lab.sources:1'],
       ['127.0.0.4', 'daemon only'],
     ]);
     expect(shown.rows[1]![4]).toBe('not used');

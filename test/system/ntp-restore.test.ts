@@ -3,7 +3,8 @@
 // with typed data ("service":{"state":"down"}) when it does not, for set_ntp.sh and the
 // writers built on apply_settings (set_pcap.sh, set_dcip_hmac.sh); the console says it from
 // that data. And a cancelled NTP test (Esc: TERM) leaves no chronyd -Q behind.
-import { readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ntpSet } from '../../src/features/ntp/index.js';
@@ -22,6 +23,7 @@ import {
   runScriptInput,
   serviceCmd,
   treeSnapshot,
+  REPO,
   waitFor,
   type Root,
 } from './helpers.js';
@@ -101,12 +103,13 @@ describe.skipIf(why !== undefined)('a service that does not come back', () => {
     const ctx = { paths: makePaths(r.dir), runner: makeRunner(makePaths(r.dir), { CONFCONSOLE_SERVICE_CMD: svc.cmd }) };
     const lines: string[] = [];
     const o = await ntpSet.apply!(ctx, { servers: '192.0.2.7' }, { line: (l) => lines.push(l) });
-    expect(o).toMatchObject({ ok: false, code: 7, summary: 'chrony is down: the previous settings are back in the files, but chrony did not start with them either' });
-    expect(o.details!.slice(0, 3)).toEqual([
-      `With the new settings: ${JOB('chrony')}`,
-      `With the previous settings: ${JOB('chrony')}`,
-      "What to do: see why with 'systemctl status chrony' and 'journalctl -u chrony', fix it, then start chrony (Restart all services).",
-    ]);
+    expect(o).toMatchObject({
+      ok: false,
+      code: 7,
+      summary:
+        "chrony is down: the previous settings are back in the files, but chrony did not start with them either. See why with 'systemctl status chrony' and 'journalctl -u chrony', fix it, then start chrony (Restart all services)",
+    });
+    expect(o.details!.slice(0, 2)).toEqual([`With the new settings: ${JOB('chrony')}`, `With the previous settings: ${JOB('chrony')}`]);
     expect(o.data).toMatchObject({ service: { state: 'down' } });
 
     // restored and running: the script's own words, exit 3
@@ -115,6 +118,27 @@ describe.skipIf(why !== undefined)('a service that does not come back', () => {
     const o3 = await ntpSet.apply!(ctx3, { servers: '192.0.2.7' }, { line: () => undefined });
     expect(o3).toMatchObject({ ok: false, code: 3 });
     expect(o3.summary).toMatch(/^chrony did not restart with the new settings .*previous settings restored, and chrony runs with them$/);
+  });
+});
+
+const built = existsSync(join(REPO, 'dist/cli.js'));
+
+describe.skipIf(why !== undefined || !built)('the command line', () => {
+  it('confconsole ntp set: exit 7, the typed service state in --json, what to do on stderr in text', () => {
+    const r = makeRoot({ demo: false });
+    const svc = serviceCmd(r, ['chrony']);
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [join(REPO, 'bin/confconsole'), '--root', r.dir, 'ntp', 'set', '192.0.2.7', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, CONFCONSOLE_SERVICE_CMD: svc.cmd },
+        timeout: 30_000,
+      });
+    const j = cli('--json');
+    expect(j.status, j.stderr).toBe(7);
+    expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, code: 7, restored: true, service: { name: 'chrony', state: 'down' } });
+    const t = cli();
+    expect(t.status, t.stderr).toBe(7);
+    expect(t.stderr).toContain("confconsole: chrony is down: the previous settings are back in the files, but chrony did not start with them either. See why with 'systemctl status chrony'");
   });
 });
 

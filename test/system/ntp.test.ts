@@ -102,6 +102,15 @@ describe.skipIf(why !== undefined)('NTP against a real local chronyd server', ()
       expect(listDir(root.backups)).toEqual([]);
     });
 
+    it('asks a pool (pool:NAME) as chrony would: a pool line, every address of the name', async () => {
+      const root = makeRoot({ demo: true });
+      // localhost is a name (from /etc/hosts: no DNS query leaves the machine)
+      const r = await runScript('test_ntp.sh', ['--timeout', '3', `pool:localhost:${PORT}`], root.dir);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json).toMatchObject({ ok: true, results: [{ server: `pool:localhost:${PORT}`, ok: true }] });
+      expect(typeof r.json.results[0].offset).toBe('number');
+    });
+
     it('fails with exit 5 and "no answer" for a port where nothing answers', async () => {
       const root = makeRoot({ demo: true });
       const r = await runScript('test_ntp.sh', ['--timeout', '2', `127.0.0.1:${CLOSED}`], root.dir);

@@ -135,16 +135,13 @@ describe('network interfaces (demo appliance)', () => {
     expect(yaml(h)).toBe(before);
   });
 
-  it('the last management interface cannot become the capture interface', async () => {
+  it('the last management interface cannot become the capture interface: said before any question (the script\'s dry run refuses)', async () => {
     h = await startConsole();
     await toEth0(h);
     const before = yaml(h);
     await h.press('2', KEYS.enter);
-    await h.waitFor('Make eth0 the capture interface?');
-    // the question names what goes with the address
-    expect(h.text()).toMatch(/eth0 gives up its address 10\.0\.0\.2\/24, the default route via 10\.0\.0\.1,[\s│]+the DNS servers 10\.0\.0\.1\./);
-    await h.press('y');
-    await h.waitFor('Failed: eth0 is the last management interface');
+    await h.waitFor('eth0 is the last management interface');
+    expect(h.text()).not.toContain('Make eth0 the capture interface?');
     expect(yaml(h)).toBe(before);
   });
 

@@ -9,7 +9,7 @@ import { commands } from '../../src/features/index.js';
 import { callhomeConfig, callhomeStatus } from '../../src/features/callhome/ops.js';
 import { statusLines, statusVerdict } from '../../src/features/callhome/state.js';
 import { masterPushToken } from '../../src/features/master/index.js';
-import { networkSet, setArgs } from '../../src/features/network/ops.js';
+import { networkCapture, networkSet, setArgs } from '../../src/features/network/ops.js';
 import { ntpSet } from '../../src/features/ntp/index.js';
 import { ContractError, makeRunner, run, script, type RawResult } from '../../src/system/runner.js';
 import { makePaths } from '../../src/system/paths.js';
@@ -65,22 +65,56 @@ describe('network', () => {
     expect(setArgs({ iface: 'eth0', mode: 'static', address: '192.0.2.5', netmask: '24', gateway: '192.0.2.1', dns: '192.0.2.53', domain: 'corp.example' })).toEqual([
       'eth0', '--static', '--address', '192.0.2.5', '--netmask', '24', '--gateway', '192.0.2.1', '--allow-offsubnet-gateway', '--dns', '192.0.2.53', '--domain', 'corp.example',
     ]);
+    // IPv6: sent only when changed from what was read (not given, the script keeps it)
+    const v6 = { iface: 'eth0', mode: 'static', address: '192.0.2.5', netmask: '24', address6: '2001:db8::5/64', gateway6: 'fe80::1' };
+    expect(setArgs(v6, { address6: '2001:db8::5', prefix6: 64, gateway6: 'fe80::1' }).slice(6)).toEqual([]);
+    expect(setArgs(v6, { address6: '2001:db8::5', prefix6: 64, gateway6: null }).slice(6)).toEqual(['--gateway6', 'fe80::1']);
+    expect(setArgs({ ...v6, address6: '' }, { address6: '2001:db8::5', prefix6: 64, gateway6: 'fe80::1' }).slice(6)).toEqual(['--address6', '']);
   });
-  it('check: errors at their fields; warnings by severity (never by their words); leaving capture is said', async () => {
-    const { ctx } = fakeCtx({ 'show_network.sh': { json: IFACES } });
+  it('check: errors at their fields; warnings by severity (never by their words); leaving capture is said; the dry run\'s plan is said', async () => {
+    const plan = { files: ['etc/netplan/01-netcfg.yaml', 'etc/netplan/50-cloud-init.yaml'], kept: ['route 192.168.50.0/24 via 10.0.0.254', 'critical: true'], moved: [{ from: 'etc/netplan/50-cloud-init.yaml', id: 'eth0' }], dropin: 'etc/cloud/cloud.cfg.d/99-disable-network-config.cfg', creates: false };
+    const { ctx, calls } = fakeCtx({ 'show_network.sh': { json: IFACES }, 'set_network.sh': { json: { ok: true, dry_run: true, iface: 'eth0', plan } } });
     expect(await networkSet.check(ctx, { iface: 'eth0', mode: 'static', address: '10.0.0.2', netmask: '24', gateway: '192.0.2.1' })).toEqual({
       errors: {},
-      warnings: [expect.stringMatching(/^192.0.2.1 is outside 10.0.0.0\/24.*Apply only if your network really routes it\.$/)],
+      warnings: [
+        expect.stringMatching(/^192.0.2.1 is outside 10.0.0.0\/24.*Apply only if your network really routes it\.$/),
+        "eth0's settings move from etc/netplan/50-cloud-init.yaml (entry eth0) into etc/netplan/01-netcfg.yaml, so that only one file configures it",
+        'cloud-init is told to stop writing the network configuration (etc/cloud/cloud.cfg.d/99-disable-network-config.cfg); a rollback undoes this too',
+        'Kept as they are on eth0: route 192.168.50.0/24 via 10.0.0.254; critical: true',
+      ],
     });
+    expect(calls.find((c) => c.args.includes('--dry-run'))?.args).toEqual(['eth0', '--static', '--address', '10.0.0.2', '--netmask', '24', '--gateway', '192.0.2.1', '--allow-offsubnet-gateway', '--dry-run']);
+    const refusedPlan = fakeCtx({ 'show_network.sh': { json: IFACES }, 'set_network.sh': { exitCode: 2, json: { ok: false, code: 2, field: 'interface', error: 'eth0 is also configured in etc/netplan/60-site.yaml (mtu)' } } });
+    expect((await networkSet.check(refusedPlan.ctx, { iface: 'eth0', mode: 'dhcp' })).errors).toEqual({ mode: 'eth0 is also configured in etc/netplan/60-site.yaml (mtu)' });
     expect((await networkSet.check(ctx, { iface: 'eth1', mode: 'static', address: '10.0.0.2', netmask: '24' })).errors).toEqual({ address: '10.0.0.2 is already used by another interface' });
     expect((await networkSet.check(ctx, { iface: 'eth1', mode: 'dhcp' })).warnings?.[0]).toMatch(/eth1 stops being the capture interface/);
   });
   it('apply: a pending change is typed data (deadline, address); a refusal keeps its field', async () => {
-    const ok = fakeCtx({ 'set_network.sh': { json: { ok: true, iface: 'eth0', mode: 'static', address: '192.0.2.5/24', pending: { id: 'x', deadline: 2e9, timeout: 120 } } } });
+    const ok = fakeCtx({ 'show_network.sh': { json: IFACES }, 'set_network.sh': { json: { ok: true, iface: 'eth0', mode: 'static', address: '192.0.2.5/24', pending: { id: 'x', deadline: 2e9, timeout: 120 } } } });
     expect(await networkSet.apply(ok.ctx, { iface: 'eth0', mode: 'static', address: '192.0.2.5', netmask: '24', timeout: '60' }, io)).toMatchObject({ ok: true, pending: { deadline: 2e9, address: '192.0.2.5' } });
-    expect(ok.calls[0]?.args.slice(-2)).toEqual(['--confirm-timeout', '60']);
-    const refused = fakeCtx({ 'set_network.sh': { exitCode: 2, json: { ok: false, code: 2, error: '192.0.2.5 is already in use on eth1', field: 'address' } } });
+    expect(ok.calls.at(-1)?.args.slice(-2)).toEqual(['--confirm-timeout', '60']);
+    const refused = fakeCtx({ 'show_network.sh': { json: IFACES }, 'set_network.sh': { exitCode: 2, json: { ok: false, code: 2, error: '192.0.2.5 is already in use on eth1', field: 'address' } } });
     expect(await networkSet.apply(refused.ctx, { iface: 'eth0', mode: 'static', address: '192.0.2.5', netmask: '24' }, io)).toMatchObject({ ok: false, field: 'address', code: 2, summary: '192.0.2.5 is already in use on eth1' });
+  });
+  it('capture: the question names what goes (IPv4 and IPv6 addresses, default routes, other routes, DNS) and the plan; a dry-run refusal blocks before any question', async () => {
+    const eth2 = { ...IFACES.interfaces[0]!, name: 'eth2', addresses: ['192.0.2.5/24', '2001:db8::5/64'], gateway: '192.0.2.1', gateway6: 'fe80::1', address6: '2001:db8::5', prefix6: 64, routes: ['192.168.50.0/24 via 192.0.2.254'], dns: ['192.0.2.53'] };
+    const plan = { files: ['etc/netplan/01-netcfg.yaml'], kept: ['mtu: 9000'], moved: [], dropin: null, creates: false };
+    const ok = fakeCtx({ 'show_network.sh': { json: { ...IFACES, interfaces: [...IFACES.interfaces, eth2] } }, 'set_network.sh': { json: { ok: true, dry_run: true, iface: 'eth2', plan } } });
+    const q = await networkCapture.ask!(ok.ctx, { iface: 'eth2' });
+    expect(q).toEqual({
+      question: [
+        'eth2 will receive mirrored traffic: no address, promiscuous, up at boot. Nothing can reach the appliance through it any more.',
+        '',
+        'eth2 gives up its address 192.0.2.5/24 2001:db8::5/64, the default route via 192.0.2.1, the IPv6 default route via fe80::1, the routes 192.168.50.0/24 via 192.0.2.254, the DNS servers 192.0.2.53.',
+        '',
+        'Kept as they are on eth2: mtu: 9000',
+        '',
+        'Make eth2 the capture interface?',
+      ].join('\n'),
+    });
+    expect(ok.calls.at(-1)?.args).toEqual(['eth2', '--capture', '--dry-run']);
+    const no = fakeCtx({ 'show_network.sh': { json: IFACES }, 'set_network.sh': { exitCode: 2, json: { ok: false, code: 2, field: 'interface', error: 'eth0 is the last management interface: the appliance would be unreachable as a capture-only box' } } });
+    expect(await networkCapture.ask!(no.ctx, { iface: 'eth0' })).toEqual({ blocked: 'eth0 is the last management interface: the appliance would be unreachable as a capture-only box' });
   });
   it('an interface that is gone is a Problem for the operator', async () => {
     const { ctx } = fakeCtx({ 'show_network.sh': { json: IFACES } });

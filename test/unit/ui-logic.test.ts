@@ -123,9 +123,9 @@ describe('NTP view: every source with its origin and what chronyd does with it',
     expect(v.rows).toEqual([
       ['1', '2.debian.pool.ntp.org', 'pool', 'set here', '192.0.2.1 selected; 192.0.2.2 combined'],
       ['2', 'ntp.site.example', 'server', 'set here', 'not used'],
-      ['3', '192.0.2.9', 'peer', 'chrony.conf (line 12)', 'not usable, reach 0'],
-      ['4', '192.0.2.7', 'server', 'DHCP (/run/chrony-dhcp/eth0.sources:1)', 'combined, reach 377'],
-      ['5', 'ntp.other.example', 'server', 'other file (/etc/chrony/conf.d/site.conf:3)', 'not used'],
+      ['3', '192.0.2.9', 'peer', 'chrony.conf line 12', 'not usable, reach 0'],
+      ['4', '192.0.2.7', 'server', 'DHCP eth0.sources:1', 'combined, reach 377'],
+      ['5', 'ntp.other.example', 'server', 'file conf.d/site.conf:3', 'not used'],
       ['6', '198.51.100.4', 'server', 'daemon only', 'not combined, reach 17'],
     ]);
     const down = ntpView({ ...st, daemon: { running: false, asked: false, error: 'the demo appliance has no chronyd to ask' }, problems: ['cannot read /etc/chrony/x.conf: Permission denied'] });

@@ -60,7 +60,7 @@ export function worksWithoutSettings(path: string[]): boolean {
 }
 
 /** What the first screen says when appliance.ini is damaged or unreadable: the file, the line, what to do. */
-export async function settingsNotice(ctx: Ctx): Promise<string> {
+export async function settingsNotice(ctx: Ctx, profile: Profile): Promise<string> {
   try {
     await readSettings(ctx.paths.settingsIni);
     return '';
@@ -70,6 +70,8 @@ export async function settingsNotice(ctx: Ctx): Promise<string> {
     return [
       `THE SETTINGS FILE CANNOT BE READ: ${ctx.paths.settingsIni}${e.line > 0 ? ` line ${e.line}` : ''}: ${e.why}.`,
       'Networking, power and the audit log work; the areas that need the settings refuse until it is fixed, and nothing is written over it.',
+      // the console type is a setting too: say which one is shown without it
+      `This is shown as the ${profile === 'vsensor' ? 'vSensor' : 'master/probe appliance'} console; if this is ${profile === 'vsensor' ? 'a master/probe appliance' : 'a vSensor'}, start confconsole --profile ${profile === 'vsensor' ? 'appliance' : 'vsensor'}.`,
       copy
         ? `Fix that line by hand, or put back the last good copy (${copy.time}): Appliance Admin > Restore settings, or confconsole appliance restore-settings.`
         : `Fix it by hand: there is no good copy in ${ctx.paths.under('/var/backups/confconsole')} to put back.`,
@@ -81,7 +83,7 @@ export async function settingsNotice(ctx: Ctx): Promise<string> {
 export const welcomeStatus = (profile: Profile): Op<'show'> => ({
   id: `${profile}.welcome`,
   async show(ctx) {
-    const damaged = await settingsNotice(ctx);
+    const damaged = await settingsNotice(ctx, profile);
     // the capture size lives in the settings: with them damaged, the notice above says why it is not shown
     const pcap = profile === 'vsensor' && !damaged ? describePcap(await pcapSize(ctx)) : '';
     return { kind: 'text', text: [damaged, pcap].filter(Boolean).join('\n\n') };

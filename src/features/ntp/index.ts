@@ -53,15 +53,19 @@ const ORIGIN: Record<NtpSource['origin'], string> = {
   ours: 'set here',
   line: 'chrony.conf',
   dhcp: 'DHCP',
-  file: 'other file',
+  file: 'file',
   daemon: 'daemon only',
 };
 
-/** Where a source comes from, as one short cell: its origin and the file:line that holds it. */
+/**
+ * Where a source comes from, as one short cell: its origin and where it is written (a file of
+ * /etc/chrony without that prefix, a DHCP lease file by its name; the JSON has the full path).
+ */
 export function originText(s: NtpSource): string {
   if (s.origin === 'ours' || s.origin === 'daemon') return ORIGIN[s.origin];
-  const file = s.origin === 'line' ? `line ${s.line}` : `${s.file}:${s.line}`;
-  return `${ORIGIN[s.origin]} (${file})`;
+  if (s.origin === 'line') return `chrony.conf line ${s.line}`;
+  const file = s.origin === 'dhcp' ? s.file.slice(s.file.lastIndexOf('/') + 1) : s.file.replace(/^\/etc\/chrony\//, '');
+  return `${ORIGIN[s.origin]} ${file}:${s.line}`;
 }
 
 /** What the daemon does with a source: "selected, reach 377"; for a pool, each server it took. */
@@ -136,12 +140,12 @@ export function ntpMenu(device: string): Menu {
       {
         key: '2',
         label: 'Change NTP servers',
-        help: 'Sets the NTP servers. Give host names or IP addresses separated by spaces; HOST:PORT or [IPv6]:PORT for a port other than 123.',
+        help: 'Sets the NTP servers. Give host names or IP addresses separated by spaces; HOST:PORT or [IPv6]:PORT for a port other than 123; pool:NAME for a pool (one name for many servers). A server already in chrony.conf keeps its line and options; other sources (DHCP, other files) are kept and listed by View.',
         flow: {
           kind: 'form',
           op: ntpSet,
           confirm: 'Do you want to change the NTP servers?',
-          fields: [{ name: 'servers', label: 'NTP servers (separated by spaces)', short: 'NTP servers', rule: ntpServersField, help: 'Host names, IPv4 or IPv6 addresses, separated by spaces; at most 8.' }],
+          fields: [{ name: 'servers', label: 'NTP servers (separated by spaces)', short: 'NTP servers', rule: ntpServersField, help: 'Host names, IPv4 or IPv6 addresses, separated by spaces; pool:NAME for a pool; at most 8.' }],
           test: `Do you want to test that the ${device} can reach these NTP servers?`,
           progress: 'Setting the NTP servers',
           done: 'Done: the NTP servers are set.',
@@ -165,7 +169,10 @@ export const commands: Command[] = [
     async run(ctx, _in, out) {
       const st = await ntpState(ctx);
       const v = ntpView(st);
-      const human = [v.text, '', ...v.rows.map((r) => r.slice(1).join('  '))].join('\n');
+      const cols = ['Source', 'Kind', 'Origin', 'Daemon'];
+      const cells = [cols, ...v.rows.map((r) => r.slice(1))];
+      const width = cols.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+      const human = [v.text, '', ...cells.map((r) => r.map((c, i) => (i < cols.length - 1 ? c.padEnd(width[i]!) : c)).join('  '))].join('\n');
       out.print(st, human);
       return EXIT.ok;
     },
@@ -174,7 +181,7 @@ export const commands: Command[] = [
     path: ['ntp', 'set'],
     args: 'SERVER...',
     nargs: [1, Infinity],
-    summary: 'set the NTP servers (host name, IPv4, IPv6, HOST:PORT, [IPv6]:PORT) and restart chrony',
+    summary: 'set the NTP servers (host name, IPv4, IPv6, HOST:PORT, [IPv6]:PORT, pool:NAME) and restart chrony',
     covers: [ntpSet],
     async run(ctx, input, out) {
       return report(out, await ntpSet.apply(ctx, serversOf(input.args), out.progress));
