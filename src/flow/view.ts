@@ -21,6 +21,8 @@ export interface FormField {
   error?: string;
   choices?: { value: string; label: string }[];
   when?: { field: string; is: string[] };
+  /** Beyond the manual's prompts: Enter walks past it (Field.extra). */
+  extra?: true;
 }
 
 export type View =
@@ -121,6 +123,7 @@ function flowView(f: FlowFrame): View {
           const base: FormField = { name: fld.name, label: fld.label, value: st.values[fld.name] ?? fld.choices?.[0]?.value ?? '', masked: fld.masked === true };
           if (fld.choices) base.choices = fld.choices;
           if (fld.when) base.when = fld.when;
+          if (fld.extra) base.extra = true;
           const e = st.errors[fld.name];
           return e === undefined ? base : { ...base, error: e };
         }),

@@ -25,6 +25,7 @@ const FieldSchema = z.strictObject({
   same: z.string().optional(),
   when: z.strictObject({ field: z.string(), is: z.array(z.string()).min(1) }).optional(),
   onlyIf: z.string().min(1).optional(),
+  extra: z.literal(true).optional(),
 });
 
 const ConfirmWithinSchema = z.strictObject({ confirm: opWith('apply'), rollback: opWith('apply'), settled: opWith('apply').optional() });

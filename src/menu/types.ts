@@ -37,6 +37,12 @@ export interface Field {
    * field keeps its first choice.
    */
   onlyIf?: string;
+  /**
+   * Beyond the manual's prompts (an optional setting it does not ask for, e.g. IPv6): Tab and
+   * Down reach it, Enter walks past it, so the manual's keystrokes (one value, then OK, per
+   * prompt) submit where the manual's prompts end.
+   */
+  extra?: true;
 }
 
 /** A commit-confirmed change: confirmed or rolled back before its deadline (manual ch. 4). */

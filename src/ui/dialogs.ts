@@ -34,9 +34,14 @@ const send = (local: Local, ...events: Event[]): KeyResult => ({ local, events }
 export const formValues = (v: Extract<View, { kind: 'form' }>, local: Local): Record<string, string> =>
   Object.fromEntries(v.fields.map((f, i) => [f.name, local.edits[i]?.value ?? f.value]));
 
-/** The index of the last field in play (its `when` holds), given what is typed so far. */
-function lastShown(v: Extract<View, { kind: 'form' }>, values: Record<string, string>): number {
-  for (let i = v.fields.length - 1; i >= 0; i--) if (formFieldShown(v.fields, values, i)) return i;
+/**
+ * The field Enter goes on to from field `from`: the next one in play (its `when` holds), past
+ * the fields beyond the manual's prompts (`extra`) unless Enter is already among them; -1: none
+ * (Enter submits).
+ */
+function enterNext(v: Extract<View, { kind: 'form' }>, values: Record<string, string>, from: number): number {
+  const amongExtras = v.fields[from]?.extra === true;
+  for (let i = from + 1; i < v.fields.length; i++) if (formFieldShown(v.fields, values, i) && (amongExtras || !v.fields[i]?.extra)) return i;
   return -1;
 }
 
@@ -59,7 +64,10 @@ function formKey(v: Extract<View, { kind: 'form' }>, local: Local, key: KeyLike,
   if (command === 'help' || (ch === '?' && v.fields[local.button]?.choices)) return send(local, { type: 'help', values });
   // Enter answers the field and goes on to the next one, as the manual's prompts do one by one;
   // on the last field in play (or on OK) it submits the form
-  if (command === 'ok') return local.button < lastShown(v, values) ? step(1) : send(local, { type: 'submit', values });
+  if (command === 'ok') {
+    const next = local.button < v.fields.length ? enterNext(v, values, local.button) : -1;
+    return next >= 0 ? none({ ...local, button: next }) : send(local, { type: 'submit', values });
+  }
   // any other key edits the focused field
   const i = local.button;
   const e = local.edits[i];

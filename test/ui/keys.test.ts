@@ -129,6 +129,31 @@ describe('Enter in a form: the next field; on the last field (or OK) it submits'
     expect(h.text()).not.toContain('Partner SSH server (name or IP address)');
   });
 
+  it("the demo network form: Enter walks the manual's prompts and submits on the search domain; the IPv6 fields after it (beyond the manual) are reached with Tab", async () => {
+    h = await startConsole();
+    await h.waitFor('Welcome');
+    await h.press(KEYS.enter, '1', KEYS.enter, '1', KEYS.enter);
+    await h.waitFor(/1\. eth0 +management/);
+    await h.press('1', KEYS.enter);
+    await h.waitFor('eth0: management');
+    await h.press('1', KEYS.enter, 'y');
+    await h.waitFor('IPv6 address/prefix');
+    // mode, address, mask, gateway, DNS: Enter on each; on the domain Enter submits
+    await h.press(KEYS.enter, KEYS.enter, KEYS.enter, KEYS.enter, KEYS.enter);
+    expect(h.text()).toContain('IPv6 address/prefix'); // still the form, on the domain
+    await h.type('corp.example');
+    await h.press(KEYS.enter);
+    await h.waitFor('Apply these settings to eth0?');
+    await h.press('n'); // back to the form, the input kept
+    await h.waitFor('IPv6 address/prefix');
+    await h.press(KEYS.tab, KEYS.tab, KEYS.tab, KEYS.tab, KEYS.tab, KEYS.tab); // from the mode, Tab reaches the IPv6 address
+    await h.type('2001:db8::5/64');
+    await h.press(KEYS.enter); // among the extra fields Enter goes on: the IPv6 gateway, the last
+    await h.press(KEYS.enter);
+    await h.waitFor('Apply these settings to eth0?');
+    expect(body(h).join(' ')).toContain('2001:db8::5/64');
+  });
+
   it('the demo network form: d picks DHCP on the mode, and Enter there (the only field left) submits', async () => {
     h = await startConsole();
     await h.waitFor('Welcome');

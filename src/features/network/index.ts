@@ -44,8 +44,8 @@ export const interfaceFields: Field[] = [
     when: staticOnly,
     help: 'Domains tried after short host names when they are looked up (e.g. corp.example.com), separated by spaces; at most 6. Leave empty for none.',
   },
-  { name: 'address6', label: 'IPv6 address/prefix (optional, e.g. 2001:db8::5/64)', short: 'IPv6 address', rule: ipv6Cidr, when: staticOnly, help: 'A static IPv6 address with its prefix length (1-128). Leave empty for none; IPv6 from router advertisements or DHCPv6 set in the netplan file is kept.' },
-  { name: 'gateway6', label: 'IPv6 gateway (optional)', short: 'IPv6 gateway', rule: ipv6Gateway, when: staticOnly, help: 'The IPv6 router: link-local (fe80::...) or inside the prefix of the IPv6 address. Leave empty for none.' },
+  { name: 'address6', label: 'IPv6 address/prefix (optional, e.g. 2001:db8::5/64)', short: 'IPv6 address', rule: ipv6Cidr, when: staticOnly, extra: true, help: 'A static IPv6 address with its prefix length (1-128). Leave empty for none; IPv6 from router advertisements or DHCPv6 set in the netplan file is kept.' },
+  { name: 'gateway6', label: 'IPv6 gateway (optional)', short: 'IPv6 gateway', rule: ipv6Gateway, when: staticOnly, extra: true, help: 'The IPv6 router: link-local (fe80::...) or inside the prefix of the IPv6 address. Leave empty for none.' },
 ];
 
 const confirmWithin: ConfirmWithin = { confirm: networkConfirm, rollback: networkRollback, settled: networkSettled };
