@@ -1,8 +1,12 @@
 // End to end: the console on several terminal types, and the terminal it leaves behind
 // whatever ends it (Ctrl+C, SIGTERM, SIGHUP): the shell after it must echo and read lines.
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { removeTree } from '../support/cleanup.js';
 import { missing } from '../support/requires.js';
-import { consoles, sleep, STTY, STTY_DONE, sttyFlags, type Console } from './support.js';
+import { bin, consoles, freshRoot, shq, sleep, STTY, STTY_DONE, sttyFlags, type Console } from './support.js';
 
 const why = missing('e2e', ['tmux']);
 
@@ -68,5 +72,83 @@ describe.skipIf(why !== undefined)('e2e: terminal types and a sane tty on every 
     await expectSaneAfter(c, 129);
     // EXITED is printed once the shell has reaped it: the process is gone
     expect(() => process.kill(pid, 0)).toThrow();
+  });
+});
+
+// Terminals that cannot draw (issue 11 item 8): under `script` (a pty logged as plain text),
+// TERM=dumb, no TERM, or a terminfo entry without cursor addressing gets the line-mode console:
+// numbered menus and plain prompts through the same flows, and never an escape code.
+const whyScript = missing('e2e', ['script', 'tic']);
+
+describe.skipIf(whyScript !== undefined)('e2e: line mode on terminals that cannot draw', () => {
+  const dirs: string[] = [];
+  afterEach(() => dirs.splice(0).forEach((d) => removeTree(d)));
+
+  /** The console under `script` with `lines` typed ahead (all at once, as a log replay would); its output. */
+  function lineConsole(env: NodeJS.ProcessEnv, lines: string[]): { out: string; status: number | null; root: string } {
+    const { dir, root } = freshRoot();
+    dirs.push(dir);
+    const r = spawnSync('script', ['-qefc', `${shq(process.execPath)} ${shq(bin)} --root ${shq(root)} --demo`, '/dev/null'], {
+      input: lines.map((l) => `${l}\n`).join(''),
+      env,
+      encoding: 'latin1',
+      timeout: 90_000,
+    });
+    return { out: r.stdout, status: r.status, root };
+  }
+  const envWith = (more: NodeJS.ProcessEnv, drop: string[] = []): NodeJS.ProcessEnv => {
+    const e: NodeJS.ProcessEnv = { ...process.env, LANG: 'C.UTF-8', ...more };
+    for (const k of drop) delete e[k];
+    return e;
+  };
+  // Welcome (Enter), 1 Networking, 4 NTP Settings, 1 View NTP servers, Enter, then out: 0 0 0, y
+  const VIEW_NTP = ['', '1', '4', '1', '', '0', '0', '0', 'y'];
+
+  function expectLineMenuAndView(r: { out: string; status: number | null }) {
+    expect(r.status, r.out).toBe(0);
+    expect(r.out.includes('\x1b'), `an escape code in the output:\n${JSON.stringify(r.out.slice(0, 2000))}`).toBe(false);
+    expect(r.out).toContain('line mode');
+    expect(r.out).toMatch(/== Console Setup ==[\s\S]*1\. Networking and Traffic Analysis[\s\S]*0\. Exit/);
+    expect(r.out).toMatch(/== NTP Settings ==[\s\S]*1\. View NTP servers/);
+    expect(r.out).toMatch(/== Current NTP servers ==[\s\S]*0\.ubuntu\.pool\.ntp\.org/);
+    expect(r.out).toContain('Leave the Appliance Console?');
+  }
+
+  it('TERM=dumb: a menu, then a view, in plain text', () => {
+    expectLineMenuAndView(lineConsole(envWith({ TERM: 'dumb' }), VIEW_NTP));
+  });
+
+  it('no TERM at all: the same', () => {
+    expectLineMenuAndView(lineConsole(envWith({}, ['TERM']), VIEW_NTP));
+  });
+
+  it('a terminal known to terminfo without cursor addressing (a teletype): the same', () => {
+    const { dir } = freshRoot();
+    dirs.push(dir);
+    const info = join(dir, 'terminfo');
+    mkdirSync(info, { recursive: true });
+    const tic = spawnSync('tic', ['-o', info, '-'], { input: 'cc-teletype|a printing terminal,\n\tam, cols#80,\n\tbel=^G, cr=\\r, cud1=\\n, ind=\\n,\n', encoding: 'utf8' });
+    expect(tic.status, tic.stderr).toBe(0);
+    expectLineMenuAndView(lineConsole(envWith({ TERM: 'cc-teletype', TERMINFO: info }), VIEW_NTP));
+  });
+
+  it('TERM=dumb: a form through the same flow (the manual\'s NTP procedure, one value per prompt), written for real', () => {
+    const r = lineConsole(envWith({ TERM: 'dumb' }), ['', '1', '4', '2', 'y', 'ntp1.example.com ntp2.example.com', 'n', 'y', '', '0', '0', '0', 'y']);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out.includes('\x1b'), r.out).toBe(false);
+    expect(r.out).toContain('Do you want to change the NTP servers?');
+    expect(r.out).toMatch(/NTP servers \(separated by spaces\) \[0\.ubuntu\.pool\.ntp\.org 1\.ubuntu\.pool\.ntp\.org\]: /);
+    expect(r.out).toMatch(/Review the change before it is applied:[\s\S]*new: +ntp1\.example\.com ntp2\.example\.com/);
+    expect(r.out).toContain('Done: the NTP servers are set.');
+    expect(readFileSync(join(r.root, 'etc/chrony/chrony.conf'), 'utf8')).toMatch(/server ntp1\.example\.com[\s\S]*server ntp2\.example\.com/);
+  });
+
+  it('no terminal at all (a pipe): one line of refusal, no escape code', () => {
+    const { dir, root } = freshRoot();
+    dirs.push(dir);
+    const r = spawnSync(process.execPath, [bin, '--root', root, '--demo'], { input: '\n', env: envWith({ TERM: 'dumb' }), encoding: 'latin1', timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe('confconsole: no terminal: give a command, or run it on a terminal for the console');
+    expect((r.stdout + r.stderr).includes('\x1b')).toBe(false);
   });
 });
