@@ -104,7 +104,7 @@ function promptOf(v: View): string {
 /** A field's question: its label, the choices numbered, the value Enter keeps. */
 function fieldPrompt(f: FormField, value: string): string {
   if (f.choices) return `${plainText(f.label)} ${f.choices.map((c, i) => `${i + 1}) ${plainText(c.label)}`).join('  ')} [${(f.choices.findIndex((c) => c.value === value) + 1) || 1}]: `;
-  if (f.masked) return `${plainText(f.label)} (not shown as typed): `;
+  if (f.masked) return `${plainText(f.label)} (not shown as typed${value ? '; Enter keeps what you typed' : ''}): `;
   return `${plainText(f.label)}${value ? ` [${plainText(value)}]` : ''}: `;
 }
 
@@ -342,7 +342,7 @@ export function runLineMode(o: LineModeOptions): Promise<number> {
           form.values[field.name] = c.value;
         }
       } else if (line === '-') form.values[field.name] = '';
-      else if (line !== '' || field.masked) form.values[field.name] = line;
+      else if (line !== '') form.values[field.name] = line;
       // the next field in play, or the form is sent as a whole (the flow checks every field)
       let next = form.at + 1;
       while (next < v.fields.length && !formFieldShown(v.fields, form.values, next)) next++;
