@@ -75,7 +75,10 @@ async function runLines(o: ConsoleOptions): Promise<number> {
     process.stdout.write('\n');
     process.exit(130);
   });
-  process.stdout.write(`${hostname} - ${tree.title} (line mode: this terminal (TERM=${process.env.TERM || 'unset'}) cannot draw screens)${o.demo ? ` DEMO appliance (files in ${o.demoRoot ?? o.paths.root})` : ''}\n`);
+  process.stdout.write(
+    `${hostname} - ${tree.title}${o.demo ? ` - DEMO appliance (files in ${o.demoRoot ?? o.paths.root})` : ''}\n` +
+      `Line mode: this terminal (TERM=${process.env.TERM || 'unset'}) cannot draw screens. Type an item's key and Enter; 0 goes back, ? is help, Enter answers a text.\n`,
+  );
   return runLineMode({
     tree,
     conditions: conditions({ demo: o.demo, uid: o.uid ?? process.getuid?.() ?? 0 }),
