@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeTree } from '../support/cleanup.js';
 import { missing } from '../support/requires.js';
+import { width } from '../../src/ui/text.js';
 import { bin, consoles, freshRoot, shq, sleep, STTY, STTY_DONE, sttyFlags, type Console } from './support.js';
 
 const why = missing('e2e', ['tmux']);
@@ -150,5 +151,76 @@ describe.skipIf(whyScript !== undefined)('e2e: line mode on terminals that canno
     expect(r.status).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe('confconsole: no terminal: give a command, or run it on a terminal for the console');
     expect((r.stdout + r.stderr).includes('\x1b')).toBe(false);
+  });
+});
+
+// Wide characters on a real terminal emulator (tmux, 80x24; issue 11 item 7): the example typed
+// into the NTP servers field, then refused: every row of the dialog keeps its right border at
+// the same column, measured in cells.
+describe.skipIf(why !== undefined)('e2e: wide characters in tmux', () => {
+  const open = consoles();
+  afterEach(() => open.closeAll());
+
+  /**
+   * For each row from the dialog's top to its bottom border: the cell column of its last
+   * character if that is the right border, else -1 (something drawn past it, or no border).
+   */
+  function rightBorders(screen: string): number[] {
+    const lines = screen.split('\n');
+    const top = lines.findIndex((l) => /[┌l+][─q-]/.test(l));
+    const bottom = lines.findIndex((l, i) => i > top && /[└m+][─q-]/.test(l));
+    return lines.slice(top, bottom + 1).map((l) => {
+      const t = l.replace(/ +$/, '');
+      return /[│x|┐k┘j+]$/.test(t) ? width(t) - 1 : -1;
+    });
+  }
+
+  /** The text of the input row under `label` before its first inverse cell (the cursor), or undefined when no cell is inverse. */
+  function beforeCursor(withAttrs: string, label: string): string | undefined {
+    const lines = withAttrs.split('\n');
+    const at = lines.findIndex((l) => l.replace(/\x1b\[[0-9;]*m/g, '').includes(label));
+    const row = lines[at + 1] ?? '';
+    let text = '';
+    for (const part of row.split(/(\x1b\[[0-9;]*m)/)) {
+      const sgr = /^\x1b\[([0-9;]*)m$/.exec(part);
+      if (sgr) {
+        if ((sgr[1] ?? '').split(';').includes('7')) return text.replace(/^[^│x|]*[│x|] */, '');
+        continue;
+      }
+      text += part;
+    }
+    return undefined;
+  }
+
+  it.each([
+    ['時'.repeat(46), '時'],
+    ['😀👍🏽🇩🇪'.repeat(12), '🇩🇪'],
+    ['e\u0301'.repeat(90), 'e\u0301'],
+  ])('%s typed at the end of the NTP servers field, then refused: the border stays at one column', async (typed, probe) => {
+    const c = await open.open().start({ term: 'xterm-256color' });
+    c.keys('Enter');
+    await c.menu('Console Setup');
+    c.keys('1', 'Enter');
+    await c.menu('Network Settings');
+    c.keys('4', 'Enter');
+    await c.menu('NTP Settings');
+    c.keys('2', 'Enter');
+    await c.waitFor('Do you want to change the NTP servers?');
+    c.keys('y');
+    await c.waitFor('NTP servers (separated by spaces)');
+    c.keys('C-e');
+    c.type(typed);
+    const typedScreen = await c.waitFor(probe);
+    // the cursor is on screen, right after the end of what was typed (the line scrolled by width)
+    const left = beforeCursor(c.screenWithAttrs(), 'NTP servers (separated by spaces)');
+    expect(left, c.screenWithAttrs()).toBeDefined();
+    expect(left!.endsWith(probe), left).toBe(true);
+    const before = rightBorders(typedScreen);
+    expect(before.length, typedScreen).toBeGreaterThan(3);
+    expect(new Set(before).size, typedScreen).toBe(1);
+    c.keys('Enter');
+    const refused = await c.waitFor('! ');
+    const after = rightBorders(refused);
+    expect(new Set(after), refused).toEqual(new Set(before));
   });
 });
