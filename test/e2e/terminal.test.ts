@@ -192,6 +192,18 @@ describe.skipIf(why !== undefined)('e2e: wide characters in tmux', () => {
     return undefined;
   }
 
+  /** The screen once `what` is on it and the frame is whole (two captures alike: tmux may be mid-frame). */
+  async function steady(c: Console, what: string): Promise<string> {
+    let last = await c.waitFor(what);
+    for (let i = 0; i < 100; i++) {
+      await sleep(80);
+      const now = c.screen();
+      if (now === last && now.includes(what)) return now;
+      last = now;
+    }
+    return last;
+  }
+
   it.each([
     ['時'.repeat(46), '時'],
     ['😀👍🏽🇩🇪'.repeat(12), '🇩🇪'],
@@ -210,7 +222,7 @@ describe.skipIf(why !== undefined)('e2e: wide characters in tmux', () => {
     await c.waitFor('NTP servers (separated by spaces)');
     c.keys('C-e');
     c.type(typed);
-    const typedScreen = await c.waitFor(probe);
+    const typedScreen = await steady(c, probe);
     // the cursor is on screen, right after the end of what was typed (the line scrolled by width)
     const left = beforeCursor(c.screenWithAttrs(), 'NTP servers (separated by spaces)');
     expect(left, c.screenWithAttrs()).toBeDefined();
@@ -219,7 +231,7 @@ describe.skipIf(why !== undefined)('e2e: wide characters in tmux', () => {
     expect(before.length, typedScreen).toBeGreaterThan(3);
     expect(new Set(before).size, typedScreen).toBe(1);
     c.keys('Enter');
-    const refused = await c.waitFor('! ');
+    const refused = await steady(c, '! ');
     const after = rightBorders(refused);
     expect(new Set(after), refused).toEqual(new Set(before));
   });
