@@ -4,7 +4,7 @@
 // (xterm.js' default: emoji narrow) and one with Unicode 11 widths (emoji wide).
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Rule } from '../../src/rules/validated.js';
-import { width } from '../../src/ui/text.js';
+import { width, wrap } from '../../src/ui/text.js';
 import { flowItem, fakeOp, tinyTree } from '../support/fakes.js';
 import { KEYS, startConsole, type Harness } from '../support/headless.js';
 
@@ -120,5 +120,19 @@ describe('wide characters', () => {
     const row = Array.from({ length: b.right - b.left - 1 }, (_, i) => h!.cell(b.left + 1 + i, y));
     expect(row.filter((c) => c === 'e\u0301').length).toBeGreaterThanOrEqual(b.right - b.left - 6);
     expectIntact(h);
+  });
+
+  it('a word longer than a line starts where the line is, cut by width: never a line of its own nor one past the width', () => {
+    for (const [text, cols] of [
+      [`! "${'時'.repeat(50)}" is not a valid host name`, 40],
+      [`! "${'a'.repeat(100)}" is bad`, 30],
+      [`x ${'👨‍👩‍👧'.repeat(30)}`, 21],
+    ] as const) {
+      const lines = wrap(text, cols);
+      expect(lines[0]!.startsWith('! "') || lines[0]!.startsWith('x '), lines.join('\n')).toBe(true);
+      expect(width(lines[0]!)).toBeGreaterThanOrEqual(cols - 1);
+      for (const l of lines) expect(width(l), l).toBeLessThanOrEqual(cols);
+      expect(lines.join('').replace(/ /g, '')).toBe(text.replace(/ /g, ''));
+    }
   });
 });
