@@ -1,4 +1,5 @@
 // Opens the console on the process's terminal (or on given streams, for tests).
+import { spawnSync } from 'node:child_process';
 import type { Ctx } from '../core/types.js';
 import { hostnameOf } from '../features/appliance/index.js';
 import { conditions } from '../menu/conditions.js';
@@ -71,10 +72,14 @@ async function runLines(o: ConsoleOptions): Promise<number> {
   const { runLineMode } = await import('./linemode.js');
   const tree = o.tree ?? loadTree(o.profile);
   const hostname = await hostnameOf(o.paths.hostname);
-  process.on('SIGINT', () => {
+  // a secret's prompt turns echo off: whatever ends the console, the terminal echoes again
+  const leave = (code: number) => {
+    if (process.stdin.isTTY) spawnSync('stty', ['echo'], { stdio: ['inherit', 'ignore', 'ignore'] });
     process.stdout.write('\n');
-    process.exit(130);
-  });
+    process.exit(code);
+  };
+  process.on('SIGINT', () => leave(130));
+  process.on('SIGTERM', () => leave(143));
   process.stdout.write(
     `${hostname} - ${tree.title}${o.demo ? ` - DEMO appliance (files in ${o.demoRoot ?? o.paths.root})` : ''}\n` +
       `Line mode: this terminal (TERM=${process.env.TERM || 'unset'}) cannot draw screens. Type an item's key and Enter; 0 goes back, ? is help, Enter answers a text.\n`,

@@ -144,6 +144,19 @@ describe.skipIf(whyScript !== undefined)('e2e: line mode on terminals that canno
     expect(readFileSync(join(r.root, 'etc/chrony/chrony.conf'), 'utf8')).toMatch(/server ntp1\.example\.com[\s\S]*server ntp2\.example\.com/);
   });
 
+  it.skipIf(why !== undefined)('TERM=dumb in a real pty (tmux): Ctrl+C leaves with 130 and a sane tty', async () => {
+    const open = consoles();
+    try {
+      const c = await open.open().start({ term: 'dumb', ready: 'Line mode', after: STTY });
+      c.keys('Enter');
+      await c.waitFor('Choose (item key, 0 back, ? help):');
+      c.keys('C-c');
+      await expectSaneAfter(c, 130);
+    } finally {
+      open.closeAll();
+    }
+  });
+
   it('no terminal at all (a pipe): one line of refusal, no escape code', () => {
     const { dir, root } = freshRoot();
     dirs.push(dir);
