@@ -22,7 +22,7 @@ set -uo pipefail
 # The library by concern, sourced here in this order:
 #   core.sh    exit codes, the root and paths under it (p), log, JSON, fail/refuse/usage_error,
 #              the audit log, cc_help (--help)
-#   ini.sh     ini_set / ini_get (appliance.ini, read back by the console's `ini` package)
+#   ini.sh     ini_set / ini_get (appliance.ini through ccini.py; the console reads it with src/system/ccini.ts, same grammar)
 #   host.sh    effects on the host: is_demo, record_host_effect, svc
 #   files.sh   atomic files (stage/commit/backup/restore), the journal (txn_begin/txn_end/
 #              recover), the writers' lock

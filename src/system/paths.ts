@@ -15,6 +15,8 @@ export interface Paths {
   chronyConf: string;
   hostname: string;
   auditLog: string;
+  /** Every network rollback made (sbin/lib/net.sh NET_RB_LOG: one JSON object a line). */
+  netRollbackLog: string;
   hostEffectsLog: string;
   /** The console's own log of internal errors (src/system/log.ts). */
   consoleLog: string;
@@ -54,6 +56,7 @@ export function makePaths(root: string): Paths {
     chronyConf: under('/etc/chrony/chrony.conf'),
     hostname: under('/etc/hostname'),
     auditLog: under('/var/log/confconsole/audit.log'),
+    netRollbackLog: under('/var/log/confconsole/net-rollbacks.log'),
     hostEffectsLog: under('/var/log/confconsole/host-effects.log'),
     consoleLog: under('/var/log/confconsole/console.log'),
     sbin: process.env.CONFCONSOLE_SBIN ?? join(packageDir, 'sbin'),

@@ -1,4 +1,5 @@
 // Opens the console on the process's terminal (or on given streams, for tests).
+import { spawnSync } from 'node:child_process';
 import type { Ctx } from '../core/types.js';
 import { hostnameOf } from '../features/appliance/index.js';
 import { conditions } from '../menu/conditions.js';
@@ -7,7 +8,7 @@ import type { Profile, Tree } from '../menu/types.js';
 import { logInternal } from '../system/log.js';
 import type { Paths } from '../system/paths.js';
 import { ConsoleApp } from './app.js';
-import { createScreen, guardTerminal, restoreTty, type TerminalStreams } from './terminal.js';
+import { canDraw, createScreen, guardTerminal, restoreTty, type TerminalStreams } from './terminal.js';
 
 export interface ConsoleOptions {
   paths: Paths;
@@ -49,6 +50,8 @@ function pickTerm(term: string | undefined): string {
 }
 
 export async function runConsole(o: ConsoleOptions): Promise<number> {
+  // a terminal that cannot draw gets numbered menus and plain prompts, never escape codes
+  if (!o.streams && !canDraw(process.env.TERM)) return runLines(o);
   let app: ConsoleApp | undefined;
   let screen: import('blessed').Widgets.Screen | undefined;
   guardTerminal(() => screen, () => app?.stop());
@@ -61,5 +64,33 @@ export async function runConsole(o: ConsoleOptions): Promise<number> {
       app = a;
       screen = a.screen;
     }, reject);
+  });
+}
+
+/** The console in line mode on the process's terminal (a dumb one): the same tree and flow. */
+async function runLines(o: ConsoleOptions): Promise<number> {
+  const { runLineMode } = await import('./linemode.js');
+  const tree = o.tree ?? loadTree(o.profile);
+  const hostname = await hostnameOf(o.paths.hostname);
+  // a secret's prompt turns echo off: whatever ends the console, the terminal echoes again
+  const leave = (code: number) => {
+    if (process.stdin.isTTY) spawnSync('stty', ['echo'], { stdio: ['inherit', 'ignore', 'ignore'] });
+    process.stdout.write('\n');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => leave(130));
+  process.on('SIGTERM', () => leave(143));
+  process.stdout.write(
+    `${hostname} - ${tree.title}${o.demo ? ` - DEMO appliance (files in ${o.demoRoot ?? o.paths.root})` : ''}\n` +
+      `Line mode: this terminal (TERM=${process.env.TERM || 'unset'}) cannot draw screens. Type an item's key and Enter; 0 goes back, ? is help, Enter answers a text.\n`,
+  );
+  return runLineMode({
+    tree,
+    conditions: conditions({ demo: o.demo, uid: o.uid ?? process.getuid?.() ?? 0 }),
+    ctx: o.ctx,
+    input: process.stdin,
+    output: process.stdout,
+    logInternal: (err, where) => logInternal(o.paths, err, where),
+    ...(o.demo ? { shell: { file: process.env.SHELL || '/bin/bash', args: [], cwd: o.paths.root } } : {}),
   });
 }

@@ -50,6 +50,21 @@ export function prepareTerminfo(term: string): void {
   if (!ipaths.includes(base)) ipaths.unshift(base);
 }
 
+/**
+ * Whether a terminal of type `term` can be drawn on: it is known to terminfo and has cursor
+ * addressing (`cup`). No: TERM unset, dumb or unknown, or an entry without `cup` (a printing
+ * terminal, a serial log): the console then runs in line mode (linemode.ts), never sending
+ * escape codes there. Without the tput program, only dumb/unset terminals are known not to.
+ */
+export function canDraw(term: string | undefined): boolean {
+  if (!term || term === 'dumb' || term === 'unknown' || !/^[A-Za-z0-9._+-]+$/.test(term)) return false;
+  // the usual ones draw: no process spawned at start-up for them
+  if (/^(xterm|linux|vt[1-5]\d\d|screen|tmux|rxvt|putty|konsole|gnome|alacritty|foot|kitty|wezterm|st-)/.test(term)) return true;
+  const r = spawnSync('tput', ['-T', term, 'cup', '0', '0'], { encoding: 'utf8', timeout: 2000 });
+  if (r.error) return true; // no tput to ask: blessed's own terminfo decides
+  return r.status === 0 && r.stdout !== '';
+}
+
 /** Whether the console's locale can show UTF-8 (the VGA console often runs with LANG=C). */
 export function utf8Locale(env: NodeJS.ProcessEnv = process.env): boolean {
   return /utf-?8/i.test(env.LC_ALL || env.LC_CTYPE || env.LANG || '');

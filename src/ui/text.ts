@@ -65,7 +65,16 @@ export function wrap(text: string, cols: number): string[] {
     for (const word of para.trimStart().split(/ +/)) {
       let rest = word;
       while (indent.length + width(rest) > w) {
-        if (line.trim()) out.push(line);
+        // a word longer than a line starts where the line is (after a space), not on a line of its own
+        if (line.trim()) {
+          const [start, more] = cut(rest, w - width(line) - 1);
+          out.push(start ? `${line} ${start}` : line);
+          if (start) {
+            rest = more;
+            line = indent;
+            continue;
+          }
+        }
         let [head, tail] = cut(rest, w - indent.length);
         // a grapheme wider than the whole line still goes somewhere: alone on its line
         if (head === '') [head, tail] = [graphemes(rest)[0] ?? '', rest.slice((graphemes(rest)[0] ?? '').length)];

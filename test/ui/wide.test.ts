@@ -4,7 +4,7 @@
 // (xterm.js' default: emoji narrow) and one with Unicode 11 widths (emoji wide).
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Rule } from '../../src/rules/validated.js';
-import { width } from '../../src/ui/text.js';
+import { width, wrap } from '../../src/ui/text.js';
 import { flowItem, fakeOp, tinyTree } from '../support/fakes.js';
 import { KEYS, startConsole, type Harness } from '../support/headless.js';
 
@@ -56,17 +56,22 @@ async function toNtpForm(x: Harness) {
 /** The row of the form's input line (under its label). */
 const inputRow = (x: Harness, label: string): number => x.lines().findIndex((l) => l.includes(label)) + 1;
 
+/** The box is intact and the cursor of the field under `label` is on screen inside it: its row and columns. */
+function expectCursorInside(x: Harness, label: string): { y: number; cursor: number[] } {
+  expectIntact(x);
+  const y = inputRow(x, label);
+  const cursor = inverseCols(x, y);
+  expect(cursor.length, x.text()).toBeGreaterThan(0);
+  expect(Math.max(...cursor)).toBeLessThan(dialogBox(x).right);
+  return { y, cursor };
+}
+
 describe('wide characters', () => {
   it.each(['6', '11'] as const)('46 x 時 typed at the end of the NTP servers field stay inside the box, the cursor too (Unicode %s)', async (unicode) => {
     h = await startConsole({ unicode });
     await toNtpForm(h);
     await h.type('時'.repeat(46));
-    expectIntact(h);
-    const y = inputRow(h, 'NTP servers (separated by spaces)');
-    const b = dialogBox(h);
-    const cursor = inverseCols(h, y);
-    expect(cursor.length, h.text()).toBeGreaterThan(0);
-    expect(Math.max(...cursor)).toBeLessThan(b.right);
+    const { y, cursor } = expectCursorInside(h, 'NTP servers (separated by spaces)');
     // the end of what was typed is what shows, just before the cursor
     expect(h.cell(cursor[0]! - 2, y)).toBe('時');
     // the refusal names the value; its lines wrap inside the box, none is cut
@@ -94,12 +99,7 @@ describe('wide characters', () => {
     await h.waitFor('Some text');
     const typed = chunk.repeat(Math.ceil(120 / width(chunk)));
     await h.type(typed);
-    expectIntact(h);
-    const y = inputRow(h, 'Some text');
-    const b = dialogBox(h);
-    const cursor = inverseCols(h, y);
-    expect(cursor.length, h.text()).toBeGreaterThan(0);
-    expect(Math.max(...cursor)).toBeLessThan(b.right);
+    expectCursorInside(h, 'Some text');
     await h.press(KEYS.enter);
     await h.waitFor('! Not accepted');
     expectIntact(h);
@@ -120,5 +120,19 @@ describe('wide characters', () => {
     const row = Array.from({ length: b.right - b.left - 1 }, (_, i) => h!.cell(b.left + 1 + i, y));
     expect(row.filter((c) => c === 'e\u0301').length).toBeGreaterThanOrEqual(b.right - b.left - 6);
     expectIntact(h);
+  });
+
+  it('a word longer than a line starts where the line is, cut by width: never a line of its own nor one past the width', () => {
+    for (const [text, cols] of [
+      [`! "${'時'.repeat(50)}" is not a valid host name`, 40],
+      [`! "${'a'.repeat(100)}" is bad`, 30],
+      [`x ${'👨‍👩‍👧'.repeat(30)}`, 21],
+    ] as const) {
+      const lines = wrap(text, cols);
+      expect(lines[0]!.startsWith('! "') || lines[0]!.startsWith('x '), lines.join('\n')).toBe(true);
+      expect(width(lines[0]!)).toBeGreaterThanOrEqual(cols - 1);
+      for (const l of lines) expect(width(l), l).toBeLessThanOrEqual(cols);
+      expect(lines.join('').replace(/ /g, '')).toBe(text.replace(/ /g, ''));
+    }
   });
 });

@@ -91,7 +91,7 @@ const RollbackEntry = z.object({ time: z.string(), id: z.string(), iface: z.stri
 
 /** The rollbacks ever made (var/log/confconsole/net-rollbacks.log, one JSON object a line). */
 async function rollbacks(ctx: Ctx): Promise<z.infer<typeof RollbackEntry>[]> {
-  const text = (await readTextIfExists(ctx.paths.under('/var/log/confconsole/net-rollbacks.log'))) ?? '';
+  const text = (await readTextIfExists(ctx.paths.netRollbackLog)) ?? '';
   return text.split('\n').flatMap((l) => {
     try {
       const r = RollbackEntry.safeParse(JSON.parse(l));

@@ -219,23 +219,3 @@ export const networkRollback: Op<'apply'> = {
     return outcomeOf(r, (v) => (v.rolled_back ? 'Rolled back: the previous network settings are back.' : 'Nothing to roll back: the change had already been confirmed or rolled back.'));
   },
 };
-
-/**
- * Rollbacks since the last login, said once at the welcome screen, then acknowledged.
- * '' when there are none, or when the network state cannot be read (not root on an appliance).
- */
-export async function rollbackNotice(ctx: Ctx): Promise<string> {
-  let s: NetworkState;
-  try {
-    s = await networkState(ctx);
-  } catch (e) {
-    if (e instanceof Problem) return ''; // the welcome screen stays as it is
-    throw e;
-  }
-  if (s.rollbacks_unseen.length === 0) return '';
-  await run(ctx.runner, scripts.ack, []);
-  return [
-    'Network settings were rolled back since the last login:',
-    ...s.rollbacks_unseen.map((r) => `  ${r.time.replace('T', ' ').replace('Z', ' UTC')}  ${r.iface}: ${r.reason}`),
-  ].join('\n');
-}
