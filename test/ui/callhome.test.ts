@@ -1,11 +1,11 @@
 // Appliance Admin > Call-Home menu on a headless terminal, through the real scripts on a
 // demo root (the demo records service actions and runs no network check).
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { callhomeStatus } from '../../src/features/callhome/ops.js';
-import { makePaths } from '../../src/system/paths.js';
+import { DEMO_MARKER, makePaths } from '../../src/system/paths.js';
 import { makeRunner } from '../../src/system/runner.js';
 import { KEYS, startConsole, type Harness } from '../support/headless.js';
 
@@ -171,6 +171,7 @@ describe('Call-Home menu (demo appliance)', () => {
         .replace(/^port = 22$/m, `port = ${srv.port}`)
         .replace('enabled = no', `enabled = ${enabled ? 'yes' : 'no'}`),
     );
+    rmSync(join(x.root, DEMO_MARKER)); // a real appliance: no demo marker either (paths.ts)
     await x.waitFor('Welcome');
     await x.press(KEYS.enter, '3', KEYS.enter, '2', KEYS.enter);
     await x.waitFor(`Call-Home is ${enabled ? 'enabled' : 'disabled'}.`);
