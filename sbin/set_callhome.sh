@@ -6,7 +6,10 @@
 # HTTP proxy's password is read from standard input (never the command line). --user: the login on
 # the call-home server (default autossh). --default: port 443 with SSL wrapping, to
 # [callhome] default_host (or the current host). Restarts the call-home service when it is
-# enabled; restored if it does not come back (exit 3).
+# enabled; restored if it does not come back (exit 3). A stored proxy password is removed,
+# in the same journaled change, when the change leaves no proxy user to use it.
+# --dry-run: check and normalise everything, change nothing, and print what would be stored
+# ({"dry_run":true,"changed","rows"}: the console's review is built from it).
 here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
@@ -18,8 +21,8 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/callhome.sh"
 
 case ${1:-} in -h|--help) cc_help ;; esac
-USAGE="usage: set_callhome.sh --host H --port 22|443 [--ssl] [--proxy URL] [--proxy-user U] [--user U] | --default"
-host="" port="" ssl=no proxy="" proxy_user="" user="" dflt=no
+USAGE="usage: set_callhome.sh [--dry-run] --host H --port 22|443 [--ssl] [--proxy URL] [--proxy-user U] [--user U] | --default"
+host="" port="" ssl=no proxy="" proxy_user="" user="" dflt=no dry=no
 while (($#)); do
   case $1 in
     --host|--port|--proxy|--proxy-user|--user)
@@ -28,6 +31,7 @@ while (($#)); do
       shift 2 ;;
     --ssl) ssl=yes; shift ;;
     --default) dflt=yes; shift ;;
+    --dry-run) dry=yes; shift ;;
     --proxy-password*|--password*) refuse_secret_args "proxy password" "echo PASSWORD | set_callhome.sh ... --proxy-user USER" password ;;
     *) usage_error "unknown argument \"$1\" ($USAGE)" ;;
   esac
@@ -56,12 +60,28 @@ if [[ -n $proxy_user ]]; then
   secret_name=callhome_proxy secret=$SECRET
 fi
 
+# plan: each setting as it is and as it will be; the password only when a proxy user will use it
+plan() {
+  ch_load
+  plan_row host "$CH_HOST" "$host"
+  plan_row port "$CH_PORT" "$port"
+  plan_row ssl "$CH_SSL" "$ssl"
+  plan_row proxy "$CH_PROXY" "$proxy"
+  plan_row user "$CH_USER" "$user"
+  plan_row proxy_user "$CH_PROXY_USER" "$proxy_user"
+  local f; f=$(ch_proxy_secret)
+  if [[ -n $secret_name ]]; then
+    plan_secret proxy_password "$([[ -e $f ]] && echo '****')" '****' "$(secret_change callhome_proxy "$secret")"
+  elif [[ -e $f ]]; then
+    # a password nobody uses any more is not kept (it was the proxy login's, and that is gone)
+    APPLY_REMOVE+=("$f"); plan_secret proxy_password '****' '' removed
+  fi
+}
+if [[ $dry == yes ]]; then plan; plan_print; exit 0; fi
+
 lock
-ch_load
-stale_secret=""
-[[ -z $proxy_user && -e $(ch_proxy_secret) ]] && stale_secret=$(ch_proxy_secret)
-if [[ $host == "$CH_HOST" && $port == "$CH_PORT" && $ssl == "$CH_SSL" && $proxy == "$CH_PROXY" && $user == "$CH_USER" &&
-      $proxy_user == "$CH_PROXY_USER" && -z $secret_name && -z $stale_secret ]]; then
+plan
+if [[ $PLAN_CHANGED == false ]]; then
   # saving what is already set must not drop a live support session by a restart
   log "nothing changes: these are the current settings"
   printf '{"ok":true,"changed":false,"restarted":false}\n'
@@ -74,8 +94,6 @@ detail="host $host port $port ssl $ssl proxy $proxy user $user"
 apply_settings callhome.set "$detail" "$svc_name" "$secret_name" "$secret" \
   callhome host "$host" callhome port "$port" callhome ssl "$ssl" callhome proxy "$proxy" \
   callhome user "$user" callhome proxy_user "$proxy_user"
-# a password nobody uses any more is not kept (it was the proxy login's, and that is gone)
-if [[ -n $stale_secret ]]; then rm -f -- "$stale_secret"; audit callhome.set "proxy password removed (no proxy user)" ok; fi
 printf '{"ok":true,"changed":true,"host":%s,"port":%d,"ssl":%s,"proxy":%s,"user":%s,"proxy_user":%s,"restarted":%s}\n' \
   "$(json_str "$host")" "$port" "$([[ $ssl == yes ]] && echo true || echo false)" "$(json_str "$proxy")" \
   "$(json_str "$user")" "$(json_str "$proxy_user")" "$([[ -n $svc_name ]] && echo true || echo false)"

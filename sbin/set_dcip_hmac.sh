@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# set_dcip_hmac.sh — put this vSensor in Pull mode: the master connects to it and both ends
-# share an HMAC token of 5-63 letters and digits (20+ recommended), read from standard input:
-#   set_dcip_hmac.sh < token-file      (on a terminal it is asked for without echo)
+# set_dcip_hmac.sh [--dry-run] [--remove-old-secret] — put this vSensor in Pull mode: the master
+# connects to it and both ends share an HMAC token of 5-63 letters and digits (20+ recommended),
+# read from standard input:
+#   set_dcip_hmac.sh < token-file      (on a terminal it is asked for twice, without echo)
 # The same token must be entered on the master. Restarts the probe service.
+# The push token of Push Token mode, when one is stored, is kept (the master shows it only
+# once) unless --remove-old-secret is given (removed in the same journaled change).
+# --dry-run: check everything, change nothing, print what would be stored.
+# The manual's older form `set_dcip_hmac.sh TOKEN` still works, with a warning: a token on the
+# command line is visible to every user in the process list.
 here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
@@ -11,12 +17,35 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lib/apply.sh
 . "$here/lib/apply.sh"
 
-case ${1:-} in -h|--help) cc_help ;; '') ;; *) refuse_secret_args "pull token" "echo TOKEN | set_dcip_hmac.sh" token ;; esac
-read_hmac "pull-mode HMAC token" token
+USAGE="usage: set_dcip_hmac.sh [--dry-run] [--remove-old-secret] < token"
+dry=no remove=no
+while (($#)); do
+  case $1 in
+    -h|--help) cc_help ;;
+    --dry-run) dry=yes; shift ;;
+    --remove-old-secret) remove=yes; shift ;;
+    --) shift; break ;;
+    --?*) usage_error "unknown option \"$1\" ($USAGE)" ;;
+    *) break ;;
+  esac
+done
+(($# <= 1)) || usage_error "$USAGE"
+if (($# == 1)); then read_hmac "pull-mode HMAC token" token "$1" "echo TOKEN | set_dcip_hmac.sh"
+else read_hmac "pull-mode HMAC token" token; fi
+
+plan() {
+  plan_row mode "$(ini_get "$SETTINGS_INI" master mode)" pull
+  plan_row host "$(ini_get "$SETTINGS_INI" master host)" ""
+  plan_row proxy "$(ini_get "$SETTINGS_INI" master proxy)" ""
+  plan_secret pull_hmac "$(secret_mask pull_hmac)" "****" "$(secret_change pull_hmac "$SECRET")"
+  other_secrets "$remove" push_token
+}
+if [[ $dry == yes ]]; then plan; plan_print; exit 0; fi
 
 lock
+plan
 apply_settings master.set "mode pull, hmac ($(describe_secret "$SECRET"))" \
   "$(service_for probe vsensor-probe)" pull_hmac "$SECRET" \
   master mode pull master host "" master proxy "" master token_label ""
-drop_secrets master.set push_token
-printf '{"ok":true,"mode":"pull","length":%d,"short":%s}\n' "${#SECRET}" "$( ((${#SECRET} < 20)) && echo true || echo false)"
+printf '{"ok":true,"mode":"pull","length":%d,"short":%s,"removed":%s}\n' "${#SECRET}" "$( ((${#SECRET} < 20)) && echo true || echo false)" \
+  "$(json_arr "${APPLY_REMOVE[@]##*/}")"

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# set_push.sh [--check] HOST — legacy Push mode: this vSensor pushes to the master at HOST (an IP, or a
-# host name that resolves with the configured DNS). Push Token mode is recommended instead.
-# --check: only check HOST (and that it resolves); nothing is changed.
+# set_push.sh [--check | --dry-run] [--remove-old-secret] HOST — legacy Push mode: this vSensor
+# pushes to the master at HOST (an IP, or a host name that resolves with the configured DNS).
+# Push Token mode is recommended instead.
+# --check: only check HOST (and that it resolves); nothing is changed. --dry-run: the same, and
+# print what would be stored. The push token and the Pull HMAC token, when stored, are kept
+# unless --remove-old-secret is given (removed in the same journaled change).
 here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
@@ -10,18 +13,37 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lib/apply.sh
 . "$here/lib/apply.sh"
 
-check_only=0
-case ${1:-} in -h|--help) cc_help ;; --check) check_only=1; shift ;; esac
-(($# == 1)) || usage_error "usage: set_push.sh HOST"
+USAGE="usage: set_push.sh [--check | --dry-run] [--remove-old-secret] HOST"
+check_only=no dry=no remove=no
+while (($#)); do
+  case $1 in
+    -h|--help) cc_help ;;
+    --check) check_only=yes; shift ;;
+    --dry-run) dry=yes; shift ;;
+    --remove-old-secret) remove=yes; shift ;;
+    --) shift; break ;;
+    --?*) usage_error "unknown option \"$1\" ($USAGE)" ;;
+    *) break ;;
+  esac
+done
+(($# == 1)) || usage_error "$USAGE"
 accept host check_master_host "$1"
 host=$CHECKED name=${CHECKED%:*}
 if ! is_ipv4 "$name" && [[ $host != \[* ]] && ! is_ipv6 "$host"; then
   getent ahosts "$name" >/dev/null 2>&1 || refuse host "\"$name\" does not resolve with the configured DNS servers: give the master's IP address or fix DNS"
 fi
-((check_only)) && { printf '{"ok":true,"host":%s}\n' "$(json_str "$host")"; exit 0; }
+[[ $check_only == yes ]] && { printf '{"ok":true,"host":%s}\n' "$(json_str "$host")"; exit 0; }
+
+plan() {
+  plan_row mode "$(ini_get "$SETTINGS_INI" master mode)" push
+  plan_row host "$(ini_get "$SETTINGS_INI" master host)" "$host"
+  plan_row proxy "$(ini_get "$SETTINGS_INI" master proxy)" ""
+  other_secrets "$remove" push_token pull_hmac
+}
+if [[ $dry == yes ]]; then plan; plan_print; exit 0; fi
 
 lock
+plan
 apply_settings master.set "mode push (legacy), master $host" "$(service_for probe vsensor-probe)" "" "" \
   master mode push master host "$host" master proxy "" master token_label ""
-drop_secrets master.set push_token pull_hmac
-printf '{"ok":true,"mode":"push","host":%s}\n' "$(json_str "$host")"
+printf '{"ok":true,"mode":"push","host":%s,"removed":%s}\n' "$(json_str "$host")" "$(json_arr "${APPLY_REMOVE[@]##*/}")"

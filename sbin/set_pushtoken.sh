@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# set_pushtoken.sh HOST [PROXY] — connect this vSensor to its master in Push Token mode.
-# The push token (label:secret, as the master shows it once) is read from standard input,
-# never from the command line:   set_pushtoken.sh master.example.com < token-file
+# set_pushtoken.sh [--dry-run] [--remove-old-secret] HOST [PROXY] — connect this vSensor to its
+# master in Push Token mode. The push token (label:secret, as the master shows it once) is read
+# from standard input, never from the command line:   set_pushtoken.sh master.example.com < token-file
 # HOST: the master's host name (recommended for cloud masters) or IP, optionally :PORT.
 # PROXY: optional http://HOST:PORT. Restarts the probe service; restored if it fails (exit 3).
+# The Pull mode's HMAC token, when one is stored, is kept unless --remove-old-secret is given
+# (removed in the same journaled change). --dry-run: check everything, change nothing, and print
+# what would be stored ({"dry_run":true,"changed","rows"}).
+# The manual's older form `set_pushtoken.sh TOKEN HOST [PROXY]` still works, with a warning:
+# a token on the command line is visible to every user in the process list.
 here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
@@ -12,22 +17,47 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lib/apply.sh
 . "$here/lib/apply.sh"
 
-case ${1:-} in -h|--help) cc_help ;; esac
-# The manual's older form put the token first: refuse it rather than leave it in the process list.
-if (($# >= 1)) && check_push_token "$1" && ! check_master_host "$1"; then
-  refuse_secret_args "push token" "echo 'label:secret' | set_pushtoken.sh HOST [PROXY]" token
-fi
-(($# >= 1 && $# <= 2)) || usage_error "usage: set_pushtoken.sh HOST [PROXY] < token"
+USAGE="usage: set_pushtoken.sh [--dry-run] [--remove-old-secret] HOST [PROXY] < token"
+HOW="echo 'label:secret' | set_pushtoken.sh HOST [PROXY]"
+dry=no remove=no
+while (($#)); do
+  case $1 in
+    -h|--help) cc_help ;;
+    --dry-run) dry=yes; shift ;;
+    --remove-old-secret) remove=yes; shift ;;
+    --) shift; break ;;
+    --?*) usage_error "unknown option \"$1\" ($USAGE)" ;;
+    *) break ;;
+  esac
+done
+token_arg=""
+# The manual's form puts the token first. A token (label:secret, secret 8+ characters) is never
+# a HOST[:PORT] (a port has at most 5 digits), so the two forms cannot be confused.
+if (($# >= 2)) && check_push_token "$1" && ! check_master_host "$1"; then token_arg=$1; shift; fi
+(($# >= 1 && $# <= 2)) || usage_error "$USAGE"
 accept host check_master_host "$1"; host=$CHECKED
 proxy=""
 if (($# == 2)); then accept proxy check_master_proxy "$2"; proxy=$CHECKED; fi
-read_secret "push token"
+if [[ -n $token_arg ]]; then secret_arg "push token" "$token_arg" "$HOW"; else read_secret "push token"; fi
 accept token check_push_token "$SECRET"
 label=${SECRET%%:*}
 
+plan() {
+  local mode m_host m_proxy
+  mode=$(ini_get "$SETTINGS_INI" master mode)
+  m_host=$(ini_get "$SETTINGS_INI" master host) m_proxy=$(ini_get "$SETTINGS_INI" master proxy)
+  plan_row mode "$mode" push-token
+  plan_row host "$m_host" "$host"
+  plan_row proxy "$m_proxy" "$proxy"
+  plan_secret push_token "$(secret_mask push_token)" "$label:****" "$(secret_change push_token "$SECRET")"
+  other_secrets "$remove" pull_hmac
+}
+if [[ $dry == yes ]]; then plan; plan_print; exit 0; fi
+
 lock
+plan
 apply_settings master.set "mode push-token, master https://$host${proxy:+, proxy $proxy}, token $label:**** ($(describe_secret "$SECRET"))" \
   "$(service_for probe vsensor-probe)" push_token "$SECRET" \
   master mode push-token master host "$host" master proxy "$proxy" master token_label "$label"
-drop_secrets master.set pull_hmac
-printf '{"ok":true,"mode":"push-token","host":%s,"proxy":%s,"token":%s}\n' "$(json_str "$host")" "$(json_str "$proxy")" "$(json_str "$label:****")"
+printf '{"ok":true,"mode":"push-token","host":%s,"proxy":%s,"token":%s,"removed":%s}\n' "$(json_str "$host")" "$(json_str "$proxy")" \
+  "$(json_str "$label:****")" "$(json_arr "${APPLY_REMOVE[@]##*/}")"

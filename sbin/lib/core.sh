@@ -12,6 +12,7 @@
   EX_LOCKED=4    # another console holds the lock
   EX_TESTFAIL=5  # a test found a problem (nothing was changed)
   EX_PARTIAL=6   # some of several independent steps failed (e.g. one service)
+  EX_DOWN=7      # the apply failed, the previous files are back, but their service is down
 }
 
 umask 022
@@ -101,15 +102,16 @@ json_arr() {
 # fail_on FIELD CODE MESSAGE: log, print the JSON result {"ok":false,"code","error"} (with
 # "field":FIELD, what the message is about, unless FIELD is empty), and exit CODE. Every failure
 # path leaves the files as they were (untouched or restored), so a change's journal is closed.
+# CC_FAIL_EXTRA, when set, holds more members of that object (typed data: apply.sh's service state).
 fail_on() {
   local field=$1 code=$2 msg; shift 2
   msg=$(esc "$*")
   printf '%s: %s\n' "$CC_SCRIPT" "$msg" >&2
   [[ ${CC_TXN:-} == 1 ]] && txn_end
   if [[ -n $field ]]; then
-    printf '{"ok":false,"code":%d,"error":%s,"field":%s}\n' "$code" "$(json_str "$msg")" "$(json_str "$field")"
+    printf '{"ok":false,"code":%d,"error":%s,"field":%s%s}\n' "$code" "$(json_str "$msg")" "$(json_str "$field")" "${CC_FAIL_EXTRA:+,$CC_FAIL_EXTRA}"
   else
-    printf '{"ok":false,"code":%d,"error":%s}\n' "$code" "$(json_str "$msg")"
+    printf '{"ok":false,"code":%d,"error":%s%s}\n' "$code" "$(json_str "$msg")" "${CC_FAIL_EXTRA:+,$CC_FAIL_EXTRA}"
   fi
   exit "$code"
 }

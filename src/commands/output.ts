@@ -92,36 +92,59 @@ export function makeOut(json: boolean): Out {
   };
 }
 
+/** What readSecret reads: standard input (a test gives a stream that says it is a terminal). */
+export type SecretInput = NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(raw: boolean): unknown };
+
 /**
  * A secret from standard input (never from the command line, where every user can see it):
- * the first line of a pipe or file, or typed on a terminal without echo.
+ * the first line of a pipe or file; on a terminal it is typed blind, so it is asked twice and
+ * refused (UsageError, nothing changed) when the two differ.
  */
-export async function readSecret(what: string): Promise<string> {
-  const input = process.stdin;
+export async function readSecret(what: string, input: SecretInput = process.stdin, echo: (t: string) => void = (t) => process.stderr.write(t)): Promise<string> {
+  const chunks = input[Symbol.asyncIterator]();
   if (input.isTTY) {
-    process.stderr.write(`Enter the ${what} (it is not shown): `);
-    input.setRawMode(true);
-    let typed = '';
-    try {
-      for await (const chunk of input) {
-        for (const c of String(chunk)) {
-          if (c === '\r' || c === '\n') return typed;
-          if (c === '\u0003') throw new UsageError('cancelled');
-          if (c === '\u007f') typed = typed.slice(0, -1);
-          else if (c >= ' ') typed += c;
+    input.setRawMode?.(true);
+    let pending = '';
+    // one line typed without echo; keys typed ahead (or pasted) stay for the next line
+    const line = async (prompt: string): Promise<string> => {
+      echo(prompt);
+      let typed = '';
+      for (;;) {
+        if (pending === '') {
+          const c = await chunks.next();
+          if (c.done) return typed;
+          pending = String(c.value);
         }
+        const ch = pending[0]!;
+        pending = pending.slice(1);
+        if (ch === '\r' || ch === '\n') {
+          if (ch === '\r' && pending[0] === '\n') pending = pending.slice(1);
+          return typed;
+        }
+        if (ch === '\u0003') throw new UsageError('cancelled');
+        if (ch === '\u007f') typed = typed.slice(0, -1);
+        else if (ch >= ' ') typed += ch;
       }
-      return typed;
+    };
+    try {
+      const first = await line(`Enter the ${what} (it is not shown): `);
+      const again = await line(`\nEnter the ${what} again: `);
+      if (first !== again) throw new UsageError(`the two entries of the ${what} differ: nothing was changed`);
+      return first;
     } finally {
-      input.setRawMode(false);
-      process.stderr.write('\n');
+      input.setRawMode?.(false);
+      echo('\n');
+      await chunks.return?.();
     }
   }
   let all = '';
-  for await (const chunk of input) {
-    all += String(chunk);
+  for (;;) {
+    const c = await chunks.next();
+    if (c.done) break;
+    all += String(c.value);
     if (all.includes('\n')) break;
   }
+  await chunks.return?.();
   return (all.split('\n')[0] ?? '').replace(/\r$/, '');
 }
 

@@ -107,7 +107,8 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
       if (ev.type === 'cancel') return to(setStep(model, f, { s: 'form', values: st.entered, errors: {} }), { type: 'abort' });
       if (ev.type !== 'checked') return same(model);
       if (Object.keys(ev.errors).length > 0) return toForm(model, f, st.entered, ev.errors);
-      return afterCheck(model, f, st.values, [...st.warnings, ...(ev.warnings ?? [])]);
+      // the review is the script's plan when the check gives one (a new check replaces it)
+      return afterCheck(model, { ...f, planned: ev.review }, st.values, [...st.warnings, ...(ev.warnings ?? [])]);
     case 'ask-test':
       if (ev.type === 'yes') return to(setStep(model, f, { s: 'testing', values: st.values, warnings: st.warnings, lines: [] }), { type: 'test', op: f.flow.op, values: { ...f.context, ...st.values } });
       if (ev.type === 'no') return same(setStep(model, f, { s: 'review', values: st.values, warnings: st.warnings }));
@@ -139,6 +140,7 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
       return same(model);
     case 'running':
       if (ev.type === 'line') return same(setStep(model, f, { ...st, lines: [...st.lines, ev.text] }));
+      if (ev.type === 'note') return same(setStep(model, f, { ...st, note: ev.text }));
       if (ev.type === 'finished') return same(setStep(model, f, { s: 'result', outcome: ev.outcome }));
       // read-only work: Esc stops it at any time; its result says what was seen until then
       if (ev.type === 'cancel' && !st.cancelling) return to(setStep(model, f, { ...st, cancelling: true }), { type: 'abort' });
@@ -146,9 +148,14 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
     case 'awaiting': {
       const cw = f.flow.kind === 'do' || f.flow.kind === 'form' ? f.flow.confirmWithin : undefined;
       if (!cw) return same(model);
-      const decide = (op: typeof cw.confirm) => to(setStep(model, f, { s: 'applying', values: {}, lines: [], cancelling: false, after: true }), { type: 'apply', op, values: { ...f.context } });
+      const decideWith = (op: typeof cw.confirm, change?: string) =>
+        to(setStep(model, f, { s: 'applying', values: {}, lines: [], cancelling: false, after: true }), { type: 'apply', op, values: { ...f.context, ...(change !== undefined ? { change } : {}) } });
+      const decide = (op: typeof cw.confirm) => decideWith(op, st.pending.id);
       if (ev.type === 'yes') return decide(cw.confirm);
       if (ev.type === 'no') return decide(cw.rollback);
+      // the time is up: what became of the change is read from the state (it may have been
+      // confirmed from another session), never assumed
+      if (ev.type === 'expired' && cw.settled) return decideWith(cw.settled, st.pending.id);
       if (ev.type === 'expired')
         return same(setStep(model, f, { s: 'result', outcome: { ok: false, summary: 'not confirmed in time: the previous settings came back by themselves' } }));
       if (ev.type === 'cancel')

@@ -4,7 +4,7 @@ import { shownText, type Shown } from '../core/types.js';
 import type { Field } from '../menu/types.js';
 import { fieldActive } from './fields.js';
 import { menuRows } from './menus.js';
-import { fillText, top, type FlowFrame, type Model } from './model.js';
+import { fillText, showsNotice, top, type FlowFrame, type Frame, type Model } from './model.js';
 import { internalText } from './update.js';
 
 export interface MenuRow {
@@ -50,8 +50,19 @@ export function mask(secret: string): string {
 /** A script's message starts a sentence on screen. */
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** What leaving now does to a change under way on top: it goes on without the console. */
+function leavingNote(f: Frame): string {
+  if (f.kind !== 'flow') return '';
+  if (f.step.s === 'applying') return '\n\nA change is under way: it finishes, or rolls back, by itself after you leave.';
+  if (f.step.s === 'awaiting') return '\n\nThe change waiting for confirmation rolls back by itself unless it is confirmed before its time is up (confconsole network confirm).';
+  return '';
+}
+
 export function view(model: Model): View {
   const f = top(model);
+  if (model.leaving) return { kind: 'yesno', title: 'Exit', text: `Leave the ${model.tree.title}?${leavingNote(f)}`, yes: 'Yes', no: 'No' };
+  // the first screens (welcome, top menu) show the tree's notice first: what must be acted on
+  const notice = showsNotice(model) && model.notice ? shownText(model.notice) : '';
   switch (f.kind) {
     case 'menu': {
       const items = menuRows(f, model.conditions).map((r) => {
@@ -61,13 +72,11 @@ export function view(model: Model): View {
       const v: View = { kind: 'menu', title: f.title, items, selected: f.selected, root: model.stack[0] === f };
       const waiting = (f.menu.status && !f.status) || (f.menu.source && !f.entries) ? 'Reading the current settings...' : undefined;
       const empty = f.menu.source && f.entries?.length === 0 && items.length === 0 ? 'Nothing found.' : undefined;
-      const text = [f.status ? shownText(f.status) : waiting, empty, f.menu.text && fillText(f.menu.text, f.context)].filter((x) => x !== undefined && x !== '').join('\n\n');
+      const text = [notice, f.status ? shownText(f.status) : waiting, empty, f.menu.text && fillText(f.menu.text, f.context)].filter((x) => x !== undefined && x !== '').join('\n\n');
       return text !== '' ? { ...v, text } : v;
     }
     case 'note':
-      return { kind: 'message', title: f.title, text: f.status && shownText(f.status) ? `${f.text}\n\n${shownText(f.status)}` : f.text, ok: f.failed ? false : undefined };
-    case 'quit':
-      return { kind: 'yesno', title: 'Exit', text: `Leave the ${model.tree.title}?`, yes: 'Yes', no: 'No' };
+      return { kind: 'message', title: f.title, text: [f.text, f.status ? shownText(f.status) : '', notice].filter((x) => x !== '').join('\n\n'), ok: f.failed ? false : undefined };
     case 'shell':
       return { kind: 'blank' };
     case 'flow':
@@ -79,11 +88,13 @@ function review(f: FlowFrame, fields: Field[], values: Record<string, string>, w
   const title = fillText(f.item.label, f.context);
   const label = (fld: Field, v: string) => fld.choices?.find((c) => c.value === v)?.label ?? v;
   const shown = (fld: Field, vals: Record<string, string>) => (fld.masked ? mask(vals[fld.name] ?? '') : fieldActive(fields, vals, fld.name) ? label(fld, vals[fld.name] ?? '') : '');
-  const rows = fields
-    .filter((fld) => fld.same === undefined && (fieldActive(fields, values, fld.name) || fieldActive(fields, f.current, fld.name)))
-    .map((fld) => ({ label: fld.short ?? fld.label, old: shown(fld, f.current), new: shown(fld, values) }));
-  // nothing to apply (and no secret typed, which cannot be compared): say so, apply nothing
-  const typedSecret = fields.some((fld) => fld.masked && (values[fld.name] ?? '') !== '');
+  const rows =
+    f.planned ??
+    fields
+      .filter((fld) => fld.same === undefined && (fieldActive(fields, values, fld.name) || fieldActive(fields, f.current, fld.name)))
+      .map((fld) => ({ label: fld.short ?? fld.label, old: shown(fld, f.current), new: shown(fld, values) }));
+  // nothing to apply (and no secret typed, which cannot be compared — the script's plan compares it): say so, apply nothing
+  const typedSecret = f.planned === undefined && fields.some((fld) => fld.masked && (values[fld.name] ?? '') !== '');
   if (!typedSecret && rows.every((r) => r.old === r.new))
     return { kind: 'message', title, text: 'Nothing changes: these are the current settings.\n\nOK goes back to the form; Esc leaves it.', ok: true };
   return { kind: 'review', title, rows, warnings, question };
@@ -105,7 +116,8 @@ function flowView(f: FlowFrame): View {
       return {
         kind: 'form',
         title,
-        fields: fields.map((fld) => {
+        // a field about something stored (onlyIf) is asked only when the state has it
+        fields: fields.filter((fld) => fld.onlyIf === undefined || (f.current[fld.onlyIf] ?? '') !== '').map((fld) => {
           const base: FormField = { name: fld.name, label: fld.label, value: st.values[fld.name] ?? fld.choices?.[0]?.value ?? '', masked: fld.masked === true };
           if (fld.choices) base.choices = fld.choices;
           if (fld.when) base.when = fld.when;
@@ -139,7 +151,7 @@ function flowView(f: FlowFrame): View {
         title: (flow.kind === 'run' ? flow.progress : undefined) ?? title,
         lines: st.lines,
         cancellable: !st.cancelling,
-        ...(st.cancelling ? { note: 'Cancelling...' } : {}),
+        ...(st.cancelling ? { note: 'Cancelling...' } : st.note !== undefined ? { note: st.note } : {}),
       };
     case 'awaiting':
       return {

@@ -24,9 +24,10 @@ const FieldSchema = z.strictObject({
   masked: z.boolean().optional(),
   same: z.string().optional(),
   when: z.strictObject({ field: z.string(), is: z.array(z.string()).min(1) }).optional(),
+  onlyIf: z.string().min(1).optional(),
 });
 
-const ConfirmWithinSchema = z.strictObject({ confirm: opWith('apply'), rollback: opWith('apply') });
+const ConfirmWithinSchema = z.strictObject({ confirm: opWith('apply'), rollback: opWith('apply'), settled: opWith('apply').optional() });
 const seconds = z.number().positive().max(3600);
 
 const FlowSchema = z.discriminatedUnion('kind', [
@@ -85,6 +86,7 @@ const TreeSchema = z.strictObject({
   title: text,
   welcome: text.optional(),
   status: opWith('show').optional(),
+  notice: z.strictObject({ show: opWith('show'), seen: opWith('apply') }).optional(),
   menu: MenuSchema,
 });
 
@@ -117,6 +119,7 @@ export function crossCheck(tree: Tree): string[] {
           if (ways !== 1) problems.push(`${here}: field "${fld.name}" needs exactly one of rule, choices, same`);
           if (names.has(fld.name)) problems.push(`${here}: field "${fld.name}" is there twice`);
           if (fld.same !== undefined && !names.has(fld.same)) problems.push(`${here}: field "${fld.name}" must equal "${fld.same}", which is not an earlier field`);
+          if (fld.onlyIf !== undefined && !fld.choices) problems.push(`${here}: field "${fld.name}" is asked only sometimes (onlyIf): it needs choices, the first being what holds when it is not asked`);
           if (fld.when !== undefined && !names.has(fld.when.field)) problems.push(`${here}: field "${fld.name}" depends on "${fld.when.field}", which is not an earlier field`);
           names.add(fld.name);
         }

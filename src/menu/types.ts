@@ -31,12 +31,20 @@ export interface Field {
   same?: string;
   /** Shown and checked only while an earlier field has one of these values (huh's groups). */
   when?: { field: string; is: string[] };
+  /**
+   * Asked only when the current state (op.read) has a non-empty value under this key: a
+   * question about something stored (a secret the change would leave unused). Otherwise the
+   * field keeps its first choice.
+   */
+  onlyIf?: string;
 }
 
 /** A commit-confirmed change: confirmed or rolled back before its deadline (manual ch. 4). */
 export interface ConfirmWithin {
   confirm: Op<'apply'>;
   rollback: Op<'apply'>;
+  /** Once the time is up: what became of the change, read from the state (confirmed elsewhere, rolled back). */
+  settled?: Op<'apply'>;
 }
 
 /** Read and show. `every`: a live view, read again every so many seconds while on screen. */
@@ -121,7 +129,13 @@ export interface Tree {
   title: string;
   /** Text of the welcome screen shown once at start. */
   welcome?: string;
-  /** Added to the welcome screen (e.g. packet capture state, rollbacks since the last login). */
+  /** Added to the welcome screen (e.g. packet capture state). */
   status?: Op<'show'>;
+  /**
+   * What the operator must see first (a change waiting for confirmation, rollbacks since the
+   * last login): shown on the welcome and the top menu; what it shows with `seen` is
+   * acknowledged (seen.apply) only once the operator acted on it after it was drawn.
+   */
+  notice?: { show: Op<'show'>; seen: Op<'apply'> };
   menu: Menu;
 }

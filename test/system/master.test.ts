@@ -58,7 +58,7 @@ describe.skipIf(why !== undefined)('test_master.sh against a local HTTPS master'
       const n = fx.requests.length;
       const r = await tm([host], fx.token + '\n');
       expect(r.code, r.stderr).toBe(0);
-      expect(r.json).toEqual({ ok: true, cause: 'ok', status: 200, message: expect.stringContaining(`https://${host}`) });
+      expect(r.json).toEqual({ ok: true, cause: 'ok', status: 200, message: expect.stringContaining(`https://${host}`), pinned: false, certificate: null });
       expect(r.json.message).toMatch(/accepted the push token/);
       expect(fx.requests.slice(n)).toEqual([{ method: 'GET', url: '/', authorization: `Bearer ${fx.token}` }]);
       expect(said(r)).not.toContain(fx.token.split(':')[1]);
@@ -204,7 +204,7 @@ describe.skipIf(whyWriters !== undefined)('set_pushtoken.sh: the push token from
     const token = `vsensor-7.eu_1:${secret}`;
     const r = await run(root, ['Master.Example.COM:8443', 'http://Proxy.Example.NET:3128/'], token + '\n');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.json).toEqual({ ok: true, mode: 'push-token', host: 'master.example.com:8443', proxy: 'http://proxy.example.net:3128', token: 'vsensor-7.eu_1:****' });
+    expect(r.json).toEqual({ ok: true, mode: 'push-token', host: 'master.example.com:8443', proxy: 'http://proxy.example.net:3128', token: 'vsensor-7.eu_1:****', removed: [] });
     expect(master(root)).toEqual({ mode: 'push-token', host: 'master.example.com:8443', proxy: 'http://proxy.example.net:3128', token_label: 'vsensor-7.eu_1' });
 
     expect(modeOf(secretsDir(root))).toBe(0o700);
@@ -223,16 +223,30 @@ describe.skipIf(whyWriters !== undefined)('set_pushtoken.sh: the push token from
     expect(stagedTemps(root)).toEqual([]);
   });
 
-  it('a change of mode removes the secret of the mode left (audited), so no unused token stays on disk', async () => {
+  it("a change of mode keeps the other mode's secret (the master shows a push token once); --remove-old-secret removes it, audited", async () => {
     const root = makeRoot({ demo: true });
-    expect((await run(root, [HOST], `one:${randomSecret()}\n`)).code).toBe(0);
+    const token = `one:${randomSecret()}`;
+    expect((await run(root, [HOST], token + '\n')).code).toBe(0);
     expect(listDir(secretsDir(root))).toEqual(['push_token']);
-    const pull = await runScriptInput('set_dcip_hmac.sh', [], root.dir, `${randomSecret(24).replace(/[^A-Za-z0-9]/g, 'x')}\n`);
+    const hmac = () => `${randomSecret(24).replace(/[^A-Za-z0-9]/g, 'x')}\n`;
+    // kept: Pull mode without the option
+    const pull = await runScriptInput('set_dcip_hmac.sh', [], root.dir, hmac());
     expect(pull.code, pull.stderr).toBe(0);
+    expect(pull.json).toMatchObject({ mode: 'pull', removed: [] });
+    expect(listDir(secretsDir(root))).toEqual(['pull_hmac', 'push_token']);
+    expect(read(secretFile(root, 'push_token'))).toBe(token + '\n');
+    // removed, when asked, in the same change (and its audit line)
+    const pull2 = await runScriptInput('set_dcip_hmac.sh', ['--remove-old-secret'], root.dir, hmac());
+    expect(pull2.code, pull2.stderr).toBe(0);
+    expect(pull2.json).toMatchObject({ mode: 'pull', removed: ['push_token'] });
     expect(listDir(secretsDir(root))).toEqual(['pull_hmac']);
-    expect(auditEntries(root).at(-1)).toMatchObject({ action: 'master.set', detail: 'push_token removed (no longer used)', result: 'ok' });
+    expect(auditEntries(root).at(-1)).toMatchObject({ action: 'master.set', detail: expect.stringMatching(/; removed push_token$/), result: 'ok' });
+    // legacy Push keeps the Pull token unless asked, then removes both kinds
     const push = await runScriptInput('set_push.sh', ['192.0.2.10'], root.dir, undefined);
     expect(push.code, push.stderr).toBe(0);
+    expect(listDir(secretsDir(root))).toEqual(['pull_hmac']);
+    const push2 = await runScriptInput('set_push.sh', ['--remove-old-secret', '192.0.2.10'], root.dir, undefined);
+    expect(push2.json).toMatchObject({ ok: true, removed: ['pull_hmac'] });
     expect(listDir(secretsDir(root))).toEqual([]);
     expect(master(root)).toMatchObject({ mode: 'push', host: '192.0.2.10' });
   });
@@ -284,18 +298,26 @@ describe.skipIf(whyWriters !== undefined)('set_pushtoken.sh: the push token from
     expect(existsSync(secretsDir(root))).toBe(false);
   });
 
-  it("refuses the token given as an argument (the manual's old form) with the stdin hint", async () => {
+  it("accepts the manual's form `set_pushtoken.sh TOKEN HOST [PROXY]` with one warning line naming the stdin form", async () => {
+    for (const extra of [[], ['http://192.0.2.3:8080'], ['HTTP://192.0.2.3:8080/']]) {
+      const root = makeRoot({ demo: true });
+      const token = `lab:${randomSecret()}`;
+      const r = await run(root, [token, 'Master.Example.com', ...extra], undefined);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json).toMatchObject({ ok: true, mode: 'push-token', host: 'master.example.com', proxy: extra.length ? 'http://192.0.2.3:8080' : '', token: 'lab:****' });
+      const warnings = r.stderr.split('\n').filter((l) => l.startsWith('warning:'));
+      expect(warnings).toEqual([
+        "warning: the push token was given on the command line, where every user can read it in the process list (ps); pass it on standard input instead: echo 'label:secret' | set_pushtoken.sh HOST [PROXY]",
+      ]);
+      expect(said(r)).not.toContain(token.split(':')[1]);
+      expect(read(secretFile(root, 'push_token'))).toBe(token + '\n');
+    }
+    // a token alone (no HOST) is not the manual's form: it is taken as a host, and refused
     const root = makeRoot({ demo: true });
     const before = treeSnapshot(root.dir);
-    const token = `lab:${randomSecret()}`;
-    for (const args of [[token, HOST], [token], [token, HOST, 'http://192.0.2.3:8080']]) {
-      const r = await run(root, args, undefined);
-      expect(r.code, `${args.length} args: ${r.stderr}`).toBe(2);
-      expect(r.json.error, `${args.length} args`).toMatch(/read from standard input, never from the command line/);
-      expect(r.json.error, `${args.length} args`).toContain("echo 'label:secret' | set_pushtoken.sh HOST [PROXY]");
-      expect(said(r)).not.toContain(token.split(':')[1]);
-      expect(treeSnapshot(root.dir)).toEqual(before);
-    }
+    const r = await run(root, [`lab:${randomSecret()}`], undefined);
+    expect(r.code).toBe(2);
+    expect(treeSnapshot(root.dir)).toEqual(before);
   });
 
   it('refuses a bad host or proxy (credentials, other schemes, no port) with exit 2', async () => {
@@ -332,7 +354,7 @@ describe.skipIf(whyWriters !== undefined)('set_pushtoken.sh: the push token from
   it('a failing probe restart: exit 3, appliance.ini restored, no secret file left (there was none)', async () => {
     const root = makeRoot({ demo: false });
     const before = treeSnapshot(root.dir, (p) => !p.startsWith('etc/'));
-    const svc = serviceCmd(root, ['vsensor-probe']);
+    const svc = serviceCmd(root, ['vsensor-probe'], 'service', { failTimes: 1 });
     const secret = randomSecret();
     const r = await run(root, [HOST], `lab:${secret}\n`, { CONFCONSOLE_SERVICE_CMD: svc.cmd });
     expect(r.code, r.stderr).toBe(3);
@@ -353,7 +375,7 @@ describe.skipIf(whyWriters !== undefined)('set_pushtoken.sh: the push token from
     expect((await run(root, ['master.example.com', 'http://192.0.2.3:8080'], t1 + '\n', { CONFCONSOLE_SERVICE_CMD: ok.cmd })).code).toBe(0);
     const etc = (p: string) => !p.startsWith('etc/');
     const before = treeSnapshot(root.dir, etc);
-    const bad = serviceCmd(root, ['vsensor-probe'], 'service-failing');
+    const bad = serviceCmd(root, ['vsensor-probe'], 'service-failing', { failTimes: 1 });
     const r = await run(root, [HOST], `second:${randomSecret()}\n`, { CONFCONSOLE_SERVICE_CMD: bad.cmd });
     expect(r.code, r.stderr).toBe(3);
     expect(treeSnapshot(root.dir, etc)).toEqual(before);
@@ -369,11 +391,11 @@ const HMAC_SCRIPTS = [
   {
     script: 'set_dcip_hmac.sh',
     secret: 'pull_hmac',
-    what: 'pull token',
+    what: 'pull-mode HMAC token',
     hint: 'echo TOKEN | set_dcip_hmac.sh',
     action: 'master.set',
     settings: (r: Root) => expect(master(r)).toEqual({ mode: 'pull', host: '', proxy: '', token_label: '' }),
-    json: (len: number) => ({ ok: true, mode: 'pull', length: len, short: len < 20 }),
+    json: (len: number) => ({ ok: true, mode: 'pull', length: len, short: len < 20, removed: [] }),
   },
   {
     script: 'set_ossensor_hmac.sh',
@@ -433,22 +455,31 @@ describe.skipIf(whyWriters !== undefined).each(HMAC_SCRIPTS)('$script: a 5-63 le
     }
   });
 
-  it('refuses the key as an argument with the stdin hint', async () => {
+  it("accepts the key as the manual's argument, with one warning line naming the stdin form; a bad one is refused all the same", async () => {
     const root = makeRoot({ demo: true });
-    const before = treeSnapshot(root.dir);
     const key = randomHmac(40);
-    const r = await run(root, [key], key + '\n');
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.json.error).toMatch(new RegExp(`the ${t.what} is read from standard input, never from the command line`));
-    expect(r.json.error).toContain(t.hint);
+    const r = await run(root, [key], undefined);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json).toEqual(t.json(40));
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('warning:'))).toEqual([
+      `warning: the ${t.what} was given on the command line, where every user can read it in the process list (ps); pass it on standard input instead: ${t.hint}`,
+    ]);
     expect(said(r)).not.toContain(key);
-    expect(treeSnapshot(root.dir)).toEqual(before);
+    expect(read(secretFile(root, t.secret))).toBe(key + '\n');
+    const before = treeSnapshot(root.dir);
+    for (const bad of ['Ab3d', `${key}-x`, '-x', '']) {
+      const b = await run(root, [bad], undefined);
+      expect(b.code, bad).toBe(2);
+      expect(b.json.error).toMatch(/must be 5-63 letters and digits/);
+      expect(treeSnapshot(root.dir)).toEqual(before);
+    }
+    expect((await run(root, [key, key], undefined)).code).toBe(2); // one argument at most
   });
 
   it('a failing probe restart: exit 3, settings restored, no secret file left', async () => {
     const root = makeRoot({ demo: false });
     const before = treeSnapshot(root.dir, (p) => !p.startsWith('etc/'));
-    const svc = serviceCmd(root, ['vsensor-probe']);
+    const svc = serviceCmd(root, ['vsensor-probe'], 'service', { failTimes: 1 });
     const r = await run(root, [], randomHmac(40) + '\n', { CONFCONSOLE_SERVICE_CMD: svc.cmd });
     expect(r.code, r.stderr).toBe(3);
     expect(r.json.error).toMatch(/previous settings restored/);
@@ -465,7 +496,7 @@ describe.skipIf(whyWriters !== undefined)('set_push.sh: legacy Push mode', () =>
     for (const [host, want] of [['192.0.2.10', '192.0.2.10'], ['198.51.100.7:8443', '198.51.100.7:8443'], ['[2001:db8::1]:443', '[2001:db8::1]:443'], ['LocalHost:8443', 'localhost:8443']]) {
       const r = await run(root, [host!]);
       expect(r.code, `${host}: ${r.stderr}`).toBe(0);
-      expect(r.json).toEqual({ ok: true, mode: 'push', host: want });
+      expect(r.json).toEqual({ ok: true, mode: 'push', host: want, removed: [] });
       expect(master(root)).toEqual({ mode: 'push', host: want, proxy: '', token_label: '' });
     }
     expect(existsSync(secretsDir(root))).toBe(false);
@@ -477,8 +508,8 @@ describe.skipIf(whyWriters !== undefined)('set_push.sh: legacy Push mode', () =>
     const cases: [string[], RegExp][] = [
       [['master.nothing.invalid'], /"master.nothing.invalid" does not resolve/],
       [['master.nothing.invalid:8443'], /"master.nothing.invalid" does not resolve/],
-      [[], /usage: set_push\.sh HOST/],
-      [['192.0.2.10', '192.0.2.11'], /usage: set_push\.sh HOST/],
+      [[], /usage: set_push\.sh .*HOST/],
+      [['192.0.2.10', '192.0.2.11'], /usage: set_push\.sh .*HOST/],
       [['http://192.0.2.10'], /not a host name or IP address/],
     ];
     for (const [args, msg] of cases) {

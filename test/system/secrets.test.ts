@@ -155,7 +155,8 @@ describe.skipIf(why !== undefined || !built)('secrets: never in argv, environmen
     const pull = randomHmac(50);
     const key = randomHmac(60);
     secrets.push(pull, key);
-    const p = await watched('master set pull', root.dir, process.execPath, cli(root.dir, ['master', 'set', 'pull']), pull + '\n', env, [/set_dcip_hmac\.sh/, /slow-service/]);
+    // the operator chose to remove the push token Pull mode leaves unused
+    const p = await watched('master set pull', root.dir, process.execPath, cli(root.dir, ['master', 'set', 'pull', '--remove-old-secret']), pull + '\n', env, [/set_dcip_hmac\.sh/, /slow-service/]);
     expect(p.code, p.stderr).toBe(0);
     const o = await watched('ossensor-hmac set', root.dir, process.execPath, cli(root.dir, ['ossensor-hmac', 'set']), key + '\n', env, [/set_ossensor_hmac\.sh/, /slow-service/]);
     expect(o.code, o.stderr).toBe(0);
@@ -194,15 +195,16 @@ describe.skipIf(why !== undefined || !built)('secrets: never in argv, environmen
       expect(modeOf(join(dir, 'var/backups/confconsole'))).toBe(0o700);
     }
     // and the grep does find them where they belong
-    // the last push token went when Pull mode was set: a token of a mode left is not kept
-    expect(filesContaining(root.dir, fx.token.split(':')[1]!)).toEqual([]);
+    // the last push token went when Pull mode was set with --remove-old-secret (kept in a 0600 backup)
+    expect(filesContaining(root.dir, fx.token.split(':')[1]!)).toEqual([expect.stringMatching(/^var\/backups\/confconsole\/etc_confconsole_secrets_push_token\./)]);
     expect(existsSync(join(root.dir, 'etc/confconsole/secrets/push_token'))).toBe(false);
     const old = filesContaining(root.dir, secrets[0]!);
     expect(old).toHaveLength(1);
     expect(old[0]).toMatch(/^var\/backups\/confconsole\/etc_confconsole_secrets_push_token\./);
     expect(filesContaining(root.dir, secrets[2]!)).toEqual(['etc/confconsole/secrets/pull_hmac']);
     expect(filesContaining(root.dir, secrets[3]!)).toEqual(['etc/confconsole/secrets/ossensor_hmac']);
-    expect(filesContaining(demo, secrets[4]!)).toEqual([]); // gone with Pull mode, as above
+    // without --remove-old-secret the push token stays for a switch back (the master shows it once)
+    expect(filesContaining(demo, secrets[4]!)).toEqual(['etc/confconsole/secrets/push_token']);
     // the logs exist and were written by these runs, without a secret
     for (const dir of [root.dir, demo]) {
       const audit = readFileSync(join(dir, 'var/log/confconsole/audit.log'), 'utf8');

@@ -147,7 +147,7 @@ export const callhomeMenu: Menu = {
             key: '1',
             label: "Set the partner's SSH server",
             help: "The partner's SSH server (its external address, forwarded to it) and port.",
-            flow: { kind: 'form', op: partnerSet, fields: partnerFields, progress: 'Setting the partner connection' },
+            flow: { kind: 'form', op: partnerSet, fields: partnerFields, check: true, progress: 'Setting the partner connection' },
           },
           {
             key: '2',

@@ -3,6 +3,7 @@
 import type { Checked, Ctx, Io, Op, Outcome, Values } from '../../core/types.js';
 import { outcomeOf } from '../../core/outcome.js';
 import { Problem } from '../../core/problem.js';
+import { checkedByPlan, planOf, type PlanLabel } from '../../system/plan.js';
 import { EXIT, run } from '../../system/runner.js';
 import { callhomeState, describeCallhome, scripts, statusLines, statusVerdict, transport } from './state.js';
 
@@ -13,15 +14,28 @@ export const callhomeShow: Op<'show'> = {
   },
 };
 
-/** The manual's five checks, each line as it is made; exit 5 (a FAIL) is a result, not an error. */
+/** What the status dialog says while it checks, in the manual's words (ch. 4 "Test Call-Home"). */
+export const statusHead = (enabled: boolean): string => (enabled ? 'Call-Home is enabled, checking connection' : 'Call-Home is disabled, checking connection anyway');
+
+/**
+ * The manual's five checks. While they run, the dialog's top line says whether Call-Home is
+ * enabled (read first), and callhome.sh names each check before making it and its row after;
+ * exit 5 (a FAIL) is a result, not an error.
+ */
 export const callhomeStatus: Op<'run'> = {
   id: 'callhome.status',
   async run(ctx, _values, io) {
-    io.line('Checking the Call-Home connection: service, configuration, DNS, TCP, authentication...');
+    let enabled: boolean | undefined;
+    try {
+      enabled = (await callhomeState(ctx)).enabled;
+    } catch (e) {
+      if (!(e instanceof Problem)) throw e; // unreadable settings: the checks below say so
+    }
+    io.note?.(enabled === undefined ? 'Checking the Call-Home connection' : statusHead(enabled));
     const r = await run(ctx.runner, scripts.status, ['status'], { timeoutMs: 90_000, onLine: io.line, ...(io.signal ? { signal: io.signal } : {}) });
     const said = r.ok ? r.value : r.exitCode === EXIT.testFailed ? scripts.status.result.safeParse(r.json).data : undefined;
     if (!said) return outcomeOf(r, '');
-    const head = said.enabled ? 'Call-Home is enabled, checking connection' : 'Call-Home is disabled; checking anyway';
+    const head = statusHead(said.enabled);
     return {
       ok: !said.rows.some((x) => x.status === 'fail'),
       summary: statusVerdict(said.rows),
@@ -65,6 +79,18 @@ export function configArgs(v: Values): { args: string[]; stdin?: string } {
 /** set_callhome.sh names its options; the form's fields have their own names. */
 const formField: Record<string, string> = { host: 'host', port: 'port', ssl: 'ssl', proxy: 'proxyAddress', 'proxy-user': 'proxyUser', password: 'proxyPassword' };
 
+const yesNo = (v: string) => (v === 'yes' ? 'Yes' : v === 'no' ? 'No' : v);
+/** How set_callhome.sh's plan (--dry-run) is said in the review. */
+const configLabels: Record<string, PlanLabel> = {
+  host: { label: 'Host' },
+  port: { label: 'Port' },
+  ssl: { label: 'SSL wrapping', value: yesNo },
+  proxy: { label: 'Proxy', value: (v) => (v === 'none' ? 'None' : v) },
+  user: { label: 'Login on the Call-Home server' },
+  proxy_user: { label: 'Proxy user' },
+  proxy_password: { label: 'Proxy password' },
+};
+
 /** The settings form: transport as choices; the proxy password is a secret (stdin only). */
 export const callhomeConfig: Op<'read' | 'check' | 'apply'> = {
   id: 'callhome.config',
@@ -82,10 +108,19 @@ export const callhomeConfig: Op<'read' | 'check' | 'apply'> = {
       proxyPassword: s.proxy_user ? '****' : '',
     };
   },
-  async check(_ctx, v): Promise<Checked> {
+  /**
+   * The review is set_callhome.sh's own plan (--dry-run with the same arguments and stdin as the
+   * change): what it will store, and only that. A password typed without a proxy user is not
+   * stored (nothing would use it): the review says so as a warning.
+   */
+  async check(ctx, v): Promise<Checked> {
     if (v.proxyType === 'http' && v.proxyUser && !v.proxyPassword)
       return { errors: { proxyPassword: 'Enter the proxy password for this user (passwords are never shown again, so it is asked each time)' } };
-    return { errors: {} };
+    const { args, stdin } = configArgs(v);
+    const r = await run(ctx.runner, planOf(scripts.set.name), ['--dry-run', ...args], stdin !== undefined ? { stdin } : {});
+    const checked = checkedByPlan(r, configLabels, formField, 'host');
+    const unused = v.proxyType === 'http' && !v.proxyUser && (v.proxyPassword ?? '') !== '';
+    return unused && checked.review ? { ...checked, warnings: ['A proxy password without a proxy user is not used: it is not stored. Enter the proxy user too, or leave the password empty.'] } : checked;
   },
   async apply(ctx, v, io) {
     const { args, stdin } = configArgs(v);
@@ -171,14 +206,21 @@ export const partnerShow: Op<'show'> = {
   },
 };
 
-export const partnerSet: Op<'read' | 'apply'> = {
+const partnerLabels: Record<string, PlanLabel> = { host: { label: 'Host' }, port: { label: 'Port' }, enabled: { label: 'Partner connection', value: (v) => (v === 'yes' ? 'enabled' : 'disabled') } };
+const partnerArgs = (v: Values) => ['--host', v.host ?? '', '--port', v.port ?? ''];
+
+export const partnerSet: Op<'read' | 'check' | 'apply'> = {
   id: 'partner.set',
   async read(ctx) {
     const s = await callhomeState(ctx);
     return { host: s.partner.host, port: s.partner.port || '22' };
   },
+  /** The review is set_partner.sh's plan (--dry-run): the host and port as it will store them. */
+  async check(ctx, v): Promise<Checked> {
+    return checkedByPlan(await run(ctx.runner, planOf(scripts.partner.name), ['--dry-run', ...partnerArgs(v)]), partnerLabels, { host: 'host', port: 'port' }, 'host');
+  },
   async apply(ctx, v, io) {
-    const r = await run(ctx.runner, scripts.partner, ['--host', v.host ?? '', '--port', v.port ?? ''], { onLine: io.line, survive: true });
+    const r = await run(ctx.runner, scripts.partner, partnerArgs(v), { onLine: io.line, survive: true });
     return outcomeOf(r, `Partner connection set: ${v.host}, port ${v.port}.`);
   },
 };

@@ -1,13 +1,15 @@
 // vSensor Setup > Master (manual ch. 7 "Communication Mode Configuration"): Push Token, Pull and
 // legacy Push. Secrets go to the scripts on stdin and are never read back.
 import { z } from 'zod';
-import type { Checked, Ctx, Op } from '../../core/types.js';
+import type { Checked, Ctx, Op, Values } from '../../core/types.js';
 import { outcomeOf } from '../../core/outcome.js';
 import { check, need, report, str, UsageError } from '../../commands/output.js';
-import type { Command } from '../../commands/types.js';
+import type { Command, OptionSpec } from '../../commands/types.js';
 import type { Menu } from '../../menu/types.js';
 import { masterHost, proxyUrl } from '../../rules/master.js';
 import { hmacToken, pushToken } from '../../rules/tokens.js';
+import { readTextIfExists } from '../../system/files.js';
+import { checkedByPlan, planOf, type PlanLabel } from '../../system/plan.js';
 import { EXIT, run, script } from '../../system/runner.js';
 import { readSettings, type Settings } from '../../system/settings.js';
 
@@ -17,6 +19,37 @@ const scripts = {
   push: script('set_push.sh', z.object({ host: z.string() }).loose()),
   test: script('test_master.sh', z.object({ cause: z.string(), status: z.number(), message: z.string() }).loose()),
 };
+
+/** How the scripts' plans (--dry-run) are said in the review. */
+const modeNames: Record<string, string> = { 'push-token': 'Push Token', pull: 'Pull', push: 'Push (legacy)' };
+const planLabels: Record<string, PlanLabel> = {
+  mode: { label: 'Mode', value: (v) => modeNames[v] ?? v },
+  host: { label: 'DCIP master', value: (v) => `https://${v}` },
+  proxy: { label: 'Proxy' },
+  push_token: { label: 'Push token' },
+  pull_hmac: { label: 'Pull HMAC token' },
+};
+/** The scripts' option names → the forms' fields (a refusal goes under its field). */
+const planFields: Record<string, string> = { host: 'host', proxy: 'proxy', token: 'token' };
+
+/**
+ * The secrets stored for each mode, as they may be shown (label:**** or ****; '' for none),
+ * read from whether their files exist — never their values. A form asks whether to remove the
+ * ones the change would leave unused (Field.onlyIf).
+ */
+export async function storedSecrets(ctx: Ctx): Promise<{ storedPushToken: string; storedPullHmac: string }> {
+  const dir = '/etc/confconsole/secrets';
+  const push = await readTextIfExists(ctx.paths.under(`${dir}/push_token`));
+  const pull = await readTextIfExists(ctx.paths.under(`${dir}/pull_hmac`));
+  return { storedPushToken: push === undefined ? '' : `${push.split(':')[0] ?? ''}:****`, storedPullHmac: pull === undefined ? '' : '****' };
+}
+
+/** The option that removes the other modes' stored secrets, when the operator chose so. */
+const removeOld = (v: Values) => (v.removeOld === 'remove' ? ['--remove-old-secret'] : []);
+const keepOrRemove = [
+  { value: 'keep', label: 'Keep it' },
+  { value: 'remove', label: 'Remove it' },
+];
 
 export type MasterState = Settings['master'];
 
@@ -51,7 +84,10 @@ async function testMaster(ctx: Ctx, args: string[], token: string | undefined, i
   return failed?.success ? { ...o, summary: failed.data.message, details: [] } : { ...o, details: [] };
 }
 
-export const masterPushToken: Op<'read' | 'test' | 'apply'> = {
+/** set_pushtoken.sh's arguments for the form's values (the change and its --dry-run alike). */
+const pushTokenArgs = (v: Values) => [...removeOld(v), v.host ?? '', ...(v.proxy ? [v.proxy] : [])];
+
+export const masterPushToken: Op<'read' | 'check' | 'test' | 'apply'> = {
   id: 'master.push-token',
   async read(ctx) {
     const m = await state(ctx);
@@ -59,25 +95,40 @@ export const masterPushToken: Op<'read' | 'test' | 'apply'> = {
       token: m.mode === 'push-token' && m.token_label ? `${m.token_label}:****` : '',
       host: m.mode === 'push-token' || m.mode === 'push' ? m.host : '',
       proxy: m.mode === 'push-token' ? m.proxy : '',
+      storedPullHmac: (await storedSecrets(ctx)).storedPullHmac,
     };
+  },
+  async check(ctx, v): Promise<Checked> {
+    const r = await run(ctx.runner, planOf(scripts.pushToken.name), ['--dry-run', ...pushTokenArgs(v)], { stdin: (v.token ?? '') + '\n' });
+    return checkedByPlan(r, planLabels, planFields, 'token');
   },
   async test(ctx, v, io) {
     return testMaster(ctx, ['--timeout', '10', v.host ?? '', ...(v.proxy ? [v.proxy] : [])], v.token ?? '', io);
   },
   async apply(ctx, v, io) {
-    const r = await run(ctx.runner, scripts.pushToken, [v.host ?? '', ...(v.proxy ? [v.proxy] : [])], { stdin: (v.token ?? '') + '\n', onLine: io.line, survive: true });
-    return outcomeOf(r, `Push Token: ${(v.token ?? '').split(':')[0]}:****, DCIP master: https://${v.host}`);
+    const r = await run(ctx.runner, scripts.pushToken, pushTokenArgs(v), { stdin: (v.token ?? '') + '\n', onLine: io.line, survive: true });
+    return outcomeOf(r, `Push Token: ${(v.token ?? '').split(':')[0]}:****, DCIP master: https://${v.host}${removedSaid(r)}`);
   },
 };
 
-export const masterPull: Op<'read' | 'apply'> = {
+/** What a change of mode removed, said after its summary. */
+function removedSaid(r: { ok: boolean; value?: unknown }): string {
+  const removed = r.ok ? (r.value as { removed?: unknown }).removed : undefined;
+  return Array.isArray(removed) && removed.length > 0 ? ` (removed: ${removed.map((n) => planLabels[String(n)]?.label ?? String(n)).join(', ')})` : '';
+}
+
+export const masterPull: Op<'read' | 'check' | 'apply'> = {
   id: 'master.pull',
   async read(ctx) {
-    return { token: (await state(ctx)).mode === 'pull' ? '****' : '' };
+    return { token: (await state(ctx)).mode === 'pull' ? '****' : '', storedPushToken: (await storedSecrets(ctx)).storedPushToken };
+  },
+  async check(ctx, v): Promise<Checked> {
+    const r = await run(ctx.runner, planOf(scripts.pull.name), ['--dry-run', ...removeOld(v)], { stdin: (v.token ?? '') + '\n' });
+    return checkedByPlan(r, planLabels, planFields, 'token');
   },
   async apply(ctx, v, io) {
-    const r = await run(ctx.runner, scripts.pull, [], { stdin: (v.token ?? '') + '\n', onLine: io.line, survive: true });
-    return outcomeOf(r, 'Pull mode set: enter the same HMAC token on the master (System Config > Probes/vSensors > Add a pull probe)');
+    const r = await run(ctx.runner, scripts.pull, removeOld(v), { stdin: (v.token ?? '') + '\n', onLine: io.line, survive: true });
+    return outcomeOf(r, `Pull mode set: enter the same HMAC token on the master (System Config > Probes/vSensors > Add a pull probe)${removedSaid(r)}`);
   },
 };
 
@@ -85,15 +136,17 @@ export const masterPush: Op<'read' | 'check' | 'apply'> = {
   id: 'master.push',
   async read(ctx) {
     const m = await state(ctx);
-    return { host: m.mode === 'push' || m.mode === 'push-token' ? m.host : '' };
+    const s = await storedSecrets(ctx);
+    return { host: m.mode === 'push' || m.mode === 'push-token' ? m.host : '', storedSecrets: [s.storedPushToken && 'push token', s.storedPullHmac && 'Pull HMAC token'].filter(Boolean).join(' and ') };
   },
   async check(ctx, v): Promise<Checked> {
-    // whether the name resolves with the configured DNS: only the script can say
-    const r = await run(ctx.runner, scripts.push, ['--check', v.host ?? '']);
-    return r.ok ? { errors: {} } : { errors: { host: r.error } };
+    // whether the name resolves with the configured DNS: only the script can say (and what it will store)
+    const r = await run(ctx.runner, planOf(scripts.push.name), ['--dry-run', ...removeOld(v), v.host ?? '']);
+    return checkedByPlan(r, planLabels, planFields, 'host');
   },
   async apply(ctx, v, io) {
-    return outcomeOf(await run(ctx.runner, scripts.push, [v.host ?? ''], { onLine: io.line, survive: true }), `Push (legacy) mode set: master ${v.host}`);
+    const r = await run(ctx.runner, scripts.push, [...removeOld(v), v.host ?? ''], { onLine: io.line, survive: true });
+    return outcomeOf(r, `Push (legacy) mode set: master ${v.host}${removedSaid(r)}`);
   },
 };
 
@@ -113,7 +166,16 @@ export const masterMenu: Menu = {
           { name: 'token', label: 'Push token, in full (label:secret)', short: 'Push token', rule: pushToken, masked: true, help: 'The token the master showed once, label included, e.g. NewLabel:K7GHXWxHCMn2y8zr.' },
           { name: 'host', label: 'Master IP or hostname (a hostname for cloud masters)', short: 'Master', rule: masterHost, help: "The master's address, as the vSensor reaches it over HTTPS." },
           { name: 'proxy', label: 'HTTP proxy (optional, http://HOST:PORT)', short: 'Proxy', rule: proxyUrl, help: 'Leave empty when the vSensor reaches the master directly.' },
+          {
+            name: 'removeOld',
+            label: 'The Pull HMAC token stored for Pull mode',
+            short: 'Stored Pull HMAC token',
+            onlyIf: 'storedPullHmac',
+            choices: keepOrRemove,
+            help: 'Push Token mode does not use it. Keep it to switch back to Pull mode without entering it on the master again; remove it so no unused secret stays on disk.',
+          },
         ],
+        check: true,
         test: 'Do you want to test the connection to https://{host}?',
         question: 'Confirm submission: do you want to set these?',
         progress: 'Setting the master connection and restarting services',
@@ -139,7 +201,17 @@ export const masterMenu: Menu = {
             help: '5 to 63 letters and digits, 20 or more recommended. Note it: the same token must be entered on the master (Add a pull probe).',
           },
           { name: 'token2', label: 'The same token again', masked: true, same: 'token', help: 'Type the token again, so that a typing error is caught before it is saved.' },
+          {
+            name: 'removeOld',
+            label: 'The push token stored for Push Token mode',
+            short: 'Stored push token',
+            onlyIf: 'storedPushToken',
+            choices: keepOrRemove,
+            help: 'Pull mode does not use it, and the master shows a push token only once: keep it to switch back to Push Token mode without a new token; remove it so no unused secret stays on disk.',
+          },
         ],
+        check: true,
+        question: 'Confirm submission: do you want to set these?',
         progress: 'Setting Pull mode and restarting services',
         done: 'Done: Pull mode is set. Enter the same token on the master.',
       },
@@ -161,14 +233,29 @@ export const masterMenu: Menu = {
             rule: masterHost,
             help: 'The master that receives the data: an IPv4 address, or a host name that resolves with the DNS servers set under Network.',
           },
+          {
+            name: 'removeOld',
+            label: 'Secrets stored for the other modes (push token, Pull HMAC token)',
+            short: 'Stored secrets of the other modes',
+            onlyIf: 'storedSecrets',
+            choices: keepOrRemove,
+            help: 'Legacy Push mode uses no secret. Keep them to switch back without entering them again (the master shows a push token only once); remove them so no unused secret stays on disk.',
+          },
         ],
         check: true,
+        question: 'Confirm submission: do you want to set these?',
         progress: 'Setting Push mode and restarting services',
         done: 'Done: legacy Push mode is set.',
       },
     },
   ],
 };
+
+/** --remove-old-secret: the other modes' stored secrets are removed (kept without it). */
+const removeOption = (what: string): Record<string, OptionSpec> => ({
+  'remove-old-secret': { type: 'boolean', help: `remove ${what} stored for another mode (kept without it: the master shows a push token only once)` },
+});
+const removeChosen = (opts: Record<string, string | boolean | undefined>): Values => ({ removeOld: opts['remove-old-secret'] === true ? 'remove' : 'keep' });
 
 export const commands: Command[] = [
   {
@@ -185,10 +272,14 @@ export const commands: Command[] = [
   {
     path: ['master', 'set', 'push-token'],
     summary: 'Push Token mode; the token (label:secret) is read from standard input',
-    options: { host: { type: 'string', value: 'H', help: "the master's host name or IP (optionally :PORT)" }, proxy: { type: 'string', value: 'http://P:PORT', help: 'an HTTP proxy to the master' } },
+    options: {
+      host: { type: 'string', value: 'H', help: "the master's host name or IP (optionally :PORT)" },
+      proxy: { type: 'string', value: 'http://P:PORT', help: 'an HTTP proxy to the master' },
+      ...removeOption('the Pull HMAC token'),
+    },
     covers: [masterPushToken],
     async run(ctx, { opts }, out) {
-      const values = { host: check(masterHost, need(opts.host, '--host', 'master set push-token'), '--host'), proxy: check(proxyUrl, str(opts.proxy) ?? '', '--proxy'), token: '' };
+      const values = { host: check(masterHost, need(opts.host, '--host', 'master set push-token'), '--host'), proxy: check(proxyUrl, str(opts.proxy) ?? '', '--proxy'), token: '', ...removeChosen(opts) };
       values.token = check(pushToken, await out.readSecret('push token (label:secret)'), 'push token');
       return report(out, await masterPushToken.apply(ctx, values, out.progress));
     },
@@ -196,20 +287,21 @@ export const commands: Command[] = [
   {
     path: ['master', 'set', 'pull'],
     summary: 'Pull mode; the HMAC token is read from standard input',
+    options: removeOption('the push token'),
     covers: [masterPull],
-    async run(ctx, _in, out) {
+    async run(ctx, { opts }, out) {
       const token = check(hmacToken, await out.readSecret('pull-mode HMAC token'), 'HMAC token');
-      return report(out, await masterPull.apply(ctx, { token }, out.progress));
+      return report(out, await masterPull.apply(ctx, { token, ...removeChosen(opts) }, out.progress));
     },
   },
   {
     path: ['master', 'set', 'push'],
     summary: 'legacy Push mode',
-    options: { host: { type: 'string', value: 'H', help: "the master's IP, or a name that resolves" } },
+    options: { host: { type: 'string', value: 'H', help: "the master's IP, or a name that resolves" }, ...removeOption('the push token and the Pull HMAC token') },
     covers: [masterPush],
     async run(ctx, { opts }, out) {
       const host = check(masterHost, need(opts.host, '--host', 'master set push'), '--host');
-      return report(out, await masterPush.apply(ctx, { host }, out.progress));
+      return report(out, await masterPush.apply(ctx, { host, ...removeChosen(opts) }, out.progress));
     },
   },
   {

@@ -3,13 +3,14 @@
 // length and a hash prefix, as the scripts describe it in the audit log.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Ctx, Op } from '../../core/types.js';
+import type { Checked, Ctx, Op } from '../../core/types.js';
 import { outcomeOf } from '../../core/outcome.js';
 import { check, report } from '../../commands/output.js';
 import type { Command } from '../../commands/types.js';
 import type { Menu } from '../../menu/types.js';
 import { hmacToken } from '../../rules/tokens.js';
 import { readTextIfExists } from '../../system/files.js';
+import { checkedByPlan, planOf } from '../../system/plan.js';
 import { EXIT, run, script } from '../../system/runner.js';
 import { readSettings } from '../../system/settings.js';
 
@@ -48,10 +49,15 @@ export const ossensorShow: Op<'show'> = {
   },
 };
 
-export const ossensorSet: Op<'read' | 'apply'> = {
+export const ossensorSet: Op<'read' | 'check' | 'apply'> = {
   id: 'ossensor.set',
   async read(ctx) {
     return { key: (await readSettings(ctx.paths.settingsIni)).ossensor.hmac_set ? '****' : '' };
+  },
+  /** The review is the script's plan (--dry-run): a new key, or the one already stored (nothing changes). */
+  async check(ctx, v): Promise<Checked> {
+    const r = await run(ctx.runner, planOf(setKey.name), ['--dry-run'], { stdin: (v.key ?? '') + '\n' });
+    return checkedByPlan(r, { ossensor_hmac: { label: 'osSensor HMAC key' } }, { key: 'key' }, 'key');
   },
   async apply(ctx, v, io) {
     const r = await run(ctx.runner, setKey, [], { stdin: (v.key ?? '') + '\n', onLine: io.line, survive: true });
@@ -81,6 +87,7 @@ export const ossensorMenu: Menu = {
           },
           { name: 'key2', label: 'The same key again', masked: true, same: 'key', help: 'Type the key again, so that a typing error is caught before it is saved.' },
         ],
+        check: true,
         question: 'Set the osSensor HMAC key to your input?',
         progress: 'Setting the osSensor HMAC key',
         done: 'Done: the osSensor HMAC key is set. Enter the same key in each osSensor configuration.',

@@ -1,0 +1,156 @@
+// A master with a self-signed certificate (issue 11.6), for real on loopback: test_master.sh
+// describes a certificate it cannot trust (subject, validity, SHA-256) without sending the
+// token; trust_master.sh pins it only when the master presents the fingerprint the operator
+// gave and it is valid; from then on every test of that master accepts it (through a proxy
+// too) and refuses loudly any other certificate. Examples: self-signed, expired, issued for
+// another name, replaced after it was trusted.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missing } from '../support/requires.js';
+import { auditEntries, makeRoot, removeRoots, runScriptInput, treeSnapshot, type Root } from './helpers.js';
+import { startMaster, type MasterFixture } from './master-fixture.js';
+
+const why = missing('system: trusting a master with a self-signed certificate', ['root', 'openssl', 'curl', 'bash', 'awk', 'flock', 'timeout']);
+afterAll(() => removeRoots());
+
+const pinFile = (r: Root) => join(r.dir, 'etc/confconsole/master-trust.pem');
+
+describe.skipIf(why !== undefined)('a master with a self-signed certificate', () => {
+  let fx: MasterFixture;
+  beforeAll(async () => {
+    fx = await startMaster();
+  });
+  afterAll(async () => fx?.close());
+
+  const tm = (r: Root, args: string[], input?: string) => runScriptInput('test_master.sh', ['--timeout', '5', ...args], r.dir, input, {}, { loopbackDns: true });
+  const trust = (r: Root, args: string[]) => runScriptInput('trust_master.sh', ['--timeout', '5', ...args], r.dir, undefined, {}, { loopbackDns: true });
+
+  it('not trusted: the test describes the certificate (subject, validity, SHA-256) and never sends the token', async () => {
+    const r = makeRoot({ demo: true });
+    const host = `127.0.0.1:${fx.selfSigned.port}`;
+    const n = fx.requests.length;
+    const res = await tm(r, [host], fx.token + '\n');
+    expect(res.code, res.stderr).toBe(5);
+    expect(res.json).toMatchObject({ ok: false, cause: 'certificate', pinned: false });
+    expect(res.json.certificate).toMatchObject({ subject: 'CN=localhost', sha256: fx.selfSigned.sha256, self_signed: true, state: 'valid' });
+    expect(res.json.certificate.not_after).toMatch(/GMT$/);
+    expect(res.json.message).toContain('is not trusted: it is self-signed');
+    expect(res.json.message).toContain(`SHA-256 ${fx.selfSigned.sha256}`);
+    expect(res.json.message).toContain(`confconsole master trust --host ${host} --fingerprint ${fx.selfSigned.sha256}`);
+    expect(fx.requests.length).toBe(n);
+  });
+
+  it('--show changes nothing; a fingerprint that is not the one presented is refused, nothing trusted', async () => {
+    const r = makeRoot({ demo: true });
+    const host = `127.0.0.1:${fx.selfSigned.port}`;
+    const before = treeSnapshot(r.dir);
+    const show = await trust(r, ['--show', host]);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.json).toMatchObject({ ok: true, host, trusted: false, certificate: { sha256: fx.selfSigned.sha256, self_signed: true } });
+    expect(show.stderr).toMatch(/^SHA-256: +[0-9A-F:]{95}$/m);
+    const other = fx.expired.sha256; // a real fingerprint, of another certificate
+    for (const [fp, msg] of [
+      [other, /presents a certificate with SHA-256 .*, not .*nothing was trusted/],
+      ['ab:cd', /is not a SHA-256 fingerprint/],
+      ['', /is not a SHA-256 fingerprint/],
+    ] as const) {
+      const res = await trust(r, ['--fingerprint', fp, host]);
+      expect(res.code, res.stderr).toBe(2);
+      expect(res.json).toMatchObject({ ok: false, field: 'fingerprint' });
+      expect(res.json.error).toMatch(msg);
+    }
+    expect((await trust(r, [host])).code).toBe(2); // neither --show nor --fingerprint
+    expect(treeSnapshot(r.dir)).toEqual(before);
+  });
+
+  it('trusted (the fingerprint in any spelling): every later test accepts it, stored token and proxy too; another host is not covered', async () => {
+    const r = makeRoot({ demo: true });
+    const host = `127.0.0.1:${fx.selfSigned.port}`;
+    const fp = fx.selfSigned.sha256.replace(/:/g, '').toLowerCase();
+    const res = await trust(r, ['--fingerprint', fp, host]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.json).toMatchObject({ ok: true, trusted: true, certificate: { sha256: fx.selfSigned.sha256 } });
+    const pin = readFileSync(pinFile(r), 'utf8');
+    expect(pin).toMatch(new RegExp(`^# host: ${host.replace(/\./g, '\\.')}\n# sha256: ${fx.selfSigned.sha256}\n-----BEGIN CERTIFICATE-----`));
+    expect(auditEntries(r).at(-1)).toMatchObject({ action: 'master.trust', result: 'ok', detail: expect.stringContaining(fx.selfSigned.sha256) });
+
+    let n = fx.requests.length;
+    const ok = await tm(r, [host], fx.token + '\n');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.json).toMatchObject({ ok: true, cause: 'ok', pinned: true, status: 200 });
+    expect(ok.json.message).toContain('(its trusted certificate); the master accepted the push token');
+    expect(fx.requests.slice(n).map((q) => q.authorization)).toEqual([`Bearer ${fx.token}`]);
+
+    // the stored token (what the health check runs), and through the HTTP proxy
+    const set = await runScriptInput('set_pushtoken.sh', [host], r.dir, fx.token + '\n');
+    expect(set.code, set.stderr).toBe(0);
+    n = fx.requests.length;
+    const stored = await tm(r, ['--stored', host, `http://127.0.0.1:${fx.proxyPort}`]);
+    expect(stored.code, stored.stderr).toBe(0);
+    expect(stored.json).toMatchObject({ ok: true, pinned: true });
+    expect(fx.requests.length).toBe(n + 1);
+    expect(fx.connects.at(-1)).toBe(host);
+
+    // the pin is for that master: the same server reached as localhost is judged on its own
+    const other = await tm(r, [`localhost:${fx.selfSigned.port}`], fx.token + '\n');
+    expect(other.json).toMatchObject({ ok: false, cause: 'certificate', pinned: false });
+
+    // and forgotten on request
+    expect((await trust(r, ['--remove'])).json).toEqual({ ok: true, removed: true });
+    expect(existsSync(pinFile(r))).toBe(false);
+    expect((await tm(r, [host], fx.token + '\n')).json).toMatchObject({ ok: false, cause: 'certificate' });
+    expect((await trust(r, ['--remove'])).json).toEqual({ ok: true, removed: false });
+  });
+
+  it('an expired certificate: the test says it expired; trusting it is refused', async () => {
+    const r = makeRoot({ demo: true });
+    const host = `127.0.0.1:${fx.expired.port}`;
+    const n = fx.requests.length;
+    const res = await tm(r, [host], fx.token + '\n');
+    expect(res.code, res.stderr).toBe(5);
+    expect(res.json).toMatchObject({ ok: false, cause: 'certificate', certificate: { state: 'expired', sha256: fx.expired.sha256 } });
+    expect(res.json.message).toContain('it expired on Feb  1 00:00:00 2020 GMT');
+    expect(res.json.message).not.toContain('confconsole master trust'); // not offered
+    const t = await trust(r, ['--fingerprint', fx.expired.sha256, host]);
+    expect(t.code, t.stderr).toBe(2);
+    expect(t.json.error).toMatch(/expired on Feb {2}1 00:00:00 2020 GMT: it is not trusted/);
+    expect(existsSync(pinFile(r))).toBe(false);
+    expect(fx.requests.length).toBe(n);
+  });
+
+  it('a self-signed certificate for another name: the test says so; trusted by its fingerprint, it is accepted', async () => {
+    const r = makeRoot({ demo: true });
+    const host = `localhost:${fx.selfWrongName.port}`;
+    const res = await tm(r, [host], fx.token + '\n');
+    expect(res.code, res.stderr).toBe(5);
+    expect(res.json).toMatchObject({ ok: false, cause: 'certificate', certificate: { subject: 'CN=wrong.example', names: 'DNS:wrong.example' } });
+    expect(res.json.message).toContain('it is self-signed');
+    expect(res.json.message).toContain('Subject CN=wrong.example');
+    expect((await trust(r, ['--fingerprint', fx.selfWrongName.sha256, host])).code).toBe(0);
+    const ok = await tm(r, [host], fx.token + '\n');
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.json).toMatchObject({ ok: true, pinned: true });
+  });
+
+  it('the certificate replaced after it was trusted: refused loudly, the token never sent; trusted again, accepted', async () => {
+    const r = makeRoot({ demo: true });
+    const host = `127.0.0.1:${fx.selfSigned.port}`;
+    const first = fx.selfSigned.sha256;
+    expect((await trust(r, ['--fingerprint', first, host])).code).toBe(0);
+    expect((await tm(r, [host], fx.token + '\n')).code).toBe(0);
+    fx.replaceSelfSigned(); // the last test of this file: the fixture's master keeps the new one
+    const now = fx.selfSigned.sha256;
+    expect(now).not.toBe(first);
+    const n = fx.requests.length;
+    const res = await tm(r, [host], fx.token + '\n');
+    expect(res.code, res.stderr).toBe(5);
+    expect(res.json).toMatchObject({ ok: false, cause: 'pin', pinned: true, certificate: { sha256: now } });
+    expect(res.json.message).toMatch(/^THE CERTIFICATE OF https:\/\/127\.0\.0\.1:\d+ HAS CHANGED since it was trusted/);
+    expect(res.json.message).toContain(`trusted SHA-256 ${first}, now ${now}`);
+    expect(res.stderr).toContain('FAILED: THE CERTIFICATE');
+    expect(fx.requests.length).toBe(n); // nothing went to the changed certificate
+    expect((await trust(r, ['--fingerprint', now, host])).code).toBe(0);
+    expect((await tm(r, [host], fx.token + '\n')).json).toMatchObject({ ok: true, pinned: true });
+  });
+});
