@@ -3,7 +3,8 @@
 #   enable        [callhome] enabled = yes and start the tunnel (while enabled: restart it)
 #   disable       [callhome] enabled = no and stop the tunnel
 #   restart       restart the tunnel (enabled only)
-#   status        the five checks: {"ok","enabled","rows":[{"check","status","detail","advice"}]},
+#   status        the manual's five checks and the forwards' own (the server's ports really lead
+#                 back here): {"ok","enabled","rows":[{"check","status","detail","advice"}]},
 #                 status "ok", "fail" (advice: the manual's) or "skip" (not made; detail: why);
 #                 exit 5 when a row is "fail"
 #   clear-cache   forget the server's host key (known_hosts); call-home must be disabled first
@@ -37,8 +38,8 @@ case $cmd in
 esac
 service=$(service_for callhome "$CH_SERVICE")
 
-row_json() { # CHECK STATUS DETAIL ADVICE
-  printf '{"check":%s,"status":%s,"detail":%s,"advice":%s}' "$(json_str "$1")" "$(json_str "$2")" "$(json_str "$3")" "$(json_str "$4")"
+row_json() { # CHECK STATUS DETAIL ADVICE (the detail repeats what servers and tools said: escaped)
+  printf '{"check":%s,"status":%s,"detail":%s,"advice":%s}' "$(json_str "$1")" "$(json_str "$2")" "$(json_str "$(esc "$3")")" "$(json_str "$4")"
 }
 
 # the manual's five checks, in its order
@@ -47,20 +48,24 @@ C_ENABLED="Call-Home Service Config Enabled"
 C_DNS="Call-Home Hostname Resolution by DNS"
 C_TCP="Call-Home Remote Host TCP Connectivity"
 C_AUTH="Call-Home Authentication"
+# not the manual's: a login that works says nothing of the forwards (a stale session on the
+# server can hold their ports while every other row reads OK)
+C_FWD="Call-Home Port Forwarding"
 
 ADV_RUNNING="Likely the appliance is not working or there is an issue with the cables. Check the cables. The Admin must connect to Management. Does it have internet connection? Check Control Access List."
 ADV_ENABLED="This indicates a problem with the Call-Home setting. Call-Home is disabled. Enable it in the Console."
 ADV_DNS="Indicates the DNS servers are incorrectly configured. Check your DNS server connection and details."
 ADV_TCP="Suggests a Firewall is blocking the connection. Enable a new rule for the firewall to accept it."
+ADV_FWD="The Call-Home server does not give this appliance its ports, or they do not lead back here. A stale session of this appliance still holding them is dropped by the server in time (or ask its admin to end it); check the host name (the ports follow from it) and that this appliance's SSH service runs."
 ADV_AUTH="Indicates an issue with the network configuration, using the incorrect gateway, or the wrong IP and subnet has been set. The IP and gateway have to have same subnet (for example, on the 192, 10 ranges)."
 
-# probe CMD: run a transport command (read only) and take the first line it prints
+# probe CMD [SECONDS]: run a transport command (read only) and take the first line it prints
 probe() {
   local out err pid i
   out=$(mktemp) err=$(mktemp)
-  timeout 12 sh -c "exec $1" </dev/null >"$out" 2>"$err" 9>&- &
+  timeout "${2:-12}" sh -c "exec $1" </dev/null >"$out" 2>"$err" 9>&- &
   pid=$!
-  for ((i = 0; i < 120; i++)); do
+  for ((i = 0; i < ${2:-12} * 10; i++)); do
     [[ $(wc -l <"$out") -ge 1 ]] && break
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
@@ -69,6 +74,37 @@ probe() {
   PROBE_LINE=$(head -n1 -- "$out" | tr -d '\r')
   PROBE_ERR=$(grep -v '^$' -- "$err" | tail -n2 | tr '\n' ' ')
   rm -f -- "$out" "$err"
+}
+
+# check_forwards: the last row. Through the server (ssh -W, as the server's own side would
+# connect) its 127.0.0.1 port for this appliance's SSH must answer with this appliance's own SSH
+# banner; when it does not, the tunnel's log says why (ssh's forwarding failure), or nothing
+# answers here behind the forward.
+check_forwards() {
+  local name remote here fwd_err cmd
+  if is_demo; then add "$C_FWD" skip "demo appliance: not checked"; return; fi
+  if [[ -z $CH_HOST ]]; then add "$C_FWD" skip "not checked: no call-home host set"; return; fi
+  if [[ $resolved == no ]]; then add "$C_FWD" skip "not checked: $CH_HOST does not resolve"; return; fi
+  if ! ch_running; then add "$C_FWD" skip "not checked: the tunnel is not running"; return; fi
+  name=$(ch_hostname)
+  if ! ch_ports "$name"; then add "$C_FWD" fail "the host name \"$name\" is not of the form NAME-NNN-NN: the tunnel has no ports" "$ADV_FWD"; return; fi
+  if ! ch_local_ports; then add "$C_FWD" fail "bad local target port" "$ADV_FWD"; return; fi
+  fwd_err=$(ch_forward_error)
+  probe "nc -d -w 3 localhost $CH_LOCAL_SSH" 4; here=$PROBE_LINE
+  ch_ssh_opts
+  printf -v cmd '%q ' ssh -W "127.0.0.1:$CH_FWD_SSH" "${CH_SSH_OPTS[@]}" "$CH_HOST"
+  probe "$cmd" 8; remote=$PROBE_LINE
+  if [[ -n $here && $remote == "$here" ]]; then
+    add "$C_FWD" ok "the server's 127.0.0.1:$CH_FWD_SSH reaches this appliance's SSH (forwards $CH_FWD_SSH, $CH_FWD_HTTPS)"
+  elif [[ -n $fwd_err ]]; then
+    add "$C_FWD" fail "the server does not open its ports $CH_FWD_SSH/$CH_FWD_HTTPS for this tunnel, which keeps trying (ssh: ${fwd_err#Error: }); a stale session may still hold them" "$ADV_FWD"
+  elif [[ -z $here ]]; then
+    add "$C_FWD" fail "nothing answers at localhost:$CH_LOCAL_SSH on this appliance: the server's port $CH_FWD_SSH leads nowhere (is the SSH service running?)" "$ADV_FWD"
+  elif [[ -n $remote ]]; then
+    add "$C_FWD" fail "the server's 127.0.0.1:$CH_FWD_SSH answers, but not with this appliance's SSH (\"${remote:0:60}\", here: \"${here:0:60}\"): another session holds it" "$ADV_FWD"
+  else
+    add "$C_FWD" fail "the server's 127.0.0.1:$CH_FWD_SSH does not lead to this appliance${PROBE_ERR:+ ($PROBE_ERR)}" "$ADV_FWD"
+  fi
 }
 
 do_status() {
@@ -140,6 +176,7 @@ do_status() {
       fi
     fi
   fi
+  check_forwards
   local IFS=,
   printf '{"ok":%s,"enabled":%s,"rows":[%s]}\n' "$( ((failed)) && echo false || echo true)" \
     "$([[ $CH_ENABLED == yes ]] && echo true || echo false)" "${rows[*]}"

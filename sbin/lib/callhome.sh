@@ -9,12 +9,16 @@ CH_KEY=$CH_DIR/id_rsa
 CH_KNOWN=$CH_DIR/known_hosts
 CH_CA=$CH_DIR/ca.pem
 CH_PIDFILE=$(p /run/confconsole/callhome.pid)
+# the tunnel's log: autossh's own lines (one "starting ssh" per attempt) and ssh's messages,
+# begun afresh at each start of the service; status reads why the forwards fail from it
+CH_LOG=$(p /run/confconsole/callhome.log)
 CH_ALIAS=callhome
 CH_SERVICE=confconsole-callhome
 # dual call-home: the partner's tunnel is a second service of the same script (--partner)
 # shellcheck disable=SC2034  # used by the scripts (callhome_tunnel.sh, callhome.sh, set_partner.sh)
 {
   CH_PARTNER_PIDFILE=$(p /run/confconsole/callhome-partner.pid)
+  CH_PARTNER_LOG=$(p /run/confconsole/callhome-partner.log)
   CH_PARTNER_SERVICE=confconsole-callhome-partner
 }
 
@@ -57,6 +61,23 @@ ch_ports() {
   mid=$((10#${mid##*-} % 1000)) last=$((10#$last))
   CH_FWD_SSH=$((10000 + 10 * mid + last))
   CH_FWD_HTTPS=$((30000 + 10 * mid + last))
+}
+
+# ch_local_ports → CH_LOCAL_SSH, CH_LOCAL_HTTPS: what the forwards lead to on this appliance
+# (22 and 443; the tests' env CONFCONSOLE_CALLHOME_LOCAL_SSH / _HTTPS); 1 when one is no port
+# shellcheck disable=SC2034  # read by callhome_tunnel.sh and callhome.sh status
+ch_local_ports() {
+  CH_LOCAL_SSH=${CONFCONSOLE_CALLHOME_LOCAL_SSH:-22}
+  CH_LOCAL_HTTPS=${CONFCONSOLE_CALLHOME_LOCAL_HTTPS:-443}
+  is_port "$CH_LOCAL_SSH" && is_port "$CH_LOCAL_HTTPS"
+}
+
+# ch_forward_error → the last forwarding failure ssh logged since the tunnel started, empty when
+# there is none (a success is silent: the status's probe through the server says that)
+ch_forward_error() {
+  [[ -f $CH_LOG ]] || return 0
+  # (ssh ends its lines with \r\n when it has a terminal somewhere: the \r is no part of them)
+  tail -n 200 -- "$CH_LOG" | tr -d '\r' | awk '/forwarding failed|cannot listen|administratively prohibited/ { e = $0 } END { printf "%s", e }'
 }
 
 # the proxy's HOST:PORT as nc -x / openssl -proxy / ncat --proxy take it

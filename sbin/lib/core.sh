@@ -144,8 +144,8 @@ cause_of() {
 write_cause() {
   local f=$1
   if [[ -d $f && $f != */ ]]; then cause_of "Is a directory"; return 1; fi
-  while [[ ! -e $f && $f == /*/* ]]; do f=${f%/*}; done
-  [[ -e $f ]] || f=/
+  while [[ ! -e $f && $f == */* ]]; do f=${f%/*}; [[ -n $f ]] || f=/; done
+  [[ -e $f ]] || f=.
   [[ -w $f ]] && return 0
   if findmnt -n -o OPTIONS -T "$f" 2>/dev/null | grep -qE '(^|,)ro(,|$)'; then cause_of "Read-only file system"
   else cause_of "Permission denied"; fi

@@ -2,7 +2,7 @@
 // and exits 70, with the product's own terminal guard (bundled from src/ui/terminal.ts).
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { missing } from '../support/requires.js';
@@ -48,5 +48,78 @@ describe.skipIf(why !== undefined)('e2e: crash', () => {
     const flags = sttyFlags(s);
     expect(flags.has('echo') && flags.has('icanon') && flags.has('isig'), s).toBe(true);
     expect(s).not.toContain('press a key to crash');
+  });
+});
+
+// SIGKILL under a non-interactive parent (issue 10 item 10): `sh -c` restores no tty, so
+// bin/confconsole's guard (the console's parent on a terminal) does it. The real console (the
+// guard's child) is killed -9 with the welcome dialog up; the shell's next lines must be usable:
+// cooked mode and echo (stty -a), the normal screen, and a typed line read back.
+describe.skipIf(why !== undefined)('e2e: SIGKILL of the console under sh -c', () => {
+  it('the guard puts the saved tty settings back, shows the cursor, leaves the alternate screen', async () => {
+    const root = join(dir, 'kill9-root');
+    const cmd =
+      `TERM=xterm-256color; XDG_CACHE_HOME=${shq(join(dir, 'cache'))}; export TERM XDG_CACHE_HOME; cd ${shq(repo)} && ` +
+      `node ${shq(join(repo, 'bin/confconsole'))} --root ${shq(root)} --demo; echo EXITED:$?; ${STTY}; printf 'TYPE:'; read line; echo "GOT:$line"; sleep 60`;
+    // argv form: tmux runs sh itself, no login or interactive shell in between
+    tmux('new-session', '-d', '-s', 'kill9', '-x', '80', '-y', '24', 'sh', '-c', cmd);
+    const pane = () => tmux('capture-pane', '-p', '-t', 'kill9', '-S', '-40');
+    const waitPane = async (re: RegExp) => {
+      const end = Date.now() + 30_000;
+      for (;;) {
+        const s = pane();
+        if (re.test(s)) return s;
+        if (Date.now() > end) throw new Error(`timed out waiting for ${re}; screen:\n${s}`);
+        await sleep(50);
+      }
+    };
+    await waitPane(/Welcome/);
+    const shellPid = tmux('list-panes', '-t', 'kill9', '-F', '#{pane_pid}').trim();
+    const pgrep = (ppid: string) => execFileSync('pgrep', ['-P', ppid, '-x', 'node'], { encoding: 'utf8' }).trim().split('\n')[0] ?? '';
+    const guard = pgrep(shellPid);
+    const real = pgrep(guard);
+    expect(Number(real), "the console runs as the guard's child").toBeGreaterThan(0);
+    // the console has the tty raw, no echo, on the alternate screen
+    process.kill(Number(real), 'SIGKILL');
+    const s = await waitPane(STTY_DONE);
+    expect(s).toContain('EXITED:137'); // killed by SIGKILL, as the shell sees it
+    const flags = sttyFlags(s);
+    expect(flags.has('echo') && flags.has('icanon') && flags.has('isig') && flags.has('icrnl'), s).toBe(true);
+    expect(s).not.toContain('Welcome'); // the console's screen is gone: the normal screen is back
+    expect(tmux('display-message', '-p', '-t', 'kill9', '#{alternate_on} #{cursor_flag}').trim()).toBe('0 1');
+    // a line typed now echoes and is read whole
+    tmux('send-keys', '-t', 'kill9', '-l', 'hello there');
+    tmux('send-keys', '-t', 'kill9', 'Enter');
+    const after = await waitPane(/GOT:hello there/);
+    expect(after).toContain('TYPE:hello there');
+  });
+
+  it('the guard killed -9 takes the console with it (no console outlives its guard), tty sane', async () => {
+    const root = join(dir, 'kill9-guard-root');
+    const cmd =
+      `TERM=xterm-256color; XDG_CACHE_HOME=${shq(join(dir, 'cache'))}; export TERM XDG_CACHE_HOME; cd ${shq(repo)} && ` +
+      `node ${shq(join(repo, 'bin/confconsole'))} --root ${shq(root)} --demo; echo EXITED:$?; sleep 0.5; ${STTY}; sleep 60`;
+    tmux('new-session', '-d', '-s', 'guard9', '-x', '80', '-y', '24', 'sh', '-c', cmd);
+    const pane = () => tmux('capture-pane', '-p', '-t', 'guard9', '-S', '-40');
+    const end = Date.now() + 30_000;
+    while (!/Welcome/.test(pane())) {
+      if (Date.now() > end) throw new Error(`no Welcome; screen:\n${pane()}`);
+      await sleep(50);
+    }
+    const shellPid = tmux('list-panes', '-t', 'guard9', '-F', '#{pane_pid}').trim();
+    const pgrep = (ppid: string) => execFileSync('pgrep', ['-P', ppid, '-x', 'node'], { encoding: 'utf8' }).trim().split('\n')[0] ?? '';
+    const guard = pgrep(shellPid);
+    const real = Number(pgrep(guard));
+    process.kill(Number(guard), 'SIGKILL');
+    // the console sees its guard's pipe close and leaves as on a hang-up, restoring the tty
+    const gone = Date.now() + 15_000;
+    while (existsSync(`/proc/${real}`) && Date.now() < gone) await sleep(50);
+    expect(existsSync(`/proc/${real}`)).toBe(false);
+    let s = pane();
+    while (!STTY_DONE.test(s) && Date.now() < gone) (await sleep(50), (s = pane()));
+    // (the shell goes on as soon as the guard is dead, so its EXITED line may be drawn before the
+    // console leaves the alternate screen: only what stty says after the pause is checked)
+    const flags = new Set(s.slice(s.lastIndexOf('speed ')).split(/[\s;]+/));
+    expect(flags.has('echo') && flags.has('icanon') && flags.has('isig'), s).toBe(true);
   });
 });

@@ -142,12 +142,15 @@ export class Console {
     return Number(this.tmux('list-panes', '-F', '#{pane_pid}').trim());
   }
 
-  /** The pid of the console's node process (the pane shell's child). */
+  /**
+   * The pid of the console's node process: on a terminal bin/confconsole is a guard (the pane
+   * shell's child) that runs the console as its own child; that child is the console.
+   */
   consolePid(): number {
-    const r = spawnSync('pgrep', ['-P', String(this.panePid()), '-x', 'node'], { encoding: 'utf8' });
-    const pid = Number(r.stdout.trim().split('\n')[0]);
-    if (!pid) throw new Error(`no node process under the pane shell ${this.panePid()}`);
-    return pid;
+    const nodeUnder = (ppid: number) => Number(spawnSync('pgrep', ['-P', String(ppid), '-x', 'node'], { encoding: 'utf8' }).stdout.trim().split('\n')[0]);
+    const guard = nodeUnder(this.panePid());
+    if (!guard) throw new Error(`no node process under the pane shell ${this.panePid()}`);
+    return nodeUnder(guard) || guard;
   }
 
   file(p: string): string {

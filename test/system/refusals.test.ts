@@ -14,7 +14,8 @@ afterAll(() => removeRoots());
 const TOKEN = 'lab:Abcdefgh12345678\n';
 const HMAC = 'Abcdefghij0123456789\n';
 
-// [script, args, stdin, field]
+// [script, args, stdin, field]. (A secret given as an argument, the manual's older form, is
+// accepted with a warning since the secrets work: test/system/master.test.ts.)
 const cases: [string, string[], string | undefined, string][] = [
   ['set_ntp.sh', [], undefined, 'servers'],
   ['set_ntp.sh', ['bad..host'], undefined, 'servers'],
@@ -26,7 +27,6 @@ const cases: [string, string[], string | undefined, string][] = [
   ['set_pushtoken.sh', ['two words'], TOKEN, 'host'],
   ['set_pushtoken.sh', ['master.example.com', 'socks5://proxy.example.com:1080'], TOKEN, 'proxy'],
   ['set_pushtoken.sh', ['master.example.com'], 'no-colon-here\n', 'token'],
-  ['set_pushtoken.sh', [TOKEN.trim(), 'master.example.com'], undefined, 'token'],
   ['set_pushtoken.sh', [], TOKEN, 'usage'],
   ['set_push.sh', ['http://192.0.2.10'], undefined, 'host'],
   ['set_push.sh', [], undefined, 'usage'],
@@ -36,9 +36,7 @@ const cases: [string, string[], string | undefined, string][] = [
   ['test_master.sh', ['192.0.2.10'], 'lab:has a space\n', 'token'],
   ['test_master.sh', ['--bogus', '192.0.2.10'], undefined, 'usage'],
   ['set_dcip_hmac.sh', [], 'Ab3\n', 'token'],
-  ['set_dcip_hmac.sh', [HMAC.trim()], undefined, 'token'],
   ['set_ossensor_hmac.sh', [], 'Ab3-x\n', 'key'],
-  ['set_ossensor_hmac.sh', [HMAC.trim()], undefined, 'key'],
   ['set_callhome.sh', ['--host', 'bad host', '--port', '22'], undefined, 'host'],
   ['set_callhome.sh', ['--host', '192.0.2.1', '--port', '2222'], undefined, 'port'],
   ['set_callhome.sh', ['--host', '192.0.2.1', '--port', '22', '--ssl'], undefined, 'ssl'],

@@ -6,7 +6,7 @@
 // valid values and near misses, all compared one by one in ONE bash or python process per
 // rule. A failure names its seed: CONFCONSOLE_TEST_SEED=<seed> replays it.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ import { words, type Validated } from '../../src/rules/validated.js';
 import { removeTree } from '../support/cleanup.js';
 import { missing } from '../support/requires.js';
 import { ALNUM, BAD_V6, NOWHERE, RARE_V6, SOMEWHERE, chars, endpointWord, hostWord, hostname, ipv4 as genIpv4, ipv6 as genIpv6, maybeNear, nearMiss, nearServerWord, portText } from './gen.js';
-import { SBIN, rng, testSeed, type Rng } from './helpers.js';
+import { makeRoot, REPO, removeRoots, runCommand, runScriptInput, SBIN, rng, testSeed, treeSnapshot, type Rng } from './helpers.js';
 
 const why = missing('system: the console and the scripts agree on every shared rule', ['bash', 'python3']);
 
@@ -47,6 +47,8 @@ interface Shared<I> {
   gen: (R: Rng) => I;
   /** the input that carries the console's normalised value (the script must accept that unchanged too) */
   again?: (input: I, value: string) => I;
+  /** the value reaches the script on stdin (a secret), not as an argument */
+  stdin?: true;
 }
 const shared = <I>(r: Shared<I>) => r as unknown as Shared<unknown>;
 /** JSON, with what is not printable ASCII escaped (a no-break space or a BOM shows). */
@@ -188,6 +190,7 @@ const LABEL = ALNUM + '_.-';
 const SECRET = ALNUM + '+/=_-';
 const pushTokenRule = shared<string>({
   name: 'push token: pushToken ↔ check_push_token',
+  stdin: true,
   console: (s) => answer(pushToken(s)),
   args: trimmed,
   bash: 'check_push_token "$1" && OUT=$1',
@@ -213,6 +216,7 @@ const pushTokenRule = shared<string>({
 
 const hmacRule = shared<string>({
   name: 'HMAC token and key: hmacToken ↔ check_hmac',
+  stdin: true,
   console: (s) => answer(hmacToken(s)),
   args: trimmed,
   bash: 'check_hmac "$1" "HMAC token" && OUT=$1',
@@ -343,6 +347,9 @@ const proxyUserRule = shared<string>({
     ['with space', 'BAD'],
     ['dom\\user', 'BAD'],
     ['user:pass', 'BAD'],
+    ['-bob', 'BAD'], // an argument of openssl and callhome_proxy.sh: never an option
+    ['--proxy-user', 'BAD'],
+    ['b-ob-', 'OK b-ob-'],
   ],
   gen: (R) => maybeNear(R, chars(R, USER, R.pick([1, 3, 8, 20, 64, 65])), 0.45, USER + ':;\\/ "\''),
   again: sameText,
@@ -351,6 +358,7 @@ const proxyUserRule = shared<string>({
 const PRINTABLE = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
 const passwordRule = shared<string>({
   name: 'proxy password: password ↔ check_proxy_password (non-empty: empty sends none)',
+  stdin: true,
   show: (s) => (s.length > 40 ? `${visible(s.slice(0, 20))}…(${s.length} UTF-16 units, ${Buffer.byteLength(s)} bytes)` : visible(s)),
   console: (s) => (s === '' ? undefined : answer(password(s))),
   args: (s) => [s], // a secret is taken as it is, never trimmed
@@ -708,6 +716,8 @@ interface Result {
   /** how many random inputs the generator made, and how many of them the console accepted */
   made: number;
   accepted: number;
+  /** the inputs again with a leading '-' (and '--'): what an option looks like */
+  dashed: Compared[];
 }
 
 const seed = testSeed();
@@ -728,7 +738,9 @@ async function checkAll(): Promise<void> {
         const input = rule.again!(c.input, c.console.slice(3));
         return { input, console: rule.console(input) ?? 'nothing sent', was: c.console };
       });
-      const all = [...rule.fixed.map(([input]) => input), ...sent.map((c) => c.input), ...again.map((c) => c.input)];
+      // a value that begins with '-' looks like an option: the same inputs with '-' or '--' in front
+      const dashed = typeof inputs[0] === 'string' ? sent.slice(0, 80).map((c, k) => (k % 2 ? '--' : '-') + String(c.input).trimStart()).map((input) => ({ input, console: rule.console(input) ?? 'nothing sent' })) : [];
+      const all = [...rule.fixed.map(([input]) => input), ...sent.map((c) => c.input), ...again.map((c) => c.input), ...dashed.map((c) => c.input)];
       const cases = all.map((x) => rule.args(x));
       const script = rule.bash !== undefined ? await bashBatch(rule.bash, cases, cwd) : await pythonBatch(rule.python!, cases, cwd);
       const nf = rule.fixed.length;
@@ -738,6 +750,7 @@ async function checkAll(): Promise<void> {
           ...sent.map((c, k) => ({ input: show(c.input), console: c.console, script: script[nf + k]! })),
           ...again.map((c, k) => ({ input: show(c.input), console: c.console, script: script[nf + sent.length + k]!, again: c.was })),
         ],
+        dashed: dashed.map((c, k) => ({ input: show(c.input), console: c.console, script: script[nf + sent.length + again.length + k]! })),
         made: sent.length,
         accepted: sent.filter((c) => c.console.startsWith('OK ')).length,
       });
@@ -768,5 +781,75 @@ describe.skipIf(why !== undefined)('the console and the scripts agree on every s
       const differ = r.random.filter((c) => c.console !== c.script || (c.again !== undefined && c.console !== c.again));
       expect(differ.slice(0, 15), `seed ${seed} (CONFCONSOLE_TEST_SEED=${seed} replays it): ${differ.length} of ${r.random.length} differ`).toEqual([]);
     });
+
+    it("agree on values that begin with '-'; an argument that does is refused by both", () => {
+      const r = results.get(name)!;
+      const rule = RULES.find((x) => x.name === name)!;
+      if (r.dashed.length === 0) return; // a form of several fields: its fields' own rules have this case
+      const differ = r.dashed.filter((c) => c.console !== c.script || (!rule.stdin && c.console !== 'BAD'));
+      expect(differ.slice(0, 15), `seed ${seed}: ${differ.length} of ${r.dashed.length}`).toEqual([]);
+    });
+  });
+});
+
+// ---- the command line of the scripts themselves -------------------------------------------
+// The scripts are a CLI of their own: they parse their arguments as strictly as the console's
+// command line (src/commands/parse.ts) does. Each case is refused by the script (exit 2, JSON
+// naming a field, nothing written) and, where the console has the same command, by it too.
+const CLI = join(REPO, 'bin/confconsole');
+const built = existsSync(join(REPO, 'dist/cli.js'));
+const NETPLAN = 'network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    eth1:\n      dhcp4: true\n';
+// [what, script, its arguments, the console's command line or undefined (no twin)]
+const PARSING: [string, string, string[], string[] | undefined][] = [
+  ['an option twice', 'set_partner.sh', ['--host', '192.0.2.7', '--host', '192.0.2.8', '--port', '22'], ['callhome', 'partner', 'set', '--host', '192.0.2.7', '--host', '192.0.2.8', '--port', '22']],
+  ['an option twice', 'set_callhome.sh', ['--host', '192.0.2.1', '--port', '22', '--port', '443'], ['callhome', 'set', '--host', '192.0.2.1', '--port', '22', '--port', '443']],
+  ['a flag twice', 'set_network.sh', ['eth1', '--dhcp', '--dhcp'], ['network', 'set', 'eth1', '--dhcp', '--dhcp']],
+  ['an option twice', 'test_master.sh', ['--timeout', '5', '--timeout', '6', '192.0.2.10'], undefined],
+  ['an option twice', 'pcap_ring.sh', ['--iface', 'eth1', '--iface', 'eth2'], undefined],
+  ['an option twice', 'net_rollback.sh', ['--reason', 'a', '--reason', 'b'], undefined],
+  ['a value missing at the end', 'set_partner.sh', ['--port', '22', '--host'], ['callhome', 'partner', 'set', '--port', '22', '--host']],
+  ['a value missing at the end', 'set_network.sh', ['eth1', '--static', '--netmask', '24', '--address'], ['network', 'set', 'eth1', '--static', '--netmask', '24', '--address']],
+  ['an option where the value goes', 'set_callhome.sh', ['--host', '--port', '22'], ['callhome', 'set', '--host', '--port', '22']],
+  ['an option where the value goes', 'set_partner.sh', ['--host', '--port', '22'], ['callhome', 'partner', 'set', '--host', '--port', '22']],
+  ['a value beginning with -', 'set_partner.sh', ['--host', '-x', '--port', '22'], ['callhome', 'partner', 'set', '--host=-x', '--port', '22']],
+  ['a value beginning with -', 'set_partner.sh', ['--host', '192.0.2.7', '--port', '-22'], ['callhome', 'partner', 'set', '--host', '192.0.2.7', '--port=-22']],
+  ['a value beginning with -', 'set_callhome.sh', ['--host', '192.0.2.1', '--port', '22', '--proxy', 'http://192.0.2.9:3128', '--proxy-user', '-bob'], ['callhome', 'set', '--host', '192.0.2.1', '--port', '22', '--proxy', 'http://192.0.2.9:3128', '--proxy-user=-bob']],
+  ['a value beginning with -', 'set_network.sh', ['eth1', '--static', '--address', '-10.0.0.9', '--netmask', '24'], ['network', 'set', 'eth1', '--static', '--address=-10.0.0.9', '--netmask', '24']],
+  ['a value beginning with -', 'set_network.sh', ['eth1', '--static', '--address', '10.0.0.9', '--netmask', '24', '--dns', '-10.0.0.1'], ['network', 'set', 'eth1', '--static', '--address', '10.0.0.9', '--netmask', '24', '--dns=-10.0.0.1']],
+  ['a value beginning with -', 'set_network.sh', ['-eth1', '--dhcp'], ['network', 'set', '--dhcp', '--', '-eth1']],
+  ['a value beginning with -', 'set_ntp.sh', ['-x'], ['ntp', 'set', '--', '-x']],
+  ['a value beginning with -', 'test_ntp.sh', ['--timeout', '-5', '192.0.2.1'], undefined],
+  ['a value beginning with -', 'set_pcap.sh', ['-5'], ['pcap', 'set', '--', '-5']],
+  ['a value beginning with -', 'set_push.sh', ['-x'], ['master', 'set', 'push', '--host=-x']],
+  ['a value beginning with -', 'test_master.sh', ['-x'], ['master', 'test', '--host=-x']],
+  ['a value beginning with -', 'callhome.sh', ['ports', '-dt-1-1'], ['callhome', 'ports', '--', '-dt-1-1']],
+  ['a value beginning with -', 'pcap_ring.sh', ['--iface', '-eth0'], undefined],
+  ['a value beginning with -', 'net_rollback.sh', ['--timer', '-x'], undefined],
+  ['a value beginning with -', 'net_rollback.sh', ['--reason', '-x'], undefined],
+  ['an unknown option', 'set_ntp.sh', ['--bogus', '192.0.2.1'], ['ntp', 'set', '--bogus', '192.0.2.1']],
+  ['an option with =', 'set_network.sh', ['eth1', '--static', '--address=10.0.0.9', '--netmask', '24'], undefined],
+];
+
+describe.skipIf(why !== undefined)('the scripts parse their arguments as strictly as the console', () => {
+  afterAll(() => removeRoots());
+  it.concurrent.each(PARSING.map(([what, s, a, c]) => [`${what}: ${s} ${a.join(' ')}`, s, a, c] as const))('%s', async (_what, name, args, cli) => {
+    const r = makeRoot({ demo: true });
+    mkdirSync(join(r.dir, 'etc/netplan'), { recursive: true });
+    writeFileSync(join(r.dir, 'etc/netplan/01-netcfg.yaml'), NETPLAN, { mode: 0o600 });
+    await runScriptInput('show_network.sh', [], r.dir, undefined); // the demo's link data, made on first reading
+    const skip = (rel: string) => rel === '.test' || rel.startsWith('.test/') || rel === 'run/confconsole/lock';
+    const before = treeSnapshot(r.dir, skip);
+    const res = await runScriptInput(name, args, r.dir, 'pw\n', { CONFCONSOLE_LOCK_WAIT: '2' });
+    expect(res.code, res.stdout + res.stderr).toBe(2);
+    expect(res.json).toMatchObject({ ok: false, code: 2 });
+    expect(res.json.field).toBeTypeOf('string');
+    expect(treeSnapshot(r.dir, skip)).toEqual(before);
+    if (cli && built) {
+      const profile = cli[0] === 'master' || cli[0] === 'pcap' ? 'vsensor' : 'appliance';
+      const c = await runCommand(process.execPath, [CLI, '--root', r.dir, '--profile', profile, '--json', ...cli], { PATH: process.env.PATH, HOME: r.dir }, 'pw\n');
+      expect(c.code, `confconsole ${cli.join(' ')}: ${c.stdout}${c.stderr}`).toBe(2);
+      expect(c.json).toMatchObject({ ok: false, code: 2 });
+      expect(treeSnapshot(r.dir, skip)).toEqual(before);
+    }
   });
 });

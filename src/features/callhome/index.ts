@@ -182,7 +182,7 @@ export const commands: Command[] = [
   },
   {
     path: ['callhome', 'status'],
-    summary: "the manual's five checks (exit 5 when one fails)",
+    summary: "the manual's five checks and the forwards' own (exit 5 when one fails)",
     covers: [callhomeStatus],
     async run(ctx, _in, out) {
       // the rows are the output: not streamed as progress too
