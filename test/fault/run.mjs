@@ -64,7 +64,7 @@ const d = part('damaged');
 const line = (label, value) => console.log(`  ${label.padEnd(34)} ${value}`);
 console.log(`\nfault harness figures (${((Date.now() - t0) / 60000).toFixed(1)} min)`);
 if (k) {
-  line('kills', `${k.kills} (${Object.entries(k.killedByMode).map(([m, n]) => `${m} ${n}`).join(', ')}), ${k.finished} runs unkilled, ${k.recoveries} boot recoveries, seed ${k.seed}`);
+  line('kills', `${k.kills} (${Object.entries(k.killedByMode).map(([m, n]) => `${m} ${n}`).join(', ')}), ${k.finished} runs unkilled, ${k.recoveries} boot recoveries (${k.killedRecoveries ?? 0} of them killed once first), seed ${k.seed}`);
   line('inconsistent states (target 0)', k.inconsistent);
   line('stuck locks', k.stuckLocks + (c?.stuckLocks ?? 0));
   line('leftovers (journal, temps)', k.leftovers + (c?.leftovers ?? 0));
