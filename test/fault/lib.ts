@@ -240,7 +240,7 @@ const isTimer = (pid: number): boolean => {
  * command line started survives the command line's death by design, and ends its change.
  */
 export async function writersDone(rootDir: string, timeoutMs = 60_000): Promise<void> {
-  await waitFor(`the writers of ${rootDir} to end`, () => processesOf(rootDir).filter((p) => !isTimer(p)).length === 0, timeoutMs, 20);
+  await waitFor(`the writers of ${rootDir} to end`, () => processesOf(rootDir).filter((p) => !isTimer(p)).length === 0, timeoutMs, 50);
 }
 
 /** A network namespace name nobody else uses (unique per process and call). */

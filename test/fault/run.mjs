@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// npm run fault -- [--kills N] [--writers N] [--hostile N] [--seed S] [--only kills|concurrency|hostile|damaged|recovery]
-// The long run of the fault harness (test/fault/): N random kills with recovery and a whole-
-// appliance check after each, N concurrent writers, N hostile inputs (all of them when N is
-// larger than the corpus), every damaged file; then the figures: kills, inconsistent states
-// (target 0), stuck locks, leftovers, leaks. `npm test` runs the same tests, bounded.
+// npm run fault -- [--kills N] [--minutes M] [--writers N] [--hostile N] [--seed S] [--only kills|concurrency|hostile|damaged|recovery]
+// The long run of the fault harness (test/fault/): N random kills (or as many as M minutes allow)
+// with recovery and a whole-appliance check after each, N concurrent writers, N hostile inputs
+// (all when N is larger than the corpus), every damaged file; then the figures: kills,
+// inconsistent states (target 0), stuck locks, leftovers, leaks. `npm test` runs them bounded.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-const opts = { kills: 1000, writers: 60, hostile: 100_000, seed: undefined, only: undefined };
+const opts = { kills: 1000, minutes: 0, writers: 60, hostile: 100_000, seed: undefined, only: undefined };
 const args = process.argv.slice(2);
 for (let i = 0; i < args.length; i++) {
   const [k, inline] = args[i].replace(/^--/, '').split('=');
@@ -42,6 +42,7 @@ const r = spawnSync('npx', ['vitest', 'run', '--config', 'test/vitest.config.ts'
   env: {
     ...process.env,
     CONFCONSOLE_FAULT_KILLS: String(opts.kills),
+    CONFCONSOLE_FAULT_MINUTES: String(opts.minutes),
     CONFCONSOLE_FAULT_WRITERS: String(opts.writers),
     CONFCONSOLE_FAULT_HOSTILE: String(opts.hostile),
     CONFCONSOLE_FAULT_REPORT: report,
@@ -57,7 +58,7 @@ try {
 }
 rmSync(dir, { recursive: true, force: true });
 const part = (name) => parts.find((p) => p.part === name);
-const k = part('kills');
+const k = part('kills') ?? parts.filter((p) => p.part === 'kills-progress').at(-1);
 const c = part('concurrency');
 const h = part('hostile');
 const d = part('damaged');

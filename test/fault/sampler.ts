@@ -54,7 +54,7 @@ export function procSampler(secrets: () => string[]) {
         }
         rounds++;
       }
-      await sleep(3);
+      await sleep(10);
     }
   })();
   return {
