@@ -10,6 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missing } from '../support/requires.js';
 import { REPO, rng, runCommand, scriptEnv, type RunResult } from '../system/helpers.js';
+import { endProcessesOf } from './lib.js';
 import { writeFigures } from './sampler.js';
 
 const why = missing('fault: damaged, missing and unreadable files', ['root', 'setpriv', 'bash']);
@@ -106,9 +107,9 @@ describe.skipIf(why !== undefined || !built)('fault: damaged, missing and unread
       [['ntp', 'show']],
       [['master', 'set', 'push-token', '--host', '192.0.2.5'], 'lab:Abcdefghijklmnopqrstuv\n'],
       [['ossensor-hmac', 'set'], 'Abcdefghijklmnopqrstuv\n'],
-      [['network', 'set', 'eth1', '--static', '--address', '192.0.2.20', '--netmask', '24']],
+      [['network', 'set', 'eth1', '--static', '--address', '192.0.2.20', '--netmask', '24', '--confirm-timeout', '3600']],
       [['network', 'rollback']],
-      [['network', 'set', 'eth1', '--static', '--address', '192.0.2.21', '--netmask', '24']],
+      [['network', 'set', 'eth1', '--static', '--address', '192.0.2.21', '--netmask', '24', '--confirm-timeout', '3600']],
     ] as [string[], string?][]) {
       const r = await cli(args, input);
       if (r.code !== 0) throw new Error(`seeding: ${args.join(' ')}: ${r.code} ${r.stderr}`);
@@ -123,7 +124,8 @@ describe.skipIf(why !== undefined || !built)('fault: damaged, missing and unread
     }
     mkdirSync(join(seedRoot, 'var/lib/confconsole'), { recursive: true });
   });
-  afterAll(() => {
+  afterAll(async () => {
+    await endProcessesOf(seedRoot); // the rollback timer of the seeded pending change
     const host = existsSync(join(work, 'host-commands.log')) ? readFileSync(join(work, 'host-commands.log'), 'utf8').trim().split('\n') : [];
     writeFigures('damaged', { ...figures, hostCommands: host.length });
     if (host.length) console.info(`fault damaged: commands for the host from a demo root (issue 10 item 5): ${[...new Set(host)].slice(0, 8).join('; ')}`);

@@ -315,6 +315,7 @@ async function outcome(app: App, steps: Step[], dir: string): Promise<Record<str
     }
     return app.state(copy);
   } finally {
+    await endProcessesOf(copy); // the rollback timer a network change armed on the copy
     rmSync(copy, { recursive: true, force: true });
   }
 }
