@@ -20,7 +20,8 @@ const built = existsSync(join(REPO, 'dist/cli.js'));
 const SHOWS: string[][] = [['network', 'show'], ['ntp', 'show'], ['appliance', 'info'], ['audit', 'show'], ['callhome', 'show'], ['callhome', 'pubkey'], ['master', 'show'], ['ossensor-hmac', 'show'], ['pcap', 'show']];
 /** every file the console reads, and the commands that read it */
 const FILES: { file: string; readers: string[][] }[] = [
-  { file: 'etc/confconsole/appliance.ini', readers: SHOWS },
+  // the bounded run (npm test): three of the readers of the settings; the long run: all
+  { file: 'etc/confconsole/appliance.ini', readers: process.env.CONFCONSOLE_FAULT_REPORT ? SHOWS : SHOWS.slice(0, 3) },
   { file: 'etc/chrony/chrony.conf', readers: [['ntp', 'show'], ['ntp', 'set', 'ntp.example.org']] },
   { file: 'etc/netplan/01-netcfg.yaml', readers: [['network', 'show']] },
   { file: 'var/lib/confconsole/net-pending.json', readers: [['network', 'show'], ['network', 'confirm']] },

@@ -16,7 +16,7 @@ import { REPO, makeRoot, removeRoots, rng, runCommand, script, scriptEnv, testSe
 import { makeNetns, uniqueNs, type Netns } from './lib.js';
 import { writeFigures } from './sampler.js';
 
-const CASES = Number(process.env.CONFCONSOLE_FAULT_HOSTILE ?? 160);
+const CASES = Number(process.env.CONFCONSOLE_FAULT_HOSTILE ?? 100);
 const why = missing('fault: hostile input', ['root', 'ip', 'flock', 'bash']);
 const CLI = join(REPO, 'bin/confconsole');
 const built = existsSync(join(REPO, 'dist/cli.js'));

@@ -25,7 +25,7 @@ import { REPO, fixture, makeRoot, readOr, removeRoots, rng, runCommand, script, 
 import { endProcessesOf, writersDone, liveMismatches, lockFree, makeNetns, netRoot, netTools, tempsUnder, txnOf, uniqueNs, type NetRoot, type Netns } from './lib.js';
 import { procSampler, writeFigures, type Figures } from './sampler.js';
 
-const KILLS = Number(process.env.CONFCONSOLE_FAULT_KILLS ?? 24);
+const KILLS = Number(process.env.CONFCONSOLE_FAULT_KILLS ?? 16);
 /** a time budget (the long run): stop after it with the kills made so far */
 const MINUTES = Number(process.env.CONFCONSOLE_FAULT_MINUTES ?? 0);
 const why = missing('fault: random kills of every writer', [...netTools, 'flock', 'sha256sum']);
