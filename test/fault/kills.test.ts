@@ -454,7 +454,9 @@ describe.skipIf(why !== undefined)('fault: random kills of every writer', () => 
           }
           if (!found) {
             const differ = Object.keys({ ...old, ...now, ...fresh }).filter((k) => now[k] !== old[k] && now[k] !== fresh[k]);
-            bad.push(`neither the old nor the new state: ${differ.join(", ")} differ: now ${JSON.stringify(Object.fromEntries(differ.map((k) => [k, now[k]])))}, old ${JSON.stringify(Object.fromEntries(differ.map((k) => [k, old[k]])))}, new ${JSON.stringify(Object.fromEntries(differ.map((k) => [k, fresh[k]])))}`);
+            const mixed = Object.keys({ ...old, ...now }).filter((k) => now[k] !== old[k]);
+            if (differ.length === 0) bad.push(`a mix of the old and the new state: ${mixed.join(', ')} new, the rest old`);
+            else bad.push(`neither the old nor the new state: ${differ.join(", ")} differ: now ${JSON.stringify(Object.fromEntries(differ.map((k) => [k, now[k]])))}, old ${JSON.stringify(Object.fromEntries(differ.map((k) => [k, old[k]])))}, new ${JSON.stringify(Object.fromEntries(differ.map((k) => [k, fresh[k]])))}`);
           }
         }
         if (!killed && r.code !== 0 && r.code !== 2 && r.code !== 1) bad.push(`exit ${r.code}: ${r.stderr.trim().split('\n').at(-1)}`);
