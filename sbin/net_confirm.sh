@@ -19,9 +19,14 @@ if (( $(date +%s) >= deadline )); then
   fail "$EX_FAIL" "the confirmation window of change $id had closed: the previous settings were put back"
 fi
 timer=$(net_pending_get timer)
+# journaled: killed midway, the confirmation is undone whole (old confirmed file, still pending)
+b_conf=$(backup "$NET_CONFIRMED") || fail "$EX_FAIL" "cannot back up $NET_CONFIRMED"
+b_pend=$(backup "$NET_PENDING") || fail "$EX_FAIL" "cannot back up $NET_PENDING"
+txn_begin "file	$NET_CONFIRMED	$b_conf" "file	$NET_PENDING	$b_pend" || fail "$EX_FAIL" "cannot write the change journal $TXN_FILE"
 t=$(stage "$NET_CONFIRMED") || fail "$EX_FAIL" "cannot write in $NET_STATE"
 { cat -- "$NET_YAML" >"$t" && commit "$t" "$NET_CONFIRMED" 0600; } || fail "$EX_FAIL" "cannot save $NET_CONFIRMED"
 rm -f -- "$NET_PENDING"; sync -- "$NET_STATE" 2>/dev/null || true
+txn_end
 # the timer goes last: killed before this, the pending change still has its rollback (and a
 # timer that fires after the confirmation finds nothing pending)
 net_disarm "$timer" "$id"

@@ -9,7 +9,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
 
-case ${1:-} in -h|--help) cc_help ;; --boot) export CC_BOOT=1 ;; '') ;; *) usage_error "unknown option $1 (see --help)" ;; esac
+case ${1:-} in -h|--help) cc_help ;; --boot) export CC_BOOT=1 ;; '') ;; *) usage_error "takes no argument but --boot (see --help)" ;; esac
 (($# <= 1)) || usage_error "takes at most one option (--boot)"
 had=false; [[ -f $TXN_FILE ]] && had=true
 lock

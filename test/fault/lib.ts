@@ -219,16 +219,20 @@ export async function endProcessesOf(rootDir: string): Promise<void> {
   await waitFor(`the processes of ${rootDir} to end`, () => processesOf(rootDir).length === 0, 5000, 20);
 }
 
-/** The rollback timers among them (armed on purpose to outlive the writer). */
-const isTimer = (pid: number) => {
-  const c = (() => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    } catch {
-      return '';
-    }
-  })();
-  return c.includes('net-rollback-timer') || (c.includes('net_rollback.sh') && c.includes('--timer'));
+const readProc = (pid: number, what: string) => {
+  try {
+    return readFileSync(`/proc/${pid}/${what}`, 'utf8');
+  } catch {
+    return '';
+  }
+};
+/** The rollback timers among them (armed on purpose to outlive the writer), and their sleep. */
+const isTimer = (pid: number): boolean => {
+  const c = readProc(pid, 'cmdline');
+  if (c.includes('net-rollback-timer') || (c.includes('net_rollback.sh') && c.includes('--timer'))) return true;
+  const stat = readProc(pid, 'stat');
+  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  return ppid > 1 && readProc(ppid, 'cmdline').includes('net-rollback-timer');
 };
 
 /**
@@ -236,7 +240,7 @@ const isTimer = (pid: number) => {
  * command line started survives the command line's death by design, and ends its change.
  */
 export async function writersDone(rootDir: string, timeoutMs = 60_000): Promise<void> {
-  await waitFor(`the writers of ${rootDir} to end`, () => processesOf(rootDir).filter((p) => !isTimer(p)).length === 0, timeoutMs, 20);
+  await waitFor(`the writers of ${rootDir} to end`, () => processesOf(rootDir).filter((p) => !isTimer(p)).length === 0, timeoutMs, 50);
 }
 
 /** A network namespace name nobody else uses (unique per process and call). */

@@ -23,6 +23,8 @@ export interface Figures {
   /** rounds of the /proc sampler */
   sampled: number;
   recoveries: number;
+  /** boot recoveries killed themselves before the one that ran whole */
+  killedRecoveries?: number;
   problems: string[];
 }
 
@@ -52,7 +54,7 @@ export function procSampler(secrets: () => string[]) {
         }
         rounds++;
       }
-      await sleep(3);
+      await sleep(10);
     }
   })();
   return {

@@ -176,6 +176,28 @@ describe.skipIf(whyNet !== undefined)('interrupted network changes', () => {
     clean(r);
   });
 
+  it('a confirmation killed after saving the confirmed file is undone whole: the change still pending, with its timer', async () => {
+    const r = newRoot(false);
+    const set = await runScript('set_network.sh', setCcm0, r.dir, env(r));
+    expect(set.code, set.stderr).toBe(0);
+    const pending = read(r.pending);
+    const confirmed = join(r.state, 'netplan-confirmed.yaml');
+    await killedAt(r, 'committed:netplan-confirmed.yaml', 'net_confirm.sh', []);
+    expect(existsSync(confirmed)).toBe(true); // saved as confirmed while still pending…
+    const rec = await runScript('net_ack_rollbacks.sh', [], r.dir, env(r)); // the next writer's lock
+    expect(rec.code, rec.stderr).toBe(0);
+    expect(existsSync(confirmed)).toBe(false); // …and after recovery: not confirmed, still pending
+    expect(read(r.pending)).toBe(pending);
+    const timer = Number(JSON.parse(pending).timer.replace('pid:', ''));
+    expect(existsSync(`/proc/${timer}`)).toBe(true);
+    expect(liveMismatches(ns, read(r.yaml))).toEqual([]);
+    expect(existsSync(txnOf(r))).toBe(false);
+    expect(tempsUnder(r.dir)).toEqual([]);
+    const ok = await runScript('net_confirm.sh', [], r.dir, env(r)); // confirming again works
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(read(confirmed)).toBe(read(r.yaml));
+  });
+
   it('on the demo appliance the recorded links follow the restored file', async () => {
     const r = newRoot(true);
     expect((await runScript('show_network.sh', [], r.dir)).code).toBe(0); // records the links
