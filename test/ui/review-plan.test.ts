@@ -95,6 +95,27 @@ describe('Call-Home configuration: the review is the script plan', () => {
   });
 });
 
+describe('Call-Home default configuration: the question is the script plan', () => {
+  it('a stored proxy password: the question says it goes with the proxy, and it does', async () => {
+    h = await startConsole();
+    await h.waitFor('Welcome');
+    const ini = join(h.root, 'etc/confconsole/appliance.ini');
+    writeFileSync(ini, readFileSync(ini, 'utf8').replace(/\[callhome\]\n/, '[callhome]\nproxy = "http://192.0.2.9:3128"\nproxy_user = "bob"\n'));
+    mkdirSync(join(h.root, 'etc/confconsole/secrets'), { recursive: true, mode: 0o700 });
+    writeFileSync(secretFile(h, 'callhome_proxy'), 'old-pw\n', { mode: 0o600 });
+    await h.press(KEYS.enter, '3', KEYS.enter, '2', KEYS.enter);
+    await h.waitFor('6. Call-Home partner connection');
+    await h.press('4', KEYS.enter);
+    await h.waitFor('2. Default configuration');
+    await h.press('2', KEYS.enter);
+    await h.waitFor('Use the default Call-Home configuration?');
+    expect(flat(h)).toContain('The stored proxy password is removed with the proxy.');
+    await h.press('y');
+    await h.waitFor('Default configuration: port 443 with SSL wrapping');
+    expect(existsSync(secretFile(h, 'callhome_proxy'))).toBe(false);
+  });
+});
+
 const TOKEN = 'NewLabelMarch:K7GHXWxHCMn2y8zrQ4';
 const HMAC = 'Zq9RkT2mWv8XyP4nLs6dAb';
 
