@@ -1,15 +1,15 @@
 // The master/probe appliance console, as the training manual's chapter 4 numbers it. Each
 // subtree comes from its feature (src/features/<area>/); only the numbering is decided here.
-import { infoItem, welcomeStatus } from '../src/features/appliance/index.js';
+import { infoItem, restoreItem, welcomeStatus } from '../src/features/appliance/index.js';
 import { auditItem } from '../src/features/audit/index.js';
 import { callhomeMenu } from '../src/features/callhome/index.js';
-import { interfacesMenu } from '../src/features/network/index.js';
+import { interfacesMenu, networkNotice } from '../src/features/network/index.js';
 import { ntpMenu } from '../src/features/ntp/index.js';
 import { rebootItem, shutdownItem } from '../src/features/power/index.js';
 import { restartItem } from '../src/features/services/index.js';
 import type { Tree } from '../src/menu/types.js';
 
-export default {
+const tree = {
   profile: 'appliance',
   title: 'Appliance Console',
   welcome:
@@ -54,6 +54,7 @@ export default {
               help: 'The secure support connection (SSH, optionally wrapped in SSL or through a proxy) and the partner connection.',
               menu: callhomeMenu,
             },
+            restoreItem('8'),
             auditItem('9'),
           ],
         },
@@ -67,3 +68,6 @@ export default {
     ],
   },
 } satisfies Tree;
+
+// the notice names the path to "Confirm the pending change" in this very tree
+export default { ...tree, notice: networkNotice(tree.menu) } satisfies Tree;

@@ -1,15 +1,15 @@
 // The vSensor console, as the training manual's chapter 7 lists it: 1 Network, 2 Setup,
 // 5 Shell, 6 Reboot, 7 Shutdown, 8 Exit. Subtrees come from their features.
-import { welcomeStatus } from '../src/features/appliance/index.js';
+import { restoreItem, welcomeStatus } from '../src/features/appliance/index.js';
 import { masterMenu } from '../src/features/master/index.js';
-import { interfacesMenu } from '../src/features/network/index.js';
+import { interfacesMenu, networkNotice } from '../src/features/network/index.js';
 import { ntpMenu } from '../src/features/ntp/index.js';
 import { ossensorMenu } from '../src/features/ossensor/index.js';
 import { pcapMenu } from '../src/features/pcap/index.js';
 import { rebootItem, shutdownItem } from '../src/features/power/index.js';
 import type { Tree } from '../src/menu/types.js';
 
-export default {
+const tree = {
   profile: 'vsensor',
   title: 'vSensor Console',
   welcome:
@@ -45,6 +45,7 @@ export default {
             { key: '1', label: 'Master', help: 'How this vSensor sends its data to the master: Push Token (recommended), Pull or legacy Push.', menu: masterMenu },
             { key: '2', label: 'osSensor HMAC', help: 'The shared secret osSensors use to register with this vSensor.', menu: ossensorMenu },
             { key: '3', label: 'PCAP', help: 'Disk space kept for captured packets, as a rolling buffer.', menu: pcapMenu },
+            restoreItem('4'),
           ],
         },
       },
@@ -55,3 +56,6 @@ export default {
     ],
   },
 } satisfies Tree;
+
+// the notice names the path to "Confirm the pending change" in this very tree
+export default { ...tree, notice: networkNotice(tree.menu) } satisfies Tree;

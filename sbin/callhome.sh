@@ -83,10 +83,14 @@ do_status() {
     [[ $2 == fail ]] && failed=1
     return 0
   }
+  # begin CHECK: said before a check that may take its time, so the console names the one under way
+  begin() { log "Checking $1..."; }
 
+  begin "$C_RUNNING"
   if ch_running; then add "$C_RUNNING" ok "the tunnel is running${CH_PID:+ (pid $CH_PID)}"
   else add "$C_RUNNING" fail "the call-home tunnel is not running" "$ADV_RUNNING"; fi
 
+  begin "$C_ENABLED"
   if [[ $CH_ENABLED == yes ]]; then add "$C_ENABLED" ok "enabled, to ${CH_HOST:-(no host)} port $CH_PORT"
   else add "$C_ENABLED" fail "Call-Home is disabled" "$ADV_ENABLED"; fi
 
@@ -100,6 +104,7 @@ do_status() {
     add "$C_AUTH" skip "not checked: no call-home host set"
   else
     # DNS
+    begin "$C_DNS"
     if is_ipv4 "$CH_HOST" || is_ipv6 "$CH_HOST"; then add "$C_DNS" skip "$CH_HOST is an IP address: nothing to resolve"
     elif [[ $CH_PROXY != none ]]; then add "$C_DNS" skip "skipped: the proxy resolves $CH_HOST"
     elif detail=$(timeout 10 getent ahosts "$CH_HOST" 2>/dev/null | awk '{print $1}' | sort -u | tr '\n' ' ') && [[ -n $detail ]]; then
@@ -109,6 +114,7 @@ do_status() {
     local pc
     pc=$(ch_transport probe)
     pc=${pc//%h/$(q "$CH_HOST")}; pc=${pc//%p/$CH_PORT}
+    begin "$C_TCP"
     if [[ $resolved == no ]]; then add "$C_TCP" skip "not checked: $CH_HOST does not resolve"
     else
       probe "$pc"
@@ -117,6 +123,7 @@ do_status() {
       else add "$C_TCP" fail "no SSH server reached at $CH_HOST port $CH_PORT${PROBE_ERR:+: $PROBE_ERR}" "$ADV_TCP"; fi
     fi
     # authentication: log in and run `true`, no forwards
+    begin "$C_AUTH"
     if [[ $resolved == no ]]; then add "$C_AUTH" skip "not checked: $CH_HOST does not resolve"
     elif [[ ! -f $CH_KEY ]]; then add "$C_AUTH" fail "this appliance has no call-home key yet (callhome.sh pubkey makes it)" "$ADV_AUTH"
     else

@@ -18,10 +18,13 @@ if (( $(date +%s) >= deadline )); then
   net_do_rollback "not confirmed in time" || fail "$EX_FAIL" "the confirmation came too late and the rollback failed"
   fail "$EX_FAIL" "the confirmation window of change $id had closed: the previous settings were put back"
 fi
-net_disarm "$(net_pending_get timer)" "$id"
+timer=$(net_pending_get timer)
 t=$(stage "$NET_CONFIRMED") || fail "$EX_FAIL" "cannot write in $NET_STATE"
 { cat -- "$NET_YAML" >"$t" && commit "$t" "$NET_CONFIRMED" 0600; } || fail "$EX_FAIL" "cannot save $NET_CONFIRMED"
 rm -f -- "$NET_PENDING"; sync -- "$NET_STATE" 2>/dev/null || true
+# the timer goes last: killed before this, the pending change still has its rollback (and a
+# timer that fires after the confirmation finds nothing pending)
+net_disarm "$timer" "$id"
 audit net.confirm "$ifc: change $id confirmed" ok
 log "network change $id on $ifc confirmed"
 printf '{"ok":true,"confirmed":true,"id":%s,"iface":%s}\n' "$(json_str "$id")" "$(json_str "$ifc")"

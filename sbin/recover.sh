@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# recover.sh — roll back a change that was interrupted (kill, crash, power loss) before it
-# ended, from the journal the scripts keep. Run at boot; every writer also does it first.
+# recover.sh [--boot] — roll back a change that was interrupted (kill, crash, power loss)
+# before it ended, from the journal the scripts keep: its files put back, the services and
+# interfaces it touched brought back onto them, the temp files it left removed. Run at boot;
+# every writer also does it first. --boot: before the network is up (the unit at boot), the
+# restored netplan YAML is generated, not applied (networkd, started next, reads it).
 # Exit 0 (also when there was nothing to do); result on stdout {"ok":true,"recovered":BOOL}.
 here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
 
-case ${1:-} in -h|--help) cc_help ;; '') ;; *) usage_error "takes no arguments" ;; esac
+case ${1:-} in -h|--help) cc_help ;; --boot) export CC_BOOT=1 ;; '') ;; *) usage_error "unknown option $1 (see --help)" ;; esac
+(($# <= 1)) || usage_error "takes at most one option (--boot)"
 had=false; [[ -f $TXN_FILE ]] && had=true
 lock
 # a network change nobody confirmed before a power loss: roll it back (net_rollback.sh takes the

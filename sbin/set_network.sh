@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# set_network.sh IFACE MODE [--confirm-timeout S] — change one interface in
+# set_network.sh IFACE MODE [--confirm-timeout S] [--dry-run] — change one interface in
 # /etc/netplan/01-netcfg.yaml, apply it, and arm an automatic rollback: unless net_confirm.sh
 # runs within S seconds (5-3600, default 120), net_rollback.sh puts the old settings back.
 # MODE: --dhcp | --static --address A --netmask M [--gateway G] [--dns "D1 D2"] [--domain "D .."]
 #       [--allow-offsubnet-gateway] | --capture | --restore-confirmed | --factory (10.0.0.2/24)
+# --dhcp and --static also take --address6 A/P (the static IPv6 address) and --gateway6 G (the
+# IPv6 default route); "" removes it; not given, it stays as it is.
+# Only the keys of the mode are rewritten: every other key of the interface and of the file is
+# kept (ccnet/model.py new_stanza, ccnet/edit.py). Another netplan file that configures the
+# interface is refused, except cloud-init's, whose stanza moves into our file (ccnet/plan.py).
+# --dry-run: check and plan only; prints {"ok":true,"dry_run":true,"plan":{files,kept,moved,dropin,creates}}.
 # Exit 2 bad value (JSON names the field), 3 apply failed and old settings restored, 4 locked or a
-# change already waiting for confirmation. Result: {"ok":true,"pending":{id,deadline,timeout},"address"}.
+# change already waiting for confirmation. Result: {"ok":true,"pending":{id,deadline,timeout},"address","plan"}.
 here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
@@ -17,7 +23,7 @@ case ${1:-} in -h|--help) cc_help ;; esac
 iface=${1:-}
 [[ -n $iface && $iface != -* ]] || refuse interface "the interface to configure comes first (e.g. eth0)"
 shift
-mode="" address="" netmask="" gateway="" dns="" domain="" offsub=false timeout=120
+mode="" address="" netmask="" gateway="" dns="" domain="" offsub=false timeout=120 dry=false address6="" gateway6=""
 declare -A given=()  # the --static options given
 set_mode() { [[ -z $mode ]] || refuse mode "choose one of --dhcp, --static, --capture, --restore-confirmed, --factory"; mode=$1; }
 need() { [[ $# -ge 2 ]] || refuse "${1#--}" "$1 needs a value"; }
@@ -33,7 +39,10 @@ while (($#)); do
     --gateway) need "$@"; gateway=$2; given[gateway]=1; shift ;;
     --dns) need "$@"; dns=$2; given[dns]=1; shift ;;
     --domain) need "$@"; domain=$2; given[domain]=1; shift ;;
+    --address6) need "$@"; address6=$2; given[address6]=1; shift ;;
+    --gateway6) need "$@"; gateway6=$2; given[gateway6]=1; shift ;;
     --allow-offsubnet-gateway) offsub=true ;;
+    --dry-run) dry=true ;;
     --confirm-timeout) need "$@"; timeout=$2; shift ;;
     *) usage_error "unknown option $1 (see --help)" ;;
   esac
@@ -45,6 +54,11 @@ if [[ $mode != static ]]; then
     [[ -n ${given[$f]:-} ]] && refuse "$f" "--$f is only for --static"
   done
   [[ $offsub == true ]] && refuse gateway "--allow-offsubnet-gateway is only for --static"
+fi
+if [[ $mode != static && $mode != dhcp ]]; then
+  for f in address6 gateway6; do
+    [[ -n ${given[$f]:-} ]] && refuse "$f" "--$f is only for --static and --dhcp"
+  done
 fi
 accept confirm-timeout check_seconds "$timeout" 5 3600 --confirm-timeout; timeout=$CHECKED
 [[ $mode == static && -z ${given[address]:-} ]] && refuse address "the IP address is required for --static"
@@ -63,63 +77,106 @@ ssh_local=""
 if [[ -n ${SSH_CONNECTION:-} ]]; then read -r _ _ ssh_local _ <<<"$SSH_CONNECTION"; fi
 vmode=$mode; [[ $mode == restore ]] && vmode=none
 # values as --opt=VALUE: a value starting with "-" stays a value
-args=(--yaml="$NET_YAML" --links="$links" --iface="$iface" --mode="$vmode")
+args=(--root="$NET_ROOT" --links="$links" --iface="$iface" --mode="$vmode" --port-kinds="$(net_port_kinds)")
 [[ $mode == static ]] && args+=(--address="$address" --netmask="$netmask" --gateway="$gateway" --dns="$dns" --domain="$domain")
+[[ -n ${given[address6]:-} ]] && args+=(--address6="$address6")
+[[ -n ${given[gateway6]:-} ]] && args+=(--gateway6="$gateway6")
 [[ $offsub == true ]] && args+=(--allow-offsubnet-gateway)
 [[ -n $ssh_local ]] && args+=(--ssh-local="$ssh_local")
 validated=$(netpy validate "${args[@]}"); rc=$?
 if ((rc == 2)); then
-  field=$(printf '%s' "$validated" | "$NET_PY" -c 'import json,sys; print(json.load(sys.stdin)["field"])')
-  msg=$(printf '%s' "$validated" | "$NET_PY" -c 'import json,sys; print(json.load(sys.stdin)["error"])')
-  refuse "$field" "$msg"
+  refuse "$(printf '%s' "$validated" | netpy_field field)" "$(printf '%s' "$validated" | netpy_field error)"
 elif ((rc != 0)); then
   fail "$EX_FAIL" "cannot check the request against $NET_YAML"
 fi
 # what the check made of the values (the search domains in lower case) is what is written
 read -r prefix gwc onlink domain < <(printf '%s' "$validated" | "$NET_PY" -c 'import json,sys; d=json.load(sys.stdin); print(d.get("prefix") or "-", d.get("gateway") or "-", "1" if d.get("onlink") else "0", " ".join(d.get("search") or []))')
+address6=$(printf '%s' "$validated" | netpy_field address6); gateway6=$(printf '%s' "$validated" | netpy_field gateway6)
 
-lock
-if [[ -f $NET_PENDING ]]; then
+[[ $dry == true ]] || lock
+if [[ $dry != true && -f $NET_PENDING ]]; then
   left=$(( $(net_pending_get deadline) - $(date +%s) ))
   fail_on pending "$EX_LOCKED" "the network change $(net_pending_get id) on $(net_pending_get iface) is waiting for confirmation (${left}s left): confirm it or let it roll back first"
 fi
 
-# the new file, in a scratch copy of /etc/netplan, checked by netplan itself when installed
-mkdir -p -- "$work/root/etc/netplan"
-for f in "$(p /etc/netplan)"/*.yaml; do [[ -f $f ]] && cp -- "$f" "$work/root/etc/netplan/"; done
+# the new files, in a scratch copy of the netplan directories, checked by netplan itself when
+# installed; plan: the files written and what the review says (kept keys, moved stanzas)
+for d in lib/netplan etc/netplan run/netplan; do
+  [[ -d $NET_ROOT/$d ]] || continue
+  mkdir -p -- "$work/root/$d"
+  for f in "$NET_ROOT/$d"/*.yaml; do [[ -f $f ]] && cp -- "$f" "$work/root/$d/"; done
+done
+mkdir -p -- "$work/root/etc/netplan" "$work/out"
 new=$work/root/etc/netplan/01-netcfg.yaml
 if [[ $mode == restore ]]; then
   cat -- "$NET_CONFIRMED" >"$new"
+  plan='{"files":["etc/netplan/01-netcfg.yaml"],"kept":[],"moved":[],"dropin":null,"creates":false}'
 else
-  rargs=(--yaml="$NET_YAML" --out="$new" --iface="$iface" --mode="$mode")
+  rargs=(--root="$NET_ROOT" --out-root="$work/out" --links="$links" --iface="$iface" --mode="$mode" --confirmed="$NET_CONFIRMED")
   if [[ $mode == static ]]; then
     rargs+=(--address="$address" --prefix="$prefix" --dns="$dns" --domain="$domain")
     [[ $gwc != - ]] && rargs+=(--gateway="$gwc")
     [[ $onlink == 1 ]] && rargs+=(--onlink)
   fi
-  netpy render "${rargs[@]}" || fail "$EX_FAIL" "cannot write the new network configuration"
+  [[ -n ${given[address6]:-} ]] && rargs+=(--address6="$address6")
+  [[ -n ${given[gateway6]:-} ]] && rargs+=(--gateway6="$gateway6")
+  plan=$(netpy render "${rargs[@]}"); rc=$?
+  if ((rc == 2)); then
+    refuse "$(printf '%s' "$plan" | netpy_field field)" "$(printf '%s' "$plan" | netpy_field error)"
+  elif ((rc != 0)); then
+    fail "$EX_FAIL" "cannot write the new network configuration"
+  fi
+  (cd "$work/out" && find . -path '*/netplan/*.yaml' -type f) | while IFS= read -r f; do cp -- "$work/out/$f" "$work/root/$f"; done
 fi
-chmod 0600 "$work"/root/etc/netplan/*.yaml
+chmod 0600 "$work"/root/*/netplan/*.yaml
 if command -v netplan >/dev/null; then
   if ! err=$(netplan generate --root-dir "$work/root" 2>&1 9>&- </dev/null); then
     err=${err//"$work/root"/$CC_ROOT}
     refuse netplan "netplan rejects the new configuration: $(printf '%s' "$err" | grep -m1 -E ':[0-9]+:' || printf '%s' "$err" | head -n1)"
   fi
 fi
+if [[ $dry == true ]]; then
+  printf '{"ok":true,"dry_run":true,"iface":%s,"plan":%s}\n' "$(json_str "$iface")" "$plan"
+  exit 0
+fi
 ifaces=()
 while IFS= read -r x; do [[ -n $x ]] && ifaces+=("$x"); done < <(netpy changed --old "$NET_YAML" --new "$new")
 [[ " ${ifaces[*]} " == *" $iface "* ]] || ifaces+=("$iface")
 
+# every file of the change: backed up, journalled, replaced; the other files ("extra": cloud-init's
+# file and drop-in) are recorded in the pending change, so a rollback puts them back too
 b=$(backup "$NET_YAML") || fail "$EX_FAIL" "cannot back up $NET_YAML"
-txn_begin "file	$NET_YAML	$b" || fail "$EX_FAIL" "cannot write the change journal $TXN_FILE"
+txnl=("file	$NET_YAML	$b") extra=() xjson=""
+while IFS= read -r rel; do
+  [[ -n $rel && $rel != etc/netplan/01-netcfg.yaml ]] || continue
+  xb=$(backup "$(p "/$rel")") || fail "$EX_FAIL" "cannot back up $(p "/$rel")"
+  extra+=("$(p "/$rel")	$xb"); txnl+=("file	$(p "/$rel")	$xb")
+  xjson+="${xjson:+,}[$(json_str "$(p "/$rel")"),$(json_str "$xb")]"
+done < <(printf '%s' "$plan" | netpy_field files)
+# killed before the end, the change is undone whole: the files, the pending record, the interfaces
+txn_begin "${txnl[@]}" "file	$NET_PENDING	-" "net	${ifaces[*]}	${CONFCONSOLE_NETNS:-}" \
+  || fail "$EX_FAIL" "cannot write the change journal $TXN_FILE"
+put_back() { # every file of the change as it was before
+  local x xf xb
+  restore "$NET_YAML" "$b"
+  for x in "${extra[@]}"; do IFS=$'\t' read -r xf xb <<<"$x"; restore "$xf" "$xb"; done
+}
 t=$(stage "$NET_YAML") || fail "$EX_FAIL" "cannot write in ${NET_YAML%/*}"
-{ cat -- "$new" >"$t" && commit "$t" "$NET_YAML" 0600; } || { restore "$NET_YAML" "$b"; fail "$EX_FAIL" "cannot replace $NET_YAML"; }
+{ cat -- "$new" >"$t" && commit "$t" "$NET_YAML" 0600; } || { put_back; fail "$EX_FAIL" "cannot replace $NET_YAML"; }
+for x in "${extra[@]}"; do
+  IFS=$'\t' read -r xf _ <<<"$x"
+  rel=${xf#"$CC_ROOT"}; rel=${rel#/}
+  xm=0644; [[ $rel == */netplan/* ]] && xm=0600
+  t=$(stage "$xf") || { put_back; fail "$EX_FAIL" "cannot write in ${xf%/*}"; }
+  { cat -- "$work/out/$rel" >"$t" && commit "$t" "$xf" "$xm"; } || { put_back; fail "$EX_FAIL" "cannot replace $xf"; }
+  log "wrote $xf"
+done
 what="$mode"; [[ $mode == static ]] && what="static $address/$prefix${gateway:+ via $gateway}"
 [[ $factory == true ]] && what="factory $address/$prefix"
 log "wrote $NET_YAML ($iface: $what); applying"
 
-undo() { # put the old file back and apply it
-  restore "$NET_YAML" "$b"
+undo() { # put the old files back and apply them
+  put_back
   net_apply "${ifaces[@]}" || log "the previous settings did not apply cleanly either"
 }
 if ! err=$(net_apply "${ifaces[@]}" 2>&1); then
@@ -144,13 +201,13 @@ if ! handle=$(net_arm "$id" "$timeout"); then
   fail "$EX_RESTORED" "the automatic rollback could not be armed; previous settings restored"
 fi
 tp=$(stage "$NET_PENDING") || { net_disarm "$handle" "$id"; undo; fail "$EX_RESTORED" "cannot record the pending change; previous settings restored"; }
-printf '{"id":%s,"iface":%s,"mode":%s,"address":%s,"deadline":%d,"timeout":%d,"backup":%s,"timer":%s,"started":%d}\n' \
+printf '{"id":%s,"iface":%s,"mode":%s,"address":%s,"deadline":%d,"timeout":%d,"backup":%s,"extra":[%s],"timer":%s,"started":%d}\n' \
   "$(json_str "$id")" "$(json_str "$iface")" "$(json_str "$mode")" "$(json_str "$live")" "$deadline" "$timeout" \
-  "$(json_str "$b")" "$(json_str "$handle")" "$now" >"$tp"
+  "$(json_str "$b")" "$xjson" "$(json_str "$handle")" "$now" >"$tp"
 commit "$tp" "$NET_PENDING" 0600 || { net_disarm "$handle" "$id"; undo; fail "$EX_RESTORED" "cannot record the pending change; previous settings restored"; }
 audit net.set "$iface: $what (rolls back in ${timeout}s unless confirmed, id $id)" ok
 txn_end
 log "applied; confirm within ${timeout}s (net_confirm.sh) or it rolls back"
-printf '{"ok":true,"iface":%s,"mode":%s,"address":%s,"pending":{"id":%s,"deadline":%d,"timeout":%d}}\n' \
+printf '{"ok":true,"iface":%s,"mode":%s,"address":%s,"pending":{"id":%s,"deadline":%d,"timeout":%d},"plan":%s}\n' \
   "$(json_str "$iface")" "$(json_str "$mode")" "$( [[ -n $live ]] && json_str "$live" || printf null)" \
-  "$(json_str "$id")" "$deadline" "$timeout"
+  "$(json_str "$id")" "$deadline" "$timeout" "$plan"

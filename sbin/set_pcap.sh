@@ -27,7 +27,8 @@ fits
 service=$(service_for pcap vsensor-pcap)
 if ((gb == 0)); then
   apply_settings pcap.set "PCAP buffer ${old:-0} GB -> disabled" "" "" "" pcap size_gb 0
-  svc stop "$service" >/dev/null 2>&1 || log "$service was not running"
+  # the settings say disabled now: a service that did not stop is said, not hidden
+  err=$(svc stop "$service" 2>&1) || fail "$EX_PARTIAL" "PCAP capture is disabled in the settings, but $service did not stop: ${err:-no message}"
 else
   apply_settings pcap.set "PCAP buffer ${old:-0} GB -> $gb GB" "$service" "" "" pcap size_gb "$gb"
 fi

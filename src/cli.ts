@@ -1,9 +1,10 @@
 // confconsole's command line: the global options, the commands of every feature (each with
 // --json and the scripts' exit codes), and, with no command on a terminal, the console.
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import type { Ctx } from './core/types.js';
 import { isProblem } from './core/problem.js';
 import { makeOut, UsageError } from './commands/output.js';
+import { safeJson, visible } from './core/visible.js';
 import { areaUsage, commandUsage, parseCommandLine, usage, type Parsed } from './commands/parse.js';
 import { commands } from './features/index.js';
 import type { Profile } from './menu/types.js';
@@ -15,14 +16,26 @@ import { loadTree } from './menu/trees.js';
 import { logInternal } from './system/log.js';
 import { version } from './version.js';
 import { seedDemo } from './demo.js';
+import { worksWithoutSettings } from './features/appliance/index.js';
+
+/** Whether something is at `path` (a file, a directory, a dangling link, or what we may not see). */
+const lexists = (path: string): boolean => {
+  try {
+    lstatSync(path);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+};
 
 /** The whole usage, generated from the command table. */
 export const USAGE = usage(commands);
 
 function refuse(json: boolean, message: string, more?: string, code: number = EXIT.usage, field?: string): number {
   // --json asked for JSON: a refusal is JSON too, so a script reading stdout gets a reason
-  if (json) process.stdout.write(JSON.stringify({ ok: false, code, error: message, ...(field ? { field } : {}) }) + '\n');
-  process.stderr.write(`confconsole: ${message}\n${more ?? 'Try confconsole --help.\n'}`);
+  // what a refusal repeats of the command line is shown escaped, never obeyed
+  if (json) process.stdout.write(safeJson({ ok: false, code, error: visible(message), ...(field ? { field } : {}) }) + '\n');
+  process.stderr.write(`confconsole: ${visible(message)}\n${more ?? 'Try confconsole --help.\n'}`);
   return code;
 }
 
@@ -64,14 +77,24 @@ export async function main(argv: string[]): Promise<number> {
     return refuse(json, `the appliance root ${root} does not exist (use --demo to create a demo appliance there)`, '');
   }
   const paths = makePaths(root);
-  const ctx: Ctx = { paths, runner: makeRunner(paths) };
+  // Never set up as an appliance, and no root chosen (a checkout run as root): no change reaches
+  // this host's files; reads say so once.
+  const explicitRoot = typeof v.root === 'string' || demo || Boolean(process.env.CONFCONSOLE_ROOT);
+  const notAppliance = !explicitRoot && !lexists(paths.settingsIni);
+  const notApplianceText = `this machine is not set up as an appliance (no ${paths.settingsIni}): use --demo to try the console on a demo appliance, or --root DIR for an appliance tree`;
+  // The scripts are told explicitly when this is a demo, and a demo root carries its marker:
+  // no damage to appliance.ini can make them act on the host (sbin/lib/host.sh is_demo).
+  const marked = demo || lexists(paths.demoMarker);
+  const ctx: Ctx = { paths, runner: makeRunner(paths, marked ? { CONFCONSOLE_DEMO: '1' } : {}) };
   let settings: Settings | undefined;
   try {
     settings = await readSettings(paths.settingsIni);
   } catch (e) {
     if (!isProblem(e)) throw e;
-    // a damaged file is said; the console still opens (its screens say what cannot be read)
-    process.stderr.write(`confconsole: ${e.message}\n`);
+    // a damaged file is said once; the console still opens (its first screen says it again, and
+    // the areas that do not need the file work); a command that needs the file fails with this
+    // same message: not said twice
+    if (!p.command || worksWithoutSettings(p.command.path)) process.stderr.write(`confconsole: ${visible(e.message)}\n`);
   }
   if (p.command) {
     const cmd = p.command;
@@ -81,7 +104,10 @@ export async function main(argv: string[]): Promise<number> {
     const belongs = profilesOf(cmd, commands, trees);
     if (here && !belongs.includes(here))
       return refuse(json, `${cmd.path.join(' ')} is for the ${belongs.map((b) => consoleName[b]).join(' or ')}; this is a ${consoleName[here]} (--profile, or [appliance] profile in ${paths.settingsIni})`, '');
-    if (writesOf(cmd, Object.values(trees)) && !(demo || settings?.appliance.demo) && (process.getuid?.() ?? 0) !== 0)
+    const writes = writesOf(cmd, Object.values(trees));
+    if (notAppliance && writes) return refuse(json, `${cmd.path.join(' ')}: ${notApplianceText}; nothing was changed`, '', EXIT.fail);
+    if (notAppliance) process.stderr.write(`confconsole: ${notApplianceText}\n`);
+    if (writes && !(marked || settings?.appliance.demo) && (process.getuid?.() ?? 0) !== 0)
       return refuse(json, `changes need root rights: run sudo confconsole ${cmd.path.join(' ')} ...`, '', EXIT.fail);
     const out = makeOut(json);
     try {
@@ -90,16 +116,17 @@ export async function main(argv: string[]): Promise<number> {
       // a value refused: the message names the option; said once
       if (e instanceof UsageError) return refuse(json, e.message, '', EXIT.usage, e.field);
       if (isProblem(e)) {
-        if (json) process.stdout.write(JSON.stringify({ ok: false, code: EXIT.fail, error: e.message, ...(e.field ? { field: e.field } : {}) }) + '\n');
-        process.stderr.write(`confconsole: ${e.message}\n`);
+        if (json) process.stdout.write(safeJson({ ok: false, code: EXIT.fail, error: visible(e.message), ...(e.field ? { field: e.field } : {}) }) + '\n');
+        process.stderr.write(`confconsole: ${visible(e.message)}\n`);
         return EXIT.fail;
       }
       const log = logInternal(paths, e, `running confconsole ${p.command.path.join(' ')}`);
-      process.stderr.write(`confconsole: internal error: ${e instanceof Error ? e.message : String(e)} (details in ${log})\n`);
+      process.stderr.write(`confconsole: internal error: ${visible(e instanceof Error ? e.message : String(e))} (details in ${log})\n`);
       return 70;
     }
   }
+  if (notAppliance) return refuse(json, notApplianceText, '', EXIT.fail);
   const { runConsole } = await import('./ui/main.js');
-  const isDemo = demo || settings?.appliance.demo === true;
+  const isDemo = marked || settings?.appliance.demo === true;
   return runConsole({ paths, ctx, profile: profile ?? settings?.appliance.profile ?? 'appliance', demo: isDemo, demoRoot: isDemo ? root : undefined });
 }

@@ -66,11 +66,25 @@ var/log/confconsole/host-effects.log instead of being carried out.
 Delete this directory to start again from the factory settings.
 `;
 
-/** Seeds `root` when it is empty (or missing); returns whether it did. */
+const marker = `This root is a confconsole demo appliance: the scripts in sbin/ never act on the host here,
+whatever etc/confconsole/appliance.ini says (sbin/lib/host.sh is_demo). Do not create this file
+on a real appliance.
+`;
+
+/**
+ * Seeds `root` when it is empty (or missing); returns whether it did. Either way the root is
+ * marked as a demo (paths.demoMarker): a demo seeded before the marker existed gets it too.
+ */
 export async function seedDemo(root: string, profile: Profile): Promise<boolean> {
   await mkdir(root, { recursive: true, mode: 0o700 });
-  if ((await readdir(root)).length > 0) return false;
   const p: Paths = makePaths(root);
+  if ((await readdir(root)).length > 0) {
+    await writeFile(p.demoMarker, marker, { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
+    return false;
+  }
+  await writeFile(p.demoMarker, marker, { mode: 0o644 });
   const files: [string, string, number][] = [
     [p.settingsIni, ini(profile), 0o644],
     [p.hostname, profile === 'vsensor' ? 'vsensor-demo\n' : 'dt-1234-01\n', 0o644],

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # apply_settings: one journaled change of appliance.ini keys (and optionally one secret file),
-# then restart a service; restored whole if the service does not come back.
+# then restart a service; restored whole if the service does not come back (restart_or_restore
+# says whether the service then runs: exit 3, or exit 7 when it is down).
 #   apply_settings ACTION DETAIL SERVICE SECRET_NAME SECRET_VALUE SECTION KEY VALUE [SECTION KEY VALUE ...]
 # SECRET_NAME "" for none; SERVICE "" for none. Call after lock.
 # APPLY_REMOVE: files the change removes (a secret no mode uses any more): journaled with the
@@ -10,13 +11,13 @@ APPLY_REMOVE=()
 apply_settings() {
   local action=$1 detail=$2 service=$3 sname=$4 svalue=$5
   shift 5
-  local b_ini b_sec="" sfile="" t_ini t_sec="" ini_mode journal
+  local b_ini b_sec="" sfile="" t_ini t_sec="" ini_mode journal backups
   b_ini=$(backup "$SETTINGS_INI") || fail "$EX_FAIL" "cannot back up $SETTINGS_INI"
-  journal=("file	$SETTINGS_INI	$b_ini")
+  journal=("file	$SETTINGS_INI	$b_ini") backups=("$SETTINGS_INI" "$b_ini")
   if [[ -n $sname ]]; then
     sfile=$(secret_file "$sname")
     b_sec=$(backup "$sfile") || fail "$EX_FAIL" "cannot back up the old $sname"
-    journal+=("file	$sfile	$b_sec")
+    journal+=("file	$sfile	$b_sec") backups+=("$sfile" "$b_sec")
   fi
   local rf rb gone=() gone_b=()
   for rf in "${APPLY_REMOVE[@]}"; do
@@ -40,19 +41,8 @@ apply_settings() {
   fi
   for rf in "${gone[@]}"; do rm -f -- "$rf" && sync -- "${rf%/*}"; done
   log "settings written"
-  if [[ -n $service ]]; then
-    log "restarting $service"
-    local err
-    if ! err=$(svc restart "$service" 2>&1); then
-      log "$service did not restart: ${err:-no message}; restoring the previous settings"
-      restore "$SETTINGS_INI" "$b_ini"
-      [[ -n $sname ]] && restore "$sfile" "$b_sec"
-      local i; for i in "${!gone[@]}"; do restore "${gone[i]}" "${gone_b[i]}"; done
-      svc restart "$service" >/dev/null 2>&1 || log "$service did not restart with the previous settings either"
-      audit "$action" "$detail" "failed, restored"
-      fail "$EX_RESTORED" "$service did not restart with the new settings (${err:-no message}); previous settings restored"
-    fi
-  fi
+  local i; for i in "${!gone[@]}"; do backups+=("${gone[i]}" "${gone_b[i]}"); done
+  [[ -n $service ]] && restart_or_restore "$service" "$action" "$detail" "${backups[@]}"
   audit "$action" "$detail${gone[*]:+; removed ${gone[*]##*/}}" ok
   txn_end
   log "done"
@@ -60,3 +50,48 @@ apply_settings() {
 
 # the service behind an area, from [services] in appliance.ini, or its default
 service_for() { local s; s=$(ini_get "$SETTINGS_INI" services "$1"); printf '%s' "${s:-$2}"; }
+
+# restart_or_restore SERVICE ACTION DETAIL FILE BACKUP [FILE BACKUP ...]: restart SERVICE for a
+# change just written to the FILEs (call inside the change's journal). Returns 0 when SERVICE
+# restarted. When it does not, every FILE gets its BACKUP back ("-": FILE is removed), SERVICE is
+# restarted once more, and the script ends saying what is true (issue 9 item 8: "restored" only
+# when restored), in its exit code and as data in its JSON, never only in the wording:
+#   exit 3 (EX_RESTORED): the previous settings are back and SERVICE runs with them;
+#     {"restored":true,"service":{"name":S,"state":"up","error":WHY_THE_NEW_FAILED}}
+#   exit 7 (EX_DOWN): the previous settings are back in the files, but SERVICE did not start
+#     with them either: it is down, and the message says what to do;
+#     {"restored":true,"service":{"name":S,"state":"down","error":...,"restore_error":...}}
+#   exit 1: a FILE could not be put back; the journal is kept, so the next writer (or recover.sh
+#     at boot) puts it back.
+restart_or_restore() {
+  local service=$1 action=$2 detail=$3 err err2 state
+  shift 3
+  log "restarting $service"
+  err=$(svc restart "$service" 2>&1) && return 0
+  err=${err:-no message}
+  log "$service did not restart: $err; restoring the previous settings"
+  while (($# >= 2)); do
+    if ! restore "$1" "$2"; then
+      audit "$action" "$detail" "failed, not restored"
+      # shellcheck disable=SC2034  # read by fail_on (core.sh): keep the journal for the next lock holder
+      CC_TXN=0
+      fail "$EX_FAIL" "$service did not restart with the new settings ($err), and $1 could not be put back from $2; the next change (or recover.sh at boot) retries"
+    fi
+    shift 2
+  done
+  if err2=$(svc restart "$service" 2>&1); then
+    state=up
+  else
+    state=down err2=${err2:-no message}
+    log "$service did not start with the previous settings either: $err2"
+  fi
+  CC_FAIL_EXTRA="\"restored\":true,\"service\":{\"name\":$(json_str "$service"),\"state\":\"$state\",\"error\":$(json_str "$err")"
+  if [[ $state == up ]]; then
+    CC_FAIL_EXTRA+="}"
+    audit "$action" "$detail" "failed, restored"
+    fail "$EX_RESTORED" "$service did not restart with the new settings ($err); previous settings restored, and $service runs with them"
+  fi
+  CC_FAIL_EXTRA+=",\"restore_error\":$(json_str "$err2")}"
+  audit "$action" "$detail" "failed, restored, $service down"
+  fail "$EX_DOWN" "$service did not restart with the new settings ($err); the previous settings are back in the files, but $service did not start with them either ($err2): $service is down. See why with 'systemctl status $service' and 'journalctl -u $service', then start it (Restart all services)"
+}

@@ -256,9 +256,10 @@ check_callhome_proxy() {
   check_proxy_address "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
 }
 # check_proxy_user USER PROXY: a login for an HTTP proxy (a SOCKS proxy is used without one)
+# (never beginning with '-': it is an argument of openssl and of callhome_proxy.sh)
 check_proxy_user() {
   [[ $2 == http://* ]] || { CHECK_ERR="--proxy-user needs an HTTP proxy (--proxy http://HOST:PORT): SOCKS proxies are used without a login"; return 1; }
-  [[ $1 =~ ^[A-Za-z0-9._@+-]{1,64}$ ]] || { CHECK_ERR="the proxy user must be 1-64 letters, digits or . _ @ + -"; return 1; }
+  [[ $1 =~ ^[A-Za-z0-9._@+][A-Za-z0-9._@+-]{0,63}$ ]] || { CHECK_ERR="the proxy user must be 1-64 letters, digits or . _ @ + - (not beginning with -)"; return 1; }
 }
 # check_login_name USER: the login on the call-home server
 check_login_name() {
@@ -280,10 +281,33 @@ check_ring_mb() {
   [[ $1 =~ ^[0-9]{1,9}$ ]] || { CHECK_ERR="--size-mb takes a number"; return 1; }
   checked "$((10#$1))"
 }
+# an interface name as the kernel has them (1-15 characters), never an option of tcpdump
 check_capture_iface() {
-  [[ $1 =~ ^[A-Za-z0-9_.@-]{1,15}$ ]] || { CHECK_ERR="--iface takes an interface name"; return 1; }
+  [[ $1 =~ ^[A-Za-z0-9_.@][A-Za-z0-9_.@-]{0,14}$ && $1 != . && $1 != .. ]] || { CHECK_ERR="--iface takes an interface name"; return 1; }
 }
 
 # ---- network changes (net_rollback.sh; set_network.sh's own rules are in lib/ccnet) ----------
-check_change_id() { [[ $1 =~ ^[A-Za-z0-9-]{1,64}$ ]] || { CHECK_ERR="--timer needs a change id"; return 1; }; }
-check_reason() { [[ -n $1 && ${#1} -le 200 ]] || { CHECK_ERR="--reason needs a text (at most 200 characters)"; return 1; }; }
+# a change id as set_network.sh makes them (letters, digits, '-'; never beginning with '-')
+check_change_id() { [[ $1 =~ ^[A-Za-z0-9][A-Za-z0-9-]{0,63}$ ]] || { CHECK_ERR="--timer needs a change id"; return 1; }; }
+# a rollback's reason: one line of text for the log, not an option, no control characters
+check_reason() {
+  [[ -n $1 && ${#1} -le 200 && $1 != -* && $(esc "$1") == "$1" ]] \
+    || { CHECK_ERR="--reason needs a text (at most 200 characters, one line, not beginning with -)"; return 1; }
+}
+
+# ---- the command line of every script --------------------------------------------------------
+# args_once ARG...: an option given twice is refused (exit 2, field usage), as the console's
+# command line refuses it (src/commands/parse.ts): the last one silently winning hides a mistake.
+# Option values never begin with '-', so every word that begins with "--" is an option.
+args_once() {
+  local a seen=" "
+  for a in "$@"; do
+    [[ $a == --?* ]] || continue
+    [[ $seen == *" ${a%%=*} "* ]] && usage_error "${a%%=*} is given twice"
+    seen+="${a%%=*} "
+  done
+  return 0
+}
+# run for a script of sbin/ on its own arguments when it sources the library (a sourced file
+# sees its caller's "$@"); a program that sources the library for its functions is left alone
+if [[ $(dirname -- "$(readlink -f -- "$0")") == "$CC_SBIN" ]]; then args_once "$@"; fi

@@ -16,7 +16,8 @@ set -uo pipefail
 #   - -h/--help prints the script's header comment (cc_help).
 # Exit codes (EX_* in core.sh): 0 done, 1 failed, 2 bad arguments or input (nothing changed),
 # 3 failed and the previous state restored, 4 another console holds the lock, 5 a test found a
-# problem, 6 some of several independent steps failed.
+# problem, 6 some of several independent steps failed, 7 failed, the previous files restored, but
+# their service did not come back with them either (it is down).
 #
 # The library by concern, sourced here in this order:
 #   core.sh    exit codes, the root and paths under it (p), log, JSON, fail/refuse/usage_error,

@@ -9,13 +9,21 @@ TXN_FILE=$(p /var/lib/confconsole/txn)
 # take the one writers' lock; fd 9 must be closed for daemons we start (9>&-).
 # From here on the change runs to its end (or its restore) even if the console that started
 # it dies: a hang-up or a closed pipe must not stop it halfway.
+# Exit 4 only when another console holds the lock; a lock, journal, backup directory or
+# audit log this process cannot write is exit 1 with the real cause (no rights: run sudo).
 lock() {
+  local err rc
   trap '' HUP PIPE
-  mkdir -p "${LOCK_FILE%/*}"
-  exec 9>>"$LOCK_FILE"
-  if ! flock -w "${CONFCONSOLE_LOCK_WAIT:-15}" 9; then
-    fail "$EX_LOCKED" "another console is applying a change (lock $LOCK_FILE); try again when it is done"
-  fi
+  err=$({ mkdir -p -- "${LOCK_FILE%/*}" && : >>"$LOCK_FILE"; } 2>&1) \
+    || fail "$EX_FAIL" "cannot open the writers' lock $LOCK_FILE: $(cause_of "$err")"
+  exec 9>>"$LOCK_FILE" || fail "$EX_FAIL" "cannot open the writers' lock $LOCK_FILE"
+  flock -E 75 -w "${CONFCONSOLE_LOCK_WAIT:-15}" 9; rc=$?
+  ((rc == 75)) && fail "$EX_LOCKED" "another console is applying a change (lock $LOCK_FILE); try again when it is done"
+  ((rc == 0)) || fail "$EX_FAIL" "cannot take the writers' lock $LOCK_FILE (flock exit $rc)"
+  # what every change writes besides its own files: refused before anything is touched
+  need_write "the change journal" "$TXN_FILE"
+  need_write "the backups in" "$BACKUP_DIR/"
+  need_write "the audit log" "$AUDIT_LOG"
   recover
 }
 
@@ -23,27 +31,67 @@ lock() {
 # A change of several files (or files and a service) is journaled: txn_begin lists what to
 # put back, txn_end clears it. A writer killed in between (kill -9, power loss) leaves the
 # journal, and the next lock holder (or recover.sh at boot) rolls the change back whole.
-txn_begin() { # "file<TAB>PATH<TAB>BACKUP" | "svc<TAB>NAME" ...
+# Records, one a line, fields split by a TAB:
+#   file PATH BACKUP  put BACKUP back over PATH ("-": PATH did not exist, remove it)
+#   svc NAME          restart NAME once the files are back (it runs on what they say)
+#   net IFACES NETNS  apply the restored netplan YAML to IFACES (space-separated) — in network
+#                     namespace NETNS when the change ran in one (tests) — so the interfaces
+#                     run what the file says again (on the demo appliance: its link record)
+txn_begin() {
   local t line
   t=$(stage "$TXN_FILE") || return 1
   : >"$t"
   for line in "$@"; do printf '%s\n' "$line" >>"$t"; done
-  commit "$t" "$TXN_FILE" 0600 && CC_TXN=1
+  commit "$t" "$TXN_FILE" 0600 && CC_TXN=1 && fault_point txn_begin
 }
 # shellcheck disable=SC2034  # CC_TXN is read by fail_on (core.sh): a failure closes the journal
-txn_end() { rm -f -- "$TXN_FILE"; sync -- "${TXN_FILE%/*}" 2>/dev/null || true; CC_TXN=0; }
+txn_end() { fault_point txn_end; rm -f -- "$TXN_FILE"; sync -- "${TXN_FILE%/*}" 2>/dev/null || true; CC_TXN=0; }
+# recover: roll back the change the journal describes, if any (call with the lock held). Files
+# first, then what runs on them (services, interfaces); every temp file a dead writer left in
+# the journaled directories and the writers' own goes too. Killed midway, it runs again whole.
 recover() {
+  local kind a b what=() later=() dirs=() d result=ok
+  # a writer killed outside a journaled change can leave a temp too (net_confirm.sh)
+  for d in /etc/confconsole /etc/confconsole/secrets /etc/chrony /etc/netplan /var/lib/confconsole; do
+    [[ -d $CC_ROOT$d ]] && drop_temps "$CC_ROOT$d"
+  done
   [[ -f $TXN_FILE ]] || return 0
-  local kind a b what=()
   log "an earlier change was interrupted: putting back the settings from before it"
+  dirs+=("${TXN_FILE%/*}")
   while IFS=$'\t' read -r kind a b; do
     case $kind in
-      file) restore "$a" "$b" && what+=("${a#"$CC_ROOT"}") ;;
-      svc) svc restart "$a" >/dev/null 2>&1 || log "$a did not restart" ;;
+      file) restore "$a" "$b" && what+=("${a#"$CC_ROOT"}"); dirs+=("${a%/*}") ;;
+      svc|net) later+=("$kind"$'\t'"$a"$'\t'"$b") ;;
     esac
   done <"$TXN_FILE"
-  audit recover "interrupted change rolled back: ${what[*]:-nothing to restore}" ok
+  for d in "${later[@]}"; do
+    IFS=$'\t' read -r kind a b <<<"$d"
+    case $kind in
+      svc) svc restart "$a" >/dev/null 2>&1 || { log "$a did not restart"; result="$a did not restart"; } ;;
+      net) recover_net "$a" "$b" || result="interfaces $a not re-applied" ;;
+    esac
+  done
+  for d in "${dirs[@]}"; do drop_temps "$d"; done
+  audit recover "interrupted change rolled back: ${what[*]:-nothing to restore}" "$result"
   txn_end
+}
+# recover_net IFACES NETNS: the interfaces back on the restored YAML, by the apply path
+# set_network.sh uses (lib/net.sh net_apply), in the namespace the change ran in
+recover_net() {
+  local ifcs=() ns=$2
+  read -ra ifcs <<<"$1"
+  ((${#ifcs[@]})) || return 0
+  [[ $(type -t net_apply) == function ]] || . "$CC_LIB/net.sh" || return 1
+  log "applying the restored network settings: ${ifcs[*]}"
+  CONFCONSOLE_NETNS=$ns net_apply "${ifcs[@]}" || { log "the restored network settings did not apply: ${ifcs[*]}"; return 1; }
+}
+
+# fault_point EVENT: for the fault harness (test/fault/) only — when CONFCONSOLE_FAULT_AT names
+# EVENT, the writer dies here as a kill -9 would kill it (its whole process group)
+fault_point() {
+  [[ -n ${CONFCONSOLE_FAULT_AT:-} && $CONFCONSOLE_FAULT_AT == "$1" ]] || return 0
+  log "fault harness: killed at $1"
+  kill -KILL 0
 }
 
 # ---- atomic files -------------------------------------------------------------------
@@ -51,23 +99,39 @@ CC_TEMPS=()
 cleanup_temps() { local t; for t in "${CC_TEMPS[@]}"; do rm -f -- "$t"; done; }
 trap cleanup_temps EXIT
 
-# stage FILE → prints a temp path in FILE's dir holding FILE's current content (or empty)
+# drop_temps DIR: remove every temp file (.NAME.cc-XXXXXX) in DIR but this writer's own (their
+# names carry its pid: stage runs in a subshell, so no list of them reaches the script). Only
+# with the lock held: then any other is a dead writer's (kill -9 mid-change) — a secret staged
+# for a change that never happened included.
+drop_temps() {
+  local t
+  for t in "$1"/.*.cc-*; do
+    [[ -f $t || -L $t ]] || continue
+    [[ ${t##*/} == .*.cc-"$$"-* ]] && continue
+    rm -f -- "$t"
+  done
+}
+
+# stage FILE → prints a temp path in FILE's dir holding FILE's current content (or empty).
+# It first removes the temps dead writers left in that directory (drop_temps).
 stage() {
   local dest=$1 dir tmp
   dir=$(dirname -- "$dest")
   mkdir -p -- "$dir"
-  # a kill -9 mid-write can leave a temp behind; we hold the lock, so any is a dead writer's
-  find "$dir" -maxdepth 1 -name ".${dest##*/}.cc-*" -delete 2>/dev/null || true
-  tmp=$(mktemp "$dir/.${dest##*/}.cc-XXXXXX") || return 1
+  drop_temps "$dir"
+  tmp=$(mktemp "$dir/.${dest##*/}.cc-$$-XXXXXX") || return 1
   CC_TEMPS+=("$tmp")
   if [[ -f $dest ]]; then cat -- "$dest" >"$tmp"; fi
+  fault_point "stage:${dest##*/}"
   printf '%s' "$tmp"
 }
 
 # commit TMP FILE MODE: fsync, rename over FILE, fsync the directory
 commit() {
   local tmp=$1 dest=$2 mode=${3:-0644}
-  chmod "$mode" -- "$tmp" && sync -- "$tmp" && mv -f -- "$tmp" "$dest" && sync -- "$(dirname -- "$dest")"
+  fault_point "commit:${dest##*/}"
+  chmod "$mode" -- "$tmp" && sync -- "$tmp" && mv -f -- "$tmp" "$dest" && sync -- "$(dirname -- "$dest")" \
+    && fault_point "committed:${dest##*/}"
 }
 
 # backup FILE → prints the backup path ("-" when FILE did not exist); keeps the last 10

@@ -2,8 +2,29 @@
 # host: effects on the host (services), or on the demo appliance their record instead.
 # Sourced by common.sh.
 HOST_EFFECTS_LOG=$(p /var/log/confconsole/host-effects.log)
+# A demo root is marked by this file's existence (its content does not matter), so no damage to
+# appliance.ini can make a demo act on the host. The console writes it with --demo (src/demo.ts).
+DEMO_MARKER=$(p /.confconsole-demo)
 
-is_demo() { [[ $(ini_get "$SETTINGS_INI" appliance demo) == true ]]; }
+# is_demo: is this a demo appliance (never touch the host)? Yes when the console says so
+# (CONFCONSOLE_DEMO=1, src/cli.ts with --demo) or the root carries DEMO_MARKER. When the two
+# records disagree with appliance.ini's `demo = true` (as far as that file can be read), the
+# script is refused (exit 1) rather than guessing: it never reaches the host on a doubt.
+is_demo() {
+  local said=""
+  # read in this shell (a subshell's read is lost); a damaged file says nothing: the marker decides
+  if [[ $CC_INI_CACHED != "$SETTINGS_INI"$'\t'"$(ini_sig "$SETTINGS_INI")" ]]; then ini_load "$SETTINGS_INI" 2>/dev/null; fi
+  [[ -z $CC_INI_ERROR ]] && said=${CC_INI_CACHE[appliance$'\x1f'demo]-}
+  if [[ -e $DEMO_MARKER || -L $DEMO_MARKER ]]; then
+    [[ -z $said || $said == true ]] && return 0
+    fail "$EX_FAIL" "$DEMO_MARKER marks a demo appliance but $SETTINGS_INI says demo = $said: nothing was done on the host (remove the marker for a real appliance, or set demo = true)"
+  fi
+  if [[ ${CONFCONSOLE_DEMO:-} == 1 ]]; then
+    fail "$EX_FAIL" "the console runs a demo appliance, but $CC_ROOT/ has no demo marker ($DEMO_MARKER): nothing was done on the host (start the console with --demo again)"
+  fi
+  [[ $said == true ]] || return 1
+  fail "$EX_FAIL" "$SETTINGS_INI says demo = true, but $CC_ROOT/ has no demo marker ($DEMO_MARKER): nothing was done on the host (start the console with --demo to mark it, or remove demo = true on a real appliance)"
+}
 
 # the demo appliance records what would have been done to the host instead of doing it
 record_host_effect() {
@@ -19,3 +40,7 @@ svc() {
   if [[ -d /run/systemd/system ]]; then systemctl "$verb" "$name" 9>&- </dev/null
   else service "$name" "$verb" 9>&- </dev/null; fi
 }
+
+# A root whose records of being a demo disagree is refused before anything is done (is_demo
+# refuses, and here it is asked first, so no change is half made when it does).
+case " $* " in *" -h "* | *" --help "*) ;; *) is_demo || true ;; esac

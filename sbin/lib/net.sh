@@ -8,6 +8,8 @@
 NET_PY=/usr/bin/python3
 NET_LIB=$CC_LIB/netplan.py
 NET_YAML=$(p /etc/netplan/01-netcfg.yaml)
+# the root netplan reads its files under (every netplan file counts: netplan merges them)
+NET_ROOT=${CC_ROOT:-/}
 NET_STATE=$(p /var/lib/confconsole)
 NET_PENDING=$NET_STATE/net-pending.json
 # shellcheck disable=SC2034  # used by set_network.sh and net_confirm.sh
@@ -18,20 +20,33 @@ NET_RB_LOG=$(p /var/log/confconsole/net-rollbacks.log)
 NET_RUN=$(p /run/confconsole)
 
 netpy() { "$NET_PY" "$NET_LIB" "$@"; }
+# netpy_field KEY: one value of the JSON object on stdin (a list: one item a line)
+netpy_field() { "$NET_PY" -c 'import json,sys
+v=json.load(sys.stdin).get(sys.argv[1])
+print("\n".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v))' "$1"; }
 
-# net_links FILE: the live link data (`ip -j addr show` shape) written to FILE
+# The kernel link kinds a test namespace declares to stand for the appliance's ports (its veth
+# pairs: no real device can be made in a namespace). Only with CONFCONSOLE_NETNS; an appliance
+# decides by the device the kernel shows (ccnet/model.py link_kind).
+net_port_kinds() { [[ -n ${CONFCONSOLE_NETNS:-} ]] && printf '%s' "${CONFCONSOLE_NET_PORT_KINDS:-}"; }
+
+# net_links FILE: the live link data (`ip -j -d addr show` shape, with what /sys/class/net says
+# about each link) written to FILE
 net_links() {
   local out=$1
   if [[ -n ${CONFCONSOLE_NETNS:-} ]]; then
-    ip -n "$CONFCONSOLE_NETNS" -j addr show >"$out" 2>/dev/null || return 1
+    ip -n "$CONFCONSOLE_NETNS" -j -d addr show >"$out" 2>/dev/null || return 1
+    # the namespace's own /sys (ip netns exec mounts it)
+    ip netns exec "$CONFCONSOLE_NETNS" "$NET_PY" "$NET_LIB" sys-facts --links "$out" 9>&- </dev/null || return 1
   elif is_demo; then
     if [[ ! -f $NET_DEMO_LINKS ]]; then
       mkdir -p -- "$NET_STATE"
-      netpy links-from-yaml --yaml "$NET_YAML" --out "$NET_DEMO_LINKS" || return 1
+      netpy links-from-yaml --root "$NET_ROOT" --out "$NET_DEMO_LINKS" || return 1
     fi
     cat -- "$NET_DEMO_LINKS" >"$out"
   else
-    ip -j addr show >"$out" 2>/dev/null || return 1
+    ip -j -d addr show >"$out" 2>/dev/null || return 1
+    netpy sys-facts --links "$out" || return 1
   fi
 }
 
@@ -48,15 +63,18 @@ net_apply() {
     local args=()
     for ifc in "$@"; do args+=(--iface "$ifc"); done
     ((${#args[@]})) || return 0
-    [[ -f $NET_DEMO_LINKS ]] || netpy links-from-yaml --yaml "$NET_YAML" --out "$NET_DEMO_LINKS" || return 1
-    netpy links-from-yaml --yaml "$NET_YAML" --out "$NET_DEMO_LINKS" "${args[@]}"
+    [[ -f $NET_DEMO_LINKS ]] || netpy links-from-yaml --root "$NET_ROOT" --out "$NET_DEMO_LINKS" || return 1
+    netpy links-from-yaml --root "$NET_ROOT" --out "$NET_DEMO_LINKS" "${args[@]}"
   else
-    netplan apply 9>&- </dev/null || return 1
+    # at boot (recover.sh --boot, before networkd starts) generating is enough, and applying
+    # would wait for a networkd that waits for us
+    if [[ ${CC_BOOT:-} == 1 ]]; then netplan generate 9>&- </dev/null || return 1
+    else netplan apply 9>&- </dev/null || return 1; fi
     # netplan has no key for promiscuous mode: a small unit per capture interface sets it
     # now and at every boot (sbin/systemd/confconsole-promisc@.service)
     local mode
     for ifc in "$@"; do
-      mode=$(netpy iface --yaml "$NET_YAML" --iface "$ifc" | cut -f1) || return 1
+      mode=$(netpy iface --root "$NET_ROOT" --iface "$ifc" --mac "$(cat "/sys/class/net/$ifc/address" 2>/dev/null)" | cut -f1) || return 1
       if [[ $mode == capture ]]; then systemctl enable --now "confconsole-promisc@$ifc.service" 9>&- </dev/null || return 1
       else systemctl disable --now "confconsole-promisc@$ifc.service" 9>&- </dev/null 2>&1 || true; fi
     done
@@ -77,31 +95,40 @@ net_stop_dhclient() {
   rm -f -- "$pf"
 }
 
-# the namespace apply, with iproute2 (what networkd would do for one interface)
+# the namespace apply, with iproute2 (what networkd would do for one interface: every address
+# and route netplan merges for it, IPv4 and IPv6)
 net_apply_ns() {
-  local ifc=$1 ns=$CONFCONSOLE_NETNS mode addr prefix gw onlink
-  IFS=$'\t' read -r mode addr prefix gw onlink < <(netpy iface --yaml "$NET_YAML" --iface "$ifc") || return 1
+  local ifc=$1 ns=$CONFCONSOLE_NETNS mode what a b c plan
   ip -n "$ns" link show dev "$ifc" >/dev/null 2>&1 || { log "no interface $ifc"; return 1; }
+  # the MAC too: a stanza may match the interface by it
+  plan=$(netpy ip-plan --root "$NET_ROOT" --iface "$ifc" --mac "$(ip -n "$ns" -br link show dev "$ifc" | awk '{print $3}')") || return 1
+  mode=${plan%%$'\n'*}
   net_stop_dhclient "$ifc"
-  ip -n "$ns" addr flush dev "$ifc" || return 1
+  ip -n "$ns" addr flush dev "$ifc" scope global || return 1
+  ip -n "$ns" -4 route flush dev "$ifc" proto static 2>/dev/null || true
+  ip -n "$ns" -6 route flush dev "$ifc" proto static 2>/dev/null || true
   case $mode in
-    static)
-      ip -n "$ns" link set "$ifc" promisc off up || return 1
-      ip -n "$ns" addr add "$addr/$prefix" dev "$ifc" || return 1
-      if [[ $gw != - ]]; then
-        if [[ $onlink == onlink ]]; then ip -n "$ns" route replace default via "$gw" dev "$ifc" onlink || return 1
-        else ip -n "$ns" route replace default via "$gw" dev "$ifc" || return 1; fi
-      fi
-      log "$ifc: $addr/$prefix$([[ $gw != - ]] && printf ' via %s' "$gw")" ;;
-    dhcp)
-      ip -n "$ns" link set "$ifc" promisc off up || return 1
-      net_dhcp_ns "$ifc" || return 1 ;;
     capture)
       ip -n "$ns" link set "$ifc" up promisc on || return 1
-      log "$ifc: capture (up, promiscuous, no address)" ;;
+      log "$ifc: capture (up, promiscuous, no address)"; return 0 ;;
     none)
-      ip -n "$ns" link set "$ifc" promisc off || return 1 ;;
+      ip -n "$ns" link set "$ifc" promisc off || return 1; return 0 ;;
   esac
+  ip -n "$ns" link set "$ifc" promisc off up || return 1
+  if [[ $mode == dhcp ]]; then net_dhcp_ns "$ifc" || return 1; fi
+  # IPv6 addresses without duplicate address detection: usable at once, as in a test
+  while IFS=$'\t' read -r what a b c _; do
+    case $what in
+      addr)
+        if [[ $a == *:* ]]; then ip -n "$ns" addr add "$a" dev "$ifc" nodad || return 1
+        else ip -n "$ns" addr add "$a" dev "$ifc" || return 1; fi
+        log "$ifc: $a" ;;
+      route)
+        if [[ $c == onlink ]]; then ip -n "$ns" route replace "$a" via "$b" dev "$ifc" onlink proto static || return 1
+        else ip -n "$ns" route replace "$a" via "$b" dev "$ifc" proto static || return 1; fi
+        log "$ifc: route $a via $b" ;;
+    esac
+  done < <(printf '%s\n' "$plan" | tail -n +2)
 }
 
 # one DHCP exchange in the namespace (ISC dhclient, its own lease/pid/config files; our hook
@@ -182,10 +209,20 @@ net_do_rollback() {
   [[ -f $NET_PENDING ]] || return 0
   id=$(net_pending_get id); ifc=$(net_pending_get iface); b=$(net_pending_get backup)
   [[ -n $b && ( $b == - || -f $b ) ]] || { log "the backup of the pending change is missing ($b)"; return 1; }
+  # the other files the change wrote (cloud-init's file and drop-in): "PATH<TAB>BACKUP" lines
+  local extra=() xf xb
+  while IFS=$'\t' read -r xf xb; do [[ -n $xf ]] && extra+=("file	$xf	$xb"); done < <(net_pending_get extra)
   old=$(mktemp) || return 1
   [[ -f $NET_YAML ]] && cat -- "$NET_YAML" >"$old"
-  txn_begin "file	$NET_YAML	$b" || return 1
+  # killed midway, recovery finishes the rollback: old files applied, no change pending
+  while IFS= read -r x; do [[ -n $x ]] && ifaces+=("$x"); done < <([[ $b == - ]] || netpy changed --old "$old" --new "$b")
+  txn_begin "file	$NET_YAML	$b" "${extra[@]}" "file	$NET_PENDING	-" "net	$ifc ${ifaces[*]}	${CONFCONSOLE_NETNS:-}" || return 1
+  ifaces=()
   restore "$NET_YAML" "$b" || { log "cannot put back $NET_YAML"; return 1; }
+  for x in "${extra[@]}"; do
+    IFS=$'\t' read -r _ xf xb <<<"$x"
+    restore "$xf" "$xb" || { log "cannot put back $xf"; return 1; }
+  done
   while IFS= read -r x; do [[ -n $x ]] && ifaces+=("$x"); done < <(netpy changed --old "$old" --new "$NET_YAML")
   rm -f -- "$old"
   [[ " ${ifaces[*]} " == *" $ifc "* ]] || ifaces+=("$ifc")

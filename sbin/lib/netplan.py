@@ -3,12 +3,14 @@
 line; the work is in the package ccnet/ next to it: model, checks, demo).
 
 Called from bash with arguments only (never code built from input):
-  show      --yaml F --links F [--pending F] [--unseen F]      the show_network.sh result
-  validate  --yaml F --links F --iface IF --mode M [...]       checks a requested change
-  render    --yaml F --out F --iface IF --mode M [...]         writes the new YAML
-  iface     --yaml F --iface IF                                MODE ADDR PREFIX GW ONLINK (tabs)
+  show      --root R --links F [--pending F] [--unseen F]      the show_network.sh result
+  validate  --root R --links F --iface IF --mode M [...]       checks a requested change
+  render    --root R --out-root W --links F --iface IF --mode M [...]
+                                                               writes the changed files under W
+  iface     --root R --iface IF                                MODE ADDR PREFIX GW ONLINK (tabs)
+  ip-plan   --root R --iface IF                                the namespace apply's lines
   changed   --old F --new F                                    names whose stanza differs
-  links-from-yaml --yaml F --out F [--iface IF ...] [--dhcp-address CIDR]
+  links-from-yaml --root R --out F [--iface IF ...] [--dhcp-address CIDR]
                                                                demo link data (ip -j addr shape)
   json-get  --file F --key K                                   one value of a JSON object
   unseen-add --file F --entry JSON                             appends to a JSON array file
@@ -27,7 +29,7 @@ sys.dont_write_bytecode = True
 
 import yaml  # noqa: E402
 
-from ccnet import demo, model  # noqa: E402
+from ccnet import demo, model, plan  # noqa: E402
 from ccnet.checks import Refused, validate  # noqa: E402
 
 
@@ -44,35 +46,80 @@ def write_json_atomically(path, data, prefix, indent=None, fsync=False):
     os.replace(tmp, path)
 
 
+def port_kinds(a):
+    return tuple(k for k in (a.port_kinds or '').split(',') if k)
+
+
 def cmd_show(a):
-    eth = model.ethernets(model.load_yaml(a.yaml))
-    res = model.show(eth, model.load_links(a.links), a.pending, a.unseen)
+    res = model.show(a.root, model.load_links(a.links), a.pending, a.unseen, port_kinds(a))
     print(json.dumps(res, separators=(',', ':')))
+
+
+def _validate(a):
+    files = model.netplan_files(a.root)
+    return validate(files, model.load_links(a.links), a.iface, a.mode, address=a.address, netmask=a.netmask,
+                    gateway=a.gateway, dns=a.dns, domain=a.domain, allow_offsubnet=a.allow_offsubnet_gateway,
+                    ssh_local=a.ssh_local, address6=a.address6, gateway6=a.gateway6, port_kinds=port_kinds(a))
 
 
 def cmd_validate(a):
-    eth = model.ethernets(model.load_yaml(a.yaml))
-    res = validate(eth, model.load_links(a.links), a.iface, a.mode, address=a.address, netmask=a.netmask,
-                   gateway=a.gateway, dns=a.dns, domain=a.domain, allow_offsubnet=a.allow_offsubnet_gateway,
-                   ssh_local=a.ssh_local)
-    print(json.dumps(res, separators=(',', ':')))
+    print(json.dumps(_validate(a), separators=(',', ':')))
 
 
 def cmd_render(a):
-    header = model.yaml_header(a.yaml)
-    doc = model.with_stanza(model.load_yaml(a.yaml), a.iface, a.mode, address=a.address, prefix=a.prefix,
-                            gateway=a.gateway, onlink=a.onlink, dns=a.dns, domain=a.domain)
-    text = yaml.safe_dump(doc, default_flow_style=False, sort_keys=False)
-    with open(a.out, 'w', encoding='utf-8') as f:
-        if header:
-            f.write('\n'.join(header) + '\n')
-        f.write(text)
+    """Writes the files of the change under --out-root (same relative paths) and prints what
+    the review says: {files, kept, moved, dropin, creates}."""
+    mac = next((l.get('address') for l in model.load_links(a.links) if l.get('ifname') == a.iface), None)
+    values = {}
+    if a.mode == 'static':
+        values = {'address': a.address, 'prefix': a.prefix, 'gateway': a.gateway, 'onlink': a.onlink, 'dns': a.dns, 'domain': a.domain}
+    if a.mode in ('static', 'dhcp'):
+        values.update({'address6': a.address6, 'gateway6': a.gateway6})
+    writes, info = plan.plan(a.root, a.iface, mac, a.mode, confirmed=a.confirmed, **values)
+    for rel, text in writes.items():
+        out = os.path.join(a.out_root, rel)
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        with open(out, 'w', encoding='utf-8') as f:
+            f.write(text)
+    print(json.dumps({'files': list(writes), **info}, separators=(',', ':')))
 
 
 def cmd_iface(a):
-    eth = model.ethernets(model.load_yaml(a.yaml))
-    d = model.describe(eth[a.iface] if a.iface in eth else None)
+    files = model.netplan_files(a.root)
+    d = model.describe(model.merged_stanza(files, a.iface, a.mac))
     print('\t'.join([d['mode'], d['address'] or '-', str(d['prefix'] or '-'), d['gateway'] or '-', 'onlink' if d['onlink'] else '-']))
+
+
+def cmd_ip_plan(a):
+    """What networkd would set on one interface, for the namespace apply: the mode, then one
+    line per address ("addr CIDR") and route ("route TO VIA onlink|-"), tab-separated."""
+    files = model.netplan_files(a.root)
+    st = model.merged_stanza(files, a.iface, a.mac) or {}
+    d = model.describe(model.merged_stanza(files, a.iface, a.mac))
+    print(d['mode'])
+    if d['mode'] == 'capture':
+        return
+    for x in st.get('addresses') or []:
+        print(f'addr\t{model._addr_text(x)}')
+    for r in st.get('routes') or []:
+        if isinstance(r, dict) and r.get('to') is not None and r.get('via') is not None:
+            to = str(r['to'])
+            if to == 'default':
+                to = '::/0' if model.is_v6(r['via']) else '0.0.0.0/0'
+            print(f"route\t{to}\t{r['via']}\t{'onlink' if r.get('on-link') else '-'}")
+
+
+def cmd_sys_facts(a):
+    """Adds to each link what the kernel says about it under --sys (/sys/class/net): a device
+    behind it, a bridge, a bond, a TUN/TAP device, a wireless interface."""
+    links = model.load_links(a.links)
+    for l in links:
+        d = os.path.join(a.sys, os.path.basename(l.get('ifname') or '.'))
+        if os.path.isdir(d):
+            l['sys'] = {'device': os.path.exists(os.path.join(d, 'device')), 'bridge': os.path.isdir(os.path.join(d, 'bridge')),
+                        'bonding': os.path.isdir(os.path.join(d, 'bonding')), 'tun': os.path.exists(os.path.join(d, 'tun_flags')),
+                        'wireless': os.path.isdir(os.path.join(d, 'wireless')) or os.path.exists(os.path.join(d, 'phy80211'))}
+    write_json_atomically(a.links, links, '.links.')
 
 
 def cmd_changed(a):
@@ -81,15 +128,20 @@ def cmd_changed(a):
 
 
 def cmd_links_from_yaml(a):
-    eth = model.ethernets(model.load_yaml(a.yaml))
-    links = demo.links_from_yaml(eth, model.load_links(a.out), a.iface, a.dhcp_address)
+    files = model.netplan_files(a.root)
+    view = {n: model.merged_stanza(files, n) for n in model.configured_names(files)}
+    links = demo.links_from_yaml(view, model.load_links(a.out), a.iface, a.dhcp_address)
     write_json_atomically(a.out, links, '.links.', indent=1)
 
 
 def cmd_json_get(a):
     with open(a.file, encoding='utf-8') as f:
         v = json.load(f).get(a.key)
-    print('' if v is None else v)
+    if isinstance(v, list):  # a list of lists: one tab-separated line each
+        for row in v:
+            print('\t'.join(str(x) for x in row))
+    else:
+        print('' if v is None else v)
 
 
 def cmd_unseen_add(a):
@@ -101,7 +153,7 @@ def cmd_unseen_add(a):
     write_json_atomically(a.file, items, '.unseen.', fsync=True)
 
 
-COMMANDS = {'show': cmd_show, 'validate': cmd_validate, 'render': cmd_render, 'iface': cmd_iface,
+COMMANDS = {'show': cmd_show, 'validate': cmd_validate, 'render': cmd_render, 'iface': cmd_iface, 'ip-plan': cmd_ip_plan, 'sys-facts': cmd_sys_facts,
             'changed': cmd_changed, 'links-from-yaml': cmd_links_from_yaml, 'json-get': cmd_json_get,
             'unseen-add': cmd_unseen_add}
 
@@ -109,17 +161,21 @@ COMMANDS = {'show': cmd_show, 'validate': cmd_validate, 'render': cmd_render, 'i
 def parser():
     ap = argparse.ArgumentParser(prog='netplan.py')
     sub = ap.add_subparsers(dest='cmd', required=True)
-    s = sub.add_parser('show'); s.add_argument('--yaml'); s.add_argument('--links'); s.add_argument('--pending'); s.add_argument('--unseen')
+    s = sub.add_parser('show'); s.add_argument('--root', required=True); s.add_argument('--links'); s.add_argument('--pending')
+    s.add_argument('--unseen'); s.add_argument('--port-kinds')
     for name in ('validate', 'render'):
         s = sub.add_parser(name)
-        s.add_argument('--yaml'); s.add_argument('--links'); s.add_argument('--out'); s.add_argument('--iface', required=True)
+        s.add_argument('--root', required=True); s.add_argument('--links'); s.add_argument('--out-root'); s.add_argument('--iface', required=True)
         s.add_argument('--mode', required=True); s.add_argument('--address'); s.add_argument('--netmask'); s.add_argument('--prefix')
         s.add_argument('--gateway'); s.add_argument('--dns', default=''); s.add_argument('--domain', default='')
         s.add_argument('--allow-offsubnet-gateway', action='store_true'); s.add_argument('--onlink', action='store_true')
-        s.add_argument('--ssh-local')
-    s = sub.add_parser('iface'); s.add_argument('--yaml'); s.add_argument('--iface', required=True)
+        s.add_argument('--ssh-local'); s.add_argument('--address6'); s.add_argument('--gateway6'); s.add_argument('--port-kinds')
+        s.add_argument('--confirmed')
+    for name in ('iface', 'ip-plan'):
+        s = sub.add_parser(name); s.add_argument('--root', required=True); s.add_argument('--iface', required=True); s.add_argument('--mac')
+    s = sub.add_parser('sys-facts'); s.add_argument('--links', required=True); s.add_argument('--sys', default='/sys/class/net')
     s = sub.add_parser('changed'); s.add_argument('--old'); s.add_argument('--new')
-    s = sub.add_parser('links-from-yaml'); s.add_argument('--yaml'); s.add_argument('--out', required=True)
+    s = sub.add_parser('links-from-yaml'); s.add_argument('--root', required=True); s.add_argument('--out', required=True)
     s.add_argument('--iface', action='append'); s.add_argument('--dhcp-address')
     s = sub.add_parser('json-get'); s.add_argument('--file', required=True); s.add_argument('--key', required=True)
     s = sub.add_parser('unseen-add'); s.add_argument('--file', required=True); s.add_argument('--entry', required=True)
@@ -132,6 +188,11 @@ def main():
         COMMANDS[a.cmd](a)
     except Refused as e:
         print(json.dumps({'field': e.field, 'error': e.error}))
+        sys.exit(2)
+    except model.BadFile as e:
+        # a file netplan would reject too: named with its line, the change refused
+        print(f'netplan.py: {e}', file=sys.stderr)
+        print(json.dumps({'field': 'netplan', 'error': f'a netplan file does not parse: {e}'}))
         sys.exit(2)
     except (OSError, ValueError, yaml.YAMLError, KeyError, TypeError) as e:
         print(f'netplan.py: {e}', file=sys.stderr)

@@ -5,11 +5,13 @@ import { validateFields } from '../flow/fields.js';
 import type { Field } from '../menu/types.js';
 import type { Rule } from '../rules/validated.js';
 import { EXIT } from '../system/runner.js';
+import { safeJson, visible } from '../core/visible.js';
 import type { Command, Out } from './types.js';
 
 /**
  * A refusal of the command line itself: exit 2, nothing changed. `command`: the command it is
  * about (its usage is offered); `field`: the option whose value was refused (named in --json).
+ * The message repeats what was given: it is kept with its controls shown escaped (visible).
  */
 export class UsageError extends Error {
   constructor(
@@ -17,7 +19,7 @@ export class UsageError extends Error {
     readonly command?: string[],
     readonly field?: string,
   ) {
-    super(message);
+    super(visible(message));
   }
 }
 
@@ -30,8 +32,11 @@ export const codeOf = (o: Outcome): number => o.code ?? (o.ok ? EXIT.ok : EXIT.f
  */
 export function report(out: Out, o: Outcome): number {
   const base = typeof o.data === 'object' && o.data !== null ? (o.data as Record<string, unknown>) : {};
-  if (!o.ok && !out.json) process.stderr.write(`confconsole: ${o.summary}\n`);
-  else out.print({ ...base, ok: o.ok, summary: o.summary, ...(o.ok ? {} : { code: codeOf(o), error: o.summary }), ...(o.field !== undefined ? { field: o.field } : {}) }, o.summary);
+  if (!o.ok && !out.json) process.stderr.write(`confconsole: ${visible(o.summary)}\n`);
+  else {
+    const said = visible(o.summary);
+    out.print({ ...base, ok: o.ok, summary: said, ...(o.ok ? {} : { code: codeOf(o), error: said }), ...(o.field !== undefined ? { field: o.field } : {}) }, said);
+  }
   return codeOf(o);
 }
 
@@ -42,7 +47,7 @@ export function report(out: Out, o: Outcome): number {
 export function check(rule: Rule, value: string, what: string): string {
   const r = rule(value);
   if (!r.ok) throw new UsageError(`${what}: ${r.message}`, undefined, what.startsWith('--') ? what.slice(2) : what.replace(/ /g, '-'));
-  if (r.warning) process.stderr.write(`warning: ${what}: ${r.warning}\n`);
+  if (r.warning) process.stderr.write(visible(`warning: ${what}: ${r.warning}`) + '\n');
   return r.value;
 }
 
@@ -67,18 +72,21 @@ export function need(v: string | boolean | undefined, opt: string, cmd: string):
 
 export const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
-/** The output of a command line: `json` decides the form. */
+/**
+ * The output of a command line: `json` decides the form. Whatever it writes shows controls
+ * escaped (visible, safeJson): a value read from a file or a script is never obeyed.
+ */
 export function makeOut(json: boolean): Out {
   return {
     json,
     print(data, human) {
       // every JSON answer says ok; what a command shows is a success unless it says otherwise
       const obj = typeof data === 'object' && data !== null && !Array.isArray(data) && !('ok' in data) ? { ok: true, ...data } : data;
-      process.stdout.write(json ? JSON.stringify(obj) + '\n' : human.endsWith('\n') ? human : human + '\n');
+      process.stdout.write(json ? safeJson(obj) + '\n' : visible(human.endsWith('\n') ? human : human + '\n', '\n'));
     },
     progress: {
       // a script's own failure line ("set_ntp.sh: ...") is left out: report() says it once
-      line: (t: string) => (json || /^[\w.-]+\.sh: /.test(t) ? undefined : process.stderr.write(t + '\n')),
+      line: (t: string) => (json || /^[\w.-]+\.sh: /.test(t) ? undefined : process.stderr.write(visible(t) + '\n')),
     },
     readSecret,
   };

@@ -132,6 +132,7 @@ export function usage(table: Command[]): string {
     '  0 done   1 failed   2 bad arguments or input (nothing changed)',
     '  3 failed, previous settings restored   4 another console is applying a change',
     '  5 a test found a problem   6 some of several steps failed',
+    '  7 failed, previous settings back in the files, but their service is down',
     '',
   ].join('\n');
 }

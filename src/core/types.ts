@@ -15,6 +15,8 @@ export interface Ctx {
 /** Progress of a long operation: each line the script writes; aborted when the operator cancels. */
 export interface Io {
   line(text: string): void;
+  /** What is being done now, in the manual's words: the progress dialog's top line (replaces the last). */
+  note?(text: string): void;
   signal?: AbortSignal;
 }
 
@@ -29,6 +31,8 @@ export interface Entry {
 
 /** A change waiting for the operator's confirmation before `deadline` (epoch seconds). */
 export interface Pending {
+  /** The change's id (set_network.sh), to tell later what became of it. */
+  id?: string;
   deadline: number;
   /** Where to reconnect when the address changed (no prefix), or '' when not known. */
   address: string;
@@ -58,7 +62,8 @@ export interface Outcome {
 
 /** What a view shows. `refresh`: seconds after which it is read again while on screen. */
 export type Shown =
-  | { kind: 'text'; title?: string; text: string; refresh?: number }
+  /** `seen`: a notice the operator must acknowledge; these values go to the tree's notice.seen once they have. */
+  | { kind: 'text'; title?: string; text: string; refresh?: number; seen?: Values }
   | { kind: 'table'; title?: string; text?: string; columns: string[]; rows: string[][]; refresh?: number }
   | { kind: 'file'; title?: string; path: string; format?: 'audit'; empty?: string };
 

@@ -15,10 +15,15 @@ export type Effect =
   /** What the menu or note on top shows from the system: its state, its entries. */
   | { type: 'status'; op: Operation; context: Values }
   | { type: 'items'; op: Operation; context: Values }
+  /** Read the tree's notice (answered with 'notice'). */
+  | { type: 'notice'; op: Operation }
+  /** The operator has seen the notice: acknowledge what it showed, then read it again. */
+  | { type: 'ack'; op: Operation; values: Values; then: Operation }
   /** Stop the test, run or apply under way (where that is safe). */
   | { type: 'abort' }
   | { type: 'shell' }
-  | { type: 'exit' };
+  /** Leave the console with `code` (default 0). */
+  | { type: 'exit'; code?: number };
 
 export type Event =
   // keys, already translated by the dialog into meaning
@@ -29,6 +34,8 @@ export type Event =
   | { type: 'cancel' }
   | { type: 'yes' }
   | { type: 'no' }
+  /** Ctrl+C: asks before leaving; a second one at the question leaves. */
+  | { type: 'interrupt' }
   /** From a form, with what is typed so far: it is kept for when the help is closed. */
   | { type: 'help'; values?: Values }
   | { type: 'submit'; values: Values }
@@ -39,10 +46,15 @@ export type Event =
   | { type: 'asked'; asked: Asked }
   | ({ type: 'checked' } & Checked)
   | { type: 'line'; text: string }
+  /** What the running work is doing now (the progress dialog's top line). */
+  | { type: 'note'; text: string }
   | { type: 'finished'; outcome: Outcome }
   | { type: 'shown'; shown: Shown }
   | { type: 'status'; shown: Shown }
   | { type: 'items'; items: Entry[] }
+  | { type: 'notice'; shown: Shown }
+  /** A key came after the notice on screen was drawn: the operator has seen it. */
+  | { type: 'seen' }
   /** The commit-confirmed deadline has passed. */
   | { type: 'expired' }
   /** An expected failure of an effect (a Problem): its message is for the operator. */

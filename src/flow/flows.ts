@@ -146,6 +146,7 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
       return same(model);
     case 'running':
       if (ev.type === 'line') return same(setStep(model, f, { ...st, lines: [...st.lines, ev.text] }));
+      if (ev.type === 'note') return same(setStep(model, f, { ...st, note: ev.text }));
       if (ev.type === 'finished') return same(setStep(model, f, { s: 'result', outcome: ev.outcome }));
       // read-only work: Esc stops it at any time; its result says what was seen until then
       if (ev.type === 'cancel' && !st.cancelling) return to(setStep(model, f, { ...st, cancelling: true }), { type: 'abort' });
@@ -153,9 +154,14 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
     case 'awaiting': {
       const cw = f.flow.kind === 'do' || f.flow.kind === 'form' ? f.flow.confirmWithin : undefined;
       if (!cw) return same(model);
-      const decide = (op: typeof cw.confirm) => to(setStep(model, f, { s: 'applying', values: {}, lines: [], cancelling: false, after: true }), { type: 'apply', op, values: { ...f.context } });
+      const decideWith = (op: typeof cw.confirm, change?: string) =>
+        to(setStep(model, f, { s: 'applying', values: {}, lines: [], cancelling: false, after: true }), { type: 'apply', op, values: { ...f.context, ...(change !== undefined ? { change } : {}) } });
+      const decide = (op: typeof cw.confirm) => decideWith(op, st.pending.id);
       if (ev.type === 'yes') return decide(cw.confirm);
       if (ev.type === 'no') return decide(cw.rollback);
+      // the time is up: what became of the change is read from the state (it may have been
+      // confirmed from another session), never assumed
+      if (ev.type === 'expired' && cw.settled) return decideWith(cw.settled, st.pending.id);
       if (ev.type === 'expired')
         return same(setStep(model, f, { s: 'result', outcome: { ok: false, summary: 'not confirmed in time: the previous settings came back by themselves' } }));
       if (ev.type === 'cancel')

@@ -72,7 +72,7 @@ export function updateMenu(model: Model, f: MenuFrame, ev: Event, open: (model: 
     }
     case 'cancel':
       // Esc on the top menu asks before leaving: the console may be the login shell.
-      return model.stack.length > 1 ? back(model) : same(push(model, { kind: 'quit' }));
+      return model.stack.length > 1 ? back(model) : same({ ...model, leaving: true });
     case 'ok': {
       const row = rows[f.selected];
       if (!row) return same(model);

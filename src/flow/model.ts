@@ -18,7 +18,7 @@ export type Step =
   | { s: 'test-result'; values: Values; warnings: string[]; outcome: Outcome }
   | { s: 'review'; values: Values; warnings: string[] }
   | { s: 'applying'; values: Values; lines: string[]; cancelling: boolean; after?: true }
-  | { s: 'running'; lines: string[]; cancelling: boolean }
+  | { s: 'running'; lines: string[]; cancelling: boolean; note?: string }
   | { s: 'awaiting'; outcome: Outcome; pending: Pending }
   /** `values`: what was entered, for a failed apply to go back to (input kept). */
   | { s: 'result'; outcome: Outcome; note?: string; after?: true; values?: Values }
@@ -35,15 +35,23 @@ export type MenuFrame = FrameBase & { kind: 'menu'; menu: Menu; selected: number
 /** `planned`: the review as the script will store the values (op.check's answer), when it says. */
 export type FlowFrame = FrameBase & { kind: 'flow'; item: Item; flow: Flow; context: Values; current: Values; step: Step; planned?: ReviewRow[] };
 /** `failed`: it says something went wrong (drawn as a failure). */
-export type NoteFrame = FrameBase & { kind: 'note'; title: string; text: string; status?: Shown; failed?: true };
-export type Frame = MenuFrame | FlowFrame | NoteFrame | (FrameBase & { kind: 'quit' }) | (FrameBase & { kind: 'shell' });
+/** `welcome`: the first screen (it shows the tree's notice, as the top menu does). */
+export type NoteFrame = FrameBase & { kind: 'note'; title: string; text: string; status?: Shown; failed?: true; welcome?: true };
+export type Frame = MenuFrame | FlowFrame | NoteFrame | (FrameBase & { kind: 'shell' });
 
 export interface Model {
   tree: Tree;
   /** Condition name → reason it holds (absent when it does not hold). */
   conditions: Record<string, string>;
   stack: Frame[];
+  /** The tree's notice as last read (shown on the welcome and the top menu). */
+  notice?: Shown;
   nextId: number;
+  /**
+   * "Leave the console?" is asked over whatever is on top (Esc on the top menu, Exit, Ctrl+C).
+   * It is not a frame: a change under way below it still gets its answers and finishes.
+   */
+  leaving: boolean;
   done: boolean;
 }
 
@@ -55,8 +63,8 @@ export interface Update {
 /** The welcome note over the top menu (or the top menu alone when the tree has no welcome). */
 export function init(tree: Tree, conditions: Record<string, string> = {}): Model {
   const stack: Frame[] = [{ kind: 'menu', id: 0, menu: tree.menu, selected: 0, title: tree.menu.title, context: {} }];
-  if (tree.welcome) stack.push({ kind: 'note', id: 1, title: 'Welcome', text: tree.welcome });
-  return { tree, conditions, stack, nextId: 2, done: false };
+  if (tree.welcome) stack.push({ kind: 'note', id: 1, title: 'Welcome', text: tree.welcome, welcome: true });
+  return { tree, conditions, stack, nextId: 2, leaving: false, done: false };
 }
 
 export function top(model: Model): Frame {
@@ -75,6 +83,12 @@ export const push = (model: Model, frame: NewFrame): Model => ({
 });
 export const replaceTop = (model: Model, frame: Frame): Model => ({ ...model, stack: [...model.stack.slice(0, -1), frame] });
 export const pop = (model: Model): Model => ({ ...model, stack: model.stack.slice(0, -1) });
+/** Whether the screen on top shows the tree's notice: the welcome, or the top menu. */
+export const showsNotice = (model: Model): boolean => {
+  const f = top(model);
+  return (f.kind === 'note' && f.welcome === true) || (f.kind === 'menu' && model.stack[0] === f);
+};
+
 export const same = (model: Model): Update => ({ model, effects: [] });
 export const to = (model: Model, ...effects: Effect[]): Update => ({ model, effects });
 

@@ -6,14 +6,24 @@ import type { Item } from '../menu/types.js';
 import type { Effect, Event } from './events.js';
 import { startFlow, updateFlow } from './flows.js';
 import { menuEffects, menuHelp, openMenu, updateMenu, visibleItems, back } from './menus.js';
-import { fillText, pop, push, replaceTop, same, to, top, type Frame, type Model, type Update } from './model.js';
+import { fillText, pop, push, replaceTop, same, showsNotice, to, top, type Frame, type Model, type Update } from './model.js';
 
-/** The effects the first screen needs (the current state on the welcome note or top menu). */
+/** The effects the first screen needs (the current state on the welcome note or top menu, the tree's notice). */
 export function initEffects(model: Model): Effect[] {
   const f = top(model);
-  if (f.kind === 'note' && model.tree.status) return [{ type: 'status', op: model.tree.status, context: {} }];
-  if (f.kind === 'menu') return menuEffects(f.menu, f.context);
-  return [];
+  const notice: Effect[] = model.tree.notice ? [{ type: 'notice', op: model.tree.notice.show }] : [];
+  if (f.kind === 'note' && model.tree.status) return [{ type: 'status', op: model.tree.status, context: {} }, ...notice];
+  if (f.kind === 'menu') return [...menuEffects(f.menu, f.context), ...notice];
+  return notice;
+}
+
+/** The operator acted on the notice after it was drawn: what it showed is acknowledged once. */
+function seen(model: Model): Update {
+  const n = model.notice;
+  const t = model.tree.notice;
+  if (!t || n?.kind !== 'text' || n.seen === undefined || !showsNotice(model)) return same(model);
+  const { seen: values, ...rest } = n;
+  return to({ ...model, notice: rest }, { type: 'ack', op: t.seen, values, then: t.show });
 }
 
 /** What choosing an item starts: its menu, its flow, or a built-in (exit, shell). */
@@ -21,27 +31,64 @@ function open(model: Model, item: Item, context: Values): Update {
   if (item.menu) return openMenu(model, item.menu, context);
   if (item.flow) return startFlow(model, item, item.flow, context);
   if (item.builtin === 'shell') return to(push(model, { kind: 'shell' }), { type: 'shell' });
-  return same(push(model, { kind: 'quit' }));
+  return same({ ...model, leaving: true });
 }
 
 /** An internal error said where the operator is, with where its details are. */
 export const internalText = (message: string, log: string) => `Internal error: ${message}\n\nThe console goes on; the details are in ${log}.`;
 
+/** The events that come from keys (the rest are answers to effects, or time passing). */
+const KEY_EVENTS = new Set<Event['type']>(['up', 'down', 'hotkey', 'ok', 'cancel', 'yes', 'no', 'help', 'submit', 'interrupt']);
+
+/** Exit code of a console left with a second Ctrl+C (as a shell reports an interrupted program). */
+export const INTERRUPTED = 130;
+
+/**
+ * The question "Leave the console?": Yes leaves (0), a second Ctrl+C leaves (130), No and Esc
+ * stay. Other keys wait for the answer; answers to effects still reach the screen below.
+ */
+function whileLeaving(model: Model, ev: Event): Update | undefined {
+  if (ev.type === 'interrupt') return model.leaving ? to({ ...model, done: true }, { type: 'exit', code: INTERRUPTED }) : same({ ...model, leaving: true });
+  if (!model.leaving || !KEY_EVENTS.has(ev.type)) return undefined;
+  if (ev.type === 'yes') return to({ ...model, done: true }, { type: 'exit' });
+  if (ev.type === 'no' || ev.type === 'cancel') return same({ ...model, leaving: false });
+  return same(model);
+}
+
+/** Whether what is on top is still being read before its dialog can take keys (type-ahead waits for it). */
+export function loading(model: Model): boolean {
+  if (model.leaving) return false;
+  const f = top(model);
+  if (f.kind === 'flow') return f.step.s === 'loading' || f.step.s === 'asking';
+  // a menu whose rows come from the system: a hotkey or Enter typed now is for a row not listed yet
+  return f.kind === 'menu' && f.menu.source !== undefined && f.entries === undefined;
+}
+
 export function update(model: Model, ev: Event): Update {
+  const asked = whileLeaving(model, ev);
+  if (asked) return asked;
   const f = top(model);
   switch (ev.type) {
     case 'status':
       return same(f.kind === 'menu' || f.kind === 'note' ? replaceTop(model, { ...f, status: ev.shown }) : model);
+    case 'notice':
+      return same({ ...model, notice: ev.shown });
+    case 'seen':
+      return seen(model);
     case 'items':
       if (f.kind !== 'menu' || !f.menu.source) return same(model);
       return same(replaceTop(model, { ...f, entries: ev.items, selected: Math.min(f.selected, Math.max(0, ev.items.length + visibleItems(f.menu, model.conditions).length - 1)) }));
     case 'help':
       if (f.kind === 'note') break;
       return same(push(ev.values && f.kind === 'flow' && f.step.s === 'form' ? replaceTop(model, { ...f, step: { ...f.step, values: { ...f.step.values, ...ev.values } } }) : model, helpFrame(model, f)));
-    case 'refresh':
-      if (f.kind === 'menu') return to(model, ...menuEffects(f.menu, f.context));
+    case 'refresh': {
+      // the notice counts down on the first screens: read again with them
+      const notice: Effect[] = showsNotice(model) && model.tree.notice && model.notice?.kind === 'text' && model.notice.refresh ? [{ type: 'notice', op: model.tree.notice.show }] : [];
+      if (f.kind === 'menu') return to(model, ...menuEffects(f.menu, f.context), ...notice);
+      if (notice.length) return to(model, ...notice);
       if (f.kind === 'flow' && f.flow.kind === 'view' && f.step.s === 'shown') return to(model, { type: 'show', op: f.flow.op, context: f.context });
       return same(model);
+    }
     case 'internal':
       if (f.kind !== 'flow') return same(push(model, { kind: 'note', title: 'Internal error', text: internalText(ev.message, ev.log), failed: true }));
       break;
@@ -51,9 +98,6 @@ export function update(model: Model, ev: Event): Update {
       return updateMenu(model, f, ev, open);
     case 'note':
       return ev.type === 'ok' || ev.type === 'cancel' ? back(model) : same(model);
-    case 'quit':
-      if (ev.type === 'yes') return to({ ...model, done: true }, { type: 'exit' });
-      return ev.type === 'no' || ev.type === 'cancel' ? same(pop(model)) : same(model);
     case 'shell':
       return ev.type === 'returned' ? same(pop(model)) : same(model);
     case 'flow':
@@ -77,6 +121,11 @@ function helpFrame(model: Model, f: Frame): { kind: 'note'; title: string; text:
  */
 export function refreshAfter(model: Model): number | undefined {
   const f = top(model);
+  const notice = showsNotice(model) && model.notice?.kind === 'text' ? model.notice.refresh : undefined;
+  if (notice !== undefined) {
+    const own = f.kind === 'menu' && f.status?.kind !== 'file' ? f.status?.refresh : undefined;
+    return own === undefined ? notice : Math.min(own, notice);
+  }
   if (f.kind === 'menu') return f.status?.kind !== 'file' ? f.status?.refresh : undefined;
   if (f.kind === 'flow' && f.flow.kind === 'view' && f.step.s === 'shown') return f.flow.every ?? (f.step.shown.kind !== 'file' ? f.step.shown.refresh : undefined);
   return undefined;

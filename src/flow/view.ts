@@ -4,7 +4,7 @@ import { shownText, type Shown } from '../core/types.js';
 import type { Field } from '../menu/types.js';
 import { fieldActive } from './fields.js';
 import { menuRows } from './menus.js';
-import { fillText, top, type FlowFrame, type Model } from './model.js';
+import { fillText, showsNotice, top, type FlowFrame, type Frame, type Model } from './model.js';
 import { internalText } from './update.js';
 
 export interface MenuRow {
@@ -50,8 +50,19 @@ export function mask(secret: string): string {
 /** A script's message starts a sentence on screen. */
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/** What leaving now does to a change under way on top: it goes on without the console. */
+function leavingNote(f: Frame): string {
+  if (f.kind !== 'flow') return '';
+  if (f.step.s === 'applying') return '\n\nA change is under way: it finishes, or rolls back, by itself after you leave.';
+  if (f.step.s === 'awaiting') return '\n\nThe change waiting for confirmation rolls back by itself unless it is confirmed before its time is up (confconsole network confirm).';
+  return '';
+}
+
 export function view(model: Model): View {
   const f = top(model);
+  if (model.leaving) return { kind: 'yesno', title: 'Exit', text: `Leave the ${model.tree.title}?${leavingNote(f)}`, yes: 'Yes', no: 'No' };
+  // the first screens (welcome, top menu) show the tree's notice first: what must be acted on
+  const notice = showsNotice(model) && model.notice ? shownText(model.notice) : '';
   switch (f.kind) {
     case 'menu': {
       const items = menuRows(f, model.conditions).map((r) => {
@@ -61,13 +72,11 @@ export function view(model: Model): View {
       const v: View = { kind: 'menu', title: f.title, items, selected: f.selected, root: model.stack[0] === f };
       const waiting = (f.menu.status && !f.status) || (f.menu.source && !f.entries) ? 'Reading the current settings...' : undefined;
       const empty = f.menu.source && f.entries?.length === 0 && items.length === 0 ? 'Nothing found.' : undefined;
-      const text = [f.status ? shownText(f.status) : waiting, empty, f.menu.text && fillText(f.menu.text, f.context)].filter((x) => x !== undefined && x !== '').join('\n\n');
+      const text = [notice, f.status ? shownText(f.status) : waiting, empty, f.menu.text && fillText(f.menu.text, f.context)].filter((x) => x !== undefined && x !== '').join('\n\n');
       return text !== '' ? { ...v, text } : v;
     }
     case 'note':
-      return { kind: 'message', title: f.title, text: f.status && shownText(f.status) ? `${f.text}\n\n${shownText(f.status)}` : f.text, ok: f.failed ? false : undefined };
-    case 'quit':
-      return { kind: 'yesno', title: 'Exit', text: `Leave the ${model.tree.title}?`, yes: 'Yes', no: 'No' };
+      return { kind: 'message', title: f.title, text: [f.text, f.status ? shownText(f.status) : '', notice].filter((x) => x !== '').join('\n\n'), ok: f.failed ? false : undefined };
     case 'shell':
       return { kind: 'blank' };
     case 'flow':
@@ -143,7 +152,7 @@ function flowView(f: FlowFrame): View {
         title: (flow.kind === 'run' ? flow.progress : undefined) ?? title,
         lines: st.lines,
         cancellable: !st.cancelling,
-        ...(st.cancelling ? { note: 'Cancelling...' } : {}),
+        ...(st.cancelling ? { note: 'Cancelling...' } : st.note !== undefined ? { note: st.note } : {}),
       };
     case 'awaiting':
       return {

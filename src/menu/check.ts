@@ -27,7 +27,7 @@ const FieldSchema = z.strictObject({
   onlyIf: z.string().min(1).optional(),
 });
 
-const ConfirmWithinSchema = z.strictObject({ confirm: opWith('apply'), rollback: opWith('apply') });
+const ConfirmWithinSchema = z.strictObject({ confirm: opWith('apply'), rollback: opWith('apply'), settled: opWith('apply').optional() });
 const seconds = z.number().positive().max(3600);
 
 const FlowSchema = z.discriminatedUnion('kind', [
@@ -86,6 +86,7 @@ const TreeSchema = z.strictObject({
   title: text,
   welcome: text.optional(),
   status: opWith('show').optional(),
+  notice: z.strictObject({ show: opWith('show'), seen: opWith('apply') }).optional(),
   menu: MenuSchema,
 });
 

@@ -43,6 +43,8 @@ export interface Field {
 export interface ConfirmWithin {
   confirm: Op<'apply'>;
   rollback: Op<'apply'>;
+  /** Once the time is up: what became of the change, read from the state (confirmed elsewhere, rolled back). */
+  settled?: Op<'apply'>;
 }
 
 /** Read and show. `every`: a live view, read again every so many seconds while on screen. */
@@ -127,7 +129,13 @@ export interface Tree {
   title: string;
   /** Text of the welcome screen shown once at start. */
   welcome?: string;
-  /** Added to the welcome screen (e.g. packet capture state, rollbacks since the last login). */
+  /** Added to the welcome screen (e.g. packet capture state). */
   status?: Op<'show'>;
+  /**
+   * What the operator must see first (a change waiting for confirmation, rollbacks since the
+   * last login): shown on the welcome and the top menu; what it shows with `seen` is
+   * acknowledged (seen.apply) only once the operator acted on it after it was drawn.
+   */
+  notice?: { show: Op<'show'>; seen: Op<'apply'> };
   menu: Menu;
 }

@@ -114,3 +114,29 @@ export function host(s: string): Validated<string> {
   if (/^[0-9.]+$/.test(t)) return bad(`"${t}" is not a valid IPv4 address`);
   return isHostname(t) ? ok(t.toLowerCase()) : bad(`"${t}" is not a valid host name (letters, digits, hyphens and dots)`);
 }
+
+/** An IPv6 address (isIPv6, no embedded IPv4 form) → its 128 bits. */
+export function ipv6Bits(s: string): bigint {
+  const [head = '', tail] = s.split('::') as [string, string | undefined];
+  const groups = (part: string) => (part === '' ? [] : part.split(':'));
+  const h = groups(head);
+  const t = tail === undefined ? [] : groups(tail);
+  const all = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
+  return all.reduce((n, g) => (n << 16n) | BigInt(parseInt(g, 16)), 0n);
+}
+
+/** 128 bits → the RFC 5952 text of an IPv6 address (lower case, the first longest run of 2+ zero groups as ::). */
+export function ipv6Text(n: bigint): string {
+  const g = Array.from({ length: 8 }, (_, i) => Number((n >> BigInt(112 - 16 * i)) & 0xffffn));
+  let best = -1;
+  let len = 0;
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > len) (best = i), (len = j - i);
+    i = j === i ? i + 1 : j;
+  }
+  const hex = g.map((x) => x.toString(16));
+  if (len < 2) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + len).join(':')}`;
+}

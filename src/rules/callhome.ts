@@ -12,10 +12,13 @@ export function proxyAddress(s: string): Validated<string> {
   return ok(formatEndpoint(r.value));
 }
 
-/** An optional proxy user name (the password is asked apart, as a secret). */
+/**
+ * An optional proxy user name (the password is asked apart, as a secret). Never beginning
+ * with '-': the scripts pass it as an argument (check_proxy_user refuses it too).
+ */
 export function proxyUser(s: string): Validated<string> {
   const t = s.trim();
-  return /^[A-Za-z0-9._@+-]{0,64}$/.test(t) ? ok(t) : bad('A user name of letters, digits and . _ @ + - (at most 64)');
+  return /^(?:[A-Za-z0-9._@+][A-Za-z0-9._@+-]{0,63})?$/.test(t) ? ok(t) : bad('A user name of letters, digits and . _ @ + - (at most 64, not beginning with -)');
 }
 
 /**

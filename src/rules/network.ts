@@ -1,7 +1,7 @@
 // An interface's IPv4 settings (manual ch. 4 "Set the Appliance IP Address"): each rule names
 // its field and why. Twin: sbin/lib/ccnet/checks.py (set_network.sh), which also knows the
 // other interfaces and the live links.
-import { isHostname, isIPv4, isIPv6, isNowhere } from './address.js';
+import { ipv6Bits, ipv6Text, isHostname, isIPv4, isIPv6, isNowhere } from './address.js';
 import { bad, ok, words, type Validated } from './validated.js';
 
 export const toInt = (a: string): number => a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
@@ -66,7 +66,7 @@ export interface StaticConfig {
 
 /** A finding about one field: an error refuses the change; a warning needs the operator's Yes. */
 export interface Issue {
-  field: 'address' | 'gateway';
+  field: 'address' | 'gateway' | 'address6' | 'gateway6';
   severity: 'error' | 'warning';
   message: string;
 }
@@ -101,4 +101,52 @@ export function checkStatic(c: StaticConfig, otherAddresses: string[] = []): Iss
     else if (c.prefix <= 30 && (g === net || g === bcast)) error('gateway', `${c.gateway} is the network or broadcast address of ${cidr}, not a router`);
   }
   return issues;
+}
+
+// ---- IPv6 (optional on an interface): twin of ccnet/checks.py parse_v6_cidr, check_gateway6 ----
+
+const V6_LINK_LOCAL = (n: bigint) => n >> 118n === 0x3fan; // fe80::/10
+/** Addresses no interface may have: unspecified, loopback, multicast, link-local, IPv4-mapped (RFC 4291 §2.5). */
+const notAnInterface6 = (n: bigint) => n === 0n || n === 1n || n >> 120n === 0xffn || V6_LINK_LOCAL(n) || n >> 32n === 0xffffn;
+
+/** A static IPv6 address with its prefix length (2001:db8::5/64) → in RFC 5952 form; empty: none. */
+export function ipv6Cidr(s: string): Validated<string> {
+  const t = s.trim();
+  if (t === '') return ok('');
+  const m = /^([0-9A-Fa-f:.]+)\/([0-9]{1,3})$/.exec(t);
+  if (!m) return bad(`"${t}" is not an IPv6 address with its prefix length (like 2001:db8::5/64)`);
+  const [, a = '', p = ''] = m;
+  if (!isIPv6(a) || a.includes('.')) return bad(`"${a}" is not an IPv6 address`);
+  const n = Number(p);
+  if (n < 1 || n > 128 || String(n) !== p) return bad(`The prefix length /${p} is out of range (1-128)`);
+  const bits = ipv6Bits(a);
+  if (notAnInterface6(bits)) return bad(`${a} cannot be an interface address (unspecified, loopback, multicast, link-local or IPv4-mapped)`);
+  return ok(`${ipv6Text(bits)}/${n}`);
+}
+
+/** An IPv6 router address → in RFC 5952 form; empty: none. Whether it is on the link is checkStatic6's. */
+export function ipv6Gateway(s: string): Validated<string> {
+  const t = s.trim();
+  if (t === '') return ok('');
+  if (!isIPv6(t) || t.includes('.')) return bad(`"${t}" is not an IPv6 address`);
+  const bits = ipv6Bits(t);
+  if (bits === 0n || bits === 1n || bits >> 120n === 0xffn) return bad(`${t} is not a router address (unspecified, loopback or multicast)`);
+  return ok(ipv6Text(bits));
+}
+
+/**
+ * The IPv6 gateway is on the link: link-local (fe80::/10, what routers announce, RFC 4861 §4.2)
+ * or inside the prefix of the static IPv6 address, and not that address itself. Takes the
+ * values as ipv6Cidr and ipv6Gateway return them.
+ */
+export function checkStatic6(address6: string, gateway6: string): Issue[] {
+  if (!gateway6) return [];
+  const g = ipv6Bits(gateway6);
+  const m = /^(.+)\/(\d+)$/.exec(address6);
+  if (m && ipv6Bits(m[1]!) === g) return [{ field: 'gateway6', severity: 'error', message: `The IPv6 gateway ${gateway6} is the address itself` }];
+  if (V6_LINK_LOCAL(g)) return [];
+  if (!m) return [{ field: 'gateway6', severity: 'error', message: `The IPv6 gateway ${gateway6} is not on the link: give a link-local gateway (fe80::...) or a static IPv6 address in its subnet` }];
+  const shift = BigInt(128 - Number(m[2]));
+  if (ipv6Bits(m[1]!) >> shift !== g >> shift) return [{ field: 'gateway6', severity: 'error', message: `The IPv6 gateway ${gateway6} is outside ${address6} and not link-local (fe80::/10)` }];
+  return [];
 }

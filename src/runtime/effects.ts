@@ -85,6 +85,22 @@ export class EffectRunner {
     if (this.current(id, steps)) this.host.dispatch(ev());
   }
 
+  /**
+   * Reads the tree's notice, for whatever frame is on top (the model keeps it). A notice that
+   * cannot be read is no notice: the screens it would be on stay as they are.
+   */
+  private notice(op: Operation): void {
+    this.pending++;
+    this.method<Operation['show'] & {}>(op, 'show')(this.host.ctx, {})
+      .then(
+        (shown) => !this.stopped && this.host.dispatch({ type: 'notice', shown }),
+        (err: unknown) => {
+          if (!isProblem(err)) this.host.logInternal(err, `reading ${op.id}`);
+        },
+      )
+      .finally(() => this.pending--);
+  }
+
   /** Carries out `e` for the frame on top of the model (the one the effect was asked for). */
   run(e: Effect): void {
     this.log.push(e);
@@ -95,7 +111,11 @@ export class EffectRunner {
     const internal = (message: string, log: string): Event => ({ type: 'internal', message, log });
     const io = (): Io => {
       this.abort = new AbortController();
-      return { line: (text) => this.deliver(id, steps, () => ({ type: 'line', text })), signal: this.abort.signal };
+      return {
+        line: (text) => this.deliver(id, steps, () => ({ type: 'line', text })),
+        note: (text) => this.deliver(id, steps, () => ({ type: 'note', text })),
+        signal: this.abort.signal,
+      };
     };
     switch (e.type) {
       case 'read':
@@ -120,6 +140,22 @@ export class EffectRunner {
         const said = (text: string): Event => ({ type: 'status', shown: { kind: 'text', text } });
         return this.call(id, undefined, `listing ${e.op.id}`, () => this.method<Operation['items'] & {}>(e.op, 'items')(ctx, e.context), (items) => ({ type: 'items', items }), (m) => said(`Cannot list them: ${m}`), (m, log) => said(`Cannot list them: internal error: ${m}; details in ${log}`));
       }
+      case 'notice':
+        return this.notice(e.op);
+      case 'ack': {
+        // acknowledged, then read again (what it showed is gone); a failure leaves it shown, to be seen again
+        this.pending++;
+        const done = () => this.pending--;
+        this.method<Operation['apply'] & {}>(e.op, 'apply')(ctx, e.values, { line: () => {} })
+          .then(
+            () => this.notice(e.then),
+            (err: unknown) => {
+              if (!isProblem(err)) this.host.logInternal(err, `acknowledging ${e.op.id}`);
+            },
+          )
+          .finally(done);
+        return;
+      }
       case 'abort':
         this.abort?.abort();
         this.abort = undefined;
@@ -127,7 +163,7 @@ export class EffectRunner {
       case 'shell':
         return this.host.shell();
       case 'exit':
-        return this.host.exit(0);
+        return this.host.exit(e.code ?? 0);
     }
   }
 }

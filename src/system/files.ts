@@ -12,10 +12,15 @@ const why: Record<string, string> = {
   EIO: 'input/output error',
 };
 
-/** The Problem for a failed read or open of `path` (errno code → words). */
-export function fileProblem(path: string, e: unknown): Problem {
+/** Why a read or open failed, in words (errno code → words). */
+export function fileCause(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code ?? '';
-  return new Problem(`Cannot read ${path}: ${why[code] ?? (e instanceof Error ? e.message : String(e))}`);
+  return why[code] ?? (e instanceof Error ? e.message : String(e));
+}
+
+/** The Problem for a failed read or open of `path`. */
+export function fileProblem(path: string, e: unknown): Problem {
+  return new Problem(`Cannot read ${path}: ${fileCause(e)}`);
 }
 
 /**

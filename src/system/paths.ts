@@ -10,6 +10,8 @@ export interface Paths {
   /** Absolute path of a file on the appliance, e.g. under('/etc/hostname'). */
   under(p: string): string;
   settingsIni: string;
+  /** A demo root carries this file; the scripts trust its existence, not appliance.ini (sbin/lib/host.sh). */
+  demoMarker: string;
   chronyConf: string;
   hostname: string;
   auditLog: string;
@@ -35,6 +37,12 @@ export const packageDir = (() => {
   }
 })();
 
+/**
+ * The demo marker, relative to the root: its existence makes a root a demo appliance for the
+ * scripts (sbin/lib/host.sh DEMO_MARKER), whatever appliance.ini holds or how damaged it is.
+ */
+export const DEMO_MARKER = '.confconsole-demo';
+
 export function makePaths(root: string): Paths {
   const r = resolve(root);
   const under = (p: string) => join(r, p);
@@ -42,6 +50,7 @@ export function makePaths(root: string): Paths {
     root: r,
     under,
     settingsIni: under('/etc/confconsole/appliance.ini'),
+    demoMarker: under(DEMO_MARKER),
     chronyConf: under('/etc/chrony/chrony.conf'),
     hostname: under('/etc/hostname'),
     auditLog: under('/var/log/confconsole/audit.log'),

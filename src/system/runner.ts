@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Paths } from './paths.js';
 
 /** Exit codes of the sbin/ scripts (sbin/lib/core.sh). */
-export const EXIT = { ok: 0, fail: 1, usage: 2, restored: 3, locked: 4, testFailed: 5, partial: 6 } as const;
+export const EXIT = { ok: 0, fail: 1, usage: 2, restored: 3, locked: 4, testFailed: 5, partial: 6, down: 7 } as const;
 
 export interface RunOptions {
   /** Written to the script's stdin (secrets go here, never in args). */
@@ -83,6 +83,7 @@ const codeText: Record<number, string> = {
   4: 'another console is applying a change; try again',
   5: 'the test found a problem',
   6: 'some steps failed',
+  7: 'failed; the previous settings are back in the files, but their service is down',
 };
 
 /**

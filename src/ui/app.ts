@@ -6,19 +6,26 @@ import type blessed from 'blessed';
 import type { Ctx } from '../core/types.js';
 import { messageOf } from '../core/problem.js';
 import type { Event } from '../flow/events.js';
-import { init, top, type Model } from '../flow/model.js';
-import { initEffects, refreshAfter, update } from '../flow/update.js';
+import { init, showsNotice, top, type Model } from '../flow/model.js';
+import { initEffects, loading, refreshAfter, update } from '../flow/update.js';
 import { breadcrumb, view, type View } from '../flow/view.js';
 import type { Tree } from '../menu/types.js';
 import { EffectRunner } from '../runtime/effects.js';
 import { formatAuditLine } from '../system/audit.js';
 import { fileProblem } from '../system/files.js';
-import { handleKey } from './dialogs.js';
+import { handleKey, type KeyContext } from './dialogs.js';
 import { Draw } from './draw.js';
 import { FileLines } from './filelines.js';
+import { table, width } from './text.js';
 import { EscDecoder } from './input.js';
 import type { KeyLike } from './keys.js';
-import { bodyRoom, layout, tooSmall, type Local, type Page } from './layout.js';
+import { bodyRoom, layout, pagerRows, pagerRowsOf, textWidth, tooSmall, type Local, type Page } from './layout.js';
+
+/**
+ * A key counts as the operator acting on a notice only this long after the frame showing it was
+ * written out: a key typed before it appeared (type-ahead, read in the same turn) never does.
+ */
+export const NOTICE_REACT_MS = 120;
 
 /** The frame an identity of the screen-only state belongs to (identities are `frameId:kind:step`). */
 const frameOf = (identity: string): number => Number(identity.split(':')[0]);
@@ -55,6 +62,9 @@ export class ConsoleApp {
   /** The screen-only state of screens under the one on top, by identity (restored when uncovered). */
   private covered = new Map<string, Local>();
   private decoder: EscDecoder;
+  /** Keys typed while the dialog on top was being read, for when it is drawn. */
+  private typedAhead: [string | undefined, KeyLike][] = [];
+  private replaying = false;
   private spinTimer: NodeJS.Timeout | undefined;
   private refreshTimer: NodeJS.Timeout | undefined;
   private refreshFor = -1;
@@ -62,6 +72,10 @@ export class ConsoleApp {
   private failing = false;
   /** Frames drawn so far (the harness waits for a new one). */
   frames = 0;
+  /** When the last key reached the program (ms, monotonic). */
+  private keyAt = 0;
+  /** The notice to acknowledge, and when the first frame showing it was written out. */
+  private noticeDrawn: { notice: object; at: number } | undefined;
 
   constructor(private o: AppOptions) {
     this.model = init(o.tree, o.conditions);
@@ -77,7 +91,7 @@ export class ConsoleApp {
       exit: (code) => o.onExit(code),
     });
     o.screen.on('keypress', (ch: string | undefined, key: KeyLike) => {
-      if (key.full === 'C-c') return o.onExit(130);
+      this.keyAt = performance.now();
       this.decoder.feed(ch, key);
     });
     o.screen.on('resize', () => this.guard('drawing after a resize', () => this.render()));
@@ -98,7 +112,8 @@ export class ConsoleApp {
    */
   get settled(): boolean {
     if (this.decoder.waiting) return false;
-    return this.runner.pending === 0 || this.current.kind === 'progress' || this.current.kind === 'countdown';
+    // a question over a screen still reading, or a menu saying it reads: a person waits there too
+    return this.runner.pending === 0 || this.current.kind === 'progress' || this.current.kind === 'countdown' || this.model.leaving || this.loading;
   }
 
   start(): void {
@@ -143,19 +158,22 @@ export class ConsoleApp {
     this.model = r.model;
     for (const e of r.effects) this.runner.run(e);
     this.render();
+    // a read answered: what was typed meanwhile goes to the dialog now on screen
+    if (this.typedAhead.length > 0) this.typeAhead();
   }
 
   render(): void {
     if (this.stopped) return;
     const v = view(this.model);
     const f = top(this.model);
-    const id = `${f.id}:${v.kind}:${f.kind === 'flow' ? f.step.s : ''}`;
+    // the question "Leave?" covers the screen on top without replacing it
+    const id = this.model.leaving ? `${f.id}:leave` : `${f.id}:${v.kind}:${f.kind === 'flow' ? f.step.s : ''}`;
     if (id !== this.local.identity) {
       this.pager?.lines?.close();
       this.pager = undefined;
-      // a screen covered by another (help over a form) gets its focus and scroll back
+      // a screen covered by another (help over a form, the question) gets its focus and scroll back
       const inStack = (identity: string) => this.model.stack.some((x) => x.id === frameOf(identity));
-      if (inStack(this.local.identity) && frameOf(this.local.identity) !== f.id) this.covered.set(this.local.identity, this.local);
+      if (inStack(this.local.identity) && (frameOf(this.local.identity) !== f.id || this.model.leaving)) this.covered.set(this.local.identity, this.local);
       for (const key of [...this.covered.keys()]) if (!inStack(key)) this.covered.delete(key);
       const back = this.covered.get(id);
       this.covered.delete(id);
@@ -197,15 +215,20 @@ export class ConsoleApp {
     const p = this.pager.lines;
     if (!p) return { message: v.shown.empty ?? `${v.shown.path} does not exist` };
     try {
-      const fmt = v.shown.format === 'audit' ? formatAuditLine : (l: string) => l;
-      const lines = p.lines(this.local.scroll, h).map(fmt);
+      const lines = this.pagerLines(v.shown, p, this.local.scroll, h);
       if (p.total === 0) return { message: v.shown.empty ?? '(empty)' };
-      return { lines, status: `lines ${this.local.scroll + 1}-${this.local.scroll + lines.length}${p.total !== undefined ? ` of ${p.total}` : ''}` };
+      return { lines, first: this.local.scroll, total: p.total };
     } catch (e) {
       const error = fileProblem(this.pager.path, e).message;
       this.pager = { path: this.pager.path, error };
       return { message: error };
     }
+  }
+
+  /** Lines `from`..`from + n` of the pager's file, as shown (an audit entry formatted). */
+  private pagerLines(shown: Extract<View, { kind: 'shown' }>['shown'], p: FileLines, from: number, n: number): string[] {
+    const fmt = shown.kind === 'file' && shown.format === 'audit' ? formatAuditLine : (l: string) => l;
+    return p.lines(from, n).map(fmt);
   }
 
   /** The spinner turns, the countdown counts (and says when its time is up), a live view is read again. */
@@ -257,16 +280,107 @@ export class ConsoleApp {
     this.draw.draw(l);
     this.o.screen.render();
     this.frames++;
+    const n = this.model.notice;
+    if (n?.kind === 'text' && n.seen !== undefined && showsNotice(this.model) && this.noticeDrawn?.notice !== n) {
+      // written out now, not at the next tick: from here on a key may acknowledge it
+      this.o.screen.program.flush();
+      this.noticeDrawn = { notice: n, at: performance.now() };
+    }
   }
 
-  /** A key, once decoded. Public for tests that bypass the terminal. */
+  /** Whether the key just read came after the notice on screen was drawn, by a person's reaction time. */
+  private noticeSeen(): boolean {
+    const n = this.model.notice;
+    const d = this.noticeDrawn;
+    return n?.kind === 'text' && n.seen !== undefined && d?.notice === n && showsNotice(this.model) && this.keyAt - d.at >= NOTICE_REACT_MS;
+  }
+
+  /** What a key needs to know of the screen: its page's size, and the pager's file and page. */
+  private keyContext(): KeyContext {
+    const size = this.draw.size();
+    const h = bodyRoom(size);
+    const w = textWidth(size);
+    const p = this.pager?.lines;
+    const v = this.current;
+    // a table: Right goes no further than its widest line at full width
+    if (v.kind === 'shown' && v.shown.kind === 'table') return { pageHeight: h, pageWidth: w, widest: Math.max(0, ...table(v.shown.columns, v.shown.rows, Number.MAX_SAFE_INTEGER).map((l) => width(l))) };
+    if (!p || v.kind !== 'shown' || v.shown.kind !== 'file') return { pageHeight: h, pageWidth: w };
+    const shown = v.shown;
+    const wrapped = this.local.wrap;
+    let page: { shown: number };
+    let onPage: string[];
+    try {
+      page = pagerRows(this.pagerLines(shown, p, this.local.scroll, h), this.local, w, h);
+      onPage = this.pagerLines(shown, p, this.local.scroll, page.shown);
+    } catch {
+      return { pageHeight: h, pageWidth: w }; // the file went unreadable: the next page says why
+    }
+    return {
+      pageHeight: h,
+      pageWidth: w,
+      pageLines: Math.max(1, page.shown),
+      widest: Math.max(0, ...onPage.map((l) => width(l))),
+      pager: {
+        available: (n: number) => p.available(n),
+        count: () => p.count(),
+        // the last page starts where the lines up to the end, wrapped or not, fill the rows
+        lastPage: (total: number) => {
+          const from = Math.max(0, total - h);
+          const last = this.pagerLines(shown, p, from, total - from);
+          let rows = 0;
+          let first = total;
+          for (let i = last.length - 1; i >= 0; i--) {
+            rows += pagerRowsOf(last[i] ?? '', w, wrapped);
+            if (rows > h) break;
+            first = from + i;
+          }
+          return first;
+        },
+      },
+    };
+  }
+
+  /**
+   * A key, once decoded. Public for tests that bypass the terminal. Ctrl+C asks before leaving,
+   * from anywhere (SIGINT from outside still ends the console: terminal.ts). Keys typed while
+   * the dialog on top is still being read wait for it (type-ahead); Esc does not wait: it
+   * cancels the read, and what was typed for that dialog with it.
+   */
   onKey(ch: string | undefined, key: KeyLike): void {
+    if (key.full === 'C-c') return this.dispatch({ type: 'interrupt' });
+    if (!this.model.leaving && (this.loading || this.typedAhead.length > 0)) {
+      if (this.loading && (key.full === 'escape' || key.name === 'escape')) this.typedAhead = [];
+      else {
+        this.typedAhead.push([ch, key]);
+        return this.typeAhead();
+      }
+    }
+    this.handle(ch, key);
+  }
+
+  /** Whether what is on top waits for a read before it takes keys (and one is under way). */
+  private get loading(): boolean {
+    return this.runner.pending > 0 && loading(this.model);
+  }
+
+  /** Keys typed ahead, given to the dialog now drawn, in order, until one opens a dialog that loads. */
+  private typeAhead(): void {
+    if (this.replaying) return;
+    this.replaying = true;
+    try {
+      while (this.typedAhead.length > 0 && !this.loading && !this.model.leaving && !this.stopped) {
+        const [ch, key] = this.typedAhead.shift()!;
+        this.handle(ch, key);
+      }
+    } finally {
+      this.replaying = false;
+    }
+  }
+
+  private handle(ch: string | undefined, key: KeyLike): void {
     if (tooSmall(this.draw.size())) return;
-    const pager = this.pager?.lines;
-    const r = handleKey(this.current, this.local, key, ch, {
-      pageHeight: bodyRoom(this.draw.size()),
-      ...(pager ? { pager: { available: (n: number) => pager.available(n), count: () => pager.count() } } : {}),
-    });
+    if (this.noticeSeen()) this.dispatch({ type: 'seen' });
+    const r = handleKey(this.current, this.local, key, ch, this.keyContext());
     this.local = r.local;
     if (r.events.length === 0) return this.paint();
     // several moves (Page Down in a menu) are one update each, drawn once

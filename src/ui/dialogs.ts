@@ -10,8 +10,16 @@ import { editLine } from './lineedit.js';
 /** What the handler needs to know of the screen: a page's height, and how far the pager's file goes. */
 export interface KeyContext {
   pageHeight: number;
-  /** The pager's file: how many of the first n lines exist (reads only that far), or all of them. */
-  pager?: { available(n: number): number; count(): number };
+  /** Columns of a text row, and the longest line on show (how far Right may go). */
+  pageWidth?: number;
+  widest?: number;
+  /**
+   * The pager's file: how many of the first n lines exist (reads only that far), or all of
+   * them; and the first line of the page that ends with line `total` (wrapped lines take more rows).
+   */
+  pager?: { available(n: number): number; count(): number; lastPage?(total: number): number };
+  /** File lines on the pager's page now (fewer than its rows when lines are wrapped). */
+  pageLines?: number;
 }
 
 export interface KeyResult {
@@ -25,6 +33,12 @@ const send = (local: Local, ...events: Event[]): KeyResult => ({ local, events }
 /** The form's current values: what is typed, field by field. */
 export const formValues = (v: Extract<View, { kind: 'form' }>, local: Local): Record<string, string> =>
   Object.fromEntries(v.fields.map((f, i) => [f.name, local.edits[i]?.value ?? f.value]));
+
+/** The index of the last field in play (its `when` holds), given what is typed so far. */
+function lastShown(v: Extract<View, { kind: 'form' }>, values: Record<string, string>): number {
+  for (let i = v.fields.length - 1; i >= 0; i--) if (formFieldShown(v.fields, values, i)) return i;
+  return -1;
+}
 
 function formKey(v: Extract<View, { kind: 'form' }>, local: Local, key: KeyLike, ch: string | undefined): KeyResult {
   const hit = commandFor('form', key, ch);
@@ -43,7 +57,9 @@ function formKey(v: Extract<View, { kind: 'form' }>, local: Local, key: KeyLike,
   if (command === 'cancel' || (command === 'ok' && local.button === v.fields.length + 1)) return send(local, { type: 'cancel' });
   // ? is text in a text field; on a choice (nothing to type) it is help, as everywhere else
   if (command === 'help' || (ch === '?' && v.fields[local.button]?.choices)) return send(local, { type: 'help', values });
-  if (command === 'ok') return send(local, { type: 'submit', values });
+  // Enter answers the field and goes on to the next one, as the manual's prompts do one by one;
+  // on the last field in play (or on OK) it submits the form
+  if (command === 'ok') return local.button < lastShown(v, values) ? step(1) : send(local, { type: 'submit', values });
   // any other key edits the focused field
   const i = local.button;
   const e = local.edits[i];
@@ -53,9 +69,14 @@ function formKey(v: Extract<View, { kind: 'form' }>, local: Local, key: KeyLike,
   if (field.choices) {
     const name = key.full ?? key.name;
     const d = name === 'left' ? -1 : name === 'right' || name === 'space' ? 1 : 0;
-    if (d === 0) return none(local);
-    const at = field.choices.findIndex((c) => c.value === e.value);
-    edits[i] = { value: field.choices[(at + d + field.choices.length) % field.choices.length]!.value, cursor: 0 };
+    // a letter or digit picks the choice it starts (y: Yes, n: No, d: DHCP, 4: 443)
+    const picked = d === 0 && ch && ch.length === 1 ? field.choices.find((c) => c.label.toLowerCase().startsWith(ch.toLowerCase())) : undefined;
+    if (picked) edits[i] = { value: picked.value, cursor: 0 };
+    else if (d === 0) return none(local);
+    else {
+      const at = field.choices.findIndex((c) => c.value === e.value);
+      edits[i] = { value: field.choices[(at + d + field.choices.length) % field.choices.length]!.value, cursor: 0 };
+    }
   } else edits[i] = editLine(e, key, ch);
   return none({ ...local, edits });
 }
@@ -66,9 +87,18 @@ function scrollTo(v: View, local: Local, scroll: number, k: KeyContext): KeyResu
   if (v.kind === 'shown' && v.shown.kind === 'file' && k.pager) {
     // End alone reads to the end of the file; any other move only as far as its new page
     const lines = s === Number.MAX_SAFE_INTEGER ? k.pager.count() : k.pager.available(s + k.pageHeight);
-    s = Math.max(0, Math.min(s, lines - k.pageHeight));
+    s = Math.max(0, Math.min(s, k.pager.lastPage ? k.pager.lastPage(lines) : lines - k.pageHeight));
   }
   return none({ ...local, scroll: s });
+}
+
+/** Moves a text sideways by half its width, no further than its longest line on show needs (not when wrapped). */
+function sideways(local: Local, d: -1 | 1, k: KeyContext): KeyResult {
+  if (local.wrap) return none(local);
+  const w = k.pageWidth ?? 72;
+  const most = Math.max(0, (k.widest ?? 0) - w);
+  const column = Math.max(0, Math.min(most, (local.column ?? 0) + d * Math.max(8, Math.floor(w / 2))));
+  return none({ ...local, column });
 }
 
 /** The meaning of a key in the dialog `v` shows: a new screen-only state, and events for the flow. */
@@ -90,15 +120,19 @@ export function handleKey(v: View, local: Local, key: KeyLike, ch: string | unde
     case 'pageUp':
     case 'pageDown':
       if (v.kind === 'menu') return repeat(k.pageHeight, { type: hit.command === 'pageUp' ? 'up' : 'down' });
-      return scrollTo(v, local, local.scroll + (hit.command === 'pageUp' ? -k.pageHeight : k.pageHeight), k);
+      return scrollTo(v, local, local.scroll + (hit.command === 'pageUp' ? -1 : 1) * (k.pageLines ?? k.pageHeight), k);
     case 'home':
     case 'end':
       if (v.kind === 'menu') return repeat(v.items.length, { type: hit.command === 'home' ? 'up' : 'down' });
       return scrollTo(v, local, hit.command === 'home' ? 0 : Number.MAX_SAFE_INTEGER, k);
     case 'hotkey':
       return send(listed, { type: 'hotkey', key: hit.ch ?? '' });
+    case 'wrap':
+      return kind === 'pager' || kind === 'table' ? none({ ...local, wrap: !local.wrap, column: 0 }) : none(local);
     case 'left':
     case 'right':
+      if (kind === 'pager' || kind === 'table') return sideways(local, hit.command === 'left' ? -1 : 1, k);
+    // falls through: elsewhere Left/Right move between the buttons
     case 'next':
     case 'prev':
       return twoButtons ? none({ ...local, button: local.button === 0 ? 1 : 0 }) : none(local);

@@ -1,9 +1,25 @@
 // Puts a Layout on the screen with blessed: the title bar, breadcrumbs and footer as fixed
-// widgets, the dialog as one bordered box of tagged rows. Nothing is decided here (layout.ts
-// decides) and nothing is read from the system.
+// widgets, the dialog as one bordered box whose rows are written cell by cell. Nothing is
+// decided here (layout.ts decides) and nothing is read from the system.
+//
+// Why cells, not blessed's content: blessed measures characters with its own old table (an
+// emoji is one cell to it, a ZWJ sequence several), and terminals disagree among themselves on
+// emoji sequences. The layout measures with text.ts; here each grapheme is put in its cell(s),
+// and after any grapheme that is not plain the cursor is placed explicitly at the next cell, so
+// the rest of the row and the border land where the layout put them on any terminal.
 import blessed from 'blessed';
 import type { Layout } from './layout.js';
-import { chromeStyles, depthOf, tagged, type Depth } from './theme.js';
+import { graphemes, plainGrapheme, width } from './text.js';
+import { chromeStyles, depthOf, tagged, type Depth, type Span, type Style } from './theme.js';
+
+type Cell = [number, string];
+interface ScreenCells {
+  lines: (Cell[] & { dirty?: boolean })[];
+  olines: Cell[][];
+  fullUnicode: boolean;
+  attrCode(code: string, cur: number, def: number): number;
+  tput: { cup(y: number, x: number): string };
+}
 
 export class Draw {
   private top: blessed.Widgets.BoxElement;
@@ -12,6 +28,7 @@ export class Draw {
   private dialog: blessed.Widgets.BoxElement | undefined;
   readonly depth: Depth;
   private styles: ReturnType<typeof chromeStyles>;
+  private attrs = new Map<string, number>();
 
   constructor(private screen: blessed.Widgets.Screen) {
     this.depth = depthOf((screen.tput as unknown as { colors: number }).colors);
@@ -41,7 +58,7 @@ export class Draw {
     }
     const d = l.dialog;
     if (!d) return;
-    this.dialog = blessed.box({
+    const box = blessed.box({
       parent: this.screen,
       top: d.top,
       left: d.left,
@@ -50,9 +67,65 @@ export class Draw {
       border: { type: 'line' },
       label: ` ${blessed.escape(d.title)} `,
       tags: true,
-      wrap: false, // laid out already: a second wrap would shift every row
-      content: d.rows.map((r) => tagged(r, this.depth)).join('\n'),
+      content: '',
       style: this.styles.dialog(d.danger),
+    });
+    // the rows go in once blessed has drawn the box (border, label, background) into its cells
+    box.on('render', (c: { xi: number; yi: number }) => this.cells(box, d.rows, c.xi + 1, c.yi + 1));
+    this.dialog = box;
+  }
+
+  /** The attribute blessed gives text of `style` inside `box` (from the theme's tags). */
+  private attrOf(box: blessed.Widgets.BoxElement, style: Style | undefined): number {
+    const el = box as unknown as { sattr(s: unknown): number; style: unknown; _parseTags(t: string): string };
+    const base = el.sattr(el.style);
+    const key = `${base}:${style ?? 'plain'}`;
+    const known = this.attrs.get(key);
+    if (known !== undefined) return known;
+    const parsed = el._parseTags(tagged([{ text: '\u0001', ...(style ? { style } : {}) }], this.depth));
+    let attr = base;
+    const sc = this.screen as unknown as ScreenCells;
+    for (const sgr of parsed.slice(0, parsed.indexOf('\u0001')).match(/\x1b\[[\d;]*m/g) ?? []) attr = sc.attrCode(sgr, attr, base);
+    this.attrs.set(key, attr);
+    return attr;
+  }
+
+  /** Writes the rows into the screen's cells from (x0, y0), one grapheme per cell (two for a wide one). */
+  private cells(box: blessed.Widgets.BoxElement, rows: Span[][], x0: number, y0: number): void {
+    const sc = this.screen as unknown as ScreenCells;
+    rows.forEach((row, r) => {
+      const y = y0 + r;
+      const line = sc.lines[y];
+      const old = sc.olines[y];
+      if (!line || !old) return;
+      let x = x0;
+      let unsure = false;
+      for (const span of row) {
+        const attr = this.attrOf(box, span.style);
+        for (const g of graphemes(span.text)) {
+          const w = width(g);
+          if (w === 0) continue; // a mark or joiner alone: nothing to draw
+          if (x + w > line.length) return;
+          let ch = g;
+          if (!plainGrapheme(g)) {
+            // not UTF-8: question marks, as many as the cells it would take
+            if (!sc.fullUnicode) ch = '?';
+            else {
+              ch = g + sc.tput.cup(y, x + w);
+              unsure = true;
+            }
+          }
+          line[x] = [attr, ch];
+          for (let k = 1; k < w; k++) line[x + k] = [attr, sc.fullUnicode ? '' : '?'];
+          x += w;
+        }
+      }
+      if (unsure) {
+        // a terminal may draw such a grapheme wider than its cells: every frame redraws the
+        // rest of the row, so what it covered is written again
+        for (let k = x0; k < line.length; k++) if (old[k]) old[k] = [old[k]![0], '\u0000'];
+      }
+      line.dirty = true;
     });
   }
 }

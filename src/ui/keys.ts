@@ -2,7 +2,7 @@
 // both generated from this table, so the footer can never lie about a key.
 export type Command =
   | 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end'
-  | 'ok' | 'cancel' | 'yes' | 'no' | 'help' | 'next' | 'prev' | 'left' | 'right' | 'hotkey';
+  | 'ok' | 'cancel' | 'yes' | 'no' | 'help' | 'next' | 'prev' | 'left' | 'right' | 'hotkey' | 'wrap';
 
 export interface Binding {
   keys: string[];
@@ -18,6 +18,13 @@ const help: Binding = { keys: ['f1', '?'], command: 'help', label: 'F1', help: '
 const tab: Binding[] = [
   { keys: ['tab'], command: 'next', label: 'Tab', help: 'Next' },
   { keys: ['S-tab'], command: 'prev' },
+];
+
+/** Lines longer than the dialog: read sideways, or wrapped onto the next rows. */
+const longLines: Binding[] = [
+  { keys: ['left', 'h'], command: 'left', label: 'Left/Right', help: 'Side' },
+  { keys: ['right', 'l'], command: 'right' },
+  { keys: ['w'], command: 'wrap', label: 'w', help: 'Wrap' },
 ];
 
 /** A text to read and close (message, table). */
@@ -59,12 +66,13 @@ export const bindings: Record<DialogKind, Binding[]> = {
     help,
   ],
   message: reading,
-  table: reading,
+  table: [...reading.slice(0, -1), ...longLines, help],
   form: [
     ...tab,
     { keys: ['up'], command: 'prev' },
     { keys: ['down'], command: 'next' },
-    { keys: ['enter'], command: 'ok', label: 'Enter', help: 'OK' },
+    // one field at a time, as the manual's prompts: Enter on the last field (or on OK) submits
+    { keys: ['enter'], command: 'ok', label: 'Enter', help: 'Next field (OK on the last)' },
     { keys: ['escape'], command: 'cancel', label: 'Esc', help: 'Cancel' },
     { keys: ['f1'], command: 'help', label: 'F1', help: 'Help' },
   ],
@@ -90,13 +98,15 @@ export const bindings: Record<DialogKind, Binding[]> = {
     help,
   ],
   pager: [
+    // PgUp/PgDn page without being advertised: the footer keeps to 80 columns with the side keys
     { keys: ['up', 'k'], command: 'up', label: 'Up/Down', help: 'Scroll' },
     { keys: ['down', 'j'], command: 'down' },
-    { keys: ['pageup', 'b'], command: 'pageUp', label: 'PgUp/PgDn', help: 'Page' },
+    { keys: ['pageup', 'b'], command: 'pageUp' },
     { keys: ['pagedown', 'space'], command: 'pageDown' },
-    { keys: ['home', 'g'], command: 'home', label: 'Home/End', help: 'Top/Bottom' },
+    ...longLines,
+    { keys: ['home', 'g'], command: 'home', label: 'Home/End', help: 'Top/End' },
     { keys: ['end', 'S-g'], command: 'end' },
-    { keys: ['escape', 'q', 'enter'], command: 'ok', label: 'Esc/q', help: 'Close' },
+    { keys: ['escape', 'q', 'enter'], command: 'ok', label: 'Esc', help: 'Close' },
     help,
   ],
 };

@@ -5,7 +5,7 @@
 import type { FormField, View } from '../flow/view.js';
 import { footer, type DialogKind } from './keys.js';
 import { visiblePart, type LineEdit } from './lineedit.js';
-import { pad, table, wrap } from './text.js';
+import { cut, graphemes, pad, table, width, wrap } from './text.js';
 import type { Span } from './theme.js';
 
 export const MIN_COLS = 70;
@@ -24,10 +24,16 @@ export interface Local {
   scroll: number;
   edits: LineEdit[];
   spin: number;
+  /** A pager's long lines: wrapped onto the next rows, or cut and seen from `column` on. */
+  wrap?: boolean;
+  column?: number;
 }
 
-/** What the pager shows (read by the runtime): the lines of its page and a status line, or a message instead (wrapped). */
-export type Page = { lines: string[]; status: string } | { message: string };
+/**
+ * What the pager shows (read by the runtime): the lines of its page from file line `first`
+ * (0-based) and how many the file has when known, or a message instead (wrapped).
+ */
+export type Page = { lines: string[]; first: number; total?: number | undefined } | { message: string };
 
 export interface Dialog {
   top: number;
@@ -62,10 +68,19 @@ export const tooSmall = (s: Size): boolean => s.cols < MIN_COLS || s.rows < MIN_
 export function demoBanner(root: string | undefined, room: number): string {
   if (!root) return '';
   const full = `DEMO appliance (files in ${root}) `;
-  if (full.length <= room) return full;
+  if (width(full) <= room) return full;
   const fixed = 'DEMO (files in ...) '.length;
-  if (room >= fixed + 8) return `DEMO (files in ...${root.slice(root.length - (room - fixed))}) `;
+  if (room >= fixed + 8) return `DEMO (files in ...${lastCells(root, room - fixed)}) `;
   return 'DEMO ';
+}
+
+/** The end of `s` that fits `cells` columns (a grapheme is never split). */
+function lastCells(s: string, cells: number): string {
+  const gs = graphemes(s);
+  let used = 0;
+  let i = gs.length;
+  while (i > 0 && used + width(gs[i - 1] ?? '') <= cells) used += width(gs[--i] ?? '');
+  return gs.slice(i).join('');
 }
 
 export function dialogKind(v: View): DialogKind | undefined {
@@ -88,7 +103,7 @@ export function dialogKind(v: View): DialogKind | undefined {
 /** Dialog width: the screen less a margin, at most 76. */
 export const dialogWidth = (s: Size): number => Math.min(s.cols - 4, 76);
 /** Columns of a body row's text. */
-const textWidth = (s: Size): number => dialogWidth(s) - 4;
+export const textWidth = (s: Size): number => dialogWidth(s) - 4;
 /** Rows free for a dialog's body: the screen less title, crumbs, footer, border, buttons. */
 export const bodyRoom = (s: Size, extra = 0): number => Math.max(3, s.rows - 3 - 2 - 2 - extra);
 
@@ -102,30 +117,38 @@ export function formFieldShown(fields: FormField[], values: Record<string, strin
 
 const text = (t: string, style?: Span['style']): Span => (style ? { text: t, style } : { text: t });
 
-/** A body row: a blank column, `spans` padded to the text width, a blank column. */
+/** A body row: a blank column, `spans` cut or padded to the text width, a blank column. */
 function bodyRow(s: Size, spans: Span[]): Span[] {
   const w = textWidth(s);
-  const used = spans.reduce((n, x) => n + x.text.length, 0);
-  return [text(' '), ...spans, text(' '.repeat(Math.max(0, w - used) + 1))];
+  const out: Span[] = [text(' ')];
+  let used = 0;
+  for (const x of spans) {
+    // whatever a text holds, nothing is drawn past the row (nor over the border)
+    const t = width(x.text) <= w - used ? x.text : cut(x.text, w - used)[0];
+    used += width(t);
+    out.push({ ...x, text: t });
+  }
+  return [...out, text(' '.repeat(Math.max(0, w - used) + 1))];
 }
 
 function buttonsRow(s: Size, labels: string[], focused: number): Span[] {
   const inner = dialogWidth(s) - 2;
-  const plain = labels.map((l) => `< ${l} >`).join('   ');
-  const left = Math.max(0, Math.floor((inner - plain.length) / 2));
+  const plain = width(labels.map((l) => `< ${l} >`).join('   '));
+  const left = Math.max(0, Math.floor((inner - plain) / 2));
   const spans: Span[] = [text(' '.repeat(left))];
   labels.forEach((l, i) => {
     if (i > 0) spans.push(text('   '));
     spans.push(text(`< ${l} >`, i === focused ? 'focused' : undefined));
   });
-  spans.push(text(' '.repeat(Math.max(0, inner - left - plain.length))));
+  spans.push(text(' '.repeat(Math.max(0, inner - left - plain))));
   return spans;
 }
 
 function box(s: Size, title: string, rows: Span[][], danger = false): Dialog {
   const width = dialogWidth(s);
   const height = rows.length + 2;
-  return { top: Math.max(2, Math.floor((s.rows - height) / 2)), left: Math.floor((s.cols - width) / 2), width, height, title, danger, rows };
+  // the title is on the border: cut to it, whatever its characters
+  return { top: Math.max(2, Math.floor((s.rows - height) / 2)), left: Math.floor((s.cols - width) / 2), width, height, title: cut(title, width - 6)[0], danger, rows };
 }
 
 const blankRow = (s: Size): Span[] => [text(' '.repeat(dialogWidth(s) - 2))];
@@ -133,7 +156,7 @@ const blankRow = (s: Size): Span[] => [text(' '.repeat(dialogWidth(s) - 2))];
 /** A text to read with buttons under it, scrolled to `scroll` when it is longer than the room. */
 function message(s: Size, title: string, body: string, labels: string[], local: Local, danger = false, keepSpaces = false): Dialog {
   const w = textWidth(s);
-  const all = keepSpaces ? body.split('\n').flatMap((l) => (l.length > w ? wrap(l, w) : [l])) : wrap(body, w);
+  const all = keepSpaces ? body.split('\n').flatMap((l) => (width(l) > w ? wrap(l, w) : [l])) : wrap(body, w);
   const room = bodyRoom(s);
   // a text longer than the room keeps its last row for where the reader is: never over the text
   const h = all.length > room ? room - 1 : all.length;
@@ -212,10 +235,11 @@ function inputSpans(f: FormField, edit: LineEdit, focused: boolean, w: number): 
     });
     return spans;
   }
+  // one column is kept for the cursor at the end; a wide character scrolls the line by its width
   const vis = visiblePart(edit, w - 1, f.masked);
-  const t = pad(vis.text, w);
-  if (!focused) return [text(t, 'input')];
-  return [text(t.slice(0, vis.cursorX), 'inputFocused'), text(t[vis.cursorX] ?? ' ', 'cursor'), text(t.slice(vis.cursorX + 1), 'inputFocused')];
+  if (!focused) return [text(pad(vis.text, w), 'input')];
+  const rest = w - width(vis.before) - width(vis.at);
+  return [text(vis.before, 'inputFocused'), text(vis.at, 'cursor'), text(pad(vis.after, rest), 'inputFocused')];
 }
 
 function review(s: Size, v: Extract<View, { kind: 'review' }>, local: Local): Dialog {
@@ -230,7 +254,7 @@ function review(s: Size, v: Extract<View, { kind: 'review' }>, local: Local): Di
   for (const r of changed) {
     const one = `${r.label}: ${r.old || '(not set)'} -> ${r.new || '(not set)'}`;
     // one line a change when it fits, so a long form's review still fits the screen
-    if (changed.length > 3 && one.length <= w) lines.push(one);
+    if (changed.length > 3 && width(one) <= w) lines.push(one);
     else lines.push(r.label, ...wrap(`  current: ${r.old || '(not set)'}`, w), ...wrap(`  new:     ${r.new || '(not set)'}`, w));
   }
   if (same.length) lines.push('', ...wrap(`Unchanged: ${same.map((r) => `${r.label} ${r.new}`).join('; ')}`, w));
@@ -243,17 +267,82 @@ function progress(s: Size, v: Extract<View, { kind: 'progress' }>, local: Local)
   const spinner = '|/-\\'[local.spin % 4] ?? '|';
   const room = Math.min(10, bodyRoom(s, 2));
   const lines = v.lines.flatMap((l) => wrap(l, w)).slice(-room);
-  const body = [`${spinner} ${v.note ?? 'Working, please wait...'}`, '', ...(lines.length ? lines : [''])];
+  const body = [...wrap(`${spinner} ${v.note ?? 'Working, please wait...'}`, w), '', ...(lines.length ? lines : [''])];
   return box(s, v.title, [...body.map((l) => bodyRow(s, [text(l)])), ...(v.cancellable ? [blankRow(s), buttonsRow(s, ['Cancel'], 0)] : [])]);
 }
 
-function pager(s: Size, title: string, page: Page): Dialog {
+/**
+ * A table's lines: fitted to the width (long cells cut with ~) as long as that keeps it whole;
+ * otherwise at its full width, seen from `local.column` (Left/Right) or wrapped (w), with a
+ * line that says how to see the rest.
+ */
+export function tableLines(columns: string[], rows: string[][], local: Pick<Local, 'wrap' | 'column'>, w: number): string[] {
+  const whole = table(columns, rows, Number.MAX_SAFE_INTEGER);
+  if (whole.every((l) => width(l) <= w)) return whole;
+  const col = local.column ?? 0;
+  if (local.wrap) return [...whole, '', '(long lines wrapped; w cuts them)'];
+  if (col === 0) return [...table(columns, rows, w), '', '(cut to fit: Right or w shows the cells whole)'];
+  return [...whole.map((l) => cellsFrom(l, col, w)), '', `(columns ${col + 1}-${col + w}: Left/Right, w wraps)`];
+}
+
+/** Rows a file line takes in the pager: one when cut, as many as it needs when wrapped. */
+export const pagerRowsOf = (line: string, w: number, wrapped: boolean | undefined): number => (wrapped ? pieces(line, w).length : 1);
+
+/** `line` in pieces of at most `w` terminal cells (a grapheme is never split). */
+function pieces(line: string, w: number): string[] {
+  const out: string[] = [];
+  let rest = line;
+  do {
+    const [head, tail] = cut(rest, Math.max(1, w));
+    // a grapheme wider than the whole width still takes a row of its own
+    const [h, t] = head === '' ? [rest.slice(0, graphemes(rest)[0]?.length ?? 1), rest.slice(graphemes(rest)[0]?.length ?? 1)] : [head, tail];
+    out.push(h);
+    rest = t;
+  } while (rest !== '');
+  return out;
+}
+
+/** The `w` cells of `line` from cell `from` on (by display width, as the terminal draws it). */
+export const cellsFrom = (line: string, from: number, w: number): string => cut(cut(line, from)[1], w)[0];
+
+/**
+ * The pager's rows for `lines` (from the top of its page): each file line cut at the width and
+ * seen from `local.column`, or wrapped onto as many rows as it needs. `shown`: the file lines
+ * (wholly or partly) on screen; `cut`: whether one of them goes on past the right edge.
+ */
+export function pagerRows(lines: string[], local: Pick<Local, 'wrap' | 'column'>, w: number, h: number): { rows: string[]; shown: number; cut: boolean } {
+  const col = local.wrap ? 0 : (local.column ?? 0);
+  const rows: string[] = [];
+  let shown = 0;
+  let clipped = false;
+  for (const l of lines) {
+    if (rows.length >= h) break;
+    shown++;
+    if (local.wrap) rows.push(...pieces(l, w));
+    else {
+      rows.push(cellsFrom(l, col, w));
+      clipped ||= width(l) > col + w;
+    }
+  }
+  return { rows: rows.slice(0, h), shown, cut: clipped };
+}
+
+function pager(s: Size, title: string, page: Page, local: Local): Dialog {
   const w = textWidth(s);
   const h = bodyRoom(s);
-  // a file's lines are cut at the width (a log line stays one line); a message is wrapped
-  const lines = 'message' in page ? wrap(page.message, w).slice(0, h) : page.lines.slice(0, h).map((l) => l.slice(0, w));
-  while (lines.length < h) lines.push('');
-  return box(s, title, [...lines.map((l) => bodyRow(s, [text(l)])), blankRow(s), bodyRow(s, [text('message' in page ? '' : page.status, 'note')])]);
+  // a file's lines are cut at the width (a log line stays one line) unless wrapped; a message is wrapped
+  if ('message' in page) {
+    const lines = wrap(page.message, w).slice(0, h);
+    while (lines.length < h) lines.push('');
+    return box(s, title, [...lines.map((l) => bodyRow(s, [text(l)])), blankRow(s), blankRow(s)]);
+  }
+  const { rows, shown, cut } = pagerRows(page.lines, local, w, h);
+  while (rows.length < h) rows.push('');
+  const col = local.column ?? 0;
+  // where the reader is, down and sideways: a cut line says so, and which key shows the rest
+  const where = `lines ${page.first + 1}-${page.first + shown}${page.total !== undefined ? ` of ${page.total}` : ''}`;
+  const side = local.wrap ? '  long lines wrapped (w: cut them)' : col > 0 || cut ? `  columns ${col + 1}-${col + w}${cut ? ' (Right: more, w: wrap)' : ''}` : '';
+  return box(s, title, [...rows.map((l) => bodyRow(s, [text(l)])), blankRow(s), bodyRow(s, [text((where + side).slice(0, w), 'note')])]);
 }
 
 /**
@@ -262,11 +351,11 @@ function pager(s: Size, title: string, page: Page): Dialog {
  */
 export function layout(v: View, local: Local, s: Size, chrome: Chrome, now: number, page?: Page): Layout {
   const left = ` ${chrome.hostname} - ${chrome.consoleName}`;
-  const right = demoBanner(chrome.demoRoot, Math.max(0, s.cols - left.length - 2));
+  const right = demoBanner(chrome.demoRoot, Math.max(0, s.cols - width(left) - 2));
   const crumb = ' ' + chrome.breadcrumb.join(' > ');
   const base = {
-    title: pad(left, s.cols - right.length) + right,
-    crumbs: crumb.length > s.cols ? '...' + crumb.slice(crumb.length - s.cols + 3) : crumb,
+    title: pad(left, s.cols - width(right)) + right,
+    crumbs: width(crumb) > s.cols ? '...' + lastCells(crumb, s.cols - 3) : crumb,
   };
   if (tooSmall(s)) return { ...base, footer: '', tooSmall: `Terminal too small: ${s.cols}x${s.rows}. The console needs at least ${MIN_COLS}x${MIN_ROWS}; make the window larger.` };
   const kind = dialogKind(v);
@@ -293,10 +382,10 @@ export function layout(v: View, local: Local, s: Size, chrome: Chrome, now: numb
         if (v.shown.kind === 'text') return message(s, v.title, v.shown.text, ['OK'], local);
         if (v.shown.kind === 'table') {
           const w = textWidth(s);
-          const lines = [...(v.shown.text ? [...wrap(v.shown.text, w), ''] : []), ...table(v.shown.columns, v.shown.rows, w)];
+          const lines = [...(v.shown.text ? [...wrap(v.shown.text, w), ''] : []), ...tableLines(v.shown.columns, v.shown.rows, local, w)];
           return message(s, v.title, lines.join('\n'), ['OK'], local, false, true);
         }
-        return pager(s, v.title, page ?? { message: '' });
+        return pager(s, v.title, page ?? { message: '' }, local);
       case 'blank':
         return undefined;
     }

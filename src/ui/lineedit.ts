@@ -1,4 +1,9 @@
-// A one-line text editor as pure state, for the input and form dialogs.
+// A one-line text editor as pure state, for the input and form dialogs. The cursor is an index
+// into the value (UTF-16), always between two graphemes: moving and deleting take a whole
+// grapheme (a CJK character, an emoji sequence, a letter with its accents), and the visible part
+// scrolls by display width (text.ts), so a wide character never pushes the line past its box.
+import { graphemes, width } from './text.js';
+
 export interface LineEdit {
   value: string;
   cursor: number;
@@ -6,24 +11,41 @@ export interface LineEdit {
 
 export const MAX_INPUT = 1024;
 
+/** Where the grapheme before / after `cursor` starts / ends. */
+function prevBoundary(value: string, cursor: number): number {
+  let at = 0;
+  for (const g of graphemes(value.slice(0, cursor))) {
+    if (at + g.length >= cursor) return at;
+    at += g.length;
+  }
+  return at;
+}
+function nextBoundary(value: string, cursor: number): number {
+  const g = graphemes(value.slice(cursor))[0];
+  return g === undefined ? cursor : cursor + g.length;
+}
+
 export function editLine(s: LineEdit, key: { full?: string; name?: string }, ch?: string): LineEdit {
   const { value, cursor } = s;
   switch (key.full ?? key.name) {
     case 'left':
-      return { value, cursor: Math.max(0, cursor - 1) };
+      return { value, cursor: prevBoundary(value, cursor) };
     case 'right':
-      return { value, cursor: Math.min(value.length, cursor + 1) };
+      return { value, cursor: nextBoundary(value, cursor) };
     case 'home':
     case 'C-a':
       return { value, cursor: 0 };
     case 'end':
     case 'C-e':
       return { value, cursor: value.length };
-    case 'backspace':
-      return cursor === 0 ? s : { value: value.slice(0, cursor - 1) + value.slice(cursor), cursor: cursor - 1 };
+    case 'backspace': {
+      if (cursor === 0) return s;
+      const at = prevBoundary(value, cursor);
+      return { value: value.slice(0, at) + value.slice(cursor), cursor: at };
+    }
     case 'delete':
     case 'C-d':
-      return { value: value.slice(0, cursor) + value.slice(cursor + 1), cursor };
+      return { value: value.slice(0, cursor) + value.slice(nextBoundary(value, cursor)), cursor };
     case 'C-u':
       return { value: value.slice(cursor), cursor: 0 };
     case 'C-k':
@@ -39,9 +61,36 @@ export function editLine(s: LineEdit, key: { full?: string; name?: string }, ch?
   return s;
 }
 
-/** The part of the line that fits `width` cells, keeping the cursor visible. */
-export function visiblePart(s: LineEdit, width: number, masked: boolean): { text: string; cursorX: number } {
-  const shown = masked ? '*'.repeat(s.value.length) : s.value;
-  const start = Math.max(0, s.cursor - width + 1);
-  return { text: shown.slice(start, start + width), cursorX: s.cursor - start };
+/** The visible part of a line: the text before the cursor, the grapheme under it (a blank at the end), and after. */
+export interface Visible {
+  /** All of it (without the blank of a cursor at the end). */
+  text: string;
+  /** The cursor's column (cells from the start of `text`). */
+  cursorX: number;
+  before: string;
+  at: string;
+  after: string;
+}
+
+/**
+ * The part of the line that fits `cells` columns, keeping the cursor (and the whole grapheme
+ * under it) visible: when the line is longer, the cursor stays at the right edge, as in a
+ * shell. Secrets show one star per grapheme.
+ */
+export function visiblePart(s: LineEdit, cells: number, masked: boolean): Visible {
+  const all = graphemes(s.value);
+  const at = graphemes(s.value.slice(0, s.cursor)).length;
+  const gs = masked ? all.map(() => '*') : all;
+  const ws = gs.map(width);
+  const atW = at < gs.length ? (ws[at] ?? 1) : 1;
+  // first visible grapheme: as far left as the room allows, with the cursor's grapheme in
+  let start = at;
+  let used = atW;
+  while (start > 0 && used + (ws[start - 1] ?? 0) <= cells) used += ws[--start] ?? 0;
+  let end = Math.min(at + 1, gs.length);
+  while (end < gs.length && used + (ws[end] ?? 0) <= cells) used += ws[end++] ?? 0;
+  const before = gs.slice(start, at).join('');
+  const under = at < gs.length ? (gs[at] ?? ' ') : ' ';
+  const after = gs.slice(at + 1, end).join('');
+  return { text: before + (at < gs.length ? under : '') + after, cursorX: width(before), before, at: under, after };
 }

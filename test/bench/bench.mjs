@@ -580,7 +580,8 @@ function confconsole(name, term, opts = {}) {
     },
     firstFrame: ['Welcome', '< OK >', 'F1 Help'],
     thenEnter: ['Console Setup', 'Networking and Traffic Analysis', 'Appliance Admin', 'Power and Service Management'],
-    quitKey: KEY.ctrlC,
+    // Ctrl+C asks before leaving, a second one leaves: the quit is both, sent together
+    quitKey: KEY.ctrlC + KEY.ctrlC,
   };
 }
 

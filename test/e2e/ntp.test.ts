@@ -54,7 +54,10 @@ async function changeServers(c: Console, o: { device: string; parentMenu: string
 function expectApplied(c: Console): void {
   const show = c.cli('ntp', 'show', '--json');
   expect(show.status, show.stderr).toBe(0);
-  expect(JSON.parse(show.stdout)).toEqual({ ok: true, servers: NEW });
+  const shown = JSON.parse(show.stdout);
+  expect(shown).toMatchObject({ ok: true, servers: NEW, daemon: { running: false, asked: false }, problems: [] });
+  // every source is a line set here (the demo's chrony.conf reads no other file)
+  expect(shown.sources.map((s: { name: string; kind: string; origin: string }) => [s.name, s.kind, s.origin])).toEqual(NEW.map((n) => [n, 'server', 'ours']));
   expect(chronyServers(c.file('etc/chrony/chrony.conf'))).toEqual(NEW);
   expect(c.file('etc/confconsole/appliance.ini')).toContain(`servers = "${NEW.join(' ')}"`);
   // chrony was restarted (recorded, on the demo appliance)

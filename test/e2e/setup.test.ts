@@ -66,7 +66,7 @@ describe.skipIf(why !== undefined)('e2e: vSensor Setup > Master > Push Token', (
     c.type('VsensorLab:WrongToken12345');
     c.keys('Tab');
     c.type(`127.0.0.1:${port}`);
-    c.keys('Enter');
+    c.keys('Enter', 'Enter'); // on to the proxy (left empty), the last field: submitted
     await c.waitFor(`Do you want to test the connection to https://127.0.0.1:${port}?`);
     c.keys('y');
     await c.waitFor('refused the push token (HTTP 401)');
@@ -76,7 +76,7 @@ describe.skipIf(why !== undefined)('e2e: vSensor Setup > Master > Push Token', (
     expect(c.screen()).not.toContain('WrongToken');
     c.keys('C-u'); // the focus is back on the first field, the token
     c.type(GOOD);
-    c.keys('Enter');
+    c.keys('Enter', 'Enter', 'Enter'); // token, host (kept), proxy: the last Enter submits
     await c.waitFor('Do you want to test the connection');
     c.keys('y');
     await c.waitFor(/Successful connection to https:\/\/127\.0\.0\.1:\d+; the master accepted/);

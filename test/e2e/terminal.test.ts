@@ -36,7 +36,7 @@ describe.skipIf(why !== undefined)('e2e: terminal types and a sane tty on every 
   afterEach(() => open.closeAll());
 
   it.each(['linux', 'vt100', 'xterm-256color', 'screen', 'tmux-256color'])(
-    'TERM=%s: main menu and footer render; Ctrl+C exits 130 with the tty sane',
+    'TERM=%s: main menu and footer render; Ctrl+C twice exits 130 with the tty sane',
     async (term) => {
       const c = await open.open().start({ term, after: STTY });
       const s = await mainMenu(c);
@@ -44,6 +44,9 @@ describe.skipIf(why !== undefined)('e2e: terminal types and a sane tty on every 
       expect(s).toContain(FOOTER);
       expect(s).toContain('Appliance Console');
       expect(s).not.toMatch(/Setulc|Terminfo|parse error|Error/);
+      // Ctrl+C asks before leaving; a second one at the question leaves
+      c.keys('C-c');
+      await c.waitFor('Leave the Appliance Console?');
       c.keys('C-c');
       const after = await expectSaneAfter(c, 130);
       // the console's screen is gone: the shell's lines are not mixed with a menu

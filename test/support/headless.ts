@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import xterm from '@xterm/headless';
+import unicode11 from '@xterm/addon-unicode11';
 import { makePaths } from '../../src/system/paths.js';
 import { makeRunner } from '../../src/system/runner.js';
 import { seedDemo } from '../../src/demo.js';
@@ -42,6 +43,8 @@ export interface Harness {
   text(): string;
   /** The row of the highlighted menu item (inverse or blue background), trimmed. */
   selected(): string | undefined;
+  /** The characters of the cell at column x, row y ('' for the second half of a wide one). */
+  cell(x: number, y: number): string;
   /** Colours of the first cell of `text` on the screen: palette numbers, or 'default'. */
   colorsOf(text: string): { fg: number | 'default'; bg: number | 'default' } | undefined;
   waitFor(text: string | RegExp, ms?: number): Promise<void>;
@@ -54,7 +57,8 @@ export interface Harness {
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
 export async function startConsole(
-  opts: { profile?: Profile; cols?: number; rows?: number; terminal?: string; uid?: number; root?: string; demo?: boolean; tree?: Tree } = {},
+  /** `unicode`: the emulated terminal's width table: '6' (xterm.js' default, emoji narrow) or '11' (emoji wide, as most terminals today). */
+  opts: { profile?: Profile; cols?: number; rows?: number; terminal?: string; uid?: number; root?: string; demo?: boolean; tree?: Tree; unicode?: '6' | '11'; keysAtStart?: string } = {},
 ): Promise<Harness> {
   const cols = opts.cols ?? 80;
   const rows = opts.rows ?? 24;
@@ -65,6 +69,10 @@ export async function startConsole(
   const input = Object.assign(new PassThrough(), { isTTY: true, isRaw: false, setRawMode(b: boolean) { (this as { isRaw: boolean }).isRaw = b; return this; } });
   const output = Object.assign(new PassThrough(), { isTTY: true, columns: cols, rows });
   const term = new Terminal({ cols, rows, allowProposedApi: true, convertEol: true });
+  if (opts.unicode === '11') {
+    term.loadAddon(new (unicode11 as unknown as { Unicode11Addon: new () => import('@xterm/headless').ITerminalAddon }).Unicode11Addon());
+    term.unicode.activeVersion = '11';
+  }
   let written = 0;
   let pending = Promise.resolve();
   output.on('data', (d: Buffer) => {
@@ -77,6 +85,8 @@ export async function startConsole(
     { paths, ctx: { paths, runner: makeRunner(paths) }, profile, demo, demoRoot: demo ? root : undefined, streams: { input, output, terminal: opts.terminal ?? 'xterm-256color' }, uid: opts.uid ?? 0, ...(opts.tree ? { tree: opts.tree } : {}) },
     (code) => (exit = code),
   );
+  // typed before anything was read or drawn but the first frame (type-ahead at start)
+  if (opts.keysAtStart) input.write(opts.keysAtStart);
   /**
    * Until the console is settled: every key decoded, every call it made answered (or its
    * progress on screen, for work that takes its time), and every byte it wrote drawn.
@@ -124,6 +134,7 @@ export async function startConsole(
       return out;
     },
     text: () => lines().join('\n'),
+    cell: (x, y) => term.buffer.active.getLine(y)?.getCell(x)?.getChars() ?? '',
     colorsOf(text) {
       for (let y = 0; y < term.rows; y++) {
         const line = term.buffer.active.getLine(y);

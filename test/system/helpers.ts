@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuditEntry } from '../../src/system/audit.js';
 import { removeTree } from '../support/cleanup.js';
+import { DEMO_MARKER } from '../../src/system/paths.js';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 /** The scripts under test (CONFCONSOLE_SBIN, as in src/system/paths.ts, to test another copy). */
@@ -71,6 +72,8 @@ export function makeRoot(opts: { demo?: boolean; chronyTail?: (dir: string) => s
   writeFileSync(r.ini, r.seedIni, { mode: opts.iniMode ?? 0o644 });
   chmodSync(r.ini, opts.iniMode ?? 0o644);
   writeFileSync(r.conf, r.seedConf, { mode: 0o644 });
+  // a demo root carries the marker the scripts trust (sbin/lib/host.sh is_demo), as seedDemo writes it
+  if (opts.demo) writeFileSync(join(dir, DEMO_MARKER), 'confconsole demo appliance\n');
   return r;
 }
 
@@ -147,11 +150,20 @@ export function fixture(r: Root, name: string, body: string): string {
 
 /**
  * A CONFCONSOLE_SERVICE_CMD fixture: logs "VERB NAME" to .test/service.log and fails (exit 1,
- * systemd-like message on stderr) for the services in `failFor`.
+ * systemd-like message on stderr) for the services in `failFor`: every time, or only the first
+ * `failTimes` times each (then the previous settings bring the service back).
  */
-export function serviceCmd(r: Root, failFor: string[] = [], name = 'service'): { cmd: string; log: string } {
+export function serviceCmd(r: Root, failFor: string[] = [], name = 'service', opts: { failTimes?: number } = {}): { cmd: string; log: string } {
   const log = join(r.testDir, 'service.log');
-  const cases = failFor.map((n) => `  ${n}) echo "Job for $2.service failed because the control process exited with error code." >&2; exit 1 ;;\n`).join('');
+  const fail = `echo "Job for $2.service failed because the control process exited with error code." >&2; exit 1`;
+  const count = join(r.testDir, `${name}.failed-`);
+  const cases = failFor
+    .map((n) =>
+      opts.failTimes === undefined
+        ? `  ${n}) ${fail} ;;\n`
+        : `  ${n}) c=$(cat '${count}'"$2" 2>/dev/null || echo 0); [ "$c" -ge ${opts.failTimes} ] && exit 0; echo $((c + 1)) >'${count}'"$2"; ${fail} ;;\n`,
+    )
+    .join('');
   const cmd = fixture(r, name, `printf '%s\\n' "$*" >>'${log}'\ncase "$2" in\n${cases}  *) exit 0 ;;\nesac\n`);
   return { cmd, log };
 }

@@ -354,7 +354,7 @@ describe.skipIf(whyWriters !== undefined)('set_pushtoken.sh: the push token from
   it('a failing probe restart: exit 3, appliance.ini restored, no secret file left (there was none)', async () => {
     const root = makeRoot({ demo: false });
     const before = treeSnapshot(root.dir, (p) => !p.startsWith('etc/'));
-    const svc = serviceCmd(root, ['vsensor-probe']);
+    const svc = serviceCmd(root, ['vsensor-probe'], 'service', { failTimes: 1 });
     const secret = randomSecret();
     const r = await run(root, [HOST], `lab:${secret}\n`, { CONFCONSOLE_SERVICE_CMD: svc.cmd });
     expect(r.code, r.stderr).toBe(3);
@@ -375,7 +375,7 @@ describe.skipIf(whyWriters !== undefined)('set_pushtoken.sh: the push token from
     expect((await run(root, ['master.example.com', 'http://192.0.2.3:8080'], t1 + '\n', { CONFCONSOLE_SERVICE_CMD: ok.cmd })).code).toBe(0);
     const etc = (p: string) => !p.startsWith('etc/');
     const before = treeSnapshot(root.dir, etc);
-    const bad = serviceCmd(root, ['vsensor-probe'], 'service-failing');
+    const bad = serviceCmd(root, ['vsensor-probe'], 'service-failing', { failTimes: 1 });
     const r = await run(root, [HOST], `second:${randomSecret()}\n`, { CONFCONSOLE_SERVICE_CMD: bad.cmd });
     expect(r.code, r.stderr).toBe(3);
     expect(treeSnapshot(root.dir, etc)).toEqual(before);
@@ -479,7 +479,7 @@ describe.skipIf(whyWriters !== undefined).each(HMAC_SCRIPTS)('$script: a 5-63 le
   it('a failing probe restart: exit 3, settings restored, no secret file left', async () => {
     const root = makeRoot({ demo: false });
     const before = treeSnapshot(root.dir, (p) => !p.startsWith('etc/'));
-    const svc = serviceCmd(root, ['vsensor-probe']);
+    const svc = serviceCmd(root, ['vsensor-probe'], 'service', { failTimes: 1 });
     const r = await run(root, [], randomHmac(40) + '\n', { CONFCONSOLE_SERVICE_CMD: svc.cmd });
     expect(r.code, r.stderr).toBe(3);
     expect(r.json.error).toMatch(/previous settings restored/);

@@ -73,7 +73,8 @@ function netRoot(): Root & { yaml: string; pending: string } {
   writeFileSync(yaml, SEED_YAML, { mode: 0o600 });
   return { ...r, yaml, pending: join(r.dir, 'var/lib/confconsole/net-pending.json') };
 }
-const env = { CONFCONSOLE_NETNS: NS_A };
+// the veth pairs stand for the appliance's ports (no real device can be made in a namespace)
+const env = { CONFCONSOLE_NETNS: NS_A, CONFCONSOLE_NET_PORT_KINDS: 'veth' };
 const run = (r: Root, name: string, args: string[], extra: Record<string, string> = {}) => runScript(name, args, r.dir, { ...env, ...extra });
 
 /** the rollback timer's pid from the pending file (remembered, to be sure it is gone in afterAll) */
@@ -237,7 +238,7 @@ describe.skipIf(why !== undefined)('network: set_network.sh applied in a namespa
     expect(fac.code, fac.stderr).toBe(0);
     timerPid(r);
     expect(v4Of('ccm1')).toEqual(['10.0.0.2/24']);
-    expect(readFileSync(r.yaml, 'utf8')).toMatch(/ccm1:\n\s+addresses:\n\s+- 10\.0\.0\.2\/24\n(?!\s+routes)/);
+    expect(readFileSync(r.yaml, 'utf8')).toMatch(/ccm1:\n\s+addresses: \[10\.0\.0\.2\/24\]\n(?!\s+routes)/);
     expect((await run(r, 'net_rollback.sh', [])).json.rolled_back).toBe(true);
     expect(readFileSync(r.yaml, 'utf8')).toBe(after);
     writeFileSync(r.yaml, SEED_YAML); // the file went back to the seed some other way

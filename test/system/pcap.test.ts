@@ -151,7 +151,7 @@ describe.skipIf(whySize !== undefined)('set_pcap.sh: the buffer size must fit th
 
   it('a capture service that does not restart: exit 3, the size restored', async () => {
     const root = makeRoot({ demo: false });
-    const svc = serviceCmd(root, ['vsensor-pcap']);
+    const svc = serviceCmd(root, ['vsensor-pcap'], 'service', { failTimes: 1 });
     const before = read(root.ini);
     const r = await runScript('set_pcap.sh', ['1'], root.dir, { CONFCONSOLE_SERVICE_CMD: svc.cmd });
     expect(r.code, r.stderr).toBe(3);

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { host, port } from '../../src/rules/address.js';
 import { password, proxyAddress, proxyUser } from '../../src/rules/callhome.js';
 import { masterHost, proxyUrl } from '../../src/rules/master.js';
-import { checkStatic, dnsServers, ipv4, netmask, optionalIpv4, quad, searchDomains, toInt } from '../../src/rules/network.js';
+import { checkStatic, checkStatic6, dnsServers, ipv4, ipv6Cidr, ipv6Gateway, netmask, optionalIpv4, quad, searchDomains, toInt } from '../../src/rules/network.js';
 import { ntpServers } from '../../src/rules/ntp.js';
 import { pcapGb } from '../../src/rules/pcap.js';
 import { hmacToken, pushToken } from '../../src/rules/tokens.js';
@@ -540,7 +540,62 @@ const searchRule = shared<string>({
   again: sameText,
 });
 
-const RULES = [ntp, masterHostRule, masterProxy, pushTokenRule, hmacRule, pcapRule, callhomeHost, portRule, callhomeProxy, proxyUserRule, passwordRule, netmaskRule, ipv4Rule, staticRule, dnsRule, searchRule];
+interface Static6 {
+  address6: string;
+  gateway6: string;
+}
+/** The IPv6 part of the interface form as the console checks it: each field's rule, then checkStatic6. */
+function consoleStatic6(f: Static6): Answer | undefined {
+  const a = ipv6Cidr(f.address6);
+  const g = ipv6Gateway(f.gateway6);
+  if (!a.ok || !g.ok) return 'BAD';
+  if (!a.value && !g.value) return undefined; // nothing IPv6 is sent
+  return checkStatic6(a.value, g.value).length ? 'BAD' : `OK ${a.value || '-'} via ${g.value || '-'}`;
+}
+function genStatic6(R: Rng): Static6 {
+  const prefix = R.pick([48, 56, 64, 64, 64, 96, 112, 127, 128, R.int(1, 128), R.int(0, 140)]);
+  const addr = R.pick([() => genIpv6(R), () => `2001:db8:${R.int(0, 0xffff).toString(16)}::${R.int(1, 0xffff).toString(16)}`, () => R.pick(RARE_V6), () => R.pick(BAD_V6), () => R.pick(['::', '::1', 'ff02::1', 'fe80::5', 'febf::1', 'fec0::1', '::ffff:0:1', '2001:DB8::A'])])();
+  const same = addr.split('::')[0] ?? '2001:db8';
+  const gateway = R.pick(['', '', 'fe80::1', 'FE80::0001', `${same}::1`, `${same}::ffff`, addr, genIpv6(R), '2001:db8:ffff::1', '::', 'ff02::2', '::1', '1.2.3.4']);
+  const f = { address6: R.chance(0.15) ? '' : R.chance(0.1) ? addr : `${addr}/${R.chance(0.05) ? '0' + prefix : prefix}`, gateway6: gateway };
+  if (R.chance(0.2)) {
+    const k = R.pick(['address6', 'gateway6'] as const);
+    f[k] = nearMiss(R, f[k], '0123456789abcdef:/. ');
+  }
+  return f;
+}
+const static6Rule = shared<Static6>({
+  name: 'IPv6 address and gateway: ipv6Cidr + ipv6Gateway + checkStatic6 ↔ ccnet check_static6',
+  show: visible,
+  console: consoleStatic6,
+  args: (f) => [f.address6.trim(), f.gateway6.trim()],
+  python: `a6, g6 = check_static6(a[0], a[1])
+    return f"{a6 or '-'} via {g6 or '-'}"`,
+  fixed: [
+    [{ address6: '2001:db8::5/64', gateway6: '2001:db8::1' }, 'OK 2001:db8::5/64 via 2001:db8::1'],
+    [{ address6: '2001:DB8:0:0::5/64', gateway6: 'FE80::1' }, 'OK 2001:db8::5/64 via fe80::1'], // RFC 5952 form
+    [{ address6: '', gateway6: 'fe80::1' }, 'OK - via fe80::1'], // link-local: on the link without an address
+    [{ address6: '2001:db8:0:1:0:0:0:5/128', gateway6: '' }, 'OK 2001:db8:0:1::5/128 via -'],
+    [{ address6: '2001:db8::5/129', gateway6: '' }, 'BAD'], // prefix 1-128
+    [{ address6: '2001:db8::5/0', gateway6: '' }, 'BAD'],
+    [{ address6: '2001:db8::5/064', gateway6: '' }, 'BAD'],
+    [{ address6: '2001:db8::5', gateway6: '' }, 'BAD'], // the prefix is required
+    [{ address6: 'fe80::5/64', gateway6: '' }, 'BAD'], // link-local
+    [{ address6: 'ff02::5/64', gateway6: '' }, 'BAD'],
+    [{ address6: '::ffff:c000:205/96', gateway6: '' }, 'BAD'], // IPv4-mapped
+    [{ address6: '2001:db8::5/64', gateway6: '2001:db8:1::1' }, 'BAD'], // off the link
+    [{ address6: '', gateway6: '2001:db8::1' }, 'BAD'], // not link-local, and no prefix to be in
+    [{ address6: '2001:db8::5/64', gateway6: '2001:db8::5' }, 'BAD'], // itself
+    [{ address6: '2001:db8::5/64', gateway6: 'ff02::2' }, 'BAD'],
+  ],
+  gen: genStatic6,
+  again: (f, v) => {
+    const m = /^(\S+) via (\S+)$/.exec(v)!;
+    return { address6: m[1] === '-' ? '' : m[1]!, gateway6: m[2] === '-' ? '' : m[2]! };
+  },
+});
+
+const RULES = [ntp, masterHostRule, masterProxy, pushTokenRule, hmacRule, pcapRule, callhomeHost, portRule, callhomeProxy, proxyUserRule, passwordRule, netmaskRule, ipv4Rule, staticRule, dnsRule, searchRule, static6Rule];
 
 // ---- the batches: one process per rule ---------------------------------------------------
 
@@ -609,7 +664,7 @@ done`;
 async function pythonBatch(body: string, cases: string[][], cwd: string): Promise<string[]> {
   const prog = `import json, sys
 sys.path.insert(0, sys.argv[1])
-from ccnet.checks import Refused, check_domains, check_dns, check_static, parse_prefix, parse_v4
+from ccnet.checks import Refused, check_domains, check_dns, check_static, check_static6, parse_prefix, parse_v4
 def one(a):
     ${body}
 for line in sys.stdin:

@@ -54,7 +54,7 @@ describe.skipIf(why !== undefined)('writers: safety', () => {
     const modes = [statSync(root.ini).mode, statSync(root.conf).mode];
     expect(parseSettings(before.ini).ntp.servers).toEqual(['192.0.2.1', 'ntp.example.org:1123']);
 
-    const bad = serviceCmd(root, ['chrony'], 'service-failing');
+    const bad = serviceCmd(root, ['chrony'], 'service-failing', { failTimes: 1 });
     writeFileSync(bad.log, ''); // both fixtures log to .test/service.log
     const r = await runScript('set_ntp.sh', ['198.51.100.7'], root.dir, { CONFCONSOLE_SERVICE_CMD: bad.cmd });
     expect(r.code, r.stderr).toBe(3);

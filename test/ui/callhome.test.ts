@@ -2,7 +2,11 @@
 // demo root (the demo records service actions and runs no network check).
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { callhomeStatus } from '../../src/features/callhome/ops.js';
+import { makePaths } from '../../src/system/paths.js';
+import { makeRunner } from '../../src/system/runner.js';
 import { KEYS, startConsole, type Harness } from '../support/headless.js';
 
 let h: Harness | undefined;
@@ -25,8 +29,8 @@ describe('Call-Home menu (demo appliance)', () => {
     h = await startConsole();
     await toCallhome(h);
     await h.press('2', KEYS.enter);
-    await h.waitFor('Call-Home is disabled; checking anyway');
-    expect(h.text()).toMatch(/FAIL +Call-Home Service Config Enabled/);
+    await h.waitFor('-> This indicates a problem with the Call-Home setting.'); // the result, with the advice
+    expect(h.text()).toContain('Call-Home is disabled, checking connection anyway'); // it keeps the manual's head
     expect(h.text()).toContain('-> This indicates a problem with the Call-Home setting.');
     expect(h.text()).toMatch(/SKIP +Call-Home Hostname Resolution by DNS \(demo appliance: not checked\)/);
   });
@@ -93,7 +97,8 @@ describe('Call-Home menu (demo appliance)', () => {
     await h.type('proxy.example.com:3128');
     await h.press(KEYS.tab);
     await h.type('ops');
-    await h.press(KEYS.enter);
+    // Enter goes on to the password, the last field; Enter there submits the form
+    await h.press(KEYS.enter, KEYS.enter);
     await h.waitFor('! Enter the proxy password');
     await h.type('S3cret-pw');
     expect(h.text()).not.toContain('S3cret');
@@ -141,5 +146,73 @@ describe('Call-Home menu (demo appliance)', () => {
     await h.waitFor('Partner connection set: partner.example.net, port 2222.');
     await h.press(KEYS.enter);
     await h.waitFor('Partner connection: partner.example.net, port 2222');
+  });
+
+  // A Call-Home server that accepts and never answers: the TCP check waits (~10 s), so the
+  // dialog can be read while it runs. Loopback only.
+  async function silentServer(): Promise<{ server: Server; port: number; close(): void }> {
+    const sockets: Socket[] = [];
+    const server = createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    return { server, port, close: () => (sockets.forEach((s) => s.destroy()), server.close()) };
+  }
+
+  /** A real (non-demo) appliance whose Call-Home points at the silent server. */
+  async function toSlowStatus(enabled: boolean) {
+    const srv = await silentServer();
+    const x = await startConsole();
+    const path = join(x.root, 'etc/confconsole/appliance.ini');
+    writeFileSync(
+      path,
+      ini(x)
+        .replace('demo = true', 'demo = false')
+        .replace('host = "callhome.example.com"', 'host = "127.0.0.1"')
+        .replace(/^port = 22$/m, `port = ${srv.port}`)
+        .replace('enabled = no', `enabled = ${enabled ? 'yes' : 'no'}`),
+    );
+    await x.waitFor('Welcome');
+    await x.press(KEYS.enter, '3', KEYS.enter, '2', KEYS.enter);
+    await x.waitFor(`Call-Home is ${enabled ? 'enabled' : 'disabled'}.`);
+    await x.press('2', KEYS.enter);
+    return { x, srv };
+  }
+
+  it.each([
+    [true, 'Call-Home is enabled, checking connection'],
+    [false, 'Call-Home is disabled, checking connection anyway'],
+  ])('while status runs (enabled %s) the dialog says the manual\'s words and names the check being made', async (enabled, words) => {
+    const { x, srv } = await toSlowStatus(enabled);
+    h = x;
+    try {
+      await h.waitFor('Checking Call-Home Remote Host TCP Connectivity...');
+      const screen = h.text();
+      expect(screen).toContain(words);
+      // the check under way is the last line: the rows before it are done
+      expect(screen).toMatch(/SKIP Call-Home Hostname Resolution by DNS[^\n]*\n(.*\n)?.*Checking Call-Home Remote Host TCP Connectivity\.\.\./);
+      expect(screen).not.toContain('Checking Call-Home Authentication');
+      await h.press(KEYS.esc); // read-only: Esc stops it
+      await h.waitFor(/Call-Home status/);
+    } finally {
+      srv.close();
+    }
+  });
+
+  it('status through the operation: each check made is named before its row, the head from the settings', async () => {
+    h = await startConsole();
+    const paths = makePaths(h.root);
+    const notes: string[] = [];
+    const lines: string[] = [];
+    const o = await callhomeStatus.run({ paths, runner: makeRunner(paths) }, {}, { line: (t) => lines.push(t), note: (t) => notes.push(t) });
+    expect(notes).toEqual(['Call-Home is disabled, checking connection anyway']);
+    expect(o.details?.[0]).toBe('Call-Home is disabled, checking connection anyway');
+    // the demo makes the first two checks (the others are SKIP: not made, nothing to name)
+    for (const c of ['Call-Home Service running', 'Call-Home Service Config Enabled']) {
+      const said = lines.indexOf(`Checking ${c}...`);
+      const row = lines.findIndex((l) => new RegExp(`^(OK|FAIL|SKIP) +${c}:`).test(l));
+      expect(said, lines.join('\n')).toBeGreaterThanOrEqual(0);
+      expect(row, lines.join('\n')).toBe(said + 1);
+    }
+    expect(lines.filter((l) => l.startsWith('Checking '))).toHaveLength(2);
   });
 });

@@ -71,7 +71,8 @@ describe('dialogs', () => {
     // focus went back to the field in error: typing edits the host
     await h.press(KEYS.ctrlU);
     await h.type('good.example');
-    await h.press(KEYS.enter);
+    // Enter goes on to the token (kept as typed); Enter on the last field submits
+    await h.press(KEYS.enter, KEYS.enter);
     await h.waitFor('Test it?');
     await h.press('n');
     await h.waitFor('Review the change');

@@ -26,6 +26,12 @@ async function toEth0(x: Harness) {
   await x.waitFor('eth0: management, static 10.0.0.2/24 via 10.0.0.1');
 }
 
+/**
+ * Enter on each field from `field` (0 the mode, 1 the address ... 5 the search domain) to the
+ * last: Enter goes on to the next field, and submits on the last one.
+ */
+const enterFrom = (field: number): string[] => Array.from({ length: 6 - field }, () => KEYS.enter);
+
 describe('network interfaces (demo appliance)', () => {
   it('static change: checks at the fields, review, countdown, confirm; the list shows the new address', async () => {
     h = await startConsole();
@@ -37,14 +43,14 @@ describe('network interfaces (demo appliance)', () => {
     const before = yaml(h);
     await h.press(KEYS.tab, KEYS.ctrlU);
     await h.type('10.0.0.255');
-    await h.press(KEYS.enter);
+    await h.press(...enterFrom(1));
     await h.waitFor('! 10.0.0.255 is the broadcast address of 10.0.0.0/24');
     expect(yaml(h)).toBe(before);
     await h.press(KEYS.ctrlU);
     await h.type('10.0.5.7');
     await h.press(KEYS.tab, KEYS.tab, KEYS.ctrlU);
     await h.type('10.0.5.1');
-    await h.press(KEYS.enter);
+    await h.press(...enterFrom(3));
     await h.waitFor('Apply these settings to eth0?');
     expect(h.text()).toContain('new:     10.0.5.7');
     await h.press('y');
@@ -74,7 +80,7 @@ describe('network interfaces (demo appliance)', () => {
     const before = yaml(h);
     await h.press(KEYS.tab, KEYS.tab, KEYS.tab, KEYS.ctrlU);
     await h.type('10.9.0.1'); // a gateway outside 10.0.0.0/24: a warning, not an error
-    await h.press(KEYS.enter);
+    await h.press(...enterFrom(3));
     await h.waitFor('Warning: 10.9.0.1 is outside');
     await h.press(KEYS.enter); // Enter alone answers No: back to the form, nothing applied
     await h.waitFor('(*) Static IP');
@@ -162,7 +168,7 @@ describe('network interfaces (demo appliance)', () => {
     await h.type('10.0.5.5');
     await h.press(KEYS.tab);
     await h.type('24');
-    await h.press(KEYS.enter);
+    await h.press(...enterFrom(2));
     await h.waitFor('Warning: eth1 stops being the capture interface');
     expect(h.text()).toMatch(/Mode: capture -> Static IP|current: capture/);
     await h.press(KEYS.enter); // No: back to the form
@@ -204,7 +210,7 @@ describe('network interfaces (demo appliance)', () => {
     await h.waitFor('(*) Static IP');
     await h.press(KEYS.tab, KEYS.ctrlU);
     await h.type('10.0.0.77');
-    await h.press(KEYS.enter);
+    await h.press(...enterFrom(1));
     await h.waitFor('Apply these settings to eth0?');
     await h.press('y');
     await h.waitFor('Time left to confirm:');

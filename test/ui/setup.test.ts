@@ -35,7 +35,8 @@ describe('vSensor Setup', () => {
     expect(h.text()).not.toContain('K7GHX');
     await h.press(KEYS.tab);
     await h.type('master.example.com');
-    await h.press(KEYS.enter);
+    // Enter goes on to the proxy (left empty), the last field; Enter there submits
+    await h.press(KEYS.enter, KEYS.enter);
     await h.waitFor('Do you want to test the connection to https://master.example.com?');
     await h.press('n');
     await h.waitFor('Confirm submission');

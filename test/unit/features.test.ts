@@ -65,21 +65,35 @@ describe('network', () => {
     expect(setArgs({ iface: 'eth0', mode: 'static', address: '192.0.2.5', netmask: '24', gateway: '192.0.2.1', dns: '192.0.2.53', domain: 'corp.example' })).toEqual([
       'eth0', '--static', '--address', '192.0.2.5', '--netmask', '24', '--gateway', '192.0.2.1', '--allow-offsubnet-gateway', '--dns', '192.0.2.53', '--domain', 'corp.example',
     ]);
+    // IPv6: sent only when changed from what was read (not given, the script keeps it)
+    const v6 = { iface: 'eth0', mode: 'static', address: '192.0.2.5', netmask: '24', address6: '2001:db8::5/64', gateway6: 'fe80::1' };
+    expect(setArgs(v6, { address6: '2001:db8::5', prefix6: 64, gateway6: 'fe80::1' }).slice(6)).toEqual([]);
+    expect(setArgs(v6, { address6: '2001:db8::5', prefix6: 64, gateway6: null }).slice(6)).toEqual(['--gateway6', 'fe80::1']);
+    expect(setArgs({ ...v6, address6: '' }, { address6: '2001:db8::5', prefix6: 64, gateway6: 'fe80::1' }).slice(6)).toEqual(['--address6', '']);
   });
-  it('check: errors at their fields; warnings by severity (never by their words); leaving capture is said', async () => {
-    const { ctx } = fakeCtx({ 'show_network.sh': { json: IFACES } });
+  it('check: errors at their fields; warnings by severity (never by their words); leaving capture is said; the dry run\'s plan is said', async () => {
+    const plan = { files: ['etc/netplan/01-netcfg.yaml', 'etc/netplan/50-cloud-init.yaml'], kept: ['route 192.168.50.0/24 via 10.0.0.254', 'critical: true'], moved: [{ from: 'etc/netplan/50-cloud-init.yaml', id: 'eth0' }], dropin: 'etc/cloud/cloud.cfg.d/99-disable-network-config.cfg', creates: false };
+    const { ctx, calls } = fakeCtx({ 'show_network.sh': { json: IFACES }, 'set_network.sh': { json: { ok: true, dry_run: true, iface: 'eth0', plan } } });
     expect(await networkSet.check(ctx, { iface: 'eth0', mode: 'static', address: '10.0.0.2', netmask: '24', gateway: '192.0.2.1' })).toEqual({
       errors: {},
-      warnings: [expect.stringMatching(/^192.0.2.1 is outside 10.0.0.0\/24.*Apply only if your network really routes it\.$/)],
+      warnings: [
+        expect.stringMatching(/^192.0.2.1 is outside 10.0.0.0\/24.*Apply only if your network really routes it\.$/),
+        "eth0's settings move from etc/netplan/50-cloud-init.yaml (entry eth0) into etc/netplan/01-netcfg.yaml, so that only one file configures it",
+        'cloud-init is told to stop writing the network configuration (etc/cloud/cloud.cfg.d/99-disable-network-config.cfg); a rollback undoes this too',
+        'Kept as they are on eth0: route 192.168.50.0/24 via 10.0.0.254; critical: true',
+      ],
     });
+    expect(calls.find((c) => c.args.includes('--dry-run'))?.args).toEqual(['eth0', '--static', '--address', '10.0.0.2', '--netmask', '24', '--gateway', '192.0.2.1', '--allow-offsubnet-gateway', '--dry-run']);
+    const refusedPlan = fakeCtx({ 'show_network.sh': { json: IFACES }, 'set_network.sh': { exitCode: 2, json: { ok: false, code: 2, field: 'interface', error: 'eth0 is also configured in etc/netplan/60-site.yaml (mtu)' } } });
+    expect((await networkSet.check(refusedPlan.ctx, { iface: 'eth0', mode: 'dhcp' })).errors).toEqual({ mode: 'eth0 is also configured in etc/netplan/60-site.yaml (mtu)' });
     expect((await networkSet.check(ctx, { iface: 'eth1', mode: 'static', address: '10.0.0.2', netmask: '24' })).errors).toEqual({ address: '10.0.0.2 is already used by another interface' });
     expect((await networkSet.check(ctx, { iface: 'eth1', mode: 'dhcp' })).warnings?.[0]).toMatch(/eth1 stops being the capture interface/);
   });
   it('apply: a pending change is typed data (deadline, address); a refusal keeps its field', async () => {
-    const ok = fakeCtx({ 'set_network.sh': { json: { ok: true, iface: 'eth0', mode: 'static', address: '192.0.2.5/24', pending: { id: 'x', deadline: 2e9, timeout: 120 } } } });
+    const ok = fakeCtx({ 'show_network.sh': { json: IFACES }, 'set_network.sh': { json: { ok: true, iface: 'eth0', mode: 'static', address: '192.0.2.5/24', pending: { id: 'x', deadline: 2e9, timeout: 120 } } } });
     expect(await networkSet.apply(ok.ctx, { iface: 'eth0', mode: 'static', address: '192.0.2.5', netmask: '24', timeout: '60' }, io)).toMatchObject({ ok: true, pending: { deadline: 2e9, address: '192.0.2.5' } });
-    expect(ok.calls[0]?.args.slice(-2)).toEqual(['--confirm-timeout', '60']);
-    const refused = fakeCtx({ 'set_network.sh': { exitCode: 2, json: { ok: false, code: 2, error: '192.0.2.5 is already in use on eth1', field: 'address' } } });
+    expect(ok.calls.at(-1)?.args.slice(-2)).toEqual(['--confirm-timeout', '60']);
+    const refused = fakeCtx({ 'show_network.sh': { json: IFACES }, 'set_network.sh': { exitCode: 2, json: { ok: false, code: 2, error: '192.0.2.5 is already in use on eth1', field: 'address' } } });
     expect(await networkSet.apply(refused.ctx, { iface: 'eth0', mode: 'static', address: '192.0.2.5', netmask: '24' }, io)).toMatchObject({ ok: false, field: 'address', code: 2, summary: '192.0.2.5 is already in use on eth1' });
   });
   it('an interface that is gone is a Problem for the operator', async () => {
@@ -102,8 +116,11 @@ describe('Call-Home', () => {
   });
   it('the status run: exit 5 with rows is a result (FAIL rows), not an error', async () => {
     const rows = [{ check: 'Call-Home Service running', status: 'fail', detail: 'not running', advice: 'check the cables' }];
-    const { ctx } = fakeCtx({ 'callhome.sh status': { exitCode: 5, json: { ok: false, enabled: true, rows } } });
-    const o = await callhomeStatus.run(ctx, {}, io);
+    const state = { enabled: true, host: 'h', port: '22', ssl: false, proxy: 'none', user: 'u', proxy_user: '', default_host: 'h', hostname: 'x', ports: null, key: true, partner: { enabled: false, host: '', port: '' } };
+    const { ctx } = fakeCtx({ 'callhome.sh show': { json: state }, 'callhome.sh status': { exitCode: 5, json: { ok: false, enabled: true, rows } } });
+    const notes: string[] = [];
+    const o = await callhomeStatus.run(ctx, {}, { ...io, note: (t) => notes.push(t) });
+    expect(notes).toEqual(['Call-Home is enabled, checking connection']); // said before the checks, from the settings
     expect(o).toMatchObject({ ok: false, code: 5, summary: expect.stringMatching(/^Not calling home/), details: ['Call-Home is enabled, checking connection', '', 'FAIL  Call-Home Service running', '      not running', '      -> check the cables'] });
   });
   it('the form: the proxy password goes on stdin; a refused script option comes back at its form field', async () => {

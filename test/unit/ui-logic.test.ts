@@ -45,7 +45,7 @@ describe('line editor', () => {
     expect(editLine(s, {}, '\x07')).toEqual(s); // control characters are not text
   });
   it('shows the cursor end of a long line and masks secrets', () => {
-    expect(visiblePart({ value: 'abcdefghij', cursor: 10 }, 5, false)).toEqual({ text: 'ghij', cursorX: 4 });
+    expect(visiblePart({ value: 'abcdefghij', cursor: 10 }, 5, false)).toMatchObject({ text: 'ghij', cursorX: 4 });
     expect(visiblePart({ value: 'secret', cursor: 6 }, 20, true).text).toBe('******');
   });
 });
@@ -91,7 +91,7 @@ describe('settings and conditions', () => {
     expect(s.ntp.servers).toEqual(['a.example', 'b.example']);
     expect(s.appliance).toEqual({ profile: 'appliance', demo: false });
     expect(() => parseSettings('[appliance]\nprofile = toaster\n', '/r/etc/confconsole/appliance.ini')).toThrow(Problem);
-    expect(() => parseSettings('[appliance]\nprofile = toaster\n', '/r/etc/confconsole/appliance.ini')).toThrow(/The settings file \/r\/etc\/confconsole\/appliance.ini is damaged/);
+    expect(() => parseSettings('[appliance]\nprofile = toaster\n', '/r/etc/confconsole/appliance.ini')).toThrow(/^\/r\/etc\/confconsole\/appliance.ini line 2: in \[appliance\], profile must be one of appliance, vsensor, not "toaster"; it is not used/);
   });
   it('needs-root holds only for a non-root user outside the demo', () => {
     expect(conditions({ demo: false, uid: 1000 })['needs-root']).toMatch(/root rights/);
@@ -100,24 +100,37 @@ describe('settings and conditions', () => {
   });
 });
 
-describe('NTP servers of a fresh appliance', () => {
-  it('are read from chrony.conf until confconsole has set them', async () => {
-    const { chronyServers, currentNtpServers } = await import('../../src/features/ntp/index.js');
-    const { makePaths } = await import('../../src/system/paths.js');
-    expect(chronyServers('pool 2.debian.pool.ntp.org iburst\n# server x\nserver 192.0.2.1 port 11123 iburst\n  server ::1 port 5 iburst\n')).toEqual([
-      '2.debian.pool.ntp.org',
-      '192.0.2.1:11123',
-      '[::1]:5',
+describe('NTP view: every source with its origin and what chronyd does with it', () => {
+  it('marks ours, chrony.conf lines, DHCP, other files and daemon-only sources; a pool lists the servers it gave', async () => {
+    const { ntpView } = await import('../../src/features/ntp/index.js');
+    const live = (name: string, address: string, state: string, reach = '377') => ({ mode: 'server', state, name, address, stratum: 2, reach });
+    const src = (name: string, kind: string, origin: 'ours' | 'line' | 'dhcp' | 'file' | 'daemon', file: string, line: number, daemon: ReturnType<typeof live>[] = []) => ({ name, kind, origin, file, line, text: '', options: '', daemon });
+    const st = {
+      servers: ['2.debian.pool.ntp.org', 'ntp.site.example'],
+      sources: [
+        src('2.debian.pool.ntp.org', 'pool', 'ours', '/etc/chrony/chrony.conf', 8, [live('2.debian.pool.ntp.org', '192.0.2.1', 'selected'), live('2.debian.pool.ntp.org', '192.0.2.2', 'combined')]),
+        src('ntp.site.example', 'server', 'ours', '/etc/chrony/chrony.conf', 9, []),
+        src('192.0.2.9', 'peer', 'line', '/etc/chrony/chrony.conf', 12, [live('192.0.2.9', '192.0.2.9', 'not usable', '0')]),
+        src('192.0.2.7', 'server', 'dhcp', '/run/chrony-dhcp/eth0.sources', 1, [live('192.0.2.7', '192.0.2.7', 'combined')]),
+        src('ntp.other.example', 'server', 'file', '/etc/chrony/conf.d/site.conf', 3),
+        src('198.51.100.4', 'server', 'daemon', '', 0, [live('198.51.100.4', '198.51.100.4', 'not combined', '17')]),
+      ],
+      daemon: { running: true, asked: true },
+      problems: [],
+    };
+    const v = ntpView(st);
+    expect(v.text).toBe('2 NTP server(s) set here, and 4 other source(s) chrony also uses.\nchronyd is running: the last column is what it does with each source.');
+    expect(v.rows).toEqual([
+      ['1', '2.debian.pool.ntp.org', 'pool', 'set here', '192.0.2.1 selected; 192.0.2.2 combined'],
+      ['2', 'ntp.site.example', 'server', 'set here', 'not used'],
+      ['3', '192.0.2.9', 'peer', 'chrony.conf (line 12)', 'not usable, reach 0'],
+      ['4', '192.0.2.7', 'server', 'DHCP (/run/chrony-dhcp/eth0.sources:1)', 'combined, reach 377'],
+      ['5', 'ntp.other.example', 'server', 'other file (/etc/chrony/conf.d/site.conf:3)', 'not used'],
+      ['6', '198.51.100.4', 'server', 'daemon only', 'not combined, reach 17'],
     ]);
-    const dir = mkdtempSync(join(tmpdir(), 'cc-ntp-'));
-    const p = makePaths(dir);
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(join(dir, 'etc/chrony'), { recursive: true });
-    writeFileSync(p.chronyConf, 'server a.example iburst\n');
-    expect(await currentNtpServers({ paths: p, runner: { script: async () => { throw new Error('no script runs'); } } })).toEqual(['a.example']);
-    mkdirSync(join(dir, 'etc/confconsole'), { recursive: true });
-    writeFileSync(p.settingsIni, '[ntp]\nservers = "b.example"\n');
-    expect(await currentNtpServers({ paths: p, runner: { script: async () => { throw new Error('no script runs'); } } })).toEqual(['b.example']);
+    const down = ntpView({ ...st, daemon: { running: false, asked: false, error: 'the demo appliance has no chronyd to ask' }, problems: ['cannot read /etc/chrony/x.conf: Permission denied'] });
+    expect(down.text.split('\n').slice(1)).toEqual(['chronyd was not asked: the demo appliance has no chronyd to ask.', 'cannot read /etc/chrony/x.conf: Permission denied']);
+    expect(down.rows.map((r) => r[4])).toEqual(['-', '-', '-', '-', '-', '-']);
   });
 });
 

@@ -5,7 +5,7 @@ proves both give the same answers and values."""
 import ipaddress
 import re
 
-from .model import describe, link_addrs, role_of, split_list
+from .model import configured_names, describe, link_addrs, link_kind, merged_stanza, split_list
 
 IFNAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.:-]{0,14}$')
 LABEL = re.compile(r'^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$')
@@ -67,19 +67,20 @@ def check_address(addr, prefix):
     return net
 
 
-def check_address_free(iface, addr, eth, links):
-    """Not the address of another interface, in the YAML or live."""
+def check_address_free(iface, addr, eth, links, field='address'):
+    """Not the address of another interface, in the YAML (eth: name → merged stanza) or live."""
     for name, st in eth.items():
         if name == iface:
             continue
-        if describe(st)['address'] == str(addr):
-            raise Refused('address', f'{addr} is already the address of {name}')
+        d = describe(st)
+        if str(addr) in (d['address'], d['address6']):
+            raise Refused(field, f'{addr} is already the address of {name}')
     for l in links:
         if l.get('ifname') in (iface,):
             continue
         for c in link_addrs(l):
-            if c.split('/')[0] == str(addr):
-                raise Refused('address', f'{addr} is already in use on {l.get("ifname")}')
+            if ipaddress.ip_address(c.split('/')[0]) == addr:
+                raise Refused(field, f'{addr} is already in use on {l.get("ifname")}')
 
 
 def check_gateway(gateway, addr, prefix, net, allow_offsubnet):
@@ -151,23 +152,102 @@ def check_static(iface, address, netmask, gateway, dns, domain, allow_offsubnet,
             'dns': check_dns(dns), 'search': check_domains(domain)}
 
 
-def validate(eth, links, iface, mode, address=None, netmask=None, gateway=None, dns='', domain='',
-             allow_offsubnet=False, ssh_local=None):
-    """A requested change of one interface → what it will be ({mode, address, prefix, ...})."""
+def parse_v6_cidr(value):
+    """A static IPv6 interface address with its prefix length (2001:db8::5/64) → (address,
+    prefix). Refuses a missing or out-of-range prefix (1-128), and addresses no interface may
+    have: unspecified, loopback, multicast, link-local (fe80::/10: the kernel makes one on every
+    link), IPv4-mapped (RFC 4291 §2.5)."""
+    m = re.fullmatch(r'([0-9A-Fa-f:.]+)/([0-9]{1,3})', value or '')
+    if not m:
+        raise Refused('address6', f'{value!r} is not an IPv6 address with its prefix length (like 2001:db8::5/64)')
+    try:
+        ip = ipaddress.IPv6Address(m.group(1))
+    except ipaddress.AddressValueError:
+        raise Refused('address6', f'{m.group(1)!r} is not an IPv6 address')
+    if '.' in m.group(1):
+        raise Refused('address6', f'{m.group(1)} is not an IPv6 interface address (an embedded IPv4 form)')
+    n = int(m.group(2))
+    if not 1 <= n <= 128 or m.group(2) != str(n):
+        raise Refused('address6', f'prefix length /{m.group(2)} is out of range (1-128)')
+    if ip.is_unspecified or ip.is_loopback or ip.is_multicast or ip.is_link_local or int(ip) >> 32 == 0xFFFF:
+        raise Refused('address6', f'{ip} cannot be an interface address (unspecified, loopback, multicast, link-local or IPv4-mapped)')
+    return ip, n
+
+
+def check_gateway6(gateway6, addr6, prefix6):
+    """The IPv6 default gateway: a router on the link, so inside the prefix of the static
+    address, or link-local (fe80::/10, what routers announce: RFC 4861 §4.2). Not the
+    address itself, nor unspecified, loopback or multicast."""
+    try:
+        gw = ipaddress.IPv6Address(gateway6 or '')
+    except ipaddress.AddressValueError:
+        raise Refused('gateway6', f'the IPv6 gateway {gateway6!r} is not an IPv6 address')
+    if '.' in gateway6 or gw.is_unspecified or gw.is_loopback or gw.is_multicast:
+        raise Refused('gateway6', f'the IPv6 gateway {gateway6} is not a router address')
+    if addr6 is not None and gw == addr6:
+        raise Refused('gateway6', f'the IPv6 gateway {gw} is the appliance\'s own address')
+    if gw.is_link_local:
+        return gw
+    if addr6 is None:
+        raise Refused('gateway6', f'the IPv6 gateway {gw} is not on the link: give a link-local gateway (fe80::...) or a static IPv6 address in its subnet')
+    net = ipaddress.IPv6Network(f'{addr6}/{prefix6}', strict=False)
+    if gw not in net:
+        raise Refused('gateway6', f'the IPv6 gateway {gw} is outside {net} and not link-local (fe80::/10)')
+    return gw
+
+
+def check_static6(address6, gateway6):
+    """The optional IPv6 part of a change → (address/prefix or '', gateway or '')."""
+    addr6, prefix6 = parse_v6_cidr(address6) if address6 else (None, None)
+    gw = check_gateway6(gateway6, addr6, prefix6) if gateway6 else None
+    return (f'{addr6}/{prefix6}' if addr6 else ''), (str(gw) if gw else '')
+
+
+def check_capture(iface, eth, links, ssh_local):
+    """Another management interface remains, and the operator's session does not come in here."""
+    mgmt = [n for n, st in eth.items() if describe(st)['mode'] in ('static', 'dhcp', 'ipv6') and n != iface]
+    if not mgmt:
+        raise Refused('interface', f'{iface} is the last management interface: the appliance would be unreachable as a capture-only box')
+    if ssh_local:
+        for l in links:
+            if l.get('ifname') == iface and any(ipaddress.ip_address(c.split('/')[0]) == ipaddress.ip_address(ssh_local) for c in link_addrs(l)):
+                raise Refused('interface', f'you are connected through {iface} ({ssh_local}): making it a capture interface would cut your session')
+
+
+def view(files, links):
+    """Every interface → its merged stanza (None when no file configures it)."""
+    names = [l.get('ifname') for l in links if l.get('ifname') != 'lo']
+    macs = {l.get('ifname'): l.get('address') for l in links}
+    return {n: merged_stanza(files, n, macs.get(n)) for n in dict.fromkeys(names + configured_names(files))}
+
+
+def validate(files, links, iface, mode, address=None, netmask=None, gateway=None, dns='', domain='',
+             allow_offsubnet=False, ssh_local=None, address6=None, gateway6=None, port_kinds=()):
+    """A requested change of one interface → what it will be ({mode, address, prefix, ...}).
+    files: the netplan files (model.netplan_files), what netplan merges."""
     names = [l.get('ifname') for l in links if l.get('ifname') != 'lo']
     if not IFNAME.fullmatch(iface or ''):
         raise Refused('interface', f'{iface!r} is not an interface name')
     if iface not in names:
         raise Refused('interface', f'no interface {iface} on this appliance (there are: {", ".join(names) or "none"})')
+    link = next(l for l in links if l.get('ifname') == iface)
+    _, why = link_kind(link, port_kinds)
+    if why:
+        raise Refused('interface', f'{iface} is {why}: the console configures the network ports only (it is left as it is)')
+    eth = view(files, links)
     res = {'mode': mode}
     if mode == 'static':
         res.update(check_static(iface, address, netmask, gateway, dns, domain, allow_offsubnet, eth, links))
     elif mode == 'capture':
-        mgmt = [n for n, st in eth.items() if role_of(st) == 'management' and n != iface]
-        if not mgmt:
-            raise Refused('interface', f'{iface} is the last management interface: the appliance would be unreachable as a capture-only box')
-        if ssh_local:
-            for l in links:
-                if l.get('ifname') == iface and any(c.split('/')[0] == ssh_local for c in link_addrs(l)):
-                    raise Refused('interface', f'you are connected through {iface} ({ssh_local}): making it a capture interface would cut your session')
+        check_capture(iface, eth, links, ssh_local)
+    if mode in ('static', 'dhcp') and (address6 is not None or gateway6 is not None):
+        # a gateway alone is checked against the static IPv6 address the interface keeps
+        cur = describe(eth.get(iface))
+        a6, g6 = check_static6(address6 if address6 is not None else (f"{cur['address6']}/{cur['prefix6']}" if cur['address6'] else ''), gateway6)
+        if address6 is not None:
+            if a6:
+                check_address_free(iface, ipaddress.ip_interface(a6).ip, eth, links, 'address6')
+            res['address6'] = a6
+        if gateway6 is not None:
+            res['gateway6'] = g6
     return res

@@ -12,7 +12,7 @@ def fake_mac(name):
 
 
 def links_from_yaml(eth, links, only=(), dhcp_address=None):
-    """links updated to what the YAML says: every interface when there are no links yet,
+    """links updated to what the YAML says (eth: interface → its merged stanza): every interface when there are no links yet,
     else only the interfaces named (after an apply). A DHCP interface gets dhcp_address."""
     only = set(only or [])
     by = {l['ifname']: l for l in links}
@@ -31,6 +31,8 @@ def links_from_yaml(eth, links, only=(), dhcp_address=None):
         elif d['mode'] == 'dhcp' and dhcp_address:
             i = ipaddress.ip_interface(dhcp_address)
             info = [{'family': 'inet', 'local': str(i.ip), 'prefixlen': i.network.prefixlen}]
+        if d['address6']:
+            info.append({'family': 'inet6', 'local': d['address6'], 'prefixlen': d['prefix6'], 'scope': 'global'})
         l['addr_info'] = info
         by[name] = l
     return list(by.values())

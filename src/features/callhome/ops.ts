@@ -14,15 +14,28 @@ export const callhomeShow: Op<'show'> = {
   },
 };
 
-/** The manual's five checks, each line as it is made; exit 5 (a FAIL) is a result, not an error. */
+/** What the status dialog says while it checks, in the manual's words (ch. 4 "Test Call-Home"). */
+export const statusHead = (enabled: boolean): string => (enabled ? 'Call-Home is enabled, checking connection' : 'Call-Home is disabled, checking connection anyway');
+
+/**
+ * The manual's five checks. While they run, the dialog's top line says whether Call-Home is
+ * enabled (read first), and callhome.sh names each check before making it and its row after;
+ * exit 5 (a FAIL) is a result, not an error.
+ */
 export const callhomeStatus: Op<'run'> = {
   id: 'callhome.status',
   async run(ctx, _values, io) {
-    io.line('Checking the Call-Home connection: service, configuration, DNS, TCP, authentication...');
+    let enabled: boolean | undefined;
+    try {
+      enabled = (await callhomeState(ctx)).enabled;
+    } catch (e) {
+      if (!(e instanceof Problem)) throw e; // unreadable settings: the checks below say so
+    }
+    io.note?.(enabled === undefined ? 'Checking the Call-Home connection' : statusHead(enabled));
     const r = await run(ctx.runner, scripts.status, ['status'], { timeoutMs: 90_000, onLine: io.line, ...(io.signal ? { signal: io.signal } : {}) });
     const said = r.ok ? r.value : r.exitCode === EXIT.testFailed ? scripts.status.result.safeParse(r.json).data : undefined;
     if (!said) return outcomeOf(r, '');
-    const head = said.enabled ? 'Call-Home is enabled, checking connection' : 'Call-Home is disabled; checking anyway';
+    const head = statusHead(said.enabled);
     return {
       ok: !said.rows.some((x) => x.status === 'fail'),
       summary: statusVerdict(said.rows),

@@ -5,7 +5,7 @@ import { applies, checkFields, report, str, UsageError } from '../../commands/ou
 import type { Command } from '../../commands/types.js';
 import type { Values } from '../../core/types.js';
 import type { ConfirmWithin, Field, Menu, Profile } from '../../menu/types.js';
-import { checkStatic, dnsServers, ipv4, netmask, optionalIpv4, searchDomains } from '../../rules/network.js';
+import { checkStatic, checkStatic6, dnsServers, ipv4, ipv6Cidr, ipv6Gateway, netmask, optionalIpv4, searchDomains } from '../../rules/network.js';
 import { run, EXIT } from '../../system/runner.js';
 import { outcomeOf } from '../../core/outcome.js';
 import { table } from '../../ui/text.js';
@@ -13,9 +13,10 @@ import {
   networkCapture, networkConfirm, networkDhcp, networkFactory, networkIface, networkInterfaces, networkPending,
   networkRestoreConfirmed, networkRollback, networkSet,
 } from './ops.js';
+import { networkSettled } from './notice.js';
 import { carriesMe, pendingLine, scripts, type NetworkState } from './state.js';
 
-export { rollbackNotice } from './ops.js';
+export { networkNotice } from './notice.js';
 
 const staticOnly = { field: 'mode', is: ['static'] };
 
@@ -43,9 +44,11 @@ export const interfaceFields: Field[] = [
     when: staticOnly,
     help: 'Domains tried after short host names when they are looked up (e.g. corp.example.com), separated by spaces; at most 6. Leave empty for none.',
   },
+  { name: 'address6', label: 'IPv6 address/prefix (optional, e.g. 2001:db8::5/64)', short: 'IPv6 address', rule: ipv6Cidr, when: staticOnly, help: 'A static IPv6 address with its prefix length (1-128). Leave empty for none; IPv6 from router advertisements or DHCPv6 set in the netplan file is kept.' },
+  { name: 'gateway6', label: 'IPv6 gateway (optional)', short: 'IPv6 gateway', rule: ipv6Gateway, when: staticOnly, help: 'The IPv6 router: link-local (fe80::...) or inside the prefix of the IPv6 address. Leave empty for none.' },
 ];
 
-const confirmWithin: ConfirmWithin = { confirm: networkConfirm, rollback: networkRollback };
+const confirmWithin: ConfirmWithin = { confirm: networkConfirm, rollback: networkRollback, settled: networkSettled };
 const applying = 'Applying the network settings';
 
 /**
@@ -123,27 +126,44 @@ export function interfacesMenu(profile: Profile): Menu {
 }
 
 const MODES = ['dhcp', 'static', 'capture', 'factory', 'restore-confirmed'] as const;
-const STATIC_OPTS = ['address', 'netmask', 'gateway', 'dns', 'domain'] as const;
+const STATIC_OPTS = ['address', 'netmask', 'gateway', 'dns', 'domain', 'address6', 'gateway6'] as const;
 
 /**
  * `network set` options as the form's values, checked with the form's own rules (each message
  * names its option); a gateway outside the subnet needs --allow-offsubnet-gateway.
  */
 export function staticValues(iface: string, opts: Record<string, string | boolean | undefined>): Values {
-  const values: Values = { iface, mode: 'static', ...Object.fromEntries(STATIC_OPTS.map((o) => [o, str(opts[o]) ?? ''])) };
+  // IPv6 not given stays as it is: those keys are left out, not emptied
+  const values: Values = { iface, mode: 'static', ...Object.fromEntries(STATIC_OPTS.filter((o) => !o.endsWith('6') || str(opts[o]) !== undefined).map((o) => [o, str(opts[o]) ?? ''])) };
   for (const o of ['address', 'netmask'] as const) if (str(opts[o]) === undefined) throw new UsageError(`--static needs --${o}`);
   const checked = checkFields(interfaceFields, values);
-  for (const issue of checkStatic({ address: checked.address ?? '', prefix: Number(checked.netmask), ...(checked.gateway ? { gateway: checked.gateway } : {}) })) {
+  for (const issue of [
+    ...checkStatic({ address: checked.address ?? '', prefix: Number(checked.netmask), ...(checked.gateway ? { gateway: checked.gateway } : {}) }),
+    ...checkStatic6(checked.address6 ?? '', checked.gateway6 ?? ''),
+  ]) {
     if (issue.severity === 'warning' && opts['allow-offsubnet-gateway'] === true) continue;
     throw new UsageError(`--${issue.field}: ${issue.message}${issue.severity === 'warning' ? ' (--allow-offsubnet-gateway if that is really meant)' : ''}`, undefined, issue.field);
   }
-  return { ...values, ...checked };
+  return { ...values, ...Object.fromEntries(Object.entries(checked).filter(([k]) => k in values)) };
 }
 
 /** `network show` for people: one row per interface, the operator's own marked. */
 function networkTable(s: NetworkState): string {
-  const rows = s.interfaces.map((i) => [i.name, i.role, i.mode, i.state, i.mac ?? '', i.addresses.join(' ') + (carriesMe(i) ? '  <- your connection' : '')]);
-  const lines = table(['Interface', 'Role', 'Mode', 'Link', 'MAC', 'Addresses'], rows, 200);
+  const rows = s.interfaces.map((i) => [
+    i.name,
+    i.configurable ? i.role : `${i.kind} (not configured here)`,
+    i.configurable ? i.mode : '-',
+    i.state,
+    i.mac ?? '',
+    i.addresses.join(' ') + (carriesMe(i) ? '  <- your connection' : ''),
+    i.files.join(' + '),
+  ]);
+  const lines = table(['Interface', 'Role', 'Mode', 'Link', 'MAC', 'Addresses', 'Configured in'], rows, 240);
+  const routes = s.interfaces.filter((i) => i.routes.length || i.gateway || i.gateway6).map((i) => `  ${i.name}: ${[...(i.gateway ? [`default via ${i.gateway}`] : []), ...(i.gateway6 ? [`default via ${i.gateway6}`] : []), ...i.routes].join(', ')}`);
+  if (routes.length) lines.push('', 'Routes:', ...routes);
+  const merged = s.interfaces.filter((i) => i.files.length > 1);
+  if (merged.length) lines.push('', ...merged.map((i) => `${i.name} is configured in ${i.files.join(' and ')}: netplan merges them; the row shows the result. A change moves cloud-init's entry into ${s.netplan?.file ?? 'our file'}, or is refused.`));
+  if (s.netplan?.problem) lines.push('', `${s.netplan.problem}: a change is refused.`);
   if (s.pending) lines.push('', `${pendingLine(s)} Run "confconsole network confirm" to keep it.`);
   return lines.join('\n');
 }
@@ -166,10 +186,12 @@ export const commands: Command[] = [
     nargs: [1, 1],
     summary: 'change an interface; it rolls back by itself unless confirmed',
     more: [
-      'IFACE --static --address A --netmask M [--gateway G] [--dns "D1 D2"] [--domain D] [--allow-offsubnet-gateway]',
+      'IFACE --static --address A --netmask M [--gateway G] [--dns "D1 D2"] [--domain D] [--allow-offsubnet-gateway] [--address6 A/P] [--gateway6 G]',
       'IFACE --dhcp | --capture | --factory (10.0.0.2/24) | --restore-confirmed (the last confirmed settings)',
       'Any form takes --confirm-timeout S (5-3600, default 120): run "confconsole network confirm" within S seconds.',
-      '--static states the whole configuration: a gateway, DNS servers or search domains not given are removed.',
+      '--static states the whole IPv4 configuration: a gateway, DNS servers or search domains not given are removed.',
+      'IPv6: not given, every IPv6 setting stays; --address6 "" removes the static IPv6 address and gateway.',
+      'Only these keys change: every other key of the interface and of the file is kept (the result lists them).',
     ],
     options: {
       dhcp: { type: 'boolean', help: 'take the address from DHCP' },
@@ -183,6 +205,8 @@ export const commands: Command[] = [
       dns: { type: 'string', value: '"D1 D2"', help: 'up to 3 DNS server addresses' },
       domain: { type: 'string', value: 'D', help: 'search domains (at most 6)' },
       'allow-offsubnet-gateway': { type: 'boolean', help: 'accept a gateway outside the subnet' },
+      address6: { type: 'string', value: 'A/P', help: 'static IPv6 address with its prefix length' },
+      gateway6: { type: 'string', value: 'G', help: 'IPv6 gateway (link-local or in the prefix)' },
       'confirm-timeout': { type: 'string', value: 'S', help: 'seconds to confirm before it rolls back' },
     },
     covers: [networkSet, networkCapture, networkDhcp, networkFactory, networkRestoreConfirmed],

@@ -4,9 +4,9 @@
 import type { Ctx, Entry, Io, Op, Outcome, Values } from '../../core/types.js';
 import { outcomeOf } from '../../core/outcome.js';
 import { Problem } from '../../core/problem.js';
-import { checkStatic } from '../../rules/network.js';
+import { checkStatic, checkStatic6 } from '../../rules/network.js';
 import { run } from '../../system/runner.js';
-import { carriesMe, countdownRefresh, describeIface, myAddress, networkState, pendingLine, scripts, type Iface, type NetworkState } from './state.js';
+import { carriesMe, countdownRefresh, describeIface, myAddress, networkState, pendingLine, scripts, type Iface, type NetworkState, type Plan } from './state.js';
 
 const HOTKEYS = '123456789abcdefghijklmnopqrstuvwxyz';
 
@@ -16,17 +16,21 @@ export const networkInterfaces: Op<'items' | 'show'> = {
     const s = await networkState(ctx);
     return s.interfaces.slice(0, HOTKEYS.length).map((i, n): Entry => {
       const addrs = i.addresses.join(' ') || 'no address';
+      // a link that is no port of the machine (bridge, TUN/TAP, veth...): listed with its kind, read-only
+      const role = i.configurable ? i.role : i.kind;
       return {
         key: HOTKEYS[n]!,
-        label: `${i.name.padEnd(8)} ${i.role.padEnd(10)} ${i.up ? 'up  ' : 'DOWN'} ${addrs}${carriesMe(i) ? '  *you*' : ''}`.slice(0, 56),
+        label: `${i.name.padEnd(8)} ${role.padEnd(10)} ${i.up ? 'up  ' : 'DOWN'} ${addrs}${carriesMe(i) ? '  *you*' : ''}`.slice(0, 56),
         context: { iface: i.name },
+        ...(i.configurable ? {} : { disabled: `${i.name} is ${i.why ?? 'not a network port'}: the console leaves it as it is` }),
       };
     });
   },
   async show(ctx) {
     const s = await networkState(ctx);
     const refresh = countdownRefresh(s);
-    return { kind: 'text', text: ['Select an interface to configure.', pendingLine(s)].filter(Boolean).join('\n'), ...(refresh ? { refresh } : {}) };
+    const problem = s.netplan?.problem ? `${s.netplan.problem}. A change is refused until it is restored.` : '';
+    return { kind: 'text', text: ['Select an interface to configure.', problem, pendingLine(s)].filter(Boolean).join('\n'), ...(refresh ? { refresh } : {}) };
   },
 };
 
@@ -51,11 +55,21 @@ async function setNetwork(ctx: Ctx, args: string[], v: Values, io: Io): Promise<
   const r = await run(ctx.runner, scripts.set, [...args, ...(v.timeout ? ['--confirm-timeout', v.timeout] : [])], { onLine: io.line, survive: true });
   const o = outcomeOf(r, 'Applied.');
   if (!r.ok) return o;
-  return { ...o, pending: { deadline: r.value.pending.deadline, address: (r.value.address ?? '').split('/')[0] ?? '' } };
+  return { ...o, pending: { id: r.value.pending.id, deadline: r.value.pending.deadline, address: (r.value.address ?? '').split('/')[0] ?? '' } };
 }
 
-/** The form's values as set_network.sh arguments (a gateway outside the subnet was confirmed in the review). */
-export function setArgs(v: Values): string[] {
+/**
+ * The form's values as set_network.sh arguments (a gateway outside the subnet was confirmed in
+ * the review). The IPv6 address and gateway go each only when given and different from `was`
+ * (the interface as read): not given, the script keeps that IPv6 setting as it is (a second
+ * IPv6 address too).
+ */
+export function setArgs(v: Values, was?: Pick<Iface, 'address6' | 'prefix6' | 'gateway6'>): string[] {
+  const a6 = was?.address6 ? `${was.address6}/${was.prefix6}` : '';
+  const v6 = [
+    ...(v.address6 !== undefined && v.address6 !== a6 ? ['--address6', v.address6] : []),
+    ...(v.gateway6 !== undefined && v.gateway6 !== (was?.gateway6 ?? '') ? ['--gateway6', v.gateway6] : []),
+  ];
   if (v.mode === 'dhcp') return [v.iface ?? '', '--dhcp'];
   return [
     v.iface ?? '',
@@ -65,7 +79,27 @@ export function setArgs(v: Values): string[] {
     ...(v.gateway ? ['--gateway', v.gateway, '--allow-offsubnet-gateway'] : []),
     ...(v.dns ? ['--dns', v.dns] : []),
     ...(v.domain ? ['--domain', v.domain] : []),
+    ...v6,
   ];
+}
+
+/** What the review says about a change's files: the keys kept, a stanza moved, a file created. */
+export function planLines(iface: string, p: Plan): string[] {
+  return [
+    ...p.moved.map((m) => `${iface}'s settings move from ${m.from} (entry ${m.id}) into ${p.files[0]}, so that only one file configures it`),
+    ...(p.dropin ? [`cloud-init is told to stop writing the network configuration (${p.dropin}); a rollback undoes this too`] : []),
+    ...(p.creates ? [`${p.files[0]} is created, with ${iface} only; the other interfaces stay as their files say`] : []),
+    ...(p.kept.length ? [`Kept as they are on ${iface}: ${p.kept.join('; ')}`] : []),
+  ];
+}
+
+/** set_network.sh --dry-run: what the change would write and keep, or the script's refusal (field → message). */
+async function dryRun(ctx: Ctx, args: string[]): Promise<{ lines: string[]; errors: Record<string, string> }> {
+  const r = await run(ctx.runner, scripts.plan, [...args, '--dry-run']);
+  if (r.ok) return { lines: planLines(args[0] ?? '', r.value.plan), errors: {} };
+  // the interface, the netplan files: no field of the form, so said at its first one
+  const field = r.field && ['address', 'netmask', 'gateway', 'dns', 'domain', 'address6', 'gateway6'].includes(r.field) ? r.field : 'mode';
+  return { lines: [], errors: { [field]: r.error } };
 }
 
 export const networkSet: Op<'read' | 'check' | 'apply'> = {
@@ -75,6 +109,8 @@ export const networkSet: Op<'read' | 'check' | 'apply'> = {
     return {
       // 'capture' is no choice of the form: the review then shows the mode leaving it
       mode: i.mode === 'dhcp' || i.mode === 'capture' ? i.mode : 'static',
+      address6: i.address6 ? `${i.address6}/${i.prefix6}` : '',
+      gateway6: i.gateway6 ?? '',
       address: i.address ?? '',
       netmask: i.prefix !== null ? String(i.prefix) : '',
       gateway: i.gateway ?? '',
@@ -86,18 +122,27 @@ export const networkSet: Op<'read' | 'check' | 'apply'> = {
     const s = await networkState(ctx);
     const was = s.interfaces.find((x) => x.name === v.iface);
     const warnings = was?.role === 'capture' ? [`${v.iface} stops being the capture interface: no interface receives the mirrored traffic until another is made the capture interface`] : [];
-    if (v.mode !== 'static') return { errors: {}, warnings: [...warnings, 'DHCP: the address may change, and you must find the new one to reconnect'] };
+    if (v.mode !== 'static') {
+      const plan = await dryRun(ctx, setArgs(v, was));
+      return { errors: plan.errors, warnings: [...warnings, 'DHCP: the address may change, and you must find the new one to reconnect', ...plan.lines] };
+    }
     const others = s.interfaces.filter((x) => x.name !== v.iface).flatMap((x) => [...x.addresses.map((a) => a.split('/')[0] ?? ''), ...(x.address ? [x.address] : [])]);
     const errors: Record<string, string> = {};
-    for (const issue of checkStatic({ address: v.address ?? '', prefix: Number(v.netmask), ...(v.gateway ? { gateway: v.gateway } : {}) }, others)) {
+    for (const issue of [
+      ...checkStatic({ address: v.address ?? '', prefix: Number(v.netmask), ...(v.gateway ? { gateway: v.gateway } : {}) }, others),
+      ...checkStatic6(v.address6 ?? '', v.gateway6 ?? ''),
+    ]) {
       // a warning is allowed, but only with the operator's explicit Yes in the review
       if (issue.severity === 'warning') warnings.push(`${issue.message}. Apply only if your network really routes it.`);
       else errors[issue.field] = issue.message;
     }
-    return { errors, warnings };
+    if (Object.keys(errors).length) return { errors, warnings };
+    const plan = await dryRun(ctx, setArgs(v, was));
+    return { errors: plan.errors, warnings: [...warnings, ...plan.lines] };
   },
   async apply(ctx, v, io) {
-    return setNetwork(ctx, setArgs(v), v, io);
+    const s = await networkState(ctx);
+    return setNetwork(ctx, setArgs(v, s.interfaces.find((x) => x.name === v.iface)), v, io);
   },
 };
 

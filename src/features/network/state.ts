@@ -13,12 +13,26 @@ export const IfaceSchema = z
     up: z.boolean(),
     addresses: z.array(z.string()),
     role: z.enum(['management', 'capture', 'unused']),
-    mode: z.enum(['static', 'dhcp', 'capture', 'none']),
+    /** ipv6: IPv6 only (no IPv4 address, a management interface) */
+    mode: z.enum(['static', 'dhcp', 'ipv6', 'capture', 'none']),
     address: z.string().nullable(),
     prefix: z.number().nullable(),
     gateway: z.string().nullable(),
     dns: z.array(z.string()),
     search: z.array(z.string()),
+    address6: z.string().nullable().default(null),
+    prefix6: z.number().nullable().default(null),
+    gateway6: z.string().nullable().default(null),
+    dhcp6: z.boolean().default(false),
+    /** routes other than the default ones ("TO via VIA") */
+    routes: z.array(z.string()).default([]),
+    /** 'port', or the kind of link the kernel says it is (bridge, tun, veth, ...) */
+    kind: z.string().default('port'),
+    configurable: z.boolean().default(true),
+    /** why it is not configurable */
+    why: z.string().nullable().default(null),
+    /** every netplan file that configures it (netplan merges them), relative to the root */
+    files: z.array(z.string()).default([]),
   })
   .loose();
 export type Iface = z.infer<typeof IfaceSchema>;
@@ -28,8 +42,22 @@ export const NetworkStateSchema = z
     interfaces: z.array(IfaceSchema),
     pending: z.object({ id: z.string(), iface: z.string(), deadline: z.number() }).loose().nullable(),
     rollbacks_unseen: z.array(z.object({ time: z.string(), iface: z.string(), reason: z.string() }).loose()),
+    /** our netplan file: there or not, and the problem when it is missing (a change is then refused) */
+    netplan: z.object({ file: z.string(), exists: z.boolean(), others: z.array(z.string()), problem: z.string().nullable() }).nullable().default(null),
   })
   .loose();
+
+/** What a change writes and keeps (set_network.sh --dry-run, and its result). */
+export const PlanSchema = z
+  .object({
+    files: z.array(z.string()),
+    kept: z.array(z.string()),
+    moved: z.array(z.object({ from: z.string(), id: z.string() })),
+    dropin: z.string().nullable(),
+    creates: z.boolean(),
+  })
+  .loose();
+export type Plan = z.infer<typeof PlanSchema>;
 export type NetworkState = z.infer<typeof NetworkStateSchema>;
 
 export const scripts = {
@@ -38,6 +66,7 @@ export const scripts = {
     'set_network.sh',
     z.object({ iface: z.string(), mode: z.string(), address: z.string().nullable(), pending: z.object({ id: z.string(), deadline: z.number(), timeout: z.number() }) }).loose(),
   ),
+  plan: script('set_network.sh', z.object({ dry_run: z.literal(true), plan: PlanSchema }).loose()),
   confirm: script('net_confirm.sh', z.object({ confirmed: z.literal(true), iface: z.string() }).loose()),
   rollback: script('net_rollback.sh', z.object({ rolled_back: z.boolean() }).loose()),
   ack: script('net_ack_rollbacks.sh', z.object({ acknowledged: z.number() }).loose()),
@@ -56,21 +85,37 @@ export const myAddress = (): string | undefined => (process.env.SSH_CONNECTION ?
 /** Whether the operator's session comes in through this interface. */
 export const carriesMe = (i: Iface, mine = myAddress()): boolean => mine !== undefined && i.addresses.some((a) => a.split('/')[0] === mine);
 
+/** The IPv6 settings of an interface in a few words ('' when it has none). */
+export function ipv6Text(i: Iface): string {
+  return [
+    ...(i.address6 ? [`${i.address6}/${i.prefix6}`] : []),
+    ...(i.dhcp6 ? ['DHCPv6'] : []),
+    ...(i.gateway6 ? [`via ${i.gateway6}`] : []),
+  ].join(' ');
+}
+
+/** An interface for a person: what netplan makes of its files, its link, addresses, routes, files. */
 export function describeIface(i: Iface, mine = myAddress()): string {
+  if (!i.configurable) return [`${i.name}: ${i.kind}, not configured here: ${i.why ?? 'not a network port'}`, `Link ${i.state}, addresses ${i.addresses.join(' ') || 'none'}`].join('\n');
+  const v6 = ipv6Text(i);
   const cfg =
     i.mode === 'static'
-      ? `static ${i.address}/${i.prefix}${i.gateway ? ` via ${i.gateway}` : ''}`
+      ? `static ${i.address}/${i.prefix}${i.gateway ? ` via ${i.gateway}` : ''}${v6 ? `, IPv6 ${v6}` : ''}`
       : i.mode === 'dhcp'
-        ? 'DHCP'
-        : i.mode === 'capture'
-          ? 'capture (sniffer): no address, promiscuous'
-          : 'not configured';
+        ? `DHCP${v6 ? `, IPv6 ${v6}` : ''}`
+        : i.mode === 'ipv6'
+          ? `IPv6 only: ${v6}`
+          : i.mode === 'capture'
+            ? 'capture (sniffer): no address, promiscuous'
+            : 'not configured';
   // the capture role says its configuration itself: not "capture, capture (sniffer)"
   const what = i.mode === 'capture' ? cfg : `${i.role}, ${cfg}`;
   return [
     `${i.name}: ${what}${carriesMe(i, mine) ? '  <- your connection' : ''}`,
     `Link ${i.state}, MAC ${i.mac || '-'}, addresses ${i.addresses.join(' ') || 'none'}`,
-    ...(i.mode === 'static' && (i.dns.length || i.search.length) ? [`DNS ${i.dns.join(' ') || '-'}, search ${i.search.join(' ') || '-'}`] : []),
+    ...((i.mode === 'static' || i.mode === 'ipv6') && (i.dns.length || i.search.length) ? [`DNS ${i.dns.join(' ') || '-'}, search ${i.search.join(' ') || '-'}`] : []),
+    ...(i.routes.length ? [`Routes ${i.routes.join(', ')}`] : []),
+    ...(i.files.length > 1 ? [`Configured in ${i.files.join(' and ')}: netplan merges them, and this is the result`] : i.files.length === 1 ? [`Configured in ${i.files[0]}`] : []),
   ].join('\n');
 }
 

@@ -7,35 +7,84 @@ import { Problem } from '../../core/problem.js';
 import { report, UsageError } from '../../commands/output.js';
 import type { Command } from '../../commands/types.js';
 import type { Menu } from '../../menu/types.js';
-import { formatEndpoint } from '../../rules/address.js';
 import { ntpServers, ntpServersField } from '../../rules/ntp.js';
-import { readTextIfExists } from '../../system/files.js';
 import { EXIT, run, script } from '../../system/runner.js';
-import { readSettings } from '../../system/settings.js';
 
 const setNtp = script('set_ntp.sh', z.object({ servers: z.array(z.string()) }));
 const testNtp = script('test_ntp.sh', z.object({ results: z.array(z.object({ server: z.string(), ok: z.boolean() }).loose()) }));
 
-/** `server`/`pool` lines of a chrony.conf (chrony.conf(5)), in the console's notation. */
-export function chronyServers(conf: string): string[] {
-  const out: string[] = [];
-  for (const line of conf.split('\n')) {
-    const m = /^\s*(?:server|pool)\s+(\S+)(.*)$/.exec(line);
-    if (!m) continue;
-    const port = /\bport\s+(\d+)/.exec(m[2] ?? '');
-    out.push(formatEndpoint(port ? { host: m[1] ?? '', port: Number(port[1]) } : { host: m[1] ?? '' }));
-  }
-  return out;
+/** A source as the running chronyd has it (chronyc sources). */
+const Live = z.object({ mode: z.string(), state: z.string(), name: z.string(), address: z.string(), stratum: z.number(), reach: z.string() });
+/** A time source: a line of chrony.conf or of a file it reads, or one only the daemon has. */
+const Source = z.object({
+  name: z.string(),
+  kind: z.string(),
+  /** ours: a server/pool line `ntp set` manages; line: another line of chrony.conf (peer, refclock); dhcp: sourcedir /run/chrony-dhcp; file: include/confdir/sourcedir; daemon: no file names it */
+  origin: z.enum(['ours', 'line', 'dhcp', 'file', 'daemon']),
+  file: z.string(),
+  line: z.number(),
+  text: z.string(),
+  options: z.string(),
+  daemon: z.array(Live),
+});
+export type NtpSource = z.infer<typeof Source>;
+const NtpState = z.object({
+  servers: z.array(z.string()),
+  sources: z.array(Source),
+  daemon: z.object({ running: z.boolean(), asked: z.boolean(), error: z.string().optional() }),
+  problems: z.array(z.string()),
+});
+export type NtpState = z.infer<typeof NtpState>;
+const showNtp = script('show_ntp.sh', NtpState);
+
+/** The time sources: chrony.conf, the files it reads and the running daemon (show_ntp.sh). */
+export async function ntpState(ctx: Ctx): Promise<NtpState> {
+  const r = await run(ctx.runner, showNtp, []);
+  if (!r.ok) throw new Problem(`Cannot read the NTP settings: ${r.error}`);
+  return r.value;
 }
 
-/**
- * The NTP servers: the appliance settings once confconsole has set them; before that (a fresh
- * appliance) what chrony is configured with, so the first view is not empty.
- */
+/** The NTP servers `ntp set` manages: the server and pool lines of chrony.conf, what chrony uses. */
 export async function currentNtpServers(ctx: Ctx): Promise<string[]> {
-  const s = await readSettings(ctx.paths.settingsIni);
-  if (s.ntp.servers.length > 0) return s.ntp.servers;
-  return chronyServers((await readTextIfExists(ctx.paths.chronyConf)) ?? '');
+  return (await ntpState(ctx)).servers;
+}
+
+const ORIGIN: Record<NtpSource['origin'], string> = {
+  ours: 'set here',
+  line: 'chrony.conf',
+  dhcp: 'DHCP',
+  file: 'other file',
+  daemon: 'daemon only',
+};
+
+/** Where a source comes from, as one short cell: its origin and the file:line that holds it. */
+export function originText(s: NtpSource): string {
+  if (s.origin === 'ours' || s.origin === 'daemon') return ORIGIN[s.origin];
+  const file = s.origin === 'line' ? `line ${s.line}` : `${s.file}:${s.line}`;
+  return `${ORIGIN[s.origin]} (${file})`;
+}
+
+/** What the daemon does with a source: "selected, reach 377"; for a pool, each server it took. */
+export function daemonText(s: NtpSource, st: NtpState): string {
+  if (!st.daemon.running) return '-';
+  if (s.daemon.length === 0) return 'not used';
+  // a name (a pool's, a server's) is said with the address it gave; an address, once
+  return s.daemon.map((d) => (s.kind === 'pool' || d.address !== d.name ? `${d.address} ${d.state}` : `${d.state}, reach ${d.reach}`)).join('; ');
+}
+
+/** The view's table and the line above it (the daemon's state, files that could not be read). */
+export function ntpView(st: NtpState): { text: string; rows: string[][] } {
+  const head = st.daemon.running
+    ? 'chronyd is running: the last column is what it does with each source.'
+    : `${st.daemon.asked ? 'chronyd' : 'chronyd was not asked'}: ${st.daemon.error ?? 'no reason given'}.`;
+  const others = st.sources.filter((s) => s.origin !== 'ours').length;
+  const text = [
+    st.servers.length ? `${st.servers.length} NTP server(s) set here${others ? `, and ${others} other source(s) chrony also uses` : ''}.` : 'No NTP servers are set here.',
+    head,
+    ...st.problems,
+  ].join('\n');
+  const rows = st.sources.map((s, i) => [String(i + 1), s.name, s.kind, originText(s), daemonText(s, st)]);
+  return { text, rows };
 }
 
 const list = (v: string): string[] => {
@@ -47,9 +96,10 @@ const list = (v: string): string[] => {
 export const ntpShow: Op<'show'> = {
   id: 'ntp.show',
   async show(ctx) {
-    const servers = await currentNtpServers(ctx);
-    if (servers.length === 0) return { kind: 'text', title: 'Current NTP servers', text: 'No NTP servers are set.' };
-    return { kind: 'table', title: 'Current NTP servers', columns: ['#', 'NTP server'], rows: servers.map((x, i) => [String(i + 1), x]) };
+    const st = await ntpState(ctx);
+    const v = ntpView(st);
+    if (st.sources.length === 0) return { kind: 'text', title: 'Current NTP servers', text: v.text };
+    return { kind: 'table', title: 'Current NTP servers', text: v.text, columns: ['#', 'Source', 'Kind', 'Origin', 'Daemon'], rows: v.rows };
   },
 };
 
@@ -110,11 +160,13 @@ const serversOf = (args: string[]) => {
 export const commands: Command[] = [
   {
     path: ['ntp', 'show'],
-    summary: 'the NTP servers',
+    summary: 'the NTP servers set here and every other time source chrony has (origin, daemon state)',
     covers: [ntpShow],
     async run(ctx, _in, out) {
-      const servers = await currentNtpServers(ctx);
-      out.print({ servers }, servers.length ? servers.join('\n') : '(no NTP servers set)');
+      const st = await ntpState(ctx);
+      const v = ntpView(st);
+      const human = [v.text, '', ...v.rows.map((r) => r.slice(1).join('  '))].join('\n');
+      out.print(st, human);
       return EXIT.ok;
     },
   },
