@@ -160,7 +160,7 @@ describe.skipIf(why !== undefined)('a removed secret is in the same journaled ch
     }
     expect(seen.old + seen.new).toBe(kills);
     console.log(`random kills (seed ${seed}, a change takes ${Math.round(full)} ms): ${seen.old} recovered to the old state, ${seen.new} found in the new state, 0 mixed`);
-  }, 120_000);
+  }, 300_000);
 });
 
 describe.skipIf(why !== undefined)('--dry-run: the plan of what would be stored, nothing written', () => {

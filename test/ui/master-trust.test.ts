@@ -20,6 +20,12 @@ afterEach(() => {
 });
 
 const flat = (x: Harness) => x.text().replace(/[│┌┐└┘─\s]+/g, ' ');
+
+/** Enter through the rest of the form (Enter moves to the next field, submits on the last), then waits for `until`. */
+async function submit(x: Harness, until: string | RegExp) {
+  for (let i = 0; i < 8 && x.text().includes('Enter Next field'); i++) await x.press(KEYS.enter);
+  await x.waitFor(until);
+}
 /** The fingerprint as the console shows it: two rows of 16 bytes. */
 const halves = (sha: string) => [sha.slice(0, 47), sha.slice(48)];
 const pin = (x: Harness) => join(x.root, 'etc/confconsole/master-trust.pem');
@@ -39,8 +45,7 @@ async function pushTokenTested(x: Harness, host: string) {
   await x.type(fx.token);
   await x.press(KEYS.tab);
   await x.type(host);
-  await x.press(KEYS.enter);
-  await x.waitFor('Do you want to test the connection');
+  await submit(x, 'Do you want to test the connection');
   await x.press('y');
 }
 
@@ -96,8 +101,7 @@ describe('Master: a self-signed certificate', () => {
     await h.waitFor('Master IP or hostname');
     await h.press(KEYS.ctrlU);
     await h.type(`localhost:${fx.selfWrongName.port}`);
-    await h.press(KEYS.enter);
-    await h.waitFor(`Trust this certificate for https://localhost:${fx.selfWrongName.port}?`);
+    await submit(h, `Trust this certificate for https://localhost:${fx.selfWrongName.port}?`);
     const screen = flat(h);
     expect(screen).toContain("Warning: Compare this certificate with the master's before you trust it:");
     expect(screen).toContain('Subject: CN=wrong.example (DNS:wrong.example)');
@@ -106,8 +110,7 @@ describe('Master: a self-signed certificate', () => {
     await h.press(KEYS.enter); // a warning: the answer starts on No
     await h.waitFor('Master IP or hostname');
     expect(existsSync(pin(h))).toBe(false);
-    await h.press(KEYS.enter);
-    await h.waitFor('Trust this certificate for');
+    await submit(h, 'Trust this certificate for');
     await h.press('y');
     await h.waitFor("Done: the master's certificate is trusted.");
     expect(readFileSync(pin(h), 'utf8')).toContain(`# sha256: ${fx.selfWrongName.sha256}`);
