@@ -99,7 +99,12 @@ not_trusted() {
       *) if [[ $MT_SELF == yes ]]; then why="it is self-signed"; else why="it is issued by $MT_ISSUER, which is not trusted here"; fi
          [[ $detail == *"match"* || $detail == *"alternative"* ]] && why+=", and not issued for \"$name\" ($detail)" ;;
     esac
-    result certificate "the certificate of https://$host is not trusted: $why. Subject $MT_SUBJECT, valid $MT_FROM to $MT_UNTIL, SHA-256 $MT_SHA256.$([[ $MT_STATE == valid ]] && printf ' If this is the fingerprint the master shows, trust it: confconsole master trust --host %s --fingerprint %s' "$host" "$MT_SHA256")"
+    log "subject:  $MT_SUBJECT"
+    log "issuer:   $MT_ISSUER"
+    log "valid:    $MT_FROM to $MT_UNTIL"
+    log "SHA-256:  $MT_SHA256"
+    [[ $MT_STATE == valid ]] && log "if this is the fingerprint the master shows, trust it: confconsole master trust --host $host --fingerprint $MT_SHA256"
+    result certificate "the certificate of https://$host is not trusted: $why"
   fi
   result certificate "the certificate of https://$host is not trusted or not issued for \"$name\" ($detail)"
 }

@@ -53,6 +53,11 @@ export interface Outcome {
   field?: string;
   /** A commit-confirmed change: it rolls back by itself unless confirmed before the deadline. */
   pending?: Pending;
+  /**
+   * A failed test's remedy the operator may choose (trust the certificate it describes): asked
+   * before "Continue anyway?"; Yes runs `op.test` with `values` (the remedy, then the test again).
+   */
+  offer?: { question: string; op: Operation; values: Values };
 }
 
 /** What a view shows. `refresh`: seconds after which it is read again while on screen. */
@@ -78,6 +83,8 @@ export interface Checked {
   errors: Record<string, string>;
   /** Shown in the review, where the operator's Yes confirms them (which then starts on No). */
   warnings?: string[];
+  /** What the check found that the change needs as reviewed (e.g. the fingerprint shown): added to the values. */
+  found?: Values;
   /**
    * The review as the script will store the values (its --dry-run answer, after its own
    * normalisation): when given, the review shows these rows instead of the form's fields.

@@ -108,7 +108,7 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
       if (ev.type !== 'checked') return same(model);
       if (Object.keys(ev.errors).length > 0) return toForm(model, f, st.entered, ev.errors);
       // the review is the script's plan when the check gives one (a new check replaces it)
-      return afterCheck(model, { ...f, planned: ev.review }, st.values, [...st.warnings, ...(ev.warnings ?? [])]);
+      return afterCheck(model, { ...f, planned: ev.review }, { ...st.values, ...ev.found }, [...st.warnings, ...(ev.warnings ?? [])]);
     case 'ask-test':
       if (ev.type === 'yes') return to(setStep(model, f, { s: 'testing', values: st.values, warnings: st.warnings, lines: [] }), { type: 'test', op: f.flow.op, values: { ...f.context, ...st.values } });
       if (ev.type === 'no') return same(setStep(model, f, { s: 'review', values: st.values, warnings: st.warnings }));
@@ -121,6 +121,12 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
       if (ev.type === 'cancel') return to(setStep(model, f, { s: 'form', values: st.values, errors: {} }), { type: 'abort' });
       return same(model);
     case 'test-result': {
+      const offer = st.outcome.ok ? undefined : st.outcome.offer;
+      if (offer) {
+        // the remedy first (default No); Yes runs it and the test again, No goes on to "Continue anyway?"
+        if (ev.type === 'yes') return to(setStep(model, f, { s: 'testing', values: st.values, warnings: st.warnings, lines: [] }), { type: 'test', op: offer.op, values: { ...f.context, ...st.values, ...offer.values } });
+        if (ev.type === 'no') return same(setStep(model, f, { ...st, outcome: { ...st.outcome, offer: undefined } }));
+      }
       const next = () => same(setStep(model, f, { s: 'review', values: st.values, warnings: st.warnings }));
       // a passed test is acknowledged with OK; a failed one asks "Continue anyway?" (No: the input)
       if (st.outcome.ok ? ev.type === 'ok' : ev.type === 'yes') return next();

@@ -139,6 +139,7 @@ function flowView(f: FlowFrame): View {
       const details = st.outcome.details ?? [];
       const text = [cap(st.outcome.summary), ...(details.length ? ['', ...details] : [])].join('\n');
       if (st.outcome.ok) return { kind: 'message', title: `${title}: test`, text, ok: true };
+      if (st.outcome.offer) return { kind: 'yesno', title: `${title}: test`, text: `${text}\n\n${st.outcome.offer.question}`, yes: 'Yes', no: 'No', defaultNo: true };
       return { kind: 'yesno', title: `${title}: test`, text: `${text}\n\nContinue anyway?`, yes: 'Yes', no: 'No', defaultNo: true };
     }
     case 'review':

@@ -27,6 +27,10 @@ const cases: [string, string[], string | undefined, string][] = [
   ['set_pushtoken.sh', ['two words'], TOKEN, 'host'],
   ['set_pushtoken.sh', ['master.example.com', 'socks5://proxy.example.com:1080'], TOKEN, 'proxy'],
   ['set_pushtoken.sh', ['master.example.com'], 'no-colon-here\n', 'token'],
+  ['set_pushtoken.sh', [TOKEN.trim(), 'bad host'], undefined, 'host'], // the manual's TOKEN HOST form
+  ['trust_master.sh', ['--fingerprint', 'ab:cd', '192.0.2.10'], undefined, 'fingerprint'],
+  ['trust_master.sh', ['--show', 'bad host'], undefined, 'host'],
+  ['trust_master.sh', ['192.0.2.10'], undefined, 'usage'],
   ['set_pushtoken.sh', [], TOKEN, 'usage'],
   ['set_push.sh', ['http://192.0.2.10'], undefined, 'host'],
   ['set_push.sh', [], undefined, 'usage'],
@@ -36,7 +40,11 @@ const cases: [string, string[], string | undefined, string][] = [
   ['test_master.sh', ['192.0.2.10'], 'lab:has a space\n', 'token'],
   ['test_master.sh', ['--bogus', '192.0.2.10'], undefined, 'usage'],
   ['set_dcip_hmac.sh', [], 'Ab3\n', 'token'],
+  ['set_dcip_hmac.sh', ['Ab3'], undefined, 'token'], // the manual's TOKEN form
+  ['set_dcip_hmac.sh', [HMAC.trim(), HMAC.trim()], undefined, 'usage'],
   ['set_ossensor_hmac.sh', [], 'Ab3-x\n', 'key'],
+  ['set_ossensor_hmac.sh', ['Ab3-x'], undefined, 'key'],
+  ['set_ossensor_hmac.sh', ['--bogus'], undefined, 'usage'],
   ['set_callhome.sh', ['--host', 'bad host', '--port', '22'], undefined, 'host'],
   ['set_callhome.sh', ['--host', '192.0.2.1', '--port', '2222'], undefined, 'port'],
   ['set_callhome.sh', ['--host', '192.0.2.1', '--port', '22', '--ssl'], undefined, 'ssl'],

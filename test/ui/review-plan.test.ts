@@ -2,8 +2,10 @@
 // change of mode does with the other mode's secret (issue 11.5): headless 80x24, the real
 // scripts on a demo root.
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPO } from '../system/helpers.js';
 import { KEYS, startConsole, type Harness } from '../support/headless.js';
 
 let h: Harness | undefined;
@@ -14,7 +16,24 @@ afterEach(() => {
 
 /** The screen as one line of words (dialog borders and line breaks as spaces). */
 const flat = (x: Harness) => x.text().replace(/[│┌┐└┘─\s]+/g, ' ');
+
+/** Enter through the rest of the form (Enter moves to the next field, submits on the last), then waits for `until`. */
+async function submit(x: Harness, until: string | RegExp) {
+  for (let i = 0; i < 8 && x.text().includes('Enter Next field'); i++) await x.press(KEYS.enter);
+  await x.waitFor(until);
+}
 const secretFile = (x: Harness, name: string) => join(x.root, 'etc/confconsole/secrets', name);
+
+/** An HTTP proxy with a login and its stored password, set by the script itself (as an operator would). */
+function withProxyLogin(x: Harness) {
+  const r = spawnSync(join(REPO, 'sbin/set_callhome.sh'), ['--host', 'callhome.example.com', '--port', '22', '--proxy', 'http://192.0.2.9:3128', '--proxy-user', 'bob'], {
+    input: 'old-pw\n',
+    env: { ...process.env, CONFCONSOLE_ROOT: x.root },
+    encoding: 'utf8',
+  });
+  expect(r.status, r.stderr).toBe(0);
+  expect(readFileSync(secretFile(x, 'callhome_proxy'), 'utf8')).toBe('old-pw\n');
+}
 
 async function toCallhomeConfig(x: Harness) {
   await x.waitFor('Welcome');
@@ -36,7 +55,7 @@ async function httpProxy(x: Harness, address: string, user: string, password: st
   if (user) await x.type(user);
   await x.press(KEYS.tab);
   await x.type(password);
-  await x.press(KEYS.enter);
+  await submit(x, 'Save this Call-Home configuration?');
 }
 
 describe('Call-Home configuration: the review is the script plan', () => {
@@ -77,21 +96,34 @@ describe('Call-Home configuration: the review is the script plan', () => {
   it('a stored password, the proxy set to None: the review says the password is removed, and it is', async () => {
     h = await startConsole();
     await h.waitFor('Welcome');
-    const ini = join(h.root, 'etc/confconsole/appliance.ini');
-    // the demo's [callhome] says proxy = none: replaced (a key set twice is refused)
-    writeFileSync(ini, readFileSync(ini, 'utf8').replace(/^proxy = none$/m, 'proxy = "http://192.0.2.9:3128"\nproxy_user = "bob"'));
-    mkdirSync(join(h.root, 'etc/confconsole/secrets'), { recursive: true, mode: 0o700 });
-    writeFileSync(secretFile(h, 'callhome_proxy'), 'old-pw\n', { mode: 0o600 });
+    withProxyLogin(h);
     await toCallhomeConfig(h);
     await h.press(KEYS.tab, KEYS.tab, KEYS.left); // proxy: HTTP -> None
     await h.waitFor(/\( \) HTTP/);
-    await h.press(KEYS.enter);
-    await h.waitFor('Save this Call-Home configuration?');
+    await submit(h, 'Save this Call-Home configuration?');
     const screen = flat(h);
     expect(screen).toMatch(/Proxy password current: \*\*\*\* new: \(removed\)/);
     expect(screen).toMatch(/Proxy user current: bob new: \(not set\)/);
     await h.press('y');
     await h.waitFor('Call-Home settings saved.');
+    expect(existsSync(secretFile(h, 'callhome_proxy'))).toBe(false);
+  });
+});
+
+describe('Call-Home default configuration: the question is the script plan', () => {
+  it('a stored proxy password: the question says it goes with the proxy, and it does', async () => {
+    h = await startConsole();
+    await h.waitFor('Welcome');
+    withProxyLogin(h);
+    await h.press(KEYS.enter, '3', KEYS.enter, '2', KEYS.enter);
+    await h.waitFor('6. Call-Home partner connection');
+    await h.press('4', KEYS.enter);
+    await h.waitFor('2. Default configuration');
+    await h.press('2', KEYS.enter);
+    await h.waitFor('Use the default Call-Home configuration?');
+    expect(flat(h)).toContain('The stored proxy password is removed with the proxy.');
+    await h.press('y');
+    await h.waitFor('Default configuration: port 443 with SSL wrapping');
     expect(existsSync(secretFile(h, 'callhome_proxy'))).toBe(false);
   });
 });
@@ -113,8 +145,7 @@ async function setPushToken(x: Harness) {
   await x.type(TOKEN);
   await x.press(KEYS.tab);
   await x.type('master.example.com');
-  await x.press(KEYS.enter, KEYS.enter); // on to the proxy (left empty), the last field: submitted
-  await x.waitFor('Do you want to test the connection');
+  await submit(x, 'Do you want to test the connection');
   await x.press('n');
   await x.waitFor('Confirm submission');
   await x.press('y');
@@ -134,8 +165,7 @@ async function setPull(x: Harness, remove: boolean) {
   await x.type(HMAC);
   await x.press(KEYS.tab);
   if (remove) await x.press(KEYS.right);
-  await x.press(KEYS.enter);
-  await x.waitFor('Confirm submission');
+  await submit(x, 'Confirm submission');
 }
 
 describe('Master: a change of mode keeps the other secret unless the operator removes it', () => {

@@ -132,21 +132,29 @@ export const callhomeConfig: Op<'read' | 'check' | 'apply'> = {
   },
 };
 
-/** The manual's "default Call-Home configuration": the question says what changes, host included. */
+/**
+ * The manual's "default Call-Home configuration": the question says what changes, host
+ * included, from set_callhome.sh's own plan (--dry-run --default): whether anything changes,
+ * and a stored proxy password that goes with the proxy.
+ */
 export const callhomeDefault: Op<'ask' | 'apply'> = {
   id: 'callhome.default',
   async ask(ctx) {
     const s = await callhomeState(ctx);
+    const r = await run(ctx.runner, planOf(scripts.set.name), ['--dry-run', '--default']);
+    if (!r.ok) return { blocked: `The default configuration cannot be used: ${r.error}` };
     const host = s.default_host || s.host;
     const now = `${s.host || '(not set)'}, port ${s.port}: ${transport(s)}`;
     const dflt = `${host}, port 443: ${transport({ ssl: true, proxy: 'none', proxy_user: '' })}`;
-    if (now === dflt) return { question: `The default configuration is already in use:\n  ${now}\n\nSave it again? (Nothing changes.)` };
+    if (!r.value.changed) return { question: `The default configuration is already in use:\n  ${now}\n\nSave it again? (Nothing changes.)` };
+    const dropped = r.value.rows.some((x) => x.key === 'proxy_password' && x.secret === 'removed');
     return {
       question: [
         'Use the default Call-Home configuration?',
         '',
         `  now:     ${now}`,
         `  default: ${dflt}`,
+        ...(dropped ? ['', 'The stored proxy password is removed with the proxy.'] : []),
         '',
         s.enabled ? 'Call-Home is enabled: the connection restarts with the new settings.' : 'Call-Home is disabled: the settings are used when it is enabled.',
       ].join('\n'),

@@ -1,7 +1,7 @@
 // vSensor Setup > Master (manual ch. 7 "Communication Mode Configuration"): Push Token, Pull and
 // legacy Push. Secrets go to the scripts on stdin and are never read back.
 import { z } from 'zod';
-import type { Checked, Ctx, Op, Values } from '../../core/types.js';
+import type { Checked, Ctx, Io, Op, Outcome, Values } from '../../core/types.js';
 import { outcomeOf } from '../../core/outcome.js';
 import { check, need, report, str, UsageError } from '../../commands/output.js';
 import type { Command, OptionSpec } from '../../commands/types.js';
@@ -17,8 +17,37 @@ const scripts = {
   pushToken: script('set_pushtoken.sh', z.object({ mode: z.literal('push-token'), host: z.string(), token: z.string() }).loose()),
   pull: script('set_dcip_hmac.sh', z.object({ mode: z.literal('pull') }).loose()),
   push: script('set_push.sh', z.object({ host: z.string() }).loose()),
-  test: script('test_master.sh', z.object({ cause: z.string(), status: z.number(), message: z.string() }).loose()),
+  test: script('test_master.sh', z.object({ cause: z.string(), status: z.number(), message: z.string(), certificate: z.lazy(() => CertificateSchema).nullable().optional() }).loose()),
+  trust: script('trust_master.sh', z.object({ host: z.string(), trusted: z.boolean(), certificate: z.lazy(() => CertificateSchema) }).loose()),
+  forget: script('trust_master.sh', z.object({ removed: z.boolean() }).loose()),
 };
+
+/** A master's certificate as lib/master.sh describes it (mt_json). */
+const CertificateSchema = z
+  .object({
+    subject: z.string(),
+    issuer: z.string(),
+    not_before: z.string(),
+    not_after: z.string(),
+    sha256: z.string(),
+    names: z.string(),
+    self_signed: z.boolean(),
+    state: z.enum(['valid', 'expired', 'not-yet-valid']),
+  })
+  .loose();
+type Certificate = z.infer<typeof CertificateSchema>;
+
+/** A certificate as lines for a person: subject, issuer, validity, SHA-256 fingerprint. */
+export function certificateLines(c: Certificate): string[] {
+  return [
+    `Subject:  ${c.subject}${c.names ? ` (${c.names})` : ''}`,
+    `Issuer:   ${c.self_signed ? 'itself (self-signed)' : c.issuer}`,
+    `Valid:    ${c.not_before} to ${c.not_after}${c.state === 'valid' ? '' : ` (${c.state})`}`,
+    // 32 bytes in two rows of 16, so it fits 80 columns and reads against the master's in halves
+    `SHA-256:  ${c.sha256.slice(0, 47)}`,
+    `          ${c.sha256.slice(48)}`,
+  ];
+}
 
 /** How the scripts' plans (--dry-run) are said in the review. */
 const modeNames: Record<string, string> = { 'push-token': 'Push Token', pull: 'Pull', push: 'Push (legacy)' };
@@ -75,13 +104,76 @@ export const masterShow: Op<'show'> = {
   },
 };
 
-/** A real HTTPS check of the master (test_master.sh): its message names the cause of a failure. */
-async function testMaster(ctx: Ctx, args: string[], token: string | undefined, io: { line(t: string): void; signal?: AbortSignal }) {
+/**
+ * A real HTTPS check of the master (test_master.sh): its message names the cause of a failure.
+ * A certificate it cannot trust is described, and when it is valid the operator is offered to
+ * trust it (compared with the master's fingerprint first): Yes pins it and tests again.
+ */
+async function testMaster(ctx: Ctx, args: string[], token: string | undefined, io: Io): Promise<Outcome> {
   const r = await run(ctx.runner, scripts.test, args, { ...(token !== undefined ? { stdin: token + '\n' } : {}), onLine: io.line, ...(io.signal ? { signal: io.signal } : {}) });
   const o = outcomeOf(r, (v) => v.message);
   // exit 5 carries the cause in the same shape: its message is the summary
   const failed = !r.ok && r.exitCode === EXIT.testFailed ? scripts.test.result.safeParse(r.json) : undefined;
-  return failed?.success ? { ...o, summary: failed.data.message, details: [] } : { ...o, details: [] };
+  if (!failed?.success) return { ...o, details: [] };
+  const cert = failed.data.certificate;
+  const out: Outcome = { ...o, summary: failed.data.message, details: cert ? certificateLines(cert) : [] };
+  if (failed.data.cause !== 'certificate' || !cert || cert.state !== 'valid') return out;
+  const [host = '', proxy = ''] = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--timeout');
+  return {
+    ...out,
+    offer: {
+      question: `Trust this certificate? Only if its SHA-256 fingerprint is the one the master shows. Every later test of https://${host} (and the health check) then accepts it, and refuses any other.`,
+      op: masterTrustAndTest,
+      values: { trustHost: host, trustProxy: proxy, trustFingerprint: cert.sha256, trustToken: token ?? '' },
+    },
+  };
+}
+
+/** trust_master.sh --fingerprint: pins the certificate the operator saw (none other). */
+async function trustMaster(ctx: Ctx, host: string, proxy: string, fingerprint: string, io: Io): Promise<Outcome> {
+  const r = await run(ctx.runner, scripts.trust, ['--fingerprint', fingerprint, host, ...(proxy ? [proxy] : [])], { onLine: io.line });
+  return outcomeOf(r, (v) => `The certificate of https://${v.host} is trusted (SHA-256 ${v.certificate.sha256}).`);
+}
+
+/** The offer of a failed test: trust the certificate it showed, then test again with the same token. */
+export const masterTrustAndTest: Op<'test'> = {
+  id: 'master.trust-and-test',
+  async test(ctx, v, io) {
+    const trusted = await trustMaster(ctx, v.trustHost ?? '', v.trustProxy ?? '', v.trustFingerprint ?? '', io);
+    if (!trusted.ok) return trusted;
+    return testMaster(ctx, ['--timeout', '10', v.trustHost ?? '', ...(v.trustProxy ? [v.trustProxy] : [])], v.trustToken ?? '', io);
+  },
+};
+
+/** Setup > Master > Trust the master's certificate: shown (check), reviewed, then pinned. */
+export const masterTrust: Op<'read' | 'check' | 'apply'> = {
+  id: 'master.trust',
+  async read(ctx) {
+    const m = await state(ctx);
+    return { host: m.host, proxy: m.mode === 'push-token' ? m.proxy : '' };
+  },
+  async check(ctx, v): Promise<Checked> {
+    const r = await run(ctx.runner, scripts.trust, ['--show', v.host ?? '', ...(v.proxy ? [v.proxy] : [])]);
+    if (!r.ok) return { errors: { [r.field === 'proxy' ? 'proxy' : 'host']: r.error } };
+    const c = r.value.certificate;
+    if (c.state !== 'valid') return { errors: { host: `its certificate is ${c.state} (valid ${c.not_before} to ${c.not_after}): the master needs a new one` } };
+    const pinned = await pinnedNow(ctx);
+    return {
+      errors: {},
+      found: { fingerprint: c.sha256 },
+      review: [{ label: 'Trusted master certificate', old: pinned.host && `${pinned.host} (SHA-256 ${pinned.sha256.slice(0, 11)}...)`, new: `${r.value.host} (SHA-256 ${c.sha256.slice(0, 11)}...)` }],
+      warnings: [`Compare this certificate with the master's before you trust it:\n${certificateLines(c).join('\n')}`],
+    };
+  },
+  async apply(ctx, v, io) {
+    return trustMaster(ctx, v.host ?? '', v.proxy ?? '', v.fingerprint ?? '', io);
+  },
+};
+
+/** The certificate trusted now (its host and fingerprint, from the pin file's first lines). */
+async function pinnedNow(ctx: Ctx): Promise<{ host: string; sha256: string }> {
+  const text = (await readTextIfExists(ctx.paths.under('/etc/confconsole/master-trust.pem'))) ?? '';
+  return { host: /^# host: (.*)$/m.exec(text)?.[1] ?? '', sha256: /^# sha256: (.*)$/m.exec(text)?.[1] ?? '' };
 }
 
 /** set_pushtoken.sh's arguments for the form's values (the change and its --dry-run alike). */
@@ -248,6 +340,23 @@ export const masterMenu: Menu = {
         done: 'Done: legacy Push mode is set.',
       },
     },
+    {
+      key: '4',
+      label: "Trust the master's certificate",
+      help: "For a master whose certificate no authority here vouches for (often a self-signed one): shows its subject, validity and SHA-256 fingerprint; once trusted, every test of that master and the health check accept it, and refuse any other.",
+      flow: {
+        kind: 'form',
+        op: masterTrust,
+        fields: [
+          { name: 'host', label: 'Master IP or hostname', short: 'Master', rule: masterHost, help: 'The master whose certificate to read, as the vSensor reaches it over HTTPS (optionally :PORT).' },
+          { name: 'proxy', label: 'HTTP proxy (optional, http://HOST:PORT)', short: 'Proxy', rule: proxyUrl, help: 'Leave empty when the vSensor reaches the master directly.' },
+        ],
+        check: true,
+        question: 'Trust this certificate for https://{host}?',
+        progress: "Trusting the master's certificate",
+        done: "Done: the master's certificate is trusted.",
+      },
+    },
   ],
 };
 
@@ -302,6 +411,40 @@ export const commands: Command[] = [
     async run(ctx, { opts }, out) {
       const host = check(masterHost, need(opts.host, '--host', 'master set push'), '--host');
       return report(out, await masterPush.apply(ctx, { host, ...removeChosen(opts) }, out.progress));
+    },
+  },
+  {
+    path: ['master', 'trust'],
+    summary: "show the master's certificate (subject, validity, SHA-256), trust it (--fingerprint, as the master shows it), or forget it",
+    more: ['--show [--host H] [--proxy URL]    the certificate the master presents; nothing changes', '--fingerprint SHA256 [--host H]    trust it, if the master presents exactly that one', '--remove                           trust it no more'],
+    options: {
+      host: { type: 'string', value: 'H', help: 'the master (default: the one set)' },
+      proxy: { type: 'string', value: 'URL', help: 'through this HTTP proxy (default: the one set)' },
+      show: { type: 'boolean', help: 'only show the certificate' },
+      fingerprint: { type: 'string', value: 'SHA256', help: "the fingerprint the master shows (AA:BB:... or 64 hex digits)" },
+      remove: { type: 'boolean', help: 'forget the trusted certificate' },
+    },
+    covers: [masterTrust, masterTrustAndTest],
+    writes: true,
+    async run(ctx, { opts }, out) {
+      const modes = (['show', 'fingerprint', 'remove'] as const).filter((k) => opts[k] !== undefined && opts[k] !== false);
+      if (modes.length !== 1) throw new UsageError('give one of --show, --fingerprint SHA256 (as the master shows it) or --remove');
+      if (opts.remove === true) {
+        const r = await run(ctx.runner, scripts.forget, ['--remove'], { onLine: out.progress.line });
+        return report(out, outcomeOf(r, (v) => (v.removed ? "The master's certificate is no longer trusted." : 'No master certificate was trusted.')));
+      }
+      const m = await state(ctx);
+      const given = str(opts.host);
+      if (!(given ?? m.host)) throw new UsageError('no master host is set: give --host');
+      const host = check(masterHost, given ?? m.host, '--host');
+      const proxy = check(proxyUrl, str(opts.proxy) ?? (given === undefined && m.mode === 'push-token' ? m.proxy : ''), '--proxy');
+      if (opts.show === true) {
+        const r = await run(ctx.runner, scripts.trust, ['--show', host, ...(proxy ? [proxy] : [])]);
+        if (!r.ok) return report(out, outcomeOf(r, ''));
+        out.print(r.value, [`https://${host}${r.value.trusted ? ' (trusted)' : ''}`, ...certificateLines(r.value.certificate)].join('\n'));
+        return EXIT.ok;
+      }
+      return report(out, await trustMaster(ctx, host, proxy, str(opts.fingerprint) ?? '', out.progress));
     },
   },
   {
