@@ -66,7 +66,7 @@ describe.skipIf(why !== undefined)('e2e: Call-Home (manual ch. 4)', () => {
       'service confconsole-callhome restart',
     ]);
     const status = c.cli('callhome', 'status', '--json');
-    expect(JSON.parse(status.stdout).rows).toHaveLength(5);
+    expect(JSON.parse(status.stdout).rows).toHaveLength(6); // service, config, DNS, TCP, login, port forwarding (sbin/lib/callhome.sh)
   });
 
   it('the commands: a refusal said once on stderr; --json answers JSON even to a bad option; --default and partner disable', async () => {
