@@ -18,5 +18,9 @@ CC_TEMPS+=("$links")
 net_links "$links" || fail "$EX_FAIL" "cannot read the interfaces"
 out=$(netpy show --root "$NET_ROOT" --links "$links" --pending "$NET_PENDING" --unseen "$NET_UNSEEN" --port-kinds "$(net_port_kinds)"); rc=$?
 if ((rc == 2)); then fail_on netplan "$EX_FAIL" "$(printf '%s' "$out" | netpy_field error)"
-elif ((rc != 0)); then fail "$EX_FAIL" "cannot read the netplan files under $NET_ROOT"; fi
+elif ((rc != 0)); then
+  # the file and its cause when netplan.py could name them (an unreadable file)
+  why=$(printf '%s' "$out" | netpy_field error 2>/dev/null)
+  fail "$EX_FAIL" "${why:-cannot read the netplan files under $NET_ROOT}"
+fi
 printf '%s\n' "$out"

@@ -195,7 +195,13 @@ def main():
         print(f'netplan.py: {e}', file=sys.stderr)
         print(json.dumps({'field': 'netplan', 'error': f'a netplan file does not parse: {e}'}))
         sys.exit(2)
-    except (OSError, ValueError, yaml.YAMLError, KeyError, TypeError) as e:
+    except OSError as e:
+        # a file that cannot be read or written: named with its cause (the caller says it)
+        what = f'{e.filename}: {e.strerror}' if e.filename else str(e)
+        print(f'netplan.py: {what}', file=sys.stderr)
+        print(json.dumps({'error': f'cannot read or write {what}'}))
+        sys.exit(1)
+    except (ValueError, yaml.YAMLError, KeyError, TypeError) as e:
         print(f'netplan.py: {e}', file=sys.stderr)
         sys.exit(1)
 

@@ -116,7 +116,7 @@ describe.skipIf(whyNet !== undefined)('interrupted network changes', () => {
     if (!demo) ns.reset();
     return r;
   };
-  const env = (r: NetRoot): Record<string, string> => (existsSync(r.demoLinks) || read(r.ini).includes('demo = true') ? {} : { CONFCONSOLE_NETNS: ns.name });
+  const env = (r: NetRoot): Record<string, string> => (existsSync(r.demoLinks) || read(r.ini).includes('demo = true') ? {} : { CONFCONSOLE_NETNS: ns.name, CONFCONSOLE_NET_PORT_KINDS: 'veth' }); // veth stands for the ports (network.test.ts)
   const killedAt = async (r: NetRoot, at: string, script: string, args: string[]) => {
     const res = await runScript(script, args, r.dir, { ...env(r), CONFCONSOLE_FAULT_AT: at }, { detached: true });
     expect(res.signal, `${script} at ${at}: ${res.stderr}`).toBe('SIGKILL');
