@@ -201,6 +201,10 @@ def main():
         print(f'netplan.py: {what}', file=sys.stderr)
         print(json.dumps({'error': f'cannot read or write {what}'}))
         sys.exit(1)
+    except model.BadRecord as e:
+        print(f'netplan.py: {e}', file=sys.stderr)
+        print(json.dumps({'error': str(e)}))
+        sys.exit(1)
     except (ValueError, yaml.YAMLError, KeyError, TypeError) as e:
         print(f'netplan.py: {e}', file=sys.stderr)
         sys.exit(1)

@@ -32,6 +32,24 @@ class BadFile(ValueError):
     """A netplan file that does not parse, or is no netplan document: file and line named."""
 
 
+class BadRecord(ValueError):
+    """One of our own JSON records (the pending change, the unseen rollbacks) that is damaged:
+    the file named, never believed (issue 10 item 4: a damaged file is reported, not trusted)."""
+
+
+def read_record(path, shape):
+    """The JSON value of our record at `path`, of type `shape` (dict or list); BadRecord naming
+    the file when it does not parse or is not that shape (OSError when it cannot be read)."""
+    try:
+        with open(path, encoding='utf-8') as f:
+            v = json.loads(f.read())
+    except ValueError as e:  # not UTF-8 (UnicodeDecodeError) or not JSON
+        raise BadRecord(f'{path}: damaged (not JSON: {e}); it is not believed') from None
+    if not isinstance(v, shape):
+        raise BadRecord(f'{path}: damaged (not a JSON {"object" if shape is dict else "list"}); it is not believed')
+    return v
+
+
 def load_yaml(path):
     if not path or not os.path.exists(path):
         return {}
@@ -314,14 +332,15 @@ def show(root, links, pending_path=None, unseen_path=None, port_kinds=()):
     out += [_entry(n, None, files, port_kinds) for n in configured_names(files) if n not in seen]
     pending = None
     if pending_path and os.path.exists(pending_path):
-        with open(pending_path, encoding='utf-8') as f:
-            p = json.load(f)
+        p = read_record(pending_path, dict)
         pending = {k: p.get(k) for k in ('id', 'iface', 'mode', 'address', 'deadline', 'timeout')}
-        pending['remaining'] = max(0, int(p.get('deadline', 0)) - int(time.time()))
+        try:
+            pending['remaining'] = max(0, int(p.get('deadline', 0)) - int(time.time()))
+        except (TypeError, ValueError):
+            raise BadRecord(f'{pending_path}: damaged: its deadline is not a time') from None
     unseen = []
     if unseen_path and os.path.exists(unseen_path):
-        with open(unseen_path, encoding='utf-8') as f:
-            unseen = json.load(f) or []
+        unseen = read_record(unseen_path, list)
     return {'interfaces': out, 'pending': pending, 'rollbacks_unseen': unseen, 'netplan': file_state(root, files)}
 
 
