@@ -20,8 +20,9 @@
 # printed there. Exit 0, or 5 when a row is an error.
 # Where the facts come from: the counters of /sys/class/net/IF/statistics and AppArmor's
 # /sys/module/apparmor and /sys/kernel/security/apparmor are read under the appliance root (a
-# demo or test root carries its own); with CONFCONSOLE_NETNS=NS (tests) the counters and the
-# master's connections are those of that network namespace.
+# demo or test root carries its own); with CONFCONSOLE_NETNS=NS (tests, as in lib/net.sh) the
+# counters are those of that network namespace. The master is reached from the namespace the
+# script runs in, as on the appliance.
 here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
@@ -46,12 +47,6 @@ AA_PROFILES=$(p /sys/kernel/security/apparmor/profiles)
 
 work=$(mktemp -d) || fail "$EX_FAIL" "cannot make a temp directory"
 trap 'rm -rf -- "$work"; cleanup_temps' EXIT
-
-# nsrun CMD...: CMD in the test's network namespace when there is one, else here
-nsrun() {
-  if [[ -n ${CONFCONSOLE_NETNS:-} ]]; then ip netns exec "$CONFCONSOLE_NETNS" "$@"
-  else "$@"; fi
-}
 
 # A check writes its row to a file: the level on the first line, then one detail a line.
 # (whole or not at all: renamed into place, as the rows are read while the checks run)
@@ -84,7 +79,7 @@ tcp_line() {
   local host=$1 port=$2 svcname err
   svcname=$(getent services "$port/tcp" 2>/dev/null | awk '{print $1; exit}')
   # shellcheck disable=SC2016  # expanded by the inner bash
-  if err=$(nsrun timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$host" "$port" 2>&1); then
+  if err=$(timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$host" "$port" 2>&1); then
     printf 'Connection to %s %s port [tcp/%s] succeeded!' "$host" "$port" "${svcname:-*}"; return 0
   fi
   err=${err##*: }
@@ -120,7 +115,7 @@ check_master() {
   [[ $mode == push-token && -f $(p /etc/confconsole/secrets/push_token) ]] && args+=(--stored)
   args+=("$host")
   [[ -n $proxy ]] && args+=("$proxy")
-  res=$(nsrun "$here/test_master.sh" "${args[@]}" </dev/null 2>/dev/null)
+  res=$("$here/test_master.sh" "${args[@]}" </dev/null 2>/dev/null)
   cause=$(printf '%s' "$res" | python3 -c 'import json,sys
 try: d=json.load(sys.stdin); print(d.get("cause","")); print(d.get("message",""))
 except Exception: print("other"); print("test_master.sh gave no answer")' 2>/dev/null)
