@@ -31,7 +31,8 @@ json_out=0
 case ${1:-} in -h|--help) cc_help ;; --json) json_out=1 ;; '') ;; *) usage_error "usage: vsensor-health-check.sh [--json]" ;; esac
 (($# <= 1)) || usage_error "usage: vsensor-health-check.sh [--json]"
 
-# how long packets may take to show on a capture interface (seconds; polled, stops at the first)
+# how long packets may take to show on a capture interface (seconds; polled, stops at the first;
+# CONFCONSOLE_HEALTH_WINDOW for tests)
 WINDOW=${CONFCONSOLE_HEALTH_WINDOW:-3}
 [[ $WINDOW =~ ^[0-9]{1,2}$ ]] || WINDOW=3
 # an update older than this many days is a warning
@@ -46,7 +47,10 @@ AA_ENABLED=$(p /sys/module/apparmor/parameters/enabled)
 AA_PROFILES=$(p /sys/kernel/security/apparmor/profiles)
 
 work=$(mktemp -d) || fail "$EX_FAIL" "cannot make a temp directory"
-trap 'rm -rf -- "$work"; cleanup_temps' EXIT
+pids=()
+# cancelled (the console's Esc sends SIGTERM): the checks still running stop too
+trap 'exit 143' TERM INT HUP
+trap '((${#pids[@]})) && kill "${pids[@]}" 2>/dev/null; rm -rf -- "$work"; cleanup_temps' EXIT
 
 # A check writes its row to a file: the level on the first line, then one detail a line.
 # (whole or not at all: renamed into place, as the rows are read while the checks run)
@@ -198,13 +202,10 @@ check_updates() {
     if [[ $kind == apt ]]; then dates+=$(apt_successes <<<"$got")$'\n'
     else dates+=$(dpkg_successes <<<"$got")$'\n'; fi
   done
-  last="" epoch=0
-  while IFS= read -r f; do
-    [[ -n $f ]] || continue
-    local e
-    e=$(date -d "$f" +%s 2>/dev/null) || continue
-    ((e > epoch)) && { epoch=$e; last=$f; }
-  done <<<"$dates"
+  # both logs write "YYYY-MM-DD HH:MM:SS": the newest sorts last
+  last=$(grep -E '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$' <<<"$dates" | sort | tail -n 1)
+  epoch=0
+  [[ -n $last ]] && { epoch=$(date -d "$last" +%s 2>/dev/null) || last=""; }
   if [[ -z $last ]]; then
     row "$out" warning "No successful software update recorded in $([[ $kind == apt ]] && echo "$APT_LOG" || echo "$DPKG_LOG") - run Updates > Upgrade" "${problems[@]}"; return
   fi
@@ -239,6 +240,8 @@ except ValueError as e:
     bad(f'not valid JSON ({e})')
 if not isinstance(data, list):
     bad('not a JSON array of osSensors')
+# one line each for a person: a control character (a tab, a newline) is shown as '?'
+line = lambda v: ''.join('?' if ord(c) < 32 or ord(c) == 127 else c for c in str(v))
 now = datetime.datetime.now(datetime.timezone.utc)
 active, idle = 0, []
 for i, o in enumerate(data, 1):
@@ -251,11 +254,11 @@ for i, o in enumerate(data, 1):
         try:
             t = datetime.datetime.strptime(str(seen), '%Y-%m-%dT%H:%M:%SZ').replace(tzinfo=datetime.timezone.utc)
         except ValueError:
-            bad(f'entry {i} ({o["host"]}): last_seen "{seen}" is not a UTC time like 2026-11-30T12:00:00Z')
+            bad(f'entry {i} ({line(o["host"])}): last_seen "{line(seen)}" is not a UTC time like 2026-11-30T12:00:00Z')
     if t is not None and (now - t).total_seconds() <= window:
         active += 1
     else:
-        idle.append((o['host'], ip, seen or 'never'))
+        idle.append((line(o['host']), line(ip), line(seen or 'never')))
 print(f'count\t{len(data)}\t{active}')
 for h, ip, s in idle:
     print(f'idle\t{h}\t{ip}\t{s}')
@@ -280,9 +283,11 @@ check_ossensors() {
     row "$reg" warning "osSensor HMAC key not set - osSensors cannot register (Setup > osSensor HMAC)" "${idle[@]}"
   elif ((${#idle[@]})); then row "$reg" warning "${idle[@]}"
   else row "$reg" ok; fi
+  local many="$total osSensors registered"
+  ((total == 1)) && many="1 osSensor registered"
   if ((total == 0)); then row "$cnt" ok "No osSensors registered"
-  elif ((active == 0)); then row "$cnt" warning "$total osSensors registered, none active"
-  else row "$cnt" ok "$total osSensors registered, $active active"; fi
+  elif ((active == 0)); then row "$cnt" warning "$many, none active"
+  else row "$cnt" ok "$many, $active active"; fi
 }
 
 # ---- apparmor -------------------------------------------------------------------------------
@@ -315,7 +320,6 @@ else
   names=(all_services incoming_data last_software_update apparmor)
 fi
 # the slow checks (network) run meanwhile; each row is said once every row before it is
-pids=()
 [[ $profile == vsensor ]] && { check_master "$work/master_connectivity" & pids+=($!); }
 check_incoming "$work/incoming_data" & pids+=($!)
 check_services "$work/all_services"

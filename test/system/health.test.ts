@@ -199,7 +199,7 @@ describe.skipIf(why)('Healthcheck (vsensor-health-check.sh)', () => {
       put(d, 'var/log/confconsole/host-effects.log', '2026-11-30T10:00:00Z service vsensor-pcap restart\n2026-11-30T10:01:00Z service vsensor-pcap stop\n');
       res = await health(d);
       expect(row(res, 'all_services').details).toEqual(['Service vsensor-pcap is not running']);
-    });
+    }, 120_000);
 
     it('master_connectivity: none configured, a refused port, a refused token, a master loopback by IPv6', async () => {
       let res = await health(quick(iniOf({})));
@@ -220,7 +220,7 @@ describe.skipIf(why)('Healthcheck (vsensor-health-check.sh)', () => {
       writeFileSync(r.ini, iniOf({ master: `[::1]:${fx.closedPort}` }));
       res = await health(r);
       expect(row(res, 'master_connectivity').details[0]).toBe('IP given is ::1 - Not a valid master');
-    });
+    }, 120_000);
 
     it('incoming_data: no capture interface, a capture interface that does not exist, one that receives nothing', async () => {
       const r = quick(iniOf({}));
@@ -235,7 +235,7 @@ describe.skipIf(why)('Healthcheck (vsensor-health-check.sh)', () => {
       put(r, 'sys/class/net/eth1/statistics/rx_packets', '12\n');
       res = await health(r, { CONFCONSOLE_HEALTH_WINDOW: '1' });
       expect(row(res, 'incoming_data')).toEqual({ name: 'incoming_data', level: 'warning', details: ['No incoming packets seen on device eth1'] });
-    });
+    }, 120_000);
 
     it('last_software_update: too old, only failed runs, a newer rotated .gz, a damaged .gz, the dpkg log when apt kept none', async () => {
       const r = quick(iniOf({}));
@@ -260,7 +260,7 @@ describe.skipIf(why)('Healthcheck (vsensor-health-check.sh)', () => {
       put(r, 'var/log/dpkg.log', `${dayOf(4)} 09:00:00 status half-configured vsensor-probe:amd64 6.1.2\n${dayOf(4)} 09:00:01 status installed vsensor-probe:amd64 6.1.2\n`);
       res = await health(r);
       expect(row(res, 'last_software_update')).toMatchObject({ level: 'ok', details: [`Last software update on ${dayOf(4)} 09:00:01`] });
-    });
+    }, 120_000);
 
     it('ossensor rows: a stale osSensor, none active, a damaged registry named, no HMAC key', async () => {
       const r = quick(iniOf({ hmac: true }));
@@ -271,7 +271,7 @@ describe.skipIf(why)('Healthcheck (vsensor-health-check.sh)', () => {
       expect(row(res, 'ossensor_count')).toEqual({ name: 'ossensor_count', level: 'ok', details: ['2 osSensors registered, 1 active'] });
       put(r, reg, JSON.stringify([{ host: 'db-01' }]));
       res = await health(r);
-      expect(row(res, 'ossensor_count')).toEqual({ name: 'ossensor_count', level: 'warning', details: ['1 osSensors registered, none active'] });
+      expect(row(res, 'ossensor_count')).toEqual({ name: 'ossensor_count', level: 'warning', details: ['1 osSensor registered, none active'] });
       for (const [text, said] of [
         ['[{"host": "web-01", ', 'not valid JSON'],
         ['{"host": "web-01"}', 'not a JSON array of osSensors'],
@@ -289,7 +289,7 @@ describe.skipIf(why)('Healthcheck (vsensor-health-check.sh)', () => {
       put(r, reg, JSON.stringify([{ host: 'web-01', last_seen: isoAgo(1) }]));
       res = await health(r);
       expect(row(res, 'ossensor_registered').details[0]).toBe('osSensor HMAC key not set - osSensors cannot register (Setup > osSensor HMAC)');
-    });
+    }, 120_000);
 
     it('apparmor: disabled, not in the kernel, no profiles, complain mode only', async () => {
       const r = quick(iniOf({}));
@@ -305,7 +305,7 @@ describe.skipIf(why)('Healthcheck (vsensor-health-check.sh)', () => {
       apparmor(r, 'Y', ['/usr/sbin/tcpdump (complain)']);
       res = await health(r);
       expect(row(res, 'apparmor').details[0]).toMatch(/complain mode only/);
-    });
+    }, 120_000);
 
     it('an appliance has its own four rows; a damaged appliance.ini is an error row naming it', async () => {
       const r = quick(iniOf({ profile: 'appliance' }));
@@ -317,6 +317,6 @@ describe.skipIf(why)('Healthcheck (vsensor-health-check.sh)', () => {
       expect(res.json).toMatchObject({ ok: false });
       expect(row(res, 'all_services').level).toBe('error');
       expect(row(res, 'all_services').details[0]).toContain(r.ini);
-    });
+    }, 120_000);
   });
 });
