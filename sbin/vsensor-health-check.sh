@@ -292,7 +292,7 @@ check_ossensors() {
 
 # ---- apparmor -------------------------------------------------------------------------------
 check_apparmor() {
-  local out=$1 en n enforce complain err
+  local out=$1 en n enforce complain err bad
   if ! en=$(cat -- "$AA_ENABLED" 2>&1); then
     if [[ -e $AA_ENABLED ]]; then row "$out" error "Cannot read $AA_ENABLED: ${en##*: }"
     else row "$out" error "AppArmor is not available (no $AA_ENABLED)"; fi
@@ -300,6 +300,11 @@ check_apparmor() {
   fi
   [[ $en == Y* ]] || { row "$out" error "AppArmor is disabled ($AA_ENABLED says $(oneline "$en"))"; return; }
   if err=$(cat -- "$AA_PROFILES" 2>&1); then
+    # the kernel writes one "NAME (MODE)" a line: anything else is not its file
+    bad=$(grep -n -v -E '^[^[:cntrl:]]+ \((enforce|complain|kill|unconfined|prompt|mixed)\)$' <<<"$err" | grep -v -E '^[0-9]+:$' | head -n 1)
+    if [[ -n $bad ]]; then
+      row "$out" warning "AppArmor is enabled, but $AA_PROFILES does not list profiles (line ${bad%%:*} is not \"NAME (MODE)\")"; return
+    fi
     n=$(grep -c . <<<"$err"); enforce=$(grep -c ' (enforce)$' <<<"$err"); complain=$(grep -c ' (complain)$' <<<"$err")
   elif [[ ${CC_ROOT:-/} == / ]] && command -v aa-status >/dev/null && err=$(aa-status --json 2>/dev/null); then
     read -r n enforce complain < <(python3 -c 'import json,sys
