@@ -163,7 +163,7 @@ describe('console on a headless terminal (80x24)', () => {
     await h.press(KEYS.enter);
     await h.waitFor('Main Menu');
     const t = h.text();
-    const order = ['1. Network', '2. Setup', '5. Shell', '6. Reboot', '7. Shutdown', '8. Exit'].map((x) => t.indexOf(x));
+    const order = ['1. Network', '2. Setup', '4. Healthcheck', '5. Shell', '6. Reboot', '7. Shutdown', '8. Exit'].map((x) => t.indexOf(x));
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
