@@ -1,6 +1,7 @@
 // The vSensor console, as the training manual's chapter 7 lists it: 1 Network, 2 Setup,
 // 5 Shell, 6 Reboot, 7 Shutdown, 8 Exit. Subtrees come from their features.
 import { restoreItem, welcomeStatus } from '../src/features/appliance/index.js';
+import { diagItem } from '../src/features/diag/index.js';
 import { masterMenu } from '../src/features/master/index.js';
 import { interfacesMenu, networkNotice } from '../src/features/network/index.js';
 import { ntpMenu } from '../src/features/ntp/index.js';
@@ -32,6 +33,7 @@ const tree = {
               menu: interfacesMenu('vsensor'),
             },
             { key: '2', label: 'NTP Settings', help: 'The NTP servers of the vSensor.', menu: ntpMenu('vSensor') },
+            diagItem('5'),
           ],
         },
       },
