@@ -21,6 +21,8 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/common.sh"
 # shellcheck source=lib/callhome.sh
 . "$here/lib/callhome.sh"
+# shellcheck source=lib/secrets.sh
+. "$here/lib/secrets.sh"
 
 set -o pipefail
 MAX_LINES=1000
@@ -34,7 +36,13 @@ count="" filter="" target=""
 case $verb in
   ping|traceroute|dns|capture)
     (($# >= 1)) || usage_error "diag.sh $verb needs its ${verb/capture/interface} argument"
-    target=$1; shift ;;
+    target=$1; shift
+    # the target first: a '-' there is a refused value, never an option
+    case $verb in
+      ping|traceroute) accept host check_diag_host "$target"; target=$CHECKED ;;
+      dns) accept name check_diag_name "$target"; target=$CHECKED ;;
+      capture) accept iface check_capture_iface "$target" ;;
+    esac ;;
   check|routes|sockets) ;;
   *) usage_error "unknown verb \"$verb\" (ping, traceroute, dns, check, routes, sockets, capture)" ;;
 esac
@@ -46,11 +54,6 @@ while (($#)); do
     *) usage_error "diag.sh $verb: unexpected argument \"$1\"" ;;
   esac
 done
-case $verb in
-  ping|traceroute) accept host check_diag_host "$target"; target=$CHECKED ;;
-  dns) accept name check_diag_name "$target"; target=$CHECKED ;;
-  capture) accept iface check_capture_iface "$target" ;;
-esac
 if [[ -n ${CONFCONSOLE_NETNS:-} && ! $CONFCONSOLE_NETNS =~ ^[A-Za-z0-9_.-]{1,64}$ ]]; then
   fail "$EX_FAIL" "CONFCONSOLE_NETNS is not a namespace name"
 fi
@@ -135,8 +138,9 @@ dig_ask() {
 # ---- the verbs --------------------------------------------------------------------------------
 do_ping() {
   local n=${count:-4} rc sent=0 got=0 loss="" rtt=""
-  # -w: the whole run ends by itself even when nothing answers
-  streamed ping -n -c "$n" -W 2 -w "$((n + 5))" -- "$target"; rc=$?
+  # -c N -W 2 (no -w, which would count replies, not requests): N requests a second, then at
+  # most 2 s for the last answer; the script's caller bounds the whole run too
+  streamed ping -n -c "$n" -W 2 -- "$target"; rc=$?
   if [[ $(grep -m1 'packets transmitted' "$work/out") =~ ([0-9]+)\ packets\ transmitted,\ ([0-9]+)\ (packets\ )?received ]]; then
     sent=${BASH_REMATCH[1]} got=${BASH_REMATCH[2]}
   elif ((rc != 1)); then
@@ -174,15 +178,15 @@ do_traceroute() {
 }
 
 do_dns() {
-  local s t a rows=() addrs any=0 said
+  local s t a rows=() addrs any=0 said st
   command -v dig >/dev/null || fail "$EX_FAIL" "cannot look up: dig (bind9-dnsutils) is not installed"
   dns_servers
   ((${#DNS[@]})) || fail "$EX_FAIL" "no DNS server is configured ($(p /etc/resolv.conf) names none): set one in Configure network interfaces"
   for s in "${DNS[@]}"; do
-    addrs=() said=""
+    addrs=() said="" st=()
     for t in A AAAA; do
       if dig_ask "$s" "$target" "$t"; then
-        said=$DIG_STATUS
+        said=$DIG_STATUS st+=("\"$t\":$(json_str "$DIG_STATUS")")
         log "$s: $t $target: ${DIG_ADDR:-(none)} ($DIG_STATUS)"
         for a in $DIG_ADDR; do addrs+=("$a"); done
       else
@@ -190,7 +194,7 @@ do_dns() {
       fi
     done
     [[ -n $said ]] && any=1
-    rows+=("{\"server\":$(json_str "$s"),\"answered\":$([[ -n $said ]] && echo true || echo false),\"status\":$(json_str "$said"),\"addresses\":$(json_arr "${addrs[@]}")}")
+    rows+=("{\"server\":$(json_str "$s"),\"answered\":$([[ -n $said ]] && echo true || echo false),\"status\":{$(IFS=,; printf '%s' "${st[*]}")},\"addresses\":$(json_arr "${addrs[@]}")}")
   done
   printf '{"ok":%s,"name":%s,"servers":[%s]}\n' "$( ((any)) && echo true || echo false)" "$(json_str "$target")" "$(IFS=,; printf '%s' "${rows[*]}")"
   ((any)) || exit "$EX_TESTFAIL"
@@ -342,7 +346,9 @@ print(up, ",".join(a))' "$links" "$dev")
     mhost=$(ini_get "$SETTINGS_INI" master host) mproxy=$(ini_get "$SETTINGS_INI" master proxy)
     if [[ -z $mhost ]]; then add "Master answers HTTPS" skip "not checked: no master is set"
     else
-      margs=(--timeout 5 "$mhost"); [[ -n $mproxy ]] && margs+=("$mproxy")
+      # with the stored push token when there is one: the master must accept it too
+      margs=(--timeout 5); [[ -r $(secret_file push_token) ]] && margs+=(--stored)
+      margs+=("$mhost"); [[ -n $mproxy ]] && margs+=("$mproxy")
       mjson=$(inns "$here/test_master.sh" "${margs[@]}" </dev/null 2>/dev/null 9>&- | tail -n1)
       if [[ $mjson == '{"ok":true'* ]]; then add "Master answers HTTPS" ok "https://$mhost answers"
       else

@@ -14,7 +14,8 @@ import { EXIT, run, script, type Ran, type Script } from '../../system/runner.js
 import { RowSchema, type Row } from '../callhome/state.js';
 
 const Hop = z.object({ hop: z.number(), address: z.string(), ms: z.number().nullable() });
-const DnsServer = z.object({ server: z.string(), answered: z.boolean(), status: z.string(), addresses: z.array(z.string()) });
+/** One DNS server's answers: the DNS status of each query that got one (A, AAAA), the addresses of both. */
+const DnsServer = z.object({ server: z.string(), answered: z.boolean(), status: z.record(z.string(), z.string()), addresses: z.array(z.string()) });
 const Route = z.object({ dst: z.string(), gateway: z.string().optional(), dev: z.string().optional(), protocol: z.string().optional(), metric: z.number().optional() }).loose();
 const Neighbour = z.object({ dst: z.string(), dev: z.string().optional(), lladdr: z.string().optional(), state: z.array(z.string()).optional() }).loose();
 const Socket = z.object({ proto: z.string(), state: z.string(), local: z.string(), peer: z.string(), process: z.string() }).loose();
@@ -57,7 +58,7 @@ const summaries = {
     const answered = v.servers.filter((s) => s.answered);
     if (answered.length === 0) return `No DNS server answered for ${v.name} (${v.servers.map((s) => s.server).join(', ')}): check their addresses and the firewall (port 53).`;
     const first = answered[0]!;
-    return `${v.name}: answered by ${answered.map((s) => s.server).join(', ')}${first.addresses.length ? `; ${first.server} says ${first.addresses.join(', ')}` : ` (${first.status}: no address)`}.`;
+    return `${v.name}: answered by ${answered.map((s) => s.server).join(', ')}${first.addresses.length ? `; ${first.server} says ${first.addresses.join(', ')}` : ` (${Object.entries(first.status).map(([t, st]) => `${t} ${st}`).join(', ')}: no address)`}.`;
   },
   capture: (v: z.infer<typeof scripts.capture.result>) =>
     `${v.captured} packet${v.captured === 1 ? '' : 's'} captured on ${v.iface}${v.filter ? ` matching "${v.filter}"` : ''}${v.timedOut ? ' (the time was up first: at most 60 s)' : ''}.`,
