@@ -65,15 +65,24 @@ work=$(mktemp -d)
 trap 'rm -rf -- "$work"; cleanup_temps' EXIT
 # Each tool runs in a background pipeline the script waits for: a signal interrupts the wait
 # at once, and the trap ends the pipeline's processes (children of this shell) before leaving.
+# No program is started on the way out (no pkill): the console waits for the whole group to be
+# gone, and every fork here delays it.
 # shellcheck disable=SC2317  # called from the traps
-stop_children() { pkill -TERM -P "$$" 2>/dev/null; wait 2>/dev/null; }
+stop_children() {
+  local pids
+  pids=$(jobs -p)
+  # shellcheck disable=SC2086  # the pids, one word each
+  [[ -n $pids ]] && kill -TERM $pids "$!" 2>/dev/null
+  wait 2>/dev/null
+}
 trap 'stop_children; log "stopped"; exit 130' INT
 trap 'stop_children; log "stopped"; exit 143' TERM HUP
 
-# inns CMD...: CMD in the test's network namespace (CONFCONSOLE_NETNS), else as it is
-inns() {
-  if [[ -n ${CONFCONSOLE_NETNS:-} ]]; then ip netns exec "$CONFCONSOLE_NETNS" "$@"; else "$@"; fi
-}
+# "${NS[@]}" CMD...: CMD in the test's network namespace (CONFCONSOLE_NETNS), else as it is. A
+# prefix, not a function: a tool in a pipeline or $(...) is then the direct child this script
+# waits for (and reaps), never the orphan of a killed subshell.
+NS=()
+[[ -n ${CONFCONSOLE_NETNS:-} ]] && NS=(ip netns exec "$CONFCONSOLE_NETNS")
 
 # stream: each line of stdin to the log as it comes and to $work/out, at most MAX_LINES lines
 # of MAX_COLS characters (the rest counted in $work/more)
@@ -92,7 +101,7 @@ stream() {
 # streamed CMD...: CMD (stdout and stderr) through stream; its exit status
 streamed() {
   local pid
-  inns "$@" 2>&1 </dev/null 9>&- | stream &
+  "${NS[@]}" "$@" 2>&1 </dev/null 9>&- | stream &
   pid=$!
   wait "$pid"
 }
@@ -123,7 +132,7 @@ dns_servers() {
 dig_ask() {
   local out rc line
   DIG_STATUS="" DIG_ADDR=""
-  out=$(inns dig +time=2 +tries=1 +noall +answer +comments "@$1" -q "$2" -t "$3" 2>&1 </dev/null 9>&-)
+  out=$("${NS[@]}" dig +time=2 +tries=1 +noall +answer +comments "@$1" -q "$2" -t "$3" 2>&1 </dev/null 9>&-)
   rc=$?
   ((rc == 0)) || return 1
   while IFS= read -r line; do
@@ -202,15 +211,15 @@ do_dns() {
 
 do_routes() {
   local r4 r6 nb
-  r4=$(inns ip -j -4 route show table main 9>&- </dev/null) || fail "$EX_FAIL" "cannot read the IPv4 routes"
-  r6=$(inns ip -j -6 route show table main 9>&- </dev/null) || fail "$EX_FAIL" "cannot read the IPv6 routes"
-  nb=$(inns ip -j neigh show 9>&- </dev/null) || fail "$EX_FAIL" "cannot read the neighbours"
+  r4=$("${NS[@]}" ip -j -4 route show table main 9>&- </dev/null) || fail "$EX_FAIL" "cannot read the IPv4 routes"
+  r6=$("${NS[@]}" ip -j -6 route show table main 9>&- </dev/null) || fail "$EX_FAIL" "cannot read the IPv6 routes"
+  nb=$("${NS[@]}" ip -j neigh show 9>&- </dev/null) || fail "$EX_FAIL" "cannot read the neighbours"
   printf '{"ok":true,"routes4":%s,"routes6":%s,"neighbours":%s}\n' "${r4:-[]}" "${r6:-[]}" "${nb:-[]}"
 }
 
 do_sockets() {
   local out
-  out=$(inns ss -H -tuan -p 9>&- </dev/null) || fail "$EX_FAIL" "cannot list the sockets (ss)"
+  out=$("${NS[@]}" ss -H -tuan -p 9>&- </dev/null) || fail "$EX_FAIL" "cannot list the sockets (ss)"
   printf '%s\n' "$out" | python3 -I -S -c '
 import json, re, sys
 rows = []
@@ -231,7 +240,7 @@ do_capture() {
   command -v tcpdump >/dev/null || fail "$EX_FAIL" "cannot capture: tcpdump is not installed"
   [[ -n $filter ]] && expr=(-- "$filter")
   # the filter as tcpdump itself reads it, compiled for this interface, before any capture
-  if [[ -n $filter ]] && ! err=$(inns tcpdump -d -i "$target" "${expr[@]}" 2>&1 >/dev/null </dev/null 9>&-); then
+  if [[ -n $filter ]] && ! err=$("${NS[@]}" tcpdump -d -i "$target" "${expr[@]}" 2>&1 >/dev/null </dev/null 9>&-); then
     err=$(printf '%s' "$err" | grep -v '^$' | tail -n1)
     [[ $err == *"No such device"* || $err == *"doesn't exist"* ]] && refuse iface "no interface \"$target\" here"
     refuse filter "tcpdump does not accept the filter: ${err#tcpdump: }"
@@ -263,8 +272,8 @@ do_check() {
   }
   # the management interface: the one of the default route, else the first with an address
   local routes links
-  routes=$(inns ip -j route show default 9>&- </dev/null)
-  links=$(inns ip -j addr show 9>&- </dev/null) || fail "$EX_FAIL" "cannot read the interfaces"
+  routes=$("${NS[@]}" ip -j route show default 9>&- </dev/null)
+  links=$("${NS[@]}" ip -j addr show 9>&- </dev/null) || fail "$EX_FAIL" "cannot read the interfaces"
   read -r gw dev < <(python3 -I -S -c 'import json,sys
 r=[x for x in json.loads(sys.argv[1] or "[]") if x.get("gateway")]
 print(r[0]["gateway"], r[0].get("dev","")) if r else print("")' "$routes")
@@ -293,7 +302,7 @@ print(up, ",".join(a))' "$links" "$dev")
 
   if [[ -z $gw ]]; then
     add "$C_GW" fail "there is no default route" "Set the default gateway of the management interface (Configure network interfaces): without it nothing outside the local subnet is reached."
-  elif inns ping -n -c 2 -i 0.3 -W 1 -w 3 -- "$gw" >/dev/null 2>&1 </dev/null 9>&-; then
+  elif "${NS[@]}" ping -n -c 2 -i 0.3 -W 1 -w 3 -- "$gw" >/dev/null 2>&1 </dev/null 9>&-; then
     add "$C_GW" ok "$gw on $dev answers ping"
   else
     add "$C_GW" fail "$gw on $dev does not answer ping" "Check the gateway address and the subnet mask: the gateway must be in the interface's subnet and switched on (some gateways do not answer ping: then check with Traceroute)."
@@ -333,7 +342,7 @@ print(up, ",".join(a))' "$links" "$dev")
       is_ipv4 "$tgt" || is_ipv6 "$tgt" || tgt=$(dig_ask "${DNS[0]:-127.0.0.1}" "$tgt" A && printf '%s' "${DIG_ADDR%% *}")
     fi
     if [[ -z $tgt ]]; then add "$C_CHT" skip "not checked: ${CH_PROXY/none/$CH_HOST} does not resolve"
-    elif inns nc -z -w 3 -- "$tgt" "$port" </dev/null >/dev/null 2>&1 9>&-; then
+    elif "${NS[@]}" nc -z -w 3 -- "$tgt" "$port" </dev/null >/dev/null 2>&1 9>&-; then
       add "$C_CHT" ok "$tgt port $port accepts connections${CH_PROXY/none/}"
     else
       add "$C_CHT" fail "$tgt port $port does not accept connections${CH_PROXY/none/}" "Suggests a Firewall is blocking the connection. Enable a new rule for the firewall to accept it."
@@ -349,7 +358,7 @@ print(up, ",".join(a))' "$links" "$dev")
       # with the stored push token when there is one: the master must accept it too
       margs=(--timeout 5); [[ -r $(secret_file push_token) ]] && margs+=(--stored)
       margs+=("$mhost"); [[ -n $mproxy ]] && margs+=("$mproxy")
-      mjson=$(inns "$here/test_master.sh" "${margs[@]}" </dev/null 2>/dev/null 9>&- | tail -n1)
+      mjson=$("${NS[@]}" "$here/test_master.sh" "${margs[@]}" </dev/null 2>/dev/null 9>&- | tail -n1)
       if [[ $mjson == '{"ok":true'* ]]; then add "Master answers HTTPS" ok "https://$mhost answers"
       else
         add "Master answers HTTPS" fail "$(python3 -I -S -c 'import json,sys
@@ -367,7 +376,7 @@ except Exception: pass')
   if [[ -z $servers ]]; then add "NTP servers" skip "not checked: no NTP server is set"
   else
     # shellcheck disable=SC2086  # the server words, one argument each
-    njson=$(inns "$here/test_ntp.sh" --timeout 3 $servers </dev/null 2>/dev/null 9>&- | tail -n1)
+    njson=$("${NS[@]}" "$here/test_ntp.sh" --timeout 3 $servers </dev/null 2>/dev/null 9>&- | tail -n1)
     [[ $njson == '{'* ]] || add "NTP servers" fail "test_ntp.sh gave no answer for $servers" "Test them with NTP Settings: the message there names the cause."
     while IFS=$'\t' read -r s st why; do
       [[ -n $s ]] || continue
