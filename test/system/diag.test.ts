@@ -6,7 +6,7 @@
 // loopback (127.0.0.1:8443) through a relay over a unix socket, which crosses namespaces.
 // diag.sh runs its probes in A (CONFCONSOLE_NETNS). Nothing touches the host's network.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missing } from '../support/requires.js';
 import { removeTree } from '../support/cleanup.js';
 import { startMaster, type MasterFixture } from './master-fixture.js';
-import { makeRoot, removeRoots, runScript, stopPid, waitFor, type Root } from './helpers.js';
+import { makeRoot, REPO, removeRoots, runCommand, runScript, scriptEnv, stopPid, waitFor, type Root } from './helpers.js';
 
 const why = missing('system: diagnostic functions in network namespaces', ['root', 'ip', 'ping', 'traceroute', 'dig', 'dnsmasq', 'chronyd', 'tcpdump', 'nc', 'ss', 'curl', 'openssl']);
 
@@ -228,6 +228,12 @@ describe.skipIf(why !== undefined)('diag.sh in a namespace chain A — B — C',
       const r = await diag(['check']);
       expectRows(r.json, r.code);
       expect(rowsOf(r.json)).toEqual({ ...HEALTHY, 'Call-Home host accepts TCP': 'fail' });
+      // the console's command says the same: exit 5, the rows as JSON
+      if (existsSync(join(REPO, 'dist/cli.js'))) {
+        const c = await runCommand(join(REPO, 'bin/confconsole'), ['diag', 'check', '--json', '--root', root.dir], { ...scriptEnv(root.dir, env()) });
+        expect(c.code, c.stderr).toBe(5);
+        expect(rowsOf(c.json)).toEqual({ ...HEALTHY, 'Call-Home host accepts TCP': 'fail' });
+      }
     } finally {
       startListener();
       await waitFor('the Call-Home port to listen again', () => accepts(A, '198.51.100.20', 443), 10_000);
@@ -288,11 +294,12 @@ describe.skipIf(why !== undefined)('diag.sh in a namespace chain A — B — C',
 
   it('the demo appliance refuses every function, naming the demo; nothing reaches the network', async () => {
     const demo = makeRoot({ demo: true });
-    for (const args of [['ping', '192.0.2.1'], ['traceroute', '192.0.2.1'], ['dns', 'callhome.example'], ['check'], ['routes'], ['sockets'], ['capture', 'a0']]) {
-      const r = await runScript('diag.sh', args, demo.dir);
-      expect(r.code, args.join(' ')).toBe(1);
+    const all = [['ping', '192.0.2.1'], ['traceroute', '192.0.2.1'], ['dns', 'callhome.example'], ['check'], ['routes'], ['sockets'], ['capture', 'a0']];
+    const results = await Promise.all(all.map((args) => runScript('diag.sh', args, demo.dir)));
+    results.forEach((r, i) => {
+      expect(r.code, all[i]!.join(' ')).toBe(1);
       expect(r.json.error).toMatch(/this is the demo appliance/);
       expect(r.stderr).not.toMatch(/PING|traceroute to|listening on/);
-    }
+    });
   });
 });
