@@ -272,7 +272,9 @@ do_check() {
   }
   # the management interface: the one of the default route, else the first with an address
   local routes links
-  routes=$("${NS[@]}" ip -j route show default 9>&- </dev/null)
+  # IPv4's default route, else IPv6's (an IPv6-only management network)
+  routes=$("${NS[@]}" ip -j -4 route show default 9>&- </dev/null)
+  [[ $routes == *gateway* ]] || routes=$("${NS[@]}" ip -j -6 route show default 9>&- </dev/null)
   links=$("${NS[@]}" ip -j addr show 9>&- </dev/null) || fail "$EX_FAIL" "cannot read the interfaces"
   read -r gw dev < <(python3 -I -S -c 'import json,sys
 r=[x for x in json.loads(sys.argv[1] or "[]") if x.get("gateway")]
