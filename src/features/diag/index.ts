@@ -68,19 +68,19 @@ const hostField: Field = { name: 'host', label: 'Host name or IP address', short
 
 export const diagPing: Op<'run'> = {
   id: 'diag.ping',
-  run: (ctx, v, io) => streamed(ctx, scripts.ping, ['ping', v.host ?? '', '--count', v.count ?? '4'], io, summaries.ping),
+  run: (ctx, v, io) => (io.note?.(`Pinging ${v.host ?? ''} (Esc stops it)`), streamed(ctx, scripts.ping, ['ping', v.host ?? '', '--count', v.count ?? '4'], io, summaries.ping)),
 };
 export const diagTraceroute: Op<'run'> = {
   id: 'diag.traceroute',
-  run: (ctx, v, io) => streamed(ctx, scripts.traceroute, ['traceroute', v.host ?? ''], io, summaries.traceroute),
+  run: (ctx, v, io) => (io.note?.(`Tracing the route to ${v.host ?? ''} (Esc stops it)`), streamed(ctx, scripts.traceroute, ['traceroute', v.host ?? ''], io, summaries.traceroute)),
 };
 export const diagDns: Op<'run'> = {
   id: 'diag.dns',
-  run: (ctx, v, io) => streamed(ctx, scripts.dns, ['dns', v.name ?? ''], io, summaries.dns),
+  run: (ctx, v, io) => (io.note?.(`Looking up ${v.name ?? ''} (Esc stops it)`), streamed(ctx, scripts.dns, ['dns', v.name ?? ''], io, summaries.dns)),
 };
 export const diagCapture: Op<'run'> = {
   id: 'diag.capture',
-  run: (ctx, v, io) => streamed(ctx, scripts.capture, ['capture', v.iface ?? '', '--count', v.count ?? '20', ...(v.filter ? ['--filter', v.filter] : [])], io, summaries.capture),
+  run: (ctx, v, io) => (io.note?.(`Capturing on ${v.iface ?? ''} (Esc stops it)`), streamed(ctx, scripts.capture, ['capture', v.iface ?? '', '--count', v.count ?? '20', ...(v.filter ? ['--filter', v.filter] : [])], io, summaries.capture)),
 };
 
 /** The rows as the screen shows them: PASS/FAIL/SKIP, what was seen, and under a FAIL what to do. */
