@@ -4,6 +4,7 @@ import { infoItem, restoreItem, welcomeStatus } from '../src/features/appliance/
 import { auditItem } from '../src/features/audit/index.js';
 import { callhomeMenu } from '../src/features/callhome/index.js';
 import { healthItem } from '../src/features/health/index.js';
+import { diagItem } from '../src/features/diag/index.js';
 import { interfacesMenu, networkNotice } from '../src/features/network/index.js';
 import { ntpMenu } from '../src/features/ntp/index.js';
 import { rebootItem, shutdownItem } from '../src/features/power/index.js';
@@ -38,6 +39,7 @@ const tree = {
               help: 'A valid NTP server must be set: it lets the appliance record events and logs at the right time.',
               menu: ntpMenu('appliance'),
             },
+            diagItem('5'),
           ],
         },
       },

@@ -2,6 +2,7 @@
 // 5 Shell, 6 Reboot, 7 Shutdown, 8 Exit. Subtrees come from their features.
 import { restoreItem, welcomeStatus } from '../src/features/appliance/index.js';
 import { healthItem } from '../src/features/health/index.js';
+import { diagItem } from '../src/features/diag/index.js';
 import { masterMenu } from '../src/features/master/index.js';
 import { interfacesMenu, networkNotice } from '../src/features/network/index.js';
 import { ntpMenu } from '../src/features/ntp/index.js';
@@ -33,6 +34,7 @@ const tree = {
               menu: interfacesMenu('vsensor'),
             },
             { key: '2', label: 'NTP Settings', help: 'The NTP servers of the vSensor.', menu: ntpMenu('vSensor') },
+            diagItem('5'),
           ],
         },
       },

@@ -293,6 +293,28 @@ check_capture_iface() {
   [[ $1 =~ ^[A-Za-z0-9_.@][A-Za-z0-9_.@-]{0,14}$ && $1 != . && $1 != .. ]] || { CHECK_ERR="--iface takes an interface name"; return 1; }
 }
 
+# ---- the diagnostic functions (diag.sh; twins in src/rules/diag.ts) ----------------------------
+# check_diag_host VALUE → CHECKED: a host to ping or trace, by the rule of every server host
+# (check_callhome_host: a name, IPv4 or IPv6, somewhere; never an option: no '-' first)
+check_diag_host() { check_callhome_host "$1"; }
+# check_diag_name VALUE → CHECKED: a host name to look up (lower case; an address is no name)
+check_diag_name() {
+  is_hostname "$1" || { CHECK_ERR="\"$1\" is not a host name (letters, digits, hyphens and dots)"; return 1; }
+  checked "${1,,}"
+}
+# check_diag_count VALUE MAX → CHECKED: how many packets, 1 to MAX, in plain decimal
+check_diag_count() {
+  if ! [[ $1 =~ ^[0-9]{1,6}$ ]] || ((10#$1 < 1 || 10#$1 > $2)); then CHECK_ERR="the count must be a number from 1 to $2"; return 1; fi
+  checked "$((10#$1))"
+}
+# check_capture_filter VALUE → CHECKED: a tcpdump filter expression, 1-200 printable ASCII
+# characters, not beginning with '-' (whether tcpdump understands it, tcpdump -d says)
+check_capture_filter() {
+  [[ ${#1} -ge 1 && ${#1} -le 200 && $1 =~ ^[\ -~]+$ && $1 != -* ]] \
+    || { CHECK_ERR="the filter must be 1-200 printable ASCII characters, not beginning with -"; return 1; }
+  checked "$1"
+}
+
 # ---- network changes (net_rollback.sh; set_network.sh's own rules are in lib/ccnet) ----------
 # a change id as set_network.sh makes them (letters, digits, '-'; never beginning with '-')
 check_change_id() { [[ $1 =~ ^[A-Za-z0-9][A-Za-z0-9-]{0,63}$ ]] || { CHECK_ERR="--timer needs a change id"; return 1; }; }

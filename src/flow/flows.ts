@@ -1,7 +1,7 @@
 // The flows an item starts, one kind at a time (menu/types.ts): view, do, form, run. Each step
 // is a state of the frame; an event moves it on and may ask the runtime for an effect.
 import type { Outcome, Values } from '../core/types.js';
-import type { Flow, FormFlow, Item } from '../menu/types.js';
+import type { Field, Flow, FormFlow, Item } from '../menu/types.js';
 import type { Event } from './events.js';
 import { prefill, validateFields } from './fields.js';
 import { back } from './menus.js';
@@ -36,10 +36,19 @@ function afterConfirm(model: Model, f: FlowFrame): Update {
     case 'form':
       return to(setStep(model, f, { s: 'loading' }), { type: 'read', op: flow.op, context: f.context });
     case 'run':
-      return to(setStep(model, f, { s: 'running', lines: [], cancelling: false }), { type: 'run', op: flow.op, values: f.context });
+      if (flow.fields?.length) return toForm(model, f, prefill(flow.fields, flow.defaults ?? {}));
+      return run(model, f, {});
     default:
       return apply(model, f, {});
   }
+}
+
+/** Lines a running flow keeps (the script bounds its output too): the last ones. */
+export const MAX_RUN_LINES = 1000;
+const keep = (lines: string[], text: string) => (lines.length >= MAX_RUN_LINES ? [...lines.slice(lines.length - MAX_RUN_LINES + 1), text] : [...lines, text]);
+
+function run(model: Model, f: FlowFrame, values: Values): Update {
+  return to(setStep(model, f, { s: 'running', lines: [], cancelling: false }), { type: 'run', op: f.flow.op, values: { ...f.context, ...values } });
 }
 
 function apply(model: Model, f: FlowFrame, values: Values): Update {
@@ -47,6 +56,8 @@ function apply(model: Model, f: FlowFrame, values: Values): Update {
 }
 
 const form = (f: FlowFrame): FormFlow | undefined => (f.flow.kind === 'form' ? f.flow : undefined);
+/** The fields a flow asks for: a form's, or those a run needs before it starts. */
+export const fieldsOf = (flow: Flow): Field[] => (flow.kind === 'form' ? flow.fields : flow.kind === 'run' ? (flow.fields ?? []) : []);
 const toForm = (model: Model, f: FlowFrame, values: Values, errors: Record<string, string> = {}) => same(setStep(model, f, { s: 'form', values, errors }));
 
 function afterCheck(model: Model, f: FlowFrame, values: Values, warnings: string[]): Update {
@@ -95,6 +106,11 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
     case 'form': {
       const fl = form(f);
       if (ev.type === 'cancel') return same(pop(model));
+      if (ev.type === 'submit' && f.flow.kind === 'run') {
+        const entered: Values = { ...st.values, ...ev.values };
+        const r = validateFields(fieldsOf(f.flow), entered);
+        return r.ok ? run({ ...model }, { ...f, current: entered }, r.values) : toForm(model, f, entered, r.errors);
+      }
       if (ev.type !== 'submit' || !fl) return same(model);
       const entered: Values = { ...st.values, ...ev.values };
       const r = validateFields(fl.fields, entered);
@@ -145,9 +161,10 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
       if (ev.type === 'cancel' && f.flow.kind === 'do' && f.flow.cancellable && !st.cancelling) return to(setStep(model, f, { ...st, cancelling: true }), { type: 'abort' });
       return same(model);
     case 'running':
-      if (ev.type === 'line') return same(setStep(model, f, { ...st, lines: [...st.lines, ev.text] }));
+      if (ev.type === 'line') return same(setStep(model, f, { ...st, lines: keep(st.lines, ev.text) }));
       if (ev.type === 'note') return same(setStep(model, f, { ...st, note: ev.text }));
-      if (ev.type === 'finished') return same(setStep(model, f, { s: 'result', outcome: ev.outcome }));
+      // a run after a form: OK on its result goes back to the form, with what was entered, to run again
+      if (ev.type === 'finished') return same(setStep(model, f, { s: 'result', outcome: ev.outcome, ...(fieldsOf(f.flow).length ? { again: f.current } : {}) }));
       // read-only work: Esc stops it at any time; its result says what was seen until then
       if (ev.type === 'cancel' && !st.cancelling) return to(setStep(model, f, { ...st, cancelling: true }), { type: 'abort' });
       return same(model);
@@ -171,6 +188,7 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
     case 'result':
       // a refused change goes back to the form with what was typed, to be corrected
       if (st.values && (ev.type === 'ok' || ev.type === 'cancel')) return toForm(model, f, st.values);
+      if (st.again && ev.type === 'ok') return toForm(model, f, st.again);
       return ev.type === 'ok' || ev.type === 'cancel' ? back(model) : same(model);
     case 'shown':
       if (ev.type === 'shown') return same(setStep(model, f, { s: 'shown', shown: ev.shown })); // a live view read again

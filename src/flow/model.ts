@@ -20,8 +20,8 @@ export type Step =
   | { s: 'applying'; values: Values; lines: string[]; cancelling: boolean; after?: true }
   | { s: 'running'; lines: string[]; cancelling: boolean; note?: string }
   | { s: 'awaiting'; outcome: Outcome; pending: Pending }
-  /** `values`: what was entered, for a failed apply to go back to (input kept). */
-  | { s: 'result'; outcome: Outcome; note?: string; after?: true; values?: Values }
+  /** `values`: what was entered, for a failed apply to go back to (input kept); `again`: a run's input, for OK to run it again. */
+  | { s: 'result'; outcome: Outcome; note?: string; after?: true; values?: Values; again?: Values }
   | { s: 'shown'; shown: Shown }
   /** `log`: where an internal error's stack was written (absent for an expected failure). */
   | { s: 'error'; message: string; log?: string };

@@ -4,7 +4,7 @@
 import type { Values } from '../core/types.js';
 import type { Item } from '../menu/types.js';
 import type { Effect, Event } from './events.js';
-import { startFlow, updateFlow } from './flows.js';
+import { fieldsOf, startFlow, updateFlow } from './flows.js';
 import { menuEffects, menuHelp, openMenu, updateMenu, visibleItems, back } from './menus.js';
 import { fillText, pop, push, replaceTop, same, showsNotice, to, top, type Frame, type Model, type Update } from './model.js';
 
@@ -129,7 +129,7 @@ function helpFrame(model: Model, f: Frame): { kind: 'note'; title: string; text:
   if (f.kind === 'menu') text = menuHelp(model, f);
   else if (f.kind === 'flow') {
     text = fillText(f.item.help, f.context);
-    if (f.step.s === 'form' && f.flow.kind === 'form') text = [text, ...f.flow.fields.map((x) => `${x.short ?? x.label}: ${x.help}`)].join('\n');
+    if (f.step.s === 'form' && fieldsOf(f.flow).length) text = [text, ...fieldsOf(f.flow).map((x) => `${x.short ?? x.label}: ${x.help}`)].join('\n');
   }
   return { kind: 'note', title: 'Help', text: text.trim() || 'No help for this screen.' };
 }

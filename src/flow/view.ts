@@ -6,6 +6,7 @@ import { fieldActive } from './fields.js';
 import { menuRows } from './menus.js';
 import { fillText, showsNotice, top, type FlowFrame, type Frame, type Model } from './model.js';
 import { internalText } from './update.js';
+import { fieldsOf } from './flows.js';
 
 export interface MenuRow {
   key: string;
@@ -114,7 +115,7 @@ function flowView(f: FlowFrame): View {
     case 'loading':
       return { kind: 'progress', title, lines: [], cancellable: true, note: 'Reading the current settings...' };
     case 'form': {
-      const fields = flow.kind === 'form' ? flow.fields : [];
+      const fields = fieldsOf(flow);
       return {
         kind: 'form',
         title,
@@ -170,7 +171,7 @@ function flowView(f: FlowFrame): View {
       const done = flow.kind === 'do' || flow.kind === 'form' ? flow.done : undefined;
       // after a confirm or roll back, and for a run, the outcome's own summary says it all
       const head = !st.outcome.ok ? [`Failed: ${st.outcome.summary}`] : st.after || flow.kind === 'run' ? [cap(st.outcome.summary)] : [fill(done ?? 'Done.'), cap(st.outcome.summary)];
-      const note = st.note ?? (st.values ? 'OK goes back to the form, with what you entered.' : undefined);
+      const note = st.note ?? (st.values ? 'OK goes back to the form, with what you entered.' : st.again ? 'OK runs it again (the form, with what you entered); Esc goes back to the menu.' : undefined);
       const text = [...head, ...(note ? ['', note] : []), '', ...(st.outcome.details ?? [])].join('\n').trim();
       return { kind: 'message', title, text, ok: st.outcome.ok };
     }

@@ -55,7 +55,7 @@ const FlowSchema = z.discriminatedUnion('kind', [
     done: text.optional(),
     confirmWithin: ConfirmWithinSchema.optional(),
   }),
-  z.strictObject({ kind: z.literal('run'), op: opWith('run'), confirm: text.optional(), progress: text.optional() }),
+  z.strictObject({ kind: z.literal('run'), op: opWith('run'), confirm: text.optional(), fields: z.array(FieldSchema).min(1).optional(), defaults: z.record(z.string(), z.string()).optional(), progress: text.optional() }),
 ]);
 
 const ItemSchema: z.ZodType = z.lazy(() =>
@@ -114,8 +114,10 @@ export function crossCheck(tree: Tree): string[] {
       if (f?.kind === 'form') {
         if (f.check && typeof f.op.check !== 'function') problems.push(`${here}: check, but ${f.op.id} has no check`);
         if (f.test !== undefined && typeof f.op.test !== 'function') problems.push(`${here}: ${f.op.id} has no test`);
+      }
+      if (f?.kind === 'form' || (f?.kind === 'run' && f.fields)) {
         const names = new Set<string>();
-        for (const fld of f.fields) {
+        for (const fld of f.fields ?? []) {
           const ways = [fld.rule, fld.choices, fld.same].filter((x) => x !== undefined).length;
           if (ways !== 1) problems.push(`${here}: field "${fld.name}" needs exactly one of rule, choices, same`);
           if (names.has(fld.name)) problems.push(`${here}: field "${fld.name}" is there twice`);

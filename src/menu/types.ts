@@ -93,11 +93,18 @@ export interface FormFlow {
   confirmWithin?: ConfirmWithin;
 }
 
-/** Long read-only work: [confirm] → lines streamed, Esc cancels at any time → the result. */
+/**
+ * Long read-only work: [confirm] → [fields, checked by their rules] → lines streamed, Esc
+ * cancels at any time → the result (what was seen until then, when cancelled).
+ */
 export interface RunFlow {
   kind: 'run';
   op: Op<'run'>;
   confirm?: string;
+  /** What the work needs to know first (a host, a count): a form before it starts. */
+  fields?: Field[];
+  /** The fields' first values (a count's default). */
+  defaults?: Record<string, string>;
   progress?: string;
 }
 

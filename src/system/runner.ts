@@ -128,6 +128,36 @@ const startWords: Record<string, string> = {
   ENOEXEC: 'it is not a program this system can run',
 };
 
+/** Whether any process of group `pgid` is still there. */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Ends process group `pgid`: TERM (a script's trap says it stopped), then KILL for whatever is
+ * still there after 100 ms. Resolves once the group is gone (or after a second of KILLs).
+ */
+export async function endGroup(pgid: number): Promise<void> {
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-pgid, sig);
+    } catch {
+      /* the group is gone */
+    }
+  };
+  signal('SIGTERM');
+  const start = Date.now();
+  while (groupAlive(pgid) && Date.now() - start < 1100) {
+    await new Promise((r) => setTimeout(r, 10));
+    if (Date.now() - start >= 100) signal('SIGKILL');
+  }
+}
+
 export function makeRunner(paths: Paths, extraEnv: Record<string, string> = {}): Runner {
   const tty = ttyName();
   return {
@@ -137,15 +167,27 @@ export function makeRunner(paths: Paths, extraEnv: Record<string, string> = {}):
       // Loaded on first use: execa costs more start-up time than the whole first frame.
       const { execa } = await import('execa');
       const file = join(paths.sbin, name);
+      // Work that can be cancelled runs in a process group of its own, ended whole on cancel:
+      // the tools a script started (ping, tcpdump) go with it, none is left behind.
+      const group = opts.signal !== undefined && !opts.survive;
       const child = execa(file, args, {
         env: { CONFCONSOLE_ROOT: paths.root, ...(tty ? { CONFCONSOLE_TTY: tty } : {}), ...extraEnv },
         input: opts.stdin ?? '',
         reject: false,
         ...(opts.survive ? { detached: true, cleanup: false } : { timeout: opts.timeoutMs ?? 120_000 }),
-        ...(opts.signal ? { cancelSignal: opts.signal } : {}),
+        ...(group ? { detached: true } : {}),
         stripFinalNewline: true,
         buffer: { stdout: true, stderr: false },
       });
+      let cancelled = false;
+      const onAbort = () => {
+        cancelled = true;
+        if (child.pid !== undefined) void endGroup(child.pid);
+      };
+      if (group) {
+        if (opts.signal?.aborted) onAbort();
+        else opts.signal?.addEventListener('abort', onAbort, { once: true });
+      }
       const log: string[] = [];
       if (child.stderr) {
         const rl = createInterface({ input: child.stderr });
@@ -155,6 +197,7 @@ export function makeRunner(paths: Paths, extraEnv: Record<string, string> = {}):
         });
       }
       const r = await child;
+      opts.signal?.removeEventListener('abort', onAbort);
       const code = (r as { code?: string }).code;
       // execa reports a program that never started with its errno code and no exit code
       const startError =
@@ -173,7 +216,7 @@ export function makeRunner(paths: Paths, extraEnv: Record<string, string> = {}):
         json,
         log,
         timedOut: r.timedOut === true,
-        cancelled: r.isCanceled === true,
+        cancelled: cancelled || r.isCanceled === true,
         ...(startError ? { startError } : {}),
       };
     },

@@ -16,6 +16,7 @@ import { masterHost, proxyUrl } from '../../src/rules/master.js';
 import { checkStatic, checkStatic6, dnsServers, ipv4, ipv6Cidr, ipv6Gateway, netmask, optionalIpv4, quad, searchDomains, toInt } from '../../src/rules/network.js';
 import { ntpServers } from '../../src/rules/ntp.js';
 import { pcapGb } from '../../src/rules/pcap.js';
+import { captureFilter, captureIface, diagHost, lookupName, packetCount } from '../../src/rules/diag.js';
 import { hmacToken, pushToken } from '../../src/rules/tokens.js';
 import { words, type Validated } from '../../src/rules/validated.js';
 import { removeTree } from '../support/cleanup.js';
@@ -273,6 +274,113 @@ const callhomeHost = shared<string>({
     ['1.2.3', 'BAD'],
   ],
   gen: (R) => maybeNear(R, R.chance(0.1) ? `${hostWord(R)}:${portText(R)}` : hostWord(R)),
+  again: sameText,
+});
+
+// ---- the Diagnostic Functions (diag.sh; src/rules/diag.ts) ----------------------------------
+
+const diagHostRule = shared<string>({
+  name: 'diagnostic host: diagHost ↔ check_diag_host',
+  console: (s) => answer(diagHost(s)),
+  args: trimmed,
+  bash: 'check_diag_host "$1" && OUT=$CHECKED',
+  fixed: [
+    ['Example.COM', 'OK example.com'],
+    ['192.0.2.1', 'OK 192.0.2.1'],
+    ['2001:DB8::1', 'OK 2001:db8::1'],
+    ['-c', 'BAD'], // an option of ping
+    ['--help', 'BAD'],
+    ['-192.0.2.1', 'BAD'],
+    ['a;reboot', 'BAD'],
+    ['$(id)', 'BAD'],
+    ['0.0.0.0', 'BAD'],
+    ['host.example:22', 'BAD'],
+  ],
+  gen: (R) => maybeNear(R, hostWord(R)),
+  again: sameText,
+});
+
+const lookupNameRule = shared<string>({
+  name: 'name to look up: lookupName ↔ check_diag_name',
+  console: (s) => answer(lookupName(s)),
+  args: trimmed,
+  bash: 'check_diag_name "$1" && OUT=$CHECKED',
+  fixed: [
+    ['CallHome.Example.COM', 'OK callhome.example.com'],
+    ['example.com.', 'OK example.com.'],
+    ['192.0.2.1', 'BAD'], // an address is no name to look up
+    ['2001:db8::1', 'BAD'],
+    ['-x', 'BAD'],
+    ['+short', 'BAD'], // a dig option
+    ['@192.0.2.1', 'BAD'],
+    ['a..b', 'BAD'],
+  ],
+  gen: (R) => maybeNear(R, R.chance(0.8) ? hostname(R) : hostWord(R), 0.45, ALNUM + '.-@+_ '),
+  again: sameText,
+});
+
+const countRule = shared<string>({
+  name: 'packet count: packetCount(100) ↔ check_diag_count',
+  console: (s) => answer(packetCount(100)(s)),
+  args: trimmed,
+  bash: 'check_diag_count "$1" 100 && OUT=$CHECKED',
+  fixed: [
+    ['4', 'OK 4'],
+    ['004', 'OK 4'],
+    ['08', 'OK 8'], // decimal, not octal
+    ['100', 'OK 100'],
+    ['101', 'BAD'],
+    ['0', 'BAD'],
+    ['-4', 'BAD'],
+    ['4 4', 'BAD'],
+    ['1e2', 'BAD'],
+  ],
+  gen: (R) => maybeNear(R, R.pick([() => String(R.int(0, 130)), () => `0${R.int(0, 120)}`, () => String(R.int(0, 2_000_000))])(), 0.4, DIGITS + ' -+.e'),
+  again: sameText,
+});
+
+const IFCHARS = ALNUM + '_.@-';
+const ifaceRule = shared<string>({
+  name: 'capture interface: captureIface ↔ check_capture_iface',
+  console: (s) => answer(captureIface(s)),
+  args: trimmed,
+  bash: 'check_capture_iface "$1" && OUT=$1',
+  fixed: [
+    ['eth0', 'OK eth0'],
+    ['ens3.100', 'OK ens3.100'],
+    ['veth-a_1@x', 'OK veth-a_1@x'],
+    ['abcdefghijklmno', 'OK abcdefghijklmno'], // 15: the kernel's longest
+    ['abcdefghijklmnop', 'BAD'],
+    ['-i', 'BAD'],
+    ['.', 'BAD'],
+    ['..', 'BAD'],
+    ['eth0 eth1', 'BAD'],
+    ['eth/0', 'BAD'],
+  ],
+  gen: (R) => maybeNear(R, chars(R, IFCHARS, R.pick([1, 3, 4, 8, 15, 16])), 0.4, IFCHARS + ' /:'),
+  again: sameText,
+});
+
+const FILTER = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
+const filterRule = shared<string>({
+  name: 'capture filter: captureFilter ↔ check_capture_filter',
+  console: (s) => {
+    const r = captureFilter(s);
+    return r.ok && r.value === '' ? undefined : answer(r);
+  },
+  args: trimmed,
+  bash: 'check_capture_filter "$1" && OUT=$CHECKED',
+  fixed: [
+    ['port 443', 'OK port 443'],
+    ['host 192.0.2.1 and (tcp port 22 or icmp)', 'OK host 192.0.2.1 and (tcp port 22 or icmp)'],
+    ["tcp[13] & 2 != 0", 'OK tcp[13] & 2 != 0'],
+    ['-w /tmp/x', 'BAD'], // an option of tcpdump
+    ['port 443\nport 22', 'BAD'],
+    ['port\u00a0443', 'BAD'],
+    ['x'.repeat(200), `OK ${'x'.repeat(200)}`],
+    ['x'.repeat(201), 'BAD'],
+  ],
+  gen: (R) => maybeNear(R, R.pick([() => `port ${R.int(1, 65535)}`, () => `host ${genIpv4(R)}`, () => chars(R, FILTER, R.pick([1, 5, 40, 199, 200, 201]))])(), 0.4, FILTER + 'é\t'),
   again: sameText,
 });
 
@@ -616,7 +724,7 @@ const static6Rule = shared<Static6>({
   },
 });
 
-const RULES = [ntp, masterHostRule, masterProxy, pushTokenRule, hmacRule, pcapRule, callhomeHost, portRule, callhomeProxy, proxyUserRule, passwordRule, netmaskRule, ipv4Rule, staticRule, dnsRule, searchRule, static6Rule];
+const RULES = [diagHostRule, lookupNameRule, countRule, ifaceRule, filterRule, ntp, masterHostRule, masterProxy, pushTokenRule, hmacRule, pcapRule, callhomeHost, portRule, callhomeProxy, proxyUserRule, passwordRule, netmaskRule, ipv4Rule, staticRule, dnsRule, searchRule, static6Rule];
 
 // ---- the batches: one process per rule ---------------------------------------------------
 
@@ -824,6 +932,11 @@ const PARSING: [string, string, string[], string[] | undefined][] = [
   ['a value beginning with -', 'test_master.sh', ['-x'], ['master', 'test', '--host=-x']],
   ['a value beginning with -', 'callhome.sh', ['ports', '-dt-1-1'], ['callhome', 'ports', '--', '-dt-1-1']],
   ['a value beginning with -', 'pcap_ring.sh', ['--iface', '-eth0'], undefined],
+  ['a value beginning with -', 'diag.sh', ['ping', '-c'], ['diag', 'ping', '--', '-c']],
+  ['a value beginning with -', 'diag.sh', ['ping', '192.0.2.1', '--count', '-4'], ['diag', 'ping', '192.0.2.1', '--count=-4']],
+  ['a value beginning with -', 'diag.sh', ['capture', 'lo', '--filter', '-w/tmp/x'], ['diag', 'capture', 'lo', '--filter=-w/tmp/x']],
+  ['a value beginning with -', 'diag.sh', ['dns', '+short'], ['diag', 'dns', '+short']],
+  ['an option twice', 'diag.sh', ['ping', '192.0.2.1', '--count', '2', '--count', '3'], ['diag', 'ping', '192.0.2.1', '--count', '2', '--count', '3']],
   ['a value beginning with -', 'net_rollback.sh', ['--timer', '-x'], undefined],
   ['a value beginning with -', 'net_rollback.sh', ['--reason', '-x'], undefined],
   ['an unknown option', 'set_ntp.sh', ['--bogus', '192.0.2.1'], ['ntp', 'set', '--bogus', '192.0.2.1']],

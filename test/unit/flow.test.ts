@@ -7,6 +7,8 @@ import { breadcrumb, mask, view } from '../../src/flow/view.js';
 import type { Field } from '../../src/menu/types.js';
 import { ipv4 } from '../../src/rules/network.js';
 import { hmacToken } from '../../src/rules/tokens.js';
+import { diagHost, packetCount } from '../../src/rules/diag.js';
+import { MAX_RUN_LINES } from '../../src/flow/flows.js';
 import { drive } from '../support/drive.js';
 import { fakeOp, flowItem, ok, sub, text, tinyTree } from '../support/fakes.js';
 
@@ -323,6 +325,38 @@ describe('run: long read-only work', () => {
     const r = drive(init(t), { type: 'down' }, { type: 'ok' });
     expect(view(r.m)).toMatchObject({ kind: 'yesno', text: 'Run it?' });
     expect(drive(r.m, { type: 'yes' }).effects).toEqual([{ type: 'run', op: runs, values: {} }]);
+  });
+
+  describe('with fields first (Diagnostic Functions: ping a host)', () => {
+    const count: Field = { name: 'count', label: 'Count', rule: packetCount(100), help: '1-100.' };
+    const tf = tinyTree([flowItem('1', 'Ping', { kind: 'run', op: runs, fields: [{ ...nameField, name: 'host', rule: diagHost }, count], defaults: { count: '4' }, progress: 'Ping' })]);
+    it('the form starts on the defaults; bad values stay at their fields and nothing runs', () => {
+      let r = drive(init(tf), { type: 'ok' });
+      expect(view(r.m)).toMatchObject({ kind: 'form', fields: [{ name: 'host', value: '' }, { name: 'count', value: '4' }] });
+      expect(r.effects).toEqual([]);
+      for (const [host, n, bad] of [['-c', '4', 'host'], ['192.0.2.1', '0', 'count'], ['example.com;reboot', '4', 'host'], ['192.0.2.1', '101', 'count'], ['', '4', 'host']] as const) {
+        r = drive(init(tf), { type: 'ok' }, { type: 'submit', values: { host, count: n } });
+        expect(r.effects).toEqual([]);
+        const v = view(r.m);
+        expect(v.kind === 'form' && v.fields.find((x) => x.name === bad)?.error, `${host} ${n}`).toBeTruthy();
+        expect(v.kind === 'form' && v.fields.find((x) => x.name === 'host')?.value).toBe(host); // input kept
+      }
+    });
+    it('good values run with the normalised values; lines stream; OK on the result is the form again, Esc the menu', () => {
+      let r = drive(init(tf), { type: 'ok' }, { type: 'submit', values: { host: 'Example.COM', count: '007' } });
+      expect(r.effects).toEqual([{ type: 'run', op: runs, values: { host: 'example.com', count: '7' } }]);
+      r = drive(r.m, { type: 'line', text: '64 bytes from 192.0.2.1' }, { type: 'finished', outcome: { ok: true, summary: '1 of 1 answered', details: ['64 bytes from 192.0.2.1'] } });
+      expect(view(r.m)).toMatchObject({ kind: 'message', ok: true, text: expect.stringContaining('64 bytes from 192.0.2.1') });
+      expect(view(drive(r.m, { type: 'ok' }).m)).toMatchObject({ kind: 'form', fields: [{ name: 'host', value: 'Example.COM' }, { name: 'count', value: '007' }] });
+      expect(view(drive(r.m, { type: 'cancel' }).m)).toMatchObject({ kind: 'menu' });
+    });
+    it('keeps at most MAX_RUN_LINES lines while running (the last ones)', () => {
+      let r = drive(init(tf), { type: 'ok' }, { type: 'submit', values: { host: '192.0.2.1', count: '4' } });
+      r = drive(r.m, ...Array.from({ length: MAX_RUN_LINES + 5 }, (_, i): Event => ({ type: 'line', text: `line ${i}` })));
+      const v = view(r.m);
+      expect(v.kind === 'progress' && v.lines.length).toBe(MAX_RUN_LINES);
+      expect(v.kind === 'progress' && v.lines.at(-1)).toBe(`line ${MAX_RUN_LINES + 4}`);
+    });
   });
 });
 

@@ -26,7 +26,16 @@ describe('shipped menu trees', () => {
     const t = loadTree('appliance');
     expect(labels(t.menu)).toEqual(['1. Networking and Traffic Analysis', '2. Healthcheck', '3. Appliance Admin', '5. Power and Service Management']);
     const net = sub(t.menu, '1');
-    expect(labels(net)).toEqual(['1. Configure network interfaces', '4. NTP Settings']);
+    expect(labels(net)).toEqual(['1. Configure network interfaces', '4. NTP Settings', '5. Diagnostic Functions']);
+    expect(labels(sub(net, '5'))).toEqual([
+      '1. Ping a host',
+      '2. Traceroute to a host',
+      '3. Look up a name',
+      '4. Test the management network',
+      '5. Routing table and neighbours',
+      '6. Open connections and listening ports',
+      '7. Capture packets on an interface',
+    ]);
     expect(labels(sub(net, '4'))).toEqual(['1. View NTP servers', '2. Change NTP servers']);
     expect(labels(sub(t.menu, '3'))).toEqual(['1. Appliance information', '2. Call-Home menu', '8. Restore settings', '9. View audit log']);
     expect(labels(sub(sub(t.menu, '3'), '2'))).toEqual([
@@ -43,7 +52,8 @@ describe('shipped menu trees', () => {
   it('vSensor follows the manual order (ch. 7: Network … Exit)', () => {
     const t = loadTree('vsensor');
     expect(labels(t.menu)).toEqual(['1. Network', '2. Setup', '4. Healthcheck', '5. Shell', '6. Reboot', '7. Shutdown', '8. Exit']);
-    expect(labels(sub(t.menu, '1'))).toEqual(['1. Interfaces', '2. NTP Settings']);
+    expect(labels(sub(t.menu, '1'))).toEqual(['1. Interfaces', '2. NTP Settings', '5. Diagnostic Functions']);
+    expect(labels(sub(sub(t.menu, '1'), '5'))).toEqual(labels(sub(sub(loadTree('appliance').menu, '1'), '5')));
     expect(labels(sub(t.menu, '2'))).toEqual(['1. Master', '2. osSensor HMAC', '3. PCAP', '4. Restore settings']);
     expect(labels(sub(sub(t.menu, '2'), '1'))).toEqual(['1. Push Token (recommended)', '2. Pull', '3. Push (legacy)', "4. Trust the master's certificate"]);
   });
