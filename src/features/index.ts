@@ -11,6 +11,7 @@ import * as ossensor from './ossensor/index.js';
 import * as pcap from './pcap/index.js';
 import * as power from './power/index.js';
 import * as services from './services/index.js';
+import * as topology from './topology/index.js';
 
 /** Every command, in the order the usage lists them. */
 export const commands: Command[] = [
@@ -21,6 +22,7 @@ export const commands: Command[] = [
   ...appliance.commands,
   ...audit.commands,
   ...callhome.commands,
+  ...topology.commands,
   ...master.commands,
   ...ossensor.commands,
   ...pcap.commands,
