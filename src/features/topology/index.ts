@@ -181,7 +181,7 @@ const probeFlow = (op: typeof convertToProbe) =>
     confirm: 'ask',
     fields: probeFields,
     check: true,
-    test: 'Do you want to test the connection to the master https://{host}?',
+    test: 'Do you want to test the connection to https://{host}?',
     question: 'Review the settings: do you want to proceed?',
     progress: 'Applying the probe configuration',
     done: 'The configuration has been successfully applied.',
