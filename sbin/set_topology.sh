@@ -47,7 +47,6 @@ while (($#)); do
 done
 [[ -n $role_to ]] || usage_error "$USAGE"
 
-role_now=$(ini_get "$SETTINGS_INI" topology role); role_now=${role_now:-master}
 probe_svcs=$(service_for probe_role probe-forwarder)
 master_svcs=$(service_for master_role "master-analytics master-search master-ui")
 
@@ -63,15 +62,25 @@ if [[ $role_to == probe ]]; then
     accept proxy check_master_proxy "$proxy"; proxy=$CHECKED
   fi
   case $retain in yes|no) ;; *) refuse retain-search "answer yes or no: does the probe retain Advanced Search data?" ;; esac
-  if [[ $change == yes && $role_now != probe ]]; then refuse role "this appliance is a master: convert it to a probe first (nothing was changed)"; fi
-  if [[ $change == no && $role_now == probe ]]; then
-    refuse role "this appliance is already a probe (of $(ini_get "$SETTINGS_INI" master host)): nothing was changed; to change its master connection use Change the master connection (--change)"
-  fi
   mc_read_secret "$mode"
 else
   [[ -z $mode$host$proxy$retain && $change == no ]] || usage_error "master takes no options ($USAGE)"
-  [[ $role_now == probe ]] || refuse role "this appliance is already a master: nothing was changed"
 fi
+
+# check_role: probe → probe (without --change) and master → master change nothing: exit 2,
+# field "role". Read again once the lock is held: recovery may have rolled an interrupted
+# change back, and the role is what the files say after it.
+check_role() {
+  role_now=$(ini_get "$SETTINGS_INI" topology role); role_now=${role_now:-master}
+  if [[ $role_to == master ]]; then
+    [[ $role_now == probe ]] || refuse role "this appliance is already a master: nothing was changed"
+  elif [[ $change == yes && $role_now != probe ]]; then
+    refuse role "this appliance is a master: convert it to a probe first (nothing was changed)"
+  elif [[ $change == no && $role_now == probe ]]; then
+    refuse role "this appliance is already a probe (of $(ini_get "$SETTINGS_INI" master host)): nothing was changed; to change its master connection use Change the master connection (--change)"
+  fi
+  return 0
+}
 
 plan() {
   plan_row role "$role_now" "$role_to"
@@ -85,9 +94,10 @@ plan() {
     plan_row retain_search "$(ini_get "$SETTINGS_INI" topology retain_search)" ""
   fi
 }
-if [[ $dry == yes ]]; then plan; plan_print; exit 0; fi
+if [[ $dry == yes ]]; then check_role; plan; plan_print; exit 0; fi
 
 lock
+check_role
 plan
 if [[ $role_to == probe ]]; then
   mc_keys "$mode" "$host" "$proxy"; keys=("${MC_KEYS[@]}" topology role probe topology retain_search "$retain")
