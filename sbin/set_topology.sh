@@ -85,7 +85,8 @@ check_role() {
 plan() {
   plan_row role "$role_now" "$role_to"
   if [[ $role_to == probe ]]; then
-    mc_plan "$mode" "$host" "$proxy" yes
+    # the other modes' stored secrets are kept, as the vSensor keeps them (a push token is shown once)
+    mc_plan "$mode" "$host" "$proxy" no
     plan_row retain_search "$(ini_get "$SETTINGS_INI" topology retain_search)" "$retain"
   else
     # a master has no master: its connection and secrets go, in the same journaled change
