@@ -113,9 +113,7 @@ case $rc in
   0)
     case $status in
       2??|3??) result ok "Successful connection to https://$host$([[ $pinned == true ]] && printf " (its trusted certificate)")${token:+; the master accepted the push token}" "$status" ;;
-      # without a token (Pull, legacy Push, a bare check) a master that asks for one answered: it is reached
-      401|403) if [[ -z $token ]]; then result ok "Successful connection to https://$host$([[ $pinned == true ]] && printf " (its trusted certificate)") (no token sent: it asks for one, HTTP $status)" "$status"; fi
-        result token "the master at https://$host refused the push token (HTTP $status): check the token, label included" "$status" ;;
+      401|403) result token "the master at https://$host refused the push token (HTTP $status): check the token, label included" "$status" ;;
       407) result proxy "the proxy $proxy asks for credentials (HTTP 407)" "$status" ;;
       *) result http "https://$host answered HTTP $status" "$status" ;;
     esac ;;

@@ -215,6 +215,7 @@ describe.skipIf(why !== undefined)("Convert to probe's master test: the vSensor'
     const n = fx.requests.length;
     const pull = await convertToProbe.test(ctx, { mode: 'pull', pullToken: 'PullHmac0123456789abc', host: `127.0.0.1:${fx.port}` }, io);
     expect(pull.ok, pull.summary).toBe(true);
+    expect(pull.summary).toBe(`Successful connection to https://127.0.0.1:${fx.port} (HTTP 401: no token is sent in Pull mode)`);
     expect(fx.requests.slice(n).every((q) => q.authorization === undefined)).toBe(true);
     const closed = await convertToProbe.test(ctx, { mode: 'push', host: `127.0.0.1:${fx.closedPort}` }, io);
     expect(closed.ok).toBe(false);
