@@ -135,6 +135,7 @@ describe.skipIf(why !== undefined)('set_topology.sh and confconsole topology on 
     expect(res.code).toBe(2);
     expect(res.json).toMatchObject({ field: 'role' });
     expect(res.json.error).toContain('already a probe');
+    expect(res.json.error).toContain('use confconsole topology change-master');
     expect(treeSnapshot(r.dir, (rel) => rel.startsWith('.test'))).toEqual(snap);
 
     res = await cli(r, ['convert-to-master'], undefined, svc);

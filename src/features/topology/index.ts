@@ -241,7 +241,10 @@ async function probeValues(ctx: Ctx, op: Op<'ask'>, opts: Record<string, string 
 /** A refusal read from the state before anything is asked (probe → probe, master → master): exit 2. */
 async function refusedByRole(op: Op<'ask'>, ctx: Ctx): Promise<UsageError | undefined> {
   const a = await op.ask(ctx, {});
-  return 'blocked' in a ? new UsageError(a.blocked.replace(/\n+/g, ' '), undefined, 'role') : undefined;
+  if (!('blocked' in a)) return undefined;
+  // the console's menu numbers, said as the commands that do the same
+  const said = a.blocked.replace('use 1. Convert to probe', 'use confconsole topology convert-to-probe').replace('use 3. Change the master connection', 'use confconsole topology change-master');
+  return new UsageError(said.replace(/\n+/g, ' '), undefined, 'role');
 }
 
 export const commands: Command[] = [
