@@ -3,6 +3,7 @@
 import { infoItem, restoreItem, welcomeStatus } from '../src/features/appliance/index.js';
 import { auditItem } from '../src/features/audit/index.js';
 import { callhomeMenu } from '../src/features/callhome/index.js';
+import { healthItem } from '../src/features/health/index.js';
 import { interfacesMenu, networkNotice } from '../src/features/network/index.js';
 import { ntpMenu } from '../src/features/ntp/index.js';
 import { rebootItem, shutdownItem } from '../src/features/power/index.js';
@@ -41,6 +42,7 @@ const tree = {
           ],
         },
       },
+      healthItem('2'),
       {
         key: '3',
         label: 'Appliance Admin',

@@ -1,6 +1,7 @@
 // The vSensor console, as the training manual's chapter 7 lists it: 1 Network, 2 Setup,
 // 5 Shell, 6 Reboot, 7 Shutdown, 8 Exit. Subtrees come from their features.
 import { restoreItem, welcomeStatus } from '../src/features/appliance/index.js';
+import { healthItem } from '../src/features/health/index.js';
 import { masterMenu } from '../src/features/master/index.js';
 import { interfacesMenu, networkNotice } from '../src/features/network/index.js';
 import { ntpMenu } from '../src/features/ntp/index.js';
@@ -49,6 +50,7 @@ const tree = {
           ],
         },
       },
+      healthItem('4'),
       { key: '5', label: 'Shell', help: 'A command line shell. Type exit to come back to the console.', builtin: 'shell' },
       rebootItem('6', 'vsensor'),
       shutdownItem('7', 'vsensor'),

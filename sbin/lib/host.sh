@@ -41,6 +41,19 @@ svc() {
   else service "$name" "$verb" 9>&- </dev/null; fi
 }
 
+# svc_active NAME: 0 when the service runs (read only: nothing is started or recorded). On the
+# demo appliance a service runs unless the last effect recorded for it stopped it.
+svc_active() {
+  local name=$1 last
+  if is_demo; then
+    last=$(grep -F " service $name " "$HOST_EFFECTS_LOG" 2>/dev/null | tail -n 1)
+    [[ $last != *" service $name stop" ]]; return
+  fi
+  if [[ -n ${CONFCONSOLE_SERVICE_CMD:-} ]]; then "$CONFCONSOLE_SERVICE_CMD" is-active "$name" 9>&- </dev/null; return; fi
+  if [[ -d /run/systemd/system ]]; then systemctl is-active --quiet "$name" 9>&- </dev/null
+  else service "$name" status >/dev/null 2>&1 9>&- </dev/null; fi
+}
+
 # A root whose records of being a demo disagree is refused before anything is done (is_demo
 # refuses, and here it is asked first, so no change is half made when it does).
 case " $* " in *" -h "* | *" --help "*) ;; *) is_demo || true ;; esac

@@ -75,7 +75,7 @@ INI_ADVICE="nothing was changed. Fix that line by hand, or put back the last goo
 # go on: a damaged settings file must not lock the operator out of them.
 ini_guard() {
   case $CC_SCRIPT in
-    set_network.sh | show_network.sh | net_*.sh | power.sh | recover.sh | restore_settings.sh | test_ntp.sh | test_master.sh | callhome_proxy.sh) return 0 ;;
+    set_network.sh | show_network.sh | net_*.sh | power.sh | recover.sh | restore_settings.sh | test_ntp.sh | test_master.sh | callhome_proxy.sh | vsensor-health-check.sh) return 0 ;;
   esac
   local a
   for a in "$@"; do [[ $a == -h || $a == --help ]] && return 0; done

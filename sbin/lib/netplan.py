@@ -135,6 +135,14 @@ def cmd_links_from_yaml(a):
     write_json_atomically(a.out, links, '.links.', indent=1)
 
 
+def cmd_capture_names(a):
+    """The interfaces the netplan files make capture interfaces (health check), one a line."""
+    files = model.netplan_files(a.root)
+    for n in model.configured_names(files):
+        if model.describe(model.merged_stanza(files, n))['mode'] == 'capture':
+            print(n)
+
+
 def cmd_json_get(a):
     with open(a.file, encoding='utf-8') as f:
         v = json.load(f).get(a.key)
@@ -156,6 +164,7 @@ def cmd_unseen_add(a):
 
 COMMANDS = {'show': cmd_show, 'validate': cmd_validate, 'render': cmd_render, 'iface': cmd_iface, 'ip-plan': cmd_ip_plan, 'sys-facts': cmd_sys_facts,
             'changed': cmd_changed, 'links-from-yaml': cmd_links_from_yaml, 'json-get': cmd_json_get,
+            'capture-names': cmd_capture_names,
             'unseen-add': cmd_unseen_add}
 
 
@@ -178,6 +187,7 @@ def parser():
     s = sub.add_parser('changed'); s.add_argument('--old'); s.add_argument('--new')
     s = sub.add_parser('links-from-yaml'); s.add_argument('--root', required=True); s.add_argument('--out', required=True)
     s.add_argument('--iface', action='append'); s.add_argument('--dhcp-address')
+    s = sub.add_parser('capture-names'); s.add_argument('--root', required=True)
     s = sub.add_parser('json-get'); s.add_argument('--file', required=True); s.add_argument('--key', required=True)
     s = sub.add_parser('unseen-add'); s.add_argument('--file', required=True); s.add_argument('--entry', required=True)
     return ap

@@ -132,7 +132,8 @@ export function makeRunner(paths: Paths, extraEnv: Record<string, string> = {}):
   const tty = ttyName();
   return {
     async script(name, args, opts = {}) {
-      if (!/^[a-z_]+\.sh$/.test(name)) throw new Error(`not a script name: ${name}`);
+      // the manual's own names have hyphens (vsensor-health-check.sh)
+      if (!/^[a-z][a-z_-]*\.sh$/.test(name)) throw new Error(`not a script name: ${name}`);
       // Loaded on first use: execa costs more start-up time than the whole first frame.
       const { execa } = await import('execa');
       const file = join(paths.sbin, name);

@@ -32,6 +32,10 @@ const FILES: { file: string; readers: string[][] }[] = [
   { file: 'etc/confconsole/secrets/push_token', readers: [['master', 'show'], ['master', 'test']] },
   { file: 'etc/confconsole/secrets/ossensor_hmac', readers: [['ossensor-hmac', 'show']] },
   { file: 'var/lib/confconsole/txn', readers: [['ntp', 'set', 'ntp.example.org']] },
+  // the Healthcheck's inputs: each becomes a row naming the file
+  { file: 'var/lib/confconsole/ossensors.json', readers: [['health']] },
+  { file: 'var/log/apt/history.log', readers: [['health']] },
+  { file: 'sys/kernel/security/apparmor/profiles', readers: [['health']] },
 ];
 const DAMAGE = ['empty', 'random', 'cut', 'directory', 'unreadable', 'missing'] as const;
 type Damage = (typeof DAMAGE)[number];
@@ -63,7 +67,8 @@ describe.skipIf(why !== undefined || !built)('fault: damaged, missing and unread
   let seedRoot = '';
   const work = mkdtempSync(join(tmpdir(), 'cc-fault-damaged-'));
   const fakeBin = join(work, 'bin');
-  const envOf = (root: string) => ({ ...scriptEnv(root), PATH: `${fakeBin}:${process.env.PATH}` });
+  // (the Healthcheck waits only 1 s for packets on the demo's capture interface)
+  const envOf = (root: string) => ({ ...scriptEnv(root), PATH: `${fakeBin}:${process.env.PATH}`, CONFCONSOLE_HEALTH_WINDOW: '1' });
   const figures = { cases: 0, named: 0, fine: 0, crashes: 0, unnamed: 0, known: 0 };
   beforeAll(async () => {
     // a demo vSensor seeded by the console, with a change pending, a push token and a rollback to see
@@ -82,6 +87,11 @@ describe.skipIf(why !== undefined || !built)('fault: damaged, missing and unread
       if (r.code !== 0) throw new Error(`seeding: ${args.join(' ')}: ${r.code} ${r.stderr}`);
     }
     writeFileSync(join(seedRoot, 'etc/hostname'), 'sensor-01\n');
+    // updates enabled, with one upgrade in apt's log (the Healthcheck reads it)
+    mkdirSync(join(seedRoot, 'etc/apt/auth.conf.d'), { recursive: true });
+    writeFileSync(join(seedRoot, 'etc/apt/auth.conf.d/confconsole-updates.conf'), 'machine updates.example login vsensor password x\n', { mode: 0o600 });
+    mkdirSync(join(seedRoot, 'var/log/apt'), { recursive: true });
+    writeFileSync(join(seedRoot, 'var/log/apt/history.log'), '\nStart-Date: 2026-11-01  10:00:00\nUpgrade: vsensor-probe:amd64 (1, 2)\nEnd-Date: 2026-11-01  10:00:09\n');
     // a damaged settings file can hide the demo flag (issue 10 item 5): whatever then reaches
     // for the host meets stand-ins that only record it
     mkdirSync(fakeBin, { recursive: true });
@@ -125,10 +135,10 @@ describe.skipIf(why !== undefined || !built)('fault: damaged, missing and unread
           }
           // unreadable: root without the capabilities that read any file whatever its mode
           const argv = [CLI, '--demo', '--root', root, '--profile', 'vsensor', '--json', ...cmd];
-          const r: RunResult =
-            damage === 'unreadable'
-              ? await runCommand('setpriv', ['--inh-caps=-dac_override,-dac_read_search', '--bounding-set=-dac_override,-dac_read_search', '--', process.execPath, ...argv], envOf(root), '', { loopbackDns: true })
-              : await runCommand(process.execPath, argv, envOf(root), '', { loopbackDns: true });
+          // the Healthcheck tries the seeded master: in a network of its own (loopback only, down)
+          const own = cmd[0] === 'health' ? ['unshare', '-n'] : [];
+          const [prog, ...rest] = [...own, ...(damage === 'unreadable' ? ['setpriv', '--inh-caps=-dac_override,-dac_read_search', '--bounding-set=-dac_override,-dac_read_search', '--'] : []), process.execPath, ...argv];
+          const r: RunResult = await runCommand(prog!, rest, envOf(root), '', { loopbackDns: true });
           const out = r.stdout + r.stderr;
           figures.cases++;
           if (known) figures.known++;

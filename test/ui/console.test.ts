@@ -35,10 +35,12 @@ describe('console on a headless terminal (80x24)', () => {
     h = await startConsole();
     await past(h);
     await h.press(KEYS.down);
+    expect(h.selected()).toContain('2. Healthcheck');
+    await h.press(KEYS.down);
     expect(h.selected()).toContain('3. Appliance Admin');
     await h.press('5');
     expect(h.selected()).toContain('5. Power and Service Management');
-    await h.press(KEYS.up, KEYS.up);
+    await h.press(KEYS.up, KEYS.up, KEYS.up);
     expect(h.selected()).toContain('1. Networking');
     await h.press('5', KEYS.enter);
     await h.waitFor('2. Restart all services');
@@ -161,7 +163,7 @@ describe('console on a headless terminal (80x24)', () => {
     await h.press(KEYS.enter);
     await h.waitFor('Main Menu');
     const t = h.text();
-    const order = ['1. Network', '2. Setup', '5. Shell', '6. Reboot', '7. Shutdown', '8. Exit'].map((x) => t.indexOf(x));
+    const order = ['1. Network', '2. Setup', '4. Healthcheck', '5. Shell', '6. Reboot', '7. Shutdown', '8. Exit'].map((x) => t.indexOf(x));
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
