@@ -9,6 +9,7 @@ import { interfacesMenu, networkNotice } from '../src/features/network/index.js'
 import { ntpMenu } from '../src/features/ntp/index.js';
 import { rebootItem, shutdownItem } from '../src/features/power/index.js';
 import { restartItem } from '../src/features/services/index.js';
+import { topologyItem } from '../src/features/topology/index.js';
 import type { Tree } from '../src/menu/types.js';
 
 const tree = {
@@ -47,17 +48,18 @@ const tree = {
       {
         key: '3',
         label: 'Appliance Admin',
-        help: 'Information about this appliance, its Call-Home connection and the log of changes made to it.',
+        help: 'Its role (master or probe), its Call-Home connection, information about this appliance and the log of changes made to it.',
         menu: {
           title: 'Appliance Admin',
           items: [
-            infoItem('1'),
+            topologyItem('1'),
             {
               key: '2',
               label: 'Call-Home menu',
               help: 'The secure support connection (SSH, optionally wrapped in SSL or through a proxy) and the partner connection.',
               menu: callhomeMenu,
             },
+            infoItem('3'),
             restoreItem('8'),
             auditItem('9'),
           ],

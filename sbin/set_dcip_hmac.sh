@@ -16,6 +16,8 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/secrets.sh"
 # shellcheck source=lib/apply.sh
 . "$here/lib/apply.sh"
+# shellcheck source=lib/masterconn.sh
+. "$here/lib/masterconn.sh"
 
 USAGE="usage: set_dcip_hmac.sh [--dry-run] [--remove-old-secret] < token"
 dry=no remove=no
@@ -30,22 +32,17 @@ while (($#)); do
   esac
 done
 (($# <= 1)) || usage_error "$USAGE"
-if (($# == 1)); then read_hmac "pull-mode HMAC token" token "$1" "echo TOKEN | set_dcip_hmac.sh"
-else read_hmac "pull-mode HMAC token" token; fi
+if (($# == 1)); then read_hmac "pull-mode HMAC token" token "$1" "echo TOKEN | set_dcip_hmac.sh"; MC_SECRET=pull_hmac MC_MASK='****'
+else mc_read_secret pull; fi
 
-plan() {
-  plan_row mode "$(ini_get "$SETTINGS_INI" master mode)" pull
-  plan_row host "$(ini_get "$SETTINGS_INI" master host)" ""
-  plan_row proxy "$(ini_get "$SETTINGS_INI" master proxy)" ""
-  plan_secret pull_hmac "$(secret_mask pull_hmac)" "****" "$(secret_change pull_hmac "$SECRET")"
-  other_secrets "$remove" push_token
-}
+# the vSensor in Pull mode keeps no master address: the master connects to it
+plan() { mc_plan pull "" "" "$remove"; }
 if [[ $dry == yes ]]; then plan; plan_print; exit 0; fi
 
 lock
 plan
+mc_keys pull "" ""
 apply_settings master.set "mode pull, hmac ($(describe_secret "$SECRET"))" \
-  "$(service_for probe vsensor-probe)" pull_hmac "$SECRET" \
-  master mode pull master host "" master proxy "" master token_label ""
+  "$(service_for probe vsensor-probe)" pull_hmac "$SECRET" "${MC_KEYS[@]}"
 printf '{"ok":true,"mode":"pull","length":%d,"short":%s,"removed":%s}\n' "${#SECRET}" "$( ((${#SECRET} < 20)) && echo true || echo false)" \
   "$(json_arr "${APPLY_REMOVE[@]##*/}")"

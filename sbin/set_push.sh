@@ -12,6 +12,8 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/secrets.sh"
 # shellcheck source=lib/apply.sh
 . "$here/lib/apply.sh"
+# shellcheck source=lib/masterconn.sh
+. "$here/lib/masterconn.sh"
 
 USAGE="usage: set_push.sh [--check | --dry-run] [--remove-old-secret] HOST"
 check_only=no dry=no remove=no
@@ -34,16 +36,11 @@ if ! is_ipv4 "$name" && [[ $host != \[* ]] && ! is_ipv6 "$host"; then
 fi
 [[ $check_only == yes ]] && { printf '{"ok":true,"host":%s}\n' "$(json_str "$host")"; exit 0; }
 
-plan() {
-  plan_row mode "$(ini_get "$SETTINGS_INI" master mode)" push
-  plan_row host "$(ini_get "$SETTINGS_INI" master host)" "$host"
-  plan_row proxy "$(ini_get "$SETTINGS_INI" master proxy)" ""
-  other_secrets "$remove" push_token pull_hmac
-}
+plan() { mc_plan push "$host" "" "$remove"; }
 if [[ $dry == yes ]]; then plan; plan_print; exit 0; fi
 
 lock
 plan
-apply_settings master.set "mode push (legacy), master $host" "$(service_for probe vsensor-probe)" "" "" \
-  master mode push master host "$host" master proxy "" master token_label ""
+mc_keys push "$host" ""
+apply_settings master.set "mode push (legacy), master $host" "$(service_for probe vsensor-probe)" "" "" "${MC_KEYS[@]}"
 printf '{"ok":true,"mode":"push","host":%s,"removed":%s}\n' "$(json_str "$host")" "$(json_arr "${APPLY_REMOVE[@]##*/}")"

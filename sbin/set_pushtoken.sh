@@ -17,6 +17,8 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/secrets.sh"
 # shellcheck source=lib/apply.sh
 . "$here/lib/apply.sh"
+# shellcheck source=lib/masterconn.sh
+. "$here/lib/masterconn.sh"
 
 USAGE="usage: set_pushtoken.sh [--dry-run] [--remove-old-secret] HOST [PROXY] < token"
 HOW="echo 'label:secret' | set_pushtoken.sh HOST [PROXY]"
@@ -39,26 +41,19 @@ if (($# >= 2)) && check_push_token "$1" && ! check_master_host "$1"; then token_
 accept host check_master_host "$1"; host=$CHECKED
 proxy=""
 if (($# == 2)); then accept proxy check_master_proxy "$2"; proxy=$CHECKED; fi
-if [[ -n $token_arg ]]; then secret_arg "push token" "$token_arg" "$HOW"; else read_secret "push token"; fi
-accept token check_push_token "$SECRET"
+if [[ -n $token_arg ]]; then
+  secret_arg "push token" "$token_arg" "$HOW"; accept token check_push_token "$SECRET"
+  MC_SECRET=push_token MC_MASK="${SECRET%%:*}:****"
+else mc_read_secret push-token; fi
 label=${SECRET%%:*}
 
-plan() {
-  local mode m_host m_proxy
-  mode=$(ini_get "$SETTINGS_INI" master mode)
-  m_host=$(ini_get "$SETTINGS_INI" master host) m_proxy=$(ini_get "$SETTINGS_INI" master proxy)
-  plan_row mode "$mode" push-token
-  plan_row host "$m_host" "$host"
-  plan_row proxy "$m_proxy" "$proxy"
-  plan_secret push_token "$(secret_mask push_token)" "$label:****" "$(secret_change push_token "$SECRET")"
-  other_secrets "$remove" pull_hmac
-}
+plan() { mc_plan push-token "$host" "$proxy" "$remove"; }
 if [[ $dry == yes ]]; then plan; plan_print; exit 0; fi
 
 lock
 plan
+mc_keys push-token "$host" "$proxy"
 apply_settings master.set "mode push-token, master https://$host${proxy:+, proxy $proxy}, token $label:**** ($(describe_secret "$SECRET"))" \
-  "$(service_for probe vsensor-probe)" push_token "$SECRET" \
-  master mode push-token master host "$host" master proxy "$proxy" master token_label "$label"
+  "$(service_for probe vsensor-probe)" push_token "$SECRET" "${MC_KEYS[@]}"
 printf '{"ok":true,"mode":"push-token","host":%s,"proxy":%s,"token":%s,"removed":%s}\n' "$(json_str "$host")" "$(json_str "$proxy")" \
   "$(json_str "$label:****")" "$(json_arr "${APPLY_REMOVE[@]##*/}")"

@@ -9,8 +9,25 @@
 # by recovery after a kill, so no state ever mixes the new settings with the old file.
 APPLY_REMOVE=()
 apply_settings() {
-  local action=$1 detail=$2 service=$3 sname=$4 svalue=$5
-  shift 5
+  local action=$1 detail=$2 service=$3
+  APPLY_JOURNAL=()
+  [[ -n $service ]] && APPLY_JOURNAL=("svc	$service")
+  apply_files "$4" "$5" "${@:6}"
+  [[ -n $service ]] && restart_or_restore "$service" "$action" "$detail" "${APPLY_BACKUPS[@]}"
+  audit "$action" "$detail${APPLY_GONE[*]:+; removed ${APPLY_GONE[*]##*/}}" ok
+  txn_end
+  log "done"
+}
+
+# apply_files SECRET_NAME SECRET_VALUE SECTION KEY VALUE [...]: the journaled writing half of
+# apply_settings (call after lock), for a writer that then runs its own services: the journal
+# holds the files and APPLY_JOURNAL's records (what recovery restarts or stops); on return
+# APPLY_BACKUPS is "FILE BACKUP ..." (restart_or_restore's arguments), APPLY_GONE the removed
+# files, and the journal is open (the caller ends it: txn_end, or a fail that restores).
+APPLY_JOURNAL=() APPLY_BACKUPS=() APPLY_GONE=()
+apply_files() {
+  local sname=$1 svalue=$2
+  shift 2
   local b_ini b_sec="" sfile="" t_ini t_sec="" ini_mode journal backups
   b_ini=$(backup "$SETTINGS_INI") || fail "$EX_FAIL" "cannot back up $SETTINGS_INI"
   journal=("file	$SETTINGS_INI	$b_ini") backups=("$SETTINGS_INI" "$b_ini")
@@ -25,7 +42,7 @@ apply_settings() {
     rb=$(backup "$rf") || fail "$EX_FAIL" "cannot back up $rf"
     journal+=("file	$rf	$rb"); gone+=("$rf"); gone_b+=("$rb")
   done
-  [[ -n $service ]] && journal+=("svc	$service")
+  journal+=("${APPLY_JOURNAL[@]}")
   txn_begin "${journal[@]}" || fail "$EX_FAIL" "cannot write the change journal $TXN_FILE"
 
   t_ini=$(stage "$SETTINGS_INI") || fail "$EX_FAIL" "cannot write in ${SETTINGS_INI%/*}"
@@ -39,10 +56,7 @@ apply_settings() {
   for rf in "${gone[@]}"; do rm -f -- "$rf" && sync -- "${rf%/*}"; done
   log "settings written"
   local i; for i in "${!gone[@]}"; do backups+=("${gone[i]}" "${gone_b[i]}"); done
-  [[ -n $service ]] && restart_or_restore "$service" "$action" "$detail" "${backups[@]}"
-  audit "$action" "$detail${gone[*]:+; removed ${gone[*]##*/}}" ok
-  txn_end
-  log "done"
+  APPLY_BACKUPS=("${backups[@]}") APPLY_GONE=("${gone[@]}")
 }
 
 # the service behind an area, from [services] in appliance.ini, or its default

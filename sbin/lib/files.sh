@@ -34,6 +34,8 @@ lock() {
 # Records, one a line, fields split by a TAB:
 #   file PATH BACKUP  put BACKUP back over PATH ("-": PATH did not exist, remove it)
 #   svc NAME          restart NAME once the files are back (it runs on what they say)
+#   stop NAME         stop NAME once the files are back (a service the change started:
+#                     set_topology.sh), before any svc record is restarted
 #   net IFACES NETNS  apply the restored netplan YAML to IFACES (space-separated) — in network
 #                     namespace NETNS when the change ran in one (tests) — so the interfaces
 #                     run what the file says again (on the demo appliance: its link record)
@@ -62,6 +64,7 @@ recover() {
     case $kind in
       file) restore "$a" "$b" && what+=("${a#"$CC_ROOT"}"); dirs+=("${a%/*}") ;;
       svc|net) later+=("$kind"$'\t'"$a"$'\t'"$b") ;;
+      stop) svc stop "$a" >/dev/null 2>&1 || { log "$a did not stop"; result="$a did not stop"; } ;;
     esac
   done <"$TXN_FILE"
   for d in "${later[@]}"; do

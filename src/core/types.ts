@@ -58,6 +58,11 @@ export interface Outcome {
    * before "Continue anyway?"; Yes runs `op.test` with `values` (the remedy, then the test again).
    */
   offer?: { question: string; op: Operation; values: Values };
+  /**
+   * What follows the result dialog once acknowledged: 'logout' ends the console (a change of the
+   * appliance's role, manual ch. 10 step 11: "you will be logged out of the console").
+   */
+  then?: 'logout';
 }
 
 /** What a view shows. `refresh`: seconds after which it is read again while on screen. */
@@ -67,8 +72,11 @@ export type Shown =
   | { kind: 'table'; title?: string; text?: string; columns: string[]; rows: string[][]; refresh?: number }
   | { kind: 'file'; title?: string; path: string; format?: 'audit'; empty?: string };
 
-/** The question before a change, read from the state; or why the change cannot be made now. */
-export type Asked = { question: string } | { blocked: string };
+/**
+ * The question before a change, read from the state, and the questions that follow it (each
+ * answered Yes before the next; No at any leaves); or why the change cannot be made now.
+ */
+export type Asked = { question: string; then?: string[] } | { blocked: string };
 
 /** One line of a review: a setting as it is now and as the change will store it (secrets masked). */
 export interface ReviewRow {

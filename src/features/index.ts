@@ -13,6 +13,7 @@ import * as ossensor from './ossensor/index.js';
 import * as pcap from './pcap/index.js';
 import * as power from './power/index.js';
 import * as services from './services/index.js';
+import * as topology from './topology/index.js';
 
 /** Every command, in the order the usage lists them. */
 export const commands: Command[] = [
@@ -23,6 +24,7 @@ export const commands: Command[] = [
   ...appliance.commands,
   ...audit.commands,
   ...callhome.commands,
+  ...topology.commands,
   ...master.commands,
   ...ossensor.commands,
   ...pcap.commands,

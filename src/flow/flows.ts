@@ -24,6 +24,9 @@ export function startFlow(model: Model, item: Item, flow: Flow, context: Values)
       if (flow.confirm === 'ask') return to(setStep(m, f, { s: 'asking' }), { type: 'ask', op: flow.op, context });
       return same(setStep(m, f, { s: 'confirm', question: fill(flow.confirm) }));
     case 'form':
+      if (flow.confirm === 'ask') return to(setStep(m, f, { s: 'asking' }), { type: 'ask', op: flow.op, context });
+      if (flow.confirm !== undefined) return same(setStep(m, f, { s: 'confirm', question: fill(flow.confirm) }));
+      return afterConfirm(m, f);
     case 'run':
       if (flow.confirm !== undefined) return same(setStep(m, f, { s: 'confirm', question: fill(flow.confirm) }));
       return afterConfirm(m, f);
@@ -87,14 +90,17 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
   if (ev.type === 'failed' && st.s !== 'error') return same(setStep(model, f, { s: 'error', message: ev.message }));
   if (ev.type === 'internal' && st.s !== 'error') return same(setStep(model, f, { s: 'error', message: ev.message, log: ev.log }));
   switch (st.s) {
-    case 'confirm':
+    case 'confirm': {
+      const [next, ...rest] = st.then ?? [];
+      if (ev.type === 'yes' && next !== undefined) return same(setStep(model, f, { s: 'confirm', question: next, then: rest }));
       if (ev.type === 'yes') return afterConfirm(model, f);
       if (ev.type === 'no' || ev.type === 'cancel') return same(pop(model));
       return same(model);
+    }
     case 'asking':
       if (ev.type === 'asked') {
         if ('blocked' in ev.asked) return same(setStep(model, f, { s: 'shown', shown: { kind: 'text', text: ev.asked.blocked } }));
-        return same(setStep(model, f, { s: 'confirm', question: ev.asked.question }));
+        return same(setStep(model, f, { s: 'confirm', question: ev.asked.question, ...(ev.asked.then ? { then: ev.asked.then } : {}) }));
       }
       if (ev.type === 'cancel') return to(pop(model), { type: 'abort' });
       return same(model);
@@ -188,6 +194,8 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
     case 'result':
       // a refused change goes back to the form with what was typed, to be corrected
       if (st.values && (ev.type === 'ok' || ev.type === 'cancel')) return toForm(model, f, st.values);
+      // the appliance's role changed: once the operator has read that it was applied, the console ends (a login shell logs out)
+      if (st.outcome.ok && st.outcome.then === 'logout' && (ev.type === 'ok' || ev.type === 'cancel')) return to({ ...model, done: true }, { type: 'exit' });
       if (st.again && ev.type === 'ok') return toForm(model, f, st.again);
       return ev.type === 'ok' || ev.type === 'cancel' ? back(model) : same(model);
     case 'shown':

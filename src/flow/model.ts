@@ -6,7 +6,8 @@ import type { Flow, Item, Menu, Tree } from '../menu/types.js';
 import type { Effect } from './events.js';
 
 export type Step =
-  | { s: 'confirm'; question: string }
+  /** `then`: the questions still to confirm after this one (Asked.then). */
+  | { s: 'confirm'; question: string; then?: string[] }
   /** The question is being read from the state (op.ask). */
   | { s: 'asking' }
   /** The current values (form) or what to show (view) are being read. */

@@ -110,7 +110,7 @@ export function crossCheck(tree: Tree): string[] {
       if (targets !== 1) problems.push(`${here}: an item has exactly one of menu, flow, builtin`);
       if (item.menu) walk(item.menu, here);
       const f = item.flow;
-      if (f?.kind === 'do' && f.confirm === 'ask' && typeof f.op.ask !== 'function') problems.push(`${here}: confirm "ask" but ${f.op.id} asks nothing`);
+      if ((f?.kind === 'do' || f?.kind === 'form') && f.confirm === 'ask' && typeof f.op.ask !== 'function') problems.push(`${here}: confirm "ask" but ${f.op.id} asks nothing`);
       if (f?.kind === 'form') {
         if (f.check && typeof f.op.check !== 'function') problems.push(`${here}: check, but ${f.op.id} has no check`);
         if (f.test !== undefined && typeof f.op.test !== 'function') problems.push(`${here}: ${f.op.id} has no test`);

@@ -76,7 +76,10 @@ export interface DoFlow {
   confirmWithin?: ConfirmWithin;
 }
 
-/** [Confirm] → fields prefilled from op.read → rules → [op.check] → [op.test] → review → apply. */
+/**
+ * [Confirm] → fields prefilled from op.read → rules → [op.check] → [op.test] → review → apply.
+ * `confirm: 'ask'`: the operation asks (op.ask reads the state: its questions, or why not now).
+ */
 export interface FormFlow {
   kind: 'form';
   op: Op<'read' | 'apply'>;

@@ -22,6 +22,8 @@ export const SettingsSchema = z
     ntp: section({ servers: words.default([]) }),
     services: section({ names: words.default([]) }),
     master: section({ mode: z.enum(['push-token', 'pull', 'push', '']).catch(''), host: text, proxy: text, token_label: text }),
+    // the appliance's role (manual ch. 10): master by default; a probe's master connection is [master]
+    topology: section({ role: z.enum(['master', 'probe', '']).catch('').transform((v) => v || 'master'), retain_search: z.enum(['yes', 'no', '']).catch('') }),
     ossensor: section({ hmac_set: z.preprocess((v) => v === 'yes', z.boolean()) }),
     pcap: section({ size_gb: z.preprocess((v) => (typeof v === 'string' && v !== '' ? Number(v) : 0), z.number()) }),
   })

@@ -153,6 +153,13 @@ const SCRIPT_ARGS: [string, string[], string?][] = [
   ['trust_master.sh', ['--show', '--timeout', V, '192.0.2.10']],
   ['trust_master.sh', ['--show', '192.0.2.10', V]],
   ['trust_master.sh', ['--fingerprint', V, '192.0.2.10']],
+  ['set_topology.sh', [V]],
+  ['set_topology.sh', ['probe', '--mode', V, '--master', '192.0.2.10', '--retain-search', 'no']],
+  ['set_topology.sh', ['probe', '--mode', 'push', '--master', V, '--retain-search', 'no']],
+  ['set_topology.sh', ['probe', '--mode', 'push-token', '--master', '192.0.2.10', '--proxy', V, '--retain-search', 'no'], TOKEN],
+  ['set_topology.sh', ['probe', '--mode', 'push', '--master', '192.0.2.10', '--retain-search', V]],
+  ['set_topology.sh', ['probe', '--mode', 'push-token', '--master', '192.0.2.10', '--retain-search', 'no'], V],
+  ['set_topology.sh', ['probe', '--mode', 'pull', '--master', '192.0.2.10', '--retain-search', 'no'], V],
   ['vsensor-health-check.sh', [V]],
 ];
 

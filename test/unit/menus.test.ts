@@ -37,7 +37,9 @@ describe('shipped menu trees', () => {
       '7. Capture packets on an interface',
     ]);
     expect(labels(sub(net, '4'))).toEqual(['1. View NTP servers', '2. Change NTP servers']);
-    expect(labels(sub(t.menu, '3'))).toEqual(['1. Appliance information', '2. Call-Home menu', '8. Restore settings', '9. View audit log']);
+    expect(labels(sub(t.menu, '3'))).toEqual(['1. Topology settings', '2. Call-Home menu', '3. Appliance information', '8. Restore settings', '9. View audit log']);
+    // manual ch. 10 steps 2-3: 3 Appliance Admin > 1 Topology settings > 1 Convert to probe
+    expect(labels(sub(sub(t.menu, '3'), '1'))).toEqual(['1. Convert to probe', '2. Convert to master', '3. Change the master connection']);
     expect(labels(sub(sub(t.menu, '3'), '2'))).toEqual([
       '1. Call-Home public key',
       '2. Call-Home status',

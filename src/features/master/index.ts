@@ -50,8 +50,8 @@ export function certificateLines(c: Certificate): string[] {
 }
 
 /** How the scripts' plans (--dry-run) are said in the review. */
-const modeNames: Record<string, string> = { 'push-token': 'Push Token', pull: 'Pull', push: 'Push (legacy)' };
-const planLabels: Record<string, PlanLabel> = {
+export const modeNames: Record<string, string> = { 'push-token': 'Push Token', pull: 'Pull', push: 'Push (legacy)' };
+export const planLabels: Record<string, PlanLabel> = {
   mode: { label: 'Mode', value: (v) => modeNames[v] ?? v },
   host: { label: 'DCIP master', value: (v) => `https://${v}` },
   proxy: { label: 'Proxy' },
@@ -109,7 +109,7 @@ export const masterShow: Op<'show'> = {
  * A certificate it cannot trust is described, and when it is valid the operator is offered to
  * trust it (compared with the master's fingerprint first): Yes pins it and tests again.
  */
-async function testMaster(ctx: Ctx, args: string[], token: string | undefined, io: Io): Promise<Outcome> {
+export async function testMaster(ctx: Ctx, args: string[], token: string | undefined, io: Io): Promise<Outcome> {
   const r = await run(ctx.runner, scripts.test, args, { ...(token !== undefined ? { stdin: token + '\n' } : {}), onLine: io.line, ...(io.signal ? { signal: io.signal } : {}) });
   const o = outcomeOf(r, (v) => v.message);
   // exit 5 carries the cause in the same shape: its message is the summary
