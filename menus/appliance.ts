@@ -7,6 +7,7 @@ import { interfacesMenu, networkNotice } from '../src/features/network/index.js'
 import { ntpMenu } from '../src/features/ntp/index.js';
 import { rebootItem, shutdownItem } from '../src/features/power/index.js';
 import { restartItem } from '../src/features/services/index.js';
+import { updatesItem } from '../src/features/updates/index.js';
 import type { Tree } from '../src/menu/types.js';
 
 const tree = {
@@ -59,6 +60,7 @@ const tree = {
           ],
         },
       },
+      updatesItem('4'),
       {
         key: '5',
         label: 'Power and Service Management',

@@ -24,7 +24,8 @@ describe('shipped menu trees', () => {
 
   it('appliance keeps the manual numbering (ch. 4)', () => {
     const t = loadTree('appliance');
-    expect(labels(t.menu)).toEqual(['1. Networking and Traffic Analysis', '3. Appliance Admin', '5. Power and Service Management']);
+    expect(labels(t.menu)).toEqual(['1. Networking and Traffic Analysis', '3. Appliance Admin', '4. Updates', '5. Power and Service Management']);
+    expect(labels(sub(t.menu, '4'))).toEqual(['1. UpdateKey', '2. Upgrade', '3. Proxy for updates', '4. What is installed']);
     const net = sub(t.menu, '1');
     expect(labels(net)).toEqual(['1. Configure network interfaces', '4. NTP Settings']);
     expect(labels(sub(net, '4'))).toEqual(['1. View NTP servers', '2. Change NTP servers']);
@@ -42,7 +43,9 @@ describe('shipped menu trees', () => {
 
   it('vSensor follows the manual order (ch. 7: Network … Exit)', () => {
     const t = loadTree('vsensor');
-    expect(labels(t.menu)).toEqual(['1. Network', '2. Setup', '5. Shell', '6. Reboot', '7. Shutdown', '8. Exit']);
+    expect(labels(t.menu)).toEqual(['1. Network', '2. Setup', '3. Updates', '5. Shell', '6. Reboot', '7. Shutdown', '8. Exit']);
+    // one module for both trees (the appliance's "Upgrade" of the installation workflow)
+    expect(sub(t.menu, '3')).toBe(sub(loadTree('appliance').menu, '4'));
     expect(labels(sub(t.menu, '1'))).toEqual(['1. Interfaces', '2. NTP Settings']);
     expect(labels(sub(t.menu, '2'))).toEqual(['1. Master', '2. osSensor HMAC', '3. PCAP', '4. Restore settings']);
     expect(labels(sub(sub(t.menu, '2'), '1'))).toEqual(['1. Push Token (recommended)', '2. Pull', '3. Push (legacy)', "4. Trust the master's certificate"]);
