@@ -140,7 +140,8 @@ upd_index_update() {
   local out rc
   UPD_PROXY_HP=$(upd_proxy_now); UPD_PROXY_HP=${UPD_PROXY_HP#http://}
   log "updating the package index of $UPD_URL"
-  out=$(upd_apt -o "Dir::Etc::sourcelist=sources.list.d/${UPD_LIST##*/}" -o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0 update 2>&1); rc=$?
+  # no retries: a check of the key or the proxy says at once what it found
+  out=$(upd_apt -o Acquire::Retries=0 -o "Dir::Etc::sourcelist=sources.list.d/${UPD_LIST##*/}" -o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0 update 2>&1); rc=$?
   upd_classify "$out"
   if [[ -z $UPD_CAUSE && $rc != 0 ]]; then UPD_CAUSE=failed UPD_REASON=$(tail -n1 <<<"$out"); fi
   [[ -z $UPD_CAUSE ]] && return 0
