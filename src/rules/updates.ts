@@ -9,10 +9,10 @@ export function updateKey(s: string): Validated<string> {
   return /^[!-~]{8,256}$/.test(s) && !/[#"'\\]/.test(s) ? ok(s) : bad('8-256 printable characters without spaces or # " \' \\ (as support gave it)');
 }
 
-/** A proxy password for APT: the proxy password rule, and no white space or # " ' \. */
+/** A proxy password for APT: the proxy password rule, and no ASCII white space (what APT splits at) or # " ' \. */
 export function aptPassword(s: string): Validated<string> {
   const r = password(s);
   if (!r.ok) return r;
   if (s === '') return bad('Enter the proxy password (or leave the user empty for a proxy without login)');
-  return /[\s#"'\\]/.test(s) ? bad('No spaces or # " \' \\ in a proxy password for updates (APT cannot store them)') : ok(s);
+  return /[ \t\n\v\f\r#"'\\]/.test(s) ? bad('No spaces or # " \' \\ in a proxy password for updates (APT cannot store them)') : ok(s);
 }
