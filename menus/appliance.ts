@@ -10,6 +10,7 @@ import { ntpMenu } from '../src/features/ntp/index.js';
 import { rebootItem, shutdownItem } from '../src/features/power/index.js';
 import { restartItem } from '../src/features/services/index.js';
 import { topologyItem } from '../src/features/topology/index.js';
+import { updatesItem } from '../src/features/updates/index.js';
 import type { Tree } from '../src/menu/types.js';
 
 const tree = {
@@ -65,6 +66,7 @@ const tree = {
           ],
         },
       },
+      updatesItem('4'),
       {
         key: '5',
         label: 'Power and Service Management',

@@ -9,6 +9,7 @@ import { ntpMenu } from '../src/features/ntp/index.js';
 import { ossensorMenu } from '../src/features/ossensor/index.js';
 import { pcapMenu } from '../src/features/pcap/index.js';
 import { rebootItem, shutdownItem } from '../src/features/power/index.js';
+import { updatesItem } from '../src/features/updates/index.js';
 import type { Tree } from '../src/menu/types.js';
 
 const tree = {
@@ -52,6 +53,7 @@ const tree = {
           ],
         },
       },
+      updatesItem('3'),
       healthItem('4'),
       { key: '5', label: 'Shell', help: 'A command line shell. Type exit to come back to the console.', builtin: 'shell' },
       rebootItem('6', 'vsensor'),

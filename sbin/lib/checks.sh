@@ -340,3 +340,19 @@ args_once() {
 # run for a script of sbin/ on its own arguments when it sources the library (a sourced file
 # sees its caller's "$@"); a program that sources the library for its functions is left alone
 if [[ $(dirname -- "$(readlink -f -- "$0")") == "$CC_SBIN" ]]; then args_once "$@"; fi
+
+# ---- updates (set_updatekey.sh, set_update_proxy.sh) -------------------------------------
+# check_update_key KEY: what APT's auth.conf can carry as a password (tokens split by white
+# space, no quoting): 8-256 printable ASCII characters, no space, no # " ' or \.
+# Twin: src/rules/updates.ts updateKey.
+check_update_key() {
+  [[ $1 =~ ^[!-~]{8,256}$ && $1 != *[\#\"\'\\]* ]] \
+    || { CHECK_ERR="the update key must be 8-256 printable characters without spaces or # \" ' \\ (as support gave it)"; return 1; }
+}
+# check_apt_password PASSWORD: a proxy password APT's auth.conf can carry: the proxy password
+# rule (check_proxy_password) and no white space, # " ' or \. Twin: src/rules/updates.ts aptPassword.
+check_apt_password() {
+  check_proxy_password "$1" || return 1
+  [[ $1 != *[[:space:]\#\"\'\\]* ]] \
+    || { CHECK_ERR="the proxy password for updates cannot contain spaces or # \" ' \\ (APT's auth.conf cannot carry them)"; return 1; }
+}

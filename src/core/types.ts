@@ -17,6 +17,8 @@ export interface Io {
   line(text: string): void;
   /** What is being done now, in the manual's words: the progress dialog's top line (replaces the last). */
   note?(text: string): void;
+  /** From here on the work must not be stopped (an upgrade began to unpack): Esc no longer cancels. */
+  committed?(): void;
   signal?: AbortSignal;
 }
 

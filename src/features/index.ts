@@ -14,6 +14,7 @@ import * as pcap from './pcap/index.js';
 import * as power from './power/index.js';
 import * as services from './services/index.js';
 import * as topology from './topology/index.js';
+import * as updates from './updates/index.js';
 
 /** Every command, in the order the usage lists them. */
 export const commands: Command[] = [
@@ -30,4 +31,5 @@ export const commands: Command[] = [
   ...pcap.commands,
   ...health.commands,
   ...diag.commands,
+  ...updates.commands,
 ];

@@ -48,6 +48,8 @@ export type Event =
   | { type: 'line'; text: string }
   /** What the running work is doing now (the progress dialog's top line). */
   | { type: 'note'; text: string }
+  /** The running change can no longer be cancelled (Io.committed). */
+  | { type: 'committed' }
   | { type: 'finished'; outcome: Outcome }
   | { type: 'shown'; shown: Shown }
   | { type: 'status'; shown: Shown }

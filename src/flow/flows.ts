@@ -164,7 +164,8 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
     case 'applying':
       if (ev.type === 'line') return same(setStep(model, f, { ...st, lines: [...st.lines, ev.text] }));
       if (ev.type === 'finished') return applied(model, f, st, ev.outcome);
-      if (ev.type === 'cancel' && f.flow.kind === 'do' && f.flow.cancellable && !st.cancelling) return to(setStep(model, f, { ...st, cancelling: true }), { type: 'abort' });
+      if (ev.type === 'committed') return same(setStep(model, f, { ...st, committed: true }));
+      if (ev.type === 'cancel' && f.flow.kind === 'do' && f.flow.cancellable && !st.cancelling && !st.committed) return to(setStep(model, f, { ...st, cancelling: true }), { type: 'abort' });
       return same(model);
     case 'running':
       if (ev.type === 'line') return same(setStep(model, f, { ...st, lines: keep(st.lines, ev.text) }));

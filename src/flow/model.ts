@@ -18,7 +18,7 @@ export type Step =
   | { s: 'testing'; values: Values; warnings: string[]; lines: string[] }
   | { s: 'test-result'; values: Values; warnings: string[]; outcome: Outcome }
   | { s: 'review'; values: Values; warnings: string[] }
-  | { s: 'applying'; values: Values; lines: string[]; cancelling: boolean; after?: true }
+  | { s: 'applying'; values: Values; lines: string[]; cancelling: boolean; after?: true; committed?: true }
   | { s: 'running'; lines: string[]; cancelling: boolean; note?: string }
   | { s: 'awaiting'; outcome: Outcome; pending: Pending }
   /** `values`: what was entered, for a failed apply to go back to (input kept); `again`: a run's input, for OK to run it again. */

@@ -146,7 +146,7 @@ function flowView(f: FlowFrame): View {
     case 'review':
       return review(f, flow.kind === 'form' ? flow.fields : [], st.values, st.warnings, fill(flow.kind === 'form' ? (flow.question ?? 'Apply this change?') : '', st.values));
     case 'applying': {
-      const cancellable = flow.kind === 'do' && flow.cancellable === true && !st.cancelling;
+      const cancellable = flow.kind === 'do' && flow.cancellable === true && !st.cancelling && !st.committed;
       const progress = flow.kind === 'do' || flow.kind === 'form' ? flow.progress : undefined;
       return { kind: 'progress', title: progress ?? title, lines: st.lines, cancellable, ...(st.cancelling ? { note: 'Cancelling...' } : {}) };
     }

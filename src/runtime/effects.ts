@@ -114,6 +114,7 @@ export class EffectRunner {
       return {
         line: (text) => this.deliver(id, steps, () => ({ type: 'line', text })),
         note: (text) => this.deliver(id, steps, () => ({ type: 'note', text })),
+        committed: () => this.deliver(id, steps, () => ({ type: 'committed' })),
         signal: this.abort.signal,
       };
     };

@@ -22,6 +22,8 @@ export interface StartOptions {
   term?: string;
   /** Extra confconsole arguments after `--root DIR --demo`. */
   args?: string[];
+  /** false: the root is a real (test) appliance root, not a demo (no --demo). */
+  demo?: boolean;
   /** Shell commands run after the console ends (after `echo EXITED:$?`). */
   after?: string;
   cols?: number;
@@ -57,7 +59,7 @@ export class Console {
 
   async start(o: StartOptions = {}): Promise<this> {
     const term = o.term ?? 'xterm-256color';
-    const args = ['--root', this.root, '--demo', ...(o.args ?? [])];
+    const args = ['--root', this.root, ...(o.demo === false ? [] : ['--demo']), ...(o.args ?? [])];
     // tmux sets TERM from default-terminal whatever -e says: set it in the command too.
     const cmd =
       // Own terminfo cache: every console compiles what it needs, no test shares a half-written file.

@@ -18,6 +18,7 @@ import { ntpServers } from '../../src/rules/ntp.js';
 import { pcapGb } from '../../src/rules/pcap.js';
 import { captureFilter, captureIface, diagHost, lookupName, packetCount } from '../../src/rules/diag.js';
 import { hmacToken, pushToken } from '../../src/rules/tokens.js';
+import { aptPassword, updateKey } from '../../src/rules/updates.js';
 import { words, type Validated } from '../../src/rules/validated.js';
 import { removeTree } from '../support/cleanup.js';
 import { missing } from '../support/requires.js';
@@ -724,7 +725,50 @@ const static6Rule = shared<Static6>({
   },
 });
 
-const RULES = [diagHostRule, lookupNameRule, countRule, ifaceRule, filterRule, ntp, masterHostRule, masterProxy, pushTokenRule, hmacRule, pcapRule, callhomeHost, portRule, callhomeProxy, proxyUserRule, passwordRule, netmaskRule, ipv4Rule, staticRule, dnsRule, searchRule, static6Rule];
+// the update key and the proxy password for updates: what APT's auth.conf can carry (issue 13)
+const updateKeyRule = shared<string>({
+  name: 'update key: updateKey ↔ check_update_key',
+  stdin: true,
+  show: visible,
+  console: (s) => answer(updateKey(s)),
+  args: (s) => [s],
+  bash: 'check_update_key "$1" && OUT=$1',
+  fixed: [
+    ['k3y-0123456789abcdef', 'OK k3y-0123456789abcdef'],
+    ['abcdefg', 'BAD'], // 7
+    ['abcdefgh', 'OK abcdefgh'],
+    ['with space', 'BAD'],
+    ['hash#inside', 'BAD'],
+    ['quote"inside', 'BAD'],
+    ["apos'inside", 'BAD'],
+    ['back\\slash', 'BAD'],
+    ['tab\tinside', 'BAD'],
+    ['é-accented-key', 'BAD'],
+    ['x'.repeat(256), `OK ${'x'.repeat(256)}`],
+    ['x'.repeat(257), 'BAD'],
+    ['A+/=_.~:@!$%&()*,;<>?[]^`{|}-', 'OK A+/=_.~:@!$%&()*,;<>?[]^`{|}-'],
+  ],
+  gen: (R) => maybeNear(R, chars(R, PRINTABLE.slice(1), R.int(5, 20))),
+});
+const aptPasswordRule = shared<string>({
+  name: 'proxy password for updates: aptPassword ↔ check_apt_password (non-empty: empty sends none)',
+  stdin: true,
+  show: visible,
+  console: (s) => (s === '' ? undefined : answer(aptPassword(s))),
+  args: (s) => [s],
+  bash: 'check_apt_password "$1" && OUT=$1',
+  fixed: [
+    ['p@ssw0rd;', 'OK p@ssw0rd;'],
+    ['p@ss w0rd', 'BAD'],
+    ['a#b', 'BAD'],
+    ['é'.repeat(128), `OK ${'é'.repeat(128)}`],
+    ['é'.repeat(129), 'BAD'],
+    ['a\x7fb', 'BAD'],
+  ],
+  gen: (R) => maybeNear(R, chars(R, PRINTABLE + 'é', R.int(1, 20))),
+});
+
+const RULES = [diagHostRule, lookupNameRule, countRule, ifaceRule, filterRule, ntp, masterHostRule, masterProxy, pushTokenRule, hmacRule, pcapRule, callhomeHost, portRule, callhomeProxy, proxyUserRule, passwordRule, updateKeyRule, aptPasswordRule, netmaskRule, ipv4Rule, staticRule, dnsRule, searchRule, static6Rule];
 
 // ---- the batches: one process per rule ---------------------------------------------------
 

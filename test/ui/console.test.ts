@@ -40,7 +40,7 @@ describe('console on a headless terminal (80x24)', () => {
     expect(h.selected()).toContain('3. Appliance Admin');
     await h.press('5');
     expect(h.selected()).toContain('5. Power and Service Management');
-    await h.press(KEYS.up, KEYS.up, KEYS.up);
+    await h.press(KEYS.up, KEYS.up, KEYS.up, KEYS.up); // 2 Healthcheck and 4 Updates are between them
     expect(h.selected()).toContain('1. Networking');
     await h.press('5', KEYS.enter);
     await h.waitFor('2. Restart all services');

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# show_updates.sh — what Updates shows (manual ch. 7): whether an update key is set (its length
+# and a hash prefix, never the key), the repository, the proxy for updates, the vSensor packages
+# installed with their versions (dpkg's database), when they were last installed or upgraded
+# (APT's history.log, rotated ones too) and when the repository's index was last fetched
+# (APT's lists). Changes nothing:
+#   {"key_set":BOOL,"key":{"length":N,"sha256":"abcd1234"}|null,"repository":URL,
+#    "proxy":"http://host:port"|null,"proxy_user":U|null,"packages":[{"package","version"|null}],
+#    "last_upgrade":"YYYY-MM-DD HH:MM:SS"|null,"last_index_update":"YYYY-MM-DDTHH:MM:SSZ"|null,"demo":BOOL}
+here=$(dirname -- "$(readlink -f -- "$0")")
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+# shellcheck source=lib/secrets.sh
+. "$here/lib/secrets.sh"
+# shellcheck source=lib/updates.sh
+. "$here/lib/updates.sh"
+
+case ${1:-} in -h|--help) cc_help ;; '') ;; *) usage_error "usage: show_updates.sh" ;; esac
+upd_conf_load
+
+key=null
+if upd_key_set; then
+  pw=$(awk '$1 == "password" { print $2; exit }' "$UPD_AUTH" 2>/dev/null) || pw=""
+  [[ -n $pw ]] && key="{\"length\":${#pw},\"sha256\":\"$(printf '%s' "$pw" | sha256sum | cut -c1-8)\"}"
+  unset pw
+fi
+
+# the End-Date of the last transaction in APT's history that installed or upgraded one of them
+last_upgrade=$(
+  logs=()
+  for f in "$(p /var/log/apt)"/history.log.*.gz; do [[ -e $f ]] && logs+=("$f"); done
+  # oldest first: history.log.N.gz (highest N) ... history.log.1.gz, then history.log
+  mapfile -t logs < <(printf '%s\n' "${logs[@]}" | sort -t. -k3,3nr)
+  [[ -e $(p /var/log/apt/history.log) ]] && logs+=("$(p /var/log/apt/history.log)")
+  ((${#logs[@]})) || exit 0
+  zcat -f -- "${logs[@]}" 2>/dev/null | awk -v pkgs=" ${UPD_PACKAGES} " '
+    /^Start-Date:/ { hit = 0 }
+    /^(Install|Upgrade|Reinstall): / { n = split($0, a, /[ ,]+/); for (i = 2; i <= n; i++) { p = a[i]; sub(/:.*/, "", p); if (index(pkgs, " " p " ")) hit = 1 } }
+    /^End-Date:/ { if (hit) { last = $2 " " $3 } }
+    END { if (last != "") print last }'
+)
+# the newest index file of the repository (APT names them after the URL)
+last_index=""
+f=$(find "$(p /var/lib/apt/lists)" -maxdepth 1 -name "${UPD_HOSTPORT//\//_}*Release" -printf '%T@ %p\n' 2>/dev/null | sort -nr | head -n1)
+[[ -n $f ]] && last_index=$(date -u -d "@${f%% *}" +%Y-%m-%dT%H:%M:%SZ)
+
+proxy=$(upd_proxy_now) puser=$(upd_proxy_user_now)
+demo=false; is_demo && demo=true
+jn() { if [[ -n $1 ]]; then json_str "$1"; else printf null; fi; }
+key_set=false; upd_key_set && key_set=true
+printf '{"ok":true,"key_set":%s,"key":%s,"repository":%s,"proxy":%s,"proxy_user":%s,"packages":%s,"last_upgrade":%s,"last_index_update":%s,"demo":%s}\n' \
+  "$key_set" "$key" "$(json_str "$UPD_URL")" "$(jn "$proxy")" "$(jn "$puser")" "$(upd_installed_json)" "$(jn "$last_upgrade")" "$(jn "$last_index")" "$demo"
