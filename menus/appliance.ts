@@ -7,6 +7,7 @@ import { interfacesMenu, networkNotice } from '../src/features/network/index.js'
 import { ntpMenu } from '../src/features/ntp/index.js';
 import { rebootItem, shutdownItem } from '../src/features/power/index.js';
 import { restartItem } from '../src/features/services/index.js';
+import { devicesItem, statsItem } from '../src/features/traffic/index.js';
 import type { Tree } from '../src/menu/types.js';
 
 const tree = {
@@ -31,6 +32,8 @@ const tree = {
               help: 'Every interface with its role, link, MAC and addresses; change one, make one the capture interface, or restore.',
               menu: interfacesMenu('appliance'),
             },
+            devicesItem('2'),
+            statsItem('3'),
             {
               key: '4',
               label: 'NTP Settings',

@@ -7,6 +7,7 @@ import { ntpMenu } from '../src/features/ntp/index.js';
 import { ossensorMenu } from '../src/features/ossensor/index.js';
 import { pcapMenu } from '../src/features/pcap/index.js';
 import { rebootItem, shutdownItem } from '../src/features/power/index.js';
+import { devicesItem, statsItem } from '../src/features/traffic/index.js';
 import type { Tree } from '../src/menu/types.js';
 
 const tree = {
@@ -32,6 +33,8 @@ const tree = {
               menu: interfacesMenu('vsensor'),
             },
             { key: '2', label: 'NTP Settings', help: 'The NTP servers of the vSensor.', menu: ntpMenu('vSensor') },
+            statsItem('3'),
+            devicesItem('4'),
           ],
         },
       },

@@ -58,14 +58,27 @@ export interface Outcome {
    * before "Continue anyway?"; Yes runs `op.test` with `values` (the remedy, then the test again).
    */
   offer?: { question: string; op: Operation; values: Values };
+  /** What a run found, as a table the result shows (scrollable), under the summary and details. */
+  table?: { columns: string[]; rows: string[][] };
 }
 
 /** What a view shows. `refresh`: seconds after which it is read again while on screen. */
 export type Shown =
   /** `seen`: a notice the operator must acknowledge; these values go to the tree's notice.seen once they have. */
   | { kind: 'text'; title?: string; text: string; refresh?: number; seen?: Values }
-  | { kind: 'table'; title?: string; text?: string; columns: string[]; rows: string[][]; refresh?: number }
+  | { kind: 'table'; title?: string; text?: string; columns: string[]; rows: string[][]; refresh?: number; chart?: Chart; after?: string }
   | { kind: 'file'; title?: string; path: string; format?: 'audit'; empty?: string };
+
+/**
+ * A live chart under a table: one point a sample (`every` seconds apart), oldest first, in
+ * `unit`. Drawn with blessed-contrib where the terminal shows Unicode, else as ASCII rows.
+ */
+export interface Chart {
+  title: string;
+  points: number[];
+  every: number;
+  unit: string;
+}
 
 /** The question before a change, read from the state; or why the change cannot be made now. */
 export type Asked = { question: string } | { blocked: string };

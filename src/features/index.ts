@@ -11,6 +11,7 @@ import * as ossensor from './ossensor/index.js';
 import * as pcap from './pcap/index.js';
 import * as power from './power/index.js';
 import * as services from './services/index.js';
+import * as traffic from './traffic/index.js';
 
 /** Every command, in the order the usage lists them. */
 export const commands: Command[] = [
@@ -24,4 +25,5 @@ export const commands: Command[] = [
   ...master.commands,
   ...ossensor.commands,
   ...pcap.commands,
+  ...traffic.commands,
 ];
