@@ -24,7 +24,7 @@ const num = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixe
 export function asciiChart(points: number[], w: number, h: number, unit: string): string[] {
   const { div, unit: u } = scaleOf(points, unit);
   const top = Math.max(...points.map((p) => p / div), 0);
-  const labels = [num(top), num(top / 2), '0'];
+  const labels = top > 0 ? [num(top), num(top / 2), '0'] : ['0', '', ''];
   const lw = Math.max(...labels.map((l) => l.length));
   const plotW = Math.max(1, w - lw - 1);
   const shown = points.slice(-plotW).map((p) => p / div);
@@ -38,11 +38,12 @@ export function asciiChart(points: number[], w: number, h: number, unit: string)
     rows.push(`${label.padStart(lw)}|${' '.repeat(pad)}${cells}`);
   }
   const span = shown.length;
-  const left = span > 0 ? `-${span >= 120 ? `${Math.round(span / 60)} min` : `${span} s`}` : '';
+  const left = span > 1 ? `-${span >= 120 ? `${Math.round(span / 60)} min` : `${span} s`}` : '';
   const axis = `${' '.repeat(lw)}+${'-'.repeat(plotW)}`;
-  const under = `${' '.repeat(lw + 1 + pad)}${left}`;
-  const right = `now (${u})`;
-  return [...rows, axis, under.length + right.length + 1 <= w ? `${under}${' '.repeat(w - under.length - right.length)}${right}` : under.slice(0, w)];
+  // under the axis: how far back the oldest point is, and "now" under the newest
+  const from = Math.min(lw + 1 + pad, Math.max(0, w - 4 - left.length));
+  const under = `${' '.repeat(from)}${left}`;
+  return [...rows, axis, `${under}${' '.repeat(Math.max(1, w - under.length - 3))}now`.slice(0, w)];
 }
 
 /**

@@ -8,7 +8,7 @@ import { footer, type DialogKind } from './keys.js';
 import { visiblePart, type LineEdit } from './lineedit.js';
 import { cut, graphemes, pad, table, width, wrap } from './text.js';
 import type { Span } from './theme.js';
-import { asciiChart } from './chart.js';
+import { asciiChart, scaleOf } from './chart.js';
 
 export const MIN_COLS = 70;
 export const MIN_ROWS = 20;
@@ -364,7 +364,7 @@ function tableDialog(s: Size, title: string, t: Extract<Shown, { kind: 'table' }
   const lines = [...(t.text ? [...wrap(t.text, w), ''] : []), ...tableLines(t.columns, t.rows, local, w), ...(t.after ? ['', ...wrap(t.after, w)] : [])];
   if (!t.chart) return message(s, title, lines.join('\n'), ['OK'], local, false, true);
   const c = t.chart;
-  lines.push('', ...wrap(c.title, w));
+  lines.push('', ...wrap(`${c.title} (${scaleOf(c.points, c.unit).unit})`, w));
   const at = lines.length;
   const h = chartRows(s, at);
   const rows = asciiChart(c.points, w, h, c.unit);
