@@ -81,7 +81,7 @@ export function zeroAdvice(s: DeviceSummary): string[] {
 /** The outcome of a count: the hosts in a table, or what to check when there were none (exit 5). */
 export function devicesOutcome(s: DeviceSummary): Outcome {
   const where = `${s.ifaces.join(', ')}${s.demo ? ' (DEMO: recorded capture, not this host)' : ''}`;
-  const window = `${s.stopped ? 'stopped after ' : ''}${Math.round(s.seconds)} s`;
+  const window = `${Math.round(s.seconds)} s${s.stopped ? ' (stopped early)' : ''}`;
   const data = { ...s, type: undefined };
   if (s.count === 0) return { ok: false, code: EXIT.testFailed, summary: `no active device seen on ${where} in ${window}`, details: zeroAdvice(s), data };
   const more = [
