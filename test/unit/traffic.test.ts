@@ -5,6 +5,7 @@ import { COUNTERS, growth, pushPoint, rates, bitsText, nearZeroAdvice, type Coun
 import { demoSample } from '../../src/features/traffic/sysfs.js';
 import { devicesOutcome, statsShown, type DeviceSummary } from '../../src/features/traffic/index.js';
 import { asciiChart, unicodeChart } from '../../src/ui/chart.js';
+import { layout } from '../../src/ui/layout.js';
 
 const c = (rx_bytes: number, rx_packets = 0, more: Partial<Counters> = {}): Counters => ({ ...(Object.fromEntries(COUNTERS.map((k) => [k, 0])) as Counters), rx_bytes, rx_packets, ...more });
 const sample = (at: number, ifaces: Record<string, Counters>): Sample => ({ at, ifaces });
@@ -120,4 +121,33 @@ describe('the chart', () => {
     ['xterm-256color', false, false],
     ['screen-256color', true, true],
   ])('TERM=%s, UTF-8 %s: Unicode chart %s', (term, utf8, want) => expect(unicodeChart(term, utf8)).toBe(want));
+});
+
+describe('the stats screen laid out at 80x24', () => {
+  const chrome = { hostname: 'h', consoleName: 'C', breadcrumb: [] };
+  const local = { identity: 'x', button: 0, scroll: 0, edits: [], spin: 0 };
+  const shown = (after?: string) => ({
+    kind: 'shown' as const,
+    title: 'Interface stats',
+    shown: { kind: 'table' as const, text: 'Every second; * capture.', columns: ['If', 'Rx bit/s'], rows: [['eth0', '1 kbit/s'], ['eth1*', '40 Mbit/s']], chart: { title: 'eth1 receive rate', points: [1e6, 4e7, 3e7], every: 1, unit: 'bit/s' }, ...(after ? { after } : {}) },
+  });
+  const text = (d: NonNullable<ReturnType<typeof layout>['dialog']>) => d.rows.map((r) => r.map((x) => x.text).join(''));
+
+  it('the chart is under the table, its rows where the dialog says (for the Unicode chart over them)', () => {
+    const d = layout(shown(), local, { cols: 80, rows: 24 }, chrome, 0).dialog!;
+    expect(d.chart).toMatchObject({ col: 1, width: 72, points: [1e6, 4e7, 3e7] });
+    const rows = text(d);
+    expect(rows[d.chart!.row - 1]).toMatch(/eth1 receive rate \(Mbit\/s\)/);
+    expect(rows[d.chart!.row]).toMatch(/^ 40\.0\|/);
+    expect(rows[d.chart!.row + d.chart!.height - 2]).toMatch(/\+-+/);
+    expect(d.top + d.height).toBeLessThanOrEqual(23); // above the footer
+  });
+
+  it('scrolled so that the chart is cut: the ASCII rows only, no Unicode chart over a part of them', () => {
+    const long = Array.from({ length: 12 }, (_, i) => `advice line ${i}`).join('\n');
+    const top = layout(shown(long), local, { cols: 80, rows: 24 }, chrome, 0).dialog!;
+    expect(top.chart).toBeUndefined(); // the chart is below the fold
+    const end = layout(shown(long), { ...local, scroll: 100 }, { cols: 80, rows: 24 }, chrome, 0).dialog!;
+    expect(end.chart).toBeDefined(); // scrolled to the end: all of it on screen
+  });
 });
