@@ -156,5 +156,8 @@ describe.skipIf(why !== undefined)('traffic in namespaces', () => {
     const gone = await cli(['traffic', 'devices', '--iface', 'nosuch0', '--seconds', '1']);
     expect(gone.code).toBe(2);
     expect(gone.json).toMatchObject({ field: 'iface', error: 'there is no interface nosuch0' });
+    const none = await cli(['traffic', 'stats', '--iface', 'nosuch0']);
+    expect(none.code).toBe(2);
+    expect(none.json).toMatchObject({ field: 'iface', error: '--iface: there is no interface nosuch0' });
   }, 30_000);
 });

@@ -151,3 +151,16 @@ describe('the stats screen laid out at 80x24', () => {
     expect(end.chart).toBeDefined(); // scrolled to the end: all of it on screen
   });
 });
+
+it('line mode prints the stats once, with the advice and the ASCII chart', async () => {
+  const { renderView } = await import('../../src/ui/linemode.js');
+  const { init } = await import('../../src/flow/model.js');
+  const model = init({ profile: 'appliance', title: 'T', menu: { title: 'Top', items: [] } });
+  const rs = rates(sample(0, { eth1: c(0) }), sample(1000, { eth1: c(10) }));
+  const v = { kind: 'shown' as const, title: 'Interface stats', shown: statsShown(rs, ['eth1'], [0, 80, 40], false, () => true) };
+  const out = renderView(v, model, 80).join('\n');
+  expect(out).toMatch(/eth1\* +80 bit\/s/);
+  expect(out).toMatch(/receives almost nothing/);
+  expect(out).toMatch(/eth1 receive rate, last 1 min \(bit\/s\)\n *80\.0\|/);
+  expect(out).toMatch(/^[\x09\x0a\x20-\x7e]*$/);
+});

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import type { Chart, Ctx, Io, Op, Outcome, Shown, Values } from '../../core/types.js';
 import { Problem } from '../../core/problem.js';
-import { check, report, str } from '../../commands/output.js';
+import { UsageError, check, report, str } from '../../commands/output.js';
 import type { Command } from '../../commands/types.js';
 import type { Item } from '../../menu/types.js';
 import { ifaceName, windowSeconds } from '../../rules/traffic.js';
@@ -237,7 +237,7 @@ export async function measure(ctx: Ctx, seconds: number, only?: string): Promise
   const sm: Sampler = { points: [], capture: [], names: [], readAt: 0 };
   await known(ctx, sm);
   const a = sample(ctx, sm);
-  if (only !== undefined && !a.ifaces[only]) throw new Problem(`there is no interface ${only}`);
+  if (only !== undefined && !a.ifaces[only]) throw new UsageError(`--iface: there is no interface ${only}`, undefined, 'iface');
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const b = sample(ctx, sm);
   const rs = rates(a, b).filter((r) => only === undefined || r.name === only);
