@@ -11,6 +11,7 @@ import { rebootItem, shutdownItem } from '../src/features/power/index.js';
 import { restartItem } from '../src/features/services/index.js';
 import { topologyItem } from '../src/features/topology/index.js';
 import { updatesItem } from '../src/features/updates/index.js';
+import { devicesItem, statsItem } from '../src/features/traffic/index.js';
 import type { Tree } from '../src/menu/types.js';
 
 const tree = {
@@ -29,18 +30,10 @@ const tree = {
         menu: {
           title: 'Network Settings',
           items: [
-            {
-              key: '1',
-              label: 'Configure network interfaces',
-              help: 'Every interface with its role, link, MAC and addresses; change one, make one the capture interface, or restore.',
-              menu: interfacesMenu('appliance'),
-            },
-            {
-              key: '4',
-              label: 'NTP Settings',
-              help: 'A valid NTP server must be set: it lets the appliance record events and logs at the right time.',
-              menu: ntpMenu('appliance'),
-            },
+            { key: '1', label: 'Configure network interfaces', help: 'Every interface with its role, link, MAC and addresses; change one, make one the capture interface, or restore.', menu: interfacesMenu('appliance') },
+            devicesItem('2'),
+            statsItem('3'),
+            { key: '4', label: 'NTP Settings', help: 'A valid NTP server must be set: it lets the appliance record events and logs at the right time.', menu: ntpMenu('appliance') },
             diagItem('5'),
           ],
         },
@@ -54,12 +47,7 @@ const tree = {
           title: 'Appliance Admin',
           items: [
             topologyItem('1'),
-            {
-              key: '2',
-              label: 'Call-Home menu',
-              help: 'The secure support connection (SSH, optionally wrapped in SSL or through a proxy) and the partner connection.',
-              menu: callhomeMenu,
-            },
+            { key: '2', label: 'Call-Home menu', help: 'The secure support connection (SSH, optionally wrapped in SSL or through a proxy) and the partner connection.', menu: callhomeMenu },
             infoItem('3'),
             restoreItem('8'),
             auditItem('9'),

@@ -10,6 +10,7 @@ import { ossensorMenu } from '../src/features/ossensor/index.js';
 import { pcapMenu } from '../src/features/pcap/index.js';
 import { rebootItem, shutdownItem } from '../src/features/power/index.js';
 import { updatesItem } from '../src/features/updates/index.js';
+import { devicesItem, statsItem } from '../src/features/traffic/index.js';
 import type { Tree } from '../src/menu/types.js';
 
 const tree = {
@@ -35,6 +36,8 @@ const tree = {
               menu: interfacesMenu('vsensor'),
             },
             { key: '2', label: 'NTP Settings', help: 'The NTP servers of the vSensor.', menu: ntpMenu('vSensor') },
+            statsItem('3'),
+            devicesItem('4'),
             diagItem('5'),
           ],
         },

@@ -65,14 +65,27 @@ export interface Outcome {
    * appliance's role, manual ch. 10 step 11: "you will be logged out of the console").
    */
   then?: 'logout';
+  /** What a run found, as a table the result shows (scrollable), under the summary and details. */
+  table?: { columns: string[]; rows: string[][] };
 }
 
 /** What a view shows. `refresh`: seconds after which it is read again while on screen. */
 export type Shown =
   /** `seen`: a notice the operator must acknowledge; these values go to the tree's notice.seen once they have. */
   | { kind: 'text'; title?: string; text: string; refresh?: number; seen?: Values }
-  | { kind: 'table'; title?: string; text?: string; columns: string[]; rows: string[][]; refresh?: number }
+  | { kind: 'table'; title?: string; text?: string; columns: string[]; rows: string[][]; refresh?: number; chart?: Chart; after?: string }
   | { kind: 'file'; title?: string; path: string; format?: 'audit'; empty?: string };
+
+/**
+ * A live chart under a table: one point a sample (`every` seconds apart), oldest first, in
+ * `unit`. Drawn with blessed-contrib where the terminal shows Unicode, else as ASCII rows.
+ */
+export interface Chart {
+  title: string;
+  points: number[];
+  every: number;
+  unit: string;
+}
 
 /**
  * The question before a change, read from the state, and the questions that follow it (each

@@ -15,6 +15,7 @@ import * as power from './power/index.js';
 import * as services from './services/index.js';
 import * as topology from './topology/index.js';
 import * as updates from './updates/index.js';
+import * as traffic from './traffic/index.js';
 
 /** Every command, in the order the usage lists them. */
 export const commands: Command[] = [
@@ -32,4 +33,5 @@ export const commands: Command[] = [
   ...health.commands,
   ...diag.commands,
   ...updates.commands,
+  ...traffic.commands,
 ];

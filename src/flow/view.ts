@@ -173,6 +173,9 @@ function flowView(f: FlowFrame): View {
       const head = !st.outcome.ok ? [`Failed: ${st.outcome.summary}`] : st.after || flow.kind === 'run' ? [cap(st.outcome.summary)] : [fill(done ?? 'Done.'), cap(st.outcome.summary)];
       const note = st.note ?? (st.values ? 'OK goes back to the form, with what you entered.' : st.again ? 'OK runs it again (the form, with what you entered); Esc goes back to the menu.' : undefined);
       const text = [...head, ...(note ? ['', note] : []), '', ...(st.outcome.details ?? [])].join('\n').trim();
+      // what a run found as a table (the hosts seen): shown under the text, scrollable
+      const t = st.outcome.table;
+      if (t) return { kind: 'shown', title, shown: { kind: 'table', text, columns: t.columns, rows: t.rows } };
       return { kind: 'message', title, text, ok: st.outcome.ok };
     }
     case 'shown':

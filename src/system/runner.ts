@@ -14,6 +14,8 @@ export interface RunOptions {
   /** Written to the script's stdin (secrets go here, never in args). */
   stdin?: string;
   onLine?: (line: string) => void;
+  /** Each stdout line as it comes (a script that streams JSON lines); the last one is still its result. */
+  onOut?: (line: string) => void;
   signal?: AbortSignal;
   timeoutMs?: number;
   /**
@@ -196,6 +198,7 @@ export function makeRunner(paths: Paths, extraEnv: Record<string, string> = {}):
           opts.onLine?.(line);
         });
       }
+      if (opts.onOut && child.stdout) createInterface({ input: child.stdout }).on('line', opts.onOut);
       const r = await child;
       opts.signal?.removeEventListener('abort', onAbort);
       const code = (r as { code?: string }).code;

@@ -8,7 +8,9 @@
 // and after any grapheme that is not plain the cursor is placed explicitly at the next cell, so
 // the rest of the row and the border land where the layout put them on any terminal.
 import blessed from 'blessed';
+import { createRequire } from 'node:module';
 import type { Layout } from './layout.js';
+import { scaleOf, unicodeChart } from './chart.js';
 import { graphemes, plainGrapheme, width } from './text.js';
 import { chromeStyles, depthOf, tagged, type Depth, type Span, type Style } from './theme.js';
 
@@ -21,11 +23,15 @@ interface ScreenCells {
   tput: { cup(y: number, x: number): string };
 }
 
+type ContribLine = (o: object) => blessed.Widgets.BoxElement & { setData(d: { title: string; x: string[]; y: number[] }[]): void };
+let contribLine: ContribLine | undefined;
+
 export class Draw {
   private top: blessed.Widgets.BoxElement;
   private crumbs: blessed.Widgets.BoxElement;
   private foot: blessed.Widgets.BoxElement;
   private dialog: blessed.Widgets.BoxElement | undefined;
+  private chart: blessed.Widgets.BoxElement | undefined;
   readonly depth: Depth;
   private styles: ReturnType<typeof chromeStyles>;
   private attrs = new Map<string, number>();
@@ -47,6 +53,8 @@ export class Draw {
   draw(l: Layout): void {
     this.dialog?.destroy();
     this.dialog = undefined;
+    this.chart?.destroy();
+    this.chart = undefined;
     // these boxes parse no tags: their texts are shown as they are
     this.top.setContent(l.title);
     this.crumbs.setContent(l.crumbs);
@@ -73,6 +81,41 @@ export class Draw {
     // the rows go in once blessed has drawn the box (border, label, background) into its cells
     box.on('render', (c: { xi: number; yi: number }) => this.cells(box, d.rows, c.xi + 1, c.yi + 1));
     this.dialog = box;
+    if (d.chart && unicodeChart(this.screen.terminal, (this.screen as unknown as ScreenCells).fullUnicode)) this.chart = this.lineChart(d, d.chart);
+  }
+
+  /**
+   * blessed-contrib's line chart over the chart's ASCII rows (braille: four dots a cell, so a
+   * finer line). Loaded on the first chart only: the first frame never pays for it. When it
+   * cannot be loaded or drawn, the ASCII rows under it stay.
+   */
+  private lineChart(d: NonNullable<Layout['dialog']>, c: NonNullable<NonNullable<Layout['dialog']>['chart']>): blessed.Widgets.BoxElement | undefined {
+    if (c.height < 5 || c.points.length < 2) return undefined;
+    try {
+      contribLine ??= createRequire(import.meta.url)('blessed-contrib/lib/widget/charts/line.js') as ContribLine;
+      const mono = this.depth === 'mono';
+      const el = contribLine({
+        top: d.top + 1 + c.row,
+        left: d.left + 1 + c.col,
+        width: c.width,
+        height: c.height,
+        style: { line: mono ? 'white' : 'blue', text: mono ? 'white' : 'black', baseline: mono ? 'white' : 'black', ...(mono ? {} : { bg: 'white', fg: 'black' }) },
+        xLabelPadding: 3,
+        xPadding: 5,
+        numYLabels: 3,
+        showNthLabel: Math.max(1, Math.ceil(c.points.length / 6)),
+        wholeNumbersOnly: false,
+      });
+      // appended after it is made: the chart makes its canvas when attached
+      this.screen.append(el);
+      const { div } = scaleOf(c.points, c.unit);
+      const n = c.points.length;
+      // seconds before now under the line, a few of them
+      el.setData([{ title: c.title, x: c.points.map((_, i) => `${i - n + 1}s`), y: c.points.map((p) => Math.round((p / div) * 100) / 100) }]);
+      return el;
+    } catch {
+      return undefined; // the ASCII chart is on screen already
+    }
   }
 
   /** The attribute blessed gives text of `style` inside `box` (from the theme's tags). */

@@ -2,11 +2,13 @@
 // size: pure, so a screen can be checked without a terminal. draw.ts only puts the rows on
 // screen. Sizes: a dialog is at most 76 columns wide, centred; a body row has a blank column
 // on each side inside the border.
+import type { Shown } from '../core/types.js';
 import type { FormField, View } from '../flow/view.js';
 import { footer, type DialogKind } from './keys.js';
 import { visiblePart, type LineEdit } from './lineedit.js';
 import { cut, graphemes, pad, table, width, wrap } from './text.js';
 import type { Span } from './theme.js';
+import { asciiChart, scaleOf } from './chart.js';
 
 export const MIN_COLS = 70;
 export const MIN_ROWS = 20;
@@ -44,6 +46,11 @@ export interface Dialog {
   danger: boolean;
   /** The rows inside the border: height - 2 of them, each width - 2 columns. */
   rows: Span[][];
+  /**
+   * A chart whose ASCII rows are rows `row`..`row + height - 1` of `rows` (all on screen),
+   * columns `col`..`col + width - 1`: where the terminal shows Unicode, draw.ts draws it there.
+   */
+  chart?: { row: number; col: number; width: number; height: number; points: number[]; unit: string; title: string };
 }
 
 export interface Layout {
@@ -345,6 +352,33 @@ function pager(s: Size, title: string, page: Page, local: Local): Dialog {
   return box(s, title, [...rows.map((l) => bodyRow(s, [text(l)])), blankRow(s), bodyRow(s, [text((where + side).slice(0, w), 'note')])]);
 }
 
+/** Rows of a chart on screen: what is left of the room under the rest, from 4 to 10. */
+export const chartRows = (s: Size, used: number): number => Math.max(4, Math.min(10, bodyRoom(s) - used - 3));
+
+/**
+ * A table with what goes with it: its text, the table, what `after` says, and a live chart at
+ * the end (ASCII rows; the dialog says where they are, for draw.ts to draw it with Unicode).
+ */
+function tableDialog(s: Size, title: string, t: Extract<Shown, { kind: 'table' }>, local: Local): Dialog {
+  const w = textWidth(s);
+  const lines = [...(t.text ? [...wrap(t.text, w), ''] : []), ...tableLines(t.columns, t.rows, local, w), ...(t.after ? ['', ...wrap(t.after, w)] : [])];
+  if (!t.chart) return message(s, title, lines.join('\n'), ['OK'], local, false, true);
+  const c = t.chart;
+  lines.push('', ...wrap(`${c.title} (${scaleOf(c.points, c.unit).unit})`, w));
+  const at = lines.length;
+  const h = chartRows(s, at);
+  const rows = asciiChart(c.points, w, h, c.unit);
+  lines.push(...rows);
+  const d = message(s, title, lines.join('\n'), ['OK'], local, false, true);
+  // the scroll as message() clamps it: the chart is drawn over its rows only when all are on screen
+  const room = bodyRoom(s);
+  const shownH = lines.length > room ? room - 1 : lines.length;
+  const scroll = Math.max(0, Math.min(local.scroll, lines.length - shownH));
+  const first = at - scroll;
+  if (first < 0 || first + h + 2 > shownH) return d;
+  return { ...d, chart: { row: first, col: 1, width: w, height: h + 2, points: c.points, unit: c.unit, title: c.title } };
+}
+
 /**
  * The whole screen: title bar, breadcrumbs, footer and the dialog of `v`. `now` (epoch
  * seconds) is for a countdown; `page` is the pager's current page (read by the runtime).
@@ -380,11 +414,7 @@ export function layout(v: View, local: Local, s: Size, chrome: Chrome, now: numb
       }
       case 'shown':
         if (v.shown.kind === 'text') return message(s, v.title, v.shown.text, ['OK'], local);
-        if (v.shown.kind === 'table') {
-          const w = textWidth(s);
-          const lines = [...(v.shown.text ? [...wrap(v.shown.text, w), ''] : []), ...tableLines(v.shown.columns, v.shown.rows, local, w)];
-          return message(s, v.title, lines.join('\n'), ['OK'], local, false, true);
-        }
+        if (v.shown.kind === 'table') return tableDialog(s, v.title, v.shown, local);
         return pager(s, v.title, page ?? { message: '' }, local);
       case 'blank':
         return undefined;

@@ -20,6 +20,7 @@ import { NOTICE_REACT_MS } from './app.js';
 import { FileLines } from './filelines.js';
 import { formFieldShown } from './layout.js';
 import { table, wrap } from './text.js';
+import { asciiChart, scaleOf } from './chart.js';
 
 export interface LineModeOptions {
   tree: Tree;
@@ -73,7 +74,12 @@ export function renderView(v: View, model: Model, cols: number, fileLines?: stri
       return [...head(v.title), ...say(v.text), `Time left to confirm: ${Math.max(0, Math.ceil(v.deadline - Date.now() / 1000))} s`];
     case 'shown':
       if (v.shown.kind === 'text') return [...head(v.title), ...say(v.shown.text)];
-      if (v.shown.kind === 'table') return [...head(v.title), ...(v.shown.text ? say(v.shown.text) : []), ...table(v.shown.columns, v.shown.rows, w).map(plainText)];
+      if (v.shown.kind === 'table') {
+        const c = v.shown.chart;
+        // a live chart as ASCII rows: line mode prints it once, as it is now
+        const chart = c ? ['', `${plainText(c.title)} (${scaleOf(c.points, c.unit).unit})`, ...asciiChart(c.points, Math.min(w, 78), 6, c.unit)] : [];
+        return [...head(v.title), ...(v.shown.text ? say(v.shown.text) : []), ...table(v.shown.columns, v.shown.rows, w).map(plainText), ...(v.shown.after ? ['', ...say(v.shown.after)] : []), ...chart];
+      }
       return [...head(v.title), ...(fileLines ?? []).map(plainText)];
     case 'blank':
       return [];

@@ -30,6 +30,8 @@ export interface StartOptions {
   rows?: number;
   /** Text to wait for before start() returns (default: the welcome dialog). */
   ready?: string | RegExp | null;
+  /** Environment variables the console gets (e.g. LANG). */
+  env?: Record<string, string>;
 }
 
 /** A fresh temp dir; `root` in it is where the console seeds its demo appliance. */
@@ -63,7 +65,7 @@ export class Console {
     // tmux sets TERM from default-terminal whatever -e says: set it in the command too.
     const cmd =
       // Own terminfo cache: every console compiles what it needs, no test shares a half-written file.
-      `TERM=${shq(term)}; XDG_CACHE_HOME=${shq(join(this.dir, 'cache'))}; export TERM XDG_CACHE_HOME; cd ${shq(repo)} && node ${shq(bin)} ${args.map(shq).join(' ')}; ` +
+      `TERM=${shq(term)}; XDG_CACHE_HOME=${shq(join(this.dir, 'cache'))}; export TERM XDG_CACHE_HOME; ${Object.entries(o.env ?? {}).map(([k, v]) => `export ${k}=${shq(v)}; `).join('')}cd ${shq(repo)} && node ${shq(bin)} ${args.map(shq).join(' ')}; ` +
       `echo EXITED:$?; ${o.after ? o.after + '; ' : ''}sleep 60`;
     this.tmux('new-session', '-d', '-x', String(o.cols ?? 80), '-y', String(o.rows ?? 24), '-e', `TERM=${term}`, cmd);
     this.alive = true;

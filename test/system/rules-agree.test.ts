@@ -17,6 +17,7 @@ import { checkStatic, checkStatic6, dnsServers, ipv4, ipv6Cidr, ipv6Gateway, net
 import { ntpServers } from '../../src/rules/ntp.js';
 import { pcapGb } from '../../src/rules/pcap.js';
 import { captureFilter, captureIface, diagHost, lookupName, packetCount } from '../../src/rules/diag.js';
+import { ifaceName, windowSeconds } from '../../src/rules/traffic.js';
 import { hmacToken, pushToken } from '../../src/rules/tokens.js';
 import { aptPassword, updateKey } from '../../src/rules/updates.js';
 import { words, type Validated } from '../../src/rules/validated.js';
@@ -768,7 +769,49 @@ const aptPasswordRule = shared<string>({
   gen: (R) => maybeNear(R, chars(R, PRINTABLE + 'é', R.int(1, 20))),
 });
 
-const RULES = [diagHostRule, lookupNameRule, countRule, ifaceRule, filterRule, ntp, masterHostRule, masterProxy, pushTokenRule, hmacRule, pcapRule, callhomeHost, portRule, callhomeProxy, proxyUserRule, passwordRule, updateKeyRule, aptPasswordRule, netmaskRule, ipv4Rule, staticRule, dnsRule, searchRule, static6Rule];
+const trafficIfaceRule = shared<string>({
+  name: 'Interface name: ifaceName ↔ check_capture_iface',
+  console: (s) => answer(ifaceName(s)),
+  args: (s) => [s],
+  bash: 'check_capture_iface "$1" && OUT=$1',
+  fixed: [
+    ['eth1', 'OK eth1'],
+    ['enp0s31f6', 'OK enp0s31f6'],
+    ['bond0.100', 'OK bond0.100'],
+    ['x'.repeat(15), `OK ${'x'.repeat(15)}`],
+    ['x'.repeat(16), 'BAD'],
+    ['-i', 'BAD'],
+    ['.', 'BAD'],
+    ['..', 'BAD'],
+    ['a/b', 'BAD'],
+    ['eth 1', 'BAD'],
+    ['', 'BAD'],
+  ],
+  gen: (R) => maybeNear(R, chars(R, ALNUM + '_.@-', R.pick([1, 2, 4, 8, 15, 16])), 0.4, ALNUM + '_.@-/ :%'),
+  again: sameText,
+});
+
+const windowRule = shared<string>({
+  name: 'Listening window: windowSeconds ↔ check_seconds 1 3600',
+  console: (s) => answer(windowSeconds(s)),
+  args: (s) => [s],
+  bash: 'check_seconds "$1" 1 3600 --seconds && OUT=$CHECKED',
+  fixed: [
+    ['1', 'OK 1'],
+    ['30', 'OK 30'],
+    ['030', 'OK 30'], // decimal, not octal
+    ['3600', 'OK 3600'],
+    ['3601', 'BAD'],
+    ['0', 'BAD'],
+    ['-5', 'BAD'],
+    ['1.5', 'BAD'],
+    [' 30', 'BAD'],
+  ],
+  gen: (R) => maybeNear(R, R.pick(['0', '1', '30', '030', '08', '3600', '3601', '0000001', String(R.int(0, 5000)), '-1', '1e3']), 0.4, DIGITS + '.-+ e'),
+  again: sameText,
+});
+
+const RULES = [trafficIfaceRule, windowRule, diagHostRule, lookupNameRule, countRule, ifaceRule, filterRule, ntp, masterHostRule, masterProxy, pushTokenRule, hmacRule, pcapRule, callhomeHost, portRule, callhomeProxy, proxyUserRule, passwordRule, updateKeyRule, aptPasswordRule, netmaskRule, ipv4Rule, staticRule, dnsRule, searchRule, static6Rule];
 
 // ---- the batches: one process per rule ---------------------------------------------------
 
@@ -981,6 +1024,9 @@ const PARSING: [string, string, string[], string[] | undefined][] = [
   ['a value beginning with -', 'diag.sh', ['capture', 'lo', '--filter', '-w/tmp/x'], ['diag', 'capture', 'lo', '--filter=-w/tmp/x']],
   ['a value beginning with -', 'diag.sh', ['dns', '+short'], ['diag', 'dns', '+short']],
   ['an option twice', 'diag.sh', ['ping', '192.0.2.1', '--count', '2', '--count', '3'], ['diag', 'ping', '192.0.2.1', '--count', '2', '--count', '3']],
+  ['a value beginning with -', 'count_devices.sh', ['--iface', '-eth0'], ['traffic', 'devices', '--iface', '-eth0']],
+  ['an option given twice', 'count_devices.sh', ['--iface', 'eth1', '--iface', 'eth2'], ['traffic', 'devices', '--iface', 'eth1', '--iface', 'eth2']],
+  ['an unknown option', 'count_devices.sh', ['--bogus', '1'], ['traffic', 'stats', '--bogus', '1']],
   ['a value beginning with -', 'net_rollback.sh', ['--timer', '-x'], undefined],
   ['a value beginning with -', 'net_rollback.sh', ['--reason', '-x'], undefined],
   ['an unknown option', 'set_ntp.sh', ['--bogus', '192.0.2.1'], ['ntp', 'set', '--bogus', '192.0.2.1']],

@@ -27,7 +27,7 @@ describe('shipped menu trees', () => {
     expect(labels(t.menu)).toEqual(['1. Networking and Traffic Analysis', '2. Healthcheck', '3. Appliance Admin', '4. Updates', '5. Power and Service Management']);
     expect(labels(sub(t.menu, '4'))).toEqual(['1. UpdateKey', '2. Upgrade', '3. Proxy for updates', '4. What is installed']);
     const net = sub(t.menu, '1');
-    expect(labels(net)).toEqual(['1. Configure network interfaces', '4. NTP Settings', '5. Diagnostic Functions']);
+    expect(labels(net)).toEqual(['1. Configure network interfaces', '2. Count active devices', '3. Interface stats', '4. NTP Settings', '5. Diagnostic Functions']);
     expect(labels(sub(net, '5'))).toEqual([
       '1. Ping a host',
       '2. Traceroute to a host',
@@ -57,7 +57,7 @@ describe('shipped menu trees', () => {
     expect(labels(t.menu)).toEqual(['1. Network', '2. Setup', '3. Updates', '4. Healthcheck', '5. Shell', '6. Reboot', '7. Shutdown', '8. Exit']);
     // one module for both trees (the appliance's "Upgrade" of the installation workflow)
     expect(sub(t.menu, '3')).toBe(sub(loadTree('appliance').menu, '4'));
-    expect(labels(sub(t.menu, '1'))).toEqual(['1. Interfaces', '2. NTP Settings', '5. Diagnostic Functions']);
+    expect(labels(sub(t.menu, '1'))).toEqual(['1. Interfaces', '2. NTP Settings', '3. Interface stats', '4. Count active devices', '5. Diagnostic Functions']);
     expect(labels(sub(sub(t.menu, '1'), '5'))).toEqual(labels(sub(sub(loadTree('appliance').menu, '1'), '5')));
     expect(labels(sub(t.menu, '2'))).toEqual(['1. Master', '2. osSensor HMAC', '3. PCAP', '4. Restore settings']);
     expect(labels(sub(sub(t.menu, '2'), '1'))).toEqual(['1. Push Token (recommended)', '2. Pull', '3. Push (legacy)', "4. Trust the master's certificate"]);

@@ -1,0 +1,87 @@
+// Count active devices and Interface stats on a headless terminal at 80x24 (demo appliance:
+// the recorded capture and the simulated counters, never the host): the count rises on
+// screen while hosts appear and Esc stops it with the hosts seen listed; the stats refresh
+// every second with a chart: blessed-contrib's braille line where the terminal shows Unicode,
+// the ASCII chart on TERM=linux and without a UTF-8 locale.
+import { afterEach, describe, expect, it } from 'vitest';
+import { KEYS, startConsole, type Harness } from '../support/headless.js';
+
+let h: Harness | undefined;
+const lang = process.env.LANG;
+afterEach(() => {
+  h?.close();
+  h = undefined;
+  if (lang === undefined) delete process.env.LANG;
+  else process.env.LANG = lang;
+});
+
+const BRAILLE = /[\u2801-\u28ff]/;
+/** The dialog's text as one line (a sentence wrapped over rows is whole again). */
+const flat = (x: Harness) => x.lines().map((l) => l.replace(/^\s*│ ?|\s*│\s*$/g, '').trim()).join(' ');
+const count = (x: Harness) => Number(/Active devices: (\d+)/.exec(x.text())?.[1] ?? -1);
+
+async function open(x: Harness, key: string) {
+  await x.waitFor('Welcome');
+  await x.press(KEYS.enter, '1', KEYS.enter);
+  await x.waitFor('Interface stats');
+  await x.press(key, KEYS.enter);
+}
+
+describe.each(['xterm-256color', 'linux'])('traffic screens on TERM=%s at 80x24 (demo)', (terminal) => {
+  it('Count active devices: the count rises as hosts appear; Esc stops it and lists them by packets', async () => {
+    h = await startConsole({ terminal });
+    await open(h, '2');
+    await h.waitFor(/Active devices: [1-9]/, 15_000);
+    const first = count(h);
+    await h.waitFor(new RegExp(`Active devices: (${first + 1}|${first + 2}|${first + 3}|[1-9]\\d)`), 15_000);
+    expect(count(h)).toBeGreaterThan(first);
+    expect(h.text()).toMatch(/new: 10\.0\.\d+\.\d+ +52:54:00/);
+    await h.press(KEYS.esc);
+    await h.waitFor('< OK >', 15_000);
+    expect(flat(h)).toMatch(/active devices? seen on eth1 \(DEMO: recorded capture, not this host\) in \d+ s \(stopped early\)/);
+    const rows = h.lines().filter((l) => /│ (10\.0\.|fd00)/.test(l));
+    expect(rows.length).toBeGreaterThan(0);
+    const packets = rows.map((l) => Number(l.split(/\s+/)[3]));
+    expect(packets).toEqual([...packets].sort((a, b) => b - a));
+    for (const l of h.lines()) expect(l.length).toBeLessThanOrEqual(80);
+    await h.press(KEYS.enter);
+    await h.waitFor('4. NTP Settings');
+  }, 60_000);
+
+  it('Interface stats: every interface, refreshed every second, and the chart of the capture port', async () => {
+    process.env.LANG = 'C.UTF-8';
+    h = await startConsole({ terminal });
+    await open(h, '3');
+    await h.waitFor(/eth1\* +\d/);
+    expect(h.text()).toContain('DEMO: simulated counters');
+    expect(h.text()).toMatch(/If +Rx bit\/s +Tx bit\/s +Rx pk\/s +Tx pk\/s +Drops +Errs/);
+    expect(h.text()).toMatch(/eth1 receive rate, last 1 min \(Mbit\/s\)/);
+    // read again every second: the frames go on without a key
+    const frames = h.app.frames;
+    await h.waitFor(/eth1\*/, 100);
+    const until = Date.now() + 10_000;
+    while (h.app.frames < frames + 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(h.app.frames).toBeGreaterThanOrEqual(frames + 2);
+    if (terminal === 'linux') {
+      expect(h.text()).not.toMatch(BRAILLE);
+      expect(h.text()).toMatch(/\|\s*#+ +│/); // the ASCII chart's filled columns end at the right
+      expect(h.text()).toMatch(/ +\+-{20,}/);
+    } else {
+      await h.waitFor(BRAILLE, 10_000); // blessed-contrib's line, once two points are in
+    }
+    for (const l of h.lines()) expect(l.length).toBeLessThanOrEqual(80);
+    await h.press(KEYS.esc);
+    await h.waitFor('4. NTP Settings');
+  }, 60_000);
+});
+
+it('Interface stats without a UTF-8 locale: the ASCII chart, also on xterm', async () => {
+  process.env.LANG = 'C';
+  h = await startConsole({ terminal: 'xterm-256color' });
+  await open(h, '3');
+  await h.waitFor(/eth1\* +\d/);
+  const until = Date.now() + 10_000;
+  while (h.app.frames < 6 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  expect(h.text()).not.toMatch(BRAILLE);
+  expect(h.text()).toMatch(/ +\+-{20,}/);
+}, 60_000);
