@@ -49,7 +49,12 @@ const tree = {
           ],
         },
       },
-      { key: '5', label: 'Shell', help: 'A command line shell. Type exit to come back to the console.', builtin: 'shell' },
+      {
+        key: '5',
+        label: 'Shell',
+        help: "The system's login prompt on this terminal: log in as the admin user. Ctrl+C before logging in, or exit after, comes back to the console.",
+        builtin: 'shell',
+      },
       rebootItem('6', 'vsensor'),
       shutdownItem('7', 'vsensor'),
       { key: '8', label: 'Exit', help: 'Leaves the console.', builtin: 'exit' },

@@ -12,8 +12,8 @@ export function visibleItems(menu: Menu, conditions: Record<string, string>): It
 /** Whether an item changes the appliance: what writes needs root rights unless it says otherwise. */
 export const writes = (item: Item): boolean => item.flow?.kind === 'do' || item.flow?.kind === 'form' || item.builtin === 'shell';
 
-/** The condition that disables an item: its own, else `needs-root` for what writes. */
-export const disabledBy = (item: Item): Condition | undefined => item.disabledIf ?? (writes(item) ? 'needs-root' : undefined);
+/** The condition that disables an item: its own, else the login prompt's for Shell, else `needs-root` for what writes. */
+export const disabledBy = (item: Item): Condition | undefined => item.disabledIf ?? (item.builtin === 'shell' ? 'login-needs-root' : writes(item) ? 'needs-root' : undefined);
 
 /** Why an item cannot be chosen now, or undefined. */
 export function disabledReason(item: Item, conditions: Record<string, string>): string | undefined {

@@ -30,9 +30,17 @@ function seen(model: Model): Update {
 function open(model: Model, item: Item, context: Values): Update {
   if (item.menu) return openMenu(model, item.menu, context);
   if (item.flow) return startFlow(model, item, item.flow, context);
-  if (item.builtin === 'shell') return to(push(model, { kind: 'shell' }), { type: 'shell' });
+  if (item.builtin === 'shell') {
+    // the demo opens no shell on the host: it says what the appliance does
+    if (model.conditions.demo !== undefined) return same(push(model, { kind: 'note', title: fillText(item.label, context), text: DEMO_SHELL }));
+    return to(push(model, { kind: 'shell' }), { type: 'shell' });
+  }
   return same({ ...model, leaving: true });
 }
+
+/** What Shell says on the demo appliance instead of opening a login prompt. */
+export const DEMO_SHELL =
+  'On the appliance, Shell leaves this screen, prints "*** Starting login shell - press "Ctrl+c" to return to confconsole before successful login and type "exit" to return to confconsole after login" and runs the system\'s login prompt on this terminal: log in as the admin user; Ctrl+C before logging in or exit after it comes back here.\n\nThe demo appliance opens no shell.';
 
 /** An internal error said where the operator is, with where its details are. */
 export const internalText = (message: string, log: string) => `Internal error: ${message}\n\nThe console goes on; the details are in ${log}.`;
@@ -118,6 +126,7 @@ export function update(model: Model, ev: Event): Update {
     case 'note':
       return ev.type === 'ok' || ev.type === 'cancel' ? back(model) : same(model);
     case 'shell':
+      if (ev.type === 'failed') return same(push(pop(model), { kind: 'note', title: 'Shell', text: ev.message, failed: true }));
       return ev.type === 'returned' ? same(pop(model)) : same(model);
     case 'flow':
       return updateFlow(model, f, ev);

@@ -12,7 +12,7 @@ const opWith = (...methods: (keyof Operation)[]) =>
   );
 
 const text = z.string().min(1);
-const condition = z.enum(['needs-root', 'demo', 'not-demo']);
+const condition = z.enum(['needs-root', 'login-needs-root', 'demo', 'not-demo']);
 
 const FieldSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-zA-Z0-9]*$/),

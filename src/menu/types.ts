@@ -5,7 +5,7 @@ import type { Op } from '../core/types.js';
 import type { Rule } from '../rules/validated.js';
 
 /** Facts that hide or disable an item (src/menu/conditions.ts says when each holds, and why). */
-export type Condition = 'needs-root' | 'demo' | 'not-demo';
+export type Condition = 'needs-root' | 'login-needs-root' | 'demo' | 'not-demo';
 
 export interface Choice {
   value: string;

@@ -23,6 +23,7 @@ export const SettingsSchema = z
     services: section({ names: words.default([]) }),
     master: section({ mode: z.enum(['push-token', 'pull', 'push', '']).catch(''), host: text, proxy: text, token_label: text }),
     ossensor: section({ hmac_set: z.preprocess((v) => v === 'yes', z.boolean()) }),
+    console: section({ admin_user: text }),
     pcap: section({ size_gb: z.preprocess((v) => (typeof v === 'string' && v !== '' ? Number(v) : 0), z.number()) }),
   })
   .loose();

@@ -28,6 +28,8 @@ export interface StartOptions {
   rows?: number;
   /** Text to wait for before start() returns (default: the welcome dialog). */
   ready?: string | RegExp | null;
+  /** false: the root is an appliance root the test made (no --demo). */
+  demo?: boolean;
 }
 
 /** A fresh temp dir; `root` in it is where the console seeds its demo appliance. */
@@ -57,7 +59,7 @@ export class Console {
 
   async start(o: StartOptions = {}): Promise<this> {
     const term = o.term ?? 'xterm-256color';
-    const args = ['--root', this.root, '--demo', ...(o.args ?? [])];
+    const args = ['--root', this.root, ...(o.demo === false ? [] : ['--demo']), ...(o.args ?? [])];
     // tmux sets TERM from default-terminal whatever -e says: set it in the command too.
     const cmd =
       // Own terminfo cache: every console compiles what it needs, no test shares a half-written file.

@@ -79,7 +79,7 @@ describe('shipped menu trees', () => {
     walk(appliance.menu);
     walk(vsensor.menu);
     expect(writes).toEqual([]);
-    expect(disabledBy(vsensor.menu.items.find((i) => i.builtin === 'shell')!)).toBe('needs-root');
+    expect(disabledBy(vsensor.menu.items.find((i) => i.builtin === 'shell')!)).toBe('login-needs-root');
   });
 });
 
