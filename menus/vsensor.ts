@@ -1,6 +1,7 @@
 // The vSensor console, as the training manual's chapter 7 lists it: 1 Network, 2 Setup,
 // 5 Shell, 6 Reboot, 7 Shutdown, 8 Exit. Subtrees come from their features.
 import { restoreItem, welcomeStatus } from '../src/features/appliance/index.js';
+import { firstBootItem, keyboardItem, passwordItem } from '../src/features/firstboot/index.js';
 import { masterMenu } from '../src/features/master/index.js';
 import { interfacesMenu, networkNotice } from '../src/features/network/index.js';
 import { ntpMenu } from '../src/features/ntp/index.js';
@@ -15,6 +16,7 @@ const tree = {
   welcome:
     'vSensor configuration console.\n\nArrow keys move, a digit jumps to that item, Enter selects, Esc or Cancel returns to the parent menu. F1 or ? shows help.',
   status: welcomeStatus('vsensor'),
+  firstBoot: firstBootItem,
   menu: {
     title: 'Main Menu',
     items: [
@@ -46,6 +48,8 @@ const tree = {
             { key: '2', label: 'osSensor HMAC', help: 'The shared secret osSensors use to register with this vSensor.', menu: ossensorMenu },
             { key: '3', label: 'PCAP', help: 'Disk space kept for captured packets, as a rolling buffer.', menu: pcapMenu },
             restoreItem('4'),
+            keyboardItem('5'),
+            passwordItem('6'),
           ],
         },
       },

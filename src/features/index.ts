@@ -4,6 +4,7 @@ import type { Command } from '../commands/types.js';
 import * as appliance from './appliance/index.js';
 import * as audit from './audit/index.js';
 import * as callhome from './callhome/index.js';
+import * as firstboot from './firstboot/index.js';
 import * as master from './master/index.js';
 import * as network from './network/index.js';
 import * as ntp from './ntp/index.js';
@@ -24,4 +25,5 @@ export const commands: Command[] = [
   ...master.commands,
   ...ossensor.commands,
   ...pcap.commands,
+  ...firstboot.commands,
 ];

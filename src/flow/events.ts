@@ -2,6 +2,7 @@
 // to effects), effects out. Effects are values (Bubble Tea's Cmd): the runtime carries them
 // out and answers with an event.
 import type { Asked, Checked, Entry, Operation, Outcome, Shown, Values } from '../core/types.js';
+import type { Item } from '../menu/types.js';
 
 export type Effect =
   /** Calls on the operation of the flow on top, answered with loaded/asked/shown/checked/finished. */
@@ -61,4 +62,6 @@ export type Event =
   | { type: 'failed'; message: string }
   /** A bug: said as an internal error, with where its stack was logged. */
   | { type: 'internal'; message: string; log: string }
-  | { type: 'returned' };
+  | { type: 'returned' }
+  /** Open this item now, over what is on screen (the first-boot steps at the console's first start). */
+  | { type: 'start'; item: Item };

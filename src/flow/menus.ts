@@ -54,6 +54,8 @@ export function openMenu(model: Model, menu: Menu, context: Values): Update {
 export function back(model: Model): Update {
   const m = pop(model);
   const f = m.stack[m.stack.length - 1];
+  // the welcome uncovered (after the first-boot steps): the state it shows is read again
+  if (f?.kind === 'note' && f.welcome && m.tree.status) return to(m, { type: 'status', op: m.tree.status, context: {} });
   return f?.kind === 'menu' ? to(m, ...menuEffects(f.menu, f.context)) : same(m);
 }
 

@@ -5,7 +5,7 @@ import type { Values } from '../core/types.js';
 import type { Item } from '../menu/types.js';
 import type { Effect, Event } from './events.js';
 import { startFlow, updateFlow } from './flows.js';
-import { menuEffects, menuHelp, openMenu, updateMenu, visibleItems, back } from './menus.js';
+import { disabledReason, menuEffects, menuHelp, openMenu, updateMenu, visibleItems, back } from './menus.js';
 import { fillText, pop, push, replaceTop, same, showsNotice, to, top, type Frame, type Model, type Update } from './model.js';
 
 /** The effects the first screen needs (the current state on the welcome note or top menu, the tree's notice). */
@@ -116,6 +116,9 @@ export function update(model: Model, ev: Event): Update {
       if (f.kind === 'flow' && f.flow.kind === 'view' && f.step.s === 'shown') return to(model, { type: 'show', op: f.flow.op, context: f.context });
       return same(model);
     }
+    case 'start':
+      // what is disabled here (no root rights) is not started
+      return disabledReason(ev.item, model.conditions) === undefined ? open(model, ev.item, {}) : same(model);
     case 'internal':
       if (f.kind !== 'flow') return same(push(model, { kind: 'note', title: 'Internal error', text: internalText(ev.message, ev.log), failed: true }));
       break;

@@ -143,5 +143,10 @@ export interface Tree {
    * acknowledged (seen.apply) only once the operator acted on it after it was drawn.
    */
   notice?: { show: Op<'show'>; seen: Op<'apply'> };
+  /**
+   * What the console's first start asks over the welcome (the vSensor's keyboard layout and
+   * admin password), when the interactive console is told it is the first start (main.ts).
+   */
+  firstBoot?: Item;
   menu: Menu;
 }

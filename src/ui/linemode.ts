@@ -15,7 +15,7 @@ import type { Event } from '../flow/events.js';
 import { init, showsNotice, top, type Model } from '../flow/model.js';
 import { initEffects, update } from '../flow/update.js';
 import { breadcrumb, view, type FormField, type View } from '../flow/view.js';
-import type { Tree } from '../menu/types.js';
+import type { Item, Tree } from '../menu/types.js';
 import { EffectRunner } from '../runtime/effects.js';
 import { formatAuditLine } from '../system/audit.js';
 import { NOTICE_REACT_MS } from './app.js';
@@ -32,6 +32,8 @@ export interface LineModeOptions {
   logInternal: (err: unknown, where: string) => string;
   /** The program Shell runs, and the lines printed before it (default: login). */
   shell?: ShellProgram;
+  /** An item opened at once (the first-boot steps). */
+  start?: Item;
 }
 
 /** Text as it may reach a terminal that draws nothing: no control characters but line ends. */
@@ -389,6 +391,7 @@ export function runLineMode(o: LineModeOptions): Promise<number> {
     });
 
     for (const e of initEffects(model)) runner.run(e);
-    show();
+    if (o.start) dispatch({ type: 'start', item: o.start });
+    else show();
   });
 }

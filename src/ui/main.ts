@@ -10,6 +10,7 @@ import type { Paths } from '../system/paths.js';
 import { ConsoleApp } from './app.js';
 import { canDraw, createScreen, guardTerminal, restoreTty, terminalLent, type TerminalStreams } from './terminal.js';
 import { loginShell } from '../features/shell/index.js';
+import { firstBootNeeded } from '../features/firstboot/index.js';
 
 export interface ConsoleOptions {
   paths: Paths;
@@ -22,6 +23,8 @@ export interface ConsoleOptions {
   uid?: number;
   /** Another tree (tests of small trees of their own). */
   tree?: Tree;
+  /** The interactive console's start: ask the tree's first-boot steps when none is recorded done. */
+  firstBoot?: boolean;
 }
 
 export async function openConsole(o: ConsoleOptions, onExit: (code: number) => void): Promise<ConsoleApp> {
@@ -41,6 +44,7 @@ export async function openConsole(o: ConsoleOptions, onExit: (code: number) => v
     shell: await loginShell(o.paths),
   });
   app.start();
+  if (o.firstBoot && tree.firstBoot && firstBootNeeded(o.paths)) app.dispatch({ type: 'start', item: tree.firstBoot });
   return app;
 }
 
@@ -93,5 +97,6 @@ async function runLines(o: ConsoleOptions): Promise<number> {
     output: process.stdout,
     logInternal: (err, where) => logInternal(o.paths, err, where),
     shell: await loginShell(o.paths),
+    ...(o.firstBoot && tree.firstBoot && firstBootNeeded(o.paths) ? { start: tree.firstBoot } : {}),
   });
 }

@@ -44,7 +44,7 @@ describe('shipped menu trees', () => {
     const t = loadTree('vsensor');
     expect(labels(t.menu)).toEqual(['1. Network', '2. Setup', '5. Shell', '6. Reboot', '7. Shutdown', '8. Exit']);
     expect(labels(sub(t.menu, '1'))).toEqual(['1. Interfaces', '2. NTP Settings']);
-    expect(labels(sub(t.menu, '2'))).toEqual(['1. Master', '2. osSensor HMAC', '3. PCAP', '4. Restore settings']);
+    expect(labels(sub(t.menu, '2'))).toEqual(['1. Master', '2. osSensor HMAC', '3. PCAP', '4. Restore settings', '5. Keyboard layout', '6. Admin password']);
     expect(labels(sub(sub(t.menu, '2'), '1'))).toEqual(['1. Push Token (recommended)', '2. Pull', '3. Push (legacy)', "4. Trust the master's certificate"]);
   });
 
