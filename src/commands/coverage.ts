@@ -13,6 +13,7 @@ export function treeOperations(tree: Tree): { op: Operation; where: string }[] {
     if (menu.each) walk(menu.each, here);
     for (const item of menu.items) {
       const where = `${here} > ${item.key}. ${item.label}`;
+      if (item.offeredIf) found.push({ op: item.offeredIf, where });
       if (item.menu) walk(item.menu, where);
       const f = item.flow;
       if (!f) continue;

@@ -16,6 +16,8 @@ export type Effect =
   /** What the menu or note on top shows from the system: its state, its entries. */
   | { type: 'status'; op: Operation; context: Values }
   | { type: 'items'; op: Operation; context: Values }
+  /** Whether the item `key` of the menu on top is offered now (answered with 'offered'). */
+  | { type: 'offer'; op: Operation; context: Values; key: string }
   /** Read the tree's notice (answered with 'notice'). */
   | { type: 'notice'; op: Operation }
   /** The operator has seen the notice: acknowledge what it showed, then read it again. */
@@ -53,6 +55,7 @@ export type Event =
   | { type: 'shown'; shown: Shown }
   | { type: 'status'; shown: Shown }
   | { type: 'items'; items: Entry[] }
+  | { type: 'offered'; key: string; offered: boolean }
   | { type: 'notice'; shown: Shown }
   /** A key came after the notice on screen was drawn: the operator has seen it. */
   | { type: 'seen' }

@@ -5,8 +5,9 @@ import type { Condition, Item, Menu } from '../menu/types.js';
 import type { Effect, Event } from './events.js';
 import { fillText, pop, push, replaceTop, same, to, type MenuFrame, type Model, type Update } from './model.js';
 
-export function visibleItems(menu: Menu, conditions: Record<string, string>): Item[] {
-  return menu.items.filter((i) => i.hiddenIf === undefined || conditions[i.hiddenIf] === undefined);
+/** The items listed: not hidden by a condition, and offered when they are only offered sometimes. */
+export function visibleItems(menu: Menu, conditions: Record<string, string>, offered: Record<string, boolean> = {}): Item[] {
+  return menu.items.filter((i) => (i.hiddenIf === undefined || conditions[i.hiddenIf] === undefined) && (i.offeredIf === undefined || offered[i.key] === true));
 }
 
 /** Whether an item changes the appliance: what writes needs root rights unless it says otherwise. */
@@ -35,7 +36,7 @@ export function menuRows(f: MenuFrame, conditions: Record<string, string>): Row[
     disabled: e.disabled,
     context: e.context,
   }));
-  return [...entries, ...visibleItems(f.menu, conditions).map((item) => ({ item, disabled: disabledReason(item, conditions), context: undefined }))];
+  return [...entries, ...visibleItems(f.menu, conditions, f.offered).map((item) => ({ item, disabled: disabledReason(item, conditions), context: undefined }))];
 }
 
 /** The effects that read what a menu shows from the system (its state, its entries). */
@@ -43,6 +44,7 @@ export function menuEffects(menu: Menu, context: Values): Effect[] {
   return [
     ...(menu.status ? [{ type: 'status', op: menu.status, context } as const] : []),
     ...(menu.source ? [{ type: 'items', op: menu.source, context } as const] : []),
+    ...menu.items.flatMap((i) => (i.offeredIf ? [{ type: 'offer', op: i.offeredIf, context, key: i.key } as const] : [])),
   ];
 }
 

@@ -104,7 +104,13 @@ export function update(model: Model, ev: Event): Update {
       return seen(model);
     case 'items':
       if (f.kind !== 'menu' || !f.menu.source) return same(model);
-      return same(replaceTop(model, { ...f, entries: ev.items, selected: Math.min(f.selected, Math.max(0, ev.items.length + visibleItems(f.menu, model.conditions).length - 1)) }));
+      return same(replaceTop(model, { ...f, entries: ev.items, selected: Math.min(f.selected, Math.max(0, ev.items.length + visibleItems(f.menu, model.conditions, f.offered).length - 1)) }));
+    case 'offered': {
+      if (f.kind !== 'menu') return same(model);
+      const offered = { ...f.offered, [ev.key]: ev.offered };
+      const rows = (f.entries?.length ?? 0) + visibleItems(f.menu, model.conditions, offered).length;
+      return same(replaceTop(model, { ...f, offered, selected: Math.min(f.selected, Math.max(0, rows - 1)) }));
+    }
     case 'help':
       if (f.kind === 'note') break;
       return same(push(ev.values && f.kind === 'flow' && f.step.s === 'form' ? replaceTop(model, { ...f, step: { ...f.step, values: { ...f.step.values, ...ev.values } } }) : model, helpFrame(model, f)));

@@ -64,6 +64,7 @@ const ItemSchema: z.ZodType = z.lazy(() =>
     label: z.string().min(1).max(60),
     help: text,
     hiddenIf: condition.optional(),
+    offeredIf: opWith('read').optional(),
     disabledIf: condition.optional(),
     menu: MenuSchema.optional(),
     flow: FlowSchema.optional(),

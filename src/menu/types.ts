@@ -109,6 +109,11 @@ export interface Item {
   label: string;
   help: string;
   hiddenIf?: Condition;
+  /**
+   * Offered only when the system says so: the menu reads this with its state, and the item is
+   * listed while the read gives `offered: 'yes'` (e.g. fresh MAC addresses on a cloned VM).
+   */
+  offeredIf?: Op<'read'>;
   /** Derived for what writes (do, form, shell): disabled without root rights. */
   disabledIf?: Condition;
   menu?: Menu;

@@ -11,6 +11,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missing } from '../support/requires.js';
 import { makeRoot, removeRoots, runScript, treeSnapshot, type Root } from './helpers.js';
+import { networkFreshMacs } from '../../src/features/network/freshmacs.js';
+import { init } from '../../src/flow/model.js';
+import { view } from '../../src/flow/view.js';
+import { loadTree } from '../../src/menu/trees.js';
+import { makePaths } from '../../src/system/paths.js';
+import { makeRunner } from '../../src/system/runner.js';
+import { drive } from '../support/drive.js';
 
 const why = missing('system: fresh MAC addresses (namespaces)', ['root', 'ip', 'setsid', 'netplan', '/usr/bin/python3']);
 
@@ -127,6 +134,29 @@ describe.skipIf(why !== undefined)('system: initialize fresh MAC addresses', () 
     expect(read(r, OUR)).toBe(text.replace(GONE(5), MAC(1)));
     expect((await runScript('net_rollback.sh', [], r.dir, env)).code).toBe(0);
     expect(read(r, OUR)).toBe(text);
+  });
+
+  it('Interfaces lists "Initialize fresh MAC addresses" only while a MAC is stale; its question is the pairing', async () => {
+    const ctxOf = (r: Root) => {
+      const paths = makePaths(r.dir);
+      return { paths, runner: makeRunner(paths, env) };
+    };
+    const stale = root({ [CLOUD]: CLONED });
+    const present = root({ [OUR]: `network:\n  version: 2\n  ethernets:\n    a:\n      match: {macaddress: "${MAC(2)}"}\n` });
+    const offered = { stale: await networkFreshMacs.read(ctxOf(stale), {}), present: await networkFreshMacs.read(ctxOf(present), {}) };
+    expect(offered).toEqual({ stale: { offered: 'yes' }, present: { offered: 'no' } });
+    const asked = await networkFreshMacs.ask(ctxOf(stale), {});
+    expect('question' in asked && asked.question).toContain(`ccf0 (${CLOUD}): ${GONE(1)} -> ${MAC(0)}, interface ccf0 (same name)`);
+    expect(await networkFreshMacs.ask(ctxOf(present), {})).toEqual({ blocked: expect.stringContaining('nothing to initialize') });
+    // the menu: the offer is read with it; listed for the one, not for the other
+    const at = drive(init(loadTree('vsensor')), { type: 'ok' }, { type: 'hotkey', key: '1' }, { type: 'ok' }, { type: 'hotkey', key: '1' }, { type: 'ok' });
+    expect(at.effects).toContainEqual(expect.objectContaining({ type: 'offer', key: 'm', op: networkFreshMacs }));
+    const labels = (yes: boolean) => {
+      const v = view(drive(at.m, { type: 'offered', key: 'm', offered: yes }).m);
+      return v.kind === 'menu' ? v.items.map((i) => `${i.key}. ${i.label}`) : [];
+    };
+    expect(labels(offered.stale.offered === 'yes')).toContain('m. Initialize fresh MAC addresses');
+    expect(labels(offered.present.offered === 'yes')).not.toContain('m. Initialize fresh MAC addresses');
   });
 
   it.each([
