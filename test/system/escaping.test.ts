@@ -153,6 +153,12 @@ const SCRIPT_ARGS: [string, string[], string?][] = [
   ['trust_master.sh', ['--show', '--timeout', V, '192.0.2.10']],
   ['trust_master.sh', ['--show', '192.0.2.10', V]],
   ['trust_master.sh', ['--fingerprint', V, '192.0.2.10']],
+  ['set_keyboard.sh', [V]],
+  ['set_keyboard.sh', ['--dry-run', V]],
+  ['set_password.sh', [V]],
+  ['set_password.sh', [], V],
+  ['net_fresh_macs.sh', [V]],
+  ['net_fresh_macs.sh', ['--confirm-timeout', V]],
 ];
 
 const YAML = 'network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    eth1:\n      dhcp4: true\n';
