@@ -3,6 +3,7 @@
 import { restoreItem, welcomeStatus } from '../src/features/appliance/index.js';
 import { healthItem } from '../src/features/health/index.js';
 import { diagItem } from '../src/features/diag/index.js';
+import { firstBootItem, keyboardItem, passwordItem } from '../src/features/firstboot/index.js';
 import { masterMenu } from '../src/features/master/index.js';
 import { interfacesMenu, networkNotice } from '../src/features/network/index.js';
 import { ntpMenu } from '../src/features/ntp/index.js';
@@ -19,6 +20,7 @@ const tree = {
   welcome:
     'vSensor configuration console.\n\nArrow keys move, a digit jumps to that item, Enter selects, Esc or Cancel returns to the parent menu. F1 or ? shows help.',
   status: welcomeStatus('vsensor'),
+  firstBoot: firstBootItem,
   menu: {
     title: 'Main Menu',
     items: [
@@ -53,12 +55,14 @@ const tree = {
             { key: '2', label: 'osSensor HMAC', help: 'The shared secret osSensors use to register with this vSensor.', menu: ossensorMenu },
             { key: '3', label: 'PCAP', help: 'Disk space kept for captured packets, as a rolling buffer.', menu: pcapMenu },
             restoreItem('4'),
+            keyboardItem('5'),
+            passwordItem('6'),
           ],
         },
       },
       updatesItem('3'),
       healthItem('4'),
-      { key: '5', label: 'Shell', help: 'A command line shell. Type exit to come back to the console.', builtin: 'shell' },
+      { key: '5', label: 'Shell', help: "The system's login prompt on this terminal: log in as the admin user. Ctrl+C before logging in, or exit after, comes back to the console.", builtin: 'shell' },
       rebootItem('6', 'vsensor'),
       shutdownItem('7', 'vsensor'),
       { key: '8', label: 'Exit', help: 'Leaves the console.', builtin: 'exit' },

@@ -128,5 +128,5 @@ export async function main(argv: string[]): Promise<number> {
   if (notAppliance) return refuse(json, notApplianceText, '', EXIT.fail);
   const { runConsole } = await import('./ui/main.js');
   const isDemo = marked || settings?.appliance.demo === true;
-  return runConsole({ paths, ctx, profile: profile ?? settings?.appliance.profile ?? 'appliance', demo: isDemo, demoRoot: isDemo ? root : undefined });
+  return runConsole({ paths, ctx, profile: profile ?? settings?.appliance.profile ?? 'appliance', demo: isDemo, demoRoot: isDemo ? root : undefined, firstBoot: true });
 }

@@ -64,6 +64,8 @@ Everything the console changes here is a real file, written by the real scripts 
 Effects on the host (service restarts, reboot, shutdown) are recorded in
 var/log/confconsole/host-effects.log instead of being carried out.
 Delete this directory to start again from the factory settings.
+A vSensor demo comes set up: delete var/lib/confconsole/firstboot.done to see the first-boot
+steps (keyboard layout, admin password) at the next start.
 `;
 
 const marker = `This root is a confconsole demo appliance: the scripts in sbin/ never act on the host here,
@@ -91,6 +93,9 @@ export async function seedDemo(root: string, profile: Profile): Promise<boolean>
     [p.chronyConf, chrony, 0o644],
     [p.under('/etc/netplan/01-netcfg.yaml'), netplan, 0o600],
     [p.under('/README-DEMO.txt'), readme, 0o644],
+    // set up already: the console's first start asks nothing (confconsole firstboot, Setup > 5
+    // and 6 redo the steps; without this file the next start asks them)
+    ...(profile === 'vsensor' ? ([[p.under('/var/lib/confconsole/firstboot.done'), 'first-boot steps done (demo appliance, as seeded)\n', 0o644]] as [string, string, number][]) : []),
     // osSensors that registered with the demo vSensor (the vSensor service keeps this list)
     ...(profile === 'vsensor'
       ? ([[p.under('/var/lib/confconsole/ossensors.json'), JSON.stringify([{ host: 'web-01', ip: '10.0.0.21' }, { host: 'db-01', ip: '10.0.0.22' }], null, 2) + '\n', 0o644]] as [string, string, number][])

@@ -324,6 +324,24 @@ check_reason() {
     || { CHECK_ERR="--reason needs a text (at most 200 characters, one line, not beginning with -)"; return 1; }
 }
 
+# ---- first boot: the console keyboard layout and the admin password (set_keyboard.sh,
+# set_password.sh; twins in src/rules/console.ts) --------------------------------------------
+# check_keyboard_layout VALUE → CHECKED (ASCII lower case): the shape of an XKB layout name
+# (us, gb, de, latam); whether this system has it is the script's question (base.lst)
+check_keyboard_layout() {
+  local v=${1,,}
+  [[ $v =~ ^[a-z][a-z0-9_-]{0,31}$ ]] \
+    || { CHECK_ERR="a keyboard layout is its short name: 1-32 letters, digits, _ or -, beginning with a letter (e.g. us, gb, de)"; return 1; }
+  checked "$v"
+}
+# check_admin_password VALUE: 8 or more characters (UTF-8 code points: the bytes less the
+# continuation bytes, as LC_ALL=C counts bytes), at most 256 bytes, one line, no control characters
+check_admin_password() {
+  local chars=${1//[$'\x80'-$'\xbf']/}
+  [[ ${#chars} -ge 8 && ${#1} -le 256 && $1 != *[[:cntrl:]]* ]] \
+    || { CHECK_ERR="the password must be 8 or more characters on one line (at most 256 bytes; an accented letter takes 2), no control characters"; return 1; }
+}
+
 # ---- the command line of every script --------------------------------------------------------
 # args_once ARG...: an option given twice is refused (exit 2, field usage), as the console's
 # command line refuses it (src/commands/parse.ts): the last one silently winning hides a mistake.

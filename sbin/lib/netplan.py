@@ -14,6 +14,8 @@ Called from bash with arguments only (never code built from input):
                                                                demo link data (ip -j addr shape)
   json-get  --file F --key K                                   one value of a JSON object
   unseen-add --file F --entry JSON                             appends to a JSON array file
+  fresh-macs --root R --links F [--out-root W]                 stale MAC matches and their new
+                                                               ports (ccnet/freshmacs.py); writes under W
 Exit 0 ok; 2 a refused value (stdout: {"field":..,"error":..}); 1 anything else.
 """
 import argparse
@@ -29,7 +31,7 @@ sys.dont_write_bytecode = True
 
 import yaml  # noqa: E402
 
-from ccnet import demo, model, plan  # noqa: E402
+from ccnet import demo, freshmacs, model, plan  # noqa: E402
 from ccnet.checks import Refused, validate  # noqa: E402
 
 
@@ -162,7 +164,17 @@ def cmd_unseen_add(a):
     write_json_atomically(a.file, items, '.unseen.', fsync=True)
 
 
-COMMANDS = {'show': cmd_show, 'validate': cmd_validate, 'render': cmd_render, 'iface': cmd_iface, 'ip-plan': cmd_ip_plan, 'sys-facts': cmd_sys_facts,
+def cmd_fresh_macs(a):
+    writes, info = freshmacs.plan(a.root, model.netplan_files(a.root), model.load_links(a.links), port_kinds(a))
+    for rel, text in writes.items() if a.out_root else ():
+        out = os.path.join(a.out_root, rel)
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        with open(out, 'w', encoding='utf-8') as f:
+            f.write(text)
+    print(json.dumps({'files': list(writes), **info}, separators=(',', ':')))
+
+
+COMMANDS = {'fresh-macs': cmd_fresh_macs, 'show': cmd_show, 'validate': cmd_validate, 'render': cmd_render, 'iface': cmd_iface, 'ip-plan': cmd_ip_plan, 'sys-facts': cmd_sys_facts,
             'changed': cmd_changed, 'links-from-yaml': cmd_links_from_yaml, 'json-get': cmd_json_get,
             'capture-names': cmd_capture_names,
             'unseen-add': cmd_unseen_add}
@@ -189,6 +201,8 @@ def parser():
     s.add_argument('--iface', action='append'); s.add_argument('--dhcp-address')
     s = sub.add_parser('capture-names'); s.add_argument('--root', required=True)
     s = sub.add_parser('json-get'); s.add_argument('--file', required=True); s.add_argument('--key', required=True)
+    s = sub.add_parser('fresh-macs'); s.add_argument('--root', required=True); s.add_argument('--links', required=True)
+    s.add_argument('--out-root'); s.add_argument('--port-kinds')
     s = sub.add_parser('unseen-add'); s.add_argument('--file', required=True); s.add_argument('--entry', required=True)
     return ap
 

@@ -13,6 +13,7 @@ export function treeOperations(tree: Tree): { op: Operation; where: string }[] {
     if (menu.each) walk(menu.each, here);
     for (const item of menu.items) {
       const where = `${here} > ${item.key}. ${item.label}`;
+      if (item.offeredIf) found.push({ op: item.offeredIf, where });
       if (item.menu) walk(item.menu, where);
       const f = item.flow;
       if (!f) continue;
@@ -21,6 +22,8 @@ export function treeOperations(tree: Tree): { op: Operation; where: string }[] {
     }
   };
   walk(tree.menu, tree.title);
+  // what the first start asks is a screen too
+  if (tree.firstBoot) walk({ title: 'First boot', items: [tree.firstBoot] }, tree.title);
   return found;
 }
 

@@ -27,6 +27,9 @@ export function writesOf(c: Command, trees: Tree[]): boolean {
     }
     if (m.each) walk(m.each);
   };
-  trees.forEach((t) => walk(t.menu));
+  trees.forEach((t) => {
+    walk(t.menu);
+    if (t.firstBoot) walk({ title: 'First boot', items: [t.firstBoot] });
+  });
   return c.covers.some((op) => changing.has(op));
 }

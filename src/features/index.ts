@@ -6,6 +6,7 @@ import * as audit from './audit/index.js';
 import * as callhome from './callhome/index.js';
 import * as health from './health/index.js';
 import * as diag from './diag/index.js';
+import * as firstboot from './firstboot/index.js';
 import * as master from './master/index.js';
 import * as network from './network/index.js';
 import * as ntp from './ntp/index.js';
@@ -34,4 +35,5 @@ export const commands: Command[] = [
   ...diag.commands,
   ...updates.commands,
   ...traffic.commands,
+  ...firstboot.commands,
 ];

@@ -2,6 +2,7 @@
 // to effects), effects out. Effects are values (Bubble Tea's Cmd): the runtime carries them
 // out and answers with an event.
 import type { Asked, Checked, Entry, Operation, Outcome, Shown, Values } from '../core/types.js';
+import type { Item } from '../menu/types.js';
 
 export type Effect =
   /** Calls on the operation of the flow on top, answered with loaded/asked/shown/checked/finished. */
@@ -15,6 +16,8 @@ export type Effect =
   /** What the menu or note on top shows from the system: its state, its entries. */
   | { type: 'status'; op: Operation; context: Values }
   | { type: 'items'; op: Operation; context: Values }
+  /** Whether the item `key` of the menu on top is offered now (answered with 'offered'). */
+  | { type: 'offer'; op: Operation; context: Values; key: string }
   /** Read the tree's notice (answered with 'notice'). */
   | { type: 'notice'; op: Operation }
   /** The operator has seen the notice: acknowledge what it showed, then read it again. */
@@ -54,6 +57,7 @@ export type Event =
   | { type: 'shown'; shown: Shown }
   | { type: 'status'; shown: Shown }
   | { type: 'items'; items: Entry[] }
+  | { type: 'offered'; key: string; offered: boolean }
   | { type: 'notice'; shown: Shown }
   /** A key came after the notice on screen was drawn: the operator has seen it. */
   | { type: 'seen' }
@@ -63,4 +67,6 @@ export type Event =
   | { type: 'failed'; message: string }
   /** A bug: said as an internal error, with where its stack was logged. */
   | { type: 'internal'; message: string; log: string }
-  | { type: 'returned' };
+  | { type: 'returned' }
+  /** Open this item now, over what is on screen (the first-boot steps at the console's first start). */
+  | { type: 'start'; item: Item };

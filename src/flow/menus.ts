@@ -5,15 +5,16 @@ import type { Condition, Item, Menu } from '../menu/types.js';
 import type { Effect, Event } from './events.js';
 import { fillText, pop, push, replaceTop, same, to, type MenuFrame, type Model, type Update } from './model.js';
 
-export function visibleItems(menu: Menu, conditions: Record<string, string>): Item[] {
-  return menu.items.filter((i) => i.hiddenIf === undefined || conditions[i.hiddenIf] === undefined);
+/** The items listed: not hidden by a condition, and offered when they are only offered sometimes. */
+export function visibleItems(menu: Menu, conditions: Record<string, string>, offered: Record<string, boolean> = {}): Item[] {
+  return menu.items.filter((i) => (i.hiddenIf === undefined || conditions[i.hiddenIf] === undefined) && (i.offeredIf === undefined || offered[i.key] === true));
 }
 
 /** Whether an item changes the appliance: what writes needs root rights unless it says otherwise. */
 export const writes = (item: Item): boolean => item.flow?.kind === 'do' || item.flow?.kind === 'form' || item.builtin === 'shell';
 
-/** The condition that disables an item: its own, else `needs-root` for what writes. */
-export const disabledBy = (item: Item): Condition | undefined => item.disabledIf ?? (writes(item) ? 'needs-root' : undefined);
+/** The condition that disables an item: its own, else the login prompt's for Shell, else `needs-root` for what writes. */
+export const disabledBy = (item: Item): Condition | undefined => item.disabledIf ?? (item.builtin === 'shell' ? 'login-needs-root' : writes(item) ? 'needs-root' : undefined);
 
 /** Why an item cannot be chosen now, or undefined. */
 export function disabledReason(item: Item, conditions: Record<string, string>): string | undefined {
@@ -35,7 +36,7 @@ export function menuRows(f: MenuFrame, conditions: Record<string, string>): Row[
     disabled: e.disabled,
     context: e.context,
   }));
-  return [...entries, ...visibleItems(f.menu, conditions).map((item) => ({ item, disabled: disabledReason(item, conditions), context: undefined }))];
+  return [...entries, ...visibleItems(f.menu, conditions, f.offered).map((item) => ({ item, disabled: disabledReason(item, conditions), context: undefined }))];
 }
 
 /** The effects that read what a menu shows from the system (its state, its entries). */
@@ -43,6 +44,7 @@ export function menuEffects(menu: Menu, context: Values): Effect[] {
   return [
     ...(menu.status ? [{ type: 'status', op: menu.status, context } as const] : []),
     ...(menu.source ? [{ type: 'items', op: menu.source, context } as const] : []),
+    ...menu.items.flatMap((i) => (i.offeredIf ? [{ type: 'offer', op: i.offeredIf, context, key: i.key } as const] : [])),
   ];
 }
 
@@ -54,6 +56,8 @@ export function openMenu(model: Model, menu: Menu, context: Values): Update {
 export function back(model: Model): Update {
   const m = pop(model);
   const f = m.stack[m.stack.length - 1];
+  // the welcome uncovered (after the first-boot steps): the state it shows is read again
+  if (f?.kind === 'note' && f.welcome && m.tree.status) return to(m, { type: 'status', op: m.tree.status, context: {} });
   return f?.kind === 'menu' ? to(m, ...menuEffects(f.menu, f.context)) : same(m);
 }
 

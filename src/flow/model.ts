@@ -32,7 +32,8 @@ interface FrameBase {
   id: number;
 }
 
-export type MenuFrame = FrameBase & { kind: 'menu'; menu: Menu; selected: number; title: string; context: Values; status?: Shown; entries?: Entry[] };
+/** `offered`: item key → whether its offeredIf read says to list it (absent: not read yet, not listed). */
+export type MenuFrame = FrameBase & { kind: 'menu'; menu: Menu; selected: number; title: string; context: Values; status?: Shown; entries?: Entry[]; offered?: Record<string, boolean> };
 /** `planned`: the review as the script will store the values (op.check's answer), when it says. */
 export type FlowFrame = FrameBase & { kind: 'flow'; item: Item; flow: Flow; context: Values; current: Values; step: Step; planned?: ReviewRow[] };
 /** `failed`: it says something went wrong (drawn as a failure). */

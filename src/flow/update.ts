@@ -5,7 +5,7 @@ import type { Values } from '../core/types.js';
 import type { Item } from '../menu/types.js';
 import type { Effect, Event } from './events.js';
 import { fieldsOf, startFlow, updateFlow } from './flows.js';
-import { menuEffects, menuHelp, openMenu, updateMenu, visibleItems, back } from './menus.js';
+import { disabledReason, menuEffects, menuHelp, openMenu, updateMenu, visibleItems, back } from './menus.js';
 import { fillText, pop, push, replaceTop, same, showsNotice, to, top, type Frame, type Model, type Update } from './model.js';
 
 /** The effects the first screen needs (the current state on the welcome note or top menu, the tree's notice). */
@@ -30,9 +30,17 @@ function seen(model: Model): Update {
 function open(model: Model, item: Item, context: Values): Update {
   if (item.menu) return openMenu(model, item.menu, context);
   if (item.flow) return startFlow(model, item, item.flow, context);
-  if (item.builtin === 'shell') return to(push(model, { kind: 'shell' }), { type: 'shell' });
+  if (item.builtin === 'shell') {
+    // the demo opens no shell on the host: it says what the appliance does
+    if (model.conditions.demo !== undefined) return same(push(model, { kind: 'note', title: fillText(item.label, context), text: DEMO_SHELL }));
+    return to(push(model, { kind: 'shell' }), { type: 'shell' });
+  }
   return same({ ...model, leaving: true });
 }
+
+/** What Shell says on the demo appliance instead of opening a login prompt. */
+export const DEMO_SHELL =
+  'On the appliance, Shell leaves this screen, prints "*** Starting login shell - press "Ctrl+c" to return to confconsole before successful login and type "exit" to return to confconsole after login" and runs the system\'s login prompt on this terminal: log in as the admin user; Ctrl+C before logging in or exit after it comes back here.\n\nThe demo appliance opens no shell.';
 
 /** An internal error said where the operator is, with where its details are. */
 export const internalText = (message: string, log: string) => `Internal error: ${message}\n\nThe console goes on; the details are in ${log}.`;
@@ -96,7 +104,13 @@ export function update(model: Model, ev: Event): Update {
       return seen(model);
     case 'items':
       if (f.kind !== 'menu' || !f.menu.source) return same(model);
-      return same(replaceTop(model, { ...f, entries: ev.items, selected: Math.min(f.selected, Math.max(0, ev.items.length + visibleItems(f.menu, model.conditions).length - 1)) }));
+      return same(replaceTop(model, { ...f, entries: ev.items, selected: Math.min(f.selected, Math.max(0, ev.items.length + visibleItems(f.menu, model.conditions, f.offered).length - 1)) }));
+    case 'offered': {
+      if (f.kind !== 'menu') return same(model);
+      const offered = { ...f.offered, [ev.key]: ev.offered };
+      const rows = (f.entries?.length ?? 0) + visibleItems(f.menu, model.conditions, offered).length;
+      return same(replaceTop(model, { ...f, offered, selected: Math.min(f.selected, Math.max(0, rows - 1)) }));
+    }
     case 'help':
       if (f.kind === 'note') break;
       return same(push(ev.values && f.kind === 'flow' && f.step.s === 'form' ? replaceTop(model, { ...f, step: { ...f.step, values: { ...f.step.values, ...ev.values } } }) : model, helpFrame(model, f)));
@@ -108,6 +122,9 @@ export function update(model: Model, ev: Event): Update {
       if (f.kind === 'flow' && f.flow.kind === 'view' && f.step.s === 'shown') return to(model, { type: 'show', op: f.flow.op, context: f.context });
       return same(model);
     }
+    case 'start':
+      // what is disabled here (no root rights) is not started
+      return disabledReason(ev.item, model.conditions) === undefined ? open(model, ev.item, {}) : same(model);
     case 'internal':
       if (f.kind !== 'flow') return same(push(model, { kind: 'note', title: 'Internal error', text: internalText(ev.message, ev.log), failed: true }));
       break;
@@ -118,6 +135,7 @@ export function update(model: Model, ev: Event): Update {
     case 'note':
       return ev.type === 'ok' || ev.type === 'cancel' ? back(model) : same(model);
     case 'shell':
+      if (ev.type === 'failed') return same(push(pop(model), { kind: 'note', title: 'Shell', text: ev.message, failed: true }));
       return ev.type === 'returned' ? same(pop(model)) : same(model);
     case 'flow':
       return updateFlow(model, f, ev);

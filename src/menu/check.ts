@@ -12,7 +12,7 @@ const opWith = (...methods: (keyof Operation)[]) =>
   );
 
 const text = z.string().min(1);
-const condition = z.enum(['needs-root', 'demo', 'not-demo']);
+const condition = z.enum(['needs-root', 'login-needs-root', 'demo', 'not-demo']);
 
 const FieldSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-zA-Z0-9]*$/),
@@ -64,6 +64,7 @@ const ItemSchema: z.ZodType = z.lazy(() =>
     label: z.string().min(1).max(60),
     help: text,
     hiddenIf: condition.optional(),
+    offeredIf: opWith('read').optional(),
     disabledIf: condition.optional(),
     menu: MenuSchema.optional(),
     flow: FlowSchema.optional(),
@@ -88,6 +89,7 @@ const TreeSchema = z.strictObject({
   welcome: text.optional(),
   status: opWith('show').optional(),
   notice: z.strictObject({ show: opWith('show'), seen: opWith('apply') }).optional(),
+  firstBoot: ItemSchema.optional(),
   menu: MenuSchema,
 });
 
@@ -130,6 +132,7 @@ export function crossCheck(tree: Tree): string[] {
     }
   };
   walk(tree.menu, tree.title);
+  if (tree.firstBoot) walk({ title: 'First boot', items: [tree.firstBoot] }, tree.title);
   return problems;
 }
 

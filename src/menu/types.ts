@@ -5,7 +5,7 @@ import type { Op } from '../core/types.js';
 import type { Rule } from '../rules/validated.js';
 
 /** Facts that hide or disable an item (src/menu/conditions.ts says when each holds, and why). */
-export type Condition = 'needs-root' | 'demo' | 'not-demo';
+export type Condition = 'needs-root' | 'login-needs-root' | 'demo' | 'not-demo';
 
 export interface Choice {
   value: string;
@@ -119,6 +119,11 @@ export interface Item {
   label: string;
   help: string;
   hiddenIf?: Condition;
+  /**
+   * Offered only when the system says so: the menu reads this with its state, and the item is
+   * listed while the read gives `offered: 'yes'` (e.g. fresh MAC addresses on a cloned VM).
+   */
+  offeredIf?: Op<'read'>;
   /** Derived for what writes (do, form, shell): disabled without root rights. */
   disabledIf?: Condition;
   menu?: Menu;
@@ -153,5 +158,10 @@ export interface Tree {
    * acknowledged (seen.apply) only once the operator acted on it after it was drawn.
    */
   notice?: { show: Op<'show'>; seen: Op<'apply'> };
+  /**
+   * What the console's first start asks over the welcome (the vSensor's keyboard layout and
+   * admin password), when the interactive console is told it is the first start (main.ts).
+   */
+  firstBoot?: Item;
   menu: Menu;
 }

@@ -141,6 +141,11 @@ export class EffectRunner {
         const said = (text: string): Event => ({ type: 'status', shown: { kind: 'text', text } });
         return this.call(id, undefined, `listing ${e.op.id}`, () => this.method<Operation['items'] & {}>(e.op, 'items')(ctx, e.context), (items) => ({ type: 'items', items }), (m) => said(`Cannot list them: ${m}`), (m, log) => said(`Cannot list them: internal error: ${m}; details in ${log}`));
       }
+      case 'offer': {
+        // not offered when it cannot be read (a bug is logged): the menu goes on without it
+        const no = (): Event => ({ type: 'offered', key: e.key, offered: false });
+        return this.call(id, undefined, `asking whether ${e.op.id} is offered`, () => this.method<Operation['read'] & {}>(e.op, 'read')(ctx, e.context), (v) => ({ type: 'offered', key: e.key, offered: v.offered === 'yes' }), no, no);
+      }
       case 'notice':
         return this.notice(e.op);
       case 'ack': {

@@ -25,6 +25,7 @@ export const SettingsSchema = z
     // the appliance's role (manual ch. 10): master by default; a probe's master connection is [master]
     topology: section({ role: z.enum(['master', 'probe', '']).catch('').transform((v) => v || 'master'), retain_search: z.enum(['yes', 'no', '']).catch('') }),
     ossensor: section({ hmac_set: z.preprocess((v) => v === 'yes', z.boolean()) }),
+    console: section({ admin_user: text }),
     pcap: section({ size_gb: z.preprocess((v) => (typeof v === 'string' && v !== '' ? Number(v) : 0), z.number()) }),
   })
   .loose();

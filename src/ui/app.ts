@@ -18,6 +18,8 @@ import { Draw } from './draw.js';
 import { FileLines } from './filelines.js';
 import { table, width } from './text.js';
 import { EscDecoder } from './input.js';
+import { terminalLent } from './terminal.js';
+import type { ShellProgram } from '../features/shell/index.js';
 import type { KeyLike } from './keys.js';
 import { bodyRoom, layout, pagerRows, pagerRowsOf, textWidth, tooSmall, type Local, type Page } from './layout.js';
 
@@ -40,8 +42,8 @@ export interface AppOptions {
   onExit: (code: number) => void;
   /** Logs an internal error with its stack; returns where. */
   logInternal: (err: unknown, where: string) => string;
-  /** The program Shell runs (default $SHELL or /bin/bash -l). */
-  shell?: { file: string; args: string[]; cwd?: string };
+  /** The program Shell runs, and the lines printed before it (default: login). */
+  shell?: ShellProgram;
 }
 
 /** The pager's file, opened by the runtime (the renderer reads nothing). */
@@ -390,15 +392,31 @@ export class ConsoleApp {
     this.dispatch(r.events[r.events.length - 1]!);
   }
 
+  /**
+   * Lends the terminal to Shell's program: the screen left (normal buffer, cursor shown, the
+   * terminal out of raw mode: blessed's spawn), the banner printed, the program run; when it
+   * ends (Ctrl+C before logging in, exit after) the screen is taken back and drawn again.
+   */
   private shell(): void {
-    const sh = this.o.shell ?? { file: process.env.SHELL || '/bin/bash', args: ['-l'] };
+    const sh = this.o.shell ?? { file: 'login', args: [] };
     const screen = this.o.screen;
-    // VGA consoles have no alternate screen: clear it, or the shell starts over the menu.
-    screen.program.clear();
-    screen.program.flush();
-    screen.exec(sh.file, sh.args, { cwd: sh.cwd ?? process.cwd() } as never, () => {
+    const p = screen.program;
+    p.normalBuffer();
+    // VGA consoles have no alternate screen: clear it, or the prompt starts over the menu.
+    p.clear();
+    p.showCursor();
+    // those are buffered, the banner is not: written after them
+    p.flush();
+    if (sh.banner) p.write(sh.banner.replace(/\n/g, '\r\n') + '\r\n');
+    terminalLent.now = true;
+    let back = false;
+    const done = (err: Error | null) => {
+      if (back) return;
+      back = true;
+      terminalLent.now = false;
       screen.alloc();
-      this.dispatch({ type: 'returned' });
-    });
+      this.dispatch(err ? { type: 'failed', message: `cannot start ${sh.file}: ${err.message}` } : { type: 'returned' });
+    };
+    screen.exec(sh.file, sh.args, { cwd: sh.cwd ?? process.cwd() } as never, (err) => done(err));
   }
 }

@@ -7,13 +7,15 @@
 // by field (Enter keeps the value shown, - empties it, < cancels, ? is help); Enter closes a
 // text. Lines typed ahead wait for the next prompt.
 import { createInterface } from 'node:readline';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import type { ShellProgram } from '../features/shell/index.js';
+import { terminalLent } from './terminal.js';
 import type { Ctx } from '../core/types.js';
 import type { Event } from '../flow/events.js';
 import { init, showsNotice, top, type Model } from '../flow/model.js';
 import { initEffects, update } from '../flow/update.js';
 import { breadcrumb, view, type FormField, type View } from '../flow/view.js';
-import type { Tree } from '../menu/types.js';
+import type { Item, Tree } from '../menu/types.js';
 import { EffectRunner } from '../runtime/effects.js';
 import { formatAuditLine } from '../system/audit.js';
 import { NOTICE_REACT_MS } from './app.js';
@@ -29,8 +31,10 @@ export interface LineModeOptions {
   input: NodeJS.ReadableStream & { isTTY?: boolean };
   output: NodeJS.WritableStream & { columns?: number };
   logInternal: (err: unknown, where: string) => string;
-  /** The program Shell runs. */
-  shell?: { file: string; args: string[]; cwd?: string };
+  /** The program Shell runs, and the lines printed before it (default: login). */
+  shell?: ShellProgram;
+  /** An item opened at once (the first-boot steps). */
+  start?: Item;
 }
 
 /** Text as it may reach a terminal that draws nothing: no control characters but line ends. */
@@ -153,11 +157,22 @@ export function runLineMode(o: LineModeOptions): Promise<number> {
       dispatch: (ev) => dispatch(ev),
       logInternal: o.logInternal,
       shell: () => {
-        const sh = o.shell ?? { file: process.env.SHELL || '/bin/bash', args: ['-l'] };
+        // the terminal is login's until it ends (Ctrl+C before logging in, exit after)
+        const sh = o.shell ?? { file: 'login', args: [] };
         rl.pause();
-        spawnSync(sh.file, sh.args, { stdio: 'inherit', cwd: sh.cwd ?? process.cwd() });
-        rl.resume();
-        dispatch({ type: 'returned' });
+        if (sh.banner) write(sh.banner + '\n');
+        terminalLent.now = true;
+        let back = false;
+        const done = (err?: Error) => {
+          if (back) return;
+          back = true;
+          terminalLent.now = false;
+          rl.resume();
+          dispatch(err ? { type: 'failed', message: `cannot start ${sh.file}: ${err.message}` } : { type: 'returned' });
+        };
+        const child = spawn(sh.file, sh.args, { stdio: 'inherit', cwd: sh.cwd ?? process.cwd() });
+        child.on('error', done);
+        child.on('exit', () => done());
       },
       exit: (code) => finish(code),
     });
@@ -382,6 +397,7 @@ export function runLineMode(o: LineModeOptions): Promise<number> {
     });
 
     for (const e of initEffects(model)) runner.run(e);
-    show();
+    if (o.start) dispatch({ type: 'start', item: o.start });
+    else show();
   });
 }

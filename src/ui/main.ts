@@ -8,7 +8,9 @@ import type { Profile, Tree } from '../menu/types.js';
 import { logInternal } from '../system/log.js';
 import type { Paths } from '../system/paths.js';
 import { ConsoleApp } from './app.js';
-import { canDraw, createScreen, guardTerminal, restoreTty, type TerminalStreams } from './terminal.js';
+import { canDraw, createScreen, guardTerminal, restoreTty, terminalLent, type TerminalStreams } from './terminal.js';
+import { loginShell } from '../features/shell/index.js';
+import { firstBootNeeded } from '../features/firstboot/index.js';
 
 export interface ConsoleOptions {
   paths: Paths;
@@ -21,6 +23,8 @@ export interface ConsoleOptions {
   uid?: number;
   /** Another tree (tests of small trees of their own). */
   tree?: Tree;
+  /** The interactive console's start: ask the tree's first-boot steps when none is recorded done. */
+  firstBoot?: boolean;
 }
 
 export async function openConsole(o: ConsoleOptions, onExit: (code: number) => void): Promise<ConsoleApp> {
@@ -37,9 +41,10 @@ export async function openConsole(o: ConsoleOptions, onExit: (code: number) => v
     demoRoot: o.demoRoot,
     onExit,
     logInternal: (err, where) => logInternal(o.paths, err, where),
-    ...(o.demo ? { shell: { file: process.env.SHELL || '/bin/bash', args: [], cwd: o.paths.root } } : {}),
+    shell: await loginShell(o.paths),
   });
   app.start();
+  if (o.firstBoot && tree.firstBoot && firstBootNeeded(o.paths)) app.dispatch({ type: 'start', item: tree.firstBoot });
   return app;
 }
 
@@ -78,7 +83,7 @@ async function runLines(o: ConsoleOptions): Promise<number> {
     process.stdout.write('\n');
     process.exit(code);
   };
-  process.on('SIGINT', () => leave(130));
+  process.on('SIGINT', () => terminalLent.now || leave(130));
   process.on('SIGTERM', () => leave(143));
   process.stdout.write(
     `${hostname} - ${tree.title}${o.demo ? ` - DEMO appliance (files in ${o.demoRoot ?? o.paths.root})` : ''}\n` +
@@ -91,6 +96,7 @@ async function runLines(o: ConsoleOptions): Promise<number> {
     input: process.stdin,
     output: process.stdout,
     logInternal: (err, where) => logInternal(o.paths, err, where),
-    ...(o.demo ? { shell: { file: process.env.SHELL || '/bin/bash', args: [], cwd: o.paths.root } } : {}),
+    shell: await loginShell(o.paths),
+    ...(o.firstBoot && tree.firstBoot && firstBootNeeded(o.paths) ? { start: tree.firstBoot } : {}),
   });
 }

@@ -96,6 +96,12 @@ export function createScreen(s: TerminalStreams, title: string): blessed.Widgets
   return screen;
 }
 
+/**
+ * Whether a program the console started has the terminal now (Shell's login): Ctrl+C there is
+ * sent by the terminal to the console too, and is that program's, not a reason to leave.
+ */
+export const terminalLent = { now: false };
+
 /** Best-effort restore of the tty; safe to call twice and on a dead terminal. */
 export function restoreTty(screen: blessed.Widgets.Screen | undefined): void {
   if (!screen) return;
@@ -136,7 +142,7 @@ export function guardTerminal(getScreen: () => blessed.Widgets.Screen | undefine
     process.exit(code);
   };
   process.on('SIGTERM', () => leave(143));
-  process.on('SIGINT', () => leave(130));
+  process.on('SIGINT', () => terminalLent.now || leave(130));
   process.on('SIGHUP', () => leave(129, 'SIGHUP'));
   process.stdin.on('end', () => leave(129, 'SIGHUP'));
   process.stdout.on('error', () => leave(129, 'SIGHUP'));

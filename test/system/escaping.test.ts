@@ -161,6 +161,12 @@ const SCRIPT_ARGS: [string, string[], string?][] = [
   ['set_topology.sh', ['probe', '--mode', 'push-token', '--master', '192.0.2.10', '--retain-search', 'no'], V],
   ['set_topology.sh', ['probe', '--mode', 'pull', '--master', '192.0.2.10', '--retain-search', 'no'], V],
   ['vsensor-health-check.sh', [V]],
+  ['set_keyboard.sh', [V]],
+  ['set_keyboard.sh', ['--dry-run', V]],
+  ['set_password.sh', [V]],
+  ['set_password.sh', [], V],
+  ['net_fresh_macs.sh', [V]],
+  ['net_fresh_macs.sh', ['--confirm-timeout', V]],
 ];
 
 const YAML = 'network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    eth1:\n      dhcp4: true\n';

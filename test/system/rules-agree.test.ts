@@ -15,6 +15,7 @@ import { password, proxyAddress, proxyUser } from '../../src/rules/callhome.js';
 import { masterHost, proxyUrl } from '../../src/rules/master.js';
 import { checkStatic, checkStatic6, dnsServers, ipv4, ipv6Cidr, ipv6Gateway, netmask, optionalIpv4, quad, searchDomains, toInt } from '../../src/rules/network.js';
 import { ntpServers } from '../../src/rules/ntp.js';
+import { adminPassword, keyboardLayout } from '../../src/rules/console.js';
 import { pcapGb } from '../../src/rules/pcap.js';
 import { captureFilter, captureIface, diagHost, lookupName, packetCount } from '../../src/rules/diag.js';
 import { ifaceName, windowSeconds } from '../../src/rules/traffic.js';
@@ -811,7 +812,68 @@ const windowRule = shared<string>({
   again: sameText,
 });
 
-const RULES = [trafficIfaceRule, windowRule, diagHostRule, lookupNameRule, countRule, ifaceRule, filterRule, ntp, masterHostRule, masterProxy, pushTokenRule, hmacRule, pcapRule, callhomeHost, portRule, callhomeProxy, proxyUserRule, passwordRule, updateKeyRule, aptPasswordRule, netmaskRule, ipv4Rule, staticRule, dnsRule, searchRule, static6Rule];
+const LAYOUT = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-';
+const keyboardRule = shared<string>({
+  name: 'keyboard layout: keyboardLayout ↔ check_keyboard_layout',
+  console: (s) => answer(keyboardLayout(s)),
+  args: trimmed,
+  bash: 'check_keyboard_layout "$1" && OUT=$CHECKED',
+  fixed: [
+    ['us', 'OK us'],
+    ['GB', 'OK gb'],
+    ['latam', 'OK latam'],
+    ['brai', 'OK brai'],
+    ['1us', 'BAD'],
+    ['-us', 'BAD'],
+    ['us dvorak', 'BAD'],
+    ['us:dvorak', 'BAD'],
+    ['u'.repeat(32), `OK ${'u'.repeat(32)}`],
+    ['u'.repeat(33), 'BAD'],
+    ['\u212A', 'BAD'], // the Kelvin sign: JavaScript's toLowerCase makes it k
+    ['dé', 'BAD'],
+    ['İ', 'BAD'],
+  ],
+  gen: (R) => maybeNear(R, chars(R, LAYOUT, R.pick([1, 2, 2, 3, 5, 31, 32, 33])), 0.45, LAYOUT + ' :.é\u212AİK'),
+  again: sameText,
+});
+
+const adminPasswordRule = shared<string>({
+  name: 'admin password: adminPassword ↔ check_admin_password',
+  stdin: true,
+  show: (s) => (s.length > 40 ? `${visible(s.slice(0, 20))}…(${s.length} UTF-16 units, ${Buffer.byteLength(s)} bytes)` : visible(s)),
+  console: (s) => answer(adminPassword(s)),
+  args: (s) => [s], // a password is taken as it is, never trimmed
+  bash: 'check_admin_password "$1" && OUT=$1',
+  fixed: [
+    ['1234567', 'BAD'],
+    ['12345678', 'OK 12345678'],
+    [' pass w0rd ', 'OK  pass w0rd '],
+    ['ab:cd:ef12', 'OK ab:cd:ef12'], // chpasswd takes the line's first ':' only
+    ['éééééééé', 'OK éééééééé'], // 8 characters, 16 bytes
+    ['ééééééé', 'BAD'], // 7 characters, 14 bytes
+    ['🙂🙂🙂🙂🙂🙂🙂🙂', 'OK 🙂🙂🙂🙂🙂🙂🙂🙂'],
+    ['🙂🙂🙂🙂🙂🙂🙂', 'BAD'],
+    ['x'.repeat(256), `OK ${'x'.repeat(256)}`],
+    ['x'.repeat(257), 'BAD'],
+    ['é'.repeat(129), 'BAD'],
+    ['password\t1', 'BAD'],
+    ['pass\x7fword', 'BAD'],
+  ],
+  gen: (R) => {
+    const s = R.pick([
+      () => chars(R, PRINTABLE, R.int(5, 12)),
+      () => chars(R, PRINTABLE, R.pick([255, 256, 257])),
+      () => chars(R, 'éß€', R.int(5, 10)),
+      () => chars(R, 'éß€', R.int(80, 130)),
+      () => '🙂'.repeat(R.int(6, 9)),
+      () => chars(R, PRINTABLE + 'é', R.int(200, 260)),
+    ])();
+    return maybeNear(R, s, 0.5, PRINTABLE);
+  },
+  again: sameText,
+});
+
+const RULES = [keyboardRule, adminPasswordRule, trafficIfaceRule, windowRule, diagHostRule, lookupNameRule, countRule, ifaceRule, filterRule, ntp, masterHostRule, masterProxy, pushTokenRule, hmacRule, pcapRule, callhomeHost, portRule, callhomeProxy, proxyUserRule, passwordRule, updateKeyRule, aptPasswordRule, netmaskRule, ipv4Rule, staticRule, dnsRule, searchRule, static6Rule];
 
 // ---- the batches: one process per rule ---------------------------------------------------
 

@@ -59,7 +59,7 @@ describe('shipped menu trees', () => {
     expect(sub(t.menu, '3')).toBe(sub(loadTree('appliance').menu, '4'));
     expect(labels(sub(t.menu, '1'))).toEqual(['1. Interfaces', '2. NTP Settings', '3. Interface stats', '4. Count active devices', '5. Diagnostic Functions']);
     expect(labels(sub(sub(t.menu, '1'), '5'))).toEqual(labels(sub(sub(loadTree('appliance').menu, '1'), '5')));
-    expect(labels(sub(t.menu, '2'))).toEqual(['1. Master', '2. osSensor HMAC', '3. PCAP', '4. Restore settings']);
+    expect(labels(sub(t.menu, '2'))).toEqual(['1. Master', '2. osSensor HMAC', '3. PCAP', '4. Restore settings', '5. Keyboard layout', '6. Admin password']);
     expect(labels(sub(sub(t.menu, '2'), '1'))).toEqual(['1. Push Token (recommended)', '2. Pull', '3. Push (legacy)', "4. Trust the master's certificate"]);
   });
 
@@ -94,7 +94,7 @@ describe('shipped menu trees', () => {
     walk(appliance.menu);
     walk(vsensor.menu);
     expect(writes).toEqual([]);
-    expect(disabledBy(vsensor.menu.items.find((i) => i.builtin === 'shell')!)).toBe('needs-root');
+    expect(disabledBy(vsensor.menu.items.find((i) => i.builtin === 'shell')!)).toBe('login-needs-root');
   });
 });
 

@@ -14,6 +14,7 @@ import {
   networkRestoreConfirmed, networkRollback, networkSet,
 } from './ops.js';
 import { networkSettled } from './notice.js';
+import { freshMacsCommands, freshMacsItem } from './freshmacs.js';
 import { carriesMe, pendingLine, scripts, type NetworkState } from './state.js';
 
 export { networkNotice } from './notice.js';
@@ -60,7 +61,7 @@ export function interfacesMenu(profile: Profile): Menu {
     title: profile === 'vsensor' ? 'Interfaces' : 'Network interfaces',
     status: networkInterfaces,
     source: networkInterfaces,
-    items: [],
+    items: [freshMacsItem],
     each: {
       title: 'Interface {iface}',
       status: networkIface,
@@ -230,4 +231,5 @@ export const commands: Command[] = [
   },
   applies(['network', 'confirm'], 'keep the network change that waits for confirmation', networkConfirm, [networkConfirm, networkPending]),
   applies(['network', 'rollback'], 'put the previous network settings back now', networkRollback),
+  ...freshMacsCommands,
 ];

@@ -1,0 +1,175 @@
+// Initialize fresh MAC addresses (issue 13), on real netplan and iproute2 in network namespaces
+// of the test's own (documentation ranges only): a cloned VM's netplan names MACs no interface
+// has; net_fresh_macs.sh binds those stanzas to the present ports (by name, then by order),
+// rewriting only `match: macaddress`, applies, arms the rollback; net_rollback.sh puts the file
+// back byte for byte. Shapes: set-name with match (cloud-init's), two interfaces swapped in the
+// file's order, one still present; nothing offered when every MAC is present.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missing } from '../support/requires.js';
+import { makeRoot, removeRoots, runScript, treeSnapshot, type Root } from './helpers.js';
+import { networkFreshMacs } from '../../src/features/network/freshmacs.js';
+import { init } from '../../src/flow/model.js';
+import { view } from '../../src/flow/view.js';
+import { loadTree } from '../../src/menu/trees.js';
+import { makePaths } from '../../src/system/paths.js';
+import { makeRunner } from '../../src/system/runner.js';
+import { drive } from '../support/drive.js';
+
+const why = missing('system: fresh MAC addresses (namespaces)', ['root', 'ip', 'setsid', 'netplan', '/usr/bin/python3']);
+
+const TAG = randomBytes(3).toString('hex');
+const NS_A = `ccfm-${TAG}-a`;
+const NS_B = `ccfm-${TAG}-b`;
+const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+const PORTS = ['ccf0', 'ccf1', 'ccf2'];
+const MAC = (i: number) => `02:cc:${TAG.slice(0, 2)}:${TAG.slice(2, 4)}:${TAG.slice(4, 6)}:0${i}`;
+const GONE = (i: number) => `02:aa:bb:cc:dd:0${i}`;
+const OUR = 'etc/netplan/01-netcfg.yaml';
+const CLOUD = 'etc/netplan/50-cloud-init.yaml';
+const timers: number[] = [];
+const env = { CONFCONSOLE_NETNS: NS_A, CONFCONSOLE_NET_PORT_KINDS: 'veth' };
+const skip = (rel: string) => rel === '.test' || rel.startsWith('.test/') || rel === 'run/confconsole/lock';
+
+function root(files: Record<string, string>): Root {
+  const r = makeRoot({ demo: false });
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(join(r.dir, rel, '..'), { recursive: true });
+    writeFileSync(join(r.dir, rel), text, { mode: 0o600 });
+  }
+  return r;
+}
+const read = (r: Root, rel: string) => readFileSync(join(r.dir, rel), 'utf8');
+const fresh = (r: Root, args: string[] = []) => runScript('net_fresh_macs.sh', args, r.dir, env);
+async function apply(r: Root) {
+  const res = await fresh(r, ['--confirm-timeout', '600']);
+  if (res.code === 0) timers.push(Number(String(JSON.parse(read(r, 'var/lib/confconsole/net-pending.json')).timer).replace(/^pid:/, '')));
+  return res;
+}
+const pairsOf = (res: { json: { pairs: { id: string; iface: string; new: string; by: string }[] } }) => res.json.pairs.map((p) => `${p.id}->${p.iface}/${p.new}/${p.by}`);
+
+/** cloud-init's shape: match by MAC with set-name, a comment and keys we do not manage. */
+const CLONED = `# This file is generated from information provided by the datasource.
+network:
+    version: 2
+    ethernets:
+        ccf0:
+            match:
+                macaddress: '${GONE(1)}'
+            set-name: ccf0
+            addresses: [192.0.2.10/24]
+            mtu: 1400 # kept
+        ccf1:
+            dhcp4: false
+            match:
+                macaddress: ${GONE(2).toUpperCase()}
+            set-name: ccf1
+            optional: true
+`;
+
+describe.skipIf(why !== undefined)('system: initialize fresh MAC addresses', () => {
+  beforeAll(() => {
+    for (const ns of [NS_A, NS_B]) ip('netns', 'add', ns);
+    PORTS.forEach((p, i) => {
+      ip('-n', NS_A, 'link', 'add', p, 'address', MAC(i), 'type', 'veth', 'peer', 'name', `${p}p`, 'netns', NS_B);
+      ip('-n', NS_B, 'link', 'set', `${p}p`, 'up');
+    });
+  });
+  afterAll(() => {
+    for (const pid of timers) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    for (const ns of [NS_A, NS_B]) spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
+    removeRoots();
+  });
+
+  it('set-name with match (cloud-init): paired by name, only the MAC lines change, applied, rolled back byte for byte', async () => {
+    const r = root({ [CLOUD]: CLONED, [OUR]: 'network:\n  version: 2\n  renderer: networkd\n' });
+    const dry = await fresh(r, ['--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.json.stale.map((s: { mac: string }) => s.mac)).toEqual([GONE(1), GONE(2)]);
+    expect(pairsOf(dry)).toEqual([`ccf0->ccf0/${MAC(0)}/name`, `ccf1->ccf1/${MAC(1)}/name`]);
+    const before = treeSnapshot(r.dir, skip);
+    const res = await apply(r);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.json.pending.id).toBeTruthy();
+    expect(read(r, CLOUD)).toBe(CLONED.replace(`'${GONE(1)}'`, MAC(0)).replace(GONE(2).toUpperCase(), MAC(1)));
+    // the stanza applies again: ccf0 has its address
+    expect(ip('-n', NS_A, '-4', '-o', 'addr', 'show', 'dev', 'ccf0')).toContain('192.0.2.10/24');
+    const rb = await runScript('net_rollback.sh', [], r.dir, env);
+    expect(rb.json).toMatchObject({ ok: true, rolled_back: true });
+    expect(read(r, CLOUD)).toBe(CLONED);
+    const after = treeSnapshot(r.dir, skip);
+    for (const rel of [CLOUD, OUR]) expect(after[rel]).toBe(before[rel]);
+    expect(existsSync(join(r.dir, 'var/lib/confconsole/net-pending.json'))).toBe(false);
+  });
+
+  it('two interfaces swapped in the file order: the names decide, not the order', async () => {
+    const text = `network:\n  version: 2\n  ethernets:\n    lan:\n      match: {macaddress: "${GONE(3)}"}\n      set-name: ccf1\n      dhcp4: false\n    wan:\n      match:\n        macaddress: "${GONE(4)}"\n      set-name: ccf0\n      addresses: [198.51.100.7/24]\n`;
+    const r = root({ [OUR]: text });
+    const dry = await fresh(r, ['--dry-run']);
+    expect(pairsOf(dry)).toEqual([`lan->ccf1/${MAC(1)}/name`, `wan->ccf0/${MAC(0)}/name`]);
+    const res = await apply(r);
+    expect(res.code, res.stderr).toBe(0);
+    expect(read(r, OUR)).toBe(text.replace(`{macaddress: "${GONE(3)}"}`, `{macaddress: '${MAC(1)}'}`).replace(`"${GONE(4)}"`, MAC(0)));
+    expect((await runScript('net_rollback.sh', [], r.dir, env)).code).toBe(0);
+    expect(read(r, OUR)).toBe(text);
+  });
+
+  it('one still present: only the stale stanza moves, to the first free port by name (ids without set-name)', async () => {
+    const text = `network:\n  version: 2\n  ethernets:\n    mgmt:\n      match:\n        macaddress: ${MAC(0)}\n      addresses: [192.0.2.20/24]\n    sniff:\n      match:\n        macaddress: ${GONE(5)}\n      optional: true\n`;
+    const r = root({ [OUR]: text });
+    const dry = await fresh(r, ['--dry-run']);
+    expect(dry.json.stale.map((s: { id: string }) => s.id)).toEqual(['sniff']);
+    expect(pairsOf(dry)).toEqual([`sniff->ccf1/${MAC(1)}/order`]);
+    const res = await apply(r);
+    expect(res.code, res.stderr).toBe(0);
+    expect(read(r, OUR)).toBe(text.replace(GONE(5), MAC(1)));
+    expect((await runScript('net_rollback.sh', [], r.dir, env)).code).toBe(0);
+    expect(read(r, OUR)).toBe(text);
+  });
+
+  it('Interfaces lists "Initialize fresh MAC addresses" only while a MAC is stale; its question is the pairing', async () => {
+    const ctxOf = (r: Root) => {
+      const paths = makePaths(r.dir);
+      return { paths, runner: makeRunner(paths, env) };
+    };
+    const stale = root({ [CLOUD]: CLONED });
+    const present = root({ [OUR]: `network:\n  version: 2\n  ethernets:\n    a:\n      match: {macaddress: "${MAC(2)}"}\n` });
+    const offered = { stale: await networkFreshMacs.read(ctxOf(stale), {}), present: await networkFreshMacs.read(ctxOf(present), {}) };
+    expect(offered).toEqual({ stale: { offered: 'yes' }, present: { offered: 'no' } });
+    const asked = await networkFreshMacs.ask(ctxOf(stale), {});
+    expect('question' in asked && asked.question).toContain(`ccf0 (${CLOUD}): ${GONE(1)} -> ${MAC(0)}, interface ccf0 (same name)`);
+    expect(await networkFreshMacs.ask(ctxOf(present), {})).toEqual({ blocked: expect.stringContaining('nothing to initialize') });
+    // the menu: the offer is read with it; listed for the one, not for the other
+    const at = drive(init(loadTree('vsensor')), { type: 'ok' }, { type: 'hotkey', key: '1' }, { type: 'ok' }, { type: 'hotkey', key: '1' }, { type: 'ok' });
+    expect(at.effects).toContainEqual(expect.objectContaining({ type: 'offer', key: 'm', op: networkFreshMacs }));
+    const labels = (yes: boolean) => {
+      const v = view(drive(at.m, { type: 'offered', key: 'm', offered: yes }).m);
+      return v.kind === 'menu' ? v.items.map((i) => `${i.key}. ${i.label}`) : [];
+    };
+    expect(labels(offered.stale.offered === 'yes')).toContain('m. Initialize fresh MAC addresses');
+    expect(labels(offered.present.offered === 'yes')).not.toContain('m. Initialize fresh MAC addresses');
+  });
+
+  it.each([
+    ['every MAC present', `network:\n  version: 2\n  ethernets:\n    a:\n      match: {macaddress: "${MAC(2)}"}\n      dhcp4: true\n`],
+    ['no match at all', 'network:\n  version: 2\n  ethernets:\n    ccf0:\n      dhcp4: true\n'],
+  ])('%s: nothing stale, nothing offered; the change is refused and nothing written', async (_, text) => {
+    const r = root({ [OUR]: text });
+    const dry = await fresh(r, ['--dry-run']);
+    expect(dry.json).toMatchObject({ ok: true, stale: [], pairs: [] });
+    const before = treeSnapshot(r.dir, skip);
+    const res = await fresh(r);
+    expect(res.code).toBe(1);
+    expect(res.json.error).toContain('every MAC address the netplan files name is present');
+    expect(treeSnapshot(r.dir, skip)).toEqual(before);
+  });
+});
