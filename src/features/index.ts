@@ -11,6 +11,8 @@ import * as ossensor from './ossensor/index.js';
 import * as pcap from './pcap/index.js';
 import * as power from './power/index.js';
 import * as services from './services/index.js';
+import { settingsAreas } from './settings.js';
+import { settingsCommands } from '../settings/commands.js';
 
 /** Every command, in the order the usage lists them. */
 export const commands: Command[] = [
@@ -24,4 +26,5 @@ export const commands: Command[] = [
   ...master.commands,
   ...ossensor.commands,
   ...pcap.commands,
+  ...settingsCommands(settingsAreas),
 ];
