@@ -36,4 +36,4 @@ fi
 lock
 apply_settings ossensor.hmac "osSensor HMAC key ($(describe_secret "$SECRET"))" "$(service_for probe vsensor-probe)" ossensor_hmac "$SECRET" \
   ossensor hmac_set yes
-printf '{"ok":true,"length":%d,"short":%s}\n' "${#SECRET}" "$( ((${#SECRET} < 20)) && echo true || echo false)"
+printf '{"ok":true,"changed":%s,"length":%d,"short":%s}\n' "$(changed_json)" "${#SECRET}" "$( ((${#SECRET} < 20)) && echo true || echo false)"

@@ -33,8 +33,8 @@ if [[ $disable == yes ]]; then
   if [[ $dry == yes ]]; then plan_row enabled "$PT_ENABLED" no; plan_print; exit 0; fi
   lock
   apply_settings partner.disable "enabled = no" "" "" "" partner enabled no
-  svc stop "$CH_PARTNER_SERVICE" >/dev/null 2>&1 || log "the partner connection was not running"
-  printf '{"ok":true,"enabled":false}\n'
+  [[ $APPLY_CHANGED == false ]] || svc stop "$CH_PARTNER_SERVICE" >/dev/null 2>&1 || log "the partner connection was not running"
+  printf '{"ok":true,"changed":%s,"enabled":false}\n' "$(changed_json)"
   exit 0
 fi
 [[ -n $host && -n $port ]] || usage_error "$USAGE"
@@ -49,4 +49,4 @@ lock
 ch_load
 # with Call-Home on, the partner's tunnel (re)starts now, and a failure puts the old settings back
 apply_settings partner.set "host $host port $port" "$([[ $CH_ENABLED == yes ]] && printf '%s' "$CH_PARTNER_SERVICE")" "" "" partner host "$host" partner port "$port" partner enabled yes
-printf '{"ok":true,"enabled":true,"host":%s,"port":%d}\n' "$(json_str "$host")" "$port"
+printf '{"ok":true,"changed":%s,"enabled":true,"host":%s,"port":%d}\n' "$(changed_json)" "$(json_str "$host")" "$port"

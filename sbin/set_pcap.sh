@@ -28,8 +28,8 @@ service=$(service_for pcap vsensor-pcap)
 if ((gb == 0)); then
   apply_settings pcap.set "PCAP buffer ${old:-0} GB -> disabled" "" "" "" pcap size_gb 0
   # the settings say disabled now: a service that did not stop is said, not hidden
-  err=$(svc stop "$service" 2>&1) || fail "$EX_PARTIAL" "PCAP capture is disabled in the settings, but $service did not stop: ${err:-no message}"
+  [[ $APPLY_CHANGED == false ]] || err=$(svc stop "$service" 2>&1) || fail "$EX_PARTIAL" "PCAP capture is disabled in the settings, but $service did not stop: ${err:-no message}"
 else
   apply_settings pcap.set "PCAP buffer ${old:-0} GB -> $gb GB" "$service" "" "" pcap size_gb "$gb"
 fi
-printf '{"ok":true,"size_gb":%d,"enabled":%s,"max_gb":%d}\n' "$gb" "$( ((gb > 0)) && echo true || echo false)" "$max"
+printf '{"ok":true,"changed":%s,"size_gb":%d,"enabled":%s,"max_gb":%d}\n' "$(changed_json)" "$gb" "$( ((gb > 0)) && echo true || echo false)" "$max"

@@ -7,9 +7,18 @@
 # APPLY_REMOVE: files the change removes (a secret no mode uses any more): journaled with the
 # rest, removed after the settings are written and put back with them on a failed restart or
 # by recovery after a kill, so no state ever mixes the new settings with the old file.
-APPLY_REMOVE=()
+# APPLY_CHANGED: false after apply_settings found every value already in place: then nothing
+# is written, restarted or audited (an import or an Ansible run of what is there changes
+# nothing; issue 15), and the caller says "changed":false.
+APPLY_REMOVE=() APPLY_CHANGED=true
 apply_settings() {
   local action=$1 detail=$2 service=$3
+  if settings_in_place "$4" "$5" "${@:6}"; then
+    APPLY_CHANGED=false
+    log "nothing changes: these are the current settings (nothing restarted)"
+    return 0
+  fi
+  APPLY_CHANGED=true
   APPLY_JOURNAL=()
   [[ -n $service ]] && APPLY_JOURNAL=("svc	$service")
   apply_files "$4" "$5" "${@:6}"
@@ -58,6 +67,24 @@ apply_files() {
   local i; for i in "${!gone[@]}"; do backups+=("${gone[i]}" "${gone_b[i]}"); done
   APPLY_BACKUPS=("${backups[@]}") APPLY_GONE=("${gone[@]}")
 }
+
+# settings_in_place SECRET_NAME SECRET_VALUE SECTION KEY VALUE...: true when appliance.ini
+# already has these values byte for byte, the secret (if any) is the stored one, and no file of
+# APPLY_REMOVE exists. Staged in a temp like the change itself (the ini grammar decides).
+settings_in_place() {
+  local sname=$1 svalue=$2 t rf same=0
+  shift 2
+  for rf in "${APPLY_REMOVE[@]}"; do [[ -e $rf ]] && return 1; done
+  if [[ -n $sname ]]; then [[ $(secret_change "$sname" "$svalue") == same ]] || return 1; fi
+  [[ -f $SETTINGS_INI ]] || return 1
+  t=$(stage "$SETTINGS_INI") || return 1
+  ini_set "$t" "$@" && cmp -s -- "$t" "$SETTINGS_INI" && same=1
+  rm -f -- "$t"
+  ((same))
+}
+
+# changed_json → "true" or "false": what the last apply_settings did, for the result's "changed"
+changed_json() { [[ $APPLY_CHANGED == true ]] && echo true || echo false; }
 
 # the service behind an area, from [services] in appliance.ini, or its default
 service_for() { local s; s=$(ini_get "$SETTINGS_INI" services "$1"); printf '%s' "${s:-$2}"; }

@@ -17,6 +17,8 @@ import * as services from './services/index.js';
 import * as topology from './topology/index.js';
 import * as updates from './updates/index.js';
 import * as traffic from './traffic/index.js';
+import { settingsAreas } from './settings.js';
+import { settingsCommands } from '../settings/commands.js';
 
 /** Every command, in the order the usage lists them. */
 export const commands: Command[] = [
@@ -36,4 +38,5 @@ export const commands: Command[] = [
   ...updates.commands,
   ...traffic.commands,
   ...firstboot.commands,
+  ...settingsCommands(settingsAreas),
 ];

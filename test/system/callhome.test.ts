@@ -160,14 +160,14 @@ describe.skipIf(whyBasic !== undefined)('call-home scripts: arguments, ports, pu
     expect(read(join(r.dir, 'etc/confconsole/secrets/callhome_proxy'))).toBe('pa ss;word\n');
     expect(read(r.audit)).not.toContain('pa ss;word');
     res = await runScript('set_partner.sh', ['--host', '192.0.2.7', '--port', '2222'], r.dir);
-    expect(res.json).toEqual({ ok: true, enabled: true, host: '192.0.2.7', port: 2222 });
+    expect(res.json).toEqual({ ok: true, changed: true, enabled: true, host: '192.0.2.7', port: 2222 });
     res = await runScript('callhome.sh', ['show'], r.dir);
     expect(res.json).toMatchObject({ ok: true, enabled: false, host: 'ch.example.com', port: '443', ssl: true, proxy: 'http://10.1.2.3:3128', user: 'autossh', hostname: 'dt-123-01', ports: { ssh: 11231, https: 31231 }, partner: { enabled: true, host: '192.0.2.7', port: '2222' } });
     writeFileSync(r.ini, read(r.ini) + '');
     res = await runScript('set_callhome.sh', ['--default'], r.dir);
     expect(res.json).toMatchObject({ ok: true, host: 'ch.example.com', port: 443, ssl: true, proxy: 'none' });
     res = await runScript('set_partner.sh', ['--disable'], r.dir);
-    expect(res.json).toEqual({ ok: true, enabled: false });
+    expect(res.json).toEqual({ ok: true, changed: true, enabled: false });
   });
 
   it('saving the current settings changes nothing and keeps the tunnel up; a proxy password nobody uses is removed', async () => {
@@ -692,7 +692,7 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
     await configure(['--host', '127.0.0.1', '--port', '22'], P.sshd);
     const pt = await run('set_partner.sh', ['--host', '127.0.0.1', '--port', String(P.sshd)]);
     expect(pt.code, pt.stderr).toBe(0);
-    expect(pt.json).toEqual({ ok: true, enabled: true, host: '127.0.0.1', port: P.sshd });
+    expect(pt.json).toEqual({ ok: true, changed: true, enabled: true, host: '127.0.0.1', port: P.sshd });
     // Call-Home on in the settings (what enable writes), the partner's service started by hand
     const on = spawn('bash', ['-c', '. "$0/lib/common.sh" && ini_set "$1" callhome enabled yes', SBIN, r.ini], { stdio: 'ignore' });
     await new Promise((res) => on.on('close', res));
@@ -711,6 +711,6 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
     }
     await waitFor('the partner tunnel to stop', async () => (await banner(P.fwdSsh, 300)) === undefined);
     const off = await run('set_partner.sh', ['--disable']);
-    expect(off.json).toEqual({ ok: true, enabled: false });
+    expect(off.json).toEqual({ ok: true, changed: true, enabled: false });
   });
 });

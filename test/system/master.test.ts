@@ -404,7 +404,7 @@ const HMAC_SCRIPTS = [
     hint: 'echo KEY | set_ossensor_hmac.sh',
     action: 'ossensor.hmac',
     settings: (r: Root) => expect(parseIni(read(r.ini)).ossensor).toEqual({ hmac_set: 'yes' }),
-    json: (len: number) => ({ ok: true, length: len, short: len < 20 }),
+    json: (len: number) => ({ ok: true, changed: true, length: len, short: len < 20 }),
   },
 ] as const;
 

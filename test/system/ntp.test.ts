@@ -217,7 +217,7 @@ echo "started $(cat "$pidf")" >>"$log"
       const servers = [`127.0.0.1:${PORT}`, `[::1]:${PORT}`];
       const r = await runScript('set_ntp.sh', servers, root.dir, { CONFCONSOLE_SERVICE_CMD: svcCmd });
       expect(r.code, r.stderr).toBe(0);
-      expect(r.json).toEqual({ ok: true, servers });
+      expect(r.json).toEqual({ ok: true, changed: true, servers });
       expect(r.stderr).toContain('restarting chrony');
 
       // chrony.conf: the pool line became the server block, every other line kept in order
@@ -281,7 +281,7 @@ echo "started $(cat "$pidf")" >>"$log"
       expect(first, 'the previous test left no client').toBeDefined();
       const r = await runScript('set_ntp.sh', [`127.0.0.1:${PORT}`], root.dir, { CONFCONSOLE_SERVICE_CMD: svcCmd });
       expect(r.code, r.stderr).toBe(0);
-      expect(r.json).toEqual({ ok: true, servers: [`127.0.0.1:${PORT}`] });
+      expect(r.json).toEqual({ ok: true, changed: true, servers: [`127.0.0.1:${PORT}`] });
 
       const conf = read(root.conf);
       expect(conf.split('\n').filter((l) => /^(server|pool|peer)\s/.test(l))).toEqual([`server 127.0.0.1 port ${PORT} iburst`]);

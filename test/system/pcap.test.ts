@@ -97,7 +97,7 @@ describe.skipIf(whySize !== undefined)('set_pcap.sh: the buffer size must fit th
 
     const ok = await runScript('set_pcap.sh', [String(max)], root.dir);
     expect(ok.code, ok.stderr).toBe(0);
-    expect(ok.json).toEqual({ ok: true, size_gb: max, enabled: true, max_gb: max });
+    expect(ok.json).toEqual({ ok: true, changed: true, size_gb: max, enabled: true, max_gb: max });
     expect(sizeGb(root)).toBe(String(max));
   });
 

@@ -10,7 +10,7 @@ import type { Menu } from '../../menu/types.js';
 import { ntpServers, ntpServersField } from '../../rules/ntp.js';
 import { EXIT, run, script } from '../../system/runner.js';
 
-const setNtp = script('set_ntp.sh', z.object({ servers: z.array(z.string()) }));
+const setNtp = script('set_ntp.sh', z.object({ changed: z.boolean().optional(), servers: z.array(z.string()) }));
 const testNtp = script('test_ntp.sh', z.object({ results: z.array(z.object({ server: z.string(), ok: z.boolean() }).loose()) }));
 
 /** A source as the running chronyd has it (chronyc sources). */
@@ -124,7 +124,9 @@ export const ntpSet: Op<'read' | 'test' | 'apply'> = {
   },
   async apply(ctx, values, io) {
     const servers = list(values.servers ?? '');
-    return outcomeOf(await run(ctx.runner, setNtp, servers, { onLine: io.line, survive: true }), `NTP servers set: ${servers.join(' ')}`);
+    return outcomeOf(await run(ctx.runner, setNtp, servers, { onLine: io.line, survive: true }), (v) =>
+      v.changed === false ? `Nothing changed: the NTP servers are already ${servers.join(' ')} (chrony was not restarted)` : `NTP servers set: ${servers.join(' ')}`,
+    );
   },
 };
 

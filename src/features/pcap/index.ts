@@ -9,7 +9,7 @@ import { pcapGb } from '../../rules/pcap.js';
 import { EXIT, run, script } from '../../system/runner.js';
 import { readSettings } from '../../system/settings.js';
 
-const setPcap = script('set_pcap.sh', z.object({ size_gb: z.number(), max_gb: z.number() }).loose());
+const setPcap = script('set_pcap.sh', z.object({ changed: z.boolean().optional(), size_gb: z.number(), max_gb: z.number() }).loose());
 
 /** The buffer size in GB (0: capture disabled). */
 export const pcapSize = async (ctx: Ctx): Promise<number> => (await readSettings(ctx.paths.settingsIni)).pcap.size_gb;
@@ -39,7 +39,9 @@ export const pcapSet: Op<'read' | 'check' | 'apply'> = {
   },
   async apply(ctx, v, io) {
     const gb = Number(v.gb);
-    return outcomeOf(await run(ctx.runner, setPcap, [v.gb ?? ''], { onLine: io.line, survive: true }), gb > 0 ? `PCAP buffer set to ${gb} GB` : 'Packet capture disabled');
+    return outcomeOf(await run(ctx.runner, setPcap, [v.gb ?? ''], { onLine: io.line, survive: true }), (x) =>
+      x.changed === false ? `Nothing changed: the PCAP buffer is already ${gb > 0 ? `${gb} GB` : 'off'}` : gb > 0 ? `PCAP buffer set to ${gb} GB` : 'Packet capture disabled',
+    );
   },
 };
 

@@ -1,0 +1,10 @@
+// Every area of the settings document (issue 15), each declared by its feature
+// (src/features/<area>/settings.ts). Export, import and their commands are derived from this list.
+import type { SettingsArea } from '../settings/area.js';
+import { callhomeSettings } from './callhome/settings.js';
+import { ntpSettings } from './ntp/settings.js';
+import { ossensorSettings } from './ossensor/settings.js';
+import { pcapSettings } from './pcap/settings.js';
+
+/** The areas in document order (an area marked `last` is applied after the others). */
+export const settingsAreas: readonly SettingsArea[] = [ntpSettings, callhomeSettings, ossensorSettings, pcapSettings];

@@ -1,0 +1,172 @@
+// The settings document's checks (issue 15), pure: a generated corpus of invalid documents is
+// refused whole with the key path of each error; the diff masks secrets.
+import { describe, expect, it } from 'vitest';
+import { settingsAreas } from '../../src/features/settings.js';
+import { describeSecret } from '../../src/settings/area.js';
+import { checkDocument, diffArea, FORMAT, VERSION } from '../../src/settings/document.js';
+
+const appliance = {
+  format: FORMAT,
+  version: VERSION,
+  profile: 'appliance',
+  areas: {
+    ntp: { servers: ['192.0.2.1', 'pool:pool.example.org'] },
+    callhome: {
+      enabled: true,
+      host: 'support.example.com',
+      port: '443',
+      ssl: true,
+      proxy: 'http://192.0.2.8:3128',
+      user: 'autossh',
+      proxy_user: 'ops',
+      proxy_password: 'secret pass',
+      partner: { enabled: true, host: 'partner.example.net', port: '2222' },
+    },
+  },
+};
+const vsensor = { format: FORMAT, version: VERSION, profile: 'vsensor', areas: { ntp: { servers: ['192.0.2.1'] }, ossensor: { hmac_key: 'Abcdefghij0123456789' }, pcap: { size_gb: 4 } } };
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+const paths = (doc: unknown, profile: 'appliance' | 'vsensor') => {
+  const r = checkDocument(doc, settingsAreas, profile);
+  return r.ok ? undefined : r.errors.map((e) => e.path);
+};
+
+/** Every leaf (and object) of a document by key path. */
+function* nodes(v: unknown, path: (string | number)[] = []): Generator<(string | number)[]> {
+  if (v !== null && typeof v === 'object') {
+    if (path.length > 0) yield path;
+    for (const [k, x] of Object.entries(v)) yield* nodes(x, [...path, Array.isArray(v) ? Number(k) : k]);
+  } else yield path;
+}
+const setAt = (doc: unknown, path: (string | number)[], value: unknown) => {
+  const d = clone(doc) as Record<string | number, unknown>;
+  let o = d;
+  for (const k of path.slice(0, -1)) o = o[k] as Record<string | number, unknown>;
+  o[path.at(-1)!] = value;
+  return d;
+};
+
+describe('the settings document', () => {
+  it('accepts the good documents of both consoles, in apply order', () => {
+    const a = checkDocument(appliance, settingsAreas, 'appliance');
+    expect(a.ok && [...a.areas.keys()]).toEqual(['ntp', 'callhome']);
+    const v = checkDocument(vsensor, settingsAreas, 'vsensor');
+    expect(v.ok && [...v.areas.keys()]).toEqual(['ntp', 'ossensor', 'pcap']);
+    // canonical forms: what set_ntp.sh stores, so that what is in place compares equal
+    const n = checkDocument({ ...vsensor, areas: { ntp: { servers: ['192.0.2.1', 'POOL:pool.example.org'] } } }, settingsAreas, 'vsensor');
+    expect(n.ok && n.areas.get('ntp')).toEqual({ servers: ['192.0.2.1', 'pool:pool.example.org'] });
+  });
+
+  it('refuses every leaf of the wrong type, at its own key path (generated corpus)', () => {
+    let cases = 0;
+    for (const [good, profile] of [
+      [appliance, 'appliance'],
+      [vsensor, 'vsensor'],
+    ] as const) {
+      for (const path of nodes(good)) {
+        if (path[0] === 'profile') continue; // its own case below
+        for (const wrong of [null, 12345, true, ['x'], { x: 1 }, '']) {
+          const cur = path.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], good);
+          if (Array.isArray(cur) === Array.isArray(wrong) && typeof cur === typeof wrong && wrong !== '' && cur !== null) continue;
+          if (wrong === '' && (typeof cur !== 'string' || path.join('.').endsWith('proxy_user') || path.join('.') === 'areas.callhome.host')) continue; // "" is a valid value there
+          const got = paths(setAt(good, path, wrong), profile);
+          const where = path.join('.');
+          expect(got, `${where} = ${JSON.stringify(wrong)}`).toBeDefined();
+          // the error is at the key or inside it (an object replaced by another names its keys)
+          expect(
+            got!.some((p) => p === where || p.startsWith(`${where}.`) || where.startsWith(`${p}.`) || (where === 'format' && p === 'format')),
+            `${where} = ${JSON.stringify(wrong)}: ${got!.join(', ')}`,
+          ).toBe(true);
+          cases++;
+        }
+      }
+    }
+    expect(cases).toBeGreaterThan(100);
+  });
+
+  it('refuses an unknown key at every level, naming that level', () => {
+    for (const [good, profile] of [
+      [appliance, 'appliance'],
+      [vsensor, 'vsensor'],
+    ] as const) {
+      for (const path of [...nodes(good)].filter((p) => {
+        const v = p.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], good);
+        return v !== null && typeof v === 'object' && !Array.isArray(v);
+      })) {
+        const got = paths(setAt(good, [...path, 'surplus_key'], 1), profile);
+        const where = path.join('.');
+        expect(got, where).toBeDefined();
+        if (where === 'areas') expect(got).toContain('areas.surplus_key');
+        else expect(got!.some((p) => p === where || p.startsWith(where)), `${where}: ${got!.join(', ')}`).toBe(true);
+      }
+      expect(paths({ ...good, surplus: 1 }, profile)).toEqual(['(document)']);
+    }
+  });
+
+  const ch = appliance.areas.callhome;
+  const cases: [string, unknown, 'appliance' | 'vsensor', string][] = [
+    ['another format', { ...appliance, format: 'other' }, 'appliance', 'format'],
+    ['a newer version', { ...appliance, version: 2 }, 'appliance', 'version'],
+    ['no format at all', { version: 1, areas: {} }, 'appliance', 'format'],
+    ['not an object', ['a'], 'appliance', '(document)'],
+    ['a vSensor document on an appliance', vsensor, 'appliance', 'profile'],
+    ['an appliance document on a vSensor', appliance, 'vsensor', 'profile'],
+    ['PCAP on an appliance', { ...appliance, areas: { pcap: { size_gb: 1 } } }, 'appliance', 'areas.pcap'],
+    ['Call-Home on a vSensor', { ...vsensor, areas: { callhome: ch } }, 'vsensor', 'areas.callhome'],
+    ['an unknown area', { ...appliance, areas: { wifi: {} } }, 'appliance', 'areas.wifi'],
+    ['no NTP server', { ...appliance, areas: { ntp: { servers: [] } } }, 'appliance', 'areas.ntp.servers'],
+    ['nine NTP servers', { ...appliance, areas: { ntp: { servers: Array.from({ length: 9 }, (_, i) => `192.0.2.${i + 1}`) } } }, 'appliance', 'areas.ntp.servers'],
+    ['a bad NTP server', { ...appliance, areas: { ntp: { servers: ['192.0.2.1', 'bad host!'] } } }, 'appliance', 'areas.ntp.servers.1'],
+    ['an option as a server', { ...appliance, areas: { ntp: { servers: ['-v'] } } }, 'appliance', 'areas.ntp.servers.0'],
+    ['two servers in one entry', { ...appliance, areas: { ntp: { servers: ['192.0.2.1 192.0.2.2'] } } }, 'appliance', 'areas.ntp.servers.0'],
+    ['a server twice', { ...appliance, areas: { ntp: { servers: ['192.0.2.1', '192.0.2.1'] } } }, 'appliance', 'areas.ntp.servers'],
+    ['a pool of an address', { ...appliance, areas: { ntp: { servers: ['pool:192.0.2.1'] } } }, 'appliance', 'areas.ntp.servers.0'],
+    ['port 8022', { ...appliance, areas: { callhome: { ...ch, port: '8022' } } }, 'appliance', 'areas.callhome.port'],
+    ['SSL on port 22', { ...appliance, areas: { callhome: { ...ch, port: '22', ssl: true } } }, 'appliance', 'areas.callhome.ssl'],
+    ['an FTP proxy', { ...appliance, areas: { callhome: { ...ch, proxy: 'ftp://192.0.2.1:21' } } }, 'appliance', 'areas.callhome.proxy'],
+    ['a proxy without port', { ...appliance, areas: { callhome: { ...ch, proxy: 'http://proxy.example.com' } } }, 'appliance', 'areas.callhome.proxy'],
+    ['a proxy user with SOCKS', { ...appliance, areas: { callhome: { ...ch, proxy: 'socks5://192.0.2.8:1080' } } }, 'appliance', 'areas.callhome.proxy_user'],
+    ['a proxy user without password', { ...appliance, areas: { callhome: { ...ch, proxy_password: undefined } } }, 'appliance', 'areas.callhome.proxy_password'],
+    ['a proxy user beginning with -', { ...appliance, areas: { callhome: { ...ch, proxy_user: '-x' } } }, 'appliance', 'areas.callhome.proxy_user'],
+    ['a password on two lines', { ...appliance, areas: { callhome: { ...ch, proxy_password: 'a\nb' } } }, 'appliance', 'areas.callhome.proxy_password'],
+    ['a forged secret description', { ...appliance, areas: { callhome: { ...ch, proxy_password: { secret: 'omitted', length: 3 } } } }, 'appliance', 'areas.callhome.proxy_password'],
+    ['a partner port of 70000', { ...appliance, areas: { callhome: { ...ch, partner: { enabled: true, host: 'p.example.com', port: '70000' } } } }, 'appliance', 'areas.callhome.partner.port'],
+    ['a partner without host', { ...appliance, areas: { callhome: { ...ch, partner: { enabled: true, port: '22' } } } }, 'appliance', 'areas.callhome.partner.host'],
+    ['a disabled partner with a host', { ...appliance, areas: { callhome: { ...ch, partner: { enabled: false, host: 'p.example.com' } } } }, 'appliance', 'areas.callhome.partner'],
+    ['a Call-Home host with a space', { ...appliance, areas: { callhome: { ...ch, host: 'a b' } } }, 'appliance', 'areas.callhome.host'],
+    ['Call-Home enabled without host', { ...appliance, areas: { callhome: { ...ch, host: '' } } }, 'appliance', 'areas.callhome.host'],
+    ['a login with a capital', { ...appliance, areas: { callhome: { ...ch, user: 'Root' } } }, 'appliance', 'areas.callhome.user'],
+    ['a short osSensor key', { ...vsensor, areas: { ossensor: { hmac_key: 'abc' } } }, 'vsensor', 'areas.ossensor.hmac_key'],
+    ['an osSensor key with a symbol', { ...vsensor, areas: { ossensor: { hmac_key: 'abcdef-ghij' } } }, 'vsensor', 'areas.ossensor.hmac_key'],
+    ['a negative PCAP size', { ...vsensor, areas: { pcap: { size_gb: -1 } } }, 'vsensor', 'areas.pcap.size_gb'],
+    ['a fractional PCAP size', { ...vsensor, areas: { pcap: { size_gb: 1.5 } } }, 'vsensor', 'areas.pcap.size_gb'],
+    ['a PCAP size of 7 digits', { ...vsensor, areas: { pcap: { size_gb: 1234567 } } }, 'vsensor', 'areas.pcap.size_gb'],
+  ];
+  it.each(cases)('refuses %s, naming the key path', (_what, doc, profile, path) => {
+    expect(paths(doc, profile)).toContain(path);
+  });
+
+  it('collects every error of a document, not only the first', () => {
+    const doc = { ...appliance, areas: { ntp: { servers: ['bad!'] }, callhome: { ...ch, port: '1', user: 'X' } } };
+    expect(paths(doc, 'appliance')!.sort()).toEqual(['areas.callhome.port', 'areas.callhome.user', 'areas.ntp.servers.0']);
+  });
+
+  it('says a change old -> new, a secret only as **** and only when its value differs', () => {
+    const have = { ...ch, partner: { enabled: false } };
+    expect(diffArea(have, { ...have }, ['proxy_password'])).toEqual([]);
+    expect(diffArea(have, { ...have, proxy_password: describeSecret('whatever') }, ['proxy_password'])).toEqual([]);
+    expect(diffArea(have, { ...have, proxy_password: 'new pass' }, ['proxy_password'])).toEqual([{ path: 'proxy_password', old: '****', new: '**** (new)' }]);
+    expect(diffArea({ ...have, proxy_password: undefined }, { ...have, proxy_password: 'p' }, ['proxy_password'])).toEqual([{ path: 'proxy_password', old: '(none)', new: '**** (new)' }]);
+    const d = diffArea(have, { ...have, port: '22', ssl: false, partner: { enabled: true, host: 'p.example.net', port: '22' } }, ['proxy_password']);
+    expect(d).toEqual([
+      { path: 'port', old: '443', new: '22' },
+      { path: 'ssl', old: 'true', new: 'false' },
+      { path: 'partner.enabled', old: 'false', new: 'true' },
+      { path: 'partner.host', old: '(none)', new: 'p.example.net' },
+      { path: 'partner.port', old: '(none)', new: '22' },
+    ]);
+    // what a value holds is said escaped: a control character is shown, never obeyed
+    expect(diffArea({ servers: ['a'] }, { servers: ['b\u001b[2J'] })[0]!.new).not.toContain('\u001b');
+  });
+});
