@@ -37,6 +37,8 @@ describe.skipIf(why !== undefined).each(['linux', 'xterm-256color'])('traffic sc
     con.keys('1', 'Enter');
     await con.waitFor('2. Count active devices');
     con.keys('2', 'Enter');
+    await con.waitFor('Seconds to listen');
+    con.keys('Enter', 'Enter');
     const first = Number(/Active devices: (\d+)/.exec(await con.waitFor(/Active devices: [1-9]/))?.[1]);
     const later = Number(/Active devices: (\d+)/.exec(await con.waitFor(new RegExp(`Active devices: (?!${first}\\b)\\d+`)))?.[1]);
     expect(later).toBeGreaterThan(first);

@@ -31,6 +31,9 @@ describe.each(['xterm-256color', 'linux'])('traffic screens on TERM=%s at 80x24 
   it('Count active devices: the count rises as hosts appear; Esc stops it and lists them by packets', async () => {
     h = await startConsole({ terminal });
     await open(h, '2');
+    // the manual's procedure: Enter, Enter (the capture interface(s), 30 s)
+    await h.waitFor('Seconds to listen');
+    await h.press(KEYS.enter, KEYS.enter);
     await h.waitFor(/Active devices: [1-9]/, 15_000);
     const first = count(h);
     await h.waitFor(new RegExp(`Active devices: (${first + 1}|${first + 2}|${first + 3}|[1-9]\\d)`), 15_000);
@@ -44,8 +47,36 @@ describe.each(['xterm-256color', 'linux'])('traffic screens on TERM=%s at 80x24 
     const packets = rows.map((l) => Number(l.split(/\s+/)[3]));
     expect(packets).toEqual([...packets].sort((a, b) => b - a));
     for (const l of h.lines()) expect(l.length).toBeLessThanOrEqual(80);
+    // OK goes back to the form with what was entered (to count again); Esc from there to the menu
     await h.press(KEYS.enter);
+    await h.waitFor('Seconds to listen');
+    await h.press(KEYS.esc);
     await h.waitFor('4. NTP Settings');
+  }, 60_000);
+
+  it('Count active devices on a chosen interface; a bad name or window is said at its field, kept, and nothing runs', async () => {
+    h = await startConsole({ terminal });
+    await open(h, '2');
+    await h.waitFor('Seconds to listen');
+    await h.type('eth 0');
+    await h.press(KEYS.enter, KEYS.enter);
+    await h.waitFor('An interface name');
+    expect(h.text()).toContain('eth 0');
+    expect(h.text()).not.toMatch(/Active devices:/);
+    await h.press(KEYS.backspace, KEYS.backspace);
+    await h.type('0');
+    await h.press(KEYS.tab);
+    for (let i = 0; i < 3; i++) await h.press(KEYS.backspace);
+    await h.type('0');
+    await h.press(KEYS.enter);
+    await h.waitFor('Whole seconds from 1');
+    await h.press(KEYS.backspace);
+    await h.type('5');
+    await h.press(KEYS.enter);
+    await h.waitFor(/Active devices: \d+ +\(eth0,/, 15_000);
+    await h.waitFor('< OK >', 30_000);
+    expect(flat(h)).toMatch(/seen on eth0/);
+    await h.press(KEYS.enter);
   }, 60_000);
 
   it('Interface stats: every interface, refreshed every second, and the chart of the capture port', async () => {

@@ -139,7 +139,23 @@ export const devicesItem = (key: string): Item => ({
   key,
   label: 'Count active devices',
   help: 'Listens on the capture interface(s) for 30 s and counts the distinct hosts seen (the number rises as they appear; Esc stops early), then lists them by packets. None seen: it says what to check.',
-  flow: { kind: 'run', op: devicesCount, progress: 'Count active devices' },
+  flow: {
+    kind: 'run',
+    op: devicesCount,
+    // Enter, Enter: the manual's procedure (the capture interface(s), the default window)
+    fields: [
+      {
+        name: 'iface',
+        label: 'Interface (empty: the capture interface(s))',
+        short: 'Interface',
+        rule: (s) => (s.trim() === '' ? { ok: true, value: '' } : ifaceName(s.trim()).ok ? { ok: true, value: s.trim() } : { ok: false, message: 'An interface name (letters, digits, . _ @ -; at most 15), or empty for the capture interface(s)' }),
+        help: 'Leave it empty to listen on the capture interface(s); or give another interface (Interface stats lists them).',
+      },
+      { name: 'seconds', label: 'Seconds to listen (1-3600)', short: 'Seconds', rule: (s) => { const r = windowSeconds(s.trim()); return r.ok ? r : { ok: false, message: 'Whole seconds from 1 to 3600' }; }, help: 'How long to listen; Esc stops earlier with what was seen.' },
+    ],
+    defaults: { iface: '', seconds: '30' },
+    progress: 'Count active devices',
+  },
 });
 
 // ---- Interface stats ------------------------------------------------------------------------
