@@ -297,7 +297,7 @@ def check_bond(name, members, mode, primary='', lacp_rate=''):
     if name in mem:
         raise Refused('members', f'{name} cannot be a member of itself')
     if mode not in BOND_MODES:
-        raise Refused('mode', f'{mode!r} is not a bond mode (one of {", ".join(BOND_MODES)})')
+        raise Refused('bond-mode', f'{mode!r} is not a bond mode (one of {", ".join(BOND_MODES)})')
     if primary:
         if mode not in PRIMARY_MODES:
             raise Refused('primary', f'a primary member is for {", ".join(PRIMARY_MODES)} only, not {mode}')

@@ -95,7 +95,7 @@ class Topology:
                 self.names_of.setdefault(sid, [sid])
         self.master, self.members, self.parent, self.children = {}, {}, {}, {}
         for (t, sid), st in self.defs.items():
-            if t in ('bonds', 'bridges'):
+            if t in ('bonds', 'bridges', 'vrfs'):
                 mem = [n for m in st.get('interfaces') or [] for n in self.names_of.get(str(m), [str(m)])]
                 self.members[sid] = mem
                 for n in mem:
