@@ -105,14 +105,15 @@ net_stop_dhclient() {
 # and route netplan merges for it, IPv4 and IPv6)
 net_apply_ns() {
   local ifc=$1 ns=$CONFCONSOLE_NETNS mode what a b c plan dev
+  # the MAC too: a stanza may match the interface by it
+  plan=$(netpy ip-plan --root "$NET_ROOT" --iface "$ifc" --mac "$(ip -n "$ns" -br link show dev "$ifc" 2>/dev/null | awk '{print $3}')") || return 1
+  mode=${plan%%$'\n'*}
+  plan=${plan#*$'\n'}
+  dev=${plan%%$'\n'*}; dev=${dev#dev$'\t'}
   # a bond or VLAN: made (or removed) first, as networkd would (the kernel must have bonding/8021q)
-  dev=$(netpy dev-plan --root "$NET_ROOT" --iface "$ifc") || return 1
   net_device_ns "$ifc" "$dev" || return 1
   [[ $dev == gone ]] && ! ip -n "$ns" link show dev "$ifc" >/dev/null 2>&1 && return 0
   ip -n "$ns" link show dev "$ifc" >/dev/null 2>&1 || { log "no interface $ifc"; return 1; }
-  # the MAC too: a stanza may match the interface by it
-  plan=$(netpy ip-plan --root "$NET_ROOT" --iface "$ifc" --mac "$(ip -n "$ns" -br link show dev "$ifc" | awk '{print $3}')") || return 1
-  mode=${plan%%$'\n'*}
   net_stop_dhclient "$ifc"
   ip -n "$ns" addr flush dev "$ifc" scope global || return 1
   ip -n "$ns" -4 route flush dev "$ifc" proto static 2>/dev/null || true

@@ -131,22 +131,24 @@ def cmd_link(a):
     print(json.dumps({'checked': v, 'plan': {'files': list(writes), **info}}, separators=(',', ':')))
 
 
-def cmd_dev_plan(a):
-    """What a namespace apply must do to the device itself: "bond MODE MEMBER...", "vlan PARENT
-    ID", "gone" (no longer defined), or "link" (a plain link), tab-separated."""
+def _dev_plan(files, name):
     from ccnet.links import Topology
-    topo = Topology(model.netplan_files(a.root), [])
-    sec = topo.section_of(a.iface)
+    topo = Topology(files, [])
+    sec = topo.section_of(name)
     if not sec:
-        print('gone')
-    elif sec[0] == 'bonds':
-        f = topo.facts(a.iface)
-        print('\t'.join(['bond', f['bond_mode'] or 'balance-rr', *f['members']]))
-    elif sec[0] == 'vlans':
-        f = topo.facts(a.iface)
-        print('\t'.join(['vlan', f['parent'] or '', str(f['vlan_id'])]))
-    else:
-        print('link')
+        return 'gone'
+    f = topo.facts(name)
+    if sec[0] == 'bonds':
+        return '\t'.join(['bond', f['bond_mode'] or 'balance-rr', *f['members']])
+    if sec[0] == 'vlans':
+        return '\t'.join(['vlan', f['parent'] or '', str(f['vlan_id'])])
+    return 'link'
+
+
+def cmd_dev_plan(a):
+    """What an apply must do to the device itself: "bond MODE MEMBER...", "vlan PARENT ID",
+    "gone" (no longer defined), or "link" (a plain link), tab-separated."""
+    print(_dev_plan(model.netplan_files(a.root), a.iface))
 
 
 def cmd_iface(a):
@@ -156,12 +158,15 @@ def cmd_iface(a):
 
 
 def cmd_ip_plan(a):
-    """What networkd would set on one interface, for the namespace apply: the mode, then one
-    line per address ("addr CIDR") and route ("route TO VIA onlink|-"), tab-separated."""
+    """What networkd would set on one interface, for the namespace apply: the mode, the device
+    line ("dev<TAB>" + what dev-plan says), then one line per address ("addr CIDR") and route
+    ("route TO VIA onlink|-"), tab-separated. One python start per interface: the rollback's
+    time is counted."""
     files = model.netplan_files(a.root)
     st = model.merged_stanza(files, a.iface, a.mac) or {}
     d = model.describe(model.merged_stanza(files, a.iface, a.mac))
     print(d['mode'])
+    print('dev\t' + _dev_plan(files, a.iface))
     if d['mode'] == 'capture':
         return
     for x in st.get('addresses') or []:

@@ -113,7 +113,7 @@ function rendered(r: Root): Record<string, string> {
   return out;
 }
 
-describe.skipIf(why !== undefined)('every link netplan defines, for what it is', () => {
+describe.skipIf(why !== undefined)('every link netplan defines, for what it is', { timeout: 240_000 }, () => {
   it("netplan's documented bond and VLAN, with bridges, tunnels, wifi, wireguard, vrf and a match: stanza", async () => {
     const r = await demo(DOC_BOND);
     const s = await show(r);
@@ -166,7 +166,7 @@ describe.skipIf(why !== undefined)('every link netplan defines, for what it is',
   });
 });
 
-describe.skipIf(why !== undefined)('bonds and VLANs made, captured, deleted', () => {
+describe.skipIf(why !== undefined)('bonds and VLANs made, captured, deleted', { timeout: 240_000 }, () => {
   const PORTS = `network:
   version: 2
   renderer: networkd
@@ -304,7 +304,7 @@ describe.skipIf(why !== undefined)('bonds and VLANs made, captured, deleted', ()
 
 // the live part: a namespace of our own with two veth ports; on a kernel with the bonding module
 // the bond is made and applied, on one without (this machine) the apply fails and is restored
-describe.skipIf(why !== undefined || whyNs !== undefined)('a bond in a namespace of our own', () => {
+describe.skipIf(why !== undefined || whyNs !== undefined)('a bond in a namespace of our own', { timeout: 240_000 }, () => {
   const NS = `ccbond-${randomBytes(3).toString('hex')}`;
   const ip = (...a: string[]) => execFileSync('ip', a, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   beforeAll(() => {
