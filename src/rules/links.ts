@@ -45,7 +45,7 @@ export interface BondConfig {
 
 /** A finding about one field of a bond. */
 export interface BondIssue {
-  field: 'name' | 'members' | 'bond-mode' | 'primary' | 'lacp-rate';
+  field: 'name' | 'members' | 'bondMode' | 'primary' | 'lacpRate';
   message: string;
 }
 
@@ -62,14 +62,14 @@ export function checkBond(c: BondConfig): BondIssue | undefined {
   if (!m.ok) return { field: 'members', message: m.message };
   const mem = m.value.split(',');
   if (mem.includes(n.value)) return { field: 'members', message: `${n.value} cannot be a member of itself` };
-  if (!(BOND_MODES as readonly string[]).includes(c.mode)) return { field: 'bond-mode', message: `"${c.mode}" is not a bond mode (one of ${BOND_MODES.join(', ')})` };
+  if (!(BOND_MODES as readonly string[]).includes(c.mode)) return { field: 'bondMode', message: `"${c.mode}" is not a bond mode (one of ${BOND_MODES.join(', ')})` };
   if (c.primary) {
     if (!PRIMARY_MODES.includes(c.mode)) return { field: 'primary', message: `A primary member is for ${PRIMARY_MODES.join(', ')} only, not ${c.mode}` };
     if (!mem.includes(c.primary)) return { field: 'primary', message: `The primary "${c.primary}" is not one of the members (${mem.join(', ')})` };
   }
   if (c.lacpRate) {
-    if (c.lacpRate !== 'slow' && c.lacpRate !== 'fast') return { field: 'lacp-rate', message: `The LACP rate "${c.lacpRate}" is slow or fast` };
-    if (c.mode !== '802.3ad') return { field: 'lacp-rate', message: `A LACP rate is for mode 802.3ad only, not ${c.mode}` };
+    if (c.lacpRate !== 'slow' && c.lacpRate !== 'fast') return { field: 'lacpRate', message: `The LACP rate "${c.lacpRate}" is slow or fast` };
+    if (c.mode !== '802.3ad') return { field: 'lacpRate', message: `A LACP rate is for mode 802.3ad only, not ${c.mode}` };
   }
   return undefined;
 }

@@ -260,10 +260,10 @@ export const commands: Command[] = [
     covers: [networkBondCreate],
     async run(ctx, { args, opts }, out) {
       const name = args[0] ?? '';
-      const bond: Values = { name, members: str(opts.members) ?? '', 'bond-mode': str(opts.mode) ?? '', primary: str(opts.primary) ?? '', 'lacp-rate': str(opts['lacp-rate']) ?? '' };
-      const issue = checkBond({ name, members: bond.members!, mode: bond['bond-mode']!, primary: bond.primary!, lacpRate: bond['lacp-rate']! });
-      if (issue) throw new UsageError(`--${issue.field === 'bond-mode' ? 'mode' : issue.field === 'name' ? 'NAME' : issue.field}: ${issue.message}`, undefined, issue.field);
-      if (bond.primary && !PRIMARY_MODES.includes(bond['bond-mode']!)) throw new UsageError('--primary goes with active-backup, balance-tlb or balance-alb');
+      const bond: Values = { name, members: str(opts.members) ?? '', bondMode: str(opts.mode) ?? '', primary: str(opts.primary) ?? '', lacpRate: str(opts['lacp-rate']) ?? '' };
+      const issue = checkBond({ name, members: bond.members!, mode: bond.bondMode!, primary: bond.primary!, lacpRate: bond.lacpRate! });
+      if (issue) throw new UsageError(`${{ bondMode: '--mode', lacpRate: '--lacp-rate', name: 'NAME', members: '--members', primary: '--primary' }[issue.field]}: ${issue.message}`, undefined, issue.field);
+      if (bond.primary && !PRIMARY_MODES.includes(bond.bondMode!)) throw new UsageError('--primary goes with active-backup, balance-tlb or balance-alb');
       return created(ctx, out, bondArgs({ ...bond, ...addressValues(name, opts, ['static', 'dhcp', 'capture']) }), opts);
     },
   },

@@ -20,14 +20,14 @@ export const bondFields: Field[] = [
   { name: 'name', label: 'Bond name (e.g. bond0)', short: 'Name', rule: linkName, help: 'The new interface: letters, digits, "_", "-", "."; at most 15 characters.' },
   { name: 'members', label: 'Members: Ethernet ports, separated by commas (e.g. eth1,eth2)', short: 'Members', rule: bondMembers, help: 'Ports in no other bond and carrying no VLAN. Their own addresses go: the bond has the addressing.' },
   {
-    name: 'bond-mode',
+    name: 'bondMode',
     label: 'Bond mode',
     short: 'Mode',
     choices: BOND_MODES.map((m) => ({ value: m, label: m })),
     help: "netplan's bond modes: active-backup (one member at a time, no switch support needed), 802.3ad (LACP: the switch must agree), balance-rr, balance-xor, broadcast, balance-tlb, balance-alb.",
   },
-  { name: 'primary', label: 'Primary member (optional)', short: 'Primary', rule: optionalLinkName, when: { field: 'bond-mode', is: [...PRIMARY_MODES] }, help: 'The member used while it is up (active-backup, balance-tlb, balance-alb). Leave empty for none.' },
-  { name: 'lacp-rate', label: 'LACP rate', short: 'LACP rate', choices: [{ value: 'slow', label: 'slow (every 30 s)' }, { value: 'fast', label: 'fast (every second)' }], when: { field: 'bond-mode', is: ['802.3ad'] }, help: 'How often LACP packets are asked of the switch.' },
+  { name: 'primary', label: 'Primary member (optional)', short: 'Primary', rule: optionalLinkName, when: { field: 'bondMode', is: [...PRIMARY_MODES] }, help: 'The member used while it is up (active-backup, balance-tlb, balance-alb). Leave empty for none.' },
+  { name: 'lacpRate', label: 'LACP rate', short: 'LACP rate', choices: [{ value: 'slow', label: 'slow (every 30 s)' }, { value: 'fast', label: 'fast (every second)' }], when: { field: 'bondMode', is: ['802.3ad'] }, help: 'How often LACP packets are asked of the switch.' },
   addressing(
     [
       { value: 'static', label: 'Static IP (management)' },
@@ -61,9 +61,9 @@ export function bondArgs(v: Values): string[] {
     v.name ?? '',
     '--create-bond',
     '--members', v.members ?? '',
-    '--bond-mode', v['bond-mode'] ?? '',
-    ...(v.primary && PRIMARY_MODES.includes(v['bond-mode'] ?? '') ? ['--primary', v.primary] : []),
-    ...(v['lacp-rate'] && v['bond-mode'] === '802.3ad' ? ['--lacp-rate', v['lacp-rate']] : []),
+    '--bond-mode', v.bondMode ?? '',
+    ...(v.primary && PRIMARY_MODES.includes(v.bondMode ?? '') ? ['--primary', v.primary] : []),
+    ...(v.lacpRate && v.bondMode === '802.3ad' ? ['--lacp-rate', v.lacpRate] : []),
     ...addressArgs(v),
   ];
 }
@@ -101,16 +101,18 @@ async function freeName(ctx: Ctx, prefix: string): Promise<string> {
 export const networkBondCreate: Op<'read' | 'check' | 'apply'> = {
   id: 'network.bond-create',
   async read(ctx) {
-    return { name: await freeName(ctx, 'bond'), members: '', 'bond-mode': 'active-backup', primary: '', 'lacp-rate': 'slow', mode: 'static', address: '', netmask: '', gateway: '', dns: '', domain: '', address6: '', gateway6: '' };
+    return { name: await freeName(ctx, 'bond'), members: '', bondMode: 'active-backup', primary: '', lacpRate: 'slow', mode: 'static', address: '', netmask: '', gateway: '', dns: '', domain: '', address6: '', gateway6: '' };
   },
   async check(ctx, v) {
-    const issue = checkBond({ name: v.name ?? '', members: v.members ?? '', mode: v['bond-mode'] ?? '', primary: PRIMARY_MODES.includes(v['bond-mode'] ?? '') ? (v.primary ?? '') : '', lacpRate: '' });
+    const issue = checkBond({ name: v.name ?? '', members: v.members ?? '', mode: v.bondMode ?? '', primary: PRIMARY_MODES.includes(v.bondMode ?? '') ? (v.primary ?? '') : '', lacpRate: '' });
     if (issue) return { errors: { [issue.field]: issue.message }, warnings: [] };
     // the members' own addresses are free for the bond: it takes them over
     const st = staticIssues(v, await otherAddresses(ctx, (v.members ?? '').split(',')));
     if (Object.keys(st.errors).length) return st;
     const plan = await dryRun(ctx, bondArgs(v), [...SCRIPT_FIELDS, 'name', 'members', 'bond-mode', 'primary', 'lacp-rate'], 'members');
-    return { errors: plan.errors, warnings: [...st.warnings, ...(v.mode === 'dhcp' ? ['DHCP: the address may change, and you must find the new one to reconnect'] : []), ...plan.lines] };
+    // the script names its options (--bond-mode), the form its fields (bondMode)
+    const errors = Object.fromEntries(Object.entries(plan.errors).map(([k, e]) => [k === 'bond-mode' ? 'bondMode' : k === 'lacp-rate' ? 'lacpRate' : k, e]));
+    return { errors, warnings: [...st.warnings, ...(v.mode === 'dhcp' ? ['DHCP: the address may change, and you must find the new one to reconnect'] : []), ...plan.lines] };
   },
   async apply(ctx, v, io) {
     return setNetwork(ctx, bondArgs(v), v, io);

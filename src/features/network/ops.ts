@@ -20,7 +20,7 @@ export const networkInterfaces: Op<'items' | 'show'> = {
       // every link with its kind and role; one the console does not configure is read-only
       return {
         key: HOTKEYS[n]!,
-        label: `${i.name.padEnd(8)} ${i.kind.slice(0, 8).padEnd(8)} ${roleText(i).slice(0, 16).padEnd(16)} ${i.up ? 'up  ' : 'DOWN'} ${addrs}${carriesMe(i) ? ' *you*' : ''}`.slice(0, 64),
+        label: `${i.name.padEnd(8)} ${listRole(i).slice(0, 20).padEnd(20)} ${i.up ? 'up  ' : 'DOWN'} ${addrs}${carriesMe(i) ? '  *you*' : ''}`.slice(0, 56),
         context: { iface: i.name },
         ...(i.configurable ? {} : { disabled: `${i.name} is ${i.why ?? 'not a network port'}: the console leaves it as it is` }),
       };
@@ -37,6 +37,16 @@ export const networkInterfaces: Op<'items' | 'show'> = {
     return { kind: 'text', text: ['Select an interface to configure.', ...owners, ...matches, problem, pendingLine(s)].filter(Boolean).join('\n'), ...(refresh ? { refresh } : {}) };
   },
 };
+
+/**
+ * The kind and role column of the list: an Ethernet port shows its role alone (management,
+ * capture, member of bond0), any other link its kind first (bond, management; vlan, management;
+ * bridge, unused); a link carrying VLANs names them.
+ */
+export function listRole(i: Iface): string {
+  const role = i.role === 'parent' && i.on_top.length ? `carries ${i.on_top.map((t) => t.name).join(',')}` : roleText(i);
+  return i.kind === 'ethernet' ? role : `${i.kind}, ${role}`;
+}
 
 const iface = async (ctx: Ctx, context: Values): Promise<{ s: NetworkState; i: Iface }> => {
   const s = await networkState(ctx);
