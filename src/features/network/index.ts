@@ -278,7 +278,7 @@ export const commands: Command[] = [
       if (!id.ok) throw new UsageError(`--id: ${id.message}`, undefined, 'id');
       const name = str(opts.name) || `vlan${id.value}`;
       const v: Values = { link: str(opts.link) ?? '', id: id.value, name, ...addressValues(name, opts, ['static', 'dhcp']) };
-      if (!v.mode) throw new UsageError('a VLAN needs --static ... or --dhcp');
+      if (v.mode === 'none') throw new UsageError('a VLAN needs --static ... or --dhcp');
       return created(ctx, out, vlanArgs(v), opts);
     },
   },
