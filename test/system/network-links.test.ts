@@ -156,6 +156,9 @@ describe.skipIf(why !== undefined)('every link netplan defines, for what it is',
     expect(g['bond9.network']).toContain('Address=192.0.2.20/24');
     expect(g['eth1.network']).toContain('Bond=bond9');
     await confirm(r);
+    // managed over the bond (and the VLAN): eth0 is no longer the last management interface
+    const cap = await set(r, ['eth0', '--capture', '--dry-run']);
+    expect(cap.code, cap.stderr).toBe(0);
     const v = await set(r, ['vlan15', '--dhcp']);
     expect(v.code, v.stderr).toBe(0);
     expect(read(r.our)).toContain('  vlans:\n    vlan15:\n      id: 15\n      link: eth3\n      dhcp4: true\n');
@@ -163,6 +166,52 @@ describe.skipIf(why !== undefined)('every link netplan defines, for what it is',
     await rollback(r);
     expect(read(r.site)).toBe(site);
     expect((await show(r)).by.bond9).toMatchObject({ role: 'management', address: '192.0.2.20' });
+  });
+});
+
+describe.skipIf(why !== undefined)('match: stanzas and SR-IOV', { timeout: 240_000 }, () => {
+  it('a match: stanza is shown with the links it matches (name glob, MAC), which take its role; an SR-IOV parent is no capture interface', async () => {
+    const our = `network:
+  version: 2
+  ethernets:
+    mgmt:
+      match: {name: "ens*"}
+      dhcp4: true
+    bymac:
+      match: {macaddress: "52:54:00:aa:bb:cc"}
+      set-name: lan7
+      addresses: [198.51.100.7/24]
+    enp1s0f0:
+      virtual-function-count: 2
+    vf1:
+      link: enp1s0f0
+      addresses: [203.0.113.7/24]
+`;
+    const r = await demo(our, 'network:\n  version: 2\n');
+    const links = join(r.dir, 'var/lib/confconsole/demo-links.json');
+    const l = JSON.parse(read(links));
+    for (const [i, [name, mac]] of [['ens3', '52:54:00:00:00:03'], ['ens4', '52:54:00:00:00:04'], ['lan7', '52:54:00:aa:bb:cc']].entries())
+      l.push({ ifindex: 20 + i, ifname: name, address: mac, operstate: 'UP', flags: ['UP'], addr_info: [] });
+    writeFileSync(links, JSON.stringify(l));
+    const s = await show(r);
+    expect(s.matches).toEqual([
+      { id: 'mgmt', section: 'ethernets', match: 'name ens*', links: ['ens3', 'ens4'] },
+      { id: 'bymac', section: 'ethernets', match: 'macaddress 52:54:00:aa:bb:cc', links: ['lan7'] },
+    ]);
+    expect(s.by.mgmt).toBeUndefined();
+    expect(s.by.ens3).toMatchObject({ kind: 'ethernet', role: 'management', mode: 'dhcp', matched_by: ['mgmt (match: name ens*)'] });
+    expect(s.by.lan7).toMatchObject({ role: 'management', address: '198.51.100.7', matched_by: ['bymac (match: macaddress 52:54:00:aa:bb:cc)'] });
+    expect(s.by.enp1s0f0).toMatchObject({ role: 'parent', role_text: 'SR-IOV parent of vf1' });
+    expect(s.by.vf1).toMatchObject({ parent: 'enp1s0f0', role: 'management' });
+    // a VLAN on a matched link names its netplan id (netplan needs the link defined)
+    const v = await set(r, ['vlan5', '--create-vlan', '--link', 'ens3', '--id', '5', '--static', '--address', '192.0.2.50', '--netmask', '24', '--dry-run']);
+    expect(v.code, v.stderr).toBe(0);
+    const w = await set(r, ['vlan5', '--create-vlan', '--link', 'ens3', '--id', '5', '--static', '--address', '192.0.2.50', '--netmask', '24']);
+    expect(w.code, w.stderr).toBe(0);
+    expect(read(r.our)).toContain('  vlans:\n    vlan5:\n      id: 5\n      link: mgmt\n');
+    expect(rendered(r)['vlan5.netdev']).toMatch(/Id=5/);
+    await rollback(r);
+    expect(read(r.our)).toBe(our);
   });
 });
 
