@@ -188,7 +188,9 @@ def cmd_sys_facts(a):
         if os.path.isdir(d):
             l['sys'] = {'device': os.path.exists(os.path.join(d, 'device')), 'bridge': os.path.isdir(os.path.join(d, 'bridge')),
                         'bonding': os.path.isdir(os.path.join(d, 'bonding')), 'tun': os.path.exists(os.path.join(d, 'tun_flags')),
-                        'wireless': os.path.isdir(os.path.join(d, 'wireless')) or os.path.exists(os.path.join(d, 'phy80211'))}
+                        'wireless': os.path.isdir(os.path.join(d, 'wireless')) or os.path.exists(os.path.join(d, 'phy80211')),
+                        # the kernel driver, for a match: {driver: ...} stanza
+                        'driver': os.path.basename(os.path.realpath(os.path.join(d, 'device', 'driver'))) if os.path.exists(os.path.join(d, 'device', 'driver')) else None}
     write_json_atomically(a.links, links, '.links.')
 
 

@@ -66,9 +66,15 @@ def _matches(st, name, link):
     if 'macaddress' in m and (not mac or str(m['macaddress']).lower() != mac.lower()):
         return False
     drv = ((link or {}).get('sys') or {}).get('driver')
-    if 'driver' in m and (not drv or not any(fnmatch.fnmatchcase(drv, str(d)) for d in ([m['driver']] if isinstance(m['driver'], str) else m['driver'] or []))):
+    drivers = _list(m['driver']) if isinstance(m.get('driver'), list) else [str(m.get('driver'))]
+    if 'driver' in m and (not drv or not any(fnmatch.fnmatchcase(drv, d) for d in drivers)):
         return False
     return bool(m.get('name') or m.get('macaddress') or m.get('driver'))
+
+
+def _list(v):
+    """A YAML list as a list of its texts ([] for anything else: a hand-damaged file is shown, not crashed on)."""
+    return [str(x) for x in v] if isinstance(v, list) else []
 
 
 def match_text(st):
@@ -96,11 +102,11 @@ class Topology:
         self.master, self.members, self.parent, self.children = {}, {}, {}, {}
         for (t, sid), st in self.defs.items():
             if t in ('bonds', 'bridges', 'vrfs'):
-                mem = [n for m in st.get('interfaces') or [] for n in self.names_of.get(str(m), [str(m)])]
+                mem = [n for m in _list(st.get('interfaces')) for n in self.names_of.get(m, [m])]
                 self.members[sid] = mem
                 for n in mem:
                     self.master[n] = (SECTION_KIND[t], sid)
-            if t == 'vlans' and st.get('link') is not None or t == 'ethernets' and st.get('link') is not None:
+            if t in ('vlans', 'ethernets') and isinstance(st.get('link'), (str, int)):
                 par = self.names_of.get(str(st['link']), [str(st['link'])])
                 for n in self.names_of.get(sid, [sid]):
                     self.parent[n] = par[0] if par else str(st['link'])
@@ -149,6 +155,7 @@ class Topology:
         info = (link.get('linkinfo') or {}).get('info_data') or {}
         mode = ((st.get('parameters') or {}).get('mode') if isinstance(st.get('parameters'), dict) else None) or info.get('mode')
         vid = st.get('id') if s and s[0] == 'vlans' else info.get('id') if (link.get('linkinfo') or {}).get('info_kind') == 'vlan' else None
+        vid = vid if isinstance(vid, int) and not isinstance(vid, bool) else None  # the shape network show promises
         kernel_members = [n for n, l in self.links.items() if l.get('master') == name]
         return {'members': self.members.get(s[1] if s else name) or kernel_members, 'parent': self.parent.get(name),
                 'vlan_id': vid, 'bond_mode': str(mode) if mode is not None and (s and s[0] == 'bonds' or info.get('mode')) else None,
