@@ -68,6 +68,17 @@ describe('bonds and VLANs in the interface list (demo appliance, 80x24)', () => 
     expect(h.text()).toContain('5. Delete this bond or VLAN');
     await h.press('5', KEYS.enter);
     await h.waitFor('vlan10 sits on bond0: delete it first');
+    // the bond form: a free name offered, a member named twice refused at its field
+    await h.press(KEYS.enter, KEYS.esc);
+    await h.waitFor(/b\. Create a bond/);
+    await h.press('b', KEYS.enter);
+    await h.waitFor('Bond name (e.g. bond0)');
+    expect(h.text()).toContain('bond1');
+    await h.press(KEYS.tab);
+    await h.type('eth1,eth1');
+    await h.press(...Array.from({ length: 9 }, () => KEYS.enter));
+    await h.waitFor('! A member is named twice');
+    expect(h.text()).toContain('(*) Static IP   ( ) DHCP   ( ) Capture   ( ) No address (for VLANs)');
   });
 
   it('create a VLAN: a bad id at its field, then applied, confirmed, listed, and deleted again', { timeout: 180_000 }, async () => {

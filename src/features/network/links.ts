@@ -30,12 +30,13 @@ export const bondFields: Field[] = [
   { name: 'lacpRate', label: 'LACP rate', short: 'LACP rate', choices: [{ value: 'slow', label: 'slow (every 30 s)' }, { value: 'fast', label: 'fast (every second)' }], when: { field: 'bondMode', is: ['802.3ad'] }, help: 'How often LACP packets are asked of the switch.' },
   addressing(
     [
-      { value: 'static', label: 'Static IP (management)' },
-      { value: 'dhcp', label: 'DHCP (management)' },
-      { value: 'capture', label: 'Capture: the bond and its members promiscuous, no address' },
-      { value: 'none', label: 'No address (VLANs go on top)' },
+      // short: the choices share one line of an 80-column form
+      { value: 'static', label: 'Static IP' },
+      { value: 'dhcp', label: 'DHCP' },
+      { value: 'capture', label: 'Capture' },
+      { value: 'none', label: 'No address (for VLANs)' },
     ],
-    'Static or DHCP: the bond is a management interface. Capture: it receives the mirrored traffic. No address: a bond that carries VLANs.',
+    'Static IP or DHCP: the bond is a management interface. Capture: it receives the mirrored traffic (the bond and its members promiscuous, no address). No address: a bond that carries VLANs.',
   ),
   ...ADDRESS_FIELDS,
 ];
