@@ -9,6 +9,10 @@
 # Only the keys of the mode are rewritten: every other key of the interface and of the file is
 # kept (ccnet/model.py new_stanza, ccnet/edit.py). Another netplan file that configures the
 # interface is refused, except cloud-init's, whose stanza moves into our file (ccnet/plan.py).
+# Bonds and VLANs (issue 17): IFACE --create-bond --members IF1,IF2 --bond-mode MODE [--primary IF]
+# [--lacp-rate slow|fast] [--static ...|--dhcp|--capture] (no addressing: a bond for VLANs);
+# IFACE --create-vlan --link IF --id N (--static ...|--dhcp); IFACE --delete (a bond or VLAN the
+# console created). Written under bonds:/vlans: (ccnet/plan.py), applied and rolled back the same way.
 # --dry-run: check and plan only; prints {"ok":true,"dry_run":true,"plan":{files,kept,moved,dropin,creates}}.
 # Exit 2 bad value (JSON names the field), 3 apply failed and old settings restored, 4 locked or a
 # change already waiting for confirmation. Result: {"ok":true,"pending":{id,deadline,timeout},"address","plan"}.
@@ -25,6 +29,8 @@ iface=${1:-}
 shift
 mode="" address="" netmask="" gateway="" dns="" domain="" offsub=false timeout=120 dry=false address6="" gateway6=""
 declare -A given=()  # the --static options given
+op=set members="" bond_mode="" primary="" lacp_rate="" link="" vid=""
+set_op() { [[ $op == set ]] || refuse mode "choose one of --create-bond, --create-vlan, --delete"; op=$1; }
 set_mode() { [[ -z $mode ]] || refuse mode "choose one of --dhcp, --static, --capture, --restore-confirmed, --factory"; mode=$1; }
 need() { [[ $# -ge 2 ]] || refuse "${1#--}" "$1 needs a value"; }
 while (($#)); do
@@ -42,12 +48,32 @@ while (($#)); do
     --address6) need "$@"; address6=$2; given[address6]=1; shift ;;
     --gateway6) need "$@"; gateway6=$2; given[gateway6]=1; shift ;;
     --allow-offsubnet-gateway) offsub=true ;;
+    --create-bond) set_op bond ;;
+    --create-vlan) set_op vlan ;;
+    --delete) set_op delete ;;
+    --members) need "$@"; members=$2; given[members]=1; shift ;;
+    --bond-mode) need "$@"; bond_mode=$2; given[bond-mode]=1; shift ;;
+    --primary) need "$@"; primary=$2; given[primary]=1; shift ;;
+    --lacp-rate) need "$@"; lacp_rate=$2; given[lacp-rate]=1; shift ;;
+    --link) need "$@"; link=$2; given[link]=1; shift ;;
+    --id) need "$@"; vid=$2; given[id]=1; shift ;;
     --dry-run) dry=true ;;
     --confirm-timeout) need "$@"; timeout=$2; shift ;;
     *) usage_error "unknown option $1 (see --help)" ;;
   esac
   shift
 done
+for f in members bond-mode primary lacp-rate; do
+  [[ -n ${given[$f]:-} && $op != bond ]] && refuse "$f" "--$f is only for --create-bond"
+done
+for f in link id; do
+  [[ -n ${given[$f]:-} && $op != vlan ]] && refuse "$f" "--$f is only for --create-vlan"
+done
+case $op in
+  delete) [[ -z $mode ]] || refuse mode "--delete takes no addressing"; mode=delete ;;
+  bond) [[ $mode == @(|static|dhcp|capture) ]] || refuse mode "a new bond is --static, --dhcp, --capture or unaddressed"; mode=${mode:-none} ;;
+  vlan) [[ $mode == @(static|dhcp) ]] || refuse mode "a new VLAN is --static or --dhcp (capture on its parent, which sees every VLAN)" ;;
+esac
 [[ -n $mode ]] || refuse mode "say how to configure $iface: --dhcp, --static, --capture, --restore-confirmed or --factory"
 if [[ $mode != static ]]; then
   for f in address netmask gateway dns domain; do
@@ -75,7 +101,7 @@ net_links "$links" || fail "$EX_FAIL" "cannot read the interfaces"
 
 ssh_local=""
 if [[ -n ${SSH_CONNECTION:-} ]]; then read -r _ _ ssh_local _ <<<"$SSH_CONNECTION"; fi
-vmode=$mode; [[ $mode == restore ]] && vmode=none
+vmode=$mode; [[ $mode == restore || $mode == delete ]] && vmode=none
 # values as --opt=VALUE: a value starting with "-" stays a value
 args=(--root="$NET_ROOT" --links="$links" --iface="$iface" --mode="$vmode" --port-kinds="$(net_port_kinds)")
 [[ $mode == static ]] && args+=(--address="$address" --netmask="$netmask" --gateway="$gateway" --dns="$dns" --domain="$domain")
@@ -83,7 +109,14 @@ args=(--root="$NET_ROOT" --links="$links" --iface="$iface" --mode="$vmode" --por
 [[ -n ${given[gateway6]:-} ]] && args+=(--gateway6="$gateway6")
 [[ $offsub == true ]] && args+=(--allow-offsubnet-gateway)
 [[ -n $ssh_local ]] && args+=(--ssh-local="$ssh_local")
-validated=$(netpy validate "${args[@]}"); rc=$?
+# a bond or VLAN made or deleted: netplan.py link checks it (and plans it, with --out-root)
+largs=()
+if [[ $op != set ]]; then
+  largs=(--op="$op" --members="$members" --bond-mode="$bond_mode" --primary="$primary" --lacp-rate="$lacp_rate" --link="$link" --id="$vid")
+  validated=$(netpy link "${args[@]}" "${largs[@]}"); rc=$?
+else
+  validated=$(netpy validate "${args[@]}"); rc=$?
+fi
 if ((rc == 2)); then
   refuse "$(printf '%s' "$validated" | netpy_field field)" "$(printf '%s' "$validated" | netpy_field error)"
 elif ((rc != 0)); then
@@ -111,6 +144,15 @@ new=$work/root/etc/netplan/01-netcfg.yaml
 if [[ $mode == restore ]]; then
   cat -- "$NET_CONFIRMED" >"$new"
   plan='{"files":["etc/netplan/01-netcfg.yaml"],"kept":[],"moved":[],"dropin":null,"creates":false}'
+elif [[ $op != set ]]; then
+  plan=$(netpy link "${args[@]}" "${largs[@]}" --out-root="$work/out" --confirmed="$NET_CONFIRMED"); rc=$?
+  if ((rc == 2)); then
+    refuse "$(printf '%s' "$plan" | netpy_field field)" "$(printf '%s' "$plan" | netpy_field error)"
+  elif ((rc != 0)); then
+    fail "$EX_FAIL" "cannot write the new network configuration"
+  fi
+  plan=$(printf '%s' "$plan" | "$NET_PY" -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["plan"], separators=(",", ":")))')
+  (cd "$work/out" && find . -path '*/netplan/*.yaml' -type f) | while IFS= read -r f; do cp -- "$work/out/$f" "$work/root/$f"; done
 else
   rargs=(--root="$NET_ROOT" --out-root="$work/out" --links="$links" --iface="$iface" --mode="$mode" --confirmed="$NET_CONFIRMED")
   if [[ $mode == static ]]; then
@@ -173,6 +215,11 @@ for x in "${extra[@]}"; do
 done
 what="$mode"; [[ $mode == static ]] && what="static $address/$prefix${gateway:+ via $gateway}"
 [[ $factory == true ]] && what="factory $address/$prefix"
+case $op in
+  bond) what="bond of $members ($bond_mode), $what" ;;
+  vlan) what="VLAN $vid on $link, $what" ;;
+  delete) what="deleted" ;;
+esac
 log "wrote $NET_YAML ($iface: $what); applying"
 
 undo() { # put the old files back and apply them

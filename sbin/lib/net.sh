@@ -70,6 +70,12 @@ net_apply() {
     # would wait for a networkd that waits for us
     if [[ ${CC_BOOT:-} == 1 ]]; then netplan generate 9>&- </dev/null || return 1
     else netplan apply 9>&- </dev/null || return 1; fi
+    # networkd never removes a bond or VLAN that is no longer configured: a deleted one goes here
+    for ifc in "$@"; do
+      if [[ -d /sys/class/net/$ifc/bonding || -e /proc/net/vlan/$ifc ]] && [[ $(netpy dev-plan --root "$NET_ROOT" --iface "$ifc") == gone ]]; then
+        ip link delete dev "$ifc" 9>&- </dev/null || return 1
+      fi
+    done
     # netplan has no key for promiscuous mode: a small unit per capture interface sets it
     # now and at every boot (sbin/systemd/confconsole-promisc@.service)
     local mode
@@ -98,11 +104,16 @@ net_stop_dhclient() {
 # the namespace apply, with iproute2 (what networkd would do for one interface: every address
 # and route netplan merges for it, IPv4 and IPv6)
 net_apply_ns() {
-  local ifc=$1 ns=$CONFCONSOLE_NETNS mode what a b c plan
-  ip -n "$ns" link show dev "$ifc" >/dev/null 2>&1 || { log "no interface $ifc"; return 1; }
+  local ifc=$1 ns=$CONFCONSOLE_NETNS mode what a b c plan dev
   # the MAC too: a stanza may match the interface by it
-  plan=$(netpy ip-plan --root "$NET_ROOT" --iface "$ifc" --mac "$(ip -n "$ns" -br link show dev "$ifc" | awk '{print $3}')") || return 1
+  plan=$(netpy ip-plan --root "$NET_ROOT" --iface "$ifc" --mac "$(ip -n "$ns" -br link show dev "$ifc" 2>/dev/null | awk '{print $3}')") || return 1
   mode=${plan%%$'\n'*}
+  plan=${plan#*$'\n'}
+  dev=${plan%%$'\n'*}; dev=${dev#dev$'\t'}
+  # a bond or VLAN: made (or removed) first, as networkd would (the kernel must have bonding/8021q)
+  net_device_ns "$ifc" "$dev" || return 1
+  [[ $dev == gone ]] && ! ip -n "$ns" link show dev "$ifc" >/dev/null 2>&1 && return 0
+  ip -n "$ns" link show dev "$ifc" >/dev/null 2>&1 || { log "no interface $ifc"; return 1; }
   net_stop_dhclient "$ifc"
   ip -n "$ns" addr flush dev "$ifc" scope global || return 1
   ip -n "$ns" -4 route flush dev "$ifc" proto static 2>/dev/null || true
@@ -129,6 +140,33 @@ net_apply_ns() {
         log "$ifc: route $a via $b" ;;
     esac
   done < <(printf '%s\n' "$plan" | tail -n +2)
+}
+
+# net_device_ns IFACE PLAN: the bond or VLAN device itself in the namespace (PLAN from netpy
+# dev-plan: "bond MODE MEMBERS...", "vlan PARENT ID", "gone", "link")
+net_device_ns() {
+  local ifc=$1 ns=$CONFCONSOLE_NETNS kind m err
+  local -a f
+  IFS=$'\t' read -r -a f <<<"$2"
+  kind=${f[0]}
+  case $kind in
+    bond)
+      if ! ip -n "$ns" link show dev "$ifc" >/dev/null 2>&1; then
+        err=$(ip -n "$ns" link add "$ifc" type bond mode "${f[1]}" 2>&1) || { log "cannot make bond $ifc: $err"; return 1; }
+      fi
+      for m in "${f[@]:2}"; do
+        ip -n "$ns" link set "$m" down && ip -n "$ns" link set "$m" master "$ifc" && ip -n "$ns" link set "$m" up || return 1
+      done ;;
+    vlan)
+      if ! ip -n "$ns" link show dev "$ifc" >/dev/null 2>&1; then
+        err=$(ip -n "$ns" link add link "${f[1]}" name "$ifc" type vlan id "${f[2]}" 2>&1) || { log "cannot make VLAN $ifc: $err"; return 1; }
+      fi ;;
+    gone)
+      if ip -n "$ns" -d link show dev "$ifc" 2>/dev/null | grep -qE '^ +(bond|vlan) '; then
+        ip -n "$ns" link delete dev "$ifc" || return 1
+      fi ;;
+  esac
+  return 0
 }
 
 # one DHCP exchange in the namespace (ISC dhclient, its own lease/pid/config files; our hook

@@ -7,6 +7,9 @@ Called from bash with arguments only (never code built from input):
   validate  --root R --links F --iface IF --mode M [...]       checks a requested change
   render    --root R --out-root W --links F --iface IF --mode M [...]
                                                                writes the changed files under W
+  link      --op bond|vlan|delete --root R --links F --iface NAME [--out-root W] [...]
+                                                               checks (and plans) a bond/VLAN made or deleted
+  dev-plan  --root R --iface IF                                bond/vlan/gone/link: the device itself
   iface     --root R --iface IF                                MODE ADDR PREFIX GW ONLINK (tabs)
   ip-plan   --root R --iface IF                                the namespace apply's lines
   changed   --old F --new F                                    names whose stanza differs
@@ -32,7 +35,7 @@ sys.dont_write_bytecode = True
 import yaml  # noqa: E402
 
 from ccnet import demo, freshmacs, model, plan  # noqa: E402
-from ccnet.checks import Refused, validate  # noqa: E402
+from ccnet.checks import Refused, validate, validate_bond, validate_delete, validate_vlan  # noqa: E402
 
 
 def write_json_atomically(path, data, prefix, indent=None, fsync=False):
@@ -87,6 +90,69 @@ def cmd_render(a):
     print(json.dumps({'files': list(writes), **info}, separators=(',', ':')))
 
 
+def _link_validate(a):
+    files = model.netplan_files(a.root)
+    links = model.load_links(a.links)
+    addr = {'address': a.address, 'netmask': a.netmask, 'gateway': a.gateway, 'dns': a.dns, 'domain': a.domain,
+            'allow_offsubnet': a.allow_offsubnet_gateway, 'address6': a.address6, 'gateway6': a.gateway6}
+    if a.op == 'bond':
+        return validate_bond(files, links, a.iface, a.members or '', a.bond_mode or '', a.primary or '', a.lacp_rate or '', a.mode,
+                             ssh_local=a.ssh_local, port_kinds=port_kinds(a), **addr)
+    if a.op == 'vlan':
+        return validate_vlan(files, links, a.link, a.id, a.iface, a.mode, port_kinds=port_kinds(a), **addr)
+    return validate_delete(files, links, a.iface, model.read_text(os.path.join(a.root, model.OUR_FILE)), ssh_local=a.ssh_local)
+
+
+def cmd_link(a):
+    """link --op bond|vlan|delete: checks a bond or VLAN to create, or one to delete, and with
+    --out-root writes the files of the change there; prints the checked values and the plan."""
+    v = _link_validate(a)
+    if not a.out_root:
+        print(json.dumps(v, separators=(',', ':')))
+        return
+    values = {}
+    if v['mode'] == 'static':
+        values = {'address': v['address'], 'prefix': v['prefix'], 'gateway': v['gateway'], 'onlink': v['onlink'],
+                  'dns': ' '.join(v['dns']), 'domain': ' '.join(v['search'])}
+    if v['mode'] in ('static', 'dhcp') and 'address6' in v:
+        values.update({'address6': v['address6'], 'gateway6': v['gateway6']})
+    if a.op == 'bond':
+        macs = {l.get('ifname'): l.get('address') for l in model.load_links(a.links)}
+        writes, info = plan.plan_bond(a.root, v['name'], v['members'], v['bond_mode'], v['primary'], v['lacp_rate'], v['mode'],
+                                      macs=macs, confirmed=a.confirmed, **values)
+    elif a.op == 'vlan':
+        writes, info = plan.plan_vlan(a.root, v['name'], v['link_id'], v['id'], v['mode'], add_parent=v['add_parent'],
+                                      confirmed=a.confirmed, **values)
+    else:
+        writes, info = plan.plan_delete(a.root, v['section'], v['name'], confirmed=a.confirmed)
+    for rel, text in writes.items():
+        out = os.path.join(a.out_root, rel)
+        os.makedirs(os.path.dirname(out), exist_ok=True)
+        with open(out, 'w', encoding='utf-8') as f:
+            f.write(text)
+    print(json.dumps({'checked': v, 'plan': {'files': list(writes), **info}}, separators=(',', ':')))
+
+
+def _dev_plan(files, name):
+    from ccnet.links import Topology
+    topo = Topology(files, [])
+    sec = topo.section_of(name)
+    if not sec:
+        return 'gone'
+    f = topo.facts(name)
+    if sec[0] == 'bonds':
+        return '\t'.join(['bond', f['bond_mode'] or 'balance-rr', *f['members']])
+    if sec[0] == 'vlans':
+        return '\t'.join(['vlan', f['parent'] or '', str(f['vlan_id'])])
+    return 'link'
+
+
+def cmd_dev_plan(a):
+    """What an apply must do to the device itself: "bond MODE MEMBER...", "vlan PARENT ID",
+    "gone" (no longer defined), or "link" (a plain link), tab-separated."""
+    print(_dev_plan(model.netplan_files(a.root), a.iface))
+
+
 def cmd_iface(a):
     files = model.netplan_files(a.root)
     d = model.describe(model.merged_stanza(files, a.iface, a.mac))
@@ -94,12 +160,15 @@ def cmd_iface(a):
 
 
 def cmd_ip_plan(a):
-    """What networkd would set on one interface, for the namespace apply: the mode, then one
-    line per address ("addr CIDR") and route ("route TO VIA onlink|-"), tab-separated."""
+    """What networkd would set on one interface, for the namespace apply: the mode, the device
+    line ("dev<TAB>" + what dev-plan says), then one line per address ("addr CIDR") and route
+    ("route TO VIA onlink|-"), tab-separated. One python start per interface: the rollback's
+    time is counted."""
     files = model.netplan_files(a.root)
     st = model.merged_stanza(files, a.iface, a.mac) or {}
     d = model.describe(model.merged_stanza(files, a.iface, a.mac))
     print(d['mode'])
+    print('dev\t' + _dev_plan(files, a.iface))
     if d['mode'] == 'capture':
         return
     for x in st.get('addresses') or []:
@@ -121,19 +190,24 @@ def cmd_sys_facts(a):
         if os.path.isdir(d):
             l['sys'] = {'device': os.path.exists(os.path.join(d, 'device')), 'bridge': os.path.isdir(os.path.join(d, 'bridge')),
                         'bonding': os.path.isdir(os.path.join(d, 'bonding')), 'tun': os.path.exists(os.path.join(d, 'tun_flags')),
-                        'wireless': os.path.isdir(os.path.join(d, 'wireless')) or os.path.exists(os.path.join(d, 'phy80211'))}
+                        'wireless': os.path.isdir(os.path.join(d, 'wireless')) or os.path.exists(os.path.join(d, 'phy80211')),
+                        # the kernel driver, for a match: {driver: ...} stanza
+                        'driver': os.path.basename(os.path.realpath(os.path.join(d, 'device', 'driver'))) if os.path.exists(os.path.join(d, 'device', 'driver')) else None}
     write_json_atomically(a.links, links, '.links.')
 
 
 def cmd_changed(a):
-    for name in model.changed(model.ethernets(model.load_yaml(a.old)), model.ethernets(model.load_yaml(a.new))):
+    # every section: a bond or VLAN made, changed or deleted is applied (and a deleted one removed)
+    for name in model.changed(model.devices(model.load_yaml(a.old)), model.devices(model.load_yaml(a.new))):
         print(name)
 
 
 def cmd_links_from_yaml(a):
     files = model.netplan_files(a.root)
     view = {n: model.merged_stanza(files, n) for n in model.configured_names(files)}
-    links = demo.links_from_yaml(view, model.load_links(a.out), a.iface, a.dhcp_address)
+    from ccnet.links import Topology
+    topo = Topology(files, [])
+    links = demo.links_from_yaml(view, model.load_links(a.out), a.iface, a.dhcp_address, {n: topo.kind_of(n) for n in view})
     write_json_atomically(a.out, links, '.links.', indent=1)
 
 
@@ -174,7 +248,7 @@ def cmd_fresh_macs(a):
     print(json.dumps({'files': list(writes), **info}, separators=(',', ':')))
 
 
-COMMANDS = {'fresh-macs': cmd_fresh_macs, 'show': cmd_show, 'validate': cmd_validate, 'render': cmd_render, 'iface': cmd_iface, 'ip-plan': cmd_ip_plan, 'sys-facts': cmd_sys_facts,
+COMMANDS = {'fresh-macs': cmd_fresh_macs, 'link': cmd_link, 'dev-plan': cmd_dev_plan, 'show': cmd_show, 'validate': cmd_validate, 'render': cmd_render, 'iface': cmd_iface, 'ip-plan': cmd_ip_plan, 'sys-facts': cmd_sys_facts,
             'changed': cmd_changed, 'links-from-yaml': cmd_links_from_yaml, 'json-get': cmd_json_get,
             'capture-names': cmd_capture_names,
             'unseen-add': cmd_unseen_add}
@@ -193,6 +267,13 @@ def parser():
         s.add_argument('--allow-offsubnet-gateway', action='store_true'); s.add_argument('--onlink', action='store_true')
         s.add_argument('--ssh-local'); s.add_argument('--address6'); s.add_argument('--gateway6'); s.add_argument('--port-kinds')
         s.add_argument('--confirmed')
+    s = sub.add_parser('link')
+    for o in ('root', 'links', 'out-root', 'iface', 'op', 'mode', 'address', 'netmask', 'gateway', 'address6', 'gateway6', 'ssh-local',
+              'port-kinds', 'confirmed', 'members', 'bond-mode', 'primary', 'lacp-rate', 'link', 'id'):
+        s.add_argument('--' + o)
+    s.add_argument('--dns', default=''); s.add_argument('--domain', default='')
+    s.add_argument('--allow-offsubnet-gateway', action='store_true')
+    s = sub.add_parser('dev-plan'); s.add_argument('--root', required=True); s.add_argument('--iface', required=True)
     for name in ('iface', 'ip-plan'):
         s = sub.add_parser(name); s.add_argument('--root', required=True); s.add_argument('--iface', required=True); s.add_argument('--mac')
     s = sub.add_parser('sys-facts'); s.add_argument('--links', required=True); s.add_argument('--sys', default='/sys/class/net')

@@ -16,6 +16,7 @@ import { masterHost, proxyUrl } from '../../src/rules/master.js';
 import { checkStatic, checkStatic6, dnsServers, ipv4, ipv6Cidr, ipv6Gateway, netmask, optionalIpv4, quad, searchDomains, toInt } from '../../src/rules/network.js';
 import { ntpServers } from '../../src/rules/ntp.js';
 import { adminPassword, keyboardLayout } from '../../src/rules/console.js';
+import { BOND_MODES, bondMembers, checkBond, vlanId } from '../../src/rules/links.js';
 import { pcapGb } from '../../src/rules/pcap.js';
 import { captureFilter, captureIface, diagHost, lookupName, packetCount } from '../../src/rules/diag.js';
 import { ifaceName, windowSeconds } from '../../src/rules/traffic.js';
@@ -873,7 +874,82 @@ const adminPasswordRule = shared<string>({
   again: sameText,
 });
 
-const RULES = [keyboardRule, adminPasswordRule, trafficIfaceRule, windowRule, diagHostRule, lookupNameRule, countRule, ifaceRule, filterRule, ntp, masterHostRule, masterProxy, pushTokenRule, hmacRule, pcapRule, callhomeHost, portRule, callhomeProxy, proxyUserRule, passwordRule, updateKeyRule, aptPasswordRule, netmaskRule, ipv4Rule, staticRule, dnsRule, searchRule, static6Rule];
+// ---- bonds and VLANs (issue 17): src/rules/links.ts ↔ ccnet/checks.py check_bond, check_vlan_id ----
+
+interface BondForm { name: string; members: string; mode: string; primary: string; lacp: string }
+const bondConsole = (f: BondForm): Answer => {
+  const t = { name: f.name.trim(), members: f.members.trim(), mode: f.mode.trim(), primary: f.primary.trim(), lacp: f.lacp.trim() };
+  if (checkBond({ name: t.name, members: t.members, mode: t.mode, primary: t.primary, lacpRate: t.lacp })) return 'BAD';
+  const m = bondMembers(t.members);
+  return m.ok ? `OK ${t.name} ${m.value} ${t.mode} ${t.primary || '-'} ${t.lacp || '-'}` : 'BAD';
+};
+const IFNAMES = ['eth0', 'eth1', 'eth2', 'enp3s0f1', 'bond0', 'b_1.x-y', 'x'.repeat(15), 'x'.repeat(16), 'eth0:1', '-eth', '.eth', 'éth0', 'eth 0', ''];
+const bondRule = shared<BondForm>({
+  name: 'bond: linkName + bondMembers + checkBond ↔ ccnet check_bond',
+  show: visible,
+  console: bondConsole,
+  args: (f) => [f.name.trim(), f.members.trim(), f.mode.trim(), f.primary.trim(), f.lacp.trim()],
+  python: `n, mem, mode, primary, lacp = check_bond(a[0], a[1], a[2], a[3], a[4])
+    return f"{n} {','.join(mem)} {mode} {primary or '-'} {lacp or '-'}"`,
+  fixed: [
+    [{ name: 'bond0', members: 'eth1,eth2', mode: 'active-backup', primary: 'eth1', lacp: '' }, 'OK bond0 eth1,eth2 active-backup eth1 -'],
+    [{ name: 'bond0', members: 'eth1 eth2', mode: '802.3ad', primary: '', lacp: 'fast' }, 'OK bond0 eth1,eth2 802.3ad - fast'],
+    [{ name: 'bond0', members: 'eth1', mode: 'balance-rr', primary: 'eth1', lacp: '' }, 'BAD'], // no primary in balance-rr
+    [{ name: 'bond0', members: 'eth1', mode: 'active-backup', primary: 'eth2', lacp: '' }, 'BAD'], // not a member
+    [{ name: 'bond0', members: 'eth1', mode: 'active-backup', primary: '', lacp: 'fast' }, 'BAD'], // LACP: 802.3ad only
+    [{ name: 'bond0', members: 'eth1', mode: '802.3ad', primary: '', lacp: 'medium' }, 'BAD'],
+    [{ name: 'bond0', members: 'eth1', mode: 'lacp', primary: '', lacp: '' }, 'BAD'], // not netplan's
+    [{ name: 'bond0', members: '', mode: 'balance-rr', primary: '', lacp: '' }, 'BAD'],
+    [{ name: 'bond0', members: 'eth1,eth1', mode: 'balance-rr', primary: '', lacp: '' }, 'BAD'],
+    [{ name: 'bond0', members: 'bond0', mode: 'balance-rr', primary: '', lacp: '' }, 'BAD'],
+    [{ name: 'bond0:1', members: 'eth1', mode: 'balance-rr', primary: '', lacp: '' }, 'BAD'],
+    [{ name: 'x'.repeat(16), members: 'eth1', mode: 'balance-rr', primary: '', lacp: '' }, 'BAD'], // IFNAMSIZ
+  ],
+  gen: (R) => {
+    const good = ['eth0', 'eth1', 'eth2', 'enp3s0f1', 'ens1'];
+    const mem = [...new Set(Array.from({ length: R.int(1, 3) }, () => (R.chance(0.85) ? R.pick(good) : R.pick(IFNAMES))))].join(R.pick([',', ' ', ', ']));
+    const mode = R.chance(0.85) ? R.pick(BOND_MODES) : R.pick(['lacp', '802.3AD', 'Active-backup', '']);
+    const f = {
+      name: R.chance(0.8) ? R.pick(['bond0', 'bond1', 'bond-a']) : R.pick(IFNAMES),
+      members: mem,
+      mode,
+      primary: R.chance(0.6) ? '' : R.pick([mem.split(/[ ,]+/)[0] ?? '', R.pick(IFNAMES)]),
+      lacp: R.chance(0.6) ? '' : mode === '802.3ad' && R.chance(0.7) ? R.pick(['slow', 'fast']) : R.pick(['slow', 'fast', 'medium', 'Fast']),
+    };
+    if (R.chance(0.2)) {
+      const k = R.pick(['name', 'members', 'primary'] as const);
+      f[k] = nearMiss(R, f[k], 'eth0123:.-_, ');
+    }
+    return f;
+  },
+  again: (f, v) => {
+    const m = v.split(' ');
+    return { name: m[0]!, members: m[1]!, mode: m[2]!, primary: m[3] === '-' ? '' : m[3]!, lacp: m[4] === '-' ? '' : m[4]! };
+  },
+});
+
+const vlanIdRule = shared<string>({
+  name: 'VLAN id: vlanId ↔ ccnet check_vlan_id',
+  console: (s) => answer(vlanId(s)),
+  args: trimmed,
+  python: 'return str(check_vlan_id(a[0]))',
+  fixed: [
+    ['1', 'OK 1'],
+    ['4094', 'OK 4094'],
+    ['10', 'OK 10'],
+    ['0', 'BAD'], // priority tagging
+    ['4095', 'BAD'], // reserved
+    ['5000', 'BAD'],
+    ['010', 'BAD'],
+    ['-1', 'BAD'],
+    ['1e3', 'BAD'],
+    ['١٠', 'BAD'],
+  ],
+  gen: (R) => maybeNear(R, R.pick([() => String(R.int(0, 4200)), () => String(R.int(1, 4094)), () => `0${R.int(0, 99)}`, () => R.pick(['4094', '4095', '1', '0', ''])])(), 0.3, DIGITS + '-+ .'),
+  again: sameText,
+});
+
+const RULES = [keyboardRule, adminPasswordRule, trafficIfaceRule, windowRule, diagHostRule, lookupNameRule, countRule, ifaceRule, filterRule, ntp, masterHostRule, masterProxy, pushTokenRule, hmacRule, pcapRule, callhomeHost, portRule, callhomeProxy, proxyUserRule, passwordRule, updateKeyRule, aptPasswordRule, netmaskRule, ipv4Rule, staticRule, dnsRule, searchRule, static6Rule, bondRule, vlanIdRule];
 
 // ---- the batches: one process per rule ---------------------------------------------------
 
@@ -942,7 +1018,7 @@ done`;
 async function pythonBatch(body: string, cases: string[][], cwd: string): Promise<string[]> {
   const prog = `import json, sys
 sys.path.insert(0, sys.argv[1])
-from ccnet.checks import Refused, check_domains, check_dns, check_static, check_static6, parse_prefix, parse_v4
+from ccnet.checks import Refused, check_bond, check_domains, check_dns, check_static, check_static6, check_vlan_id, parse_prefix, parse_v4
 def one(a):
     ${body}
 for line in sys.stdin:

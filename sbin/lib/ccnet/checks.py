@@ -5,7 +5,7 @@ proves both give the same answers and values."""
 import ipaddress
 import re
 
-from .model import configured_names, describe, link_addrs, link_kind, merged_stanza, split_list
+from .model import configured_names, describe, kind_and_why, link_addrs, merged_stanza, split_list
 
 IFNAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.:-]{0,14}$')
 LABEL = re.compile(r'^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$')
@@ -225,15 +225,25 @@ def validate(files, links, iface, mode, address=None, netmask=None, gateway=None
              allow_offsubnet=False, ssh_local=None, address6=None, gateway6=None, port_kinds=()):
     """A requested change of one interface → what it will be ({mode, address, prefix, ...}).
     files: the netplan files (model.netplan_files), what netplan merges."""
+    from .links import Topology
     names = [l.get('ifname') for l in links if l.get('ifname') != 'lo']
     if not IFNAME.fullmatch(iface or ''):
         raise Refused('interface', f'{iface!r} is not an interface name')
-    if iface not in names:
+    topo = Topology(files, links)
+    sec = topo.section_of(iface)
+    if iface not in names and not (sec and sec[0] in ('bonds', 'vlans')):
         raise Refused('interface', f'no interface {iface} on this appliance (there are: {", ".join(names) or "none"})')
-    link = next(l for l in links if l.get('ifname') == iface)
-    _, why = link_kind(link, port_kinds)
+    link = next((l for l in links if l.get('ifname') == iface), None)
+    _, why = kind_and_why(iface, link, topo, port_kinds)
     if why:
-        raise Refused('interface', f'{iface} is {why}: the console configures the network ports only (it is left as it is)')
+        raise Refused('interface', f'{iface} is {why}: the console configures Ethernet ports, bonds and VLANs only (it is left as it is)')
+    facts = topo.facts(iface)
+    if facts['member_of']:
+        raise Refused('interface', f"{iface} is a member of {facts['member_of_kind']} {facts['member_of']}: its addressing is {facts['member_of']}'s (configure {facts['member_of']})")
+    if mode == 'capture' and facts['on_top']:
+        raise Refused('interface', f"{', '.join(t['name'] for t in facts['on_top'])} sits on {iface}: a capture interface carries no VLAN (delete it first)")
+    if mode == 'capture' and sec and sec[0] == 'vlans':
+        raise Refused('interface', f'{iface} is a VLAN: capture on its parent {facts["parent"]} (a capture interface sees every VLAN)')
     eth = view(files, links)
     res = {'mode': mode}
     if mode == 'static':
@@ -251,3 +261,186 @@ def validate(files, links, iface, mode, address=None, netmask=None, gateway=None
         if gateway6 is not None:
             res['gateway6'] = g6
     return res
+
+
+# ---- bonds and VLANs (twins: src/rules/links.ts; rules-agree.test.ts fuzzes both) --------------
+
+# netplan's bond modes (netplan(5) "Properties for device type bonds: mode"; netplan refuses others:
+# "unknown bond mode")
+BOND_MODES = ('balance-rr', 'active-backup', 'balance-xor', 'broadcast', '802.3ad', 'balance-tlb', 'balance-alb')
+# the modes with a primary member (the kernel's bonding.rst: "primary ... only valid for
+# active-backup(1), balance-tlb (5) and balance-alb (6) mode")
+PRIMARY_MODES = ('active-backup', 'balance-tlb', 'balance-alb')
+LACP_RATES = ('slow', 'fast')
+
+
+def check_link_name(field, name, what):
+    """A bond's or VLAN's name: an interface name of at most 15 characters (IFNAMSIZ)."""
+    if not IFNAME.fullmatch(name or '') or ':' in name:
+        raise Refused(field, f'{what} {name!r} is not an interface name (letters, digits, "_", "-", "."; 1-15 characters)')
+    return name
+
+
+def check_bond(name, members, mode, primary='', lacp_rate=''):
+    """A bond's name, members (comma or space separated), mode and parameters, as netplan and the
+    kernel take them → (name, [members], mode, primary or '', lacp rate or ''). Refuses an
+    unknown mode, no member or one named twice, a primary that is no member or in a mode without
+    one, a LACP rate outside 802.3ad (the only mode that speaks LACP)."""
+    check_link_name('name', name, 'the bond name')
+    mem = split_list(members)
+    if not mem:
+        raise Refused('members', 'a bond needs at least one member (e.g. eth1,eth2)')
+    for m in mem:
+        check_link_name('members', m, 'member')
+    if len(set(mem)) != len(mem):
+        raise Refused('members', 'a member is named twice')
+    if name in mem:
+        raise Refused('members', f'{name} cannot be a member of itself')
+    if mode not in BOND_MODES:
+        raise Refused('bond-mode', f'{mode!r} is not a bond mode (one of {", ".join(BOND_MODES)})')
+    if primary:
+        if mode not in PRIMARY_MODES:
+            raise Refused('primary', f'a primary member is for {", ".join(PRIMARY_MODES)} only, not {mode}')
+        if primary not in mem:
+            raise Refused('primary', f'the primary {primary!r} is not one of the members ({", ".join(mem)})')
+    if lacp_rate:
+        if lacp_rate not in LACP_RATES:
+            raise Refused('lacp-rate', f'the LACP rate {lacp_rate!r} is slow or fast')
+        if mode != '802.3ad':
+            raise Refused('lacp-rate', f'a LACP rate is for mode 802.3ad only, not {mode}')
+    return name, mem, mode, primary or '', lacp_rate or ''
+
+
+def check_vlan_id(value):
+    """A VLAN id: 1-4094 in plain digits (0 is priority tagging, 4095 reserved: IEEE 802.1Q;
+    netplan refuses more than 4094)."""
+    if not re.fullmatch(r'[1-9][0-9]{0,3}', value or '') or not 1 <= int(value) <= 4094:
+        raise Refused('id', f'VLAN id {value!r} is not 1-4094')
+    return int(value)
+
+
+def _session_on(links, names, ssh_local):
+    """The link among names whose addresses carry the operator's session (None: none)."""
+    if not ssh_local:
+        return None
+    me = ipaddress.ip_address(ssh_local)
+    for l in links:
+        if l.get('ifname') in names and any(ipaddress.ip_address(c.split('/')[0]) == me for c in link_addrs(l)):
+            return l.get('ifname')
+    return None
+
+
+def _addressing(name, mode, links, files, skip, address=None, netmask=None, gateway=None, dns='', domain='', allow_offsubnet=False,
+                address6=None, gateway6=None):
+    """The addressing of a new bond or VLAN, checked as set's (the members' own addresses are
+    free: the bond takes them over)."""
+    eth = {n: st for n, st in view(files, links).items() if n not in skip}
+    others = [l for l in links if l.get('ifname') not in skip]
+    res = {'mode': mode}
+    if mode == 'static':
+        res.update(check_static(name, address, netmask, gateway, dns, domain, allow_offsubnet, eth, others))
+    if mode in ('static', 'dhcp') and (address6 or gateway6):
+        a6, g6 = check_static6(address6 or '', gateway6 or '')
+        if a6:
+            check_address_free(name, ipaddress.ip_interface(a6).ip, eth, others, 'address6')
+        res['address6'], res['gateway6'] = a6, g6
+    return res
+
+
+def _new_name(topo, links, name):
+    if name in [l.get('ifname') for l in links] or topo.section_of(name):
+        raise Refused('name', f'{name} already exists: choose another name')
+
+
+def validate_bond(files, links, name, members, bond_mode, primary='', lacp_rate='', mode='none', ssh_local=None, port_kinds=(), **addr):
+    """A new bond → {name, members, bond_mode, primary, lacp_rate, mode, address...}. Each member
+    is an Ethernet port the console configures, in no other bond and carrying no VLAN; the bond
+    never strands the operator: the port the session comes in on may be enslaved only when the
+    bond takes over that very address (static), and a capture bond leaves a management interface."""
+    from .links import Topology
+    name, mem, bond_mode, primary, lacp_rate = check_bond(name, members, bond_mode, primary, lacp_rate)
+    topo = Topology(files, links)
+    _new_name(topo, links, name)
+    byname = {l.get('ifname'): l for l in links}
+    for m in mem:
+        if m not in byname:
+            raise Refused('members', f'no interface {m} on this appliance')
+        kind, why = kind_and_why(m, byname[m], topo, port_kinds)
+        if kind != 'ethernet' or why and not topo.facts(m)['member_of']:
+            raise Refused('members', f'{m} is {why or "a " + kind}: only Ethernet ports can be bond members')
+        f = topo.facts(m)
+        if f['member_of']:
+            raise Refused('members', f"{m} is already a member of {f['member_of']}")
+        if f['on_top']:
+            raise Refused('members', f"{', '.join(t['name'] for t in f['on_top'])} sits on {m}: delete it first")
+    if mode not in ('static', 'dhcp', 'capture', 'none'):
+        raise Refused('mode', f'unknown addressing {mode}')
+    res = _addressing(name, mode, links, files, set(mem), **addr)
+    me = _session_on(links, mem, ssh_local)
+    if me and not (mode == 'static' and res.get('address') == str(ipaddress.ip_address(ssh_local))):
+        raise Refused('members', f'you are connected through {me} ({ssh_local}): enslaving it would cut your session unless the bond '
+                                 f'keeps that address (give the bond --static --address {ssh_local})')
+    if mode in ('capture', 'none'):
+        eth = view(files, links)
+        mgmt = [n for n, st in eth.items() if describe(st)['mode'] in ('static', 'dhcp', 'ipv6') and n not in mem]
+        if not mgmt:
+            raise Refused('members', f'{", ".join(mem)} carry the last management interface: the appliance would be unreachable')
+    res.update({'name': name, 'members': mem, 'bond_mode': bond_mode, 'primary': primary, 'lacp_rate': lacp_rate})
+    return res
+
+
+def validate_vlan(files, links, link, vid, name='', mode='static', port_kinds=(), **addr):
+    """A new VLAN → {name (vlanID when not given), link, link_id (the parent's netplan id),
+    add_parent (a port netplan does not define yet), id, mode, address...}. The parent is an
+    Ethernet port or a bond the console configures, not a bond member; one VLAN per id and parent."""
+    from .links import Topology
+    vid = check_vlan_id(vid)
+    name = check_link_name('name', name or f'vlan{vid}', 'the VLAN name')
+    topo = Topology(files, links)
+    _new_name(topo, links, name)
+    if not IFNAME.fullmatch(link or ''):
+        raise Refused('link', f'{link!r} is not an interface name')
+    lk = next((l for l in links if l.get('ifname') == link), None)
+    sec = topo.section_of(link)
+    if lk is None and not sec:
+        raise Refused('link', f'no interface {link} on this appliance')
+    kind, why = kind_and_why(link, lk, topo, port_kinds)
+    f = topo.facts(link)
+    if f['member_of']:
+        raise Refused('link', f"{link} is a member of {f['member_of']}: put the VLAN on {f['member_of']}")
+    if why or kind not in ('ethernet', 'bond'):
+        raise Refused('link', f'{link} is {why or "a " + kind}: a VLAN goes on an Ethernet port or a bond')
+    for (t, sid), st in topo.defs.items():
+        if t == 'vlans' and str(st.get('id')) == str(vid) and topo.names_of.get(str(st.get('link')), [str(st.get('link'))])[:1] == [link]:
+            raise Refused('id', f'VLAN {vid} is already on {link} ({sid})')
+    if mode not in ('static', 'dhcp', 'none'):
+        raise Refused('mode', 'a VLAN is a management link (static or DHCP): capture on its parent, which sees every VLAN')
+    res = _addressing(name, mode, links, files, set(), **addr)
+    res.update({'name': name, 'link': link, 'link_id': sec[1] if sec else link, 'add_parent': None if sec else link, 'id': vid})
+    return res
+
+
+def validate_delete(files, links, name, our_text, ssh_local=None):
+    """A bond or VLAN to delete → {name, section}: only one the console created (its mark in our
+    file), carrying no VLAN, not the operator's session, not the last management interface."""
+    from .links import Topology, owned
+    from .model import OUR_FILE
+    if not IFNAME.fullmatch(name or ''):
+        raise Refused('interface', f'{name!r} is not an interface name')
+    topo = Topology(files, links)
+    sec = topo.section_of(name)
+    if not sec or sec[0] not in ('bonds', 'vlans'):
+        raise Refused('interface', f'{name} is no bond or VLAN defined in the netplan files: only those the console created can be deleted')
+    if (sec[0], sec[1]) not in owned(our_text):
+        raise Refused('interface', f'{name} was not created by the console (no mark in {OUR_FILE}): it is left as it is; remove it by hand if you must')
+    f = topo.facts(name)
+    if f['on_top']:
+        raise Refused('interface', f"{', '.join(t['name'] for t in f['on_top'])} sits on {name}: delete it first")
+    me = _session_on(links, [name], ssh_local)
+    if me:
+        raise Refused('interface', f'you are connected through {name} ({ssh_local}): deleting it would cut your session')
+    eth = view(files, links)
+    mgmt = [n for n, st in eth.items() if describe(st)['mode'] in ('static', 'dhcp', 'ipv6')]
+    if mgmt == [name]:
+        raise Refused('interface', f'{name} is the last management interface: the appliance would be unreachable')
+    return {'name': name, 'mode': 'none', 'section': sec[0], 'members': f['members'] if sec[0] == 'bonds' else []}

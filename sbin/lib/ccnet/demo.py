@@ -11,7 +11,7 @@ def fake_mac(name):
     return '52:54:00:%02x:%02x:%02x' % (h[0], h[1], h[2])
 
 
-def links_from_yaml(eth, links, only=(), dhcp_address=None):
+def links_from_yaml(eth, links, only=(), dhcp_address=None, kinds=None):
     """links updated to what the YAML says (eth: interface → its merged stanza): every interface when there are no links yet,
     else only the interfaces named (after an apply). A DHCP interface gets dhcp_address."""
     only = set(only or [])
@@ -20,7 +20,11 @@ def links_from_yaml(eth, links, only=(), dhcp_address=None):
     if not links:
         by['lo'] = {'ifindex': 1, 'ifname': 'lo', 'flags': ['LOOPBACK', 'UP', 'LOWER_UP'], 'operstate': 'UNKNOWN',
                     'address': '00:00:00:00:00:00', 'addr_info': [{'family': 'inet', 'local': '127.0.0.1', 'prefixlen': 8}]}
+    kinds = kinds or {}
     for name in names:
+        if name not in eth and ((by.get(name) or {}).get('linkinfo') or {}).get('info_kind') in ('bond', 'vlan'):
+            del by[name]  # a bond or VLAN deleted: gone, as networkd's is after the apply
+            continue
         d = describe(eth[name] if name in eth else None)
         l = by.get(name) or {'ifindex': len(by) + 1, 'ifname': name, 'address': fake_mac(name)}
         l['flags'] = ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'] + (['PROMISC'] if d['mode'] == 'capture' else [])
@@ -34,5 +38,7 @@ def links_from_yaml(eth, links, only=(), dhcp_address=None):
         if d['address6']:
             info.append({'family': 'inet6', 'local': d['address6'], 'prefixlen': d['prefix6'], 'scope': 'global'})
         l['addr_info'] = info
+        if kinds.get(name) in ('bond', 'vlan'):
+            l['linkinfo'] = {'info_kind': kinds[name]}
         by[name] = l
     return list(by.values())

@@ -103,6 +103,10 @@ def patch(text, old, new):
         return text[:root.start_mark.index] + dump_flow(new) + text[root.end_mark.index:]
     edits = []
     _patch_mapping(text, root, old, new, edits)
-    for start, end, repl in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
+    # last first; of two insertions at one place (keys added to an inner mapping, then a key added
+    # to the mapping around it, both after the same last line) the outer is inserted first, so the
+    # inner's keys stay above it, in their mapping
+    order = sorted(range(len(edits)), key=lambda i: (edits[i][0], edits[i][1], i), reverse=True)
+    for start, end, repl in (edits[i] for i in order):
         text = text[:start] + repl + text[end:]
     return text

@@ -160,12 +160,18 @@ def merged_stanza(files, name, mac=None):
 
 
 def configured_names(files):
-    """The interfaces named by an ethernets id (no match:), in file order."""
+    """The interfaces named by a stanza id (no match:) of any section (ethernets, bonds, vlans,
+    bridges, ...), in file order."""
     names = []
     for _, doc in files:
-        for sid, st in ethernets(doc).items():
-            if not (isinstance(st, dict) and isinstance(st.get('match'), dict)) and str(sid) not in names:
-                names.append(str(sid))
+        net = doc.get('network') or {}
+        for t in DEVICE_TYPES:
+            devs = net.get(t) or {}
+            if not isinstance(devs, dict):
+                continue
+            for sid, st in devs.items():
+                if not (isinstance(st, dict) and isinstance(st.get('match'), dict)) and str(sid) not in names:
+                    names.append(str(sid))
     return names
 
 
@@ -301,7 +307,40 @@ def link_kind(link, port_kinds=()):
 
 # ---- the show result ---------------------------------------------------------------------------
 
-def _entry(name, link, files, port_kinds):
+def kind_and_why(name, link, topo, port_kinds=()):
+    """(kind, why it is read-only or None) of one link: what the kernel says first (a veth or a
+    TUN/TAP device named like a port is no port), then what netplan defines it as. Bonds and
+    VLANs are configurable when netplan defines them (a hand-made one is left alone)."""
+    from .links import CONFIGURED, READ_ONLY
+    nk = topo.kind_of(name)
+    kk, kwhy = link_kind(link, port_kinds) if link else ('port', None)
+    if kk in ('bond', 'vlan') or kk == 'port' and nk in ('bond', 'vlan'):
+        kind = kk if kk != 'port' else nk
+        if nk != kind:
+            return kind, f'a {kind} not defined in the netplan files (made by hand or by another tool): the console leaves it as it is'
+        return kind, None
+    if kk != 'port':
+        return kk, kwhy
+    kind = nk or 'ethernet'
+    if kind not in CONFIGURED:
+        return kind, READ_ONLY.get(kind, f'a {kind} link: the console does not configure it')
+    return kind, None
+
+
+def role_text(role, facts):
+    """The role in words: a member names its bond, a parent the links on top of it."""
+    if role == 'member':
+        return f"member of {facts['member_of']}"
+    if role == 'parent':
+        top = [t['name'] for t in facts['on_top']]
+        vl = [t['name'] for t in facts['on_top'] if t['kind'] == 'vlan']
+        return f"VLAN parent of {', '.join(vl)}" if vl else f"SR-IOV parent{' of ' + ', '.join(top) if top else ''}"
+    return role
+
+
+def _entry(name, link, files, port_kinds, topo=None, ours=()):
+    from .links import Topology
+    topo = topo or Topology(files, [link] if link else [])
     mac = link.get('address') if link else None
     st = merged_stanza(files, name, mac)
     owners = list(dict.fromkeys(rel for rel, _, _, _ in stanzas_of(files, name, mac)))
@@ -311,25 +350,46 @@ def _entry(name, link, files, port_kinds):
     if d['mode'] == 'dhcp' and addrs and not is_v6(addrs[0]):
         i = ipaddress.ip_interface(addrs[0])
         address, prefix = str(i.ip), i.network.prefixlen
-    kind, why = link_kind(link, port_kinds) if link else ('port', None)
+    kind, why = kind_and_why(name, link, topo, port_kinds)
+    facts = topo.facts(name)
+    role = ROLE[d['mode']]
+    if facts['member_of']:
+        role = 'member'
+        why = why or f"a member of {facts['member_of_kind']} {facts['member_of']}: configure {facts['member_of']} instead"
+    elif role in ('capture', 'unused') and (facts['on_top'] or facts['sriov_pf']):
+        role = 'parent'
+    elif role == 'capture' and why:
+        role = 'unused'  # the console makes no capture interface of a link it does not configure
+    sec = topo.section_of(name)
     renderer, rfile = renderer_of(files, name, mac)
     return {'name': name, 'mac': mac, 'state': link.get('operstate', 'UNKNOWN') if link else 'ABSENT',
-            'up': 'UP' in (link.get('flags') or []) if link else False, 'addresses': addrs, 'role': ROLE[d['mode']],
-            'mode': d['mode'], 'address': address, 'prefix': prefix, 'gateway': d['gateway'], 'dns': d['dns'],
+            'up': 'UP' in (link.get('flags') or []) if link else False, 'addresses': addrs, 'role': role,
+            'role_text': role_text(role, facts), 'mode': d['mode'], 'address': address, 'prefix': prefix,
+            'gateway': d['gateway'], 'dns': d['dns'],
             'search': d['search'], 'address6': d['address6'], 'prefix6': d['prefix6'], 'gateway6': d['gateway6'],
             'dhcp6': d['dhcp6'], 'routes': d['routes'], 'kind': kind, 'configurable': why is None, 'why': why,
+            'members': facts['members'], 'parent': facts['parent'], 'vlan_id': facts['vlan_id'], 'bond_mode': facts['bond_mode'],
+            'member_of': facts['member_of'], 'on_top': facts['on_top'], 'matched_by': topo.matched_by(name),
+            'created_here': bool(sec and (sec[0], sec[1]) in ours),
             'files': owners, 'renderer': renderer, 'renderer_file': rfile, 'config': st}
 
 
 def show(root, links, pending_path=None, unseen_path=None, port_kinds=()):
     """The show_network.sh result: every interface (live, and configured but absent) with the
     files that configure it and what netplan makes of them, the change waiting for confirmation,
-    the rollbacks no operator has seen yet, and whether our file is there."""
+    the rollbacks no operator has seen yet, and whether our file is there. Every link netplan
+    defines is there (bonds, VLANs, bridges, tunnels, wifi...); a match: stanza is listed under
+    `matches` with the links it matches, never as an interface of its own."""
+    from .links import Topology, match_text, owned
     files = netplan_files(root)
     links = [l for l in links if l.get('ifname') != 'lo']
-    out = [_entry(l.get('ifname'), l, files, port_kinds) for l in links]
+    topo = Topology(files, links)
+    ours = owned(read_text(os.path.join(root, OUR_FILE)))
+    out = [_entry(l.get('ifname'), l, files, port_kinds, topo, ours) for l in links]
     seen = {l.get('ifname') for l in links}
-    out += [_entry(n, None, files, port_kinds) for n in configured_names(files) if n not in seen]
+    out += [_entry(n, None, files, port_kinds, topo, ours) for n in topo.defined_names() if n not in seen]
+    matches = [{'id': sid, 'section': t, 'match': match_text(st), 'links': topo.names_of.get(sid, [])}
+               for (t, sid), st in topo.defs.items() if isinstance(st.get('match'), dict)]
     pending = None
     if pending_path and os.path.exists(pending_path):
         p = read_record(pending_path, dict)
@@ -341,7 +401,7 @@ def show(root, links, pending_path=None, unseen_path=None, port_kinds=()):
     unseen = []
     if unseen_path and os.path.exists(unseen_path):
         unseen = read_record(unseen_path, list)
-    return {'interfaces': out, 'pending': pending, 'rollbacks_unseen': unseen, 'netplan': file_state(root, files)}
+    return {'interfaces': out, 'matches': matches, 'pending': pending, 'rollbacks_unseen': unseen, 'netplan': file_state(root, files)}
 
 
 def file_state(root, files):
@@ -453,3 +513,15 @@ def kept(st, mode):
 def changed(old_eth, new_eth):
     """Names of the interfaces whose stanza differs (in file order, old first)."""
     return [name for name in dict.fromkeys(list(old_eth) + list(new_eth)) if old_eth.get(name) != new_eth.get(name)]
+
+
+def devices(doc):
+    """Every stanza of a netplan document by id, whatever its section (ethernets, bonds, vlans...),
+    as (section, stanza): a change that moves a link between sections changes it too."""
+    net = doc.get('network') or {}
+    out = {}
+    for t in DEVICE_TYPES:
+        devs = net.get(t) or {}
+        if isinstance(devs, dict):
+            out.update({str(k): (t, v) for k, v in devs.items()})
+    return out

@@ -16,7 +16,8 @@ import os
 
 from . import edit
 from .checks import Refused
-from .model import (CLOUD_INIT_DISABLE, CLOUD_INIT_DISABLE_TEXT, CLOUD_INIT_FILE, OUR_FILE, kept, load_yaml,
+from .links import own_mark
+from .model import (CAPTURE, CLOUD_INIT_DISABLE, CLOUD_INIT_DISABLE_TEXT, CLOUD_INIT_FILE, OUR_FILE, kept, load_yaml,
                     merged_stanza, netplan_files, new_stanza, read_text, renderer_of, stanzas_of)
 
 
@@ -37,48 +38,174 @@ def check_file(root, confirmed=None):
                                  f'configuration that would hold one interface only (restore the file from a backup)')
 
 
+# the keys of a stanza that give it an address (a bond member has none: the bond has them)
+ADDRESSING = ('addresses', 'dhcp4', 'dhcp6', 'dhcp4-overrides', 'dhcp6-overrides', 'routes', 'gateway4', 'gateway6',
+              'nameservers', 'accept-ra', 'link-local', 'ipv6-privacy', 'optional')
+
+
+class Change:
+    """One change of our file (and of cloud-init's, whose stanzas move into ours): stanzas taken
+    over, written, dropped, and the marks of what the console created."""
+
+    def __init__(self, root, confirmed=None):
+        check_file(root, confirmed)
+        self.root, self.files = root, netplan_files(root)
+        self.path = os.path.join(root, OUR_FILE)
+        self.text, self.old = read_text(self.path), load_yaml(self.path)
+        self.doc = copy.deepcopy(self.old) or {'network': {'version': 2, 'renderer': 'networkd'}}
+        self.moved, self.marks, self.unmarks = [], [], []
+
+    def take(self, name, mac=None, section='ethernets', what=None):
+        """Makes our file the only owner of link name (in section): → (its id in our file, its
+        merged stanza). Refused: another renderer, another section, another file (cloud-init's
+        stanza moves)."""
+        what = what or name
+        renderer, rfile = renderer_of(self.files, name, mac)
+        if renderer != 'networkd':
+            raise Refused('interface', f'{what} is managed by {renderer} (renderer: {renderer} in {rfile}): the console writes '
+                                       f'networkd settings, which {renderer} would not use; change it with {renderer}\'s own tools')
+        key = name
+        for rel, dtype, sid, st in stanzas_of(self.files, name, mac):
+            if dtype != section:
+                raise Refused('interface', f'{what} is configured under {dtype} ("{sid}") in {rel}, not under {section}: the console leaves it as it is')
+            if rel == OUR_FILE:
+                key = sid
+            elif rel == CLOUD_INIT_FILE:
+                if (rel, section, sid) not in self.moved:
+                    self.moved.append((rel, section, sid))
+            else:
+                raise Refused('interface', f'{what} is also configured in {rel} ({_keys(st)}): netplan would merge both files, '
+                                          f'so {what} would not get what you set; move or remove that stanza first')
+        return key, merged_stanza(self.files, name, mac) or {}
+
+    def put(self, section, key, stanza):
+        net = self.doc.setdefault('network', {})
+        if not isinstance(net.get(section), dict):
+            net[section] = {}
+        net[section][key] = stanza
+
+    def drop(self, section, key):
+        net = self.doc.get('network') or {}
+        del net[section][key]
+        if not net[section]:
+            del net[section]
+
+    def writes(self):
+        """{relative path: new text}, and the cloud-init drop-in written (or None)."""
+        text = edit.patch(self.text, self.old, self.doc)
+        for m in self.unmarks:
+            text = text.replace(m, '')
+        for m in self.marks:
+            text += ('' if not text or text.endswith('\n') else '\n') + m
+        out = {OUR_FILE: text}
+        by_file = {}
+        for rel, section, sid in self.moved:
+            by_file.setdefault(rel, []).append((section, sid))
+        for rel, items in by_file.items():
+            p = os.path.join(self.root, rel)
+            old2 = load_yaml(p)
+            doc2 = copy.deepcopy(old2)
+            for section, sid in items:
+                del doc2['network'][section][sid]
+            out[rel] = edit.patch(read_text(p), old2, doc2)
+        dropin = None
+        if self.moved and not os.path.exists(os.path.join(self.root, CLOUD_INIT_DISABLE)):
+            dropin = CLOUD_INIT_DISABLE
+            out[dropin] = CLOUD_INIT_DISABLE_TEXT
+        return out, dropin
+
+    def info(self, kept_lines, dropin, **more):
+        return {'kept': kept_lines, 'moved': [{'from': rel, 'id': sid} for rel, _, sid in self.moved], 'dropin': dropin,
+                'creates': not os.path.exists(self.path), **more}
+
+
+def _section_of(files, name, mac):
+    """The section link name is defined in: bonds or vlans when netplan says so, else ethernets."""
+    for _, dtype, _, _ in stanzas_of(files, name, mac):
+        if dtype in ('bonds', 'vlans'):
+            return dtype
+    return 'ethernets'
+
+
+def member_stanza(old, capture):
+    """A bond member's stanza: old without its addressing (the bond has it), every other key kept;
+    a capture bond's member gets the capture keys (promiscuous, no address)."""
+    st = {k: v for k, v in (old or {}).items() if k not in ADDRESSING}
+    if capture:
+        st.update(copy.deepcopy(CAPTURE))
+    return st
+
+
 def plan(root, iface, mac, mode, confirmed=None, **values):
     """The change → ({relative path: new text} of every file it writes, what the review says:
-    {kept, moved, dropin, creates}). Refused (field interface or netplan) as said above."""
-    check_file(root, confirmed)
-    files = netplan_files(root)
-    renderer, rfile = renderer_of(files, iface, mac)
-    if renderer != 'networkd':
-        raise Refused('interface', f'{iface} is managed by {renderer} (renderer: {renderer} in {rfile}): the console writes '
-                                   f'networkd settings, which {renderer} would not use; change it with {renderer}\'s own tools')
-    ours_key, moved = iface, []
-    for rel, dtype, sid, st in stanzas_of(files, iface, mac):
-        if dtype != 'ethernets':
-            raise Refused('interface', f'{iface} is configured as a member of {dtype} "{sid}" in {rel}: the console configures plain ports only')
-        if rel == OUR_FILE:
-            ours_key = sid
-        elif rel == CLOUD_INIT_FILE:
-            moved.append((rel, sid))
-        else:
-            raise Refused('interface', f'{iface} is also configured in {rel} ({_keys(st)}): netplan would merge both files, '
-                                      f'so {iface} would not get what you set; move or remove that stanza first')
-    base = merged_stanza(files, iface, mac) or {}
+    {kept, moved, dropin, creates}). Refused (field interface or netplan) as said above. A bond or
+    VLAN is written in its own section (bonds:, vlans:); a bond made the capture interface takes
+    its members with it (each gets the capture keys)."""
+    c = Change(root, confirmed)
+    section = _section_of(c.files, iface, mac)
+    key, base = c.take(iface, mac, section)
     new = new_stanza(base, mode, **values)
-    writes = {}
-    path = os.path.join(root, OUR_FILE)
-    text = read_text(path)
-    old = load_yaml(path)
-    doc = copy.deepcopy(old) or {'network': {'version': 2, 'renderer': 'networkd'}}
-    net = doc.setdefault('network', {})
-    if not isinstance(net.get('ethernets'), dict):
-        net['ethernets'] = {}
-    net['ethernets'][ours_key] = new
-    writes[OUR_FILE] = edit.patch(text, old, doc)
-    for rel, sid in moved:
-        p = os.path.join(root, rel)
-        old2 = load_yaml(p)
-        doc2 = copy.deepcopy(old2)
-        del doc2['network']['ethernets'][sid]
-        writes[rel] = edit.patch(read_text(p), old2, doc2)
-    dropin = None
-    if moved and not os.path.exists(os.path.join(root, CLOUD_INIT_DISABLE)):
-        dropin = CLOUD_INIT_DISABLE
-        writes[dropin] = CLOUD_INIT_DISABLE_TEXT
-    info = {'kept': kept(new, mode), 'moved': [{'from': rel, 'id': sid} for rel, sid in moved], 'dropin': dropin,
-            'creates': not os.path.exists(path)}
-    return writes, info
+    c.put(section, key, new)
+    members = []
+    if section == 'bonds' and mode == 'capture':
+        for m in base.get('interfaces') or []:
+            mkey, mbase = c.take(str(m))
+            c.put('ethernets', mkey, member_stanza(mbase, True))
+            members.append(str(m))
+    writes, dropin = c.writes()
+    return writes, c.info(kept(new, mode) + ([f'members {", ".join(members)}: promiscuous, no address'] if members else []), dropin)
+
+
+def _addressing(mode, values):
+    if mode == 'none':
+        return {}
+    return new_stanza({}, mode, **values)
+
+
+def plan_bond(root, name, members, bond_mode, primary, lacp_rate, mode, macs=None, confirmed=None, **values):
+    """A new bond: its stanza under bonds: (members, parameters: mode, primary, lacp-rate,
+    mii-monitor-interval 100 so a dead link is noticed, and the addressing of mode), each member's
+    stanza without addressing (capture keys for a capture bond), and the mark that the console
+    made it (so only it may be deleted)."""
+    c = Change(root, confirmed)
+    keys, lost = [], []
+    for m in members:
+        mkey, mbase = c.take(m, (macs or {}).get(m), 'ethernets', f'member {m}')
+        st = member_stanza(mbase, mode == 'capture')
+        lost += [f'{m}: {k}' for k in mbase if k in ADDRESSING and k not in st]
+        c.put('ethernets', mkey, st)
+        keys.append(mkey)
+    params = {'mode': bond_mode}
+    if primary:
+        params['primary'] = keys[members.index(primary)]
+    if lacp_rate:
+        params['lacp-rate'] = lacp_rate
+    params['mii-monitor-interval'] = 100
+    c.put('bonds', name, {'interfaces': keys, 'parameters': params, **_addressing(mode, values)})
+    c.marks.append(own_mark('bonds', name))
+    writes, dropin = c.writes()
+    return writes, c.info([], dropin, members_lose=lost)
+
+
+def plan_vlan(root, name, link_id, vid, mode, add_parent=None, confirmed=None, **values):
+    """A new VLAN under vlans: (id, link: the parent's netplan id, the addressing of mode); a
+    parent netplan does not define yet gets an empty stanza (netplan needs the link defined);
+    and the mark that the console made it."""
+    c = Change(root, confirmed)
+    if add_parent:
+        key, base = c.take(add_parent)
+        c.put('ethernets', key, base)
+    c.put('vlans', name, {'id': vid, 'link': link_id, **_addressing(mode, values)})
+    c.marks.append(own_mark('vlans', name))
+    writes, dropin = c.writes()
+    return writes, c.info([], dropin)
+
+
+def plan_delete(root, section, name, confirmed=None):
+    """Removes a bond or VLAN the console created (its stanza and mark); a bond's members keep
+    their stanzas as they are."""
+    c = Change(root, confirmed)
+    c.drop(section, name)
+    c.unmarks.append(own_mark(section, name))
+    writes, dropin = c.writes()
+    return writes, c.info([], dropin)

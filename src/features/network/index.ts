@@ -4,50 +4,26 @@
 import { applies, checkFields, report, str, UsageError } from '../../commands/output.js';
 import type { Command } from '../../commands/types.js';
 import type { Values } from '../../core/types.js';
-import type { ConfirmWithin, Field, Menu, Profile } from '../../menu/types.js';
-import { checkStatic, checkStatic6, dnsServers, ipv4, ipv6Cidr, ipv6Gateway, netmask, optionalIpv4, searchDomains } from '../../rules/network.js';
+import type { ConfirmWithin, Menu, Profile } from '../../menu/types.js';
+import { checkStatic, checkStatic6 } from '../../rules/network.js';
+import { interfaceFields } from './fields.js';
 import { run, EXIT } from '../../system/runner.js';
 import { outcomeOf } from '../../core/outcome.js';
 import { table } from '../../ui/text.js';
 import {
+  setNetwork,
   networkCapture, networkConfirm, networkDhcp, networkFactory, networkIface, networkInterfaces, networkPending,
   networkRestoreConfirmed, networkRollback, networkSet,
 } from './ops.js';
 import { networkSettled } from './notice.js';
 import { freshMacsCommands, freshMacsItem } from './freshmacs.js';
-import { carriesMe, pendingLine, scripts, type NetworkState } from './state.js';
+import { bondArgs, bondFields, networkBondCreate, networkDelete, networkVlanCreate, vlanArgs, vlanFields } from './links.js';
+import { BOND_MODES, checkBond, PRIMARY_MODES, vlanId } from '../../rules/links.js';
+import { carriesMe, pendingLine, roleText, scripts, structureText, type NetworkState } from './state.js';
 
 export { networkNotice } from './notice.js';
 
-const staticOnly = { field: 'mode', is: ['static'] };
-
-/** The interface form, in the manual's order: static? → address → mask → gateway → DNS → domain. */
-export const interfaceFields: Field[] = [
-  {
-    name: 'mode',
-    label: 'Configure a static IP? (strongly recommended; DHCP otherwise)',
-    short: 'Mode',
-    choices: [
-      { value: 'static', label: 'Static IP' },
-      { value: 'dhcp', label: 'DHCP (the address may change)' },
-    ],
-    help: 'Static IP: a fixed address you choose (recommended for a management interface). DHCP: the address may change, so find out the new one before you reconnect.',
-  },
-  { name: 'address', label: 'IP address', short: 'Address', rule: ipv4, when: staticOnly, help: 'An IPv4 address of the subnet, not its network or broadcast address.' },
-  { name: 'netmask', label: 'Network mask (e.g. 255.255.255.0 or 24)', short: 'Mask', rule: netmask, when: staticOnly, help: 'Dotted (255.255.255.0) or a prefix length (24). The mask must be contiguous; it is never guessed.' },
-  { name: 'gateway', label: 'Default gateway (in the same subnet)', short: 'Gateway', rule: optionalIpv4, when: staticOnly, help: 'The router for other networks, inside the subnet of the address. Leave empty for none.' },
-  { name: 'dns', label: 'DNS servers, separated by spaces', short: 'DNS', rule: dnsServers, when: staticOnly, help: 'IP addresses (not names) of up to 3 DNS servers, separated by spaces. Leave empty for none.' },
-  {
-    name: 'domain',
-    label: 'Search domain (leave blank unless you need short host names)',
-    short: 'Search domain',
-    rule: searchDomains,
-    when: staticOnly,
-    help: 'Domains tried after short host names when they are looked up (e.g. corp.example.com), separated by spaces; at most 6. Leave empty for none.',
-  },
-  { name: 'address6', label: 'IPv6 address/prefix (optional, e.g. 2001:db8::5/64)', short: 'IPv6 address', rule: ipv6Cidr, when: staticOnly, extra: true, help: 'A static IPv6 address with its prefix length (1-128). Leave empty for none; IPv6 from router advertisements or DHCPv6 set in the netplan file is kept.' },
-  { name: 'gateway6', label: 'IPv6 gateway (optional)', short: 'IPv6 gateway', rule: ipv6Gateway, when: staticOnly, extra: true, help: 'The IPv6 router: link-local (fe80::...) or inside the prefix of the IPv6 address. Leave empty for none.' },
-];
+export { interfaceFields };
 
 const confirmWithin: ConfirmWithin = { confirm: networkConfirm, rollback: networkRollback, settled: networkSettled };
 const applying = 'Applying the network settings';
@@ -61,7 +37,22 @@ export function interfacesMenu(profile: Profile): Menu {
     title: profile === 'vsensor' ? 'Interfaces' : 'Network interfaces',
     status: networkInterfaces,
     source: networkInterfaces,
-    items: [freshMacsItem],
+    // b and v: keys the list's entries never take (ops.ts HOTKEYS)
+    items: [
+      {
+        key: 'b',
+        label: 'Create a bond',
+        help: 'A bond of Ethernet ports (active-backup, 802.3ad, ...), addressed as a management interface, made the capture interface, or left for VLANs. It rolls back by itself unless you confirm it.',
+        flow: { kind: 'form', op: networkBondCreate, fields: bondFields, check: true, question: 'Create this bond?', progress: applying, confirmWithin },
+      },
+      {
+        key: 'v',
+        label: 'Create a VLAN',
+        help: 'A VLAN (802.1Q id 1-4094) on an Ethernet port or a bond, with its own address. It rolls back by itself unless you confirm it.',
+        flow: { kind: 'form', op: networkVlanCreate, fields: vlanFields, check: true, question: 'Create this VLAN?', progress: applying, confirmWithin },
+      },
+      freshMacsItem,
+    ],
     each: {
       title: 'Interface {iface}',
       status: networkIface,
@@ -121,6 +112,12 @@ export function interfacesMenu(profile: Profile): Menu {
           help: 'A change waiting for confirmation (after Decide later, or from another session) is kept here; left alone, it rolls back by itself.',
           flow: { kind: 'do', op: networkPending, confirm: 'ask', progress: 'Confirming the network settings' },
         },
+        {
+          key: '5',
+          label: 'Delete this bond or VLAN',
+          help: 'Only a bond or VLAN the console created; its members stay as they are. It rolls back by itself unless you confirm it.',
+          flow: { kind: 'do', op: networkDelete, confirm: 'ask', defaultNo: true, progress: applying, confirmWithin },
+        },
       ],
     },
   };
@@ -152,27 +149,48 @@ export function staticValues(iface: string, opts: Record<string, string | boolea
 function networkTable(s: NetworkState): string {
   const rows = s.interfaces.map((i) => [
     i.name,
-    i.configurable ? i.role : `${i.kind} (not configured here)`,
+    i.kind,
+    roleText(i) + (i.configurable ? '' : ' (not configured here)'),
+    structureText(i) || '-',
     i.configurable ? i.mode : '-',
     i.state,
     i.mac ?? '',
     i.addresses.join(' ') + (carriesMe(i) ? '  <- your connection' : ''),
     i.files.join(' + '),
   ]);
-  const lines = table(['Interface', 'Role', 'Mode', 'Link', 'MAC', 'Addresses', 'Configured in'], rows, 240);
+  const lines = table(['Interface', 'Kind', 'Role', 'Members/parent', 'Mode', 'Link', 'MAC', 'Addresses', 'Configured in'], rows, 240);
   const routes = s.interfaces.filter((i) => i.routes.length || i.gateway || i.gateway6).map((i) => `  ${i.name}: ${[...(i.gateway ? [`default via ${i.gateway}`] : []), ...(i.gateway6 ? [`default via ${i.gateway6}`] : []), ...i.routes].join(', ')}`);
   if (routes.length) lines.push('', 'Routes:', ...routes);
   const merged = s.interfaces.filter((i) => i.files.length > 1);
   if (merged.length) lines.push('', ...merged.map((i) => `${i.name} is configured in ${i.files.join(' and ')}: netplan merges them; the row shows the result. A change moves cloud-init's entry into ${s.netplan?.file ?? 'our file'}, or is refused.`));
+  if (s.matches.length) lines.push('', ...s.matches.map((m) => `${m.id} (match: ${m.match}) configures ${m.links.join(', ') || 'no link here'}`));
   if (s.netplan?.problem) lines.push('', `${s.netplan.problem}: a change is refused.`);
   if (s.pending) lines.push('', `${pendingLine(s)} Run "confconsole network confirm" to keep it.`);
   return lines.join('\n');
 }
 
+const BOND_MODES_TEXT = BOND_MODES.join(', ');
+
+/** The addressing options of a new bond or VLAN (those of `network set`, and --capture for a bond). */
+const ADDRESS_OPTS: Record<string, { type: 'string' | 'boolean'; value?: string; help: string }> = {
+  static: { type: 'boolean', help: 'a static address (with --address and --netmask)' },
+  dhcp: { type: 'boolean', help: 'the address from DHCP' },
+  capture: { type: 'boolean', help: 'a capture bond (no address, promiscuous)' },
+  address: { type: 'string', value: 'A', help: 'IPv4 address' },
+  netmask: { type: 'string', value: 'M', help: 'mask, dotted or prefix length' },
+  gateway: { type: 'string', value: 'G', help: 'default gateway' },
+  dns: { type: 'string', value: '"D1 D2"', help: 'up to 3 DNS server addresses' },
+  domain: { type: 'string', value: 'D', help: 'search domains (at most 6)' },
+  'allow-offsubnet-gateway': { type: 'boolean', help: 'accept a gateway outside the subnet' },
+  address6: { type: 'string', value: 'A/P', help: 'static IPv6 address with its prefix length' },
+  gateway6: { type: 'string', value: 'G', help: 'IPv6 gateway' },
+  'confirm-timeout': { type: 'string', value: 'S', help: 'seconds to confirm before it rolls back' },
+};
+
 export const commands: Command[] = [
   {
     path: ['network', 'show'],
-    summary: 'interfaces: role, link, MAC, addresses (yours marked), the change waiting for confirmation',
+    summary: 'every link: kind, role, members/parent, link, MAC, addresses (yours marked), the change waiting for confirmation',
     covers: [networkInterfaces, networkIface],
     async run(ctx, _in, out) {
       const r = await run(ctx.runner, scripts.show, []);
@@ -229,7 +247,78 @@ export const commands: Command[] = [
       return report(out, { ...o, summary: `Applied. Reconnect to ${o.pending.address || 'the appliance'} and run "confconsole network confirm" within ${left} s, or the previous settings return by themselves.` });
     },
   },
+  {
+    path: ['network', 'bond', 'create'],
+    args: 'NAME',
+    nargs: [1, 1],
+    summary: 'create a bond of Ethernet ports; it rolls back by itself unless confirmed',
+    more: [
+      `NAME --members IF1,IF2 --mode MODE [--primary IF] [--lacp-rate slow|fast] [addressing]`,
+      `MODE: ${BOND_MODES_TEXT}. --primary: active-backup, balance-tlb, balance-alb only; --lacp-rate: 802.3ad only.`,
+      'Addressing as for "network set": --static --address A --netmask M [...] | --dhcp | --capture (the bond and its members promiscuous) | none (a bond for VLANs).',
+      'The port your session comes in on may be a member only when the bond keeps its address (--static --address that address).',
+    ],
+    options: { members: { type: 'string', value: 'IF1,IF2', help: 'the Ethernet ports' }, mode: { type: 'string', value: 'MODE', help: 'the bond mode' }, primary: { type: 'string', value: 'IF', help: 'the primary member' }, 'lacp-rate': { type: 'string', value: 'R', help: 'slow or fast (802.3ad)' }, ...ADDRESS_OPTS },
+    covers: [networkBondCreate],
+    async run(ctx, { args, opts }, out) {
+      const name = args[0] ?? '';
+      const bond: Values = { name, members: str(opts.members) ?? '', bondMode: str(opts.mode) ?? '', primary: str(opts.primary) ?? '', lacpRate: str(opts['lacp-rate']) ?? '' };
+      const issue = checkBond({ name, members: bond.members!, mode: bond.bondMode!, primary: bond.primary!, lacpRate: bond.lacpRate! });
+      if (issue) throw new UsageError(`${{ bondMode: '--mode', lacpRate: '--lacp-rate', name: 'NAME', members: '--members', primary: '--primary' }[issue.field]}: ${issue.message}`, undefined, issue.field);
+      if (bond.primary && !PRIMARY_MODES.includes(bond.bondMode!)) throw new UsageError('--primary goes with active-backup, balance-tlb or balance-alb');
+      return created(ctx, out, bondArgs({ ...bond, ...addressValues(name, opts, ['static', 'dhcp', 'capture']) }), opts);
+    },
+  },
+  {
+    path: ['network', 'vlan', 'create'],
+    summary: 'create a VLAN on an Ethernet port or a bond; it rolls back by itself unless confirmed',
+    more: ['--link IF --id N [--name NAME] (--static --address A --netmask M [...] | --dhcp); NAME is vlanN when not given.'],
+    options: { link: { type: 'string', value: 'IF', help: 'the parent link' }, id: { type: 'string', value: 'N', help: 'the VLAN id, 1-4094' }, name: { type: 'string', value: 'NAME', help: 'the new interface (default vlanN)' }, ...ADDRESS_OPTS },
+    covers: [networkVlanCreate],
+    async run(ctx, { opts }, out) {
+      const id = vlanId(str(opts.id) ?? '');
+      if (!id.ok) throw new UsageError(`--id: ${id.message}`, undefined, 'id');
+      const name = str(opts.name) || `vlan${id.value}`;
+      const v: Values = { link: str(opts.link) ?? '', id: id.value, name, ...addressValues(name, opts, ['static', 'dhcp']) };
+      if (v.mode === 'none') throw new UsageError('a VLAN needs --static ... or --dhcp');
+      return created(ctx, out, vlanArgs(v), opts);
+    },
+  },
+  {
+    path: ['network', 'delete'],
+    args: 'NAME',
+    nargs: [1, 1],
+    summary: 'delete a bond or VLAN the console created; it rolls back by itself unless confirmed',
+    options: { 'confirm-timeout': { type: 'string', value: 'S', help: 'seconds to confirm before it rolls back' } },
+    covers: [networkDelete],
+    async run(ctx, { args, opts }, out) {
+      return created(ctx, out, [args[0] ?? '', '--delete'], opts);
+    },
+  },
   applies(['network', 'confirm'], 'keep the network change that waits for confirmation', networkConfirm, [networkConfirm, networkPending]),
   applies(['network', 'rollback'], 'put the previous network settings back now', networkRollback),
   ...freshMacsCommands,
 ];
+
+/** The addressing of a new bond or VLAN from its options, checked as `network set` checks them ({mode: 'none'} when none). */
+function addressValues(name: string, opts: Record<string, string | boolean | undefined>, allowed: string[]): Values {
+  const modes = ['static', 'dhcp', 'capture'].filter((m) => opts[m] === true);
+  if (modes.length > 1) throw new UsageError('give at most one of --static, --dhcp, --capture');
+  const mode = modes[0] ?? 'none';
+  if (mode !== 'none' && !allowed.includes(mode)) throw new UsageError(`--${mode} is not for this link`);
+  if (mode !== 'static') {
+    const stray = [...STATIC_OPTS, 'allow-offsubnet-gateway'].find((o) => opts[o] !== undefined);
+    if (stray) throw new UsageError(`--${stray} goes with --static`);
+    return { mode };
+  }
+  return staticValues(name, opts);
+}
+
+/** Runs a bond/VLAN change (set_network.sh ARGS) and says how to confirm it. */
+async function created(ctx: Parameters<Command['run']>[0], out: Parameters<Command['run']>[2], args: string[], opts: Record<string, string | boolean | undefined>): Promise<number> {
+  const timeout = str(opts['confirm-timeout']);
+  const o = await setNetwork(ctx, args, timeout !== undefined ? { timeout } : {}, out.progress);
+  if (!o.ok || !o.pending) return report(out, o);
+  const left = Math.max(0, Math.round(o.pending.deadline - Date.now() / 1000));
+  return report(out, { ...o, summary: `Applied. Check that you can still reach the appliance${o.pending.address ? ` (${o.pending.address})` : ''} and run "confconsole network confirm" within ${left} s, or the previous settings return by themselves.` });
+}

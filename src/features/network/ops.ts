@@ -6,21 +6,21 @@ import { outcomeOf } from '../../core/outcome.js';
 import { Problem } from '../../core/problem.js';
 import { checkStatic, checkStatic6 } from '../../rules/network.js';
 import { run } from '../../system/runner.js';
-import { carriesMe, countdownRefresh, describeIface, ipv6Text, myAddress, networkState, pendingLine, scripts, type Iface, type NetworkState, type Plan } from './state.js';
+import { carriesMe, countdownRefresh, describeIface, ipv6Text, myAddress, networkState, pendingLine, roleText, scripts, type Iface, type NetworkState, type Plan } from './state.js';
 
-const HOTKEYS = '123456789abcdefghijklmnopqrstuvwxyz';
+// b, v and m are the list's own items (create a bond, a VLAN; fresh MAC addresses): never an entry's
+const HOTKEYS = '123456789acdefghijklnopqrstuwxyz';
 
 export const networkInterfaces: Op<'items' | 'show'> = {
   id: 'network.interfaces',
   async items(ctx) {
     const s = await networkState(ctx);
     return s.interfaces.slice(0, HOTKEYS.length).map((i, n): Entry => {
-      const addrs = i.addresses.join(' ') || 'no address';
-      // a link that is no port of the machine (bridge, TUN/TAP, veth...): listed with its kind, read-only
-      const role = i.configurable ? i.role : i.kind;
+      const addrs = i.addresses.join(' ') || (i.role === 'member' ? '' : 'no address');
+      // every link with its kind and role; one the console does not configure is read-only
       return {
         key: HOTKEYS[n]!,
-        label: `${i.name.padEnd(8)} ${role.padEnd(10)} ${i.up ? 'up  ' : 'DOWN'} ${addrs}${carriesMe(i) ? '  *you*' : ''}`.slice(0, 56),
+        label: `${i.name.padEnd(8)} ${listRole(i).slice(0, 20).padEnd(20)} ${i.up ? 'up  ' : 'DOWN'} ${addrs}${carriesMe(i) ? '  *you*' : ''}`.slice(0, 56),
         context: { iface: i.name },
         ...(i.configurable ? {} : { disabled: `${i.name} is ${i.why ?? 'not a network port'}: the console leaves it as it is` }),
       };
@@ -32,9 +32,21 @@ export const networkInterfaces: Op<'items' | 'show'> = {
     const problem = s.netplan?.problem ? `${s.netplan.problem}. A change is refused until it is restored.` : '';
     // every file that configures an interface, when there is more than ours: netplan merges them
     const owners = s.interfaces.filter((i) => i.files.some((f) => f !== s.netplan?.file)).map((i) => `${i.name}: configured in ${i.files.join(' and ')}`);
-    return { kind: 'text', text: ['Select an interface to configure.', ...owners, problem, pendingLine(s)].filter(Boolean).join('\n'), ...(refresh ? { refresh } : {}) };
+    // a match: stanza is no interface: it is said with the links it configures
+    const matches = s.matches.map((m) => `${m.id} (match: ${m.match}) configures ${m.links.join(', ') || 'no link here'}`);
+    return { kind: 'text', text: ['Select an interface to configure.', ...owners, ...matches, problem, pendingLine(s)].filter(Boolean).join('\n'), ...(refresh ? { refresh } : {}) };
   },
 };
+
+/**
+ * The kind and role column of the list: an Ethernet port shows its role alone (management,
+ * capture, member of bond0), any other link its kind first (bond, management; vlan, management;
+ * bridge, unused); a link carrying VLANs names them.
+ */
+export function listRole(i: Iface): string {
+  const role = i.role === 'parent' && i.on_top.length ? `carries ${i.on_top.map((t) => t.name).join(',')}` : roleText(i);
+  return i.kind === 'ethernet' ? role : `${i.kind}, ${role}`;
+}
 
 const iface = async (ctx: Ctx, context: Values): Promise<{ s: NetworkState; i: Iface }> => {
   const s = await networkState(ctx);
@@ -53,7 +65,7 @@ export const networkIface: Op<'show'> = {
 };
 
 /** set_network.sh as an Outcome: a pending change to confirm, or the refusal with its field. */
-async function setNetwork(ctx: Ctx, args: string[], v: Values, io: Io): Promise<Outcome> {
+export async function setNetwork(ctx: Ctx, args: string[], v: Values, io: Io): Promise<Outcome> {
   const r = await run(ctx.runner, scripts.set, [...args, ...(v.timeout ? ['--confirm-timeout', v.timeout] : [])], { onLine: io.line, survive: true });
   const o = outcomeOf(r, 'Applied.');
   if (!r.ok) return o;
@@ -92,15 +104,16 @@ export function planLines(iface: string, p: Plan): string[] {
     ...(p.dropin ? [`cloud-init is told to stop writing the network configuration (${p.dropin}); a rollback undoes this too`] : []),
     ...(p.creates ? [`${p.files[0]} is created, with ${iface} only; the other interfaces stay as their files say`] : []),
     ...(p.kept.length ? [`Kept as they are on ${iface}: ${p.kept.join('; ')}`] : []),
+    ...(p.members_lose?.length ? [`The members give up their own addressing (the bond has it): ${p.members_lose.join('; ')}`] : []),
   ];
 }
 
 /** set_network.sh --dry-run: what the change would write and keep, or the script's refusal (field → message). */
-async function dryRun(ctx: Ctx, args: string[]): Promise<{ lines: string[]; errors: Record<string, string> }> {
+export async function dryRun(ctx: Ctx, args: string[], fields = ['address', 'netmask', 'gateway', 'dns', 'domain', 'address6', 'gateway6'], first = 'mode'): Promise<{ lines: string[]; errors: Record<string, string> }> {
   const r = await run(ctx.runner, scripts.plan, [...args, '--dry-run']);
   if (r.ok) return { lines: planLines(args[0] ?? '', r.value.plan), errors: {} };
   // the interface, the netplan files: no field of the form, so said at its first one
-  const field = r.field && ['address', 'netmask', 'gateway', 'dns', 'domain', 'address6', 'gateway6'].includes(r.field) ? r.field : 'mode';
+  const field = r.field && fields.includes(r.field) ? r.field : first;
   return { lines: [], errors: { [field]: r.error } };
 }
 

@@ -12,7 +12,10 @@ export const IfaceSchema = z
     state: z.string(),
     up: z.boolean(),
     addresses: z.array(z.string()),
-    role: z.enum(['management', 'capture', 'unused']),
+    /** member: of a bond or bridge (member_of); parent: VLANs or SR-IOV functions on top, no address of its own */
+    role: z.enum(['management', 'capture', 'unused', 'member', 'parent']),
+    /** the role in words ("member of bond0", "VLAN parent of vlan10") */
+    role_text: z.string().default(''),
     /** ipv6: IPv6 only (no IPv4 address, a management interface) */
     mode: z.enum(['static', 'dhcp', 'ipv6', 'capture', 'none']),
     address: z.string().nullable(),
@@ -26,8 +29,20 @@ export const IfaceSchema = z
     dhcp6: z.boolean().default(false),
     /** routes other than the default ones ("TO via VIA") */
     routes: z.array(z.string()).default([]),
-    /** 'port', or the kind of link the kernel says it is (bridge, tun, veth, ...) */
-    kind: z.string().default('port'),
+    /** ethernet, bond, vlan (configurable), or bridge, tunnel, wireguard, wifi, modem, vrf, tun, veth, ... (read-only) */
+    kind: z.string().default('ethernet'),
+    /** a bond's or bridge's members; a VLAN's (or SR-IOV function's) parent, VLAN id, bond mode */
+    members: z.array(z.string()).default([]),
+    parent: z.string().nullable().default(null),
+    vlan_id: z.number().nullable().default(null),
+    bond_mode: z.string().nullable().default(null),
+    member_of: z.string().nullable().default(null),
+    /** the VLANs (and SR-IOV functions) on top of it */
+    on_top: z.array(z.object({ kind: z.string(), name: z.string() })).default([]),
+    /** the match: stanzas that configure it ("ID (match: name en*)") */
+    matched_by: z.array(z.string()).default([]),
+    /** a bond or VLAN the console created (only those can be deleted) */
+    created_here: z.boolean().default(false),
     configurable: z.boolean().default(true),
     /** why it is not configurable */
     why: z.string().nullable().default(null),
@@ -41,6 +56,8 @@ export const NetworkStateSchema = z
   .object({
     interfaces: z.array(IfaceSchema),
     pending: z.object({ id: z.string(), iface: z.string(), deadline: z.number() }).loose().nullable(),
+    /** the match: stanzas, each with the live links it matches */
+    matches: z.array(z.object({ id: z.string(), section: z.string(), match: z.string(), links: z.array(z.string()) })).default([]),
     rollbacks_unseen: z.array(z.object({ time: z.string(), iface: z.string(), reason: z.string() }).loose()),
     /** our netplan file: there or not, and the problem when it is missing (a change is then refused) */
     netplan: z.object({ file: z.string(), exists: z.boolean(), others: z.array(z.string()), problem: z.string().nullable() }).nullable().default(null),
@@ -55,6 +72,8 @@ export const PlanSchema = z
     moved: z.array(z.object({ from: z.string(), id: z.string() })),
     dropin: z.string().nullable(),
     creates: z.boolean(),
+    /** a new bond: what its members give up ("eth2: dhcp4") */
+    members_lose: z.array(z.string()).optional(),
   })
   .loose();
 export type Plan = z.infer<typeof PlanSchema>;
@@ -94,9 +113,28 @@ export function ipv6Text(i: Iface): string {
   ].join(' ');
 }
 
+/** The role in a few words: "member of bond0", "VLAN parent of vlan10", "management". */
+export const roleText = (i: Iface): string => i.role_text || i.role;
+
+/** What a link is made of, in a few words ('' for a plain port): a bond's members and mode, a VLAN's id and parent. */
+export function structureText(i: Iface): string {
+  return [
+    ...(i.kind === 'bond' || i.members.length ? [`members ${i.members.join(', ') || 'none'}${i.bond_mode ? `, mode ${i.bond_mode}` : ''}`] : []),
+    ...(i.kind === 'vlan' ? [`VLAN ${i.vlan_id ?? '?'} on ${i.parent ?? '?'}`] : i.parent ? [`on ${i.parent}`] : []),
+    ...(i.on_top.length ? [`carries ${i.on_top.map((t) => t.name).join(', ')}`] : []),
+    ...(i.matched_by.length ? [`configured by ${i.matched_by.join(', ')}`] : []),
+  ].join('; ');
+}
+
 /** An interface for a person: what netplan makes of its files, its link, addresses, routes, files. */
 export function describeIface(i: Iface, mine = myAddress()): string {
-  if (!i.configurable) return [`${i.name}: ${i.kind}, not configured here: ${i.why ?? 'not a network port'}`, `Link ${i.state}, addresses ${i.addresses.join(' ') || 'none'}`].join('\n');
+  const built = structureText(i);
+  if (!i.configurable)
+    return [
+      `${i.name}: ${i.kind}${i.role === 'member' ? `, ${roleText(i)}` : ''}, not configured here: ${i.why ?? 'not a network port'}`,
+      ...(built ? [cap(built)] : []),
+      `Link ${i.state}, addresses ${i.addresses.join(' ') || 'none'}`,
+    ].join('\n');
   const v6 = ipv6Text(i);
   const cfg =
     i.mode === 'static'
@@ -109,15 +147,18 @@ export function describeIface(i: Iface, mine = myAddress()): string {
             ? 'capture (sniffer): no address, promiscuous'
             : 'not configured';
   // the capture role says its configuration itself: not "capture, capture (sniffer)"
-  const what = i.mode === 'capture' ? cfg : `${i.role}, ${cfg}`;
+  const what = i.role === 'parent' ? roleText(i) : i.mode === 'capture' ? cfg : `${i.role}, ${cfg}`;
   return [
-    `${i.name}: ${what}${carriesMe(i, mine) ? '  <- your connection' : ''}`,
+    `${i.name}: ${i.kind === 'ethernet' ? '' : `${i.kind}, `}${what}${carriesMe(i, mine) ? '  <- your connection' : ''}`,
+    ...(built ? [cap(built)] : []),
     `Link ${i.state}, MAC ${i.mac || '-'}, addresses ${i.addresses.join(' ') || 'none'}`,
     ...((i.mode === 'static' || i.mode === 'ipv6') && (i.dns.length || i.search.length) ? [`DNS ${i.dns.join(' ') || '-'}, search ${i.search.join(' ') || '-'}`] : []),
     ...(i.routes.length ? [`Routes ${i.routes.join(', ')}`] : []),
     ...(i.files.length > 1 ? [`Configured in ${i.files.join(' and ')}: netplan merges them, and this is the result`] : i.files.length === 1 ? [`Configured in ${i.files[0]}`] : []),
   ].join('\n');
 }
+
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** Seconds until a pending change rolls back by itself (0 when the time is up). */
 export const secondsLeft = (p: NonNullable<NetworkState['pending']>, now = Date.now()): number => Math.max(0, Math.round(p.deadline - now / 1000));

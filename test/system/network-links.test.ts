@@ -1,0 +1,393 @@
+// Issue 17: every link netplan defines shown for what it is; bonds and VLANs created, addressed,
+// made the capture interface and deleted through set_network.sh (demo root: the apply is recorded,
+// the rollback real). This kernel has no bonding or 802.1q module: every change is validated by
+// `netplan generate --root-dir` and the networkd files it renders are read; the one live part
+// (the namespace apply making the bond) runs where the kernel allows and otherwise must fail
+// cleanly and restore (exit 3). Read-only kinds (bridges, tunnels, wifi, wireguard, vrf)
+// survive every change byte for byte.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { missing } from '../support/requires.js';
+import { makeRoot, removeRoots, runScript, type Root } from './helpers.js';
+
+const why = missing('system: bonds and VLANs (set_network.sh on a demo root, netplan generate)', ['bash', 'flock', 'setsid', '/usr/bin/python3', 'netplan']);
+const whyNs = missing('system: a bond in a namespace of our own', ['root', 'ip']);
+
+const OUR = 'etc/netplan/01-netcfg.yaml';
+// netplan(5)'s documented shapes: a bond (active-backup with primary), a VLAN on a port
+const DOC_BOND = `network:
+  version: 2
+  renderer: networkd
+  ethernets:
+    eth0:
+      addresses: [10.0.0.2/24]
+    eth1: {}
+    eth2: {}
+    eth3:
+      dhcp4: false
+  bonds:
+    bond9:
+      interfaces: [eth1, eth2]
+      parameters:
+        mode: active-backup
+        primary: eth1
+  vlans:
+    vlan15:
+      id: 15
+      link: eth3
+      addresses: ["10.3.99.5/24"]
+`;
+// the kinds the console does not configure, in a site file of their own (and a match: stanza)
+const SITE = `# site links: the console must never touch this file
+network:
+  version: 2
+  ethernets:
+    lan:
+      match: {name: "eth9*"}
+      dhcp4: true
+  bridges:
+    br0:
+      interfaces: []
+      addresses: [198.51.100.1/24]
+  tunnels:
+    he-ipv6:
+      mode: sit
+      remote: 203.0.113.9
+      local: 10.0.0.2
+      addresses: ["2001:db8:9::2/64"]
+    wg0:
+      mode: wireguard
+      key: {private: "4GgaQCy68nzNsUE5aJ9fuLzHhB65tAlwbmA72MWnOm8="}
+      port: 51820
+      addresses: [10.9.0.1/24]
+      peers:
+        - keys: {public: "M9nt4YujIOmNrRmpIRTmYSfMdrpvE7u6WkG8FY8WjG4="}
+          allowed-ips: [10.9.0.0/24]
+          endpoint: 203.0.113.10:51820
+  wifis:
+    wlan0:
+      dhcp4: true
+      access-points:
+        "lab": {password: "correct horse battery"}
+  vrfs:
+    vrf1:
+      table: 1001
+      interfaces: [br0]
+`;
+
+afterAll(() => removeRoots());
+
+interface Root2 extends Root { our: string; site: string }
+async function demo(our: string, site = SITE): Promise<Root2> {
+  const r = makeRoot({ demo: true });
+  mkdirSync(join(r.dir, 'etc/netplan'), { recursive: true });
+  writeFileSync(join(r.dir, OUR), our, { mode: 0o600 });
+  writeFileSync(join(r.dir, 'etc/netplan/60-site.yaml'), site, { mode: 0o600 });
+  const show = await runScript('show_network.sh', [], r.dir);
+  expect(show.code, show.stderr).toBe(0);
+  return { ...r, our: join(r.dir, OUR), site: join(r.dir, 'etc/netplan/60-site.yaml') };
+}
+const set = (r: Root, args: string[], env: Record<string, string> = {}) => runScript('set_network.sh', args, r.dir, env);
+const show = async (r: Root) => {
+  const s = await runScript('show_network.sh', [], r.dir);
+  expect(s.code, s.stderr).toBe(0);
+  return { ...s.json, by: Object.fromEntries(s.json.interfaces.map((i: { name: string }) => [i.name, i])) };
+};
+const confirm = async (r: Root) => expect((await runScript('net_confirm.sh', [], r.dir)).code).toBe(0);
+const rollback = async (r: Root) => expect((await runScript('net_rollback.sh', [], r.dir)).json.rolled_back).toBe(true);
+const read = (f: string) => readFileSync(f, 'utf8');
+
+/** netplan generate on a copy of the root's netplan files → {file name: text} of what it renders for networkd. */
+function rendered(r: Root): Record<string, string> {
+  const w = join(r.dir, '.test', `gen-${randomBytes(3).toString('hex')}`);
+  mkdirSync(join(w, 'etc'), { recursive: true });
+  cpSync(join(r.dir, 'etc/netplan'), join(w, 'etc/netplan'), { recursive: true });
+  const g = spawnSync('netplan', ['generate', '--root-dir', w], { encoding: 'utf8' });
+  expect(g.status, g.stderr).toBe(0);
+  const d = join(w, 'run/systemd/network');
+  const out = Object.fromEntries(readdirSync(d).map((f) => [f.replace(/^10-netplan-/, ''), read(join(d, f))]));
+  rmSync(w, { recursive: true, force: true });
+  return out;
+}
+
+describe.skipIf(why !== undefined)('every link netplan defines, for what it is', { timeout: 240_000 }, () => {
+  it("netplan's documented bond and VLAN, with bridges, tunnels, wifi, wireguard, vrf and a match: stanza", async () => {
+    const r = await demo(DOC_BOND);
+    const s = await show(r);
+    expect(s.by.bond9).toMatchObject({ kind: 'bond', configurable: true, members: ['eth1', 'eth2'], bond_mode: 'active-backup', role: 'capture', created_here: false });
+    expect(s.by.eth1).toMatchObject({ kind: 'ethernet', role: 'member', role_text: 'member of bond9', configurable: false });
+    expect(s.by.eth3).toMatchObject({ role: 'parent', role_text: 'VLAN parent of vlan15' });
+    expect(s.by.vlan15).toMatchObject({ kind: 'vlan', role: 'management', parent: 'eth3', vlan_id: 15, addresses: ['10.3.99.5/24'], configurable: true });
+    for (const [n, kind] of [['br0', 'bridge'], ['he-ipv6', 'tunnel'], ['wg0', 'wireguard'], ['wlan0', 'wifi'], ['vrf1', 'vrf']]) {
+      expect(s.by[n!], n).toMatchObject({ kind, configurable: false });
+      expect(s.by[n!].why).toMatch(/the console does not configure/);
+    }
+    expect(s.by.br0).toMatchObject({ role: 'member', role_text: 'member of vrf1' });
+    // the match: stanza is no interface of its own: said with the links it matches (none here)
+    expect(s.by.lan).toBeUndefined();
+    expect(s.matches).toEqual([{ id: 'lan', section: 'ethernets', match: 'name eth9*', links: [] }]);
+    // a read-only kind is refused by name, nothing written
+    const before = read(r.our);
+    for (const n of ['br0', 'wg0', 'wlan0']) {
+      const res = await set(r, [n, '--dhcp']);
+      expect(res.code, n).toBe(2);
+      expect(res.json.error).toMatch(/the console does not configure/);
+    }
+    // a member is configured through its bond
+    const m = await set(r, ['eth1', '--dhcp']);
+    expect(m.json).toMatchObject({ field: 'interface' });
+    expect(m.json.error).toMatch(/member of bond bond9: .*configure bond9/);
+    expect(read(r.our)).toBe(before);
+  });
+
+  it('an address on an existing bond and VLAN is written in their own section; netplan renders it; every other key and file stays', async () => {
+    const r = await demo(DOC_BOND);
+    const site = read(r.site);
+    const res = await set(r, ['bond9', '--static', '--address', '192.0.2.20', '--netmask', '24', '--gateway', '192.0.2.1']);
+    expect(res.code, res.stderr).toBe(0);
+    const y = read(r.our);
+    expect(y).toContain('  bonds:\n    bond9:\n      interfaces: [eth1, eth2]\n      parameters:\n        mode: active-backup\n        primary: eth1\n      addresses:\n      - 192.0.2.20/24\n');
+    expect(y).not.toMatch(/ethernets:[^]*bond9:[^]*bonds:/); // never under ethernets ("changes device type")
+    const g = rendered(r);
+    expect(g['bond9.netdev']).toMatch(/Kind=bond[^]*Mode=active-backup[^]*PrimaryReselectPolicy|Kind=bond[^]*Mode=active-backup/);
+    expect(g['bond9.network']).toContain('Address=192.0.2.20/24');
+    expect(g['eth1.network']).toContain('Bond=bond9');
+    await confirm(r);
+    // managed over the bond (and the VLAN): eth0 is no longer the last management interface
+    const cap = await set(r, ['eth0', '--capture', '--dry-run']);
+    expect(cap.code, cap.stderr).toBe(0);
+    const v = await set(r, ['vlan15', '--dhcp']);
+    expect(v.code, v.stderr).toBe(0);
+    expect(read(r.our)).toContain('  vlans:\n    vlan15:\n      id: 15\n      link: eth3\n      dhcp4: true\n');
+    expect(rendered(r)['vlan15.netdev']).toMatch(/Kind=vlan[^]*Id=15/);
+    await rollback(r);
+    expect(read(r.site)).toBe(site);
+    expect((await show(r)).by.bond9).toMatchObject({ role: 'management', address: '192.0.2.20' });
+  });
+});
+
+describe.skipIf(why !== undefined)('match: stanzas and SR-IOV', { timeout: 240_000 }, () => {
+  it('a match: stanza is shown with the links it matches (name glob, MAC), which take its role; an SR-IOV parent is no capture interface', async () => {
+    const our = `network:
+  version: 2
+  ethernets:
+    mgmt:
+      match: {name: "ens*"}
+      dhcp4: true
+    bymac:
+      match: {macaddress: "52:54:00:aa:bb:cc"}
+      set-name: lan7
+      addresses: [198.51.100.7/24]
+    enp1s0f0:
+      virtual-function-count: 2
+    vf1:
+      link: enp1s0f0
+      addresses: [203.0.113.7/24]
+`;
+    const r = await demo(our, 'network:\n  version: 2\n');
+    const links = join(r.dir, 'var/lib/confconsole/demo-links.json');
+    const l = JSON.parse(read(links));
+    for (const [i, [name, mac]] of [['ens3', '52:54:00:00:00:03'], ['ens4', '52:54:00:00:00:04'], ['lan7', '52:54:00:aa:bb:cc']].entries())
+      l.push({ ifindex: 20 + i, ifname: name, address: mac, operstate: 'UP', flags: ['UP'], addr_info: [] });
+    writeFileSync(links, JSON.stringify(l));
+    const s = await show(r);
+    expect(s.matches).toEqual([
+      { id: 'mgmt', section: 'ethernets', match: 'name ens*', links: ['ens3', 'ens4'] },
+      { id: 'bymac', section: 'ethernets', match: 'macaddress 52:54:00:aa:bb:cc', links: ['lan7'] },
+    ]);
+    expect(s.by.mgmt).toBeUndefined();
+    expect(s.by.ens3).toMatchObject({ kind: 'ethernet', role: 'management', mode: 'dhcp', matched_by: ['mgmt (match: name ens*)'] });
+    expect(s.by.lan7).toMatchObject({ role: 'management', address: '198.51.100.7', matched_by: ['bymac (match: macaddress 52:54:00:aa:bb:cc)'] });
+    expect(s.by.enp1s0f0).toMatchObject({ role: 'parent', role_text: 'SR-IOV parent of vf1' });
+    expect(s.by.vf1).toMatchObject({ parent: 'enp1s0f0', role: 'management' });
+    // a VLAN on a matched link names its netplan id (netplan needs the link defined)
+    const v = await set(r, ['vlan5', '--create-vlan', '--link', 'ens3', '--id', '5', '--static', '--address', '192.0.2.50', '--netmask', '24', '--dry-run']);
+    expect(v.code, v.stderr).toBe(0);
+    const w = await set(r, ['vlan5', '--create-vlan', '--link', 'ens3', '--id', '5', '--static', '--address', '192.0.2.50', '--netmask', '24']);
+    expect(w.code, w.stderr).toBe(0);
+    expect(read(r.our)).toContain('  vlans:\n    vlan5:\n      id: 5\n      link: mgmt\n');
+    expect(rendered(r)['vlan5.netdev']).toMatch(/Id=5/);
+    await rollback(r);
+    expect(read(r.our)).toBe(our);
+  });
+});
+
+describe.skipIf(why !== undefined)('bonds and VLANs made, captured, deleted', { timeout: 240_000 }, () => {
+  const PORTS = `network:
+  version: 2
+  renderer: networkd
+  ethernets:
+    eth0:
+      addresses: [10.0.0.2/24]
+      routes:
+        - to: 0.0.0.0/0
+          via: 10.0.0.1
+    eth1: {}
+    eth2:
+      mtu: 9000   # jumbo frames for the mirror
+`;
+
+  it('a bond of two NICs with a VLAN on top, managed over the VLAN: rendered by netplan; deleting both gives the file back byte for byte', async () => {
+    const r = await demo(PORTS);
+    const site = read(r.site);
+    const dry = await set(r, ['bond0', '--create-bond', '--members', 'eth1,eth2', '--bond-mode', '802.3ad', '--lacp-rate', 'fast', '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(read(r.our)).toBe(PORTS); // the review writes nothing
+    const b = await set(r, ['bond0', '--create-bond', '--members', 'eth1,eth2', '--bond-mode', '802.3ad', '--lacp-rate', 'fast']);
+    expect(b.code, b.stderr).toBe(0);
+    await confirm(r);
+    const v = await set(r, ['vlan10', '--create-vlan', '--link', 'bond0', '--id', '10', '--static', '--address', '192.0.2.10', '--netmask', '24']);
+    expect(v.code, v.stderr).toBe(0);
+    await confirm(r);
+    const y = read(r.our);
+    expect(y).toContain('    eth2:\n      mtu: 9000   # jumbo frames for the mirror\n'); // the member's other keys stay
+    expect(y).toMatch(/# confconsole created: bonds\/bond0\n# confconsole created: vlans\/vlan10\n$/);
+    const g = rendered(r);
+    expect(g['bond0.netdev']).toMatch(/Kind=bond[^]*Mode=802\.3ad[^]*LACPTransmitRate=fast[^]*MIIMonitorSec=100ms/);
+    expect(g['vlan10.netdev']).toMatch(/Kind=vlan[^]*Id=10/);
+    expect(g['bond0.network']).toContain('VLAN=vlan10');
+    expect(g['vlan10.network']).toContain('Address=192.0.2.10/24');
+    for (const m of ['eth1', 'eth2']) expect(g[`${m}.network`]).toContain('Bond=bond0');
+    const s = await show(r);
+    expect(s.by.vlan10).toMatchObject({ kind: 'vlan', role: 'management', parent: 'bond0', vlan_id: 10, created_here: true });
+    expect(s.by.bond0).toMatchObject({ kind: 'bond', role: 'parent', role_text: 'VLAN parent of vlan10', members: ['eth1', 'eth2'], bond_mode: '802.3ad', created_here: true });
+    expect(s.by.eth2).toMatchObject({ role: 'member', role_text: 'member of bond0' });
+    // a VLAN on top: the bond cannot go first; the session's VLAN cannot go at all
+    expect((await set(r, ['bond0', '--delete'])).json.error).toMatch(/vlan10 sits on bond0: delete it first/);
+    const mine = await set(r, ['vlan10', '--delete'], { SSH_CONNECTION: '198.51.100.9 50000 192.0.2.10 22' });
+    expect(mine.json).toMatchObject({ field: 'interface' });
+    expect(mine.json.error).toMatch(/connected through vlan10/);
+    for (const n of ['vlan10', 'bond0']) {
+      const d = await set(r, [n, '--delete']);
+      expect(d.code, d.stderr).toBe(0);
+      await confirm(r);
+    }
+    expect(read(r.our)).toBe(PORTS.replace('    eth1: {}\n', '    eth1: {}\n')); // byte for byte
+    expect(read(r.site)).toBe(site);
+    expect((await show(r)).by.bond0).toBeUndefined();
+  });
+
+  it('a capture bond: the bond and its members promiscuous, no address; the last management interface is never enslaved', async () => {
+    const r = await demo(PORTS);
+    const c = await set(r, ['cap0', '--create-bond', '--members', 'eth1,eth2', '--bond-mode', 'balance-rr', '--capture']);
+    expect(c.code, c.stderr).toBe(0);
+    const y = read(r.our);
+    // each member gets the capture keys in its own stanza, its style and other keys kept
+    expect(y).toContain('    eth1: {dhcp4: false, dhcp6: false, link-local: [], accept-ra: false, optional: true}\n');
+    expect(y).toContain('    eth2:\n      mtu: 9000   # jumbo frames for the mirror\n      dhcp4: false\n      dhcp6: false\n      link-local: []\n      accept-ra: false\n      optional: true\n  bonds:\n');
+    expect(y).toMatch(/cap0:\n {6}interfaces:\n {6}- eth1\n {6}- eth2\n[^]*dhcp4: false/);
+    const g = rendered(r);
+    expect(g['cap0.network']).not.toMatch(/Address=/);
+    expect(g['eth1.network']).toContain('Bond=cap0');
+    const s = await show(r);
+    expect(s.by.cap0).toMatchObject({ kind: 'bond', role: 'capture', mode: 'capture' });
+    await rollback(r);
+    expect(read(r.our)).toBe(PORTS);
+    // eth0 is the only management interface (no site file with an addressed bridge): a capture bond of it is refused
+    const r1 = await demo(PORTS, 'network:\n  version: 2\n');
+    const last = await set(r1, ['cap0', '--create-bond', '--members', 'eth0,eth1', '--bond-mode', 'balance-rr', '--capture']);
+    expect(last.json).toMatchObject({ field: 'members' });
+    expect(last.json.error).toMatch(/last management interface/);
+    // an existing bond made the capture interface takes its members with it
+    const r2 = await demo(DOC_BOND);
+    const c2 = await set(r2, ['bond9', '--capture']);
+    expect(c2.code, c2.stderr).toBe(0);
+    expect(c2.json.plan.kept).toContain('members eth1, eth2: promiscuous, no address');
+    expect(rendered(r2)['eth2.network']).toContain('Bond=bond9');
+  });
+
+  it("a bond whose member is the SSH session's interface: refused unless the bond keeps that address", async () => {
+    const r = await demo(PORTS);
+    const me = { SSH_CONNECTION: '10.0.0.99 50000 10.0.0.2 22' };
+    for (const addressing of [[], ['--dhcp'], ['--static', '--address', '10.0.0.3', '--netmask', '24']]) {
+      const no = await set(r, ['bond0', '--create-bond', '--members', 'eth0,eth1', '--bond-mode', 'active-backup', ...addressing], me);
+      expect(no.code, addressing.join(' ')).toBe(2);
+      expect(no.json).toMatchObject({ field: 'members' });
+      expect(no.json.error).toMatch(/connected through eth0 \(10\.0\.0\.2\).*--static --address 10\.0\.0\.2/);
+    }
+    expect(read(r.our)).toBe(PORTS);
+    const ok = await set(r, ['bond0', '--create-bond', '--members', 'eth0,eth1', '--bond-mode', 'active-backup', '--primary', 'eth0', '--static', '--address', '10.0.0.2', '--netmask', '24', '--gateway', '10.0.0.1'], me);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.json.plan.members_lose).toEqual(['eth0: addresses', 'eth0: routes']);
+    const g = rendered(r);
+    expect(g['bond0.network']).toMatch(/Address=10\.0\.0\.2\/24[^]*Gateway=10\.0\.0\.1/);
+    expect(g['eth0.network']).not.toContain('Address=');
+    await rollback(r);
+  });
+
+  it.each([
+    ['an unknown mode', ['b1', '--create-bond', '--members', 'eth1', '--bond-mode', 'lacp'], 'bond-mode'],
+    ['a primary that is no member', ['b1', '--create-bond', '--members', 'eth1,eth2', '--bond-mode', 'active-backup', '--primary', 'eth0'], 'primary'],
+    ['a primary in balance-rr', ['b1', '--create-bond', '--members', 'eth1,eth2', '--bond-mode', 'balance-rr', '--primary', 'eth1'], 'primary'],
+    ['a LACP rate outside 802.3ad', ['b1', '--create-bond', '--members', 'eth1', '--bond-mode', 'active-backup', '--lacp-rate', 'fast'], 'lacp-rate'],
+    ['a bridge as member', ['b1', '--create-bond', '--members', 'eth1,br0', '--bond-mode', 'balance-rr'], 'members'],
+    ['a name taken', ['eth2', '--create-bond', '--members', 'eth1', '--bond-mode', 'balance-rr'], 'name'],
+    ['VLAN id 0', ['v0', '--create-vlan', '--link', 'eth1', '--id', '0', '--dhcp'], 'id'],
+    ['VLAN id 4095', ['v1', '--create-vlan', '--link', 'eth1', '--id', '4095', '--dhcp'], 'id'],
+    ['VLAN id 010', ['v1', '--create-vlan', '--link', 'eth1', '--id', '010', '--dhcp'], 'id'],
+    ['a VLAN on a bridge', ['v1', '--create-vlan', '--link', 'br0', '--id', '5', '--dhcp'], 'link'],
+    ['a capture VLAN', ['v1', '--create-vlan', '--link', 'eth1', '--id', '5', '--capture'], 'mode'],
+    ['deleting what the console did not create', ['br0', '--delete'], 'interface'],
+    ['deleting a port', ['eth1', '--delete'], 'interface'],
+  ])('refused: %s (the field named, nothing written)', async (_what, args, field) => {
+    const r = await demo(PORTS);
+    const res = await set(r, args);
+    expect(res.code, res.stderr).toBe(2);
+    expect(res.json).toMatchObject({ ok: false, field });
+    expect(read(r.our)).toBe(PORTS);
+  });
+
+  it('a hand-written bond (no mark) is never deleted; a duplicate VLAN id on one parent is refused', async () => {
+    const r = await demo(DOC_BOND);
+    const res = await set(r, ['bond9', '--delete']);
+    expect(res.json.error).toMatch(/not created by the console/);
+    const dup = await set(r, ['vlan99', '--create-vlan', '--link', 'eth3', '--id', '15', '--dhcp']);
+    expect(dup.json).toMatchObject({ field: 'id' });
+    expect(dup.json.error).toMatch(/VLAN 15 is already on eth3 \(vlan15\)/);
+    expect(read(r.our)).toBe(DOC_BOND);
+  });
+});
+
+// the live part: a namespace of our own with two veth ports; on a kernel with the bonding module
+// the bond is made and applied, on one without (this machine) the apply fails and is restored
+describe.skipIf(why !== undefined || whyNs !== undefined)('a bond in a namespace of our own', { timeout: 240_000 }, () => {
+  const NS = `ccbond-${randomBytes(3).toString('hex')}`;
+  const ip = (...a: string[]) => execFileSync('ip', a, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  beforeAll(() => {
+    ip('netns', 'add', NS);
+    ip('-n', NS, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'peer0');
+    ip('-n', NS, 'link', 'add', 'eth1', 'type', 'veth', 'peer', 'name', 'peer1');
+    ip('-n', NS, 'link', 'add', 'eth2', 'type', 'veth', 'peer', 'name', 'peer2');
+    ip('-n', NS, 'addr', 'add', '192.0.2.2/24', 'dev', 'eth0');
+    for (const l of ['eth0', 'eth1', 'eth2', 'peer0', 'peer1', 'peer2']) ip('-n', NS, 'link', 'set', l, 'up');
+  });
+  afterAll(() => {
+    spawnSync('ip', ['netns', 'del', NS]);
+  });
+
+  it('created and applied where the kernel has bonding; else the apply fails and everything is put back (exit 3)', async () => {
+    const r = makeRoot({ demo: false });
+    const yaml = 'network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [192.0.2.2/24]\n    eth1: {}\n    eth2: {}\n';
+    mkdirSync(join(r.dir, 'etc/netplan'), { recursive: true });
+    writeFileSync(join(r.dir, OUR), yaml, { mode: 0o600 });
+    const env = { CONFCONSOLE_NETNS: NS, CONFCONSOLE_NET_PORT_KINDS: 'veth' };
+    const hasBonding = spawnSync('ip', ['-n', NS, 'link', 'add', 'probe0', 'type', 'bond']).status === 0;
+    if (hasBonding) ip('-n', NS, 'link', 'del', 'probe0');
+    const res = await runScript('set_network.sh', ['bond0', '--create-bond', '--members', 'eth1,eth2', '--bond-mode', 'active-backup', '--static', '--address', '198.51.100.2', '--netmask', '24'], r.dir, env);
+    if (hasBonding) {
+      expect(res.code, res.stderr).toBe(0);
+      expect(ip('-n', NS, '-br', 'addr', 'show', 'dev', 'bond0')).toContain('198.51.100.2/24');
+      expect((await runScript('net_rollback.sh', [], r.dir, env)).json.rolled_back).toBe(true);
+      expect(spawnSync('ip', ['-n', NS, 'link', 'show', 'dev', 'bond0']).status).not.toBe(0);
+    } else {
+      expect(res.code, res.stderr).toBe(3);
+      expect(res.stderr).toMatch(/cannot make bond bond0/);
+      expect(res.json.error).toMatch(/did not apply.*previous settings restored/);
+    }
+    expect(read(join(r.dir, OUR))).toBe(yaml);
+    expect(ip('-n', NS, '-br', 'addr', 'show', 'dev', 'eth0')).toContain('192.0.2.2/24');
+  });
+});

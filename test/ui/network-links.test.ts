@@ -1,0 +1,124 @@
+// Issue 17 on a headless 80x24 terminal (demo appliance, real scripts): the interface list shows
+// every link with its kind and role (bond members, a bond carrying a VLAN, a read-only bridge);
+// a VLAN is created through its form (a bad id refused at the field), confirmed, and deleted.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../src/demo.js';
+import { KEYS, startConsole, type Harness } from '../support/headless.js';
+
+let h: Harness | undefined;
+afterEach(() => {
+  h?.close();
+  h = undefined;
+});
+
+const YAML = `network:
+  version: 2
+  renderer: networkd
+  ethernets:
+    eth0:
+      addresses: [10.0.0.2/24]
+      routes:
+        - to: 0.0.0.0/0
+          via: 10.0.0.1
+    eth1: {}
+    eth2: {}
+  bonds:
+    bond0:
+      interfaces: [eth1, eth2]
+      parameters: {mode: active-backup}
+  vlans:
+    vlan10:
+      id: 10
+      link: bond0
+      addresses: [192.0.2.10/24]
+  bridges:
+    br0:
+      interfaces: []
+# confconsole created: bonds/bond0
+# confconsole created: vlans/vlan10
+`;
+
+async function root(): Promise<string> {
+  const r = mkdtempSync(join(tmpdir(), 'cc-ui-links-'));
+  await seedDemo(r, 'appliance');
+  writeFileSync(join(r, 'etc/netplan/01-netcfg.yaml'), YAML, { mode: 0o600 });
+  return r;
+}
+
+describe('bonds and VLANs in the interface list (demo appliance, 80x24)', () => {
+  it('every link with its kind and role; the bond and VLAN items; a read-only bridge', { timeout: 120_000 }, async () => {
+    h = await startConsole({ root: await root() });
+    await h.waitFor('Welcome');
+    await h.press(KEYS.enter, '1', KEYS.enter, '1', KEYS.enter);
+    await h.waitFor(/1\. eth0 +management +up +10\.0\.0\.2\/24/);
+    const t = h.text();
+    expect(t).toMatch(/2\. eth1 +member of bond0 +up/);
+    expect(t).toMatch(/3\. eth2 +member of bond0 +up/);
+    expect(t).toMatch(/4\. bond0 +bond, carries vlan10 +up/);
+    expect(t).toMatch(/5\. br0 +bridge, unused +up +no address +\(unavailable\)/);
+    expect(t).toMatch(/6\. vlan10 +vlan, management +up +192\.0\.2\.10\/24/);
+    expect(t).toMatch(/b\. Create a bond/);
+    expect(t).toMatch(/v\. Create a VLAN/);
+    // the bond's own screen: its members and what it carries
+    await h.press('4', KEYS.enter);
+    await h.waitFor('Members eth1, eth2, mode active-backup; carries vlan10');
+    expect(h.text()).toContain('5. Delete this bond or VLAN');
+    await h.press('5', KEYS.enter);
+    await h.waitFor('vlan10 sits on bond0: delete it first');
+    // the bond form: a free name offered, a member named twice refused at its field
+    await h.press(KEYS.enter, KEYS.esc);
+    await h.waitFor(/b\. Create a bond/);
+    await h.press('b', KEYS.enter);
+    await h.waitFor('Bond name (e.g. bond0)');
+    expect(h.text()).toContain('bond1');
+    await h.press(KEYS.tab);
+    await h.type('eth1,eth1');
+    await h.press(...Array.from({ length: 9 }, () => KEYS.enter));
+    await h.waitFor('! A member is named twice');
+    expect(h.text()).toContain('(*) Static IP   ( ) DHCP   ( ) Capture   ( ) No address (for VLANs)');
+  });
+
+  it('create a VLAN: a bad id at its field, then applied, confirmed, listed, and deleted again', { timeout: 180_000 }, async () => {
+    const r = await root();
+    h = await startConsole({ root: r });
+    await h.waitFor('Welcome');
+    await h.press(KEYS.enter, '1', KEYS.enter, '1', KEYS.enter);
+    await h.waitFor(/1\. eth0 +management/);
+    await h.press('v', KEYS.enter);
+    await h.waitFor('Parent: an Ethernet port or a bond');
+    await h.type('eth0');
+    await h.press(KEYS.tab);
+    await h.type('5000');
+    await h.press(KEYS.tab, KEYS.tab, KEYS.tab);
+    await h.type('198.51.100.5');
+    await h.press(KEYS.tab);
+    await h.type('24');
+    await h.press(KEYS.enter, KEYS.enter, KEYS.enter, KEYS.enter);
+    // refused at its field, the cursor there: nothing written
+    await h.waitFor('! VLAN id "5000" is not 1-4094');
+    expect(readFileSync(join(r, 'etc/netplan/01-netcfg.yaml'), 'utf8')).toBe(YAML);
+    await h.press(KEYS.ctrlU);
+    await h.type('20');
+    await h.press(...Array.from({ length: 8 }, () => KEYS.enter));
+    await h.waitFor('Create this VLAN?');
+    await h.press('y');
+    await h.waitFor('Time left to confirm:');
+    await h.press('y');
+    await h.waitFor('Confirmed: the new network settings stay.');
+    expect(readFileSync(join(r, 'etc/netplan/01-netcfg.yaml'), 'utf8')).toContain('  vlans:\n    vlan10:\n      id: 10\n      link: bond0\n      addresses: [192.0.2.10/24]\n    vlan20:\n      id: 20\n      link: eth0\n');
+    await h.press(KEYS.enter);
+    await h.waitFor(/7\. vlan20 +vlan, management +up +198\.51\.100\.5\/24/);
+    await h.press('7', KEYS.enter);
+    await h.waitFor('VLAN 20 on eth0');
+    await h.press('5', KEYS.enter);
+    await h.waitFor('Delete vlan20?');
+    await h.press('y');
+    await h.waitFor('Time left to confirm:');
+    await h.press('y');
+    await h.waitFor('Confirmed: the new network settings stay.');
+    expect(readFileSync(join(r, 'etc/netplan/01-netcfg.yaml'), 'utf8')).toBe(YAML);
+  });
+});
