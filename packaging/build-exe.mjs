@@ -15,7 +15,7 @@ const work = join(top, 'build', 'exe');
 const out = resolve(process.argv[2] ?? join(work, 'confconsole'));
 const pkg = JSON.parse(readFileSync(join(top, 'package.json'), 'utf8'));
 /** Where the package installs the scripts (packaging/build-deb.sh puts them there). */
-const SBIN = '/usr/lib/confconsole';
+const SBIN = '/usr/lib/confconsole/sbin';
 /** The terminals whose terminfo is compiled in (others are read from the machine at start). */
 const TERMS = ['linux', 'xterm', 'xterm-256color', 'xterm-color', 'screen', 'screen-256color', 'tmux', 'tmux-256color', 'vt100', 'vt102', 'vt220', 'putty', 'putty-256color', 'rxvt', 'rxvt-unicode', 'ansi'];
 
@@ -71,6 +71,8 @@ await build({
   define: { CONFCONSOLE_INSTALLED: JSON.stringify({ sbin: SBIN, version: pkg.version }) },
   plugins: [blessedWidgets, lazySegmenter],
   legalComments: 'none',
+  minify: process.env.CC_MINIFY === '1',
+  keepNames: true,
   logLevel: 'warning',
 });
 
