@@ -54,30 +54,39 @@ install -m 0440 packaging/debian/sudoers "$stage/etc/sudoers.d/confconsole"
 install -m 0644 packaging/debian/copyright "$stage/usr/share/doc/confconsole/copyright"
 
 date_r=$(date -u -d "@$SOURCE_DATE_EPOCH" -R)
+# who maintains it: CONFCONSOLE_MAINTAINER, else the last commit's author (same input, same bytes)
+maintainer=${CONFCONSOLE_MAINTAINER:-$(git log -1 --format='%an <%ae>' 2>/dev/null || echo 'confconsole maintainers <confconsole@example.com>')}
 date_man=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y-%m-%d)
 # the manual page from the command table (the executable's own --help), gzip without a name or time
 env -u NODE_EXTRA_CA_CERTS "$lib/confconsole" --help | node packaging/manpage.mjs "$version" "$date_man" | gzip -9n >"$stage/usr/share/man/man8/confconsole.8.gz"
+# a manual page per script, from its own --help (the scripts' usage is their header comment)
+for s in sbin/*.sh; do
+  name=$(basename "$s")
+  bash "$s" --help 2>&1 | node packaging/manpage.mjs --script "$name" "$version" "$date_man" | gzip -9n >"$stage/usr/share/man/man8/$name.8.gz"
+done
 cat <<CHANGES | gzip -9n >"$stage/usr/share/doc/confconsole/changelog.gz"
 confconsole ($version) unstable; urgency=medium
 
   * Built from $(git rev-parse --short HEAD 2>/dev/null || echo "a checkout without git").
 
- -- confconsole maintainers <confconsole@localhost>  $date_r
+ -- $maintainer  $date_r
 CHANGES
 
 for m in postinst prerm postrm; do
   sed -e "s/@ALL_UNITS@/${units[*]}/g" -e "s/@TRACKED_UNITS@/${tracked[*]}/g" "packaging/debian/$m" >"$stage/DEBIAN/$m"
   chmod 0755 "$stage/DEBIAN/$m"
 done
-echo /etc/confconsole/appliance.ini >"$stage/DEBIAN/conffiles"
+printf '%s\n' /etc/confconsole/appliance.ini /etc/sudoers.d/confconsole >"$stage/DEBIAN/conffiles"
+# lintian: what is kept on purpose (README "The package" says why)
+install -D -m 0644 packaging/debian/lintian-overrides "$stage/usr/share/lintian/overrides/confconsole"
 size=$(du -k -s --apparent-size --exclude=DEBIAN "$stage" | cut -f1)
 cat >"$stage/DEBIAN/control" <<CONTROL
 Package: confconsole
 Version: $version
 Architecture: $arch
-Maintainer: confconsole maintainers <confconsole@localhost>
+Maintainer: $maintainer
 Installed-Size: $size
-Depends: libc6 (>= 2.28), libstdc++6, libgcc-s1 | libgcc1, bash, python3, python3-yaml, sudo, passwd, debianutils, iproute2, util-linux, procps, ncurses-bin
+Depends: libc6 (>= 2.28), libstdc++6, libgcc-s1 | libgcc1, python3, python3-yaml, sudo, passwd, iproute2, procps
 Recommends: chrony, netplan.io, openssh-server, autossh, tcpdump, curl, openssl, ethtool
 Section: admin
 Priority: optional

@@ -74,6 +74,8 @@ await build({
   minify: process.env.CC_MINIFY === '1',
   keepNames: true,
   logLevel: 'warning',
+  // import.meta is read only in a checkout (src/system/paths.ts packageDir), never when installed
+  logOverride: { 'empty-import-meta': 'silent' },
 });
 
 // 3. the single-executable blob with the start-up snapshot
@@ -84,7 +86,7 @@ delete env.NODE_OPTIONS;
 // Same input, same bytes: V8 is made predictable (fixed seeds), and what still leaks into the heap
 // from the building process (its pid, heap addresses under ASLR, warnings naming the pid) is made
 // fixed too: a new pid namespace, address randomization off, no warnings.
-const node = [process.execPath, '--no-warnings', '--random-seed=1', '--experimental-sea-config', join(work, 'sea-config.json')];
+const node = [process.execPath, '--no-warnings', '--random-seed=1', '--v8-pool-size=0', '--experimental-sea-config', join(work, 'sea-config.json')];
 const arch = execFileSync('uname', ['-m'], { encoding: 'utf8' }).trim();
 execFileSync('unshare', ['--pid', '--fork', 'setarch', arch, '-R', ...node], { cwd: work, env, stdio: 'inherit' });
 

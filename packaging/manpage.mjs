@@ -5,10 +5,30 @@
 // Usage: confconsole --help | node packaging/manpage.mjs VERSION DATE > confconsole.8
 import { readFileSync } from 'node:fs';
 
-const [version, date] = process.argv.slice(2);
 const usage = readFileSync(0, 'utf8');
 /** Text as roff shows it literally: backslashes doubled, a line's leading . or ' protected. */
 const roff = (t) => t.replace(/\\/g, '\\e').replace(/^([.'])/gm, '\\&$1');
+
+if (process.argv[2] === '--script') {
+  // a script's page: NAME.sh(8) with the script's --help as its description
+  const [, name, version, date] = process.argv.slice(2);
+  process.stdout.write(`.TH ${name.toUpperCase()} 8 "${date}" "confconsole ${version}" "System Administration"
+.SH NAME
+${name} \\- confconsole script (see confconsole(8))
+.SH DESCRIPTION
+.nf
+${roff(usage.trimEnd())}
+.fi
+.PP
+It prints a log for people on standard error and one JSON object on standard output. Exit
+codes: 0 done, 1 failed, 2 bad input (the field is named), 3 restored, 4 locked, 5 a test
+found a problem, 6 partly done, 7 a service stays down after the restore.
+.SH SEE ALSO
+.BR confconsole (8)
+`);
+  process.exit(0);
+}
+const [version, date] = process.argv.slice(2);
 
 process.stdout.write(`.TH CONFCONSOLE 8 "${date}" "confconsole ${version}" "System Administration"
 .SH NAME
