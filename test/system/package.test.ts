@@ -190,6 +190,22 @@ describe.skipIf(why !== undefined)('the Debian package installed in a throwaway 
     expect(await waitGone()).toBe(true);
   }, 120_000);
 
+  it('the console killed -9 under the front door (sh -c, no shell restoring the tty): the tty is sane again, exit 137', async () => {
+    const cmd = `${join(top, 'test/package/inroot.sh')} ${root} sh -c 'confconsole; echo EXITED:$?; stty -a; echo STTY-DONE; sleep 60'`;
+    tmux('new-session', '-d', '-s', 'pkg', '-x', '80', '-y', '25', cmd);
+    await waitScreen((x) => /Networking and Traffic Analysis|< OK >/.test(x), 'the console');
+    // the executable itself (the front door is a sh waiting for it); only this test runs it here
+    const pid = spawnSync('pgrep', ['-f', '-x', '/usr/lib/confconsole/confconsole'], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
+    expect(Number(pid)).toBeGreaterThan(0);
+    process.kill(Number(pid), 'SIGKILL');
+    const s = await waitScreen((x) => /^STTY-DONE$/m.test(x), 'stty after the kill');
+    expect(s).toContain('EXITED:137');
+    const flags = new Set(s.slice(s.indexOf('EXITED:')).split(/[\s;]+/));
+    expect(flags.has('echo') && flags.has('icanon') && flags.has('isig') && flags.has('icrnl'), s).toBe(true);
+    expect(tmux('display-message', '-p', '-t', 'pkg', '#{alternate_on} #{cursor_flag}').stdout.trim()).toBe('0 1');
+    tmux('kill-session', '-t', 'pkg');
+  }, 60_000);
+
   it('ssh console@host gets the console; ssh console@host ntp show runs that one command', async () => {
     tmux('new-session', '-d', '-s', 'pkg', '-x', '80', '-y', '25', ['ssh', '-tt', ...sshArgs(), 'console@127.0.0.1'].join(' '));
     await mainMenu();
