@@ -27,7 +27,7 @@ if ((${#missing_pkgs[@]})); then
   fi
 fi
 
-if [[ ! -d node_modules/blessed || ! -d node_modules/vitest || ! -d node_modules/string-width || ! -d node_modules/@xterm/addon-unicode11 ]]; then
+if [[ ! -d node_modules/blessed || ! -d node_modules/vitest || ! -d node_modules/string-width || ! -d node_modules/@xterm/addon-unicode11 || ! -d node_modules/postject ]]; then
   say "installing npm packages"
   if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi || exit 1
 fi

@@ -26,7 +26,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
 const RESULTS_FILE = join(HERE, 'last-results.json');
 /** The installed single executable as `npm run bench` builds it (packaging/build-exe.mjs). */
-const EXE = join(ROOT, 'build', 'exe', 'confconsole');
+const EXE = process.env.CONFCONSOLE_BENCH_EXE ?? join(ROOT, 'build', 'exe', 'confconsole');
 const COLS = 80;
 const ROWS = 24;
 const IDLE_MS = 150;
