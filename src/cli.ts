@@ -42,6 +42,16 @@ function refuse(json: boolean, message: string, more?: string, code: number = EX
 const consoleName: Record<Profile, string> = { appliance: 'master/probe appliance', vsensor: 'vSensor' };
 
 export async function main(argv: string[]): Promise<number> {
+  // a login shell asked to run a command (ssh console@appliance CMD, scp, sftp): src/login.ts
+  if (argv[0] === '-c') {
+    const { restrictedCommand } = await import('./login.js');
+    const r = argv.length === 2 ? restrictedCommand(argv[1] ?? '', commands) : { refused: 'confconsole: refused: -c takes one command string' };
+    if ('refused' in r) {
+      process.stderr.write(r.refused + '\n');
+      return EXIT.usage;
+    }
+    argv = r.words;
+  }
   const json = argv.includes('--json');
   let p: Parsed;
   try {

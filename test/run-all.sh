@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 say() { printf '\n== %s\n' "$*"; }
 
 # System packages the system and end-to-end layers use (Debian/Ubuntu names).
-PKGS=(shellcheck netbase tmux chrony openssh-server iproute2 iputils-ping netplan.io dialog whiptail ncurses-bin util-linux procps curl tcpdump openssl dnsmasq isc-dhcp-client python3-yaml autossh stunnel4 tinyproxy dante-server netcat-openbsd ncat traceroute bind9-dnsutils dpkg-dev gnupg xkb-data passwd login)
+PKGS=(shellcheck netbase tmux chrony openssh-server iproute2 iputils-ping netplan.io dialog whiptail ncurses-bin util-linux procps curl tcpdump openssl dnsmasq isc-dhcp-client python3-yaml autossh stunnel4 tinyproxy dante-server netcat-openbsd ncat traceroute bind9-dnsutils dpkg-dev gnupg xkb-data passwd login openssh-client mmdebstrap lintian binutils)
 missing_pkgs=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing_pkgs+=("$p"); done
 if ((${#missing_pkgs[@]})); then
@@ -27,7 +27,7 @@ if ((${#missing_pkgs[@]})); then
   fi
 fi
 
-if [[ ! -d node_modules/blessed || ! -d node_modules/blessed-contrib || ! -d node_modules/vitest || ! -d node_modules/string-width || ! -d node_modules/@xterm/addon-unicode11 || ! -d node_modules/yaml ]]; then
+if [[ ! -d node_modules/blessed || ! -d node_modules/blessed-contrib || ! -d node_modules/vitest || ! -d node_modules/string-width || ! -d node_modules/@xterm/addon-unicode11 || ! -d node_modules/yaml || ! -d node_modules/postject ]]; then
   say "installing npm packages"
   if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi || exit 1
 fi

@@ -24,8 +24,16 @@ export interface Paths {
   sbin: string;
 }
 
-/** This package's folder (menus/, sbin/), found from here whether run from src/ or a bundle. */
+declare const CONFCONSOLE_INSTALLED: { sbin: string; version: string } | undefined;
+/**
+ * Set when this is the installed single executable (packaging/build.mjs defines it at build
+ * time): where the package put the scripts, and its version. Undefined in a checkout.
+ */
+export const installed: { sbin: string; version: string } | undefined = typeof CONFCONSOLE_INSTALLED === 'undefined' ? undefined : CONFCONSOLE_INSTALLED;
+
+/** This package's folder (menus/, sbin/), found from here whether run from src/ or a bundle; '' when installed. */
 export const packageDir = (() => {
+  if (installed) return '';
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     try {
@@ -59,7 +67,7 @@ export function makePaths(root: string): Paths {
     netRollbackLog: under('/var/log/confconsole/net-rollbacks.log'),
     hostEffectsLog: under('/var/log/confconsole/host-effects.log'),
     consoleLog: under('/var/log/confconsole/console.log'),
-    sbin: process.env.CONFCONSOLE_SBIN ?? join(packageDir, 'sbin'),
+    sbin: process.env.CONFCONSOLE_SBIN ?? installed?.sbin ?? join(packageDir, 'sbin'),
   };
 }
 

@@ -13,13 +13,16 @@ export interface TerminalStreams {
   terminal: string;
 }
 
+/** TERMs whose terminfo the installed executable carries, parsed at build time (src/sea.ts): nothing to fix. */
+export const builtinTerms = new Set<string>();
+
 /**
  * Debian's newer terminfo entries (xterm-256color, tmux-256color, …) use ncurses' 32-bit
  * number format that blessed cannot parse. Compile a private copy with the one oversized
  * number clamped, once, and let blessed look there first.
  */
 export function prepareTerminfo(term: string): void {
-  if (!/^[A-Za-z0-9._+-]+$/.test(term)) return;
+  if (!/^[A-Za-z0-9._+-]+$/.test(term) || builtinTerms.has(term)) return;
   const base = join(process.env.XDG_CACHE_HOME || join(homedir() || tmpdir(), '.cache'), 'confconsole', 'terminfo');
   const ipaths = (blessed as unknown as { Tput: { ipaths: unknown[] } }).Tput.ipaths;
   const compiled = join(base, term[0] ?? 'x', term);

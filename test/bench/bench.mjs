@@ -25,6 +25,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
 const RESULTS_FILE = join(HERE, 'last-results.json');
+/** The installed single executable as `npm run bench` builds it (packaging/build-exe.mjs). */
+const EXE = process.env.CONFCONSOLE_BENCH_EXE ?? join(ROOT, 'build', 'exe', 'confconsole');
 const COLS = 80;
 const ROWS = 24;
 const IDLE_MS = 150;
@@ -557,7 +559,7 @@ function confconsole(name, term, opts = {}) {
   return {
     name,
     kind: 'menu',
-    group: 'confconsole',
+    group: opts.group ?? 'confconsole',
     term,
     note: opts.note,
     startupOnly: opts.startupOnly,
@@ -573,9 +575,11 @@ function confconsole(name, term, opts = {}) {
       }
       return join(newTemp('confconsole-bench-'), 'root'); // missing: the demo is seeded at start
     },
-    argv: (root) => [NODE, join(ROOT, 'bin', 'confconsole'), '--root', root, '--demo'],
+    argv: (root) => [...(opts.exe ?? [NODE, join(ROOT, 'bin', 'confconsole')]), '--root', root, '--demo'],
     env: () => {
       const extra = opts.coldTerminfo ? { XDG_CACHE_HOME: newTemp('confconsole-bench-cache-') } : {};
+      // the installed executable looks for the scripts where the package puts them: here, the checkout's
+      if (opts.exe) Object.assign(extra, { CONFCONSOLE_SBIN: join(ROOT, 'sbin'), CONFCONSOLE_EXE: EXE });
       return opts.machineEnv ? { ...machineEnv(term), ...extra } : cleanEnv(term, extra);
     },
     firstFrame: ['Welcome', '< OK >', 'F1 Help'],
@@ -635,6 +639,15 @@ function buildVariants() {
     confconsole(`confconsole, ${T}, seeded root`, T, { seeded: true, startupOnly: true, note: 'demo root already seeded' }),
     confconsole(`confconsole, ${T}, cold terminfo cache`, T, { coldTerminfo: true, startupOnly: true, note: 'fresh XDG_CACHE_HOME: infocmp + tic at start' }),
   );
+  if (existsSync(EXE)) {
+    // the package's executable (packaging/build-exe.mjs): single executable + start-up snapshot,
+    // alone and behind /usr/sbin/confconsole (the sh front door that guards the tty)
+    v.push(
+      confconsole(`installed executable, ${T}`, T, { exe: [EXE], group: 'installed' }),
+      confconsole('installed executable, linux', 'linux', { exe: [EXE], group: 'installed' }),
+      confconsole(`installed, via /usr/sbin/confconsole (sh guard), ${T}`, T, { exe: [join(ROOT, 'packaging', 'confconsole.sh')], group: 'installed' }),
+    );
+  }
   if (MACHINE_CA) v.push(confconsole(`confconsole, ${T}, machine env (CA certs)`, T, { machineEnv: true, startupOnly: true, note: 'NODE_EXTRA_CA_CERTS as set on this machine' }));
   for (const prog of ['dialog', 'whiptail']) for (const term of [T, 'linux']) v.push(ncursesMenu(prog, term));
   return v;
@@ -742,6 +755,18 @@ function table(results, ctx) {
   if (base != null && a?.firstFrameMs != null) notes.push(`confconsole's own start-up above bare node -e 0: ${fmtMs(a.firstFrameMs - base)} ms`);
   const dlg = results.find((r) => r.name === 'dialog --menu, xterm-256color')?.median.firstFrameMs;
   if (dlg != null && a?.firstFrameMs != null) notes.push(`confconsole first frame ÷ dialog first frame: ${(a.firstFrameMs / dlg).toFixed(0)}×`);
+  // the package's targets (issue 16), as ratios within this run
+  const by = (name) => results.find((r) => r.name === name)?.median;
+  const exe = by(`installed executable, xterm-256color`), exeL = by('installed executable, linux'), guard = by('installed, via /usr/sbin/confconsole (sh guard), xterm-256color');
+  const node0 = by('node -e 0');
+  const wt = by('whiptail --menu, xterm-256color'), wtL = by('whiptail --menu, linux');
+  const ratio = (a, b) => (a != null && b ? (a / b).toFixed(2) : '–');
+  if (exe) {
+    notes.push(`installed executable: first frame ÷ node -e 0 = ${ratio(exe.firstFrameMs, base)} (target ≤ 1.6, aim 1.3); via the sh guard ${ratio(guard?.firstFrameMs, base)}`);
+    notes.push(`installed executable: RSS ÷ node -e 0 RSS = ${ratio(exe.peakRssKb ?? exe.lifetimeMaxRssKb, node0?.peakRssKb ?? node0?.lifetimeMaxRssKb)} (target ≤ 1.5)`);
+    notes.push(`bytes per Down ÷ whiptail's: xterm-256color ${ratio(exe.bytesDown, wt?.bytesDown)}, linux ${ratio(exeL?.bytesDown, wtL?.bytesDown)} (target ≤ 1); ` +
+      `first frame bytes ÷ whiptail's menu: xterm-256color ${ratio(exe.bytesFirstFrame, wt?.bytesFirstFrame)}, linux ${ratio(exeL?.bytesFirstFrame, wtL?.bytesFirstFrame)} (target ≤ 1)`);
+  }
   if (Number(ctx.loadavg[0]) > ctx.cpus * 0.75) notes.push(`the machine was busy (load ${ctx.loadavg[0]} on ${ctx.cpus} CPUs): compare ratios within this run, not absolute times across runs`);
   if (notes.length) out.push('', ...notes.map((n) => '* ' + n));
   return out.join('\n');
