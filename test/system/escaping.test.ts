@@ -167,6 +167,22 @@ const SCRIPT_ARGS: [string, string[], string?][] = [
   ['set_password.sh', [], V],
   ['net_fresh_macs.sh', [V]],
   ['net_fresh_macs.sh', ['--confirm-timeout', V]],
+  ['count_devices.sh', ['--iface', V]],
+  ['count_devices.sh', ['--iface', 'eth1', '--seconds', V]],
+  ['count_devices.sh', ['--iface', 'eth1', '--max-hosts', V]],
+  ['diag.sh', [V]],
+  ['diag.sh', ['ping', V]],
+  ['diag.sh', ['ping', '192.0.2.1', '--count', V]],
+  ['diag.sh', ['traceroute', V]],
+  ['diag.sh', ['dns', V]],
+  ['diag.sh', ['capture', V]],
+  ['diag.sh', ['capture', 'eth1', '--filter', V]],
+  ['set_update_proxy.sh', [V]],
+  ['set_update_proxy.sh', ['http://192.0.2.8:3128', '--user', V]],
+  ['set_updatekey.sh', [V]],
+  ['set_updatekey.sh', [], V],
+  ['show_updates.sh', [V]],
+  ['upgrade_vsensor.sh', ['--phase', V]],
 ];
 
 const YAML = 'network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    eth1:\n      dhcp4: true\n';
