@@ -2,9 +2,11 @@
 // (src/features/<area>/settings.ts). Export, import and their commands are derived from this list.
 import type { SettingsArea } from '../settings/area.js';
 import { callhomeSettings } from './callhome/settings.js';
+import { masterSettings } from './master/settings.js';
+import { topologySettings } from './topology/settings.js';
 import { ntpSettings } from './ntp/settings.js';
 import { ossensorSettings } from './ossensor/settings.js';
 import { pcapSettings } from './pcap/settings.js';
 
 /** The areas in document order (an area marked `last` is applied after the others). */
-export const settingsAreas: readonly SettingsArea[] = [ntpSettings, callhomeSettings, ossensorSettings, pcapSettings];
+export const settingsAreas: readonly SettingsArea[] = [ntpSettings, callhomeSettings, topologySettings, masterSettings, ossensorSettings, pcapSettings];

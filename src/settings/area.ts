@@ -69,3 +69,21 @@ export interface SettingsArea<T = unknown> {
 
 /** Declares an area with its value type tied to its schema. */
 export const area = <S extends z.ZodType>(a: SettingsArea<z.infer<S>> & { schema: S }): SettingsArea => a as unknown as SettingsArea;
+
+/**
+ * The value of a secret to send to a script again: `want` itself, or (described or not given)
+ * the one stored in `file` under the root. Returns undefined when it is to be kept but none is
+ * stored: the caller refuses, naming the key.
+ */
+export async function secretToSend(ctx: Ctx, want: string | SecretRef | undefined, file: string): Promise<string | undefined> {
+  if (typeof want === 'string') return want;
+  const { readTextIfExists } = await import('../system/files.js');
+  return (await readTextIfExists(ctx.paths.under(file)))?.replace(/\n$/, '');
+}
+
+/** A stored secret as a document holds it: the value (`secrets`), its description, or absent. */
+export async function storedSecret(ctx: Ctx, file: string, secrets: boolean): Promise<string | SecretRef | undefined> {
+  const { readTextIfExists } = await import('../system/files.js');
+  const v = (await readTextIfExists(ctx.paths.under(file)))?.replace(/\n$/, '');
+  return v === undefined ? undefined : secrets ? v : describeSecret(v);
+}

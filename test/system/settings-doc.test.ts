@@ -111,6 +111,34 @@ describe.skipIf(why)('settings export and import', () => {
     expect(snapshot(b)).toEqual(before);
   });
 
+  it('the master connection (vSensor) and the role (appliance: a probe, then a master again) round trip', async () => {
+    const v = await demo('vsensor');
+    expect(cc(v, ['master', 'set', 'push-token', '--host', '192.0.2.60'], 'Lab1:Secret0123456789ab\n').code).toBe(0);
+    const fileV = exportTo(v);
+    expect(readFileSync(fileV, 'utf8')).toContain('"master":{"mode":"push-token","host":"192.0.2.60","proxy":"","token":"Lab1:Secret0123456789ab"}');
+    const v2 = await demo('vsensor');
+    const rv = cc(v2, ['import', fileV]);
+    expect(rv.code, rv.err).toBe(0);
+    expect(readFileSync(exportTo(v2), 'utf8')).toBe(readFileSync(fileV, 'utf8'));
+
+    const a = await demo('appliance');
+    const conv = cc(a, ['topology', 'convert-to-probe', '--mode', 'pull', '--master', '192.0.2.61', '--retain-search', 'no'], 'Pullpullpull0123456789\n');
+    expect(conv.code, conv.err).toBe(0);
+    const fileA = exportTo(a);
+    const a2 = await demo('appliance');
+    const ra = cc(a2, ['import', '--json', fileA]);
+    expect(ra.code, ra.err).toBe(0);
+    expect((json(ra).areas as { area: string; result: string }[]).find((x) => x.area === 'topology')?.result).toBe('changed');
+    expect(readFileSync(exportTo(a2), 'utf8')).toBe(readFileSync(fileA, 'utf8'));
+    // and back: a document saying master converts the probe, with the master's services
+    const doc = JSON.parse(readFileSync(fileA, 'utf8')) as { areas: Record<string, unknown> };
+    const back = join(a2, 'master.json');
+    writeFileSync(back, JSON.stringify({ ...doc, areas: { topology: { role: 'master' } } }));
+    const rb = cc(a2, ['import', '--json', back]);
+    expect(rb.code, rb.err).toBe(0);
+    expect(cc(a2, ['topology', 'show']).out).toMatch(/Role: master/);
+  });
+
   it('an import of what is in place writes, restarts and audits nothing; so does a set command given the current value', async () => {
     const a = await demo('appliance');
     expect(cc(a, ['ntp', 'set', '192.0.2.20']).code).toBe(0);

@@ -22,9 +22,10 @@ const appliance = {
       proxy_password: 'secret pass',
       partner: { enabled: true, host: 'partner.example.net', port: '2222' },
     },
+    topology: { role: 'probe', master: { mode: 'push-token', host: '192.0.2.50', proxy: 'http://192.0.2.8:3128', token: 'Label1:Secret0123456789' }, retain_search: false },
   },
 };
-const vsensor = { format: FORMAT, version: VERSION, profile: 'vsensor', areas: { ntp: { servers: ['192.0.2.1'] }, ossensor: { hmac_key: 'Abcdefghij0123456789' }, pcap: { size_gb: 4 } } };
+const vsensor = { format: FORMAT, version: VERSION, profile: 'vsensor', areas: { ntp: { servers: ['192.0.2.1'] }, master: { mode: 'pull', token: 'Pullpullpull0123456789' }, ossensor: { hmac_key: 'Abcdefghij0123456789' }, pcap: { size_gb: 4 } } };
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 const paths = (doc: unknown, profile: 'appliance' | 'vsensor') => {
@@ -50,9 +51,9 @@ const setAt = (doc: unknown, path: (string | number)[], value: unknown) => {
 describe('the settings document', () => {
   it('accepts the good documents of both consoles, in apply order', () => {
     const a = checkDocument(appliance, settingsAreas, 'appliance');
-    expect(a.ok && [...a.areas.keys()]).toEqual(['ntp', 'callhome']);
+    expect(a.ok && [...a.areas.keys()]).toEqual(['ntp', 'callhome', 'topology']);
     const v = checkDocument(vsensor, settingsAreas, 'vsensor');
-    expect(v.ok && [...v.areas.keys()]).toEqual(['ntp', 'ossensor', 'pcap']);
+    expect(v.ok && [...v.areas.keys()]).toEqual(['ntp', 'master', 'ossensor', 'pcap']);
     // canonical forms: what set_ntp.sh stores, so that what is in place compares equal
     const n = checkDocument({ ...vsensor, areas: { ntp: { servers: ['192.0.2.1', 'POOL:pool.example.org'] } } }, settingsAreas, 'vsensor');
     expect(n.ok && n.areas.get('ntp')).toEqual({ servers: ['192.0.2.1', 'pool:pool.example.org'] });
@@ -69,7 +70,7 @@ describe('the settings document', () => {
         for (const wrong of [null, 12345, true, ['x'], { x: 1 }, '']) {
           const cur = path.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], good);
           if (Array.isArray(cur) === Array.isArray(wrong) && typeof cur === typeof wrong && wrong !== '' && cur !== null) continue;
-          if (wrong === '' && (typeof cur !== 'string' || path.join('.').endsWith('proxy_user') || path.join('.') === 'areas.callhome.host')) continue; // "" is a valid value there
+          if (wrong === '' && (typeof cur !== 'string' || /(proxy_user|master\.proxy)$/.test(path.join('.')) || path.join('.') === 'areas.callhome.host')) continue; // "" is a valid value there
           const got = paths(setAt(good, path, wrong), profile);
           const where = path.join('.');
           expect(got, `${where} = ${JSON.stringify(wrong)}`).toBeDefined();
@@ -140,6 +141,15 @@ describe('the settings document', () => {
     ['a short osSensor key', { ...vsensor, areas: { ossensor: { hmac_key: 'abc' } } }, 'vsensor', 'areas.ossensor.hmac_key'],
     ['an osSensor key with a symbol', { ...vsensor, areas: { ossensor: { hmac_key: 'abcdef-ghij' } } }, 'vsensor', 'areas.ossensor.hmac_key'],
     ['a negative PCAP size', { ...vsensor, areas: { pcap: { size_gb: -1 } } }, 'vsensor', 'areas.pcap.size_gb'],
+    ['a master connection removed', { ...vsensor, areas: { master: { mode: 'carrier-pigeon' } } }, 'vsensor', 'areas.master'],
+    ['a pull token too short', { ...vsensor, areas: { master: { mode: 'pull', token: 'abc' } } }, 'vsensor', 'areas.master.token'],
+    ['a push token without label', { ...vsensor, areas: { master: { mode: 'push-token', host: '192.0.2.5', proxy: '', token: 'nolabel' } } }, 'vsensor', 'areas.master.token'],
+    ['a master given as a URL', { ...vsensor, areas: { master: { mode: 'push', host: 'https://master.example.com' } } }, 'vsensor', 'areas.master.host'],
+    ['a pull vSensor with a host', { ...vsensor, areas: { master: { mode: 'pull', host: '192.0.2.5', token: 'Pullpullpull0123456789' } } }, 'vsensor', 'areas.master'],
+    ['a probe without master', { ...appliance, areas: { topology: { role: 'probe', retain_search: true } } }, 'appliance', 'areas.topology.master'],
+    ['a probe whose proxy has a login', { ...appliance, areas: { topology: { role: 'probe', master: { mode: 'push-token', host: 'm.example.com', proxy: 'http://u:p@192.0.2.8:3128', token: 'L:Secret0123456789' }, retain_search: true } } }, 'appliance', 'areas.topology.master.proxy'],
+    ['a master with a master connection', { ...appliance, areas: { topology: { role: 'master', master: { mode: 'push', host: 'm.example.com' } } } }, 'appliance', 'areas.topology'],
+    ['Advanced Search as a word', { ...appliance, areas: { topology: { role: 'probe', master: { mode: 'push', host: 'm.example.com' }, retain_search: 'no' } } }, 'appliance', 'areas.topology.retain_search'],
     ['a fractional PCAP size', { ...vsensor, areas: { pcap: { size_gb: 1.5 } } }, 'vsensor', 'areas.pcap.size_gb'],
     ['a PCAP size of 7 digits', { ...vsensor, areas: { pcap: { size_gb: 1234567 } } }, 'vsensor', 'areas.pcap.size_gb'],
   ];
