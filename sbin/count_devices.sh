@@ -36,6 +36,14 @@ if is_demo; then
   pcap=$(p /var/lib/confconsole/demo-capture.pcap)
   [[ -f $pcap ]] || pcap=$(readlink -f -- "$here/../share/demo/capture.pcap")
   [[ -f $pcap ]] || fail "$EX_FAIL" "the demo's recorded capture is missing ($pcap)"
+  # the demo's interfaces are its recorded links: one it does not have is refused, as on an appliance
+  links=$(p /var/lib/confconsole/demo-links.json)
+  if [[ -f $links ]]; then
+    for i in "${ifaces[@]}"; do
+      /usr/bin/python3 -c 'import json,sys; sys.exit(0 if any(l.get("ifname") == sys.argv[2] for l in json.load(open(sys.argv[1]))) else 1)' "$links" "$i" 2>/dev/null \
+        || refuse iface "there is no interface $i"
+    done
+  fi
   log "DEMO appliance: replaying the recorded capture $pcap (the host is not sniffed)"
   cmd=("${PY[@]}" --pcap "$pcap")
   for i in "${ifaces[@]}"; do cmd+=(--iface "$i"); done

@@ -86,7 +86,9 @@ for rel in "${files[@]}"; do
   { cat -- "$work/out/$rel" >"$t" && commit "$t" "$(p "/$rel")" 0600; } || { put_back; fail "$EX_FAIL" "cannot replace $(p "/$rel")"; }
   log "wrote $(p "/$rel")"
 done
-what=$(printf '%s' "$plan" | "$NET_PY" -c 'import json,sys; print(", ".join(f"{p[\"id\"]}: {p[\"old\"]} -> {p[\"new\"]} ({p[\"iface\"]})" for p in json.load(sys.stdin)["pairs"]))')
+# %-formatting: an f-string with quotes inside its braces needs Python 3.12 (Ubuntu 20.04 has 3.8)
+what=$(printf '%s' "$plan" | "$NET_PY" -c 'import json,sys; print(", ".join("%s: %s -> %s (%s)" % (p["id"], p["old"], p["new"], p["iface"]) for p in json.load(sys.stdin)["pairs"]))') \
+  || what="(the pairs could not be listed)"
 log "fresh MAC addresses: $what; applying"
 if ! err=$(net_apply "${ifaces[@]}" 2>&1); then
   log "$err"; put_back; net_apply "${ifaces[@]}" || log "the previous settings did not apply cleanly either"

@@ -171,7 +171,12 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
       if (ev.type === 'line') return same(setStep(model, f, { ...st, lines: keep(st.lines, ev.text) }));
       if (ev.type === 'note') return same(setStep(model, f, { ...st, note: ev.text }));
       // a run after a form: OK on its result goes back to the form, with what was entered, to run again
-      if (ev.type === 'finished') return same(setStep(model, f, { s: 'result', outcome: ev.outcome, ...(fieldsOf(f.flow).length ? { again: f.current } : {}) }));
+      if (ev.type === 'finished') {
+        // a refusal of a field the run asked for (an interface this appliance has not): back at that field, the input kept
+        const refused = ev.outcome.field;
+        if (!ev.outcome.ok && refused !== undefined && f.current && fieldsOf(f.flow).some((x) => x.name === refused)) return toForm(model, f, f.current, { [refused]: ev.outcome.summary });
+        return same(setStep(model, f, { s: 'result', outcome: ev.outcome, ...(fieldsOf(f.flow).length ? { again: f.current } : {}) }));
+      }
       // read-only work: Esc stops it at any time; its result says what was seen until then
       if (ev.type === 'cancel' && !st.cancelling) return to(setStep(model, f, { ...st, cancelling: true }), { type: 'abort' });
       return same(model);

@@ -100,6 +100,9 @@ describe.skipIf(why !== undefined)('system: initialize fresh MAC addresses', () 
     const res = await apply(r);
     expect(res.code, res.stderr).toBe(0);
     expect(res.json.pending.id).toBeTruthy();
+    // the audit names each rebinding (the script's own Python, as old as Ubuntu 20.04's 3.8)
+    expect(res.stderr).not.toMatch(/SyntaxError|Traceback/);
+    expect(readFileSync(r.audit, 'utf8')).toMatch(new RegExp(`net\\.fresh-macs.*${GONE(1)} -> ${MAC(0)}`, 'i'));
     expect(read(r, CLOUD)).toBe(CLONED.replace(`'${GONE(1)}'`, MAC(0)).replace(GONE(2).toUpperCase(), MAC(1)));
     // the stanza applies again: ccf0 has its address
     expect(ip('-n', NS_A, '-4', '-o', 'addr', 'show', 'dev', 'ccf0')).toContain('192.0.2.10/24');

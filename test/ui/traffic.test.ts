@@ -63,7 +63,13 @@ describe.each(['xterm-256color', 'linux'])('traffic screens on TERM=%s at 80x24 
     await h.waitFor('An interface name');
     expect(h.text()).toContain('eth 0');
     expect(h.text()).not.toMatch(/Active devices:/);
+    // a name this appliance has no interface of: the script's refusal, at the field
     await h.press(KEYS.backspace, KEYS.backspace);
+    await h.type('9');
+    await h.press(KEYS.enter, KEYS.enter);
+    await h.waitFor('there is no interface eth9', 15_000);
+    expect(h.text()).not.toMatch(/Active devices:/);
+    await h.press(KEYS.backspace);
     await h.type('0');
     await h.press(KEYS.tab);
     for (let i = 0; i < 3; i++) await h.press(KEYS.backspace);

@@ -204,8 +204,8 @@ export const updatesMenu: Menu = {
         op: proxySet,
         fields: [
           { name: 'url', label: 'Proxy for updates (http://HOST:PORT; empty for none)', short: 'Proxy', rule: proxyUrl, help: 'The HTTP proxy the package manager uses to reach the repository, http://HOST:PORT. Leave it empty to connect directly.' },
-          { name: 'user', label: 'Proxy user (empty: no login)', short: 'Proxy user', rule: proxyUser, extra: true, help: 'The login at the proxy, if it asks for one; the password is asked next.' },
-          { name: 'password', label: 'Proxy password', short: 'Proxy password', rule: (s) => (s === '' ? { ok: true, value: '' } : aptPassword(s)), masked: true, extra: true, help: 'The password of the proxy user; stored for the package manager only (0600) and never shown again.' },
+          { name: 'user', label: 'Proxy user (empty: no login)', short: 'Proxy user', rule: proxyUser, help: 'The login at the proxy, if it asks for one; the password is asked next.' },
+          { name: 'password', label: 'Proxy password', short: 'Proxy password', rule: (s) => (s === '' ? { ok: true, value: '' } : aptPassword(s)), masked: true, help: 'The password of the proxy user; stored for the package manager only (0600) and never shown again.' },
         ],
         question: 'Set the proxy for updates?',
         progress: 'Setting the proxy for updates',
