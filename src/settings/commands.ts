@@ -9,7 +9,7 @@ import { fileCause } from '../system/files.js';
 import { EXIT } from '../system/runner.js';
 import { readSettings } from '../system/settings.js';
 import type { Profile, SettingsArea } from './area.js';
-import { checkDocument, diffArea, exportSettings, type Change } from './document.js';
+import { checkDocument, diffArea, exportSettings, keptSecretWarnings, type Change } from './document.js';
 
 const profileOf = async (ctx: Ctx, input: Input): Promise<Profile> =>
   input.opts.profile === 'appliance' || input.opts.profile === 'vsensor' ? input.opts.profile : (await readSettings(ctx.paths.settingsIni)).appliance.profile;
@@ -85,11 +85,15 @@ async function importDocument(ctx: Ctx, all: readonly SettingsArea[], input: Inp
   const byId = new Map(all.map((a) => [a.id, a]));
   // what is in place, and what each area would change
   const plan: { a: SettingsArea; want: unknown; have: unknown; changes: Change[] }[] = [];
+  const warnings: string[] = [];
   for (const [id, want] of checked.areas) {
     const a = byId.get(id)!;
     const have = await a.read(ctx, true);
     plan.push({ a, want, have, changes: diffArea(have, want, a.secrets) });
+    for (const k of keptSecretWarnings(have, want, a.secrets))
+      warnings.push(`areas.${id}.${k.path}: the document gives only a description of this secret (${k.new}), and this appliance holds another one (${k.old}): the one in place is kept; export with --secrets to carry the secret itself`);
   }
+  if (!out.json) for (const w of warnings) process.stderr.write(`warning: ${visible(w)}\n`);
   // what only the system can judge, for every area before any is applied
   const errors = [];
   for (const p of plan.filter((x) => x.changes.length > 0 && x.a.check)) {
@@ -123,7 +127,7 @@ async function importDocument(ctx: Ctx, all: readonly SettingsArea[], input: Inp
     .flatMap((r) => [`${r.area}: ${r.result}${r.summary && r.result !== 'changed' ? ` (${r.summary})` : ''}`, ...r.changes.map((c) => line(c, r.area))])
     .join('\n');
   const ok = code === EXIT.ok;
-  if (out.json) out.print({ ok, dry_run: dry, changed: results.some((r) => r.result === 'changed'), areas: results, ...(ok ? {} : { code, error: results.find((r) => r.result === 'failed')?.summary }) }, human);
+  if (out.json) out.print({ ok, dry_run: dry, changed: results.some((r) => r.result === 'changed'), areas: results, warnings: warnings.map((w) => visible(w)), ...(ok ? {} : { code, error: results.find((r) => r.result === 'failed')?.summary }) }, human);
   else process.stdout.write(visible(human, '\n') + '\n');
   return code;
 }

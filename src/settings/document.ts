@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Ctx } from '../core/types.js';
 import { visible } from '../core/visible.js';
-import { isOmitted, type Profile, type SettingsArea } from './area.js';
+import { describeSecret, isOmitted, type Profile, type SettingsArea } from './area.js';
 
 export const FORMAT = 'confconsole-settings';
 export const VERSION = 1;
@@ -120,6 +120,25 @@ export function diffArea(have: unknown, want: unknown, secrets: readonly string[
       continue;
     }
     if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ path: p, old: visible(said(a)), new: visible(said(b)) });
+  }
+  return out;
+}
+
+/**
+ * The secrets a document gives only as their description while this appliance holds a different
+ * one: they are kept as they are (a description cannot be stored), and the import says so.
+ * → one warning per such key path (relative to the area), never a value.
+ */
+export function keptSecretWarnings(have: unknown, want: unknown, secrets: readonly string[] = []): Change[] {
+  const h = leaves(have);
+  const w = leaves(want);
+  const out: Change[] = [];
+  for (const p of secrets) {
+    const a = h.get(p);
+    const b = w.get(p);
+    if (!isOmitted(b) || typeof a !== 'string') continue;
+    const now = describeSecret(a);
+    if (now.length !== b.length || now.sha256 !== b.sha256) out.push({ path: p, old: `${now.length} chars, sha256 ${now.sha256}`, new: `${b.length} chars, sha256 ${b.sha256}` });
   }
   return out;
 }

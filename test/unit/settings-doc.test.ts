@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { settingsAreas } from '../../src/features/settings.js';
 import { describeSecret } from '../../src/settings/area.js';
-import { checkDocument, diffArea, FORMAT, VERSION } from '../../src/settings/document.js';
+import { checkDocument, diffArea, FORMAT, keptSecretWarnings, VERSION } from '../../src/settings/document.js';
 
 const appliance = {
   format: FORMAT,
@@ -178,5 +178,17 @@ describe('the settings document', () => {
     ]);
     // what a value holds is said escaped: a control character is shown, never obeyed
     expect(diffArea({ servers: ['a'] }, { servers: ['b\u001b[2J'] })[0]!.new).not.toContain('\u001b');
+  });
+
+  it('warns when a described secret is not the one in place (it is kept), never showing either', () => {
+    const have = { hmac_key: 'TheKeyInPlace0123456789' };
+    expect(keptSecretWarnings(have, { hmac_key: describeSecret('TheKeyInPlace0123456789') }, ['hmac_key'])).toEqual([]);
+    const w = keptSecretWarnings(have, { hmac_key: describeSecret('AnotherKey0123456789') }, ['hmac_key']);
+    expect(w).toHaveLength(1);
+    expect(w[0]!.path).toBe('hmac_key');
+    expect(JSON.stringify(w)).not.toMatch(/TheKeyInPlace|AnotherKey/);
+    // a value (not a description) is a change, said by the diff instead; nothing in place: nothing to warn of
+    expect(keptSecretWarnings(have, { hmac_key: 'AnotherKey0123456789' }, ['hmac_key'])).toEqual([]);
+    expect(keptSecretWarnings({}, { hmac_key: describeSecret('x') }, ['hmac_key'])).toEqual([]);
   });
 });
