@@ -60,6 +60,8 @@ describe('Updates (demo vSensor)', () => {
     await h.press('y');
     await h.waitFor('The update key is stored.');
     expect(flat(h)).toContain('This is the demo appliance: no package manager runs here, so whether the repository accepts the key was not checked');
+    // the installation asked for is said not started, never dropped silently
+    expect(flat(h)).toContain('The installation was not started (no package manager runs on the demo appliance)');
     expect(h.text()).not.toContain('Demo-Update');
     const auth = join(h.root, 'etc/apt/auth.conf.d/confconsole-updates.conf');
     expect(statSync(auth).mode & 0o777).toBe(0o600);

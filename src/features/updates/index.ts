@@ -132,6 +132,11 @@ export const updateKeySet: Op<'read' | 'apply'> = {
         ? 'The update key is stored. This is the demo appliance: no package manager runs here, so whether the repository accepts the key was not checked'
         : `The update key was accepted by the repository.${k.first_time ? ' The vSensor packages are not installed yet: the first time the installation is carried out from here (Upgrade).' : ''}`,
     );
+    if (v.install === 'yes' && !(r.ok && r.value.checked && r.value.first_time)) {
+      // asked for, not done: said, never dropped silently
+      const why = !r.ok ? 'the key was not accepted or could not be checked' : !r.value.checked ? 'no package manager runs on the demo appliance' : 'the vSensor packages are installed already';
+      return { ...said, summary: `${said.summary.replace(/\.$/, '')}. The installation was not started (${why}): use Upgrade once the key is accepted.` };
+    }
     if (!r.ok || v.install !== 'yes' || !r.value.checked || !r.value.first_time) return said;
     const installed = await upgrade(ctx, { line: io.line });
     return { ...installed, summary: `The update key was accepted. ${installed.summary}` };
