@@ -2,6 +2,7 @@
 // subtree comes from its feature (src/features/<area>/); only the numbering is decided here.
 import { infoItem, restoreItem, welcomeStatus } from '../src/features/appliance/index.js';
 import { auditItem } from '../src/features/audit/index.js';
+import { historyItem } from '../src/features/history/index.js';
 import { callhomeMenu } from '../src/features/callhome/index.js';
 import { interfacesMenu, networkNotice } from '../src/features/network/index.js';
 import { ntpMenu } from '../src/features/ntp/index.js';
@@ -54,6 +55,7 @@ const tree = {
               help: 'The secure support connection (SSH, optionally wrapped in SSL or through a proxy) and the partner connection.',
               menu: callhomeMenu,
             },
+            historyItem('4'),
             restoreItem('8'),
             auditItem('9'),
           ],

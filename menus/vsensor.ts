@@ -1,6 +1,7 @@
 // The vSensor console, as the training manual's chapter 7 lists it: 1 Network, 2 Setup,
 // 5 Shell, 6 Reboot, 7 Shutdown, 8 Exit. Subtrees come from their features.
 import { restoreItem, welcomeStatus } from '../src/features/appliance/index.js';
+import { historyItem } from '../src/features/history/index.js';
 import { masterMenu } from '../src/features/master/index.js';
 import { interfacesMenu, networkNotice } from '../src/features/network/index.js';
 import { ntpMenu } from '../src/features/ntp/index.js';
@@ -46,6 +47,7 @@ const tree = {
             { key: '2', label: 'osSensor HMAC', help: 'The shared secret osSensors use to register with this vSensor.', menu: ossensorMenu },
             { key: '3', label: 'PCAP', help: 'Disk space kept for captured packets, as a rolling buffer.', menu: pcapMenu },
             restoreItem('4'),
+            historyItem('7'),
           ],
         },
       },

@@ -4,6 +4,7 @@ import type { Command } from '../commands/types.js';
 import * as appliance from './appliance/index.js';
 import * as audit from './audit/index.js';
 import * as callhome from './callhome/index.js';
+import * as history from './history/index.js';
 import * as master from './master/index.js';
 import * as network from './network/index.js';
 import * as ntp from './ntp/index.js';
@@ -22,6 +23,7 @@ export const commands: Command[] = [
   ...power.commands,
   ...appliance.commands,
   ...audit.commands,
+  ...history.commands,
   ...callhome.commands,
   ...master.commands,
   ...ossensor.commands,
