@@ -28,7 +28,7 @@ describe('shipped menu trees', () => {
     const net = sub(t.menu, '1');
     expect(labels(net)).toEqual(['1. Configure network interfaces', '4. NTP Settings']);
     expect(labels(sub(net, '4'))).toEqual(['1. View NTP servers', '2. Change NTP servers']);
-    expect(labels(sub(t.menu, '3'))).toEqual(['1. Appliance information', '2. Call-Home menu', '8. Restore settings', '9. View audit log']);
+    expect(labels(sub(t.menu, '3'))).toEqual(['1. Appliance information', '2. Call-Home menu', '4. History', '8. Restore settings', '9. View audit log']);
     expect(labels(sub(sub(t.menu, '3'), '2'))).toEqual([
       '1. Call-Home public key',
       '2. Call-Home status',
@@ -44,7 +44,7 @@ describe('shipped menu trees', () => {
     const t = loadTree('vsensor');
     expect(labels(t.menu)).toEqual(['1. Network', '2. Setup', '5. Shell', '6. Reboot', '7. Shutdown', '8. Exit']);
     expect(labels(sub(t.menu, '1'))).toEqual(['1. Interfaces', '2. NTP Settings']);
-    expect(labels(sub(t.menu, '2'))).toEqual(['1. Master', '2. osSensor HMAC', '3. PCAP', '4. Restore settings']);
+    expect(labels(sub(t.menu, '2'))).toEqual(['1. Master', '2. osSensor HMAC', '3. PCAP', '4. Restore settings', '7. History']);
     expect(labels(sub(sub(t.menu, '2'), '1'))).toEqual(['1. Push Token (recommended)', '2. Pull', '3. Push (legacy)', "4. Trust the master's certificate"]);
   });
 

@@ -133,16 +133,16 @@ export async function revision(ctx: Ctx, id: string): Promise<Revision> {
   throw new Problem(bad ? `revision ${id} is damaged (${bad.file}): ${bad.why}` : `there is no revision ${id} (kept in ${historyDir(ctx)})`);
 }
 
-const restoreScript = script('history_restore.sh', z.object({ changed: z.boolean(), id: z.number().optional(), area: z.string().optional() }).loose());
+const restoreScript = script('history_restore.sh', z.object({ changed: z.boolean().optional(), id: z.number().optional(), area: z.string().optional(), pending: z.unknown().optional() }).loose());
 
 /** Puts the area of revision `id` back as it was after it (sbin/history_restore.sh). */
 export async function restoreRevision(ctx: Ctx, id: string, io: { line(t: string): void }): Promise<Outcome> {
   const r = await run(ctx.runner, restoreScript, [id], { onLine: io.line, survive: true });
   return outcomeOf(r, (x) =>
-    x.changed
-      ? x.area === 'network'
-        ? `The network settings of revision ${id} are applied: confirm them (Networking) or they roll back by themselves.`
-        : `The ${x.area ?? ''} settings of revision ${id} are back.`
+    x.pending !== undefined
+      ? `The network settings of revision ${id} are applied: confirm them (Networking) or they roll back by themselves.`
+      : x.changed
+        ? `The ${x.area ?? ''} settings of revision ${id} are back.`
       : `Nothing changed: the ${x.area ?? ''} settings are already those of revision ${id}.`,
   );
 }
