@@ -180,6 +180,15 @@ export const historyShow: Op<'show'> = {
   },
 };
 
+/** A revision in a line or three: above its menu. */
+export const historyHead: Op<'show'> = {
+  id: 'history.head',
+  async show(ctx, context) {
+    const r = await revision(ctx, context.id ?? '');
+    return { kind: 'text', text: [`${r.time} by ${visible(whoOf(r))}, area ${r.area}`, visible(r.summary), `Files: ${r.files.map((f) => f.path).join(', ')}`].join('\n') };
+  },
+};
+
 /** Restore a revision: the review says which files come back and what changes, then Yes/No. */
 export const historyRestore: Op<'ask' | 'apply'> = {
   id: 'history.restore',
@@ -211,7 +220,7 @@ export const historyItem = (key: string): Item => ({
     items: [],
     each: {
       title: 'Revision {id}',
-      status: historyShow,
+      status: historyHead,
       items: [
         { key: '1', label: 'Show the changes', help: 'The diff of the files of revision {id} (secrets only described).', flow: { kind: 'view', op: historyShow } },
         {
