@@ -268,7 +268,7 @@ export const commands: Command[] = [
     args: 'ID',
     nargs: [1, 1],
     summary: 'the changes of revision ID as a diff of its files (secrets only described)',
-    covers: [historyShow],
+    covers: [historyShow, historyHead],
     anyProfile: true,
     async run(ctx, input, out) {
       const r = await revision(ctx, input.args[0]!).catch((e: unknown) => {
