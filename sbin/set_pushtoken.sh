@@ -60,5 +60,5 @@ plan
 apply_settings master.set "mode push-token, master https://$host${proxy:+, proxy $proxy}, token $label:**** ($(describe_secret "$SECRET"))" \
   "$(service_for probe vsensor-probe)" push_token "$SECRET" \
   master mode push-token master host "$host" master proxy "$proxy" master token_label "$label"
-printf '{"ok":true,"mode":"push-token","host":%s,"proxy":%s,"token":%s,"removed":%s}\n' "$(json_str "$host")" "$(json_str "$proxy")" \
+printf '{"ok":true,"changed":%s,"mode":"push-token","host":%s,"proxy":%s,"token":%s,"removed":%s}\n' "$(changed_json)" "$(json_str "$host")" "$(json_str "$proxy")" \
   "$(json_str "$label:****")" "$(json_arr "${APPLY_REMOVE[@]##*/}")"
