@@ -73,7 +73,10 @@ case $area in
   ntp) service=chrony ;;
   pcap) service=$(service_for pcap vsensor-pcap) ;;
   master|ossensor) service=$(service_for probe vsensor-probe) ;;
-  callhome) service=""; [[ $(ini_get "$SETTINGS_INI" callhome enabled) == yes ]] && service=$(service_for callhome confconsole-callhome) ;;
+  callhome) # restarted when enabled in the settings as they will be (the staged appliance.ini)
+    service="" ini_after=$SETTINGS_INI
+    for x in "${files[@]}"; do IFS=$'\t' read -r f src _ <<<"$x"; [[ $f == "$SETTINGS_INI" ]] && ini_after=$src; done
+    [[ $(ini_get "$ini_after" callhome enabled) == yes ]] && service=$(service_for callhome confconsole-callhome) ;;
   *) service="" ;;
 esac
 
