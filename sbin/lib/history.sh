@@ -20,5 +20,13 @@ history_record() {
     log "warning: the change is done, but it could not be kept in the history: ${err##*$'\n'}"
     return 0
   fi
+  # in the journal too: a change killed before its end is rolled back with its revision
+  printf 'rev\t%s\n' "$err" >>"$TXN_FILE" 2>/dev/null || true
   log "kept as revision $err"
+}
+
+# history_forget ID: remove revision ID (recover: the change it recorded was rolled back)
+history_forget() {
+  [[ $1 =~ ^[0-9]+$ ]] || return 0
+  rm -f -- "$CC_ROOT/var/lib/confconsole/history/$(printf '%08d' "$1").json"
 }

@@ -169,6 +169,13 @@ describe.skipIf(why)('history of the settings', () => {
     // the next change still records (after the damaged one), and pruning keeps 3
     ok(cc(root, ['ntp', 'set', '10.2.0.6', '--json']));
     expect(records(root)).toEqual(['00000004.json', '00000005.json', '00000006.json']);
+    // killed after its revision was kept but before its end: rolled back, and its revision with it
+    const killed = spawnSync('setsid', ['-w', script('set_ntp.sh'), '10.2.0.7'], { encoding: 'utf8', env: env({ CONFCONSOLE_ROOT: root, CONFCONSOLE_DEMO: '1', CONFCONSOLE_FAULT_AT: 'txn_end' }) });
+    expect(killed.stderr).toContain('kept as revision 7');
+    expect(records(root)).toContain('00000007.json');
+    ok(byHand(root, 'recover.sh', []));
+    expect(records(root)).not.toContain('00000007.json');
+    expect(file(root, INI).toString()).toContain('servers = "10.2.0.6"');
   });
 
   it('a network revision is put back through the commit-confirmed path', async () => {
