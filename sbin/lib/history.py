@@ -186,10 +186,16 @@ def plan(root, rid, work):
             continue
         n += 1
         src = os.path.join(work, str(n))
-        if fl['path'] == INI and fl.get('before') is not None and os.path.exists(path):
+        merge = fl['path'] == INI and fl.get('before') is not None and os.path.exists(path)
+        if merge:
+            try:
+                b = ccini.parse_lines(ccini.split_lines(raw(fl['before'])))[0]
+                a = ccini.parse_lines(ccini.split_lines(raw(after)))[0]
+                ccini.read_file(path)
+            except ccini.Damaged:
+                merge = False  # a damaged file before or now (Restore settings): the whole file as after
+        if merge:
             # only the keys this revision changed: the other areas' keys stay as they are now
-            b = ccini.parse_lines(ccini.split_lines(raw(fl['before'])))[0]
-            a = ccini.parse_lines(ccini.split_lines(raw(after)))[0]
             triples = [(s, k, v) for s, keys in a.items() for k, v in keys.items() if b.get(s, {}).get(k) != v]
             with open(path, 'rb') as f, open(src, 'wb') as g:
                 g.write(f.read())

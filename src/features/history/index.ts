@@ -247,6 +247,8 @@ export const commands: Command[] = [
     async run(ctx, input, out) {
       const h = await readHistory(ctx);
       const area = typeof input.opts.area === 'string' ? input.opts.area : undefined;
+      // an area is the first word of an audit action (sbin/lib/history.py area_of)
+      if (area !== undefined && !/^[a-z][a-z0-9_-]{0,31}$/.test(area)) throw new UsageError(`not an area name (ntp, callhome, network, pcap, master, ossensor, settings, ...): ${area}`, ['history'], 'area');
       const revs = area ? h.revisions.filter((r) => r.area === area) : h.revisions;
       for (const d of h.damaged) process.stderr.write(`confconsole: damaged revision record skipped: ${d.file}: ${visible(d.why)}\n`);
       const rows = historyRows(revs);
