@@ -4,6 +4,7 @@ import { restoreItem, welcomeStatus } from '../src/features/appliance/index.js';
 import { healthItem } from '../src/features/health/index.js';
 import { diagItem } from '../src/features/diag/index.js';
 import { firstBootItem, keyboardItem, passwordItem } from '../src/features/firstboot/index.js';
+import { historyItem } from '../src/features/history/index.js';
 import { masterMenu } from '../src/features/master/index.js';
 import { interfacesMenu, networkNotice } from '../src/features/network/index.js';
 import { ntpMenu } from '../src/features/ntp/index.js';
@@ -57,6 +58,7 @@ const tree = {
             restoreItem('4'),
             keyboardItem('5'),
             passwordItem('6'),
+            historyItem('7'),
           ],
         },
       },

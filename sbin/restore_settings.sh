@@ -29,7 +29,11 @@ lock
 t=$(stage "$SETTINGS_INI") || fail "$EX_FAIL" "cannot write in ${SETTINGS_INI%/*}"
 cat -- "$b" >"$t" || fail "$EX_FAIL" "cannot read $b"
 kept=$(backup "$SETTINGS_INI") || fail "$EX_FAIL" "cannot keep a copy of the current $SETTINGS_INI (nothing was changed)"
+# journaled like every change: a kill puts the replaced file back, and the change is a revision
+# of the history (lib/history.sh) once audited
+if [[ $kept != - ]]; then txn_begin "file	$SETTINGS_INI	$kept" || fail "$EX_FAIL" "cannot write the change journal $TXN_FILE"; fi
 commit "$t" "$SETTINGS_INI" "$(stat -c %a -- "$b")" || fail "$EX_FAIL" "cannot replace $SETTINGS_INI (nothing was changed)"
 log "restored $SETTINGS_INI from $b; the file it replaced is kept as $kept"
 audit settings.restore "appliance.ini from ${b##*/} (the replaced file kept as ${kept##*/})" ok
+[[ ${CC_TXN:-0} == 1 ]] && txn_end
 printf '{"ok":true,"restored":%s,"kept":%s}\n' "$(json_str "$b")" "$(json_str "$kept")"

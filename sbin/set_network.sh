@@ -4,6 +4,7 @@
 # runs within S seconds (5-3600, default 120), net_rollback.sh puts the old settings back.
 # MODE: --dhcp | --static --address A --netmask M [--gateway G] [--dns "D1 D2"] [--domain "D .."]
 #       [--allow-offsubnet-gateway] | --capture | --restore-confirmed | --factory (10.0.0.2/24)
+#       | --restore-file FILE (FILE's YAML as the whole new file: history_restore.sh, issue 15)
 # --dhcp and --static also take --address6 A/P (the static IPv6 address) and --gateway6 G (the
 # IPv6 default route); "" removes it; not given, it stays as it is.
 # Only the keys of the mode are rewritten: every other key of the interface and of the file is
@@ -27,7 +28,7 @@ case ${1:-} in -h|--help) cc_help ;; esac
 iface=${1:-}
 [[ -n $iface && $iface != -* ]] || refuse interface "the interface to configure comes first (e.g. eth0)"
 shift
-mode="" address="" netmask="" gateway="" dns="" domain="" offsub=false timeout=120 dry=false address6="" gateway6=""
+restore_src="" mode="" address="" netmask="" gateway="" dns="" domain="" offsub=false timeout=120 dry=false address6="" gateway6=""
 declare -A given=()  # the --static options given
 op=set members="" bond_mode="" primary="" lacp_rate="" link="" vid=""
 set_op() { [[ $op == set ]] || refuse mode "choose one of --create-bond, --create-vlan, --delete"; op=$1; }
@@ -39,6 +40,7 @@ while (($#)); do
     --static) set_mode static ;;
     --capture) set_mode capture ;;
     --restore-confirmed) set_mode restore ;;
+    --restore-file) need "$@"; set_mode restore; restore_src=$2; shift ;;
     --factory) set_mode factory ;;
     --address) need "$@"; address=$2; given[address]=1; shift ;;
     --netmask) need "$@"; netmask=$2; given[netmask]=1; shift ;;
@@ -90,7 +92,9 @@ accept confirm-timeout check_seconds "$timeout" 5 3600 --confirm-timeout; timeou
 [[ $mode == static && -z ${given[address]:-} ]] && refuse address "the IP address is required for --static"
 [[ $mode == static && -z ${given[netmask]:-} ]] && refuse netmask "the network mask is required for --static (dotted like 255.255.255.0, or a prefix length like 24)"
 if [[ $mode == factory ]]; then mode=static address=10.0.0.2 netmask=24 gateway="" dns="" domain="" factory=true; else factory=false; fi
-if [[ $mode == restore && ! -f $NET_CONFIRMED ]]; then
+if [[ -n $restore_src && ! -f $restore_src ]]; then
+  fail_on mode "$EX_FAIL" "there is no such file to restore: $restore_src"
+elif [[ $mode == restore && -z $restore_src && ! -f $NET_CONFIRMED ]]; then
   fail_on mode "$EX_FAIL" "there is no confirmed network configuration to restore ($NET_CONFIRMED)"
 fi
 
@@ -142,7 +146,7 @@ done
 mkdir -p -- "$work/root/etc/netplan" "$work/out"
 new=$work/root/etc/netplan/01-netcfg.yaml
 if [[ $mode == restore ]]; then
-  cat -- "$NET_CONFIRMED" >"$new"
+  cat -- "${restore_src:-$NET_CONFIRMED}" >"$new"
   plan='{"files":["etc/netplan/01-netcfg.yaml"],"kept":[],"moved":[],"dropin":null,"creates":false}'
 elif [[ $op != set ]]; then
   plan=$(netpy link "${args[@]}" "${largs[@]}" --out-root="$work/out" --confirmed="$NET_CONFIRMED"); rc=$?
@@ -214,6 +218,7 @@ for x in "${extra[@]}"; do
   log "wrote $xf"
 done
 what="$mode"; [[ $mode == static ]] && what="static $address/$prefix${gateway:+ via $gateway}"
+[[ -n ${CC_HISTORY_FROM:-} ]] && what="the settings of revision $CC_HISTORY_FROM (history restore)"
 [[ $factory == true ]] && what="factory $address/$prefix"
 case $op in
   bond) what="bond of $members ($bond_mode), $what" ;;

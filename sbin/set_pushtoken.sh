@@ -55,5 +55,5 @@ plan
 mc_keys push-token "$host" "$proxy"
 apply_settings master.set "mode push-token, master https://$host${proxy:+, proxy $proxy}, token $label:**** ($(describe_secret "$SECRET"))" \
   "$(service_for probe vsensor-probe)" push_token "$SECRET" "${MC_KEYS[@]}"
-printf '{"ok":true,"mode":"push-token","host":%s,"proxy":%s,"token":%s,"removed":%s}\n' "$(json_str "$host")" "$(json_str "$proxy")" \
+printf '{"ok":true,"changed":%s,"mode":"push-token","host":%s,"proxy":%s,"token":%s,"removed":%s}\n' "$(changed_json)" "$(json_str "$host")" "$(json_str "$proxy")" \
   "$(json_str "$label:****")" "$(json_arr "${APPLY_REMOVE[@]##*/}")"

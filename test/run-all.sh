@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 say() { printf '\n== %s\n' "$*"; }
 
 # System packages the system and end-to-end layers use (Debian/Ubuntu names).
-PKGS=(shellcheck netbase tmux chrony openssh-server iproute2 iputils-ping netplan.io dialog whiptail ncurses-bin util-linux procps curl tcpdump openssl dnsmasq isc-dhcp-client python3-yaml autossh stunnel4 tinyproxy dante-server netcat-openbsd ncat traceroute bind9-dnsutils dpkg-dev gnupg xkb-data passwd login openssh-client mmdebstrap lintian binutils)
+PKGS=(shellcheck netbase tmux chrony openssh-server iproute2 iputils-ping netplan.io dialog whiptail ncurses-bin util-linux procps curl tcpdump openssl dnsmasq isc-dhcp-client python3-yaml autossh stunnel4 tinyproxy dante-server netcat-openbsd ncat traceroute bind9-dnsutils dpkg-dev gnupg xkb-data passwd login openssh-client mmdebstrap lintian binutils ansible-core)
 missing_pkgs=()
 for p in "${PKGS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing_pkgs+=("$p"); done
 if ((${#missing_pkgs[@]})); then

@@ -27,6 +27,7 @@ set -uo pipefail
 #   files.sh   atomic files (stage/commit/backup/restore), the journal (txn_begin/txn_end/
 #              recover), the writers' lock
 #   checks.sh  every rule a value from the operator must follow, one function per rule
+#   history.sh every journaled change that is done kept as a revision (history.py)
 # and, by the scripts that need them: apply.sh, secrets.sh, ntp.sh, pcap.sh, callhome.sh, net.sh
 # (netplan.py and its package ccnet/ for the network scripts' YAML and address work; chrony.py
 # for chrony.conf's lines and the daemon's sources, used by set_ntp.sh and show_ntp.sh).
@@ -46,3 +47,5 @@ CC_SBIN=${CC_LIB%/lib}
 . "$CC_LIB/files.sh"
 # shellcheck source=checks.sh
 . "$CC_LIB/checks.sh"
+# shellcheck source=history.sh
+. "$CC_LIB/history.sh"

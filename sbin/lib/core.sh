@@ -178,6 +178,8 @@ audit() {
     return 1
   fi
   chmod 0640 "$AUDIT_LOG" 2>/dev/null || true
+  # a journaled change that is done: a revision of the history (lib/history.sh, issue 15)
+  if [[ $3 == ok && ${CC_TXN:-} == 1 && $(type -t history_record) == function ]]; then history_record "$1" "$2" "$who" "$tty"; fi
 }
 
 # cc_help: print the running script's header comment — the comment block right after the

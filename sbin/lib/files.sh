@@ -39,6 +39,7 @@ lock() {
 #   net IFACES NETNS  apply the restored netplan YAML to IFACES (space-separated) — in network
 #                     namespace NETNS when the change ran in one (tests) — so the interfaces
 #                     run what the file says again (on the demo appliance: its link record)
+#   rev ID            the history's revision of this change (written at its audit): forgotten
 txn_begin() {
   local t line
   t=$(stage "$TXN_FILE") || return 1
@@ -65,6 +66,7 @@ recover() {
       file) restore "$a" "$b" && what+=("${a#"$CC_ROOT"}"); dirs+=("${a%/*}") ;;
       svc|net) later+=("$kind"$'\t'"$a"$'\t'"$b") ;;
       stop) svc stop "$a" >/dev/null 2>&1 || { log "$a did not stop"; result="$a did not stop"; } ;;
+      rev) history_forget "$a" ;;  # the change it recorded is undone (lib/history.sh)
     esac
   done <"$TXN_FILE"
   for d in "${later[@]}"; do

@@ -7,6 +7,7 @@ import * as callhome from './callhome/index.js';
 import * as health from './health/index.js';
 import * as diag from './diag/index.js';
 import * as firstboot from './firstboot/index.js';
+import * as history from './history/index.js';
 import * as master from './master/index.js';
 import * as network from './network/index.js';
 import * as ntp from './ntp/index.js';
@@ -28,6 +29,7 @@ export const commands: Command[] = [
   ...power.commands,
   ...appliance.commands,
   ...audit.commands,
+  ...history.commands,
   ...callhome.commands,
   ...topology.commands,
   ...master.commands,

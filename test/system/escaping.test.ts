@@ -148,6 +148,7 @@ const SCRIPT_ARGS: [string, string[], string?][] = [
   ['show_network.sh', [V]],
   ['show_ntp.sh', [V]],
   ['restore_settings.sh', [V]],
+  ['history_restore.sh', [V]],
   ['trust_master.sh', [V]],
   ['trust_master.sh', ['--show', V]],
   ['trust_master.sh', ['--show', '--timeout', V, '192.0.2.10']],

@@ -204,7 +204,7 @@ describe.skipIf(whyWriters !== undefined)('set_pushtoken.sh: the push token from
     const token = `vsensor-7.eu_1:${secret}`;
     const r = await run(root, ['Master.Example.COM:8443', 'http://Proxy.Example.NET:3128/'], token + '\n');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.json).toEqual({ ok: true, mode: 'push-token', host: 'master.example.com:8443', proxy: 'http://proxy.example.net:3128', token: 'vsensor-7.eu_1:****', removed: [] });
+    expect(r.json).toEqual({ ok: true, changed: true, mode: 'push-token', host: 'master.example.com:8443', proxy: 'http://proxy.example.net:3128', token: 'vsensor-7.eu_1:****', removed: [] });
     expect(master(root)).toEqual({ mode: 'push-token', host: 'master.example.com:8443', proxy: 'http://proxy.example.net:3128', token_label: 'vsensor-7.eu_1' });
 
     expect(modeOf(secretsDir(root))).toBe(0o700);
