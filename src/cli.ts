@@ -41,7 +41,19 @@ function refuse(json: boolean, message: string, more?: string, code: number = EX
 
 const consoleName: Record<Profile, string> = { appliance: 'master/probe appliance', vsensor: 'vSensor' };
 
+/**
+ * A reader that went away (`confconsole health | head -1`) ends a command quietly, as SIGPIPE
+ * ends a C tool: exit 141 (128 + SIGPIPE), never an uncaught EPIPE stack.
+ */
+function quietOnClosedPipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(141);
+    throw e;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedPipe();
   // a login shell asked to run a command (ssh console@appliance CMD, scp, sftp): src/login.ts
   if (argv[0] === '-c') {
     const { restrictedCommand } = await import('./login.js');

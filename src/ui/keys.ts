@@ -86,7 +86,8 @@ export const bindings: Record<DialogKind, Binding[]> = {
     ...tab,
     help,
   ],
-  progress: [{ keys: ['escape', 'enter'], command: 'cancel', label: 'Esc', help: 'Cancel' }],
+  // Esc only: an Enter typed ahead (a form's last field pressed twice) must not cancel the check or the work it started
+  progress: [{ keys: ['escape'], command: 'cancel', label: 'Esc', help: 'Cancel' }],
   countdown: [
     { keys: ['y'], command: 'yes', label: 'Y', help: 'Confirm' },
     { keys: ['n'], command: 'no', label: 'N', help: 'Roll back' },
