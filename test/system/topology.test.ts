@@ -126,6 +126,9 @@ describe.skipIf(why !== undefined)('set_topology.sh and confconsole topology on 
 
     res = await cli(r, ['convert-to-probe', '--mode', 'push-token', '--master', '10.0.9.1', '--retain-search', 'yes'], TOKEN + '\n', svc);
     expect(res.code, res.stderr).toBe(0);
+    // a command logs nobody out: only the console says so (and ends)
+    expect(res.json.summary).toMatch(/This appliance is a probe of https:\/\/10\.0\.9\.1/);
+    expect(res.json.summary).not.toMatch(/logged out/);
     const probeIni = read(r.ini);
     res = await cli(r, ['show'], undefined, svc);
     expect(res.json).toEqual({ ok: true, role: 'probe', mode: 'push-token', master: '10.0.9.1', proxy: null, token: 'ProbeLab:****', retain_search: 'yes' });

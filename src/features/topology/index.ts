@@ -87,6 +87,9 @@ const fieldsOf = (v: Values): Record<string, string> => ({
 
 const LOGOUT = 'You will now be logged out of the console.';
 
+/** A command is not the console: nobody is logged out, so the result does not say so. */
+const asCommand = (o: Outcome): Outcome => ({ ...o, summary: o.summary.replace(` ${LOGOUT}`, '') });
+
 /** The result of set_topology.sh: on success the console logs out (manual ch. 10 step 11). */
 function applied(r: Awaited<ReturnType<typeof runTopology>>): Outcome {
   const o = outcomeOf(r, (v) =>
@@ -269,7 +272,7 @@ export const commands: Command[] = [
     covers: [convertToProbe],
     async run(ctx, { opts }, out) {
       const v = await probeValues(ctx, convertToProbe, opts, out, 'topology convert-to-probe');
-      return report(out, await convertToProbe.apply(ctx, v, out.progress));
+      return report(out, asCommand(await convertToProbe.apply(ctx, v, out.progress)));
     },
   },
   {
@@ -279,7 +282,7 @@ export const commands: Command[] = [
     covers: [changeMaster],
     async run(ctx, { opts }, out) {
       const v = await probeValues(ctx, changeMaster, opts, out, 'topology change-master');
-      return report(out, await changeMaster.apply(ctx, v, out.progress));
+      return report(out, asCommand(await changeMaster.apply(ctx, v, out.progress)));
     },
   },
   {
@@ -289,7 +292,7 @@ export const commands: Command[] = [
     async run(ctx, _in, out) {
       const refused = await refusedByRole(convertToMaster, ctx);
       if (refused) throw refused;
-      return report(out, await convertToMaster.apply(ctx, {}, out.progress));
+      return report(out, asCommand(await convertToMaster.apply(ctx, {}, out.progress)));
     },
   },
 ];
