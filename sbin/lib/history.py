@@ -5,7 +5,7 @@ Every change a script journals (sbin/lib/files.sh txn_begin) and audits as "ok" 
 revision: <root>/var/lib/confconsole/history/NNNNNNNN.json (dir 0700, file 0600, written to a
 temp, fsynced, renamed), holding who, when, the area, a one-line summary, and each file of the
 change as it was before (the journal's backup) and as it is after (the file now). A secret
-(a file under etc/confconsole/secrets) is never copied: only its length and the first 8 hex
+(a file under etc/confconsole/secrets or etc/apt/auth.conf.d) is never copied: only its length and the first 8 hex
 digits of its SHA-256 (as the audit and `confconsole export` describe secrets). The console reads
 the records (src/features/history); a damaged one is named and skipped, never a crash.
 
@@ -42,6 +42,14 @@ FORMAT = 1
 HISTORY = '/var/lib/confconsole/history'
 INI = '/etc/confconsole/appliance.ini'
 SECRETS = '/etc/confconsole/secrets/'
+# other files that hold a secret: APT's credentials (the update key, the proxy login)
+SECRET_DIRS = (SECRETS, '/etc/apt/auth.conf.d/')
+
+
+def is_secret(rel, *_paths):
+    """A secret: a file of a secrets directory (the netplan files, 0600 as netplan wants them, are
+    settings: kept whole, in a record as private as they are, so a network revision can be restored)."""
+    return rel.startswith(SECRET_DIRS)
 # state of the scripts, not settings (the pending network change, the journal): never recorded
 NOT_SETTINGS = ('/var/lib/confconsole/', '/run/')
 AREAS = {'net': 'network'}
@@ -119,7 +127,7 @@ def record(root, txn, keep, action, detail, user, tty, frm, script, restored_fro
             rel = path[len(root):] if root and path.startswith(root) else path
             if rel.startswith(NOT_SETTINGS):
                 continue
-            secret = rel.startswith(SECRETS)
+            secret = is_secret(rel, path, *([] if backup == '-' else [backup]))
             before = None if backup == '-' else content(backup, secret)
             after = content(path, secret)
             try:

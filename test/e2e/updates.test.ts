@@ -20,6 +20,9 @@ describe.skipIf(why !== undefined)('e2e: vSensor Updates > UpdateKey, then Upgra
     root = mkdtempSync(join(tmpdir(), 'cce2e-upd-'));
     mkdirSync(join(root, 'etc/confconsole'), { recursive: true });
     writeFileSync(join(root, 'etc/confconsole/appliance.ini'), '[appliance]\nprofile = vsensor\n');
+    // a vSensor set up already (its first boot done): the console opens on the Welcome
+    mkdirSync(join(root, 'var/lib/confconsole'), { recursive: true });
+    writeFileSync(join(root, 'var/lib/confconsole/firstboot.done'), 'done by the test\n');
     configureRoot(root, repo);
   }, 60_000);
   afterAll(async () => {

@@ -119,7 +119,7 @@ describe.skipIf(why !== undefined)('writers: safety', () => {
     const runs = await Promise.all(servers.map((s) => runScript('set_ntp.sh', [s], root.dir, { CONFCONSOLE_LOCK_WAIT: '120' })));
     runs.forEach((r, i) => {
       expect(r.code, `run ${i}: ${r.stderr}`).toBe(0);
-      expect(r.json).toEqual({ ok: true, servers: [servers[i]] });
+      expect(r.json).toEqual({ ok: true, changed: true, servers: [servers[i]] });
     });
 
     const now = state(root);
