@@ -231,15 +231,37 @@ function form(s: Size, v: Extract<View, { kind: 'form' }>, local: Local): Dialog
   return box(s, v.title, [...visible, buttonsRow(s, ['OK', 'Cancel'], local.button - v.fields.length)]);
 }
 
+/**
+ * Which choices fit a line of `w` columns (their widths `ws`, 3 columns apart) → [from, to): all
+ * of them when they fit, else a window of whole choices that holds the chosen one (`sel`), with
+ * room for the "< " and " >" that say more are there (a bond's seven modes at 80 columns).
+ */
+export function choiceWindow(ws: number[], sel: number, w: number): [number, number] {
+  const total = ws.reduce((n, x, i) => n + x + (i ? 3 : 0), 0);
+  if (total <= w) return [0, ws.length];
+  let from = sel;
+  let to = sel + 1;
+  let used = (ws[sel] ?? 0) + 4;
+  for (;;) {
+    if (to < ws.length && used + 3 + ws[to]! <= w) used += 3 + ws[to++]!;
+    else if (from > 0 && used + 3 + ws[from - 1]! <= w) used += 3 + ws[--from]!;
+    else return [from, to];
+  }
+}
+
 /** A field's input line: a choice as (*) marks, typed text with its cursor (masked for secrets). */
 function inputSpans(f: FormField, edit: LineEdit, focused: boolean, w: number): Span[] {
   if (f.choices) {
     // (*) marks the chosen value; Left/Right or Space change it
-    const spans: Span[] = [];
-    f.choices.forEach((c, i) => {
-      if (i > 0) spans.push(text('   '));
-      spans.push(text(`${c.value === edit.value ? '(*)' : '( )'} ${c.label}`, focused && c.value === edit.value ? 'focused' : undefined));
-    });
+    const items = f.choices.map((c) => `${c.value === edit.value ? '(*)' : '( )'} ${c.label}`);
+    const sel = Math.max(0, f.choices.findIndex((c) => c.value === edit.value));
+    const [from, to] = choiceWindow(items.map(width), sel, w);
+    const spans: Span[] = from > 0 ? [text('< ')] : [];
+    for (let i = from; i < to; i++) {
+      if (i > from) spans.push(text('   '));
+      spans.push(text(items[i]!, focused && i === sel ? 'focused' : undefined));
+    }
+    if (to < items.length) spans.push(text(' >'));
     return spans;
   }
   // one column is kept for the cursor at the end; a wide character scrolls the line by its width

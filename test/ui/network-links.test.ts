@@ -33,7 +33,7 @@ const YAML = `network:
     vlan10:
       id: 10
       link: bond0
-      addresses: [192.0.2.10/24]
+      addresses: [198.51.100.100/24, 2001:db8::10/64]
   bridges:
     br0:
       interfaces: []
@@ -59,7 +59,8 @@ describe('bonds and VLANs in the interface list (demo appliance, 80x24)', () => 
     expect(t).toMatch(/3\. eth2 +member of bond0 +up/);
     expect(t).toMatch(/4\. bond0 +bond, carries vlan10 +up/);
     expect(t).toMatch(/5\. br0 +bridge, unused +up +no address +\(unavailable\)/);
-    expect(t).toMatch(/6\. vlan10 +vlan, management +up +192\.0\.2\.10\/24/);
+    // an address is never cut (198.51.100.10 would read as another address): the first in full, then how many more
+    expect(t).toMatch(/6\. vlan10 +vlan, management +up +198\.51\.100\.100\/24 \+1/);
     expect(t).toMatch(/b\. Create a bond/);
     expect(t).toMatch(/v\. Create a VLAN/);
     // the bond's own screen: its members and what it carries
@@ -108,7 +109,7 @@ describe('bonds and VLANs in the interface list (demo appliance, 80x24)', () => 
     await h.waitFor('Time left to confirm:');
     await h.press('y');
     await h.waitFor('Confirmed: the new network settings stay.');
-    expect(readFileSync(join(r, 'etc/netplan/01-netcfg.yaml'), 'utf8')).toContain('  vlans:\n    vlan10:\n      id: 10\n      link: bond0\n      addresses: [192.0.2.10/24]\n    vlan20:\n      id: 20\n      link: eth0\n');
+    expect(readFileSync(join(r, 'etc/netplan/01-netcfg.yaml'), 'utf8')).toContain('  vlans:\n    vlan10:\n      id: 10\n      link: bond0\n      addresses: [198.51.100.100/24, 2001:db8::10/64]\n    vlan20:\n      id: 20\n      link: eth0\n');
     await h.press(KEYS.enter);
     await h.waitFor(/7\. vlan20 +vlan, management +up +198\.51\.100\.5\/24/);
     await h.press('7', KEYS.enter);

@@ -1,3 +1,4 @@
+import { choiceWindow } from '../../src/ui/layout.js';
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -224,5 +225,24 @@ describe('keys in a dialog', () => {
     expect(handleKey(form, at(3), enter, undefined, k).events).toEqual([{ type: 'submit', values }]);
     expect(handleKey(form, at(4), enter, undefined, k).events).toEqual([{ type: 'submit', values }]);
     expect(handleKey(form, at(5), enter, undefined, k).events).toEqual([{ type: 'cancel' }]);
+  });
+});
+
+describe('choiceWindow: the choices of a field that do not fit one line', () => {
+  it('shows them all when they fit', () => {
+    expect(choiceWindow([10, 10, 10], 1, 36)).toEqual([0, 3]);
+  });
+  it('keeps the chosen one in a window of whole choices, with room for < and >, for every choice and width', () => {
+    // a bond's seven modes: "(*) balance-rr" ... at 74 and 40 columns
+    const ws = ['balance-rr', 'active-backup', 'balance-xor', 'broadcast', '802.3ad', 'balance-tlb', 'balance-alb'].map((m) => m.length + 4);
+    for (const w of [20, 40, 74]) {
+      for (let sel = 0; sel < ws.length; sel++) {
+        const [from, to] = choiceWindow(ws, sel, w);
+        expect(from <= sel && sel < to, `${w}/${sel}`).toBe(true);
+        const used = ws.slice(from, to).reduce((n, x, i) => n + x + (i ? 3 : 0), 0) + (from > 0 ? 2 : 0) + (to < ws.length ? 2 : 0);
+        // a single choice wider than the line is shown alone (cut by the row)
+        if (to - from > 1) expect(used, `${w}/${sel}`).toBeLessThanOrEqual(w);
+      }
+    }
   });
 });

@@ -16,11 +16,13 @@ export const networkInterfaces: Op<'items' | 'show'> = {
   async items(ctx) {
     const s = await networkState(ctx);
     return s.interfaces.slice(0, HOTKEYS.length).map((i, n): Entry => {
-      const addrs = i.addresses.join(' ') || (i.role === 'member' ? '' : 'no address');
+      // an address is never cut (a cut one reads as another, valid address): the first in full, then how many more
+      const [first, ...more] = i.addresses;
+      const addrs = first ? `${first}${more.length ? ` +${more.length}` : ''}` : i.role === 'member' ? '' : 'no address';
       // every link with its kind and role; one the console does not configure is read-only
       return {
         key: HOTKEYS[n]!,
-        label: `${i.name.padEnd(8)} ${listRole(i).slice(0, 20).padEnd(20)} ${i.up ? 'up  ' : 'DOWN'} ${addrs}${carriesMe(i) ? '  *you*' : ''}`.slice(0, 56),
+        label: `${i.name.padEnd(8)} ${listRole(i).slice(0, 20).padEnd(20)} ${i.up ? 'up  ' : 'DOWN'}${carriesMe(i) ? ' *you*' : ''} ${addrs}`,
         context: { iface: i.name },
         ...(i.configurable ? {} : { disabled: `${i.name} is ${i.why ?? 'not a network port'}: the console leaves it as it is` }),
       };
