@@ -141,8 +141,10 @@ export function groupAlive(pgid: number): boolean {
 }
 
 /**
- * Ends process group `pgid`: TERM (a script's trap says it stopped), then KILL for whatever is
- * still there after 100 ms. Resolves once the group is gone (or after a second of KILLs).
+ * Ends process group `pgid`: TERM (a script's trap says it stopped, and a reader writes what it
+ * saw: Count active devices' summary), then KILL for whatever is still there after a second.
+ * Resolves once the group is gone (or after a second of KILLs). The tools that answer TERM at
+ * once (ping, traceroute, tcpdump) are gone well before.
  */
 export async function endGroup(pgid: number): Promise<void> {
   const signal = (sig: NodeJS.Signals) => {
@@ -154,9 +156,9 @@ export async function endGroup(pgid: number): Promise<void> {
   };
   signal('SIGTERM');
   const start = Date.now();
-  while (groupAlive(pgid) && Date.now() - start < 1100) {
+  while (groupAlive(pgid) && Date.now() - start < 2000) {
     await new Promise((r) => setTimeout(r, 10));
-    if (Date.now() - start >= 100) signal('SIGKILL');
+    if (Date.now() - start >= 1000) signal('SIGKILL');
   }
 }
 
