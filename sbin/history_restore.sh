@@ -81,20 +81,20 @@ case $area in
 esac
 
 # what differs from now; nothing: nothing is written, restarted or recorded
-todo=() gone=()
+changed_files=() gone=()
 for x in "${files[@]}"; do
   IFS=$'\t' read -r f src _ <<<"$x"
-  cmp -s -- "$src" "$f" || todo+=("$x")
+  cmp -s -- "$src" "$f" || changed_files+=("$x")
 done
 for f in "${removes[@]}"; do [[ -e $f ]] && gone+=("$f"); done
-if ((${#todo[@]} + ${#gone[@]} == 0)); then
+if ((${#changed_files[@]} + ${#gone[@]} == 0)); then
   log "nothing changes: the $area settings are those of revision $id"
   printf '{"ok":true,"changed":false,"id":%d,"area":%s}\n' "$id" "$(json_str "$area")"
   exit 0
 fi
 
 journal=() backups=() staged=()
-for x in "${todo[@]}"; do
+for x in "${changed_files[@]}"; do
   IFS=$'\t' read -r f src mode <<<"$x"
   b=$(backup "$f") || fail "$EX_FAIL" "cannot back up $f"
   journal+=("file	$f	$b") backups+=("$f" "$b")

@@ -67,9 +67,9 @@ def plan(root, files, links, port_kinds=()):
     old = stale(files, links)
     ports = free_ports(files, links, port_kinds)
     skipped = [s for s in old if not s['file'].startswith('etc/netplan/')]
-    todo = [s for s in old if s['file'].startswith('etc/netplan/')]
+    to_pair = [s for s in old if s['file'].startswith('etc/netplan/')]
     pairs, left = [], []
-    for s in todo:  # by name first
+    for s in to_pair:  # by name first
         p = next((l for l in ports if l.get('ifname') == s['name']), None)
         if p is None:
             left.append(s)
