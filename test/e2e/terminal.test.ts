@@ -183,8 +183,9 @@ describe.skipIf(why !== undefined)('e2e: wide characters in tmux', () => {
    */
   function rightBorders(screen: string): number[] {
     const lines = screen.split('\n');
-    const top = lines.findIndex((l) => /[┌l+][─q-]/.test(l));
-    const bottom = lines.findIndex((l, i) => i > top && /[└m+][─q-]/.test(l));
+    // anchored at the start of the row: the title line names a random directory, which may hold "lq" (VT100's ┌─)
+    const top = lines.findIndex((l) => /^ *[┌l+][─q-]/.test(l));
+    const bottom = lines.findIndex((l, i) => i > top && /^ *[└m+][─q-]/.test(l));
     return lines.slice(top, bottom + 1).map((l) => {
       const t = l.replace(/ +$/, '');
       return /[│x|┐k┘j+]$/.test(t) ? width(t) - 1 : -1;
