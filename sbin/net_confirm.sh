@@ -12,7 +12,12 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 
 case ${1:-} in -h|--help) cc_help ;; '') ;; *) usage_error "takes no arguments" ;; esac
 lock
-[[ -f $NET_PENDING ]] || fail "$EX_FAIL" "no network change is waiting for confirmation"
+[[ -e $NET_PENDING || -L $NET_PENDING ]] || fail "$EX_FAIL" "no network change is waiting for confirmation"
+# a half record cannot say which change this is or what its window is: confirming it could keep
+# settings nobody checked
+if why=$(net_pending_damaged); then
+  fail "$EX_FAIL" "$why: the change waiting for confirmation cannot be confirmed from it; 'confconsole network rollback' puts back the settings confirmed last"
+fi
 id=$(net_pending_get id); ifc=$(net_pending_get iface); deadline=$(net_pending_get deadline)
 if (( $(date +%s) >= deadline )); then
   net_do_rollback "not confirmed in time" || fail "$EX_FAIL" "the confirmation came too late and the rollback failed"

@@ -30,7 +30,7 @@ accept confirm-timeout check_seconds "$timeout" 5 3600 --confirm-timeout; timeou
 work=$(mktemp -d) || fail "$EX_FAIL" "cannot make a scratch directory"
 trap 'cleanup_temps; rm -rf -- "$work"' EXIT
 links=$work/links.json
-net_links "$links" || fail "$EX_FAIL" "cannot read the interfaces"
+net_links "$links" || fail "$EX_FAIL" "${NET_LINKS_WHY:-cannot read the interfaces}"
 fargs=(--root="$NET_ROOT" --links="$links" --port-kinds="$(net_port_kinds)")
 
 if [[ $dry == true ]]; then

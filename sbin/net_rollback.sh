@@ -23,11 +23,12 @@ while (($#)); do
 done
 [[ -n $reason ]] || reason=$([[ -n $timer ]] && echo "not confirmed in time" || echo "rolled back by the operator")
 lock
-if [[ ! -f $NET_PENDING ]]; then
+if [[ ! -e $NET_PENDING && ! -L $NET_PENDING ]]; then
   log "no network change is waiting for confirmation"
   printf '{"ok":true,"rolled_back":false}\n'; exit 0
 fi
-if [[ -n $timer && $(net_pending_get id) != "$timer" ]]; then
+# a damaged record cannot say whose it is: the timer that fires rolls it back (nobody locked out)
+if [[ -n $timer ]] && ! net_pending_damaged >/dev/null && [[ $(net_pending_get id) != "$timer" ]]; then
   log "the pending change is not $timer (a newer one): leaving it"
   printf '{"ok":true,"rolled_back":false}\n'; exit 0
 fi

@@ -101,7 +101,7 @@ fi
 work=$(mktemp -d) || fail "$EX_FAIL" "cannot make a scratch directory"
 trap 'cleanup_temps; rm -rf -- "$work"' EXIT
 links=$work/links.json
-net_links "$links" || fail "$EX_FAIL" "cannot read the interfaces"
+net_links "$links" || fail "$EX_FAIL" "${NET_LINKS_WHY:-cannot read the interfaces}"
 
 ssh_local=""
 if [[ -n ${SSH_CONNECTION:-} ]]; then read -r _ _ ssh_local _ <<<"$SSH_CONNECTION"; fi
@@ -199,6 +199,7 @@ while IFS= read -r rel; do
   extra+=("$(p "/$rel")	$xb"); txnl+=("file	$(p "/$rel")	$xb")
   xjson+="${xjson:+,}[$(json_str "$(p "/$rel")"),$(json_str "$xb")]"
 done < <(printf '%s' "$plan" | netpy_field files)
+net_keep_first_confirmed
 # killed before the end, the change is undone whole: the files, the pending record, the interfaces
 txn_begin "${txnl[@]}" "file	$NET_PENDING	-" "net	${ifaces[*]}	${CONFCONSOLE_NETNS:-}" \
   || fail "$EX_FAIL" "cannot write the change journal $TXN_FILE"

@@ -15,7 +15,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 case ${1:-} in -h|--help) cc_help ;; '') ;; *) usage_error "takes no arguments" ;; esac
 links=$(mktemp) || fail "$EX_FAIL" "cannot make a temp file"
 CC_TEMPS+=("$links")
-net_links "$links" || fail "$EX_FAIL" "cannot read the interfaces"
+net_links "$links" || fail "$EX_FAIL" "${NET_LINKS_WHY:-cannot read the interfaces}"
 out=$(netpy show --root "$NET_ROOT" --links "$links" --pending "$NET_PENDING" --unseen "$NET_UNSEEN" --port-kinds "$(net_port_kinds)"); rc=$?
 if ((rc == 2)); then fail_on netplan "$EX_FAIL" "$(printf '%s' "$out" | netpy_field error)"
 elif ((rc != 0)); then

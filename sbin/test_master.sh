@@ -33,8 +33,17 @@ if (($# == 2)); then accept proxy check_master_proxy "$2"; proxy=$CHECKED; fi
 token=""
 if ((stored)); then
   f=$(secret_file push_token)
-  [[ -r $f ]] || fail "$EX_FAIL" "no push token is stored"
+  # missing is a state (none stored); anything else that keeps the token from being used names the
+  # file, so the operator sets it again rather than rechecking a token they never typed
+  [[ -e $f || -L $f ]] || fail "$EX_FAIL" "no push token is stored"
+  damaged="the stored push token ${f#"$CC_ROOT"} cannot be used"
+  again="set it again (Setup > Master > Push Token)"
+  [[ -f $f ]] || fail "$EX_FAIL" "$damaged: it is not a file; $again"
+  [[ -r $f ]] || fail "$EX_FAIL" "$damaged: it is not readable; $again"
   IFS= read -r token <"$f" || true
+  [[ -n $token ]] || fail "$EX_FAIL" "$damaged: it is empty; $again"
+  CHECK_ERR=""
+  check_push_token "$token" || fail "$EX_FAIL" "$damaged: it is damaged ($CHECK_ERR); $again"
 elif [[ ! -t 0 ]]; then
   IFS= read -r token || true
   token=${token%$'\r'}

@@ -32,13 +32,20 @@ net_port_kinds() { [[ -n ${CONFCONSOLE_NETNS:-} ]] && printf '%s' "${CONFCONSOLE
 
 # net_links FILE: the live link data (`ip -j -d addr show` shape, with what /sys/class/net says
 # about each link) written to FILE
+# NET_LINKS_WHY: why they could not be read, when that is known
 net_links() {
   local out=$1
+  NET_LINKS_WHY=""
   if [[ -n ${CONFCONSOLE_NETNS:-} ]]; then
     ip -n "$CONFCONSOLE_NETNS" -j -d addr show >"$out" 2>/dev/null || return 1
     # the namespace's own /sys (ip netns exec mounts it)
     ip netns exec "$CONFCONSOLE_NETNS" "$NET_PY" "$NET_LIB" sys-facts --links "$out" 9>&- </dev/null || return 1
   elif is_demo; then
+    # the demo's links are our record: damaged, it is named (never believed, never made again over it)
+    if NET_LINKS_WHY=$(net_record_damaged "$NET_DEMO_LINKS" links); then
+      NET_LINKS_WHY+="; remove it to have the demo's interfaces made again from the netplan files"
+      return 1
+    fi
     if [[ ! -f $NET_DEMO_LINKS ]]; then
       mkdir -p -- "$NET_STATE"
       netpy links-from-yaml --root "$NET_ROOT" --out "$NET_DEMO_LINKS" || return 1
@@ -237,6 +244,23 @@ net_disarm() {
 }
 
 net_pending_get() { netpy json-get --file "$NET_PENDING" --key "$1" 2>/dev/null; }
+# net_pending_damaged → why the record of the pending change cannot be believed, the file named
+# (ccnet/model.py read_pending owns what a whole record is); exit 1 when it is whole or absent
+net_pending_damaged() { net_record_damaged "$NET_PENDING" pending; }
+# net_record_damaged FILE pending|links → why our record FILE cannot be believed; exit 1 when whole or absent
+net_record_damaged() { local out; out=$(netpy record-check --file "$1" --kind "$2" 2>&1 >/dev/null) && return 1; printf '%s' "${out#netplan.py: }"; }
+# net_keep_first_confirmed: before the console's first network change, the settings in use are
+# the known good ones: saved as the confirmed settings, so a change whose record is later damaged
+# can still go back (and --restore-confirmed has something to restore). Never fails the change.
+net_keep_first_confirmed() {
+  [[ ! -e $NET_CONFIRMED && -f $NET_YAML ]] || return 0
+  local t
+  { t=$(stage "$NET_CONFIRMED") && cat -- "$NET_YAML" >"$t" && commit "$t" "$NET_CONFIRMED" 0600; } \
+    || log "cannot save the settings in use as the confirmed ones ($NET_CONFIRMED)"
+}
+# net_pending_aside: keeps a damaged record for whoever looks into it (never written over or
+# believed) and takes it out of the way; prints where it went
+net_pending_aside() { local to; to="$NET_PENDING.damaged-$(date -u +%Y%m%dT%H%M%SZ)"; mv -f -- "$NET_PENDING" "$to" && printf '%s' "$to"; }
 
 # net_do_rollback REASON: put back the YAML from before the pending change and apply it.
 # Call with the lock held. Sets NET_RB_DONE=true|false.
@@ -244,18 +268,31 @@ net_pending_get() { netpy json-get --file "$NET_PENDING" --key "$1" 2>/dev/null;
 net_do_rollback() {
   local reason=$1 id ifc b old now entry ifaces=() x
   NET_RB_DONE=false
-  [[ -f $NET_PENDING ]] || return 0
-  id=$(net_pending_get id); ifc=$(net_pending_get iface); b=$(net_pending_get backup)
-  [[ -n $b && ( $b == - || -f $b ) ]] || { log "the backup of the pending change is missing ($b)"; return 1; }
-  # the other files the change wrote (cloud-init's file and drop-in): "PATH<TAB>BACKUP" lines
-  local extra=() xf xb
-  while IFS=$'\t' read -r xf xb; do [[ -n $xf ]] && extra+=("file	$xf	$xb"); done < <(net_pending_get extra)
+  [[ -e $NET_PENDING || -L $NET_PENDING ]] || return 0
+  local extra=() xf xb damaged aside
+  if damaged=$(net_pending_damaged); then
+    # the backup a half record names cannot be believed: the settings confirmed last are the way
+    # back (what --restore-confirmed puts back); the record is kept aside, never written over
+    [[ -f $NET_CONFIRMED ]] || { log "$damaged; there are no confirmed settings to go back to ($NET_CONFIRMED)"; return 1; }
+    b=$(backup "$NET_CONFIRMED") || { log "cannot copy $NET_CONFIRMED"; return 1; }
+    id="(damaged record)" ifc=""
+  else
+    id=$(net_pending_get id); ifc=$(net_pending_get iface); b=$(net_pending_get backup)
+    [[ -n $b && ( $b == - || -f $b ) ]] || { log "the backup of the pending change is missing ($b)"; return 1; }
+    # the other files the change wrote (cloud-init's file and drop-in): "PATH<TAB>BACKUP" lines
+    while IFS=$'\t' read -r xf xb; do [[ -n $xf ]] && extra+=("file	$xf	$xb"); done < <(net_pending_get extra)
+  fi
   old=$(mktemp) || return 1
   [[ -f $NET_YAML ]] && cat -- "$NET_YAML" >"$old"
   # killed midway, recovery finishes the rollback: old files applied, no change pending
   while IFS= read -r x; do [[ -n $x ]] && ifaces+=("$x"); done < <([[ $b == - ]] || netpy changed --old "$old" --new "$b")
   txn_begin "file	$NET_YAML	$b" "${extra[@]}" "file	$NET_PENDING	-" "net	$ifc ${ifaces[*]}	${CONFCONSOLE_NETNS:-}" || return 1
   ifaces=()
+  if [[ -n $damaged ]]; then
+    # moved aside inside the journal: killed after this, recovery still puts the confirmed back
+    aside=$(net_pending_aside) || { log "$damaged; cannot move it aside"; return 1; }
+    log "$damaged: kept as $aside; going back to the settings confirmed last"
+  fi
   restore "$NET_YAML" "$b" || { log "cannot put back $NET_YAML"; return 1; }
   for x in "${extra[@]}"; do
     IFS=$'\t' read -r _ xf xb <<<"$x"
@@ -263,11 +300,11 @@ net_do_rollback() {
   done
   while IFS= read -r x; do [[ -n $x ]] && ifaces+=("$x"); done < <(netpy changed --old "$old" --new "$NET_YAML")
   rm -f -- "$old"
-  [[ " ${ifaces[*]} " == *" $ifc "* ]] || ifaces+=("$ifc")
+  [[ -z $ifc || " ${ifaces[*]} " == *" $ifc "* ]] || ifaces+=("$ifc")
   log "rolling back the network change $id ($reason): ${ifaces[*]}"
   local applied=ok
   net_apply "${ifaces[@]}" || { applied="apply failed"; log "applying the restored settings failed"; }
-  net_disarm "$(net_pending_get timer)" "$id"
+  [[ -n $damaged ]] || net_disarm "$(net_pending_get timer)" "$id"
   now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   entry=$(printf '{"time":%s,"id":%s,"iface":%s,"reason":%s}' "$(json_str "$now")" "$(json_str "$id")" "$(json_str "$ifc")" "$(json_str "$reason")")
   mkdir -p -- "${NET_RB_LOG%/*}"

@@ -16,6 +16,8 @@ Called from bash with arguments only (never code built from input):
   links-from-yaml --root R --out F [--iface IF ...] [--dhcp-address CIDR]
                                                                demo link data (ip -j addr shape)
   json-get  --file F --key K                                   one value of a JSON object
+  record-check --file F --kind pending|links                   exit 1 naming F when our record (the
+                                                               pending change, the demo's links) is damaged
   unseen-add --file F --entry JSON                             appends to a JSON array file
   fresh-macs --root R --links F [--out-root W]                 stale MAC matches and their new
                                                                ports (ccnet/freshmacs.py); writes under W
@@ -229,6 +231,16 @@ def cmd_json_get(a):
         print('' if v is None else v)
 
 
+def cmd_record_check(a):
+    if os.path.lexists(a.file):
+        if not os.path.isfile(a.file):
+            raise model.BadRecord(f'{a.file}: damaged (not a file); it is not believed')
+        if a.kind == 'pending':
+            model.read_pending(a.file)
+        elif not all(isinstance(x, dict) for x in model.read_record(a.file, list)):
+            raise model.BadRecord(f'{a.file}: damaged (not a list of links); it is not believed')
+
+
 def cmd_unseen_add(a):
     items = []
     if os.path.exists(a.file):
@@ -249,7 +261,7 @@ def cmd_fresh_macs(a):
 
 
 COMMANDS = {'fresh-macs': cmd_fresh_macs, 'link': cmd_link, 'dev-plan': cmd_dev_plan, 'show': cmd_show, 'validate': cmd_validate, 'render': cmd_render, 'iface': cmd_iface, 'ip-plan': cmd_ip_plan, 'sys-facts': cmd_sys_facts,
-            'changed': cmd_changed, 'links-from-yaml': cmd_links_from_yaml, 'json-get': cmd_json_get,
+            'changed': cmd_changed, 'links-from-yaml': cmd_links_from_yaml, 'json-get': cmd_json_get, 'record-check': cmd_record_check,
             'capture-names': cmd_capture_names,
             'unseen-add': cmd_unseen_add}
 
@@ -282,6 +294,7 @@ def parser():
     s.add_argument('--iface', action='append'); s.add_argument('--dhcp-address')
     s = sub.add_parser('capture-names'); s.add_argument('--root', required=True)
     s = sub.add_parser('json-get'); s.add_argument('--file', required=True); s.add_argument('--key', required=True)
+    s = sub.add_parser('record-check'); s.add_argument('--file', required=True); s.add_argument('--kind', choices=('pending', 'links'), required=True)
     s = sub.add_parser('fresh-macs'); s.add_argument('--root', required=True); s.add_argument('--links', required=True)
     s.add_argument('--out-root'); s.add_argument('--port-kinds')
     s = sub.add_parser('unseen-add'); s.add_argument('--file', required=True); s.add_argument('--entry', required=True)

@@ -182,11 +182,14 @@ describe.skipIf(whyNet !== undefined)('interrupted network changes', () => {
     expect(set.code, set.stderr).toBe(0);
     const pending = read(r.pending);
     const confirmed = join(r.state, 'netplan-confirmed.yaml');
+    // the first change kept the settings in use before it as the confirmed ones
+    const first = read(confirmed);
+    expect(first).not.toBe(read(r.yaml));
     await killedAt(r, 'committed:netplan-confirmed.yaml', 'net_confirm.sh', []);
-    expect(existsSync(confirmed)).toBe(true); // saved as confirmed while still pending…
+    expect(read(confirmed)).toBe(read(r.yaml)); // saved as confirmed while still pending…
     const rec = await runScript('net_ack_rollbacks.sh', [], r.dir, env(r)); // the next writer's lock
     expect(rec.code, rec.stderr).toBe(0);
-    expect(existsSync(confirmed)).toBe(false); // …and after recovery: not confirmed, still pending
+    expect(read(confirmed)).toBe(first); // …and after recovery: not confirmed, still pending
     expect(read(r.pending)).toBe(pending);
     const timer = Number(JSON.parse(pending).timer.replace('pid:', ''));
     expect(existsSync(`/proc/${timer}`)).toBe(true);

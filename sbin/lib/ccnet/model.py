@@ -50,6 +50,20 @@ def read_record(path, shape):
     return v
 
 
+def read_pending(path):
+    """The record of the network change waiting for confirmation at `path` (a dict with at least
+    id, iface, deadline (epoch seconds) and backup), or BadRecord naming the file when any of these
+    is missing or not of its kind: confirming or rolling back from a half record would keep or put
+    back the wrong settings. OSError when it cannot be read."""
+    p = read_record(path, dict)
+    for key in ('id', 'iface', 'backup'):
+        if not isinstance(p.get(key), str) or not p[key]:
+            raise BadRecord(f'{path}: damaged (no {key}); it is not believed')
+    if not isinstance(p.get('deadline'), int) or isinstance(p.get('deadline'), bool):
+        raise BadRecord(f'{path}: damaged: its deadline is not a time')
+    return p
+
+
 def load_yaml(path):
     if not path or not os.path.exists(path):
         return {}
@@ -392,12 +406,9 @@ def show(root, links, pending_path=None, unseen_path=None, port_kinds=()):
                for (t, sid), st in topo.defs.items() if isinstance(st.get('match'), dict)]
     pending = None
     if pending_path and os.path.exists(pending_path):
-        p = read_record(pending_path, dict)
+        p = read_pending(pending_path)
         pending = {k: p.get(k) for k in ('id', 'iface', 'mode', 'address', 'deadline', 'timeout')}
-        try:
-            pending['remaining'] = max(0, int(p.get('deadline', 0)) - int(time.time()))
-        except (TypeError, ValueError):
-            raise BadRecord(f'{pending_path}: damaged: its deadline is not a time') from None
+        pending['remaining'] = max(0, p['deadline'] - int(time.time()))
     unseen = []
     if unseen_path and os.path.exists(unseen_path):
         unseen = read_record(unseen_path, list)
