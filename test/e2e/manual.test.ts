@@ -9,40 +9,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { missing } from '../support/requires.js';
 import { freeUdpPort, ntpAnswers, readOr, stopPid, waitFor } from '../system/helpers.js';
-import { consoles, frame, type Console } from './support.js';
+import { consoles, frame, replay, type Console, type Step } from './support.js';
 
 const why = missing('e2e: the manual replayed', ['tmux']);
 const whyNtp = missing('e2e: the manual NTP procedure (a local NTP server)', ['tmux', 'chronyd']);
-
-interface Step {
-  /** The manual's words for the step (its number first). */
-  manual: string;
-  /** What the screen shows when the step can be taken. */
-  screen: string | RegExp;
-  /** A value typed into the field on show (its old value cleared first), or undefined. */
-  value?: string;
-  /** tmux keys after the value: the manual's OK, Yes, Done (Enter) or Cancel (Escape). */
-  keys: string[];
-}
-
-/** Takes each step: waits for its screen, types its value, presses its keys. */
-async function replay(c: Console, steps: Step[]): Promise<void> {
-  for (const s of steps) {
-    try {
-      await c.waitFor(s.screen, 30_000);
-    } catch (e) {
-      throw new Error(`manual step "${s.manual}": its screen did not come\n${(e as Error).message}`);
-    }
-    if (s.value !== undefined) {
-      c.keys('C-u');
-      if (s.value !== '') {
-        c.type(s.value);
-        await c.waitFor(s.value);
-      }
-    }
-    c.keys(...s.keys);
-  }
-}
 
 /** "Set the Appliance IP Address", steps 1-14, for `iface` (the first listed, eth0). */
 const setIpSteps = (ip: { address: string; mask: string; gateway: string; dns: string }): Step[] => [

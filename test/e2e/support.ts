@@ -268,3 +268,36 @@ export function serviceNames(ini: string): string[] {
   }
   return [];
 }
+
+/** One step of a manual procedure replayed in the terminal (test/e2e/manual.test.ts, topology.test.ts). */
+export interface Step {
+  /** The manual's words for the step (its number first). */
+  manual: string;
+  /** What the screen shows when the step can be taken. */
+  screen: string | RegExp;
+  /** Typed into the field on show (its old value cleared first); '' only clears it. */
+  value?: string;
+  /** The value is a secret: never echoed, so there is nothing to wait for (keys arrive in order). */
+  masked?: true;
+  /** tmux keys after the value: the manual's OK, Yes, Done (Enter) or Cancel (Escape). */
+  keys: string[];
+}
+
+/** Takes each step: waits for its screen (30 s, the step named when it does not come), types its value, presses its keys. */
+export async function replay(c: Console, steps: Step[]): Promise<void> {
+  for (const s of steps) {
+    try {
+      await c.waitFor(s.screen, 30_000);
+    } catch (e) {
+      throw new Error(`manual step "${s.manual}": its screen did not come\n${(e as Error).message}`);
+    }
+    if (s.value !== undefined) {
+      c.keys('C-u');
+      if (s.value !== '') {
+        c.type(s.value);
+        if (!s.masked) await c.waitFor(s.value);
+      }
+    }
+    c.keys(...s.keys);
+  }
+}

@@ -10,38 +10,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseSettings } from '../../src/system/settings.js';
 import { missing } from '../support/requires.js';
 import { startMaster, type MasterFixture } from '../system/master-fixture.js';
-import { consoles, frame, type Console } from './support.js';
+import { consoles, frame, replay, type Console, type Step } from './support.js';
 
 const why = missing('e2e: the manual ch. 10 replayed (a local HTTPS master)', ['tmux', 'openssl', 'curl']);
-
-interface Step {
-  /** The manual's words for the step (its number first). */
-  manual: string;
-  /** What the screen shows when the step can be taken. */
-  screen: string | RegExp;
-  /** Typed into the field on show (its old value cleared first). */
-  value?: string;
-  /** The value is a secret: never echoed, so there is nothing to wait for (keys arrive in order). */
-  masked?: true;
-  /** tmux keys after the value. */
-  keys: string[];
-}
-
-async function replay(c: Console, steps: Step[]): Promise<void> {
-  for (const s of steps) {
-    try {
-      await c.waitFor(s.screen, 30_000);
-    } catch (e) {
-      throw new Error(`manual step "${s.manual}": its screen did not come\n${(e as Error).message}`);
-    }
-    if (s.value !== undefined) {
-      c.keys('C-u');
-      c.type(s.value);
-      if (!s.masked) await c.waitFor(s.value);
-    }
-    c.keys(...s.keys);
-  }
-}
 
 /** Steps 1-3: to Topology settings, the current role shown, then its item `key`. */
 const toTopology = (role: RegExp, key: string, label: string): Step[] => [
