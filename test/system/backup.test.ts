@@ -140,7 +140,8 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
     const id = json(now).id as string;
     const file = join(store, `confconsole-backup-${id}.yaml`);
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(readFileSync(file, 'utf8')).toBe(exportOf(a)); // the export with secrets, as it is
+    const docA = exportOf(a);
+    expect(readFileSync(file, 'utf8')).toBe(docA); // the export with secrets, as it is
     const shown = json(cc(a, ['backup', 'show', '--json']));
     expect(shown.last).toMatchObject({ ok: true, id, destination: dest });
 
@@ -154,7 +155,7 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
     expect(json(dry).areas).toContainEqual(expect.objectContaining({ area: 'ntp', result: 'would change' }));
     const restored = cc(b, ['backup', 'restore', id, '--json']);
     expect(restored.code, restored.out + restored.err).toBe(0);
-    expect(exportOf(b)).toBe(exportOf(a));
+    expect(exportOf(b)).toBe(docA);
   });
 
   it('keeps the newest N: older backups are deleted after a successful one (on the server and in a directory)', () => {
@@ -268,5 +269,11 @@ describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'fl
     expect(json(off).changed).toBe(true);
     expect(readdirSync(units).filter((n) => n.startsWith('confconsole-backup'))).toEqual([]);
     expect(readFileSync(join(root, 'var/log/confconsole/host-effects.log'), 'utf8')).toContain('timer confconsole-backup.timer disable');
+    // the schedule is in the history: restoring the revision that set it brings the timer back
+    const revs = json(cc(root, ['history', '--area', 'backup', '--json'])).revisions as { id: number }[];
+    expect(revs).toHaveLength(2);
+    expect(cc(root, ['history', 'restore', String(revs[1]!.id)]).code).toBe(0);
+    expect(readFileSync(join(units, 'confconsole-backup.timer'), 'utf8')).toBe(timer);
+    expect(readFileSync(join(root, 'var/log/confconsole/host-effects.log'), 'utf8').trimEnd().split('\n').pop()).toMatch(/timer confconsole-backup.timer enable$/);
   });
 });
