@@ -40,7 +40,8 @@ esac
 bk_load
 work=$(mktemp -d) || fail "$EX_FAIL" "cannot make a scratch directory"
 chmod 0700 "$work"
-trap 'rm -rf -- "$work"; cleanup_temps' EXIT
+partial=""
+trap 'rm -rf -- "$work"; [[ -n $partial ]] && rm -f -- "$partial"; cleanup_temps' EXIT
 sftp_dest=no
 if [[ $BK_DEST == sftp://* ]]; then check_backup_destination "$BK_DEST"; sftp_dest=yes; fi
 local_dir() { p "$BK_DEST"; }
@@ -97,7 +98,10 @@ now)
   id=$(date -u +%Y%m%dT%H%M%S.%3NZ)
   name=$BK_PREFIX$id.yaml enc=false
   # failed CAUSE [FIELD]: recorded as the last result, then the script's failure
-  failed() { bk_state false "$1" "$id" "$name" 0 "$enc" 0 || log "cannot record the result in $BK_STATE"; fail_on "${2:-}" "$EX_FAIL" "$1"; }
+  failed() { trap - TERM INT; bk_state false "$1" "$id" "$name" 0 "$enc" 0 || log "cannot record the result in $BK_STATE"; fail_on "${2:-}" "$EX_FAIL" "$1"; }
+  # cancelled (Esc in the console: TERM to the group): said as the last result; the EXIT trap
+  # removes the partial file (nothing at the destination is replaced before the last rename)
+  trap 'failed "cancelled before the backup was complete: nothing was replaced"' TERM INT
   doc=$work/doc
   (umask 077; cat >"$doc") || failed "cannot read the settings document from standard input"
   [[ -s $doc ]] || failed "the settings document on standard input is empty"
@@ -128,8 +132,10 @@ now)
     d=$(local_dir)
     err=$({ mkdir -p -- "$d" && chmod 0700 -- "$d"; } 2>&1) || failed "cannot make the backup directory $d: $(cause_of "$err")" destination
     t=$(mktemp "$d/.$name.XXXXXX") || failed "cannot write in $d: $(write_cause "$d/x")" destination
+    partial=$t
     { cat -- "$out" >"$t" && chmod 0600 -- "$t" && sync -- "$t" && mv -f -- "$t" "$d/$name" && sync -- "$d"; } 2>/dev/null \
       || { rm -f -- "$t"; failed "cannot write $d/$name: $(write_cause "$d/$name")" destination; }
+    partial=""
   fi
   log "stored"
   # keep the newest BK_KEEP: the others go, oldest first (only after this one is stored)

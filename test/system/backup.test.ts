@@ -5,7 +5,7 @@
 // passphrase and can with it; keep N prunes (on the server and in a directory); the timer unit
 // passes systemd-analyze verify and its OnCalendar systemd-analyze calendar.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -236,6 +236,25 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
 
 describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'flock', 'systemd-analyze']))('the backup timer', () => {
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('a backup stopped midway (Esc: TERM to its group) says so as the last result and leaves nothing', async () => {
+    const root = await demo();
+    expect(cc(root, ['backup', 'set', '--destination', '/var/backups/cc', '--json']).code).toBe(0);
+    const p = spawn(join(REPO, 'sbin/backup.sh'), ['now'], { env: { ...process.env, CONFCONSOLE_ROOT: root, CONFCONSOLE_DEMO: '1' }, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const ended = new Promise<number | null>((res) => p.on('exit', (c) => res(c)));
+    p.stdin!.write('format: confconsole-settings\n'); // the document is still coming when it is stopped
+    const lock = join(root, 'run/confconsole/backup.lock');
+    await waitFor('the backup to hold its lock', () => spawnSync('flock', ['-n', lock, 'true']).status === 1, 10_000);
+    process.kill(-p.pid!, 'SIGTERM');
+    expect(await ended).toBe(1);
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toMatchObject({ ok: false, error: expect.stringContaining('cancelled') });
+    expect(json(cc(root, ['backup', 'show', '--json'])).last).toMatchObject({ ok: false, cause: expect.stringContaining('cancelled') });
+    const d = join(root, 'var/backups/cc');
+    expect(existsSync(d) ? readdirSync(d) : []).toEqual([]);
+    expect(spawnSync('flock', ['-n', lock, 'true']).status).toBe(0); // the lock is free again
+  });
 
   it.each([
     [['--schedule', 'weekly', '--day', 'wed', '--time', '4:05'], 'Wed *-*-* 04:05:00'],
