@@ -72,7 +72,10 @@ show)
   [[ $BK_SCHEDULE == off ]] || cal=$(json_str "$(bk_calendar "$BK_SCHEDULE" "$BK_DAY" "$BK_TIME")")
   [[ -s $BK_KNOWN ]] && hk=$(json_str "$(bk_fingerprint "$BK_KNOWN")")
   [[ -f $CH_KEY.pub ]] && pk=$(json_str "$(ch_pubkey)")
-  [[ -s $BK_STATE ]] && last=$(tr -d '\n' <"$BK_STATE")
+  # the last result as JSON; a damaged state file is said and taken as none (never a broken answer)
+  if [[ -s $BK_STATE ]] && ! last=$(python3 -I -S -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))' "$BK_STATE" 2>/dev/null); then
+    log "warning: the last backup's result $BK_STATE is damaged: ignored"; last=null
+  fi
   printf '{"ok":true,"backup":{"schedule":%s,"day":%s,"time":%s,"keep":%d,"destination":%s,"encrypt":%s},"passphrase_set":%s,"calendar":%s,"host_key":%s,"public_key":%s,"last":%s}\n' \
     "$(json_str "$BK_SCHEDULE")" "$(json_str "$BK_DAY")" "$(json_str "$BK_TIME")" "$BK_KEEP" "$(json_str "$BK_DEST")" \
     "$([[ $BK_ENCRYPT == yes ]] && echo true || echo false)" "$([[ -e $(secret_file "$BK_SECRET") ]] && echo true || echo false)" \

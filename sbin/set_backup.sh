@@ -71,7 +71,7 @@ if [[ $enc == yes ]]; then
     accept passphrase check_backup_passphrase "$pass"
     pass_change=$(secret_change "$BK_SECRET" "$pass")
   elif [[ -e $(secret_file "$BK_SECRET") ]]; then pass_change=kept
-  else refuse passphrase "encrypted backups need a passphrase (standard input): none is stored"; fi
+  else refuse passphrase "encrypted backups need a passphrase on standard input (confconsole backup set --encrypt yes --passphrase-stdin): none is stored"; fi
 elif [[ -e $(secret_file "$BK_SECRET") ]]; then pass_change=removed
 fi
 

@@ -37,7 +37,8 @@ const ShowSchema = z.object({
   calendar: z.string().nullable(),
   host_key: z.string().nullable(),
   public_key: z.string().nullable(),
-  last: Last.nullable(),
+  // a result that is not one (a file damaged by hand) is taken as none, as backup.sh does
+  last: Last.nullable().catch(null),
 });
 export type BackupState = z.infer<typeof ShowSchema>;
 const HostKey = z.object({ fingerprint: z.string(), pinned: z.enum(['new', 'same']) }).nullable();
