@@ -38,7 +38,8 @@ case $verb in
   *) usage_error "usage: backup.sh show|now|list|fetch ID FILE" ;;
 esac
 bk_load
-work=$(mktemp -d) || fail "$EX_FAIL" "cannot make a scratch directory"
+# in /tmp, whatever TMPDIR says: its paths go into sftp batch commands, and mktemp's are plain
+work=$(mktemp -d /tmp/cc-backup.XXXXXXXX) || fail "$EX_FAIL" "cannot make a scratch directory in /tmp"
 chmod 0700 "$work"
 partial=""
 trap 'rm -rf -- "$work"; [[ -n $partial ]] && rm -f -- "$partial"; cleanup_temps' EXIT

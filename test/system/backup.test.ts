@@ -83,7 +83,7 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
   };
   /** The appliance key of `root` authorized on the server (backup show gives it). */
   const authorize = (root: string) => {
-    const k = json(cc(root, ['backup', 'show', '--json'])).public_key as string;
+    const k = readFileSync(join(root, 'etc/confconsole/callhome/id_rsa.pub'), 'utf8').trim();
     expect(k).toMatch(/^ssh-rsa /);
     keys.push(k);
     writeFileSync(join(srv, 'authorized_keys'), keys.join('\n') + '\n');
@@ -131,9 +131,13 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
     expect(set.code, set.err).toBe(0);
     expect(json(set).changed).toBe(true);
     expect(json(set).host_key).toEqual({ fingerprint: fingerprint(join(srv, 'hk1.pub')), pinned: 'new' });
-    // the same again: nothing is rewritten
+    // the same again: nothing is rewritten or recorded
+    const ini = statSync(join(a, 'etc/confconsole/appliance.ini')).mtimeMs;
+    const audit = readFileSync(join(a, 'var/log/confconsole/audit.log'), 'utf8');
     const again = cc(a, ['backup', 'set', '--destination', dest, '--keep', '2', '--json']);
     expect(json(again)).toMatchObject({ changed: false, host_key: { pinned: 'same' } });
+    expect(statSync(join(a, 'etc/confconsole/appliance.ini')).mtimeMs).toBe(ini);
+    expect(readFileSync(join(a, 'var/log/confconsole/audit.log'), 'utf8')).toBe(audit);
     authorize(a);
     const now = cc(a, ['backup', 'now', '--json']);
     expect(now.code, now.out + now.err).toBe(0);
@@ -156,7 +160,7 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
     const restored = cc(b, ['backup', 'restore', id, '--json']);
     expect(restored.code, restored.out + restored.err).toBe(0);
     expect(exportOf(b)).toBe(docA);
-  });
+  }, 240_000);
 
   it('keeps the newest N: older backups are deleted after a successful one (on the server and in a directory)', () => {
     for (let i = 0; i < 3; i++) expect(cc(a, ['backup', 'now', '--json']).code).toBe(0);
@@ -171,7 +175,7 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
     expect(readdirSync(join(a, local))).toEqual([`confconsole-backup-${ids[2]}.yaml`]);
     expect(statSync(join(a, local)).mode & 0o777).toBe(0o700);
     expect(cc(a, ['backup', 'set', '--destination', dest, '--keep', '2', '--json']).code).toBe(0);
-  });
+  }, 240_000);
 
   it('an encrypted backup cannot be restored without its passphrase, and can with it', async () => {
     const pass = 'correct horse battery staple';
@@ -203,7 +207,7 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
     expect(right.code, right.out + right.err).toBe(0);
     expect(exportOf(c)).toBe(exportOf(a));
     expect(readFileSync(join(c, 'etc/confconsole/secrets/backup_passphrase'), 'utf8')).toBe(`${pass}\n`);
-  });
+  }, 240_000);
 
   it('refuses a server whose host key is not the pinned one, naming the field, until it is re-pinned', async () => {
     const before = readdirSync(store).sort();
@@ -231,7 +235,7 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
     expect(repin.code, repin.err).toBe(0);
     expect(json(repin).host_key).toEqual({ fingerprint: fingerprint(join(srv, 'hk2.pub')), pinned: 'new' });
     expect(cc(a, ['backup', 'now', '--json']).code).toBe(0);
-  });
+  }, 240_000);
 });
 
 describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'flock', 'systemd-analyze']))('the backup timer', () => {

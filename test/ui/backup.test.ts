@@ -75,7 +75,7 @@ describe('Backups menu', () => {
     await h.press(KEYS.tab, KEYS.ctrlU);
     await h.type('5');
     await h.press(KEYS.enter, KEYS.enter, KEYS.enter);
-    await h.waitFor('Save this backup schedule?');
+    await h.waitFor('Save this backup schedule?', 60_000);
     expect(h.text()).toContain('Time: 02:00 -> 04:30');
     expect(h.text()).toContain('Day: sun -> tue');
     await h.press('y');
@@ -87,7 +87,7 @@ describe('Backups menu', () => {
     await h.press('3', KEYS.enter);
     await h.waitFor('Back up the settings now?');
     await h.press('y');
-    await h.waitFor(/Backup \d{8}T\d{6}\.\d{3}Z stored/);
+    await h.waitFor(/Backup \d{8}T\d{6}\.\d{3}Z stored/, 60_000);
     const files = readdirSync(join(root, 'var/backups/ui'));
     expect(files).toHaveLength(1);
     const id = /confconsole-backup-(.*)\.yaml$/.exec(files[0]!)![1]!;
@@ -105,12 +105,12 @@ describe('Backups menu', () => {
     await h.press('5', KEYS.enter);
     await h.waitFor(/1\. 20\d\d-/);
     await h.press('1', KEYS.enter);
-    await h.waitFor(`Backup ${id}`);
+    await h.waitFor(`Backup ${id}`, 60_000);
     await h.press('2', KEYS.enter);
-    await h.waitFor('Restore these settings?');
+    await h.waitFor('Restore these settings?', 60_000);
     expect(h.text()).toContain('ntp.servers: 10.9.0.1 -> 0.ubuntu.pool.ntp.org 1.ubuntu.pool.ntp.org');
     await h.press(KEYS.left, KEYS.enter); // from No to Yes
-    await h.waitFor(`The settings of backup ${id} are back`);
+    await h.waitFor(`The settings of backup ${id} are back`, 60_000);
     expect(readFileSync(join(root, 'etc/chrony/chrony.conf'), 'utf8')).not.toContain('10.9.0.1');
-  });
+  }, 180_000);
 });
