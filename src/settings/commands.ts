@@ -86,9 +86,9 @@ export async function planImport(
   all: readonly SettingsArea[],
   raw: unknown,
   profile: Profile,
-): Promise<{ ok: true; plan: AreaPlan[]; warnings: string[] } | { ok: false; errors: DocError[] }> {
+): Promise<{ ok: true; plan: AreaPlan[]; warnings: string[] } | { ok: false; errors: DocError[]; warnings: string[] }> {
   const checked = checkDocument(raw, all, profile);
-  if (!checked.ok) return checked;
+  if (!checked.ok) return { ...checked, warnings: [] };
   const byId = new Map(all.map((a) => [a.id, a]));
   // what is in place, and what each area would change
   const plan: AreaPlan[] = [];
@@ -105,7 +105,7 @@ export async function planImport(
   for (const p of plan.filter((x) => x.changes.length > 0 && x.a.check)) {
     for (const [k, m] of Object.entries(await p.a.check!(ctx, p.want))) errors.push({ path: `areas.${p.a.id}.${k}`, message: visible(m) });
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, plan, warnings };
+  return errors.length > 0 ? { ok: false, errors, warnings } : { ok: true, plan, warnings };
 }
 
 /**
@@ -145,6 +145,7 @@ export const resultsText = (results: AreaResult[]): string =>
 async function importDocument(ctx: Ctx, all: readonly SettingsArea[], input: Input, out: Out): Promise<number> {
   const file = input.args[0] ?? '-';
   const planned = await planImport(ctx, all, await readDocument(file), await profileOf(ctx, input));
+  if (!out.json) for (const w of planned.warnings) process.stderr.write(`warning: ${visible(w)}\n`);
   if (!planned.ok) {
     const text = [`${file}: ${planned.errors.length} error(s), nothing was changed:`, ...planned.errors.map((e) => `  ${e.path}: ${e.message}`)].join('\n');
     if (out.json) out.print({ ok: false, code: EXIT.usage, error: `${file}: the document has errors; nothing was changed`, errors: planned.errors }, text);
@@ -152,7 +153,6 @@ async function importDocument(ctx: Ctx, all: readonly SettingsArea[], input: Inp
     return EXIT.usage;
   }
   const { plan, warnings } = planned;
-  if (!out.json) for (const w of warnings) process.stderr.write(`warning: ${visible(w)}\n`);
   const dry = input.opts['dry-run'] === true;
   const { results, code } = await applyImport(ctx, plan, dry, out.progress, out.json ? undefined : (t) => process.stderr.write(`${t}\n`));
   const human = resultsText(results);
