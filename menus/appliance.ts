@@ -2,6 +2,7 @@
 // subtree comes from its feature (src/features/<area>/); only the numbering is decided here.
 import { infoItem, restoreItem, welcomeStatus } from '../src/features/appliance/index.js';
 import { auditItem } from '../src/features/audit/index.js';
+import { backupItem } from '../src/features/backup/index.js';
 import { historyItem } from '../src/features/history/index.js';
 import { callhomeMenu } from '../src/features/callhome/index.js';
 import { healthItem } from '../src/features/health/index.js';
@@ -51,6 +52,7 @@ const tree = {
             { key: '2', label: 'Call-Home menu', help: 'The secure support connection (SSH, optionally wrapped in SSL or through a proxy) and the partner connection.', menu: callhomeMenu },
             infoItem('3'),
             historyItem('4'),
+            backupItem('5'),
             restoreItem('8'),
             auditItem('9'),
           ],

@@ -1,6 +1,7 @@
 // The vSensor console, as the training manual's chapter 7 lists it: 1 Network, 2 Setup,
 // 5 Shell, 6 Reboot, 7 Shutdown, 8 Exit. Subtrees come from their features.
 import { restoreItem, welcomeStatus } from '../src/features/appliance/index.js';
+import { backupItem } from '../src/features/backup/index.js';
 import { healthItem } from '../src/features/health/index.js';
 import { diagItem } from '../src/features/diag/index.js';
 import { firstBootItem, keyboardItem, passwordItem } from '../src/features/firstboot/index.js';
@@ -59,6 +60,7 @@ const tree = {
             keyboardItem('5'),
             passwordItem('6'),
             historyItem('7'),
+            backupItem('8'),
           ],
         },
       },

@@ -87,7 +87,7 @@ Architecture: $arch
 Maintainer: $maintainer
 Installed-Size: $size
 Depends: libc6 (>= 2.28), libstdc++6, libgcc-s1 | libgcc1, python3, python3-yaml, sudo, passwd, iproute2, procps
-Recommends: chrony, netplan.io, openssh-server, autossh, tcpdump, curl, openssl, ethtool
+Recommends: chrony, netplan.io, openssh-server, autossh, tcpdump, curl, openssl, ethtool, openssh-client, gpg
 Section: admin
 Priority: optional
 Description: configuration console of the vSensor and master/probe appliance

@@ -115,6 +115,13 @@ for x in "${staged[@]}"; do
 done
 for f in "${gone[@]}"; do rm -f -- "$f" || { put_back; fail "$EX_FAIL" "cannot remove $f"; }; done
 log "wrote the $area settings of revision $id"
+if [[ $area == backup ]]; then
+  # the backup timer runs on its unit files (lib/backup.sh): enabled when they are back, else disabled
+  # shellcheck source=lib/backup.sh
+  . "$CC_LIB/backup.sh"
+  v=enable; [[ -e $BK_UNITS/$BK_TIMER ]] || v=disable
+  bk_timer "$v" || { put_back; fail "$EX_FAIL" "the backup timer could not be ${v}d; the backup settings are as they were"; }
+fi
 detail="the $area settings of revision $id put back"
 [[ -n $service ]] && restart_or_restore "$service" "$area.history-restore" "$detail" "${backups[@]}"
 CC_HISTORY_FROM=$id audit "$area.history-restore" "$detail" ok

@@ -374,3 +374,83 @@ check_apt_password() {
   [[ $1 != *[[:space:]\#\"\'\\]* ]] \
     || { CHECK_ERR="the proxy password for updates cannot contain spaces or # \" ' \\ (APT's auth.conf cannot carry them)"; return 1; }
 }
+
+# ---- scheduled backups (set_backup.sh, backup.sh; twins in src/rules/backup.ts) ---------------
+# check_backup_time VALUE → CHECKED HH:MM (00:00-23:59; H:MM accepted)
+check_backup_time() {
+  local t=$1
+  t=${t#"${t%%[![:space:]]*}"}; t=${t%"${t##*[![:space:]]}"}
+  [[ $t =~ ^([01]?[0-9]|2[0-3]):([0-5][0-9])$ ]] || { CHECK_ERR="\"$t\" is not a time of day HH:MM (00:00-23:59)"; return 1; }
+  local h=${BASH_REMATCH[1]}
+  ((${#h} == 1)) && h=0$h
+  checked "$h:${BASH_REMATCH[2]}"
+}
+# check_backup_keep VALUE → CHECKED how many backups are kept (1-365)
+check_backup_keep() {
+  if ! [[ $1 =~ ^[0-9]{1,3}$ ]] || ((10#$1 < 1 || 10#$1 > 365)); then CHECK_ERR="keep takes a whole number of backups, 1-365"; return 1; fi
+  checked "$((10#$1))"
+}
+# check_backup_day VALUE → CHECKED mon..sun (lower case)
+check_backup_day() {
+  case ${1,,} in mon|tue|wed|thu|fri|sat|sun) checked "${1,,}" ;; *) CHECK_ERR="the day is one of mon tue wed thu fri sat sun"; return 1 ;; esac
+}
+# check_backup_dir PATH WHAT → CHECKED the canonical absolute path (letters, digits . _ + , = @ - /;
+# it goes into sftp batch commands), not / itself, no . or .. component, at most 255
+check_backup_dir() {
+  local p=$1 what=$2 part out="" IFS=/
+  [[ $p =~ ^/[A-Za-z0-9._+,=@/-]*$ && ${#p} -le 255 ]] || { CHECK_ERR="$what must be an absolute path of letters, digits and . _ + , = @ - / (at most 255)"; return 1; }
+  for part in $p; do
+    [[ -z $part ]] && continue
+    [[ $part == . || $part == .. ]] && { CHECK_ERR="$what cannot have . or .. in it"; return 1; }
+    out+=/$part
+  done
+  [[ -n $out ]] || { CHECK_ERR="$what cannot be / itself: give a directory for the backups"; return 1; }
+  checked "$out"
+}
+# check_backup_destination VALUE → CHECKED: a directory, or sftp://USER@HOST[:PORT]/PATH (host lower
+# case, :22 left out); BK_SFTP_USER BK_SFTP_HOST BK_SFTP_PORT BK_SFTP_PATH set for an SFTP one
+# shellcheck disable=SC2034  # BK_SFTP_* are read by lib/backup.sh
+check_backup_destination() {
+  local t=$1 rest user host port="" path h
+  t=${t#"${t%%[![:space:]]*}"}; t=${t%"${t##*[![:space:]]}"}
+  BK_SFTP_USER="" BK_SFTP_HOST="" BK_SFTP_PORT="" BK_SFTP_PATH=""
+  if [[ $t == /* ]]; then
+    check_backup_dir "$t" "the directory" || return 1
+    [[ $CHECKED =~ ^/(proc|sys|dev)(/|$) ]] && { CHECK_ERR="the directory cannot be under /proc, /sys or /dev"; return 1; }
+    return 0
+  fi
+  [[ $t == sftp://* ]] || { CHECK_ERR="the destination is a directory (/var/backups/confconsole) or sftp://USER@HOST[:PORT]/PATH"; return 1; }
+  rest=${t#sftp://}
+  [[ $rest == *@* ]] || { CHECK_ERR="an SFTP destination is sftp://USER@HOST[:PORT]/PATH"; return 1; }
+  user=${rest%%@*}; rest=${rest#*@}
+  [[ $user != */* ]] || { CHECK_ERR="an SFTP destination is sftp://USER@HOST[:PORT]/PATH"; return 1; }
+  if [[ $rest == \[* ]]; then
+    [[ $rest =~ ^\[([^]/]*)\](.*)$ ]] || { CHECK_ERR="an SFTP destination is sftp://USER@HOST[:PORT]/PATH"; return 1; }
+    host=${BASH_REMATCH[1]}; rest=${BASH_REMATCH[2]}; h="[$host]"
+  else
+    [[ $rest =~ ^([^]/:[]*)(.*)$ ]]; host=${BASH_REMATCH[1]}; rest=${BASH_REMATCH[2]}; h=$host
+  fi
+  if [[ $rest == :* ]]; then port=${rest#:}; port=${port%%/*}; rest=${rest#:"$port"}; port=":$port"; fi
+  [[ -z $rest || $rest == /* ]] || { CHECK_ERR="an SFTP destination is sftp://USER@HOST[:PORT]/PATH"; return 1; }
+  path=$rest
+  [[ $user =~ ^[a-z_][a-z0-9_-]{0,31}$ ]] || { CHECK_ERR="the SFTP user must be a login name (lower case letters, digits, _ and -)"; return 1; }
+  if [[ $h == \[* ]]; then is_ipv6 "$host" || { CHECK_ERR="\"$h\" is not a host name or IP address (an IPv6 address in brackets)"; return 1; }
+  else { is_ipv4 "$host" || is_hostname "$host"; } || { CHECK_ERR="\"$h\" is not a host name or IP address (an IPv6 address in brackets)"; return 1; }; fi
+  is_nowhere "$host" && { CHECK_ERR="\"$host\" is not a server address (unspecified, broadcast or multicast)"; return 1; }
+  BK_SFTP_PORT=22
+  if [[ -n $port ]]; then
+    is_port "${port#:}" || { CHECK_ERR="the SFTP port must be 1-65535"; return 1; }
+    BK_SFTP_PORT=$((10#${port#:}))
+  fi
+  [[ -n $path ]] || { CHECK_ERR="an SFTP destination needs the directory on the server: sftp://USER@HOST[:PORT]/PATH"; return 1; }
+  check_backup_dir "$path" "the SFTP directory" || return 1
+  BK_SFTP_USER=$user BK_SFTP_HOST=${host,,} BK_SFTP_PATH=$CHECKED
+  [[ $h == \[* ]] && h="[${host,,}]" || h=${host,,}
+  local p=""; ((BK_SFTP_PORT != 22)) && p=":$BK_SFTP_PORT"
+  checked "sftp://$user@$h$p$BK_SFTP_PATH"
+}
+# check_backup_passphrase VALUE: 8-256 bytes (LC_ALL=C counts bytes), no control characters
+check_backup_passphrase() {
+  [[ ${#1} -ge 8 && ${#1} -le 256 && $1 != *[[:cntrl:]]* ]] \
+    || { CHECK_ERR="the passphrase must be 8-256 bytes of printable characters on one line (an accented letter takes 2)"; return 1; }
+}

@@ -3,6 +3,7 @@
 import type { Command } from '../commands/types.js';
 import * as appliance from './appliance/index.js';
 import * as audit from './audit/index.js';
+import * as backup from './backup/index.js';
 import * as callhome from './callhome/index.js';
 import * as health from './health/index.js';
 import * as diag from './diag/index.js';
@@ -30,6 +31,7 @@ export const commands: Command[] = [
   ...appliance.commands,
   ...audit.commands,
   ...history.commands,
+  ...backup.commands,
   ...callhome.commands,
   ...topology.commands,
   ...master.commands,

@@ -1,6 +1,7 @@
 // Every area of the settings document (issue 15), each declared by its feature
 // (src/features/<area>/settings.ts). Export, import and their commands are derived from this list.
 import type { SettingsArea } from '../settings/area.js';
+import { backupSettings } from './backup/settings.js';
 import { callhomeSettings } from './callhome/settings.js';
 import { masterSettings } from './master/settings.js';
 import { topologySettings } from './topology/settings.js';
@@ -9,4 +10,4 @@ import { ossensorSettings } from './ossensor/settings.js';
 import { pcapSettings } from './pcap/settings.js';
 
 /** The areas in document order (an area marked `last` is applied after the others). */
-export const settingsAreas: readonly SettingsArea[] = [ntpSettings, callhomeSettings, topologySettings, masterSettings, ossensorSettings, pcapSettings];
+export const settingsAreas: readonly SettingsArea[] = [ntpSettings, callhomeSettings, topologySettings, masterSettings, ossensorSettings, pcapSettings, backupSettings];

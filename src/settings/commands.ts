@@ -1,7 +1,7 @@
 // `confconsole export` and `confconsole import` (issue 15), derived from the areas' declarations.
 import { fstatSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import type { Ctx, Outcome } from '../core/types.js';
+import type { Ctx, Io, Outcome } from '../core/types.js';
 import { safeJson, visible } from '../core/visible.js';
 import { UsageError } from '../commands/output.js';
 import type { Command, Input, Out } from '../commands/types.js';
@@ -9,9 +9,9 @@ import { fileCause } from '../system/files.js';
 import { EXIT } from '../system/runner.js';
 import { readSettings } from '../system/settings.js';
 import type { Profile, SettingsArea } from './area.js';
-import { checkDocument, diffArea, exportSettings, keptSecretWarnings, type Change } from './document.js';
+import { checkDocument, diffArea, exportSettings, keptSecretWarnings, type Change, type DocError } from './document.js';
 
-const profileOf = async (ctx: Ctx, input: Input): Promise<Profile> =>
+export const profileOf = async (ctx: Ctx, input: Input): Promise<Profile> =>
   input.opts.profile === 'appliance' || input.opts.profile === 'vsensor' ? input.opts.profile : (await readSettings(ctx.paths.settingsIni)).appliance.profile;
 
 /**
@@ -33,7 +33,7 @@ export function secretsRefusal(fd = 1): string | undefined {
 }
 
 /** Reads an import file (`-`: standard input), JSON or YAML (YAML 1.2 reads JSON too); duplicate keys are errors. */
-async function readDocument(file: string): Promise<unknown> {
+export async function readDocument(file: string): Promise<unknown> {
   let text: string;
   try {
     text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
@@ -56,7 +56,7 @@ async function readStdin(): Promise<string> {
 }
 
 /** What an import does or did with one area. */
-interface AreaResult {
+export interface AreaResult {
   area: string;
   result: 'changed' | 'unchanged' | 'failed' | 'not applied' | 'would change';
   changes: Change[];
@@ -67,24 +67,31 @@ interface AreaResult {
 
 const line = (c: Change, area: string) => `  ${area}.${c.path}: ${c.old} -> ${c.new}`;
 
+/** One area of an import: the document's value, what is in place (with secrets), and the diff. */
+export interface AreaPlan {
+  a: SettingsArea;
+  want: unknown;
+  have: unknown;
+  changes: Change[];
+}
+
 /**
- * Imports a checked document: the diff of each area, then (unless `dry`) each changed area applied
- * through its scripts in order, the network last; the first failure stops the rest (said as
- * "not applied"). → the exit code (2 for a document error, the failing script's own code).
+ * Plans the import of a parsed document (JSON or YAML) on this appliance of `profile`: checked
+ * whole (the areas' schemas, then what only the system can judge) → each area's plan in apply
+ * order (the network last) and the warnings about secrets kept; or every error with its key
+ * path. Changes nothing. Used by `confconsole import` and the backups' restore.
  */
-async function importDocument(ctx: Ctx, all: readonly SettingsArea[], input: Input, out: Out): Promise<number> {
-  const file = input.args[0] ?? '-';
-  const profile = await profileOf(ctx, input);
-  const checked = checkDocument(await readDocument(file), all, profile);
-  if (!checked.ok) {
-    const text = [`${file}: ${checked.errors.length} error(s), nothing was changed:`, ...checked.errors.map((e) => `  ${e.path}: ${e.message}`)].join('\n');
-    if (out.json) out.print({ ok: false, code: EXIT.usage, error: `${file}: the document has errors; nothing was changed`, errors: checked.errors }, text);
-    else process.stderr.write(`confconsole: ${visible(text, '\n')}\n`);
-    return EXIT.usage;
-  }
+export async function planImport(
+  ctx: Ctx,
+  all: readonly SettingsArea[],
+  raw: unknown,
+  profile: Profile,
+): Promise<{ ok: true; plan: AreaPlan[]; warnings: string[] } | { ok: false; errors: DocError[]; warnings: string[] }> {
+  const checked = checkDocument(raw, all, profile);
+  if (!checked.ok) return { ...checked, warnings: [] };
   const byId = new Map(all.map((a) => [a.id, a]));
   // what is in place, and what each area would change
-  const plan: { a: SettingsArea; want: unknown; have: unknown; changes: Change[] }[] = [];
+  const plan: AreaPlan[] = [];
   const warnings: string[] = [];
   for (const [id, want] of checked.areas) {
     const a = byId.get(id)!;
@@ -93,19 +100,20 @@ async function importDocument(ctx: Ctx, all: readonly SettingsArea[], input: Inp
     for (const k of keptSecretWarnings(have, want, a.secrets))
       warnings.push(`areas.${id}.${k.path}: the document gives only a description of this secret (${k.new}), and this appliance holds another one (${k.old}): the one in place is kept; export with --secrets to carry the secret itself`);
   }
-  if (!out.json) for (const w of warnings) process.stderr.write(`warning: ${visible(w)}\n`);
   // what only the system can judge, for every area before any is applied
-  const errors = [];
+  const errors: DocError[] = [];
   for (const p of plan.filter((x) => x.changes.length > 0 && x.a.check)) {
     for (const [k, m] of Object.entries(await p.a.check!(ctx, p.want))) errors.push({ path: `areas.${p.a.id}.${k}`, message: visible(m) });
   }
-  if (errors.length > 0) {
-    const text = [`${file}: ${errors.length} error(s), nothing was changed:`, ...errors.map((e) => `  ${e.path}: ${e.message}`)].join('\n');
-    if (out.json) out.print({ ok: false, code: EXIT.usage, error: `${file}: the document has errors; nothing was changed`, errors }, text);
-    else process.stderr.write(`confconsole: ${visible(text, '\n')}\n`);
-    return EXIT.usage;
-  }
-  const dry = input.opts['dry-run'] === true;
+  return errors.length > 0 ? { ok: false, errors, warnings } : { ok: true, plan, warnings };
+}
+
+/**
+ * Applies a plan (unless `dry`): each changed area through its scripts in order; the first
+ * failure stops the rest (said as "not applied"). `say`: a line as each area starts. → each
+ * area's result and the exit code (the failing script's own).
+ */
+export async function applyImport(ctx: Ctx, plan: AreaPlan[], dry: boolean, io: Io, say?: (t: string) => void): Promise<{ results: AreaResult[]; code: number }> {
   const results: AreaResult[] = [];
   let code: number = EXIT.ok;
   for (const p of plan) {
@@ -113,8 +121,8 @@ async function importDocument(ctx: Ctx, all: readonly SettingsArea[], input: Inp
     else if (dry) results.push({ area: p.a.id, result: 'would change', changes: p.changes });
     else if (code !== EXIT.ok) results.push({ area: p.a.id, result: 'not applied', changes: p.changes });
     else {
-      if (!out.json) process.stderr.write(`${p.a.title}: applying\n`);
-      const o: Outcome = await p.a.apply(ctx, p.want, p.have, out.progress);
+      say?.(`${p.a.title}: applying`);
+      const o: Outcome = await p.a.apply(ctx, p.want, p.have, io);
       const changed = (o.data as { changed?: boolean } | undefined)?.changed !== false;
       if (o.ok) results.push({ area: p.a.id, result: changed ? 'changed' : 'unchanged', changes: changed ? p.changes : [], summary: visible(o.summary) });
       else {
@@ -123,9 +131,31 @@ async function importDocument(ctx: Ctx, all: readonly SettingsArea[], input: Inp
       }
     }
   }
-  const human = results
-    .flatMap((r) => [`${r.area}: ${r.result}${r.summary && r.result !== 'changed' ? ` (${r.summary})` : ''}`, ...r.changes.map((c) => line(c, r.area))])
-    .join('\n');
+  return { results, code };
+}
+
+/** Results as the import prints them: one line an area, then its changes (old -> new). */
+export const resultsText = (results: AreaResult[]): string =>
+  results.flatMap((r) => [`${r.area}: ${r.result}${r.summary && r.result !== 'changed' ? ` (${r.summary})` : ''}`, ...r.changes.map((c) => line(c, r.area))]).join('\n');
+
+/**
+ * Imports a document: checked and planned (planImport), each area's diff, then (unless
+ * --dry-run) applied (applyImport). → the exit code (2 for a document error).
+ */
+async function importDocument(ctx: Ctx, all: readonly SettingsArea[], input: Input, out: Out): Promise<number> {
+  const file = input.args[0] ?? '-';
+  const planned = await planImport(ctx, all, await readDocument(file), await profileOf(ctx, input));
+  if (!out.json) for (const w of planned.warnings) process.stderr.write(`warning: ${visible(w)}\n`);
+  if (!planned.ok) {
+    const text = [`${file}: ${planned.errors.length} error(s), nothing was changed:`, ...planned.errors.map((e) => `  ${e.path}: ${e.message}`)].join('\n');
+    if (out.json) out.print({ ok: false, code: EXIT.usage, error: `${file}: the document has errors; nothing was changed`, errors: planned.errors }, text);
+    else process.stderr.write(`confconsole: ${visible(text, '\n')}\n`);
+    return EXIT.usage;
+  }
+  const { plan, warnings } = planned;
+  const dry = input.opts['dry-run'] === true;
+  const { results, code } = await applyImport(ctx, plan, dry, out.progress, out.json ? undefined : (t) => process.stderr.write(`${t}\n`));
+  const human = resultsText(results);
   const ok = code === EXIT.ok;
   if (out.json) out.print({ ok, dry_run: dry, changed: results.some((r) => r.result === 'changed'), areas: results, warnings: warnings.map((w) => visible(w)), ...(ok ? {} : { code, error: results.find((r) => r.result === 'failed')?.summary }) }, human);
   else process.stdout.write(visible(human, '\n') + '\n');

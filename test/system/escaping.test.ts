@@ -184,6 +184,16 @@ const SCRIPT_ARGS: [string, string[], string?][] = [
   ['set_updatekey.sh', [], V],
   ['show_updates.sh', [V]],
   ['upgrade_vsensor.sh', ['--phase', V]],
+  ['set_backup.sh', [V]],
+  ['set_backup.sh', ['--destination', V]],
+  ['set_backup.sh', ['--time', V]],
+  ['set_backup.sh', ['--keep', V]],
+  ['set_backup.sh', ['--day', V]],
+  ['set_backup.sh', ['--schedule', V]],
+  ['set_backup.sh', ['--fingerprint', V]],
+  ['set_backup.sh', ['--destination', '/var/backups/x', '--encrypt', 'yes'], V],
+  ['backup.sh', [V]],
+  ['backup.sh', ['fetch', V, '/tmp/cc-never-written']],
 ];
 
 const YAML = 'network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    eth1:\n      dhcp4: true\n';

@@ -22,6 +22,7 @@ import { captureFilter, captureIface, diagHost, lookupName, packetCount } from '
 import { ifaceName, windowSeconds } from '../../src/rules/traffic.js';
 import { hmacToken, pushToken } from '../../src/rules/tokens.js';
 import { aptPassword, updateKey } from '../../src/rules/updates.js';
+import { backupDay, backupDestination, backupKeep, backupPassphrase, backupTime } from '../../src/rules/backup.js';
 import { words, type Validated } from '../../src/rules/validated.js';
 import { removeTree } from '../support/cleanup.js';
 import { missing } from '../support/requires.js';
@@ -949,7 +950,131 @@ const vlanIdRule = shared<string>({
   again: sameText,
 });
 
-const RULES = [keyboardRule, adminPasswordRule, trafficIfaceRule, windowRule, diagHostRule, lookupNameRule, countRule, ifaceRule, filterRule, ntp, masterHostRule, masterProxy, pushTokenRule, hmacRule, pcapRule, callhomeHost, portRule, callhomeProxy, proxyUserRule, passwordRule, updateKeyRule, aptPasswordRule, netmaskRule, ipv4Rule, staticRule, dnsRule, searchRule, static6Rule, bondRule, vlanIdRule];
+// scheduled backups (issue 15): the time, how many to keep, the day, the destination, the passphrase
+const backupTimeRule = shared<string>({
+  name: 'backup time: backupTime ↔ check_backup_time',
+  console: (s) => answer(backupTime(s)),
+  args: trimmed,
+  bash: 'check_backup_time "$1" && OUT=$CHECKED',
+  fixed: [
+    ['02:00', 'OK 02:00'],
+    ['2:00', 'OK 02:00'],
+    ['23:59', 'OK 23:59'],
+    ['24:00', 'BAD'],
+    ['12:60', 'BAD'],
+    ['12:5', 'BAD'],
+    ['012:05', 'BAD'],
+    ['12.05', 'BAD'],
+    ['１2:00', 'BAD'],
+  ],
+  gen: (R) => maybeNear(R, `${R.chance(0.3) ? R.int(0, 30) : String(R.int(0, 23)).padStart(R.int(1, 2), '0')}:${String(R.int(0, 65)).padStart(R.int(1, 2), '0')}`, 0.4, DIGITS + ': .'),
+  again: sameText,
+});
+const backupKeepRule = shared<string>({
+  name: 'backups kept: backupKeep ↔ check_backup_keep',
+  console: (s) => answer(backupKeep(s)),
+  args: trimmed,
+  bash: 'check_backup_keep "$1" && OUT=$CHECKED',
+  fixed: [
+    ['1', 'OK 1'],
+    ['007', 'OK 7'],
+    ['365', 'OK 365'],
+    ['366', 'BAD'],
+    ['0', 'BAD'],
+    ['000', 'BAD'],
+    ['-1', 'BAD'],
+    ['1000', 'BAD'],
+  ],
+  gen: (R) => maybeNear(R, R.pick([String(R.int(0, 400)), String(R.int(0, 99)).padStart(3, '0'), '365', '366', '0']), 0.4, DIGITS + '-+. '),
+  again: sameText,
+});
+const backupDayRule = shared<string>({
+  name: 'backup day: backupDay ↔ check_backup_day',
+  console: (s) => answer(backupDay(s)),
+  args: trimmed,
+  bash: 'check_backup_day "$1" && OUT=$CHECKED',
+  fixed: [
+    ['mon', 'OK mon'],
+    ['SUN', 'OK sun'],
+    ['Tue', 'OK tue'],
+    ['monday', 'BAD'],
+    ['mo', 'BAD'],
+    ['', 'BAD'],
+  ],
+  gen: (R) => maybeNear(R, R.pick(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'MON', 'Fri', 'sunday']), 0.5, 'montuewdhfrisa'),
+  again: sameText,
+});
+const DEST = ALNUM + '._+,=@-/';
+const backupDestRule = shared<string>({
+  name: 'backup destination: backupDestination ↔ check_backup_destination',
+  show: visible,
+  console: (s) => answer(backupDestination(s)),
+  args: trimmed,
+  bash: 'check_backup_destination "$1" && OUT=$CHECKED',
+  fixed: [
+    ['/var/backups/confconsole', 'OK /var/backups/confconsole'],
+    ['/var//backups/cc/', 'OK /var/backups/cc'],
+    ['/', 'BAD'],
+    ['//', 'BAD'],
+    ['/var/../etc', 'BAD'],
+    ['/var/./x', 'BAD'],
+    ['/proc/x', 'BAD'],
+    ['/devices', 'OK /devices'],
+    ['/var/back ups', 'BAD'],
+    ['/var/b*', 'BAD'],
+    ['relative/dir', 'BAD'],
+    ['sftp://bk@backup.example.com/srv/cc', 'OK sftp://bk@backup.example.com/srv/cc'],
+    ['sftp://bk@Backup.Example.COM:22/srv/cc/', 'OK sftp://bk@backup.example.com/srv/cc'],
+    ['sftp://bk@192.0.2.4:0222/srv', 'OK sftp://bk@192.0.2.4:222/srv'],
+    ['sftp://bk@[2001:DB8::1]:2222/srv', 'OK sftp://bk@[2001:db8::1]:2222/srv'],
+    ['sftp://bk@[192.0.2.1]/srv', 'BAD'],
+    ['sftp://bk@2001:db8::1/srv', 'BAD'],
+    ['sftp://bk@0.0.0.0/srv', 'BAD'],
+    ['sftp://bk@h:65536/srv', 'BAD'],
+    ['sftp://bk@h:/srv', 'BAD'],
+    ['sftp://bk@h', 'BAD'],
+    ['sftp://bk@h/', 'BAD'],
+    ['sftp://Bk@h/srv', 'BAD'],
+    ['sftp://@h/srv', 'BAD'],
+    ['sftp://h/srv', 'BAD'],
+    ['sftp://a@b@h/srv', 'BAD'],
+    ['sftp://a/b@h/srv', 'BAD'],
+    ['sftp://bk@h/srv;rm', 'BAD'],
+    ['SFTP://bk@h/srv', 'BAD'],
+    ['scp://bk@h/srv', 'BAD'],
+  ],
+  gen: (R) => {
+    const path = Array.from({ length: R.int(1, 3) }, () => R.pick(['srv', 'cc', '.', '..', 'a.b', 'x_y', '', chars(R, DEST, R.int(1, 6))])).join('/');
+    if (R.chance(0.35)) return maybeNear(R, `/${path}${R.chance(0.2) ? '/' : ''}`, 0.35, DEST + ' *:');
+    const user = R.pick(['bk', 'root', '_b-1', 'Bk', '', '1x']);
+    const host = R.chance(0.2) ? `[${genIpv6(R)}]` : hostWord(R);
+    const port = R.chance(0.4) ? `:${portText(R)}` : '';
+    return maybeNear(R, `sftp://${user}@${host}${port}/${path}`, 0.45, DEST + ':[]@ ');
+  },
+  again: sameText,
+});
+const backupPassphraseRule = shared<string>({
+  name: 'backup passphrase: backupPassphrase ↔ check_backup_passphrase',
+  stdin: true,
+  show: visible,
+  console: (s) => answer(backupPassphrase(s)),
+  args: (s) => [s],
+  bash: 'check_backup_passphrase "$1" && OUT=$1',
+  fixed: [
+    ['1234567', 'BAD'],
+    ['12345678', 'OK 12345678'],
+    ['with spaces ok', 'OK with spaces ok'],
+    ['tab\tinside', 'BAD'],
+    ['ééééé', 'OK ééééé'], // 10 bytes
+    ['éééé', 'OK éééé'], // 8 bytes
+    ['ééé', 'BAD'], // 6 bytes
+    ['x'.repeat(256), `OK ${'x'.repeat(256)}`],
+    ['x'.repeat(257), 'BAD'],
+  ],
+  gen: (R) => maybeNear(R, chars(R, PRINTABLE, R.int(6, 20))),
+});
+
+const RULES = [keyboardRule, adminPasswordRule, trafficIfaceRule, windowRule, diagHostRule, lookupNameRule, countRule, ifaceRule, filterRule, ntp, masterHostRule, masterProxy, pushTokenRule, hmacRule, pcapRule, callhomeHost, portRule, callhomeProxy, proxyUserRule, passwordRule, updateKeyRule, aptPasswordRule, backupTimeRule, backupKeepRule, backupDayRule, backupDestRule, backupPassphraseRule, netmaskRule, ipv4Rule, staticRule, dnsRule, searchRule, static6Rule, bondRule, vlanIdRule];
 
 // ---- the batches: one process per rule ---------------------------------------------------
 

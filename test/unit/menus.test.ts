@@ -38,7 +38,7 @@ describe('shipped menu trees', () => {
       '7. Capture packets on an interface',
     ]);
     expect(labels(sub(net, '4'))).toEqual(['1. View NTP servers', '2. Change NTP servers']);
-    expect(labels(sub(t.menu, '3'))).toEqual(['1. Topology settings', '2. Call-Home menu', '3. Appliance information', '4. History', '8. Restore settings', '9. View audit log']);
+    expect(labels(sub(t.menu, '3'))).toEqual(['1. Topology settings', '2. Call-Home menu', '3. Appliance information', '4. History', '5. Backups', '8. Restore settings', '9. View audit log']);
     // manual ch. 10 steps 2-3: 3 Appliance Admin > 1 Topology settings > 1 Convert to probe
     expect(labels(sub(sub(t.menu, '3'), '1'))).toEqual(['1. Convert to probe', '2. Convert to master', '3. Change the master connection']);
     expect(labels(sub(sub(t.menu, '3'), '2'))).toEqual([
@@ -59,7 +59,7 @@ describe('shipped menu trees', () => {
     expect(sub(t.menu, '3')).toBe(sub(loadTree('appliance').menu, '4'));
     expect(labels(sub(t.menu, '1'))).toEqual(['1. Interfaces', '2. NTP Settings', '3. Interface stats', '4. Count active devices', '5. Diagnostic Functions']);
     expect(labels(sub(sub(t.menu, '1'), '5'))).toEqual(labels(sub(sub(loadTree('appliance').menu, '1'), '5')));
-    expect(labels(sub(t.menu, '2'))).toEqual(['1. Master', '2. osSensor HMAC', '3. PCAP', '4. Restore settings', '5. Keyboard layout', '6. Admin password', '7. History']);
+    expect(labels(sub(t.menu, '2'))).toEqual(['1. Master', '2. osSensor HMAC', '3. PCAP', '4. Restore settings', '5. Keyboard layout', '6. Admin password', '7. History', '8. Backups']);
     expect(labels(sub(sub(t.menu, '2'), '1'))).toEqual(['1. Push Token (recommended)', '2. Pull', '3. Push (legacy)', "4. Trust the master's certificate"]);
   });
 

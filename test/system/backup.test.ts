@@ -1,0 +1,302 @@
+// Scheduled backups for real (issue 15): a private sshd on 127.0.0.1 (its own config, host keys
+// and authorized_keys, the internal sftp subsystem) is the SFTP server. A backup goes there and
+// is restored on a fresh demo root, whose export is then the same document; a server whose host
+// key changed is refused, naming the field; an encrypted backup cannot be restored without its
+// passphrase and can with it; keep N prunes (on the server and in a directory); the timer unit
+// passes systemd-analyze verify and its OnCalendar systemd-analyze calendar.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemo } from '../../src/demo.js';
+import { missing } from '../support/requires.js';
+import { REPO, stopPid, waitFor } from './helpers.js';
+
+const why = missing('system: backups to a loopback SFTP server', ['bash', 'python3', 'flock', '/usr/sbin/sshd', 'sftp', 'ssh-keyscan', 'ssh-keygen', 'gpg']);
+const CLI = join(REPO, 'bin/confconsole');
+const dirs: string[] = [];
+
+interface Ran {
+  code: number;
+  out: string;
+  err: string;
+}
+function cc(root: string, args: string[], input = ''): Ran {
+  const r = spawnSync(process.execPath, [CLI, '--demo', '--root', root, ...args], { input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status ?? -1, out: r.stdout ?? '', err: r.stderr ?? '' };
+}
+const json = (r: Ran) => JSON.parse(r.out) as Record<string, unknown> & { host_key?: { fingerprint: string; pinned: string; now?: string } };
+
+async function demo(): Promise<string> {
+  const root = mkdtempSync(join(tmpdir(), 'cc-backup-'));
+  dirs.push(root);
+  await seedDemo(root, 'appliance');
+  return root;
+}
+
+/** export --secrets, as a backup holds it, into a file only its owner reads. */
+function exportOf(root: string): string {
+  const f = join(mkdtempSync(join(tmpdir(), 'cc-backup-x-')), 'doc.yaml');
+  dirs.push(f.slice(0, f.lastIndexOf('/')));
+  const fd = openSync(f, 'w', 0o600);
+  const r = spawnSync(process.execPath, [CLI, '--demo', '--root', root, 'export', '--secrets'], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+  closeSync(fd);
+  expect(r.status, r.stderr).toBe(0);
+  return readFileSync(f, 'utf8');
+}
+
+const tcpFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+
+const fingerprint = (pub: string) => spawnSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pub], { encoding: 'utf8' }).stdout.split(' ')[1]!;
+
+describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
+  const srv = mkdtempSync(join(tmpdir(), 'cc-backup-srv-'));
+  dirs.push(srv);
+  const store = join(srv, 'store');
+  let port = 0;
+  let sshd: ChildProcess | undefined;
+  let dest = '';
+  let a = ''; // the appliance backed up
+  const keys: string[] = [];
+
+  const startSshd = async (hostKey: string) => {
+    sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(srv, 'sshd_config'), '-h', join(srv, hostKey)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    sshd.stderr!.on('data', (d) => {
+      try {
+        writeFileSync(join(srv, 'sshd.log'), d, { flag: 'a' });
+      } catch {
+        /* the directory is gone (afterAll) */
+      }
+    });
+    await waitFor('sshd to listen', async () => !(await tcpFree(port)), 10_000);
+  };
+  const stopSshd = async () => {
+    await stopPid(sshd?.pid);
+    await waitFor('sshd to stop listening', () => tcpFree(port), 10_000);
+  };
+  /** The appliance key of `root` authorized on the server (backup show gives it). */
+  const authorize = (root: string) => {
+    const k = readFileSync(join(root, 'etc/confconsole/callhome/id_rsa.pub'), 'utf8').trim();
+    expect(k).toMatch(/^ssh-rsa /);
+    keys.push(k);
+    writeFileSync(join(srv, 'authorized_keys'), keys.join('\n') + '\n');
+  };
+
+  beforeAll(async () => {
+    for (const k of ['hk1', 'hk2']) spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(srv, k)]);
+    for (let i = 0; i < 200 && !port; i++) {
+      const p = 20_100 + Math.floor(Math.random() * 9_000);
+      if (await tcpFree(p)) port = p;
+    }
+    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // sshd's privilege separation dir
+    mkdirSync(store, { mode: 0o700 });
+    writeFileSync(
+      join(srv, 'sshd_config'),
+      [
+        `Port ${port}`,
+        'ListenAddress 127.0.0.1',
+        `PidFile ${join(srv, 'sshd.pid')}`,
+        `AuthorizedKeysFile ${join(srv, 'authorized_keys')}`,
+        'StrictModes no',
+        'UsePAM no',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'PubkeyAuthentication yes',
+        'PermitRootLogin prohibit-password',
+        'AllowTcpForwarding no',
+        'Subsystem sftp internal-sftp',
+        'LogLevel VERBOSE',
+      ].join('\n') + '\n',
+    );
+    await startSshd('hk1');
+    dest = `sftp://root@127.0.0.1:${port}${store}`;
+  }, 30_000);
+
+  afterAll(async () => {
+    await stopPid(sshd?.pid);
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('pins the host key on first use, backs up, and a fresh appliance restored from it exports the same document', async () => {
+    a = await demo();
+    expect(cc(a, ['ntp', 'set', '192.0.2.11', '192.0.2.12']).code).toBe(0);
+    const set = cc(a, ['backup', 'set', '--destination', dest, '--keep', '2', '--json']);
+    expect(set.code, set.err).toBe(0);
+    expect(json(set).changed).toBe(true);
+    expect(json(set).host_key).toEqual({ fingerprint: fingerprint(join(srv, 'hk1.pub')), pinned: 'new' });
+    // the same again: nothing is rewritten or recorded
+    const ini = statSync(join(a, 'etc/confconsole/appliance.ini')).mtimeMs;
+    const audit = readFileSync(join(a, 'var/log/confconsole/audit.log'), 'utf8');
+    const again = cc(a, ['backup', 'set', '--destination', dest, '--keep', '2', '--json']);
+    expect(json(again)).toMatchObject({ changed: false, host_key: { pinned: 'same' } });
+    expect(statSync(join(a, 'etc/confconsole/appliance.ini')).mtimeMs).toBe(ini);
+    expect(readFileSync(join(a, 'var/log/confconsole/audit.log'), 'utf8')).toBe(audit);
+    authorize(a);
+    const now = cc(a, ['backup', 'now', '--json']);
+    expect(now.code, now.out + now.err).toBe(0);
+    const id = json(now).id as string;
+    const file = join(store, `confconsole-backup-${id}.yaml`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const docA = exportOf(a);
+    expect(readFileSync(file, 'utf8')).toBe(docA); // the export with secrets, as it is
+    const shown = json(cc(a, ['backup', 'show', '--json']));
+    expect(shown.last).toMatchObject({ ok: true, id, destination: dest });
+
+    const b = await demo();
+    expect(cc(b, ['backup', 'set', '--destination', dest, '--json']).code).toBe(0);
+    authorize(b);
+    const listed = json(cc(b, ['backup', 'list', '--json'])).backups as { id: string }[];
+    expect(listed.map((x) => x.id)).toEqual([id]);
+    const dry = cc(b, ['backup', 'restore', id, '--dry-run', '--json']);
+    expect(dry.code, dry.err).toBe(0);
+    expect(json(dry).areas).toContainEqual(expect.objectContaining({ area: 'ntp', result: 'would change' }));
+    const restored = cc(b, ['backup', 'restore', id, '--json']);
+    expect(restored.code, restored.out + restored.err).toBe(0);
+    expect(exportOf(b)).toBe(docA);
+  }, 240_000);
+
+  it('keeps the newest N: older backups are deleted after a successful one (on the server and in a directory)', () => {
+    for (let i = 0; i < 3; i++) expect(cc(a, ['backup', 'now', '--json']).code).toBe(0);
+    const names = readdirSync(store).filter((n) => n.startsWith('confconsole-backup-'));
+    expect(names).toHaveLength(2);
+    const listed = json(cc(a, ['backup', 'list', '--json'])).backups as { name: string }[];
+    expect(listed.map((x) => x.name)).toEqual([...names].sort().reverse());
+
+    const local = `/var/backups/cc-${process.pid}`;
+    expect(cc(a, ['backup', 'set', '--destination', local, '--keep', '1', '--json']).code).toBe(0);
+    const ids = [0, 1, 2].map(() => json(cc(a, ['backup', 'now', '--json'])).id as string);
+    expect(readdirSync(join(a, local))).toEqual([`confconsole-backup-${ids[2]}.yaml`]);
+    expect(statSync(join(a, local)).mode & 0o777).toBe(0o700);
+    expect(cc(a, ['backup', 'set', '--destination', dest, '--keep', '2', '--json']).code).toBe(0);
+  }, 240_000);
+
+  it('an encrypted backup cannot be restored without its passphrase, and can with it', async () => {
+    const pass = 'correct horse battery staple';
+    const set = cc(a, ['backup', 'set', '--encrypt', 'yes', '--passphrase-stdin', '--json'], `${pass}\n`);
+    expect(set.code, set.err).toBe(0);
+    const sec = join(a, 'etc/confconsole/secrets/backup_passphrase');
+    expect(statSync(sec).mode & 0o777).toBe(0o600);
+    // the export describes it only: never the passphrase without --secrets
+    const plain = cc(a, ['export', '--json']);
+    expect(plain.out).not.toContain(pass);
+    expect((JSON.parse(plain.out) as { areas: { backup: { passphrase: unknown } } }).areas.backup.passphrase).toMatchObject({ secret: 'omitted', length: pass.length });
+    const now = cc(a, ['backup', 'now', '--json']);
+    expect(now.code, now.out + now.err).toBe(0);
+    const id = json(now).id as string;
+    const body = readFileSync(join(store, `confconsole-backup-${id}.yaml.gpg`));
+    expect(body.toString('latin1')).not.toContain('confconsole-settings');
+
+    const c = await demo();
+    expect(cc(c, ['backup', 'set', '--destination', dest, '--json']).code).toBe(0);
+    authorize(c);
+    const without = cc(c, ['backup', 'restore', id, '--json']);
+    expect(without.code).toBe(2);
+    expect(json(without).field).toBe('passphrase');
+    const wrong = cc(c, ['backup', 'restore', id, '--passphrase-stdin', '--json'], 'not the passphrase\n');
+    expect(wrong.code).toBe(2);
+    expect(json(wrong)).toMatchObject({ field: 'passphrase' });
+    expect(json(wrong).error).toContain('does not decrypt');
+    const right = cc(c, ['backup', 'restore', id, '--passphrase-stdin', '--json'], `${pass}\n`);
+    expect(right.code, right.out + right.err).toBe(0);
+    expect(exportOf(c)).toBe(exportOf(a));
+    expect(readFileSync(join(c, 'etc/confconsole/secrets/backup_passphrase'), 'utf8')).toBe(`${pass}\n`);
+  }, 240_000);
+
+  it('refuses a server whose host key is not the pinned one, naming the field, until it is re-pinned', async () => {
+    const before = readdirSync(store).sort();
+    await stopSshd();
+    await startSshd('hk2');
+    const now = cc(a, ['backup', 'now', '--json']);
+    expect(now.code).toBe(1);
+    const j = json(now);
+    expect(j.field).toBe('destination');
+    expect(j.host_key).toEqual({ pinned: fingerprint(join(srv, 'hk1.pub')), now: fingerprint(join(srv, 'hk2.pub')) });
+    expect(readdirSync(store).sort()).toEqual(before); // nothing sent
+    const last = json(cc(a, ['backup', 'show', '--json'])).last as { ok: boolean; cause: string };
+    expect(last.ok).toBe(false);
+    expect(last.cause).toContain('is not the one pinned');
+    expect(cc(a, ['backup', 'list', '--json']).code).toBe(1);
+    // setting the same destination again does not quietly accept the new key
+    const set = cc(a, ['backup', 'set', '--destination', dest, '--json']);
+    expect(set.code).toBe(1);
+    expect(json(set).field).toBe('destination');
+    // a fingerprint confirmed is required to be the server's
+    const other = cc(a, ['backup', 'set', '--repin', '--fingerprint', fingerprint(join(srv, 'hk1.pub')), '--json']);
+    expect(other.code).toBe(2);
+    expect(json(other).field).toBe('fingerprint');
+    const repin = cc(a, ['backup', 'set', '--repin', '--fingerprint', fingerprint(join(srv, 'hk2.pub')), '--json']);
+    expect(repin.code, repin.err).toBe(0);
+    expect(json(repin).host_key).toEqual({ fingerprint: fingerprint(join(srv, 'hk2.pub')), pinned: 'new' });
+    expect(cc(a, ['backup', 'now', '--json']).code).toBe(0);
+  }, 240_000);
+});
+
+describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'flock', 'systemd-analyze']))('the backup timer', () => {
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('a backup stopped midway (Esc: TERM to its group) says so as the last result and leaves nothing', async () => {
+    const root = await demo();
+    expect(cc(root, ['backup', 'set', '--destination', '/var/backups/cc', '--json']).code).toBe(0);
+    const p = spawn(join(REPO, 'sbin/backup.sh'), ['now'], { env: { ...process.env, CONFCONSOLE_ROOT: root, CONFCONSOLE_DEMO: '1' }, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const ended = new Promise<number | null>((res) => p.on('exit', (c) => res(c)));
+    p.stdin!.write('format: confconsole-settings\n'); // the document is still coming when it is stopped
+    const lock = join(root, 'run/confconsole/backup.lock');
+    await waitFor('the backup to hold its lock', () => spawnSync('flock', ['-n', lock, 'true']).status === 1, 10_000);
+    process.kill(-p.pid!, 'SIGTERM');
+    expect(await ended).toBe(1);
+    expect(JSON.parse(out.trim().split('\n').pop()!)).toMatchObject({ ok: false, error: expect.stringContaining('cancelled') });
+    expect(json(cc(root, ['backup', 'show', '--json'])).last).toMatchObject({ ok: false, cause: expect.stringContaining('cancelled') });
+    const d = join(root, 'var/backups/cc');
+    expect(existsSync(d) ? readdirSync(d) : []).toEqual([]);
+    expect(spawnSync('flock', ['-n', lock, 'true']).status).toBe(0); // the lock is free again
+  });
+
+  it.each([
+    [['--schedule', 'weekly', '--day', 'wed', '--time', '4:05'], 'Wed *-*-* 04:05:00'],
+    [['--schedule', 'daily', '--time', '23:59'], '*-*-* 23:59:00'],
+    [['--schedule', 'weekly', '--day', 'SUN', '--time', '00:00'], 'Sun *-*-* 00:00:00'],
+  ])('%j: the units pass systemd-analyze verify, the calendar systemd-analyze calendar', async (args, calendar) => {
+    const root = await demo();
+    const r = cc(root, ['backup', 'set', '--destination', '/var/backups/cc', ...args, '--json']);
+    expect(r.code, r.err).toBe(0);
+    const units = join(root, 'etc/systemd/system');
+    const timer = readFileSync(join(units, 'confconsole-backup.timer'), 'utf8');
+    expect(timer).toContain(`OnCalendar=${calendar}\n`);
+    const service = readFileSync(join(units, 'confconsole-backup.service'), 'utf8');
+    // the package's /usr/sbin/confconsole is this checkout's bin/confconsole here
+    expect(service).toMatch(/^ExecStart=\/usr\/sbin\/confconsole backup now --json$/m);
+    const t = mkdtempSync(join(tmpdir(), 'cc-backup-unit-'));
+    dirs.push(t);
+    writeFileSync(join(t, 'confconsole-backup.timer'), timer);
+    writeFileSync(join(t, 'confconsole-backup.service'), service.replaceAll('/usr/sbin/confconsole', join(REPO, 'bin/confconsole')));
+    chmodSync(t, 0o755);
+    const v = spawnSync('systemd-analyze', ['verify', '--man=no', join(t, 'confconsole-backup.timer'), join(t, 'confconsole-backup.service')], { encoding: 'utf8' });
+    expect(v.status, v.stderr).toBe(0);
+    expect(v.stderr).not.toContain('confconsole-backup.');
+    const c = spawnSync('systemd-analyze', ['calendar', calendar], { encoding: 'utf8' });
+    expect(c.status, c.stderr).toBe(0);
+    expect(c.stdout).toMatch(/Next elapse:/);
+    // the demo never calls the host's systemctl: the effect is recorded instead
+    expect(readFileSync(join(root, 'var/log/confconsole/host-effects.log'), 'utf8')).toContain('timer confconsole-backup.timer enable');
+    // off: the units go, the timer is disabled
+    const off = cc(root, ['backup', 'set', '--schedule', 'off', '--json']);
+    expect(json(off).changed).toBe(true);
+    expect(readdirSync(units).filter((n) => n.startsWith('confconsole-backup'))).toEqual([]);
+    expect(readFileSync(join(root, 'var/log/confconsole/host-effects.log'), 'utf8')).toContain('timer confconsole-backup.timer disable');
+    // the schedule is in the history: restoring the revision that set it brings the timer back
+    const revs = json(cc(root, ['history', '--area', 'backup', '--json'])).revisions as { id: number }[];
+    expect(revs).toHaveLength(2);
+    expect(cc(root, ['history', 'restore', String(revs[1]!.id)]).code).toBe(0);
+    expect(readFileSync(join(units, 'confconsole-backup.timer'), 'utf8')).toBe(timer);
+    expect(readFileSync(join(root, 'var/log/confconsole/host-effects.log'), 'utf8').trimEnd().split('\n').pop()).toMatch(/timer confconsole-backup.timer enable$/);
+  });
+});
