@@ -120,8 +120,11 @@ export class ConsoleApp {
 
   start(): void {
     this.guard('starting', () => {
-      for (const e of initEffects(this.model)) this.runner.run(e);
+      // the first frame is on the terminal before the first read starts: the reads' work (a
+      // script spawned, its module loaded) would otherwise run before blessed's deferred flush
       this.render();
+      this.o.screen.program.flush();
+      for (const e of initEffects(this.model)) this.runner.run(e);
     });
   }
 

@@ -29,7 +29,8 @@ export interface ConsoleOptions {
 
 export async function openConsole(o: ConsoleOptions, onExit: (code: number) => void): Promise<ConsoleApp> {
   const tree = o.tree ?? loadTree(o.profile);
-  const hostname = await hostnameOf(o.paths.hostname);
+  // both small reads at once, before the first frame (the title names the host)
+  const [hostname, shell] = await Promise.all([hostnameOf(o.paths.hostname), loginShell(o.paths)]);
   const streams: TerminalStreams = o.streams ?? { input: process.stdin, output: process.stdout, terminal: pickTerm(process.env.TERM) };
   const screen = createScreen(streams, `${hostname} - ${tree.title}`);
   const app = new ConsoleApp({
@@ -41,7 +42,7 @@ export async function openConsole(o: ConsoleOptions, onExit: (code: number) => v
     demoRoot: o.demoRoot,
     onExit,
     logInternal: (err, where) => logInternal(o.paths, err, where),
-    shell: await loginShell(o.paths),
+    shell,
   });
   app.start();
   if (o.firstBoot && tree.firstBoot && firstBootNeeded(o.paths)) app.dispatch({ type: 'start', item: tree.firstBoot });
