@@ -5,14 +5,21 @@
 // close to a bare `node -e 0`). At run time the deserialized main reads the environment again
 // (what the builder saw is not this machine's) and runs the command line or the console.
 import blessed from 'blessed';
-import { lstatSync, statSync } from 'node:fs';
+import { lstatSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import v8 from 'node:v8';
 import { main } from './cli.js';
 import { init } from './flow/model.js';
 import { breadcrumb, view } from './flow/view.js';
 import { loadTree } from './menu/trees.js';
-import { parseSettings } from './system/settings.js';
+import { readSettingsSync } from './system/settings.js';
+import { parseCommandLine } from './commands/parse.js';
+import { commands } from './features/index.js';
+import { seedDemo } from './demo.js';
+import { makePaths } from './system/paths.js';
+import { makeRunner } from './system/runner.js';
+import { ConsoleApp } from './ui/app.js';
 import { Draw } from './ui/draw.js';
 import { layout } from './ui/layout.js';
 import { builtinTerms, createScreen } from './ui/terminal.js';
@@ -69,10 +76,17 @@ function warm(dir: string, terms: string[]): string[] {
   // settings schema used (zod builds its parsers on first use)
   for (const p of ['appliance', 'vsensor'] as const) loadTree(p);
   if (typeof execa !== 'function') throw new Error('execa did not load');
+  // the command line read, a fresh demo seeded and its settings read (next to the build's
+  // terminfo, a fixed path: nothing random reaches the snapshot; removed again)
+  parseCommandLine(['--root', '/nonexistent', '--demo'], commands);
+  const demo = join(dir, '..', 'warm-demo');
+  rmSync(demo, { recursive: true, force: true });
+  const paths = makePaths(demo);
   try {
-    parseSettings('[appliance]\nprofile = appliance\n');
-  } catch {
-    /* a refusal exercises the schema too */
+    void seedDemo(paths.root, 'appliance');
+    readSettingsSync(paths.settingsIni);
+  } finally {
+    rmSync(demo, { recursive: true, force: true });
   }
   const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {} });
   const output = Object.assign(new PassThrough(), { isTTY: true, columns: 80, rows: 24 });
@@ -86,8 +100,20 @@ function warm(dir: string, terms: string[]): string[] {
     list.focus();
     screen.render();
     list.destroy();
-    const d = new Draw(screen);
     const tree = loadTree('appliance');
+    // the console's own start on the welcome screen (its reads left out: nothing is run here)
+    const app = new ConsoleApp({
+      screen,
+      tree: { ...tree, status: undefined, notice: undefined },
+      conditions: {},
+      ctx: { paths, runner: makeRunner(paths) },
+      hostname: 'localhost',
+      onExit: () => {},
+      logInternal: () => '',
+    });
+    app.start();
+    app.stop();
+    const d = new Draw(screen);
     const welcome = init(tree);
     for (const m of [welcome, { ...welcome, stack: welcome.stack.slice(0, 1) }]) {
       const local = { identity: '', button: 0, scroll: 0, edits: [], spin: 0 };

@@ -99,6 +99,14 @@ export class ConsoleApp {
     o.screen.on('resize', () => this.guard('drawing after a resize', () => this.render()));
   }
 
+  /** The program Shell runs, read after the first frame (openConsole): it replaces the option's. */
+  set shellProgram(p: Promise<ShellProgram>) {
+    p.then(
+      (sh) => (this.o = { ...this.o, shell: sh }),
+      (err: unknown) => this.o.logInternal(err, 'reading the login shell'),
+    );
+  }
+
   get screen(): blessed.Widgets.Screen {
     return this.o.screen;
   }
