@@ -10,7 +10,7 @@ import { commands } from './features/index.js';
 import type { Profile } from './menu/types.js';
 import { demoRoot, makePaths } from './system/paths.js';
 import { makeRunner, EXIT } from './system/runner.js';
-import { readSettings, type Settings } from './system/settings.js';
+import { readSettingsSync, type Settings } from './system/settings.js';
 import { profilesOf, writesOf } from './commands/scope.js';
 import { loadTree } from './menu/trees.js';
 import { logInternal } from './system/log.js';
@@ -110,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
   const ctx: Ctx = { paths, runner: makeRunner(paths, marked ? { CONFCONSOLE_DEMO: '1' } : {}) };
   let settings: Settings | undefined;
   try {
-    settings = await readSettings(paths.settingsIni);
+    settings = readSettingsSync(paths.settingsIni);
   } catch (e) {
     if (!isProblem(e)) throw e;
     // a damaged file is said once; the console still opens (its first screen says it again, and

@@ -1,6 +1,8 @@
 // The demo appliance: a root seeded with what a fresh appliance has (manual: factory address
 // 10.0.0.2), so `npm start` shows a working console without root rights or a real appliance.
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+// synchronous: a fresh demo's thirty small writes, each awaited through the thread pool, were a
+// good part of the first frame's wait
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Profile } from './menu/types.js';
 import { makePaths, type Paths } from './system/paths.js';
@@ -78,15 +80,17 @@ on a real appliance.
  * marked as a demo (paths.demoMarker): a demo seeded before the marker existed gets it too.
  */
 export async function seedDemo(root: string, profile: Profile): Promise<boolean> {
-  await mkdir(root, { recursive: true, mode: 0o700 });
+  mkdirSync(root, { recursive: true, mode: 0o700 });
   const p: Paths = makePaths(root);
-  if ((await readdir(root)).length > 0) {
-    await writeFile(p.demoMarker, marker, { flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EEXIST') throw e;
-    });
+  if (readdirSync(root).length > 0) {
+    try {
+      writeFileSync(p.demoMarker, marker, { flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
     return false;
   }
-  await writeFile(p.demoMarker, marker, { mode: 0o644 });
+  writeFileSync(p.demoMarker, marker, { mode: 0o644 });
   const files: [string, string, number][] = [
     [p.settingsIni, ini(profile), 0o644],
     [p.hostname, profile === 'vsensor' ? 'vsensor-demo\n' : 'dt-1234-01\n', 0o644],
@@ -107,10 +111,10 @@ export async function seedDemo(root: string, profile: Profile): Promise<boolean>
     [p.under('/sys/kernel/security/apparmor/profiles'), ['/usr/sbin/chronyd', '/usr/sbin/tcpdump', '/usr/bin/man', 'lsb_release'].map((n) => `${n} (enforce)\n`).join(''), 0o444],
   ];
   for (const [file, text, mode] of files) {
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, text, { mode });
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, text, { mode });
   }
   for (const d of ['/var/log/confconsole', '/var/backups/confconsole', '/run/confconsole'])
-    await mkdir(p.under(d), { recursive: true });
+    mkdirSync(p.under(d), { recursive: true });
   return true;
 }

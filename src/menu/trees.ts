@@ -6,7 +6,15 @@ import type { Profile, Tree } from './types.js';
 
 const trees: Record<Profile, Tree> = { appliance, vsensor };
 
-/** The tree of a console, checked (menu/check.ts). Throws when it is not sound. */
+const checked = new Map<Profile, Tree>();
+
+/**
+ * The tree of a console, checked (menu/check.ts) on first use and remembered: the trees are
+ * constants, and the check is a large part of start-up (the installed executable checks them at
+ * build time, into its snapshot). Throws when it is not sound.
+ */
 export function loadTree(profile: Profile): Tree {
-  return checkTree(trees[profile]);
+  let tree = checked.get(profile);
+  if (!tree) checked.set(profile, (tree = checkTree(trees[profile])));
+  return tree;
 }

@@ -2,6 +2,7 @@
 // use (src/system/ccini.ts = sbin/lib/ccini.py) and typed with zod. Only sbin/ scripts write this
 // file. A file that cannot be read, or cannot be read one way only, is a SettingsProblem naming
 // the file, the line and what to do: never trusted, never a crash, never defaults.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { Problem } from '../core/problem.js';
@@ -74,8 +75,24 @@ export async function readSettings(file: string): Promise<Settings> {
   try {
     bytes = await readFile(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return SettingsSchema.parse({});
-    throw new SettingsProblem(file, 0, `cannot read it: ${fileCause(e)}`, 'the areas that need the settings wait until it is a readable file again (or put back the last good copy: confconsole appliance restore-settings)');
+    return unreadSettings(file, e);
   }
   return parseSettings(bytes, file);
+}
+
+/** readSettings without waiting for the thread pool: the console's start reads it before its first frame. */
+export function readSettingsSync(file: string): Settings {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    return unreadSettings(file, e);
+  }
+  return parseSettings(bytes, file);
+}
+
+/** A settings file that could not be read: missing means factory defaults, anything else a SettingsProblem. */
+function unreadSettings(file: string, e: unknown): Settings {
+  if ((e as NodeJS.ErrnoException).code === 'ENOENT') return SettingsSchema.parse({});
+  throw new SettingsProblem(file, 0, `cannot read it: ${fileCause(e)}`, 'the areas that need the settings wait until it is a readable file again (or put back the last good copy: confconsole appliance restore-settings)');
 }

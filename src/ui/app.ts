@@ -99,6 +99,14 @@ export class ConsoleApp {
     o.screen.on('resize', () => this.guard('drawing after a resize', () => this.render()));
   }
 
+  /** The program Shell runs, read after the first frame (openConsole): it replaces the option's. */
+  set shellProgram(p: Promise<ShellProgram>) {
+    p.then(
+      (sh) => (this.o = { ...this.o, shell: sh }),
+      (err: unknown) => this.o.logInternal(err, 'reading the login shell'),
+    );
+  }
+
   get screen(): blessed.Widgets.Screen {
     return this.o.screen;
   }
@@ -120,8 +128,11 @@ export class ConsoleApp {
 
   start(): void {
     this.guard('starting', () => {
-      for (const e of initEffects(this.model)) this.runner.run(e);
+      // the first frame is on the terminal before the first read starts: the reads' work (a
+      // script spawned, its module loaded) would otherwise run before blessed's deferred flush
       this.render();
+      this.o.screen.program.flush();
+      for (const e of initEffects(this.model)) this.runner.run(e);
     });
   }
 

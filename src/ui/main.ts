@@ -29,6 +29,7 @@ export interface ConsoleOptions {
 
 export async function openConsole(o: ConsoleOptions, onExit: (code: number) => void): Promise<ConsoleApp> {
   const tree = o.tree ?? loadTree(o.profile);
+  // the title names the host: read before the first frame; the rest is read after it
   const hostname = await hostnameOf(o.paths.hostname);
   const streams: TerminalStreams = o.streams ?? { input: process.stdin, output: process.stdout, terminal: pickTerm(process.env.TERM) };
   const screen = createScreen(streams, `${hostname} - ${tree.title}`);
@@ -41,9 +42,10 @@ export async function openConsole(o: ConsoleOptions, onExit: (code: number) => v
     demoRoot: o.demoRoot,
     onExit,
     logInternal: (err, where) => logInternal(o.paths, err, where),
-    shell: await loginShell(o.paths),
   });
   app.start();
+  // Shell's banner names the admin user (appliance.ini): needed only when Shell is chosen
+  app.shellProgram = loginShell(o.paths);
   if (o.firstBoot && tree.firstBoot && firstBootNeeded(o.paths)) app.dispatch({ type: 'start', item: tree.firstBoot });
   return app;
 }

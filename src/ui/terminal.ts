@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { tighten, type TightenCaps } from './tighten.js';
 
 export interface TerminalStreams {
   input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (b: boolean) => void };
@@ -73,6 +74,21 @@ export function utf8Locale(env: NodeJS.ProcessEnv = process.env): boolean {
   return /utf-?8/i.test(env.LC_ALL || env.LC_CTYPE || env.LANG || '');
 }
 
+type CharWidth = (s: string | number, i?: number) => number;
+const unicode = (blessed as unknown as { unicode: { charWidth: CharWidth & { ascii?: true } } }).unicode;
+if (!unicode.charWidth.ascii) {
+  // blessed asks the width of every cell it writes (UTF-8 locales), through its tables: printable
+  // ASCII, nearly every cell, answers at once (the first frame's draw took ~6 ms in there)
+  const table = unicode.charWidth;
+  unicode.charWidth = Object.assign(
+    (s: string | number, i?: number) => {
+      const c = typeof s === 'number' ? s : s.charCodeAt(i ?? 0);
+      return c >= 0x20 && c < 0x7f ? 1 : table(s, i);
+    },
+    { ascii: true as const },
+  );
+}
+
 export function createScreen(s: TerminalStreams, title: string): blessed.Widgets.Screen {
   // PuTTY and some consoles draw ACS lines wrong in UTF-8 mode; sudo strips this variable.
   process.env.NCURSES_NO_UTF8_ACS = '1';
@@ -96,7 +112,29 @@ export function createScreen(s: TerminalStreams, title: string): blessed.Widgets
     // No UTF-8: plain ASCII borders (+ - |) instead of box characters the font may lack.
     (screen.tput as unknown as { numbers: Record<string, number> }).numbers.U8 = 0;
   }
+  tightenDraws(screen);
   return screen;
+}
+
+/** What blessed's draws write is rewritten into fewer bytes with the same effect (tighten.ts). */
+function tightenDraws(screen: blessed.Widgets.Screen): void {
+  const tput = screen.tput as unknown as { strings: Record<string, unknown>; bools: Record<string, unknown> };
+  const caps: TightenCaps = { ech: Boolean(tput.strings.erase_chars), bce: Boolean(tput.bools.back_color_erase) };
+  const s = screen as unknown as { draw(start: number, end: number): void; program: { _write(text: string): unknown } };
+  const draw = s.draw;
+  const write = s.program._write;
+  let drawing = false;
+  s.draw = function (this: unknown, start: number, end: number) {
+    drawing = true;
+    try {
+      draw.call(this, start, end);
+    } finally {
+      drawing = false;
+    }
+  };
+  s.program._write = function (this: unknown, text: string) {
+    return write.call(this, drawing ? tighten(text, caps) : text);
+  };
 }
 
 /**

@@ -203,8 +203,11 @@ export function escapeRe(s: string): string {
 
 /** The button shown inverse (focused) on the screen: `< Yes >`-style labels. */
 export function focusedButton(withAttrs: string): string | undefined {
-  // tmux writes an SGR with 7 (reverse) before the focused button's text.
-  const m = /\x1b\[(?:[0-9;]*;)?7(?:;[0-9;]*)?m([^\x1b]*<[^>\x1b]*>)/.exec(withAttrs);
+  // tmux writes an SGR with 7 (reverse) before the focused button's text, possibly followed by
+  // SGRs of other attributes (a colour the cells before it did not have: erased cells keep the
+  // default foreground) but none that ends reverse (0, 27).
+  const other = String.raw`(?:\x1b\[(?:(?:[1-689]|(?!27)[1-9][0-9]+)(?:;(?:[1-689]|(?!27)[1-9][0-9]+))*)m)*`;
+  const m = new RegExp(String.raw`\x1b\[(?:[0-9;]*;)?7(?:;[0-9;]*)?m` + other + String.raw`([^\x1b]*<[^>\x1b]*>)`).exec(withAttrs);
   return m?.[1]?.trim();
 }
 

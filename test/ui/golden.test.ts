@@ -25,14 +25,17 @@ afterEach(() => {
   h = undefined;
 });
 
-/** What changes from run to run is masked: the spinner, the seconds left, temporary paths. */
+/** What changes from run to run is masked: the spinner, the seconds left, temporary paths; trailing blanks. */
 const normalise = (lines: string[]) =>
   lines
     .map((l) =>
       l
         .replace(/([│|] )[|/\\-]( Working| Reading| Checking| Cancelling)/, '$1*$2')
         .replace(/Time left to confirm: (\d+) s/, (_m, d: string) => `Time left to confirm: ${'N'.repeat(d.length)} s`)
-        .replace(/\/tmp\/cc-ui-\w{6}/g, '/tmp/cc-ui-XXXXXX'),
+        .replace(/\/tmp\/cc-ui-\w{6}/g, '/tmp/cc-ui-XXXXXX')
+        // a written space and an erased cell look the same (src/ui/tighten.ts erases runs of
+        // spaces); their colours are in the backgrounds below
+        .trimEnd(),
     )
     .join('\n')
     .trimEnd() + '\n';
