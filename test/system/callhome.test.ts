@@ -345,7 +345,7 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
     return { code: res.code, rows };
   };
   const tunnelPid = () => (existsSync(pidFile()) ? Number(read(pidFile()).trim()) : 0);
-  const tunnelUp = () => waitFor('the reverse tunnel', async () => (await banner(P.fwdSsh)) === 'APPLIANCE-BANNER' && (await banner(P.fwdHttps)) === 'APPLIANCE-BANNER', 10_000, 100);
+  const tunnelUp = () => waitFor('the reverse tunnel', async () => (await banner(P.fwdSsh)) === 'APPLIANCE-BANNER' && (await banner(P.fwdHttps)) === 'APPLIANCE-BANNER', 30_000, 100);
   const configure = async (args: string[], port: number) => {
     const res = await runScript('set_callhome.sh', [...args, '--user', 'root'], r.dir, env());
     expect(res.code, res.stderr).toBe(0);
@@ -550,7 +550,7 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
     expect(s.rows[3]!.status).toBe('fail');
     rmSync(join(r.dir, 'etc/confconsole/callhome/ca.pem'));
     await configure(['--host', '127.0.0.1', '--port', '22'], P.sshd);
-  });
+  }, 240_000); // a dozen tunnels brought up and checked: minutes on a busy 2-core machine
 
   it('an HTTP proxy with a login: the password from stdin, never on a command line; SSL through it too', async () => {
     const cases: [string[], number][] = [
@@ -579,7 +579,7 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
     const s = await status();
     expect(s.rows[3]!.status).toBe('fail');
     expect(s.rows[3]!.detail).toMatch(/proxy refused/);
-  });
+  }, 240_000); // a dozen tunnels brought up and checked: minutes on a busy 2-core machine
 
   it('a changed host key: status says so; clear-cache (disabled only) accepts the new key', async () => {
     await run('callhome.sh', ['disable']);
