@@ -16,7 +16,8 @@
 # console created). Written under bonds:/vlans: (ccnet/plan.py), applied and rolled back the same way.
 # --dry-run: check and plan only; prints {"ok":true,"dry_run":true,"plan":{files,kept,moved,dropin,creates}}.
 # Exit 2 bad value (JSON names the field), 3 apply failed and old settings restored, 4 locked or a
-# change already waiting for confirmation. Result: {"ok":true,"pending":{id,deadline,timeout},"address","plan"}.
+# change already waiting for confirmation. Result: {"ok":true,"changed":true,"pending":{id,deadline,timeout},"address","plan"};
+# the settings in place given again: {"ok":true,"changed":false,"pending":null}, nothing applied or armed.
 here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
@@ -185,6 +186,13 @@ if [[ $dry == true ]]; then
   printf '{"ok":true,"dry_run":true,"iface":%s,"plan":%s}\n' "$(json_str "$iface")" "$plan"
   exit 0
 fi
+# the settings in place (our file byte for byte, no other file touched): no netplan apply, no
+# rollback timer, no audit (issue 15: "changed":false)
+if [[ -f $NET_YAML ]] && cmp -s -- "$new" "$NET_YAML" && ! printf '%s' "$plan" | netpy_field files | grep -qvxF etc/netplan/01-netcfg.yaml; then
+  log "nothing changes: these are the settings of $iface in place (nothing applied)"
+  printf '{"ok":true,"changed":false,"iface":%s,"mode":%s,"address":null,"pending":null,"plan":%s}\n' "$(json_str "$iface")" "$(json_str "$mode")" "$plan"
+  exit 0
+fi
 ifaces=()
 while IFS= read -r x; do [[ -n $x ]] && ifaces+=("$x"); done < <(netpy changed --old "$NET_YAML" --new "$new")
 [[ " ${ifaces[*]} " == *" $iface "* ]] || ifaces+=("$iface")
@@ -260,6 +268,6 @@ commit "$tp" "$NET_PENDING" 0600 || { net_disarm "$handle" "$id"; undo; fail "$E
 audit net.set "$iface: $what (rolls back in ${timeout}s unless confirmed, id $id)" ok
 txn_end
 log "applied; confirm within ${timeout}s (net_confirm.sh) or it rolls back"
-printf '{"ok":true,"iface":%s,"mode":%s,"address":%s,"pending":{"id":%s,"deadline":%d,"timeout":%d},"plan":%s}\n' \
+printf '{"ok":true,"changed":true,"iface":%s,"mode":%s,"address":%s,"pending":{"id":%s,"deadline":%d,"timeout":%d},"plan":%s}\n' \
   "$(json_str "$iface")" "$(json_str "$mode")" "$( [[ -n $live ]] && json_str "$live" || printf null)" \
   "$(json_str "$id")" "$deadline" "$timeout" "$plan"
