@@ -9,6 +9,7 @@ import { ossensorSettings } from './ossensor/settings.js';
 import { pcapSettings } from './pcap/settings.js';
 import { updatesSettings } from './updates/settings.js';
 import { keyboardSettings } from './firstboot/settings.js';
+import { networkSettings } from './network/settings.js';
 
 /** The areas in document order (an area marked `last` is applied after the others). */
-export const settingsAreas: readonly SettingsArea[] = [ntpSettings, callhomeSettings, topologySettings, masterSettings, ossensorSettings, pcapSettings, updatesSettings, keyboardSettings];
+export const settingsAreas: readonly SettingsArea[] = [ntpSettings, callhomeSettings, topologySettings, masterSettings, ossensorSettings, pcapSettings, updatesSettings, keyboardSettings, networkSettings];

@@ -63,6 +63,8 @@ interface AreaResult {
   summary?: string;
   code?: number;
   field?: string;
+  /** a change that rolls back by itself unless confirmed (the network): its id and deadline (epoch s) */
+  pending?: { id: string; deadline: number };
 }
 
 const line = (c: Change, area: string) => `  ${area}.${c.path}: ${c.old} -> ${c.new}`;
@@ -116,18 +118,25 @@ async function importDocument(ctx: Ctx, all: readonly SettingsArea[], input: Inp
       if (!out.json) process.stderr.write(`${p.a.title}: applying\n`);
       const o: Outcome = await p.a.apply(ctx, p.want, p.have, out.progress);
       const changed = (o.data as { changed?: boolean } | undefined)?.changed !== false;
-      if (o.ok) results.push({ area: p.a.id, result: changed ? 'changed' : 'unchanged', changes: changed ? p.changes : [], summary: visible(o.summary) });
+      if (o.ok) results.push({ area: p.a.id, result: changed ? 'changed' : 'unchanged', changes: changed ? p.changes : [], summary: visible(o.summary), ...(o.pending ? { pending: { id: o.pending.id ?? '', deadline: o.pending.deadline } } : {}) });
       else {
         code = o.code ?? EXIT.fail;
         results.push({ area: p.a.id, result: 'failed', changes: p.changes, summary: visible(o.summary), code, ...(o.field !== undefined ? { field: `areas.${p.a.id}.${o.field}` } : {}) });
       }
     }
   }
-  const human = results
-    .flatMap((r) => [`${r.area}: ${r.result}${r.summary && r.result !== 'changed' ? ` (${r.summary})` : ''}`, ...r.changes.map((c) => line(c, r.area))])
-    .join('\n');
+  // a commit-confirmed area (the network) said with what to do: confirm, or it rolls back by itself
+  const waiting = results.find((r) => r.pending);
+  const confirm = waiting?.pending
+    ? `${waiting.area}: applied, waiting for confirmation: check that you can still reach the appliance and run "confconsole network confirm" within ${Math.max(0, Math.round(waiting.pending.deadline - Date.now() / 1000))} s, or the previous settings return by themselves`
+    : undefined;
+  const lastNote = (r: AreaResult) => (dry && r.result === 'would change' && byId.get(r.area)?.last ? ' (applied last; it rolls back by itself unless confirmed with "confconsole network confirm")' : '');
+  const human = [
+    ...results.flatMap((r) => [`${r.area}: ${r.result}${lastNote(r)}${r.summary && r.result !== 'changed' ? ` (${r.summary})` : ''}`, ...r.changes.map((c) => line(c, r.area))]),
+    ...(confirm ? [confirm] : []),
+  ].join('\n');
   const ok = code === EXIT.ok;
-  if (out.json) out.print({ ok, dry_run: dry, changed: results.some((r) => r.result === 'changed'), areas: results, warnings: warnings.map((w) => visible(w)), ...(ok ? {} : { code, error: results.find((r) => r.result === 'failed')?.summary }) }, human);
+  if (out.json) out.print({ ok, dry_run: dry, changed: results.some((r) => r.result === 'changed'), areas: results, warnings: warnings.map((w) => visible(w)), ...(confirm ? { confirm } : {}), ...(ok ? {} : { code, error: results.find((r) => r.result === 'failed')?.summary }) }, human);
   else process.stdout.write(visible(human, '\n') + '\n');
   return code;
 }
@@ -170,6 +179,7 @@ export function settingsCommands(all: readonly SettingsArea[]): Command[] {
       more: [
         'Every error names its key path and nothing is applied while any is wrong. An area already as the document says is',
         'left alone (nothing written, nothing restarted). --dry-run shows what would change (old -> new) and changes nothing.',
+        'The network is applied last, as one change that rolls back by itself unless confirmed: run "confconsole network confirm" in time.',
       ],
       options: { 'dry-run': { type: 'boolean', help: 'show what would change, change nothing' } },
       covers: [],
