@@ -2,42 +2,17 @@
 // document; an import of what is in place changes, restarts and audits nothing; every set
 // command says "changed"; every invalid document of a generated corpus is refused with its key
 // path and nothing changed; secrets leave only for a pipe or a file its owner alone reads.
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/demo.js';
 import { missing } from '../support/requires.js';
-import { REPO } from './helpers.js';
+import { cc, demoRoot, removeRoots, type Ran } from './helpers.js';
 
 const why = missing('system: settings export and import', ['bash', 'python3', 'flock']);
-const CLI = join(REPO, 'bin/confconsole');
-const roots: string[] = [];
-afterAll(() => roots.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(removeRoots);
 
-async function demo(profile: 'appliance' | 'vsensor'): Promise<string> {
-  const root = mkdtempSync(join(tmpdir(), 'cc-settings-doc-'));
-  roots.push(root);
-  await seedDemo(root, profile);
-  return root;
-}
-
-interface Ran {
-  code: number;
-  out: string;
-  err: string;
-}
-function cc(root: string, args: string[], input?: string, stdout?: number): Ran {
-  const r = spawnSync(process.execPath, [CLI, '--demo', '--root', root, ...args], {
-    input: input ?? '',
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    ...(stdout !== undefined ? { stdio: ['pipe', stdout, 'pipe'] } : {}),
-  });
-  return { code: r.status ?? -1, out: r.stdout ?? '', err: r.stderr ?? '' };
-}
+const demo = (profile: 'appliance' | 'vsensor') => demoRoot(profile, 'cc-settings-doc-');
 const json = (r: Ran) => JSON.parse(r.out) as Record<string, unknown>;
 
 /** Every file under the root (but the console's own log) with its hash: to prove nothing changed. */
@@ -64,7 +39,7 @@ function privateFile(dir: string, name: string): string {
 function exportTo(root: string, args: string[] = []): string {
   const f = privateFile(root, `.export-${Math.random().toString(36).slice(2)}`);
   const fd = openSync(f, 'w');
-  const r = cc(root, ['export', '--json', '--secrets', ...args], undefined, fd);
+  const r = cc(root, ['export', '--json', '--secrets', ...args], '', { stdout: fd });
   closeSync(fd);
   expect(r.code, r.err).toBe(0);
   return f;
@@ -76,13 +51,26 @@ describe.skipIf(why)('settings export and import', () => {
     expect(cc(a, ['ntp', 'set', '192.0.2.10', 'pool:pool.example.org']).code).toBe(0);
     expect(cc(a, ['callhome', 'set', '--host', 'support.example.com', '--port', '443', '--ssl', '--proxy', 'http://192.0.2.8:3128', '--proxy-user', 'ops'], 'pr0xy pass\n').code).toBe(0);
     expect(cc(a, ['callhome', 'partner', 'set', '--host', 'partner.example.net', '--port', '2222']).code).toBe(0);
+    // the update key and proxy; the network: a VLAN created here, the capture port made DHCP (each confirmed)
+    expect(cc(a, ['updates', 'set-key'], 'Upd8Key-0123456789\n').code).toBe(0);
+    expect(cc(a, ['updates', 'set-proxy', 'http://192.0.2.9:3128', '--user', 'upd'], 'upd-pass1\n').code).toBe(0);
+    for (const args of [['network', 'vlan', 'create', '--link', 'eth0', '--id', '10', '--static', '--address', '192.0.2.50', '--netmask', '24'], ['network', 'set', 'eth1', '--dhcp']]) {
+      expect(cc(a, args).code, args.join(' ')).toBe(0);
+      expect(cc(a, ['network', 'confirm']).code).toBe(0);
+    }
     const docA = readFileSync(exportTo(a), 'utf8');
     expect(docA).toContain('pr0xy pass');
+    expect(docA).toContain('Upd8Key-0123456789');
+    expect(JSON.parse(docA).areas.network.interfaces.vlan10).toMatchObject({ kind: 'vlan', mode: 'static', address: '192.0.2.50', prefix: 24, vlan: { link: 'eth0', id: 10 } });
 
     const b = await demo('appliance');
     const imp = cc(b, ['import', '--json', join(a, readdirSync(a).find((n) => n.startsWith('.export-'))!)]);
     expect(imp.code, imp.err + imp.out).toBe(0);
-    expect((json(imp).areas as { area: string; result: string }[]).map((x) => `${x.area}:${x.result}`)).toEqual(['ntp:changed', 'callhome:changed', 'topology:unchanged']);
+    expect((json(imp).areas as { area: string; result: string }[]).map((x) => `${x.area}:${x.result}`)).toEqual(['ntp:changed', 'callhome:changed', 'topology:unchanged', 'updates:changed', 'network:changed']);
+    // the network last, commit-confirmed: the import says how to keep it
+    expect(json(imp).confirm).toMatch(/confconsole network confirm.* within \d+ s, or the previous settings return by themselves/);
+    expect(readFileSync(exportTo(b), 'utf8')).toBe(docA);
+    expect(cc(b, ['network', 'confirm']).code).toBe(0);
     expect(readFileSync(exportTo(b), 'utf8')).toBe(docA);
     // the secret went to its file 0600, never through argv or the audit log
     expect(statSync(join(b, 'etc/confconsole/secrets/callhome_proxy')).mode & 0o777).toBe(0o600);
@@ -93,6 +81,9 @@ describe.skipIf(why)('settings export and import', () => {
     const a = await demo('vsensor');
     expect(cc(a, ['pcap', 'set', '2']).code).toBe(0);
     expect(cc(a, ['ossensor-hmac', 'set'], 'Abcdefghij0123456789xyz\n').code).toBe(0);
+    expect(cc(a, ['keyboard', 'set', 'gb']).code).toBe(0);
+    expect(cc(a, ['network', 'set', 'eth0', '--static', '--address', '10.0.0.9', '--netmask', '255.255.255.0', '--gateway', '10.0.0.1', '--dns', '10.0.0.1 10.0.0.53', '--domain', 'lab.example']).code).toBe(0);
+    expect(cc(a, ['network', 'confirm']).code).toBe(0);
     const shown = cc(a, ['export']);
     expect(shown.code).toBe(0);
     expect(shown.out).not.toContain('Abcdefghij0123456789xyz');
@@ -230,7 +221,7 @@ describe.skipIf(why)('settings export and import', () => {
     const f = join(a, 'open.json');
     closeSync(openSync(f, 'w', 0o644));
     const fd = openSync(f, 'w');
-    const r = cc(a, ['export', '--secrets'], undefined, fd);
+    const r = cc(a, ['export', '--secrets'], '', { stdout: fd });
     closeSync(fd);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/can be read by others \(mode 644\)/);
