@@ -7,7 +7,7 @@ import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, write
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { missing } from '../support/requires.js';
-import { cc, demoRoot, removeRoots, type Ran } from './helpers.js';
+import { cc, demoRoot, removeRoots, rng, testSeed, type Ran } from './helpers.js';
 
 const why = missing('system: settings export and import', ['bash', 'python3', 'flock']);
 afterAll(removeRoots);
@@ -197,6 +197,51 @@ describe.skipIf(why)('settings export and import', () => {
       const x = cc(a, ['import', f]);
       expect(x.code, t).toBe(2);
       expect(x.err, t).toMatch(/not JSON or YAML/);
+    }
+    rmSync(f);
+    expect(snapshot(a)).toEqual(before);
+  });
+
+  it('a generated corpus of invalid documents through the command: each refused in words at its key path, nothing changed', async () => {
+    const a = await demo('appliance');
+    const good = JSON.parse(cc(a, ['export', '--json']).out) as { areas: Record<string, Record<string, unknown>> };
+    const before = snapshot(a);
+    const seed = testSeed();
+    const r = rng(seed);
+    // a good change of NTP goes with every bad document: nothing of it may be applied either
+    const withNtp = (areas: Record<string, unknown>) => ({ ...good, areas: { ntp: { servers: ['192.0.2.99'] }, ...areas } });
+    const eth = (over: Record<string, unknown>) => ({ kind: 'ethernet', mode: 'static', address: '192.0.2.20', prefix: 24, gateway: null, dns: [], search: [], address6: null, gateway6: null, ...over });
+    const corpus: [string, unknown, string][] = [
+      // what only the appliance can judge (the network's check: its interfaces, set_network.sh --dry-run)
+      ['an interface this appliance lacks', withNtp({ network: { interfaces: { eth9: eth({}) } } }), 'areas.network.interfaces.eth9'],
+      ["another interface's address", withNtp({ network: { interfaces: { eth1: eth({ address: '10.0.0.2' }) } } }), 'areas.network.interfaces.eth1.address'],
+      ['a VLAN on a link this appliance lacks', withNtp({ network: { interfaces: { vlan20: { ...eth({}), kind: 'vlan', vlan: { link: 'eth7', id: 20 } } } } }), 'areas.network.interfaces.vlan20.vlan.link'],
+    ];
+    // and one wrong value at a random leaf of each area (seeded)
+    const leaves = (v: unknown, path: string[] = []): string[][] =>
+      v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v).flatMap(([k, x]) => leaves(x, [...path, k])) : [path];
+    const wrongs: unknown[] = [12345, 'bad host!', ['x', 'y'], { surplus: 1 }, -1, true];
+    for (const [id, section] of Object.entries(good.areas)) {
+      const path = r.pick(leaves(section));
+      const copy = JSON.parse(JSON.stringify(section)) as Record<string, unknown>;
+      let o = copy;
+      for (const k of path.slice(0, -1)) o = o[k] as Record<string, unknown>;
+      const cur = o[path.at(-1)!];
+      // a value of another type than the one in place (a value of the same type may be valid)
+      const wrong = r.pick(wrongs.filter((w) => typeof w !== typeof cur || Array.isArray(w) !== Array.isArray(cur) || cur === null));
+      o[path.at(-1)!] = wrong;
+      corpus.push([`${id}.${path.join('.')} = ${JSON.stringify(wrong)}`, withNtp({ [id]: copy }), `areas.${id}`]);
+    }
+    const f = join(a, 'bad.json');
+    for (const [what, doc, where] of corpus) {
+      writeFileSync(f, JSON.stringify(doc));
+      const res = cc(a, ['import', '--json', f]);
+      const out = json(res) as { errors?: { path: string; message: string }[] };
+      // a wrong value that is a valid one after all (true where a boolean goes) is no case
+      if (res.code === 0) throw new Error(`seed ${seed}: ${what}: accepted`);
+      expect(res.code, `seed ${seed}: ${what}: ${res.out}`).toBe(2);
+      expect(out.errors!.some((e) => e.path === where || e.path.startsWith(`${where}.`)), `seed ${seed}: ${what}: ${res.out}`).toBe(true);
+      for (const e of out.errors!) expect(e.message, `seed ${seed}: ${what}`).not.toMatch(/^(Invalid|Too (small|big)|Unrecognized key|Expected)\b|expected \w+, received/);
     }
     rmSync(f);
     expect(snapshot(a)).toEqual(before);

@@ -8,11 +8,25 @@ import { outcomeOf } from '../../core/outcome.js';
 import { checkStatic, checkStatic6, dnsServers, ipv4, ipv6Cidr, ipv6Gateway, searchDomains } from '../../rules/network.js';
 import { BOND_MODES, linkName } from '../../rules/links.js';
 import { run } from '../../system/runner.js';
+import { bad, type Validated } from '../../rules/validated.js';
 import { area, ruled } from '../../settings/area.js';
 import { networkState, scripts, type Iface } from './state.js';
 
 const Bond = z.strictObject({ members: z.array(ruled(linkName)).min(1, 'a bond needs at least one member'), mode: z.enum(BOND_MODES, { error: `a bond mode: ${BOND_MODES.join(', ')}` }) });
 const Vlan = z.strictObject({ link: ruled(linkName), id: z.number().int('a whole number').min(1, 'a VLAN id is 1-4094').max(4094, 'a VLAN id is 1-4094') });
+
+/** The form's rule for a value that may be left out: in a document none is null, never "". */
+const given = (rule: (s: string) => Validated<string>) => (s: string): Validated<string> => (s.trim() === '' ? bad('empty: give a value, or null for none') : rule(s));
+
+/** A list the form takes as one field (DNS servers, search domains): each entry one word, the whole checked by `rule`. */
+const listOf = (rule: (s: string) => { ok: boolean; message?: string }, what: string) =>
+  z.array(z.string()).superRefine((l, c) => {
+    l.forEach((s, i) => {
+      if (s.trim() === '' || /\s/.test(s.trim())) c.addIssue({ code: 'custom', path: [i], message: `${JSON.stringify(s)}: each entry is ${what}, one word` });
+    });
+    const r = rule(l.join(' '));
+    if (!r.ok) c.addIssue({ code: 'custom', message: r.message ?? `not ${what}` });
+  });
 
 /**
  * One interface: `mode` static (address, prefix, gateway, dns, search), dhcp, capture, none (a
@@ -27,16 +41,10 @@ const IfaceSettings = z
     address: ruled(ipv4).nullable(),
     prefix: z.number({ error: 'a prefix length, 1-32' }).int('a prefix length, 1-32').min(1, 'a prefix length, 1-32').max(32, 'a prefix length, 1-32').nullable(),
     gateway: ruled(ipv4).nullable(),
-    dns: z.array(z.string()).superRefine((l, c) => {
-      const r = dnsServers(l.join(' '));
-      if (!r.ok) c.addIssue({ code: 'custom', message: r.message });
-    }),
-    search: z.array(z.string()).superRefine((l, c) => {
-      const r = searchDomains(l.join(' '));
-      if (!r.ok) c.addIssue({ code: 'custom', message: r.message });
-    }),
-    address6: ruled(ipv6Cidr).nullable(),
-    gateway6: ruled(ipv6Gateway).nullable(),
+    dns: listOf(dnsServers, 'a DNS server address'),
+    search: listOf(searchDomains, 'a search domain'),
+    address6: ruled(given(ipv6Cidr)).nullable(),
+    gateway6: ruled(given(ipv6Gateway)).nullable(),
     bond: Bond.optional(),
     vlan: Vlan.optional(),
   })
