@@ -179,7 +179,8 @@ function leaves(v: unknown, prefix = ''): Map<string, unknown> {
   return out;
 }
 
-const said = (v: unknown): string => (v === undefined ? '(none)' : Array.isArray(v) ? v.map(String).join(' ') : String(v));
+// none, null and an empty list all say 'nothing here' (a new interface's empty gateway is no change to show)
+const said = (v: unknown): string => (v === undefined || v === null || (Array.isArray(v) && v.length === 0) ? '(none)' : Array.isArray(v) ? v.map(String).join(' ') : String(v));
 
 /**
  * The changes `want` makes to `have` (both an area's values; `have` read with secrets) → one
@@ -199,7 +200,7 @@ export function diffArea(have: unknown, want: unknown, secrets: readonly string[
       if (a !== b) out.push({ path: p, old: a === undefined ? '(none)' : MASK, new: `${MASK} (new)` });
       continue;
     }
-    if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ path: p, old: visible(said(a)), new: visible(said(b)) });
+    if (JSON.stringify(a) !== JSON.stringify(b) && said(a) !== said(b)) out.push({ path: p, old: visible(said(a)), new: visible(said(b)) });
   }
   return out;
 }
