@@ -38,6 +38,7 @@ const INI = 'etc/confconsole/appliance.ini';
 const NETPLAN = 'etc/netplan/01-netcfg.yaml';
 const APT = ['etc/apt/auth.conf.d/confconsole-updates.conf', 'etc/apt/sources.list.d/confconsole-updates.list', 'etc/apt/apt.conf.d/80confconsole-proxy', 'etc/apt/auth.conf.d/confconsole-proxy.conf'];
 
+// each case runs a command a dozen times or more (each a process): its own time on a busy machine
 describe.skipIf(why)('set commands: the value in place changes nothing', () => {
   it('vSensor master connection (set_dcip_hmac.sh, set_push.sh), keyboard (set_keyboard.sh): three inputs each', async () => {
     const v = await demoRoot('vsensor', 'cc-changed-');
@@ -49,7 +50,7 @@ describe.skipIf(why)('set commands: the value in place changes nothing', () => {
       const r = twice(v, ['keyboard', 'set', layout], '', ['etc/default/keyboard']);
       expect(r.applied).toBe(false);
     }
-  });
+  }, 120_000);
 
   it('update key and proxy (set_updatekey.sh, set_update_proxy.sh): key, proxy with and without login, no proxy', async () => {
     const v = await demoRoot('vsensor', 'cc-changed-');
@@ -59,7 +60,7 @@ describe.skipIf(why)('set commands: the value in place changes nothing', () => {
     twice(v, ['updates', 'set-proxy', 'http://192.0.2.8:3128', '--user', 'ops'], 'pass-2\n', APT);
     twice(v, ['updates', 'set-proxy', 'http://proxy.example.com:8080'], '', APT);
     twice(v, ['updates', 'set-proxy', '--none'], '', APT);
-  });
+  }, 120_000);
 
   it('a probe given its master connection again (set_topology.sh --change): nothing stopped or started', async () => {
     const a = await demoRoot('appliance', 'cc-changed-');
@@ -70,7 +71,7 @@ describe.skipIf(why)('set commands: the value in place changes nothing', () => {
     expect(r).toMatchObject({ started: [], stopped: [] });
     twice(a, ['topology', 'change-master', '--mode', 'push', '--master', '[2001:db8::9]', '--retain-search', 'yes'], '', [INI, ...secrets]);
     twice(a, ['topology', 'change-master', '--mode', 'push-token', '--master', '192.0.2.63', '--proxy', 'http://192.0.2.8:3128', '--retain-search', 'yes'], 'Lab1:Secret0123456789ab\n', [INI, ...secrets]);
-  });
+  }, 120_000);
 
   it('network set of what is there (set_network.sh): no netplan apply, no rollback armed, nothing to confirm', async () => {
     const a = await demoRoot('appliance', 'cc-changed-');
@@ -91,5 +92,5 @@ describe.skipIf(why)('set commands: the value in place changes nothing', () => {
       expect(pending()).toBeNull();
       expect(marks(a, [NETPLAN])).toBe(before);
     }
-  });
+  }, 120_000);
 });

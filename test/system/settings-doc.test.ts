@@ -45,6 +45,7 @@ function exportTo(root: string, args: string[] = []): string {
   return f;
 }
 
+// the round trips run many commands (each a process): on a busy machine they get their own time
 describe.skipIf(why)('settings export and import', () => {
   it('appliance: export, import on a fresh appliance, export again: the same document (secrets included)', async () => {
     const a = await demo('appliance');
@@ -75,7 +76,7 @@ describe.skipIf(why)('settings export and import', () => {
     // the secret went to its file 0600, never through argv or the audit log
     expect(statSync(join(b, 'etc/confconsole/secrets/callhome_proxy')).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(b, 'var/log/confconsole/audit.log'), 'utf8')).not.toContain('pr0xy pass');
-  });
+  }, 180_000);
 
   it('vSensor: the PCAP buffer and the osSensor key round trip; without --secrets the key is only described', async () => {
     const a = await demo('vsensor');
@@ -92,6 +93,8 @@ describe.skipIf(why)('settings export and import', () => {
     const b = await demo('vsensor');
     expect(cc(b, ['import', file]).code).toBe(0);
     expect(readFileSync(exportTo(b), 'utf8')).toBe(readFileSync(file, 'utf8'));
+    // the network change kept (its rollback timer disarmed)
+    expect(cc(b, ['network', 'confirm']).code).toBe(0);
     // the described key (export without --secrets) keeps the key in place on import
     const described = join(a, 'described.yaml');
     writeFileSync(described, shown.out);
@@ -100,7 +103,7 @@ describe.skipIf(why)('settings export and import', () => {
     expect(again.code, again.err).toBe(0);
     expect(json(again).changed).toBe(false);
     expect(snapshot(b)).toEqual(before);
-  });
+  }, 180_000);
 
   it('the master connection (vSensor) and the role (appliance: a probe, then a master again) round trip', async () => {
     const v = await demo('vsensor');
