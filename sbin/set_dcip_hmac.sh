@@ -44,5 +44,5 @@ plan
 mc_keys pull "" ""
 apply_settings master.set "mode pull, hmac ($(describe_secret "$SECRET"))" \
   "$(service_for probe vsensor-probe)" pull_hmac "$SECRET" "${MC_KEYS[@]}"
-printf '{"ok":true,"mode":"pull","length":%d,"short":%s,"removed":%s}\n' "${#SECRET}" "$( ((${#SECRET} < 20)) && echo true || echo false)" \
+printf '{"ok":true,"changed":%s,"mode":"pull","length":%d,"short":%s,"removed":%s}\n' "$(changed_json)" "${#SECRET}" "$( ((${#SECRET} < 20)) && echo true || echo false)" \
   "$(json_arr "${APPLY_REMOVE[@]##*/}")"

@@ -57,6 +57,13 @@ if [[ $dry == yes ]]; then
 fi
 
 lock
+# the layout in place: nothing written, applied or audited (issue 15: "changed":false)
+if [[ $changed == false ]]; then
+  log "nothing changes: $layout is the layout in place"
+  printf '{"ok":true,"layout":%s,"description":%s,"previous":%s,"changed":false,"applied":false,"note":"already the layout in place: nothing changed"}\n' \
+    "$(json_str "$layout")" "$(json_str "$desc")" "$(json_str "$previous")"
+  exit 0
+fi
 b=$(backup "$KB") || fail "$EX_FAIL" "cannot back up $KB"
 txn_begin "file	$KB	$b" || fail "$EX_FAIL" "cannot write the change journal $TXN_FILE"
 t=$(stage "$KB") || fail "$EX_FAIL" "cannot write in ${KB%/*}"

@@ -5,6 +5,9 @@
 # MODE: --dhcp | --static --address A --netmask M [--gateway G] [--dns "D1 D2"] [--domain "D .."]
 #       [--allow-offsubnet-gateway] | --capture | --restore-confirmed | --factory (10.0.0.2/24)
 #       | --restore-file FILE (FILE's YAML as the whole new file: history_restore.sh, issue 15)
+#       | --settings - (the network area of a settings document, issue 15: {NAME: {kind, mode, ...}}
+#         on stdin, every interface planned in turn by netplan.py doc-plan, one change to confirm;
+#         a refusal's field is interfaces.NAME[.KEY]; IFACE names the change)
 # --dhcp and --static also take --address6 A/P (the static IPv6 address) and --gateway6 G (the
 # IPv6 default route); "" removes it; not given, it stays as it is.
 # Only the keys of the mode are rewritten: every other key of the interface and of the file is
@@ -16,7 +19,8 @@
 # console created). Written under bonds:/vlans: (ccnet/plan.py), applied and rolled back the same way.
 # --dry-run: check and plan only; prints {"ok":true,"dry_run":true,"plan":{files,kept,moved,dropin,creates}}.
 # Exit 2 bad value (JSON names the field), 3 apply failed and old settings restored, 4 locked or a
-# change already waiting for confirmation. Result: {"ok":true,"pending":{id,deadline,timeout},"address","plan"}.
+# change already waiting for confirmation. Result: {"ok":true,"changed":true,"pending":{id,deadline,timeout},"address","plan"};
+# the settings in place given again: {"ok":true,"changed":false,"pending":null}, nothing applied or armed.
 here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
@@ -28,7 +32,7 @@ case ${1:-} in -h|--help) cc_help ;; esac
 iface=${1:-}
 [[ -n $iface && $iface != -* ]] || refuse interface "the interface to configure comes first (e.g. eth0)"
 shift
-restore_src="" mode="" address="" netmask="" gateway="" dns="" domain="" offsub=false timeout=120 dry=false address6="" gateway6=""
+restore_src="" settings_doc="" mode="" address="" netmask="" gateway="" dns="" domain="" offsub=false timeout=120 dry=false address6="" gateway6=""
 declare -A given=()  # the --static options given
 op=set members="" bond_mode="" primary="" lacp_rate="" link="" vid=""
 set_op() { [[ $op == set ]] || refuse mode "choose one of --create-bond, --create-vlan, --delete"; op=$1; }
@@ -42,6 +46,7 @@ while (($#)); do
     --restore-confirmed) set_mode restore ;;
     --restore-file) need "$@"; set_mode restore; restore_src=$2; shift ;;
     --factory) set_mode factory ;;
+    --settings) need "$@"; [[ $2 == - ]] || refuse mode "--settings reads the document from standard input: --settings -"; set_mode settings; settings_doc=$(cat); shift ;;
     --address) need "$@"; address=$2; given[address]=1; shift ;;
     --netmask) need "$@"; netmask=$2; given[netmask]=1; shift ;;
     --gateway) need "$@"; gateway=$2; given[gateway]=1; shift ;;
@@ -105,7 +110,7 @@ net_links "$links" || fail "$EX_FAIL" "${NET_LINKS_WHY:-cannot read the interfac
 
 ssh_local=""
 if [[ -n ${SSH_CONNECTION:-} ]]; then read -r _ _ ssh_local _ <<<"$SSH_CONNECTION"; fi
-vmode=$mode; [[ $mode == restore || $mode == delete ]] && vmode=none
+vmode=$mode; [[ $mode == restore || $mode == delete || $mode == settings ]] && vmode=none
 # values as --opt=VALUE: a value starting with "-" stays a value
 args=(--root="$NET_ROOT" --links="$links" --iface="$iface" --mode="$vmode" --port-kinds="$(net_port_kinds)")
 [[ $mode == static ]] && args+=(--address="$address" --netmask="$netmask" --gateway="$gateway" --dns="$dns" --domain="$domain")
@@ -118,6 +123,8 @@ largs=()
 if [[ $op != set ]]; then
   largs=(--op="$op" --members="$members" --bond-mode="$bond_mode" --primary="$primary" --lacp-rate="$lacp_rate" --link="$link" --id="$vid")
   validated=$(netpy link "${args[@]}" "${largs[@]}"); rc=$?
+elif [[ $mode == settings ]]; then
+  validated='{}' rc=0  # each interface is checked as it is planned (doc-plan)
 else
   validated=$(netpy validate "${args[@]}"); rc=$?
 fi
@@ -148,6 +155,16 @@ new=$work/root/etc/netplan/01-netcfg.yaml
 if [[ $mode == restore ]]; then
   cat -- "${restore_src:-$NET_CONFIRMED}" >"$new"
   plan='{"files":["etc/netplan/01-netcfg.yaml"],"kept":[],"moved":[],"dropin":null,"creates":false}'
+elif [[ $mode == settings ]]; then
+  printf '%s' "$settings_doc" >"$work/settings.json"
+  sargs=(--root="$work/root" --links="$links" --doc="$work/settings.json" --confirmed="$NET_CONFIRMED" --port-kinds="$(net_port_kinds)")
+  [[ -n $ssh_local ]] && sargs+=(--ssh-local="$ssh_local")
+  plan=$(netpy doc-plan "${sargs[@]}"); rc=$?
+  if ((rc == 2)); then
+    refuse "$(printf '%s' "$plan" | netpy_field field)" "$(printf '%s' "$plan" | netpy_field error)"
+  elif ((rc != 0)); then
+    fail "$EX_FAIL" "cannot plan the network settings of the document"
+  fi
 elif [[ $op != set ]]; then
   plan=$(netpy link "${args[@]}" "${largs[@]}" --out-root="$work/out" --confirmed="$NET_CONFIRMED"); rc=$?
   if ((rc == 2)); then
@@ -185,6 +202,13 @@ if [[ $dry == true ]]; then
   printf '{"ok":true,"dry_run":true,"iface":%s,"plan":%s}\n' "$(json_str "$iface")" "$plan"
   exit 0
 fi
+# the settings in place (our file byte for byte, no other file touched): no netplan apply, no
+# rollback timer, no audit (issue 15: "changed":false)
+if [[ -f $NET_YAML ]] && cmp -s -- "$new" "$NET_YAML" && ! printf '%s' "$plan" | netpy_field files | grep -qvxF etc/netplan/01-netcfg.yaml; then
+  log "nothing changes: these are the settings of $iface in place (nothing applied)"
+  printf '{"ok":true,"changed":false,"iface":%s,"mode":%s,"address":null,"pending":null,"plan":%s}\n' "$(json_str "$iface")" "$(json_str "$mode")" "$plan"
+  exit 0
+fi
 ifaces=()
 while IFS= read -r x; do [[ -n $x ]] && ifaces+=("$x"); done < <(netpy changed --old "$NET_YAML" --new "$new")
 [[ " ${ifaces[*]} " == *" $iface "* ]] || ifaces+=("$iface")
@@ -219,6 +243,7 @@ for x in "${extra[@]}"; do
   log "wrote $xf"
 done
 what="$mode"; [[ $mode == static ]] && what="static $address/$prefix${gateway:+ via $gateway}"
+[[ $mode == settings ]] && what="settings document ($(printf '%s' "$plan" | netpy_field names | paste -sd' '))"
 [[ -n ${CC_HISTORY_FROM:-} ]] && what="the settings of revision $CC_HISTORY_FROM (history restore)"
 [[ $factory == true ]] && what="factory $address/$prefix"
 case $op in
@@ -261,6 +286,6 @@ commit "$tp" "$NET_PENDING" 0600 || { net_disarm "$handle" "$id"; undo; fail "$E
 audit net.set "$iface: $what (rolls back in ${timeout}s unless confirmed, id $id)" ok
 txn_end
 log "applied; confirm within ${timeout}s (net_confirm.sh) or it rolls back"
-printf '{"ok":true,"iface":%s,"mode":%s,"address":%s,"pending":{"id":%s,"deadline":%d,"timeout":%d},"plan":%s}\n' \
+printf '{"ok":true,"changed":true,"iface":%s,"mode":%s,"address":%s,"pending":{"id":%s,"deadline":%d,"timeout":%d},"plan":%s}\n' \
   "$(json_str "$iface")" "$(json_str "$mode")" "$( [[ -n $live ]] && json_str "$live" || printf null)" \
   "$(json_str "$id")" "$deadline" "$timeout" "$plan"

@@ -43,4 +43,4 @@ lock
 plan
 mc_keys push "$host" ""
 apply_settings master.set "mode push (legacy), master $host" "$(service_for probe vsensor-probe)" "" "" "${MC_KEYS[@]}"
-printf '{"ok":true,"mode":"push","host":%s,"removed":%s}\n' "$(json_str "$host")" "$(json_arr "${APPLY_REMOVE[@]##*/}")"
+printf '{"ok":true,"changed":%s,"mode":"push","host":%s,"removed":%s}\n' "$(changed_json)" "$(json_str "$host")" "$(json_arr "${APPLY_REMOVE[@]##*/}")"

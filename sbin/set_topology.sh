@@ -19,7 +19,8 @@
 # Converting a probe to a probe (without --change) or a master to a master changes nothing:
 # exit 2, field "role". Other bad input: exit 2, the field named, nothing changed.
 # --dry-run: check everything, change nothing, print the plan ({"dry_run":true,"changed","rows"}).
-# Result: {"ok":true,"role","mode","host","proxy","token","retain_search","started","stopped"}.
+# Result: {"ok":true,"changed","role","mode","host","proxy","token","retain_search","started","stopped"};
+# a --change to the connection in place is "changed":false: nothing written or restarted.
 here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
@@ -113,6 +114,13 @@ else
   action=topology.convert-to-master
 fi
 read -ra start_l <<<"$start"; read -ra stop_l <<<"$stop"
+# a --change to the connection in place: nothing written, stopped, started or audited (issue 15)
+if [[ $change == yes ]] && settings_in_place "$MC_SECRET" "$SECRET" "${keys[@]}"; then
+  log "nothing changes: this is the master connection in place (nothing restarted)"
+  printf '{"ok":true,"changed":false,"role":"probe","mode":%s,"host":%s,"proxy":%s,"token":%s,"retain_search":%s,"started":[],"stopped":[],"removed":[]}\n' \
+    "$(json_str "$mode")" "$(json_str "$host")" "$(json_str "$proxy")" "$(json_str "$MC_MASK")" "$(json_str "$retain")"
+  exit 0
+fi
 
 # recovery after a kill: the files back, the services this change starts stopped, the old ones started
 APPLY_JOURNAL=()
@@ -160,6 +168,6 @@ fi
 audit "$action" "$detail${APPLY_GONE[*]:+; removed ${APPLY_GONE[*]##*/}}" ok
 txn_end
 log "done: this appliance is a $role_to"
-printf '{"ok":true,"role":%s,"mode":%s,"host":%s,"proxy":%s,"token":%s,"retain_search":%s,"started":%s,"stopped":%s,"removed":%s}\n' \
+printf '{"ok":true,"changed":true,"role":%s,"mode":%s,"host":%s,"proxy":%s,"token":%s,"retain_search":%s,"started":%s,"stopped":%s,"removed":%s}\n' \
   "$(json_str "$role_to")" "$(json_str "$mode")" "$(json_str "$host")" "$(json_str "$proxy")" "$(json_str "$MC_MASK")" \
   "$(json_str "$retain")" "$(json_arr "${start_l[@]}")" "$(json_arr "${stop_l[@]}")" "$(json_arr "${APPLY_GONE[@]##*/}")"

@@ -8,6 +8,7 @@
 # When an update key is set, the repository's index is then fetched through the proxy: a proxy
 # that refuses the login (HTTP 407) or cannot be reached is not kept (exit 5, "cause"), the
 # previous proxy settings are back. --none removes the proxy (and its login).
+# The proxy in place given again: "changed":false, nothing written, fetched or audited.
 here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
@@ -42,14 +43,27 @@ fi
 upd_conf_load
 
 lock
+# the proxy in place (the same files, byte for byte): nothing written, fetched or audited (issue 15)
+same() { [[ -f $1 && $(<"$1") == "$2" ]]; }
+proxy_text() { printf '// written by confconsole (Updates > Proxy for updates): the package manager'"'"'s proxy only\nAcquire::http::Proxy "%s/";\nAcquire::https::Proxy "%s/";' "$url" "$url"; }
+auth_text() { printf 'machine %s\nlogin %s\npassword %s' "$url" "$user" "$SECRET"; }
+if { [[ $none == yes && ! -e $UPD_PROXY && ! -e $UPD_PROXY_AUTH ]]; } ||
+  { [[ $none == no ]] && same "$UPD_PROXY" "$(proxy_text)" && if [[ -n $user ]]; then same "$UPD_PROXY_AUTH" "$(auth_text)"; else [[ ! -e $UPD_PROXY_AUTH ]]; fi; }; then
+  log "nothing changes: this is the proxy for updates in place"
+  jp=null ju=null
+  [[ $none == no ]] && jp=$(json_str "$url")
+  [[ -n $user ]] && ju=$(json_str "$user")
+  printf '{"ok":true,"changed":false,"proxy":%s,"user":%s,"checked":false,"cause":""}\n' "$jp" "$ju"
+  exit 0
+fi
 upd_begin "$UPD_PROXY" "$UPD_PROXY_AUTH"
 if [[ $none == yes ]]; then
   upd_drop "$UPD_PROXY"; upd_drop "$UPD_PROXY_AUTH"
   what="no proxy"
 else
-  upd_put "$UPD_PROXY" 0644 "$(printf '// written by confconsole (Updates > Proxy for updates): the package manager'"'"'s proxy only\nAcquire::http::Proxy "%s/";\nAcquire::https::Proxy "%s/";' "$url" "$url")"
+  upd_put "$UPD_PROXY" 0644 "$(proxy_text)"
   if [[ -n $user ]]; then
-    upd_put "$UPD_PROXY_AUTH" 0600 "$(printf 'machine %s\nlogin %s\npassword %s' "$url" "$user" "$SECRET")"
+    upd_put "$UPD_PROXY_AUTH" 0600 "$(auth_text)"
     what="$url, user $user, password ($(describe_secret "$SECRET"))"
   else
     upd_drop "$UPD_PROXY_AUTH"
@@ -76,4 +90,4 @@ txn_end
 jp=null ju=null
 [[ $none == no ]] && jp=$(json_str "$url")
 [[ -n $user ]] && ju=$(json_str "$user")
-printf '{"ok":true,"proxy":%s,"user":%s,"checked":%s,"cause":%s}\n' "$jp" "$ju" "$checked" "$(json_str "${UPD_CAUSE:-}")"
+printf '{"ok":true,"changed":true,"proxy":%s,"user":%s,"checked":%s,"cause":%s}\n' "$jp" "$ju" "$checked" "$(json_str "${UPD_CAUSE:-}")"

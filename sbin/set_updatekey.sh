@@ -5,6 +5,7 @@
 # Configures the repository of the vSensor packages (etc/confconsole/updates.conf says where it
 # is) with the key as its credential in APT's auth.conf.d (0600; never in a sources line or on a
 # command line), then updates that repository's package index to see whether the key is accepted:
+#   "changed":false (exit 0): this key is the one in place; nothing written or fetched
 #   exit 0  accepted ({"accepted":true,"first_time":BOOL,...}; first_time: no vSensor package is
 #           installed yet, the first installation is carried out from here: upgrade_vsensor.sh)
 #   exit 5  the repository refused the key (HTTP 401/403; "cause":"refused"): nothing was changed
@@ -33,6 +34,14 @@ accept key check_update_key "$SECRET"
 upd_conf_load
 
 lock
+# the key in place (the same files byte for byte): nothing written, fetched or audited (issue 15)
+same() { [[ -f $1 && $(<"$1") == "$2" ]]; }
+if same "$UPD_AUTH" "$(upd_auth_text "$SECRET")" && same "$UPD_LIST" "$(upd_list_text)" && { [[ -z $UPD_CA_INFO ]] || same "$UPD_APTCONF" "$(upd_aptconf_text)"; }; then
+  first=false; upd_none_installed && first=true
+  log "nothing changes: this update key is the one in place"
+  printf '{"ok":true,"changed":false,"checked":false,"accepted":null,"first_time":%s,"packages":%s}\n' "$first" "$(upd_installed_json)"
+  exit 0
+fi
 what="update key ($(describe_secret "$SECRET")) for $UPD_URL"
 files=("$UPD_AUTH" "$UPD_LIST")
 [[ -n $UPD_CA_INFO ]] && files+=("$UPD_APTCONF")
@@ -47,14 +56,14 @@ if is_demo; then
   record_host_effect "apt-get update of $UPD_URL (not run: demo appliance)"
   audit updates.key "$what" "ok, not checked (demo)"
   txn_end
-  printf '{"ok":true,"checked":false,"demo":true,"accepted":null,"first_time":%s,"packages":%s}\n' "$first" "$(upd_installed_json)"
+  printf '{"ok":true,"changed":true,"checked":false,"demo":true,"accepted":null,"first_time":%s,"packages":%s}\n' "$first" "$(upd_installed_json)"
   exit 0
 fi
 upd_apt_setup
 if upd_index_update; then
   audit updates.key "$what" ok
   txn_end
-  printf '{"ok":true,"checked":true,"accepted":true,"first_time":%s,"packages":%s}\n' "$first" "$(upd_installed_json)"
+  printf '{"ok":true,"changed":true,"checked":true,"accepted":true,"first_time":%s,"packages":%s}\n' "$first" "$(upd_installed_json)"
   exit 0
 fi
 CC_FAIL_EXTRA="\"checked\":true,$(upd_cause_json)"

@@ -7,6 +7,7 @@ Called from bash with arguments only (never code built from input):
   validate  --root R --links F --iface IF --mode M [...]       checks a requested change
   render    --root R --out-root W --links F --iface IF --mode M [...]
                                                                writes the changed files under W
+  doc-plan  --root W --links F --doc F [--confirmed F]          a settings document's interfaces, planned in place under W
   link      --op bond|vlan|delete --root R --links F --iface NAME [--out-root W] [...]
                                                                checks (and plans) a bond/VLAN made or deleted
   dev-plan  --root R --iface IF                                bond/vlan/gone/link: the device itself
@@ -74,21 +75,30 @@ def cmd_validate(a):
     print(json.dumps(_validate(a), separators=(',', ':')))
 
 
-def cmd_render(a):
-    """Writes the files of the change under --out-root (same relative paths) and prints what
-    the review says: {files, kept, moved, dropin, creates}."""
+def _render(a):
+    """The change of one interface → ({relative path: new text}, what the review says)."""
     mac = next((l.get('address') for l in model.load_links(a.links) if l.get('ifname') == a.iface), None)
     values = {}
     if a.mode == 'static':
         values = {'address': a.address, 'prefix': a.prefix, 'gateway': a.gateway, 'onlink': a.onlink, 'dns': a.dns, 'domain': a.domain}
     if a.mode in ('static', 'dhcp'):
         values.update({'address6': a.address6, 'gateway6': a.gateway6})
-    writes, info = plan.plan(a.root, a.iface, mac, a.mode, confirmed=a.confirmed, **values)
+    return plan.plan(a.root, a.iface, mac, a.mode, confirmed=a.confirmed, **values)
+
+
+def _write_under(root, writes):
     for rel, text in writes.items():
-        out = os.path.join(a.out_root, rel)
+        out = os.path.join(root, rel)
         os.makedirs(os.path.dirname(out), exist_ok=True)
         with open(out, 'w', encoding='utf-8') as f:
             f.write(text)
+
+
+def cmd_render(a):
+    """Writes the files of the change under --out-root (same relative paths) and prints what
+    the review says: {files, kept, moved, dropin, creates}."""
+    writes, info = _render(a)
+    _write_under(a.out_root, writes)
     print(json.dumps({'files': list(writes), **info}, separators=(',', ':')))
 
 
@@ -112,6 +122,13 @@ def cmd_link(a):
     if not a.out_root:
         print(json.dumps(v, separators=(',', ':')))
         return
+    writes, info = _link_plan(a, v)
+    _write_under(a.out_root, writes)
+    print(json.dumps({'checked': v, 'plan': {'files': list(writes), **info}}, separators=(',', ':')))
+
+
+def _link_plan(a, v):
+    """A checked bond or VLAN made or deleted (_link_validate's v) → (files, what the review says)."""
     values = {}
     if v['mode'] == 'static':
         values = {'address': v['address'], 'prefix': v['prefix'], 'gateway': v['gateway'], 'onlink': v['onlink'],
@@ -127,12 +144,63 @@ def cmd_link(a):
                                       confirmed=a.confirmed, **values)
     else:
         writes, info = plan.plan_delete(a.root, v['section'], v['name'], confirmed=a.confirmed)
-    for rel, text in writes.items():
-        out = os.path.join(a.out_root, rel)
-        os.makedirs(os.path.dirname(out), exist_ok=True)
-        with open(out, 'w', encoding='utf-8') as f:
-            f.write(text)
-    print(json.dumps({'checked': v, 'plan': {'files': list(writes), **info}}, separators=(',', ':')))
+    return writes, info
+
+
+# a refusal's field of set_network.sh → the key inside an interface of the settings document
+DOC_FIELDS = {'netmask': 'prefix', 'domain': 'search', 'members': 'bond.members', 'bond-mode': 'bond.mode',
+              'link': 'vlan.link', 'id': 'vlan.id', 'interface': '', 'netplan': '', 'mode': 'mode'}
+
+
+def _doc_step(a, name, w):
+    """One interface of a settings document → the files its change writes (checked as
+    set_network.sh checks it: the same validate/plan, the same refusals)."""
+    mode = w.get('mode')
+    if mode not in ('static', 'dhcp', 'capture') and not (w.get('create') and mode == 'none'):
+        raise Refused('mode', f'{name} can be set to static, dhcp or capture here, not {mode}')
+    static = mode == 'static'
+    v6 = mode in ('static', 'dhcp')
+    ns = argparse.Namespace(
+        root=a.root, links=a.links, iface=name, mode=mode, ssh_local=a.ssh_local, port_kinds=a.port_kinds, confirmed=a.confirmed,
+        address=w.get('address') if static else None, netmask=str(w.get('prefix')) if static and w.get('prefix') is not None else None,
+        gateway=(w.get('gateway') or None) if static else None, dns=' '.join(w.get('dns') or []) if static else '',
+        domain=' '.join(w.get('search') or []) if static else '', allow_offsubnet_gateway=True,
+        address6=(w.get('address6') or '') if v6 else None, gateway6=(w.get('gateway6') or '') if v6 else None)
+    if w.get('create'):
+        bond, vlan = w.get('bond') or {}, w.get('vlan') or {}
+        ns.op = w.get('kind')
+        ns.members, ns.bond_mode, ns.primary, ns.lacp_rate = ','.join(bond.get('members') or []), bond.get('mode') or '', '', ''
+        ns.link, ns.id = vlan.get('link') or '', str(vlan.get('id') or '')
+        return _link_plan(ns, _link_validate(ns))[0]
+    v = _validate(ns)
+    if static:
+        ns.prefix, ns.gateway, ns.onlink, ns.domain = v['prefix'], v.get('gateway'), v.get('onlink'), ' '.join(v.get('search') or [])
+    if v6:
+        ns.address6, ns.gateway6 = v.get('address6', ns.address6), v.get('gateway6', ns.gateway6)
+    return _render(ns)[0]
+
+
+def cmd_doc_plan(a):
+    """doc-plan: the interfaces of a settings document (issue 15; --doc: {NAME: {kind, mode,
+    address, prefix, gateway, dns, search, address6, gateway6, create, bond, vlan}}) changed one
+    after the other in the netplan files under --root (a scratch copy, rewritten in place): new
+    bonds first, then new VLANs, then the rest. Each is checked and planned as set_network.sh
+    checks and plans it; a refusal names interfaces.NAME[.KEY]. An interface configured in
+    another file too is refused (network set moves it into ours first). Prints the plan."""
+    with open(a.doc, encoding='utf-8') as f:
+        doc = json.load(f)
+    order = sorted(doc, key=lambda n: (0 if doc[n].get('create') and doc[n].get('kind') == 'bond' else 1 if doc[n].get('create') else 2))
+    for name in order:
+        try:
+            writes = _doc_step(a, name, doc[name])
+        except Refused as e:
+            key = DOC_FIELDS.get(e.field, e.field)
+            raise Refused(f'interfaces.{name}' + (f'.{key}' if key else ''), e.error) from None
+        other = [r for r in writes if r != model.OUR_FILE]
+        if other:
+            raise Refused(f'interfaces.{name}', f'{name} is configured in {", ".join(other)} too: change it once with "confconsole network set" (it moves into {model.OUR_FILE}), then import')
+        _write_under(a.root, writes)
+    print(json.dumps({'files': [model.OUR_FILE], 'kept': [], 'moved': [], 'dropin': None, 'creates': False, 'names': order}, separators=(',', ':')))
 
 
 def _dev_plan(files, name):
@@ -262,7 +330,7 @@ def cmd_fresh_macs(a):
 
 COMMANDS = {'fresh-macs': cmd_fresh_macs, 'link': cmd_link, 'dev-plan': cmd_dev_plan, 'show': cmd_show, 'validate': cmd_validate, 'render': cmd_render, 'iface': cmd_iface, 'ip-plan': cmd_ip_plan, 'sys-facts': cmd_sys_facts,
             'changed': cmd_changed, 'links-from-yaml': cmd_links_from_yaml, 'json-get': cmd_json_get, 'record-check': cmd_record_check,
-            'capture-names': cmd_capture_names,
+            'capture-names': cmd_capture_names, 'doc-plan': cmd_doc_plan,
             'unseen-add': cmd_unseen_add}
 
 
@@ -285,6 +353,9 @@ def parser():
         s.add_argument('--' + o)
     s.add_argument('--dns', default=''); s.add_argument('--domain', default='')
     s.add_argument('--allow-offsubnet-gateway', action='store_true')
+    s = sub.add_parser('doc-plan')
+    for o in ('root', 'links', 'doc', 'confirmed', 'ssh-local', 'port-kinds'):
+        s.add_argument('--' + o)
     s = sub.add_parser('dev-plan'); s.add_argument('--root', required=True); s.add_argument('--iface', required=True)
     for name in ('iface', 'ip-plan'):
         s = sub.add_parser(name); s.add_argument('--root', required=True); s.add_argument('--iface', required=True); s.add_argument('--mac')

@@ -8,6 +8,9 @@ import { topologySettings } from './topology/settings.js';
 import { ntpSettings } from './ntp/settings.js';
 import { ossensorSettings } from './ossensor/settings.js';
 import { pcapSettings } from './pcap/settings.js';
+import { updatesSettings } from './updates/settings.js';
+import { keyboardSettings } from './firstboot/settings.js';
+import { networkSettings } from './network/settings.js';
 
 /** The areas in document order (an area marked `last` is applied after the others). */
-export const settingsAreas: readonly SettingsArea[] = [ntpSettings, callhomeSettings, topologySettings, masterSettings, ossensorSettings, pcapSettings, backupSettings];
+export const settingsAreas: readonly SettingsArea[] = [ntpSettings, callhomeSettings, topologySettings, masterSettings, ossensorSettings, pcapSettings, updatesSettings, keyboardSettings, backupSettings, networkSettings];

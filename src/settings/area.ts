@@ -37,7 +37,8 @@ export function ruled(rule: Rule | ((s: string) => Validated<unknown>)): z.ZodTy
 }
 
 /** A secret in a document: the value (checked by `rule`), or its description (kept as it is). */
-export const secret = (rule: Rule): z.ZodType<string | SecretRef> => z.union([SecretRef, ruled(rule)]);
+export const secret = (rule: Rule): z.ZodType<string | SecretRef> =>
+  z.union([SecretRef, ruled(rule)], { error: 'must be the secret as text, or the description an export gives (secret: omitted, length, sha256)' });
 
 /**
  * One area of the settings document, declared by the feature that owns it.

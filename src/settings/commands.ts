@@ -63,6 +63,8 @@ export interface AreaResult {
   summary?: string;
   code?: number;
   field?: string;
+  /** a change that rolls back by itself unless confirmed (the network): its id and deadline (epoch s) */
+  pending?: { id: string; deadline: number };
 }
 
 const line = (c: Change, area: string) => `  ${area}.${c.path}: ${c.old} -> ${c.new}`;
@@ -124,7 +126,7 @@ export async function applyImport(ctx: Ctx, plan: AreaPlan[], dry: boolean, io: 
       say?.(`${p.a.title}: applying`);
       const o: Outcome = await p.a.apply(ctx, p.want, p.have, io);
       const changed = (o.data as { changed?: boolean } | undefined)?.changed !== false;
-      if (o.ok) results.push({ area: p.a.id, result: changed ? 'changed' : 'unchanged', changes: changed ? p.changes : [], summary: visible(o.summary) });
+      if (o.ok) results.push({ area: p.a.id, result: changed ? 'changed' : 'unchanged', changes: changed ? p.changes : [], summary: visible(o.summary), ...(o.pending ? { pending: { id: o.pending.id ?? '', deadline: o.pending.deadline } } : {}) });
       else {
         code = o.code ?? EXIT.fail;
         results.push({ area: p.a.id, result: 'failed', changes: p.changes, summary: visible(o.summary), code, ...(o.field !== undefined ? { field: `areas.${p.a.id}.${o.field}` } : {}) });
@@ -134,9 +136,27 @@ export async function applyImport(ctx: Ctx, plan: AreaPlan[], dry: boolean, io: 
   return { results, code };
 }
 
-/** Results as the import prints them: one line an area, then its changes (old -> new). */
-export const resultsText = (results: AreaResult[]): string =>
-  results.flatMap((r) => [`${r.area}: ${r.result}${r.summary && r.result !== 'changed' ? ` (${r.summary})` : ''}`, ...r.changes.map((c) => line(c, r.area))]).join('\n');
+/** What a commit-confirmed area (the network) waits for, said with what to do: confirm, or it rolls back by itself; undefined when none waits. */
+export function confirmText(results: AreaResult[]): string | undefined {
+  const waiting = results.find((r) => r.pending);
+  return waiting?.pending
+    ? `${waiting.area}: applied, waiting for confirmation: check that you can still reach the appliance and run "confconsole network confirm" within ${Math.max(0, Math.round(waiting.pending.deadline - Date.now() / 1000))} s, or the previous settings return by themselves`
+    : undefined;
+}
+
+/**
+ * Results as the import prints them: one line an area, then its changes (old -> new), then what a
+ * commit-confirmed area waits for. `last`: the ids of the areas applied last and commit-confirmed,
+ * said on a dry run's "would change".
+ */
+export function resultsText(results: AreaResult[], last: ReadonlySet<string> = new Set()): string {
+  const lastNote = (r: AreaResult) => (r.result === 'would change' && last.has(r.area) ? ' (applied last; it rolls back by itself unless confirmed with "confconsole network confirm")' : '');
+  const confirm = confirmText(results);
+  return [
+    ...results.flatMap((r) => [`${r.area}: ${r.result}${lastNote(r)}${r.summary && r.result !== 'changed' ? ` (${r.summary})` : ''}`, ...r.changes.map((c) => line(c, r.area))]),
+    ...(confirm ? [confirm] : []),
+  ].join('\n');
+}
 
 /**
  * Imports a document: checked and planned (planImport), each area's diff, then (unless
@@ -155,9 +175,10 @@ async function importDocument(ctx: Ctx, all: readonly SettingsArea[], input: Inp
   const { plan, warnings } = planned;
   const dry = input.opts['dry-run'] === true;
   const { results, code } = await applyImport(ctx, plan, dry, out.progress, out.json ? undefined : (t) => process.stderr.write(`${t}\n`));
-  const human = resultsText(results);
+  const human = resultsText(results, new Set(all.filter((a) => a.last).map((a) => a.id)));
+  const confirm = confirmText(results);
   const ok = code === EXIT.ok;
-  if (out.json) out.print({ ok, dry_run: dry, changed: results.some((r) => r.result === 'changed'), areas: results, warnings: warnings.map((w) => visible(w)), ...(ok ? {} : { code, error: results.find((r) => r.result === 'failed')?.summary }) }, human);
+  if (out.json) out.print({ ok, dry_run: dry, changed: results.some((r) => r.result === 'changed'), areas: results, warnings: warnings.map((w) => visible(w)), ...(confirm ? { confirm } : {}), ...(ok ? {} : { code, error: results.find((r) => r.result === 'failed')?.summary }) }, human);
   else process.stdout.write(visible(human, '\n') + '\n');
   return code;
 }
@@ -200,6 +221,7 @@ export function settingsCommands(all: readonly SettingsArea[]): Command[] {
       more: [
         'Every error names its key path and nothing is applied while any is wrong. An area already as the document says is',
         'left alone (nothing written, nothing restarted). --dry-run shows what would change (old -> new) and changes nothing.',
+        'The network is applied last, as one change that rolls back by itself unless confirmed: run "confconsole network confirm" in time.',
       ],
       options: { 'dry-run': { type: 'boolean', help: 'show what would change, change nothing' } },
       covers: [],

@@ -42,6 +42,86 @@ export async function exportSettings(ctx: Ctx, all: readonly SettingsArea[], pro
 
 const pathOf = (p: readonly PropertyKey[]) => p.map(String).join('.');
 
+/** The value at `path` inside `v` (undefined when there is none). */
+const valueAt = (v: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<PropertyKey, unknown>)[k] : undefined), v);
+
+/** What a document's value is, in words ("the text \"x\"", "a list", "empty (null)"). */
+function kindOf(v: unknown): string {
+  if (v === null) return 'empty (null)';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a section of settings';
+  if (typeof v === 'string') return `the text ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v)}`;
+  return `${typeof v === 'number' ? 'the number ' : ''}${String(v)}`;
+}
+
+/** What a key must hold, in words, from zod's expected type. */
+const TYPE_WORDS: Record<string, string> = {
+  boolean: 'true or false',
+  number: 'a number',
+  int: 'a whole number',
+  string: 'text (in quotes when it could be read as a number or true/false)',
+  array: 'a list',
+  object: 'a section of settings (KEY: VALUE)',
+  record: 'a section of settings (KEY: VALUE)',
+  null: 'empty (null)',
+};
+const typeWords = (t: unknown) => TYPE_WORDS[String(t)] ?? String(t);
+
+type Issue = z.core.$ZodIssue;
+
+/** zod's own wording (its defaults), as opposed to a message a schema or rule gives. */
+const ZOD_WORDING = /^(Invalid|Too (small|big)|Unrecognized key|Expected|Required)\b/;
+
+/**
+ * A schema's issue in an operator's words, at its key path (`base`: the section's own path;
+ * `input`: the section as given): a rule's own message as it is (src/rules), else what the key
+ * must hold ("must be true or false, not the text \"yes\"", "missing: ...", "not a setting of
+ * this area"). Never zod's own wording.
+ */
+export function explain(i: Issue, input: unknown, base: readonly PropertyKey[]): DocError[] {
+  const path = [...base, ...i.path];
+  const at = (message: string, p: readonly PropertyKey[] = path): DocError => ({ path: pathOf(p) || '(document)', message: visible(message) });
+  const value = valueAt(input, i.path);
+  // a message the schema gives is the rule's own (min, int, enum with its words)
+  if (i.code !== 'unrecognized_keys' && i.code !== 'invalid_key' && !ZOD_WORDING.test(i.message)) return [at(i.message)];
+  switch (i.code) {
+    case 'invalid_type':
+      return [at(value === undefined ? `missing: it must be given (${typeWords(i.expected)})` : `must be ${typeWords(i.expected)}, not ${kindOf(value)}`)];
+    case 'invalid_value': {
+      const one = i.values.length === 1;
+      const allowed = i.values.map((x) => JSON.stringify(x)).join(', ');
+      return [at(`${value === undefined ? 'missing: it ' : ''}must be ${one ? allowed : `one of ${allowed}`}${value === undefined ? '' : `, not ${kindOf(value)}`}`)];
+    }
+    case 'unrecognized_keys':
+      return i.keys.map((k) => at('not a setting here (misspelt, or of another version of the console)', [...path, k]));
+    case 'invalid_key':
+      return i.issues.flatMap((x) => (x.code === 'custom' ? [at(x.message)] : [at('not a valid name here')]));
+    case 'invalid_union': {
+      if (i.errors.length === 0) {
+        const d = i as Issue & { options?: unknown[] };
+        const allowed = (d.options ?? []).map((x) => JSON.stringify(x)).join(', ');
+        return [at(`${value === undefined ? 'missing: it ' : ''}must be one of ${allowed}${value === undefined ? '' : `, not ${kindOf(value)}`}`)];
+      }
+      // the branch the value has the type of says why (a secret's text, or its description)
+      const fits = i.errors.find((b) => !b.some((x) => x.path.length === 0 && (x.code === 'invalid_type' || x.code === 'invalid_value')));
+      if (fits) return fits.flatMap((x) => explain(x, value, path));
+      const wanted = i.errors.flatMap((b) => b.filter((x) => x.path.length === 0).map((x) => (x.code === 'invalid_type' ? typeWords(x.expected) : x.code === 'invalid_value' ? x.values.map((v) => JSON.stringify(v)).join(', ') : '')));
+      return [at(`${value === undefined ? 'missing: it ' : ''}must be ${[...new Set(wanted.filter(Boolean))].join(' or ')}${value === undefined ? '' : `, not ${kindOf(value)}`}`)];
+    }
+    case 'too_small':
+    case 'too_big': {
+      const n = String(i.code === 'too_small' ? i.minimum : i.maximum);
+      const what = i.origin === 'array' ? `${n} entries` : i.origin === 'string' ? `${n} characters` : n;
+      return [at(`${i.code === 'too_small' ? 'at least' : 'at most'} ${what}`)];
+    }
+    case 'invalid_format':
+      return [at(`not in the form this key takes (${i.format})`)];
+    default:
+      return [at('not a value this key takes')];
+  }
+}
+
 /**
  * Checks a whole document (parsed JSON or YAML) against the areas of `profile` → the areas'
  * values (their schemas' output, by area id, in apply order), or every error with its key path.
@@ -55,7 +135,7 @@ export function checkDocument(raw: unknown, all: readonly SettingsArea[], profil
     .strict()
     .safeParse(raw);
   if (!head.success) {
-    for (const i of head.error.issues) errors.push({ path: pathOf(i.path) || '(document)', message: visible(i.message) });
+    for (const i of head.error.issues) errors.push(...explain(i, raw, []));
     return { ok: false, errors };
   }
   if (head.data.profile !== undefined && head.data.profile !== profile)
@@ -73,7 +153,7 @@ export function checkDocument(raw: unknown, all: readonly SettingsArea[], profil
       continue;
     }
     const r = a.schema.safeParse(section);
-    if (!r.success) for (const i of r.error.issues) errors.push({ path: pathOf(['areas', id, ...i.path]), message: visible(i.message) });
+    if (!r.success) for (const i of r.error.issues) errors.push(...explain(i, section, ['areas', id]));
     else values.set(id, r.data);
   }
   if (errors.length > 0) return { ok: false, errors };
@@ -99,7 +179,8 @@ function leaves(v: unknown, prefix = ''): Map<string, unknown> {
   return out;
 }
 
-const said = (v: unknown): string => (v === undefined ? '(none)' : Array.isArray(v) ? v.map(String).join(' ') : String(v));
+// none, null and an empty list all say 'nothing here' (a new interface's empty gateway is no change to show)
+const said = (v: unknown): string => (v === undefined || v === null || (Array.isArray(v) && v.length === 0) ? '(none)' : Array.isArray(v) ? v.map(String).join(' ') : String(v));
 
 /**
  * The changes `want` makes to `have` (both an area's values; `have` read with secrets) → one
@@ -119,7 +200,7 @@ export function diffArea(have: unknown, want: unknown, secrets: readonly string[
       if (a !== b) out.push({ path: p, old: a === undefined ? '(none)' : MASK, new: `${MASK} (new)` });
       continue;
     }
-    if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ path: p, old: visible(said(a)), new: visible(said(b)) });
+    if (JSON.stringify(a) !== JSON.stringify(b) && said(a) !== said(b)) out.push({ path: p, old: visible(said(a)), new: visible(said(b)) });
   }
   return out;
 }

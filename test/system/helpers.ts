@@ -392,3 +392,40 @@ export function filesContaining(dir: string, needle: string): string[] {
 
 /** Permission bits of a path (0o600 ...). */
 export const modeOf = (f: string) => lstatSync(f).mode & 0o7777;
+
+// ---- the confconsole command on a demo appliance (settings, history, import tests) ---------
+
+/** A fresh demo appliance root of `profile`, seeded as `confconsole --demo` seeds it; removed by removeRoots(). */
+export async function demoRoot(profile: 'appliance' | 'vsensor', prefix = 'cc-demo-'): Promise<string> {
+  const { seedDemo } = await import('../../src/demo.js');
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  roots.push(dir);
+  await seedDemo(dir, profile);
+  return dir;
+}
+
+/** What a command did: exit code (-1 when killed), stdout, stderr. */
+export interface Ran {
+  code: number;
+  out: string;
+  err: string;
+}
+
+/** The environment of a command run by a test: no SSH session of the test runner's (it would be "who"), no colours, plus `extra`. */
+export function ccEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const e: Record<string, string> = { ...(process.env as Record<string, string>), NO_COLOR: '1' };
+  delete e.SSH_CONNECTION;
+  delete e.SSH_CLIENT;
+  return { ...e, ...extra };
+}
+
+/** `confconsole --demo --root ROOT ARGS` with `input` on stdin; `stdout`: a file descriptor to send its output to. */
+export function cc(root: string, args: string[], input = '', opts: { stdout?: number; env?: Record<string, string> } = {}): Ran {
+  const r = spawnSync(process.execPath, [join(REPO, 'bin/confconsole'), '--demo', '--root', root, ...args], {
+    input,
+    encoding: 'utf8',
+    env: ccEnv(opts.env),
+    ...(opts.stdout !== undefined ? { stdio: ['pipe', opts.stdout, 'pipe'] } : {}),
+  });
+  return { code: r.status ?? -1, out: r.stdout ?? '', err: r.stderr ?? '' };
+}

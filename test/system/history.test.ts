@@ -4,40 +4,17 @@
 // are kept; a damaged record is named and skipped; a revision whose secret changed since is
 // refused. Real scripts on demo roots.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync, mkdtempSync, appendFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync, appendFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/demo.js';
 import { missing } from '../support/requires.js';
-import { REPO, script } from './helpers.js';
+import { cc, ccEnv, demoRoot, removeRoots, script, type Ran } from './helpers.js';
 
 const why = missing('system: history', ['bash', 'python3', 'flock']);
-const CLI = join(REPO, 'bin/confconsole');
-const roots: string[] = [];
-afterAll(() => roots.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(removeRoots);
 
-async function demo(profile: 'appliance' | 'vsensor'): Promise<string> {
-  const root = mkdtempSync(join(tmpdir(), 'cc-history-'));
-  roots.push(root);
-  await seedDemo(root, profile);
-  return root;
-}
-interface Ran {
-  code: number;
-  out: string;
-  err: string;
-}
-const env = (extra: Record<string, string> = {}) => {
-  const e: Record<string, string> = { ...(process.env as Record<string, string>), NO_COLOR: '1', ...extra };
-  delete e.SSH_CONNECTION;
-  delete e.SSH_CLIENT;
-  return { ...e, ...extra };
-};
-function cc(root: string, args: string[], input = ''): Ran {
-  const r = spawnSync(process.execPath, [CLI, '--demo', '--root', root, ...args], { input, encoding: 'utf8', env: env() });
-  return { code: r.status ?? -1, out: r.stdout ?? '', err: r.stderr ?? '' };
-}
+const demo = (profile: 'appliance' | 'vsensor') => demoRoot(profile, 'cc-history-');
+const env = ccEnv;
 /** A script run by hand, as an operator at a shell would (in an SSH session when `ssh` is given). */
 function byHand(root: string, name: string, args: string[], input = '', extra: Record<string, string> = {}): Ran {
   const r = spawnSync(script(name), args, { input, encoding: 'utf8', env: env({ CONFCONSOLE_ROOT: root, CONFCONSOLE_DEMO: '1', ...extra }) });

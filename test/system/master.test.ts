@@ -395,7 +395,7 @@ const HMAC_SCRIPTS = [
     hint: 'echo TOKEN | set_dcip_hmac.sh',
     action: 'master.set',
     settings: (r: Root) => expect(master(r)).toEqual({ mode: 'pull', host: '', proxy: '', token_label: '' }),
-    json: (len: number) => ({ ok: true, mode: 'pull', length: len, short: len < 20, removed: [] }),
+    json: (len: number) => ({ ok: true, changed: true, mode: 'pull', length: len, short: len < 20, removed: [] }),
   },
   {
     script: 'set_ossensor_hmac.sh',
@@ -496,7 +496,7 @@ describe.skipIf(whyWriters !== undefined)('set_push.sh: legacy Push mode', () =>
     for (const [host, want] of [['192.0.2.10', '192.0.2.10'], ['198.51.100.7:8443', '198.51.100.7:8443'], ['[2001:db8::1]:443', '[2001:db8::1]:443'], ['LocalHost:8443', 'localhost:8443']]) {
       const r = await run(root, [host!]);
       expect(r.code, `${host}: ${r.stderr}`).toBe(0);
-      expect(r.json).toEqual({ ok: true, mode: 'push', host: want, removed: [] });
+      expect(r.json).toEqual({ ok: true, changed: true, mode: 'push', host: want, removed: [] });
       expect(master(root)).toEqual({ mode: 'push', host: want, proxy: '', token_label: '' });
     }
     expect(existsSync(secretsDir(root))).toBe(false);

@@ -2,42 +2,17 @@
 // document; an import of what is in place changes, restarts and audits nothing; every set
 // command says "changed"; every invalid document of a generated corpus is refused with its key
 // path and nothing changed; secrets leave only for a pipe or a file its owner alone reads.
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/demo.js';
 import { missing } from '../support/requires.js';
-import { REPO } from './helpers.js';
+import { cc, demoRoot, removeRoots, rng, testSeed, type Ran } from './helpers.js';
 
 const why = missing('system: settings export and import', ['bash', 'python3', 'flock']);
-const CLI = join(REPO, 'bin/confconsole');
-const roots: string[] = [];
-afterAll(() => roots.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(removeRoots);
 
-async function demo(profile: 'appliance' | 'vsensor'): Promise<string> {
-  const root = mkdtempSync(join(tmpdir(), 'cc-settings-doc-'));
-  roots.push(root);
-  await seedDemo(root, profile);
-  return root;
-}
-
-interface Ran {
-  code: number;
-  out: string;
-  err: string;
-}
-function cc(root: string, args: string[], input?: string, stdout?: number): Ran {
-  const r = spawnSync(process.execPath, [CLI, '--demo', '--root', root, ...args], {
-    input: input ?? '',
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-    ...(stdout !== undefined ? { stdio: ['pipe', stdout, 'pipe'] } : {}),
-  });
-  return { code: r.status ?? -1, out: r.stdout ?? '', err: r.stderr ?? '' };
-}
+const demo = (profile: 'appliance' | 'vsensor') => demoRoot(profile, 'cc-settings-doc-');
 const json = (r: Ran) => JSON.parse(r.out) as Record<string, unknown>;
 
 /** Every file under the root (but the console's own log) with its hash: to prove nothing changed. */
@@ -64,38 +39,55 @@ function privateFile(dir: string, name: string): string {
 function exportTo(root: string, args: string[] = []): string {
   const f = privateFile(root, `.export-${Math.random().toString(36).slice(2)}`);
   const fd = openSync(f, 'w');
-  const r = cc(root, ['export', '--json', '--secrets', ...args], undefined, fd);
+  const r = cc(root, ['export', '--json', '--secrets', ...args], '', { stdout: fd });
   closeSync(fd);
   expect(r.code, r.err).toBe(0);
   return f;
 }
 
+// the round trips run many commands (each a process): on a busy machine they get their own time
 describe.skipIf(why)('settings export and import', () => {
   it('appliance: export, import on a fresh appliance, export again: the same document (secrets included)', async () => {
     const a = await demo('appliance');
     expect(cc(a, ['ntp', 'set', '192.0.2.10', 'pool:pool.example.org']).code).toBe(0);
     expect(cc(a, ['callhome', 'set', '--host', 'support.example.com', '--port', '443', '--ssl', '--proxy', 'http://192.0.2.8:3128', '--proxy-user', 'ops'], 'pr0xy pass\n').code).toBe(0);
     expect(cc(a, ['callhome', 'partner', 'set', '--host', 'partner.example.net', '--port', '2222']).code).toBe(0);
+    // the update key and proxy; the network: a VLAN created here, the capture port made DHCP (each confirmed)
+    expect(cc(a, ['updates', 'set-key'], 'Upd8Key-0123456789\n').code).toBe(0);
+    expect(cc(a, ['updates', 'set-proxy', 'http://192.0.2.9:3128', '--user', 'upd'], 'upd-pass1\n').code).toBe(0);
+    for (const args of [['network', 'vlan', 'create', '--link', 'eth0', '--id', '10', '--static', '--address', '192.0.2.50', '--netmask', '24'], ['network', 'set', 'eth1', '--dhcp']]) {
+      expect(cc(a, args).code, args.join(' ')).toBe(0);
+      expect(cc(a, ['network', 'confirm']).code).toBe(0);
+    }
     const docA = readFileSync(exportTo(a), 'utf8');
     expect(docA).toContain('pr0xy pass');
+    expect(docA).toContain('Upd8Key-0123456789');
+    expect(JSON.parse(docA).areas.network.interfaces.vlan10).toMatchObject({ kind: 'vlan', mode: 'static', address: '192.0.2.50', prefix: 24, vlan: { link: 'eth0', id: 10 } });
 
     const b = await demo('appliance');
     const imp = cc(b, ['import', '--json', join(a, readdirSync(a).find((n) => n.startsWith('.export-'))!)]);
     expect(imp.code, imp.err + imp.out).toBe(0);
     // every other area (topology, backup, the ones added later) is as on a fresh appliance: unchanged
     const said = (json(imp).areas as { area: string; result: string }[]).map((x) => `${x.area}:${x.result}`);
-    expect(said.filter((x) => !x.endsWith(':unchanged'))).toEqual(['ntp:changed', 'callhome:changed']);
+    expect(said.filter((x) => !x.endsWith(':unchanged'))).toEqual(['ntp:changed', 'callhome:changed', 'updates:changed', 'network:changed']);
     expect(said).toContain('topology:unchanged');
+    // the network last, commit-confirmed: the import says how to keep it
+    expect(json(imp).confirm).toMatch(/confconsole network confirm.* within \d+ s, or the previous settings return by themselves/);
+    expect(readFileSync(exportTo(b), 'utf8')).toBe(docA);
+    expect(cc(b, ['network', 'confirm']).code).toBe(0);
     expect(readFileSync(exportTo(b), 'utf8')).toBe(docA);
     // the secret went to its file 0600, never through argv or the audit log
     expect(statSync(join(b, 'etc/confconsole/secrets/callhome_proxy')).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(b, 'var/log/confconsole/audit.log'), 'utf8')).not.toContain('pr0xy pass');
-  });
+  }, 180_000);
 
   it('vSensor: the PCAP buffer and the osSensor key round trip; without --secrets the key is only described', async () => {
     const a = await demo('vsensor');
     expect(cc(a, ['pcap', 'set', '2']).code).toBe(0);
     expect(cc(a, ['ossensor-hmac', 'set'], 'Abcdefghij0123456789xyz\n').code).toBe(0);
+    expect(cc(a, ['keyboard', 'set', 'gb']).code).toBe(0);
+    expect(cc(a, ['network', 'set', 'eth0', '--static', '--address', '10.0.0.9', '--netmask', '255.255.255.0', '--gateway', '10.0.0.1', '--dns', '10.0.0.1 10.0.0.53', '--domain', 'lab.example']).code).toBe(0);
+    expect(cc(a, ['network', 'confirm']).code).toBe(0);
     const shown = cc(a, ['export']);
     expect(shown.code).toBe(0);
     expect(shown.out).not.toContain('Abcdefghij0123456789xyz');
@@ -104,6 +96,8 @@ describe.skipIf(why)('settings export and import', () => {
     const b = await demo('vsensor');
     expect(cc(b, ['import', file]).code).toBe(0);
     expect(readFileSync(exportTo(b), 'utf8')).toBe(readFileSync(file, 'utf8'));
+    // the network change kept (its rollback timer disarmed)
+    expect(cc(b, ['network', 'confirm']).code).toBe(0);
     // the described key (export without --secrets) keeps the key in place on import
     const described = join(a, 'described.yaml');
     writeFileSync(described, shown.out);
@@ -112,7 +106,7 @@ describe.skipIf(why)('settings export and import', () => {
     expect(again.code, again.err).toBe(0);
     expect(json(again).changed).toBe(false);
     expect(snapshot(b)).toEqual(before);
-  });
+  }, 180_000);
 
   it('the master connection (vSensor) and the role (appliance: a probe, then a master again) round trip', async () => {
     const v = await demo('vsensor');
@@ -214,6 +208,51 @@ describe.skipIf(why)('settings export and import', () => {
     expect(snapshot(a)).toEqual(before);
   });
 
+  it('a generated corpus of invalid documents through the command: each refused in words at its key path, nothing changed', async () => {
+    const a = await demo('appliance');
+    const good = JSON.parse(cc(a, ['export', '--json']).out) as { areas: Record<string, Record<string, unknown>> };
+    const before = snapshot(a);
+    const seed = testSeed();
+    const r = rng(seed);
+    // a good change of NTP goes with every bad document: nothing of it may be applied either
+    const withNtp = (areas: Record<string, unknown>) => ({ ...good, areas: { ntp: { servers: ['192.0.2.99'] }, ...areas } });
+    const eth = (over: Record<string, unknown>) => ({ kind: 'ethernet', mode: 'static', address: '192.0.2.20', prefix: 24, gateway: null, dns: [], search: [], address6: null, gateway6: null, ...over });
+    const corpus: [string, unknown, string][] = [
+      // what only the appliance can judge (the network's check: its interfaces, set_network.sh --dry-run)
+      ['an interface this appliance lacks', withNtp({ network: { interfaces: { eth9: eth({}) } } }), 'areas.network.interfaces.eth9'],
+      ["another interface's address", withNtp({ network: { interfaces: { eth1: eth({ address: '10.0.0.2' }) } } }), 'areas.network.interfaces.eth1.address'],
+      ['a VLAN on a link this appliance lacks', withNtp({ network: { interfaces: { vlan20: { ...eth({}), kind: 'vlan', vlan: { link: 'eth7', id: 20 } } } } }), 'areas.network.interfaces.vlan20.vlan.link'],
+    ];
+    // and one wrong value at a random leaf of each area (seeded)
+    const leaves = (v: unknown, path: string[] = []): string[][] =>
+      v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.entries(v).flatMap(([k, x]) => leaves(x, [...path, k])) : [path];
+    const wrongs: unknown[] = [12345, 'bad host!', ['x', 'y'], { surplus: 1 }, -1, true];
+    for (const [id, section] of Object.entries(good.areas)) {
+      const path = r.pick(leaves(section));
+      const copy = JSON.parse(JSON.stringify(section)) as Record<string, unknown>;
+      let o = copy;
+      for (const k of path.slice(0, -1)) o = o[k] as Record<string, unknown>;
+      const cur = o[path.at(-1)!];
+      // a value of another type than the one in place (a value of the same type may be valid)
+      const wrong = r.pick(wrongs.filter((w) => typeof w !== typeof cur || Array.isArray(w) !== Array.isArray(cur) || cur === null));
+      o[path.at(-1)!] = wrong;
+      corpus.push([`${id}.${path.join('.')} = ${JSON.stringify(wrong)}`, withNtp({ [id]: copy }), `areas.${id}`]);
+    }
+    const f = join(a, 'bad.json');
+    for (const [what, doc, where] of corpus) {
+      writeFileSync(f, JSON.stringify(doc));
+      const res = cc(a, ['import', '--json', f]);
+      const out = json(res) as { errors?: { path: string; message: string }[] };
+      // a wrong value that is a valid one after all (true where a boolean goes) is no case
+      if (res.code === 0) throw new Error(`seed ${seed}: ${what}: accepted`);
+      expect(res.code, `seed ${seed}: ${what}: ${res.out}`).toBe(2);
+      expect(out.errors!.some((e) => e.path === where || e.path.startsWith(`${where}.`)), `seed ${seed}: ${what}: ${res.out}`).toBe(true);
+      for (const e of out.errors!) expect(e.message, `seed ${seed}: ${what}`).not.toMatch(/^(Invalid|Too (small|big)|Unrecognized key|Expected)\b|expected \w+, received/);
+    }
+    rmSync(f);
+    expect(snapshot(a)).toEqual(before);
+  });
+
   it('--dry-run shows old -> new and changes nothing', async () => {
     const a = await demo('appliance');
     const doc = JSON.parse(cc(a, ['export', '--json']).out) as { areas: Record<string, unknown> };
@@ -233,7 +272,7 @@ describe.skipIf(why)('settings export and import', () => {
     const f = join(a, 'open.json');
     closeSync(openSync(f, 'w', 0o644));
     const fd = openSync(f, 'w');
-    const r = cc(a, ['export', '--secrets'], undefined, fd);
+    const r = cc(a, ['export', '--secrets'], '', { stdout: fd });
     closeSync(fd);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/can be read by others \(mode 644\)/);

@@ -23,9 +23,18 @@ const appliance = {
       partner: { enabled: true, host: 'partner.example.net', port: '2222' },
     },
     topology: { role: 'probe', master: { mode: 'push-token', host: '192.0.2.50', proxy: 'http://192.0.2.8:3128', token: 'Label1:Secret0123456789' }, retain_search: false },
+    updates: { key: 'Upd8Key-0123456789', proxy: 'http://192.0.2.8:3128', proxy_user: 'ops', proxy_password: 'pass-1' },
+    network: {
+      interfaces: {
+        eth0: { kind: 'ethernet', mode: 'static', address: '10.0.0.2', prefix: 24, gateway: '10.0.0.1', dns: ['10.0.0.1'], search: ['lab.example'], address6: '2001:db8::2/64', gateway6: 'fe80::1' },
+        eth1: { kind: 'ethernet', mode: 'capture', address: null, prefix: null, gateway: null, dns: [], search: [], address6: null, gateway6: null },
+        bond0: { kind: 'bond', mode: 'dhcp', address: null, prefix: null, gateway: null, dns: [], search: [], address6: null, gateway6: null, bond: { members: ['eth2', 'eth3'], mode: 'active-backup' } },
+        vlan10: { kind: 'vlan', mode: 'static', address: '192.0.2.50', prefix: 24, gateway: null, dns: [], search: [], address6: null, gateway6: null, vlan: { link: 'eth0', id: 10 } },
+      },
+    },
   },
 };
-const vsensor = { format: FORMAT, version: VERSION, profile: 'vsensor', areas: { ntp: { servers: ['192.0.2.1'] }, master: { mode: 'pull', token: 'Pullpullpull0123456789' }, ossensor: { hmac_key: 'Abcdefghij0123456789' }, pcap: { size_gb: 4 } } };
+const vsensor = { format: FORMAT, version: VERSION, profile: 'vsensor', areas: { ntp: { servers: ['192.0.2.1'] }, master: { mode: 'pull', token: 'Pullpullpull0123456789' }, ossensor: { hmac_key: 'Abcdefghij0123456789' }, pcap: { size_gb: 4 }, updates: { key: null, proxy: '', proxy_user: '' }, keyboard: { layout: 'de' } } };
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 const paths = (doc: unknown, profile: 'appliance' | 'vsensor') => {
@@ -51,9 +60,9 @@ const setAt = (doc: unknown, path: (string | number)[], value: unknown) => {
 describe('the settings document', () => {
   it('accepts the good documents of both consoles, in apply order', () => {
     const a = checkDocument(appliance, settingsAreas, 'appliance');
-    expect(a.ok && [...a.areas.keys()]).toEqual(['ntp', 'callhome', 'topology']);
+    expect(a.ok && [...a.areas.keys()]).toEqual(['ntp', 'callhome', 'topology', 'updates', 'network']);
     const v = checkDocument(vsensor, settingsAreas, 'vsensor');
-    expect(v.ok && [...v.areas.keys()]).toEqual(['ntp', 'master', 'ossensor', 'pcap']);
+    expect(v.ok && [...v.areas.keys()]).toEqual(['ntp', 'master', 'ossensor', 'pcap', 'updates', 'keyboard']);
     // canonical forms: what set_ntp.sh stores, so that what is in place compares equal
     const n = checkDocument({ ...vsensor, areas: { ntp: { servers: ['192.0.2.1', 'POOL:pool.example.org'] } } }, settingsAreas, 'vsensor');
     expect(n.ok && n.areas.get('ntp')).toEqual({ servers: ['192.0.2.1', 'pool:pool.example.org'] });
@@ -70,7 +79,8 @@ describe('the settings document', () => {
         for (const wrong of [null, 12345, true, ['x'], { x: 1 }, '']) {
           const cur = path.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], good);
           if (Array.isArray(cur) === Array.isArray(wrong) && typeof cur === typeof wrong && wrong !== '' && cur !== null) continue;
-          if (wrong === '' && (typeof cur !== 'string' || /(proxy_user|master\.proxy)$/.test(path.join('.')) || path.join('.') === 'areas.callhome.host')) continue; // "" is a valid value there
+          if (wrong === '' && (typeof cur !== 'string' || /(proxy_user|master\.proxy|updates\.proxy|keyboard\.layout)$/.test(path.join('.')) || path.join('.') === 'areas.callhome.host')) continue; // "" is a valid value there
+          if (wrong === null && (cur === null || /(updates\.key|\.gateway|\.address6|\.gateway6)$/.test(path.join('.')))) continue; // null is a valid value there
           const got = paths(setAt(good, path, wrong), profile);
           const where = path.join('.');
           expect(got, `${where} = ${JSON.stringify(wrong)}`).toBeDefined();
@@ -101,7 +111,7 @@ describe('the settings document', () => {
         if (where === 'areas') expect(got).toContain('areas.surplus_key');
         else expect(got!.some((p) => p === where || p.startsWith(where)), `${where}: ${got!.join(', ')}`).toBe(true);
       }
-      expect(paths({ ...good, surplus: 1 }, profile)).toEqual(['(document)']);
+      expect(paths({ ...good, surplus: 1 }, profile)).toEqual(['surplus']);
     }
   });
 
@@ -134,27 +144,82 @@ describe('the settings document', () => {
     ['a forged secret description', { ...appliance, areas: { callhome: { ...ch, proxy_password: { secret: 'omitted', length: 3 } } } }, 'appliance', 'areas.callhome.proxy_password'],
     ['a partner port of 70000', { ...appliance, areas: { callhome: { ...ch, partner: { enabled: true, host: 'p.example.com', port: '70000' } } } }, 'appliance', 'areas.callhome.partner.port'],
     ['a partner without host', { ...appliance, areas: { callhome: { ...ch, partner: { enabled: true, port: '22' } } } }, 'appliance', 'areas.callhome.partner.host'],
-    ['a disabled partner with a host', { ...appliance, areas: { callhome: { ...ch, partner: { enabled: false, host: 'p.example.com' } } } }, 'appliance', 'areas.callhome.partner'],
+    ['a disabled partner with a host', { ...appliance, areas: { callhome: { ...ch, partner: { enabled: false, host: 'p.example.com' } } } }, 'appliance', 'areas.callhome.partner.host'],
     ['a Call-Home host with a space', { ...appliance, areas: { callhome: { ...ch, host: 'a b' } } }, 'appliance', 'areas.callhome.host'],
     ['Call-Home enabled without host', { ...appliance, areas: { callhome: { ...ch, host: '' } } }, 'appliance', 'areas.callhome.host'],
     ['a login with a capital', { ...appliance, areas: { callhome: { ...ch, user: 'Root' } } }, 'appliance', 'areas.callhome.user'],
     ['a short osSensor key', { ...vsensor, areas: { ossensor: { hmac_key: 'abc' } } }, 'vsensor', 'areas.ossensor.hmac_key'],
     ['an osSensor key with a symbol', { ...vsensor, areas: { ossensor: { hmac_key: 'abcdef-ghij' } } }, 'vsensor', 'areas.ossensor.hmac_key'],
     ['a negative PCAP size', { ...vsensor, areas: { pcap: { size_gb: -1 } } }, 'vsensor', 'areas.pcap.size_gb'],
-    ['a master connection removed', { ...vsensor, areas: { master: { mode: 'carrier-pigeon' } } }, 'vsensor', 'areas.master'],
+    ['a master connection removed', { ...vsensor, areas: { master: { mode: 'carrier-pigeon' } } }, 'vsensor', 'areas.master.mode'],
     ['a pull token too short', { ...vsensor, areas: { master: { mode: 'pull', token: 'abc' } } }, 'vsensor', 'areas.master.token'],
     ['a push token without label', { ...vsensor, areas: { master: { mode: 'push-token', host: '192.0.2.5', proxy: '', token: 'nolabel' } } }, 'vsensor', 'areas.master.token'],
     ['a master given as a URL', { ...vsensor, areas: { master: { mode: 'push', host: 'https://master.example.com' } } }, 'vsensor', 'areas.master.host'],
-    ['a pull vSensor with a host', { ...vsensor, areas: { master: { mode: 'pull', host: '192.0.2.5', token: 'Pullpullpull0123456789' } } }, 'vsensor', 'areas.master'],
+    ['a pull vSensor with a host', { ...vsensor, areas: { master: { mode: 'pull', host: '192.0.2.5', token: 'Pullpullpull0123456789' } } }, 'vsensor', 'areas.master.host'],
     ['a probe without master', { ...appliance, areas: { topology: { role: 'probe', retain_search: true } } }, 'appliance', 'areas.topology.master'],
     ['a probe whose proxy has a login', { ...appliance, areas: { topology: { role: 'probe', master: { mode: 'push-token', host: 'm.example.com', proxy: 'http://u:p@192.0.2.8:3128', token: 'L:Secret0123456789' }, retain_search: true } } }, 'appliance', 'areas.topology.master.proxy'],
-    ['a master with a master connection', { ...appliance, areas: { topology: { role: 'master', master: { mode: 'push', host: 'm.example.com' } } } }, 'appliance', 'areas.topology'],
+    ['a master with a master connection', { ...appliance, areas: { topology: { role: 'master', master: { mode: 'push', host: 'm.example.com' } } } }, 'appliance', 'areas.topology.master'],
     ['Advanced Search as a word', { ...appliance, areas: { topology: { role: 'probe', master: { mode: 'push', host: 'm.example.com' }, retain_search: 'no' } } }, 'appliance', 'areas.topology.retain_search'],
+    ['a server with a space', { ...appliance, areas: { ntp: { servers: ['bad host!'] } } }, 'appliance', 'areas.ntp.servers.0'],
+    ['an update key with a space', { ...vsensor, areas: { updates: { key: 'a b c d e f g h', proxy: '', proxy_user: '' } } }, 'vsensor', 'areas.updates.key'],
+    ['an FTP proxy for updates', { ...vsensor, areas: { updates: { key: null, proxy: 'ftp://192.0.2.8:21', proxy_user: '' } } }, 'vsensor', 'areas.updates.proxy'],
+    ['a proxy user for updates without proxy', { ...vsensor, areas: { updates: { key: null, proxy: '', proxy_user: 'ops', proxy_password: 'x1' } } }, 'vsensor', 'areas.updates.proxy_user'],
+    ['a keyboard layout with a space', { ...vsensor, areas: { keyboard: { layout: 'us intl' } } }, 'vsensor', 'areas.keyboard.layout'],
+    ['a keyboard on an appliance', { ...appliance, areas: { keyboard: { layout: 'us' } } }, 'appliance', 'areas.keyboard'],
+    ['an interface name with a space', { ...appliance, areas: { network: { interfaces: { 'eth 0': appliance.areas.network.interfaces.eth1 } } } }, 'appliance', 'areas.network.interfaces.eth 0'],
+    ['a static address of 300', { ...appliance, areas: { network: { interfaces: { eth0: { ...appliance.areas.network.interfaces.eth0, address: '10.0.0.300' } } } } }, 'appliance', 'areas.network.interfaces.eth0.address'],
+    ['a static address without prefix', { ...appliance, areas: { network: { interfaces: { eth0: { ...appliance.areas.network.interfaces.eth0, prefix: null } } } } }, 'appliance', 'areas.network.interfaces.eth0.prefix'],
+    ['a prefix of 33', { ...appliance, areas: { network: { interfaces: { eth0: { ...appliance.areas.network.interfaces.eth0, prefix: 33 } } } } }, 'appliance', 'areas.network.interfaces.eth0.prefix'],
+    ['the network address as the address', { ...appliance, areas: { network: { interfaces: { eth0: { ...appliance.areas.network.interfaces.eth0, address: '10.0.0.0' } } } } }, 'appliance', 'areas.network.interfaces.eth0.address'],
+    ['four DNS servers', { ...appliance, areas: { network: { interfaces: { eth0: { ...appliance.areas.network.interfaces.eth0, dns: ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4'] } } } } }, 'appliance', 'areas.network.interfaces.eth0.dns'],
+    ['a gateway on DHCP', { ...appliance, areas: { network: { interfaces: { eth1: { ...appliance.areas.network.interfaces.eth1, mode: 'dhcp', gateway: '10.0.0.1' } } } } }, 'appliance', 'areas.network.interfaces.eth1.gateway'],
+    ['an IPv6 gateway off the link', { ...appliance, areas: { network: { interfaces: { eth0: { ...appliance.areas.network.interfaces.eth0, gateway6: '2001:db9::1' } } } } }, 'appliance', 'areas.network.interfaces.eth0.gateway6'],
+    ['a bond of an unknown mode', { ...appliance, areas: { network: { interfaces: { bond0: { ...appliance.areas.network.interfaces.bond0, bond: { members: ['eth2'], mode: 'fastest' } } } } } }, 'appliance', 'areas.network.interfaces.bond0.bond.mode'],
+    ['a bond without members', { ...appliance, areas: { network: { interfaces: { bond0: { ...appliance.areas.network.interfaces.bond0, bond: { members: [], mode: 'active-backup' } } } } } }, 'appliance', 'areas.network.interfaces.bond0.bond.members'],
+    ['a VLAN id of 4095', { ...appliance, areas: { network: { interfaces: { vlan10: { ...appliance.areas.network.interfaces.vlan10, vlan: { link: 'eth0', id: 4095 } } } } } }, 'appliance', 'areas.network.interfaces.vlan10.vlan.id'],
+    ['an Ethernet port with VLAN settings', { ...appliance, areas: { network: { interfaces: { eth1: { ...appliance.areas.network.interfaces.eth1, vlan: { link: 'eth0', id: 5 } } } } } }, 'appliance', 'areas.network.interfaces.eth1.vlan'],
+    ['a mode of wifi', { ...appliance, areas: { network: { interfaces: { eth1: { ...appliance.areas.network.interfaces.eth1, mode: 'wifi' } } } } }, 'appliance', 'areas.network.interfaces.eth1.mode'],
     ['a fractional PCAP size', { ...vsensor, areas: { pcap: { size_gb: 1.5 } } }, 'vsensor', 'areas.pcap.size_gb'],
     ['a PCAP size of 7 digits', { ...vsensor, areas: { pcap: { size_gb: 1234567 } } }, 'vsensor', 'areas.pcap.size_gb'],
   ];
   it.each(cases)('refuses %s, naming the key path', (_what, doc, profile, path) => {
     expect(paths(doc, profile)).toContain(path);
+  });
+
+  it("says every error in an operator's words (the rule's own message or what the key must hold), never zod's", () => {
+    const docs: [unknown, 'appliance' | 'vsensor'][] = cases.map(([, doc, profile]) => [doc, profile]);
+    for (const [good, profile] of [
+      [appliance, 'appliance'],
+      [vsensor, 'vsensor'],
+    ] as const) {
+      for (const path of nodes(good)) for (const wrong of [null, 12345, true, ['x'], { x: 1 }, 'bad host!', undefined]) docs.push([setAt(good, path, wrong), profile]);
+    }
+    let n = 0;
+    for (const [doc, profile] of docs) {
+      const r = checkDocument(doc, settingsAreas, profile);
+      if (r.ok) continue;
+      for (const e of r.errors) {
+        n++;
+        expect(e.message, `${e.path}: ${e.message}`).not.toMatch(/^(Invalid|Too (small|big)|Unrecognized key|Expected)\b|expected \w+, received/);
+        expect(e.message.length, e.path).toBeGreaterThan(5);
+        expect(e.path, e.message).not.toBe('');
+      }
+    }
+    expect(n).toBeGreaterThan(300);
+  });
+
+  it('says what a key must hold and what it was given', () => {
+    const said = (doc: unknown, profile: 'appliance' | 'vsensor') => {
+      const r = checkDocument(doc, settingsAreas, profile);
+      return r.ok ? {} : Object.fromEntries(r.errors.map((e) => [e.path, e.message]));
+    };
+    expect(said({ ...appliance, version: 2 }, 'appliance')).toEqual({ version: 'must be 1, not the number 2' });
+    expect(said({ ...appliance, areas: { callhome: { ...ch, enabled: 'yes' } } }, 'appliance')).toEqual({ 'areas.callhome.enabled': 'must be true or false, not the text "yes"' });
+    expect(said({ ...appliance, areas: { topology: { role: 'slave' } } }, 'appliance')).toEqual({ 'areas.topology.role': 'must be one of "master", "probe", not the text "slave"' });
+    expect(said({ ...appliance, areas: { ntp: { servers: ['bad host!'] } } }, 'appliance')).toEqual({ 'areas.ntp.servers.0': '"bad host!": one server per entry, and a server has no spaces' });
+    expect(said({ ...appliance, areas: { ntp: { servers: ['192.0.2.1'], sever: 1 } } }, 'appliance')).toEqual({ 'areas.ntp.sever': 'not a setting here (misspelt, or of another version of the console)' });
+    expect(said({ ...vsensor, areas: { pcap: {} } }, 'vsensor')['areas.pcap.size_gb']).toMatch(/^missing: it must be given \(a number\)/);
+    expect(said({ ...vsensor, areas: { ossensor: { hmac_key: 5 } } }, 'vsensor')['areas.ossensor.hmac_key']).toMatch(/the secret as text, or the description an export gives/);
   });
 
   it('collects every error of a document, not only the first', () => {

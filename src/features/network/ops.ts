@@ -66,11 +66,12 @@ export const networkIface: Op<'show'> = {
   },
 };
 
-/** set_network.sh as an Outcome: a pending change to confirm, or the refusal with its field. */
+/** set_network.sh as an Outcome: a pending change to confirm, the settings already in place (data.changed false, no pending), or the refusal with its field. */
 export async function setNetwork(ctx: Ctx, args: string[], v: Values, io: Io): Promise<Outcome> {
   const r = await run(ctx.runner, scripts.set, [...args, ...(v.timeout ? ['--confirm-timeout', v.timeout] : [])], { onLine: io.line, survive: true });
   const o = outcomeOf(r, 'Applied.');
   if (!r.ok) return o;
+  if (!r.value.pending) return { ok: true, summary: `Nothing to change: ${r.value.iface} already has these settings (nothing applied, no confirmation needed).`, data: r.value };
   return { ...o, pending: { id: r.value.pending.id, deadline: r.value.pending.deadline, address: (r.value.address ?? '').split('/')[0] ?? '' } };
 }
 

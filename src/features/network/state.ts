@@ -83,7 +83,8 @@ export const scripts = {
   show: script('show_network.sh', NetworkStateSchema),
   set: script(
     'set_network.sh',
-    z.object({ iface: z.string(), mode: z.string(), address: z.string().nullable(), pending: z.object({ id: z.string(), deadline: z.number(), timeout: z.number() }) }).loose(),
+    // pending null: the settings were in place ("changed": false), nothing applied or armed
+    z.object({ iface: z.string(), mode: z.string(), address: z.string().nullable(), changed: z.boolean().default(true), pending: z.object({ id: z.string(), deadline: z.number(), timeout: z.number() }).nullable() }).loose(),
   ),
   plan: script('set_network.sh', z.object({ dry_run: z.literal(true), plan: PlanSchema }).loose()),
   confirm: script('net_confirm.sh', z.object({ confirmed: z.literal(true), iface: z.string() }).loose()),

@@ -13,12 +13,14 @@ export const NtpSettings = z.strictObject({
     .max(MAX_NTP_SERVERS, `at most ${MAX_NTP_SERVERS} NTP servers`)
     .superRefine((list, c) => {
       list.forEach((s, i) => {
+        // an entry is one server: its words are not checked one by one (that would name half of it)
+        if (/\s/.test(s.trim())) return c.addIssue({ code: 'custom', path: [i], message: `"${s}": one server per entry, and a server has no spaces` });
         const r = ntpServers(s);
         if (!r.ok) c.addIssue({ code: 'custom', path: [i], message: r.message });
-        else if (r.value.length !== 1) c.addIssue({ code: 'custom', path: [i], message: 'one server per entry' });
       });
+      // across entries (a server twice); the count is said by min/max above
       const all = ntpServers(list.join(' '));
-      if (!all.ok && list.every((s) => ntpServers(s).ok)) c.addIssue({ code: 'custom', message: all.message });
+      if (!all.ok && list.length >= 1 && list.length <= MAX_NTP_SERVERS && list.every((s) => !/\s/.test(s.trim()) && ntpServers(s).ok)) c.addIssue({ code: 'custom', message: all.message });
     })
     // canonical forms, as set_ntp.sh stores them, so that what is in place compares equal
     .transform((list) => list.flatMap((s) => (ntpServers(s) as { ok: true; value: string[] }).value)),

@@ -33,10 +33,10 @@ const scripts = {
       })
       .loose(),
   ),
-  key: script('set_updatekey.sh', z.object({ checked: z.boolean(), accepted: z.boolean().nullable(), first_time: z.boolean(), packages: z.array(Pkg) }).loose()),
+  key: script('set_updatekey.sh', z.object({ changed: z.boolean().default(true), checked: z.boolean(), accepted: z.boolean().nullable(), first_time: z.boolean(), packages: z.array(Pkg) }).loose()),
   download: script('upgrade_vsensor.sh', z.object({ phase: z.literal('download'), changes: z.array(Change), packages: z.array(Pkg) }).loose()),
   install: script('upgrade_vsensor.sh', z.object({ phase: z.literal('install'), changed: z.boolean(), restart_console: z.boolean(), packages: z.array(Pkg) }).loose()),
-  proxy: script('set_update_proxy.sh', z.object({ proxy: z.string().nullable(), user: z.string().nullable(), checked: z.boolean() }).loose()),
+  proxy: script('set_update_proxy.sh', z.object({ changed: z.boolean().default(true), proxy: z.string().nullable(), user: z.string().nullable(), checked: z.boolean() }).loose()),
 };
 
 export type UpdatesState = z.infer<typeof scripts.show.result>;
@@ -128,7 +128,9 @@ export const updateKeySet: Op<'read' | 'apply'> = {
   async apply(ctx, v, io) {
     const r = await run(ctx.runner, scripts.key, [], { stdin: (v.key ?? '') + '\n', onLine: io.line, survive: true });
     const said = outcomeOf(r, (k) =>
-      !k.checked
+      !k.changed
+        ? 'This update key is the one in place: nothing was changed'
+        : !k.checked
         ? 'The update key is stored. This is the demo appliance: no package manager runs here, so whether the repository accepts the key was not checked'
         : `The update key was accepted by the repository.${k.first_time ? ' The vSensor packages are not installed yet: the first time the installation is carried out from here (Upgrade).' : ''}`,
     );
@@ -160,7 +162,7 @@ async function setProxy(ctx: Ctx, url: string, user: string, pass: string, io: I
   if (user !== '' && pass === '') return { ok: false, summary: 'Enter the password of the proxy user', field: 'password', code: EXIT.usage };
   const args = [url, ...(user !== '' ? ['--user', user] : [])];
   const r = await run(ctx.runner, scripts.proxy, args, { stdin: user !== '' ? pass + '\n' : '', onLine: io.line, survive: true });
-  return outcomeOf(r, (p) => `The package manager uses the proxy ${p.proxy ?? url}${p.user ? ` as ${p.user}` : ''}${p.checked ? ' (the repository answered through it)' : ''}`);
+  return outcomeOf(r, (p) => `${p.changed ? '' : 'Nothing changed: '}The package manager uses the proxy ${p.proxy ?? url}${p.user ? ` as ${p.user}` : ''}${p.checked ? ' (the repository answered through it)' : ''}`);
 }
 
 export const updatesMenu: Menu = {

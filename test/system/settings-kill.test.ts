@@ -1,0 +1,115 @@
+// kill -9 during an import (issue 15): each area is left old or new, never mixed. An import of a
+// document that changes five areas (each through one writer) is killed at several points — a
+// writer dies mid-change (the fault harness at txn_end, the Nth writer) and the import with it,
+// or the import is killed as the Nth area's revision appears (its writer, detached, survives and
+// ends) — then recover.sh, the product's recovery (run at boot, and first by every writer), puts
+// back what a dead writer's journal names. Every area's export then equals the old document's or
+// the new one's.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { missing } from '../support/requires.js';
+import { cc, ccEnv, demoRoot, REPO, removeRoots, runScript, waitFor } from './helpers.js';
+
+const why = missing('system: kill -9 during an import', ['bash', 'python3', 'flock', 'setsid']);
+afterAll(removeRoots);
+
+type Doc = { areas: Record<string, unknown> };
+const exportOf = (root: string): Doc => {
+  const r = cc(root, ['export', '--json']);
+  expect(r.code, r.err).toBe(0);
+  return JSON.parse(r.out) as Doc;
+};
+
+/** The new document: NTP, Call-Home's server, the role (a probe), the proxy for updates and eth0's address changed. */
+function changed(old: Doc): Doc {
+  const a = JSON.parse(JSON.stringify(old.areas)) as Record<string, Record<string, unknown>>;
+  a.ntp = { servers: ['192.0.2.31', '192.0.2.32'] };
+  a.callhome = { ...a.callhome!, host: 'support.example.net', port: '443', ssl: true };
+  a.topology = { role: 'probe', master: { mode: 'push', host: '192.0.2.60' }, retain_search: true };
+  a.updates = { ...a.updates!, proxy: 'http://192.0.2.8:3128' };
+  const net = a.network as { interfaces: Record<string, Record<string, unknown>> };
+  net.interfaces.eth0 = { ...net.interfaces.eth0!, address: '10.0.0.77' };
+  return { ...old, areas: a };
+}
+
+const revisions = (root: string) => {
+  const d = join(root, 'var/lib/confconsole/history');
+  return existsSync(d) ? readdirSync(d).filter((n) => n.endsWith('.json')).length : 0;
+};
+
+/**
+ * Runs the import and kills it (SIGKILL to its process group) when `when(stderr)` holds; resolves
+ * once it is gone (or ended by itself first).
+ */
+function importKilled(root: string, file: string, env: Record<string, string>, when: (err: string) => boolean): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(REPO, 'bin/confconsole'), '--demo', '--root', root, 'import', file], { env: ccEnv(env), detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    const kill = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* gone already */
+      }
+    };
+    const timer = setInterval(() => when(err) && kill(), 2);
+    child.stderr!.on('data', (d) => {
+      err += d;
+      if (when(err)) kill();
+    });
+    child.on('error', reject);
+    child.on('close', () => {
+      clearInterval(timer);
+      resolve();
+    });
+  });
+}
+
+const seen = new Map<string, Set<string>>();
+const cases: { what: string; env?: (root: string) => Record<string, string>; when: (root: string) => (err: string) => boolean; newAreas: (n: number) => boolean }[] = [
+  // a writer dies mid-change (its journal open), the import with it: the 1st and the 3rd area's
+  ...[0, 2].map((n) => ({
+    what: `the writer of area ${n + 1} killed at txn_end`,
+    env: (root: string) => ({ CONFCONSOLE_FAULT_AT: 'txn_end', CONFCONSOLE_FAULT_SKIP: `${join(root, '.fault-count')}:${n}` }),
+    when: () => (err: string) => err.includes('fault harness: killed at'),
+    // the areas before it are new, it is rolled back, none after it was begun
+    newAreas: (k: number) => k === n,
+  })),
+  // the import killed as the Nth area's revision appears (that writer survives and ends)
+  ...[1, 3].map((n) => ({ what: `the import killed at revision ${n}`, when: (root: string) => () => revisions(root) >= n, newAreas: (k: number) => k >= n })),
+];
+
+describe.skipIf(why)('kill -9 during an import', () => {
+  // an import of five areas takes seconds on a busy machine: each case has its own time
+  it.each(cases)('$what: each area old or new, never mixed, after the recovery', async (c) => {
+    const root = await demoRoot('appliance', 'cc-kill-');
+    const oldDoc = exportOf(root);
+    const newDoc = changed(oldDoc);
+    const file = join(root, 'new.json');
+    writeFileSync(file, JSON.stringify(newDoc));
+    await importKilled(root, file, c.env?.(root) ?? {}, c.when(root));
+    // the product's recovery: it waits for a surviving writer (the lock), then rolls back a dead one's journal
+    const rec = await runScript('recover.sh', [], root);
+    expect(rec.code, `${c.what}: ${rec.stderr}`).toBe(0);
+    await waitFor('the journal to be closed', () => !existsSync(join(root, 'var/lib/confconsole/txn')), 5000);
+    const now = exportOf(root);
+    const states: string[] = [];
+    for (const id of Object.keys(newDoc.areas)) {
+      const is = JSON.stringify(now.areas[id]);
+      const state = is === JSON.stringify(newDoc.areas[id]) ? 'new' : is === JSON.stringify(oldDoc.areas[id]) ? 'old' : 'mixed';
+      expect(state, `${c.what}: ${id} is ${is}`).not.toBe('mixed');
+      states.push(`${id}:${state}`);
+      if (!seen.has(id)) seen.set(id, new Set());
+      seen.get(id)!.add(state);
+    }
+    // the areas applied in order: the new ones come first
+    expect(states.map((s) => s.endsWith(':new')).join(','), `${c.what}: ${states.join(' ')}`).toMatch(/^(true,)*(false,?)*$|^(true,?)*$/);
+    expect(c.newAreas(states.filter((s) => s.endsWith(':new')).length), `${c.what}: ${states.join(' ')}`).toBe(true);
+  }, 120_000);
+
+  it('the kills fell at different points: some area was found old after one and new after another', () => {
+    expect([...seen.values()].some((s) => s.size === 2), JSON.stringify([...seen].map(([k, v]) => [k, [...v]]))).toBe(true);
+  });
+});
