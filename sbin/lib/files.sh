@@ -93,14 +93,15 @@ recover_net() {
 
 # fault_point EVENT: for the fault harness (test/fault/) only — when CONFCONSOLE_FAULT_AT names
 # EVENT, the writer dies here as a kill -9 would kill it (its whole process group).
-# CONFCONSOLE_FAULT_SKIP=FILE:N lets the first N writers pass it (counted in FILE): the Nth
-# area of an import dies there (test/system/settings-kill.test.ts)
+# CONFCONSOLE_FAULT_SKIP=FILE:N: only the (N+1)th writer to reach it dies (counted in FILE), the
+# ones before and after pass: one writer of an import dies there (test/system/settings-kill.test.ts)
 fault_point() {
   [[ -n ${CONFCONSOLE_FAULT_AT:-} && $CONFCONSOLE_FAULT_AT == "$1" ]] || return 0
   if [[ -n ${CONFCONSOLE_FAULT_SKIP:-} ]]; then
     local f=${CONFCONSOLE_FAULT_SKIP%:*} c=0
     [[ -f $f ]] && read -r c <"$f"
-    if ((c < ${CONFCONSOLE_FAULT_SKIP##*:})); then echo $((c + 1)) >"$f"; return 0; fi
+    echo $((c + 1)) >"$f"
+    ((c == ${CONFCONSOLE_FAULT_SKIP##*:})) || return 0
   fi
   log "fault harness: killed at $1"
   kill -KILL 0

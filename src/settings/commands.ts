@@ -10,6 +10,7 @@ import { EXIT } from '../system/runner.js';
 import { readSettings } from '../system/settings.js';
 import type { Profile, SettingsArea } from './area.js';
 import { checkDocument, diffArea, exportSettings, keptSecretWarnings, type Change, type DocError } from './document.js';
+import { applyWhole, recoverArea } from './journal.js';
 
 export const profileOf = async (ctx: Ctx, input: Input): Promise<Profile> =>
   input.opts.profile === 'appliance' || input.opts.profile === 'vsensor' ? input.opts.profile : (await readSettings(ctx.paths.settingsIni)).appliance.profile;
@@ -124,7 +125,8 @@ export async function applyImport(ctx: Ctx, plan: AreaPlan[], dry: boolean, io: 
     else if (code !== EXIT.ok) results.push({ area: p.a.id, result: 'not applied', changes: p.changes });
     else {
       say?.(`${p.a.title}: applying`);
-      const o: Outcome = await p.a.apply(ctx, p.want, p.have, io);
+      // whole or not at all: the network by its own commit-confirmed rollback, every other area by its journal
+      const o: Outcome = p.a.last ? await p.a.apply(ctx, p.want, p.have, io) : await applyWhole(ctx, p.a, p.want, p.have, io);
       const changed = (o.data as { changed?: boolean } | undefined)?.changed !== false;
       if (o.ok) results.push({ area: p.a.id, result: changed ? 'changed' : 'unchanged', changes: changed ? p.changes : [], summary: visible(o.summary), ...(o.pending ? { pending: { id: o.pending.id ?? '', deadline: o.pending.deadline } } : {}) });
       else {
@@ -164,7 +166,15 @@ export function resultsText(results: AreaResult[], last: ReadonlySet<string> = n
  */
 async function importDocument(ctx: Ctx, all: readonly SettingsArea[], input: Input, out: Out): Promise<number> {
   const file = input.args[0] ?? '-';
-  const planned = await planImport(ctx, all, await readDocument(file), await profileOf(ctx, input));
+  const raw = await readDocument(file);
+  // an import killed midway left an area half applied: back as it was, before anything is planned
+  const recovered = await recoverArea(ctx, all, out.progress);
+  if (recovered && !out.json) process.stderr.write(`${recovered.ok ? 'note' : 'warning'}: ${visible(recovered.said)}\n`);
+  if (recovered && !recovered.ok) {
+    if (out.json) out.print({ ok: false, code: EXIT.fail, error: recovered.said }, recovered.said);
+    return EXIT.fail;
+  }
+  const planned = await planImport(ctx, all, raw, await profileOf(ctx, input));
   if (!out.json) for (const w of planned.warnings) process.stderr.write(`warning: ${visible(w)}\n`);
   if (!planned.ok) {
     const text = [`${file}: ${planned.errors.length} error(s), nothing was changed:`, ...planned.errors.map((e) => `  ${e.path}: ${e.message}`)].join('\n');
@@ -178,7 +188,7 @@ async function importDocument(ctx: Ctx, all: readonly SettingsArea[], input: Inp
   const human = resultsText(results, new Set(all.filter((a) => a.last).map((a) => a.id)));
   const confirm = confirmText(results);
   const ok = code === EXIT.ok;
-  if (out.json) out.print({ ok, dry_run: dry, changed: results.some((r) => r.result === 'changed'), areas: results, warnings: warnings.map((w) => visible(w)), ...(confirm ? { confirm } : {}), ...(ok ? {} : { code, error: results.find((r) => r.result === 'failed')?.summary }) }, human);
+  if (out.json) out.print({ ok, dry_run: dry, ...(recovered ? { recovered: recovered.said } : {}), changed: results.some((r) => r.result === 'changed'), areas: results, warnings: warnings.map((w) => visible(w)), ...(confirm ? { confirm } : {}), ...(ok ? {} : { code, error: results.find((r) => r.result === 'failed')?.summary }) }, human);
   else process.stdout.write(visible(human, '\n') + '\n');
   return code;
 }

@@ -292,13 +292,17 @@ export async function fetchDocument(ctx: Ctx, id: string, passphrase = ''): Prom
 export async function restorePlan(ctx: Ctx, id: string): Promise<{ text: string; changes: number; run: (io: Io) => Promise<Outcome> }> {
   const raw = await fetchDocument(ctx, id);
   const [{ settingsAreas }, { planImport, applyImport, resultsText }] = await Promise.all([import('../settings.js'), import('../../settings/commands.js')]);
+  const { recoverArea } = await import('../../settings/journal.js');
+  // an import killed midway left an area half applied: back as it was, before the plan is made
+  const recovered = await recoverArea(ctx, settingsAreas, { line: () => undefined });
+  if (recovered && !recovered.ok) throw new Problem(recovered.said);
   const profile = (await readSettings(ctx.paths.settingsIni)).appliance.profile;
   const planned = await planImport(ctx, settingsAreas, raw, profile);
   if (!planned.ok) throw new Problem(`backup ${id} cannot be restored here:\n${planned.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
   const dry = await applyImport(ctx, planned.plan, true, { line: () => undefined });
   const changes = planned.plan.filter((p) => p.changes.length > 0).length;
   return {
-    text: [...planned.warnings.map((w) => `warning: ${w}`), resultsText(dry.results)].join('\n'),
+    text: [...(recovered ? [`note: ${recovered.said}`] : []), ...planned.warnings.map((w) => `warning: ${w}`), resultsText(dry.results)].join('\n'),
     changes,
     async run(io) {
       const done = await applyImport(ctx, planned.plan, false, io, io.line);
