@@ -19,7 +19,8 @@
 # shows them. On stdout {"ok","profile","errors","warnings","rows":[{"name","level","details"}]}
 # (level ok|warning|error); when stdout is a terminal and --json is not given, nothing more is
 # printed there. Exit 0, or 5 when a row is an error.
-# Where the facts come from: the counters of /sys/class/net/IF/statistics and AppArmor's
+# Where the facts come from: the counters of /sys/class/net/IF/statistics (the demo appliance:
+# its traffic profile, lib/demo-traffic.json, the one its Interface stats shows) and AppArmor's
 # /sys/module/apparmor and /sys/kernel/security/apparmor are read under the appliance root (a
 # demo or test root carries its own); with CONFCONSOLE_NETNS=NS (tests, as in lib/net.sh) the
 # counters are those of that network namespace. The master is reached from the namespace the
@@ -140,9 +141,14 @@ except Exception: print("other"); print("test_master.sh gave no answer")' 2>/dev
 }
 
 # ---- incoming_data ---------------------------------------------------------------------------
-# rx_packets IF → the interface's received-packet counter (1 when it cannot be read)
+# rx_packets IF → a capture interface's received-packet counter (1 when it cannot be read). The
+# demo appliance's are those of its traffic profile, as its Interface stats shows them (ccnet/demo.py).
 rx_packets() {
   local f=/sys/class/net/$1/statistics/rx_packets
+  if is_demo; then
+    PYTHONPATH=$CC_LIB python3 -c 'import time; from ccnet.demo import counters; print(counters(True, time.time() * 1000)["rx_packets"])'
+    return
+  fi
   if [[ -n ${CONFCONSOLE_NETNS:-} ]]; then ip netns exec "$CONFCONSOLE_NETNS" cat "$f" 2>/dev/null; return; fi
   cat -- "$(p "$f")" 2>/dev/null
 }
