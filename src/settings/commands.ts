@@ -8,8 +8,8 @@ import type { Command, Input, Out } from '../commands/types.js';
 import { fileCause } from '../system/files.js';
 import { EXIT } from '../system/runner.js';
 import { readSettings } from '../system/settings.js';
-import type { Profile, SettingsArea } from './area.js';
-import { checkDocument, diffArea, exportSettings, keptSecretWarnings, type Change } from './document.js';
+import { fingerprintKey, type Profile, type SettingsArea } from './area.js';
+import { checkDocument, describesHeldSecret, diffArea, exportSettings, keptSecretWarnings, type Change } from './document.js';
 
 const profileOf = async (ctx: Ctx, input: Input): Promise<Profile> =>
   input.opts.profile === 'appliance' || input.opts.profile === 'vsensor' ? input.opts.profile : (await readSettings(ctx.paths.settingsIni)).appliance.profile;
@@ -90,7 +90,8 @@ async function importDocument(ctx: Ctx, all: readonly SettingsArea[], input: Inp
     const a = byId.get(id)!;
     const have = await a.read(ctx, true);
     plan.push({ a, want, have, changes: diffArea(have, want, a.secrets) });
-    for (const k of keptSecretWarnings(have, want, a.secrets))
+    // the key only when a described secret meets one in place (an import writes nothing it need not)
+    for (const k of keptSecretWarnings(have, want, a.secrets, describesHeldSecret(have, want, a.secrets) ? await fingerprintKey(ctx) : ''))
       warnings.push(`areas.${id}.${k.path}: the document gives only a description of this secret (${k.new}), and this appliance holds another one (${k.old}): the one in place is kept; export with --secrets to carry the secret itself`);
   }
   if (!out.json) for (const w of warnings) process.stderr.write(`warning: ${visible(w)}\n`);
