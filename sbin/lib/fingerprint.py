@@ -30,7 +30,8 @@ def key(root):
     except FileNotFoundError:
         pass
     os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-    tmp = '%s.%d.tmp' % (path, os.getpid())
+    # hidden, so a writer killed here leaves nothing that looks like a secret of a setting
+    tmp = os.path.join(os.path.dirname(path), '.%s.%d.tmp' % (os.path.basename(path), os.getpid()))
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, 'wb') as f:
         f.write(secrets.token_hex(32).encode() + b'\n')
