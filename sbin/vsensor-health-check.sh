@@ -142,14 +142,15 @@ except Exception: print("other"); print("test_master.sh gave no answer")' 2>/dev
 
 # ---- incoming_data ---------------------------------------------------------------------------
 # rx_packets IF → a capture interface's received-packet counter (1 when it cannot be read). The
-# demo appliance's are those of its traffic profile, as its Interface stats shows them (ccnet/demo.py).
+# demo appliance's are those of its traffic profile, as its Interface stats shows them
+# (ccnet/demo.py), unless a network namespace stands for its network (CONFCONSOLE_NETNS: real counters).
 rx_packets() {
   local f=/sys/class/net/$1/statistics/rx_packets
+  if [[ -n ${CONFCONSOLE_NETNS:-} ]]; then ip netns exec "$CONFCONSOLE_NETNS" cat "$f" 2>/dev/null; return; fi
   if is_demo; then
     PYTHONPATH=$CC_LIB python3 -c 'import time; from ccnet.demo import counters; print(counters(True, time.time() * 1000)["rx_packets"])'
     return
   fi
-  if [[ -n ${CONFCONSOLE_NETNS:-} ]]; then ip netns exec "$CONFCONSOLE_NETNS" cat "$f" 2>/dev/null; return; fi
   cat -- "$(p "$f")" 2>/dev/null
 }
 
