@@ -2,11 +2,12 @@
 # net_fresh_macs.sh [--dry-run] [--confirm-timeout S] — initialize fresh MAC addresses (manual
 # ch. 7, a cloned virtual machine): the netplan stanzas that match a MAC address no interface
 # has any more (`match: macaddress:`) are bound to the present ports nothing configures: by name
-# first (the stanza's set-name, else its id), then in order (ccnet/freshmacs.py). Only
+# first (the stanza's set-name, else its id), then in order (ccnet/freshmacs.py; never renaming
+# the capture port, nor to a name another interface has or a stanza configures). Only
 # `match: macaddress` changes, in place; every other key, comment and file is kept. Applied, then
 # rolled back by itself unless net_confirm.sh runs within S seconds (5-3600, default 120), as
 # every network change (set_network.sh, net_rollback.sh put every file of it back).
-# --dry-run: {"ok":true,"dry_run":true,"stale":[...],"pairs":[{file,id,old,new,iface,by}],"unpaired":[...],"skipped":[...]}.
+# --dry-run: {"ok":true,"dry_run":true,"stale":[...],"pairs":[{file,id,old,new,iface,by,rename}],"unpaired":[{...,why}],"skipped":[...]}.
 # Exit 1 nothing to rebind (no stale MAC, or no free port for one), 4 locked or a change already
 # waiting for confirmation. Result: {"ok":true,"pairs":[...],"pending":{id,deadline,timeout}}.
 here=$(dirname -- "$(readlink -f -- "$0")")
@@ -55,7 +56,9 @@ files=() ifaces=()
 while IFS= read -r x; do [[ -n $x ]] && files+=("$x"); done < <(printf '%s' "$plan" | netpy_field files)
 while IFS= read -r x; do [[ -n $x ]] && ifaces+=("$x"); done < <(printf '%s' "$plan" | "$NET_PY" -c 'import json,sys; [print(p["iface"]) for p in json.load(sys.stdin)["pairs"]]')
 if ((${#files[@]} == 0)); then
-  fail_on interface "$EX_FAIL" "no MAC address to initialize: $( [[ $(printf '%s' "$plan" | netpy_field stale) == "" ]] && echo "every MAC address the netplan files name is present" || echo "no interface is free for the stanzas whose MAC address is gone")"
+  # why each stale stanza stays unpaired (freshmacs.py: the capture port is never renamed, ...)
+  whys=$(printf '%s' "$plan" | "$NET_PY" -c 'import json,sys; print("; ".join("%s: %s" % (s["id"], s.get("why", "")) for s in json.load(sys.stdin)["unpaired"]))')
+  fail_on interface "$EX_FAIL" "no MAC address to initialize: $( [[ $(printf '%s' "$plan" | netpy_field stale) == "" ]] && echo "every MAC address the netplan files name is present" || echo "no interface is free for the stanzas whose MAC address is gone${whys:+ ($whys)}")"
 fi
 for f in "${files[@]}"; do cp -- "$work/out/$f" "$work/root/$f"; done
 chmod 0600 "$work"/root/*/netplan/*.yaml
@@ -87,7 +90,7 @@ for rel in "${files[@]}"; do
   log "wrote $(p "/$rel")"
 done
 # %-formatting: an f-string with quotes inside its braces needs Python 3.12 (Ubuntu 20.04 has 3.8)
-what=$(printf '%s' "$plan" | "$NET_PY" -c 'import json,sys; print(", ".join("%s: %s -> %s (%s)" % (p["id"], p["old"], p["new"], p["iface"]) for p in json.load(sys.stdin)["pairs"]))') \
+what=$(printf '%s' "$plan" | "$NET_PY" -c 'import json,sys; print(", ".join("%s: %s -> %s (%s%s)" % (p["id"], p["old"], p["new"], p["iface"], ", renamed " + p["rename"] if p.get("rename") else "") for p in json.load(sys.stdin)["pairs"]))') \
   || what="(the pairs could not be listed)"
 log "fresh MAC addresses: $what; applying"
 if ! err=$(net_apply "${ifaces[@]}" 2>&1); then

@@ -30,6 +30,8 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/apply.sh"
 # shellcheck source=lib/masterconn.sh
 . "$here/lib/masterconn.sh"
+# shellcheck source=lib/role.sh
+. "$here/lib/role.sh"
 
 USAGE="usage: set_topology.sh [--dry-run] probe --mode push-token|pull|push --master HOST [--proxy URL] --retain-search yes|no [--change] [< token] | set_topology.sh [--dry-run] master"
 dry=no change=no mode="" host="" proxy="" retain="" role_to=""
@@ -48,8 +50,8 @@ while (($#)); do
 done
 [[ -n $role_to ]] || usage_error "$USAGE"
 
-probe_svcs=$(service_for probe_role probe-forwarder)
-master_svcs=$(service_for master_role "master-analytics master-search master-ui")
+probe_svcs=$(role_services probe)
+master_svcs=$(role_services master)
 
 if [[ $role_to == probe ]]; then
   case $mode in

@@ -4,7 +4,7 @@
 # installed with their versions (dpkg's database), when they were last installed or upgraded
 # (APT's history.log, rotated ones too) and when the repository's index was last fetched
 # (APT's lists). Changes nothing:
-#   {"key_set":BOOL,"key":{"length":N,"sha256":"abcd1234"}|null,"repository":URL,
+#   {"key_set":BOOL,"key":{"length":N}|null,"repository":URL,
 #    "proxy":"http://host:port"|null,"proxy_user":U|null,"packages":[{"package","version"|null}],
 #    "last_upgrade":"YYYY-MM-DD HH:MM:SS"|null,"last_index_update":"YYYY-MM-DDTHH:MM:SSZ"|null,"demo":BOOL}
 here=$(dirname -- "$(readlink -f -- "$0")")
@@ -21,7 +21,8 @@ upd_conf_load
 key=null
 if upd_key_set; then
   pw=$(awk '$1 == "password" { print $2; exit }' "$UPD_AUTH" 2>/dev/null) || pw=""
-  [[ -n $pw ]] && key="{\"length\":${#pw},\"sha256\":\"$(printf '%s' "$pw" | sha256sum | cut -c1-8)\"}"
+  # its length only: a hash of a short key would let it be guessed offline (a show writes nothing, so no keyed fingerprint)
+  [[ -n $pw ]] && key="{\"length\":${#pw}}"
   unset pw
 fi
 

@@ -2,8 +2,9 @@
 # vsensor-health-check.sh [--json] — the Healthcheck (manual ch. 7 and 8): one row per check, in
 # the manual's order and words, each [OK], [WARNING] or [ERROR] with detail lines under it.
 # Read-only: nothing is started, stopped or written.
-#   all_services          every service in appliance.ini [services] names is active
-#   master_connectivity   (vSensor) the configured master: not a loopback IP, TCP, then HTTPS
+#   all_services          every service in appliance.ini [services] names is active, and on the
+#                         master/probe appliance those of its role (lib/role.sh)
+#   master_connectivity   (vSensor, probe) the configured master: not a loopback IP, TCP, then HTTPS
 #                         with the stored push token (test_master.sh --stored)
 #   incoming_data         packets arrive on each capture interface (its rx counters, a few seconds)
 #   last_software_update  the last successful package install/upgrade in the package manager's
@@ -13,12 +14,13 @@
 #   ossensor_count        (vSensor) how many osSensors are registered, how many active
 #   apparmor              AppArmor is enabled and has profiles loaded
 # An appliance (profile = appliance) has the rows that apply to it: all_services, incoming_data,
-# last_software_update, apparmor.
+# last_software_update, apparmor; a probe (manual ch. 10) master_connectivity too, for its master.
 # The rows are written to stderr as each finishes ("Healthcheck results" first), as the manual
 # shows them. On stdout {"ok","profile","errors","warnings","rows":[{"name","level","details"}]}
 # (level ok|warning|error); when stdout is a terminal and --json is not given, nothing more is
 # printed there. Exit 0, or 5 when a row is an error.
-# Where the facts come from: the counters of /sys/class/net/IF/statistics and AppArmor's
+# Where the facts come from: the counters of /sys/class/net/IF/statistics (the demo appliance:
+# its traffic profile, lib/demo-traffic.json, the one its Interface stats shows) and AppArmor's
 # /sys/module/apparmor and /sys/kernel/security/apparmor are read under the appliance root (a
 # demo or test root carries its own); with CONFCONSOLE_NETNS=NS (tests, as in lib/net.sh) the
 # counters are those of that network namespace. The master is reached from the namespace the
@@ -26,6 +28,8 @@
 here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+# shellcheck source=lib/role.sh
+. "$here/lib/role.sh"
 
 json_out=0
 case ${1:-} in -h|--help) cc_help ;; --json) json_out=1 ;; '') ;; *) usage_error "usage: vsensor-health-check.sh [--json]" ;; esac
@@ -57,9 +61,10 @@ trap '((${#pids[@]})) && kill "${pids[@]}" 2>/dev/null; rm -rf -- "$work"; clean
 row() { local f=$1 level=$2; shift 2; { printf '%s\n' "$level"; if (($#)); then printf '%s\n' "$@"; fi; } >"$f.part" && mv -f -- "$f.part" "$f"; }
 
 # ---- the settings ------------------------------------------------------------------------
-profile=vsensor settings_err=""
+profile=vsensor settings_err="" role=""
 if ini_load "$SETTINGS_INI" 2>/dev/null; then
   profile=$(ini_get "$SETTINGS_INI" appliance profile); [[ $profile == appliance ]] || profile=vsensor
+  role=$(appliance_role)
 else
   settings_err=$CC_INI_ERROR
 fi
@@ -68,7 +73,7 @@ fi
 check_services() {
   local out=$1 names n down=()
   if [[ -n $settings_err ]]; then row "$out" error "The services are not known: $settings_err"; return; fi
-  read -r -a names <<<"$(ini_get "$SETTINGS_INI" services names)"
+  mapfile -t names < <(appliance_services)
   if ((${#names[@]} == 0)); then row "$out" warning "No services are listed in $SETTINGS_INI ([services] names)"; return; fi
   for n in "${names[@]}"; do
     if [[ ! $n =~ ^[A-Za-z0-9@._-]+$ ]]; then down+=("Bad service name \"$n\" in $SETTINGS_INI"); continue; fi
@@ -98,7 +103,7 @@ check_master() {
   host=$(ini_get "$SETTINGS_INI" master host)
   mode=$(ini_get "$SETTINGS_INI" master mode)
   proxy=$(ini_get "$SETTINGS_INI" master proxy)
-  if [[ -z $host ]]; then row "$out" error "No master configured - set it in Setup > Master"; return; fi
+  if [[ -z $host ]]; then row "$out" error "No master configured - set it in $([[ $profile == vsensor ]] && echo "Setup > Master" || echo "Appliance Admin > Topology settings")"; return; fi
   if ! split_host_port "$host"; then row "$out" error "The master \"$host\" in $SETTINGS_INI is not a host name or IP address"; return; fi
   name=$HP_HOST port=${HP_PORT:-443}
   # the manual: a loopback address is never a master (the factory value when none is set)
@@ -136,10 +141,16 @@ except Exception: print("other"); print("test_master.sh gave no answer")' 2>/dev
 }
 
 # ---- incoming_data ---------------------------------------------------------------------------
-# rx_packets IF → the interface's received-packet counter (1 when it cannot be read)
+# rx_packets IF → a capture interface's received-packet counter (1 when it cannot be read). The
+# demo appliance's are those of its traffic profile, as its Interface stats shows them
+# (ccnet/demo.py), unless a network namespace stands for its network (CONFCONSOLE_NETNS: real counters).
 rx_packets() {
   local f=/sys/class/net/$1/statistics/rx_packets
   if [[ -n ${CONFCONSOLE_NETNS:-} ]]; then ip netns exec "$CONFCONSOLE_NETNS" cat "$f" 2>/dev/null; return; fi
+  if is_demo; then
+    PYTHONPATH=$CC_LIB python3 -c 'import time; from ccnet.demo import counters; print(counters(True, time.time() * 1000)["rx_packets"])'
+    return
+  fi
   cat -- "$(p "$f")" 2>/dev/null
 }
 
@@ -321,11 +332,13 @@ print(len(v), v.count("enforce"), v.count("complain"))' <<<"$err") || n=0
 # ---- the rows, in the manual's order ---------------------------------------------------------
 if [[ $profile == vsensor ]]; then
   names=(all_services master_connectivity incoming_data last_software_update ossensor_registered ossensor_count apparmor)
+elif [[ $role == probe ]]; then
+  names=(all_services master_connectivity incoming_data last_software_update apparmor)
 else
   names=(all_services incoming_data last_software_update apparmor)
 fi
 # the slow checks (network) run meanwhile; each row is said once every row before it is
-[[ $profile == vsensor ]] && { check_master "$work/master_connectivity" & pids+=($!); }
+[[ " ${names[*]} " == *" master_connectivity "* ]] && { check_master "$work/master_connectivity" & pids+=($!); }
 check_incoming "$work/incoming_data" & pids+=($!)
 check_services "$work/all_services"
 check_updates "$work/last_software_update"

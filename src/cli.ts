@@ -28,8 +28,28 @@ const lexists = (path: string): boolean => {
   }
 };
 
-/** The whole usage, generated from the command table. */
-export const USAGE = usage(commands);
+/**
+ * The whole usage, generated from the command table: the commands of `profile` (this
+ * appliance's console), or without one every command grouped by console (the manual page).
+ */
+export function usageOf(profile: Profile | undefined): string {
+  const trees = { appliance: loadTree('appliance'), vsensor: loadTree('vsensor') };
+  return usage(commands, { profilesOf: (c) => profilesOf(c, commands, trees), profile, names: consoleName });
+}
+
+/** The console of the appliance at the root the command line names (--profile, else its appliance.ini), or undefined. */
+async function profileHere(v: Parsed['opts']): Promise<Profile | undefined> {
+  if (v.profile === 'appliance' || v.profile === 'vsensor') return v.profile;
+  const root = typeof v.root === 'string' ? v.root : v.demo === true ? undefined : process.env.CONFCONSOLE_ROOT || '/';
+  // a new demo is seeded as the appliance unless --profile says otherwise
+  const fallback = v.demo === true ? 'appliance' : undefined;
+  try {
+    const ini = root === undefined ? undefined : makePaths(root).settingsIni;
+    return ini && existsSync(ini) ? readSettingsSync(ini).appliance.profile : fallback;
+  } catch {
+    return fallback; // a damaged file: every command, by console
+  }
+}
 
 function refuse(json: boolean, message: string, more?: string, code: number = EXIT.usage, field?: string): number {
   // --json asked for JSON: a refusal is JSON too, so a script reading stdout gets a reason
@@ -76,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const v = p.opts;
   if (v.help) {
-    process.stdout.write(p.command ? commandUsage(p.command) : p.area ? areaUsage(p.area, commands) : USAGE);
+    process.stdout.write(p.command ? commandUsage(p.command) : p.area ? areaUsage(p.area, commands) : usageOf(await profileHere(v)));
     return EXIT.ok;
   }
   if (v.version) {
@@ -90,7 +110,7 @@ export async function main(argv: string[]): Promise<number> {
   const root = typeof v.root === 'string' ? v.root : demo ? demoRoot() : process.env.CONFCONSOLE_ROOT || '/';
   const profile = v.profile as Profile | undefined;
   if (!p.command && !(process.stdin.isTTY && process.stdout.isTTY)) {
-    process.stderr.write(`confconsole: no terminal: give a command, or run it on a terminal for the console\n\n${USAGE}`);
+    process.stderr.write(`confconsole: no terminal: give a command, or run it on a terminal for the console\n\n${usageOf(await profileHere(v))}`);
     return EXIT.usage;
   }
   if (demo) await seedDemo(root, profile ?? 'appliance');

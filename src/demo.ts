@@ -105,8 +105,8 @@ export async function seedDemo(root: string, profile: Profile): Promise<boolean>
       ? ([[p.under('/var/lib/confconsole/ossensors.json'), JSON.stringify([{ host: 'web-01', ip: '10.0.0.21' }, { host: 'db-01', ip: '10.0.0.22' }], null, 2) + '\n', 0o644]] as [string, string, number][])
       : []),
     // what the Healthcheck reads of the kernel (sbin/vsensor-health-check.sh reads /sys under the
-    // root): a capture interface that receives nothing, and AppArmor on with Ubuntu's profiles
-    [p.under('/sys/class/net/eth1/statistics/rx_packets'), '0\n', 0o444],
+    // root): AppArmor on with Ubuntu's profiles. Its packet counters are the demo's traffic
+    // profile (sbin/lib/demo-traffic.json), the one Interface stats shows: not a file here
     [p.under('/sys/module/apparmor/parameters/enabled'), 'Y\n', 0o444],
     [p.under('/sys/kernel/security/apparmor/profiles'), ['/usr/sbin/chronyd', '/usr/sbin/tcpdump', '/usr/bin/man', 'lsb_release'].map((n) => `${n} (enforce)\n`).join(''), 0o444],
   ];

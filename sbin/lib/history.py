@@ -37,6 +37,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ccini  # noqa: E402  (the one grammar of appliance.ini)
+import fingerprint  # noqa: E402  (secret fingerprints keyed per appliance)
 
 FORMAT = 1
 HISTORY = '/var/lib/confconsole/history'
@@ -61,13 +62,41 @@ def area_of(action):
     return AREAS.get(first, first)
 
 
-def describe(data):
-    """A secret as it may be recorded: its length and hash prefix (the value without its newline)."""
+def describe(data, root):
+    """A secret as it may be recorded: its length and fingerprint keyed per appliance
+    (fingerprint.py: an unsalted hash of a short secret could be reversed), the value without
+    its newline."""
     value = data[:-1] if data.endswith(b'\n') else data
-    return {'secret': 'omitted', 'length': len(value.decode('utf-8', 'replace')), 'sha256': hashlib.sha256(value).hexdigest()[:8]}
+    return {'secret': 'omitted', 'length': len(value.decode('utf-8', 'replace')), 'hmac': fingerprint.fingerprint(value, root)}
 
 
-def content(path, secret):
+def same_secret(then, path, root):
+    """Whether the secret file at path holds the secret a revision recorded (then: its
+    description, None when absent). A revision recorded before the keyed fingerprint has an
+    unsalted sha256 prefix: compared as it was, in memory only (never written again)."""
+    try:
+        with open(path, 'rb') as f:
+            data = f.read()
+    except FileNotFoundError:
+        return not then
+    if not then:
+        return False
+    value = data[:-1] if data.endswith(b'\n') else data
+    if len(value.decode('utf-8', 'replace')) != then.get('length'):
+        return False
+    if 'hmac' in then:
+        return fingerprint.fingerprint(value, root) == then['hmac']
+    return hashlib.sha256(value).hexdigest()[:8] == then.get('sha256')
+
+
+def said_secret(s):
+    """A recorded secret description in words (the one of either kind), 'none' when absent."""
+    if not s:
+        return 'none'
+    return '%d chars, %s %s' % (s['length'], 'hmac' if 'hmac' in s else 'sha256', s.get('hmac', s.get('sha256')))
+
+
+def content(path, secret, root):
     """A file's state: None (absent), its description (a secret), or its text (base64 if not UTF-8)."""
     try:
         with open(path, 'rb') as f:
@@ -75,7 +104,7 @@ def content(path, secret):
     except FileNotFoundError:
         return None
     if secret:
-        return describe(data)
+        return describe(data, root)
     try:
         return {'text': data.decode('utf-8')}
     except UnicodeDecodeError:
@@ -128,8 +157,8 @@ def record(root, txn, keep, action, detail, user, tty, frm, script, restored_fro
             if rel.startswith(NOT_SETTINGS):
                 continue
             secret = is_secret(rel, path, *([] if backup == '-' else [backup]))
-            before = None if backup == '-' else content(backup, secret)
-            after = content(path, secret)
+            before = None if backup == '-' else content(backup, secret, root)
+            after = content(path, secret, root)
             try:
                 mode = '%o' % (os.stat(path).st_mode & 0o7777)
             except FileNotFoundError:
@@ -180,13 +209,10 @@ def plan(root, rid, work):
         path = root + fl['path']
         after = fl.get('after')
         if fl.get('secret'):
-            now = content(path, True)
-            if (now or None) != (after or None):
-                def said(s):
-                    return 'none' if not s else '%d chars, sha256 %s' % (s['length'], s['sha256'])
+            if not same_secret(after, path, root):
                 sys.stderr.write('the secret %s is not the one revision %d left (then: %s; now: %s): '
                                  'restoring the settings around another secret would mix them; set that secret again first\n'
-                                 % (fl['path'], rid, said(after), said(now)))
+                                 % (fl['path'], rid, said_secret(after), said_secret(content(path, True, root))))
                 return 3
             continue
         if after is None:

@@ -20,8 +20,10 @@ read_secret() {
   SECRET=${line%$'\r'}
 }
 
-# describe_secret VALUE → "N chars, sha256 abcd1234" (for logs and the audit: never the value)
-describe_secret() { printf '%d chars, sha256 %s' "${#1}" "$(printf '%s' "$1" | sha256sum | cut -c1-8)"; }
+# describe_secret VALUE → "N chars, hmac abcd1234" (for logs and the audit: never the value): the
+# fingerprint is keyed with this appliance's own key (lib/fingerprint.py), so a short secret
+# cannot be found from it by brute force; the value goes on stdin, never in argv
+describe_secret() { printf '%d chars, hmac %s' "${#1}" "$(printf '%s' "$1" | python3 "$CC_LIB/fingerprint.py" "${CC_ROOT:-/}" 2>/dev/null || echo '(not known)')"; }
 
 # store_secret NAME VALUE: atomically into SECRETS_DIR/NAME, mode 0600 (backed up, journaled by the caller)
 secret_file() { printf '%s/%s' "$SECRETS_DIR" "$1"; }

@@ -111,8 +111,40 @@ function commandLines(cmds: Command[]): string[] {
   });
 }
 
-/** The whole usage (confconsole --help). */
-export function usage(table: Command[]): string {
+/**
+ * Which commands the usage lists: `profilesOf` says the consoles each belongs to (scope.ts, from
+ * the trees); `profile` the console of this appliance, whose commands alone are listed. Without
+ * a profile (no appliance here: the manual page) they are listed in groups by console.
+ */
+export interface UsageScope {
+  profilesOf: (c: Command) => string[];
+  profile?: string | undefined;
+  /** the consoles' names, by profile: the headings */
+  names: Record<string, string>;
+}
+
+/** The command lines of the usage, with their heading(s). */
+function commandSections(table: Command[], scope?: UsageScope): string[] {
+  const more = '(confconsole COMMAND --help says more of each)';
+  if (!scope) return [`Commands ${more}:`, ...commandLines(table)];
+  const profiles = Object.keys(scope.names);
+  if (scope.profile !== undefined) {
+    const p = scope.profile;
+    return [`Commands of the ${scope.names[p] ?? p} ${more}:`, ...commandLines(table.filter((c) => scope.profilesOf(c).includes(p)))];
+  }
+  const every = table.filter((c) => profiles.every((p) => scope.profilesOf(c).includes(p)));
+  return [
+    `Commands of every console ${more}:`,
+    ...commandLines(every),
+    ...profiles.flatMap((p) => {
+      const only = table.filter((c) => !every.includes(c) && scope.profilesOf(c).includes(p));
+      return only.length ? ['', `Commands of the ${scope.names[p] ?? p} only:`, ...commandLines(only)] : [];
+    }),
+  ];
+}
+
+/** The whole usage (confconsole --help): the commands of `scope` (every command without one). */
+export function usage(table: Command[], scope?: UsageScope): string {
   return [
     'Usage: confconsole [OPTIONS] [COMMAND ...]',
     '',
@@ -122,8 +154,7 @@ export function usage(table: Command[]): string {
     'Options:',
     ...Object.entries(GLOBAL).map(([k, o]) => `  ${optionText(k, o).padEnd(30)} ${o.help}`),
     '',
-    'Commands (confconsole COMMAND --help says more of each):',
-    ...commandLines(table),
+    ...commandSections(table, scope),
     '',
     'Secrets are read from standard input (a pipe, a file, or typed without echo), never from',
     "arguments: every user can read a process's arguments.",

@@ -52,6 +52,8 @@ export function mask(secret: string): string {
 
 /** A script's message starts a sentence on screen. */
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+/** Said after a result whose outcome ends the console (`then: 'logout'`, manual ch. 10 step 11). */
+export const LOGOUT = 'You will now be logged out of the console.';
 
 /** What leaving now does to a change under way on top: it goes on without the console. */
 function leavingNote(f: Frame): string {
@@ -171,6 +173,8 @@ function flowView(f: FlowFrame): View {
       const done = flow.kind === 'do' || flow.kind === 'form' ? flow.done : undefined;
       // after a confirm or roll back, and for a run, the outcome's own summary says it all
       const head = !st.outcome.ok ? [`Failed: ${st.outcome.summary}`] : st.after || flow.kind === 'run' ? [cap(st.outcome.summary)] : [fill(done ?? 'Done.'), cap(st.outcome.summary)];
+      // the console ends after this dialog (a change of role): it says so, from the typed `then`
+      if (st.outcome.ok && st.outcome.then === 'logout') head.push(LOGOUT);
       const note = st.note ?? (st.values ? 'OK goes back to the form, with what you entered.' : st.again ? 'OK runs it again (the form, with what you entered); Esc goes back to the menu.' : undefined);
       const text = [...head, ...(note ? ['', note] : []), '', ...(st.outcome.details ?? [])].join('\n').trim();
       // what a run found as a table (the hosts seen): shown under the text, scrollable

@@ -3,23 +3,61 @@
 // through the same scripts its menu uses. Export, import and their diff are derived from these
 // declarations (src/settings/document.ts), so a new area joins by being listed in
 // src/features/settings.ts.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { Problem } from '../core/problem.js';
 import { z } from 'zod';
 import type { Ctx, Io, Outcome } from '../core/types.js';
 import type { Rule, Validated } from '../rules/validated.js';
 
 export type Profile = 'appliance' | 'vsensor';
 
+const hex8 = z.string().regex(/^[0-9a-f]{8}$/);
 /**
- * A secret left out of a document: its length and the first 8 hex digits of its SHA-256, as the
- * audit log describes secrets. On import it means "keep the secret in place".
+ * A secret left out of a document: its length and the first 8 hex digits of an HMAC-SHA256 keyed
+ * with this appliance's own key, as the audit log describes secrets (sbin/lib/fingerprint.py: an
+ * unsalted hash of a short secret could be reversed). On import it means "keep the secret in
+ * place". A document exported before the keyed fingerprint has `sha256` (an unsalted prefix):
+ * still read, and compared in memory only.
  */
-export const SecretRef = z.strictObject({ secret: z.literal('omitted'), length: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{8}$/) });
+export const SecretRef = z.union([
+  z.strictObject({ secret: z.literal('omitted'), length: z.number().int().nonnegative(), hmac: hex8 }),
+  z.strictObject({ secret: z.literal('omitted'), length: z.number().int().nonnegative(), sha256: hex8 }),
+]);
 export type SecretRef = z.infer<typeof SecretRef>;
 
-/** How `value` is described when secrets are left out. */
-export function describeSecret(value: string): SecretRef {
-  return { secret: 'omitted', length: value.length, sha256: createHash('sha256').update(value).digest('hex').slice(0, 8) };
+/** How `value` is described when secrets are left out: `key` is the appliance's (fingerprintKey). */
+export function describeSecret(value: string, key: string): SecretRef & { hmac: string } {
+  return { secret: 'omitted', length: value.length, hmac: createHmac('sha256', key).update(value).digest('hex').slice(0, 8) };
+}
+
+/** Whether `ref` describes `value` (keyed with `key`, or a legacy unsalted prefix). */
+export function describes(ref: SecretRef, value: string, key: string): boolean {
+  if (ref.length !== value.length) return false;
+  return 'hmac' in ref ? describeSecret(value, key).hmac === ref.hmac : createHash('sha256').update(value).digest('hex').slice(0, 8) === ref.sha256;
+}
+
+/** A description in words ("12 chars, hmac abcd1234"). */
+export const secretText = (ref: SecretRef): string => `${ref.length} chars, ${'hmac' in ref ? `hmac ${ref.hmac}` : `sha256 ${ref.sha256}`}`;
+
+/** Where the appliance's fingerprint key is (sbin/lib/fingerprint.py KEY_FILE). */
+const FINGERPRINT_KEY = '/etc/confconsole/secrets/fingerprint.key';
+
+/**
+ * The appliance's secret-fingerprint key, made by fingerprint_key.sh when there is none (the
+ * scripts are the only writers). Throws a Problem when it cannot be made or read.
+ */
+export async function fingerprintKey(ctx: Ctx): Promise<string> {
+  const { readTextIfExists } = await import('../system/files.js');
+  const file = ctx.paths.under(FINGERPRINT_KEY);
+  let k = (await readTextIfExists(file))?.trim();
+  if (!k) {
+    const { run, script } = await import('../system/runner.js');
+    const r = await run(ctx.runner, script('fingerprint_key.sh', z.object({ ok: z.literal(true) })), []);
+    if (!r.ok) throw new Problem(r.error);
+    k = (await readTextIfExists(file))?.trim();
+  }
+  if (!k) throw new Problem(`The fingerprint key ${file} is empty`);
+  return k;
 }
 
 /** Whether a secret's place holds the description, not the value. */
@@ -86,5 +124,5 @@ export async function secretToSend(ctx: Ctx, want: string | SecretRef | undefine
 export async function storedSecret(ctx: Ctx, file: string, secrets: boolean): Promise<string | SecretRef | undefined> {
   const { readTextIfExists } = await import('../system/files.js');
   const v = (await readTextIfExists(ctx.paths.under(file)))?.replace(/\n$/, '');
-  return v === undefined ? undefined : secrets ? v : describeSecret(v);
+  return v === undefined ? undefined : secrets ? v : describeSecret(v, await fingerprintKey(ctx));
 }

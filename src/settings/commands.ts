@@ -8,8 +8,8 @@ import type { Command, Input, Out } from '../commands/types.js';
 import { fileCause } from '../system/files.js';
 import { EXIT } from '../system/runner.js';
 import { readSettings } from '../system/settings.js';
-import type { Profile, SettingsArea } from './area.js';
-import { checkDocument, diffArea, exportSettings, keptSecretWarnings, type Change, type DocError } from './document.js';
+import { fingerprintKey, type Profile, type SettingsArea } from './area.js';
+import { checkDocument, describesHeldSecret, diffArea, exportSettings, keptSecretWarnings, type Change, type DocError } from './document.js';
 import { applyWhole, recoverArea } from './journal.js';
 
 export const profileOf = async (ctx: Ctx, input: Input): Promise<Profile> =>
@@ -100,7 +100,8 @@ export async function planImport(
     const a = byId.get(id)!;
     const have = await a.read(ctx, true);
     plan.push({ a, want, have, changes: diffArea(have, want, a.secrets) });
-    for (const k of keptSecretWarnings(have, want, a.secrets))
+    // the key only when a described secret meets one in place (an import writes nothing it need not)
+    for (const k of keptSecretWarnings(have, want, a.secrets, describesHeldSecret(have, want, a.secrets) ? await fingerprintKey(ctx) : ''))
       warnings.push(`areas.${id}.${k.path}: the document gives only a description of this secret (${k.new}), and this appliance holds another one (${k.old}): the one in place is kept; export with --secrets to carry the secret itself`);
   }
   // what only the system can judge, for every area before any is applied

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Ctx } from '../core/types.js';
 import { visible } from '../core/visible.js';
-import { describeSecret, isOmitted, type Profile, type SettingsArea } from './area.js';
+import { describeSecret, describes, isOmitted, secretText, type Profile, type SettingsArea } from './area.js';
 
 export const FORMAT = 'confconsole-settings';
 export const VERSION = 1;
@@ -208,9 +208,17 @@ export function diffArea(have: unknown, want: unknown, secrets: readonly string[
 /**
  * The secrets a document gives only as their description while this appliance holds a different
  * one: they are kept as they are (a description cannot be stored), and the import says so.
- * → one warning per such key path (relative to the area), never a value.
+ * `key`: this appliance's fingerprint key (area.ts fingerprintKey), with which a description made
+ * here was keyed. → one warning per such key path (relative to the area), never a value.
  */
-export function keptSecretWarnings(have: unknown, want: unknown, secrets: readonly string[] = []): Change[] {
+/** Whether a document describes a secret this appliance holds (then its fingerprint key is needed to compare them). */
+export function describesHeldSecret(have: unknown, want: unknown, secrets: readonly string[] = []): boolean {
+  const h = leaves(have);
+  const w = leaves(want);
+  return secrets.some((p) => isOmitted(w.get(p)) && typeof h.get(p) === 'string');
+}
+
+export function keptSecretWarnings(have: unknown, want: unknown, secrets: readonly string[] = [], key = ''): Change[] {
   const h = leaves(have);
   const w = leaves(want);
   const out: Change[] = [];
@@ -218,8 +226,7 @@ export function keptSecretWarnings(have: unknown, want: unknown, secrets: readon
     const a = h.get(p);
     const b = w.get(p);
     if (!isOmitted(b) || typeof a !== 'string') continue;
-    const now = describeSecret(a);
-    if (now.length !== b.length || now.sha256 !== b.sha256) out.push({ path: p, old: `${now.length} chars, sha256 ${now.sha256}`, new: `${b.length} chars, sha256 ${b.sha256}` });
+    if (!describes(b, a, key)) out.push({ path: p, old: secretText(describeSecret(a, key)), new: secretText(b) });
   }
   return out;
 }

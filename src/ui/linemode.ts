@@ -226,9 +226,23 @@ export function runLineMode(o: LineModeOptions): Promise<number> {
         progressLines = v.lines.length;
         return;
       }
+      // the welcome is printed once, with the state it shows (the drawn console redraws it when
+      // the state arrives; a printed line cannot be redrawn, and printing it twice says it twice)
+      if (welcomeReading()) return;
       const text = renderView(v, model, cols, fileLines(v)).join('\n');
       const fresh = id !== shownId || text !== shownText;
       if (!fresh) return;
+      // the same screen grown by what was read later (a notice under the welcome): only the new lines
+      if (id === shownId && shownText !== '' && text.startsWith(shownText + '\n')) {
+        const added = text.slice(shownText.length).replace(/^\n+/, '');
+        shownText = text;
+        // the prompt before it ends its line
+        write(`\n${added}\n`);
+        noticeSeen();
+        prompt();
+        drain();
+        return;
+      }
       shownId = id;
       shownText = text;
       if (v.kind === 'form' && form?.id !== id) form = { id, values: Object.fromEntries(v.fields.map((x) => [x.name, x.value])), at: firstAsk(v) };
@@ -242,10 +256,15 @@ export function runLineMode(o: LineModeOptions): Promise<number> {
         // errors of a refused form first, then the first field in error is asked again
         for (const x of v.fields) if (x.error !== undefined) write(`! ${x.label}: ${x.error}\n`);
       }
-      const n = model.notice;
-      if (n?.kind === 'text' && n.seen !== undefined && showsNotice(model) && noticeAt?.notice !== n) noticeAt = { notice: n, at: performance.now() };
+      noticeSeen();
       prompt();
       drain();
+    }
+
+    /** A notice to acknowledge just printed: when (a line typed a reaction time after it saw it). */
+    function noticeSeen(): void {
+      const n = model.notice;
+      if (n?.kind === 'text' && n.seen !== undefined && showsNotice(model) && noticeAt?.notice !== n) noticeAt = { notice: n, at: performance.now() };
     }
 
     const firstAsk = (v: Extract<View, { kind: 'form' }>) => Math.max(0, v.fields.findIndex((x) => x.error !== undefined));
@@ -270,10 +289,16 @@ export function runLineMode(o: LineModeOptions): Promise<number> {
       spawnSync('stty', [on ? 'echo' : '-echo'], { stdio: ['inherit', 'ignore', 'ignore'] });
     }
 
-    /** A menu whose entries or state are still being read: a key typed ahead waits for them. */
+    /** The welcome while the state it shows is being read (it always arrives: read, or why not). */
+    const welcomeReading = (): boolean => {
+      const f = top(model);
+      return f.kind === 'note' && f.welcome === true && model.tree.status !== undefined && f.status === undefined;
+    };
+
+    /** A menu whose entries or state are still being read, or the welcome's: a key typed ahead waits for them. */
     const loading = (): boolean => {
       const f = top(model);
-      return f.kind === 'menu' && ((f.menu.source !== undefined && f.entries === undefined) || (f.menu.status !== undefined && f.status === undefined));
+      return welcomeReading() || (f.kind === 'menu' && ((f.menu.source !== undefined && f.entries === undefined) || (f.menu.status !== undefined && f.status === undefined)));
     };
 
     function drain(): void {

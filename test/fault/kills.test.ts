@@ -167,7 +167,8 @@ printf '%s %s %s\\n' "$1" "$2" "$h" >>'${log}'\n`,
         conf: readOr(join(dir, 'etc/chrony/chrony.conf')),
       };
       const sd = secretsDir(dir);
-      if (existsSync(sd)) for (const f of readdirSync(sd).sort()) if (!f.startsWith('.')) s[`secret ${f}`] = readOr(join(sd, f));
+      // the fingerprint key (made on first use, lib/fingerprint.py) is no setting: a change rolled back may leave it
+      if (existsSync(sd)) for (const f of readdirSync(sd).sort()) if (!f.startsWith('.') && f !== 'fingerprint.key') s[`secret ${f}`] = readOr(join(sd, f));
       return s;
     },
     check() {

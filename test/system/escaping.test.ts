@@ -142,6 +142,7 @@ const SCRIPT_ARGS: [string, string[], string?][] = [
   ['pcap_ring.sh', ['--iface', V]],
   ['power.sh', [V]],
   ['restart_services.sh', [V]],
+  ['fingerprint_key.sh', [V]],
   ['recover.sh', [V]],
   ['net_confirm.sh', [V]],
   ['net_ack_rollbacks.sh', [V]],

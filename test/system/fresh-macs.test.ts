@@ -175,4 +175,54 @@ describe.skipIf(why !== undefined)('system: initialize fresh MAC addresses', () 
     expect(res.json.error).toContain('every MAC address the netplan files name is present');
     expect(treeSnapshot(r.dir, skip)).toEqual(before);
   });
+
+  // the review's example: a stale stanza with set-name (eth7) paired in order with the capture
+  // port (eth1) renamed it and made it DHCP; the same kind: a port a stanza configures by its
+  // name (match: name), a rename to the name of a present interface or of a configured one
+  describe('pairing in order never renames the capture port nor takes a configured name', () => {
+    const refusedCases: [string, string, RegExp][] = [
+      ['the capture port (promiscuous) and a set-name', `    extra:\n      match: {macaddress: "${GONE(6)}"}\n      set-name: ccf7\n      dhcp4: true\n`, /ccf1 is the capture interface: set-name ccf7 would rename it/],
+      ['the capture port and a stanza that does not capture', `    extra:\n      match: {macaddress: "${GONE(6)}"}\n      dhcp4: true\n`, /ccf1 is the capture interface: the stanza extra \(dhcp\) would end its capture/],
+    ];
+    const base = `network:\n  version: 2\n  ethernets:\n    mgmt:\n      match: {macaddress: "${MAC(0)}"}\n      addresses: [10.0.0.2/24]\n    ccf2:\n      dhcp4: true\n`;
+    it.each(refusedCases)('%s: left unpaired with the reason; the change is refused and nothing written', async (_n, extra, why) => {
+      ip('-n', NS_A, 'link', 'set', 'ccf1', 'promisc', 'on');
+      try {
+        const r = root({ [OUR]: base + extra });
+        const dry = await fresh(r, ['--dry-run']);
+        expect(dry.code, dry.stderr).toBe(0);
+        expect(dry.json.pairs).toEqual([]);
+        expect(dry.json.unpaired).toEqual([expect.objectContaining({ id: 'extra', why: expect.stringMatching(why) })]);
+        const before = treeSnapshot(r.dir, skip);
+        const res = await fresh(r);
+        expect(res.code).toBe(1);
+        expect(res.json.error).toMatch(why);
+        expect(treeSnapshot(r.dir, skip)).toEqual(before);
+      } finally {
+        ip('-n', NS_A, 'link', 'set', 'ccf1', 'promisc', 'off');
+      }
+    });
+
+    it.each([
+      // ccf1 is configured by its name through a match: (it was counted free before)
+      ['a port configured by match: name', `    byname:\n      match: {name: ccf1}\n      dhcp4: false\n    extra:\n      match: {macaddress: "${GONE(6)}"}\n      set-name: ccf7\n      dhcp4: true\n`, /no free interface is left for it/],
+      // ccf1 is free, but renaming it ccf0 would give two links the name of the present ccf0
+      ['a rename to a present interface\'s name', `    extra:\n      match: {macaddress: "${GONE(6)}"}\n      set-name: ccf0\n      dhcp4: true\n`, /set-name ccf0 would rename ccf1 to the name of the present interface ccf0/],
+      // ccf1 is free, but ccf9 is what the stanza ccf9 configures
+      ['a rename to a name a stanza configures', `    ccf9:\n      dhcp4: true\n    extra:\n      match: {macaddress: "${GONE(6)}"}\n      set-name: ccf9\n      dhcp4: true\n`, /set-name ccf9 would rename ccf1 to ccf9, which the stanza ccf9 already configures/],
+    ])('%s: left unpaired with the reason', async (_n, extra, why) => {
+      const r = root({ [OUR]: base + extra });
+      const dry = await fresh(r, ['--dry-run']);
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.json.pairs).toEqual([]);
+      expect(dry.json.unpaired).toEqual([expect.objectContaining({ id: 'extra', why: expect.stringMatching(why) })]);
+    });
+
+    it('a free port that does not capture may be renamed: the review says so', async () => {
+      const r = root({ [OUR]: base + `    extra:\n      match: {macaddress: "${GONE(6)}"}\n      set-name: ccf7\n      dhcp4: true\n` });
+      const ctx = { paths: makePaths(r.dir), runner: makeRunner(makePaths(r.dir), env) };
+      const asked = await networkFreshMacs.ask(ctx, {});
+      expect('question' in asked && asked.question).toContain(`extra (${OUR}): ${GONE(6)} -> ${MAC(1)}, interface ccf1 (in order), renamed ccf7 at the next boot (its set-name)`);
+    });
+  });
 });

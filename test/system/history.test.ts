@@ -102,7 +102,7 @@ describe.skipIf(why)('history of the settings', () => {
     expect(raw).not.toContain('first-token-1234');
     expect(raw).toMatch(/"secret": "omitted"/);
     const shown = cc(root, ['history', 'show', '1']);
-    expect(shown.out).toMatch(/\+\(secret: 21 chars, sha256 [0-9a-f]{8}\)/);
+    expect(shown.out).toMatch(/\+\(secret: 21 chars, hmac [0-9a-f]{8}\)/);
     expect(shown.out).not.toContain('first-token');
 
     // pcap back to revision 2: appliance.ini byte for byte (the master keys did not change since)

@@ -3,7 +3,7 @@
 // HTTP CONNECT proxy), and the writers set_pushtoken.sh, set_dcip_hmac.sh, set_push.sh and
 // set_ossensor_hmac.sh: secrets on stdin only, stored 0600, never in argv, logs or output, every
 // refusal leaving the appliance byte for byte as it was, a failed restart restoring it.
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,10 @@ afterAll(() => removeRoots());
 const secretsDir = (r: Root) => join(r.dir, 'etc/confconsole/secrets');
 const secretFile = (r: Root, name: string) => join(secretsDir(r), name);
 const sha8 = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 8);
+/** A secret's fingerprint as the audit records it: keyed with the appliance's own key (lib/fingerprint.py). */
+const hmac8 = (r: Root, s: string) => createHmac('sha256', read(join(secretsDir(r), 'fingerprint.key')).trim()).update(s).digest('hex').slice(0, 8);
+/** The secret files (the fingerprint key beside them is no secret of a setting). */
+const secretFiles = (r: Root) => listDir(secretsDir(r)).filter((f) => f !== 'fingerprint.key');
 const master = (r: Root) => (parseSettings(read(r.ini)) as Record<string, Record<string, unknown>>).master;
 const withCa = (r: Root, pem: string) => writeFileSync(join(r.dir, 'etc/confconsole/master-ca.pem'), pem);
 /** stdout and stderr of a run, to say a secret never appears in them */
@@ -208,7 +212,7 @@ describe.skipIf(whyWriters !== undefined)('set_pushtoken.sh: the push token from
     expect(master(root)).toEqual({ mode: 'push-token', host: 'master.example.com:8443', proxy: 'http://proxy.example.net:3128', token_label: 'vsensor-7.eu_1' });
 
     expect(modeOf(secretsDir(root))).toBe(0o700);
-    expect(listDir(secretsDir(root))).toEqual(['push_token']);
+    expect(secretFiles(root)).toEqual(['push_token']);
     expect(modeOf(secretFile(root, 'push_token'))).toBe(0o600);
     expect(read(secretFile(root, 'push_token'))).toBe(token + '\n');
 
@@ -216,8 +220,9 @@ describe.skipIf(whyWriters !== undefined)('set_pushtoken.sh: the push token from
     expect(a).toMatchObject({ script: 'set_pushtoken.sh', action: 'master.set', result: 'ok' });
     expect(a.detail).toContain('vsensor-7.eu_1:****');
     expect(a.detail).toContain(`${token.length} chars`);
-    expect(a.detail).toMatch(/sha256 [0-9a-f]{8}\b/);
-    expect(a.detail).toContain(`sha256 ${sha8(token)}`);
+    expect(a.detail).toMatch(/hmac [0-9a-f]{8}\b/);
+    expect(a.detail).toContain(`hmac ${hmac8(root, token)}`);
+    expect(a.detail).not.toContain(sha8(token));
     for (const text of [said(r), read(root.ini), read(root.audit), readOr(root.hostEffects)]) expect(text).not.toContain(secret);
     expect(read(root.hostEffects)).toMatch(/ service vsensor-probe restart$/m);
     expect(stagedTemps(root)).toEqual([]);
@@ -227,27 +232,27 @@ describe.skipIf(whyWriters !== undefined)('set_pushtoken.sh: the push token from
     const root = makeRoot({ demo: true });
     const token = `one:${randomSecret()}`;
     expect((await run(root, [HOST], token + '\n')).code).toBe(0);
-    expect(listDir(secretsDir(root))).toEqual(['push_token']);
+    expect(secretFiles(root)).toEqual(['push_token']);
     const hmac = () => `${randomSecret(24).replace(/[^A-Za-z0-9]/g, 'x')}\n`;
     // kept: Pull mode without the option
     const pull = await runScriptInput('set_dcip_hmac.sh', [], root.dir, hmac());
     expect(pull.code, pull.stderr).toBe(0);
     expect(pull.json).toMatchObject({ mode: 'pull', removed: [] });
-    expect(listDir(secretsDir(root))).toEqual(['pull_hmac', 'push_token']);
+    expect(secretFiles(root)).toEqual(['pull_hmac', 'push_token']);
     expect(read(secretFile(root, 'push_token'))).toBe(token + '\n');
     // removed, when asked, in the same change (and its audit line)
     const pull2 = await runScriptInput('set_dcip_hmac.sh', ['--remove-old-secret'], root.dir, hmac());
     expect(pull2.code, pull2.stderr).toBe(0);
     expect(pull2.json).toMatchObject({ mode: 'pull', removed: ['push_token'] });
-    expect(listDir(secretsDir(root))).toEqual(['pull_hmac']);
+    expect(secretFiles(root)).toEqual(['pull_hmac']);
     expect(auditEntries(root).at(-1)).toMatchObject({ action: 'master.set', detail: expect.stringMatching(/; removed push_token$/), result: 'ok' });
     // legacy Push keeps the Pull token unless asked, then removes both kinds
     const push = await runScriptInput('set_push.sh', ['192.0.2.10'], root.dir, undefined);
     expect(push.code, push.stderr).toBe(0);
-    expect(listDir(secretsDir(root))).toEqual(['pull_hmac']);
+    expect(secretFiles(root)).toEqual(['pull_hmac']);
     const push2 = await runScriptInput('set_push.sh', ['--remove-old-secret', '192.0.2.10'], root.dir, undefined);
     expect(push2.json).toMatchObject({ ok: true, removed: ['pull_hmac'] });
-    expect(listDir(secretsDir(root))).toEqual([]);
+    expect(secretFiles(root)).toEqual([]);
     expect(master(root)).toMatchObject({ mode: 'push', host: '192.0.2.10' });
   });
 
@@ -425,7 +430,8 @@ describe.skipIf(whyWriters !== undefined).each(HMAC_SCRIPTS)('$script: a 5-63 le
     expect(modeOf(secretsDir(root))).toBe(0o700);
     const a = auditEntries(root).at(-1)!;
     expect(a).toMatchObject({ script: t.script, action: t.action, result: 'ok' });
-    expect(a.detail).toContain(`48 chars, sha256 ${sha8(key)}`);
+    expect(a.detail).toContain(`48 chars, hmac ${hmac8(root, key)}`);
+    expect(a.detail).not.toContain(sha8(key));
     for (const text of [said(r), read(root.ini), read(root.audit), readOr(root.hostEffects)]) expect(text).not.toContain(key);
   });
 

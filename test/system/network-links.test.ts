@@ -391,3 +391,37 @@ describe.skipIf(why !== undefined || whyNs !== undefined)('a bond in a namespace
     expect(ip('-n', NS, '-br', 'addr', 'show', 'dev', 'eth0')).toContain('192.0.2.2/24');
   });
 });
+
+describe.skipIf(missing('system: one walk over netplan stanzas', ['/usr/bin/python3']))('netplan stanzas: one walker for links and the model', () => {
+  // links.definitions, model.stanzas_of, configured_names and devices all read model.stanzas:
+  // the same stanzas in the same order, and a damaged file (a section or network: that is not
+  // a mapping) is skipped by all of them rather than crashing one
+  const walk = (files: [string, unknown][]) =>
+    JSON.parse(
+      execFileSync('/usr/bin/python3', ['-c', `
+import json, sys
+sys.path.insert(0, 'sbin/lib')
+from ccnet import model, links
+files = json.load(sys.stdin)
+print(json.dumps({
+  'walk': [[t, sid] for _, t, sid, _ in model.stanzas(files)],
+  'defs': [list(k) for k in links.definitions(files)],
+  'names': model.configured_names(files),
+  'of_eth1': [[rel, t, sid] for rel, t, sid, _ in model.stanzas_of(files, 'eth1', '52:54:00:00:00:01')],
+  'devices': sorted(model.devices(files[0][1]) if files else []),
+}))`], { input: JSON.stringify(files), encoding: 'utf8' }),
+    ) as { walk: string[][]; defs: string[][]; names: string[]; of_eth1: string[][]; devices: string[] };
+
+  it.each([
+    ['two files, three sections', [['a.yaml', { network: { ethernets: { eth0: {}, eth1: { dhcp4: true } }, bonds: { bond0: { interfaces: ['eth2'] } } } }], ['b.yaml', { network: { vlans: { v5: { id: 5, link: 'eth0' } }, ethernets: { eth1: { mtu: 9000 } } } }]]],
+    ['a match: stanza by MAC', [['a.yaml', { network: { ethernets: { lan: { match: { macaddress: '52:54:00:00:00:01' }, 'set-name': 'eth1' }, eth0: {} } } }]]],
+    ['damaged sections', [['a.yaml', { network: { ethernets: ['eth0'], bonds: 'x', vlans: { v1: { id: 1, link: 'eth1' } } } }], ['b.yaml', { network: 'text' }], ['c.yaml', {}]]],
+  ] as [string, [string, unknown][]][])('%s', (_name, files) => {
+    const w = walk(files);
+    const unique = [...new Map(w.walk.map((k) => [k.join('/'), k])).values()];
+    expect(w.defs).toEqual(unique);
+    expect(w.names.length).toBeGreaterThan(0);
+    expect(w.devices.length).toBeLessThanOrEqual(w.walk.length);
+    for (const [, t, sid] of w.of_eth1) expect(w.walk).toContainEqual([t, sid]);
+  });
+});

@@ -226,3 +226,38 @@ describe.skipIf(why !== undefined)("Convert to probe's master test: the vSensor'
     expect(treeSnapshot(r.dir)).toEqual(before);
   });
 });
+
+describe.skipIf(why !== undefined)('the role decides which services run: Healthcheck, Restart all services, Appliance information', () => {
+  const cliRun = (r: Root, args: string[], svc: { cmd: string }) => runCommand(process.execPath, [CLI, '--root', r.dir, '--json', ...args], scriptEnv(r.dir, { CONFCONSOLE_SERVICE_CMD: svc.cmd }));
+  // every hook of a root logs to one file: what was restarted since `from` lines
+  const restarted = (log: string, from = 0) => svcLog(log).slice(from).filter((l) => l.startsWith('restart ')).map((l) => l.slice(8));
+
+  it('a master restarts, checks and lists the master services; converted to a probe, the probe-forwarder and its master connection instead', async () => {
+    const r = makeRoot();
+    let svc = serviceCmd(r, [], 'm');
+    let res = await cliRun(r, ['services', 'restart'], svc);
+    expect(res.code, res.stderr).toBe(0);
+    expect(restarted(svc.log)).toEqual(['chrony', 'x-core', ...MASTER_SVCS]);
+    res = await cliRun(r, ['appliance', 'info'], svc);
+    expect(res.json).toMatchObject({ role: 'master', master: null, services: ['chrony', 'x-core', ...MASTER_SVCS] });
+    // a master service that is down is an all_services error; a master has no master_connectivity row
+    res = await cliRun(r, ['health'], serviceCmd(r, ['master-search'], 'm-down'));
+    expect(res.json.rows.map((x: { name: string }) => x.name)).not.toContain('master_connectivity');
+    expect(res.json.rows[0]).toEqual({ name: 'all_services', level: 'error', details: ['Service master-search is not running'] });
+
+    svc = serviceCmd(r, [], 'p');
+    res = await topo(r, probeArgs('pull', '127.0.0.1'), 'PullHmac0123456789abcdefXYZ\n', svc);
+    expect(res.code, res.stderr).toBe(0);
+    const from = svcLog(svc.log).length;
+    res = await cliRun(r, ['services', 'restart'], svc);
+    expect(res.code, res.stderr).toBe(0);
+    expect(restarted(svc.log, from)).toEqual(['chrony', 'x-core', 'probe-forwarder']);
+    res = await cliRun(r, ['appliance', 'info'], svc);
+    expect(res.json).toMatchObject({ role: 'probe', master: '127.0.0.1', services: ['chrony', 'x-core', 'probe-forwarder'] });
+    // the probe's rows: all_services sees the probe-forwarder down, master_connectivity checks its master
+    res = await cliRun(r, ['health'], serviceCmd(r, ['probe-forwarder'], 'p-down'));
+    expect(res.json.rows.map((x: { name: string }) => x.name)).toEqual(['all_services', 'master_connectivity', 'incoming_data', 'last_software_update', 'apparmor']);
+    expect(res.json.rows[0]).toEqual({ name: 'all_services', level: 'error', details: ['Service probe-forwarder is not running'] });
+    expect(res.json.rows[1]).toMatchObject({ name: 'master_connectivity', level: 'error', details: expect.arrayContaining(['IP given is within 127.0.0.0/8 - Not a valid master']) });
+  });
+});

@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Values } from '../../src/core/types.js';
+import type { Shown, Values } from '../../src/core/types.js';
+import { Problem } from '../../src/core/problem.js';
 import type { Tree } from '../../src/menu/types.js';
 import { makePaths } from '../../src/system/paths.js';
 import { makeRunner } from '../../src/system/runner.js';
@@ -120,5 +121,44 @@ describe('line mode', () => {
     await r.waitFor('No item 9');
     for (let i = 0; i < 200 && seen.length === 0; i++) await sleep(10);
     expect(seen).toEqual([{ n: '1' }]);
+  });
+
+  // the review's example: the welcome printed again once its state arrived ("Packet capture is
+  // disabled"); the same kind: a state read slowly, a failed read, and a notice read after it
+  describe('the welcome is printed once, with its state', () => {
+    const count = (out: string, s: string) => out.split(s).length - 1;
+    it.each([
+      ['the state read at once', async () => text('Packet capture is disabled.'), 'Packet capture is disabled.'],
+      ['the state read slowly', async () => (await sleep(300), text('Packet capture is enabled (5 GB).')), 'Packet capture is enabled (5 GB).'],
+      ['the state cannot be read', async () => (await sleep(100), Promise.reject(new Problem('pcap.ini is damaged'))), '(pcap.ini is damaged)'],
+    ] as [string, () => Promise<Shown>, string][])('%s', async (_n, show, said) => {
+      const tree = tinyTree([flowItem('1', 'Nothing', { kind: 'view', op: fakeOp('x.v', { show: async () => text('nothing') }) })], {
+        welcome: 'Hello, welcome.',
+        status: fakeOp('x.status', { show }),
+      });
+      const r = start(tree);
+      await r.waitFor(said);
+      r.send('');
+      await r.waitFor('Choose');
+      expect(count(r.out(), 'Hello, welcome.')).toBe(1);
+      expect(count(r.out(), said)).toBe(1);
+      expect(r.out().indexOf('Hello, welcome.')).toBeLessThan(r.out().indexOf(said));
+    });
+
+    it('a notice read after the welcome was printed adds its lines only', async () => {
+      let release: () => void = () => {};
+      const late = new Promise<void>((res) => (release = res));
+      const tree = tinyTree([flowItem('1', 'Nothing', { kind: 'view', op: fakeOp('x.v', { show: async () => text('nothing') }) })], {
+        welcome: 'Hello, welcome.',
+        status: fakeOp('x.status', { show: async () => text('Packet capture is disabled.') }),
+        notice: { show: fakeOp('x.notice', { show: async () => (await late, text('Rolled back: eth1')) }), seen: fakeOp('x.seen', { apply: async () => ({ ok: true, summary: '' }) }) },
+      });
+      const r = start(tree);
+      await r.waitFor('Packet capture is disabled.');
+      release();
+      await r.waitFor('Rolled back: eth1');
+      expect(count(r.out(), 'Hello, welcome.')).toBe(1);
+      expect(count(r.out(), 'Packet capture is disabled.')).toBe(1);
+    });
   });
 });

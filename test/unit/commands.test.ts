@@ -1,6 +1,9 @@
 // The command line as a table: every menu action has a command, every command declares its
 // options (a stray one is refused), and the usage is generated from the same table.
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import { uncovered, treeOperations } from '../../src/commands/coverage.js';
 import { UsageError } from '../../src/commands/output.js';
 import { areaUsage, commandUsage, parseCommandLine, usage } from '../../src/commands/parse.js';
@@ -76,6 +79,44 @@ describe('usage from the same table', () => {
     expect(set).toContain('--confirm-timeout S');
     expect(set).toContain('--factory');
     expect(areaUsage('ntp', commands)).toMatch(/ntp show[\s\S]*ntp set SERVER\.\.\.[\s\S]*ntp test SERVER\.\.\./);
+  });
+});
+
+describe("--help lists the commands of this appliance's console (the manual page: each console's, grouped)", () => {
+  const help = async (args: string[], env: Record<string, string> = {}) => {
+    const { main } = await import('../../src/cli.js');
+    const out: string[] = [];
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((t) => (out.push(String(t)), true));
+    try {
+      expect(await main([...args, '--help'])).toBe(0);
+    } finally {
+      spy.mockRestore();
+      process.env = saved;
+    }
+    return out.join('');
+  };
+  const listed = (u: string) => u.split('\n').filter((l) => /^  [a-z]/.test(l)).map((l) => l.trim().split(/\s{2,}/)[0]!.split(' ').filter((w) => /^[a-z-]+$/.test(w)).join(' '));
+  const only = { appliance: ['callhome show', 'topology convert-to-probe', 'services restart'], vsensor: ['master set pull', 'pcap set', 'ossensor-hmac set', 'keyboard set'] };
+  it('--profile vsensor: none of the appliance-only commands (and the other way round); both have the shared ones', async () => {
+    const v = listed(await help(['--profile', 'vsensor']));
+    const a = listed(await help(['--profile', 'appliance']));
+    for (const c of only.appliance) expect(v).not.toContain(c), expect(a).toContain(c);
+    for (const c of only.vsensor) expect(a).not.toContain(c), expect(v).toContain(c);
+    for (const c of ['ntp set', 'network show', 'health', 'appliance info']) expect(v).toContain(c), expect(a).toContain(c);
+  });
+  it('the profile of the appliance at the root (appliance.ini) decides; no appliance there: every command once, grouped by console', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cc-help-'));
+    mkdirSync(join(root, 'etc/confconsole'), { recursive: true });
+    writeFileSync(join(root, 'etc/confconsole/appliance.ini'), '[appliance]\nprofile = vsensor\n');
+    const v = listed(await help(['--root', root]));
+    expect(v).not.toContain('callhome show');
+    expect(v).toContain('pcap set');
+    const none = await help([], { CONFCONSOLE_ROOT: join(root, 'nothing-here') });
+    expect(none).toMatch(/Commands of every console[\s\S]*Commands of the master\/probe appliance only:[\s\S]*Commands of the vSensor only:/);
+    expect([...listed(none)].sort()).toEqual(commands.map((c) => c.path.join(' ')).sort());
+    rmSync(root, { recursive: true, force: true });
   });
 });
 

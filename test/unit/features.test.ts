@@ -10,6 +10,7 @@ import { callhomeConfig, callhomeStatus } from '../../src/features/callhome/ops.
 import { statusLines, statusVerdict } from '../../src/features/callhome/state.js';
 import { masterPushToken } from '../../src/features/master/index.js';
 import { networkCapture, networkSet, setArgs } from '../../src/features/network/ops.js';
+import { networkBondCreate, networkVlanCreate } from '../../src/features/network/links.js';
 import { ntpSet } from '../../src/features/ntp/index.js';
 import { ContractError, makeRunner, run, script, type RawResult } from '../../src/system/runner.js';
 import { makePaths } from '../../src/system/paths.js';
@@ -115,6 +116,27 @@ describe('network', () => {
     expect(ok.calls.at(-1)?.args).toEqual(['eth2', '--capture', '--dry-run']);
     const no = fakeCtx({ 'show_network.sh': { json: IFACES }, 'set_network.sh': { exitCode: 2, json: { ok: false, code: 2, field: 'interface', error: 'eth0 is the last management interface: the appliance would be unreachable as a capture-only box' } } });
     expect(await networkCapture.ask!(no.ctx, { iface: 'eth0' })).toEqual({ blocked: 'eth0 is the last management interface: the appliance would be unreachable as a capture-only box' });
+  });
+  it('a change that takes the capture port out of capture warns at the review, naming the consequence (VLAN parent, bond member, an address)', async () => {
+    const plan = { json: { ok: true, dry_run: true, plan: { files: ['etc/netplan/01-netcfg.yaml'], kept: [], moved: [], dropin: null, creates: false } } };
+    const { ctx } = fakeCtx({ 'show_network.sh': { json: IFACES }, 'set_network.sh': plan });
+    const ends = /^eth1 stops being the capture interface: .*no interface receives the mirrored traffic \(Count active devices and the Healthcheck find no capture interface\)/;
+    // the review's example: a VLAN on the capture port
+    const vlan = await networkVlanCreate.check(ctx, { link: 'eth1', id: '4094', name: 'v4094', mode: 'static', address: '192.168.100.100', netmask: '24' });
+    expect(vlan.errors).toEqual({});
+    expect(vlan.warnings?.[0]).toMatch(ends);
+    expect(vlan.warnings?.[0]).toContain("makes eth1 the VLAN's parent, and a VLAN parent does not capture");
+    // the same kind: the capture port a member of a bond that does not capture, or given DHCP
+    const bond = await networkBondCreate.check(ctx, { name: 'bond0', members: 'eth1', bondMode: 'active-backup', primary: '', lacpRate: 'slow', mode: 'dhcp' });
+    expect(bond.warnings?.[0]).toMatch(ends);
+    expect(bond.warnings?.[0]).toContain('eth1 becomes a member of the bond bond0, which does not capture');
+    expect((await networkSet.check(ctx, { iface: 'eth1', mode: 'dhcp' })).warnings?.[0]).toMatch(ends);
+    // not the capture port, or a bond that captures: nothing about capture
+    const none = [
+      await networkVlanCreate.check(ctx, { link: 'eth0', id: '5', name: 'vlan5', mode: 'static', address: '192.168.5.1', netmask: '24' }),
+      await networkBondCreate.check(ctx, { name: 'bond0', members: 'eth1', bondMode: 'active-backup', primary: '', lacpRate: 'slow', mode: 'capture' }),
+    ];
+    for (const c of none) expect(c.warnings?.join('\n')).not.toMatch(/capture interface/);
   });
   it('an interface that is gone is a Problem for the operator', async () => {
     const { ctx } = fakeCtx({ 'show_network.sh': { json: IFACES } });

@@ -3,7 +3,7 @@
 // typed outcome that ends the console once its result is acknowledged (step 11, logged out).
 import { describe, expect, it } from 'vitest';
 import { init } from '../../src/flow/model.js';
-import { view } from '../../src/flow/view.js';
+import { LOGOUT, view } from '../../src/flow/view.js';
 import type { Field } from '../../src/menu/types.js';
 import { ipv4 } from '../../src/rules/network.js';
 import { drive } from '../support/drive.js';
@@ -43,11 +43,15 @@ describe('a form that asks, twice, and a change that logs out', () => {
       drive(start().m, { type: 'asked', asked: { question: 'Convert?' } }, { type: 'yes' }, { type: 'loaded', values: {} }, { type: 'submit', values: { addr: '10.0.0.1' } }, { type: 'yes' }, { type: 'finished', outcome });
     let r = toApplied(ok('A probe now.', { then: 'logout' }));
     expect(view(r.m)).toMatchObject({ kind: 'message', ok: true, text: expect.stringContaining('Applied.') });
+    // the view says the console ends, read from `then` (the outcome's own summary never says it)
+    expect(view(r.m)).toMatchObject({ text: expect.stringContaining(`A probe now.\n${LOGOUT}`) });
     expect(r.m.done).toBe(false);
     r = drive(r.m, { type: 'ok' });
     expect(r.m.done).toBe(true);
     expect(r.effects).toEqual([{ type: 'exit' }]);
-    // without it, or failed: back to the menu, the console goes on
+    // without it, or failed: back to the menu, the console goes on, and no logout is announced
+    expect(JSON.stringify(view(toApplied(ok('A probe now.')).m))).not.toContain(LOGOUT);
+    expect(JSON.stringify(view(toApplied({ ok: false, summary: 'probe-forwarder did not start', code: 3, then: 'logout' }).m))).not.toContain(LOGOUT);
     expect(drive(toApplied(ok('A probe now.')).m, { type: 'ok' }).effects).toEqual([]);
     const failed = drive(toApplied({ ok: false, summary: 'probe-forwarder did not start', code: 3, then: 'logout' }).m, { type: 'ok' });
     expect(failed.m.done).toBe(false);

@@ -17,7 +17,9 @@ function fakeCtx(answers: Record<string, Partial<RawResult>>) {
     runner: {
       script: vi.fn(async (name: string, args: string[]) => {
         calls.push({ name, args });
-        return { exitCode: 0, json: {}, log: [], timedOut: false, cancelled: false, ...(answers[`${name} ${args.at(-1) ?? ''}`] ?? answers[name] ?? {}) };
+        // the network as no capture port (a command reads it for the capture it would end)
+        const dflt = name === 'show_network.sh' ? { json: { interfaces: [], pending: null, rollbacks_unseen: [] } } : {};
+        return { exitCode: 0, json: {}, log: [], timedOut: false, cancelled: false, ...(answers[`${name} ${args.at(-1) ?? ''}`] ?? answers[name] ?? dflt) };
       }),
     },
   };
@@ -40,7 +42,8 @@ describe('network bond create / vlan create / delete', () => {
     await expect(run({ mode: 'active-backup', dhcp: true, capture: true })).rejects.toThrow(/at most one of/);
     expect(calls).toEqual([]);
     expect(await run({ mode: '802.3ad', 'lacp-rate': 'fast', static: true, address: '192.0.2.5', netmask: '255.255.255.0' })).toBe(0);
-    expect(calls[0]).toEqual({ name: 'set_network.sh', args: ['bond0', '--create-bond', '--members', 'eth1,eth2', '--bond-mode', '802.3ad', '--lacp-rate', 'fast', '--static', '--address', '192.0.2.5', '--netmask', '24'] });
+    // (show_network.sh is read first: the capture the change would end)
+    expect(calls.filter((c) => c.name === 'set_network.sh')[0]).toEqual({ name: 'set_network.sh', args: ['bond0', '--create-bond', '--members', 'eth1,eth2', '--bond-mode', '802.3ad', '--lacp-rate', 'fast', '--static', '--address', '192.0.2.5', '--netmask', '24'] });
   });
 
   it('vlan create: id 1-4094, vlanN by default, a VLAN is never a capture interface; delete names the link', async () => {
@@ -51,9 +54,10 @@ describe('network bond create / vlan create / delete', () => {
     await expect(run({ id: '10' })).rejects.toThrow('a VLAN needs --static ... or --dhcp');
     expect(calls).toEqual([]);
     expect(await run({ id: '10', dhcp: true })).toBe(0);
-    expect(calls[0]!.args).toEqual(['vlan10', '--create-vlan', '--link', 'bond0', '--id', '10', '--dhcp']);
+    const sets = () => calls.filter((c) => c.name === 'set_network.sh');
+    expect(sets()[0]!.args).toEqual(['vlan10', '--create-vlan', '--link', 'bond0', '--id', '10', '--dhcp']);
     expect(await cmd('network delete').run(ctx, { args: ['vlan10'], opts: {} }, quiet)).toBe(0);
-    expect(calls[1]!.args).toEqual(['vlan10', '--delete']);
+    expect(sets()[1]!.args).toEqual(['vlan10', '--delete']);
   });
 
   it("the form's values as arguments: a primary only in its modes, a LACP rate only with 802.3ad, no address for a VLAN-carrying bond", () => {

@@ -2,7 +2,10 @@
 // refused whole with the key path of each error; the diff masks secrets.
 import { describe, expect, it } from 'vitest';
 import { settingsAreas } from '../../src/features/settings.js';
+import { createHash } from 'node:crypto';
 import { describeSecret } from '../../src/settings/area.js';
+
+const KEY = 'a3f1e2d4c5b6a7980112233445566778899aabbccddeeff00112233445566778';
 import { checkDocument, diffArea, FORMAT, keptSecretWarnings, VERSION } from '../../src/settings/document.js';
 
 const appliance = {
@@ -230,7 +233,7 @@ describe('the settings document', () => {
   it('says a change old -> new, a secret only as **** and only when its value differs', () => {
     const have = { ...ch, partner: { enabled: false } };
     expect(diffArea(have, { ...have }, ['proxy_password'])).toEqual([]);
-    expect(diffArea(have, { ...have, proxy_password: describeSecret('whatever') }, ['proxy_password'])).toEqual([]);
+    expect(diffArea(have, { ...have, proxy_password: describeSecret('whatever', KEY) }, ['proxy_password'])).toEqual([]);
     expect(diffArea(have, { ...have, proxy_password: 'new pass' }, ['proxy_password'])).toEqual([{ path: 'proxy_password', old: '****', new: '**** (new)' }]);
     expect(diffArea({ ...have, proxy_password: undefined }, { ...have, proxy_password: 'p' }, ['proxy_password'])).toEqual([{ path: 'proxy_password', old: '(none)', new: '**** (new)' }]);
     const d = diffArea(have, { ...have, port: '22', ssl: false, partner: { enabled: true, host: 'p.example.net', port: '22' } }, ['proxy_password']);
@@ -247,13 +250,29 @@ describe('the settings document', () => {
 
   it('warns when a described secret is not the one in place (it is kept), never showing either', () => {
     const have = { hmac_key: 'TheKeyInPlace0123456789' };
-    expect(keptSecretWarnings(have, { hmac_key: describeSecret('TheKeyInPlace0123456789') }, ['hmac_key'])).toEqual([]);
-    const w = keptSecretWarnings(have, { hmac_key: describeSecret('AnotherKey0123456789') }, ['hmac_key']);
+    expect(keptSecretWarnings(have, { hmac_key: describeSecret('TheKeyInPlace0123456789', KEY) }, ['hmac_key'], KEY)).toEqual([]);
+    const w = keptSecretWarnings(have, { hmac_key: describeSecret('AnotherKey0123456789', KEY) }, ['hmac_key'], KEY);
     expect(w).toHaveLength(1);
     expect(w[0]!.path).toBe('hmac_key');
     expect(JSON.stringify(w)).not.toMatch(/TheKeyInPlace|AnotherKey/);
     // a value (not a description) is a change, said by the diff instead; nothing in place: nothing to warn of
-    expect(keptSecretWarnings(have, { hmac_key: 'AnotherKey0123456789' }, ['hmac_key'])).toEqual([]);
-    expect(keptSecretWarnings({}, { hmac_key: describeSecret('x') }, ['hmac_key'])).toEqual([]);
+    expect(keptSecretWarnings(have, { hmac_key: 'AnotherKey0123456789' }, ['hmac_key'], KEY)).toEqual([]);
+    expect(keptSecretWarnings({}, { hmac_key: describeSecret('x', KEY) }, ['hmac_key'], KEY)).toEqual([]);
+    // another appliance's description (another key) of the same secret is not taken for it
+    expect(keptSecretWarnings(have, { hmac_key: describeSecret('TheKeyInPlace0123456789', 'another appliance') }, ['hmac_key'], KEY)).toHaveLength(1);
+    // a document exported before the keyed fingerprint (an unsalted sha256 prefix) still compares
+    const legacy = { secret: 'omitted', length: 23, sha256: createHash('sha256').update('TheKeyInPlace0123456789').digest('hex').slice(0, 8) };
+    expect(keptSecretWarnings(have, { hmac_key: legacy }, ['hmac_key'], KEY)).toEqual([]);
+    expect(keptSecretWarnings(have, { hmac_key: { ...legacy, sha256: '00000000' } }, ['hmac_key'], KEY)).toHaveLength(1);
+  });
+
+  it('a secret is described by its length and a keyed fingerprint: short secrets cannot be found from it without the key', () => {
+    // the review's example: a 6-character token and a 2-character password; and a 5-character one
+    for (const v of ['abc123', 'pw', 'x9Y8z']) {
+      const d = describeSecret(v, KEY);
+      expect(d).toEqual({ secret: 'omitted', length: v.length, hmac: expect.stringMatching(/^[0-9a-f]{8}$/) });
+      expect(JSON.stringify(d)).not.toContain(createHash('sha256').update(v).digest('hex').slice(0, 8));
+      expect(describeSecret(v, 'another key').hmac).not.toBe(d.hmac);
+    }
   });
 });

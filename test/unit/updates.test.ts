@@ -53,9 +53,9 @@ describe('describeUpdates', () => {
     ]);
   });
   it('a key by its length and hash prefix, a proxy with its user, versions and dates', () => {
-    const s = { ...base, key_set: true, key: { length: 20, sha256: 'abcd1234' }, proxy: 'http://proxy.example:3128', proxy_user: 'px', packages: [{ package: 'vsensor', version: '2.0' }, { package: 'vsensor-extra', version: null }], last_upgrade: '2026-11-30 15:00:00', last_index_update: '2026-11-30T15:00:00Z' };
+    const s = { ...base, key_set: true, key: { length: 20 }, proxy: 'http://proxy.example:3128', proxy_user: 'px', packages: [{ package: 'vsensor', version: '2.0' }, { package: 'vsensor-extra', version: null }], last_upgrade: '2026-11-30 15:00:00', last_index_update: '2026-11-30T15:00:00Z' };
     expect(describeUpdates(s)).toEqual([
-      'Update key: set (20 chars, sha256 abcd1234)',
+      'Update key: set (20 chars)',
       'Repository: https://packages.example/vsensor',
       'Proxy for updates: http://proxy.example:3128, user px',
       'vSensor packages: vsensor 2.0, vsensor-extra (not installed)',

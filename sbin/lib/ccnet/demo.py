@@ -1,6 +1,10 @@
-"""The demo appliance's link data (the `ip -j addr show` shape), made from the netplan YAML."""
+"""The demo appliance's link data (the `ip -j addr show` shape), made from the netplan YAML,
+and its traffic counters (one profile with the console's: demo-traffic.json)."""
 import hashlib
 import ipaddress
+import json
+import math
+import os
 
 from .model import describe
 
@@ -42,3 +46,18 @@ def links_from_yaml(eth, links, only=(), dhcp_address=None, kinds=None):
             l['linkinfo'] = {'info_kind': kinds[name]}
         by[name] = l
     return list(by.values())
+
+
+def counters(capture, ms, profile_path=None):
+    """The demo's counters of an interface at wall time ms (rx_bytes, tx_bytes, rx_packets,
+    tx_packets, rx_dropped) from demo-traffic.json, as the console's demoSample computes them:
+    one profile, so the Healthcheck sees the traffic Interface stats shows."""
+    path = profile_path or os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'demo-traffic.json')
+    with open(path, encoding='utf-8') as f:
+        prof = json.load(f)
+    k = prof['capture' if capture else 'other']
+    t = ms / 1000 - prof['epoch_s']
+    b = k['base'] * t + (k['amp'] * k['period']) / (2 * math.pi) * (1 - math.cos((2 * math.pi * t) / k['period']))
+    return {'rx_bytes': math.floor(b), 'tx_bytes': math.floor(b / k['tx_div']) if k['tx_div'] else 0,
+            'rx_packets': math.floor(b / k['size']), 'tx_packets': math.floor(b / k['tx_div'] / k['size']) if k['tx_div'] else 0,
+            'rx_dropped': math.floor((t % 86400) / k['drop_every_s']) if k['drop_every_s'] else 0}

@@ -42,17 +42,10 @@ def owned(our_text):
 
 def definitions(files):
     """Every stanza by (section, id), merged across files as netplan merges them, in file order."""
-    from .model import merge, DEVICE_TYPES
+    from .model import merge, stanzas
     out = {}
-    for _, doc in files:
-        net = doc.get('network') or {}
-        for t in DEVICE_TYPES:
-            devs = net.get(t) or {}
-            if not isinstance(devs, dict):
-                continue
-            for sid, st in devs.items():
-                key = (t, str(sid))
-                out[key] = merge(out.get(key, {}), st if isinstance(st, dict) else {})
+    for _, t, sid, st in stanzas(files):
+        out[(t, sid)] = merge(out.get((t, sid), {}), st if isinstance(st, dict) else {})
     return out
 
 

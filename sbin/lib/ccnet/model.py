@@ -134,19 +134,25 @@ def applies(sid, st, name, mac):
     return bool(m.get('name') or m.get('macaddress')) or sid == name
 
 
-def stanzas_of(files, name, mac=None):
-    """Every stanza that configures interface name: [(file, device type, id, stanza)]."""
-    out = []
+def stanzas(files):
+    """Every stanza of netplan files [(file, doc)], in file order then section order then file
+    text order: (file, device type, id as text, stanza). The one walk over netplan's device
+    sections (netplan(5)); a section that is not a mapping (a hand-damaged file) is skipped."""
     for rel, doc in files:
-        net = doc.get('network') or {}
+        net = (doc or {}).get('network') or {}
+        if not isinstance(net, dict):
+            continue
         for t in DEVICE_TYPES:
             devs = net.get(t) or {}
             if not isinstance(devs, dict):
                 continue
             for sid, st in devs.items():
-                if applies(str(sid), st or {}, name, mac):
-                    out.append((rel, t, str(sid), st or {}))
-    return out
+                yield rel, t, str(sid), st
+
+
+def stanzas_of(files, name, mac=None):
+    """Every stanza that configures interface name: [(file, device type, id, stanza)]."""
+    return [(rel, t, sid, st or {}) for rel, t, sid, st in stanzas(files) if applies(sid, st or {}, name, mac)]
 
 
 def renderer_of(files, name, mac=None):
@@ -177,15 +183,9 @@ def configured_names(files):
     """The interfaces named by a stanza id (no match:) of any section (ethernets, bonds, vlans,
     bridges, ...), in file order."""
     names = []
-    for _, doc in files:
-        net = doc.get('network') or {}
-        for t in DEVICE_TYPES:
-            devs = net.get(t) or {}
-            if not isinstance(devs, dict):
-                continue
-            for sid, st in devs.items():
-                if not (isinstance(st, dict) and isinstance(st.get('match'), dict)) and str(sid) not in names:
-                    names.append(str(sid))
+    for _, _, sid, st in stanzas(files):
+        if not (isinstance(st, dict) and isinstance(st.get('match'), dict)) and sid not in names:
+            names.append(sid)
     return names
 
 
@@ -529,10 +529,4 @@ def changed(old_eth, new_eth):
 def devices(doc):
     """Every stanza of a netplan document by id, whatever its section (ethernets, bonds, vlans...),
     as (section, stanza): a change that moves a link between sections changes it too."""
-    net = doc.get('network') or {}
-    out = {}
-    for t in DEVICE_TYPES:
-        devs = net.get(t) or {}
-        if isinstance(devs, dict):
-            out.update({str(k): (t, v) for k, v in devs.items()})
-    return out
+    return {sid: (t, st) for _, t, sid, st in stanzas([(None, doc)])}

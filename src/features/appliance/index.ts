@@ -7,7 +7,9 @@ import type { Command } from '../../commands/types.js';
 import type { Item, Profile } from '../../menu/types.js';
 import { report, str, UsageError } from '../../commands/output.js';
 import { fileCause, readTextIfExists } from '../../system/files.js';
-import { EXIT } from '../../system/runner.js';
+import { EXIT, run, script } from '../../system/runner.js';
+import { Problem } from '../../core/problem.js';
+import { z } from 'zod';
 import { parseIni, readSettings, SettingsProblem } from '../../system/settings.js';
 import { lastGoodCopy, restoreCopy, restoreReview, restoreSettings } from './restore.js';
 import { version } from '../../version.js';
@@ -22,11 +24,28 @@ export async function hostnameOf(file: string): Promise<string> {
   }
 }
 
+/** The services this appliance runs and its role, as restart_services.sh restarts them (lib/role.sh owns the lists). */
+const serviceList = script('restart_services.sh', z.object({ role: z.enum(['master', 'probe', '']), services: z.array(z.string()) }).loose());
+
 /** What this appliance is, read once: the command's JSON, and the screen's rows below. */
 async function info(ctx: Ctx) {
   const s = await readSettings(ctx.paths.settingsIni);
   const hostname = ((await readTextIfExists(ctx.paths.hostname)) ?? '').trim();
-  return { hostname: hostname || null, profile: s.appliance.profile, demo: s.appliance.demo, root: ctx.paths.root, ntp_servers: s.ntp.servers, services: s.services.names, version };
+  const listed = await run(ctx.runner, serviceList, ['--list']);
+  if (!listed.ok) throw new Problem(`The services are not known: ${listed.error}`);
+  const role = listed.value.role || null;
+  return {
+    hostname: hostname || null,
+    profile: s.appliance.profile,
+    // the master/probe appliance's role (manual ch. 10); null on a vSensor
+    role,
+    master: role === 'probe' ? s.master.host || null : null,
+    demo: s.appliance.demo,
+    root: ctx.paths.root,
+    ntp_servers: s.ntp.servers,
+    services: listed.value.services,
+    version,
+  };
 }
 
 /** The rows of Appliance information: [setting, value]. */
@@ -34,6 +53,7 @@ function infoRows(i: Awaited<ReturnType<typeof info>>): [string, string][] {
   return [
     ['Host name', i.hostname ?? '(not set)'],
     ['Console', i.profile === 'vsensor' ? 'vSensor' : 'Master/probe appliance'],
+    ...(i.role ? [['Role', i.role === 'probe' ? `probe of the master ${i.master ? `https://${i.master}` : '(not set)'}` : 'master'] as [string, string]] : []),
     ['Demo appliance', i.demo ? `yes (files in ${i.root})` : 'no'],
     ['NTP servers', i.ntp_servers.join(' ') || '(none)'],
     ['Services', i.services.join(' ') || '(none)'],

@@ -8,7 +8,7 @@ import { host, port as portRule } from '../../rules/address.js';
 import { password, proxyAddress, proxyUser } from '../../rules/callhome.js';
 import { readTextIfExists } from '../../system/files.js';
 import { run } from '../../system/runner.js';
-import { area, describeSecret, isOmitted, ruled, secret, type SecretRef } from '../../settings/area.js';
+import { area, describeSecret, fingerprintKey, isOmitted, ruled, secret, type SecretRef } from '../../settings/area.js';
 import { callhomeState, scripts } from './state.js';
 import { switchCallhome } from './ops.js';
 
@@ -118,7 +118,7 @@ export const callhomeSettings = area({
     };
     if (s.proxy_user) {
       const pw = (await readTextIfExists(proxySecret(ctx)))?.replace(/\n$/, '');
-      if (pw !== undefined) out.proxy_password = secrets ? pw : describeSecret(pw);
+      if (pw !== undefined) out.proxy_password = secrets ? pw : describeSecret(pw, await fingerprintKey(ctx));
     }
     return out;
   },

@@ -49,7 +49,7 @@ export const healthRun: Op<'run'> = { id: 'health.check', run: (ctx, _values, io
 export const healthItem = (key: string): Item => ({
   key,
   label: 'Healthcheck',
-  help: 'Checks that every service runs, the master answers (vSensor), packets arrive on the capture interface, software updates are recent, osSensors are active (vSensor) and AppArmor is on. Each row is OK, WARNING or ERROR with what was found.',
+  help: 'Checks that every service runs, the master answers (vSensor, probe), packets arrive on the capture interface, software updates are recent, osSensors are active (vSensor) and AppArmor is on. Each row is OK, WARNING or ERROR with what was found.',
   flow: { kind: 'run', op: healthRun, progress: 'Healthcheck' },
 });
 

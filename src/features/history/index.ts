@@ -20,7 +20,12 @@ import { lineDiff } from '../appliance/restore.js';
 /** Where the revisions are (sbin/lib/history.py HISTORY), one NNNNNNNN.json each. */
 export const historyDir = (ctx: Ctx): string => ctx.paths.under('/var/lib/confconsole/history');
 
-const Secret = z.object({ secret: z.literal('omitted'), length: z.number().int(), sha256: z.string() });
+// a secret as history.py records it: its length and fingerprint keyed per appliance (hmac); a
+// revision recorded before that has an unsalted sha256 prefix instead
+const Secret = z.union([
+  z.object({ secret: z.literal('omitted'), length: z.number().int(), hmac: z.string() }),
+  z.object({ secret: z.literal('omitted'), length: z.number().int(), sha256: z.string() }),
+]);
 const State = z.union([z.object({ text: z.string() }), z.object({ base64: z.string() }), Secret]).nullable();
 const FileChange = z.object({ path: z.string().startsWith('/'), secret: z.boolean(), mode: z.string().nullable(), before: State, after: State });
 
@@ -88,7 +93,7 @@ export function historyRows(revs: Revision[]): string[][] {
 }
 export const HISTORY_COLUMNS = ['ID', 'Time (UTC)', 'Who', 'Area', 'Summary'];
 
-const describe = (s: z.infer<typeof Secret>): string => `(secret: ${s.length} chars, sha256 ${s.sha256})`;
+const describe = (s: z.infer<typeof Secret>): string => `(secret: ${s.length} chars, ${'hmac' in s ? `hmac ${s.hmac}` : `sha256 ${s.sha256}`})`;
 const linesOf = (s: z.infer<typeof State>): string[] => {
   if (s === null) return [];
   if ('secret' in s) return [describe(s)];

@@ -15,8 +15,10 @@ import { networkSettled } from './notice.js';
 import { networkConfirm, networkRollback } from './ops.js';
 
 const Stanza = z.object({ file: z.string(), id: z.string(), name: z.string() }).loose();
-const Pair = z.object({ file: z.string(), id: z.string(), old: z.string(), new: z.string(), iface: z.string(), by: z.enum(['name', 'order']) });
-const Found = z.object({ stale: z.array(Stanza.extend({ mac: z.string() })), pairs: z.array(Pair), unpaired: z.array(Stanza), skipped: z.array(Stanza) }).loose();
+// rename: the interface's new name (the stanza's set-name), null when it keeps its name
+const Pair = z.object({ file: z.string(), id: z.string(), old: z.string(), new: z.string(), iface: z.string(), by: z.enum(['name', 'order']), rename: z.string().nullable() });
+// why: the reason a stale stanza is left (no free interface; the capture port is never renamed, ...)
+const Found = z.object({ stale: z.array(Stanza.extend({ mac: z.string() })), pairs: z.array(Pair), unpaired: z.array(Stanza.extend({ why: z.string() })), skipped: z.array(Stanza) }).loose();
 const found = script('net_fresh_macs.sh', Found);
 const rebind = script('net_fresh_macs.sh', z.object({ pairs: z.array(Pair), pending: z.object({ id: z.string(), deadline: z.number(), timeout: z.number() }) }).loose());
 type Found = z.infer<typeof Found>;
@@ -30,8 +32,8 @@ async function look(ctx: Ctx): Promise<Found> {
 /** What the change does, one line per stanza, for the review and `network fresh-macs --dry-run`. */
 export function freshMacsLines(f: Found): string[] {
   return [
-    ...f.pairs.map((p) => `${p.id} (${p.file}): ${p.old} -> ${p.new}, interface ${p.iface} (${p.by === 'name' ? 'same name' : 'in order'})`),
-    ...f.unpaired.map((s) => `${s.id} (${s.file}): no free interface left for it; left as it is`),
+    ...f.pairs.map((p) => `${p.id} (${p.file}): ${p.old} -> ${p.new}, interface ${p.iface} (${p.by === 'name' ? 'same name' : 'in order'})${p.rename ? `, renamed ${p.rename} at the next boot (its set-name)` : ''}`),
+    ...f.unpaired.map((s) => `${s.id} (${s.file}): left as it is: ${s.why}`),
     ...f.skipped.map((s) => `${s.id} (${s.file}): not a file the console edits; left as it is`),
   ];
 }
@@ -60,7 +62,7 @@ export const networkFreshMacs: Op<'read' | 'ask' | 'apply'> = {
   },
   async apply(ctx, v, io): Promise<Outcome> {
     const r = await run(ctx.runner, rebind, v.timeout ? ['--confirm-timeout', v.timeout] : [], { onLine: io.line, survive: true });
-    const o = outcomeOf(r, (x) => `Applied: ${x.pairs.map((p) => `${p.id} -> ${p.iface}`).join(', ')}.`);
+    const o = outcomeOf(r, (x) => `Applied: ${x.pairs.map((p) => `${p.id} -> ${p.iface}${p.rename ? ` (renamed ${p.rename} at the next boot)` : ''}`).join(', ')}.`);
     return r.ok ? { ...o, pending: { id: r.value.pending.id, deadline: r.value.pending.deadline, address: '' } } : o;
   },
 };

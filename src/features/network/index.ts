@@ -3,7 +3,8 @@
 // commands (`confconsole network ...`).
 import { applies, checkFields, report, str, UsageError } from '../../commands/output.js';
 import type { Command } from '../../commands/types.js';
-import type { Values } from '../../core/types.js';
+import { visible } from '../../core/visible.js';
+import type { Outcome, Values } from '../../core/types.js';
 import type { ConfirmWithin, Menu, Profile } from '../../menu/types.js';
 import { checkStatic, checkStatic6 } from '../../rules/network.js';
 import { interfaceFields } from './fields.js';
@@ -11,15 +12,15 @@ import { run, EXIT } from '../../system/runner.js';
 import { outcomeOf } from '../../core/outcome.js';
 import { table } from '../../ui/text.js';
 import {
-  setNetwork,
+  captureEnds, setNetwork,
   networkCapture, networkConfirm, networkDhcp, networkFactory, networkIface, networkInterfaces, networkPending,
   networkRestoreConfirmed, networkRollback, networkSet,
 } from './ops.js';
 import { networkSettled } from './notice.js';
 import { freshMacsCommands, freshMacsItem } from './freshmacs.js';
-import { bondArgs, bondFields, networkBondCreate, networkDelete, networkVlanCreate, vlanArgs, vlanFields } from './links.js';
+import { bondArgs, bondEndsCapture, bondFields, networkBondCreate, networkDelete, networkVlanCreate, vlanArgs, vlanEndsCapture, vlanFields } from './links.js';
 import { BOND_MODES, checkBond, PRIMARY_MODES, vlanId } from '../../rules/links.js';
-import { carriesMe, pendingLine, roleText, scripts, structureText, type NetworkState } from './state.js';
+import { carriesMe, networkState, pendingLine, roleText, scripts, structureText, type NetworkState } from './state.js';
 
 export { networkNotice } from './notice.js';
 
@@ -241,10 +242,14 @@ export const commands: Command[] = [
       const timeout = str(opts['confirm-timeout']);
       const values: Values = { iface, ...(timeout !== undefined ? { timeout } : {}) };
       const op = { dhcp: networkDhcp, capture: networkCapture, factory: networkFactory, 'restore-confirmed': networkRestoreConfirmed, static: networkSet }[mode];
-      const o = await op.apply(ctx, mode === 'static' ? { ...values, ...staticValues(iface, opts) } : values, out.progress);
+      const given = mode === 'static' ? { ...values, ...staticValues(iface, opts) } : values;
+      // the options are checked first: a refused one reads nothing
+      const warnings = mode === 'capture' || mode === 'restore-confirmed' ? [] : captureEnds(await networkState(ctx), [iface], `IF is given ${mode === 'dhcp' ? 'DHCP' : 'an address'}`);
+      for (const w of warnings) process.stderr.write(visible(`warning: ${w}`) + '\n');
+      const o = await op.apply(ctx, given, out.progress);
       if (!o.ok || !o.pending) return report(out, o);
       const left = Math.max(0, Math.round(o.pending.deadline - Date.now() / 1000));
-      return report(out, { ...o, summary: `Applied. Reconnect to ${o.pending.address || 'the appliance'} and run "confconsole network confirm" within ${left} s, or the previous settings return by themselves.` });
+      return report(out, { ...withWarnings(o, warnings), summary: `Applied.${warnedText(warnings)} Reconnect to ${o.pending.address || 'the appliance'} and run "confconsole network confirm" within ${left} s, or the previous settings return by themselves.` });
     },
   },
   {
@@ -266,7 +271,8 @@ export const commands: Command[] = [
       const issue = checkBond({ name, members: bond.members!, mode: bond.bondMode!, primary: bond.primary!, lacpRate: bond.lacpRate! });
       if (issue) throw new UsageError(`${{ bondMode: '--mode', lacpRate: '--lacp-rate', name: 'NAME', members: '--members', primary: '--primary' }[issue.field]}: ${issue.message}`, undefined, issue.field);
       if (bond.primary && !PRIMARY_MODES.includes(bond.bondMode!)) throw new UsageError('--primary goes with active-backup, balance-tlb or balance-alb');
-      return created(ctx, out, bondArgs({ ...bond, ...addressValues(name, opts, ['static', 'dhcp', 'capture']) }), opts);
+      const values = { ...bond, ...addressValues(name, opts, ['static', 'dhcp', 'capture']) };
+      return created(ctx, out, bondArgs(values), opts, await bondEndsCapture(ctx, values));
     },
   },
   {
@@ -281,7 +287,7 @@ export const commands: Command[] = [
       const name = str(opts.name) || `vlan${id.value}`;
       const v: Values = { link: str(opts.link) ?? '', id: id.value, name, ...addressValues(name, opts, ['static', 'dhcp']) };
       if (v.mode === 'none') throw new UsageError('a VLAN needs --static ... or --dhcp');
-      return created(ctx, out, vlanArgs(v), opts);
+      return created(ctx, out, vlanArgs(v), opts, await vlanEndsCapture(ctx, v));
     },
   },
   {
@@ -315,10 +321,21 @@ function addressValues(name: string, opts: Record<string, string | boolean | und
 }
 
 /** Runs a bond/VLAN change (set_network.sh ARGS) and says how to confirm it. */
-async function created(ctx: Parameters<Command['run']>[0], out: Parameters<Command['run']>[2], args: string[], opts: Record<string, string | boolean | undefined>): Promise<number> {
+/** An outcome whose JSON carries the change's warnings (`warnings`, only when there are some). */
+const withWarnings = (o: Outcome, warnings: string[]): Outcome => (warnings.length ? { ...o, data: { ...(typeof o.data === 'object' && o.data !== null ? o.data : {}), warnings } } : o);
+/** The warnings in the summary's words (" Warning: ...."), '' for none. */
+const warnedText = (warnings: string[]) => (warnings.length ? ` Warning: ${warnings.join('. ')}.` : '');
+
+/**
+ * A commit-confirmed network change from the command line. `warnings` (the capture it ends) go to
+ * stderr before the change and into the result (JSON `warnings`, the summary): the change waits
+ * for `network confirm`, so the operator can still roll it back.
+ */
+async function created(ctx: Parameters<Command['run']>[0], out: Parameters<Command['run']>[2], args: string[], opts: Record<string, string | boolean | undefined>, warnings: string[] = []): Promise<number> {
+  for (const w of warnings) process.stderr.write(visible(`warning: ${w}`) + '\n');
   const timeout = str(opts['confirm-timeout']);
   const o = await setNetwork(ctx, args, timeout !== undefined ? { timeout } : {}, out.progress);
   if (!o.ok || !o.pending) return report(out, o);
   const left = Math.max(0, Math.round(o.pending.deadline - Date.now() / 1000));
-  return report(out, { ...o, summary: `Applied. Check that you can still reach the appliance${o.pending.address ? ` (${o.pending.address})` : ''} and run "confconsole network confirm" within ${left} s, or the previous settings return by themselves.` });
+  return report(out, { ...withWarnings(o, warnings), summary: `Applied.${warnedText(warnings)} Check that you can still reach the appliance${o.pending.address ? ` (${o.pending.address})` : ''} and run "confconsole network confirm" within ${left} s, or the previous settings return by themselves.` });
 }

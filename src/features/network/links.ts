@@ -7,7 +7,7 @@ import type { Field } from '../../menu/types.js';
 import { BOND_MODES, PRIMARY_MODES, bondMembers, checkBond, linkName, optionalLinkName, vlanId } from '../../rules/links.js';
 import { checkStatic, checkStatic6 } from '../../rules/network.js';
 import { interfaceFields } from './fields.js';
-import { dryRun, setArgs, setNetwork } from './ops.js';
+import { captureEnds, dryRun, setArgs, setNetwork } from './ops.js';
 import { networkState } from './state.js';
 
 const ADDRESS_FIELDS = interfaceFields.slice(1);
@@ -99,6 +99,18 @@ async function freeName(ctx: Ctx, prefix: string): Promise<string> {
   return `${prefix}${n}`;
 }
 
+/** A capture port made a member of a bond that does not capture stops capturing (ops.captureEnds). */
+export async function bondEndsCapture(ctx: Ctx, v: Values): Promise<string[]> {
+  if (v.mode === 'capture') return [];
+  const members = (v.members ?? '').split(',').map((m) => m.trim());
+  return captureEnds(await networkState(ctx), members, `IF becomes a member of the bond ${v.name ?? ''}, which does not capture`);
+}
+
+/** A VLAN on a capture port (or bond) makes it the VLAN's parent: it stops capturing (ops.captureEnds). */
+export async function vlanEndsCapture(ctx: Ctx, v: Values): Promise<string[]> {
+  return captureEnds(await networkState(ctx), [v.link ?? ''], `a VLAN on it (${v.name ?? ''}) makes IF the VLAN's parent, and a VLAN parent does not capture`);
+}
+
 export const networkBondCreate: Op<'read' | 'check' | 'apply'> = {
   id: 'network.bond-create',
   async read(ctx) {
@@ -110,10 +122,11 @@ export const networkBondCreate: Op<'read' | 'check' | 'apply'> = {
     // the members' own addresses are free for the bond: it takes them over
     const st = staticIssues(v, await otherAddresses(ctx, (v.members ?? '').split(',')));
     if (Object.keys(st.errors).length) return st;
+    const ends = await bondEndsCapture(ctx, v);
     const plan = await dryRun(ctx, bondArgs(v), [...SCRIPT_FIELDS, 'name', 'members', 'bond-mode', 'primary', 'lacp-rate'], 'members');
     // the script names its options (--bond-mode), the form its fields (bondMode)
     const errors = Object.fromEntries(Object.entries(plan.errors).map(([k, e]) => [k === 'bond-mode' ? 'bondMode' : k === 'lacp-rate' ? 'lacpRate' : k, e]));
-    return { errors, warnings: [...st.warnings, ...(v.mode === 'dhcp' ? ['DHCP: the address may change, and you must find the new one to reconnect'] : []), ...plan.lines] };
+    return { errors, warnings: [...ends, ...st.warnings, ...(v.mode === 'dhcp' ? ['DHCP: the address may change, and you must find the new one to reconnect'] : []), ...plan.lines] };
   },
   async apply(ctx, v, io) {
     return setNetwork(ctx, bondArgs(v), v, io);
@@ -128,8 +141,9 @@ export const networkVlanCreate: Op<'read' | 'check' | 'apply'> = {
   async check(ctx, v) {
     const st = staticIssues(v, await otherAddresses(ctx, []));
     if (Object.keys(st.errors).length) return st;
+    const ends = await vlanEndsCapture(ctx, v);
     const plan = await dryRun(ctx, vlanArgs(v), [...SCRIPT_FIELDS, 'name', 'link', 'id'], 'link');
-    return { errors: plan.errors, warnings: [...st.warnings, ...plan.lines] };
+    return { errors: plan.errors, warnings: [...ends, ...st.warnings, ...plan.lines] };
   },
   async apply(ctx, v, io) {
     return setNetwork(ctx, vlanArgs(v), v, io);

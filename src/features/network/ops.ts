@@ -111,6 +111,24 @@ export function planLines(iface: string, p: Plan): string[] {
   ];
 }
 
+/**
+ * The warning for each capture interface a change takes out of capture (role 'capture' in
+ * `network show`: what Count active devices and the Healthcheck listen on): `links` are those the
+ * change touches, `how` says what becomes of them ("a VLAN on it makes it the VLAN's parent").
+ * A warning, not a refusal: manual ch. 4/7 only ask for a second interface in sniffer mode
+ * receiving the mirror; an operator may move the capture (a VLAN on the port that was the mirror
+ * port), so the console says what ends and asks for the review's Yes. [] when none captures.
+ */
+export function captureEnds(s: NetworkState, links: string[], how: string): string[] {
+  const ends = s.interfaces.filter((i) => i.role === 'capture' && links.includes(i.name)).map((i) => i.name);
+  if (ends.length === 0) return [];
+  const rest = s.interfaces.filter((i) => i.role === 'capture' && !ends.includes(i.name)).map((i) => i.name);
+  const after = rest.length
+    ? `capture goes on on ${rest.join(', ')} only`
+    : 'no interface receives the mirrored traffic (Count active devices and the Healthcheck find no capture interface) until another is made the capture interface';
+  return ends.map((n) => `${n} stops being the capture interface: ${how.replace('IF', n)}; ${after}`);
+}
+
 /** set_network.sh --dry-run: what the change would write and keep, or the script's refusal (field → message). */
 export async function dryRun(ctx: Ctx, args: string[], fields = ['address', 'netmask', 'gateway', 'dns', 'domain', 'address6', 'gateway6'], first = 'mode'): Promise<{ lines: string[]; errors: Record<string, string> }> {
   const r = await run(ctx.runner, scripts.plan, [...args, '--dry-run']);
@@ -139,7 +157,7 @@ export const networkSet: Op<'read' | 'check' | 'apply'> = {
   async check(ctx, v) {
     const s = await networkState(ctx);
     const was = s.interfaces.find((x) => x.name === v.iface);
-    const warnings = was?.role === 'capture' ? [`${v.iface} stops being the capture interface: no interface receives the mirrored traffic until another is made the capture interface`] : [];
+    const warnings = v.mode === 'capture' ? [] : captureEnds(s, [v.iface ?? ''], `IF is given ${v.mode === 'dhcp' ? 'DHCP' : 'an address'}`);
     if (v.mode !== 'static') {
       const plan = await dryRun(ctx, setArgs(v, was));
       return { errors: plan.errors, warnings: [...warnings, 'DHCP: the address may change, and you must find the new one to reconnect', ...plan.lines] };

@@ -1,7 +1,6 @@
 // vSensor Setup > osSensor HMAC (manual ch. 8 "Configuring an HMAC token"): the shared secret
 // osSensors register with. Set through set_ossensor_hmac.sh on stdin; described only by its
-// length and a hash prefix, as the scripts describe it in the audit log.
-import { createHash } from 'node:crypto';
+// length (the audit log: its length and a fingerprint keyed per appliance, lib/fingerprint.py).
 import { z } from 'zod';
 import type { Checked, Ctx, Op } from '../../core/types.js';
 import { outcomeOf } from '../../core/outcome.js';
@@ -32,12 +31,12 @@ export async function registeredOsSensors(file: string): Promise<number | undefi
   }
 }
 
-/** Whether the key is set, and (when it is) its length and sha256 prefix — never the key. */
-export async function describeKey(ctx: Ctx): Promise<{ set: boolean; length?: number; sha256?: string }> {
+/** Whether the key is set, and (when it is) its length — never the key, nor a hash of it (a short key could be guessed from one). */
+export async function describeKey(ctx: Ctx): Promise<{ set: boolean; length?: number }> {
   if (!(await readSettings(ctx.paths.settingsIni)).ossensor.hmac_set) return { set: false };
   const key = (await readTextIfExists(ctx.paths.under('/etc/confconsole/secrets/ossensor_hmac')))?.replace(/\n$/, '');
   if (key === undefined) return { set: true };
-  return { set: true, length: key.length, sha256: createHash('sha256').update(key).digest('hex').slice(0, 8) };
+  return { set: true, length: key.length };
 }
 
 export const ossensorShow: Op<'show'> = {
@@ -99,12 +98,12 @@ export const ossensorMenu: Menu = {
 export const commands: Command[] = [
   {
     path: ['ossensor-hmac', 'show'],
-    summary: 'whether the osSensor HMAC key is set, its length and a hash prefix (never the key)',
+    summary: 'whether the osSensor HMAC key is set, and its length (never the key nor a hash of it)',
     covers: [ossensorShow],
     async run(ctx, _in, out) {
       const d = await describeKey(ctx);
       const n = await registeredOsSensors(ctx.paths.under('/var/lib/confconsole/ossensors.json'));
-      const text = !d.set ? 'osSensor HMAC key: not set (osSensors cannot register)' : `osSensor HMAC key: set${d.length !== undefined ? ` (${d.length} chars, sha256 ${d.sha256})` : ''}`;
+      const text = !d.set ? 'osSensor HMAC key: not set (osSensors cannot register)' : `osSensor HMAC key: set${d.length !== undefined ? ` (${d.length} chars)` : ''}`;
       out.print({ ...d, registered: n ?? null }, `${text}\nRegistered osSensors: ${n === undefined ? 'not known' : n}`);
       return EXIT.ok;
     },

@@ -5,7 +5,7 @@ import { Problem } from '../../core/problem.js';
 import { hmacToken } from '../../rules/tokens.js';
 import { readTextIfExists } from '../../system/files.js';
 import { readSettings } from '../../system/settings.js';
-import { area, describeSecret, isOmitted, secret } from '../../settings/area.js';
+import { area, describeSecret, fingerprintKey, isOmitted, secret } from '../../settings/area.js';
 import { ossensorSet } from './index.js';
 
 /** `{hmac_key?}`: absent when no key is set (an import without it keeps the key in place). */
@@ -22,7 +22,7 @@ export const ossensorSettings = area({
     const file = ctx.paths.under('/etc/confconsole/secrets/ossensor_hmac');
     const key = (await readTextIfExists(file))?.replace(/\n$/, '');
     if (key === undefined) throw new Problem(`The osSensor HMAC key is recorded as set, but ${file} is missing: set the key again (Setup > osSensor HMAC)`);
-    return { hmac_key: secrets ? key : describeSecret(key) };
+    return { hmac_key: secrets ? key : describeSecret(key, await fingerprintKey(ctx)) };
   },
   async apply(ctx, want, _have, io) {
     // a described key (or none) keeps the one in place: only a value is stored

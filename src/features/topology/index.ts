@@ -85,15 +85,13 @@ const fieldsOf = (v: Values): Record<string, string> => ({
   role: 'mode',
 });
 
-const LOGOUT = 'You will now be logged out of the console.';
-
-/** A command is not the console: nobody is logged out, so the result does not say so. */
-const asCommand = (o: Outcome): Outcome => ({ ...o, summary: o.summary.replace(` ${LOGOUT}`, '') });
-
-/** The result of set_topology.sh: on success the console logs out (manual ch. 10 step 11). */
+/**
+ * The result of set_topology.sh: on success the console logs out (manual ch. 10 step 11), said
+ * by the console's result view from `then` (a command logs nobody out, so its summary does not say so).
+ */
 function applied(r: Awaited<ReturnType<typeof runTopology>>): Outcome {
   const o = outcomeOf(r, (v) =>
-    v.role === 'probe' ? `This appliance is a probe of https://${v.host} (${modeNames[v.mode] ?? v.mode}${v.token ? `, token ${v.token}` : ''}). ${LOGOUT}` : `This appliance is a master. ${LOGOUT}`,
+    v.role === 'probe' ? `This appliance is a probe of https://${v.host} (${modeNames[v.mode] ?? v.mode}${v.token ? `, token ${v.token}` : ''}).` : 'This appliance is a master.',
   );
   return o.ok ? { ...o, then: 'logout' } : o;
 }
@@ -272,7 +270,7 @@ export const commands: Command[] = [
     covers: [convertToProbe],
     async run(ctx, { opts }, out) {
       const v = await probeValues(ctx, convertToProbe, opts, out, 'topology convert-to-probe');
-      return report(out, asCommand(await convertToProbe.apply(ctx, v, out.progress)));
+      return report(out, await convertToProbe.apply(ctx, v, out.progress));
     },
   },
   {
@@ -282,7 +280,7 @@ export const commands: Command[] = [
     covers: [changeMaster],
     async run(ctx, { opts }, out) {
       const v = await probeValues(ctx, changeMaster, opts, out, 'topology change-master');
-      return report(out, asCommand(await changeMaster.apply(ctx, v, out.progress)));
+      return report(out, await changeMaster.apply(ctx, v, out.progress));
     },
   },
   {
@@ -292,7 +290,7 @@ export const commands: Command[] = [
     async run(ctx, _in, out) {
       const refused = await refusedByRole(convertToMaster, ctx);
       if (refused) throw refused;
-      return report(out, asCommand(await convertToMaster.apply(ctx, {}, out.progress)));
+      return report(out, await convertToMaster.apply(ctx, {}, out.progress));
     },
   },
 ];

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COUNTERS, type Counters, type Sample } from './rates.js';
+import demoTraffic from '../../../sbin/lib/demo-traffic.json' with { type: 'json' };
 
 /** Where the kernel lists the interfaces of the namespace the console runs in. */
 export const SYS_NET = '/sys/class/net';
@@ -42,27 +43,35 @@ export function linkUp(iface: string, sys = SYS_NET): boolean | undefined {
   }
 }
 
+/** One kind of the demo's traffic (sbin/lib/demo-traffic.json, which says what each number is). */
+interface DemoKind {
+  base: number;
+  amp: number;
+  period: number;
+  size: number;
+  tx_div: number;
+  drop_every_s: number;
+}
+
 /**
- * The demo appliance's counters at wall time `ms`: a recorded-looking traffic profile (the
+ * The demo appliance's counters at wall time `ms`, from its one traffic profile
+ * (sbin/lib/demo-traffic.json, which the Healthcheck reads too: ccnet/demo.py counters): the
  * capture port a mirrored office LAN of ~40 Mbit/s that swells and ebbs over 90 s, the
- * management port a trickle), integrated so the counters only grow. Labelled DEMO on screen.
+ * management port a trickle, integrated so the counters only grow. Labelled DEMO on screen.
  */
 export function demoSample(ifaces: { name: string; capture: boolean }[], ms = Date.now(), at = performance.now()): Sample {
-  const t = ms / 1000 - 1_767_225_600; // from 2026-01-01: the counters stay well inside 2^53
+  const t = ms / 1000 - demoTraffic.epoch_s; // from 2026-01-01: the counters stay well inside 2^53
   const out: Record<string, Counters> = {};
   for (const { name, capture } of ifaces) {
+    const k: DemoKind = capture ? demoTraffic.capture : demoTraffic.other;
     // bytes = integral of rate: base*t + amplitude*period/(2π)*(1-cos(2πt/period))
-    const base = capture ? 5_000_000 : 2_500; // bytes/s
-    const amp = capture ? 2_000_000 : 1_000;
-    const period = 90;
-    const bytes = base * t + ((amp * period) / (2 * Math.PI)) * (1 - Math.cos((2 * Math.PI * t) / period));
-    const size = capture ? 620 : 180;
+    const bytes = k.base * t + ((k.amp * k.period) / (2 * Math.PI)) * (1 - Math.cos((2 * Math.PI * t) / k.period));
     out[name] = {
       rx_bytes: Math.floor(bytes),
-      tx_bytes: capture ? 0 : Math.floor(bytes / 3),
-      rx_packets: Math.floor(bytes / size),
-      tx_packets: capture ? 0 : Math.floor(bytes / 3 / size),
-      rx_dropped: capture ? Math.floor((t % 86_400) / 600) : 0,
+      tx_bytes: k.tx_div ? Math.floor(bytes / k.tx_div) : 0,
+      rx_packets: Math.floor(bytes / k.size),
+      tx_packets: k.tx_div ? Math.floor(bytes / k.tx_div / k.size) : 0,
+      rx_dropped: k.drop_every_s ? Math.floor((t % 86_400) / k.drop_every_s) : 0,
       tx_dropped: 0,
       rx_errors: 0,
       tx_errors: 0,

@@ -22,7 +22,7 @@ const scripts = {
     z
       .object({
         key_set: z.boolean(),
-        key: z.object({ length: z.number(), sha256: z.string() }).nullable(),
+        key: z.object({ length: z.number() }).nullable(),
         repository: z.string(),
         proxy: z.string().nullable(),
         proxy_user: z.string().nullable(),
@@ -54,7 +54,7 @@ const noneInstalled = (s: { packages: z.infer<typeof Pkg>[] }): boolean => s.pac
 /** The lines Updates shows: key, proxy, packages, last upgrade (never the key itself). */
 export function describeUpdates(s: UpdatesState): string[] {
   return [
-    `Update key: ${s.key_set ? `set${s.key ? ` (${s.key.length} chars, sha256 ${s.key.sha256})` : ''}` : 'not set (software updates are not enabled)'}`,
+    `Update key: ${s.key_set ? `set${s.key ? ` (${s.key.length} chars)` : ''}` : 'not set (software updates are not enabled)'}`,
     `Repository: ${s.repository}`,
     `Proxy for updates: ${s.proxy ? `${s.proxy}${s.proxy_user ? `, user ${s.proxy_user}` : ''}` : 'none'}`,
     `vSensor packages: ${versions(s.packages)}`,

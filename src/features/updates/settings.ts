@@ -7,7 +7,7 @@ import { proxyUser } from '../../rules/callhome.js';
 import { proxyUrl } from '../../rules/master.js';
 import { aptPassword, updateKey } from '../../rules/updates.js';
 import { readTextIfExists } from '../../system/files.js';
-import { area, describeSecret, isOmitted, ruled, secret, type SecretRef } from '../../settings/area.js';
+import { area, describeSecret, fingerprintKey, isOmitted, ruled, secret, type SecretRef } from '../../settings/area.js';
 import { proxySet, updateKeySet } from './index.js';
 
 /** The APT netrc files the scripts write (lib/updates.sh UPD_AUTH, UPD_PROXY_AUTH). */
@@ -40,7 +40,8 @@ async function netrcPassword(ctx: Ctx, file: string): Promise<string | undefined
   const text = await readTextIfExists(ctx.paths.under(file));
   return text === undefined ? undefined : /^password (.*)$/m.exec(text)?.[1];
 }
-const held = (v: string | undefined, secrets: boolean): string | SecretRef | null => (v === undefined ? null : secrets ? v : describeSecret(v));
+/** A stored secret as the export gives it: itself (--secrets), described (keyed: area.ts fingerprintKey), or null when none is stored. */
+const held = async (ctx: Ctx, v: string | undefined, secrets: boolean): Promise<string | SecretRef | null> => (v === undefined ? null : secrets ? v : describeSecret(v, await fingerprintKey(ctx)));
 
 /** A secret to send again: the value, or (described) the stored one; undefined when none is stored. */
 async function resolve(ctx: Ctx, want: string | SecretRef, file: string): Promise<string | undefined> {
@@ -75,9 +76,9 @@ export const updatesSettings = area({
     const conf = (await readTextIfExists(ctx.paths.under(PROXY_FILE))) ?? '';
     const proxy = (/^Acquire::https?::Proxy "([^"]*)"/m.exec(conf)?.[1] ?? '').replace(/\/$/, '');
     const auth = await readTextIfExists(ctx.paths.under(PROXY_AUTH_FILE));
-    const out: UpdatesSettings = { key: held(await netrcPassword(ctx, KEY_FILE), secrets), proxy, proxy_user: auth === undefined ? '' : (/^login (.*)$/m.exec(auth)?.[1] ?? '') };
+    const out: UpdatesSettings = { key: await held(ctx, await netrcPassword(ctx, KEY_FILE), secrets), proxy, proxy_user: auth === undefined ? '' : (/^login (.*)$/m.exec(auth)?.[1] ?? '') };
     const pw = await netrcPassword(ctx, PROXY_AUTH_FILE);
-    if (out.proxy_user && pw !== undefined) out.proxy_password = held(pw, secrets)!;
+    if (out.proxy_user && pw !== undefined) out.proxy_password = (await held(ctx, pw, secrets))!;
     return out;
   },
   apply: applyUpdates,

@@ -1,0 +1,51 @@
+// One demo traffic source (the reviews: the demo's Healthcheck said "No incoming packets seen on
+// device eth1" while its Interface stats showed ~40 Mbit/s there): the console's demoSample and
+// the Healthcheck's ccnet/demo.py counters both read sbin/lib/demo-traffic.json and compute the
+// same counters at the same time; on the demo appliance, the Healthcheck sees the packets that
+// Interface stats shows.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { seedDemo } from '../../src/demo.js';
+import { measure } from '../../src/features/traffic/index.js';
+import { demoSample } from '../../src/features/traffic/sysfs.js';
+import { makePaths } from '../../src/system/paths.js';
+import { makeRunner } from '../../src/system/runner.js';
+import { missing } from '../support/requires.js';
+import { REPO, runScript } from './helpers.js';
+
+const why = missing('system: the demo traffic profile (python3, the Healthcheck)', ['bash', 'python3', 'flock']);
+
+describe.skipIf(why !== undefined)('the demo appliance tells one story about its traffic', () => {
+  it('the console and the Healthcheck compute the same counters from the one profile', () => {
+    const times = [1_767_225_600_000, 1_800_000_000_000, 1_800_000_012_345, 1_900_000_000_999];
+    const py = JSON.parse(
+      execFileSync('python3', ['-c', 'import json,sys; from ccnet.demo import counters; print(json.dumps([[counters(c, t) for c in (True, False)] for t in json.load(sys.stdin)]))'], {
+        input: JSON.stringify(times),
+        env: { ...process.env, PYTHONPATH: join(REPO, 'sbin/lib') },
+        encoding: 'utf8',
+      }),
+    ) as Record<string, number>[][];
+    times.forEach((ms, i) => {
+      const ts = demoSample([{ name: 'eth1', capture: true }, { name: 'eth0', capture: false }], ms, 0).ifaces;
+      for (const [j, name] of (['eth1', 'eth0'] as const).entries()) {
+        const want = py[i]![j]!;
+        expect(Object.fromEntries(Object.keys(want).map((k) => [k, ts[name]![k as keyof (typeof ts)['eth1']]]))).toEqual(want);
+      }
+    });
+  });
+
+  it.each(['appliance', 'vsensor'] as const)('%s demo: the Healthcheck sees incoming packets where Interface stats shows traffic', async (profile) => {
+    const root = mkdtempSync(join(tmpdir(), 'cc-demo-traffic-'));
+    await seedDemo(root, profile);
+    const paths = makePaths(root);
+    const m = await measure({ paths, runner: makeRunner(paths, { CONFCONSOLE_DEMO: '1' }) }, 1);
+    expect(m.capture).toEqual(['eth1']);
+    expect(m.rates.find((r) => r.name === 'eth1')!.rx_pps).toBeGreaterThan(0);
+    const res = await runScript('vsensor-health-check.sh', ['--json'], root, { CONFCONSOLE_DEMO: '1' });
+    const row = (res.json.rows as { name: string; level: string; details: string[] }[]).find((r) => r.name === 'incoming_data');
+    expect(row).toEqual({ name: 'incoming_data', level: 'ok', details: ['Incoming packets seen on device eth1'] });
+  });
+});
