@@ -134,7 +134,11 @@ now)
     bk_sftp "$work/put.batch" || failed "sftp could not store it on $BK_SFTP_HOST: ${BK_ERR:-no message}" destination
   else
     d=$(local_dir)
-    err=$({ mkdir -p -- "$d" && chmod 0700 -- "$d"; } 2>&1) || failed "cannot make the backup directory $d: $(cause_of "$err")" destination
+    # a directory made here is only root's; one that was there keeps its owner and mode (only what we own)
+    if [[ -e $d && ! -d $d ]]; then failed "the backup destination $d is not a directory" destination
+    elif [[ ! -d $d ]]; then
+      err=$({ mkdir -p -- "$d" && chmod 0700 -- "$d"; } 2>&1) || failed "cannot make the backup directory $d: $(cause_of "$err")" destination
+    fi
     t=$(mktemp "$d/.$name.XXXXXX") || failed "cannot write in $d: $(write_cause "$d/x")" destination
     partial=$t
     { cat -- "$out" >"$t" && chmod 0600 -- "$t" && sync -- "$t" && mv -f -- "$t" "$d/$name" && sync -- "$d"; } 2>/dev/null \

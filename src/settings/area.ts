@@ -102,6 +102,12 @@ export interface SettingsArea<T = unknown> {
    */
   check?(ctx: Ctx, want: T): Promise<Record<string, string>>;
   apply(ctx: Ctx, want: T, have: T, io: Io): Promise<Outcome>;
+  /**
+   * What a document says "none" to that no command can take away (a keyboard layout, an update
+   * key: a backup taken before they were set): the value in place is kept, said as a warning.
+   * → `want` with those keys taken from `have`, and the kept keys' paths with why.
+   */
+  keep?(want: T, have: T): { want: T; kept: { path: string; why: string }[] };
   /** Applied after every other area (the network: commit-confirmed, it may cut the session). */
   last?: boolean;
 }

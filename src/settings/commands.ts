@@ -96,9 +96,12 @@ export async function planImport(
   // what is in place, and what each area would change
   const plan: AreaPlan[] = [];
   const warnings: string[] = [];
-  for (const [id, want] of checked.areas) {
+  for (const [id, given] of checked.areas) {
     const a = byId.get(id)!;
     const have = await a.read(ctx, true);
+    const kept = a.keep?.(given, have);
+    const want = kept ? kept.want : given;
+    for (const k of kept?.kept ?? []) warnings.push(`areas.${id}.${k.path}: ${k.why}`);
     plan.push({ a, want, have, changes: diffArea(have, want, a.secrets) });
     // the key only when a described secret meets one in place (an import writes nothing it need not)
     for (const k of keptSecretWarnings(have, want, a.secrets, describesHeldSecret(have, want, a.secrets) ? await fingerprintKey(ctx) : ''))

@@ -241,6 +241,46 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
 describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'flock', 'systemd-analyze']))('the backup timer', () => {
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
+  it('a directory that was there keeps its mode and owner (/etc, /tmp, /srv/bk 0755); one made for backups is 0700; a file is refused', async () => {
+    const root = await demo();
+    for (const [dir, mode] of [['/etc', 0o755], ['/tmp', 0o1777], ['/srv/bk', 0o755]] as const) {
+      mkdirSync(join(root, dir), { recursive: true });
+      chmodSync(join(root, dir), mode);
+      expect(cc(root, ['backup', 'set', '--destination', dir, '--json']).code, dir).toBe(0);
+      const r = cc(root, ['backup', 'now', '--json']);
+      expect(r.code, `${dir}: ${r.err}`).toBe(0);
+      expect(statSync(join(root, dir)).mode & 0o7777, dir).toBe(mode);
+    }
+    expect(cc(root, ['backup', 'set', '--destination', '/var/backups/new-cc', '--json']).code).toBe(0);
+    expect(cc(root, ['backup', 'now', '--json']).code).toBe(0);
+    expect(statSync(join(root, 'var/backups/new-cc')).mode & 0o777).toBe(0o700);
+    writeFileSync(join(root, 'srv/afile'), 'x');
+    expect(cc(root, ['backup', 'set', '--destination', '/srv/afile', '--json']).code).toBe(0);
+    const f = cc(root, ['backup', 'now', '--json']);
+    expect(f.code).not.toBe(0);
+    expect(json(f)).toMatchObject({ field: 'destination', error: expect.stringContaining('not a directory') });
+  }, 180_000);
+
+  it('a vSensor backup taken before a keyboard layout and an update key were set restores: both in place are kept, with a warning', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cc-backup-'));
+    dirs.push(root);
+    await seedDemo(root, 'vsensor');
+    expect(cc(root, ['backup', 'set', '--destination', '/srv/bk', '--json']).code).toBe(0);
+    const id = (json(cc(root, ['backup', 'now', '--json'])) as { id?: string }).id!;
+    expect(id).toBeTruthy();
+    expect(cc(root, ['keyboard', 'set', 'de']).code).toBe(0);
+    expect(cc(root, ['updates', 'set-key'], 'Upd8Key-0123456789\n').code).toBe(0);
+    for (const dry of [true, false]) {
+      const r = cc(root, ['backup', 'restore', id, ...(dry ? ['--dry-run'] : []), '--json']);
+      expect(r.code, `${dry}: ${r.out} ${r.err}`).toBe(0);
+      expect(r.out + r.err, 'kept, said').toMatch(/a layout cannot be unset: the one in place \(de\) is kept/);
+      expect(r.out + r.err).toMatch(/an update key cannot be removed: the one in place is kept/);
+    }
+    const after = JSON.parse(cc(root, ['export', '--json']).out) as { areas: { keyboard: { layout: string }; updates: { key: unknown } } };
+    expect(after.areas.keyboard.layout).toBe('de');
+    expect(after.areas.updates.key).not.toBeNull();
+  }, 180_000);
+
   it('a backup stopped midway (Esc: TERM to its group) says so as the last result and leaves nothing', async () => {
     const root = await demo();
     expect(cc(root, ['backup', 'set', '--destination', '/var/backups/cc', '--json']).code).toBe(0);

@@ -20,8 +20,14 @@ export const keyboardSettings = area({
     return { layout: await currentLayout(ctx.paths) };
   },
   /** set_keyboard.sh --dry-run: does this system have the layout. */
+  /** No layout in the document (exported before one was set): the one in place is kept. */
+  keep(want, have) {
+    return want.layout === '' && have.layout !== ''
+      ? { want: have, kept: [{ path: 'layout', why: `the document sets no layout (taken before one was set) and a layout cannot be unset: the one in place (${have.layout}) is kept` }] }
+      : { want, kept: [] };
+  },
   async check(ctx, want) {
-    if (want.layout === '') return { layout: 'a layout cannot be unset: give one (e.g. us), or leave the keyboard area out' };
+    if (want.layout === '') return {};
     return (await keyboardSet.check(ctx, { layout: want.layout })).errors;
   },
   async apply(ctx, want, _have, io) {

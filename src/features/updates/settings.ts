@@ -81,5 +81,11 @@ export const updatesSettings = area({
     if (out.proxy_user && pw !== undefined) out.proxy_password = (await held(ctx, pw, secrets))!;
     return out;
   },
+  /** No key in the document (taken before one was set) and one in place: kept, as no command removes it. */
+  keep(want, have) {
+    return want.key === null && have.key !== null
+      ? { want: { ...want, key: have.key }, kept: [{ path: 'key', why: 'the document has no update key (taken before one was set) and an update key cannot be removed: the one in place is kept' }] }
+      : { want, kept: [] };
+  },
   apply: applyUpdates,
 });
