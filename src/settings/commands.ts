@@ -9,7 +9,7 @@ import { fileCause } from '../system/files.js';
 import { EXIT } from '../system/runner.js';
 import { readSettings } from '../system/settings.js';
 import { fingerprintKey, type Profile, type SettingsArea } from './area.js';
-import { checkDocument, describesHeldSecret, diffArea, exportSettings, keptSecretWarnings, type Change, type DocError } from './document.js';
+import { checkDocument, describesHeldSecret, diffArea, documentYaml, exportSettings, keptSecretWarnings, type Change, type DocError } from './document.js';
 import { applyWhole, recoverArea } from './journal.js';
 
 export const profileOf = async (ctx: Ctx, input: Input): Promise<Profile> =>
@@ -223,7 +223,7 @@ export function settingsCommands(all: readonly SettingsArea[]): Command[] {
         }
         const doc = await exportSettings(ctx, all, await profileOf(ctx, input), secrets);
         // the document as it is (no "ok" added): what import takes back
-        process.stdout.write(out.json ? safeJson(doc) + '\n' : (await import('yaml')).stringify(doc, { lineWidth: 0 }));
+        process.stdout.write(out.json ? safeJson(doc) + '\n' : await documentYaml(doc));
         return EXIT.ok;
       },
     },

@@ -230,3 +230,13 @@ export function keptSecretWarnings(have: unknown, want: unknown, secrets: readon
   }
   return out;
 }
+
+/**
+ * The document as YAML that every reader takes the same way (a string). Every string value is
+ * double-quoted: a YAML 1.1 reader (PyYAML, so Ansible) reads a plain 12:30 as the number 750 and
+ * no (Norway's keyboard layout) as false. Keys stay plain.
+ */
+export async function documentYaml(doc: unknown): Promise<string> {
+  const { stringify } = await import('yaml');
+  return stringify(doc, { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
+}

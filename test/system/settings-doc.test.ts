@@ -2,6 +2,7 @@
 // document; an import of what is in place changes, restarts and audits nothing; every set
 // command says "changed"; every invalid document of a generated corpus is refused with its key
 // path and nothing changed; secrets leave only for a pipe or a file its owner alone reads.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -252,6 +253,21 @@ describe.skipIf(why)('settings export and import', () => {
     rmSync(f);
     expect(snapshot(a)).toEqual(before);
   });
+
+  it("the YAML export reads the same in a YAML 1.1 reader (PyYAML, as Ansible): 12:30 stays text, Norway's layout 'no' is not false", async () => {
+    const root = await demo('vsensor');
+    expect(cc(root, ['backup', 'set', '--destination', '/srv/bk', '--time', '12:30']).code).toBe(0);
+    expect(cc(root, ['keyboard', 'set', 'no']).code).toBe(0);
+    expect(cc(root, ['ntp', 'set', 'on.example.org', '10.0.0.1']).code).toBe(0);
+    const yaml = cc(root, ['export', '--yaml']);
+    expect(yaml.code, yaml.err).toBe(0);
+    const py = spawnSync('python3', ['-c', 'import json,sys,yaml; print(json.dumps(yaml.safe_load(sys.stdin)))'], { input: yaml.out, encoding: 'utf8' });
+    expect(py.status, py.stderr).toBe(0);
+    const viaPy = JSON.parse(py.stdout) as { areas: { backup: { time: unknown }; keyboard: { layout: unknown } } };
+    expect(viaPy.areas.backup.time).toBe('12:30');
+    expect(viaPy.areas.keyboard.layout).toBe('no');
+    expect(viaPy).toEqual(json(cc(root, ['export', '--json'])));
+  }, 120_000);
 
   it('--dry-run shows old -> new and changes nothing', async () => {
     const a = await demo('appliance');

@@ -229,9 +229,9 @@ export const backupSet: Op<'read' | 'check' | 'apply'> = {
 /** A settings document of this appliance, with its secrets, as YAML: what a backup holds. */
 export async function exportYaml(ctx: Ctx): Promise<string> {
   // loaded when used: the console's first frame does not pay for them (and no import cycle)
-  const [{ settingsAreas }, { exportSettings }, { stringify }] = await Promise.all([import('../settings.js'), import('../../settings/document.js'), import('yaml')]);
+  const [{ settingsAreas }, { exportSettings, documentYaml }] = await Promise.all([import('../settings.js'), import('../../settings/document.js')]);
   const profile = (await readSettings(ctx.paths.settingsIni)).appliance.profile;
-  return stringify(await exportSettings(ctx, settingsAreas, profile, true), { lineWidth: 0 });
+  return documentYaml(await exportSettings(ctx, settingsAreas, profile, true));
 }
 
 /** Back up now: the export with secrets to backup.sh now (cancellable: nothing is replaced until the last rename). */
