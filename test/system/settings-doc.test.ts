@@ -269,6 +269,23 @@ describe.skipIf(why)('settings export and import', () => {
     expect(viaPy).toEqual(json(cc(root, ['export', '--json'])));
   }, 120_000);
 
+  it('a new gateway outside the interface\'s subnet is refused at its key, as network set refuses it without --allow-offsubnet-gateway', async () => {
+    const root = await demo('appliance');
+    const doc = json(cc(root, ['export', '--json'])) as { areas: { network: { interfaces: Record<string, { gateway?: string }> } } };
+    for (const [gw, ok] of [['192.168.9.1', false], ['10.0.1.1', false], ['172.16.0.1', false], ['10.0.0.254', true]] as const) {
+      const d = JSON.parse(JSON.stringify(doc)) as typeof doc;
+      d.areas.network.interfaces.eth0!.gateway = gw;
+      const f = join(root, `gw-${gw}.json`);
+      writeFileSync(f, JSON.stringify(d));
+      const r = cc(root, ['import', '--dry-run', '--json', f]);
+      if (ok) expect(r.code, `${gw}: ${r.out}`).toBe(0);
+      else {
+        expect(r.code, gw).toBe(2);
+        expect((json(r) as { errors: { path: string; message: string }[] }).errors).toEqual([{ path: 'areas.network.interfaces.eth0.gateway', message: expect.stringContaining('--allow-offsubnet-gateway') }]);
+      }
+    }
+  }, 120_000);
+
   it('--dry-run shows old -> new and changes nothing', async () => {
     const a = await demo('appliance');
     const doc = JSON.parse(cc(a, ['export', '--json']).out) as { areas: Record<string, unknown> };

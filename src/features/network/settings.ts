@@ -152,6 +152,14 @@ export const networkSettings = area({
     const s = await networkState(ctx);
     const have = { interfaces: Object.fromEntries(s.interfaces.flatMap((i) => { const v = ifaceSettings(i); return v ? [[i.name, v]] : []; })) };
     const { doc, errors } = changes(want, have, s.interfaces);
+    // a gateway outside the subnet is what network set takes only with --allow-offsubnet-gateway:
+    // a document may keep the one in place (it was allowed then), not bring a new one
+    for (const [name, w] of Object.entries(want.interfaces)) {
+      const old = have.interfaces[name];
+      if (w.mode !== 'static' || !w.address || typeof w.prefix !== 'number' || !w.gateway || (old?.gateway === w.gateway && old.address === w.address && old.prefix === w.prefix)) continue;
+      const off = checkStatic({ address: w.address, prefix: w.prefix, gateway: w.gateway }).find((i) => i.field === 'gateway' && i.severity === 'warning');
+      if (off) errors[`interfaces.${name}.gateway`] ??= `${off.message} (network set takes it with --allow-offsubnet-gateway when it really is reachable on this link)`;
+    }
     if (Object.keys(errors).length > 0 || Object.keys(doc).length === 0) return errors;
     const r = await run(ctx.runner, scripts.plan, [...settingsArgs(doc), '--dry-run'], { stdin: JSON.stringify(doc) });
     if (!r.ok) return { [r.field && r.field.startsWith('interfaces.') ? r.field : 'interfaces']: r.error };
