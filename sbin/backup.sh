@@ -85,7 +85,9 @@ show)
 list)
   need_dest
   if [[ $sftp_dest == yes ]]; then bk_check_pin "$work/scan" || fail_on destination "$EX_FAIL" "$BK_ERR"; fi
-  names=$(list_names) || fail_on destination "$EX_FAIL" "cannot list $BK_DEST: ${BK_ERR:-sftp failed}"
+  # not in $(...): the cause (BK_ERR) is set in this shell
+  list_names >"$work/names" || fail_on destination "$EX_FAIL" "cannot list $BK_DEST: ${BK_ERR:-sftp failed}"
+  names=$(<"$work/names")
   rows=()
   while read -r n s; do
     [[ -n $n ]] || continue
@@ -109,7 +111,7 @@ now)
   doc=$work/doc
   (umask 077; cat >"$doc") || failed "cannot read the settings document from standard input"
   [[ -s $doc ]] || failed "the settings document on standard input is empty"
-  head -n 5 -- "$doc" | grep -q '^format: confconsole-settings$' || failed "standard input is not a settings document (confconsole export --secrets --yaml)"
+  head -n 5 -- "$doc" | grep -q -E '^format: ("confconsole-settings"|confconsole-settings)$' || failed "standard input is not a settings document (confconsole export --secrets --yaml)"
   out=$doc
   if [[ $BK_ENCRYPT == yes ]]; then
     sf=$(secret_file "$BK_SECRET")
@@ -172,7 +174,9 @@ fetch)
   IFS= read -r pass || true
   pass=${pass%$'\r'}
   if [[ $sftp_dest == yes ]]; then bk_check_pin "$work/scan" || fail_on destination "$EX_FAIL" "$BK_ERR"; fi
-  names=$(list_names) || fail_on destination "$EX_FAIL" "cannot list $BK_DEST: ${BK_ERR:-sftp failed}"
+  # not in $(...): the cause (BK_ERR) is set in this shell
+  list_names >"$work/names" || fail_on destination "$EX_FAIL" "cannot list $BK_DEST: ${BK_ERR:-sftp failed}"
+  names=$(<"$work/names")
   name=$(awk -v a="$BK_PREFIX$id.yaml" -v b="$BK_PREFIX$id.yaml.gpg" '$1 == a || $1 == b { print $1; exit }' <<<"$names")
   [[ -n $name ]] || refuse id "there is no backup $id at $BK_DEST (confconsole backup list)"
   got=$work/got

@@ -88,11 +88,15 @@ bk_hostpat() { if (($2 == 22)); then printf '%s' "$1"; else printf '[%s]:%s' "$1
 # bk_scan HOST PORT OUT: the server's host keys (ssh-keyscan, sorted) into OUT; 1 with the
 # reason in BK_ERR when none could be read
 bk_scan() {
-  local err
-  err=$(ssh-keyscan -T 10 -p "$2" -t ed25519,ecdsa,rsa -- "$1" 2>&1 >"$3.raw" 9>&-)
-  grep -v '^#' -- "$3.raw" | LC_ALL=C sort >"$3"
-  rm -f -- "$3.raw"
-  [[ -s $3 ]] && return 0
+  local err try
+  # a server that answered with its banner but no key in time (a busy one) is asked once more
+  for try in 10 30; do
+    err=$(ssh-keyscan -T "$try" -p "$2" -t ed25519,ecdsa,rsa -- "$1" 2>&1 >"$3.raw" 9>&-)
+    grep -v '^#' -- "$3.raw" | LC_ALL=C sort >"$3"
+    rm -f -- "$3.raw"
+    [[ -s $3 ]] && return 0
+    [[ $err == *SSH-* ]] || break
+  done
   BK_ERR="no host key could be read from $1 port $2 (is it an SSH server, and reachable?)${err:+: ${err##*$'\n'}}"
   return 1
 }
@@ -106,7 +110,8 @@ bk_fingerprint() {
 
 # bk_ssh_opts → BK_SSH_OPTS: sftp's options (batch, our own known_hosts only, strict checking)
 bk_ssh_opts() {
-  BK_SSH_OPTS=(-F /dev/null -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$BK_KNOWN"
+  # LogLevel=ERROR: ssh's reason for a refusal (Permission denied (publickey)) is said, its chatter not
+  BK_SSH_OPTS=(-F /dev/null -o LogLevel=ERROR -o BatchMode=yes -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$BK_KNOWN"
     -o GlobalKnownHostsFile=/dev/null -o UpdateHostKeys=no -o IdentitiesOnly=yes -o IdentityFile="$CH_KEY"
     -o ConnectTimeout=10 -o ServerAliveInterval=15 -o ServerAliveCountMax=4 -P "$BK_SFTP_PORT")
 }
@@ -136,8 +141,11 @@ bk_check_pin() {
 bk_sftp() {
   local errf=$1.err rc
   bk_ssh_opts
-  BK_OUT=$(sftp -q -b "$1" "${BK_SSH_OPTS[@]}" -- "$BK_SFTP_USER@$BK_SFTP_HOST" 2>"$errf" 9>&- </dev/null); rc=$?
-  BK_ERR=$(grep -v '^sftp>' "$errf" | tail -n 1)
+  BK_OUT=$(sftp -b "$1" "${BK_SSH_OPTS[@]}" -- "$BK_SFTP_USER@$BK_SFTP_HOST" 2>"$errf" 9>&- </dev/null); rc=$?
+  # the cause, not the last word: ssh says why (Permission denied (publickey), Host key
+  # verification failed, Connection refused) before sftp's "Connection closed"; no \r
+  BK_ERR=$(tr -d '\r' <"$errf" | grep -v -e '^sftp>' -e '^[[:space:]]*$' | grep -v -x 'Connection closed\.\{0,1\}' | tail -n 1)
+  [[ -n $BK_ERR ]] || BK_ERR=$(tr -d '\r' <"$errf" | grep -v -e '^sftp>' -e '^[[:space:]]*$' | tail -n 1)
   return "$rc"
 }
 

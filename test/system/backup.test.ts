@@ -197,10 +197,10 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
     expect(cc(c, ['backup', 'set', '--destination', dest, '--json']).code).toBe(0);
     authorize(c);
     const without = cc(c, ['backup', 'restore', id, '--json']);
-    expect(without.code).toBe(2);
+    expect(without.code, without.out + without.err).toBe(2);
     expect(json(without).field).toBe('passphrase');
     const wrong = cc(c, ['backup', 'restore', id, '--passphrase-stdin', '--json'], 'not the passphrase\n');
-    expect(wrong.code).toBe(2);
+    expect(wrong.code, wrong.out + wrong.err).toBe(2);
     expect(json(wrong)).toMatchObject({ field: 'passphrase' });
     expect(json(wrong).error).toContain('does not decrypt');
     const right = cc(c, ['backup', 'restore', id, '--passphrase-stdin', '--json'], `${pass}\n`);
@@ -236,6 +236,23 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
     expect(json(repin).host_key).toEqual({ fingerprint: fingerprint(join(srv, 'hk2.pub')), pinned: 'new' });
     expect(cc(a, ['backup', 'now', '--json']).code).toBe(0);
   }, 240_000);
+
+  it("a server that does not take the appliance's key: the cause is ssh's (Permission denied), not sftp's last word", () => {
+    const keys = readFileSync(join(srv, 'authorized_keys'), 'utf8');
+    writeFileSync(join(srv, 'authorized_keys'), '');
+    try {
+      const now = cc(a, ['backup', 'now', '--json']);
+      expect(now.code).toBe(1);
+      const j = json(now) as { error?: string };
+      expect(j.error).toMatch(/Permission denied/);
+      expect(j.error).not.toMatch(/\r|Connection closed$/);
+      const last = json(cc(a, ['backup', 'show', '--json'])).last as { cause: string };
+      expect(last.cause).toMatch(/Permission denied/);
+    } finally {
+      writeFileSync(join(srv, 'authorized_keys'), keys);
+    }
+    expect(cc(a, ['backup', 'now', '--json']).code).toBe(0);
+  }, 120_000);
 });
 
 describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'flock', 'systemd-analyze']))('the backup timer', () => {
