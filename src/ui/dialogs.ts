@@ -77,8 +77,10 @@ function formKey(v: Extract<View, { kind: 'form' }>, local: Local, key: KeyLike,
   if (field.choices) {
     const name = key.full ?? key.name;
     const d = name === 'left' ? -1 : name === 'right' || name === 'space' ? 1 : 0;
-    // a letter or digit picks the choice it starts (y: Yes, n: No, d: DHCP, 4: 443)
-    const picked = d === 0 && ch && ch.length === 1 ? field.choices.find((c) => c.label.toLowerCase().startsWith(ch.toLowerCase())) : undefined;
+    // a letter or digit picks the choice it starts (y: Yes, n: No, d: DHCP, 4: 443); again, the
+    // next one it starts (t: Tue, then Thu), as dialog's lists do
+    const starts = d === 0 && ch && ch.length === 1 ? field.choices.filter((c) => c.label.toLowerCase().startsWith(ch.toLowerCase())) : [];
+    const picked = starts[(starts.findIndex((c) => c.value === e.value) + 1) % Math.max(1, starts.length)];
     if (picked) edits[i] = { value: picked.value, cursor: 0 };
     else if (d === 0) return none(local);
     else {
