@@ -69,18 +69,22 @@ need_dest() { [[ -n $BK_DEST ]] || refuse destination "no backup destination is 
 
 case $verb in
 show)
-  hk=null pk=null last=null cal=null
+  hk=null pk=null last=null last_damaged=null cal=null
   [[ $BK_SCHEDULE == off ]] || cal=$(json_str "$(bk_calendar "$BK_SCHEDULE" "$BK_DAY" "$BK_TIME")")
   [[ -s $BK_KNOWN ]] && hk=$(json_str "$(bk_fingerprint "$BK_KNOWN")")
   [[ -f $CH_KEY.pub ]] && pk=$(json_str "$(ch_pubkey)")
-  # the last result as JSON; a damaged state file is said and taken as none (never a broken answer)
-  if [[ -s $BK_STATE ]] && ! last=$(python3 -I -S -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))' "$BK_STATE" 2>/dev/null); then
-    log "warning: the last backup's result $BK_STATE is damaged: ignored"; last=null
+  # the last result as JSON; a damaged record is said as such (last_damaged), never taken for "none yet"
+  if [[ -e $BK_STATE ]] && ! last=$(python3 -I -S -c 'import json,sys
+v = json.load(open(sys.argv[1]))
+if not isinstance(v, dict) or not isinstance(v.get("time"), str) or not isinstance(v.get("ok"), bool): sys.exit(1)
+print(json.dumps(v))' "$BK_STATE" 2>/dev/null); then
+    log "warning: the last backup's result $BK_STATE is damaged: not believed"
+    last=null last_damaged=$(json_str "the record of the last backup (${BK_STATE#"$CC_ROOT"}) is damaged; the next backup writes it again")
   fi
-  printf '{"ok":true,"backup":{"schedule":%s,"day":%s,"time":%s,"keep":%d,"destination":%s,"encrypt":%s},"passphrase_set":%s,"calendar":%s,"host_key":%s,"public_key":%s,"last":%s}\n' \
+  printf '{"ok":true,"backup":{"schedule":%s,"day":%s,"time":%s,"keep":%d,"destination":%s,"encrypt":%s},"passphrase_set":%s,"calendar":%s,"host_key":%s,"public_key":%s,"last":%s,"last_damaged":%s}\n' \
     "$(json_str "$BK_SCHEDULE")" "$(json_str "$BK_DAY")" "$(json_str "$BK_TIME")" "$BK_KEEP" "$(json_str "$BK_DEST")" \
     "$([[ $BK_ENCRYPT == yes ]] && echo true || echo false)" "$([[ -e $(secret_file "$BK_SECRET") ]] && echo true || echo false)" \
-    "$cal" "$hk" "$pk" "$last"
+    "$cal" "$hk" "$pk" "$last" "$last_damaged"
   ;;
 list)
   need_dest

@@ -278,6 +278,23 @@ describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'fl
     expect(json(f)).toMatchObject({ field: 'destination', error: expect.stringContaining('not a directory') });
   }, 180_000);
 
+  it('a damaged record of the last backup is said as damaged, never as "none yet"; the next backup writes it again', async () => {
+    const root = await demo();
+    expect(cc(root, ['backup', 'set', '--destination', '/srv/bk', '--json']).code).toBe(0);
+    const state = join(root, 'var/lib/confconsole/backup-state.json');
+    for (const bad of ['{bad', '[]', 'null', '', '{"ok":"yes"}']) {
+      writeFileSync(state, bad);
+      const j = json(cc(root, ['backup', 'show', '--json'])) as { last: unknown; last_damaged?: string };
+      expect(j.last, bad).toBeNull();
+      expect(j.last_damaged, bad).toContain('backup-state.json) is damaged');
+      expect(cc(root, ['backup', 'show']).out, bad).toContain('Last backup: unknown: the record of the last backup');
+    }
+    expect(cc(root, ['backup', 'now', '--json']).code).toBe(0);
+    const j = json(cc(root, ['backup', 'show', '--json'])) as { last: { ok: boolean }; last_damaged: unknown };
+    expect(j.last.ok).toBe(true);
+    expect(j.last_damaged).toBeNull();
+  }, 120_000);
+
   it('a vSensor backup taken before a keyboard layout and an update key were set restores: both in place are kept, with a warning', async () => {
     const root = mkdtempSync(join(tmpdir(), 'cc-backup-'));
     dirs.push(root);

@@ -39,6 +39,8 @@ const ShowSchema = z.object({
   public_key: z.string().nullable(),
   // a result that is not one (a file damaged by hand) is taken as none, as backup.sh does
   last: Last.nullable().catch(null),
+  /** Why the record of the last backup is not believed (damaged), when it is not. */
+  last_damaged: z.string().nullable().optional(),
 });
 export type BackupState = z.infer<typeof ShowSchema>;
 const HostKey = z.object({ fingerprint: z.string(), pinned: z.enum(['new', 'same']) }).nullable();
@@ -64,7 +66,8 @@ export const idTime = (id: string) => id.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d
 const size = (n: number) => (n < 10_000 ? `${n} bytes` : `${Math.round(n / 1024)} KiB`);
 
 /** The last backup in one line: when, ok or failed and why, its size and where. */
-export function lastText(last: Last | null): string {
+export function lastText(last: Last | null, damaged?: string | null): string {
+  if (damaged) return `Last backup: unknown: ${visible(damaged)}.`;
   if (!last) return 'Last backup: none yet.';
   return last.ok
     ? `Last backup: ${when(last.time)}, ok, ${size(last.size)}${last.encrypted ? ', encrypted' : ''}, to ${visible(last.destination)}.`
@@ -82,7 +85,7 @@ export const backupStatus: Op<'show'> = {
   id: 'backup.status',
   async show(ctx) {
     const st = await backupState(ctx);
-    return { kind: 'text', text: `${lastText(st.last)}\n${scheduleText(st.backup)}` };
+    return { kind: 'text', text: `${lastText(st.last, st.last_damaged)}\n${scheduleText(st.backup)}` };
   },
 };
 
@@ -106,7 +109,7 @@ export function showText(st: BackupState): string {
       `Destination: ${b.destination ? visible(b.destination) : '(none)'}`,
       `Keep: the newest ${b.keep}; older ones are deleted after each successful backup`,
       `Encryption: ${b.encrypt ? `gpg AES256 with the passphrase (${st.passphrase_set ? 'stored' : 'NOT stored'})` : 'none'}`,
-      lastText(st.last),
+      lastText(st.last, st.last_damaged),
     ];
     if (b.destination.startsWith('sftp://')) {
       lines.push('', `SFTP server's host key (pinned): ${st.host_key ?? '(none)'}`);
