@@ -199,10 +199,13 @@ fetch)
     mkdir -m 0700 -- "$work/gnupg" || fail "$EX_FAIL" "cannot make a scratch directory for gpg"
     (umask 077; gpg --batch --quiet --no-options --homedir "$work/gnupg" --pinentry-mode loopback --passphrase-fd 3 --status-fd 4 \
       --decrypt --output "$work/plain" -- "$got" 3<<<"$pass" 4>"$work/status" 2>"$work/gpg.err" 9>&- </dev/null)
-    if grep -qE '^\[GNUPG:\] (DECRYPTION_FAILED|BAD_PASSPHRASE)' "$work/status"; then
+    # gpg's status says which: a wrong passphrase (BAD_PASSPHRASE) or a file it cannot read to its
+    # end (DECRYPTION_FAILED alone: cut or damaged)
+    if grep -qE '^\[GNUPG:\] (BAD_PASSPHRASE|ERROR [^ ]* [0-9]*_BAD_PASSPHRASE)' "$work/status"; then
       refuse passphrase "the passphrase does not decrypt $name (it was encrypted with another one)"
     fi
-    grep -q '^\[GNUPG:\] DECRYPTION_OKAY' "$work/status" || fail "$EX_FAIL" "gpg could not decrypt $name: $(tail -n 1 -- "$work/gpg.err")"
+    grep -q '^\[GNUPG:\] DECRYPTION_OKAY' "$work/status" \
+      || fail "$EX_FAIL" "$name is damaged: gpg could not decrypt it to its end ($(grep -m1 -v '^gpg: handle plaintext' -- "$work/gpg.err" | sed 's/^gpg: //'))"
     got=$work/plain
   fi
   { (umask 077; cat -- "$got" >"$file") && chmod 0600 -- "$file"; } || fail "$EX_FAIL" "cannot write $file: $(write_cause "$file")"

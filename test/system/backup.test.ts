@@ -278,6 +278,25 @@ describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'fl
     expect(json(f)).toMatchObject({ field: 'destination', error: expect.stringContaining('not a directory') });
   }, 180_000);
 
+  it('an encrypted backup cut short is said to be damaged, not a wrong passphrase (which is still said for a whole one)', async () => {
+    const root = await demo();
+    const pass = 'correct horse battery staple';
+    expect(cc(root, ['backup', 'set', '--destination', '/srv/bk', '--encrypt', 'yes', '--passphrase-stdin', '--json'], `${pass}\n`).code).toBe(0);
+    const id = (json(cc(root, ['backup', 'now', '--json'])) as { id?: string }).id!;
+    const file = join(root, 'srv/bk', readdirSync(join(root, 'srv/bk')).find((n) => n.includes(id))!);
+    const whole = readFileSync(file);
+    for (const cut of [200, Math.floor(whole.length / 2), whole.length - 20]) {
+      writeFileSync(file, whole.subarray(0, cut));
+      const r = cc(root, ['backup', 'restore', id, '--dry-run', '--passphrase-stdin', '--json'], `${pass}\n`);
+      expect(r.code, `${cut}: ${r.out}`).toBe(1);
+      expect((json(r) as { error?: string }).error, String(cut)).toMatch(/is damaged: gpg could not decrypt it to its end/);
+    }
+    writeFileSync(file, whole);
+    const wrong = cc(root, ['backup', 'restore', id, '--dry-run', '--passphrase-stdin', '--json'], 'not it\n');
+    expect(wrong.code).toBe(2);
+    expect((json(wrong) as { field?: string }).field).toBe('passphrase');
+  }, 120_000);
+
   it('a damaged record of the last backup is said as damaged, never as "none yet"; the next backup writes it again', async () => {
     const root = await demo();
     expect(cc(root, ['backup', 'set', '--destination', '/srv/bk', '--json']).code).toBe(0);
