@@ -297,6 +297,20 @@ describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'fl
     expect((json(wrong) as { field?: string }).field).toBe('passphrase');
   }, 120_000);
 
+  it('a damaged backup (empty, not YAML, not a settings document, cut YAML) is named by its id, never by a private temporary file', async () => {
+    const root = await demo();
+    expect(cc(root, ['backup', 'set', '--destination', '/srv/bk', '--json']).code).toBe(0);
+    const id = (json(cc(root, ['backup', 'now', '--json'])) as { id?: string }).id!;
+    const file = join(root, 'srv/bk', `confconsole-backup-${id}.yaml`);
+    for (const bad of ['', 'garbage', 'format: x\n', 'format: "confconsole-settings"\nareas: {a: b: c}\n']) {
+      writeFileSync(file, bad);
+      const r = cc(root, ['backup', 'restore', id, '--dry-run']);
+      expect(r.code, JSON.stringify(bad)).toBe(1);
+      expect(r.err, JSON.stringify(bad)).toContain(`backup ${id} is damaged: it is not a settings document`);
+      expect(r.err).not.toMatch(/\/tmp\/|cc-restore-/);
+    }
+  }, 120_000);
+
   it('a damaged record of the last backup is said as damaged, never as "none yet"; the next backup writes it again', async () => {
     const root = await demo();
     expect(cc(root, ['backup', 'set', '--destination', '/srv/bk', '--json']).code).toBe(0);

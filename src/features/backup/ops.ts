@@ -281,11 +281,17 @@ export async function fetchDocument(ctx: Ctx, id: string, passphrase = ''): Prom
     const r = await run(ctx.runner, fetchScript, ['fetch', id, file], { stdin: `${passphrase}\n` });
     if (!r.ok) throw new BackupProblem(r.error, r.field, r.exitCode);
     const { parse } = await import('yaml');
+    let doc: unknown;
     try {
-      return parse(await readFile(file, 'utf8'), { uniqueKeys: true, maxAliasCount: 0 });
+      doc = parse(await readFile(file, 'utf8'), { uniqueKeys: true, maxAliasCount: 0 });
     } catch (e) {
-      throw new Problem(`backup ${id} is not a settings document: ${(e as Error).message.split('\n')[0]}`);
+      // the parser's first line ends where it shows the place ("at line 1, column 5:")
+      throw new Problem(`backup ${id} is damaged: it is not a settings document (${(e as Error).message.split('\n')[0]!.replace(/:$/, '')})`);
     }
+    // named by its id, not by the private file the import reads it from
+    if (typeof doc !== 'object' || doc === null || (doc as { format?: unknown }).format !== 'confconsole-settings')
+      throw new Problem(`backup ${id} is damaged: it is not a settings document (confconsole export --secrets)`);
+    return doc;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
