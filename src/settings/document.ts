@@ -139,7 +139,7 @@ export function checkDocument(raw: unknown, all: readonly SettingsArea[], profil
     return { ok: false, errors };
   }
   if (head.data.profile !== undefined && head.data.profile !== profile)
-    errors.push({ path: 'profile', message: `the document is of a ${head.data.profile} console; this is a ${profile} console` });
+    errors.push({ path: 'profile', message: `the document is of ${consoleOf(head.data.profile)}; this is ${consoleOf(profile)}` });
   const mine = areasOf(all, profile);
   const values = new Map<string, unknown>();
   for (const [id, section] of Object.entries(head.data.areas)) {
@@ -148,7 +148,7 @@ export function checkDocument(raw: unknown, all: readonly SettingsArea[], profil
       const other = all.find((x) => x.id === id);
       errors.push({
         path: `areas.${visible(id)}`,
-        message: other ? `a ${profile} console has no ${other.title} (a ${other.profiles.join('/')} setting)` : `not an area of this console (its areas: ${mine.map((x) => x.id).join(', ')})`,
+        message: other ? `${consoleOf(profile)} has no ${other.title} (a setting of ${other.profiles.map(consoleOf).join(' or ')})` : `not an area of this console (its areas: ${mine.map((x) => x.id).join(', ')})`,
       });
       continue;
     }
@@ -230,6 +230,9 @@ export function keptSecretWarnings(have: unknown, want: unknown, secrets: readon
   }
   return out;
 }
+
+/** A console named with its article, as a sentence says it ("an appliance console", "a vSensor console"). */
+const consoleOf = (p: string): string => (p === 'appliance' ? 'an appliance console' : p === 'vsensor' ? 'a vSensor console' : `a ${p} console`);
 
 /**
  * The document as YAML that every reader takes the same way (a string). Every string value is

@@ -55,7 +55,7 @@ const IfaceSettings = z
       if (v.prefix === null) at('prefix', 'a static interface needs its prefix length');
       if (v.address !== null && v.prefix !== null)
         for (const i of checkStatic({ address: v.address, prefix: v.prefix, ...(v.gateway ? { gateway: v.gateway } : {}) })) if (i.severity === 'error') at(i.field, i.message);
-    } else for (const k of ['address', 'prefix', 'gateway'] as const) if (v[k] !== null) at(k, `only a static interface has ${k === 'prefix' ? 'a prefix length' : `a ${k}`} (this one is ${v.mode})`);
+    } else for (const k of ['address', 'prefix', 'gateway'] as const) if (v[k] !== null) at(k, `only a static interface has ${k === 'prefix' ? 'a prefix length' : k === 'address' ? 'an address' : 'a gateway'} (this one is ${v.mode})`);
     if (v.mode !== 'static' && (v.dns.length || v.search.length)) at(v.dns.length ? 'dns' : 'search', `DNS servers and search domains go with a static address (with ${v.mode} they come from the network or are none)`);
     if (v.mode !== 'static' && v.mode !== 'dhcp' && v.mode !== 'ipv6' && (v.address6 !== null || v.gateway6 !== null)) at('address6', `IPv6 settings go with static or dhcp, not ${v.mode}`);
     for (const i of checkStatic6(v.address6 ?? '', v.gateway6 ?? '')) if (i.severity === 'error') at(i.field, i.message);
