@@ -81,10 +81,10 @@ print(json.dumps(v))' "$BK_STATE" 2>/dev/null); then
     log "warning: the last backup's result $BK_STATE is damaged: not believed"
     last=null last_damaged=$(json_str "the record of the last backup (${BK_STATE#"$CC_ROOT"}) is damaged; the next backup writes it again")
   fi
-  printf '{"ok":true,"backup":{"schedule":%s,"day":%s,"time":%s,"keep":%d,"destination":%s,"encrypt":%s},"passphrase_set":%s,"calendar":%s,"host_key":%s,"public_key":%s,"last":%s,"last_damaged":%s}\n' \
+  printf '{"ok":true,"backup":{"schedule":%s,"day":%s,"time":%s,"keep":%d,"destination":%s,"encrypt":%s},"passphrase_set":%s,"calendar":%s,"host_key":%s,"public_key":%s,"last":%s,"last_damaged":%s,"refused":[%s]}\n' \
     "$(json_str "$BK_SCHEDULE")" "$(json_str "$BK_DAY")" "$(json_str "$BK_TIME")" "$BK_KEEP" "$(json_str "$BK_DEST")" \
     "$([[ $BK_ENCRYPT == yes ]] && echo true || echo false)" "$([[ -e $(secret_file "$BK_SECRET") ]] && echo true || echo false)" \
-    "$cal" "$hk" "$pk" "$last" "$last_damaged"
+    "$cal" "$hk" "$pk" "$last" "$last_damaged" "$(for r in "${BK_REFUSED[@]}"; do printf '%s,' "$(json_str "$r")"; done | sed 's/,$//')"
   ;;
 list)
   need_dest

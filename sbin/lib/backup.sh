@@ -25,19 +25,22 @@ BK_NAME_RE='^confconsole-backup-([0-9]{8}T[0-9]{6}\.[0-9]{3}Z)\.yaml(\.gpg)?$'
 # bk_load: the settings into BK_SCHEDULE BK_DAY BK_TIME BK_KEEP BK_DEST BK_ENCRYPT (defaults:
 # off, sun, 02:00, 7, none, no); a value the rules refuse is taken as unset (said in the log)
 # shellcheck disable=SC2034  # read by the scripts
+# and every value refused into BK_REFUSED (one line each: key, value, rule, what is used instead)
 bk_load() {
   local v
-  BK_SCHEDULE=$(ini_get "$SETTINGS_INI" backup schedule)
-  case $BK_SCHEDULE in off|daily|weekly) ;; *) BK_SCHEDULE=off ;; esac
+  BK_REFUSED=()
+  bk_refused() { BK_REFUSED+=("[backup] $1 = \"$(esc "$2")\" in ${SETTINGS_INI#"$CC_ROOT"} is refused (${3}): $4 is used"); log "warning: ${BK_REFUSED[-1]}"; }
+  v=$(ini_get "$SETTINGS_INI" backup schedule); BK_SCHEDULE=off
+  case $v in off|daily|weekly) BK_SCHEDULE=$v ;; '') ;; *) bk_refused schedule "$v" "off, daily or weekly" off ;; esac
   v=$(ini_get "$SETTINGS_INI" backup day); BK_DAY=sun
-  if [[ -n $v ]] && check_backup_day "$v"; then BK_DAY=$CHECKED; fi
+  if [[ -n $v ]]; then if check_backup_day "$v"; then BK_DAY=$CHECKED; else bk_refused day "$v" "$CHECK_ERR" sun; fi; fi
   v=$(ini_get "$SETTINGS_INI" backup time); BK_TIME=02:00
-  if [[ -n $v ]] && check_backup_time "$v"; then BK_TIME=$CHECKED; fi
+  if [[ -n $v ]]; then if check_backup_time "$v"; then BK_TIME=$CHECKED; else bk_refused time "$v" "$CHECK_ERR" 02:00; fi; fi
   v=$(ini_get "$SETTINGS_INI" backup keep); BK_KEEP=7
-  if [[ -n $v ]] && check_backup_keep "$v"; then BK_KEEP=$CHECKED; fi
+  if [[ -n $v ]]; then if check_backup_keep "$v"; then BK_KEEP=$CHECKED; else bk_refused keep "$v" "$CHECK_ERR" 7; fi; fi
   v=$(ini_get "$SETTINGS_INI" backup destination); BK_DEST=""
   if [[ -n $v ]]; then
-    if check_backup_destination "$v"; then BK_DEST=$CHECKED; else log "warning: [backup] destination in $SETTINGS_INI is refused: $CHECK_ERR"; fi
+    if check_backup_destination "$v"; then BK_DEST=$CHECKED; else bk_refused destination "$v" "$CHECK_ERR" "no destination"; fi
   fi
   BK_ENCRYPT=no
   [[ $(ini_get "$SETTINGS_INI" backup encrypt) == yes ]] && BK_ENCRYPT=yes

@@ -311,6 +311,19 @@ describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'fl
     }
   }, 120_000);
 
+  it('values of [backup] edited by hand that the rules refuse are said with what is used instead, never used quietly', async () => {
+    const root = await demo();
+    expect(cc(root, ['backup', 'set', '--destination', '/srv/bk', '--json']).code).toBe(0);
+    const ini = join(root, 'etc/confconsole/appliance.ini');
+    const text = readFileSync(ini, 'utf8');
+    writeFileSync(ini, text.replace(/^time = .*$/m, 'time = "25:99"').replace(/^keep = .*$/m, 'keep = "abc"').replace(/^day = .*$/m, 'day = "someday"'));
+    const j = json(cc(root, ['backup', 'show', '--json'])) as { refused: string[]; backup: { time: string; keep: number } };
+    expect(j.backup).toMatchObject({ time: '02:00', keep: 7 });
+    expect(j.refused.map((r) => r.split(' = ')[0])).toEqual(['[backup] day', '[backup] time', '[backup] keep']);
+    expect(j.refused[1]).toContain('02:00 is used');
+    expect(cc(root, ['backup', 'show']).out).toMatch(/Warning: \[backup\] keep = "abc" in \/etc\/confconsole\/appliance.ini is refused .*: 7 is used/);
+  }, 120_000);
+
   it('a damaged record of the last backup is said as damaged, never as "none yet"; the next backup writes it again', async () => {
     const root = await demo();
     expect(cc(root, ['backup', 'set', '--destination', '/srv/bk', '--json']).code).toBe(0);

@@ -41,6 +41,8 @@ const ShowSchema = z.object({
   last: Last.nullable().catch(null),
   /** Why the record of the last backup is not believed (damaged), when it is not. */
   last_damaged: z.string().nullable().optional(),
+  /** Values of appliance.ini's [backup] the rules refuse (edited by hand), each with what is used instead. */
+  refused: z.array(z.string()).optional(),
 });
 export type BackupState = z.infer<typeof ShowSchema>;
 const HostKey = z.object({ fingerprint: z.string(), pinned: z.enum(['new', 'same']) }).nullable();
@@ -110,6 +112,7 @@ export function showText(st: BackupState): string {
       `Keep: the newest ${b.keep}; older ones are deleted after each successful backup`,
       `Encryption: ${b.encrypt ? `gpg AES256 with the passphrase (${st.passphrase_set ? 'stored' : 'NOT stored'})` : 'none'}`,
       lastText(st.last, st.last_damaged),
+      ...(st.refused ?? []).map((r) => `Warning: ${visible(r)}`),
     ];
     if (b.destination.startsWith('sftp://')) {
       lines.push('', `SFTP server's host key (pinned): ${st.host_key ?? '(none)'}`);
