@@ -158,7 +158,7 @@ now)
   if ((${#all[@]} > BK_KEEP)); then
     pruned=("${all[@]:0:${#all[@]}-BK_KEEP}")
     if [[ $sftp_dest == yes ]]; then
-      for n in "${pruned[@]}"; do printf 'rm %s/%s\n' "$BK_SFTP_PATH" "$n"; done >"$work/rm.batch"
+      for n in "${pruned[@]}"; do printf -- '-rm %s/%s\n' "$BK_SFTP_PATH" "$n"; done >"$work/rm.batch"
       bk_sftp "$work/rm.batch" || log "warning: the older backups could not all be deleted: ${BK_ERR:-sftp failed}"
     else
       for n in "${pruned[@]}"; do rm -f -- "$(local_dir)/$n"; done

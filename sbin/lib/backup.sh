@@ -145,6 +145,12 @@ bk_sftp() {
   local errf=$1.err rc
   bk_ssh_opts
   BK_OUT=$(sftp -b "$1" "${BK_SSH_OPTS[@]}" -- "$BK_SFTP_USER@$BK_SFTP_HOST" 2>"$errf" 9>&- </dev/null); rc=$?
+  # a connection the server closed without a word (a busy server) is tried once more: every batch
+  # here may run twice (a put goes to .NAME.part and is renamed; a removal is -rm)
+  if ((rc != 0)) && ! tr -d '\r' <"$errf" | grep -v -e '^sftp>' -e '^[[:space:]]*$' | grep -q -v -x 'Connection closed\.\{0,1\}'; then
+    log "the SFTP server closed the connection: trying once more"
+    BK_OUT=$(sftp -b "$1" "${BK_SSH_OPTS[@]}" -- "$BK_SFTP_USER@$BK_SFTP_HOST" 2>"$errf" 9>&- </dev/null); rc=$?
+  fi
   # the cause, not the last word: ssh says why (Permission denied (publickey), Host key
   # verification failed, Connection refused) before sftp's "Connection closed"; no \r
   BK_ERR=$(tr -d '\r' <"$errf" | grep -v -e '^sftp>' -e '^[[:space:]]*$' | grep -v -x 'Connection closed\.\{0,1\}' | tail -n 1)

@@ -72,7 +72,10 @@ describe.skipIf(why !== undefined)('e2e: power, keys, resize', () => {
       holder.stdin.end();
     }
     const done = await c.waitFor('Done: all services were restarted.', 30_000);
-    const names = serviceNames(c.file('etc/confconsole/appliance.ini'));
+    // every service this appliance runs: appliance.ini's, then its role's (sbin/lib/role.sh, as the script lists them)
+    const listed = spawnSync(join(repo, 'sbin/restart_services.sh'), ['--list'], { env: { ...process.env, CONFCONSOLE_ROOT: c.root, CONFCONSOLE_DEMO: '1' }, encoding: 'utf8' });
+    const names = (JSON.parse(listed.stdout) as { services: string[] }).services;
+    expect(names.slice(0, serviceNames(c.file('etc/confconsole/appliance.ini')).length)).toEqual(serviceNames(c.file('etc/confconsole/appliance.ini')));
     expect(names.length).toBeGreaterThan(1);
     expect(done).toContain(`All ${names.length} services restarted`);
     names.forEach((n, i) => expect(done).toContain(`[${i + 1}/${names.length}] ${n}: restarted`));

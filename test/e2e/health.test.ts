@@ -19,7 +19,8 @@ describe.skipIf(why !== undefined)('e2e: Healthcheck menu item', () => {
     await c.waitFor('4. Healthcheck');
     c.keys('4', 'Enter');
     const s = await c.waitFor(/Healthcheck results: \d+ error/, 60_000);
-    for (const r of ['all_services : [OK]', 'master_connectivity : [ERROR]', 'No master configured - set it in Setup > Master', 'incoming_data : [WARNING]', 'last_software_update : [ERROR]'])
+    // the demo's capture port carries the demo traffic profile (sbin/lib/demo-traffic.json): packets seen
+    for (const r of ['all_services : [OK]', 'master_connectivity : [ERROR]', 'No master configured - set it in Setup > Master', 'incoming_data : [OK]', 'last_software_update : [ERROR]'])
       expect(s).toContain(r);
     c.keys('Enter');
     await c.waitFor('4. Healthcheck');
@@ -35,8 +36,8 @@ describe.skipIf(why !== undefined)('e2e: Healthcheck menu item', () => {
     c.keys('Enter');
     await c.waitFor('2. Healthcheck');
     c.keys('2', 'Enter');
-    const s = await c.waitFor(/Healthcheck results: 1 error, 1 warning/, 60_000);
-    for (const r of ['all_services : [OK]', 'incoming_data : [WARNING]', 'last_software_update : [ERROR]', 'apparmor : [OK]']) expect(s).toContain(r);
+    const s = await c.waitFor(/Healthcheck results: 1 error(?!,)/, 60_000);
+    for (const r of ['all_services : [OK]', 'incoming_data : [OK]', 'last_software_update : [ERROR]', 'apparmor : [OK]']) expect(s).toContain(r);
     expect(s).not.toContain('master_connectivity');
     c.keys('Enter');
     await c.waitFor('2. Healthcheck');

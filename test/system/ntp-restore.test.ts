@@ -36,11 +36,14 @@ afterAll(() => removeRoots());
 const JOB = (s: string) => `Job for ${s}.service failed because the control process exited with error code.`;
 /**
  * Every file under etc/ (the settings, chrony.conf, secrets): what a restore must give back. The
- * secrets directory itself may stay once made (empty: its files are compared).
+ * secrets directory itself may stay once made (empty: its files are compared), and so may the
+ * appliance's fingerprint key.
  */
 const etc = (r: Root) => {
   const t = treeSnapshot(r.dir, (p) => !p.startsWith('etc'));
   delete t['etc/confconsole/secrets/'];
+  // the fingerprint key (made on first use to describe a secret, lib/fingerprint.py) is no setting
+  delete t['etc/confconsole/secrets/fingerprint.key'];
   return t;
 };
 const randomHmac = (n: number) => Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[Math.floor(Math.random() * 62)]).join('');

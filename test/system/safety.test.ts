@@ -238,35 +238,40 @@ describe.skipIf(why !== undefined)('writers: safety', () => {
   }, 240_000); // many killed and rerun writers: minutes on a busy 2-core machine
 
   describe('(e) host effects: restart_services.sh and power.sh', () => {
+    /** A master appliance with one service of its own role (sbin/lib/role.sh: restarted after appliance.ini's names). */
+    const withRole = (root: ReturnType<typeof makeRoot>) => {
+      writeFileSync(root.ini, read(root.ini).replace(/^names = (.*)$/m, 'names = $1\nmaster_role = "x-master"'));
+      return root;
+    };
     it('restart_services.sh restarts every listed service in order (exit 0)', async () => {
-      const root = makeRoot({ demo: false });
+      const root = withRole(makeRoot({ demo: false }));
       const svc = serviceCmd(root);
       const r = await runScript('restart_services.sh', [], root.dir, { CONFCONSOLE_SERVICE_CMD: svc.cmd });
       expect(r.code, r.stderr).toBe(0);
-      expect(r.json).toEqual({ ok: true, results: [{ service: 'chrony', ok: true }, { service: 'x-core', ok: true }] });
-      expect(r.stderr.split('\n').filter(Boolean)).toEqual(['[1/2] chrony: restarted', '[2/2] x-core: restarted']);
-      expect(read(svc.log)).toBe('restart chrony\nrestart x-core\n');
-      expect(auditEntries(root)).toMatchObject([{ action: 'services.restart', detail: '2 services: chrony x-core', result: 'ok' }]);
+      expect(r.json).toEqual({ ok: true, results: [{ service: 'chrony', ok: true }, { service: 'x-core', ok: true }, { service: 'x-master', ok: true }] });
+      expect(r.stderr.split('\n').filter(Boolean)).toEqual(['[1/3] chrony: restarted', '[2/3] x-core: restarted', '[3/3] x-master: restarted']);
+      expect(read(svc.log)).toBe('restart chrony\nrestart x-core\nrestart x-master\n');
+      expect(auditEntries(root)).toMatchObject([{ action: 'services.restart', detail: '3 services: chrony x-core x-master', result: 'ok' }]);
       expect(readOr(root.hostEffects)).toBe('');
     });
 
     it('restart_services.sh restarts the Call-Home tunnels too, only while Call-Home is enabled', async () => {
-      const root = makeRoot({ demo: false });
+      const root = withRole(makeRoot({ demo: false }));
       const svc = serviceCmd(root);
       writeFileSync(root.ini, read(root.ini) + '\n[callhome]\nenabled = yes\nhost = ch.example.net\n\n[partner]\nenabled = yes\nhost = partner.example.net\nport = 22\n');
       const r = await runScript('restart_services.sh', [], root.dir, { CONFCONSOLE_SERVICE_CMD: svc.cmd });
       expect(r.code, r.stderr).toBe(0);
-      expect(read(svc.log)).toBe('restart chrony\nrestart x-core\nrestart confconsole-callhome\nrestart confconsole-callhome-partner\n');
-      expect(r.stderr).toContain('[4/4] confconsole-callhome-partner: restarted');
+      expect(read(svc.log)).toBe('restart chrony\nrestart x-core\nrestart x-master\nrestart confconsole-callhome\nrestart confconsole-callhome-partner\n');
+      expect(r.stderr).toContain('[5/5] confconsole-callhome-partner: restarted');
       writeFileSync(root.ini, read(root.ini).replace('[callhome]\nenabled = yes', '[callhome]\nenabled = no'));
       writeFileSync(svc.log, '');
       const off = await runScript('restart_services.sh', [], root.dir, { CONFCONSOLE_SERVICE_CMD: svc.cmd });
       expect(off.code, off.stderr).toBe(0);
-      expect(read(svc.log)).toBe('restart chrony\nrestart x-core\n'); // a stopped tunnel stays stopped
+      expect(read(svc.log)).toBe('restart chrony\nrestart x-core\nrestart x-master\n'); // a stopped tunnel stays stopped
     });
 
     it('restart_services.sh goes on past a failing service, names it, exits 6', async () => {
-      const root = makeRoot({ demo: false });
+      const root = withRole(makeRoot({ demo: false }));
       const svc = serviceCmd(root, ['chrony']);
       const r = await runScript('restart_services.sh', [], root.dir, { CONFCONSOLE_SERVICE_CMD: svc.cmd });
       expect(r.code, r.stderr).toBe(6);
@@ -276,20 +281,21 @@ describe.skipIf(why !== undefined)('writers: safety', () => {
         results: [
           { service: 'chrony', ok: false, error: msg },
           { service: 'x-core', ok: true },
+          { service: 'x-master', ok: true },
         ],
       });
-      expect(r.stderr.split('\n').filter(Boolean)).toEqual([`[1/2] chrony: FAILED ${msg}`, '[2/2] x-core: restarted']);
-      expect(read(svc.log)).toBe('restart chrony\nrestart x-core\n');
+      expect(r.stderr.split('\n').filter(Boolean)).toEqual([`[1/3] chrony: FAILED ${msg}`, '[2/3] x-core: restarted', '[3/3] x-master: restarted']);
+      expect(read(svc.log)).toBe('restart chrony\nrestart x-core\nrestart x-master\n');
       expect(auditEntries(root)).toMatchObject([{ action: 'services.restart', result: '1 failed' }]);
     });
 
     it('restart_services.sh on the demo appliance records the restarts and runs nothing', async () => {
-      const root = makeRoot({ demo: true });
+      const root = withRole(makeRoot({ demo: true }));
       const svc = serviceCmd(root);
       const r = await runScript('restart_services.sh', [], root.dir, { CONFCONSOLE_SERVICE_CMD: svc.cmd });
       expect(r.code, r.stderr).toBe(0);
       expect(r.json.ok).toBe(true);
-      expect(read(root.hostEffects)).toMatch(/^\S+Z service chrony restart\n\S+Z service x-core restart\n$/);
+      expect(read(root.hostEffects)).toMatch(/^\S+Z service chrony restart\n\S+Z service x-core restart\n\S+Z service x-master restart\n$/);
       expect(readOr(svc.log)).toBe('');
     });
 
@@ -297,8 +303,9 @@ describe.skipIf(why !== undefined)('writers: safety', () => {
       const root = makeRoot({ demo: true });
       const r = await runScript('restart_services.sh', ['chrony'], root.dir);
       expect(r.code, r.stderr).toBe(2);
-      expect(r.json).toMatchObject({ ok: false, code: 2, error: 'takes no arguments' });
-      writeFileSync(root.ini, '[appliance]\ndemo = true\n');
+      expect(r.json).toMatchObject({ ok: false, code: 2, error: 'takes no arguments but --list' });
+      // a vSensor (no role of its own) with no [services] names: nothing to restart
+      writeFileSync(root.ini, '[appliance]\nprofile = vsensor\ndemo = true\n');
       const e = await runScript('restart_services.sh', [], root.dir);
       expect(e.code, e.stderr).toBe(1);
       expect(e.json.error).toMatch(/no services are listed/);
