@@ -319,7 +319,9 @@ def cmd_unseen_add(a):
 
 
 def cmd_fresh_macs(a):
-    writes, info = freshmacs.plan(a.root, model.netplan_files(a.root), model.load_links(a.links), port_kinds(a))
+    # the SSH session's local address (SSH_CONNECTION's third field): its port is never renamed
+    mine = (os.environ.get('SSH_CONNECTION') or '').split(' ')[2:3]
+    writes, info = freshmacs.plan(a.root, model.netplan_files(a.root), model.load_links(a.links), port_kinds(a), mine[0] if mine else None)
     for rel, text in writes.items() if a.out_root else ():
         out = os.path.join(a.out_root, rel)
         os.makedirs(os.path.dirname(out), exist_ok=True)

@@ -6,7 +6,7 @@
 // file's order, one still present; nothing offered when every MAC is present.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missing } from '../support/requires.js';
@@ -216,6 +216,79 @@ describe.skipIf(why !== undefined)('system: initialize fresh MAC addresses', () 
       expect(dry.code, dry.stderr).toBe(0);
       expect(dry.json.pairs).toEqual([]);
       expect(dry.json.unpaired).toEqual([expect.objectContaining({ id: 'extra', why: expect.stringMatching(why) })]);
+    });
+
+    // the kind (issue 13 review): a port the rest of the configuration relies on by its name is
+    // never renamed: the capture port even while not promiscuous (its unit is enabled by name),
+    // the SSH session's port, a port another stanza names; nor two stale stanzas given one name
+    const stale7 = `    extra:\n      match: {macaddress: "${GONE(6)}"}\n      set-name: ccf7\n      dhcp4: true\n`;
+    const dryOf = async (text: string, setup: (r: Root) => void = () => {}, extraEnv: Record<string, string> = {}) => {
+      const r = root({ [OUR]: text });
+      setup(r);
+      const dry = await runScript('net_fresh_macs.sh', ['--dry-run'], r.dir, { ...env, ...extraEnv });
+      expect(dry.code, dry.stderr).toBe(0);
+      return { r, dry };
+    };
+    it('the capture port with its promisc unit enabled but not promiscuous now: not renamed', async () => {
+      const { r, dry } = await dryOf(base + stale7, (r) => {
+        const wants = join(r.dir, 'etc/systemd/system/multi-user.target.wants');
+        mkdirSync(wants, { recursive: true });
+        symlinkSync('/etc/systemd/system/confconsole-promisc@.service', join(wants, 'confconsole-promisc@ccf1.service'));
+      });
+      expect(dry.json.pairs).toEqual([]);
+      expect(dry.json.unpaired).toEqual([expect.objectContaining({ id: 'extra', why: expect.stringMatching(/ccf1 is the capture interface: set-name ccf7 would rename it/) })]);
+      const before = treeSnapshot(r.dir, skip);
+      expect((await fresh(r)).code).toBe(1);
+      expect(treeSnapshot(r.dir, skip)).toEqual(before);
+    });
+    it("the SSH session's port (an address nothing in netplan gives): not renamed, and said so", async () => {
+      ip('-n', NS_A, 'addr', 'add', '192.0.2.99/24', 'dev', 'ccf1');
+      try {
+        const { dry } = await dryOf(base + stale7, () => {}, { SSH_CONNECTION: '192.0.2.1 50000 192.0.2.99 22' });
+        expect(dry.json.pairs).toEqual([]);
+        expect(dry.json.unpaired[0].why).toMatch(/ccf1 carries your SSH session \(192\.0\.2\.99\): set-name ccf7 would rename it/);
+        const other = await dryOf(base + stale7);
+        expect(other.dry.json.unpaired[0].why).toMatch(/ccf1 is in use \(it has the address 192\.0\.2\.99\/24\): set-name ccf7 would rename it/);
+      } finally {
+        ip('-n', NS_A, 'addr', 'del', '192.0.2.99/24', 'dev', 'ccf1');
+      }
+    });
+    it('a port a VLAN stanza names as its link: not renamed (the VLAN would lose its parent)', async () => {
+      const { dry } = await dryOf(base + stale7 + '  vlans:\n    v10:\n      id: 10\n      link: ccf1\n');
+      expect(dry.json.pairs).toEqual([]);
+      expect(dry.json.unpaired[0].why).toMatch(/the vlans stanza v10 names ccf1 \(link\): set-name ccf7 would rename it/);
+    });
+    it('two stale stanzas with one set-name (a collision): neither is paired', async () => {
+      const r = root({ [OUR]: `network:\n  version: 2\n  ethernets:\n    mgmt:\n      match: {macaddress: "${MAC(0)}"}\n` + stale7 + `    extra2:\n      match: {macaddress: "${GONE(7)}"}\n      set-name: ccf7\n      dhcp4: false\n` });
+      const dry = await fresh(r, ['--dry-run']);
+      expect(dry.json.pairs).toEqual([]);
+      expect(dry.json.unpaired.map((u: { id: string; why: string }) => `${u.id}: ${u.why}`)).toEqual([
+        expect.stringMatching(/^extra: .*set-name ccf7 is also the set-name of the stanza extra2: two interfaces would claim the name ccf7/),
+        expect.stringMatching(/^extra2: .*set-name ccf7 is also the set-name of the stanza extra: two interfaces would claim the name ccf7/),
+      ]);
+    });
+    it('two stale stanzas, one free port: the first in file order takes it, the second is left (the same each run)', async () => {
+      const text = base + stale7 + `    extra2:\n      match: {macaddress: "${GONE(7)}"}\n      set-name: ccf8\n      dhcp4: false\n`;
+      const runs = [await dryOf(text), await dryOf(text)].map(({ dry }) => dry.json);
+      expect(runs[1]).toEqual(runs[0]);
+      expect(pairsOf({ json: runs[0] })).toEqual([`extra->ccf1/${MAC(1)}/order`]);
+      expect(runs[0].unpaired).toEqual([expect.objectContaining({ id: 'extra2', why: 'no free interface is left for it' })]);
+    });
+    it('a stale stanza for the management port: never renames another port to its name; one without set-name passes the capture port, and the review says why', async () => {
+      const mg = `    mgmt2:\n      match: {macaddress: "${GONE(8)}"}\n      set-name: ccf0\n      addresses: [192.0.2.30/24]\n`;
+      const named = await dryOf(base + mg);
+      expect(named.dry.json.unpaired).toEqual([expect.objectContaining({ id: 'mgmt2', why: expect.stringMatching(/set-name ccf0 would rename ccf1 to the name of the present interface ccf0/) })]);
+      ip('-n', NS_A, 'link', 'set', 'ccf1', 'promisc', 'on');
+      try {
+        const office = `network:\n  version: 2\n  ethernets:\n    mgmt:\n      match: {macaddress: "${MAC(0)}"}\n    office:\n      match: {macaddress: "${GONE(8)}"}\n      addresses: [192.0.2.30/24]\n`;
+        const { r, dry } = await dryOf(office);
+        expect(pairsOf(dry)).toEqual([`office->ccf2/${MAC(2)}/order`]);
+        const ctx = { paths: makePaths(r.dir), runner: makeRunner(makePaths(r.dir), env) };
+        const asked = await networkFreshMacs.ask(ctx, {});
+        expect('question' in asked && asked.question).toContain('why ccf2: no free interface is named office; ccf2 is the first free one by name it may take (ccf1 is the capture interface: the stanza office (static) would end its capture)');
+      } finally {
+        ip('-n', NS_A, 'link', 'set', 'ccf1', 'promisc', 'off');
+      }
     });
 
     it('a free port that does not capture may be renamed: the review says so', async () => {

@@ -16,7 +16,8 @@ import { networkConfirm, networkRollback } from './ops.js';
 
 const Stanza = z.object({ file: z.string(), id: z.string(), name: z.string() }).loose();
 // rename: the interface's new name (the stanza's set-name), null when it keeps its name
-const Pair = z.object({ file: z.string(), id: z.string(), old: z.string(), new: z.string(), iface: z.string(), by: z.enum(['name', 'order']), rename: z.string().nullable() });
+// note: why this interface (its name; or the first free one by name, and the ones passed over, why)
+const Pair = z.object({ file: z.string(), id: z.string(), old: z.string(), new: z.string(), iface: z.string(), by: z.enum(['name', 'order']), rename: z.string().nullable(), note: z.string().optional() });
 // why: the reason a stale stanza is left (no free interface; the capture port is never renamed, ...)
 const Found = z.object({ stale: z.array(Stanza.extend({ mac: z.string() })), pairs: z.array(Pair), unpaired: z.array(Stanza.extend({ why: z.string() })), skipped: z.array(Stanza) }).loose();
 const found = script('net_fresh_macs.sh', Found);
@@ -32,7 +33,11 @@ async function look(ctx: Ctx): Promise<Found> {
 /** What the change does, one line per stanza, for the review and `network fresh-macs --dry-run`. */
 export function freshMacsLines(f: Found): string[] {
   return [
-    ...f.pairs.map((p) => `${p.id} (${p.file}): ${p.old} -> ${p.new}, interface ${p.iface} (${p.by === 'name' ? 'same name' : 'in order'})${p.rename ? `, renamed ${p.rename} at the next boot (its set-name)` : ''}`),
+    ...f.pairs.flatMap((p) => [
+      `${p.id} (${p.file}): ${p.old} -> ${p.new}, interface ${p.iface} (${p.by === 'name' ? 'same name' : 'in order'})${p.rename ? `, renamed ${p.rename} at the next boot (its set-name)` : ''}`,
+      // a pair in order says why this interface: the operator checks it before the change
+      ...(p.by === 'order' && p.note ? [`  why ${p.iface}: ${p.note}`] : []),
+    ]),
     ...f.unpaired.map((s) => `${s.id} (${s.file}): left as it is: ${s.why}`),
     ...f.skipped.map((s) => `${s.id} (${s.file}): not a file the console edits; left as it is`),
   ];
