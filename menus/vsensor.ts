@@ -4,7 +4,7 @@ import { restoreItem, welcomeStatus } from '../src/features/appliance/index.js';
 import { backupItem } from '../src/features/backup/index.js';
 import { healthItem } from '../src/features/health/index.js';
 import { diagItem } from '../src/features/diag/index.js';
-import { firstBootItem, keyboardItem, passwordItem } from '../src/features/firstboot/index.js';
+import { firstBootSteps, keyboardItem, passwordItem } from '../src/features/firstboot/index.js';
 import { historyItem } from '../src/features/history/index.js';
 import { masterMenu } from '../src/features/master/index.js';
 import { interfacesMenu, networkNotice } from '../src/features/network/index.js';
@@ -22,7 +22,7 @@ const tree = {
   welcome:
     'vSensor configuration console.\n\nArrow keys move, a digit jumps to that item, Enter selects, Esc or Cancel returns to the parent menu. F1 or ? shows help.',
   status: welcomeStatus('vsensor'),
-  firstBoot: firstBootItem,
+  firstBoot: firstBootSteps,
   menu: {
     title: 'Main Menu',
     items: [

@@ -23,7 +23,7 @@ export function treeOperations(tree: Tree): { op: Operation; where: string }[] {
   };
   walk(tree.menu, tree.title);
   // what the first start asks is a screen too
-  if (tree.firstBoot) walk({ title: 'First boot', items: [tree.firstBoot] }, tree.title);
+  if (tree.firstBoot) walk({ title: 'First boot', items: tree.firstBoot }, tree.title);
   return found;
 }
 

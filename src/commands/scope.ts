@@ -29,7 +29,7 @@ export function writesOf(c: Command, trees: Tree[]): boolean {
   };
   trees.forEach((t) => {
     walk(t.menu);
-    if (t.firstBoot) walk({ title: 'First boot', items: [t.firstBoot] });
+    if (t.firstBoot) walk({ title: 'First boot', items: t.firstBoot });
   });
   return c.covers.some((op) => changing.has(op));
 }

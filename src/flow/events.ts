@@ -68,5 +68,8 @@ export type Event =
   /** A bug: said as an internal error, with where its stack was logged. */
   | { type: 'internal'; message: string; log: string }
   | { type: 'returned' }
-  /** Open this item now, over what is on screen (the first-boot steps at the console's first start). */
-  | { type: 'start'; item: Item };
+  /**
+   * Open this item now, over what is on screen (the first-boot steps at the console's first
+   * start); `then`: the steps that follow it, each opened once the one before is done.
+   */
+  | { type: 'start'; item: Item; then?: Item[] };

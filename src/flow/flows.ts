@@ -12,9 +12,9 @@ const setStep = (model: Model, f: FlowFrame, step: Step, extra: Partial<FlowFram
 /** The frame just pushed (its id was given by push). */
 const pushed = (m: Model): FlowFrame => top(m) as FlowFrame;
 
-/** Starts the flow of `item` with the values of the entry it was opened for. */
-export function startFlow(model: Model, item: Item, flow: Flow, context: Values): Update {
-  const m = push(model, { kind: 'flow', item, flow, context, current: {}, step: { s: 'loading' } });
+/** Starts the flow of `item` with the values of the entry it was opened for; `then`: the steps after it (FlowFrame.then). */
+export function startFlow(model: Model, item: Item, flow: Flow, context: Values, then?: Item[]): Update {
+  const m = push(model, { kind: 'flow', item, flow, context, current: {}, step: { s: 'loading' }, ...(then?.length ? { then } : {}) });
   const f = pushed(m);
   const fill = (t: string) => fillText(t, context);
   switch (flow.kind) {
@@ -31,6 +31,12 @@ export function startFlow(model: Model, item: Item, flow: Flow, context: Values)
       if (flow.confirm !== undefined) return same(setStep(m, f, { s: 'confirm', question: fill(flow.confirm) }));
       return afterConfirm(m, f);
   }
+}
+
+/** In place of the step on top: the first of `steps` opened, the rest after it (a step without a flow: back, as at the end). */
+function nextStep(model: Model, steps: Item[]): Update {
+  const [next, ...rest] = steps;
+  return next?.flow ? startFlow(pop(model), next, next.flow, {}, rest) : back(model);
 }
 
 function afterConfirm(model: Model, f: FlowFrame): Update {
@@ -203,6 +209,8 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
       // the appliance's role changed: once the operator has read that it was applied, the console ends (a login shell logs out)
       if (st.outcome.ok && st.outcome.then === 'logout' && (ev.type === 'ok' || ev.type === 'cancel')) return to({ ...model, done: true }, { type: 'exit' });
       if (st.again && ev.type === 'ok') return toForm(model, f, st.again);
+      // a step done (first boot): the next step opens in its place; a failed one ends the steps
+      if (st.outcome.ok && f.then?.length && (ev.type === 'ok' || ev.type === 'cancel')) return nextStep(model, f.then);
       return ev.type === 'ok' || ev.type === 'cancel' ? back(model) : same(model);
     case 'shown':
       if (ev.type === 'shown') return same(setStep(model, f, { s: 'shown', shown: ev.shown })); // a live view read again

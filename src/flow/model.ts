@@ -35,7 +35,8 @@ interface FrameBase {
 /** `offered`: item key → whether its offeredIf read says to list it (absent: not read yet, not listed). */
 export type MenuFrame = FrameBase & { kind: 'menu'; menu: Menu; selected: number; title: string; context: Values; status?: Shown; entries?: Entry[]; offered?: Record<string, boolean> };
 /** `planned`: the review as the script will store the values (op.check's answer), when it says. */
-export type FlowFrame = FrameBase & { kind: 'flow'; item: Item; flow: Flow; context: Values; current: Values; step: Step; planned?: ReviewRow[] };
+/** `then`: the steps that follow this flow once it is done (the first boot's), opened in its place. */
+export type FlowFrame = FrameBase & { kind: 'flow'; item: Item; flow: Flow; context: Values; current: Values; step: Step; planned?: ReviewRow[]; then?: Item[] };
 /** `failed`: it says something went wrong (drawn as a failure). */
 /** `welcome`: the first screen (it shows the tree's notice, as the top menu does). */
 export type NoteFrame = FrameBase & { kind: 'note'; title: string; text: string; status?: Shown; failed?: true; welcome?: true };

@@ -124,7 +124,9 @@ export function update(model: Model, ev: Event): Update {
     }
     case 'start':
       // what is disabled here (no root rights) is not started
-      return disabledReason(ev.item, model.conditions) === undefined ? open(model, ev.item, {}) : same(model);
+      if (disabledReason(ev.item, model.conditions) !== undefined) return same(model);
+      if (ev.item.flow && ev.then?.length) return startFlow(model, ev.item, ev.item.flow, {}, ev.then);
+      return open(model, ev.item, {});
     case 'internal':
       if (f.kind !== 'flow') return same(push(model, { kind: 'note', title: 'Internal error', text: internalText(ev.message, ev.log), failed: true }));
       break;

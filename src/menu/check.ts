@@ -89,7 +89,7 @@ const TreeSchema = z.strictObject({
   welcome: text.optional(),
   status: opWith('show').optional(),
   notice: z.strictObject({ show: opWith('show'), seen: opWith('apply') }).optional(),
-  firstBoot: ItemSchema.optional(),
+  firstBoot: z.array(ItemSchema).min(1).optional(),
   menu: MenuSchema,
 });
 
@@ -132,7 +132,7 @@ export function crossCheck(tree: Tree): string[] {
     }
   };
   walk(tree.menu, tree.title);
-  if (tree.firstBoot) walk({ title: 'First boot', items: [tree.firstBoot] }, tree.title);
+  if (tree.firstBoot) walk({ title: 'First boot', items: tree.firstBoot }, tree.title);
   return problems;
 }
 

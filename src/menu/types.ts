@@ -159,9 +159,10 @@ export interface Tree {
    */
   notice?: { show: Op<'show'>; seen: Op<'apply'> };
   /**
-   * What the console's first start asks over the welcome (the vSensor's keyboard layout and
-   * admin password), when the interactive console is told it is the first start (main.ts).
+   * What the console's first start asks over the welcome (the vSensor's keyboard layout, then
+   * the admin password), when the interactive console is told it is the first start (main.ts):
+   * steps in order, each its own screen; the next opens once one is done (Esc leaves the rest).
    */
-  firstBoot?: Item;
+  firstBoot?: Item[];
   menu: Menu;
 }

@@ -33,8 +33,8 @@ export interface LineModeOptions {
   logInternal: (err: unknown, where: string) => string;
   /** The program Shell runs, and the lines printed before it (default: login). */
   shell?: ShellProgram;
-  /** An item opened at once (the first-boot steps). */
-  start?: Item;
+  /** The first-boot steps, in order (Tree.firstBoot). */
+  start?: Item[];
 }
 
 /** Text as it may reach a terminal that draws nothing: no control characters but line ends. */
@@ -422,7 +422,7 @@ export function runLineMode(o: LineModeOptions): Promise<number> {
     });
 
     for (const e of initEffects(model)) runner.run(e);
-    if (o.start) dispatch({ type: 'start', item: o.start });
+    if (o.start?.[0]) dispatch({ type: 'start', item: o.start[0], then: o.start.slice(1) });
     else show();
   });
 }

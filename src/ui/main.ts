@@ -46,7 +46,8 @@ export async function openConsole(o: ConsoleOptions, onExit: (code: number) => v
   app.start();
   // Shell's banner names the admin user (appliance.ini): needed only when Shell is chosen
   app.shellProgram = loginShell(o.paths);
-  if (o.firstBoot && tree.firstBoot && firstBootNeeded(o.paths)) app.dispatch({ type: 'start', item: tree.firstBoot });
+  const steps = o.firstBoot && firstBootNeeded(o.paths) ? (tree.firstBoot ?? []) : [];
+  if (steps[0]) app.dispatch({ type: 'start', item: steps[0], then: steps.slice(1) });
   return app;
 }
 

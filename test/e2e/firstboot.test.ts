@@ -1,6 +1,7 @@
-// End to end on a vSensor demo: the first start asks the keyboard layout and the admin password
-// (a layout the system lacks and a short password are refused at their fields), then the
-// welcome with the status, then the main menu; the next start asks nothing; Setup > 5 redoes
+// End to end on a vSensor demo: the first start asks the keyboard layout, then (its own screen)
+// the admin password (a layout the system lacks and a short password are refused at their
+// fields), then the welcome with the status, then the main menu; Esc on the password step leaves
+// the first boot for the next start, the layout kept; the next start asks nothing; Setup > 5 redoes
 // the layout. The password is in no file of the root.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -41,17 +42,27 @@ describe.skipIf(why !== undefined)('e2e: vSensor first boot', () => {
     spawnSync(process.execPath, [bin, '--root', c.root, '--demo', '--profile', 'vsensor', 'firstboot', '--show'], { cwd: repo });
     rmSync(join(c.root, 'var/lib/confconsole/firstboot.done'));
     await c.start({ ready: 'Console keyboard layout' });
-    fill(c, 'zz', PASSWORD, PASSWORD);
+    // step 1, its own screen: the layout alone (no password field on it)
+    expect(c.screen()).not.toContain('New password');
+    fill(c, 'zz');
     await c.waitFor('no keyboard layout "zz"', 20_000);
-    fill(c, 'gb', 'short', 'short');
+    fill(c, 'gb');
+    let s = await c.waitFor('Set this console keyboard layout?', 20_000);
+    expect(s).toContain('gb (English (UK))');
+    c.keys('y');
+    await c.waitFor('Step 1 of 2 done', 20_000);
+    expect(c.file('etc/default/keyboard')).toMatch(/^XKBLAYOUT="gb"$/m);
+    c.keys('Enter');
+    // step 2, its own screen: the password, typed twice
+    await c.waitFor('New password of the admin user');
+    fill(c, 'short', 'short');
     await c.waitFor('must have 8 or more characters');
     fill(c, PASSWORD, PASSWORD + 'x');
     const mismatch = await c.waitFor(/differ|match|not the same/i);
     expect(mismatch).not.toContain('must have 8 or more characters');
     fill(c, PASSWORD);
-    let s = await c.waitFor('Set the keyboard layout and the admin password?', 20_000);
-    expect(s).toContain('gb (English (UK))');
-    expect(s).toContain('Password of darktrace');
+    s = await c.waitFor('Set this password for the admin user?', 20_000);
+    expect(s).not.toContain(PASSWORD);
     c.keys('y');
     s = await c.waitFor('First boot done', 20_000);
     c.keys('Enter');
@@ -77,6 +88,25 @@ describe.skipIf(why !== undefined)('e2e: vSensor first boot', () => {
     c.keys('y');
     await c.waitFor(/keyboard layout is de \(German\)/, 20_000);
     expect(c.file('etc/default/keyboard')).toMatch(/^XKBLAYOUT="de"$/m);
+  }, 120_000);
+
+  it('Esc on the password step: the welcome; the next start asks again from the layout, prefilled with the one chosen', async () => {
+    const c = open.open();
+    spawnSync(process.execPath, [bin, '--root', c.root, '--demo', '--profile', 'vsensor', 'firstboot', '--show'], { cwd: repo });
+    rmSync(join(c.root, 'var/lib/confconsole/firstboot.done'));
+    await c.start({ ready: 'Console keyboard layout' });
+    fill(c, 'fr');
+    await c.waitFor('Set this console keyboard layout?', 20_000);
+    c.keys('y');
+    await c.waitFor('Step 1 of 2 done', 20_000);
+    c.keys('Enter');
+    await c.waitFor('New password of the admin user');
+    c.keys('Escape');
+    await c.waitFor('Welcome');
+    expect(existsSync(join(c.root, 'var/lib/confconsole/firstboot.done'))).toBe(false);
+    // the next start (a second console on the same root): from the layout again, prefilled
+    const again = await open.open(c.root).start({ ready: 'Console keyboard layout' });
+    expect(again.screen()).toMatch(/\bfr\b/);
   }, 120_000);
 
   it('a console started again asks nothing: straight to the welcome', async () => {

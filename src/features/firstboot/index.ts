@@ -1,8 +1,9 @@
 // The vSensor's first boot (manual ch. 7 "vSensor Installation"): 2. a keyboard layout for the
 // console, 3. a new password for the admin user (darktrace, or [console] admin_user), 4. the
 // status screen, then the main console menu. Asked at the console's first start (no record
-// var/lib/confconsole/firstboot.done under the root); each step again from Setup > 5 Keyboard
-// layout and 6 Admin password, and as commands (confconsole firstboot, keyboard set, password set).
+// var/lib/confconsole/firstboot.done under the root), one screen per step in the manual's
+// order (firstBootSteps); each step again from Setup > 5 Keyboard layout and 6 Admin password,
+// and as commands (confconsole firstboot, keyboard set, password set).
 // The scripts set_keyboard.sh and set_password.sh do the work (the password on stdin only).
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
@@ -76,11 +77,36 @@ export const keyboardSet: Op<'read' | 'check' | 'apply'> = {
   },
 };
 
+/** The first boot's keyboard step: Setup > 5's, prefilled with us while no layout is set. */
+export const keyboardFirstBoot: Op<'read' | 'check' | 'apply'> = {
+  ...keyboardSet,
+  id: 'keyboard.first-boot',
+  async read(ctx) {
+    return { layout: (await currentLayout(ctx.paths)) || 'us' };
+  },
+};
+
+/**
+ * The password's current value for the review: the admin user has one (the factory's, or one
+ * set since), never read: a stand-in the review masks ("****", not "(not set)"); a masked field
+ * is never prefilled with it (flow/fields.ts).
+ */
+async function passwordInPlace(): Promise<Values> {
+  return { password: 'in place' };
+}
+
+/** The first boot's password step: as Setup > 6, and the first boot is recorded as done (set_password.sh --first-boot). */
+export const passwordFirstBoot: Op<'read' | 'apply'> = {
+  id: 'password.first-boot',
+  read: passwordInPlace,
+  async apply(ctx, v, io) {
+    return outcomeOf(await applyPassword(ctx, v.password ?? '', true, io.line), (x) => `The password of ${x.user} is set.`);
+  },
+};
+
 export const passwordSet: Op<'read' | 'apply'> = {
   id: 'password.set',
-  async read() {
-    return {};
-  },
+  read: passwordInPlace,
   async apply(ctx, v, io) {
     return outcomeOf(await applyPassword(ctx, v.password ?? '', false, io.line), (x) => `The password of ${x.user} is changed.`);
   },
@@ -93,9 +119,7 @@ export const passwordSet: Op<'read' | 'apply'> = {
  */
 export const firstBoot: Op<'read' | 'check' | 'apply'> = {
   id: 'firstboot',
-  async read(ctx) {
-    return { layout: (await currentLayout(ctx.paths)) || 'us' };
-  },
+  read: (ctx, c) => keyboardFirstBoot.read(ctx, c),
   async check(ctx, v) {
     const c = await checkLayout(ctx, v.layout ?? '');
     const user = await adminUser(ctx.paths);
@@ -104,7 +128,7 @@ export const firstBoot: Op<'read' | 'check' | 'apply'> = {
   async apply(ctx, v: Values, io) {
     const k = await applyKeyboard(ctx, v.layout ?? '', io.line);
     if (!k.ok) return keyboardOutcome(k);
-    const p = await applyPassword(ctx, v.password ?? '', true, io.line);
+    const p = await applyPassword(ctx, v.password ?? '', true, io.line); // as passwordFirstBoot
     if (!p.ok) return { ...outcomeOf(p, ''), summary: `The keyboard layout is ${k.value.layout}, but the password was not set: ${p.error}`, code: p.exitCode === EXIT.usage ? EXIT.usage : EXIT.partial };
     return { ok: true, summary: `First boot done: keyboard layout ${k.value.layout} (${k.value.description}), the password of ${p.value.user} is set.`, details: [...k.log, ...p.log], data: { keyboard: k.value, password: { user: p.value.user } }, code: 0 };
   },
@@ -126,21 +150,26 @@ export const passwordItem = (key: string): Item => ({
   flow: { kind: 'form', op: passwordSet, fields: passwordFields, question: 'Set this password for the admin user?', progress: 'Setting the password' },
 });
 
-/** What the console's first start asks (Tree.firstBoot). */
-export const firstBootItem: Item = {
-  key: 'f',
-  label: 'First boot',
-  help: 'The first start of this vSensor: a keyboard layout for this console, then a new password for the admin user. Esc leaves them for now: they are asked again at the next start (or Setup > 5 and 6).',
-  flow: {
-    kind: 'form',
-    op: firstBoot,
-    fields: [layoutField, ...passwordFields],
-    check: true,
-    question: 'Set the keyboard layout and the admin password?',
-    progress: 'First boot: setting the keyboard layout and the password',
-    done: 'First boot done. The status of this vSensor follows.',
+/**
+ * What the console's first start asks (Tree.firstBoot), in the manual's order, each its own
+ * screen: the keyboard layout (applied when its review says Yes), then the admin password (it
+ * records the first boot as done). Esc at either leaves the rest for the next start; a layout
+ * already set stays set (the next start offers it again, prefilled).
+ */
+export const firstBootSteps: Item[] = [
+  {
+    key: 'k',
+    label: 'First boot: keyboard layout',
+    help: 'The first start of this vSensor, step 1 of 2: a keyboard layout for this console (the VGA screen and keyboard). Then step 2: a new password for the admin user. Esc leaves the first boot for now: it is asked again at the next start (or Setup > 5 and 6).',
+    flow: { kind: 'form', op: keyboardFirstBoot, fields: [layoutField], check: true, question: 'Set this console keyboard layout?', progress: 'First boot: setting the keyboard layout', done: 'Step 1 of 2 done. Next: a new password for the admin user.' },
   },
-};
+  {
+    key: 'p',
+    label: 'First boot: admin password',
+    help: 'The first start of this vSensor, step 2 of 2: a new password for the admin user (darktrace unless the settings name another), typed twice. Then the status of this vSensor and the welcome. Esc leaves the first boot for now: it is asked again at the next start (the keyboard layout chosen stays set).',
+    flow: { kind: 'form', op: passwordFirstBoot, fields: passwordFields, question: 'Set this password for the admin user?', progress: 'First boot: setting the admin password', done: 'First boot done. The status of this vSensor follows.' },
+  },
+];
 
 /** The first line of standard input, as the password; on a terminal asked twice. */
 async function passwordFromStdin(out: Parameters<Command['run']>[2]): Promise<string> {
@@ -197,7 +226,7 @@ export const commands: Command[] = [
       layout: { type: 'string', value: 'L', help: 'the console keyboard layout (e.g. us)' },
       show: { type: 'boolean', help: 'only say whether the first boot is done' },
     },
-    covers: [firstBoot],
+    covers: [firstBoot, keyboardFirstBoot, passwordFirstBoot],
     async run(ctx, { opts }, out) {
       if (opts.show === true) {
         if (opts.layout !== undefined) throw new UsageError('--show takes no --layout');
