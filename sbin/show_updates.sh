@@ -3,8 +3,11 @@
 # and a hash prefix, never the key), the repository, the proxy for updates, the vSensor packages
 # installed with their versions (dpkg's database), when they were last installed or upgraded
 # (APT's history.log, rotated ones too) and when the repository's index was last fetched
-# (APT's lists). Changes nothing:
+# (APT's lists), and where the repository settings come from (updates.conf or the built-in
+# placeholder) with what is wrong in updates.conf (said, never a failure: the rest is shown).
+# Changes nothing:
 #   {"key_set":BOOL,"key":{"length":N}|null,"repository":URL,
+#    "config":{"file":PATH,"exists":BOOL,"from_file":[KEY...],"suite","components","packages","login","error":TEXT|null},
 #    "proxy":"http://host:port"|null,"proxy_user":U|null,"packages":[{"package","version"|null}],
 #    "last_upgrade":"YYYY-MM-DD HH:MM:SS"|null,"last_index_update":"YYYY-MM-DDTHH:MM:SSZ"|null,"demo":BOOL}
 here=$(dirname -- "$(readlink -f -- "$0")")
@@ -16,7 +19,7 @@ here=$(dirname -- "$(readlink -f -- "$0")")
 . "$here/lib/updates.sh"
 
 case ${1:-} in -h|--help) cc_help ;; '') ;; *) usage_error "usage: show_updates.sh" ;; esac
-upd_conf_load
+upd_conf_load --lenient
 
 key=null
 if upd_key_set; then
@@ -49,5 +52,10 @@ proxy=$(upd_proxy_now) puser=$(upd_proxy_user_now)
 demo=false; is_demo && demo=true
 jn() { if [[ -n $1 ]]; then json_str "$1"; else printf null; fi; }
 key_set=false; upd_key_set && key_set=true
-printf '{"ok":true,"key_set":%s,"key":%s,"repository":%s,"proxy":%s,"proxy_user":%s,"packages":%s,"last_upgrade":%s,"last_index_update":%s,"demo":%s}\n' \
-  "$key_set" "$key" "$(json_str "$UPD_URL")" "$(jn "$proxy")" "$(jn "$puser")" "$(upd_installed_json)" "$(jn "$last_upgrade")" "$(jn "$last_index")" "$demo"
+exists=false; [[ -e $UPD_CONF ]] && exists=true
+from=""
+for k in "${UPD_FROM_FILE[@]}"; do from+="${from:+,}$(json_str "$k")"; done
+config=$(printf '{"file":%s,"exists":%s,"from_file":[%s],"suite":%s,"components":%s,"packages":%s,"login":%s,"error":%s}' \
+  "$(json_str "$UPD_CONF")" "$exists" "$from" "$(json_str "$UPD_SUITE")" "$(json_str "$UPD_COMPONENTS")" "$(json_str "$UPD_PACKAGES")" "$(json_str "$UPD_LOGIN")" "$(jn "$UPD_CONF_ERROR")")
+printf '{"ok":true,"key_set":%s,"key":%s,"repository":%s,"config":%s,"proxy":%s,"proxy_user":%s,"packages":%s,"last_upgrade":%s,"last_index_update":%s,"demo":%s}\n' \
+  "$key_set" "$key" "$(json_str "$UPD_URL")" "$config" "$(jn "$proxy")" "$(jn "$puser")" "$(upd_installed_json)" "$(jn "$last_upgrade")" "$(jn "$last_index")" "$demo"

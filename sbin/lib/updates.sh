@@ -23,36 +23,55 @@ UPD_PROXY=$(p /etc/apt/apt.conf.d/80confconsole-proxy)
 UPD_PROXY_AUTH=$(p /etc/apt/auth.conf.d/confconsole-proxy.conf)
 }
 
-# upd_conf_load: the repository from updates.conf (`key = value` lines, # comments), each key
-# defaulting to the vendor's repository. Keys: url (https only: the key must never travel in
-# clear), suite, components, packages (the vSensor packages, space-separated), login (the user
-# name sent with the key), signed_by (the archive keyring, a path on the appliance), ca_info
-# (a CA file for the repository's HTTPS, a path on the appliance; empty: the system's CAs).
+# upd_conf_load [--lenient]: the repository from updates.conf (`key = value` lines, # comments),
+# each key defaulting to the built-in value (a placeholder for the vendor's repository until
+# the vendor's values are put in updates.conf: README "Updates"). Keys: url (https only: the
+# key must never travel in clear), suite, components, packages (the vSensor packages,
+# space-separated), login (the user name sent with the key), signed_by (the archive keyring, a
+# path on the appliance), ca_info (a CA file for the repository's HTTPS, a path on the
+# appliance; empty: the system's CAs). UPD_FROM_FILE: the keys updates.conf sets. A wrong file
+# (unknown key, an empty or invalid value) fails naming the file, the key and what it needs;
+# --lenient (what show_updates.sh reads) keeps the built-in value of that key instead and says
+# why in UPD_CONF_ERROR (the first problem), so the rest can still be shown.
+# shellcheck disable=SC2120  # --lenient: show_updates.sh's only; the writers fail on a wrong file
 upd_conf_load() {
   UPD_URL=https://packages.darktrace.com/vsensor UPD_SUITE=focal UPD_COMPONENTS=main
   UPD_PACKAGES=darktrace-vsensor UPD_LOGIN=vsensor
   UPD_SIGNED_BY=/usr/share/keyrings/darktrace-vsensor-archive-keyring.gpg UPD_CA_INFO=""
-  local k v
-  if [[ -f $UPD_CONF ]]; then
-    while IFS='=' read -r k v; do
+  UPD_FROM_FILE=() UPD_CONF_ERROR=""
+  local k v lenient=false def_url=$UPD_URL def_login=$UPD_LOGIN def_packages=$UPD_PACKAGES
+  [[ ${1:-} == --lenient ]] && lenient=true
+  _upd_bad() { if [[ $lenient == true ]]; then [[ -n $UPD_CONF_ERROR ]] || UPD_CONF_ERROR="$UPD_CONF: $1"; else fail "$EX_FAIL" "$UPD_CONF: $1"; fi; }
+  if [[ -e $UPD_CONF && ! -r $UPD_CONF ]] || [[ -d $UPD_CONF ]]; then
+    _upd_bad "cannot be read"
+  elif [[ -f $UPD_CONF ]]; then
+    while IFS='=' read -r k v || [[ -n $k ]]; do
       k=${k//[[:space:]]/}
       [[ -z $k || $k == \#* ]] && continue
       v=${v#"${v%%[![:space:]]*}"}; v=${v%"${v##*[![:space:]]}"}
       case $k in
+        url|suite|packages|login) [[ -n $v ]] || { _upd_bad "$k is empty: give the vendor's value, or remove the line to use the built-in one"; continue; } ;;
+      esac
+      case $k in
         url) UPD_URL=${v%/} ;; suite) UPD_SUITE=$v ;; components) UPD_COMPONENTS=$v ;;
         packages) UPD_PACKAGES=$v ;; login) UPD_LOGIN=$v ;; signed_by) UPD_SIGNED_BY=$v ;; ca_info) UPD_CA_INFO=$v ;;
-        *) fail "$EX_FAIL" "$UPD_CONF: unknown key \"$k\" (url, suite, components, packages, login, signed_by, ca_info)" ;;
+        *) _upd_bad "unknown key \"$k\" (url, suite, components, packages, login, signed_by, ca_info)"; continue ;;
       esac
+      UPD_FROM_FILE+=("$k")
     done <"$UPD_CONF"
   fi
   [[ $UPD_URL =~ ^https://([^/@[:space:]]+)(/[^[:space:]]*)?$ ]] \
-    || fail "$EX_FAIL" "$UPD_CONF: url must be https://HOST[:PORT][/PATH] (the update key is never sent in clear), not \"$UPD_URL\""
+    || { _upd_bad "url must be https://HOST[:PORT][/PATH] (the update key is never sent in clear), not \"$UPD_URL\""; UPD_URL=$def_url; [[ $UPD_URL =~ ^https://([^/@[:space:]]+)(/[^[:space:]]*)?$ ]]; }
   UPD_HOSTPORT=${BASH_REMATCH[1]} UPD_PATH=${BASH_REMATCH[2]}
   UPD_HOST=${UPD_HOSTPORT%:*}
-  [[ $UPD_LOGIN =~ ^[A-Za-z0-9._@+-]{1,64}$ ]] || fail "$EX_FAIL" "$UPD_CONF: login must be 1-64 letters, digits or . _ @ + -"
-  [[ $UPD_PACKAGES =~ ^[a-z0-9][a-z0-9+.-]+( +[a-z0-9][a-z0-9+.-]+)*$ ]] || fail "$EX_FAIL" "$UPD_CONF: packages must be Debian package names, space-separated"
+  [[ $UPD_LOGIN =~ ^[A-Za-z0-9._@+-]{1,64}$ ]] || { _upd_bad "login must be 1-64 letters, digits or . _ @ + -"; UPD_LOGIN=$def_login; }
+  [[ $UPD_PACKAGES =~ ^[a-z0-9][a-z0-9+.-]+( +[a-z0-9][a-z0-9+.-]+)*$ ]] || { _upd_bad "packages must be Debian package names, space-separated"; UPD_PACKAGES=$def_packages; }
   read -ra UPD_PKGS <<<"$UPD_PACKAGES"
+  unset -f _upd_bad
 }
+
+# upd_default_url: the repository is the built-in placeholder (updates.conf sets no url)
+upd_default_url() { [[ " ${UPD_FROM_FILE[*]} " != *" url "* ]]; }
 
 # upd_key_set: is an update key stored (the contract above)?
 upd_key_set() { [[ -f $UPD_AUTH ]]; }
@@ -149,8 +168,14 @@ upd_index_update() {
   return 1
 }
 
-# upd_cause_text → the operator's sentence for UPD_CAUSE (the typed cause stays in the JSON)
+# upd_cause_text → the operator's sentence for UPD_CAUSE (the typed cause stays in the JSON);
+# a repository that could not be found on the built-in placeholder URL says where the vendor's goes
 upd_cause_text() {
+  local where=""
+  case $UPD_CAUSE in unresolved|unreachable|tls|not_found|signature) upd_default_url && where="; the repository is the built-in placeholder $UPD_URL: put the vendor's url (and packages) in $UPD_CONF" ;; esac
+  _upd_cause_text; printf '%s' "$where"
+}
+_upd_cause_text() {
   case $UPD_CAUSE in
     refused) printf 'the update key was refused by %s (HTTP %s)' "$UPD_HOSTPORT" "$UPD_HTTP" ;;
     proxy_refused) printf 'the proxy for updates refused the login (HTTP 407): check its user and password (Proxy for updates)' ;;

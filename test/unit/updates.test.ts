@@ -36,6 +36,7 @@ describe('describeUpdates', () => {
     key_set: false,
     key: null,
     repository: 'https://packages.example/vsensor',
+    config: { file: '/etc/confconsole/updates.conf', exists: true, from_file: ['url', 'packages'], error: null },
     proxy: null,
     proxy_user: null,
     packages: [{ package: 'vsensor', version: null }],
@@ -46,7 +47,7 @@ describe('describeUpdates', () => {
   it('no key: software updates are not enabled; nothing installed, never upgraded', () => {
     expect(describeUpdates(base)).toEqual([
       'Update key: not set (software updates are not enabled)',
-      'Repository: https://packages.example/vsensor',
+      'Repository: https://packages.example/vsensor (from /etc/confconsole/updates.conf)',
       'Proxy for updates: none',
       'vSensor packages: vsensor (not installed)',
       'Last upgrade: never; package index last fetched: never',
@@ -56,10 +57,20 @@ describe('describeUpdates', () => {
     const s = { ...base, key_set: true, key: { length: 20 }, proxy: 'http://proxy.example:3128', proxy_user: 'px', packages: [{ package: 'vsensor', version: '2.0' }, { package: 'vsensor-extra', version: null }], last_upgrade: '2026-11-30 15:00:00', last_index_update: '2026-11-30T15:00:00Z' };
     expect(describeUpdates(s)).toEqual([
       'Update key: set (20 chars)',
-      'Repository: https://packages.example/vsensor',
+      'Repository: https://packages.example/vsensor (from /etc/confconsole/updates.conf)',
       'Proxy for updates: http://proxy.example:3128, user px',
       'vSensor packages: vsensor 2.0, vsensor-extra (not installed)',
       'Last upgrade: 2026-11-30 15:00:00; package index last fetched: 2026-11-30T15:00:00Z',
     ]);
+  });
+  it("no url in updates.conf: the built-in placeholder, and where the vendor's values go", () => {
+    const lines = describeUpdates({ ...base, config: { ...base.config, exists: false, from_file: [] } });
+    expect(lines[1]).toBe("Repository: https://packages.example/vsensor (the built-in placeholder: the vendor's url and packages go in /etc/confconsole/updates.conf)");
+  });
+  it('a wrong updates.conf: said under the repository, with what refuses to run', () => {
+    const error = '/etc/confconsole/updates.conf: url is empty: give the vendor\'s value, or remove the line to use the built-in one';
+    const lines = describeUpdates({ ...base, config: { ...base.config, from_file: [], error } });
+    expect(lines[2]).toBe(`The update settings are wrong: ${error}. UpdateKey and Upgrade refuse to run until it is fixed.`);
+    expect(lines).toHaveLength(6);
   });
 });

@@ -11,6 +11,7 @@ import type { Item, Menu } from '../../menu/types.js';
 import { proxyUser } from '../../rules/callhome.js';
 import { proxyUrl } from '../../rules/master.js';
 import { aptPassword, updateKey } from '../../rules/updates.js';
+import { Problem } from '../../core/problem.js';
 import { EXIT, run, script } from '../../system/runner.js';
 
 const Pkg = z.object({ package: z.string(), version: z.string().nullable() });
@@ -24,6 +25,8 @@ const scripts = {
         key_set: z.boolean(),
         key: z.object({ length: z.number() }).nullable(),
         repository: z.string(),
+        // where the repository settings come from: updates.conf's keys, else the built-in placeholder; what is wrong in it
+        config: z.object({ file: z.string(), exists: z.boolean(), from_file: z.array(z.string()), error: z.string().nullable() }).loose(),
         proxy: z.string().nullable(),
         proxy_user: z.string().nullable(),
         packages: z.array(Pkg),
@@ -44,18 +47,24 @@ export type UpdatesState = z.infer<typeof scripts.show.result>;
 /** The state of Updates, as show_updates.sh reads it (a Problem-free read: a failure throws its reason). */
 export async function readUpdates(ctx: Ctx): Promise<UpdatesState> {
   const r = await run(ctx.runner, scripts.show, []);
-  if (!r.ok) throw new Error(`cannot read the update settings: ${r.error}`);
+  if (!r.ok) throw new Problem(`cannot read the update settings: ${r.error}`);
   return r.value;
 }
 
 const versions = (pkgs: z.infer<typeof Pkg>[]): string => pkgs.map((p) => `${p.package} ${p.version ?? '(not installed)'}`).join(', ');
 const noneInstalled = (s: { packages: z.infer<typeof Pkg>[] }): boolean => s.packages.every((p) => p.version === null);
 
-/** The lines Updates shows: key, proxy, packages, last upgrade (never the key itself). */
+/**
+ * The lines Updates shows: key, repository (and whether it is the vendor's, from updates.conf,
+ * or the built-in placeholder; what is wrong in updates.conf), proxy, packages, last upgrade
+ * (never the key itself).
+ */
 export function describeUpdates(s: UpdatesState): string[] {
+  const own = s.config.from_file.includes('url');
   return [
     `Update key: ${s.key_set ? `set${s.key ? ` (${s.key.length} chars)` : ''}` : 'not set (software updates are not enabled)'}`,
-    `Repository: ${s.repository}`,
+    `Repository: ${s.repository}${own ? ` (from ${s.config.file})` : ` (the built-in placeholder: the vendor's url and packages go in ${s.config.file})`}`,
+    ...(s.config.error ? [`The update settings are wrong: ${s.config.error}. UpdateKey and Upgrade refuse to run until it is fixed.`] : []),
     `Proxy for updates: ${s.proxy ? `${s.proxy}${s.proxy_user ? `, user ${s.proxy_user}` : ''}` : 'none'}`,
     `vSensor packages: ${versions(s.packages)}`,
     `Last upgrade: ${s.last_upgrade ?? 'never'}; package index last fetched: ${s.last_index_update ?? 'never'}`,
