@@ -3,11 +3,13 @@
 # ch. 7, a cloned virtual machine): the netplan stanzas that match a MAC address no interface
 # has any more (`match: macaddress:`) are bound to the present ports nothing configures: by name
 # first (the stanza's set-name, else its id), then in order (ccnet/freshmacs.py; never renaming
-# the capture port, nor to a name another interface has or a stanza configures). Only
+# a port the configuration relies on by its name: the capture port, one with an address such as
+# the SSH session's, one another stanza names; nor to a name another interface has, a stanza
+# configures or a second stale stanza sets; each pair says why its port). Only
 # `match: macaddress` changes, in place; every other key, comment and file is kept. Applied, then
 # rolled back by itself unless net_confirm.sh runs within S seconds (5-3600, default 120), as
 # every network change (set_network.sh, net_rollback.sh put every file of it back).
-# --dry-run: {"ok":true,"dry_run":true,"stale":[...],"pairs":[{file,id,old,new,iface,by,rename}],"unpaired":[{...,why}],"skipped":[...]}.
+# --dry-run: {"ok":true,"dry_run":true,"stale":[...],"pairs":[{file,id,old,new,iface,by,rename,note}],"unpaired":[{...,why}],"skipped":[...]}.
 # Exit 1 nothing to rebind (no stale MAC, or no free port for one), 4 locked or a change already
 # waiting for confirmation. Result: {"ok":true,"pairs":[...],"pending":{id,deadline,timeout}}.
 here=$(dirname -- "$(readlink -f -- "$0")")
