@@ -155,10 +155,47 @@ describe.skipIf(why !== undefined)('diag.sh in a namespace chain A — B — C',
       expect(r.code, r.stderr).toBe(0);
       expect(r.json.name).toBe('callhome.example');
       expect(r.json.servers).toEqual([
-        { server: '192.0.2.1', answered: true, status: { A: 'NOERROR', AAAA: expect.any(String) }, addresses: ['198.51.100.20'] },
-        { server: '192.0.2.99', answered: false, status: {}, addresses: [] },
+        { server: '192.0.2.1', from: 'resolv.conf', answered: true, status: { A: 'NOERROR', AAAA: expect.any(String) }, addresses: ['198.51.100.20'] },
+        { server: '192.0.2.99', from: 'resolv.conf', answered: false, status: {}, addresses: [] },
       ]);
     } finally {
+      writeFileSync(join(root.dir, 'etc/resolv.conf'), 'nameserver 192.0.2.1\n');
+    }
+  });
+
+  it('also asks the servers netplan sets for the management interface, each labelled with where it comes from', async () => {
+    const plan = join(root.dir, 'etc/netplan/60-diag-test.yaml');
+    const resolved = join(root.dir, 'run/systemd/resolve/resolv.conf');
+    const a0mac = (JSON.parse(ip('-n', A, '-j', 'link', 'show', 'a0')) as { address: string }[])[0]!.address;
+    const dnsOf = async () => {
+      const r = await diag(['dns', 'callhome.example']);
+      expect(r.code, r.stderr).toBe(0);
+      return (r.json.servers as { server: string; from: string; answered: boolean }[]).map((x) => [x.server, x.from, x.answered]);
+    };
+    // the servers that do not answer are real addresses with no DNS server: refused at once
+    mkdirSync(join(root.dir, 'etc/netplan'), { recursive: true });
+    mkdirSync(join(root.dir, 'run/systemd/resolve'), { recursive: true });
+    try {
+      // 1. netplan names a server the system does not use (not yet applied), and one it does
+      writeFileSync(plan, 'network:\n  version: 2\n  ethernets:\n    a0:\n      addresses: [192.0.2.10/24]\n      nameservers:\n        addresses: [198.51.100.1, 192.0.2.1]\n');
+      expect(await dnsOf()).toEqual([['192.0.2.1', 'resolv.conf, netplan (a0)', true], ['198.51.100.1', 'netplan (a0)', false]]);
+      // 2. resolv.conf names only resolved's stub: resolved's upstream servers, then netplan's
+      writeFileSync(join(root.dir, 'etc/resolv.conf'), 'nameserver 127.0.0.53\noptions edns0\n');
+      writeFileSync(resolved, 'nameserver 198.51.100.20\nnameserver 192.0.2.1\n');
+      expect(await dnsOf()).toEqual([['198.51.100.20', 'systemd-resolved', false], ['192.0.2.1', 'systemd-resolved, netplan (a0)', true], ['198.51.100.1', 'netplan (a0)', false]]);
+      // 3. a stanza that matches the port by its MAC address (and an interface that is not the
+      //    management one, whose server is not asked)
+      writeFileSync(plan, `network:\n  version: 2\n  ethernets:\n    mgmt:\n      match: {macaddress: "${a0mac}"}\n      addresses: [192.0.2.10/24]\n      nameservers: {addresses: ["192.0.2.1"]}\n    other9:\n      addresses: [203.0.113.5/24]\n      nameservers: {addresses: ["203.0.113.53"]}\n`);
+      writeFileSync(join(root.dir, 'etc/resolv.conf'), 'nameserver 192.0.2.10\n');
+      expect(await dnsOf()).toEqual([['192.0.2.10', 'resolv.conf', false], ['192.0.2.1', 'netplan (a0)', true]]);
+      // the network test asks the same servers, saying where each comes from
+      const c = await diag(['check']);
+      const dnsRows = (c.json.rows as Row[]).filter((x) => x.check.startsWith('DNS server'));
+      expect(dnsRows.map((x) => [x.check, x.status])).toEqual([['DNS server 192.0.2.10 answers', 'fail'], ['DNS server 192.0.2.1 answers', 'ok']]);
+      expect(dnsRows[1]!.detail).toMatch(/from netplan \(a0\)/);
+    } finally {
+      removeTree(plan);
+      removeTree(join(root.dir, 'run/systemd'));
       writeFileSync(join(root.dir, 'etc/resolv.conf'), 'nameserver 192.0.2.1\n');
     }
   });

@@ -14,8 +14,8 @@ import { EXIT, run, script, type Ran, type Script } from '../../system/runner.js
 import { RowSchema, type Row } from '../callhome/state.js';
 
 const Hop = z.object({ hop: z.number(), address: z.string(), ms: z.number().nullable() });
-/** One DNS server's answers: the DNS status of each query that got one (A, AAAA), the addresses of both. */
-const DnsServer = z.object({ server: z.string(), answered: z.boolean(), status: z.record(z.string(), z.string()), addresses: z.array(z.string()) });
+/** One DNS server's answers: where the server is configured (resolv.conf, systemd-resolved, netplan (IFACE)), the DNS status of each query that got one (A, AAAA), the addresses of both. */
+const DnsServer = z.object({ server: z.string(), from: z.string(), answered: z.boolean(), status: z.record(z.string(), z.string()), addresses: z.array(z.string()) });
 const Route = z.object({ dst: z.string(), gateway: z.string().optional(), dev: z.string().optional(), protocol: z.string().optional(), metric: z.number().optional() }).loose();
 const Neighbour = z.object({ dst: z.string(), dev: z.string().optional(), lladdr: z.string().optional(), state: z.array(z.string()).optional() }).loose();
 const Socket = z.object({ proto: z.string(), state: z.string(), local: z.string(), peer: z.string(), process: z.string() }).loose();
@@ -55,10 +55,13 @@ const summaries = {
   traceroute: (v: z.infer<typeof scripts.traceroute.result>) =>
     `${v.host}: ${v.hops.length} hop${v.hops.length === 1 ? '' : 's'}, ${v.reached ? 'reached' : 'not reached (the last hops that answer show how far packets go)'}.`,
   dns: (v: z.infer<typeof scripts.dns.result>) => {
+    const named = (list: typeof v.servers) => list.map((s) => `${s.server} (${s.from})`).join(', ');
     const answered = v.servers.filter((s) => s.answered);
-    if (answered.length === 0) return `No DNS server answered for ${v.name} (${v.servers.map((s) => s.server).join(', ')}): check their addresses and the firewall (port 53).`;
+    const silent = v.servers.filter((s) => !s.answered);
+    if (answered.length === 0) return `No DNS server answered for ${v.name} (${named(v.servers)}): check their addresses and the firewall (port 53).`;
     const first = answered[0]!;
-    return `${v.name}: answered by ${answered.map((s) => s.server).join(', ')}${first.addresses.length ? `; ${first.server} says ${first.addresses.join(', ')}` : ` (${Object.entries(first.status).map(([t, st]) => `${t} ${st}`).join(', ')}: no address)`}.`;
+    return `${v.name}: answered by ${named(answered)}${first.addresses.length ? `; ${first.server} says ${first.addresses.join(', ')}` : ` (${Object.entries(first.status).map(([t, st]) => `${t} ${st}`).join(', ')}: no address)`}` +
+      (silent.length ? `; no answer from ${named(silent)}: check its address and the firewall (port 53).` : '.');
   },
   capture: (v: z.infer<typeof scripts.capture.result>) =>
     `${v.captured} packet${v.captured === 1 ? '' : 's'} captured on ${v.iface}${v.filter ? ` matching "${v.filter}"` : ''}${v.timedOut ? ' (the time was up first: at most 60 s)' : ''}.`,
@@ -170,7 +173,7 @@ export const diagMenu: Menu = {
     {
       key: '3',
       label: 'Look up a name',
-      help: "A and AAAA records of a name through each configured DNS server in turn, saying which answered and what.",
+      help: "A and AAAA records of a name through each configured DNS server in turn (those the system uses, and those netplan sets for the management interface), saying which answered and what.",
       flow: {
         kind: 'run',
         op: diagDns,
@@ -261,7 +264,7 @@ export const commands: Command[] = [
     path: ['diag', 'dns'],
     args: 'NAME',
     nargs: [1, 1],
-    summary: 'A and AAAA of a name through each configured DNS server (exit 5 when none answers)',
+    summary: 'A and AAAA of a name through each DNS server the system uses and the management interface\'s netplan sets, saying which answered (exit 5 when none answers)',
     covers: [diagDns],
     async run(ctx, { args }, out) {
       return says(out, await diagDns.run(ctx, { name: check(lookupName, args[0] ?? '', 'name') }, out.progress));
