@@ -60,7 +60,8 @@ if [[ -n ${CONFCONSOLE_NETNS:-} && ! $CONFCONSOLE_NETNS =~ ^[A-Za-z0-9_.-]{1,64}
   fail "$EX_FAIL" "CONFCONSOLE_NETNS is not a namespace name"
 fi
 if is_demo; then
-  fail "$EX_FAIL" "this is the demo appliance: its diagnostics never reach the host network, so there is nothing real to $verb (run the console on the appliance itself)"
+  declare -A doing=([ping]=ping [traceroute]=trace [dns]="look up" [check]=check [routes]=show [sockets]=show [capture]=capture)
+  fail "$EX_FAIL" "this is the demo appliance: its diagnostics never reach the host network, so there is nothing real to ${doing[$verb]} (run the console on the appliance itself)"
 fi
 
 work=$(mktemp -d)
