@@ -48,19 +48,23 @@ async function streamed<T>(ctx: Ctx, spec: Script<T>, args: string[], io: Io, sa
   return { ok: r.ok, summary: said(v, r.ok), details: lines, data: v, code: r.exitCode };
 }
 
-const summaries = {
+/**
+ * Each function's result in one sentence. Each begins with a word, never with the host or name
+ * the operator typed: the screen capitalises a summary's first letter, which would change it.
+ */
+export const summaries = {
   ping: (v: z.infer<typeof scripts.ping.result>) =>
-    `${v.host}: ${v.received} of ${v.sent} answered${v.loss !== null ? ` (${v.loss}% lost)` : ''}${v.rtt ? `, round trip ${v.rtt.min}/${v.rtt.avg}/${v.rtt.max} ms (min/avg/max)` : ''}` +
+    `Ping ${v.host}: ${v.received} of ${v.sent} answered${v.loss !== null ? ` (${v.loss}% lost)` : ''}${v.rtt ? `, round trip ${v.rtt.min}/${v.rtt.avg}/${v.rtt.max} ms (min/avg/max)` : ''}` +
     (v.received === 0 ? ': no answer. Check the address, the gateway (Test the management network) and the firewall.' : '.'),
   traceroute: (v: z.infer<typeof scripts.traceroute.result>) =>
-    `${v.host}: ${v.hops.length} hop${v.hops.length === 1 ? '' : 's'}, ${v.reached ? 'reached' : 'not reached (the last hops that answer show how far packets go)'}.`,
+    `Traceroute to ${v.host}: ${v.hops.length} hop${v.hops.length === 1 ? '' : 's'}, ${v.reached ? 'reached' : 'not reached (the last hops that answer show how far packets go)'}.`,
   dns: (v: z.infer<typeof scripts.dns.result>) => {
     const named = (list: typeof v.servers) => list.map((s) => `${s.server} (${s.from})`).join(', ');
     const answered = v.servers.filter((s) => s.answered);
     const silent = v.servers.filter((s) => !s.answered);
     if (answered.length === 0) return `No DNS server answered for ${v.name} (${named(v.servers)}): check their addresses and the firewall (port 53).`;
     const first = answered[0]!;
-    return `${v.name}: answered by ${named(answered)}${first.addresses.length ? `; ${first.server} says ${first.addresses.join(', ')}` : ` (${Object.entries(first.status).map(([t, st]) => `${t} ${st}`).join(', ')}: no address)`}` +
+    return `Name ${v.name}: answered by ${named(answered)}${first.addresses.length ? `; ${first.server} says ${first.addresses.join(', ')}` : ` (${Object.entries(first.status).map(([t, st]) => `${t} ${st}`).join(', ')}: no address)`}` +
       (silent.length ? `; no answer from ${named(silent)}: check its address and the firewall (port 53).` : '.');
   },
   capture: (v: z.infer<typeof scripts.capture.result>) =>
