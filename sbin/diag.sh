@@ -378,6 +378,9 @@ print(up, ",".join(a))' "$links" "$dev")
   local C_CHR="Call-Home host resolves" C_CHT="Call-Home host accepts TCP" tgt port
   if [[ -z $CH_HOST ]]; then
     add "$C_CHR" skip "not checked: no Call-Home host set"; add "$C_CHT" skip "not checked: no Call-Home host set"
+  elif [[ $CH_ENABLED != yes ]]; then
+    # off: the appliance does not call home, so an unreachable host is no fault of this network
+    add "$C_CHR" skip "not checked: Call-Home is off (Appliance Admin > Call-Home menu)"; add "$C_CHT" skip "not checked: Call-Home is off"
   else
     if is_ipv4 "$CH_HOST" || is_ipv6 "$CH_HOST"; then resolved=$CH_HOST; add "$C_CHR" ok "$CH_HOST is an address"
     elif [[ -n $resolved ]]; then add "$C_CHR" ok "$CH_HOST is $resolved (answered by $by)"

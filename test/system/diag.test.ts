@@ -271,6 +271,20 @@ describe.skipIf(why !== undefined)('diag.sh in a namespace chain A — B — C',
         expect(c.code, c.stderr).toBe(5);
         expect(rowsOf(c.json)).toEqual({ ...HEALTHY, 'Call-Home host accepts TCP': 'fail' });
       }
+      // Call-Home off (said so, or not said at all): the appliance does not call home, so its
+      // host is not checked and fails nothing
+      const ini = readFileSync(root.ini, 'utf8');
+      try {
+        for (const off of [ini.replace('enabled = yes', 'enabled = no'), ini.replace('enabled = yes\n', ''), ini.replace('enabled = yes', 'enabled = no').replace('port = 443', 'port = 444')]) {
+          writeFileSync(root.ini, off);
+          const r2 = await diag(['check']);
+          expectRows(r2.json, r2.code);
+          expect(rowsOf(r2.json), r2.stderr).toEqual({ ...HEALTHY, 'Call-Home host resolves': 'skip', 'Call-Home host accepts TCP': 'skip' });
+          expect(r2.code).toBe(0);
+        }
+      } finally {
+        writeFileSync(root.ini, ini);
+      }
     } finally {
       startListener();
       await waitFor('the Call-Home port to listen again', () => accepts(A, '198.51.100.20', 443), 10_000);
