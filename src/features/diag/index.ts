@@ -144,13 +144,15 @@ export function socketRows(v: z.infer<typeof scripts.sockets.result>): string[][
   const listening = (s: z.infer<typeof Socket>) => (s.state === 'LISTEN' || (s.proto === 'udp' && s.state === 'UNCONN') ? 0 : 1);
   return [...v.sockets].sort((a, b) => listening(a) - listening(b)).map((s) => [s.proto, s.state, s.local, s.peer, s.process]);
 }
+/** The sockets as the screen's table; none at all is said in words, not shown as an empty table. */
+export function socketsShown(v: z.infer<typeof scripts.sockets.result>): Shown {
+  const text = v.sockets.length === 0 ? 'No open connections and no listening ports (ss lists no TCP or UDP socket).' : v.more ? `(${v.more} more not shown)` : undefined;
+  return { kind: 'table', title: 'Open connections and listening ports', ...(text ? { text } : {}), columns: ['Proto', 'State', 'Local', 'Peer', 'Process'], rows: socketRows(v) };
+}
+
 export const diagSockets: Op<'show'> = {
   id: 'diag.sockets',
-  async show(ctx): Promise<Shown> {
-    const v = await show(ctx, scripts.sockets, 'sockets');
-    const text = v.more ? `(${v.more} more not shown)` : undefined;
-    return { kind: 'table', title: 'Open connections and listening ports', ...(text ? { text } : {}), columns: ['Proto', 'State', 'Local', 'Peer', 'Process'], rows: socketRows(v) };
-  },
+  show: async (ctx): Promise<Shown> => socketsShown(await show(ctx, scripts.sockets, 'sockets')),
 };
 
 export const diagMenu: Menu = {
@@ -305,7 +307,8 @@ export const commands: Command[] = [
     async run(ctx, _in, out) {
       const r = await run(ctx.runner, scripts.sockets, ['sockets']);
       if (!r.ok) return report(out, outcomeOf(r, ''));
-      out.print(r.value, socketRows(r.value).map((x) => x.join('  ')).join('\n'));
+      const shown = socketsShown(r.value);
+      out.print(r.value, [...socketRows(r.value).map((x) => x.join('  ')), ...(shown.kind === 'table' && shown.text ? [shown.text] : [])].join('\n'));
       return EXIT.ok;
     },
   },
