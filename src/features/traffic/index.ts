@@ -155,6 +155,8 @@ export const devicesItem = (key: string): Item => ({
     ],
     defaults: { iface: '', seconds: '30' },
     progress: 'Count active devices',
+    // the manual: "Check the number of devices is greater than zero. Choose OK to return."
+    again: false,
   },
 });
 
