@@ -4,6 +4,8 @@
 #   ping HOST [--count N]                 N echo requests (1-100, default 4) and the summary
 #   traceroute HOST                       the hops to HOST (traceroute, else tracepath)
 #   dns NAME                              A and AAAA of NAME through each configured DNS server
+#                                         (the system's and the management interface's netplan
+#                                         ones, each labelled with where it comes from)
 #   check                                 the management network, one PASS/FAIL/SKIP row a check
 #   routes                                routing tables and neighbours, IPv4 and IPv6
 #   sockets                               open connections and listening ports (ss)
@@ -58,7 +60,8 @@ if [[ -n ${CONFCONSOLE_NETNS:-} && ! $CONFCONSOLE_NETNS =~ ^[A-Za-z0-9_.-]{1,64}
   fail "$EX_FAIL" "CONFCONSOLE_NETNS is not a namespace name"
 fi
 if is_demo; then
-  fail "$EX_FAIL" "this is the demo appliance: its diagnostics never reach the host network, so there is nothing real to $verb (run the console on the appliance itself)"
+  declare -A doing=([ping]=ping [traceroute]=trace [dns]="look up" [check]=check [routes]=show [sockets]=show [capture]=capture)
+  fail "$EX_FAIL" "this is the demo appliance: its diagnostics never reach the host network, so there is nothing real to ${doing[$verb]} (run the console on the appliance itself)"
 fi
 
 work=$(mktemp -d)
@@ -108,22 +111,66 @@ streamed() {
 more_json() { printf '%s' "$(cat -- "$work/more" 2>/dev/null || echo 0)"; }
 
 # ---- the configured DNS servers ------------------------------------------------------------
-# dns_servers → DNS (array): the nameserver lines of the root's resolv.conf; when it only names
-# systemd-resolved's stub (127.0.0.53), the servers resolved itself uses
+# mgmt_dev → MGMT_DEV, MGMT_GW, MGMT_MAC: the management interface (the one of IPv4's default
+# route, else IPv6's), its gateway and MAC address; all empty when there is no default route
+mgmt_dev() {
+  local routes
+  MGMT_DEV="" MGMT_GW="" MGMT_MAC=""
+  routes=$("${NS[@]}" ip -j -4 route show default 9>&- </dev/null)
+  [[ $routes == *gateway* ]] || routes=$("${NS[@]}" ip -j -6 route show default 9>&- </dev/null)
+  read -r MGMT_GW MGMT_DEV < <(python3 -I -S -c 'import json,sys
+r=[x for x in json.loads(sys.argv[1] or "[]") if x.get("gateway")]
+print(r[0]["gateway"], r[0].get("dev","")) if r else print("")' "$routes")
+  [[ -n $MGMT_DEV ]] && MGMT_MAC=$("${NS[@]}" cat "/sys/class/net/$MGMT_DEV/address" 2>/dev/null 9>&- </dev/null)
+  return 0
+}
+
+# dns_from SERVER LABEL: SERVER added to DNS with LABEL in DNS_FROM, or LABEL added to its entry
+dns_from() {
+  local i
+  for i in "${!DNS[@]}"; do
+    if [[ ${DNS[i]} == "$1" ]]; then DNS_FROM[i]+=", $2"; return 0; fi
+  done
+  DNS+=("$1") DNS_FROM+=("$2")
+}
+
+# dns_servers → DNS (array) and DNS_FROM (where each comes from, same order): the servers the
+# system really asks (the nameserver lines of the root's resolv.conf, "resolv.conf"; when it
+# only names systemd-resolved's stub 127.0.0.53, the upstream servers resolved itself uses,
+# "systemd-resolved"), then those the netplan files set for the management interface (mgmt_dev;
+# without a default route, every interface that has an address), "netplan (IFACE)", when they
+# differ: a server netplan sets but the system does not use is what an operator who just set it
+# in Configure network interfaces needs to see answering, or not.
 dns_servers() {
-  local f ns
-  DNS=()
-  for f in "$(p /etc/resolv.conf)" "$(p /run/systemd/resolve/resolv.conf)"; do
-    [[ -r $f ]] || continue
-    DNS=()
+  local f ns label found=() iface
+  DNS=() DNS_FROM=()
+  for f in /etc/resolv.conf /run/systemd/resolve/resolv.conf; do
+    [[ -r $(p "$f") ]] || continue
+    found=()
     while read -r kw ns _; do
       [[ $kw == nameserver ]] || continue
       ns=${ns%%%*}
-      { is_ipv4 "$ns" || is_ipv6 "$ns"; } && DNS+=("$ns")
-    done <"$f"
-    [[ ${#DNS[@]} -eq 0 || ${DNS[*]} == 127.0.0.53 ]] || return 0
+      { is_ipv4 "$ns" || is_ipv6 "$ns"; } && found+=("$ns")
+    done <"$(p "$f")"
+    label=resolv.conf; [[ $f == /run/* ]] && label=systemd-resolved
+    [[ ${#found[@]} -eq 0 || ${found[*]} == 127.0.0.53 ]] && continue
+    for ns in "${found[@]}"; do dns_from "$ns" "$label"; done
+    break
   done
-  [[ ${DNS[*]} == 127.0.0.53 ]] && DNS=()
+  mgmt_dev
+  while IFS=$'\t' read -r iface ns; do
+    [[ -n $ns ]] && { is_ipv4 "$ns" || is_ipv6 "$ns"; } && dns_from "$ns" "netplan ($iface)"
+  done < <(python3 -I -c 'import sys
+sys.path.insert(0, sys.argv[1])
+from ccnet import model
+files = model.netplan_files(sys.argv[2])
+dev, mac = sys.argv[3], sys.argv[4] or None
+names = [dev] if dev else [n for n in model.configured_names(files) if model.role_of(model.merged_stanza(files, n)) == "management"]
+for n in names:
+    for a in model.describe(model.merged_stanza(files, n, mac if n == dev else None))["dns"]:
+        print(n, a, sep="\t")' "$CC_LIB" "${CC_ROOT:-/}" "$MGMT_DEV" "$MGMT_MAC" 2>"$work/netplan.err")
+  # a netplan file that cannot be read: said, and the system's servers still asked
+  [[ -s $work/netplan.err ]] && log "the netplan files' DNS servers are not known: $(tail -n1 "$work/netplan.err")"
   return 0
 }
 
@@ -187,23 +234,23 @@ do_traceroute() {
 }
 
 do_dns() {
-  local s t a rows=() addrs any=0 said st
+  local i s t a rows=() addrs any=0 said st
   command -v dig >/dev/null || fail "$EX_FAIL" "cannot look up: dig (bind9-dnsutils) is not installed"
   dns_servers
-  ((${#DNS[@]})) || fail "$EX_FAIL" "no DNS server is configured ($(p /etc/resolv.conf) names none): set one in Configure network interfaces"
-  for s in "${DNS[@]}"; do
-    addrs=() said="" st=()
+  ((${#DNS[@]})) || fail "$EX_FAIL" "no DNS server is configured ($(p /etc/resolv.conf) and the netplan files name none): set one in Configure network interfaces"
+  for i in "${!DNS[@]}"; do
+    s=${DNS[i]} addrs=() said="" st=()
     for t in A AAAA; do
       if dig_ask "$s" "$target" "$t"; then
         said=$DIG_STATUS st+=("\"$t\":$(json_str "$DIG_STATUS")")
-        log "$s: $t $target: ${DIG_ADDR:-(none)} ($DIG_STATUS)"
+        log "$s (${DNS_FROM[i]}): $t $target: ${DIG_ADDR:-(none)} ($DIG_STATUS)"
         for a in $DIG_ADDR; do addrs+=("$a"); done
       else
-        log "$s: $t $target: no answer"
+        log "$s (${DNS_FROM[i]}): $t $target: no answer"
       fi
     done
     [[ -n $said ]] && any=1
-    rows+=("{\"server\":$(json_str "$s"),\"answered\":$([[ -n $said ]] && echo true || echo false),\"status\":{$(IFS=,; printf '%s' "${st[*]}")},\"addresses\":$(json_arr "${addrs[@]}")}")
+    rows+=("{\"server\":$(json_str "$s"),\"from\":$(json_str "${DNS_FROM[i]}"),\"answered\":$([[ -n $said ]] && echo true || echo false),\"status\":{$(IFS=,; printf '%s' "${st[*]}")},\"addresses\":$(json_arr "${addrs[@]}")}")
   done
   printf '{"ok":%s,"name":%s,"servers":[%s]}\n' "$( ((any)) && echo true || echo false)" "$(json_str "$target")" "$(IFS=,; printf '%s' "${rows[*]}")"
   ((any)) || exit "$EX_TESTFAIL"
@@ -271,14 +318,10 @@ do_check() {
     return 0
   }
   # the management interface: the one of the default route, else the first with an address
-  local routes links
+  local links
   # IPv4's default route, else IPv6's (an IPv6-only management network)
-  routes=$("${NS[@]}" ip -j -4 route show default 9>&- </dev/null)
-  [[ $routes == *gateway* ]] || routes=$("${NS[@]}" ip -j -6 route show default 9>&- </dev/null)
+  mgmt_dev; gw=$MGMT_GW dev=$MGMT_DEV
   links=$("${NS[@]}" ip -j addr show 9>&- </dev/null) || fail "$EX_FAIL" "cannot read the interfaces"
-  read -r gw dev < <(python3 -I -S -c 'import json,sys
-r=[x for x in json.loads(sys.argv[1] or "[]") if x.get("gateway")]
-print(r[0]["gateway"], r[0].get("dev","")) if r else print("")' "$routes")
   if [[ -z $dev ]]; then
     dev=$(python3 -I -S -c 'import json,sys
 l=[x for x in json.loads(sys.argv[1]) if x.get("ifname")!="lo"]
@@ -312,20 +355,21 @@ print(up, ",".join(a))' "$links" "$dev")
 
   # DNS: each server asked for the Call-Home host (or the root zone when none is set)
   ch_load
-  local q=${CH_HOST:-.} qt=A resolved="" by=""
+  local i q=${CH_HOST:-.} qt=A resolved="" by=""
   [[ $q == . ]] && qt=NS
   dns_servers
   if ! command -v dig >/dev/null; then add "DNS servers" skip "not checked: dig (bind9-dnsutils) is not installed"
   elif ((${#DNS[@]} == 0)); then add "DNS servers" fail "no DNS server is configured" "Set the DNS servers of the management interface (Configure network interfaces)."
   else
-    for s in "${DNS[@]}"; do
+    for i in "${!DNS[@]}"; do
+      s=${DNS[i]}
       if dig_ask "$s" "$q" "$qt" && [[ $DIG_STATUS == NOERROR || $DIG_STATUS == NXDOMAIN ]]; then
-        add "DNS server $s answers" ok "answered ($DIG_STATUS)"
+        add "DNS server $s answers" ok "answered ($DIG_STATUS); from ${DNS_FROM[i]}"
         if [[ -z $resolved && -n $DIG_ADDR ]]; then resolved=${DIG_ADDR%% *} by=$s; fi
       elif [[ -n $DIG_STATUS ]]; then
-        add "DNS server $s answers" fail "it refuses the query ($DIG_STATUS)" "The DNS server answers but will not resolve for this appliance: check its access rules, or use another server."
+        add "DNS server $s answers" fail "it refuses the query ($DIG_STATUS); from ${DNS_FROM[i]}" "The DNS server answers but will not resolve for this appliance: check its access rules, or use another server."
       else
-        add "DNS server $s answers" fail "no answer within 2 s" "Check the DNS server address, and that a firewall lets DNS (UDP and TCP port 53) through."
+        add "DNS server $s answers" fail "no answer within 2 s; from ${DNS_FROM[i]}" "Check the DNS server address, and that a firewall lets DNS (UDP and TCP port 53) through."
       fi
     done
   fi
@@ -334,6 +378,9 @@ print(up, ",".join(a))' "$links" "$dev")
   local C_CHR="Call-Home host resolves" C_CHT="Call-Home host accepts TCP" tgt port
   if [[ -z $CH_HOST ]]; then
     add "$C_CHR" skip "not checked: no Call-Home host set"; add "$C_CHT" skip "not checked: no Call-Home host set"
+  elif [[ $CH_ENABLED != yes ]]; then
+    # off: the appliance does not call home, so an unreachable host is no fault of this network
+    add "$C_CHR" skip "not checked: Call-Home is off (Appliance Admin > Call-Home menu)"; add "$C_CHT" skip "not checked: Call-Home is off"
   else
     if is_ipv4 "$CH_HOST" || is_ipv6 "$CH_HOST"; then resolved=$CH_HOST; add "$C_CHR" ok "$CH_HOST is an address"
     elif [[ -n $resolved ]]; then add "$C_CHR" ok "$CH_HOST is $resolved (answered by $by)"

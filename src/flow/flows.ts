@@ -181,7 +181,7 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
         // a refusal of a field the run asked for (an interface this appliance has not): back at that field, the input kept
         const refused = ev.outcome.field;
         if (!ev.outcome.ok && refused !== undefined && f.current && fieldsOf(f.flow).some((x) => x.name === refused)) return toForm(model, f, f.current, { [refused]: ev.outcome.summary });
-        return same(setStep(model, f, { s: 'result', outcome: ev.outcome, ...(fieldsOf(f.flow).length ? { again: f.current } : {}) }));
+        return same(setStep(model, f, { s: 'result', outcome: ev.outcome, ...(fieldsOf(f.flow).length && !(f.flow.kind === 'run' && f.flow.again === false) ? { again: f.current } : {}) }));
       }
       // read-only work: Esc stops it at any time; its result says what was seen until then
       if (ev.type === 'cancel' && !st.cancelling) return to(setStep(model, f, { ...st, cancelling: true }), { type: 'abort' });

@@ -55,7 +55,7 @@ const FlowSchema = z.discriminatedUnion('kind', [
     done: text.optional(),
     confirmWithin: ConfirmWithinSchema.optional(),
   }),
-  z.strictObject({ kind: z.literal('run'), op: opWith('run'), confirm: text.optional(), fields: z.array(FieldSchema).min(1).optional(), defaults: z.record(z.string(), z.string()).optional(), progress: text.optional() }),
+  z.strictObject({ kind: z.literal('run'), op: opWith('run'), confirm: text.optional(), fields: z.array(FieldSchema).min(1).optional(), defaults: z.record(z.string(), z.string()).optional(), progress: text.optional(), again: z.literal(false).optional() }),
 ]);
 
 const ItemSchema: z.ZodType = z.lazy(() =>

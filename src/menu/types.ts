@@ -109,6 +109,8 @@ export interface RunFlow {
   /** The fields' first values (a count's default). */
   defaults?: Record<string, string>;
   progress?: string;
+  /** false: OK on the result returns to the menu (the manual's "Choose OK to return"), not to the form to run it again. */
+  again?: false;
 }
 
 export type Flow = ViewFlow | DoFlow | FormFlow | RunFlow;

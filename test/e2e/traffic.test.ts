@@ -50,6 +50,9 @@ describe.skipIf(why !== undefined).each(['linux', 'xterm-256color'])('traffic sc
     // the reader (python, replaying the demo's capture) is gone with the window
     await waitUntil(() => readers(con.root).length === 0, 3000);
     expect(readers(con.root)).toEqual([]);
+    // the manual: "Choose OK to return"
+    con.keys('Enter');
+    await con.waitFor('4. NTP Settings');
   }, 90_000);
 
   it('Interface stats: the chart of the capture port, refreshed every second', async () => {

@@ -6,7 +6,7 @@
 // loopback (127.0.0.1:8443) through a relay over a unix socket, which crosses namespaces.
 // diag.sh runs its probes in A (CONFCONSOLE_NETNS). Nothing touches the host's network.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -155,10 +155,47 @@ describe.skipIf(why !== undefined)('diag.sh in a namespace chain A — B — C',
       expect(r.code, r.stderr).toBe(0);
       expect(r.json.name).toBe('callhome.example');
       expect(r.json.servers).toEqual([
-        { server: '192.0.2.1', answered: true, status: { A: 'NOERROR', AAAA: expect.any(String) }, addresses: ['198.51.100.20'] },
-        { server: '192.0.2.99', answered: false, status: {}, addresses: [] },
+        { server: '192.0.2.1', from: 'resolv.conf', answered: true, status: { A: 'NOERROR', AAAA: expect.any(String) }, addresses: ['198.51.100.20'] },
+        { server: '192.0.2.99', from: 'resolv.conf', answered: false, status: {}, addresses: [] },
       ]);
     } finally {
+      writeFileSync(join(root.dir, 'etc/resolv.conf'), 'nameserver 192.0.2.1\n');
+    }
+  });
+
+  it('also asks the servers netplan sets for the management interface, each labelled with where it comes from', async () => {
+    const plan = join(root.dir, 'etc/netplan/60-diag-test.yaml');
+    const resolved = join(root.dir, 'run/systemd/resolve/resolv.conf');
+    const a0mac = (JSON.parse(ip('-n', A, '-j', 'link', 'show', 'a0')) as { address: string }[])[0]!.address;
+    const dnsOf = async () => {
+      const r = await diag(['dns', 'callhome.example']);
+      expect(r.code, r.stderr).toBe(0);
+      return (r.json.servers as { server: string; from: string; answered: boolean }[]).map((x) => [x.server, x.from, x.answered]);
+    };
+    // the servers that do not answer are real addresses with no DNS server: refused at once
+    mkdirSync(join(root.dir, 'etc/netplan'), { recursive: true });
+    mkdirSync(join(root.dir, 'run/systemd/resolve'), { recursive: true });
+    try {
+      // 1. netplan names a server the system does not use (not yet applied), and one it does
+      writeFileSync(plan, 'network:\n  version: 2\n  ethernets:\n    a0:\n      addresses: [192.0.2.10/24]\n      nameservers:\n        addresses: [198.51.100.1, 192.0.2.1]\n');
+      expect(await dnsOf()).toEqual([['192.0.2.1', 'resolv.conf, netplan (a0)', true], ['198.51.100.1', 'netplan (a0)', false]]);
+      // 2. resolv.conf names only resolved's stub: resolved's upstream servers, then netplan's
+      writeFileSync(join(root.dir, 'etc/resolv.conf'), 'nameserver 127.0.0.53\noptions edns0\n');
+      writeFileSync(resolved, 'nameserver 198.51.100.20\nnameserver 192.0.2.1\n');
+      expect(await dnsOf()).toEqual([['198.51.100.20', 'systemd-resolved', false], ['192.0.2.1', 'systemd-resolved, netplan (a0)', true], ['198.51.100.1', 'netplan (a0)', false]]);
+      // 3. a stanza that matches the port by its MAC address (and an interface that is not the
+      //    management one, whose server is not asked)
+      writeFileSync(plan, `network:\n  version: 2\n  ethernets:\n    mgmt:\n      match: {macaddress: "${a0mac}"}\n      addresses: [192.0.2.10/24]\n      nameservers: {addresses: ["192.0.2.1"]}\n    other9:\n      addresses: [203.0.113.5/24]\n      nameservers: {addresses: ["203.0.113.53"]}\n`);
+      writeFileSync(join(root.dir, 'etc/resolv.conf'), 'nameserver 192.0.2.10\n');
+      expect(await dnsOf()).toEqual([['192.0.2.10', 'resolv.conf', false], ['192.0.2.1', 'netplan (a0)', true]]);
+      // the network test asks the same servers, saying where each comes from
+      const c = await diag(['check']);
+      const dnsRows = (c.json.rows as Row[]).filter((x) => x.check.startsWith('DNS server'));
+      expect(dnsRows.map((x) => [x.check, x.status])).toEqual([['DNS server 192.0.2.10 answers', 'fail'], ['DNS server 192.0.2.1 answers', 'ok']]);
+      expect(dnsRows[1]!.detail).toMatch(/from netplan \(a0\)/);
+    } finally {
+      removeTree(plan);
+      removeTree(join(root.dir, 'run/systemd'));
       writeFileSync(join(root.dir, 'etc/resolv.conf'), 'nameserver 192.0.2.1\n');
     }
   });
@@ -234,6 +271,21 @@ describe.skipIf(why !== undefined)('diag.sh in a namespace chain A — B — C',
         expect(c.code, c.stderr).toBe(5);
         expect(rowsOf(c.json)).toEqual({ ...HEALTHY, 'Call-Home host accepts TCP': 'fail' });
       }
+      // Call-Home off (said so, or not said at all): the appliance does not call home, so its
+      // host is not checked and fails nothing (three copies of the root, checked at once)
+      const ini = readFileSync(root.ini, 'utf8');
+      const offs = [ini.replace('enabled = yes', 'enabled = no'), ini.replace('enabled = yes\n', ''), ini.replace('enabled = yes', 'enabled = no').replace('port = 443', 'port = 444')];
+      const copies = offs.map((off) => {
+        const d = mkdtempSync(join(dir, 'off-'));
+        cpSync(root.dir, d, { recursive: true });
+        writeFileSync(join(d, 'etc/confconsole/appliance.ini'), off);
+        return d;
+      });
+      for (const r2 of await Promise.all(copies.map((d) => runScript('diag.sh', ['check'], d, env())))) {
+        expectRows(r2.json, r2.code);
+        expect(rowsOf(r2.json), r2.stderr).toEqual({ ...HEALTHY, 'Call-Home host resolves': 'skip', 'Call-Home host accepts TCP': 'skip' });
+        expect(r2.code).toBe(0);
+      }
     } finally {
       startListener();
       await waitFor('the Call-Home port to listen again', () => accepts(A, '198.51.100.20', 443), 10_000);
@@ -299,6 +351,7 @@ describe.skipIf(why !== undefined)('diag.sh in a namespace chain A — B — C',
     results.forEach((r, i) => {
       expect(r.code, all[i]!.join(' ')).toBe(1);
       expect(r.json.error).toMatch(/this is the demo appliance/);
+      expect(r.json.error).toMatch(/nothing real to (ping|trace|look up|check|show|capture) \(/); // a verb, never the command's name
       expect(r.stderr).not.toMatch(/PING|traceroute to|listening on/);
     });
   });

@@ -139,6 +139,8 @@ describe.skipIf(why !== undefined)('set_topology.sh and confconsole topology on 
     expect(res.json).toMatchObject({ field: 'role' });
     expect(res.json.error).toContain('already a probe');
     expect(res.json.error).toContain('use confconsole topology change-master');
+    // one line that reads as sentences: the role's lines joined, each paragraph ended
+    expect(res.json.error).toBe('This appliance is already a probe. Nothing was changed. Role: probe of the master https://10.0.9.1; Mode: Push Token, token ProbeLab:****; Advanced Search data: retained on this probe. To change its master, use confconsole topology change-master.');
     expect(treeSnapshot(r.dir, (rel) => rel.startsWith('.test'))).toEqual(snap);
 
     res = await cli(r, ['convert-to-master'], undefined, svc);

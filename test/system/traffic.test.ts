@@ -84,8 +84,8 @@ describe.skipIf(why !== undefined)('traffic in namespaces', () => {
     removeRoots();
   });
 
-  const cli = (args: string[], ns?: string) => {
-    const argv = [CLI, '--root', root.dir, '--profile', 'appliance', '--json', ...args];
+  const cli = (args: string[], ns?: string, json = true) => {
+    const argv = [CLI, '--root', root.dir, '--profile', 'appliance', ...(json ? ['--json'] : []), ...args];
     return ns ? runCommand('ip', ['netns', 'exec', ns, process.execPath, ...argv], scriptEnv(root.dir)) : runCommand(process.execPath, argv, scriptEnv(root.dir, { CONFCONSOLE_NETNS: NS_C }));
   };
 
@@ -155,9 +155,19 @@ describe.skipIf(why !== undefined)('traffic in namespaces', () => {
     }
     const gone = await cli(['traffic', 'devices', '--iface', 'nosuch0', '--seconds', '1']);
     expect(gone.code).toBe(2);
-    expect(gone.json).toMatchObject({ field: 'iface', error: 'there is no interface nosuch0' });
+    expect(gone.json).toMatchObject({ field: 'iface', error: '--iface: there is no interface nosuch0' });
     const none = await cli(['traffic', 'stats', '--iface', 'nosuch0']);
     expect(none.code).toBe(2);
     expect(none.json).toMatchObject({ field: 'iface', error: '--iface: there is no interface nosuch0' });
+    // the text form names the option once, whichever check refused it (the console's or the script's)
+    for (const [args, said] of [
+      [['traffic', 'devices', '--iface', 'nosuch0', '--seconds', '1'], /^confconsole: --iface: there is no interface nosuch0$/m],
+      [['traffic', 'devices', '--seconds', '1.5'], /^confconsole: --seconds: whole seconds from 1 to 3600 \(got '1\.5'\)$/m],
+      [['traffic', 'stats', '--iface', 'a b'], /^confconsole: --iface: an interface name \(1-15 letters, digits, \. _ @ -\)$/m],
+    ] as const) {
+      const r = await cli([...args], undefined, false);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(said);
+    }
   }, 30_000);
 });

@@ -12,6 +12,7 @@ import { missing } from '../support/requires.js';
 import { KEYS, startConsole, type Harness } from '../support/headless.js';
 
 const why = missing('ui: Esc ends a diagnostic ping', ['bash', 'ping', 'pkill']);
+const whyCapture = missing('ui: Esc ends a diagnostic capture', ['root', 'tcpdump', 'timeout']);
 
 let h: Harness | undefined;
 const roots: string[] = [];
@@ -136,6 +137,34 @@ describe.skipIf(why !== undefined)('Diagnostic Functions (headless)', () => {
     console.log(`Esc to every process of the group ended: ${ended.map((x) => x.toFixed(1)).join(', ')} ms; to the group gone (exit status collected): ${gone.map((x) => x.toFixed(1)).join(', ')} ms`);
     expect(Math.min(...ended)).toBeLessThan(200);
     for (const x of gone) expect(x).toBeLessThan(1000);
+  });
+
+  it.skipIf(whyCapture !== undefined)('Esc during a capture that waits for packets: tcpdump and its timeout are gone at once, the output stays', async () => {
+    h = await startConsole({ demo: false, root: applianceRoot() });
+    await toDiag(h);
+    await h.press('7', KEYS.enter);
+    await h.waitFor('Interface (e.g. eth0)');
+    await h.type('lo');
+    await h.press(KEYS.tab, KEYS.ctrlU);
+    await h.type('997'); // a count no other test uses: its tcpdump is found by its command line
+    await h.press(KEYS.tab);
+    await h.type('udp port 9'); // nothing sends there: the capture waits
+    await h.press(KEYS.enter);
+    await h.waitFor(/listening on lo/, 15_000);
+    const DUMP = ['tcpdump', '-l', '-n', '-i', 'lo', '-c', '997', '--', 'udp port 9'];
+    const found = processes(DUMP);
+    expect(found.size).toBe(1);
+    const pgid = [...found.values()][0]!;
+    const t0 = performance.now();
+    await h.press(KEYS.esc);
+    while (groupAlive(pgid) && performance.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 2));
+    const all = performance.now() - t0;
+    expect(groupAlive(pgid)).toBe(false);
+    expect(processes(DUMP).size).toBe(0);
+    expect(processes(['timeout', '60', ...DUMP]).size).toBe(0);
+    expect(all).toBeLessThan(1000);
+    await h.waitFor('Stopped (Esc)');
+    expect(h.text()).toMatch(/listening on lo/);
   });
 
   it('a bad host stays at its field with the reason; nothing runs', async () => {

@@ -14,8 +14,8 @@ import { EXIT, run, script, type Ran, type Script } from '../../system/runner.js
 import { RowSchema, type Row } from '../callhome/state.js';
 
 const Hop = z.object({ hop: z.number(), address: z.string(), ms: z.number().nullable() });
-/** One DNS server's answers: the DNS status of each query that got one (A, AAAA), the addresses of both. */
-const DnsServer = z.object({ server: z.string(), answered: z.boolean(), status: z.record(z.string(), z.string()), addresses: z.array(z.string()) });
+/** One DNS server's answers: where the server is configured (resolv.conf, systemd-resolved, netplan (IFACE)), the DNS status of each query that got one (A, AAAA), the addresses of both. */
+const DnsServer = z.object({ server: z.string(), from: z.string(), answered: z.boolean(), status: z.record(z.string(), z.string()), addresses: z.array(z.string()) });
 const Route = z.object({ dst: z.string(), gateway: z.string().optional(), dev: z.string().optional(), protocol: z.string().optional(), metric: z.number().optional() }).loose();
 const Neighbour = z.object({ dst: z.string(), dev: z.string().optional(), lladdr: z.string().optional(), state: z.array(z.string()).optional() }).loose();
 const Socket = z.object({ proto: z.string(), state: z.string(), local: z.string(), peer: z.string(), process: z.string() }).loose();
@@ -48,17 +48,24 @@ async function streamed<T>(ctx: Ctx, spec: Script<T>, args: string[], io: Io, sa
   return { ok: r.ok, summary: said(v, r.ok), details: lines, data: v, code: r.exitCode };
 }
 
-const summaries = {
+/**
+ * Each function's result in one sentence. Each begins with a word, never with the host or name
+ * the operator typed: the screen capitalises a summary's first letter, which would change it.
+ */
+export const summaries = {
   ping: (v: z.infer<typeof scripts.ping.result>) =>
-    `${v.host}: ${v.received} of ${v.sent} answered${v.loss !== null ? ` (${v.loss}% lost)` : ''}${v.rtt ? `, round trip ${v.rtt.min}/${v.rtt.avg}/${v.rtt.max} ms (min/avg/max)` : ''}` +
+    `Ping ${v.host}: ${v.received} of ${v.sent} answered${v.loss !== null ? ` (${v.loss}% lost)` : ''}${v.rtt ? `, round trip ${v.rtt.min}/${v.rtt.avg}/${v.rtt.max} ms (min/avg/max)` : ''}` +
     (v.received === 0 ? ': no answer. Check the address, the gateway (Test the management network) and the firewall.' : '.'),
   traceroute: (v: z.infer<typeof scripts.traceroute.result>) =>
-    `${v.host}: ${v.hops.length} hop${v.hops.length === 1 ? '' : 's'}, ${v.reached ? 'reached' : 'not reached (the last hops that answer show how far packets go)'}.`,
+    `Traceroute to ${v.host}: ${v.hops.length} hop${v.hops.length === 1 ? '' : 's'}, ${v.reached ? 'reached' : 'not reached (the last hops that answer show how far packets go)'}.`,
   dns: (v: z.infer<typeof scripts.dns.result>) => {
+    const named = (list: typeof v.servers) => list.map((s) => `${s.server} (${s.from})`).join(', ');
     const answered = v.servers.filter((s) => s.answered);
-    if (answered.length === 0) return `No DNS server answered for ${v.name} (${v.servers.map((s) => s.server).join(', ')}): check their addresses and the firewall (port 53).`;
+    const silent = v.servers.filter((s) => !s.answered);
+    if (answered.length === 0) return `No DNS server answered for ${v.name} (${named(v.servers)}): check their addresses and the firewall (port 53).`;
     const first = answered[0]!;
-    return `${v.name}: answered by ${answered.map((s) => s.server).join(', ')}${first.addresses.length ? `; ${first.server} says ${first.addresses.join(', ')}` : ` (${Object.entries(first.status).map(([t, st]) => `${t} ${st}`).join(', ')}: no address)`}.`;
+    return `Name ${v.name}: answered by ${named(answered)}${first.addresses.length ? `; ${first.server} says ${first.addresses.join(', ')}` : ` (${Object.entries(first.status).map(([t, st]) => `${t} ${st}`).join(', ')}: no address)`}` +
+      (silent.length ? `; no answer from ${named(silent)}: check its address and the firewall (port 53).` : '.');
   },
   capture: (v: z.infer<typeof scripts.capture.result>) =>
     `${v.captured} packet${v.captured === 1 ? '' : 's'} captured on ${v.iface}${v.filter ? ` matching "${v.filter}"` : ''}${v.timedOut ? ' (the time was up first: at most 60 s)' : ''}.`,
@@ -137,13 +144,15 @@ export function socketRows(v: z.infer<typeof scripts.sockets.result>): string[][
   const listening = (s: z.infer<typeof Socket>) => (s.state === 'LISTEN' || (s.proto === 'udp' && s.state === 'UNCONN') ? 0 : 1);
   return [...v.sockets].sort((a, b) => listening(a) - listening(b)).map((s) => [s.proto, s.state, s.local, s.peer, s.process]);
 }
+/** The sockets as the screen's table; none at all is said in words, not shown as an empty table. */
+export function socketsShown(v: z.infer<typeof scripts.sockets.result>): Shown {
+  const text = v.sockets.length === 0 ? 'No open connections and no listening ports (ss lists no TCP or UDP socket).' : v.more ? `(${v.more} more not shown)` : undefined;
+  return { kind: 'table', title: 'Open connections and listening ports', ...(text ? { text } : {}), columns: ['Proto', 'State', 'Local', 'Peer', 'Process'], rows: socketRows(v) };
+}
+
 export const diagSockets: Op<'show'> = {
   id: 'diag.sockets',
-  async show(ctx): Promise<Shown> {
-    const v = await show(ctx, scripts.sockets, 'sockets');
-    const text = v.more ? `(${v.more} more not shown)` : undefined;
-    return { kind: 'table', title: 'Open connections and listening ports', ...(text ? { text } : {}), columns: ['Proto', 'State', 'Local', 'Peer', 'Process'], rows: socketRows(v) };
-  },
+  show: async (ctx): Promise<Shown> => socketsShown(await show(ctx, scripts.sockets, 'sockets')),
 };
 
 export const diagMenu: Menu = {
@@ -170,7 +179,7 @@ export const diagMenu: Menu = {
     {
       key: '3',
       label: 'Look up a name',
-      help: "A and AAAA records of a name through each configured DNS server in turn, saying which answered and what.",
+      help: "A and AAAA records of a name through each configured DNS server in turn (those the system uses, and those netplan sets for the management interface), saying which answered and what.",
       flow: {
         kind: 'run',
         op: diagDns,
@@ -261,7 +270,7 @@ export const commands: Command[] = [
     path: ['diag', 'dns'],
     args: 'NAME',
     nargs: [1, 1],
-    summary: 'A and AAAA of a name through each configured DNS server (exit 5 when none answers)',
+    summary: 'A and AAAA of a name through each DNS server the system uses and the management interface\'s netplan sets, saying which answered (exit 5 when none answers)',
     covers: [diagDns],
     async run(ctx, { args }, out) {
       return says(out, await diagDns.run(ctx, { name: check(lookupName, args[0] ?? '', 'name') }, out.progress));
@@ -298,7 +307,8 @@ export const commands: Command[] = [
     async run(ctx, _in, out) {
       const r = await run(ctx.runner, scripts.sockets, ['sockets']);
       if (!r.ok) return report(out, outcomeOf(r, ''));
-      out.print(r.value, socketRows(r.value).map((x) => x.join('  ')).join('\n'));
+      const shown = socketsShown(r.value);
+      out.print(r.value, [...socketRows(r.value).map((x) => x.join('  ')), ...(shown.kind === 'table' && shown.text ? [shown.text] : [])].join('\n'));
       return EXIT.ok;
     },
   },

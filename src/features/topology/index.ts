@@ -245,7 +245,9 @@ async function refusedByRole(op: Op<'ask'>, ctx: Ctx): Promise<UsageError | unde
   if (!('blocked' in a)) return undefined;
   // the console's menu numbers, said as the commands that do the same
   const said = a.blocked.replace('use 1. Convert to probe', 'use confconsole topology convert-to-probe').replace('use 3. Change the master connection', 'use confconsole topology change-master');
-  return new UsageError(said.replace(/\n+/g, ' '), undefined, 'role');
+  // one line: the role's lines joined by '; ', each paragraph a sentence
+  const line = said.split(/\n\n+/).map((p) => p.split('\n').join('; ')).map((p) => (/[.:!?]$/.test(p) ? p : `${p}.`)).join(' ');
+  return new UsageError(line, undefined, 'role');
 }
 
 export const commands: Command[] = [

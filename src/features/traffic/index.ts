@@ -155,6 +155,8 @@ export const devicesItem = (key: string): Item => ({
     ],
     defaults: { iface: '', seconds: '30' },
     progress: 'Count active devices',
+    // the manual: "Check the number of devices is greater than zero. Choose OK to return."
+    again: false,
   },
 });
 
@@ -281,7 +283,8 @@ export const commands: Command[] = [
         return EXIT.ok;
       }
       if (!out.json && o.details?.length) process.stderr.write(o.details.join('\n') + '\n');
-      return report(out, o);
+      // the script's refusal names its option, as the console's own checks do (--iface: ...)
+      return report(out, !o.ok && o.field !== undefined && !o.summary.startsWith('--') ? { ...o, summary: `--${o.field}: ${o.summary}` } : o);
     },
   },
   {
