@@ -351,6 +351,136 @@ describe.skipIf(why !== undefined)('bonds and VLANs made, captured, deleted', { 
   });
 });
 
+// netplan's own examples (canonical/netplan examples/: sriov_vlan.yaml, vlan.yaml, bonding.yaml,
+// bridge_vlan.yaml, vxlan.yaml), each as our file of a demo root: what each link is, and which
+// are capture interfaces (netplan.py capture-names: the health check's "incoming packets" list)
+describe.skipIf(why !== undefined)("netplan's examples: roles and the capture interfaces", { timeout: 240_000 }, () => {
+  const captureNames = (r: Root) =>
+    execFileSync('/usr/bin/python3', ['sbin/lib/netplan.py', 'capture-names', '--root', r.dir], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  const SRIOV_VLAN = `network:
+  version: 2
+  renderer: networkd
+  ethernets:
+    eno1:
+      mtu: 9000
+    enp1s16f1:
+      link: eno1
+      addresses : [ "10.15.98.25/24" ]
+  vlans:
+    vlan1:
+      id: 15
+      link: enp1s16f1
+      addresses: [ "10.3.99.5/24" ]
+    vlan2_hw:
+      id: 10
+      link: enp1s16f1
+      renderer: sriov
+`;
+  const BONDING = `network:
+  version: 2
+  renderer: networkd
+  ethernets:
+    enp3s0: {}
+    enp4s0: {}
+  bonds:
+    bond0:
+      dhcp4: yes
+      interfaces:
+        - enp3s0
+        - enp4s0
+      parameters:
+        mode: active-backup
+        primary: enp3s0
+`;
+  const BRIDGE_VLAN = `network:
+  version: 2
+  renderer: networkd
+  ethernets:
+    enp0s25:
+      dhcp4: true
+  bridges:
+    br0:
+      addresses: [ 10.3.99.25/24 ]
+      interfaces: [ vlan15 ]
+  vlans:
+    vlan15:
+      accept-ra: no
+      id: 15
+      link: enp0s25
+`;
+
+  it('an address-less VLAN (a hardware filter on an SR-IOV function) is no capture interface, nor is the SR-IOV parent', async () => {
+    const r = await demo(SRIOV_VLAN, 'network:\n  version: 2\n');
+    const s = await show(r);
+    expect(s.by.vlan2_hw).toMatchObject({ kind: 'vlan', role: 'unused', mode: 'none', parent: 'enp1s16f1' });
+    expect(s.by.eno1).toMatchObject({ role: 'parent', role_text: 'SR-IOV parent of enp1s16f1' });
+    expect(captureNames(r)).toEqual([]);
+    // nor made promiscuous by an apply (ip-plan's and iface's mode)
+    const mode = execFileSync('/usr/bin/python3', ['sbin/lib/netplan.py', 'iface', '--root', r.dir, '--iface', 'vlan2_hw'], { encoding: 'utf8' });
+    expect(mode.split('\t')[0]).toBe('none');
+  });
+
+  it.each([
+    ['bonding.yaml: the members of a DHCP bond', BONDING, []],
+    ['bridge_vlan.yaml: a VLAN that is a bridge member, the bridge', BRIDGE_VLAN, []],
+    ['the factory shape: its capture port', 'network:\n  version: 2\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    eth1:\n      dhcp4: false\n      dhcp6: false\n      link-local: []\n      accept-ra: false\n      optional: true\n', ['eth1']],
+  ] as [string, string, string[]][])('the capture interfaces are those shown as capture: %s', async (_what, yaml, names) => {
+    const r = await demo(yaml, 'network:\n  version: 2\n');
+    const s = await show(r);
+    expect(captureNames(r)).toEqual(s.interfaces.filter((i: { role: string }) => i.role === 'capture').map((i: { name: string }) => i.name));
+    expect(captureNames(r)).toEqual(names);
+  });
+
+  it('a capture bond is the capture interface, its members are not', async () => {
+    const r = await demo('network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    eth1: {}\n    eth2: {}\n', 'network:\n  version: 2\n');
+    const c = await set(r, ['bond0', '--create-bond', '--members', 'eth1,eth2', '--bond-mode', 'balance-rr', '--capture']);
+    expect(c.code, c.stderr).toBe(0);
+    expect(captureNames(r)).toEqual(['bond0']);
+  });
+
+  it("vlan.yaml: a match: by MAC with set-name is the link it renames, with that stanza's addresses and role (present or absent)", async () => {
+    const VLAN = `network:
+  version: 2
+  renderer: networkd
+  ethernets:
+    mainif:
+      match:
+        macaddress: "de:ad:be:ef:ca:fe"
+      set-name: mainif
+      addresses: [ "10.3.0.5/23" ]
+      routes:
+        - to: default
+          via: 10.3.0.1
+  vlans:
+    vlan15:
+      id: 15
+      link: mainif
+      addresses: [ "10.3.99.5/24" ]
+`;
+    const r = await demo(VLAN, 'network:\n  version: 2\n');
+    const s = await show(r);
+    expect(s.by.mainif).toMatchObject({ mac: 'de:ad:be:ef:ca:fe', mode: 'static', address: '10.3.0.5', gateway: '10.3.0.1', addresses: ['10.3.0.5/23'], role: 'management' });
+    // the NIC absent (no link of that MAC): still what its stanza says
+    const links = join(r.dir, 'var/lib/confconsole/demo-links.json');
+    writeFileSync(links, JSON.stringify(JSON.parse(read(links)).filter((l: { ifname: string }) => l.ifname !== 'mainif')));
+    expect((await show(r)).by.mainif).toMatchObject({ state: 'ABSENT', mode: 'static', address: '10.3.0.5', role: 'management' });
+    // and a second shape: a name glob with set-name, by MAC too
+    const r2 = await demo(VLAN.replace('macaddress: "de:ad:be:ef:ca:fe"', 'macaddress: "52:54:00:12:34:56"\n        name: "enp*"').replace(/vlans:[^]*$/, ''), 'network:\n  version: 2\n');
+    expect((await show(r2)).by.mainif).toMatchObject({ mac: '52:54:00:12:34:56', mode: 'static', role: 'management' });
+  });
+
+  it('vxlan.yaml: a lo stanza is the loopback interface, listed read-only, never an Ethernet port', async () => {
+    const r = await demo('network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    lo:\n      addresses:\n        - 192.168.10.10/32\n', 'network:\n  version: 2\n');
+    const s = await show(r);
+    expect(s.by.lo).toMatchObject({ kind: 'loopback', configurable: false });
+    expect(s.by.lo.why).toMatch(/loopback interface/);
+    const before = read(r.our);
+    const res = await set(r, ['lo', '--dhcp']);
+    expect(res.code).toBe(2);
+    expect(read(r.our)).toBe(before);
+  });
+});
+
 // the live part: a namespace of our own with two veth ports; on a kernel with the bonding module
 // the bond is made and applied, on one without (this machine) the apply fails and is restored
 describe.skipIf(why !== undefined || whyNs !== undefined)('a bond in a namespace of our own', { timeout: 240_000 }, () => {
