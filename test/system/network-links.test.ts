@@ -418,6 +418,15 @@ describe.skipIf(why !== undefined)("netplan's examples: roles and the capture in
     // nor made promiscuous by an apply (ip-plan's and iface's mode)
     const mode = execFileSync('/usr/bin/python3', ['sbin/lib/netplan.py', 'iface', '--root', r.dir, '--iface', 'vlan2_hw'], { encoding: 'utf8' });
     expect(mode.split('\t')[0]).toBe('none');
+    // its renderer is sriov: read-only, said as the refusal of a change says it
+    expect(s.by.vlan2_hw).toMatchObject({ configurable: false, why: expect.stringMatching(/^managed by sriov \(renderer: sriov in etc\/netplan\/01-netcfg\.yaml\)/) });
+    const before = read(r.our);
+    expect((await set(r, ['vlan2_hw', '--dhcp'])).json.error).toMatch(/managed by sriov/);
+    // the SR-IOV parent is no capture port while a function sits on it, named for what it is
+    const cap = await set(r, ['eno1', '--capture']);
+    expect(cap.json).toMatchObject({ field: 'interface' });
+    expect(cap.json.error).toMatch(/^enp1s16f1 \(SR-IOV function\) sits on eno1/);
+    expect(read(r.our)).toBe(before);
   });
 
   it.each([

@@ -241,7 +241,8 @@ def validate(files, links, iface, mode, address=None, netmask=None, gateway=None
     if facts['member_of']:
         raise Refused('interface', f"{iface} is a member of {facts['member_of_kind']} {facts['member_of']}: its addressing is {facts['member_of']}'s (configure {facts['member_of']})")
     if mode == 'capture' and facts['on_top']:
-        raise Refused('interface', f"{', '.join(t['name'] for t in facts['on_top'])} sits on {iface}: a capture interface carries no VLAN (delete it first)")
+        top = ', '.join(f"{t['name']} ({'VLAN' if t['kind'] == 'vlan' else 'SR-IOV function'})" for t in facts['on_top'])
+        raise Refused('interface', f"{top} sits on {iface}: a capture interface carries no VLAN or SR-IOV function (delete it first)")
     if mode == 'capture' and sec and sec[0] == 'vlans':
         raise Refused('interface', f'{iface} is a VLAN: capture on its parent {facts["parent"]} (a capture interface sees every VLAN)')
     eth = view(files, links)

@@ -394,6 +394,9 @@ def _entry(name, link, files, port_kinds, topo=None, ours=()):
         role = 'unused'  # the console makes no capture interface of a link it does not configure
     sec = topo.section_of(name)
     renderer, rfile = renderer_of(files, name, mac)
+    if why is None and renderer != 'networkd':
+        # read-only as a change of it is refused (plan.Change.take): said before it is tried
+        why = f'managed by {renderer} (renderer: {renderer} in {rfile}): the console writes networkd settings only'
     return {'name': name, 'mac': mac, 'state': link.get('operstate', 'UNKNOWN') if link else 'ABSENT',
             'up': 'UP' in (link.get('flags') or []) if link else False, 'addresses': addrs, 'role': role,
             'role_text': role_text(role, facts), 'mode': d['mode'], 'address': address, 'prefix': prefix,
