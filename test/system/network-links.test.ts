@@ -318,6 +318,21 @@ describe.skipIf(why !== undefined)('bonds and VLANs made, captured, deleted', { 
     await rollback(r);
   });
 
+  it("a session over IPv6: the bond keeps it with that static IPv6 address (DHCP or static IPv4 beside it), else refused naming --address6", async () => {
+    const r = await demo(PORTS.replace('addresses: [10.0.0.2/24]', 'addresses: [10.0.0.2/24, "2001:db8:5::2/64"]'), 'network:\n  version: 2\n');
+    const me = { SSH_CONNECTION: '2001:db8:5::99 50000 2001:db8:5::2 22' };
+    const bond = ['bond0', '--create-bond', '--members', 'eth0,eth1', '--bond-mode', 'active-backup'];
+    for (const addressing of [['--dhcp'], ['--static', '--address', '10.0.0.2', '--netmask', '24'], ['--dhcp', '--address6', '2001:db8:5::3/64']]) {
+      const no = await set(r, [...bond, ...addressing], me);
+      expect(no.json, addressing.join(' ')).toMatchObject({ ok: false, field: 'members' });
+      expect(no.json.error).toMatch(/connected through eth0 \(2001:db8:5::2\).*--address6 2001:db8:5::2\/PREFIX/);
+    }
+    for (const addressing of [['--dhcp', '--address6', '2001:db8:5::2/64'], ['--static', '--address', '10.0.0.2', '--netmask', '24', '--address6', '2001:db8:5::2/64']]) {
+      const ok = await set(r, [...bond, ...addressing, '--dry-run'], me);
+      expect(ok.code, `${addressing.join(' ')}: ${ok.stderr}`).toBe(0);
+    }
+  });
+
   it.each([
     ['an unknown mode', ['b1', '--create-bond', '--members', 'eth1', '--bond-mode', 'lacp'], 'bond-mode'],
     ['a primary that is no member', ['b1', '--create-bond', '--members', 'eth1,eth2', '--bond-mode', 'active-backup', '--primary', 'eth0'], 'primary'],

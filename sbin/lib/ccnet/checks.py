@@ -378,9 +378,15 @@ def validate_bond(files, links, name, members, bond_mode, primary='', lacp_rate=
         raise Refused('mode', f'unknown addressing {mode}')
     res = _addressing(name, mode, links, files, set(mem), **addr)
     me = _session_on(links, mem, ssh_local)
-    if me and not (mode == 'static' and res.get('address') == str(ipaddress.ip_address(ssh_local))):
-        raise Refused('members', f'you are connected through {me} ({ssh_local}): enslaving it would cut your session unless the bond '
-                                 f'keeps that address (give the bond --static --address {ssh_local})')
+    if me:
+        ip = ipaddress.ip_address(ssh_local)
+        # kept: the session's address is the bond's static IPv4 address, or its static IPv6 one
+        a6 = res.get('address6') or ''
+        kept = mode == 'static' and res.get('address') == str(ip) if ip.version == 4 else bool(a6) and ipaddress.ip_interface(a6).ip == ip
+        if not kept:
+            how = f'--static --address {ip}' if ip.version == 4 else f'--address6 {ip}/PREFIX'
+            raise Refused('members', f'you are connected through {me} ({ssh_local}): enslaving it would cut your session unless the bond '
+                                     f'keeps that address (give the bond {how})')
     if mode in ('capture', 'none'):
         eth = view(files, links)
         mgmt = [n for n, st in eth.items() if describe(st)['mode'] in ('static', 'dhcp', 'ipv6') and n not in mem]
