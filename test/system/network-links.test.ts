@@ -203,12 +203,25 @@ describe.skipIf(why !== undefined)('match: stanzas and SR-IOV', { timeout: 240_0
     expect(s.by.lan7).toMatchObject({ role: 'management', address: '198.51.100.7', matched_by: ['bymac (match: macaddress 52:54:00:aa:bb:cc)'] });
     expect(s.by.enp1s0f0).toMatchObject({ role: 'parent', role_text: 'SR-IOV parent of vf1' });
     expect(s.by.vf1).toMatchObject({ parent: 'enp1s0f0', role: 'management' });
-    // a VLAN on a matched link names its netplan id (netplan needs the link defined)
-    const v = await set(r, ['vlan5', '--create-vlan', '--link', 'ens3', '--id', '5', '--static', '--address', '192.0.2.50', '--netmask', '24', '--dry-run']);
+    // a match: stanza configuring other links too: a VLAN or bond naming its id would take them all
+    const both = await set(r, ['vlan5', '--create-vlan', '--link', 'ens3', '--id', '5', '--static', '--address', '192.0.2.50', '--netmask', '24']);
+    expect(both.json).toMatchObject({ ok: false, field: 'link' });
+    expect(both.json.error).toMatch(/^ens3 is configured by mgmt \(match: name ens\*\), which also configures ens4: netplan would put the VLAN on all of them/);
+    for (const members of ['ens3', 'ens4,lan7']) {
+      const b = await set(r, ['bond0', '--create-bond', '--members', members, '--bond-mode', 'active-backup', '--dhcp']);
+      expect(b.json, members).toMatchObject({ ok: false, field: 'members' });
+      expect(b.json.error).toMatch(/which also configures ens[34]: netplan would make members of the bond all of them/);
+    }
+    expect(read(r.our)).toBe(our);
+    // all of them chosen: the bond takes the stanza's id
+    const all = await set(r, ['bond0', '--create-bond', '--members', 'ens3,ens4', '--bond-mode', 'active-backup', '--dhcp', '--dry-run']);
+    expect(all.code, all.stderr).toBe(0);
+    // a VLAN on a link its match: stanza configures alone names that netplan id (netplan needs the link defined)
+    const v = await set(r, ['vlan5', '--create-vlan', '--link', 'lan7', '--id', '5', '--static', '--address', '192.0.2.50', '--netmask', '24', '--dry-run']);
     expect(v.code, v.stderr).toBe(0);
-    const w = await set(r, ['vlan5', '--create-vlan', '--link', 'ens3', '--id', '5', '--static', '--address', '192.0.2.50', '--netmask', '24']);
+    const w = await set(r, ['vlan5', '--create-vlan', '--link', 'lan7', '--id', '5', '--static', '--address', '192.0.2.50', '--netmask', '24']);
     expect(w.code, w.stderr).toBe(0);
-    expect(read(r.our)).toContain('  vlans:\n    vlan5:\n      id: 5\n      link: mgmt\n');
+    expect(read(r.our)).toContain('  vlans:\n    vlan5:\n      id: 5\n      link: bymac\n');
     expect(rendered(r)['vlan5.netdev']).toMatch(/Id=5/);
     await rollback(r);
     expect(read(r.our)).toBe(our);

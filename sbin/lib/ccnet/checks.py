@@ -348,6 +348,19 @@ def _addressing(name, mode, links, files, skip, address=None, netmask=None, gate
     return res
 
 
+def _whole_match(topo, name, chosen, field, what):
+    """Refuses link name when a match: stanza configures it together with links not chosen:
+    netplan names a bond's members and a VLAN's link by netplan id, so every link the stanza
+    matches would join the bond (or carry the VLAN), not name alone."""
+    from .links import match_text
+    sec = topo.section_of(name)
+    if sec and isinstance(sec[2].get('match'), dict):
+        others = [n for n in topo.names_of.get(sec[1], []) if n not in chosen]
+        if others:
+            raise Refused(field, f"{name} is configured by {sec[1]} (match: {match_text(sec[2])}), which also configures {', '.join(others)}: "
+                                 f"netplan would {what} all of them (choose them all, or give {name} a stanza of its own first)")
+
+
 def _new_name(topo, links, name):
     if name in [l.get('ifname') for l in links] or topo.section_of(name):
         raise Refused('name', f'{name} already exists: choose another name')
@@ -374,6 +387,7 @@ def validate_bond(files, links, name, members, bond_mode, primary='', lacp_rate=
             raise Refused('members', f"{m} is already a member of {f['member_of']}")
         if f['on_top']:
             raise Refused('members', f"{', '.join(t['name'] for t in f['on_top'])} sits on {m}: delete it first")
+        _whole_match(topo, m, mem, 'members', 'make members of the bond')
     if mode not in ('static', 'dhcp', 'capture', 'none'):
         raise Refused('mode', f'unknown addressing {mode}')
     res = _addressing(name, mode, links, files, set(mem), **addr)
@@ -417,6 +431,7 @@ def validate_vlan(files, links, link, vid, name='', mode='static', port_kinds=()
         raise Refused('link', f"{link} is a member of {f['member_of']}: put the VLAN on {f['member_of']}")
     if why or kind not in ('ethernet', 'bond'):
         raise Refused('link', f'{link} is {why or "a " + kind}: a VLAN goes on an Ethernet port or a bond')
+    _whole_match(topo, link, [link], 'link', 'put the VLAN on')
     for (t, sid), st in topo.defs.items():
         if t == 'vlans' and str(st.get('id')) == str(vid) and topo.names_of.get(str(st.get('link')), [str(st.get('link'))])[:1] == [link]:
             raise Refused('id', f'VLAN {vid} is already on {link} ({sid})')
