@@ -518,6 +518,49 @@ describe.skipIf(why !== undefined)("netplan's examples: roles and the capture in
   });
 });
 
+// netplan reads 01-netcfg.yaml before 50-cloud-init.yaml and needs a bond's members and a VLAN's
+// parent defined in the same file or an earlier one: what cloud-init defined moves with them
+describe.skipIf(why !== undefined)("a bond or VLAN on links cloud-init's file defines", { timeout: 240_000 }, () => {
+  const CLOUD = 'etc/netplan/50-cloud-init.yaml';
+  const CLOUD_YAML = `# This file is generated from information provided by the datasource.
+network:
+  version: 2
+  ethernets:
+    eth2: {}
+    eth3:
+      mtu: 9000
+    eth4:
+      dhcp4: true
+  bonds:
+    bond7:
+      interfaces: [eth2, eth3]
+      parameters: {mode: 802.3ad}
+      dhcp4: true
+`;
+  async function cloudRoot(): Promise<Root2> {
+    const r = await demo('network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n', 'network:\n  version: 2\n');
+    writeFileSync(join(r.dir, CLOUD), CLOUD_YAML, { mode: 0o600 });
+    rmSync(join(r.dir, 'var/lib/confconsole/demo-links.json'));
+    expect((await runScript('show_network.sh', [], r.dir)).code).toBe(0);
+    return r;
+  }
+
+  it.each([
+    ['an address on the bond: its members move with it', ['bond7', '--static', '--address', '192.0.2.7', '--netmask', '24'], 'bond7.network', /Address=192\.0\.2\.7\/24/, ['eth2', 'eth3', 'bond7']],
+    ['the bond made the capture interface', ['bond7', '--capture'], 'eth3.network', /Bond=bond7/, ['eth2', 'eth3', 'bond7']],
+    ['a VLAN on a port cloud-init defines: the port moves', ['vlan9', '--create-vlan', '--link', 'eth4', '--id', '9', '--dhcp'], 'eth4.network', /VLAN=vlan9/, ['eth4']],
+  ] as [string, string[], string, RegExp, string[]][])('%s: netplan renders it; the rollback gives cloud-init its file back', async (_what, args, file, rendersAs, moved) => {
+    const r = await cloudRoot();
+    const res = await set(r, args);
+    expect(res.code, `${res.stderr}\n${JSON.stringify(res.json)}`).toBe(0);
+    expect(res.json.plan.moved.map((m: { id: string }) => m.id).sort()).toEqual([...moved].sort());
+    expect(rendered(r)[file]).toMatch(rendersAs);
+    if (moved.includes('eth3')) expect(read(r.our)).toMatch(/eth3:\n {6}mtu: 9000/);
+    await rollback(r);
+    expect(read(join(r.dir, CLOUD))).toBe(CLOUD_YAML);
+  });
+});
+
 // the live part: a namespace of our own with two veth ports; on a kernel with the bonding module
 // the bond is made and applied, on one without (this machine) the apply fails and is restored
 describe.skipIf(why !== undefined || whyNs !== undefined)('a bond in a namespace of our own', { timeout: 240_000 }, () => {
