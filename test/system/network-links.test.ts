@@ -559,6 +559,17 @@ network:
     await rollback(r);
     expect(read(join(r.dir, CLOUD))).toBe(CLOUD_YAML);
   });
+
+  it.each([['60-site.yaml', 'eth5'], ['90-late.yaml', 'eth6']])('a VLAN on a port only %s defines (read after ours) is refused naming the file, nothing written', async (file, port) => {
+    const r = await demo('network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n', 'network:\n  version: 2\n');
+    writeFileSync(join(r.dir, 'etc/netplan', file), `network:\n  version: 2\n  ethernets:\n    ${port}:\n      mtu: 1500\n`, { mode: 0o600 });
+    rmSync(join(r.dir, 'var/lib/confconsole/demo-links.json'));
+    const before = read(r.our);
+    const res = await set(r, ['vlan3', '--create-vlan', '--link', port, '--id', '3', '--dhcp']);
+    expect(res.json).toMatchObject({ ok: false, field: 'link' });
+    expect(res.json.error).toContain(`${port} is defined in etc/netplan/${file}, which netplan reads after etc/netplan/01-netcfg.yaml`);
+    expect(read(r.our)).toBe(before);
+  });
 });
 
 // the live part: a namespace of our own with two veth ports; on a kernel with the bonding module

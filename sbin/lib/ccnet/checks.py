@@ -361,6 +361,21 @@ def _whole_match(topo, name, chosen, field, what):
                                  f"netplan would {what} all of them (choose them all, or give {name} a stanza of its own first)")
 
 
+def _defined_before_ours(files, sec, link):
+    """Refuses a VLAN parent only a file netplan reads after ours defines (cloud-init's moves into
+    ours with the VLAN, plan._take_along): netplan needs it defined in the same or an earlier file
+    and would refuse the VLAN ("interface ... is not defined")."""
+    import os
+    from .model import CLOUD_INIT_FILE, OUR_FILE, stanzas
+    if not sec:
+        return
+    rels = [rel for rel, _, sid, _ in stanzas(files) if sid == sec[1]]
+    late = [rel for rel in rels if rel != CLOUD_INIT_FILE and os.path.basename(rel) > os.path.basename(OUR_FILE)]
+    if rels and len(late) == len(rels):
+        raise Refused('link', f'{link} is defined in {late[0]}, which netplan reads after {OUR_FILE}: a VLAN in {OUR_FILE} cannot name it '
+                              f'(netplan: "interface {sec[1]} is not defined"); define {link} in {OUR_FILE} first, or add the VLAN to {late[0]} by hand')
+
+
 def _new_name(topo, links, name):
     if name in [l.get('ifname') for l in links] or topo.section_of(name):
         raise Refused('name', f'{name} already exists: choose another name')
@@ -432,6 +447,7 @@ def validate_vlan(files, links, link, vid, name='', mode='static', port_kinds=()
     if why or kind not in ('ethernet', 'bond'):
         raise Refused('link', f'{link} is {why or "a " + kind}: a VLAN goes on an Ethernet port or a bond')
     _whole_match(topo, link, [link], 'link', 'put the VLAN on')
+    _defined_before_ours(files, sec, link)
     for (t, sid), st in topo.defs.items():
         if t == 'vlans' and str(st.get('id')) == str(vid) and topo.names_of.get(str(st.get('link')), [str(st.get('link'))])[:1] == [link]:
             raise Refused('id', f'VLAN {vid} is already on {link} ({sid})')
