@@ -509,7 +509,7 @@ describe.skipIf(why !== undefined)("netplan's examples: roles and the capture in
   it('vxlan.yaml: a lo stanza is the loopback interface, listed read-only, never an Ethernet port', async () => {
     const r = await demo('network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    lo:\n      addresses:\n        - 192.168.10.10/32\n', 'network:\n  version: 2\n');
     const s = await show(r);
-    expect(s.by.lo).toMatchObject({ kind: 'loopback', configurable: false });
+    expect(s.by.lo).toMatchObject({ kind: 'loopback', configurable: false, addresses: ['127.0.0.1/8', '192.168.10.10/32'] });
     expect(s.by.lo.why).toMatch(/loopback interface/);
     const before = read(r.our);
     const res = await set(r, ['lo', '--dhcp']);

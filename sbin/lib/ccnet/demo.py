@@ -42,6 +42,9 @@ def links_from_yaml(eth, links, only=(), dhcp_address=None, kinds=None, macs=Non
             info = [{'family': 'inet', 'local': str(i.ip), 'prefixlen': i.network.prefixlen}]
         if d['address6']:
             info.append({'family': 'inet6', 'local': d['address6'], 'prefixlen': d['prefix6'], 'scope': 'global'})
+        if name == 'lo':
+            # the loopback keeps what the kernel gives it; netplan's addresses come on top
+            l['flags'], info = ['LOOPBACK', 'UP', 'LOWER_UP'], [{'family': 'inet', 'local': '127.0.0.1', 'prefixlen': 8}] + info
         l['addr_info'] = info
         if kinds.get(name) in ('bond', 'vlan'):
             l['linkinfo'] = {'info_kind': kinds[name]}
