@@ -225,7 +225,7 @@ def cmd_dev_plan(a):
 
 def cmd_iface(a):
     files = model.netplan_files(a.root)
-    d = model.describe(model.merged_stanza(files, a.iface, a.mac))
+    d = model.describe_link(files, a.iface, a.mac)
     print('\t'.join([d['mode'], d['address'] or '-', str(d['prefix'] or '-'), d['gateway'] or '-', 'onlink' if d['onlink'] else '-']))
 
 
@@ -236,7 +236,7 @@ def cmd_ip_plan(a):
     time is counted."""
     files = model.netplan_files(a.root)
     st = model.merged_stanza(files, a.iface, a.mac) or {}
-    d = model.describe(model.merged_stanza(files, a.iface, a.mac))
+    d = model.describe_link(files, a.iface, a.mac)
     print(d['mode'])
     print('dev\t' + _dev_plan(files, a.iface))
     if d['mode'] == 'capture':
@@ -274,19 +274,22 @@ def cmd_changed(a):
 
 def cmd_links_from_yaml(a):
     files = model.netplan_files(a.root)
-    view = {n: model.merged_stanza(files, n) for n in model.configured_names(files)}
     from ccnet.links import Topology
     topo = Topology(files, [])
-    links = demo.links_from_yaml(view, model.load_links(a.out), a.iface, a.dhcp_address, {n: topo.kind_of(n) for n in view})
+    # a link a match: stanza renames (set-name) has the MAC it matches, so the stanza applies to it
+    names = list(dict.fromkeys(model.configured_names(files) + list(topo.mac_of)))
+    view = {n: model.merged_stanza(files, n, topo.mac_of.get(n)) for n in names}
+    links = demo.links_from_yaml(view, model.load_links(a.out), a.iface, a.dhcp_address, {n: topo.kind_of(n) for n in view}, topo.mac_of)
     write_json_atomically(a.out, links, '.links.', indent=1)
 
 
 def cmd_capture_names(a):
-    """The interfaces the netplan files make capture interfaces (health check), one a line."""
-    files = model.netplan_files(a.root)
-    for n in model.configured_names(files):
-        if model.describe(model.merged_stanza(files, n))['mode'] == 'capture':
-            print(n)
+    """The capture interfaces of the netplan files (health check), one a line: the links `show`
+    gives the role capture (a bond's or bridge's member, a VLAN or SR-IOV parent, a link the
+    console does not configure and an address-less VLAN are none)."""
+    for e in model.show(a.root, [])['interfaces']:
+        if e['role'] == 'capture':
+            print(e['name'])
 
 
 def cmd_json_get(a):

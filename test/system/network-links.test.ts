@@ -203,12 +203,25 @@ describe.skipIf(why !== undefined)('match: stanzas and SR-IOV', { timeout: 240_0
     expect(s.by.lan7).toMatchObject({ role: 'management', address: '198.51.100.7', matched_by: ['bymac (match: macaddress 52:54:00:aa:bb:cc)'] });
     expect(s.by.enp1s0f0).toMatchObject({ role: 'parent', role_text: 'SR-IOV parent of vf1' });
     expect(s.by.vf1).toMatchObject({ parent: 'enp1s0f0', role: 'management' });
-    // a VLAN on a matched link names its netplan id (netplan needs the link defined)
-    const v = await set(r, ['vlan5', '--create-vlan', '--link', 'ens3', '--id', '5', '--static', '--address', '192.0.2.50', '--netmask', '24', '--dry-run']);
+    // a match: stanza configuring other links too: a VLAN or bond naming its id would take them all
+    const both = await set(r, ['vlan5', '--create-vlan', '--link', 'ens3', '--id', '5', '--static', '--address', '192.0.2.50', '--netmask', '24']);
+    expect(both.json).toMatchObject({ ok: false, field: 'link' });
+    expect(both.json.error).toMatch(/^ens3 is configured by mgmt \(match: name ens\*\), which also configures ens4: netplan would put the VLAN on all of them/);
+    for (const members of ['ens3', 'ens4,lan7']) {
+      const b = await set(r, ['bond0', '--create-bond', '--members', members, '--bond-mode', 'active-backup', '--dhcp']);
+      expect(b.json, members).toMatchObject({ ok: false, field: 'members' });
+      expect(b.json.error).toMatch(/which also configures ens[34]: netplan would make members of the bond all of them/);
+    }
+    expect(read(r.our)).toBe(our);
+    // all of them chosen: the bond takes the stanza's id
+    const all = await set(r, ['bond0', '--create-bond', '--members', 'ens3,ens4', '--bond-mode', 'active-backup', '--dhcp', '--dry-run']);
+    expect(all.code, all.stderr).toBe(0);
+    // a VLAN on a link its match: stanza configures alone names that netplan id (netplan needs the link defined)
+    const v = await set(r, ['vlan5', '--create-vlan', '--link', 'lan7', '--id', '5', '--static', '--address', '192.0.2.50', '--netmask', '24', '--dry-run']);
     expect(v.code, v.stderr).toBe(0);
-    const w = await set(r, ['vlan5', '--create-vlan', '--link', 'ens3', '--id', '5', '--static', '--address', '192.0.2.50', '--netmask', '24']);
+    const w = await set(r, ['vlan5', '--create-vlan', '--link', 'lan7', '--id', '5', '--static', '--address', '192.0.2.50', '--netmask', '24']);
     expect(w.code, w.stderr).toBe(0);
-    expect(read(r.our)).toContain('  vlans:\n    vlan5:\n      id: 5\n      link: mgmt\n');
+    expect(read(r.our)).toContain('  vlans:\n    vlan5:\n      id: 5\n      link: bymac\n');
     expect(rendered(r)['vlan5.netdev']).toMatch(/Id=5/);
     await rollback(r);
     expect(read(r.our)).toBe(our);
@@ -318,6 +331,21 @@ describe.skipIf(why !== undefined)('bonds and VLANs made, captured, deleted', { 
     await rollback(r);
   });
 
+  it("a session over IPv6: the bond keeps it with that static IPv6 address (DHCP or static IPv4 beside it), else refused naming --address6", async () => {
+    const r = await demo(PORTS.replace('addresses: [10.0.0.2/24]', 'addresses: [10.0.0.2/24, "2001:db8:5::2/64"]'), 'network:\n  version: 2\n');
+    const me = { SSH_CONNECTION: '2001:db8:5::99 50000 2001:db8:5::2 22' };
+    const bond = ['bond0', '--create-bond', '--members', 'eth0,eth1', '--bond-mode', 'active-backup'];
+    for (const addressing of [['--dhcp'], ['--static', '--address', '10.0.0.2', '--netmask', '24'], ['--dhcp', '--address6', '2001:db8:5::3/64']]) {
+      const no = await set(r, [...bond, ...addressing], me);
+      expect(no.json, addressing.join(' ')).toMatchObject({ ok: false, field: 'members' });
+      expect(no.json.error).toMatch(/connected through eth0 \(2001:db8:5::2\).*--address6 2001:db8:5::2\/PREFIX/);
+    }
+    for (const addressing of [['--dhcp', '--address6', '2001:db8:5::2/64'], ['--static', '--address', '10.0.0.2', '--netmask', '24', '--address6', '2001:db8:5::2/64']]) {
+      const ok = await set(r, [...bond, ...addressing, '--dry-run'], me);
+      expect(ok.code, `${addressing.join(' ')}: ${ok.stderr}`).toBe(0);
+    }
+  });
+
   it.each([
     ['an unknown mode', ['b1', '--create-bond', '--members', 'eth1', '--bond-mode', 'lacp'], 'bond-mode'],
     ['a primary that is no member', ['b1', '--create-bond', '--members', 'eth1,eth2', '--bond-mode', 'active-backup', '--primary', 'eth0'], 'primary'],
@@ -348,6 +376,199 @@ describe.skipIf(why !== undefined)('bonds and VLANs made, captured, deleted', { 
     expect(dup.json).toMatchObject({ field: 'id' });
     expect(dup.json.error).toMatch(/VLAN 15 is already on eth3 \(vlan15\)/);
     expect(read(r.our)).toBe(DOC_BOND);
+  });
+});
+
+// netplan's own examples (canonical/netplan examples/: sriov_vlan.yaml, vlan.yaml, bonding.yaml,
+// bridge_vlan.yaml, vxlan.yaml), each as our file of a demo root: what each link is, and which
+// are capture interfaces (netplan.py capture-names: the health check's "incoming packets" list)
+describe.skipIf(why !== undefined)("netplan's examples: roles and the capture interfaces", { timeout: 240_000 }, () => {
+  const captureNames = (r: Root) =>
+    execFileSync('/usr/bin/python3', ['sbin/lib/netplan.py', 'capture-names', '--root', r.dir], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  const SRIOV_VLAN = `network:
+  version: 2
+  renderer: networkd
+  ethernets:
+    eno1:
+      mtu: 9000
+    enp1s16f1:
+      link: eno1
+      addresses : [ "10.15.98.25/24" ]
+  vlans:
+    vlan1:
+      id: 15
+      link: enp1s16f1
+      addresses: [ "10.3.99.5/24" ]
+    vlan2_hw:
+      id: 10
+      link: enp1s16f1
+      renderer: sriov
+`;
+  const BONDING = `network:
+  version: 2
+  renderer: networkd
+  ethernets:
+    enp3s0: {}
+    enp4s0: {}
+  bonds:
+    bond0:
+      dhcp4: yes
+      interfaces:
+        - enp3s0
+        - enp4s0
+      parameters:
+        mode: active-backup
+        primary: enp3s0
+`;
+  const BRIDGE_VLAN = `network:
+  version: 2
+  renderer: networkd
+  ethernets:
+    enp0s25:
+      dhcp4: true
+  bridges:
+    br0:
+      addresses: [ 10.3.99.25/24 ]
+      interfaces: [ vlan15 ]
+  vlans:
+    vlan15:
+      accept-ra: no
+      id: 15
+      link: enp0s25
+`;
+
+  it('an address-less VLAN (a hardware filter on an SR-IOV function) is no capture interface, nor is the SR-IOV parent', async () => {
+    const r = await demo(SRIOV_VLAN, 'network:\n  version: 2\n');
+    const s = await show(r);
+    expect(s.by.vlan2_hw).toMatchObject({ kind: 'vlan', role: 'unused', mode: 'none', parent: 'enp1s16f1' });
+    expect(s.by.eno1).toMatchObject({ role: 'parent', role_text: 'SR-IOV parent of enp1s16f1' });
+    expect(captureNames(r)).toEqual([]);
+    // nor made promiscuous by an apply (ip-plan's and iface's mode)
+    const mode = execFileSync('/usr/bin/python3', ['sbin/lib/netplan.py', 'iface', '--root', r.dir, '--iface', 'vlan2_hw'], { encoding: 'utf8' });
+    expect(mode.split('\t')[0]).toBe('none');
+    // its renderer is sriov: read-only, said as the refusal of a change says it
+    expect(s.by.vlan2_hw).toMatchObject({ configurable: false, why: expect.stringMatching(/^managed by sriov \(renderer: sriov in etc\/netplan\/01-netcfg\.yaml\)/) });
+    const before = read(r.our);
+    expect((await set(r, ['vlan2_hw', '--dhcp'])).json.error).toMatch(/managed by sriov/);
+    // the SR-IOV parent is no capture port while a function sits on it, named for what it is
+    const cap = await set(r, ['eno1', '--capture']);
+    expect(cap.json).toMatchObject({ field: 'interface' });
+    expect(cap.json.error).toMatch(/^enp1s16f1 \(SR-IOV function\) sits on eno1/);
+    expect(read(r.our)).toBe(before);
+  });
+
+  it.each([
+    ['bonding.yaml: the members of a DHCP bond', BONDING, []],
+    ['bridge_vlan.yaml: a VLAN that is a bridge member, the bridge', BRIDGE_VLAN, []],
+    ['the factory shape: its capture port', 'network:\n  version: 2\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    eth1:\n      dhcp4: false\n      dhcp6: false\n      link-local: []\n      accept-ra: false\n      optional: true\n', ['eth1']],
+  ] as [string, string, string[]][])('the capture interfaces are those shown as capture: %s', async (_what, yaml, names) => {
+    const r = await demo(yaml, 'network:\n  version: 2\n');
+    const s = await show(r);
+    expect(captureNames(r)).toEqual(s.interfaces.filter((i: { role: string }) => i.role === 'capture').map((i: { name: string }) => i.name));
+    expect(captureNames(r)).toEqual(names);
+  });
+
+  it('a capture bond is the capture interface, its members are not', async () => {
+    const r = await demo('network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    eth1: {}\n    eth2: {}\n', 'network:\n  version: 2\n');
+    const c = await set(r, ['bond0', '--create-bond', '--members', 'eth1,eth2', '--bond-mode', 'balance-rr', '--capture']);
+    expect(c.code, c.stderr).toBe(0);
+    expect(captureNames(r)).toEqual(['bond0']);
+  });
+
+  it("vlan.yaml: a match: by MAC with set-name is the link it renames, with that stanza's addresses and role (present or absent)", async () => {
+    const VLAN = `network:
+  version: 2
+  renderer: networkd
+  ethernets:
+    mainif:
+      match:
+        macaddress: "de:ad:be:ef:ca:fe"
+      set-name: mainif
+      addresses: [ "10.3.0.5/23" ]
+      routes:
+        - to: default
+          via: 10.3.0.1
+  vlans:
+    vlan15:
+      id: 15
+      link: mainif
+      addresses: [ "10.3.99.5/24" ]
+`;
+    const r = await demo(VLAN, 'network:\n  version: 2\n');
+    const s = await show(r);
+    expect(s.by.mainif).toMatchObject({ mac: 'de:ad:be:ef:ca:fe', mode: 'static', address: '10.3.0.5', gateway: '10.3.0.1', addresses: ['10.3.0.5/23'], role: 'management' });
+    // the NIC absent (no link of that MAC): still what its stanza says
+    const links = join(r.dir, 'var/lib/confconsole/demo-links.json');
+    writeFileSync(links, JSON.stringify(JSON.parse(read(links)).filter((l: { ifname: string }) => l.ifname !== 'mainif')));
+    expect((await show(r)).by.mainif).toMatchObject({ state: 'ABSENT', mode: 'static', address: '10.3.0.5', role: 'management' });
+    // and a second shape: a name glob with set-name, by MAC too
+    const r2 = await demo(VLAN.replace('macaddress: "de:ad:be:ef:ca:fe"', 'macaddress: "52:54:00:12:34:56"\n        name: "enp*"').replace(/vlans:[^]*$/, ''), 'network:\n  version: 2\n');
+    expect((await show(r2)).by.mainif).toMatchObject({ mac: '52:54:00:12:34:56', mode: 'static', role: 'management' });
+  });
+
+  it('vxlan.yaml: a lo stanza is the loopback interface, listed read-only, never an Ethernet port', async () => {
+    const r = await demo('network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    lo:\n      addresses:\n        - 192.168.10.10/32\n', 'network:\n  version: 2\n');
+    const s = await show(r);
+    expect(s.by.lo).toMatchObject({ kind: 'loopback', configurable: false, addresses: ['127.0.0.1/8', '192.168.10.10/32'] });
+    expect(s.by.lo.why).toMatch(/loopback interface/);
+    const before = read(r.our);
+    const res = await set(r, ['lo', '--dhcp']);
+    expect(res.code).toBe(2);
+    expect(read(r.our)).toBe(before);
+  });
+});
+
+// netplan reads 01-netcfg.yaml before 50-cloud-init.yaml and needs a bond's members and a VLAN's
+// parent defined in the same file or an earlier one: what cloud-init defined moves with them
+describe.skipIf(why !== undefined)("a bond or VLAN on links cloud-init's file defines", { timeout: 240_000 }, () => {
+  const CLOUD = 'etc/netplan/50-cloud-init.yaml';
+  const CLOUD_YAML = `# This file is generated from information provided by the datasource.
+network:
+  version: 2
+  ethernets:
+    eth2: {}
+    eth3:
+      mtu: 9000
+    eth4:
+      dhcp4: true
+  bonds:
+    bond7:
+      interfaces: [eth2, eth3]
+      parameters: {mode: 802.3ad}
+      dhcp4: true
+`;
+  async function cloudRoot(): Promise<Root2> {
+    const r = await demo('network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n', 'network:\n  version: 2\n');
+    writeFileSync(join(r.dir, CLOUD), CLOUD_YAML, { mode: 0o600 });
+    rmSync(join(r.dir, 'var/lib/confconsole/demo-links.json'));
+    expect((await runScript('show_network.sh', [], r.dir)).code).toBe(0);
+    return r;
+  }
+
+  it.each([
+    ['an address on the bond: its members move with it', ['bond7', '--static', '--address', '192.0.2.7', '--netmask', '24'], 'bond7.network', /Address=192\.0\.2\.7\/24/, ['eth2', 'eth3', 'bond7']],
+    ['the bond made the capture interface', ['bond7', '--capture'], 'eth3.network', /Bond=bond7/, ['eth2', 'eth3', 'bond7']],
+    ['a VLAN on a port cloud-init defines: the port moves', ['vlan9', '--create-vlan', '--link', 'eth4', '--id', '9', '--dhcp'], 'eth4.network', /VLAN=vlan9/, ['eth4']],
+  ] as [string, string[], string, RegExp, string[]][])('%s: netplan renders it; the rollback gives cloud-init its file back', async (_what, args, file, rendersAs, moved) => {
+    const r = await cloudRoot();
+    const res = await set(r, args);
+    expect(res.code, `${res.stderr}\n${JSON.stringify(res.json)}`).toBe(0);
+    expect(res.json.plan.moved.map((m: { id: string }) => m.id).sort()).toEqual([...moved].sort());
+    expect(rendered(r)[file]).toMatch(rendersAs);
+    if (moved.includes('eth3')) expect(read(r.our)).toMatch(/eth3:\n {6}mtu: 9000/);
+    await rollback(r);
+    expect(read(join(r.dir, CLOUD))).toBe(CLOUD_YAML);
+  });
+
+  it.each([['60-site.yaml', 'eth5'], ['90-late.yaml', 'eth6']])('a VLAN on a port only %s defines (read after ours) is refused naming the file, nothing written', async (file, port) => {
+    const r = await demo('network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n', 'network:\n  version: 2\n');
+    writeFileSync(join(r.dir, 'etc/netplan', file), `network:\n  version: 2\n  ethernets:\n    ${port}:\n      mtu: 1500\n`, { mode: 0o600 });
+    rmSync(join(r.dir, 'var/lib/confconsole/demo-links.json'));
+    const before = read(r.our);
+    const res = await set(r, ['vlan3', '--create-vlan', '--link', port, '--id', '3', '--dhcp']);
+    expect(res.json).toMatchObject({ ok: false, field: 'link' });
+    expect(res.json.error).toContain(`${port} is defined in etc/netplan/${file}, which netplan reads after etc/netplan/01-netcfg.yaml`);
+    expect(read(r.our)).toBe(before);
   });
 });
 

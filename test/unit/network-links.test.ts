@@ -51,6 +51,9 @@ describe('network bond create / vlan create / delete', () => {
     const run = (opts: Record<string, string | boolean>) => cmd('network vlan create').run(ctx, { args: [], opts: { link: 'bond0', ...opts } }, quiet);
     await expect(run({ id: '4095', dhcp: true })).rejects.toThrow(/^--id: VLAN id "4095" is not 1-4094/);
     await expect(run({ id: '10', capture: true })).rejects.toThrow('--capture is not for this link');
+    // nor offered by its help (the bond's says what --capture makes)
+    expect(cmd('network vlan create').options?.capture).toBeUndefined();
+    expect(cmd('network bond create').options?.capture?.help).toMatch(/capture bond/);
     await expect(run({ id: '10' })).rejects.toThrow('a VLAN needs --static ... or --dhcp');
     expect(calls).toEqual([]);
     expect(await run({ id: '10', dhcp: true })).toBe(0);

@@ -241,7 +241,8 @@ def validate(files, links, iface, mode, address=None, netmask=None, gateway=None
     if facts['member_of']:
         raise Refused('interface', f"{iface} is a member of {facts['member_of_kind']} {facts['member_of']}: its addressing is {facts['member_of']}'s (configure {facts['member_of']})")
     if mode == 'capture' and facts['on_top']:
-        raise Refused('interface', f"{', '.join(t['name'] for t in facts['on_top'])} sits on {iface}: a capture interface carries no VLAN (delete it first)")
+        top = ', '.join(f"{t['name']} ({'VLAN' if t['kind'] == 'vlan' else 'SR-IOV function'})" for t in facts['on_top'])
+        raise Refused('interface', f"{top} sits on {iface}: a capture interface carries no VLAN or SR-IOV function (delete it first)")
     if mode == 'capture' and sec and sec[0] == 'vlans':
         raise Refused('interface', f'{iface} is a VLAN: capture on its parent {facts["parent"]} (a capture interface sees every VLAN)')
     eth = view(files, links)
@@ -347,6 +348,34 @@ def _addressing(name, mode, links, files, skip, address=None, netmask=None, gate
     return res
 
 
+def _whole_match(topo, name, chosen, field, what):
+    """Refuses link name when a match: stanza configures it together with links not chosen:
+    netplan names a bond's members and a VLAN's link by netplan id, so every link the stanza
+    matches would join the bond (or carry the VLAN), not name alone."""
+    from .links import match_text
+    sec = topo.section_of(name)
+    if sec and isinstance(sec[2].get('match'), dict):
+        others = [n for n in topo.names_of.get(sec[1], []) if n not in chosen]
+        if others:
+            raise Refused(field, f"{name} is configured by {sec[1]} (match: {match_text(sec[2])}), which also configures {', '.join(others)}: "
+                                 f"netplan would {what} all of them (choose them all, or give {name} a stanza of its own first)")
+
+
+def _defined_before_ours(files, sec, link):
+    """Refuses a VLAN parent only a file netplan reads after ours defines (cloud-init's moves into
+    ours with the VLAN, plan._take_along): netplan needs it defined in the same or an earlier file
+    and would refuse the VLAN ("interface ... is not defined")."""
+    import os
+    from .model import CLOUD_INIT_FILE, OUR_FILE, stanzas
+    if not sec:
+        return
+    rels = [rel for rel, _, sid, _ in stanzas(files) if sid == sec[1]]
+    late = [rel for rel in rels if rel != CLOUD_INIT_FILE and os.path.basename(rel) > os.path.basename(OUR_FILE)]
+    if rels and len(late) == len(rels):
+        raise Refused('link', f'{link} is defined in {late[0]}, which netplan reads after {OUR_FILE}: a VLAN in {OUR_FILE} cannot name it '
+                              f'(netplan: "interface {sec[1]} is not defined"); define {link} in {OUR_FILE} first, or add the VLAN to {late[0]} by hand')
+
+
 def _new_name(topo, links, name):
     if name in [l.get('ifname') for l in links] or topo.section_of(name):
         raise Refused('name', f'{name} already exists: choose another name')
@@ -373,13 +402,20 @@ def validate_bond(files, links, name, members, bond_mode, primary='', lacp_rate=
             raise Refused('members', f"{m} is already a member of {f['member_of']}")
         if f['on_top']:
             raise Refused('members', f"{', '.join(t['name'] for t in f['on_top'])} sits on {m}: delete it first")
+        _whole_match(topo, m, mem, 'members', 'make members of the bond')
     if mode not in ('static', 'dhcp', 'capture', 'none'):
         raise Refused('mode', f'unknown addressing {mode}')
     res = _addressing(name, mode, links, files, set(mem), **addr)
     me = _session_on(links, mem, ssh_local)
-    if me and not (mode == 'static' and res.get('address') == str(ipaddress.ip_address(ssh_local))):
-        raise Refused('members', f'you are connected through {me} ({ssh_local}): enslaving it would cut your session unless the bond '
-                                 f'keeps that address (give the bond --static --address {ssh_local})')
+    if me:
+        ip = ipaddress.ip_address(ssh_local)
+        # kept: the session's address is the bond's static IPv4 address, or its static IPv6 one
+        a6 = res.get('address6') or ''
+        kept = mode == 'static' and res.get('address') == str(ip) if ip.version == 4 else bool(a6) and ipaddress.ip_interface(a6).ip == ip
+        if not kept:
+            how = f'--static --address {ip}' if ip.version == 4 else f'--address6 {ip}/PREFIX'
+            raise Refused('members', f'you are connected through {me} ({ssh_local}): enslaving it would cut your session unless the bond '
+                                     f'keeps that address (give the bond {how})')
     if mode in ('capture', 'none'):
         eth = view(files, links)
         mgmt = [n for n, st in eth.items() if describe(st)['mode'] in ('static', 'dhcp', 'ipv6') and n not in mem]
@@ -410,6 +446,8 @@ def validate_vlan(files, links, link, vid, name='', mode='static', port_kinds=()
         raise Refused('link', f"{link} is a member of {f['member_of']}: put the VLAN on {f['member_of']}")
     if why or kind not in ('ethernet', 'bond'):
         raise Refused('link', f'{link} is {why or "a " + kind}: a VLAN goes on an Ethernet port or a bond')
+    _whole_match(topo, link, [link], 'link', 'put the VLAN on')
+    _defined_before_ours(files, sec, link)
     for (t, sid), st in topo.defs.items():
         if t == 'vlans' and str(st.get('id')) == str(vid) and topo.names_of.get(str(st.get('link')), [str(st.get('link'))])[:1] == [link]:
             raise Refused('id', f'VLAN {vid} is already on {link} ({sid})')

@@ -15,9 +15,10 @@ def fake_mac(name):
     return '52:54:00:%02x:%02x:%02x' % (h[0], h[1], h[2])
 
 
-def links_from_yaml(eth, links, only=(), dhcp_address=None, kinds=None):
+def links_from_yaml(eth, links, only=(), dhcp_address=None, kinds=None, macs=None):
     """links updated to what the YAML says (eth: interface → its merged stanza): every interface when there are no links yet,
-    else only the interfaces named (after an apply). A DHCP interface gets dhcp_address."""
+    else only the interfaces named (after an apply). A DHCP interface gets dhcp_address; a new link
+    the MAC macs gives it (a match: stanza's), else one made from its name."""
     only = set(only or [])
     by = {l['ifname']: l for l in links}
     names = list(eth) if not links else (list(only) if only else [])
@@ -30,7 +31,7 @@ def links_from_yaml(eth, links, only=(), dhcp_address=None, kinds=None):
             del by[name]  # a bond or VLAN deleted: gone, as networkd's is after the apply
             continue
         d = describe(eth[name] if name in eth else None)
-        l = by.get(name) or {'ifindex': len(by) + 1, 'ifname': name, 'address': fake_mac(name)}
+        l = by.get(name) or {'ifindex': len(by) + 1, 'ifname': name, 'address': (macs or {}).get(name) or fake_mac(name)}
         l['flags'] = ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'] + (['PROMISC'] if d['mode'] == 'capture' else [])
         l['operstate'] = 'UP'
         info = []
@@ -41,6 +42,9 @@ def links_from_yaml(eth, links, only=(), dhcp_address=None, kinds=None):
             info = [{'family': 'inet', 'local': str(i.ip), 'prefixlen': i.network.prefixlen}]
         if d['address6']:
             info.append({'family': 'inet6', 'local': d['address6'], 'prefixlen': d['prefix6'], 'scope': 'global'})
+        if name == 'lo':
+            # the loopback keeps what the kernel gives it; netplan's addresses come on top
+            l['flags'], info = ['LOOPBACK', 'UP', 'LOWER_UP'], [{'family': 'inet', 'local': '127.0.0.1', 'prefixlen': 8}] + info
         l['addr_info'] = info
         if kinds.get(name) in ('bond', 'vlan'):
             l['linkinfo'] = {'info_kind': kinds[name]}

@@ -83,12 +83,16 @@ class Topology:
         self.links = {l.get('ifname'): l for l in links if l.get('ifname')}
         # a netplan id → the live names it stands for (itself, or what its match: matches)
         self.names_of = {}
+        # a name set-name gives → the MAC its match: names (the link's MAC once renamed)
+        self.mac_of = {}
         for (t, sid), st in self.defs.items():
             if isinstance(st.get('match'), dict):
                 live = [n for n, l in self.links.items() if n != 'lo' and _matches(st, n, l)]
                 # set-name: the link is renamed to it (then known by that name)
                 if st.get('set-name') and str(st['set-name']) not in live:
                     live.append(str(st['set-name']))
+                if st.get('set-name') and st['match'].get('macaddress'):
+                    self.mac_of[str(st['set-name'])] = str(st['match']['macaddress']).lower()
                 self.names_of[sid] = live
             else:
                 self.names_of.setdefault(sid, [sid])

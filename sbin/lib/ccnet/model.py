@@ -127,6 +127,10 @@ def applies(sid, st, name, mac):
     m = st.get('match') if isinstance(st, dict) else None
     if not isinstance(m, dict):
         return sid == name
+    if st.get('set-name'):
+        # the link renamed: netplan's .network matches Name=<set-name> (and the MAC); the name
+        # glob is the link's original name (.link's OriginalName=)
+        return name == str(st['set-name']) and ('macaddress' not in m or bool(mac) and str(m['macaddress']).lower() == mac.lower())
     if 'name' in m and not fnmatch.fnmatchcase(name, str(m['name'])):
         return False
     if 'macaddress' in m and (not mac or str(m['macaddress']).lower() != mac.lower()):
@@ -287,6 +291,17 @@ def role_of(st):
     return ROLE[describe(st)['mode']]
 
 
+def describe_link(files, name, mac=None):
+    """describe() of what netplan merges for link name, with the mode its section allows: a VLAN
+    without addressing is 'none', never 'capture' (a VLAN sees one VLAN's traffic only: the console
+    captures on its parent, and never makes a VLAN promiscuous; netplan's sriov_vlan example has
+    such a VLAN, a hardware filter)."""
+    d = describe(merged_stanza(files, name, mac))
+    if d['mode'] == 'capture' and any(t == 'vlans' for _, t, _, _ in stanzas_of(files, name, mac)):
+        d['mode'] = 'none'
+    return d
+
+
 # ---- what kind of link an interface is (by what the kernel says, never by its name) ----------
 
 def link_kind(link, port_kinds=()):
@@ -328,6 +343,8 @@ def kind_and_why(name, link, topo, port_kinds=()):
     from .links import CONFIGURED, READ_ONLY
     nk = topo.kind_of(name)
     kk, kwhy = link_kind(link, port_kinds) if link else ('port', None)
+    if name == 'lo' or kk == 'loopback':
+        return 'loopback', 'the loopback interface: the console does not configure it (its netplan file is kept as it is)'
     if kk in ('bond', 'vlan') or kk == 'port' and nk in ('bond', 'vlan'):
         kind = kk if kk != 'port' else nk
         if nk != kind:
@@ -355,10 +372,11 @@ def role_text(role, facts):
 def _entry(name, link, files, port_kinds, topo=None, ours=()):
     from .links import Topology
     topo = topo or Topology(files, [link] if link else [])
-    mac = link.get('address') if link else None
+    # an absent link a match: stanza renames (set-name) by its MAC: shown as that stanza says
+    mac = link.get('address') if link else topo.mac_of.get(name)
     st = merged_stanza(files, name, mac)
     owners = list(dict.fromkeys(rel for rel, _, _, _ in stanzas_of(files, name, mac)))
-    d = describe(st)
+    d = describe_link(files, name, mac)
     addrs = link_addrs(link) if link else []
     address, prefix = d['address'], d['prefix']
     if d['mode'] == 'dhcp' and addrs and not is_v6(addrs[0]):
@@ -376,6 +394,9 @@ def _entry(name, link, files, port_kinds, topo=None, ours=()):
         role = 'unused'  # the console makes no capture interface of a link it does not configure
     sec = topo.section_of(name)
     renderer, rfile = renderer_of(files, name, mac)
+    if why is None and renderer != 'networkd':
+        # read-only as a change of it is refused (plan.Change.take): said before it is tried
+        why = f'managed by {renderer} (renderer: {renderer} in {rfile}): the console writes networkd settings only'
     return {'name': name, 'mac': mac, 'state': link.get('operstate', 'UNKNOWN') if link else 'ABSENT',
             'up': 'UP' in (link.get('flags') or []) if link else False, 'addresses': addrs, 'role': role,
             'role_text': role_text(role, facts), 'mode': d['mode'], 'address': address, 'prefix': prefix,
@@ -396,12 +417,14 @@ def show(root, links, pending_path=None, unseen_path=None, port_kinds=()):
     `matches` with the links it matches, never as an interface of its own."""
     from .links import Topology, match_text, owned
     files = netplan_files(root)
+    lo = next((l for l in links if l.get('ifname') == 'lo'), None)
     links = [l for l in links if l.get('ifname') != 'lo']
     topo = Topology(files, links)
     ours = owned(read_text(os.path.join(root, OUR_FILE)))
     out = [_entry(l.get('ifname'), l, files, port_kinds, topo, ours) for l in links]
     seen = {l.get('ifname') for l in links}
-    out += [_entry(n, None, files, port_kinds, topo, ours) for n in topo.defined_names() if n not in seen]
+    # the loopback interface is listed only when a netplan file configures it (read-only)
+    out += [_entry(n, lo if n == 'lo' else None, files, port_kinds, topo, ours) for n in topo.defined_names() if n not in seen]
     matches = [{'id': sid, 'section': t, 'match': match_text(st), 'links': topo.names_of.get(sid, [])}
                for (t, sid), st in topo.defs.items() if isinstance(st.get('match'), dict)]
     pending = None

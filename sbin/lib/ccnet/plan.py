@@ -18,7 +18,7 @@ from . import edit
 from .checks import Refused
 from .links import own_mark
 from .model import (CAPTURE, CLOUD_INIT_DISABLE, CLOUD_INIT_DISABLE_TEXT, CLOUD_INIT_FILE, OUR_FILE, kept, load_yaml,
-                    merged_stanza, netplan_files, new_stanza, read_text, renderer_of, stanzas_of)
+                    merged_stanza, netplan_files, new_stanza, read_text, renderer_of, stanzas, stanzas_of)
 
 
 def _keys(st):
@@ -136,6 +136,17 @@ def member_stanza(old, capture):
     return st
 
 
+def _take_along(c, ids):
+    """The links a bond or VLAN names (netplan ids: its members, its parent) that only cloud-init's
+    file defines, moved into ours with it, unchanged: netplan needs a link defined in the same
+    file or an earlier one ("interface 'eth3' is not defined"), and ours is read first."""
+    for sid in ids:
+        found = [(rel, t, st) for rel, t, s, st in stanzas(c.files) if s == sid]
+        if found and all(rel == CLOUD_INIT_FILE and not (isinstance(st, dict) and 'match' in st) for rel, _, st in found):
+            key, base = c.take(sid, None, found[0][1])
+            c.put(found[0][1], key, base)
+
+
 def plan(root, iface, mac, mode, confirmed=None, **values):
     """The change → ({relative path: new text} of every file it writes, what the review says:
     {kept, moved, dropin, creates}). Refused (field interface or netplan) as said above. A bond or
@@ -146,6 +157,8 @@ def plan(root, iface, mac, mode, confirmed=None, **values):
     key, base = c.take(iface, mac, section)
     new = new_stanza(base, mode, **values)
     c.put(section, key, new)
+    if section in ('bonds', 'vlans'):
+        _take_along(c, [str(m) for m in base.get('interfaces') or []] if section == 'bonds' else [str(base.get('link'))])
     members = []
     if section == 'bonds' and mode == 'capture':
         for m in base.get('interfaces') or []:
@@ -195,6 +208,8 @@ def plan_vlan(root, name, link_id, vid, mode, add_parent=None, confirmed=None, *
     if add_parent:
         key, base = c.take(add_parent)
         c.put('ethernets', key, base)
+    else:
+        _take_along(c, [str(link_id)])
     c.put('vlans', name, {'id': vid, 'link': link_id, **_addressing(mode, values)})
     c.marks.append(own_mark('vlans', name))
     writes, dropin = c.writes()

@@ -172,11 +172,11 @@ function networkTable(s: NetworkState): string {
 
 const BOND_MODES_TEXT = BOND_MODES.join(', ');
 
-/** The addressing options of a new bond or VLAN (those of `network set`, and --capture for a bond). */
+/** The addressing options of a new bond or VLAN (those of `network set`; a bond adds --capture:
+ *  a VLAN is never a capture interface, so its help does not offer it). */
 const ADDRESS_OPTS: Record<string, { type: 'string' | 'boolean'; value?: string; help: string }> = {
   static: { type: 'boolean', help: 'a static address (with --address and --netmask)' },
   dhcp: { type: 'boolean', help: 'the address from DHCP' },
-  capture: { type: 'boolean', help: 'a capture bond (no address, promiscuous)' },
   address: { type: 'string', value: 'A', help: 'IPv4 address' },
   netmask: { type: 'string', value: 'M', help: 'mask, dotted or prefix length' },
   gateway: { type: 'string', value: 'G', help: 'default gateway' },
@@ -263,7 +263,7 @@ export const commands: Command[] = [
       'Addressing as for "network set": --static --address A --netmask M [...] | --dhcp | --capture (the bond and its members promiscuous) | none (a bond for VLANs).',
       'The port your session comes in on may be a member only when the bond keeps its address (--static --address that address).',
     ],
-    options: { members: { type: 'string', value: 'IF1,IF2', help: 'the Ethernet ports' }, mode: { type: 'string', value: 'MODE', help: 'the bond mode' }, primary: { type: 'string', value: 'IF', help: 'the primary member' }, 'lacp-rate': { type: 'string', value: 'R', help: 'slow or fast (802.3ad)' }, ...ADDRESS_OPTS },
+    options: { members: { type: 'string', value: 'IF1,IF2', help: 'the Ethernet ports' }, mode: { type: 'string', value: 'MODE', help: 'the bond mode' }, primary: { type: 'string', value: 'IF', help: 'the primary member' }, 'lacp-rate': { type: 'string', value: 'R', help: 'slow or fast (802.3ad)' }, ...ADDRESS_OPTS, capture: { type: 'boolean', help: 'a capture bond (no address, promiscuous)' } },
     covers: [networkBondCreate],
     async run(ctx, { args, opts }, out) {
       const name = args[0] ?? '';

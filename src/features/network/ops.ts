@@ -15,6 +15,8 @@ export const networkInterfaces: Op<'items' | 'show'> = {
   id: 'network.interfaces',
   async items(ctx) {
     const s = await networkState(ctx);
+    // the name column as wide as the longest name (netplan's bond-conntrack is 14), so no row shifts
+    const nameW = Math.max(8, ...s.interfaces.map((i) => i.name.length));
     return s.interfaces.slice(0, HOTKEYS.length).map((i, n): Entry => {
       // an address is never cut (a cut one reads as another, valid address): the first in full, then how many more
       const [first, ...more] = i.addresses;
@@ -22,7 +24,7 @@ export const networkInterfaces: Op<'items' | 'show'> = {
       // every link with its kind and role; one the console does not configure is read-only
       return {
         key: HOTKEYS[n]!,
-        label: `${i.name.padEnd(8)} ${listRole(i).slice(0, 20).padEnd(20)} ${i.up ? 'up  ' : 'DOWN'}${carriesMe(i) ? ' *you*' : ''} ${addrs}`,
+        label: `${i.name.padEnd(nameW)} ${cut(listRole(i), 20)} ${i.up ? 'up  ' : 'DOWN'}${carriesMe(i) ? ' *you*' : ''} ${addrs}`,
         context: { iface: i.name },
         ...(i.configurable ? {} : { disabled: `${i.name} is ${i.why ?? 'not a network port'}: the console leaves it as it is` }),
       };
@@ -39,6 +41,9 @@ export const networkInterfaces: Op<'items' | 'show'> = {
     return { kind: 'text', text: ['Select an interface to configure.', ...owners, ...matches, problem, pendingLine(s)].filter(Boolean).join('\n'), ...(refresh ? { refresh } : {}) };
   },
 };
+
+/** text in a column of width w: a longer one cut with "…" (a cut "member of bond-conntrack" must not read as bond "bond-connt"). */
+const cut = (text: string, w: number): string => (text.length > w ? `${text.slice(0, w - 1)}…` : text.padEnd(w));
 
 /**
  * The kind and role column of the list: an Ethernet port shows its role alone (management,
