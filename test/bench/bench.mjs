@@ -589,6 +589,8 @@ function confconsole(name, term, opts = {}) {
       return join(newTemp('confconsole-bench-'), 'root'); // missing: the demo is seeded at start
     },
     argv: (root) => [...(opts.exe ?? [NODE, join(ROOT, 'bin', 'confconsole')]), '--root', root, '--demo'],
+    // bin/confconsole and the sh front door run the console as their child: their own CPU is not its
+    launcher: !opts.exe || opts.exe[0].endsWith('.sh'),
     env: () => {
       const extra = opts.coldTerminfo ? { XDG_CACHE_HOME: newTemp('confconsole-bench-cache-') } : {};
       // the installed executable looks for the scripts where the package puts them: here, the checkout's
@@ -705,7 +707,7 @@ function summarize(v, samples) {
   // "ready": the first complete frame for menus, the printed line for a printing node, else exit.
   const readyMetric = v.kind === 'menu' ? 'firstFrameMs' : v.expect ? 'firstOutputMs' : 'wallMs';
   // its CPU: the main thread's until the frame or the line; all threads' for a process that just exits
-  const cpuMetric = v.kind === 'menu' ? 'firstFrameCpuMs' : v.expect ? 'firstOutputCpuMs' : 'exitCpuMs';
+  const cpuMetric = v.launcher ? null : v.kind === 'menu' ? 'firstFrameCpuMs' : v.expect ? 'firstOutputCpuMs' : 'exitCpuMs';
   return { name: v.name, group: v.group, term: v.term, note: v.note, runs: samples.length, readyMetric, readyMs: med[readyMetric] ?? null, cpuMetric, median: med, range, samples };
 }
 
@@ -733,7 +735,7 @@ function table(results, ctx) {
       readyCol,
       fmtMs(r.range[r.readyMetric]?.[0]),
       base && ready != null ? (ready / base).toFixed(2) : '–',
-      fmtMs(m[r.cpuMetric]),
+      fmtMs(r.cpuMetric ? m[r.cpuMetric] : null),
       fmtMs(m.enterToMenuMs),
       fmtMs(m.menuMs),
       fmtInt(m.bytesFirstFrame),
@@ -759,7 +761,7 @@ function table(results, ctx) {
     '            min: the fastest run (less sensitive to a busy machine).  ×node: ready ÷ node -e 0 (medians, same run).',
     'CPU ms:     CPU time the main thread had used when the first frame (node printing: the line) was read (/proc/PID/schedstat),',
     '            steadier than wall time on a busy machine; node -e 0 and node + import: user+system of all threads at exit;',
-    '            via the sh guard: the front door\'s own shell (the console runs as its child), as its RSS.',
+    '            not shown where a launcher runs the console as its child (bin/confconsole, the sh front door).',
     'Enter→menu: confconsole, Enter on the Welcome dialog → main menu on screen; menu ms: process start → main menu.',
     `bytes 1st:  bytes written until the first frame settled (${IDLE_MS} ms idle); bytes Down: one Down key on the menu.`,
     'key→draw:   Down key written → first byte of the redraw.  RSS MB: VmHWM of the process just before quitting',
