@@ -59,6 +59,18 @@ const lazySegmenter = {
     });
   },
 };
+// zod's namespace exports every locale's messages (~270 KB, a fifth of the bundle, evaluated into
+// the snapshot); the console only ever uses English, which zod registers itself: the others are left out
+const englishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onLoad({ filter: /zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      if (!src.includes('export { default as en } from "./en.js";')) throw new Error(`${args.path}: no English locale export (the build needs updating)`);
+      return { contents: 'export { default as en } from "./en.js";\n', loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
 const bundle = join(work, 'confconsole.cjs');
 await build({
   entryPoints: [join(top, 'src', 'sea.ts')],
@@ -69,7 +81,7 @@ await build({
   outfile: bundle,
   external: ['term.js', 'pty.js'],
   define: { CONFCONSOLE_INSTALLED: JSON.stringify({ sbin: SBIN, version: pkg.version }) },
-  plugins: [blessedWidgets, lazySegmenter],
+  plugins: [blessedWidgets, lazySegmenter, englishOnly],
   legalComments: 'none',
   // smaller source and heap: ~25 % less snapshot to deserialize (names kept for stacks)
   minify: true,

@@ -76,7 +76,9 @@ Results of the last run are also written to test/bench/last-results.json.
 
 // Protocol: argv[1] is a JSON config {argv, env, cwd, rows, cols}. Stdout: one JSON object a
 // line: {ev:"start",pid}, {ev:"out",t,d(base64)}, {ev:"sent",t,id}, {ev:"hwm",id,kb,rsskb},
-// {ev:"exit",t,code,signal,maxrsskb}, {ev:"error",msg}. Stdin: one JSON object a line:
+// {ev:"exit",t,code,signal,maxrsskb,cpums}, {ev:"error",msg}. "out" also carries cpu: the CPU time
+// (ms) the program's main thread had used when the chunk was read (/proc/PID/schedstat: steadier
+// than wall time on a busy machine); "exit" cpums: user+system of all its threads (rusage). Stdin: one JSON object a line:
 // {send:base64,id}, {hwm:1,id}, {kill:signum}. Stdin EOF kills the child's process group.
 const DRIVER = String.raw`
 import os, sys, json, fcntl, termios, struct, selectors, time, signal, base64, errno
@@ -130,7 +132,13 @@ def read_pty():
             raise
         if not d:
             pty_open = False; sel.unregister(master); return
-        emit({"ev": "out", "t": now(), "d": base64.b64encode(d).decode()})
+        emit({"ev": "out", "t": now(), "d": base64.b64encode(d).decode(), "cpu": cpu()})
+def cpu():
+    try:
+        with open("/proc/%d/schedstat" % pid) as f:
+            return int(f.read().split()[0]) / 1e6
+    except (OSError, ValueError, IndexError):
+        return None
 def hwm():
     kb = rss = None
     try:
@@ -155,7 +163,8 @@ def reap():
     if p == pid:
         t = now()
         status = {"ev": "exit", "t": t, "code": os.waitstatus_to_exitcode(st) if os.WIFEXITED(st) else None,
-                  "signal": os.WTERMSIG(st) if os.WIFSIGNALED(st) else None, "maxrsskb": ru.ru_maxrss}
+                  "signal": os.WTERMSIG(st) if os.WIFSIGNALED(st) else None, "maxrsskb": ru.ru_maxrss,
+                  "cpums": (ru.ru_utime + ru.ru_stime) * 1000}
 while True:
     reap()
     if status is not None:
@@ -308,11 +317,12 @@ class Session {
       this.bytes += d.length;
       this.lastT = e.t;
       this.lastArrival = Date.now();
-      this.chunks.push({ t: e.t, n: d.length });
+      this.chunks.push({ t: e.t, n: d.length, cpu: e.cpu });
       const total = this.bytes;
       this.screen.write(d, () => {
         this.parsedBytes = total;
         this.lastParsedT = e.t;
+        this.lastParsedCpu = e.cpu;
         this.check();
       });
     } else if (e.ev === 'exit') {
@@ -344,7 +354,7 @@ class Session {
         fn();
       };
       const w = () => {
-        if (this.screen.has(needles)) done(() => resolve({ t: this.lastParsedT, bytes: this.parsedBytes }));
+        if (this.screen.has(needles)) done(() => resolve({ t: this.lastParsedT, cpu: this.lastParsedCpu, bytes: this.parsedBytes }));
         else if (this.exit && this.parsedBytes === this.bytes)
           done(() => reject(new Error(`${what}: the program exited (code ${this.exit.code}, signal ${this.exit.signal}) before ${JSON.stringify(needles)} was on the screen`)));
       };
@@ -465,6 +475,8 @@ async function runPlain(v) {
     return {
       wallMs: exit.t,
       firstOutputMs: s.chunks[0]?.t ?? null,
+      firstOutputCpuMs: s.chunks[0]?.cpu ?? null,
+      exitCpuMs: exit.cpums ?? null,
       bytesFirstFrame: s.bytes,
       peakRssKb: exit.maxrsskb,
     };
@@ -486,6 +498,7 @@ async function runMenu(v) {
   try {
     const first = await s.waitFor(v.firstFrame, 8000, 'first frame');
     r.firstFrameMs = first.t;
+    r.firstFrameCpuMs = first.cpu ?? null;
     const idle1 = v.startupOnly ? first : await s.waitIdle(IDLE_MS, 2000);
     if (!v.startupOnly) r.bytesFirstFrame = idle1.bytes;
     if (v.thenEnter) {
@@ -576,6 +589,8 @@ function confconsole(name, term, opts = {}) {
       return join(newTemp('confconsole-bench-'), 'root'); // missing: the demo is seeded at start
     },
     argv: (root) => [...(opts.exe ?? [NODE, join(ROOT, 'bin', 'confconsole')]), '--root', root, '--demo'],
+    // bin/confconsole and the sh front door run the console as their child: their own CPU is not its
+    launcher: !opts.exe || opts.exe[0].endsWith('.sh'),
     env: () => {
       const extra = opts.coldTerminfo ? { XDG_CACHE_HOME: newTemp('confconsole-bench-cache-') } : {};
       // the installed executable looks for the scripts where the package puts them: here, the checkout's
@@ -666,6 +681,9 @@ const METRICS = [
   'wallMs',
   'firstOutputMs',
   'firstFrameMs',
+  'firstOutputCpuMs',
+  'firstFrameCpuMs',
+  'exitCpuMs',
   'enterToMenuMs',
   'menuMs',
   'bytesFirstFrame',
@@ -688,7 +706,9 @@ function summarize(v, samples) {
   }
   // "ready": the first complete frame for menus, the printed line for a printing node, else exit.
   const readyMetric = v.kind === 'menu' ? 'firstFrameMs' : v.expect ? 'firstOutputMs' : 'wallMs';
-  return { name: v.name, group: v.group, term: v.term, note: v.note, runs: samples.length, readyMetric, readyMs: med[readyMetric] ?? null, median: med, range, samples };
+  // its CPU: the main thread's until the frame or the line; all threads' for a process that just exits
+  const cpuMetric = v.launcher ? null : v.kind === 'menu' ? 'firstFrameCpuMs' : v.expect ? 'firstOutputCpuMs' : 'exitCpuMs';
+  return { name: v.name, group: v.group, term: v.term, note: v.note, runs: samples.length, readyMetric, readyMs: med[readyMetric] ?? null, cpuMetric, median: med, range, samples };
 }
 
 const fmtMs = (x) => (x == null ? '–' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
@@ -698,7 +718,7 @@ const fmtMB = (kb) => (kb == null ? '–' : (kb / 1024).toFixed(1));
 
 function table(results, ctx) {
   const base = results.find((r) => r.name === 'node -e 0')?.median.wallMs;
-  const head = ['variant', 'ready ms', 'min', '×node', 'Enter→menu', 'menu ms', 'bytes 1st', 'bytes Down', 'key→draw', 'RSS MB', 'quit ms'];
+  const head = ['variant', 'ready ms', 'min', '×node', 'CPU ms', 'Enter→menu', 'menu ms', 'bytes 1st', 'bytes Down', 'key→draw', 'RSS MB', 'quit ms'];
   const rows = [];
   let group;
   for (const r of results) {
@@ -715,6 +735,7 @@ function table(results, ctx) {
       readyCol,
       fmtMs(r.range[r.readyMetric]?.[0]),
       base && ready != null ? (ready / base).toFixed(2) : '–',
+      fmtMs(r.cpuMetric ? m[r.cpuMetric] : null),
       fmtMs(m.enterToMenuMs),
       fmtMs(m.menuMs),
       fmtInt(m.bytesFirstFrame),
@@ -738,6 +759,9 @@ function table(results, ctx) {
     'ready ms:   confconsole/dialog/whiptail: process start → first complete frame (last element drawn is on the screen);',
     '            node printing one line: start → the line; node -e 0 and node + import: start → exit (wall).',
     '            min: the fastest run (less sensitive to a busy machine).  ×node: ready ÷ node -e 0 (medians, same run).',
+    'CPU ms:     CPU time the main thread had used when the first frame (node printing: the line) was read (/proc/PID/schedstat),',
+    '            steadier than wall time on a busy machine; node -e 0 and node + import: user+system of all threads at exit;',
+    '            not shown where a launcher runs the console as its child (bin/confconsole, the sh front door).',
     'Enter→menu: confconsole, Enter on the Welcome dialog → main menu on screen; menu ms: process start → main menu.',
     `bytes 1st:  bytes written until the first frame settled (${IDLE_MS} ms idle); bytes Down: one Down key on the menu.`,
     'key→draw:   Down key written → first byte of the redraw.  RSS MB: VmHWM of the process just before quitting',
@@ -763,6 +787,9 @@ function table(results, ctx) {
   const ratio = (a, b) => (a != null && b ? (a / b).toFixed(2) : '–');
   if (exe) {
     notes.push(`installed executable: first frame ÷ node -e 0 = ${ratio(exe.firstFrameMs, base)} (target ≤ 1.6, aim 1.3); via the sh guard ${ratio(guard?.firstFrameMs, base)}`);
+    const line1 = by('node printing one line');
+    notes.push(`installed executable: main-thread CPU to the first frame ÷ node printing one line's CPU to its line = ${ratio(exe.firstFrameCpuMs, line1?.firstOutputCpuMs)} ` +
+      `(${fmtMs(exe.firstFrameCpuMs)} ÷ ${fmtMs(line1?.firstOutputCpuMs)} ms; linux ${ratio(exeL?.firstFrameCpuMs, line1?.firstOutputCpuMs)}): the first-frame ratio without the machine's load`);
     notes.push(`installed executable: RSS ÷ node -e 0 RSS = ${ratio(exe.peakRssKb ?? exe.lifetimeMaxRssKb, node0?.peakRssKb ?? node0?.lifetimeMaxRssKb)} (target ≤ 1.5)`);
     notes.push(`bytes per Down ÷ whiptail's: xterm-256color ${ratio(exe.bytesDown, wt?.bytesDown)}, linux ${ratio(exeL?.bytesDown, wtL?.bytesDown)} (target ≤ 1); ` +
       `first frame bytes ÷ whiptail's menu: xterm-256color ${ratio(exe.bytesFirstFrame, wt?.bytesFirstFrame)}, linux ${ratio(exeL?.bytesFirstFrame, wtL?.bytesFirstFrame)} (target ≤ 1)`);
