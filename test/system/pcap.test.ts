@@ -26,7 +26,27 @@ import {
 const whySize = missing('system: PCAP size (set_pcap.sh disk check)', ['bash', 'awk', 'flock', 'df', 'du']);
 const whyRing = missing('system: PCAP ring (tcpdump in a network namespace)', ['root', 'ip', 'tcpdump', 'ping']);
 
-afterAll(() => removeRoots());
+afterAll(() => {
+  for (const m of mounts.splice(0)) execFileSync('umount', [m]);
+  removeRoots();
+});
+
+const mounts: string[] = [];
+/**
+ * A root whose var/lib/confconsole is a disk of its own (a 20 GB tmpfs, which uses memory only for
+ * what is written), so the free space the size checks read moves only with this test's writes,
+ * never with other tests' (a busy machine moved it across a GB boundary mid-test). Without root
+ * rights, the machine's own disk, with the retries below.
+ */
+function rootOnOwnDisk(): Root {
+  const root = makeRoot({ demo: true });
+  if (process.getuid?.() !== 0) return root;
+  const at = join(root.dir, 'var/lib/confconsole');
+  mkdirSync(at, { recursive: true });
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=20g,mode=0755', 'tmpfs', at]);
+  mounts.push(at);
+  return root;
+}
 
 const pcapDir = (r: Root) => join(r.dir, 'var/lib/confconsole/pcap');
 /** the appliance's state: everything but the test's own files and the writers' lock file */
@@ -70,7 +90,7 @@ describe.skipIf(whySize !== undefined)('set_pcap.sh: the buffer size must fit th
   });
 
   it('the largest size that fits is accepted; one more is refused (exit 2) naming the largest', async () => {
-    const root = makeRoot({ demo: true });
+    const root = rootOnOwnDisk();
     let { max, reserve } = expectedMax(root);
     let refused;
     for (let attempt = 0; ; attempt++) {
@@ -102,7 +122,7 @@ describe.skipIf(whySize !== undefined)('set_pcap.sh: the buffer size must fit th
   });
 
   it('what the current ring holds counts as free: a 3 GB ring raises the largest size by 3', async () => {
-    const root = makeRoot({ demo: true });
+    const root = rootOnOwnDisk();
     const without = expectedMax(root);
     mkdirSync(pcapDir(root), { recursive: true });
     // a sparse file: 3 GB as du -sb (what lib/pcap.sh reads) counts it, no real disk used
@@ -136,7 +156,7 @@ describe.skipIf(whySize !== undefined)('set_pcap.sh: the buffer size must fit th
   });
 
   it('--check says whether a size fits and changes nothing (not even the lock)', async () => {
-    const root = makeRoot({ demo: true });
+    const root = rootOnOwnDisk();
     const before = treeSnapshot(root.dir);
     const { max, reserve } = expectedMax(root);
     const ok = await runScript('set_pcap.sh', ['--check', '1'], root.dir);
