@@ -10,6 +10,7 @@ import type { Checked, Ctx, Entry, Io, Op, Outcome, Values } from '../../core/ty
 import { outcomeOf } from '../../core/outcome.js';
 import { Problem } from '../../core/problem.js';
 import { visible } from '../../core/visible.js';
+import { yesNoChoices } from '../../menu/choices.js';
 import type { Field } from '../../menu/types.js';
 import { BACKUP_DAYS, backupDestination, backupKeep, backupPassphrase, backupTime } from '../../rules/backup.js';
 import { planOf, planRows } from '../../system/plan.js';
@@ -158,10 +159,7 @@ export const scheduleFields: Field[] = [
     name: 'encrypt',
     label: 'Encrypt the backups?',
     short: 'Encrypt',
-    choices: [
-      { value: 'no', label: 'No' },
-      { value: 'yes', label: 'Yes' },
-    ],
+    choices: yesNoChoices('no'), // No first: encryption is a decision (its passphrase cannot be recovered)
     help: 'Yes encrypts each backup with gpg (AES256) and a passphrase. Without the passphrase a backup cannot be restored: keep it somewhere safe.',
   },
   {
