@@ -379,6 +379,51 @@ describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'fl
     expect(spawnSync('flock', ['-n', lock, 'true']).status).toBe(0); // the lock is free again
   });
 
+  it('choice options are taken in any case, as the day always was (command line, script, imported document)', async () => {
+    const root = await demo();
+    const show = () => json(cc(root, ['backup', 'show', '--json'])).backup;
+    for (const [sched, day, enc] of [['Weekly', 'Mon', 'No'], ['DAILY', 'fri', 'no'], ['wEEKLY', 'SUN', 'NO']] as const) {
+      const r = cc(root, ['backup', 'set', '--destination', '/srv/bk', '--schedule', sched, '--day', day, '--encrypt', enc, '--json']);
+      expect(r.code, `${sched}: ${r.out}${r.err}`).toBe(0);
+      expect(show()).toMatchObject({ schedule: sched.toLowerCase(), day: day.toLowerCase(), encrypt: false });
+    }
+    // the script itself (its twin check; rules-agree fuzzes the two)
+    const env = { ...process.env, CONFCONSOLE_ROOT: root, CONFCONSOLE_DEMO: '1' };
+    const s = spawnSync(join(REPO, 'sbin/set_backup.sh'), ['--schedule', 'Daily', '--encrypt', 'No'], { env, input: '\n', encoding: 'utf8' });
+    expect(s.status, s.stderr).toBe(0);
+    expect(show()).toMatchObject({ schedule: 'daily' });
+    // a document with choice values in another case imports as its lower-case values
+    const doc = exportOf(root).replace('schedule: "daily"', 'schedule: "Weekly"').replace(/day: "[a-z]+"/, 'day: "Tue"');
+    const f = join(root, 'doc.yaml');
+    writeFileSync(f, doc, { mode: 0o600 });
+    const imp = cc(root, ['import', f, '--json']);
+    expect(imp.code, imp.out + imp.err).toBe(0);
+    expect(show()).toMatchObject({ schedule: 'weekly', day: 'tue' });
+    expect(cc(root, ['backup', 'set', '--schedule', 'hourly']).code).toBe(2);
+  }, 120_000);
+
+  it('--destination none clears the destination and turns the schedule off; with a schedule asked for it is refused', async () => {
+    const root = await demo();
+    const show = () => json(cc(root, ['backup', 'show', '--json'])).backup;
+    for (const none of ['none', 'None', 'NONE']) {
+      expect(cc(root, ['backup', 'set', '--destination', '/srv/bk', '--schedule', 'daily']).code).toBe(0);
+      const r = cc(root, ['backup', 'set', '--destination', none, '--json']);
+      expect(r.code, r.out + r.err).toBe(0);
+      expect(show()).toMatchObject({ schedule: 'off', destination: '' });
+      expect(readdirSync(join(root, 'etc/systemd/system')).filter((n) => n.startsWith('confconsole-backup'))).toEqual([]);
+    }
+    expect(cc(root, ['backup', 'set', '--destination', '/srv/bk', '--schedule', 'weekly']).code).toBe(0);
+    const refused = cc(root, ['backup', 'set', '--destination', 'none', '--schedule', 'daily', '--json']);
+    expect(refused.code).toBe(2);
+    expect(json(refused)).toMatchObject({ field: 'destination' });
+    expect(show()).toMatchObject({ schedule: 'weekly', destination: '/srv/bk' });
+    // the script's twin
+    const env = { ...process.env, CONFCONSOLE_ROOT: root, CONFCONSOLE_DEMO: '1' };
+    const s = spawnSync(join(REPO, 'sbin/set_backup.sh'), ['--destination', 'none'], { env, input: '\n', encoding: 'utf8' });
+    expect(s.status, s.stderr).toBe(0);
+    expect(show()).toMatchObject({ schedule: 'off', destination: '' });
+  }, 120_000);
+
   it.each([
     [['--schedule', 'weekly', '--day', 'wed', '--time', '4:05'], 'Wed *-*-* 04:05:00'],
     [['--schedule', 'daily', '--time', '23:59'], '*-*-* 23:59:00'],

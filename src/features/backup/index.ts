@@ -8,7 +8,7 @@ import { visible } from '../../core/visible.js';
 import { check, report, str, UsageError } from '../../commands/output.js';
 import type { Command, Out } from '../../commands/types.js';
 import type { Item } from '../../menu/types.js';
-import { backupDay, backupDestination, backupKeep, backupTime } from '../../rules/backup.js';
+import { backupDay, backupDestination, backupEncrypt, backupKeep, backupSchedule, backupTime } from '../../rules/backup.js';
 import { EXIT } from '../../system/runner.js';
 import {
   BACKUP_COLUMNS,
@@ -101,7 +101,7 @@ export const commands: Command[] = [
       'from standard input (with --encrypt yes; without it the stored one is kept).',
     ],
     options: {
-      destination: { type: 'string', value: 'DEST', help: 'a directory, or sftp://USER@HOST[:PORT]/PATH' },
+      destination: { type: 'string', value: 'DEST', help: 'a directory, or sftp://USER@HOST[:PORT]/PATH; none: no destination (the schedule off)' },
       schedule: { type: 'string', value: 'off|daily|weekly', help: 'when backups run' },
       day: { type: 'string', value: 'mon..sun', help: 'the day of a weekly backup' },
       time: { type: 'string', value: 'HH:MM', help: 'the time of day (local)' },
@@ -119,17 +119,17 @@ export const commands: Command[] = [
         const v = str(o[name]);
         return v === undefined ? fallback : check(rule as Parameters<typeof check>[0], v, `--${name}`);
       };
-      const schedule = str(o.schedule) ?? cur.schedule;
-      if (!['off', 'daily', 'weekly'].includes(schedule)) throw new UsageError('--schedule: off, daily or weekly', undefined, 'schedule');
-      const encrypt = str(o.encrypt) ?? (cur.encrypt ? 'yes' : 'no');
-      if (!['yes', 'no'].includes(encrypt)) throw new UsageError('--encrypt: yes or no', undefined, 'encrypt');
+      const destination = pick('destination', backupDestination, cur.destination);
+      // --destination none: no destination, so no schedule unless one is asked for (then refused)
+      const schedule = pick('schedule', backupSchedule, destination === '' && str(o.destination) !== undefined ? 'off' : cur.schedule);
+      const encrypt = pick('encrypt', backupEncrypt, cur.encrypt ? 'yes' : 'no');
       if (o['passphrase-stdin'] === true && encrypt !== 'yes') throw new UsageError('--passphrase-stdin goes with --encrypt yes', undefined, 'passphrase-stdin');
       const passphrase = o['passphrase-stdin'] === true ? await out.readSecret('backup passphrase') : '';
       const values = {
         schedule,
         encrypt,
         passphrase,
-        destination: pick('destination', backupDestination, cur.destination),
+        destination,
         day: pick('day', backupDay, cur.day),
         time: pick('time', backupTime, cur.time),
         keep: pick('keep', backupKeep, String(cur.keep)),

@@ -176,7 +176,8 @@ export const scheduleFields: Field[] = [
 
 /** set_backup.sh's arguments for the form's (or a command's) values; the passphrase goes on stdin. */
 export function setArgs(v: Values): string[] {
-  const args = ['--schedule', v.schedule ?? 'off', '--keep', v.keep ?? '7', '--destination', v.destination ?? '', '--encrypt', v.encrypt ?? 'no'];
+  // no destination is said as none ('' would keep the one set)
+  const args = ['--schedule', v.schedule ?? 'off', '--keep', v.keep ?? '7', '--destination', v.destination || 'none', '--encrypt', v.encrypt ?? 'no'];
   if (v.day) args.push('--day', v.day);
   if (v.time) args.push('--time', v.time);
   if (v.fingerprint) args.push('--fingerprint', v.fingerprint);
