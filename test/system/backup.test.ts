@@ -4,15 +4,15 @@
 // key changed is refused, naming the field; an encrypted backup cannot be restored without its
 // passphrase and can with it; keep N prunes (on the server and in a directory); the timer unit
 // passes systemd-analyze verify and its OnCalendar systemd-analyze calendar.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/demo.js';
 import { missing } from '../support/requires.js';
-import { REPO, stopPid, waitFor } from './helpers.js';
+import { REPO, waitFor } from './helpers.js';
+import { sshdFixture, type Sshd } from './sshd-fixture.js';
 
 const why = missing('system: backups to a loopback SFTP server', ['bash', 'python3', 'flock', '/usr/sbin/sshd', 'sftp', 'ssh-keyscan', 'ssh-keygen', 'gpg']);
 const CLI = join(REPO, 'bin/confconsole');
@@ -47,12 +47,6 @@ function exportOf(root: string): string {
   return readFileSync(f, 'utf8');
 }
 
-const tcpFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
 
 const fingerprint = (pub: string) => spawnSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pub], { encoding: 'utf8' }).stdout.split(' ')[1]!;
 
@@ -60,24 +54,14 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
   const srv = mkdtempSync(join(tmpdir(), 'cc-backup-srv-'));
   dirs.push(srv);
   const store = join(srv, 'store');
-  let port = 0;
-  let sshd: ChildProcess | undefined;
+  let sshd: Sshd;
   let dest = '';
   let a = ''; // the appliance backed up
   const keys: string[] = [];
 
-  const startSshd = async (hostKey: string) => {
-    // its log straight into a file: a pipe is drained only while the event loop runs, and the
-    // tests run the console with spawnSync (sshd blocked on a full pipe stops answering)
-    const log = openSync(join(srv, 'sshd.log'), 'a');
-    sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(srv, 'sshd_config'), '-h', join(srv, hostKey)], { stdio: ['ignore', 'ignore', log] });
-    closeSync(log);
-    await waitFor('sshd to listen', async () => !(await tcpFree(port)), 10_000);
-  };
-  const stopSshd = async () => {
-    await stopPid(sshd?.pid);
-    await waitFor('sshd to stop listening', () => tcpFree(port), 10_000);
-  };
+  // its log straight into a file (the tests run the console with spawnSync: sshd-fixture.ts)
+  const startSshd = (hostKey: string) => sshd.start(join(srv, hostKey));
+  const stopSshd = () => sshd.stop();
   /** The appliance key of `root` authorized on the server (backup show gives it). */
   const authorize = (root: string) => {
     const k = readFileSync(join(root, 'etc/confconsole/callhome/id_rsa.pub'), 'utf8').trim();
@@ -88,38 +72,19 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
 
   beforeAll(async () => {
     for (const k of ['hk1', 'hk2']) spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(srv, k)]);
-    for (let i = 0; i < 200 && !port; i++) {
-      const p = 20_100 + Math.floor(Math.random() * 9_000);
-      if (await tcpFree(p)) port = p;
-    }
-    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // sshd's privilege separation dir
     mkdirSync(store, { mode: 0o700 });
-    writeFileSync(
-      join(srv, 'sshd_config'),
-      [
-        `Port ${port}`,
-        'ListenAddress 127.0.0.1',
-        `PidFile ${join(srv, 'sshd.pid')}`,
-        `AuthorizedKeysFile ${join(srv, 'authorized_keys')}`,
-        'StrictModes no',
-        'UsePAM no',
-        'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no',
-        'PubkeyAuthentication yes',
-        'PermitRootLogin prohibit-password',
-        'AllowTcpForwarding no',
-        'Subsystem sftp internal-sftp',
-        'LogLevel VERBOSE',
-        // many short connections in a row (a key scan opens one per key type): none dropped as a flood
-        'MaxStartups 100:30:200',
-      ].join('\n') + '\n',
-    );
+    sshd = await sshdFixture(srv, [
+      'AllowTcpForwarding no',
+      'Subsystem sftp internal-sftp',
+      // many short connections in a row (a key scan opens one per key type): none dropped as a flood
+      'MaxStartups 100:30:200',
+    ]);
     await startSshd('hk1');
-    dest = `sftp://root@127.0.0.1:${port}${store}`;
+    dest = `sftp://root@127.0.0.1:${sshd.port}${store}`;
   }, 30_000);
 
   afterAll(async () => {
-    await stopPid(sshd?.pid);
+    await sshd?.stop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
