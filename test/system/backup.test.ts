@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/demo.js';
 import { missing } from '../support/requires.js';
 import { REPO, waitFor } from './helpers.js';
-import { sshdFixture, type Sshd } from './sshd-fixture.js';
+import { freeTcpPort, sshdFixture, type Sshd } from './sshd-fixture.js';
 
 const why = missing('system: backups to a loopback SFTP server', ['bash', 'python3', 'flock', '/usr/sbin/sshd', 'sftp', 'ssh-keyscan', 'ssh-keygen', 'gpg']);
 const CLI = join(REPO, 'bin/confconsole');
@@ -56,6 +56,7 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
   const store = join(srv, 'store');
   let sshd: Sshd;
   let dest = '';
+  let [noRename, noRemove] = [0, 0];
   let a = ''; // the appliance backed up
   const keys: string[] = [];
 
@@ -73,12 +74,26 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
   beforeAll(async () => {
     for (const k of ['hk1', 'hk2']) spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(srv, k)]);
     mkdirSync(store, { mode: 0o700 });
-    sshd = await sshdFixture(srv, [
-      'AllowTcpForwarding no',
-      'Subsystem sftp internal-sftp',
-      // many short connections in a row (a key scan opens one per key type): none dropped as a flood
-      'MaxStartups 100:30:200',
-    ]);
+    const port = await freeTcpPort();
+    [noRename, noRemove] = [await freeTcpPort([port]), 0];
+    noRemove = await freeTcpPort([port, noRename]);
+    sshd = await sshdFixture(
+      srv,
+      [
+        'AllowTcpForwarding no',
+        'Subsystem sftp internal-sftp',
+        // many short connections in a row (a key scan opens one per key type): none dropped as a flood
+        'MaxStartups 100:30:200',
+        // two more ports whose SFTP refuses the last rename of an upload (and the removal)
+        `Port ${noRename}`,
+        `Port ${noRemove}`,
+        `Match LocalPort ${noRename}`,
+        '  ForceCommand internal-sftp -P rename,posix-rename',
+        `Match LocalPort ${noRemove}`,
+        '  ForceCommand internal-sftp -P rename,posix-rename,remove',
+      ],
+      port,
+    );
     await startSshd('hk1');
     dest = `sftp://root@127.0.0.1:${sshd.port}${store}`;
   }, 30_000);
@@ -217,6 +232,29 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
     }
     expect(cc(a, ['backup', 'now', '--json']).code).toBe(0);
   }, 120_000);
+
+  it('an upload that fails after it began leaves no .NAME.part on the server; one that cannot be removed is said', () => {
+    const parts = (d: string) => readdirSync(d).filter((n) => n.endsWith('.part'));
+    const dests: [number, string][] = [[noRename, 'nr1'], [noRename, 'nr2'], [noRemove, 'nrm']];
+    for (const [port, dir] of dests) {
+      mkdirSync(join(srv, dir), { mode: 0o700 });
+      const set = cc(a, ['backup', 'set', '--destination', `sftp://root@127.0.0.1:${port}${join(srv, dir)}`, '--json']);
+      expect(set.code, set.out + set.err).toBe(0);
+      const now = cc(a, ['backup', 'now', '--json']);
+      expect(now.code, now.err).toBe(1);
+      const err = (json(now) as { error?: string }).error!;
+      if (port === noRename) {
+        expect(parts(join(srv, dir)), `${dir}: ${now.err}`).toEqual([]);
+        expect(err).not.toMatch(/partial/);
+      } else {
+        expect(parts(join(srv, dir))).toHaveLength(1);
+        expect(err).toMatch(/the partial upload \/\S+\.part could not be removed from the server \(.+\): remove it by hand/);
+        expect((json(cc(a, ['backup', 'show', '--json'])).last as { cause: string }).cause).toMatch(/could not be removed/);
+      }
+      expect(readdirSync(join(srv, dir)).filter((n) => !n.endsWith('.part'))).toEqual([]);
+    }
+    expect(cc(a, ['backup', 'set', '--destination', dest, '--json']).code).toBe(0);
+  }, 180_000);
 });
 
 describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'flock', 'systemd-analyze']))('the backup timer', () => {
