@@ -59,6 +59,7 @@ list_names() {
       [[ $n =~ $BK_NAME_RE && $s =~ ^[0-9]+$ ]] && printf '%s %s\n' "$n" "$s"
     done <<<"$BK_OUT" | LC_ALL=C sort
   else
+    BK_ERR=$(bk_dir_problem "$(local_dir)") || return 1
     [[ -d $(local_dir) ]] || return 0
     for n in "$(local_dir)"/"$BK_PREFIX"*; do
       [[ -f $n && ${n##*/} =~ $BK_NAME_RE ]] && printf '%s %s\n' "${n##*/}" "$(stat -c %s -- "$n")"
@@ -113,6 +114,7 @@ now)
     trap - TERM INT
     local cause=$1
     [[ -z $remote_part ]] || cause+=$(remove_part)
+    demo_paths cause
     bk_state false "$cause" "$id" "$name" 0 "$enc" 0 || log "cannot record the result in $BK_STATE"
     fail_on "${2:-}" "$EX_FAIL" "$cause"
   }
@@ -164,7 +166,7 @@ now)
   else
     d=$(local_dir)
     # a directory made here is only root's; one that was there keeps its owner and mode (only what we own)
-    if [[ -e $d && ! -d $d ]]; then failed "the backup destination $d is not a directory" destination
+    if ! err=$(bk_dir_problem "$d"); then failed "$err" destination
     elif [[ ! -d $d ]]; then
       err=$({ mkdir -p -- "$d" && chmod 0700 -- "$d"; } 2>&1) || failed "cannot make the backup directory $d: $(cause_of "$err")" destination
     fi

@@ -59,6 +59,8 @@ if [[ -n $o_dest ]]; then
 fi
 if [[ -n $o_enc ]]; then accept encrypt check_backup_encrypt "$o_enc"; enc=$CHECKED; fi
 [[ -z $fp || $fp =~ ^SHA256:[A-Za-z0-9+/]{43}$ ]] || refuse fingerprint "--fingerprint takes a key's SHA256 fingerprint (SHA256: and 43 characters)"
+# a directory destination that cannot be one (a file there, or a file on its way) is refused now, not at the first backup
+if [[ -n $o_dest && $dest == /* ]]; then err=$(bk_dir_problem "$(p "$dest")") || refuse destination "$err"; fi
 [[ $sched == off || -n $dest ]] || refuse destination "a schedule needs a destination: a directory or sftp://USER@HOST[:PORT]/PATH"
 
 # the passphrase: read only when encrypting; an empty line keeps the stored one

@@ -273,12 +273,50 @@ describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'fl
     expect(cc(root, ['backup', 'set', '--destination', '/var/backups/new-cc', '--json']).code).toBe(0);
     expect(cc(root, ['backup', 'now', '--json']).code).toBe(0);
     expect(statSync(join(root, 'var/backups/new-cc')).mode & 0o777).toBe(0o700);
+    // a file where the directory would be (or on its way) is refused when set, named by its appliance path (a demo's host path never shown)
     writeFileSync(join(root, 'srv/afile'), 'x');
-    expect(cc(root, ['backup', 'set', '--destination', '/srv/afile', '--json']).code).toBe(0);
+    for (const [d, said] of [['/srv/afile', 'the backup destination /srv/afile is not a directory'], ['/srv/afile/bk/x', 'the backup destination /srv/afile/bk/x cannot be a directory: /srv/afile is a file']]) {
+      const set = cc(root, ['backup', 'set', '--destination', d, '--json']);
+      expect(set.code, d).toBe(2);
+      expect(json(set), d).toMatchObject({ field: 'destination', error: said });
+    }
+    // one that became a file after it was set: backup now, list and the recorded cause say so, by the appliance path
+    expect(cc(root, ['backup', 'set', '--destination', '/srv/later', '--json']).code).toBe(0);
+    writeFileSync(join(root, 'srv/later'), 'x');
     const f = cc(root, ['backup', 'now', '--json']);
-    expect(f.code).not.toBe(0);
-    expect(json(f)).toMatchObject({ field: 'destination', error: expect.stringContaining('not a directory') });
+    expect(f.code).toBe(1);
+    expect(json(f)).toMatchObject({ field: 'destination', error: 'the backup destination /srv/later is not a directory' });
+    expect(f.err).not.toContain(root);
+    expect((json(cc(root, ['backup', 'show', '--json'])).last as { cause: string }).cause).toBe('the backup destination /srv/later is not a directory');
+    const l = cc(root, ['backup', 'list', '--json']);
+    expect(l.code).toBe(1);
+    expect(json(l)).toMatchObject({ field: 'destination', error: expect.stringContaining('cannot list /srv/later: the backup destination /srv/later is not a directory') });
+    // a directory that cannot be made (its parent is a file): the cause names the appliance path
+    rmSync(join(root, 'srv/later'));
+    mkdirSync(join(root, 'srv/later'));
+    expect(cc(root, ['backup', 'set', '--destination', '/srv/later/in', '--json']).code).toBe(0);
+    rmSync(join(root, 'srv/later'), { recursive: true });
+    writeFileSync(join(root, 'srv/later'), 'x');
+    const m = cc(root, ['backup', 'now', '--json']);
+    expect(json(m)).toMatchObject({ field: 'destination', error: 'the backup destination /srv/later/in cannot be a directory: /srv/later is a file' });
+    expect(m.err).not.toContain(root);
   }, 180_000);
+
+  it("a demo's failures name the appliance's paths, never the demo root's host path (any script: the kind is in fail and log)", async () => {
+    const root = await demo();
+    const conf = join(root, 'etc/chrony/chrony.conf');
+    rmSync(conf);
+    mkdirSync(conf);
+    const r = cc(root, ['ntp', 'set', '192.0.2.5', '--json']);
+    expect(r.code).not.toBe(0);
+    expect((json(r) as { error?: string }).error).toContain("chrony's configuration /etc/chrony/chrony.conf");
+    expect(r.out + r.err).not.toContain(root);
+    // the scripts on a root that is no demo (an appliance tree given with --root) name it as it is
+    const env = { ...process.env, CONFCONSOLE_ROOT: root };
+    delete env.CONFCONSOLE_DEMO;
+    const s = spawnSync(join(REPO, 'sbin/set_ntp.sh'), ['192.0.2.5'], { env, encoding: 'utf8' });
+    expect(s.stdout).toContain(`${root}/etc/chrony/chrony.conf`);
+  }, 60_000);
 
   it('an encrypted backup cut short is said to be damaged, not a wrong passphrase (which is still said for a whole one)', async () => {
     const root = await demo();
