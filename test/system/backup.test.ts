@@ -275,7 +275,7 @@ describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'fl
     expect(statSync(join(root, 'var/backups/new-cc')).mode & 0o777).toBe(0o700);
     // a file where the directory would be (or on its way) is refused when set, named by its appliance path (a demo's host path never shown)
     writeFileSync(join(root, 'srv/afile'), 'x');
-    for (const [d, said] of [['/srv/afile', 'the backup destination /srv/afile is not a directory'], ['/srv/afile/bk/x', 'the backup destination /srv/afile/bk/x cannot be a directory: /srv/afile is a file']]) {
+    for (const [d, said] of <[string, string][]>[['/srv/afile', 'the backup destination /srv/afile is not a directory'], ['/srv/afile/bk/x', 'the backup destination /srv/afile/bk/x cannot be a directory: /srv/afile is a file']]) {
       const set = cc(root, ['backup', 'set', '--destination', d, '--json']);
       expect(set.code, d).toBe(2);
       expect(json(set), d).toMatchObject({ field: 'destination', error: said });
@@ -312,7 +312,7 @@ describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'fl
     expect((json(r) as { error?: string }).error).toContain("chrony's configuration /etc/chrony/chrony.conf");
     expect(r.out + r.err).not.toContain(root);
     // the scripts on a root that is no demo (an appliance tree given with --root) name it as it is
-    const env = { ...process.env, CONFCONSOLE_ROOT: root };
+    const env: NodeJS.ProcessEnv = { ...process.env, CONFCONSOLE_ROOT: root };
     delete env.CONFCONSOLE_DEMO;
     const s = spawnSync(join(REPO, 'sbin/set_ntp.sh'), ['192.0.2.5'], { env, encoding: 'utf8' });
     expect(s.stdout).toContain(`${root}/etc/chrony/chrony.conf`);
