@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { seedDemo } from '../../src/demo.js';
 import { removeTree } from '../support/cleanup.js';
 import { KEYS, startConsole, type Harness } from '../support/headless.js';
@@ -58,6 +58,39 @@ describe('Backups menu', () => {
     if (process.env.UPDATE_GOLDEN === '1' || !existsSync(GOLDEN)) writeFileSync(GOLDEN, got);
     expect(got).toBe(readFileSync(GOLDEN, 'utf8'));
   });
+
+  it("a field's error goes once its value is corrected and the field left, before the next OK", async () => {
+    const root = await demoRoot();
+    h = await openBackups(root);
+    await h.press('2', KEYS.enter);
+    await h.waitFor('Destination (a directory, or sftp://');
+    await h.press(KEYS.ctrlU);
+    await h.type('/var/backups/ui');
+    await h.press(KEYS.tab, KEYS.right); // daily
+    await h.waitFor('Time (HH:MM)');
+    await h.press(KEYS.tab, KEYS.ctrlU);
+    await h.type('25:00');
+    await h.press(KEYS.tab, KEYS.ctrlU);
+    await h.type('abc');
+    await h.press(KEYS.enter, KEYS.enter); // Keep, then Encrypt (the last in play): OK
+    await h.waitFor('"25:00" is not a time of day');
+    await h.waitFor('keep takes a whole number');
+    // the focus is on Time (the first in error): corrected, then left with Tab
+    await h.press(KEYS.ctrlU);
+    await h.type('04:05');
+    await h.press(KEYS.tab);
+    await vi.waitFor(() => expect(h!.text()).not.toContain('is not a time of day'), { timeout: 15_000 });
+    expect(h.text()).toContain('keep takes a whole number'); // Keep is still to correct
+    // Keep changed but still refused: its error stays until OK; corrected: it goes
+    await h.press(KEYS.ctrlU);
+    await h.type('999');
+    await h.press(KEYS.tab);
+    expect(h.text()).toContain('keep takes a whole number');
+    await h.press(KEYS.btab, KEYS.ctrlU);
+    await h.type('5');
+    await h.press(KEYS.tab);
+    await vi.waitFor(() => expect(h!.text()).not.toContain('keep takes a whole number'), { timeout: 15_000 });
+  }, 120_000);
 
   it('saves a schedule, backs up now, lists it, and restores it after a review', async () => {
     const root = await demoRoot();
