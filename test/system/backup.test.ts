@@ -332,6 +332,12 @@ describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'fl
       expect((json(r) as { error?: string }).error, String(cut)).toMatch(/is damaged: gpg could not decrypt it to its end/);
     }
     writeFileSync(file, whole);
+    // --passphrase-stdin with nothing (or an empty line) on stdin: said as such, not "none is stored"
+    for (const input of ['', '\n', '\r\n']) {
+      const empty = cc(root, ['backup', 'restore', id, '--dry-run', '--passphrase-stdin', '--json'], input);
+      expect(empty.code, JSON.stringify(input)).toBe(2);
+      expect(json(empty), JSON.stringify(input)).toMatchObject({ field: 'passphrase', error: expect.stringContaining('the passphrase given was empty') });
+    }
     const wrong = cc(root, ['backup', 'restore', id, '--dry-run', '--passphrase-stdin', '--json'], 'not it\n');
     expect(wrong.code).toBe(2);
     expect((json(wrong) as { field?: string }).field).toBe('passphrase');

@@ -147,4 +147,42 @@ describe('Backups menu', () => {
     await h.waitFor(`The settings of backup ${id} are back`, 60_000);
     expect(readFileSync(join(root, 'etc/chrony/chrony.conf'), 'utf8')).not.toContain('10.9.0.1');
   }, 180_000);
+
+  it.each([
+    ['the passphrase was changed since', ['--encrypt', 'yes', '--passphrase-stdin'], 'another passphrase 2\n'],
+    ['encryption was turned off since (the passphrase forgotten)', ['--encrypt', 'no'], ''],
+  ])('an encrypted backup restores with its passphrase typed when %s; a wrong one is said at the field', async (_what, change, input) => {
+    const root = await demoRoot();
+    const env = { ...process.env, CONFCONSOLE_ROOT: root, CONFCONSOLE_DEMO: '1' };
+    const cli = (args: string[], stdin = '') => spawnSync(process.execPath, [join(import.meta.dirname, '../../bin/confconsole'), '--demo', '--root', root, ...args], { input: stdin, encoding: 'utf8' });
+    expect(cli(['backup', 'set', '--destination', '/srv/enc', '--encrypt', 'yes', '--passphrase-stdin'], 'first passphrase 1\n').status).toBe(0);
+    expect(cli(['backup', 'now']).status).toBe(0);
+    expect(cli(['backup', 'set', ...change], input).status).toBe(0);
+    expect(spawnSync(join(sbin, 'set_ntp.sh'), ['10.9.0.2'], { env, encoding: 'utf8' }).status).toBe(0);
+    h = await openBackups(root);
+    await h.press('5', KEYS.enter);
+    await h.waitFor(/1\. 20\d\d-.*encrypted/);
+    await h.press('1', KEYS.enter);
+    await h.waitFor('3. Restore with its passphrase', 60_000);
+    // Restore with the stored passphrase (or none): it says so and names the item that asks
+    await h.press('2', KEYS.enter);
+    await h.waitFor('Choose "Restore with its passphrase"', 60_000);
+    await h.press(KEYS.enter);
+    await h.waitFor('3. Restore with its passphrase');
+    await h.press('3', KEYS.enter);
+    await h.waitFor("The backup's passphrase");
+    await h.type('not the passphrase');
+    await h.press(KEYS.enter);
+    await h.waitFor('the passphrase does not decrypt', 60_000);
+    expect(h.text()).not.toContain('not the passphrase'); // masked
+    await h.press(KEYS.ctrlU);
+    await h.type('first passphrase 1');
+    await h.press(KEYS.enter);
+    await h.waitFor('Restore these settings?', 60_000);
+    expect(h.text()).toContain('ntp.servers');
+    expect(h.text()).toContain('current: 10.9.0.2');
+    await h.press('y');
+    await h.waitFor(/are back/, 60_000);
+    expect(readFileSync(join(root, 'etc/chrony/chrony.conf'), 'utf8')).not.toContain('10.9.0.2');
+  }, 180_000);
 });

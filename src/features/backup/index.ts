@@ -14,6 +14,10 @@ import {
   BACKUP_COLUMNS,
   BackupProblem,
   backupDiff,
+  backupEncrypted,
+  backupRestoreWith,
+  passphraseFields,
+  RESTORE_WITH,
   backupHead,
   backupList,
   backupNow,
@@ -68,6 +72,13 @@ export const backupItem = (key: string): Item => ({
             items: [
               { key: '1', label: 'Show what a restore changes', help: 'The changes restoring backup {id} would make (old -> new, secrets masked).', flow: { kind: 'view', op: backupDiff } },
               { key: '2', label: 'Restore', help: 'Make the settings those of backup {id}, area by area through their scripts; the network last.', flow: { kind: 'do', op: backupRestore, confirm: 'ask', defaultNo: true, progress: 'Restoring the settings' } },
+              {
+                key: '3',
+                label: RESTORE_WITH,
+                help: 'An encrypted backup whose passphrase is not the stored one (changed since, or encryption turned off): type it (masked, never stored), see what restoring changes, then restore.',
+                offeredIf: backupEncrypted,
+                flow: { kind: 'form', op: backupRestoreWith, fields: passphraseFields, check: true, question: 'Restore these settings?', progress: 'Restoring the settings' },
+              },
             ],
           },
         },
@@ -174,11 +185,13 @@ export const commands: Command[] = [
       'dry-run': { type: 'boolean', help: 'show what would change, change nothing' },
       'passphrase-stdin': { type: 'boolean', help: "read the backup's passphrase from standard input" },
     },
-    covers: [backupRestore, backupDiff, backupHead],
+    covers: [backupRestore, backupDiff, backupHead, backupRestoreWith, backupEncrypted],
     async run(ctx, input, out) {
       const id = input.args[0]!;
       if (!ID.test(id)) throw new UsageError(`not a backup id (YYYYMMDDTHHMMSS.mmmZ, from confconsole backup list): ${visible(id)}`, undefined, 'id');
       const pass = input.opts['passphrase-stdin'] === true ? await out.readSecret('backup passphrase') : '';
+      // an empty one is not "none given" (the script would then try the stored one and say there is none)
+      if (input.opts['passphrase-stdin'] === true && pass === '') throw new UsageError('--passphrase-stdin: the passphrase given was empty (one line on standard input)', undefined, 'passphrase');
       let raw;
       try {
         raw = await fetchDocument(ctx, id, pass);
