@@ -59,6 +59,7 @@ list_names() {
       [[ $n =~ $BK_NAME_RE && $s =~ ^[0-9]+$ ]] && printf '%s %s\n' "$n" "$s"
     done <<<"$BK_OUT" | LC_ALL=C sort
   else
+    BK_ERR=$(bk_dir_problem "$(local_dir)") || return 1
     [[ -d $(local_dir) ]] || return 0
     for n in "$(local_dir)"/"$BK_PREFIX"*; do
       [[ -f $n && ${n##*/} =~ $BK_NAME_RE ]] && printf '%s %s\n' "${n##*/}" "$(stat -c %s -- "$n")"
@@ -107,8 +108,30 @@ now)
   trap '' HUP PIPE
   id=$(date -u +%Y%m%dT%H%M%S.%3NZ)
   name=$BK_PREFIX$id.yaml enc=false
-  # failed CAUSE [FIELD]: recorded as the last result, then the script's failure
-  failed() { trap - TERM INT; bk_state false "$1" "$id" "$name" 0 "$enc" 0 || log "cannot record the result in $BK_STATE"; fail_on "${2:-}" "$EX_FAIL" "$1"; }
+  # failed CAUSE [FIELD]: recorded as the last result, then the script's failure; an upload that
+  # had begun leaves no .NAME.part on the server (removed, or said)
+  failed() {
+    trap - TERM INT
+    local cause=$1
+    [[ -z $remote_part ]] || cause+=$(remove_part)
+    demo_paths cause
+    bk_state false "$cause" "$id" "$name" 0 "$enc" 0 || log "cannot record the result in $BK_STATE"
+    fail_on "${2:-}" "$EX_FAIL" "$cause"
+  }
+  # remove_part: best effort, the partial upload removed from the server → '' or what is left
+  # there, to add to the cause. An upload that never began (sftp printed no 'put': no login) has
+  # nothing to remove.
+  remove_part() {
+    local began=yes part=$remote_part out=$BK_OUT
+    remote_part=""
+    [[ $put_sent == yes && $out != *'sftp> put '* ]] && began=no
+    [[ $began == yes ]] || return 0
+    printf -- 'rm %s\n' "$part" >"$work/rmpart.batch"
+    if bk_sftp "$work/rmpart.batch"; then log "the partial upload $part is removed from the server"
+    elif [[ $BK_ERR == *'No such file'* ]]; then :
+    else printf '; the partial upload %s could not be removed from the server (%s): remove it by hand' "$part" "${BK_ERR:-sftp failed}"; fi
+  }
+  remote_part="" put_sent=no
   # cancelled (Esc in the console: TERM to the group): said as the last result; the EXIT trap
   # removes the partial file (nothing at the destination is replaced before the last rename)
   trap 'failed "cancelled before the backup was complete: nothing was replaced"' TERM INT
@@ -137,11 +160,13 @@ now)
     printf -- '-mkdir %s\nput %s %s/.%s.part\nchmod 600 %s/.%s.part\nrename %s/.%s.part %s/%s\n' "$BK_SFTP_PATH" "$out" \
       "$BK_SFTP_PATH" "$name" "$BK_SFTP_PATH" "$name" "$BK_SFTP_PATH" "$name" "$BK_SFTP_PATH" "$name" >"$work/put.batch"
     log "sending it to $BK_SFTP_USER@$BK_SFTP_HOST port $BK_SFTP_PORT, $BK_SFTP_PATH"
-    bk_sftp "$work/put.batch" || failed "sftp could not store it on $BK_SFTP_HOST: ${BK_ERR:-no message}" destination
+    remote_part=$BK_SFTP_PATH/.$name.part BK_OUT=""
+    if ! bk_sftp "$work/put.batch"; then put_sent=yes; failed "sftp could not store it on $BK_SFTP_HOST: ${BK_ERR:-no message}" destination; fi
+    remote_part=""
   else
     d=$(local_dir)
     # a directory made here is only root's; one that was there keeps its owner and mode (only what we own)
-    if [[ -e $d && ! -d $d ]]; then failed "the backup destination $d is not a directory" destination
+    if ! err=$(bk_dir_problem "$d"); then failed "$err" destination
     elif [[ ! -d $d ]]; then
       err=$({ mkdir -p -- "$d" && chmod 0700 -- "$d"; } 2>&1) || failed "cannot make the backup directory $d: $(cause_of "$err")" destination
     fi

@@ -8,7 +8,8 @@
 # the appliance's SSH key (made once; its public half: confconsole backup show) and the server's
 # host key pinned on first use: its fingerprint is in the result. --fingerprint: pin only this
 # key (the one the operator confirmed); a server whose key is not the pinned one is refused
-# (field destination) unless --repin.
+# (field destination) unless --repin. DEST none: no destination, and so the schedule off.
+# Choice options (--schedule, --day, --encrypt, none) are taken in any case.
 # --encrypt yes: the backups are encrypted (gpg, AES256) with the passphrase read from standard
 # input (one line, 8-256 bytes; an empty line keeps the stored one); --encrypt no forgets it.
 # Writes appliance.ini [backup], the passphrase secret, the pinned key, and the timer and its
@@ -47,17 +48,19 @@ done
 bk_load
 old_sched=$BK_SCHEDULE old_day=$BK_DAY old_time=$BK_TIME old_keep=$BK_KEEP old_dest=$BK_DEST old_enc=$BK_ENCRYPT
 sched=$BK_SCHEDULE day=$BK_DAY time=$BK_TIME keep=$BK_KEEP dest=$BK_DEST enc=$BK_ENCRYPT
-if [[ -n $o_sched ]]; then
-  case $o_sched in off|daily|weekly) sched=$o_sched ;; *) refuse schedule "the schedule is off, daily or weekly" ;; esac
-fi
+if [[ -n $o_sched ]]; then accept schedule check_backup_schedule "$o_sched"; sched=$CHECKED; fi
 if [[ -n $o_day ]]; then accept day check_backup_day "$o_day"; day=$CHECKED; fi
 if [[ -n $o_time ]]; then accept time check_backup_time "$o_time"; time=$CHECKED; fi
 if [[ -n $o_keep ]]; then accept keep check_backup_keep "$o_keep"; keep=$CHECKED; fi
-if [[ -n $o_dest ]]; then accept destination check_backup_destination "$o_dest"; dest=$CHECKED; fi
-if [[ -n $o_enc ]]; then
-  case $o_enc in yes|no) enc=$o_enc ;; *) refuse encrypt "--encrypt takes yes or no" ;; esac
+if [[ -n $o_dest ]]; then
+  accept destination check_backup_destination "$o_dest"; dest=$CHECKED
+  # --destination none: no destination, so no schedule (unless one is asked for: refused below)
+  [[ -n $dest || -n $o_sched ]] || sched=off
 fi
+if [[ -n $o_enc ]]; then accept encrypt check_backup_encrypt "$o_enc"; enc=$CHECKED; fi
 [[ -z $fp || $fp =~ ^SHA256:[A-Za-z0-9+/]{43}$ ]] || refuse fingerprint "--fingerprint takes a key's SHA256 fingerprint (SHA256: and 43 characters)"
+# a directory destination that cannot be one (a file there, or a file on its way) is refused now, not at the first backup
+if [[ -n $o_dest && $dest == /* ]]; then err=$(bk_dir_problem "$(p "$dest")") || refuse destination "$err"; fi
 [[ $sched == off || -n $dest ]] || refuse destination "a schedule needs a destination: a directory or sftp://USER@HOST[:PORT]/PATH"
 
 # the passphrase: read only when encrypting; an empty line keeps the stored one

@@ -4,7 +4,9 @@
 # all. begin: stdin is the area's settings as they are before (JSON, secrets included), kept in
 # etc/confconsole/secrets/settings-journal.json (0600: it holds secrets); end: the area is done,
 # the journal goes. Killed or failed in between, the next import finds the journal and puts the
-# area back as it was (src/settings/journal.ts) before anything else.
+# area back as it was (src/settings/journal.ts) before anything else; so does every writing
+# command and the console at its start. The journal names its owner (our parent, the import, and
+# its start time): one whose import still runs is not an interrupted one.
 # Result: {"ok":true,"area":AREA} (begin), {"ok":true} (end).
 here=$(dirname -- "$(readlink -f -- "$0")")
 # shellcheck source=lib/common.sh
@@ -26,7 +28,11 @@ case ${1:-} in
 try: old=json.load(sys.stdin)
 except ValueError: sys.exit(1)
 if not isinstance(old, dict): sys.exit(1)
-with open(sys.argv[2], "w") as f: json.dump({"area": sys.argv[1], "old": old}, f)' "$2" "$t" 9>&- || { rm -f -- "$t"; refuse settings "the settings on standard input are not a JSON object"; }
+owner = {"pid": int(sys.argv[3])}
+try:  # field 22 of /proc/PID/stat (after the name in parentheses): tells a reused pid apart
+    with open("/proc/%d/stat" % owner["pid"]) as f: owner["start"] = f.read().rsplit(")", 1)[1].split()[19]
+except (OSError, IndexError): pass
+with open(sys.argv[2], "w") as f: json.dump({"area": sys.argv[1], "old": old, "owner": owner}, f)' "$2" "$t" "$PPID" 9>&- || { rm -f -- "$t"; refuse settings "the settings on standard input are not a JSON object"; }
     commit "$t" "$JOURNAL" 0600 || fail "$EX_FAIL" "cannot write $JOURNAL"
     printf '{"ok":true,"area":%s}\n' "$(json_str "$2")" ;;
   end)

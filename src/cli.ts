@@ -18,6 +18,13 @@ import { version } from './version.js';
 import { seedDemo } from './demo.js';
 import { worksWithoutSettings } from './features/appliance/index.js';
 
+/** An area an interrupted import left half applied, put back first (settings/journal.ts); said on stderr. */
+async function sayRecovered(ctx: Ctx, command?: readonly string[]): Promise<void> {
+  const { recoverAtStart } = await import('./settings/journal.js');
+  const r = await recoverAtStart(ctx, command);
+  if (r) process.stderr.write(`confconsole: ${r.ok ? 'note' : 'warning'}: ${visible(r.said)}\n`);
+}
+
 /** Whether something is at `path` (a file, a directory, a dangling link, or what we may not see). */
 const lexists = (path: string): boolean => {
   try {
@@ -153,6 +160,7 @@ export async function main(argv: string[]): Promise<number> {
       return refuse(json, `changes need root rights: run sudo confconsole ${cmd.path.join(' ')} ...`, '', EXIT.fail);
     const out = makeOut(json);
     try {
+      if (writes) await sayRecovered(ctx, cmd.path);
       return await p.command.run(ctx, { args: p.args, opts: v }, out);
     } catch (e) {
       // a value refused: the message names the option; said once
@@ -170,5 +178,6 @@ export async function main(argv: string[]): Promise<number> {
   if (notAppliance) return refuse(json, notApplianceText, '', EXIT.fail);
   const { runConsole } = await import('./ui/main.js');
   const isDemo = marked || settings?.appliance.demo === true;
+  if (isDemo || (process.getuid?.() ?? 0) === 0) await sayRecovered(ctx);
   return runConsole({ paths, ctx, profile: profile ?? settings?.appliance.profile ?? 'appliance', demo: isDemo, demoRoot: isDemo ? root : undefined, firstBoot: true });
 }

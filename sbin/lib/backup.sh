@@ -86,6 +86,21 @@ bk_timer() {
 
 # ---- SFTP: the appliance's key, the server's pinned host key, batch mode ---------------------
 # bk_hostpat HOST PORT → how known_hosts names the server ([HOST]:PORT unless 22)
+# bk_dir_problem DIR (a host path): why DIR cannot hold backups, when it cannot: it is there and
+# is no directory, or the nearest part of it that is there is no directory (so it cannot be made).
+# Prints the cause and returns 1; returns 0 (nothing printed) when it is or can be a directory.
+bk_dir_problem() {
+  local d=$1 up
+  if [[ -e $d || -L $d ]]; then
+    [[ -d $d ]] && return 0
+    printf 'the backup destination %s is not a directory' "$d"; return 1
+  fi
+  up=${d%/*}
+  while [[ -n $up && ! -e $up ]]; do up=${up%/*}; done
+  [[ -z $up || -d $up ]] && return 0
+  printf 'the backup destination %s cannot be a directory: %s is a file' "$d" "$up"; return 1
+}
+
 bk_hostpat() { if (($2 == 22)); then printf '%s' "$1"; else printf '[%s]:%s' "$1" "$2"; fi; }
 
 # bk_scan HOST PORT OUT: the server's host keys (ssh-keyscan, sorted) into OUT; 1 with the

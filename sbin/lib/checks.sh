@@ -390,6 +390,14 @@ check_backup_keep() {
   if ! [[ $1 =~ ^[0-9]{1,3}$ ]] || ((10#$1 < 1 || 10#$1 > 365)); then CHECK_ERR="keep takes a whole number of backups, 1-365"; return 1; fi
   checked "$((10#$1))"
 }
+# check_backup_schedule VALUE → CHECKED off|daily|weekly (any case given, lower case out)
+check_backup_schedule() {
+  case ${1,,} in off|daily|weekly) checked "${1,,}" ;; *) CHECK_ERR="the schedule is off, daily or weekly"; return 1 ;; esac
+}
+# check_backup_encrypt VALUE → CHECKED yes|no (any case given, lower case out)
+check_backup_encrypt() {
+  case ${1,,} in yes|no) checked "${1,,}" ;; *) CHECK_ERR="encrypt takes yes or no"; return 1 ;; esac
+}
 # check_backup_day VALUE → CHECKED mon..sun (lower case)
 check_backup_day() {
   case ${1,,} in mon|tue|wed|thu|fri|sat|sun) checked "${1,,}" ;; *) CHECK_ERR="the day is one of mon tue wed thu fri sat sun"; return 1 ;; esac
@@ -408,12 +416,14 @@ check_backup_dir() {
   checked "$out"
 }
 # check_backup_destination VALUE → CHECKED: a directory, or sftp://USER@HOST[:PORT]/PATH (host lower
-# case, :22 left out); BK_SFTP_USER BK_SFTP_HOST BK_SFTP_PORT BK_SFTP_PATH set for an SFTP one
+# case, :22 left out), or '' for none (any case: no destination); BK_SFTP_USER BK_SFTP_HOST
+# BK_SFTP_PORT BK_SFTP_PATH set for an SFTP one
 # shellcheck disable=SC2034  # BK_SFTP_* are read by lib/backup.sh
 check_backup_destination() {
   local t=$1 rest user host port="" path h
   t=${t#"${t%%[![:space:]]*}"}; t=${t%"${t##*[![:space:]]}"}
   BK_SFTP_USER="" BK_SFTP_HOST="" BK_SFTP_PORT="" BK_SFTP_PATH=""
+  [[ ${t,,} == none ]] && { checked ""; return 0; }
   if [[ $t == /* ]]; then
     check_backup_dir "$t" "the directory" || return 1
     [[ $CHECKED =~ ^/(proc|sys|dev)(/|$) ]] && { CHECK_ERR="the directory cannot be under /proc, /sys or /dev"; return 1; }

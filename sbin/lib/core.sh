@@ -24,6 +24,13 @@ CC_SCRIPT="${0##*/}"
 
 # p /etc/x → the path under the appliance root
 p() { printf '%s%s' "$CC_ROOT" "$1"; }
+# demo_paths VAR: in VAR's text, the paths under a demo appliance's root said as the appliance's
+# own (/srv/bk, not /tmp/demo/srv/bk), as every screen names them; for what is said (log, fail,
+# a recorded cause). A root without its marker is named as it is (is_demo says so).
+demo_paths() {
+  [[ ${CONFCONSOLE_DEMO:-} == 1 && -n $CC_ROOT && -e $CC_ROOT/.confconsole-demo ]] || return 0
+  printf -v "$1" '%s' "${!1//"$CC_ROOT"\//\/}"
+}
 
 SETTINGS_INI=$(p /etc/confconsole/appliance.ini)
 AUDIT_LOG=$(p /var/log/confconsole/audit.log)
@@ -73,7 +80,7 @@ esc() {
 }
 
 # the human log on stderr, one line a message, every control in it shown escaped (esc)
-log() { printf '%s\n' "$(esc "$*")" >&2; }
+log() { local m=$*; demo_paths m; printf '%s\n' "$(esc "$m")" >&2; }
 
 # JSON string literal of $1: exact (C0 and DEL as \u00XX), so a reader gets the value itself;
 # a message meant for a person is esc'd before (fail_on).
@@ -105,7 +112,7 @@ json_arr() {
 # CC_FAIL_EXTRA, when set, holds more members of that object (typed data: apply.sh's service state).
 fail_on() {
   local field=$1 code=$2 msg; shift 2
-  msg=$(esc "$*")
+  msg=$*; demo_paths msg; msg=$(esc "$msg")
   printf '%s: %s\n' "$CC_SCRIPT" "$msg" >&2
   [[ ${CC_TXN:-} == 1 ]] && txn_end
   if [[ -n $field ]]; then

@@ -42,6 +42,8 @@ export type Event =
   /** From a form, with what is typed so far: it is kept for when the help is closed. */
   | { type: 'help'; values?: Values }
   | { type: 'submit'; values: Values }
+  /** A form's field in error was left: what is typed so far, its error dropped once corrected. */
+  | { type: 'revalidate'; values: Values }
   /** Time to read again what is on screen (a live view, a state that counts down). */
   | { type: 'refresh' }
   // answers to effects

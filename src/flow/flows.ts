@@ -64,6 +64,18 @@ function apply(model: Model, f: FlowFrame, values: Values): Update {
   return to(setStep(model, f, { s: 'applying', values, lines: [], cancelling: false }), { type: 'apply', op: f.flow.op, values: { ...f.context, ...values } });
 }
 
+/**
+ * The errors of a form once fields in error were left (`entered`: what is typed now): a field
+ * whose value changed and that its rule now takes loses its error; one unchanged keeps it (the
+ * script's refusal of that value still holds), as does one still refused (its message until the
+ * next OK, so the focus is not moved). Nothing new is added before OK.
+ */
+export function corrected(fields: Field[], before: Values, errors: Record<string, string>, entered: Values): Record<string, string> {
+  const now = { ...before, ...entered };
+  const r = validateFields(fields, now);
+  return Object.fromEntries(Object.entries(errors).filter(([k]) => (now[k] ?? '') === (before[k] ?? '') || (!r.ok && r.errors[k] !== undefined)));
+}
+
 const form = (f: FlowFrame): FormFlow | undefined => (f.flow.kind === 'form' ? f.flow : undefined);
 /** The fields a flow asks for: a form's, or those a run needs before it starts. */
 export const fieldsOf = (flow: Flow): Field[] => (flow.kind === 'form' ? flow.fields : flow.kind === 'run' ? (flow.fields ?? []) : []);
@@ -118,6 +130,7 @@ export function updateFlow(model: Model, f: FlowFrame, ev: Event): Update {
     case 'form': {
       const fl = form(f);
       if (ev.type === 'cancel') return same(pop(model));
+      if (ev.type === 'revalidate') return same(setStep(model, f, { s: 'form', values: { ...st.values, ...ev.values }, errors: corrected(fieldsOf(f.flow), st.values, st.errors, ev.values) }));
       if (ev.type === 'submit' && f.flow.kind === 'run') {
         const entered: Values = { ...st.values, ...ev.values };
         const r = validateFields(fieldsOf(f.flow), entered);

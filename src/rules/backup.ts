@@ -21,6 +21,18 @@ export function backupKeep(s: string): Validated<string> {
   return /^[0-9]{1,3}$/.test(t) && Number(t) >= 1 && Number(t) <= KEEP_MAX ? ok(String(Number(t))) : bad(`keep takes a whole number of backups, 1-${KEEP_MAX}`);
 }
 
+/** When backups run: off, daily or weekly (any case, as every choice option) → lower case. */
+export function backupSchedule(s: string): Validated<string> {
+  const t = s.trim().toLowerCase();
+  return (BACKUP_SCHEDULES as readonly string[]).includes(t) ? ok(t) : bad('the schedule is off, daily or weekly');
+}
+
+/** Whether backups are encrypted: yes or no (any case) → lower case. */
+export function backupEncrypt(s: string): Validated<string> {
+  const t = s.trim().toLowerCase();
+  return t === 'yes' || t === 'no' ? ok(t) : bad('encrypt takes yes or no');
+}
+
 /** A weekly backup's day: mon..sun (any case) → lower case. */
 export function backupDay(s: string): Validated<string> {
   const t = s.trim().toLowerCase();
@@ -44,10 +56,12 @@ function dirPath(p: string, what: string): Validated<string> {
 /**
  * Where backups go: a directory (absolute, under the appliance root), or
  * sftp://USER@HOST[:PORT]/PATH (a login name; a host name, IPv4 or [IPv6] that is somewhere; a
- * port 1-65535, left out when 22) → its canonical form (host lower case).
+ * port 1-65535, left out when 22) → its canonical form (host lower case); `none` (any case) →
+ * '' (no destination: set_backup.sh then turns the schedule off).
  */
 export function backupDestination(s: string): Validated<string> {
   const t = s.trim();
+  if (t.toLowerCase() === 'none') return ok('');
   if (t.startsWith('/')) {
     const r = dirPath(t, 'the directory');
     if (!r.ok) return r;

@@ -2,7 +2,9 @@
 // new, never mixed"). Call-Home (configuration, partner, enable) and the updates (key, proxy) are
 // applied by more than one script, each atomic on its own: the area's settings as they were are
 // kept in a journal (sbin/settings_journal.sh) while it is applied; a failure puts them back at
-// once, a kill leaves the journal for the next import, which puts them back before anything else.
+// once, a kill leaves the journal for the next import, which puts them back before anything else
+// (and so does every writing command and the console at its start: recoverAtStart).
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Ctx, Io, Outcome } from '../core/types.js';
@@ -14,7 +16,18 @@ import { diffArea } from './document.js';
 
 const JOURNAL = '/etc/confconsole/secrets/settings-journal.json';
 const journalScript = script('settings_journal.sh', z.object({ ok: z.literal(true) }).loose());
-const Journal = z.object({ area: z.string(), old: z.record(z.string(), z.unknown()) });
+const Journal = z.object({ area: z.string(), old: z.record(z.string(), z.unknown()), owner: z.object({ pid: z.number().int().positive(), start: z.string().optional() }).optional() });
+
+/** Whether the journal's owner (the import that wrote it) still runs: same pid, same start time. */
+async function ownerRuns(owner: z.infer<typeof Journal>['owner']): Promise<boolean> {
+  if (!owner || owner.pid === process.pid) return false;
+  try {
+    const stat = await readFile(`/proc/${owner.pid}/stat`, 'utf8');
+    return owner.start === undefined || stat.slice(stat.lastIndexOf(')') + 1).trim().split(/\s+/)[19] === owner.start;
+  } catch {
+    return false; // gone
+  }
+}
 
 /**
  * Applies `want` to area `a` (in place: `have`, read with secrets) as one change: the settings
@@ -70,6 +83,8 @@ export async function recoverArea(ctx: Ctx, all: readonly SettingsArea[], io: Io
   } catch {
     return { ok: false, said: `${file}: the journal of an interrupted import is damaged; it is not believed (look at it, then remove it)` };
   }
+  // an import that still runs is applying its area now: nothing was interrupted
+  if (await ownerRuns(j.owner)) return undefined;
   const a = all.find((x) => x.id === j.area);
   const old = a?.schema.safeParse(j.old);
   if (!a || !old?.success) return { ok: false, said: `${file}: the journal names an area this console cannot put back (${visible(j.area)}); it is not believed` };
@@ -81,4 +96,20 @@ export async function recoverArea(ctx: Ctx, all: readonly SettingsArea[], io: Io
   const ended = await run(ctx.runner, journalScript, ['end'], { survive: true });
   if (!ended.ok) return { ok: false, said: `${a.title} is back as it was before an interrupted import, but its journal could not be removed: ${ended.error}` };
   return { ok: true, said: `an interrupted import had left ${a.title} half applied: it is back as it was before that import` };
+}
+
+/** Commands that put an interrupted import's area back themselves, saying so in their own result. */
+const RECOVER_THEMSELVES = ['import', 'backup restore'];
+
+/**
+ * At the start of a command that writes (`command`: its words) or of the console (undefined):
+ * an area an import killed midway left half applied is put back (recoverArea), as every writer
+ * first rolls back a dead writer's file journal. → the line to say, or undefined when there was
+ * nothing to do (the journal's file is looked at first: nothing else is loaded without one).
+ */
+export async function recoverAtStart(ctx: Ctx, command?: readonly string[]): Promise<{ ok: boolean; said: string } | undefined> {
+  if (command && RECOVER_THEMSELVES.includes(command.join(' '))) return undefined;
+  if (!existsSync(ctx.paths.under(JOURNAL))) return undefined;
+  const { settingsAreas } = await import('../features/settings.js');
+  return recoverArea(ctx, settingsAreas, { line: () => undefined });
 }

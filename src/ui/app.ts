@@ -203,7 +203,8 @@ export class ConsoleApp {
       // After a failed OK: keep what was typed, put the focus on the first field in error.
       const before = this.current;
       const firstBad = v.fields.findIndex((x) => x.error !== undefined);
-      if (firstBad >= 0 && v.fields.some((x, i) => x.error !== before.fields[i]?.error)) this.local = { ...this.local, button: firstBad };
+      // (an error only dropped, a field corrected and left, moves nothing: the operator goes on)
+      if (firstBad >= 0 && v.fields.some((x, i) => x.error !== undefined && x.error !== before.fields[i]?.error)) this.local = { ...this.local, button: firstBad };
     }
     this.current = v;
     if (v.kind === 'shown' && v.shown.kind === 'file' && this.pager?.path !== v.shown.path) this.pager = this.openPager(v.shown.path);

@@ -50,11 +50,13 @@ function formKey(v: Extract<View, { kind: 'form' }>, local: Local, key: KeyLike,
   const nFocus = v.fields.length + 2; // the fields, then OK and Cancel
   const values = formValues(v, local);
   // Tab/Up/Down skip fields not in play (their `when` does not hold)
+  // leaving a field in error: the flow drops the error once the value is corrected (revalidate)
+  const leave = (to: number): KeyResult => (v.fields[local.button]?.error !== undefined ? send({ ...local, button: to }, { type: 'revalidate', values }) : none({ ...local, button: to }));
   const step = (d: number): KeyResult => {
     let i = local.button;
     do i = (i + d + nFocus) % nFocus;
     while (i < v.fields.length && !formFieldShown(v.fields, values, i));
-    return none({ ...local, button: i });
+    return leave(i);
   };
   const command = hit?.command;
   if (command === 'next') return step(1);
@@ -66,7 +68,7 @@ function formKey(v: Extract<View, { kind: 'form' }>, local: Local, key: KeyLike,
   // on the last field in play (or on OK) it submits the form
   if (command === 'ok') {
     const next = local.button < v.fields.length ? enterNext(v, values, local.button) : -1;
-    return next >= 0 ? none({ ...local, button: next }) : send(local, { type: 'submit', values });
+    return next >= 0 ? leave(next) : send(local, { type: 'submit', values });
   }
   // any other key edits the focused field
   const i = local.button;

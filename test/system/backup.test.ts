@@ -4,15 +4,15 @@
 // key changed is refused, naming the field; an encrypted backup cannot be restored without its
 // passphrase and can with it; keep N prunes (on the server and in a directory); the timer unit
 // passes systemd-analyze verify and its OnCalendar systemd-analyze calendar.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../src/demo.js';
 import { missing } from '../support/requires.js';
-import { REPO, stopPid, waitFor } from './helpers.js';
+import { REPO, waitFor } from './helpers.js';
+import { freeTcpPort, sshdFixture, type Sshd } from './sshd-fixture.js';
 
 const why = missing('system: backups to a loopback SFTP server', ['bash', 'python3', 'flock', '/usr/sbin/sshd', 'sftp', 'ssh-keyscan', 'ssh-keygen', 'gpg']);
 const CLI = join(REPO, 'bin/confconsole');
@@ -47,12 +47,6 @@ function exportOf(root: string): string {
   return readFileSync(f, 'utf8');
 }
 
-const tcpFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
 
 const fingerprint = (pub: string) => spawnSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pub], { encoding: 'utf8' }).stdout.split(' ')[1]!;
 
@@ -60,24 +54,15 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
   const srv = mkdtempSync(join(tmpdir(), 'cc-backup-srv-'));
   dirs.push(srv);
   const store = join(srv, 'store');
-  let port = 0;
-  let sshd: ChildProcess | undefined;
+  let sshd: Sshd;
   let dest = '';
+  let [noRename, noRemove] = [0, 0];
   let a = ''; // the appliance backed up
   const keys: string[] = [];
 
-  const startSshd = async (hostKey: string) => {
-    // its log straight into a file: a pipe is drained only while the event loop runs, and the
-    // tests run the console with spawnSync (sshd blocked on a full pipe stops answering)
-    const log = openSync(join(srv, 'sshd.log'), 'a');
-    sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(srv, 'sshd_config'), '-h', join(srv, hostKey)], { stdio: ['ignore', 'ignore', log] });
-    closeSync(log);
-    await waitFor('sshd to listen', async () => !(await tcpFree(port)), 10_000);
-  };
-  const stopSshd = async () => {
-    await stopPid(sshd?.pid);
-    await waitFor('sshd to stop listening', () => tcpFree(port), 10_000);
-  };
+  // its log straight into a file (the tests run the console with spawnSync: sshd-fixture.ts)
+  const startSshd = (hostKey: string) => sshd.start(join(srv, hostKey));
+  const stopSshd = () => sshd.stop();
   /** The appliance key of `root` authorized on the server (backup show gives it). */
   const authorize = (root: string) => {
     const k = readFileSync(join(root, 'etc/confconsole/callhome/id_rsa.pub'), 'utf8').trim();
@@ -88,38 +73,33 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
 
   beforeAll(async () => {
     for (const k of ['hk1', 'hk2']) spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(srv, k)]);
-    for (let i = 0; i < 200 && !port; i++) {
-      const p = 20_100 + Math.floor(Math.random() * 9_000);
-      if (await tcpFree(p)) port = p;
-    }
-    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // sshd's privilege separation dir
     mkdirSync(store, { mode: 0o700 });
-    writeFileSync(
-      join(srv, 'sshd_config'),
+    const port = await freeTcpPort();
+    [noRename, noRemove] = [await freeTcpPort([port]), 0];
+    noRemove = await freeTcpPort([port, noRename]);
+    sshd = await sshdFixture(
+      srv,
       [
-        `Port ${port}`,
-        'ListenAddress 127.0.0.1',
-        `PidFile ${join(srv, 'sshd.pid')}`,
-        `AuthorizedKeysFile ${join(srv, 'authorized_keys')}`,
-        'StrictModes no',
-        'UsePAM no',
-        'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no',
-        'PubkeyAuthentication yes',
-        'PermitRootLogin prohibit-password',
         'AllowTcpForwarding no',
         'Subsystem sftp internal-sftp',
-        'LogLevel VERBOSE',
         // many short connections in a row (a key scan opens one per key type): none dropped as a flood
         'MaxStartups 100:30:200',
-      ].join('\n') + '\n',
+        // two more ports whose SFTP refuses the last rename of an upload (and the removal)
+        `Port ${noRename}`,
+        `Port ${noRemove}`,
+        `Match LocalPort ${noRename}`,
+        '  ForceCommand internal-sftp -P rename,posix-rename',
+        `Match LocalPort ${noRemove}`,
+        '  ForceCommand internal-sftp -P rename,posix-rename,remove',
+      ],
+      port,
     );
     await startSshd('hk1');
-    dest = `sftp://root@127.0.0.1:${port}${store}`;
+    dest = `sftp://root@127.0.0.1:${sshd.port}${store}`;
   }, 30_000);
 
   afterAll(async () => {
-    await stopPid(sshd?.pid);
+    await sshd?.stop();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
@@ -252,6 +232,29 @@ describe.skipIf(why !== undefined)('backups to a loopback SFTP server', () => {
     }
     expect(cc(a, ['backup', 'now', '--json']).code).toBe(0);
   }, 120_000);
+
+  it('an upload that fails after it began leaves no .NAME.part on the server; one that cannot be removed is said', () => {
+    const parts = (d: string) => readdirSync(d).filter((n) => n.endsWith('.part'));
+    const dests: [number, string][] = [[noRename, 'nr1'], [noRename, 'nr2'], [noRemove, 'nrm']];
+    for (const [port, dir] of dests) {
+      mkdirSync(join(srv, dir), { mode: 0o700 });
+      const set = cc(a, ['backup', 'set', '--destination', `sftp://root@127.0.0.1:${port}${join(srv, dir)}`, '--json']);
+      expect(set.code, set.out + set.err).toBe(0);
+      const now = cc(a, ['backup', 'now', '--json']);
+      expect(now.code, now.err).toBe(1);
+      const err = (json(now) as { error?: string }).error!;
+      if (port === noRename) {
+        expect(parts(join(srv, dir)), `${dir}: ${now.err}`).toEqual([]);
+        expect(err).not.toMatch(/partial/);
+      } else {
+        expect(parts(join(srv, dir))).toHaveLength(1);
+        expect(err).toMatch(/the partial upload \/\S+\.part could not be removed from the server \(.+\): remove it by hand/);
+        expect((json(cc(a, ['backup', 'show', '--json'])).last as { cause: string }).cause).toMatch(/could not be removed/);
+      }
+      expect(readdirSync(join(srv, dir)).filter((n) => !n.endsWith('.part'))).toEqual([]);
+    }
+    expect(cc(a, ['backup', 'set', '--destination', dest, '--json']).code).toBe(0);
+  }, 180_000);
 });
 
 describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'flock', 'systemd-analyze']))('the backup timer', () => {
@@ -270,12 +273,50 @@ describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'fl
     expect(cc(root, ['backup', 'set', '--destination', '/var/backups/new-cc', '--json']).code).toBe(0);
     expect(cc(root, ['backup', 'now', '--json']).code).toBe(0);
     expect(statSync(join(root, 'var/backups/new-cc')).mode & 0o777).toBe(0o700);
+    // a file where the directory would be (or on its way) is refused when set, named by its appliance path (a demo's host path never shown)
     writeFileSync(join(root, 'srv/afile'), 'x');
-    expect(cc(root, ['backup', 'set', '--destination', '/srv/afile', '--json']).code).toBe(0);
+    for (const [d, said] of <[string, string][]>[['/srv/afile', 'the backup destination /srv/afile is not a directory'], ['/srv/afile/bk/x', 'the backup destination /srv/afile/bk/x cannot be a directory: /srv/afile is a file']]) {
+      const set = cc(root, ['backup', 'set', '--destination', d, '--json']);
+      expect(set.code, d).toBe(2);
+      expect(json(set), d).toMatchObject({ field: 'destination', error: said });
+    }
+    // one that became a file after it was set: backup now, list and the recorded cause say so, by the appliance path
+    expect(cc(root, ['backup', 'set', '--destination', '/srv/later', '--json']).code).toBe(0);
+    writeFileSync(join(root, 'srv/later'), 'x');
     const f = cc(root, ['backup', 'now', '--json']);
-    expect(f.code).not.toBe(0);
-    expect(json(f)).toMatchObject({ field: 'destination', error: expect.stringContaining('not a directory') });
+    expect(f.code).toBe(1);
+    expect(json(f)).toMatchObject({ field: 'destination', error: 'the backup destination /srv/later is not a directory' });
+    expect(f.err).not.toContain(root);
+    expect((json(cc(root, ['backup', 'show', '--json'])).last as { cause: string }).cause).toBe('the backup destination /srv/later is not a directory');
+    const l = cc(root, ['backup', 'list', '--json']);
+    expect(l.code).toBe(1);
+    expect(json(l)).toMatchObject({ field: 'destination', error: expect.stringContaining('cannot list /srv/later: the backup destination /srv/later is not a directory') });
+    // a directory that cannot be made (its parent is a file): the cause names the appliance path
+    rmSync(join(root, 'srv/later'));
+    mkdirSync(join(root, 'srv/later'));
+    expect(cc(root, ['backup', 'set', '--destination', '/srv/later/in', '--json']).code).toBe(0);
+    rmSync(join(root, 'srv/later'), { recursive: true });
+    writeFileSync(join(root, 'srv/later'), 'x');
+    const m = cc(root, ['backup', 'now', '--json']);
+    expect(json(m)).toMatchObject({ field: 'destination', error: 'the backup destination /srv/later/in cannot be a directory: /srv/later is a file' });
+    expect(m.err).not.toContain(root);
   }, 180_000);
+
+  it("a demo's failures name the appliance's paths, never the demo root's host path (any script: the kind is in fail and log)", async () => {
+    const root = await demo();
+    const conf = join(root, 'etc/chrony/chrony.conf');
+    rmSync(conf);
+    mkdirSync(conf);
+    const r = cc(root, ['ntp', 'set', '192.0.2.5', '--json']);
+    expect(r.code).not.toBe(0);
+    expect((json(r) as { error?: string }).error).toContain("chrony's configuration /etc/chrony/chrony.conf");
+    expect(r.out + r.err).not.toContain(root);
+    // the scripts on a root that is no demo (an appliance tree given with --root) name it as it is
+    const env: NodeJS.ProcessEnv = { ...process.env, CONFCONSOLE_ROOT: root };
+    delete env.CONFCONSOLE_DEMO;
+    const s = spawnSync(join(REPO, 'sbin/set_ntp.sh'), ['192.0.2.5'], { env, encoding: 'utf8' });
+    expect(s.stdout).toContain(`${root}/etc/chrony/chrony.conf`);
+  }, 60_000);
 
   it('an encrypted backup cut short is said to be damaged, not a wrong passphrase (which is still said for a whole one)', async () => {
     const root = await demo();
@@ -291,6 +332,12 @@ describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'fl
       expect((json(r) as { error?: string }).error, String(cut)).toMatch(/is damaged: gpg could not decrypt it to its end/);
     }
     writeFileSync(file, whole);
+    // --passphrase-stdin with nothing (or an empty line) on stdin: said as such, not "none is stored"
+    for (const input of ['', '\n', '\r\n']) {
+      const empty = cc(root, ['backup', 'restore', id, '--dry-run', '--passphrase-stdin', '--json'], input);
+      expect(empty.code, JSON.stringify(input)).toBe(2);
+      expect(json(empty), JSON.stringify(input)).toMatchObject({ field: 'passphrase', error: expect.stringContaining('the passphrase given was empty') });
+    }
     const wrong = cc(root, ['backup', 'restore', id, '--dry-run', '--passphrase-stdin', '--json'], 'not it\n');
     expect(wrong.code).toBe(2);
     expect((json(wrong) as { field?: string }).field).toBe('passphrase');
@@ -378,6 +425,51 @@ describe.skipIf(missing('system: the backup timer unit', ['bash', 'python3', 'fl
     expect(existsSync(d) ? readdirSync(d) : []).toEqual([]);
     expect(spawnSync('flock', ['-n', lock, 'true']).status).toBe(0); // the lock is free again
   });
+
+  it('choice options are taken in any case, as the day always was (command line, script, imported document)', async () => {
+    const root = await demo();
+    const show = () => json(cc(root, ['backup', 'show', '--json'])).backup;
+    for (const [sched, day, enc] of [['Weekly', 'Mon', 'No'], ['DAILY', 'fri', 'no'], ['wEEKLY', 'SUN', 'NO']] as const) {
+      const r = cc(root, ['backup', 'set', '--destination', '/srv/bk', '--schedule', sched, '--day', day, '--encrypt', enc, '--json']);
+      expect(r.code, `${sched}: ${r.out}${r.err}`).toBe(0);
+      expect(show()).toMatchObject({ schedule: sched.toLowerCase(), day: day.toLowerCase(), encrypt: false });
+    }
+    // the script itself (its twin check; rules-agree fuzzes the two)
+    const env = { ...process.env, CONFCONSOLE_ROOT: root, CONFCONSOLE_DEMO: '1' };
+    const s = spawnSync(join(REPO, 'sbin/set_backup.sh'), ['--schedule', 'Daily', '--encrypt', 'No'], { env, input: '\n', encoding: 'utf8' });
+    expect(s.status, s.stderr).toBe(0);
+    expect(show()).toMatchObject({ schedule: 'daily' });
+    // a document with choice values in another case imports as its lower-case values
+    const doc = exportOf(root).replace('schedule: "daily"', 'schedule: "Weekly"').replace(/day: "[a-z]+"/, 'day: "Tue"');
+    const f = join(root, 'doc.yaml');
+    writeFileSync(f, doc, { mode: 0o600 });
+    const imp = cc(root, ['import', f, '--json']);
+    expect(imp.code, imp.out + imp.err).toBe(0);
+    expect(show()).toMatchObject({ schedule: 'weekly', day: 'tue' });
+    expect(cc(root, ['backup', 'set', '--schedule', 'hourly']).code).toBe(2);
+  }, 120_000);
+
+  it('--destination none clears the destination and turns the schedule off; with a schedule asked for it is refused', async () => {
+    const root = await demo();
+    const show = () => json(cc(root, ['backup', 'show', '--json'])).backup;
+    for (const none of ['none', 'None', 'NONE']) {
+      expect(cc(root, ['backup', 'set', '--destination', '/srv/bk', '--schedule', 'daily']).code).toBe(0);
+      const r = cc(root, ['backup', 'set', '--destination', none, '--json']);
+      expect(r.code, r.out + r.err).toBe(0);
+      expect(show()).toMatchObject({ schedule: 'off', destination: '' });
+      expect(readdirSync(join(root, 'etc/systemd/system')).filter((n) => n.startsWith('confconsole-backup'))).toEqual([]);
+    }
+    expect(cc(root, ['backup', 'set', '--destination', '/srv/bk', '--schedule', 'weekly']).code).toBe(0);
+    const refused = cc(root, ['backup', 'set', '--destination', 'none', '--schedule', 'daily', '--json']);
+    expect(refused.code).toBe(2);
+    expect(json(refused)).toMatchObject({ field: 'destination' });
+    expect(show()).toMatchObject({ schedule: 'weekly', destination: '/srv/bk' });
+    // the script's twin
+    const env = { ...process.env, CONFCONSOLE_ROOT: root, CONFCONSOLE_DEMO: '1' };
+    const s = spawnSync(join(REPO, 'sbin/set_backup.sh'), ['--destination', 'none'], { env, input: '\n', encoding: 'utf8' });
+    expect(s.status, s.stderr).toBe(0);
+    expect(show()).toMatchObject({ schedule: 'off', destination: '' });
+  }, 120_000);
 
   it.each([
     [['--schedule', 'weekly', '--day', 'wed', '--time', '4:05'], 'Wed *-*-* 04:05:00'],

@@ -4,7 +4,7 @@
 // fixture brings up a real autossh reverse tunnel, and callhome.sh status checks it row by row.
 // Everything listens on 127.0.0.1 high ports; every daemon is killed in afterAll.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ import {
   waitFor,
   type Root,
 } from './helpers.js';
+import { banner, daemon, freeTcpPort, sshdFixture, tcpFree, type Sshd } from './sshd-fixture.js';
 
 const whyBasic = missing('system: call-home scripts', ['bash', 'awk', 'flock', 'ssh-keygen']);
 const why = missing('system: call-home with a real sshd and autossh', [
@@ -80,38 +81,6 @@ function expectRowContract(json: { ok: boolean; enabled: boolean; rows: Row[] },
   expect(code).toBe(failed ? 5 : 0);
 }
 
-const tcpFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = net.createServer();
-    s.once('error', () => resolve(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
-  });
-async function freeTcpPort(exclude: number[]): Promise<number> {
-  for (let i = 0; i < 200; i++) {
-    const p = 20_100 + Math.floor(Math.random() * 9_000);
-    if (!exclude.includes(p) && (await tcpFree(p))) return p;
-  }
-  throw new Error('no free TCP port');
-}
-
-/** First line a TCP server on 127.0.0.1:PORT sends, or undefined. */
-const banner = (port: number, timeoutMs = 1500) =>
-  new Promise<string | undefined>((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    let buf = '';
-    const done = (v: string | undefined) => {
-      clearTimeout(t);
-      s.destroy();
-      resolve(v);
-    };
-    const t = setTimeout(() => done(undefined), timeoutMs);
-    s.on('data', (d) => {
-      buf += d;
-      if (buf.includes('\n')) done(buf.split('\n')[0]);
-    });
-    s.on('error', () => done(undefined));
-    s.on('close', () => done(buf || undefined));
-  });
 
 describe.skipIf(whyBasic !== undefined)('call-home scripts: arguments, ports, pubkey', () => {
   let r: Root;
@@ -303,31 +272,17 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
   let r: Root;
   const P = { sshd: 0, stunnel: 0, http: 0, httpAuth: 0, socks: 0, closed: 0, local: 0, fwdSsh: 0, fwdHttps: 0 };
   const procs: ChildProcess[] = [];
-  let sshdProc: ChildProcess | undefined;
+  let sshd: Sshd;
   let localServer: net.Server;
   let pubkey = '';
   let svcLog = '';
   const pidFile = () => join(r.dir, 'run/confconsole/callhome.pid');
 
+  // logs straight into files, never pipes (sshd-fixture.ts says why)
   const startDaemon = (cmd: string, args: string[], log: string) => {
-    const c = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: false });
-    c.stderr!.on('data', (d) => {
-      try {
-        writeFileSync(join(srv, log), d, { flag: 'a' });
-      } catch {
-        /* the temp dir is gone (afterAll): a last log line */
-      }
-    });
+    const c = daemon(cmd, args, join(srv, log));
     procs.push(c);
     return c;
-  };
-  const startSshd = (hostKey: string) => {
-    sshdProc = startDaemon('/usr/sbin/sshd', ['-D', '-e', '-f', join(srv, 'sshd_config'), '-h', hostKey], 'sshd.log');
-  };
-  const stopSshd = async () => {
-    const pid = sshdProc?.pid;
-    for (const c of (pid ? sh('pgrep', ['-P', String(pid)]).stdout : '').split('\n').filter(Boolean)) await stopPid(Number(c));
-    await stopPid(pid);
   };
   const authorize = (key: string) =>
     writeFileSync(join(srv, 'authorized_keys'), `restrict,port-forwarding,permitlisten="127.0.0.1:${P.fwdSsh}",permitlisten="127.0.0.1:${P.fwdHttps}" ${key}\n`);
@@ -392,26 +347,8 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
     const k = await runScript('callhome.sh', ['pubkey'], r.dir);
     pubkey = k.json.pubkey;
     authorize(pubkey);
-    mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // sshd's privilege separation dir
-    writeFileSync(
-      join(srv, 'sshd_config'),
-      [
-        `Port ${P.sshd}`,
-        'ListenAddress 127.0.0.1',
-        `PidFile ${join(srv, 'sshd.pid')}`,
-        `AuthorizedKeysFile ${join(srv, 'authorized_keys')}`,
-        'StrictModes no',
-        'UsePAM no',
-        'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no',
-        'PubkeyAuthentication yes',
-        'PermitRootLogin prohibit-password',
-        'AllowTcpForwarding yes',
-        'GatewayPorts no',
-        'LogLevel VERBOSE',
-      ].join('\n') + '\n',
-    );
-    startSshd(join(srv, 'hostkey1'));
+    sshd = await sshdFixture(srv, ['AllowTcpForwarding yes', 'GatewayPorts no'], P.sshd);
+    await sshd.start(join(srv, 'hostkey1'));
     writeFileSync(join(srv, 'stunnel.conf'), `foreground = yes\npid = ${join(srv, 'stunnel.pid')}\n[ssh]\naccept = 127.0.0.1:${P.stunnel}\nconnect = 127.0.0.1:${P.sshd}\ncert = ${join(srv, 'srv.pem')}\nkey = ${join(srv, 'srv.key')}\n`);
     startDaemon('stunnel4', [join(srv, 'stunnel.conf')], 'stunnel.log');
     writeFileSync(join(srv, 'tinyproxy.conf'), `Port ${P.http}\nListen 127.0.0.1\nAllow 127.0.0.1\nConnectPort ${P.sshd}\nTimeout 60\nMaxClients 20\nUser nobody\nGroup nogroup\nPidFile "${join(srv, 'tinyproxy.pid')}"\n`);
@@ -424,14 +361,14 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
         `client pass { from: 127.0.0.1/32 to: 127.0.0.1/32 }\nsocks pass { from: 127.0.0.1/32 to: 127.0.0.1/32 }\n`,
     );
     startDaemon('danted', ['-f', join(srv, 'danted.conf'), '-p', join(srv, 'danted.pid')], 'danted.log');
-    await waitFor('sshd, stunnel, tinyproxy, danted to listen', async () => !(await tcpFree(P.sshd)) && !(await tcpFree(P.stunnel)) && !(await tcpFree(P.http)) && !(await tcpFree(P.httpAuth)) && !(await tcpFree(P.socks)), 10_000);
+    await waitFor('stunnel, tinyproxy, danted to listen', async () => !(await tcpFree(P.stunnel)) && !(await tcpFree(P.http)) && !(await tcpFree(P.httpAuth)) && !(await tcpFree(P.socks)), 10_000);
   });
 
   afterAll(async () => {
     if (r) {
       await stopPid(tunnelPid());
     }
-    await stopSshd();
+    await sshd?.stop();
     for (const c of procs) await stopPid(c.pid);
     await new Promise((res) => localServer?.close(res));
     if (srv) rmSync(srv, { recursive: true, force: true });
@@ -460,13 +397,13 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
   it('the tunnel reconnects after the server kills the connection', async () => {
     await tunnelUp();
     const pid = tunnelPid();
-    const sessions = sh('pgrep', ['-P', String(sshdProc!.pid)]).stdout.split('\n').filter(Boolean);
+    const sessions = sh('pgrep', ['-P', String(sshd.pid)]).stdout.split('\n').filter(Boolean);
     expect(sessions.length).toBeGreaterThan(0);
     for (const c of sessions) process.kill(Number(c), 'SIGKILL');
     await sleep(200);
     await tunnelUp();
     expect(tunnelPid()).toBe(pid); // autossh itself lived on and started a new ssh
-    const newSessions = sh('pgrep', ['-P', String(sshdProc!.pid)]).stdout.split('\n').filter(Boolean);
+    const newSessions = sh('pgrep', ['-P', String(sshd.pid)]).stdout.split('\n').filter(Boolean);
     expect(newSessions.some((x) => !sessions.includes(x))).toBe(true);
   });
 
@@ -586,9 +523,8 @@ describe.skipIf(why !== undefined || whyBasic !== undefined)('call-home against 
     await configure(['--host', '127.0.0.1', '--port', '22'], P.sshd);
     let s = await status();
     expect(s.rows[4]!.status).toBe('ok');
-    await stopSshd();
-    startSshd(join(srv, 'hostkey2'));
-    await waitFor('sshd with the new host key', async () => !(await tcpFree(P.sshd)));
+    await sshd.stop();
+    await sshd.start(join(srv, 'hostkey2'));
     s = await status();
     expect(s.rows[3]!.status).toBe('ok');
     expect(s.rows[4]!.status).toBe('fail');

@@ -22,7 +22,7 @@ import { captureFilter, captureIface, diagHost, lookupName, packetCount } from '
 import { ifaceName, windowSeconds } from '../../src/rules/traffic.js';
 import { hmacToken, pushToken } from '../../src/rules/tokens.js';
 import { aptPassword, updateKey } from '../../src/rules/updates.js';
-import { backupDay, backupDestination, backupKeep, backupPassphrase, backupTime } from '../../src/rules/backup.js';
+import { backupDay, backupDestination, backupEncrypt, backupKeep, backupPassphrase, backupSchedule, backupTime } from '../../src/rules/backup.js';
 import { words, type Validated } from '../../src/rules/validated.js';
 import { removeTree } from '../support/cleanup.js';
 import { missing } from '../support/requires.js';
@@ -1004,6 +1004,39 @@ const backupDayRule = shared<string>({
   gen: (R) => maybeNear(R, R.pick(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'MON', 'Fri', 'sunday']), 0.5, 'montuewdhfrisa'),
   again: sameText,
 });
+// the choice options of set_backup.sh: any case, lower case out (--schedule Weekly as --day Mon)
+const backupScheduleRule = shared<string>({
+  name: 'backup schedule: backupSchedule ↔ check_backup_schedule',
+  console: (s) => answer(backupSchedule(s)),
+  args: trimmed,
+  bash: 'check_backup_schedule "$1" && OUT=$CHECKED',
+  fixed: [
+    ['weekly', 'OK weekly'],
+    ['Weekly', 'OK weekly'],
+    ['DAILY', 'OK daily'],
+    ['oFF', 'OK off'],
+    ['week', 'BAD'],
+    ['', 'BAD'],
+  ],
+  gen: (R) => maybeNear(R, R.pick(['off', 'daily', 'weekly', 'Off', 'DAILY', 'Weekly', 'monthly']), 0.5, 'offdailyweekOFDW'),
+  again: sameText,
+});
+const backupEncryptRule = shared<string>({
+  name: 'backup encryption: backupEncrypt ↔ check_backup_encrypt',
+  console: (s) => answer(backupEncrypt(s)),
+  args: trimmed,
+  bash: 'check_backup_encrypt "$1" && OUT=$CHECKED',
+  fixed: [
+    ['yes', 'OK yes'],
+    ['Yes', 'OK yes'],
+    ['NO', 'OK no'],
+    ['y', 'BAD'],
+    ['true', 'BAD'],
+    ['', 'BAD'],
+  ],
+  gen: (R) => maybeNear(R, R.pick(['yes', 'no', 'Yes', 'NO', 'nO', 'true', 'y']), 0.5, 'yesnoYESNO'),
+  again: sameText,
+});
 const DEST = ALNUM + '._+,=@-/';
 const backupDestRule = shared<string>({
   name: 'backup destination: backupDestination ↔ check_backup_destination',
@@ -1042,8 +1075,16 @@ const backupDestRule = shared<string>({
     ['sftp://bk@h/srv;rm', 'BAD'],
     ['SFTP://bk@h/srv', 'BAD'],
     ['scp://bk@h/srv', 'BAD'],
+    // no destination, in any case (a choice option)
+    ['none', 'OK '],
+    ['None', 'OK '],
+    ['NONE', 'OK '],
+    ['non', 'BAD'],
+    ['nones', 'BAD'],
+    ['/none', 'OK /none'],
   ],
   gen: (R) => {
+    if (R.chance(0.1)) return maybeNear(R, R.pick(['none', 'None', 'NONE', 'nOnE']), 0.5, 'noeNOE /');
     const path = Array.from({ length: R.int(1, 3) }, () => R.pick(['srv', 'cc', '.', '..', 'a.b', 'x_y', '', chars(R, DEST, R.int(1, 6))])).join('/');
     if (R.chance(0.35)) return maybeNear(R, `/${path}${R.chance(0.2) ? '/' : ''}`, 0.35, DEST + ' *:');
     const user = R.pick(['bk', 'root', '_b-1', 'Bk', '', '1x']);
@@ -1051,7 +1092,7 @@ const backupDestRule = shared<string>({
     const port = R.chance(0.4) ? `:${portText(R)}` : '';
     return maybeNear(R, `sftp://${user}@${host}${port}/${path}`, 0.45, DEST + ':[]@ ');
   },
-  again: sameText,
+  again: (_, v) => v || 'none', // no destination is given again as none (setArgs does so too)
 });
 const backupPassphraseRule = shared<string>({
   name: 'backup passphrase: backupPassphrase ↔ check_backup_passphrase',
@@ -1074,7 +1115,7 @@ const backupPassphraseRule = shared<string>({
   gen: (R) => maybeNear(R, chars(R, PRINTABLE, R.int(6, 20))),
 });
 
-const RULES = [keyboardRule, adminPasswordRule, trafficIfaceRule, windowRule, diagHostRule, lookupNameRule, countRule, ifaceRule, filterRule, ntp, masterHostRule, masterProxy, pushTokenRule, hmacRule, pcapRule, callhomeHost, portRule, callhomeProxy, proxyUserRule, passwordRule, updateKeyRule, aptPasswordRule, backupTimeRule, backupKeepRule, backupDayRule, backupDestRule, backupPassphraseRule, netmaskRule, ipv4Rule, staticRule, dnsRule, searchRule, static6Rule, bondRule, vlanIdRule];
+const RULES = [keyboardRule, adminPasswordRule, trafficIfaceRule, windowRule, diagHostRule, lookupNameRule, countRule, ifaceRule, filterRule, ntp, masterHostRule, masterProxy, pushTokenRule, hmacRule, pcapRule, callhomeHost, portRule, callhomeProxy, proxyUserRule, passwordRule, updateKeyRule, aptPasswordRule, backupTimeRule, backupKeepRule, backupDayRule, backupScheduleRule, backupEncryptRule, backupDestRule, backupPassphraseRule, netmaskRule, ipv4Rule, staticRule, dnsRule, searchRule, static6Rule, bondRule, vlanIdRule];
 
 // ---- the batches: one process per rule ---------------------------------------------------
 

@@ -7,9 +7,9 @@
 // run) puts back an area the import had half applied (src/settings/journal.ts). Every area's
 // export then equals the old document's or the new one's.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { missing } from '../support/requires.js';
 import { cc, ccEnv, demoRoot, REPO, removeRoots, runScript, waitFor } from './helpers.js';
 
@@ -35,6 +35,8 @@ function changed(old: Doc): Doc {
   net.interfaces.eth0 = { ...net.interfaces.eth0!, address: '10.0.0.77' };
   return { ...old, areas: a };
 }
+
+const JOURNAL = (root: string) => join(root, 'etc/confconsole/secrets/settings-journal.json');
 
 const revisions = (root: string) => {
   const d = join(root, 'var/lib/confconsole/history');
@@ -144,6 +146,57 @@ describe.skipIf(why)('kill -9 during an import', () => {
     expect(now.areas.ntp).toEqual(newDoc.areas.ntp);
     for (const id of ['callhome', 'topology', 'updates', 'network']) expect(now.areas[id], id).toEqual(oldDoc.areas[id]);
     expect(existsSync(join(root, 'etc/confconsole/secrets/settings-journal.json'))).toBe(false);
+  }, 120_000);
+
+  it('an area a killed import left half applied is put back by the next writing command, not only the next import', async () => {
+    const root = await demoRoot('appliance', 'cc-kill-');
+    const oldDoc = exportOf(root);
+    const file = join(root, 'new.json');
+    writeFileSync(file, JSON.stringify(changed(oldDoc)));
+    // writer 3 (Call-Home's partner) dies at txn_end and the import with it: Call-Home's server is new, the area journaled
+    await importKilled(root, file, { CONFCONSOLE_FAULT_AT: 'txn_end', CONFCONSOLE_FAULT_SKIP: `${join(root, '.fault-count')}:2` }, (err) => err.includes('fault harness: killed at'));
+    expect((await runScript('recover.sh', [], root)).code).toBe(0);
+    expect(existsSync(JOURNAL(root)), 'the area journal is left by the kill').toBe(true);
+    // a command that only reads leaves it; the next one that writes puts Call-Home back first
+    expect(cc(root, ['callhome', 'show']).code).toBe(0);
+    expect(existsSync(JOURNAL(root))).toBe(true);
+    const r = cc(root, ['ntp', 'set', '192.0.2.44']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/note: an interrupted import had left Call-Home\b.* back as it was/i);
+    expect(existsSync(JOURNAL(root))).toBe(false);
+    const now = exportOf(root);
+    expect(now.areas.callhome).toEqual(oldDoc.areas.callhome);
+    expect(now.areas.ntp).toEqual({ servers: ['192.0.2.44'] });
+  }, 120_000);
+
+  it("a journal whose import still runs is left to it; once its owner is gone the console's start puts the area back", async () => {
+    const root = await demoRoot('appliance', 'cc-kill-');
+    const oldNtp = exportOf(root).areas.ntp;
+    expect(cc(root, ['ntp', 'set', '192.0.2.51']).code).toBe(0);
+    // an import applying NTP now (its owner: a process that runs), as settings_journal.sh begin writes it
+    const owner = spawn('sleep', ['300'], { stdio: 'ignore' });
+    onTestFinished(() => void owner.kill('SIGKILL'));
+    const stat = readFileSync(`/proc/${owner.pid}/stat`, 'utf8');
+    mkdirSync(dirname(JOURNAL(root)), { recursive: true, mode: 0o700 });
+    writeFileSync(JOURNAL(root), JSON.stringify({ area: 'ntp', old: oldNtp, owner: { pid: owner.pid, start: stat.slice(stat.lastIndexOf(')') + 1).trim().split(/\s+/)[19] } }), { mode: 0o600 });
+    const busy = cc(root, ['backup', 'set', '--keep', '3']);
+    expect(busy.code, busy.err).toBe(0);
+    expect(existsSync(JOURNAL(root)), 'left to the import that runs').toBe(true);
+    expect(exportOf(root).areas.ntp).toEqual({ servers: ['192.0.2.51'] });
+    owner.kill('SIGKILL');
+    await waitFor('the owner to be gone', () => !existsSync(`/proc/${owner.pid}`) || readFileSync(`/proc/${owner.pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z'));
+    // the console on a terminal (script gives it one): its start puts NTP back
+    const con = spawn('script', ['-qfec', `${process.execPath} ${join(REPO, 'bin/confconsole')} --demo --root ${root}`, '/dev/null'], { env: ccEnv({ TERM: 'xterm' }), detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    try {
+      await waitFor('the console to put NTP back', () => !existsSync(JOURNAL(root)), 60_000);
+    } finally {
+      try {
+        process.kill(-con.pid!, 'SIGKILL');
+      } catch {
+        /* ended */
+      }
+    }
+    expect(exportOf(root).areas.ntp).toEqual(oldNtp);
   }, 120_000);
 
   it('the kills fell at different points: some area was found old after one and new after another', () => {

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { seedDemo } from '../../src/demo.js';
 import { removeTree } from '../support/cleanup.js';
 import { KEYS, startConsole, type Harness } from '../support/headless.js';
@@ -58,6 +58,39 @@ describe('Backups menu', () => {
     if (process.env.UPDATE_GOLDEN === '1' || !existsSync(GOLDEN)) writeFileSync(GOLDEN, got);
     expect(got).toBe(readFileSync(GOLDEN, 'utf8'));
   });
+
+  it("a field's error goes once its value is corrected and the field left, before the next OK", async () => {
+    const root = await demoRoot();
+    h = await openBackups(root);
+    await h.press('2', KEYS.enter);
+    await h.waitFor('Destination (a directory, or sftp://');
+    await h.press(KEYS.ctrlU);
+    await h.type('/var/backups/ui');
+    await h.press(KEYS.tab, KEYS.right); // daily
+    await h.waitFor('Time (HH:MM)');
+    await h.press(KEYS.tab, KEYS.ctrlU);
+    await h.type('25:00');
+    await h.press(KEYS.tab, KEYS.ctrlU);
+    await h.type('abc');
+    await h.press(KEYS.enter, KEYS.enter); // Keep, then Encrypt (the last in play): OK
+    await h.waitFor('"25:00" is not a time of day');
+    await h.waitFor('keep takes a whole number');
+    // the focus is on Time (the first in error): corrected, then left with Tab
+    await h.press(KEYS.ctrlU);
+    await h.type('04:05');
+    await h.press(KEYS.tab);
+    await vi.waitFor(() => expect(h!.text()).not.toContain('is not a time of day'), { timeout: 15_000 });
+    expect(h.text()).toContain('keep takes a whole number'); // Keep is still to correct
+    // Keep changed but still refused: its error stays until OK; corrected: it goes
+    await h.press(KEYS.ctrlU);
+    await h.type('999');
+    await h.press(KEYS.tab);
+    expect(h.text()).toContain('keep takes a whole number');
+    await h.press(KEYS.btab, KEYS.ctrlU);
+    await h.type('5');
+    await h.press(KEYS.tab);
+    await vi.waitFor(() => expect(h!.text()).not.toContain('keep takes a whole number'), { timeout: 15_000 });
+  }, 120_000);
 
   it('saves a schedule, backs up now, lists it, and restores it after a review', async () => {
     const root = await demoRoot();
@@ -113,5 +146,43 @@ describe('Backups menu', () => {
     await h.press(KEYS.left, KEYS.enter); // from No to Yes
     await h.waitFor(`The settings of backup ${id} are back`, 60_000);
     expect(readFileSync(join(root, 'etc/chrony/chrony.conf'), 'utf8')).not.toContain('10.9.0.1');
+  }, 180_000);
+
+  it.each([
+    ['the passphrase was changed since', ['--encrypt', 'yes', '--passphrase-stdin'], 'another passphrase 2\n'],
+    ['encryption was turned off since (the passphrase forgotten)', ['--encrypt', 'no'], ''],
+  ])('an encrypted backup restores with its passphrase typed when %s; a wrong one is said at the field', async (_what, change, input) => {
+    const root = await demoRoot();
+    const env = { ...process.env, CONFCONSOLE_ROOT: root, CONFCONSOLE_DEMO: '1' };
+    const cli = (args: string[], stdin = '') => spawnSync(process.execPath, [join(import.meta.dirname, '../../bin/confconsole'), '--demo', '--root', root, ...args], { input: stdin, encoding: 'utf8' });
+    expect(cli(['backup', 'set', '--destination', '/srv/enc', '--encrypt', 'yes', '--passphrase-stdin'], 'first passphrase 1\n').status).toBe(0);
+    expect(cli(['backup', 'now']).status).toBe(0);
+    expect(cli(['backup', 'set', ...change], input).status).toBe(0);
+    expect(spawnSync(join(sbin, 'set_ntp.sh'), ['10.9.0.2'], { env, encoding: 'utf8' }).status).toBe(0);
+    h = await openBackups(root);
+    await h.press('5', KEYS.enter);
+    await h.waitFor(/1\. 20\d\d-.*encrypted/);
+    await h.press('1', KEYS.enter);
+    await h.waitFor('3. Restore with its passphrase', 60_000);
+    // Restore with the stored passphrase (or none): it says so and names the item that asks
+    await h.press('2', KEYS.enter);
+    await h.waitFor('Choose "Restore with its passphrase"', 60_000);
+    await h.press(KEYS.enter);
+    await h.waitFor('3. Restore with its passphrase');
+    await h.press('3', KEYS.enter);
+    await h.waitFor("The backup's passphrase");
+    await h.type('not the passphrase');
+    await h.press(KEYS.enter);
+    await h.waitFor('the passphrase does not decrypt', 60_000);
+    expect(h.text()).not.toContain('not the passphrase'); // masked
+    await h.press(KEYS.ctrlU);
+    await h.type('first passphrase 1');
+    await h.press(KEYS.enter);
+    await h.waitFor('Restore these settings?', 60_000);
+    expect(h.text()).toContain('ntp.servers');
+    expect(h.text()).toContain('current: 10.9.0.2');
+    await h.press('y');
+    await h.waitFor(/are back/, 60_000);
+    expect(readFileSync(join(root, 'etc/chrony/chrony.conf'), 'utf8')).not.toContain('10.9.0.2');
   }, 180_000);
 });

@@ -8,12 +8,16 @@ import { visible } from '../../core/visible.js';
 import { check, report, str, UsageError } from '../../commands/output.js';
 import type { Command, Out } from '../../commands/types.js';
 import type { Item } from '../../menu/types.js';
-import { backupDay, backupDestination, backupKeep, backupTime } from '../../rules/backup.js';
+import { backupDay, backupDestination, backupEncrypt, backupKeep, backupSchedule, backupTime } from '../../rules/backup.js';
 import { EXIT } from '../../system/runner.js';
 import {
   BACKUP_COLUMNS,
   BackupProblem,
   backupDiff,
+  backupEncrypted,
+  backupRestoreWith,
+  passphraseFields,
+  RESTORE_WITH,
   backupHead,
   backupList,
   backupNow,
@@ -68,6 +72,13 @@ export const backupItem = (key: string): Item => ({
             items: [
               { key: '1', label: 'Show what a restore changes', help: 'The changes restoring backup {id} would make (old -> new, secrets masked).', flow: { kind: 'view', op: backupDiff } },
               { key: '2', label: 'Restore', help: 'Make the settings those of backup {id}, area by area through their scripts; the network last.', flow: { kind: 'do', op: backupRestore, confirm: 'ask', defaultNo: true, progress: 'Restoring the settings' } },
+              {
+                key: '3',
+                label: RESTORE_WITH,
+                help: 'An encrypted backup whose passphrase is not the stored one (changed since, or encryption turned off): type it (masked, never stored), see what restoring changes, then restore.',
+                offeredIf: backupEncrypted,
+                flow: { kind: 'form', op: backupRestoreWith, fields: passphraseFields, check: true, question: 'Restore these settings?', progress: 'Restoring the settings' },
+              },
             ],
           },
         },
@@ -101,7 +112,7 @@ export const commands: Command[] = [
       'from standard input (with --encrypt yes; without it the stored one is kept).',
     ],
     options: {
-      destination: { type: 'string', value: 'DEST', help: 'a directory, or sftp://USER@HOST[:PORT]/PATH' },
+      destination: { type: 'string', value: 'DEST', help: 'a directory, or sftp://USER@HOST[:PORT]/PATH; none: no destination (the schedule off)' },
       schedule: { type: 'string', value: 'off|daily|weekly', help: 'when backups run' },
       day: { type: 'string', value: 'mon..sun', help: 'the day of a weekly backup' },
       time: { type: 'string', value: 'HH:MM', help: 'the time of day (local)' },
@@ -119,17 +130,17 @@ export const commands: Command[] = [
         const v = str(o[name]);
         return v === undefined ? fallback : check(rule as Parameters<typeof check>[0], v, `--${name}`);
       };
-      const schedule = str(o.schedule) ?? cur.schedule;
-      if (!['off', 'daily', 'weekly'].includes(schedule)) throw new UsageError('--schedule: off, daily or weekly', undefined, 'schedule');
-      const encrypt = str(o.encrypt) ?? (cur.encrypt ? 'yes' : 'no');
-      if (!['yes', 'no'].includes(encrypt)) throw new UsageError('--encrypt: yes or no', undefined, 'encrypt');
+      const destination = pick('destination', backupDestination, cur.destination);
+      // --destination none: no destination, so no schedule unless one is asked for (then refused)
+      const schedule = pick('schedule', backupSchedule, destination === '' && str(o.destination) !== undefined ? 'off' : cur.schedule);
+      const encrypt = pick('encrypt', backupEncrypt, cur.encrypt ? 'yes' : 'no');
       if (o['passphrase-stdin'] === true && encrypt !== 'yes') throw new UsageError('--passphrase-stdin goes with --encrypt yes', undefined, 'passphrase-stdin');
       const passphrase = o['passphrase-stdin'] === true ? await out.readSecret('backup passphrase') : '';
       const values = {
         schedule,
         encrypt,
         passphrase,
-        destination: pick('destination', backupDestination, cur.destination),
+        destination,
         day: pick('day', backupDay, cur.day),
         time: pick('time', backupTime, cur.time),
         keep: pick('keep', backupKeep, String(cur.keep)),
@@ -174,11 +185,13 @@ export const commands: Command[] = [
       'dry-run': { type: 'boolean', help: 'show what would change, change nothing' },
       'passphrase-stdin': { type: 'boolean', help: "read the backup's passphrase from standard input" },
     },
-    covers: [backupRestore, backupDiff, backupHead],
+    covers: [backupRestore, backupDiff, backupHead, backupRestoreWith, backupEncrypted],
     async run(ctx, input, out) {
       const id = input.args[0]!;
       if (!ID.test(id)) throw new UsageError(`not a backup id (YYYYMMDDTHHMMSS.mmmZ, from confconsole backup list): ${visible(id)}`, undefined, 'id');
       const pass = input.opts['passphrase-stdin'] === true ? await out.readSecret('backup passphrase') : '';
+      // an empty one is not "none given" (the script would then try the stored one and say there is none)
+      if (input.opts['passphrase-stdin'] === true && pass === '') throw new UsageError('--passphrase-stdin: the passphrase given was empty (one line on standard input)', undefined, 'passphrase');
       let raw;
       try {
         raw = await fetchDocument(ctx, id, pass);

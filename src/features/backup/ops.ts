@@ -6,10 +6,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Checked, Ctx, Entry, Io, Op, Outcome, Values } from '../../core/types.js';
+import type { Checked, Ctx, Entry, Io, Op, Outcome, ReviewRow, Values } from '../../core/types.js';
 import { outcomeOf } from '../../core/outcome.js';
 import { Problem } from '../../core/problem.js';
 import { visible } from '../../core/visible.js';
+import { yesNoChoices } from '../../menu/choices.js';
 import type { Field } from '../../menu/types.js';
 import { BACKUP_DAYS, backupDestination, backupKeep, backupPassphrase, backupTime } from '../../rules/backup.js';
 import { planOf, planRows } from '../../system/plan.js';
@@ -158,10 +159,7 @@ export const scheduleFields: Field[] = [
     name: 'encrypt',
     label: 'Encrypt the backups?',
     short: 'Encrypt',
-    choices: [
-      { value: 'no', label: 'No' },
-      { value: 'yes', label: 'Yes' },
-    ],
+    choices: yesNoChoices('no'), // No first: encryption is a decision (its passphrase cannot be recovered)
     help: 'Yes encrypts each backup with gpg (AES256) and a passphrase. Without the passphrase a backup cannot be restored: keep it somewhere safe.',
   },
   {
@@ -178,7 +176,8 @@ export const scheduleFields: Field[] = [
 
 /** set_backup.sh's arguments for the form's (or a command's) values; the passphrase goes on stdin. */
 export function setArgs(v: Values): string[] {
-  const args = ['--schedule', v.schedule ?? 'off', '--keep', v.keep ?? '7', '--destination', v.destination ?? '', '--encrypt', v.encrypt ?? 'no'];
+  // no destination is said as none ('' would keep the one set)
+  const args = ['--schedule', v.schedule ?? 'off', '--keep', v.keep ?? '7', '--destination', v.destination || 'none', '--encrypt', v.encrypt ?? 'no'];
   if (v.day) args.push('--day', v.day);
   if (v.time) args.push('--time', v.time);
   if (v.fingerprint) args.push('--fingerprint', v.fingerprint);
@@ -300,9 +299,13 @@ export async function fetchDocument(ctx: Ctx, id: string, passphrase = ''): Prom
   }
 }
 
-/** What restoring `id` would change: the import's dry run → its text and how many areas change. */
-export async function restorePlan(ctx: Ctx, id: string): Promise<{ text: string; changes: number; run: (io: Io) => Promise<Outcome> }> {
-  const raw = await fetchDocument(ctx, id);
+/**
+ * What restoring `id` would change: the import's dry run → its text, its changes as review rows,
+ * how many areas change, and the restore itself. `passphrase`: an encrypted backup's (empty: the
+ * stored one). Throws a Problem (a BackupProblem with field 'passphrase' when it does not decrypt).
+ */
+export async function restorePlan(ctx: Ctx, id: string, passphrase = ''): Promise<{ text: string; rows: ReviewRow[]; warnings: string[]; changes: number; run: (io: Io) => Promise<Outcome> }> {
+  const raw = await fetchDocument(ctx, id, passphrase);
   const [{ settingsAreas }, { planImport, applyImport, resultsText }] = await Promise.all([import('../settings.js'), import('../../settings/commands.js')]);
   const { recoverArea } = await import('../../settings/journal.js');
   // an import killed midway left an area half applied: back as it was, before the plan is made
@@ -315,6 +318,8 @@ export async function restorePlan(ctx: Ctx, id: string): Promise<{ text: string;
   const changes = planned.plan.filter((p) => p.changes.length > 0).length;
   return {
     text: [...(recovered ? [`note: ${recovered.said}`] : []), ...planned.warnings.map((w) => `warning: ${w}`), resultsText(dry.results)].join('\n'),
+    rows: planned.plan.flatMap((p) => p.changes.map((c) => ({ label: `${p.a.id}.${c.path}`, old: c.old, new: c.new }))),
+    warnings: [...(recovered ? [recovered.said] : []), ...planned.warnings],
     changes,
     async run(io) {
       const done = await applyImport(ctx, planned.plan, false, io, io.line);
@@ -337,15 +342,68 @@ const HOTKEYS = '123456789abcdefghijklmnopqrstuvwxyz';
 export const backupSource: Op<'items'> = {
   id: 'backup.source',
   async items(ctx) {
-    return (await listBackups(ctx)).slice(0, HOTKEYS.length).map((b, n): Entry => ({ key: HOTKEYS[n]!, label: `${idTime(b.id)}  ${size(b.size)}${b.encrypted ? ', encrypted' : ''}`, context: { id: b.id } }));
+    return (await listBackups(ctx)).slice(0, HOTKEYS.length).map((b, n): Entry => ({ key: HOTKEYS[n]!, label: `${idTime(b.id)}  ${size(b.size)}${b.encrypted ? ', encrypted' : ''}`, context: { id: b.id, encrypted: b.encrypted ? 'yes' : '' } }));
   },
 };
+
+/** The console's restore plan with the stored passphrase: one that does not decrypt the backup points to the item that asks for it. */
+async function storedPlan(ctx: Ctx, id: string): ReturnType<typeof restorePlan> {
+  try {
+    return await restorePlan(ctx, id);
+  } catch (e) {
+    if (e instanceof BackupProblem && e.field === 'passphrase') throw new BackupProblem(`${e.message}.\nChoose "${RESTORE_WITH}" to give it.`, e.field, e.code);
+    throw e;
+  }
+}
+
+/** The label of the item that restores an encrypted backup with the passphrase typed. */
+export const RESTORE_WITH = 'Restore with its passphrase';
+
+/** Offered for an encrypted backup (its list row said so): Restore with its passphrase. */
+export const backupEncrypted: Op<'read'> = {
+  id: 'backup.encrypted',
+  async read(_ctx, c) {
+    return { offered: c.encrypted === 'yes' ? 'yes' : '' };
+  },
+};
+
+/**
+ * Restore with its passphrase: a backup encrypted with an earlier passphrase (or after encryption
+ * was turned off) restored with the one typed (masked; sent on the script's standard input, never
+ * on a command line). The check decrypts it and makes the import's dry run: a wrong passphrase is
+ * said at the field (type it again), the review is the changes; Yes restores.
+ */
+export const backupRestoreWith: Op<'read' | 'check' | 'apply'> = {
+  id: 'backup.restore-with',
+  async read() {
+    return { passphrase: '' };
+  },
+  async check(ctx, v): Promise<Checked> {
+    let p;
+    try {
+      p = await restorePlan(ctx, v.id ?? '', v.passphrase ?? '');
+    } catch (e) {
+      if (e instanceof Problem) return { errors: { passphrase: e.message } };
+      throw e;
+    }
+    if (p.changes === 0) return { errors: { passphrase: `Nothing to restore: the settings are already those of backup ${v.id}.` } };
+    return { errors: {}, review: p.rows, warnings: p.warnings };
+  },
+  async apply(ctx, v, io) {
+    return (await restorePlan(ctx, v.id ?? '', v.passphrase ?? '')).run(io);
+  },
+};
+
+/** Its one field: the passphrase the backup was encrypted with. */
+export const passphraseFields: Field[] = [
+  { name: 'passphrase', label: "The backup's passphrase", short: 'Passphrase', rule: backupPassphrase, masked: true, help: 'The passphrase this backup was encrypted with (an earlier one, when it was changed or encryption turned off since). It is used for this restore only, never stored.' },
+];
 
 /** What restoring a backup would change (the import's dry run), in the pager. */
 export const backupDiff: Op<'show'> = {
   id: 'backup.diff',
   async show(ctx, c) {
-    const p = await restorePlan(ctx, c.id ?? '');
+    const p = await storedPlan(ctx, c.id ?? '');
     return { kind: 'text', title: `Backup ${c.id}: what a restore changes`, text: p.changes ? p.text : `Nothing would change: the settings are those of backup ${c.id}.\n\n${p.text}` };
   },
 };
@@ -356,7 +414,7 @@ export const backupRestore: Op<'ask' | 'apply'> = {
   async ask(ctx, c) {
     let p;
     try {
-      p = await restorePlan(ctx, c.id ?? '');
+      p = await storedPlan(ctx, c.id ?? '');
     } catch (e) {
       if (e instanceof Problem) return { blocked: e.message };
       throw e;

@@ -3,7 +3,7 @@
 // the script of the menu's Change schedule (set_backup.sh), which pins an SFTP server's host key
 // on first use.
 import { z } from 'zod';
-import { BACKUP_DAYS, BACKUP_SCHEDULES, KEEP_MAX, backupDestination, backupPassphrase, backupTime } from '../../rules/backup.js';
+import { KEEP_MAX, backupDay, backupDestination, backupPassphrase, backupSchedule, backupTime } from '../../rules/backup.js';
 import type { Validated } from '../../rules/validated.js';
 import { area, ruled, secret, secretToSend, storedSecret } from '../../settings/area.js';
 import { backupState, setSchedule } from './ops.js';
@@ -20,8 +20,9 @@ const canonical = (rule: (s: string) => Validated<string>) => ruled(rule).transf
  */
 export const BackupSettings = z
   .strictObject({
-    schedule: z.enum(BACKUP_SCHEDULES),
-    day: z.enum(BACKUP_DAYS),
+    // choice values in any case, as the command line takes them (canonical: lower case)
+    schedule: canonical(backupSchedule),
+    day: canonical(backupDay),
     time: canonical(backupTime),
     keep: z.number().int().min(1, `keep is 1-${KEEP_MAX}`).max(KEEP_MAX, `keep is 1-${KEEP_MAX}`),
     destination: z.union([z.literal(''), canonical(backupDestination)]),

@@ -3,6 +3,7 @@
 import { applies, check, checkFields, need, report, str, UsageError } from '../../commands/output.js';
 import type { Command } from '../../commands/types.js';
 import type { Values } from '../../core/types.js';
+import { yesNoChoices } from '../../menu/choices.js';
 import type { Field, Menu } from '../../menu/types.js';
 import { host, port } from '../../rules/address.js';
 import { password, proxyAddress, proxyUser } from '../../rules/callhome.js';
@@ -14,10 +15,7 @@ import {
 } from './ops.js';
 import { callhomeState, describeCallhome, scripts } from './state.js';
 
-const yesNo = [
-  { value: 'yes', label: 'Yes' },
-  { value: 'no', label: 'No' },
-];
+const yesNo = yesNoChoices();
 
 /** Call-Home configuration, in the manual's order: host, port, SSL wrapping (443), proxy. */
 export const configFields: Field[] = [

@@ -7,6 +7,7 @@ import type { Asked, Checked, Ctx, Io, Op, Outcome, Values } from '../../core/ty
 import { outcomeOf } from '../../core/outcome.js';
 import { check, need, report, str, UsageError } from '../../commands/output.js';
 import type { Command, OptionSpec } from '../../commands/types.js';
+import { yesNoChoices } from '../../menu/choices.js';
 import type { Field, Item, Menu } from '../../menu/types.js';
 import { masterHost, proxyUrl } from '../../rules/master.js';
 import { hmacToken, pushToken } from '../../rules/tokens.js';
@@ -174,10 +175,7 @@ const probeFields: Field[] = [
     name: 'retainSearch',
     label: 'Retain Advanced Search data?',
     short: 'Retain Advanced Search data',
-    choices: [
-      { value: 'yes', label: 'Yes' },
-      { value: 'no', label: 'No' },
-    ],
+    choices: yesNoChoices(),
     help: 'No: Advanced Search data is stored centrally on the master.',
   },
 ];

@@ -7,6 +7,7 @@ import type { Ctx, Io, Op, Outcome } from '../../core/types.js';
 import { outcomeOf } from '../../core/outcome.js';
 import { check, report, str, UsageError } from '../../commands/output.js';
 import type { Command } from '../../commands/types.js';
+import { yesNoChoices } from '../../menu/choices.js';
 import type { Item, Menu } from '../../menu/types.js';
 import { proxyUser } from '../../rules/callhome.js';
 import { proxyUrl } from '../../rules/master.js';
@@ -192,10 +193,7 @@ export const updatesMenu: Menu = {
             name: 'install',
             label: 'Install the vSensor packages now (the first time the installation is carried out from here)',
             short: 'Install the vSensor packages',
-            choices: [
-              { value: 'yes', label: 'Yes' },
-              { value: 'no', label: 'No' },
-            ],
+            choices: yesNoChoices(),
             onlyIf: 'first',
             help: 'The vSensor packages are not installed yet. Yes installs them once the key is accepted; No leaves that to Upgrade.',
           },
