@@ -122,7 +122,7 @@ describe.skipIf(why !== undefined)('traffic in namespaces', () => {
   it.each([
     [500, 1000],
     [2000, 200],
-  ])('a paced sender at %d packets/s of %d bytes: traffic stats reports its rate within 10 %%', async (pps, size) => {
+  ])('a paced sender at %d packets/s of %d bytes: traffic stats reports its rate within 10 per cent', async (pps, size) => {
     const before = rxPackets();
     startSender(pps, size, ['198.51.100.200']);
     try {
