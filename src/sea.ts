@@ -176,8 +176,34 @@ interface RunStage {
   /** The TERMs whose parsed terminfo the executable carries, and a reader of one. */
   terms: string[];
   terminfo(term: string): unknown;
-  /** The first frame the first stage wrote, if it did. */
+  /** The first frame the first stage wrote, if it did, and what leaves it again. */
   drawn?: string | undefined;
+  leave?: string | undefined;
+}
+
+/**
+ * Until the console takes the first stage's frame over (ui/main.ts), a start that ends another
+ * way (a message on stderr: a damaged appliance.ini, a root that cannot be seeded; or an exit)
+ * first leaves that frame, so the message is on the terminal's normal screen and nothing is left
+ * in the alternate one, raw.
+ */
+function leaveUntaken(leave: string): void {
+  const writeErr = process.stderr.write;
+  const undo = (): void => {
+    if (handoff.drawn === undefined) return;
+    handoff.drawn = undefined;
+    process.stdout.write(leave);
+    try {
+      (process.stdin as NodeJS.ReadStream).setRawMode(false);
+    } catch {
+      /* not a terminal any more */
+    }
+  };
+  process.stderr.write = function (this: unknown, ...a: unknown[]) {
+    undo();
+    return (writeErr as (...x: unknown[]) => boolean).apply(process.stderr, a);
+  } as typeof process.stderr.write;
+  process.on('exit', undo);
 }
 
 /** Build time: every first frame the first stage may write, recorded (only the ones that replay exactly are kept: sea1.ts). */
@@ -212,6 +238,7 @@ if (stage?.mode === 'build') {
   builtinTerms.clear();
   for (const t of stage.terms) builtinTerms.add(t);
   handoff.drawn = stage.drawn;
+  if (stage.drawn !== undefined) leaveUntaken(stage.leave ?? '');
   run(stage.args);
 } else {
   // run as a plain bundle (for trying the build): the same main

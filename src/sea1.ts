@@ -76,8 +76,11 @@ function applianceOf(text: string): { profile: 'appliance' | 'vsensor'; demo: bo
   return { profile: profile === 'vsensor' ? 'vsensor' : 'appliance', demo: demo === 'true' };
 }
 
-/** The console's first frame written now, or undefined when this start is not one the first stage knows exactly. */
-function drawFirst(sea: Sea, args: string[]): string | undefined {
+/**
+ * The console's first frame written now (and what leaves it again), or undefined when this start
+ * is not one the first stage knows exactly.
+ */
+function drawFirst(sea: Sea, args: string[]): { drawn: string; leave: string } | undefined {
   const a = consoleArgs(args);
   const env = process.env;
   const term = env.TERM ?? '';
@@ -111,17 +114,17 @@ function drawFirst(sea: Sea, args: string[]): string | undefined {
   // keys typed from now on wait in the terminal's queue for the console, not echoed
   (process.stdin as NodeJS.ReadStream).setRawMode(true);
   out.write(frame);
-  return frame;
+  return { drawn: frame, leave: template.leave };
 }
 
 /** The second stage (src/sea.ts) compiled with its code cache and run, `drawn` handed to it. */
-function second(sea: Sea, args: string[], drawn: string | undefined): void {
+function second(sea: Sea, args: string[], first: { drawn: string; leave: string } | undefined): void {
   const source = sea.getAsset('stage2.js', 'utf8');
   const script = new vm.Script(source, { filename: 'confconsole.cjs', cachedData: Buffer.from(sea.getRawAsset('stage2.cache')) });
   if (script.cachedDataRejected && env('CONFCONSOLE_DEBUG_START')) process.stderr.write('confconsole: the code cache was rejected\n');
   const terms = sea.getAsset('terminfo.json', 'utf8');
   const infos = JSON.parse(terms) as Record<string, unknown>;
-  (globalThis as { confconsoleStage2?: object }).confconsoleStage2 = { mode: 'run', args, terms: Object.keys(infos), terminfo: (t: string) => infos[t], drawn };
+  (globalThis as { confconsoleStage2?: object }).confconsoleStage2 = { mode: 'run', args, terms: Object.keys(infos), terminfo: (t: string) => infos[t], ...first };
   const fn = script.runInThisContext() as (exports: object, req: NodeRequire, module: object, filename: string, dirname: string) => void;
   const module = { exports: {} };
   fn(module.exports, require, module, process.execPath, process.execPath.replace(/\/[^/]*$/, ''));
@@ -135,12 +138,12 @@ if (v8.startupSnapshot?.isBuildingSnapshot()) {
     const sea = require('node:sea') as Sea;
     // a single executable's argv is [exe, how it was called, ...args] (Node repeats argv[0])
     const args = process.argv.slice(2);
-    let drawn: string | undefined;
+    let first: ReturnType<typeof drawFirst>;
     try {
-      drawn = env('CONFCONSOLE_ONE_STAGE') ? undefined : drawFirst(sea, args);
+      first = env('CONFCONSOLE_ONE_STAGE') ? undefined : drawFirst(sea, args);
     } catch {
-      drawn = undefined; // anything unexpected: the console starts as a plain start does
+      first = undefined; // anything unexpected: the console starts as a plain start does
     }
-    second(sea, args, drawn);
+    second(sea, args, first);
   });
 }

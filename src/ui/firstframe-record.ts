@@ -28,7 +28,7 @@ export async function recordFirstFrame(
   rows: number,
   utf8: boolean,
   o: { hostname: string; demoRoot?: string; raw: boolean },
-): Promise<{ writes: { text: string; draw: boolean }[]; caps: FrameTemplate['caps'] }> {
+): Promise<{ writes: { text: string; draw: boolean }[]; caps: FrameTemplate['caps']; leave: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'confconsole-frame-'));
   const env = { LANG: process.env.LANG, LC_ALL: process.env.LC_ALL, LC_CTYPE: process.env.LC_CTYPE, TERM: process.env.TERM };
   const program = (blessed as unknown as { program: { prototype: Proto } }).program.prototype;
@@ -70,7 +70,17 @@ export async function recordFirstFrame(
       () => {},
     );
     const tput = app.screen.tput as unknown as { strings: Record<string, unknown>; bools: Record<string, unknown> };
-    return { writes: writes.filter((w) => w.text !== ''), caps: { ech: Boolean(tput.strings.erase_chars), bce: Boolean(tput.bools.back_color_erase) } };
+    const frame = writes.filter((w) => w.text !== '');
+    // what leaving the screen writes, for a start that ends before the console takes over
+    app.stop();
+    // the frame's bytes reach the fake output's readers a tick later: not part of leaving
+    await new Promise((r) => setImmediate(r));
+    const left: string[] = [];
+    output.on('data', (c: Buffer) => left.push(c.toString('utf8')));
+    app.screen.destroy();
+    app = undefined;
+    await new Promise((r) => setImmediate(r));
+    return { writes: frame, caps: { ech: Boolean(tput.strings.erase_chars), bce: Boolean(tput.bools.back_color_erase) }, leave: left.join('') };
   } finally {
     app?.stop();
     program._write = write;
@@ -90,5 +100,5 @@ export async function recordFirstFrame(
 /** A template of the first frame (firstframe.ts). */
 export async function frameTemplate(profile: Profile, term: string, cols: number, rows: number, utf8: boolean): Promise<FrameTemplate> {
   const r = await recordFirstFrame(profile, term, cols, rows, utf8, { hostname: PLACEHOLDER_HOST, raw: true });
-  return { cols, consoleName: loadTree(profile).title, caps: r.caps, writes: r.writes };
+  return { cols, consoleName: loadTree(profile).title, caps: r.caps, writes: r.writes, leave: r.leave };
 }

@@ -15,6 +15,8 @@ export interface FrameTemplate {
   consoleName: string;
   caps: TightenCaps;
   writes: { text: string; draw: boolean }[];
+  /** What blessed writes when the console leaves the screen (the terminal as it was before the frame). */
+  leave: string;
 }
 
 /** The key of a recorded frame. */
