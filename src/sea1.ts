@@ -27,7 +27,7 @@ interface Sea {
 }
 
 /** `--root DIR` and `--demo`, each at most once, nothing else: the console's start; else undefined. */
-function consoleArgs(args: string[]): { root?: string; demo: boolean } | undefined {
+export function consoleArgs(args: string[]): { root?: string; demo: boolean } | undefined {
   let root: string | undefined;
   let demo = false;
   for (let i = 0; i < args.length; i++) {
@@ -53,7 +53,7 @@ const exists = (p: string): boolean => {
  * The `[appliance]` profile and demo flag of an appliance.ini, when the file is plain (printable
  * ASCII, `key = value` lines, simple values); undefined otherwise: the console reads it then.
  */
-function applianceOf(text: string): { profile: 'appliance' | 'vsensor'; demo: boolean } | undefined {
+export function applianceOf(text: string): { profile: 'appliance' | 'vsensor'; demo: boolean } | undefined {
   if (!/^[\t\n\r\x20-\x7e]*$/.test(text)) return undefined;
   let section = '';
   let profile = '';
