@@ -15,6 +15,8 @@ import vm from 'node:vm';
 import { demoRoot, makePaths } from './system/paths.js';
 import { firstFrame, frameKey, type FrameTemplate } from './ui/firstframe.js';
 import { utf8Locale } from './ui/locale.js';
+// the entry exports nothing: the snapshot builder runs it as a script, without `module`
+import { applianceOf, consoleArgs } from './firststart.js';
 
 /** The fresh demo's host names, as src/demo.ts seeds them (a wrong one only costs a redraw: ui/main.ts checks). */
 const DEMO_HOST = { appliance: 'dt-1234-01', vsensor: 'vsensor-demo' } as const;
@@ -26,20 +28,6 @@ interface Sea {
   getRawAsset(key: string): ArrayBuffer;
 }
 
-/** `--root DIR` and `--demo`, each at most once, nothing else: the console's start; else undefined. */
-export function consoleArgs(args: string[]): { root?: string; demo: boolean } | undefined {
-  let root: string | undefined;
-  let demo = false;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const next = args[i + 1];
-    if (a === '--demo' && !demo) demo = true;
-    else if (a === '--root' && root === undefined && next !== undefined && next !== '' && !next.startsWith('-')) root = args[++i];
-    else return undefined;
-  }
-  return root === undefined ? { demo } : { root, demo };
-}
-
 const exists = (p: string): boolean => {
   try {
     lstatSync(p);
@@ -48,33 +36,6 @@ const exists = (p: string): boolean => {
     return false;
   }
 };
-
-/**
- * The `[appliance]` profile and demo flag of an appliance.ini, when the file is plain (printable
- * ASCII, `key = value` lines, simple values); undefined otherwise: the console reads it then.
- */
-export function applianceOf(text: string): { profile: 'appliance' | 'vsensor'; demo: boolean } | undefined {
-  if (!/^[\t\n\r\x20-\x7e]*$/.test(text)) return undefined;
-  let section = '';
-  let profile = '';
-  let demo = '';
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
-    const s = /^\[([^\]]*)\]$/.exec(line);
-    if (s) {
-      section = s[1]!.trim();
-      continue;
-    }
-    const kv = /^([A-Za-z0-9_.-]+)\s*=\s*(.*)$/.exec(line);
-    if (!kv) return undefined;
-    if (section !== 'appliance') continue;
-    if (kv[1] === 'profile') profile = kv[2]!;
-    else if (kv[1] === 'demo') demo = kv[2]!;
-  }
-  if (!/^(appliance|vsensor|)$/.test(profile) || !/^(true|false|)$/.test(demo)) return undefined;
-  return { profile: profile === 'vsensor' ? 'vsensor' : 'appliance', demo: demo === 'true' };
-}
 
 /**
  * The console's first frame written now (and what leaves it again), or undefined when this start

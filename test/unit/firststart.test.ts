@@ -1,8 +1,8 @@
-// The installed executable's first stage (src/sea1.ts) writes a first frame only for a start it
+// The installed executable's first stage (src/sea1.ts, src/firststart.ts) writes a first frame only for a start it
 // knows exactly: the console's command line (--root, --demo), and an appliance.ini it can read
 // plainly. Anything else goes to the console itself.
 import { describe, expect, it } from 'vitest';
-import { applianceOf, consoleArgs } from '../../src/sea1.js';
+import { applianceOf, consoleArgs } from '../../src/firststart.js';
 
 describe('first stage: which starts it draws', () => {
   it('the console with --root and --demo, each once', () => {
