@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Builds the installed single executable: the console bundled into one CommonJS file (blessed's
-// dynamic widget requires resolved), the terminals' terminfo compiled and parsed into a V8
-// start-up snapshot (src/sea.ts), and both injected into a copy of this Node binary as a
-// single-executable application. Output: build/exe/confconsole (no Node needed where it runs).
+// Builds the installed single executable, a two-stage start: the console bundled into one
+// CommonJS file (blessed's dynamic widget requires resolved; src/sea.ts) with a V8 code cache
+// made by running it once here, the terminals' terminfo parsed and the first frames recorded
+// (packaging/stage2-build.cjs), all as single-executable assets; the first stage (src/sea1.ts:
+// first frame from those records, then the second stage compiled from its assets) as the V8
+// start-up snapshot; injected into a copy of this Node binary. Output: build/exe/confconsole
+// (no Node needed where it runs).
 // Usage: node packaging/build-exe.mjs [OUT]   (SOURCE_DATE_EPOCH is honoured by the .deb step)
 import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -72,13 +75,12 @@ const englishOnly = {
   },
 };
 const bundle = join(work, 'confconsole.cjs');
-await build({
-  entryPoints: [join(top, 'src', 'sea.ts')],
+const stage1 = join(work, 'stage1.cjs');
+const options = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  outfile: bundle,
   external: ['term.js', 'pty.js'],
   define: { CONFCONSOLE_INSTALLED: JSON.stringify({ sbin: SBIN, version: pkg.version }) },
   plugins: [blessedWidgets, lazySegmenter, englishOnly],
@@ -89,23 +91,40 @@ await build({
   logLevel: 'warning',
   // import.meta is read only in a checkout (src/system/paths.ts packageDir), never when installed
   logOverride: { 'empty-import-meta': 'silent' },
-});
+};
+await build({ ...options, entryPoints: [join(top, 'src', 'sea.ts')], outfile: bundle });
+// the first stage: a few small modules, nothing that draws with blessed
+await build({ ...options, entryPoints: [join(top, 'src', 'sea1.ts')], outfile: stage1, plugins: [lazySegmenter] });
 
-// 3. the single-executable blob with the start-up snapshot
-const blob = join(work, 'sea.blob');
-writeFileSync(join(work, 'sea-config.json'), JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, useSnapshot: true }));
-const env = { ...process.env, CONFCONSOLE_BUILD_TERMINFO: terminfo, CONFCONSOLE_BUILD_TERMS: TERMS.join(' ') };
+// 3. the second stage run once (same input, same records), its code cache, terminfo and first frames
+const assets = join(work, 'assets');
+mkdirSync(assets, { recursive: true });
+const env = { ...process.env };
 delete env.NODE_OPTIONS;
-// Same input, same bytes: V8 is made predictable (fixed seeds), and what still leaks into the heap
-// from the building process (its pid, heap addresses under ASLR, warnings naming the pid) is made
-// fixed too: a new pid namespace, address randomization off, no warnings.
-const node = [process.execPath, '--no-warnings', '--random-seed=1', '--v8-pool-size=0', '--experimental-sea-config', join(work, 'sea-config.json')];
+for (const k of ['LANG', 'LC_ALL', 'LC_CTYPE', 'TMUX', 'TERMINFO', 'TERMINFO_DIRS', 'TERM_PROGRAM', 'VTE_VERSION', 'COLORTERM', 'XTERM_VERSION']) delete env[k];
 const arch = execFileSync('uname', ['-m'], { encoding: 'utf8' }).trim();
+// Same input, same bytes (code cache and snapshot alike): V8 is made predictable (a fixed seed,
+// which also fixes its string hashes and is not among the flags a code cache must match), and
+// what still leaks from the building process (its pid, heap addresses under ASLR) is made fixed
+// too: a new pid namespace, address randomization off, no warnings.
+const predictable = (args) => execFileSync('unshare', ['--pid', '--fork', 'setarch', arch, '-R', process.execPath, '--no-warnings', '--random-seed=1', '--v8-pool-size=0', ...args], { cwd: work, env, stdio: ['ignore', 'ignore', 'inherit'] });
+predictable([join(top, 'packaging', 'stage2-build.cjs'), bundle, terminfo, assets, ...TERMS]);
+const frames = readFileSync(join(assets, 'frames.list'), 'utf8').split('\n').filter(Boolean);
+const seaAssets = {
+  'stage2.js': join(assets, 'stage2.js'),
+  'stage2.cache': join(assets, 'stage2.cache'),
+  'terminfo.json': join(assets, 'terminfo.json'),
+  ...Object.fromEntries(frames.map((k) => [k, join(assets, 'frames', `${k}.json`)])),
+};
+
+// 4. the single-executable blob: the first stage's start-up snapshot and the assets
+const blob = join(work, 'sea.blob');
+writeFileSync(join(work, 'sea-config.json'), JSON.stringify({ main: stage1, output: blob, disableExperimentalSEAWarning: true, useSnapshot: true, assets: seaAssets }));
 // Known gap: in some builds a V8 heap address (6 bytes) in the snapshot still differs, a race in
 // V8's page allocation (README "The package"; the test bounds it).
-execFileSync('unshare', ['--pid', '--fork', 'setarch', arch, '-R', ...node], { cwd: work, env, stdio: ['ignore', 'ignore', 'inherit'] });
+predictable(['--experimental-sea-config', join(work, 'sea-config.json')]);
 
-// 4. a copy of this Node with the blob injected; stripped (symbols are most of its size)
+// 5. a copy of this Node with the blob injected; stripped (symbols are most of its size)
 const tmp = out + '.tmp';
 mkdirSync(dirname(out), { recursive: true });
 copyFileSync(process.execPath, tmp);

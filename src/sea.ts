@@ -1,14 +1,17 @@
-// The entry of the installed single executable (packaging/build.mjs): Node's single-executable
-// application with a V8 start-up snapshot. At build time this module runs inside
-// `--build-snapshot`: every module of the console is evaluated and the terminals' terminfo is
-// parsed and compiled into the snapshot, so start-up only deserializes (the first frame comes
-// close to a bare `node -e 0`). At run time the deserialized main reads the environment again
-// (what the builder saw is not this machine's) and runs the command line or the console.
+// The installed single executable's second stage (packaging/build-exe.mjs): the whole console,
+// bundled into one CommonJS file that the first stage (src/sea1.ts, the V8 start-up snapshot)
+// compiles from a single-executable asset with a V8 code cache made at build time, after it has
+// written the first frame. Three ways this bundle runs (globalThis.confconsoleStage2 says which):
+//  - `build`: in the build, under this same Node: the terminals' terminfo is parsed, every start's
+//    work done once (so the code cache holds it compiled), and the first frames recorded as
+//    templates for the first stage (ui/firstframe-record.ts); results handed back, main not run;
+//  - `run`: in the executable, from the first stage: terminfo from its assets, then main, which
+//    checks its first frame against the one the first stage drew (ui/main.ts);
+//  - neither (a plain bundle, for trying the build): the same main.
 import blessed from 'blessed';
-import { lstatSync, rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import v8 from 'node:v8';
 import { main } from './cli.js';
 import { init } from './flow/model.js';
 import { breadcrumb, view } from './flow/view.js';
@@ -23,10 +26,10 @@ import { ConsoleApp } from './ui/app.js';
 import { Draw } from './ui/draw.js';
 import { layout } from './ui/layout.js';
 import { builtinTerms, createScreen } from './ui/terminal.js';
-// evaluated into the snapshot too (the CLI imports it lazily, for commands that never draw).
-// execa is not: it is needed only from the first script run, which comes after the first frame,
-// and every object evaluated here is deserialized at every start (~0.3 MB of snapshot).
-import './ui/main.js';
+import { frameTemplate } from './ui/firstframe-record.js';
+import { frameKey, type FrameTemplate } from './ui/firstframe.js';
+import { handoff } from './ui/terminal.js';
+import type { Profile } from './menu/types.js';
 
 interface TputLike {
   terminal: string;
@@ -40,18 +43,20 @@ const Tput = (blessed as unknown as { Tput: TputClass }).Tput;
 
 /** Parsed terminfo of the common terminals, read at build time (clamped where blessed cannot parse it). */
 const parsed = new Map<string, unknown>();
+/** At run time: the parsed entry of a TERM from the executable's assets (undefined: none). */
+let parsedAsset: (term: string) => unknown = () => undefined;
+const parsedOf = (term: string): unknown => {
+  if (!parsed.has(term)) parsed.set(term, parsedAsset(term));
+  return parsed.get(term);
+};
 /**
- * Terminals whose capabilities are also compiled (blessed turns each into a function) at build
- * time: the VGA console, the usual SSH clients' and the multiplexers'. Others compile at start.
+ * The terminals the first stage has first frames for (their first frames are also drawn here
+ * at build time, so the code cache holds blessed's drawing compiled): the VGA console, the usual
+ * SSH clients' and the multiplexers'.
  */
-const WARM_TERMS = ['xterm-256color', 'linux', 'xterm', 'screen', 'vt100'];
-/** Compiled terminfo by TERM (blessed's compile() result: tables, features, capability functions). */
-const compiled = new Map<string, Info>();
-interface Info {
-  bools: object;
-  numbers: object;
-  strings: object;
-}
+export const FRAME_TERMS = ['xterm-256color', 'linux', 'xterm', 'screen', 'vt100'];
+/** The sizes the first stage has first frames for: the usual terminal windows and VGA/framebuffer consoles. */
+export const FRAME_SIZES: [number, number][] = [[80, 24], [80, 25], [80, 30], [100, 30], [100, 37], [120, 40], [128, 48], [132, 43], [160, 50]];
 
 /**
  * Build time: parse each TERM of `terms` from `dir` (a terminfo tree the build compiled with
@@ -64,8 +69,7 @@ function warm(dir: string, terms: string[]): string[] {
   for (const term of terms) {
     try {
       t.terminfoPrefix = dir;
-      const info = t.readTerminfo(`${dir}/${term[0]}/${term}`);
-      parsed.set(term, info);
+      parsed.set(term, t.readTerminfo(`${dir}/${term[0]}/${term}`));
     } catch {
       /* not on the build machine: read at run time as in a checkout */
     }
@@ -90,9 +94,8 @@ function warm(dir: string, terms: string[]): string[] {
   const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {} });
   const output = Object.assign(new PassThrough(), { isTTY: true, columns: 80, rows: 24 });
   output.resume();
-  // the first frames (welcome, then the menu) drawn as the console draws them, on the terminals
-  // whose terminfo is then kept compiled (compileTerminfo below)
-  for (const term of WARM_TERMS) {
+  // the first frames (welcome, then the menu) drawn as the console draws them
+  for (const term of FRAME_TERMS) {
     if (!parsed.has(term)) continue;
     const screen = createScreen({ input: input as never, output: output as never, terminal: term }, 'warm-up');
     const list = blessed.list({ parent: screen, items: ['1 warm-up'], border: 'line', keys: true });
@@ -121,10 +124,6 @@ function warm(dir: string, terms: string[]): string[] {
     }
     screen.destroy();
   }
-  // node keeps the last stat() result in a buffer the snapshot carries: end with one that is the
-  // same in every build (the root directory), not a terminfo file's access time
-  statSync('/');
-  lstatSync('/');
   return [...parsed.keys()];
 }
 
@@ -139,27 +138,12 @@ function useParsed(): void {
   patched = true;
   const original = Tput.prototype.readTerminfo;
   const proto = Tput.prototype as TputLike & { _useXtermInfo(): unknown; _useInternalInfo(): unknown; inject(i: unknown): unknown };
-  proto.compileTerminfo = function (this: TputLike, term?: string) {
-    const name = term ?? this.terminal;
-    if (process.env.TERMINFO || !parsed.has(name)) return this.compile(this.readTerminfo(term));
-    let c = compiled.get(name);
-    if (!c) {
-      c = this.compile(this.readTerminfo(term)) as Info;
-      if (!v8.startupSnapshot?.isBuildingSnapshot() || !WARM_TERMS.includes(name)) return c;
-      compiled.set(name, c);
-    }
-    // each screen its own tables (the console sets numbers.U8), and features from this
-    // process's environment and options (UTF-8, NCURSES_NO_UTF8_ACS): the functions are shared
-    const info = { ...c, bools: { ...c.bools }, numbers: { ...c.numbers }, strings: { ...c.strings } };
-    this.detectFeatures(info);
-    return info;
-  };
   proto._useXtermInfo = proto._useInternalInfo = function (this: typeof proto) {
-    return this.inject(this.compile(structuredClone(parsed.get('xterm'))));
+    return this.inject(this.compile(structuredClone(parsedOf('xterm'))));
   };
   Tput.prototype.readTerminfo = function (this: TputLike, term?: string) {
     const name = term ?? this.terminal;
-    const info = process.env.TERMINFO ? undefined : parsed.get(name);
+    const info = process.env.TERMINFO ? undefined : parsedOf(name);
     // a copy: compile() adds to the object it is given
     return info ? structuredClone(info) : original.call(this, term);
   };
@@ -175,26 +159,88 @@ function searchPaths(): void {
     '/usr/share/misc/termcap', '/etc/termcap');
 }
 
-if (v8.startupSnapshot?.isBuildingSnapshot()) {
-  const dir = process.env.CONFCONSOLE_BUILD_TERMINFO;
-  const terms = (process.env.CONFCONSOLE_BUILD_TERMS ?? '').split(/\s+/).filter(Boolean);
-  const found = dir ? warm(dir, terms) : [];
-  v8.startupSnapshot.setDeserializeMainFunction(() => {
-    searchPaths();
-    useParsed();
-    builtinTerms.clear();
-    for (const t of found) builtinTerms.add(t);
-    // a single executable's argv is [exe, how it was called, ...args] (Node repeats argv[0])
-    const args = process.argv.slice(2);
-    main(args).then(
-      (code) => process.exit(code),
-      (err: unknown) => {
-        process.stderr.write(`confconsole: ${err instanceof Error ? err.message : String(err)}\n`);
-        process.exit(70);
-      },
-    );
-  });
+/** What the build hands this bundle, and what it gets back. */
+interface BuildStage {
+  mode: 'build';
+  terminfo: string;
+  terms: string[];
+  /** Filled here: parsed terminfo by TERM, first-frame templates by key (ui/firstframe.ts). */
+  parsed?: Record<string, unknown>;
+  frames?: Record<string, FrameTemplate>;
+  done?: Promise<void>;
+}
+/** What the first stage hands this bundle in the executable (src/sea1.ts). */
+interface RunStage {
+  mode: 'run';
+  args: string[];
+  /** The TERMs whose parsed terminfo the executable carries, and a reader of one. */
+  terms: string[];
+  terminfo(term: string): unknown;
+  /** The first frame the first stage wrote, if it did, and what leaves it again. */
+  drawn?: string | undefined;
+  leave?: string | undefined;
+}
+
+/**
+ * Until the console takes the first stage's frame over (ui/main.ts), a start that ends another
+ * way (a message on stderr: a damaged appliance.ini, a root that cannot be seeded; or an exit)
+ * first leaves that frame, so the message is on the terminal's normal screen and nothing is left
+ * in the alternate one, raw.
+ */
+function leaveUntaken(leave: string): void {
+  const writeErr = process.stderr.write;
+  const undo = (): void => {
+    if (handoff.drawn === undefined) return;
+    handoff.drawn = undefined;
+    process.stdout.write(leave);
+    try {
+      (process.stdin as NodeJS.ReadStream).setRawMode(false);
+    } catch {
+      /* not a terminal any more */
+    }
+  };
+  process.stderr.write = function (this: unknown, ...a: unknown[]) {
+    undo();
+    return (writeErr as (...x: unknown[]) => boolean).apply(process.stderr, a);
+  } as typeof process.stderr.write;
+  process.on('exit', undo);
+}
+
+/** Build time: every first frame the first stage may write, recorded (only the ones that replay exactly are kept: sea1.ts). */
+async function record(): Promise<Record<string, FrameTemplate>> {
+  const frames: Record<string, FrameTemplate> = {};
+  for (const profile of ['appliance', 'vsensor'] as Profile[])
+    for (const term of FRAME_TERMS)
+      for (const [cols, rows] of FRAME_SIZES)
+        for (const utf8 of [true, false]) if (parsed.has(term)) frames[frameKey(profile, term, cols, rows, utf8)] = await frameTemplate(profile, term, cols, rows, utf8);
+  return frames;
+}
+
+function run(args: string[]): void {
+  main(args).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`confconsole: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(70);
+    },
+  );
+}
+
+const stage = (globalThis as { confconsoleStage2?: BuildStage | RunStage }).confconsoleStage2;
+if (stage?.mode === 'build') {
+  const found = warm(stage.terminfo, stage.terms);
+  stage.parsed = Object.fromEntries(found.map((t) => [t, parsed.get(t)]));
+  stage.done = record().then((f) => void (stage.frames = f));
+} else if (stage?.mode === 'run') {
+  parsedAsset = (t) => (stage.terms.includes(t) ? stage.terminfo(t) : undefined);
+  searchPaths();
+  useParsed();
+  builtinTerms.clear();
+  for (const t of stage.terms) builtinTerms.add(t);
+  handoff.drawn = stage.drawn;
+  if (stage.drawn !== undefined) leaveUntaken(stage.leave ?? '');
+  run(stage.args);
 } else {
-  // run without a snapshot (a plain bundle, for trying the build): the same main
-  main(process.argv.slice(2)).then((code) => process.exit(code));
+  // run as a plain bundle (for trying the build): the same main
+  run(process.argv.slice(2));
 }

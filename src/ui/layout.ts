@@ -401,16 +401,21 @@ function tableDialog(s: Size, title: string, t: Extract<Shown, { kind: 'table' }
   return { ...d, chart: { row: first, col: 1, width: w, height: h + 2, points: c.points, unit: c.unit, title: c.title } };
 }
 
+/** The title bar's text at `cols` columns: the host and console on the left, the demo marker on the right. */
+export function titleBar(chrome: Pick<Chrome, 'hostname' | 'consoleName' | 'demoRoot'>, cols: number): string {
+  const left = ` ${chrome.hostname} - ${chrome.consoleName}`;
+  const right = demoBanner(chrome.demoRoot, Math.max(0, cols - width(left) - 2));
+  return pad(left, cols - width(right)) + right;
+}
+
 /**
  * The whole screen: title bar, breadcrumbs, footer and the dialog of `v`. `now` (epoch
  * seconds) is for a countdown; `page` is the pager's current page (read by the runtime).
  */
 export function layout(v: View, local: Local, s: Size, chrome: Chrome, now: number, page?: Page): Layout {
-  const left = ` ${chrome.hostname} - ${chrome.consoleName}`;
-  const right = demoBanner(chrome.demoRoot, Math.max(0, s.cols - width(left) - 2));
   const crumb = ' ' + chrome.breadcrumb.join(' > ');
   const base = {
-    title: pad(left, s.cols - width(right)) + right,
+    title: titleBar(chrome, s.cols),
     crumbs: width(crumb) > s.cols ? '...' + lastCells(crumb, s.cols - 3) : crumb,
   };
   if (tooSmall(s)) return { ...base, footer: '', tooSmall: `Terminal too small: ${s.cols}x${s.rows}. The console needs at least ${MIN_COLS}x${MIN_ROWS}; make the window larger.` };

@@ -8,7 +8,7 @@ import type { Profile, Tree } from '../menu/types.js';
 import { logInternal } from '../system/log.js';
 import type { Paths } from '../system/paths.js';
 import { ConsoleApp } from './app.js';
-import { canDraw, createScreen, guardTerminal, restoreTty, terminalLent, type TerminalStreams } from './terminal.js';
+import { canDraw, createScreen, guardTerminal, handoff, holdOutput, restoreTty, terminalLent, type TerminalStreams } from './terminal.js';
 import { loginShell } from '../features/shell/index.js';
 import { firstBootNeeded } from '../features/firstboot/index.js';
 
@@ -32,6 +32,11 @@ export async function openConsole(o: ConsoleOptions, onExit: (code: number) => v
   // the title names the host: read before the first frame; the rest is read after it
   const hostname = await hostnameOf(o.paths.hostname);
   const streams: TerminalStreams = o.streams ?? { input: process.stdin, output: process.stdout, terminal: pickTerm(process.env.TERM) };
+  // the installed executable's first stage drew this first frame already: what this one writes
+  // is held back and checked against it (written only when it differs)
+  const drawn = o.streams ? undefined : handoff.drawn;
+  handoff.drawn = undefined;
+  const held = drawn === undefined ? undefined : holdOutput();
   const screen = createScreen(streams, `${hostname} - ${tree.title}`);
   const app = new ConsoleApp({
     screen,
@@ -43,7 +48,11 @@ export async function openConsole(o: ConsoleOptions, onExit: (code: number) => v
     onExit,
     logInternal: (err, where) => logInternal(o.paths, err, where),
   });
-  app.start();
+  try {
+    app.start();
+  } finally {
+    if (held && drawn !== undefined) handoff.same = held.open(drawn);
+  }
   // Shell's banner names the admin user (appliance.ini): needed only when Shell is chosen
   app.shellProgram = loginShell(o.paths);
   const steps = o.firstBoot && firstBootNeeded(o.paths) ? (tree.firstBoot ?? []) : [];

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { tighten, type TightenCaps } from './tighten.js';
+import { utf8Locale } from './locale.js';
 
 export interface TerminalStreams {
   input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (b: boolean) => void };
@@ -69,10 +70,7 @@ export function canDraw(term: string | undefined): boolean {
   return r.status === 0 && r.stdout !== '';
 }
 
-/** Whether the console's locale can show UTF-8 (the VGA console often runs with LANG=C). */
-export function utf8Locale(env: NodeJS.ProcessEnv = process.env): boolean {
-  return /utf-?8/i.test(env.LC_ALL || env.LC_CTYPE || env.LANG || '');
-}
+export { utf8Locale } from './locale.js';
 
 type CharWidth = (s: string | number, i?: number) => number;
 const unicode = (blessed as unknown as { unicode: { charWidth: CharWidth & { ascii?: true } } }).unicode;
@@ -116,6 +114,48 @@ export function createScreen(s: TerminalStreams, title: string): blessed.Widgets
   return screen;
 }
 
+/** Off only while the installed executable's build records blessed's own first frame (firstframe.ts). */
+export const tightening = { on: true };
+
+/**
+ * The first frame the installed executable's first stage already wrote (src/sea1.ts), for the
+ * console's own first frame to be checked against (ui/main.ts): taken once; `same` says how that went.
+ */
+export const handoff: { drawn?: string | undefined; same?: boolean } = {};
+
+/**
+ * Holds back what is written to stdout (and notes whether stderr was written) until `open`:
+ * then `open(drawn)` lets writes through again and, when what was held back is not exactly
+ * `drawn` (what the terminal already shows) or something went to stderr meanwhile, clears the
+ * screen and writes it: the terminal ends as if nothing had been held back.
+ */
+export function holdOutput(): { open(drawn: string): boolean } {
+  const out = process.stdout;
+  const err = process.stderr;
+  const write = out.write;
+  const writeErr = err.write;
+  const held: string[] = [];
+  let errWritten = false;
+  out.write = ((chunk: string | Uint8Array) => {
+    held.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  }) as typeof out.write;
+  err.write = function (this: unknown, ...a: unknown[]) {
+    errWritten = true;
+    return (writeErr as (...x: unknown[]) => boolean).apply(err, a);
+  } as typeof err.write;
+  return {
+    open(drawn: string): boolean {
+      out.write = write;
+      err.write = writeErr;
+      const got = held.join('');
+      const same = got === drawn && !errWritten;
+      if (!same) out.write(`\x1b[m\x1b[H\x1b[2J${got}`);
+      return same;
+    },
+  };
+}
+
 /** What blessed's draws write is rewritten into fewer bytes with the same effect (tighten.ts). */
 function tightenDraws(screen: blessed.Widgets.Screen): void {
   const tput = screen.tput as unknown as { strings: Record<string, unknown>; bools: Record<string, unknown> };
@@ -133,7 +173,7 @@ function tightenDraws(screen: blessed.Widgets.Screen): void {
     }
   };
   s.program._write = function (this: unknown, text: string) {
-    return write.call(this, drawing ? tighten(text, caps) : text);
+    return write.call(this, drawing && tightening.on ? tighten(text, caps) : text);
   };
 }
 

@@ -1,0 +1,31 @@
+// Build step of packaging/build-exe.mjs, run under the Node that becomes the executable (the code
+// cache must be made by the V8 that reads it): the second stage's bundle (src/sea.ts) wrapped as
+// a CommonJS module function, run once in `build` mode (terminfo parsed, the start's work done,
+// the first frames recorded), then its V8 code cache made, so the functions that work compiled
+// are in it. Writes into DIR: stage2.js, stage2.cache, terminfo.json, frames/<key>.json.
+// Usage: node stage2-build.cjs BUNDLE TERMINFO_DIR DIR TERMS...
+'use strict';
+const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+const vm = require('node:vm');
+
+const [bundle, terminfo, dir, ...terms] = process.argv.slice(2);
+const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'utf8')}\n})`;
+const script = new vm.Script(source, { filename: 'confconsole.cjs' });
+const stage = { mode: 'build', terminfo, terms };
+globalThis.confconsoleStage2 = stage;
+const module_ = { exports: {} };
+script.runInThisContext()(module_.exports, require, module_, bundle, dir);
+stage.done.then(() => {
+  writeFileSync(join(dir, 'stage2.js'), source);
+  writeFileSync(join(dir, 'terminfo.json'), JSON.stringify(stage.parsed));
+  mkdirSync(join(dir, 'frames'), { recursive: true });
+  const keys = Object.keys(stage.frames).sort();
+  for (const k of keys) writeFileSync(join(dir, 'frames', `${k}.json`), JSON.stringify(stage.frames[k]));
+  writeFileSync(join(dir, 'frames.list'), keys.join('\n') + '\n');
+  writeFileSync(join(dir, 'stage2.cache'), script.createCachedData());
+  process.exit(0);
+}, (e) => {
+  process.stderr.write(`stage2-build: ${e && e.stack ? e.stack : e}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+// The installed single executable's first stage: all its V8 start-up snapshot holds (built by
+// packaging/build-exe.mjs). It writes the console's first frame at once, for the common start
+// only: the console (no command) on a terminal whose TERM, size and character set a first frame
+// was recorded for at build time, the appliance's console and host read here (ui/firstframe.ts).
+// Then it compiles the second stage, the whole console (src/sea.ts), from the executable's assets
+// with the code cache made at build time, and hands it the frame it wrote: the console checks its
+// own first frame against it byte for byte and draws only if they differ (ui/main.ts). Anything
+// else (a command, --help, an unusual terminal, a first frame not recorded) goes to the second
+// stage at once, which then does everything as a plain start does. Keys typed meanwhile stay in
+// the terminal's input queue (raw mode: not echoed) until the console reads them, in order.
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { isatty } from 'node:tty';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { demoRoot, makePaths } from './system/paths.js';
+import { firstFrame, frameKey, type FrameTemplate } from './ui/firstframe.js';
+import { utf8Locale } from './ui/locale.js';
+// the entry exports nothing: the snapshot builder runs it as a script, without `module`
+import { applianceOf, consoleArgs } from './firststart.js';
+
+/** The fresh demo's host names, as src/demo.ts seeds them (a wrong one only costs a redraw: ui/main.ts checks). */
+const DEMO_HOST = { appliance: 'dt-1234-01', vsensor: 'vsensor-demo' } as const;
+/** Environment blessed reads besides TERM and the locale: with any of these set, the console draws its own frame. */
+const UNUSUAL_ENV = ['TMUX', 'TERMINFO', 'TERMINFO_DIRS', 'TERMCAP', 'TERM_PROGRAM', 'VTE_VERSION', 'COLORTERM', 'XTERM_VERSION', 'NCURSES_CJK_WIDTH', 'NCURSES_UNICODE', 'NCURSES_NO_PADDING', 'NCURSES_NO_SETBUF', 'NCURSES_NO_MAGIC_COOKIE'];
+
+interface Sea {
+  getAsset(key: string, encoding: 'utf8'): string;
+  getRawAsset(key: string): ArrayBuffer;
+}
+
+const exists = (p: string): boolean => {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The console's first frame written now (and what leaves it again), or undefined when this start
+ * is not one the first stage knows exactly.
+ */
+function drawFirst(sea: Sea, args: string[]): { drawn: string; leave: string } | undefined {
+  const a = consoleArgs(args);
+  const env = process.env;
+  const term = env.TERM ?? '';
+  if (!a || !isatty(0) || !isatty(1) || !/^[a-z0-9.-]+$/.test(term) || UNUSUAL_ENV.some((k) => env[k] !== undefined)) return undefined;
+  const root = a.root ?? (a.demo ? demoRoot() : env.CONFCONSOLE_ROOT || '/');
+  const paths = makePaths(root);
+  let profile: 'appliance' | 'vsensor';
+  let hostname: string;
+  let demo = a.demo;
+  if (a.demo && !exists(root)) {
+    // a fresh demo: seeded by the console as the appliance's
+    profile = 'appliance';
+    hostname = DEMO_HOST.appliance;
+  } else {
+    if (!existsSync(paths.settingsIni) || !existsSync(paths.hostname)) return undefined;
+    const ini = applianceOf(readFileSync(paths.settingsIni, 'utf8'));
+    if (!ini) return undefined;
+    profile = ini.profile;
+    demo ||= ini.demo || exists(paths.demoMarker);
+    hostname = readFileSync(paths.hostname, 'utf8').trim() || 'localhost';
+  }
+  const out = process.stdout as NodeJS.WriteStream;
+  let template: FrameTemplate;
+  try {
+    template = JSON.parse(sea.getAsset(frameKey(profile, term, out.columns, out.rows, utf8Locale()), 'utf8')) as FrameTemplate;
+  } catch {
+    return undefined; // no first frame recorded for this terminal
+  }
+  const frame = firstFrame(template, hostname, demo ? root : undefined);
+  if (frame === undefined) return undefined;
+  // keys typed from now on wait in the terminal's queue for the console, not echoed
+  (process.stdin as NodeJS.ReadStream).setRawMode(true);
+  out.write(frame);
+  return { drawn: frame, leave: template.leave };
+}
+
+/** The second stage (src/sea.ts) compiled with its code cache and run, `drawn` handed to it. */
+function second(sea: Sea, args: string[], first: { drawn: string; leave: string } | undefined): void {
+  const source = sea.getAsset('stage2.js', 'utf8');
+  const script = new vm.Script(source, { filename: 'confconsole.cjs', cachedData: Buffer.from(sea.getRawAsset('stage2.cache')) });
+  if (script.cachedDataRejected && env('CONFCONSOLE_DEBUG_START')) process.stderr.write('confconsole: the code cache was rejected\n');
+  const terms = sea.getAsset('terminfo.json', 'utf8');
+  const infos = JSON.parse(terms) as Record<string, unknown>;
+  (globalThis as { confconsoleStage2?: object }).confconsoleStage2 = { mode: 'run', args, terms: Object.keys(infos), terminfo: (t: string) => infos[t], ...first };
+  const fn = script.runInThisContext() as (exports: object, req: NodeRequire, module: object, filename: string, dirname: string) => void;
+  const module = { exports: {} };
+  fn(module.exports, require, module, process.execPath, process.execPath.replace(/\/[^/]*$/, ''));
+}
+
+const env = (k: string): string | undefined => process.env[k];
+
+if (v8.startupSnapshot?.isBuildingSnapshot()) {
+  v8.startupSnapshot.setDeserializeMainFunction(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sea = require('node:sea') as Sea;
+    // a single executable's argv is [exe, how it was called, ...args] (Node repeats argv[0])
+    const args = process.argv.slice(2);
+    let first: ReturnType<typeof drawFirst>;
+    try {
+      first = env('CONFCONSOLE_ONE_STAGE') ? undefined : drawFirst(sea, args);
+    } catch {
+      first = undefined; // anything unexpected: the console starts as a plain start does
+    }
+    second(sea, args, first);
+  });
+}
