@@ -75,7 +75,35 @@ function drawFirst(sea: Sea, args: string[]): { drawn: string; leave: string } |
   // keys typed from now on wait in the terminal's queue for the console, not echoed
   (process.stdin as NodeJS.ReadStream).setRawMode(true);
   out.write(frame);
+  leaveOnSignal(template.leave);
   return { drawn: frame, leave: template.leave };
+}
+
+/**
+ * Until the console guards the terminal itself (ui/terminal.ts guardTerminal removes these), a
+ * SIGTERM, SIGINT or SIGHUP leaves the first frame (blessed's leave sequence, raw mode off) and
+ * ends as the console would (exit 143 or 130; SIGHUP raised again): the second stage takes up to
+ * a few hundred ms to compile, and without a listener the signal would end us with the terminal
+ * raw on the alternate screen. Handled once the compile yields, before the console reads a key.
+ */
+function leaveOnSignal(leave: string): void {
+  const early: [NodeJS.Signals, () => void][] = [];
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 0]] as const) {
+    const fn = (): void => {
+      process.stdout.write(leave);
+      try {
+        (process.stdin as NodeJS.ReadStream).setRawMode(false);
+      } catch {
+        /* the terminal is gone */
+      }
+      if (code) process.exit(code);
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, fn);
+    early.push([signal, fn]);
+  }
+  (globalThis as { confconsoleEarlySignals?: typeof early }).confconsoleEarlySignals = early;
 }
 
 /** The second stage (src/sea.ts) compiled with its code cache and run, `drawn` handed to it. */

@@ -222,6 +222,9 @@ export function guardTerminal(getScreen: () => blessed.Widgets.Screen | undefine
     }
     process.exit(code);
   };
+  // the installed executable's first stage guarded its frame until now (src/sea1.ts): ours from here
+  const g = globalThis as { confconsoleEarlySignals?: [NodeJS.Signals, () => void][] };
+  for (const [signal, fn] of g.confconsoleEarlySignals?.splice(0) ?? []) process.removeListener(signal, fn);
   process.on('SIGTERM', () => leave(143));
   process.on('SIGINT', () => terminalLent.now || leave(130));
   process.on('SIGHUP', () => leave(129, 'SIGHUP'));
