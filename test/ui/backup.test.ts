@@ -184,5 +184,14 @@ describe('Backups menu', () => {
     await h.press('y');
     await h.waitFor(/are back/, 60_000);
     expect(readFileSync(join(root, 'etc/chrony/chrony.conf'), 'utf8')).not.toContain('10.9.0.2');
+    // again, with the right passphrase: nothing to restore is the result's, not the passphrase's
+    await h.press(KEYS.enter);
+    await h.waitFor('3. Restore with its passphrase');
+    await h.press('3', KEYS.enter);
+    await h.waitFor("The backup's passphrase");
+    await h.type('first passphrase 1');
+    await h.press(KEYS.enter);
+    await h.waitFor('Nothing to restore', 60_000);
+    expect(h.text()).not.toContain("The backup's passphrase");
   }, 180_000);
 });

@@ -383,10 +383,12 @@ export const backupRestoreWith: Op<'read' | 'check' | 'apply'> = {
     try {
       p = await restorePlan(ctx, v.id ?? '', v.passphrase ?? '');
     } catch (e) {
-      if (e instanceof Problem) return { errors: { passphrase: e.message } };
+      // only the passphrase's refusal is said at its field (type it again); any other cause (the
+      // destination, a damaged backup) is the result's, as for a restore with the stored one
+      if (e instanceof Problem && e.field === 'passphrase') return { errors: { passphrase: e.message } };
       throw e;
     }
-    if (p.changes === 0) return { errors: { passphrase: `Nothing to restore: the settings are already those of backup ${v.id}.` } };
+    if (p.changes === 0) throw new Problem(`Nothing to restore: the settings are already those of backup ${v.id}.`);
     return { errors: {}, review: p.rows, warnings: p.warnings };
   },
   async apply(ctx, v, io) {
