@@ -73,8 +73,8 @@ function drawFirst(sea: Sea, args: string[]): { drawn: string; leave: string } |
   const frame = firstFrame(template, hostname, demo ? root : undefined);
   if (frame === undefined) return undefined;
   // keys typed from now on wait in the terminal's queue for the console, not echoed
-  (process.stdin as NodeJS.ReadStream).setRawMode(true);
   out.write(frame);
+  (process.stdin as NodeJS.ReadStream).setRawMode(true);
   leaveOnSignal(template.leave);
   return { drawn: frame, leave: template.leave };
 }
@@ -133,6 +133,19 @@ if (v8.startupSnapshot?.isBuildingSnapshot()) {
     } catch {
       first = undefined; // anything unexpected: the console starts as a plain start does
     }
-    second(sea, args, first);
+    try {
+      second(sea, args, first);
+    } catch (e) {
+      // the console did not start: the terminal is given back as it was before the frame
+      if (first) {
+        process.stdout.write(first.leave);
+        try {
+          (process.stdin as NodeJS.ReadStream).setRawMode(false);
+        } catch {
+          /* not a terminal any more */
+        }
+      }
+      throw e;
+    }
   });
 }

@@ -37,19 +37,24 @@ export async function openConsole(o: ConsoleOptions, onExit: (code: number) => v
   const drawn = o.streams ? undefined : handoff.drawn;
   handoff.drawn = undefined;
   const held = drawn === undefined ? undefined : holdOutput();
-  const screen = createScreen(streams, `${hostname} - ${tree.title}`);
-  const app = new ConsoleApp({
-    screen,
-    tree,
-    conditions: conditions({ demo: o.demo, uid: o.uid ?? process.getuid?.() ?? 0 }),
-    ctx: o.ctx,
-    hostname,
-    demoRoot: o.demoRoot,
-    onExit,
-    logInternal: (err, where) => logInternal(o.paths, err, where),
-  });
+  let app: ConsoleApp;
   try {
+    const screen = createScreen(streams, `${hostname} - ${tree.title}`);
+    app = new ConsoleApp({
+      screen,
+      tree,
+      conditions: conditions({ demo: o.demo, uid: o.uid ?? process.getuid?.() ?? 0 }),
+      ctx: o.ctx,
+      hostname,
+      demoRoot: o.demoRoot,
+      onExit,
+      logInternal: (err, where) => logInternal(o.paths, err, where),
+    });
     app.start();
+  } catch (e) {
+    // not taken over: the first stage's frame is left again on the way out (src/sea.ts leaveUntaken)
+    if (drawn !== undefined) handoff.drawn = drawn;
+    throw e;
   } finally {
     if (held && drawn !== undefined) handoff.same = held.open(drawn);
   }
