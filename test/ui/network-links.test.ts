@@ -62,7 +62,7 @@ describe('bonds and VLANs in the interface list (demo appliance, 80x24)', () => 
     // an address is never cut (198.51.100.10 would read as another address): the first in full, then how many more
     expect(t).toMatch(/6\. vlan10 +vlan, management +up +198\.51\.100\.100\/24 \+1/);
     // a name longer than 8 (netplan's bonding_router.yaml has bond-conntrack) widens the name
-    // column for every row; a role cut to its column ends in "…", never reading as another name
+    // column for every row; a role cut to its column ends in "...", never reading as another name
     h.close();
     const r2 = await root();
     writeFileSync(join(r2, 'etc/netplan/01-netcfg.yaml'), 'network:\n  version: 2\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    enp5s0: {}\n    enp6s0: {}\n  bonds:\n    bond-conntrack:\n      interfaces: [enp5s0, enp6s0]\n      addresses: [192.168.254.2/24]\n      parameters: {mode: balance-rr}\n', { mode: 0o600 });
@@ -71,7 +71,7 @@ describe('bonds and VLANs in the interface list (demo appliance, 80x24)', () => 
     await h.press(KEYS.enter, '1', KEYS.enter, '1', KEYS.enter);
     await h.waitFor(/4\. bond-conntrack bond, management +up +192\.168\.254\.2\/24/);
     expect(h.text()).toMatch(/1\. eth0 {11}management {11}up +10\.0\.0\.2\/24/);
-    expect(h.text()).toMatch(/2\. enp5s0 {9}member of bond-conn… up +\(unavailable\)/);
+    expect(h.text()).toMatch(/2\. enp5s0 {9}member of bond-co\.\.\. up +\(unavailable\)/);
     h.close();
     h = await startConsole({ root: await root() });
     await h.waitFor('Welcome');

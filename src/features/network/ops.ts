@@ -42,8 +42,11 @@ export const networkInterfaces: Op<'items' | 'show'> = {
   },
 };
 
-/** text in a column of width w: a longer one cut with "…" (a cut "member of bond-conntrack" must not read as bond "bond-connt"). */
-const cut = (text: string, w: number): string => (text.length > w ? `${text.slice(0, w - 1)}…` : text.padEnd(w));
+/**
+ * text in a column of width w: a longer one cut with "..." (a cut "member of bond-conntrack" must
+ * not read as bond "bond-connt"); ASCII, as the VGA console under LANG=C draws no "…".
+ */
+const cut = (text: string, w: number): string => (text.length > w ? `${text.slice(0, w - 3)}...` : text.padEnd(w));
 
 /**
  * The kind and role column of the list: an Ethernet port shows its role alone (management,
