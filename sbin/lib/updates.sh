@@ -42,6 +42,8 @@ upd_conf_load() {
   local k v lenient=false def_url=$UPD_URL def_login=$UPD_LOGIN def_packages=$UPD_PACKAGES
   [[ ${1:-} == --lenient ]] && lenient=true
   _upd_bad() { if [[ $lenient == true ]]; then [[ -n $UPD_CONF_ERROR ]] || UPD_CONF_ERROR="$UPD_CONF: $1"; else fail "$EX_FAIL" "$UPD_CONF: $1"; fi; }
+  # a refused value falls back to the built-in one: no longer "from the file" (show says which is used)
+  _upd_builtin() { local -a kept=(); local x; for x in "${UPD_FROM_FILE[@]}"; do [[ $x == "$1" ]] || kept+=("$x"); done; UPD_FROM_FILE=("${kept[@]}"); }
   if [[ -e $UPD_CONF && ! -r $UPD_CONF ]] || [[ -d $UPD_CONF ]]; then
     _upd_bad "cannot be read"
   elif [[ -f $UPD_CONF ]]; then
@@ -61,13 +63,13 @@ upd_conf_load() {
     done <"$UPD_CONF"
   fi
   [[ $UPD_URL =~ ^https://([^/@[:space:]]+)(/[^[:space:]]*)?$ ]] \
-    || { _upd_bad "url must be https://HOST[:PORT][/PATH] (the update key is never sent in clear), not \"$UPD_URL\""; UPD_URL=$def_url; [[ $UPD_URL =~ ^https://([^/@[:space:]]+)(/[^[:space:]]*)?$ ]]; }
+    || { _upd_bad "url must be https://HOST[:PORT][/PATH] (the update key is never sent in clear), not \"$UPD_URL\""; UPD_URL=$def_url; _upd_builtin url; [[ $UPD_URL =~ ^https://([^/@[:space:]]+)(/[^[:space:]]*)?$ ]]; }
   UPD_HOSTPORT=${BASH_REMATCH[1]} UPD_PATH=${BASH_REMATCH[2]}
   UPD_HOST=${UPD_HOSTPORT%:*}
-  [[ $UPD_LOGIN =~ ^[A-Za-z0-9._@+-]{1,64}$ ]] || { _upd_bad "login must be 1-64 letters, digits or . _ @ + -"; UPD_LOGIN=$def_login; }
-  [[ $UPD_PACKAGES =~ ^[a-z0-9][a-z0-9+.-]+( +[a-z0-9][a-z0-9+.-]+)*$ ]] || { _upd_bad "packages must be Debian package names, space-separated"; UPD_PACKAGES=$def_packages; }
+  [[ $UPD_LOGIN =~ ^[A-Za-z0-9._@+-]{1,64}$ ]] || { _upd_bad "login must be 1-64 letters, digits or . _ @ + -"; UPD_LOGIN=$def_login; _upd_builtin login; }
+  [[ $UPD_PACKAGES =~ ^[a-z0-9][a-z0-9+.-]+( +[a-z0-9][a-z0-9+.-]+)*$ ]] || { _upd_bad "packages must be Debian package names, space-separated"; UPD_PACKAGES=$def_packages; _upd_builtin packages; }
   read -ra UPD_PKGS <<<"$UPD_PACKAGES"
-  unset -f _upd_bad
+  unset -f _upd_bad _upd_builtin
 }
 
 # upd_default_url: the repository is the built-in placeholder (updates.conf sets no url)

@@ -53,13 +53,16 @@ describe.skipIf(why)('updates.conf: the vendor repository, the placeholder, a wr
     ['an unknown key', 'repository = https://repo.vendor.example\n', /unknown key "repository" \(url, suite, components, packages, login, signed_by, ca_info\)/],
     ['empty packages', 'url = https://repo.vendor.example\npackages =\n', /packages is empty/],
     ['a package name that is not one', 'packages = Vs_Probe\n', /packages must be Debian package names/],
-  ])('%s: show says it (exit 0, the rest shown); set-key and upgrade refuse naming the file and key, writing nothing', async (_n, conf, said) => {
+  ])('%s: show says it (exit 0, the rest shown); set-key and upgrade refuse naming the file and key, writing nothing', async (name, conf, said) => {
     const r = root(conf);
     const s = await runScript('show_updates.sh', [], r.dir);
     expect(s.code, s.stderr).toBe(0);
     expect(s.json.config.error).toMatch(said);
     expect(s.json.config.error).toContain(join(r.dir, CONF));
     expect(s.json).toMatchObject({ ok: true, key_set: false, proxy: null });
+    // a refused value is replaced by the built-in one: never said to come from the file
+    const refused = { 'an http url': 'url', 'a package name that is not one': 'packages' }[name];
+    if (refused) expect(s.json.config.from_file).not.toContain(refused);
     const text = await cli(r, ['updates', 'show']);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/The update settings are wrong: .*UpdateKey and Upgrade refuse to run until it is fixed\./);
