@@ -1,6 +1,6 @@
 // confconsole's command line: the global options, the commands of every feature (each with
 // --json and the scripts' exit codes), and, with no command on a terminal, the console.
-import { existsSync, lstatSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Ctx } from './core/types.js';
 import { isProblem } from './core/problem.js';
 import { makeOut, UsageError } from './commands/output.js';
@@ -17,6 +17,7 @@ import { logInternal } from './system/log.js';
 import { version } from './version.js';
 import { seedDemo } from './demo.js';
 import { worksWithoutSettings } from './features/appliance/index.js';
+import { lexists } from './firststart.js';
 
 /** An area an interrupted import left half applied, put back first (settings/journal.ts); said on stderr. */
 async function sayRecovered(ctx: Ctx, command?: readonly string[]): Promise<void> {
@@ -25,15 +26,6 @@ async function sayRecovered(ctx: Ctx, command?: readonly string[]): Promise<void
   if (r) process.stderr.write(`confconsole: ${r.ok ? 'note' : 'warning'}: ${visible(r.said)}\n`);
 }
 
-/** Whether something is at `path` (a file, a directory, a dangling link, or what we may not see). */
-const lexists = (path: string): boolean => {
-  try {
-    lstatSync(path);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
-  }
-};
 
 /**
  * The whole usage, generated from the command table: the commands of `profile` (this

@@ -6,6 +6,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Profile } from './menu/types.js';
 import { makePaths, type Paths } from './system/paths.js';
+import { DEMO_HOSTS } from './firststart.js';
 
 const ini = (profile: Profile) => `; Appliance settings. Written only by the scripts in sbin/ (see confconsole --help).
 [appliance]
@@ -93,7 +94,7 @@ export async function seedDemo(root: string, profile: Profile): Promise<boolean>
   writeFileSync(p.demoMarker, marker, { mode: 0o644 });
   const files: [string, string, number][] = [
     [p.settingsIni, ini(profile), 0o644],
-    [p.hostname, profile === 'vsensor' ? 'vsensor-demo\n' : 'dt-1234-01\n', 0o644],
+    [p.hostname, `${DEMO_HOSTS[profile]}\n`, 0o644],
     [p.chronyConf, chrony, 0o644],
     [p.under('/etc/netplan/01-netcfg.yaml'), netplan, 0o600],
     [p.under('/README-DEMO.txt'), readme, 0o644],

@@ -1,5 +1,19 @@
 // What the installed executable's first stage (src/sea1.ts) reads before it writes a first frame:
 // kept apart from that entry (an entry that exports is not a script the snapshot builder can run).
+import { lstatSync } from 'node:fs';
+
+/** The demo appliance's host names, as src/demo.ts seeds them (the first stage's frame names them). */
+export const DEMO_HOSTS = { appliance: 'dt-1234-01', vsensor: 'vsensor-demo' } as const;
+
+/** Whether something is at `path` (a file, a directory, a dangling link, or what we may not see). */
+export const lexists = (path: string): boolean => {
+  try {
+    lstatSync(path);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+};
 
 /** `--root DIR` and `--demo`, each at most once, nothing else: the console's start; else undefined. */
 export function consoleArgs(args: string[]): { root?: string; demo: boolean } | undefined {

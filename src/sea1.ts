@@ -8,7 +8,7 @@
 // else (a command, --help, an unusual terminal, a first frame not recorded) goes to the second
 // stage at once, which then does everything as a plain start does. Keys typed meanwhile stay in
 // the terminal's input queue (raw mode: not echoed) until the console reads them, in order.
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -16,10 +16,8 @@ import { demoRoot, makePaths } from './system/paths.js';
 import { firstFrame, frameKey, type FrameTemplate } from './ui/firstframe.js';
 import { utf8Locale } from './ui/locale.js';
 // the entry exports nothing: the snapshot builder runs it as a script, without `module`
-import { applianceOf, consoleArgs } from './firststart.js';
+import { applianceOf, consoleArgs, DEMO_HOSTS, lexists } from './firststart.js';
 
-/** The fresh demo's host names, as src/demo.ts seeds them (a wrong one only costs a redraw: ui/main.ts checks). */
-const DEMO_HOST = { appliance: 'dt-1234-01', vsensor: 'vsensor-demo' } as const;
 /** Environment blessed reads besides TERM and the locale: with any of these set, the console draws its own frame. */
 const UNUSUAL_ENV = ['TMUX', 'TERMINFO', 'TERMINFO_DIRS', 'TERMCAP', 'TERM_PROGRAM', 'VTE_VERSION', 'COLORTERM', 'XTERM_VERSION', 'NCURSES_CJK_WIDTH', 'NCURSES_UNICODE', 'NCURSES_NO_PADDING', 'NCURSES_NO_SETBUF', 'NCURSES_NO_MAGIC_COOKIE'];
 
@@ -27,15 +25,6 @@ interface Sea {
   getAsset(key: string, encoding: 'utf8'): string;
   getRawAsset(key: string): ArrayBuffer;
 }
-
-const exists = (p: string): boolean => {
-  try {
-    lstatSync(p);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * The console's first frame written now (and what leaves it again), or undefined when this start
@@ -51,16 +40,16 @@ function drawFirst(sea: Sea, args: string[]): { drawn: string; leave: string } |
   let profile: 'appliance' | 'vsensor';
   let hostname: string;
   let demo = a.demo;
-  if (a.demo && !exists(root)) {
+  if (a.demo && !lexists(root)) {
     // a fresh demo: seeded by the console as the appliance's
     profile = 'appliance';
-    hostname = DEMO_HOST.appliance;
+    hostname = DEMO_HOSTS.appliance;
   } else {
     if (!existsSync(paths.settingsIni) || !existsSync(paths.hostname)) return undefined;
     const ini = applianceOf(readFileSync(paths.settingsIni, 'utf8'));
     if (!ini) return undefined;
     profile = ini.profile;
-    demo ||= ini.demo || exists(paths.demoMarker);
+    demo ||= ini.demo || lexists(paths.demoMarker);
     hostname = readFileSync(paths.hostname, 'utf8').trim() || 'localhost';
   }
   const out = process.stdout as NodeJS.WriteStream;

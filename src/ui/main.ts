@@ -56,7 +56,7 @@ export async function openConsole(o: ConsoleOptions, onExit: (code: number) => v
     if (drawn !== undefined) handoff.drawn = drawn;
     throw e;
   } finally {
-    if (held && drawn !== undefined) handoff.same = held.open(drawn);
+    if (held && drawn !== undefined) held.open(drawn);
   }
   // Shell's banner names the admin user (appliance.ini): needed only when Shell is chosen
   app.shellProgram = loginShell(o.paths);

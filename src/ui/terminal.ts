@@ -119,9 +119,9 @@ export const tightening = { on: true };
 
 /**
  * The first frame the installed executable's first stage already wrote (src/sea1.ts), for the
- * console's own first frame to be checked against (ui/main.ts): taken once; `same` says how that went.
+ * console's own first frame to be checked against (ui/main.ts): taken once.
  */
-export const handoff: { drawn?: string | undefined; same?: boolean } = {};
+export const handoff: { drawn?: string | undefined } = {};
 
 /**
  * Holds back what is written to stdout (and notes whether stderr was written) until `open`:
