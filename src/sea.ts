@@ -190,7 +190,7 @@ interface RunStage {
 function leaveUntaken(leave: string): void {
   const writeErr = process.stderr.write;
   const undo = (): void => {
-    if (handoff.drawn === undefined) return;
+    if (handoff.drawn === undefined || (globalThis as { confconsoleFrameLeft?: boolean }).confconsoleFrameLeft) return;
     handoff.drawn = undefined;
     process.stdout.write(leave);
     try {

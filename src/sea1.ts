@@ -61,10 +61,12 @@ function drawFirst(sea: Sea, args: string[]): { drawn: string; leave: string } |
   }
   const frame = firstFrame(template, hostname, demo ? root : undefined);
   if (frame === undefined) return undefined;
+  // guarded before it is written: a signal read between the write and a later listener would end
+  // us by default, the frame left raw on the alternate screen
+  leaveOnSignal(template.leave);
   // keys typed from now on wait in the terminal's queue for the console, not echoed
   out.write(frame);
   (process.stdin as NodeJS.ReadStream).setRawMode(true);
-  leaveOnSignal(template.leave);
   return { drawn: frame, leave: template.leave };
 }
 
@@ -79,6 +81,8 @@ function leaveOnSignal(leave: string): void {
   const early: [NodeJS.Signals, () => void][] = [];
   for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130], ['SIGHUP', 0]] as const) {
     const fn = (): void => {
+      // the second stage's last resort (src/sea.ts leaveUntaken, on exit) must not leave it again
+      (globalThis as { confconsoleFrameLeft?: boolean }).confconsoleFrameLeft = true;
       process.stdout.write(leave);
       try {
         (process.stdin as NodeJS.ReadStream).setRawMode(false);

@@ -222,12 +222,15 @@ export function guardTerminal(getScreen: () => blessed.Widgets.Screen | undefine
     }
     process.exit(code);
   };
-  // the installed executable's first stage guarded its frame until now (src/sea1.ts): ours from here
-  const g = globalThis as { confconsoleEarlySignals?: [NodeJS.Signals, () => void][] };
-  for (const [signal, fn] of g.confconsoleEarlySignals?.splice(0) ?? []) process.removeListener(signal, fn);
   process.on('SIGTERM', () => leave(143));
   process.on('SIGINT', () => terminalLent.now || leave(130));
   process.on('SIGHUP', () => leave(129, 'SIGHUP'));
+  // The installed executable's first stage guarded its frame until now (src/sea1.ts): ours from
+  // here. Removed only after ours are on: Node closes a signal's watcher when its last listener
+  // goes, and a signal that arrived during the compile, not yet emitted, would be lost with it
+  // (the console then ignored a SIGTERM sent in its first ~100 ms).
+  const g = globalThis as { confconsoleEarlySignals?: [NodeJS.Signals, () => void][] };
+  for (const [signal, fn] of g.confconsoleEarlySignals?.splice(0) ?? []) process.removeListener(signal, fn);
   process.stdin.on('end', () => leave(129, 'SIGHUP'));
   process.stdout.on('error', () => leave(129, 'SIGHUP'));
   process.on('uncaughtException', (err) => {

@@ -143,6 +143,27 @@ describe.skipIf(why !== undefined)('the Debian package installed in a throwaway 
     process.stdout.write(`package reproducibility: ${exe} differs in ${differing} of ${x.length} bytes (sizes ${x.length}, ${y.length})\n`);
   }, 600_000);
 
+  it('a signal in its first moments, the first stage frame up, ends it with the terminal left once', () => {
+    // The first stage draws the frame, then compiles the console (~100 ms, more on a busy machine);
+    // a signal then was lost (the console ran on, ignoring SIGTERM) or left the terminal twice.
+    // Sent 0 to 300 ms after the frame: early, mid-compile and after the console took over.
+    const exe = join(root, 'usr/lib/confconsole/confconsole');
+    for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+      for (const delay of ['0', '0.005', '0.03', '0.1', '0.3']) {
+        const demo = join(work, `early-${signal}-${delay}`);
+        const r = spawnSync('python3', [join(top, 'test/package/early-signal.py'), exe, demo, signal, delay], {
+          encoding: 'utf8', timeout: 60_000, env: { ...process.env, CONFCONSOLE_SBIN: join(top, 'sbin') },
+        });
+        expect({ sent: signal, delay, ...JSON.parse(r.stdout) }).toEqual({ sent: signal, delay, signalled: true, hung: false, exit: code, signal: null, enters: 1, leaves: 1 });
+      }
+    }
+    // SIGHUP: the terminal is gone; it must end by SIGHUP, not run on
+    for (const delay of ['0', '0.03', '0.3']) {
+      const r = spawnSync('python3', [join(top, 'test/package/early-signal.py'), exe, join(work, `early-hup-${delay}`), 'SIGHUP', delay], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, CONFCONSOLE_SBIN: join(top, 'sbin') } });
+      expect({ delay, ...JSON.parse(r.stdout) }).toMatchObject({ delay, signalled: true, hung: false, exit: null, signal: 1 });
+    }
+  }, 300_000);
+
   it('confconsole runs without Node: --version, --help, the manual page', () => {
     expect(inroot(['sh', '-c', 'command -v node nodejs || echo no-node']).out.trim()).toBe('no-node');
     const v = inroot(['confconsole', '--version']);
