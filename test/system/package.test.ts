@@ -164,6 +164,36 @@ describe.skipIf(why !== undefined)('the Debian package installed in a throwaway 
     }
   }, 300_000);
 
+  it('keys typed while the console loads behind the first frame are read in order, as a plain start reads them', async () => {
+    // tmux's own variables removed (with TMUX or TERM_PROGRAM set, the first stage leaves the frame to the console)
+    const exe = join(root, 'usr/lib/confconsole/confconsole');
+    const demo = join(work, 'early-keys');
+    const start = (oneStage: boolean) =>
+      tmux('new-session', '-d', '-s', 'pkg', '-x', '80', '-y', '24',
+        `env -u TMUX -u TERM_PROGRAM -u TERM_PROGRAM_VERSION -u COLORTERM TERM=xterm-256color CONFCONSOLE_SBIN=${join(top, 'sbin')} ${oneStage ? 'CONFCONSOLE_ONE_STAGE=1' : ''} ${exe} --demo --root ${demo}`);
+    const cells = () => tmux('capture-pane', '-p', '-e', '-t', 'pkg').stdout ?? '';
+    // the reference: a plain (one-stage) start, each key sent once the one before has been drawn
+    start(true);
+    await waitScreen((x) => /Welcome/.test(x), 'the Welcome dialog (one stage)');
+    tmux('send-keys', '-t', 'pkg', 'Enter');
+    await waitScreen((x) => /Networking and Traffic Analysis/.test(x), 'the main menu (one stage)');
+    for (let i = 0; i < 2; i++) {
+      const before = cells();
+      tmux('send-keys', '-t', 'pkg', 'Down');
+      await waitScreen(() => cells() !== before, 'the Down key drawn (one stage)');
+    }
+    const want = cells();
+    tmux('send-keys', '-t', 'pkg', 'C-c', 'C-c');
+    expect(await waitGone()).toBe(true);
+    // the two-stage start: the keys sent the moment the first stage's frame is up, all at once
+    start(false);
+    await waitScreen((x) => /Welcome/.test(x), 'the first frame');
+    tmux('send-keys', '-t', 'pkg', 'Enter', 'Down', 'Down');
+    await waitScreen(() => cells() === want, 'the same screen as the plain start after Enter, Down, Down');
+    tmux('send-keys', '-t', 'pkg', 'C-c', 'C-c');
+    expect(await waitGone()).toBe(true);
+  }, 120_000);
+
   it('confconsole runs without Node: --version, --help, the manual page', () => {
     expect(inroot(['sh', '-c', 'command -v node nodejs || echo no-node']).out.trim()).toBe('no-node');
     const v = inroot(['confconsole', '--version']);
