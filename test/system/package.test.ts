@@ -236,6 +236,17 @@ describe.skipIf(why !== undefined)('the Debian package installed in a throwaway 
     expect(l).toContain('(root) NOPASSWD: /usr/sbin/confconsole');
   });
 
+  it('sudo confconsole from an admin shell gets the main menu; sudo confconsole ntp show runs that command as root', async () => {
+    tmux('new-session', '-d', '-s', 'pkg', '-x', '80', '-y', '25', `${join(top, 'test/package/inroot.sh')} ${root} sudo confconsole`);
+    expect(await mainMenu()).toContain('Appliance Admin');
+    tmux('send-keys', '-t', 'pkg', 'C-c', 'C-c');
+    expect(await waitGone()).toBe(true);
+    const viaSudo = inroot(['sudo', 'confconsole', 'ntp', 'show']);
+    const direct = inroot(['confconsole', 'ntp', 'show']);
+    expect(viaSudo.code).toBe(0);
+    expect({ code: viaSudo.code, out: viaSudo.out }).toEqual({ code: direct.code, out: direct.out });
+  }, 120_000);
+
   it('logs in through login on a terminal, gets the main menu; Ctrl+C/Z/\\ do not leave it; leaving ends the session', async () => {
     tmux('new-session', '-d', '-s', 'pkg', '-x', '80', '-y', '25', `${join(top, 'test/package/inroot.sh')} ${root} /bin/login`);
     await waitScreen((s) => /login:/.test(s), 'the login prompt');
