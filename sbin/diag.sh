@@ -332,7 +332,7 @@ row_json() { # CHECK STATUS DETAIL ADVICE
 do_check() {
   local rows=() failed=0 dev="" gw="" addr="" state s
   add() {
-    log "$(printf '%-4s %s: %s' "$([[ $2 == ok ]] && echo PASS || echo "${2^^}")" "$1" "$3")"
+    log "$(printf '%-4s  %s: %s' "$([[ $2 == ok ]] && echo PASS || echo "${2^^}")" "$1" "$3")"
     rows+=("$(row_json "$1" "$2" "$3" "$([[ $2 == fail ]] && printf '%s' "${4:-}")")")
     [[ $2 == fail ]] && failed=1
     return 0
