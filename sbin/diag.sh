@@ -126,7 +126,8 @@ print(r[0]["gateway"], r[0].get("dev","")) if r else print("")' "$routes")
 }
 
 # dns_from KEY SERVER LABEL: SERVER added to DNS with LABEL in DNS_FROM, or, when an entry has
-# the same KEY (the address in canonical form: 2001:DB8::1 and 2001:db8:0::1 are one server),
+# the same KEY (the address in canonical form: 2001:DB8::1 and 2001:db8:0::1 are one server, as
+# are ::ffff:192.0.2.1 and 192.0.2.1),
 # LABEL added to that entry unless it says it already. One server is asked once, and one place
 # is named once: two netplan files naming the management interface's server (or a stanza by
 # name and one by MAC, or resolv.conf repeating a line) used to list "netplan (eth0)" twice.
@@ -173,8 +174,9 @@ dns_servers() {
   done < <(python3 -I -c 'import ipaddress, sys
 sys.path.insert(0, sys.argv[1])
 def key(a):
-    try: return ipaddress.ip_address(a).compressed
+    try: ip = ipaddress.ip_address(a)
     except ValueError: return a
+    return (getattr(ip, "ipv4_mapped", None) or ip).compressed
 pairs = sys.argv[5:]
 out = [(pairs[i], pairs[i + 1]) for i in range(0, len(pairs) - 1, 2)]
 try:

@@ -229,6 +229,10 @@ describe.skipIf(why !== undefined)('diag.sh in a namespace chain A — B — C',
       writeFileSync(join(root.dir, 'etc/resolv.conf'), 'nameserver ::1\nnameserver 192.0.2.1\nnameserver 192.0.2.1\n');
       writeFileSync(plans[0]!, stanza('a0', '"0:0:0::1", "0:0:0:0:0:0:0:1"'));
       expect(await dnsOf()).toEqual([['::1', 'resolv.conf, netplan (a0)', false], ['192.0.2.1', 'resolv.conf', true]]);
+      // 4. an IPv4 server written as an IPv4-mapped IPv6 address
+      writeFileSync(join(root.dir, 'etc/resolv.conf'), 'nameserver 192.0.2.1\n');
+      writeFileSync(plans[0]!, stanza('a0', '"::ffff:192.0.2.1"'));
+      expect(await dnsOf()).toEqual([['192.0.2.1', 'resolv.conf, netplan (a0)', true]]);
     } finally {
       for (const f of plans) removeTree(f);
       writeFileSync(join(root.dir, 'etc/resolv.conf'), 'nameserver 192.0.2.1\n');
