@@ -125,13 +125,21 @@ print(r[0]["gateway"], r[0].get("dev","")) if r else print("")' "$routes")
   return 0
 }
 
-# dns_from SERVER LABEL: SERVER added to DNS with LABEL in DNS_FROM, or LABEL added to its entry
+# dns_from KEY SERVER LABEL: SERVER added to DNS with LABEL in DNS_FROM, or, when an entry has
+# the same KEY (the address in canonical form: 2001:DB8::1 and 2001:db8:0::1 are one server, as
+# are ::ffff:192.0.2.1 and 192.0.2.1),
+# LABEL added to that entry unless it says it already. One server is asked once, and one place
+# is named once: two netplan files naming the management interface's server (or a stanza by
+# name and one by MAC, or resolv.conf repeating a line) used to list "netplan (eth0)" twice.
+DNS_KEY=()
 dns_from() {
   local i
-  for i in "${!DNS[@]}"; do
-    if [[ ${DNS[i]} == "$1" ]]; then DNS_FROM[i]+=", $2"; return 0; fi
+  for i in "${!DNS_KEY[@]}"; do
+    [[ ${DNS_KEY[i]} == "$1" ]] || continue
+    [[ ", ${DNS_FROM[i]}, " == *", $3, "* ]] || DNS_FROM[i]+=", $3"
+    return 0
   done
-  DNS+=("$1") DNS_FROM+=("$2")
+  DNS_KEY+=("$1") DNS+=("$2") DNS_FROM+=("$3")
 }
 
 # dns_servers → DNS (array) and DNS_FROM (where each comes from, same order): the servers the
@@ -140,10 +148,10 @@ dns_from() {
 # "systemd-resolved"), then those the netplan files set for the management interface (mgmt_dev;
 # without a default route, every interface that has an address), "netplan (IFACE)", when they
 # differ: a server netplan sets but the system does not use is what an operator who just set it
-# in Configure network interfaces needs to see answering, or not.
+# in Configure network interfaces needs to see answering, or not. Each server once (dns_from).
 dns_servers() {
-  local f ns label found=() iface
-  DNS=() DNS_FROM=()
+  local f ns label found=() pairs=() key
+  DNS=() DNS_FROM=() DNS_KEY=()
   for f in /etc/resolv.conf /run/systemd/resolve/resolv.conf; do
     [[ -r $(p "$f") ]] || continue
     found=()
@@ -154,21 +162,35 @@ dns_servers() {
     done <"$(p "$f")"
     label=resolv.conf; [[ $f == /run/* ]] && label=systemd-resolved
     [[ ${#found[@]} -eq 0 || ${found[*]} == 127.0.0.53 ]] && continue
-    for ns in "${found[@]}"; do dns_from "$ns" "$label"; done
+    for ns in "${found[@]}"; do pairs+=("$ns" "$label"); done
     break
   done
   mgmt_dev
-  while IFS=$'\t' read -r iface ns; do
-    [[ -n $ns ]] && { is_ipv4 "$ns" || is_ipv6 "$ns"; } && dns_from "$ns" "netplan ($iface)"
-  done < <(python3 -I -c 'import sys
+  # one python: the netplan servers after resolv.conf's (label "netplan (IFACE)"), each line
+  # KEY SERVER LABEL with the canonical address as KEY; a netplan file that cannot be read
+  # still lets resolv.conf's servers through
+  while IFS=$'\t' read -r key ns label; do
+    [[ -n $ns ]] && { is_ipv4 "$ns" || is_ipv6 "$ns"; } && dns_from "$key" "$ns" "$label"
+  done < <(python3 -I -c 'import ipaddress, sys
 sys.path.insert(0, sys.argv[1])
-from ccnet import model
-files = model.netplan_files(sys.argv[2])
-dev, mac = sys.argv[3], sys.argv[4] or None
-names = [dev] if dev else [n for n in model.configured_names(files) if model.role_of(model.merged_stanza(files, n)) == "management"]
-for n in names:
-    for a in model.describe(model.merged_stanza(files, n, mac if n == dev else None))["dns"]:
-        print(n, a, sep="\t")' "$CC_LIB" "${CC_ROOT:-/}" "$MGMT_DEV" "$MGMT_MAC" 2>"$work/netplan.err")
+def key(a):
+    try: ip = ipaddress.ip_address(a)
+    except ValueError: return a
+    return (getattr(ip, "ipv4_mapped", None) or ip).compressed
+pairs = sys.argv[5:]
+out = [(pairs[i], pairs[i + 1]) for i in range(0, len(pairs) - 1, 2)]
+try:
+    from ccnet import model
+    files = model.netplan_files(sys.argv[2])
+    dev, mac = sys.argv[3], sys.argv[4] or None
+    names = [dev] if dev else [n for n in model.configured_names(files) if model.role_of(model.merged_stanza(files, n)) == "management"]
+    for n in names:
+        out += [(a, "netplan (%s)" % n) for a in model.describe(model.merged_stanza(files, n, mac if n == dev else None))["dns"]]
+except Exception as e:
+    print("%s: %s" % (type(e).__name__, e), file=sys.stderr)
+for a, label in out:
+    if "\t" not in a + label and "\n" not in a + label:
+        print(key(a), a, label, sep="\t")' "$CC_LIB" "${CC_ROOT:-/}" "$MGMT_DEV" "$MGMT_MAC" "${pairs[@]}" 2>"$work/netplan.err")
   # a netplan file that cannot be read: said, and the system's servers still asked
   [[ -s $work/netplan.err ]] && log "the netplan files' DNS servers are not known: $(tail -n1 "$work/netplan.err")"
   return 0
@@ -312,7 +334,7 @@ row_json() { # CHECK STATUS DETAIL ADVICE
 do_check() {
   local rows=() failed=0 dev="" gw="" addr="" state s
   add() {
-    log "$(printf '%-4s %s: %s' "$([[ $2 == ok ]] && echo PASS || echo "${2^^}")" "$1" "$3")"
+    log "$(printf '%-4s  %s: %s' "$([[ $2 == ok ]] && echo PASS || echo "${2^^}")" "$1" "$3")"
     rows+=("$(row_json "$1" "$2" "$3" "$([[ $2 == fail ]] && printf '%s' "${4:-}")")")
     [[ $2 == fail ]] && failed=1
     return 0

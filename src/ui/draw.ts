@@ -10,7 +10,7 @@
 import blessed from 'blessed';
 import { createRequire } from 'node:module';
 import type { Layout } from './layout.js';
-import { scaleOf, unicodeChart } from './chart.js';
+import { brailleChart, unicodeChart } from './chart.js';
 import { graphemes, plainGrapheme, width } from './text.js';
 import { chromeStyles, depthOf, tagged, type Depth, type Span, type Style } from './theme.js';
 
@@ -23,8 +23,13 @@ interface ScreenCells {
   tput: { cup(y: number, x: number): string };
 }
 
-type ContribLine = (o: object) => blessed.Widgets.BoxElement & { setData(d: { title: string; x: string[]; y: number[] }[]): void };
-let contribLine: ContribLine | undefined;
+/** blessed-contrib's canvas widget: a box whose content is a braille drawing context's frame. */
+interface ContribCanvas extends blessed.Widgets.BoxElement {
+  canvasSize: { width: number; height: number };
+  calcSize(): void;
+  ctx: { strokeStyle: string; fillStyle: string; beginPath(): void; moveTo(x: number, y: number): void; lineTo(x: number, y: number): void; stroke(): void; fillText(t: string, x: number, y: number): void };
+}
+let contribCanvas: ((o: object) => ContribCanvas) | undefined;
 
 export class Draw {
   private top: blessed.Widgets.BoxElement;
@@ -85,33 +90,44 @@ export class Draw {
   }
 
   /**
-   * blessed-contrib's line chart over the chart's ASCII rows (braille: four dots a cell, so a
-   * finer line). Loaded on the first chart only: the first frame never pays for it. When it
-   * cannot be loaded or drawn, the ASCII rows under it stay.
+   * The chart in braille over its ASCII rows (blessed-contrib's canvas: four dots down and two
+   * across a cell, so a finer line), as brailleChart lays it out: the same cells, the same axis
+   * and ticks as the ASCII chart, the plotted range over all its plot rows. (blessed-contrib's
+   * line chart keeps two rows of its canvas and eleven dot rows under its axis to itself and adds
+   * a fifth above the largest value: its line used about 4 of 7 rows.) Loaded on the first chart
+   * only: the first frame never pays for it. When it cannot be loaded or drawn, the ASCII rows stay.
    */
   private lineChart(d: NonNullable<Layout['dialog']>, c: NonNullable<NonNullable<Layout['dialog']>['chart']>): blessed.Widgets.BoxElement | undefined {
     if (c.height < 5 || c.points.length < 2) return undefined;
     try {
-      contribLine ??= createRequire(import.meta.url)('blessed-contrib/lib/widget/charts/line.js') as ContribLine;
+      contribCanvas ??= createRequire(import.meta.url)('blessed-contrib/lib/widget/canvas.js') as (o: object) => ContribCanvas;
       const mono = this.depth === 'mono';
-      const el = contribLine({
+      const b = brailleChart(c.points, c.width, c.height - 2, c.unit);
+      const el = contribCanvas({
         top: d.top + 1 + c.row,
         left: d.left + 1 + c.col,
         width: c.width,
         height: c.height,
-        style: { line: mono ? 'white' : 'blue', text: mono ? 'white' : 'black', baseline: mono ? 'white' : 'black', ...(mono ? {} : { bg: 'white', fg: 'black' }) },
-        xLabelPadding: 3,
-        xPadding: 5,
-        numYLabels: 3,
-        showNthLabel: Math.max(1, Math.ceil(c.points.length / 6)),
-        wholeNumbersOnly: false,
+        wrap: false, // a full row is not wrapped onto the next (blessed wraps one that ends in SGR codes)
+        style: mono ? {} : { bg: 'white', fg: 'black' },
       });
-      // appended after it is made: the chart makes its canvas when attached
+      // every cell of the box is the canvas (the widget's own size leaves six columns out)
+      el.calcSize = function (this: ContribCanvas) {
+        this.canvasSize = { width: b.dotsW, height: b.dotsH };
+      };
+      // appended after it is made: the canvas is made when attached
       this.screen.append(el);
-      const { div } = scaleOf(c.points, c.unit);
-      const n = c.points.length;
-      // seconds before now under the line, a few of them
-      el.setData([{ title: c.title, x: c.points.map((_, i) => `${i - n + 1}s`), y: c.points.map((p) => Math.round((p / div) * 100) / 100) }]);
+      const ctx = el.ctx;
+      const stroke = (color: string, dots: [number, number][]) => {
+        ctx.strokeStyle = color;
+        ctx.beginPath();
+        dots.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(x, y) : ctx.lineTo(x, y)));
+        ctx.stroke();
+      };
+      stroke(mono ? 'white' : 'black', b.axes);
+      stroke(mono ? 'white' : 'blue', b.line.length === 1 ? [b.line[0]!, b.line[0]!] : b.line);
+      ctx.fillStyle = mono ? 'white' : 'black';
+      for (const t of b.text) ctx.fillText(t.text, t.col * 2, t.row * 4);
       return el;
     } catch {
       return undefined; // the ASCII chart is on screen already

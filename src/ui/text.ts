@@ -43,7 +43,23 @@ export function cut(s: string, cells: number): [string, string] {
   return [s.slice(0, i), s.slice(i)];
 }
 
-/** Word-wraps text to `width` columns; long words are cut (between graphemes). Keeps blank lines. */
+/**
+ * Where the rows a laid-out line wraps onto start: under its text column. That is after a first
+ * field and the run of two or more spaces that ends it ("FAIL  DNS server ...", "  OK  Check"),
+ * or after a list marker ("-> ", "- ", "* "), else at the line's own indentation. In cells; the
+ * caller falls back to the indentation when this leaves too little room.
+ */
+export function hangingIndent(line: string): number {
+  const m = /^( *)(?:(?:->|[-*]) +|[^ ]+ {2,})(?=[^ ])/.exec(line);
+  return m ? width(m[0]) : (/^ */.exec(line)?.[0].length ?? 0);
+}
+
+/**
+ * Word-wraps text to `cols` columns; long words are cut (between graphemes). Keeps blank lines.
+ * A line that fits is kept as written; one that wraps keeps the spaces between its words on each
+ * row (a run of spaces that aligns a column stays), and its continuation rows start under its
+ * text column (hangingIndent), so a wrapped PASS/FAIL row or advice reads as one.
+ */
 export function wrap(text: string, cols: number): string[] {
   const w = Math.max(1, cols);
   const out: string[] = [];
@@ -57,39 +73,38 @@ export function wrap(text: string, cols: number): string[] {
       out.push(para);
       continue;
     }
-    // An indented paragraph keeps its indentation on every line it wraps to (hanging
-    // indent), unless the indentation leaves too little room.
+    // Indentation (first row) and hanging indent (the others), unless it leaves too little room.
     const lead = /^ */.exec(para)?.[0] ?? '';
-    const indent = lead.length <= w / 2 ? lead : '';
-    let line = indent;
-    for (const word of para.trimStart().split(/ +/)) {
+    const first = lead.length <= w / 2 ? lead : '';
+    const hangAt = hangingIndent(para);
+    const hang = hangAt <= w / 2 ? ' '.repeat(hangAt) : first;
+    let line = first;
+    let bare = true; // the row holds its indentation only
+    for (const [, spaces = '', word = ''] of para.slice(lead.length).matchAll(/( *)([^ ]+)/g)) {
+      let sep: string = bare ? '' : spaces;
       let rest = word;
-      while (indent.length + width(rest) > w) {
-        // a word longer than a line starts where the line is (after a space), not on a line of its own
-        if (line.trim()) {
-          const [start, more] = cut(rest, w - width(line) - 1);
-          out.push(start ? `${line} ${start}` : line);
-          if (start) {
-            rest = more;
-            line = indent;
-            continue;
-          }
+      for (;;) {
+        if (width(line) + sep.length + width(rest) <= w) {
+          line += sep + rest;
+          bare = false;
+          break;
         }
-        let [head, tail] = cut(rest, w - indent.length);
-        // a grapheme wider than the whole line still goes somewhere: alone on its line
-        if (head === '') [head, tail] = [graphemes(rest)[0] ?? '', rest.slice((graphemes(rest)[0] ?? '').length)];
-        out.push(indent + head);
-        rest = tail;
-        line = indent;
-      }
-      if (!line.trim()) line = indent + rest;
-      else if (width(line) + 1 + width(rest) <= w) line += ' ' + rest;
-      else {
-        out.push(line);
-        line = indent + rest;
+        // a word that fits on a row of its own goes to the next row whole
+        if (!bare && hang.length + width(rest) <= w) {
+          out.push(line);
+          [line, bare, sep] = [hang, true, ''];
+          continue;
+        }
+        // a word longer than a row starts where the row is (after its spaces), not on a row of its own
+        let [head, tail] = cut(rest, w - width(line) - sep.length);
+        // a grapheme wider than the whole row still goes somewhere: alone on its row
+        if (head === '' && bare) [head, tail] = [graphemes(rest)[0] ?? '', rest.slice((graphemes(rest)[0] ?? '').length)];
+        out.push(head === '' ? line : line + sep + head);
+        [line, bare, sep, rest] = [hang, true, '', tail];
+        if (rest === '') break;
       }
     }
-    if (line.trim()) out.push(line);
+    if (!bare) out.push(line);
   }
   return out;
 }

@@ -200,6 +200,45 @@ describe.skipIf(why !== undefined)('diag.sh in a namespace chain A — B — C',
     }
   });
 
+  it('names each DNS server once, and each place it comes from once, however often the files repeat it', async () => {
+    const plans = [join(root.dir, 'etc/netplan/60-diag-a.yaml'), join(root.dir, 'etc/netplan/61-diag-b.yaml')];
+    const a0mac = (JSON.parse(ip('-n', A, '-j', 'link', 'show', 'a0')) as { address: string }[])[0]!.address;
+    const stanza = (id: string, dns: string) => `network:\n  version: 2\n  ethernets:\n    ${id}:\n${id === 'a0' ? '' : `      match: {macaddress: "${a0mac}"}\n`}      addresses: [192.0.2.10/24]\n      nameservers: {addresses: [${dns}]}\n`;
+    const dnsOf = async () => {
+      const r = await diag(['dns', 'callhome.example']);
+      expect(r.code, r.stderr).toBe(0);
+      return (r.json.servers as { server: string; from: string; answered: boolean }[]).map((x) => [x.server, x.from, x.answered]);
+    };
+    mkdirSync(join(root.dir, 'etc/netplan'), { recursive: true });
+    try {
+      // 1. two netplan files both name the management interface's server (netplan appends the lists)
+      writeFileSync(plans[0]!, stanza('a0', '192.0.2.1'));
+      writeFileSync(plans[1]!, stanza('a0', '"192.0.2.1"'));
+      expect(await dnsOf()).toEqual([['192.0.2.1', 'resolv.conf, netplan (a0)', true]]);
+      // the network test checks it once: one row, its origin said once
+      const c = await diag(['check']);
+      const dnsRows = (c.json.rows as Row[]).filter((x) => x.check.startsWith('DNS server'));
+      expect(dnsRows.map((x) => [x.check, x.status]), c.stderr).toEqual([['DNS server 192.0.2.1 answers', 'ok']]);
+      expect(dnsRows[0]!.detail).toBe('answered (NOERROR); from resolv.conf, netplan (a0)');
+      // 2. one file, the port's stanza by its name and another by its MAC address
+      removeTree(plans[1]!);
+      writeFileSync(plans[0]!, stanza('a0', '192.0.2.1') + stanza('mgmt', '192.0.2.1').split('ethernets:\n')[1]);
+      expect(await dnsOf()).toEqual([['192.0.2.1', 'resolv.conf, netplan (a0)', true]]);
+      // 3. resolv.conf repeats a line, and an IPv6 server is written two ways (one server: ::1
+      //    of the namespace, where nothing answers DNS, so it is refused at once)
+      writeFileSync(join(root.dir, 'etc/resolv.conf'), 'nameserver ::1\nnameserver 192.0.2.1\nnameserver 192.0.2.1\n');
+      writeFileSync(plans[0]!, stanza('a0', '"0:0:0::1", "0:0:0:0:0:0:0:1"'));
+      expect(await dnsOf()).toEqual([['::1', 'resolv.conf, netplan (a0)', false], ['192.0.2.1', 'resolv.conf', true]]);
+      // 4. an IPv4 server written as an IPv4-mapped IPv6 address
+      writeFileSync(join(root.dir, 'etc/resolv.conf'), 'nameserver 192.0.2.1\n');
+      writeFileSync(plans[0]!, stanza('a0', '"::ffff:192.0.2.1"'));
+      expect(await dnsOf()).toEqual([['192.0.2.1', 'resolv.conf, netplan (a0)', true]]);
+    } finally {
+      for (const f of plans) removeTree(f);
+      writeFileSync(join(root.dir, 'etc/resolv.conf'), 'nameserver 192.0.2.1\n');
+    }
+  });
+
   const rowsOf = (json: { rows: Row[] }) => Object.fromEntries(json.rows.map((x) => [x.check, x.status]));
   const HEALTHY = {
     'Link up': 'ok',

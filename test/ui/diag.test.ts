@@ -10,6 +10,9 @@ import { groupAlive } from '../../src/system/runner.js';
 import { removeTree } from '../support/cleanup.js';
 import { missing } from '../support/requires.js';
 import { KEYS, startConsole, type Harness } from '../support/headless.js';
+import { fakeOp, flowItem, tinyTree } from '../support/fakes.js';
+import { checkLines, checkVerdict } from '../../src/features/diag/index.js';
+import type { Row } from '../../src/features/callhome/state.js';
 
 const why = missing('ui: Esc ends a diagnostic ping', ['bash', 'ping', 'pkill']);
 const whyCapture = missing('ui: Esc ends a diagnostic capture', ['root', 'tcpdump', 'timeout']);
@@ -186,4 +189,37 @@ describe.skipIf(why !== undefined)('Diagnostic Functions (headless)', () => {
     await h.press(KEYS.enter);
     await h.waitFor('this is the demo appliance', 10_000);
   });
+});
+
+describe('the network test\'s result: a wrapped row keeps its columns', () => {
+  // rows as diag.sh gives them, shown through the screen's own checkLines: a FAIL whose detail
+  // and advice are longer than the dialog, a SKIP that wraps too, a PASS that fits
+  const rows: Row[] = [
+    { check: 'Link up', status: 'ok', detail: 'eth0 has a link', advice: '' },
+    { check: 'DNS server 2001:db8::53 answers', status: 'fail', detail: 'no answer within 2 s; from resolv.conf, systemd-resolved, netplan (eth0)', advice: 'Check the DNS server address, and that a firewall lets DNS (UDP and TCP port 53) through.' },
+    { check: 'Call-Home host accepts TCP', status: 'skip', detail: 'not checked: Call-Home is off (Appliance Admin > Call-Home menu), so nothing is tried', advice: '' },
+  ];
+  const check = fakeOp('x.check', { run: async () => ({ ok: false, summary: checkVerdict(rows), details: checkLines(rows) }) });
+  /** The cell where row y's text starts (its first non-space inside the dialog's border). */
+  const textAt = (line: string) => line.slice(1).search(/[^ │|x]/) + 1;
+
+  for (const [cols, rowsN, terminal] of [[80, 24, 'linux'], [80, 24, 'xterm-256color'], [132, 43, 'linux'], [132, 43, 'xterm-256color']] as const) {
+    it(`${cols}x${rowsN} ${terminal}: continuation rows start under the text column, the spacing stays`, async () => {
+      h = await startConsole({ cols, rows: rowsN, terminal, tree: tinyTree([flowItem('1', 'Test the management network', { kind: 'run', op: check })]) });
+      await h.press(KEYS.enter);
+      await h.waitFor(/SKIP +Call-Home host accepts TCP/);
+      const lines = h.lines();
+      const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+      for (const [head, indent] of [[/FAIL  DNS server 2001:db8::53 answers: no answer/, 6], [/ -> Check the DNS server address/, 9], [/SKIP  Call-Home host accepts TCP: not checked/, 6]] as const) {
+        const y = at(head);
+        expect(y, lines.join('\n')).toBeGreaterThan(0);
+        const x0 = lines[y]!.search(/FAIL|SKIP|      ->/);
+        // the next row goes on with the text, under the row's text column
+        const next = lines[y + 1]!;
+        expect(textAt(next), `${lines[y]}\n${next}`).toBe(x0 + indent);
+        expect(next.slice(x0, x0 + indent).trim(), next).toBe('');
+      }
+      expect(lines[at(/PASS  Link up: eth0 has a link/)]).toBeDefined();
+    });
+  }
 });

@@ -20,6 +20,29 @@ const BRAILLE = /[\u2801-\u28ff]/;
 const flat = (x: Harness) => x.lines().map((l) => l.replace(/^\s*│ ?|\s*│\s*$/g, '').trim()).join(' ');
 const count = (x: Harness) => Number(/Active devices: (\d+)/.exec(x.text())?.[1] ?? -1);
 
+/**
+ * The chart under "receive rate": a round tick on its first row, 0 on its last plot row, the
+ * axis and the time under them, and the line (or the ASCII fill) reaching the upper half of the
+ * plot rows: the plotted range is the chart's height, not 4 of its 7 rows.
+ */
+function expectChartUsesItsHeight(lines: string[], axis: '|' | '⡇') {
+  const body = lines.map((l) => l.replace(/^\s*│ ?/, '').replace(/\s*│\s*$/, ''));
+  const t = body.findIndex((l) => /receive rate/.test(l));
+  const zero = body.findIndex((l, i) => i > t && (l.startsWith(` 0${axis}`) || l.startsWith(`0${axis}`)));
+  const plot = body.slice(t + 1, zero + 1);
+  const screen = lines.join('\n');
+  expect(plot.length, screen).toBeGreaterThanOrEqual(4);
+  expect(plot[0], screen).toMatch(new RegExp(`^\\d+(\\.\\d+)? ?\\${axis === '|' ? '|' : axis}`));
+  expect(body[zero + 1], screen).toMatch(axis === '|' ? /\+-{20,}/ : /⠉{20,}/);
+  expect(body[zero + 2], screen).toMatch(/now$/);
+  // the highest row with the line: in the upper half of the plot rows (the largest value is at
+  // least 2/3 of the axis)
+  const marks = axis === '|' ? /#/ : /[\u2801-\u28ff]/;
+  const highest = plot.findIndex((l) => marks.test(l.slice(l.indexOf(axis) + 1)));
+  expect(highest, screen).toBeGreaterThanOrEqual(0);
+  expect(highest, screen).toBeLessThan(plot.length / 2);
+}
+
 async function open(x: Harness, key: string) {
   await x.waitFor('Welcome');
   await x.press(KEYS.enter, '1', KEYS.enter);
@@ -104,8 +127,9 @@ describe.each(['xterm-256color', 'linux'])('traffic screens on TERM=%s at 80x24 
       expect(h.text()).toMatch(/\|\s*#+ +│/); // the ASCII chart's filled columns end at the right
       expect(h.text()).toMatch(/ +\+-{20,}/);
     } else {
-      await h.waitFor(BRAILLE, 10_000); // blessed-contrib's line, once two points are in
+      await h.waitFor(BRAILLE, 10_000); // blessed-contrib's canvas, once two points are in
     }
+    expectChartUsesItsHeight(h.lines(), terminal === 'linux' ? '|' : '⡇');
     for (const l of h.lines()) expect(l.length).toBeLessThanOrEqual(80);
     await h.press(KEYS.esc);
     await h.waitFor('4. NTP Settings');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { COUNTERS, growth, pushPoint, rates, bitsText, nearZeroAdvice, type Counters, type Sample } from '../../src/features/traffic/rates.js';
 import { demoSample } from '../../src/features/traffic/sysfs.js';
 import { devicesOutcome, statsShown, type DeviceSummary } from '../../src/features/traffic/index.js';
-import { asciiChart, unicodeChart } from '../../src/ui/chart.js';
+import { asciiChart, brailleChart, chartScale, unicodeChart } from '../../src/ui/chart.js';
 import { layout } from '../../src/ui/layout.js';
 
 const c = (rx_bytes: number, rx_packets = 0, more: Partial<Counters> = {}): Counters => ({ ...(Object.fromEntries(COUNTERS.map((k) => [k, 0])) as Counters), rx_bytes, rx_packets, ...more });
@@ -106,9 +106,67 @@ describe('the chart', () => {
     expect(rows).toHaveLength(6);
     for (const r of rows) expect(r).toMatch(/^[\x20-\x7e]*$/);
     expect(rows.every((r) => r.length <= 40)).toBe(true);
-    expect(rows[0]).toMatch(/^10\.0\|\s+#$/);
+    expect(rows[0]).toMatch(/^10\|\s+#$/); // a round top: 0, 5, 10
     expect(rows[3]).toMatch(/\.##$/); // zero on the bottom row, the others filled
     expect(rows[5]).toMatch(/-3 s\s+now$/);
+  });
+  it.each([
+    // [largest value, plot rows, top, ticks]: the smallest round top at or above the largest value
+    [34.5e6, 5, 40, [0, 20, 40]],
+    [23e6, 5, 30, [0, 10, 20, 30]],
+    [730, 5, 750, [0, 250, 500, 750]],
+    [1000, 5, 1, [0, 0.5, 1]],
+    [7.3e6, 7, 7.5, [0, 2.5, 5, 7.5]],
+    [38e6, 10, 40, [0, 10, 20, 30, 40]],
+    [12e6, 10, 12, [0, 2, 4, 6, 8, 10, 12]],
+  ])('the y axis for a largest value of %d on %d rows: 0 to %d, round ticks', (max, rows, top, ticks) => {
+    const sc = chartScale([0, max / 2, max], 'bit/s', rows);
+    expect(sc.top).toBe(top);
+    expect(sc.ticks).toEqual(ticks);
+  });
+  it('the axis is round and the largest value reaches at least 2/3 of it, for every size of value and chart', () => {
+    for (let rows = 4; rows <= 10; rows++)
+      for (let m = 0.01; m < 1e10; m *= 1.37) {
+        const sc = chartScale([m], 'bit/s', rows);
+        const max = m / sc.div;
+        expect(sc.top).toBeGreaterThanOrEqual(max);
+        expect(max / sc.top, `${m} on ${rows} rows: top ${sc.top}`).toBeGreaterThanOrEqual(0.66);
+        expect(sc.ticks.length - 1).toBeLessThanOrEqual(rows - 1); // a row each
+        expect(sc.ticks.length).toBeGreaterThanOrEqual(3);
+        for (const t of sc.ticks) expect(sc.label(t)).toMatch(/^\d{1,4}(\.\d{1,4})?$/); // no floating-point dust
+      }
+    expect(chartScale([0, 0], 'bit/s', 5)).toMatchObject({ top: 0, ticks: [0] });
+  });
+  it('ASCII: the plot rows hold the whole range, the top tick on the first, 0 on the last', () => {
+    // a rate near 38 Mbit/s (the demo's capture port): filled up to the first row
+    const rows = asciiChart([36e6, 38e6, 37.5e6], 40, 5, 'bit/s');
+    expect(rows.slice(0, 5).map((r) => r.slice(0, 3))).toEqual(['40|', '  |', '20|', '  |', ' 0|']);
+    for (const r of rows.slice(0, 5)) expect(r).toMatch(/###$/);
+    // half the top: half the rows
+    const half = asciiChart([10e6, 20e6], 40, 4, 'bit/s');
+    expect(half.slice(0, 4).map((r) => r.at(-2))).toEqual([' ', ' ', '#', '#']);
+    expect(half.slice(0, 4).map((r) => r.at(-1))).toEqual(['#', '#', '#', '#']);
+  });
+  it('braille: the same cells, ticks and range; the line over all the plot rows', () => {
+    for (const [w, h] of [[72, 5], [72, 10], [40, 4]] as const) {
+      const b = brailleChart([0, 38e6, 40e6], w, h, 'bit/s');
+      expect([b.dotsW, b.dotsH]).toEqual([w * 2, (h + 2) * 4]);
+      // 0 on the bottom dot row of the last plot row, the top on the first dot row
+      expect(b.line.map(([, y]) => y)).toEqual([h * 4 - 1, expect.any(Number), 0]);
+      expect(b.line[1]![1]).toBeLessThan(4); // 38 of 40: in the first row
+      expect(b.line.map(([x]) => x)).toEqual([w * 2 - 3, w * 2 - 2, w * 2 - 1]); // the newest at the right
+      // the axis on the row under the plot, the labels at the left, the time on the last row
+      expect(b.axes).toEqual([[4, 0], [4, h * 4], [w * 2 - 1, h * 4]]);
+      const label = (row: number) => b.text.find((t) => t.row === row)?.text;
+      expect(label(0)).toBe('40');
+      expect(label(h - 1)).toBe(' 0');
+      expect(label(h + 1)).toMatch(/-3 s\s+now$/);
+      expect(label(h + 1)!.length).toBe(w);
+      for (const t of b.text) expect(t.text.length).toBeLessThanOrEqual(w);
+    }
+    // more points than dot columns: the oldest left out, none left of the axis
+    const many = brailleChart(Array.from({ length: 500 }, (_, i) => i * 1e3), 50, 4, 'bit/s');
+    expect(Math.min(...many.line.map(([x]) => x))).toBeGreaterThan(many.axes[0]![0]);
   });
   it('more points than columns: the oldest are left out', () => {
     const rows = asciiChart(Array.from({ length: 500 }, (_, i) => i), 50, 3, 'bit/s');
@@ -138,7 +196,7 @@ describe('the stats screen laid out at 80x24', () => {
     expect(d.chart).toMatchObject({ col: 1, width: 72, points: [1e6, 4e7, 3e7] });
     const rows = text(d);
     expect(rows[d.chart!.row - 1]).toMatch(/eth1 receive rate \(Mbit\/s\)/);
-    expect(rows[d.chart!.row]).toMatch(/^ 40\.0\|/);
+    expect(rows[d.chart!.row]).toMatch(/^ 40\|/);
     expect(rows[d.chart!.row + d.chart!.height - 2]).toMatch(/\+-+/);
     expect(d.top + d.height).toBeLessThanOrEqual(23); // above the footer
   });
@@ -161,6 +219,6 @@ it('line mode prints the stats once, with the advice and the ASCII chart', async
   const out = renderView(v, model, 80).join('\n');
   expect(out).toMatch(/eth1\* +80 bit\/s/);
   expect(out).toMatch(/receives almost nothing/);
-  expect(out).toMatch(/eth1 receive rate, last 1 min \(bit\/s\)\n *80\.0\|/);
+  expect(out).toMatch(/eth1 receive rate, last 1 min \(bit\/s\)\n *80\|/);
   expect(out).toMatch(/^[\x09\x0a\x20-\x7e]*$/);
 });

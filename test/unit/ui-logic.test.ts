@@ -56,7 +56,25 @@ describe('text layout', () => {
     expect(wrap('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc']);
     expect(wrap('  a   b', 20)).toEqual(['  a   b']);
     expect(wrap('x'.repeat(12), 5)).toEqual(['xxxxx', 'xxxxx', 'xx']);
-    expect(wrap('   -> one two three', 12)).toEqual(['   -> one', '   two three']); // hanging indent
+    expect(wrap('   -> one two three', 12)).toEqual(['   -> one', '      two', '      three']); // hanging indent, under the text
+  });
+  it('a wrapped row keeps its column spacing, and its continuation starts under its text column', () => {
+    // the management network test's rows (diag checkLines), at the dialog's text width (72)
+    const fail = 'FAIL  DNS server 2001:db8::53 answers: no answer within 2 s; from resolv.conf, netplan (eth0)';
+    expect(wrap(fail, 72)).toEqual(['FAIL  DNS server 2001:db8::53 answers: no answer within 2 s; from', '      resolv.conf, netplan (eth0)']);
+    const advice = '      -> Check the DNS server address, and that a firewall lets DNS (UDP and TCP port 53) through.';
+    expect(wrap(advice, 72)).toEqual(['      -> Check the DNS server address, and that a firewall lets DNS (UDP', '         and TCP port 53) through.']);
+    // the Call-Home status rows (a right-aligned tag) and a table row: under the second column
+    expect(wrap('  OK  Call-Home Hostname Resolution by DNS (resolved through 192.0.2.1)', 40)).toEqual(['  OK  Call-Home Hostname Resolution by', '      DNS (resolved through 192.0.2.1)']);
+    expect(wrap('eth0    192.0.2.10/24  up    management port of the appliance', 40)).toEqual(['eth0    192.0.2.10/24  up    management', '        port of the appliance']);
+    // spaces inside a row that wraps are kept as written, only the break eats them
+    expect(wrap('SKIP  a   b  c ddd', 12)).toEqual(['SKIP  a   b', '      c ddd']);
+    // a long word on a continuation row is cut after the indent; an indent wider than half the
+    // row falls back to the line's own indentation
+    expect(wrap('FAIL  x ' + 'y'.repeat(20), 16)).toEqual(['FAIL  x yyyyyyyy', '      yyyyyyyyyy', '      yy']);
+    expect(wrap('a-very-long-first-field  one two', 20)).toEqual(['a-very-long-first-fi', 'eld  one two']);
+    // plain prose is unchanged: no column, no indent
+    expect(wrap('The management network has a problem: Default gateway answers; DNS server.', 40)).toEqual(['The management network has a problem:', 'Default gateway answers; DNS server.']);
   });
   it('aligns a table', () => {
     expect(table(['#', 'Server'], [['1', 'a.example']], 40)).toEqual(['#  Server', '-  ---------', '1  a.example']);
