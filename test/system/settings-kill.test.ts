@@ -71,6 +71,20 @@ function importKilled(root: string, file: string, env: Record<string, string>, w
   });
 }
 
+/**
+ * The journal of an import that still runs, applying `area` (its settings before: `old`), as
+ * settings_journal.sh begin writes it: the owner is a process of the test (killed when the test
+ * ends), with its pid and start time. → that process.
+ */
+function runningImport(root: string, area: string, old: unknown): ReturnType<typeof spawn> {
+  const owner = spawn('sleep', ['300'], { stdio: 'ignore' });
+  onTestFinished(() => void owner.kill('SIGKILL'));
+  const stat = readFileSync(`/proc/${owner.pid}/stat`, 'utf8');
+  mkdirSync(dirname(JOURNAL(root)), { recursive: true, mode: 0o700 });
+  writeFileSync(JOURNAL(root), JSON.stringify({ area, old, owner: { pid: owner.pid, start: stat.slice(stat.lastIndexOf(')') + 1).trim().split(/\s+/)[19] } }), { mode: 0o600 });
+  return owner;
+}
+
 const seen = new Map<string, Set<string>>();
 const cases: { what: string; env?: (root: string) => Record<string, string>; when: (root: string) => (err: string) => boolean; newAreas: (n: number) => boolean }[] = [
   // a writer dies mid-change (its journal open), the import with it: writer n+1 (writers: ntp,
@@ -174,11 +188,7 @@ describe.skipIf(why)('kill -9 during an import', () => {
     const oldNtp = exportOf(root).areas.ntp;
     expect(cc(root, ['ntp', 'set', '192.0.2.51']).code).toBe(0);
     // an import applying NTP now (its owner: a process that runs), as settings_journal.sh begin writes it
-    const owner = spawn('sleep', ['300'], { stdio: 'ignore' });
-    onTestFinished(() => void owner.kill('SIGKILL'));
-    const stat = readFileSync(`/proc/${owner.pid}/stat`, 'utf8');
-    mkdirSync(dirname(JOURNAL(root)), { recursive: true, mode: 0o700 });
-    writeFileSync(JOURNAL(root), JSON.stringify({ area: 'ntp', old: oldNtp, owner: { pid: owner.pid, start: stat.slice(stat.lastIndexOf(')') + 1).trim().split(/\s+/)[19] } }), { mode: 0o600 });
+    const owner = runningImport(root, 'ntp', oldNtp);
     const busy = cc(root, ['backup', 'set', '--keep', '3']);
     expect(busy.code, busy.err).toBe(0);
     expect(existsSync(JOURNAL(root)), 'left to the import that runs').toBe(true);
@@ -233,11 +243,7 @@ describe.skipIf(why)('kill -9 during an import', () => {
     const root = await demoRoot('appliance', 'cc-kill-');
     const oldNtp = exportOf(root).areas.ntp;
     expect(cc(root, ['ntp', 'set', '192.0.2.52']).code).toBe(0);
-    const owner = spawn('sleep', ['300'], { stdio: 'ignore' });
-    onTestFinished(() => void owner.kill('SIGKILL'));
-    const stat = readFileSync(`/proc/${owner.pid}/stat`, 'utf8');
-    mkdirSync(dirname(JOURNAL(root)), { recursive: true, mode: 0o700 });
-    writeFileSync(JOURNAL(root), JSON.stringify({ area: 'ntp', old: oldNtp, owner: { pid: owner.pid, start: stat.slice(stat.lastIndexOf(')') + 1).trim().split(/\s+/)[19] } }), { mode: 0o600 });
+    const owner = runningImport(root, 'ntp', oldNtp);
     const busy = await runScript('recover.sh', ['--boot'], root, { CONFCONSOLE_DEMO: '1' });
     expect(busy.code, busy.stderr).toBe(0);
     expect(busy.json).toEqual({ ok: true, recovered: false });
