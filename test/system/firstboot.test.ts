@@ -5,7 +5,7 @@
 // chpasswd or setupcon on the host.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +33,9 @@ function vsensor(opts: { demo?: boolean; admin?: string; keyboard?: string } = {
 }
 const skip = (rel: string) => rel === '.test' || rel.startsWith('.test/') || rel === 'run/confconsole/lock';
 
+/** The wrapped sbin/ folders of the tests (countingSbin), removed at the end. */
+const sbins: string[] = [];
+
 describe.skipIf(why !== undefined)('system: first boot', () => {
   beforeAll(() => {
     const add = spawnSync('useradd', ['-M', '-s', '/usr/sbin/nologin', USER], { encoding: 'utf8' });
@@ -42,6 +45,7 @@ describe.skipIf(why !== undefined)('system: first boot', () => {
     spawnSync('userdel', [USER]);
     expect(spawnSync('id', [USER]).status).not.toBe(0);
     removeRoots();
+    for (const d of sbins) rmSync(d, { recursive: true, force: true });
   });
 
   const SITE = '# site keyboard, kept\nXKBMODEL="pc104"\nXKBLAYOUT="us"\nXKBVARIANT="intl"\nXKBOPTIONS="ctrl:nocaps"\n\nBACKSPACE="guess"\n';
@@ -148,6 +152,7 @@ describe.skipIf(why !== undefined)('system: first boot', () => {
    */
   function countingSbin(): { sbin: string; runs: string } {
     const dir = mkdtempSync(join(tmpdir(), 'cc-fb-sbin-'));
+    sbins.push(dir);
     const runs = join(dir, '.runs');
     const real = join(REPO, 'sbin');
     for (const n of readdirSync(real)) {
