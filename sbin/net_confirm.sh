@@ -18,7 +18,7 @@ lock
 if why=$(net_pending_damaged); then
   fail "$EX_FAIL" "$why: the change waiting for confirmation cannot be confirmed from it; 'confconsole network rollback' puts back the settings confirmed last"
 fi
-id=$(net_pending_get id); ifc=$(net_pending_get iface); deadline=$(net_pending_get deadline)
+id=$(net_pending_get id); ifc=$(net_pending_get iface); names=$(net_pending_names); deadline=$(net_pending_get deadline)
 if (( $(date +%s) >= deadline )); then
   net_do_rollback "not confirmed in time" || fail "$EX_FAIL" "the confirmation came too late and the rollback failed"
   fail "$EX_FAIL" "the confirmation window of change $id had closed: the previous settings were put back"
@@ -35,6 +35,6 @@ txn_end
 # the timer goes last: killed before this, the pending change still has its rollback (and a
 # timer that fires after the confirmation finds nothing pending)
 net_disarm "$timer" "$id"
-audit net.confirm "$ifc: change $id confirmed" ok
-log "network change $id on $ifc confirmed"
+audit net.confirm "$names: change $id confirmed" ok
+log "network change $id on $names confirmed"
 printf '{"ok":true,"confirmed":true,"id":%s,"iface":%s}\n' "$(json_str "$id")" "$(json_str "$ifc")"

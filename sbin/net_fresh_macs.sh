@@ -44,7 +44,7 @@ fi
 lock
 if [[ -f $NET_PENDING ]]; then
   left=$(( $(net_pending_get deadline) - $(date +%s) ))
-  fail_on pending "$EX_LOCKED" "the network change $(net_pending_get id) on $(net_pending_get iface) is waiting for confirmation (${left}s left): confirm it or let it roll back first"
+  fail_on pending "$EX_LOCKED" "the network change $(net_pending_get id) on $(net_pending_names) is waiting for confirmation (${left}s left): confirm it or let it roll back first"
 fi
 # the new files in a scratch copy of the netplan directories, checked by netplan itself
 for d in lib/netplan etc/netplan run/netplan; do
@@ -107,8 +107,10 @@ if ! handle=$(net_arm "$id" "$timeout"); then
   fail "$EX_RESTORED" "the automatic rollback could not be armed; previous settings restored"
 fi
 tp=$(stage "$NET_PENDING") || { net_disarm "$handle" "$id"; put_back; net_apply "${ifaces[@]}"; fail "$EX_RESTORED" "cannot record the pending change; previous settings restored"; }
-printf '{"id":%s,"iface":%s,"mode":"fresh-macs","address":"","deadline":%d,"timeout":%d,"backup":%s,"extra":[%s],"timer":%s,"started":%d}\n' \
-  "$(json_str "$id")" "$(json_str "${ifaces[0]}")" "$deadline" "$timeout" "$(json_str "$b")" "$xjson" "$(json_str "$handle")" "$now" >"$tp"
+ijson=""; for x in "${ifaces[@]}"; do ijson+="${ijson:+,}$(json_str "$x")"; done
+# iface: the first (what a change of one interface records); ifaces: every one it changes
+printf '{"id":%s,"iface":%s,"ifaces":[%s],"mode":"fresh-macs","address":"","deadline":%d,"timeout":%d,"backup":%s,"extra":[%s],"timer":%s,"started":%d}\n' \
+  "$(json_str "$id")" "$(json_str "${ifaces[0]}")" "$ijson" "$deadline" "$timeout" "$(json_str "$b")" "$xjson" "$(json_str "$handle")" "$now" >"$tp"
 commit "$tp" "$NET_PENDING" 0600 || { net_disarm "$handle" "$id"; put_back; net_apply "${ifaces[@]}"; fail "$EX_RESTORED" "cannot record the pending change; previous settings restored"; }
 audit net.fresh-macs "$what (rolls back in ${timeout}s unless confirmed, id $id)" ok
 txn_end

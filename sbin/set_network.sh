@@ -140,7 +140,7 @@ address6=$(printf '%s' "$validated" | netpy_field address6); gateway6=$(printf '
 [[ $dry == true ]] || lock
 if [[ $dry != true && -f $NET_PENDING ]]; then
   left=$(( $(net_pending_get deadline) - $(date +%s) ))
-  fail_on pending "$EX_LOCKED" "the network change $(net_pending_get id) on $(net_pending_get iface) is waiting for confirmation (${left}s left): confirm it or let it roll back first"
+  fail_on pending "$EX_LOCKED" "the network change $(net_pending_get id) on $(net_pending_names) is waiting for confirmation (${left}s left): confirm it or let it roll back first"
 fi
 
 # the new files, in a scratch copy of the netplan directories, checked by netplan itself when

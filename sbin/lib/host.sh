@@ -37,7 +37,9 @@ svc() {
   local verb=$1 name=$2
   if is_demo; then record_host_effect "service $name $verb"; return 0; fi
   if [[ -n ${CONFCONSOLE_SERVICE_CMD:-} ]]; then "$CONFCONSOLE_SERVICE_CMD" "$verb" "$name" 9>&- </dev/null; return; fi
-  if [[ -d /run/systemd/system ]]; then systemctl "$verb" "$name" 9>&- </dev/null
+  # at boot (recover.sh --boot, a unit ordered before the services): queued, not waited for (the
+  # service waits for that unit to end: waiting for it would never end)
+  if [[ -d /run/systemd/system ]]; then systemctl ${CC_BOOT:+--no-block} "$verb" "$name" 9>&- </dev/null
   else service "$name" "$verb" 9>&- </dev/null; fi
 }
 

@@ -244,6 +244,13 @@ net_disarm() {
 }
 
 net_pending_get() { netpy json-get --file "$NET_PENDING" --key "$1" 2>/dev/null; }
+# net_pending_names: every interface of the pending change, "eth0, eth1" (its iface when the
+# record has no list: a change of one interface)
+net_pending_names() {
+  local names
+  names=$(net_pending_get ifaces | paste -sd, - | sed 's/,/, /g')
+  printf '%s' "${names:-$(net_pending_get iface)}"
+}
 # net_pending_damaged → why the record of the pending change cannot be believed, the file named
 # (ccnet/model.py read_pending owns what a whole record is); exit 1 when it is whole or absent
 net_pending_damaged() { net_record_damaged "$NET_PENDING" pending; }
@@ -266,7 +273,7 @@ net_pending_aside() { local to; to="$NET_PENDING.damaged-$(date -u +%Y%m%dT%H%M%
 # Call with the lock held. Sets NET_RB_DONE=true|false.
 # shellcheck disable=SC2034  # NET_RB_DONE is read by net_rollback.sh
 net_do_rollback() {
-  local reason=$1 id ifc b old now entry ifaces=() x
+  local reason=$1 id ifc b old now entry ifaces=() x names ijson=""
   NET_RB_DONE=false
   [[ -e $NET_PENDING || -L $NET_PENDING ]] || return 0
   local extra=() xf xb damaged aside
@@ -278,6 +285,9 @@ net_do_rollback() {
     id="(damaged record)" ifc=""
   else
     id=$(net_pending_get id); ifc=$(net_pending_get iface); b=$(net_pending_get backup)
+    # every interface of the change (a fresh-MACs change has several): said and recorded
+    while IFS= read -r x; do [[ -n $x ]] && ijson+="${ijson:+,}$(json_str "$x")"; done < <(net_pending_get ifaces)
+    names=$(net_pending_names)
     [[ -n $b && ( $b == - || -f $b ) ]] || { log "the backup of the pending change is missing ($b)"; return 1; }
     # the other files the change wrote (cloud-init's file and drop-in): "PATH<TAB>BACKUP" lines
     while IFS=$'\t' read -r xf xb; do [[ -n $xf ]] && extra+=("file	$xf	$xb"); done < <(net_pending_get extra)
@@ -306,11 +316,11 @@ net_do_rollback() {
   net_apply "${ifaces[@]}" || { applied="apply failed"; log "applying the restored settings failed"; }
   [[ -n $damaged ]] || net_disarm "$(net_pending_get timer)" "$id"
   now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-  entry=$(printf '{"time":%s,"id":%s,"iface":%s,"reason":%s}' "$(json_str "$now")" "$(json_str "$id")" "$(json_str "$ifc")" "$(json_str "$reason")")
+  entry=$(printf '{"time":%s,"id":%s,"iface":%s,"ifaces":[%s],"reason":%s}' "$(json_str "$now")" "$(json_str "$id")" "$(json_str "$ifc")" "${ijson:-$( [[ -n $ifc ]] && json_str "$ifc")}" "$(json_str "$reason")")
   mkdir -p -- "${NET_RB_LOG%/*}"
   printf '%s\n' "$entry" >>"$NET_RB_LOG"
   netpy unseen-add --file "$NET_UNSEEN" --entry "$entry" || log "cannot record the rollback for the next login"
-  audit net.rollback "$ifc: change $id rolled back ($reason)" "$applied"
+  audit net.rollback "${names:-$ifc}: change $id rolled back ($reason)" "$applied"
   # last: whoever waits for the pending file to go finds the rollback recorded
   rm -f -- "$NET_PENDING"; sync -- "$NET_STATE" 2>/dev/null || true
   txn_end

@@ -295,9 +295,9 @@ def cmd_capture_names(a):
 def cmd_json_get(a):
     with open(a.file, encoding='utf-8') as f:
         v = json.load(f).get(a.key)
-    if isinstance(v, list):  # a list of lists: one tab-separated line each
+    if isinstance(v, list):  # one line an item; a list of lists: one tab-separated line each
         for row in v:
-            print('\t'.join(str(x) for x in row))
+            print('\t'.join(str(x) for x in row) if isinstance(row, list) else row)
     else:
         print('' if v is None else v)
 

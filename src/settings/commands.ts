@@ -243,5 +243,37 @@ export function settingsCommands(all: readonly SettingsArea[]): Command[] {
       anyProfile: true,
       run: (ctx, input, out) => importDocument(ctx, all, input, out),
     },
+    {
+      path: ['recover'],
+      summary: 'put back an area an interrupted import left half applied (recover.sh runs it at boot)',
+      more: [
+        'The console at its start and every writing command do it first; recover.sh (the boot unit) runs this, so a',
+        'killed import is put back before the services start. A journal whose import still runs is left to it.',
+        'Exit 0: nothing to put back, or the area is back ("recovered"); 1: it could not be put back (the journal is kept).',
+      ],
+      covers: [],
+      writes: true,
+      anyProfile: true,
+      run: (ctx, _input, out) => recoverCommand(ctx, all, out),
+    },
   ];
+}
+
+/**
+ * `confconsole recover`: recoverArea, the same put-back as the console's start (the journal's
+ * owner checked first, the area's own apply). → exit 0 (nothing to do, or put back), 1 (not).
+ */
+async function recoverCommand(ctx: Ctx, all: readonly SettingsArea[], out: Out): Promise<number> {
+  const r = await recoverArea(ctx, all, out.progress);
+  if (!r) {
+    out.print({ recovered: false }, 'No interrupted import left an area to put back.');
+    return EXIT.ok;
+  }
+  if (r.ok) {
+    out.print({ recovered: true, said: r.said }, r.said);
+    return EXIT.ok;
+  }
+  if (out.json) out.print({ ok: false, code: EXIT.fail, recovered: false, error: r.said }, r.said);
+  else process.stderr.write(`confconsole: ${visible(r.said)}\n`);
+  return EXIT.fail;
 }

@@ -99,7 +99,7 @@ export async function recoverArea(ctx: Ctx, all: readonly SettingsArea[], io: Io
 }
 
 /** Commands that put an interrupted import's area back themselves, saying so in their own result. */
-const RECOVER_THEMSELVES = ['import', 'backup restore'];
+const RECOVER_THEMSELVES = ['import', 'backup restore', 'recover'];
 
 /**
  * At the start of a command that writes (`command`: its words) or of the console (undefined):

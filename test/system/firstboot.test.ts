@@ -5,11 +5,12 @@
 // chpasswd or setupcon on the host.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missing } from '../support/requires.js';
-import { auditEntries, makeRoot, readOr, removeRoots, runScript, runScriptInput, treeSnapshot, type Root } from './helpers.js';
+import { auditEntries, cc, demoRoot, makeRoot, readOr, REPO, removeRoots, runScript, runScriptInput, treeSnapshot, type Root } from './helpers.js';
 
 const why = missing('system: first boot (keyboard layout, admin password with chpasswd)', ['root', 'useradd', 'userdel', 'chpasswd', 'getent', 'python3']);
 
@@ -32,6 +33,9 @@ function vsensor(opts: { demo?: boolean; admin?: string; keyboard?: string } = {
 }
 const skip = (rel: string) => rel === '.test' || rel.startsWith('.test/') || rel === 'run/confconsole/lock';
 
+/** The wrapped sbin/ folders of the tests (countingSbin), removed at the end. */
+const sbins: string[] = [];
+
 describe.skipIf(why !== undefined)('system: first boot', () => {
   beforeAll(() => {
     const add = spawnSync('useradd', ['-M', '-s', '/usr/sbin/nologin', USER], { encoding: 'utf8' });
@@ -41,6 +45,7 @@ describe.skipIf(why !== undefined)('system: first boot', () => {
     spawnSync('userdel', [USER]);
     expect(spawnSync('id', [USER]).status).not.toBe(0);
     removeRoots();
+    for (const d of sbins) rmSync(d, { recursive: true, force: true });
   });
 
   const SITE = '# site keyboard, kept\nXKBMODEL="pc104"\nXKBLAYOUT="us"\nXKBVARIANT="intl"\nXKBOPTIONS="ctrl:nocaps"\n\nBACKSPACE="guess"\n';
@@ -140,5 +145,59 @@ describe.skipIf(why !== undefined)('system: first boot', () => {
     expect(effects).toContain('setupcon -k --force (console keyboard layout gb)');
     expect(effects).not.toContain('Demo-pass-123');
     expect(existsSync(join(r.dir, RECORD))).toBe(true);
+  });
+  /**
+   * sbin/ as the console runs it, but set_password.sh and set_keyboard.sh wrapped: each run
+   * appends its name to `runs` first. → the folder (CONFCONSOLE_SBIN) and the file of runs.
+   */
+  function countingSbin(): { sbin: string; runs: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'cc-fb-sbin-'));
+    sbins.push(dir);
+    const runs = join(dir, '.runs');
+    const real = join(REPO, 'sbin');
+    for (const n of readdirSync(real)) {
+      if (n === 'set_password.sh' || n === 'set_keyboard.sh') writeFileSync(join(dir, n), `#!/bin/sh\necho ${n} >>'${runs}'\nexec '${join(real, n)}' "$@"\n`, { mode: 0o755 });
+      else symlinkSync(join(real, n), join(dir, n));
+    }
+    return { sbin: dir, runs };
+  }
+  const lines = (file: string) => readOr(file).split('\n').filter(Boolean);
+
+  // netfix item 4: the command ran the password step once, but through a copy of the step's apply;
+  // now through the step itself. Whatever the keyboard step does (a new layout, the same one, --json),
+  // one command is one set_password.sh run, one audit line, one chpasswd.
+  it.each([
+    { what: 'a new layout', args: ['--layout', 'gb'] },
+    { what: 'the layout in place', args: ['--layout', 'us'], before: 'us' },
+    { what: 'with --json', args: ['--json', '--layout', 'de'] },
+  ])('confconsole firstboot ($what): the password step applied exactly once', async ({ args, before }) => {
+    const root = await demoRoot('vsensor', 'cc-fb-');
+    const { sbin, runs } = countingSbin();
+    const env = { CONFCONSOLE_SBIN: sbin };
+    if (before) expect(cc(root, ['keyboard', 'set', before], '', { env }).code).toBe(0);
+    const runsBefore = lines(runs).filter((l) => l === 'set_password.sh').length;
+    const audit = join(root, 'var/log/confconsole/audit.log');
+    const effects = join(root, 'var/log/confconsole/host-effects.log');
+    const [auditBefore, chpasswdBefore] = [lines(audit).length, lines(effects).filter((l) => l.includes(' chpasswd ')).length];
+    const r = cc(root, ['firstboot', ...args], 'Once-pass-123\n', { env });
+    expect(r.code, r.err).toBe(0);
+    expect(lines(runs).filter((l) => l === 'set_password.sh').length - runsBefore, readOr(runs)).toBe(1);
+    expect(lines(runs).filter((l) => l === 'set_keyboard.sh').length, 'the keyboard step: its check and its apply').toBeGreaterThanOrEqual(2);
+    const added = lines(audit).slice(auditBefore).map((l) => JSON.parse(l) as { action: string });
+    expect(added.filter((e) => e.action === 'password.set')).toHaveLength(1);
+    expect(lines(effects).filter((l) => l.includes(' chpasswd ')).length - chpasswdBefore).toBe(1);
+    if (args.includes('--json')) expect(JSON.parse(r.out)).toMatchObject({ ok: true, password: { user: 'darktrace' } });
+    else expect(r.out).toMatch(/First boot done: keyboard layout \w+ .*the password of darktrace is set\./);
+  });
+
+  it('confconsole firstboot with a password under 8 characters: refused (exit 2) before either step applies', async () => {
+    const root = await demoRoot('vsensor', 'cc-fb-');
+    const { sbin, runs } = countingSbin();
+    // the command's own check (the rule set_password.sh shares) refuses it before any script runs
+    const r = cc(root, ['firstboot', '--layout', 'fr'], 'short\n', { env: { CONFCONSOLE_SBIN: sbin } });
+    expect(r.code, r.err).toBe(2);
+    expect(lines(runs), 'only the layout check ran').toEqual(['set_keyboard.sh']);
+    expect(readOr(join(root, KB))).not.toMatch(/XKBLAYOUT="fr"/);
+    expect(r.err).toMatch(/password/);
   });
 });

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missing } from '../support/requires.js';
 import { makeRoot, removeRoots, runScript, treeSnapshot, type Root } from './helpers.js';
 import { networkFreshMacs } from '../../src/features/network/freshmacs.js';
+import { noticeOf } from '../../src/features/network/notice.js';
+import { networkState, pendingLine } from '../../src/features/network/state.js';
 import { init } from '../../src/flow/model.js';
 import { view } from '../../src/flow/view.js';
 import { loadTree } from '../../src/menu/trees.js';
@@ -49,6 +51,15 @@ async function apply(r: Root) {
   if (res.code === 0) timers.push(Number(String(JSON.parse(read(r, 'var/lib/confconsole/net-pending.json')).timer).replace(/^pid:/, '')));
   return res;
 }
+const ctxOf = (r: Root) => {
+  const paths = makePaths(r.dir);
+  return { paths, runner: makeRunner(paths, env) };
+};
+/** The first screens' network notice on the real state ('' when it says nothing). */
+const noticeText = async (r: Root) => {
+  const n = noticeOf(await networkState(ctxOf(r)), undefined);
+  return n.kind === 'text' ? n.text : '';
+};
 const pairsOf = (res: { json: { pairs: { id: string; iface: string; new: string; by: string }[] } }) => res.json.pairs.map((p) => `${p.id}->${p.iface}/${p.new}/${p.by}`);
 
 /** cloud-init's shape: match by MAC with set-name, a comment and keys we do not manage. */
@@ -106,12 +117,35 @@ describe.skipIf(why !== undefined)('system: initialize fresh MAC addresses', () 
     expect(read(r, CLOUD)).toBe(CLONED.replace(`'${GONE(1)}'`, MAC(0)).replace(GONE(2).toUpperCase(), MAC(1)));
     // the stanza applies again: ccf0 has its address
     expect(ip('-n', NS_A, '-4', '-o', 'addr', 'show', 'dev', 'ccf0')).toContain('192.0.2.10/24');
+    // the change waiting for confirmation is said with every interface it changed, not the first
+    expect(await noticeText(r)).toMatch(/^A network change of ccf0 and ccf1 waits for confirmation: /);
+    expect(pendingLine(await networkState(ctxOf(r)))).toMatch(/^A change of ccf0 and ccf1 waits for confirmation: /);
+    const second = await fresh(r);
+    expect(second.code).toBe(4);
+    expect(second.json.error).toMatch(/on ccf0, ccf1 is waiting for confirmation/);
     const rb = await runScript('net_rollback.sh', [], r.dir, env);
     expect(rb.json).toMatchObject({ ok: true, rolled_back: true });
+    // the rollback since the last login: both interfaces
+    expect(await noticeText(r)).toMatch(/UTC {2}ccf0 and ccf1: /);
     expect(read(r, CLOUD)).toBe(CLONED);
     const after = treeSnapshot(r.dir, skip);
     for (const rel of [CLOUD, OUR]) expect(after[rel]).toBe(before[rel]);
     expect(existsSync(join(r.dir, 'var/lib/confconsole/net-pending.json'))).toBe(false);
+  });
+
+  it('three stanzas to three ports: the pending change names all three (record, notice, the rollback)', async () => {
+    const text = `network:\n  version: 2\n  ethernets:\n${[0, 1, 2].map((i) => `    ccf${i}:\n      match: {macaddress: "${GONE(7 + i)}"}\n      set-name: ccf${i}\n      optional: true\n`).join('')}`;
+    const r = root({ [OUR]: text });
+    const res = await apply(r);
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(read(r, 'var/lib/confconsole/net-pending.json'))).toMatchObject({ iface: 'ccf0', ifaces: ['ccf0', 'ccf1', 'ccf2'] });
+    expect(await noticeText(r)).toMatch(/^A network change of ccf0, ccf1 and ccf2 waits for confirmation: /);
+    // rolled back (the namespace's ports as they were for the next tests): said and recorded with all three
+    const rb = await runScript('net_rollback.sh', [], r.dir, env);
+    expect(rb.code, rb.stderr).toBe(0);
+    expect(readFileSync(r.audit, 'utf8')).toMatch(/"action":"net\.rollback","detail":"ccf0, ccf1, ccf2: change /);
+    expect(JSON.parse(read(r, 'var/log/confconsole/net-rollbacks.log').trim())).toMatchObject({ iface: 'ccf0', ifaces: ['ccf0', 'ccf1', 'ccf2'] });
+    expect(await noticeText(r)).toMatch(/UTC {2}ccf0, ccf1 and ccf2: /);
   });
 
   it('two interfaces swapped in the file order: the names decide, not the order', async () => {
@@ -140,10 +174,6 @@ describe.skipIf(why !== undefined)('system: initialize fresh MAC addresses', () 
   });
 
   it('Interfaces lists "Initialize fresh MAC addresses" only while a MAC is stale; its question is the pairing', async () => {
-    const ctxOf = (r: Root) => {
-      const paths = makePaths(r.dir);
-      return { paths, runner: makeRunner(paths, env) };
-    };
     const stale = root({ [CLOUD]: CLONED });
     const present = root({ [OUR]: `network:\n  version: 2\n  ethernets:\n    a:\n      match: {macaddress: "${MAC(2)}"}\n` });
     const offered = { stale: await networkFreshMacs.read(ctxOf(stale), {}), present: await networkFreshMacs.read(ctxOf(present), {}) };

@@ -128,7 +128,7 @@ describe.skipIf(why !== undefined)('every link netplan defines, for what it is',
     expect(s.by.br0).toMatchObject({ role: 'member', role_text: 'member of vrf1' });
     // the match: stanza is no interface of its own: said with the links it matches (none here)
     expect(s.by.lan).toBeUndefined();
-    expect(s.matches).toEqual([{ id: 'lan', section: 'ethernets', match: 'name eth9*', links: [] }]);
+    expect(s.matches).toEqual([{ id: 'lan', section: 'ethernets', match: 'name eth9*', links: [], stale: false }]);
     // a read-only kind is refused by name, nothing written
     const before = read(r.our);
     for (const n of ['br0', 'wg0', 'wlan0']) {
@@ -195,8 +195,8 @@ describe.skipIf(why !== undefined)('match: stanzas and SR-IOV', { timeout: 240_0
     writeFileSync(links, JSON.stringify(l));
     const s = await show(r);
     expect(s.matches).toEqual([
-      { id: 'mgmt', section: 'ethernets', match: 'name ens*', links: ['ens3', 'ens4'] },
-      { id: 'bymac', section: 'ethernets', match: 'macaddress 52:54:00:aa:bb:cc', links: ['lan7'] },
+      { id: 'mgmt', section: 'ethernets', match: 'name ens*', links: ['ens3', 'ens4'], stale: false },
+      { id: 'bymac', section: 'ethernets', match: 'macaddress 52:54:00:aa:bb:cc', links: ['lan7'], stale: false },
     ]);
     expect(s.by.mgmt).toBeUndefined();
     expect(s.by.ens3).toMatchObject({ kind: 'ethernet', role: 'management', mode: 'dhcp', matched_by: ['mgmt (match: name ens*)'] });
@@ -500,7 +500,10 @@ describe.skipIf(why !== undefined)("netplan's examples: roles and the capture in
     // the NIC absent (no link of that MAC): still what its stanza says
     const links = join(r.dir, 'var/lib/confconsole/demo-links.json');
     writeFileSync(links, JSON.stringify(JSON.parse(read(links)).filter((l: { ifname: string }) => l.ifname !== 'mainif')));
-    expect((await show(r)).by.mainif).toMatchObject({ state: 'ABSENT', mode: 'static', address: '10.3.0.5', role: 'management' });
+    const absent = await show(r);
+    expect(absent.by.mainif).toMatchObject({ state: 'ABSENT', mode: 'static', address: '10.3.0.5', role: 'management' });
+    // its stanza is stale: no link has its MAC (what Initialize fresh MAC addresses is for)
+    expect(absent.matches).toEqual([expect.objectContaining({ id: 'mainif', stale: true, mac: 'de:ad:be:ef:ca:fe' })]);
     // and a second shape: a name glob with set-name, by MAC too
     const r2 = await demo(VLAN.replace('macaddress: "de:ad:be:ef:ca:fe"', 'macaddress: "52:54:00:12:34:56"\n        name: "enp*"').replace(/vlans:[^]*$/, ''), 'network:\n  version: 2\n');
     expect((await show(r2)).by.mainif).toMatchObject({ mac: '52:54:00:12:34:56', mode: 'static', role: 'management' });

@@ -23,7 +23,7 @@ import os
 import re
 
 from . import edit
-from .model import configured_names, describe, ethernets, link_addrs, link_kind, load_yaml, read_text, stanzas, stanzas_of
+from .model import configured_names, describe, ethernets, link_addrs, link_kind, load_yaml, present_macs, read_text, stanzas, stanzas_of
 
 _MAC = re.compile(r'^[0-9a-f]{2}(:[0-9a-f]{2}){5}$')
 
@@ -40,7 +40,7 @@ def stale(files, links):
     """[{file, id, mac, name, set_name, mode}] for every ethernets stanza matching a MAC no present
     link has (name: its set-name, else its id; set_name: its set-name or None; mode: what it
     makes of its link, model.describe), in file order."""
-    present = {_mac(l.get('address')) for l in links}
+    present = present_macs(links)
     out = []
     for rel, doc in files:
         for sid, st in ethernets(doc).items():

@@ -79,17 +79,27 @@ class Topology:
     """The links netplan defines and how they hang together, with the live links."""
 
     def __init__(self, files, links):
+        from .model import present_macs
         self.defs = definitions(files)
         self.links = {l.get('ifname'): l for l in links if l.get('ifname')}
         # a netplan id → the live names it stands for (itself, or what its match: matches)
         self.names_of = {}
         # a name set-name gives → the MAC its match: names (the link's MAC once renamed)
         self.mac_of = {}
+        # the match: stanzas naming a MAC no link has (a cloned machine's): they configure no
+        # present link (the fresh-MACs review's stale, model.present_macs)
+        present = present_macs(links)
+        self.stale = set()
         for (t, sid), st in self.defs.items():
             if isinstance(st.get('match'), dict):
                 live = [n for n, l in self.links.items() if n != 'lo' and _matches(st, n, l)]
-                # set-name: the link is renamed to it (then known by that name)
-                if st.get('set-name') and str(st['set-name']) not in live:
+                mac = st['match'].get('macaddress')
+                if mac is not None and str(mac).strip().lower() not in present:
+                    self.stale.add(sid)
+                # set-name: the link is renamed to it (then known by that name). A stale stanza's
+                # NIC is absent, listed by that name as such, unless a present link has the name:
+                # that link is another NIC (its MAC is not the stanza's), never configured by it
+                if st.get('set-name') and str(st['set-name']) not in live and not (sid in self.stale and str(st['set-name']) in self.links):
                     live.append(str(st['set-name']))
                 if st.get('set-name') and st['match'].get('macaddress'):
                     self.mac_of[str(st['set-name'])] = str(st['match']['macaddress']).lower()

@@ -202,6 +202,12 @@ def load_links(path):
     return json.loads(text) if text else []
 
 
+def present_macs(links):
+    """The MAC addresses the present links have, lower case: a `match: macaddress` outside this
+    set is stale (a cloned machine's), for the fresh-MACs review and the interface list alike."""
+    return {str(l.get('address')).strip().lower() for l in links if l.get('address')}
+
+
 def link_addrs(link):
     """The link's IPv4 and global IPv6 addresses, CIDR (link-local ones are on every link)."""
     out = []
@@ -425,12 +431,17 @@ def show(root, links, pending_path=None, unseen_path=None, port_kinds=()):
     seen = {l.get('ifname') for l in links}
     # the loopback interface is listed only when a netplan file configures it (read-only)
     out += [_entry(n, lo if n == 'lo' else None, files, port_kinds, topo, ours) for n in topo.defined_names() if n not in seen]
-    matches = [{'id': sid, 'section': t, 'match': match_text(st), 'links': topo.names_of.get(sid, [])}
+    # stale: its MAC is no link's (Initialize fresh MAC addresses is for it), mac: that MAC
+    matches = [{'id': sid, 'section': t, 'match': match_text(st), 'links': topo.names_of.get(sid, []), 'stale': sid in topo.stale,
+                **({'mac': str(st['match']['macaddress']).strip().lower()} if sid in topo.stale else {})}
                for (t, sid), st in topo.defs.items() if isinstance(st.get('match'), dict)]
     pending = None
     if pending_path and os.path.exists(pending_path):
         p = read_pending(pending_path)
         pending = {k: p.get(k) for k in ('id', 'iface', 'mode', 'address', 'deadline', 'timeout')}
+        # every interface the change touches (net_fresh_macs.sh records them all; one otherwise)
+        many = p.get('ifaces')
+        pending['ifaces'] = [str(x) for x in many] if isinstance(many, list) and many and all(isinstance(x, str) for x in many) else [p['iface']]
         pending['remaining'] = max(0, p['deadline'] - int(time.time()))
     unseen = []
     if unseen_path and os.path.exists(unseen_path):

@@ -24,7 +24,8 @@ const Layout = z.object({ layout: z.string(), description: z.string(), previous:
 const setKeyboard = script('set_keyboard.sh', Layout.extend({ applied: z.boolean(), note: z.string() }));
 const checkKeyboard = script('set_keyboard.sh', Layout);
 const listKeyboards = script('set_keyboard.sh', z.object({ layouts: z.array(z.tuple([z.string(), z.string()])) }).loose());
-const setPassword = script('set_password.sh', z.object({ user: z.string(), first_boot: z.boolean() }).loose());
+const SetPassword = z.object({ user: z.string(), first_boot: z.boolean() }).loose();
+const setPassword = script('set_password.sh', SetPassword);
 
 /** The record of the first-boot steps done (set_password.sh --first-boot writes it). */
 export const firstBootRecord = (paths: Paths): string => paths.under('/var/lib/confconsole/firstboot.done');
@@ -128,9 +129,11 @@ export const firstBoot: Op<'read' | 'check' | 'apply'> = {
   async apply(ctx, v: Values, io) {
     const k = await applyKeyboard(ctx, v.layout ?? '', io.line);
     if (!k.ok) return keyboardOutcome(k);
-    const p = await applyPassword(ctx, v.password ?? '', true, io.line); // as passwordFirstBoot
-    if (!p.ok) return { ...outcomeOf(p, ''), summary: `The keyboard layout is ${k.value.layout}, but the password was not set: ${p.error}`, code: p.exitCode === EXIT.usage ? EXIT.usage : EXIT.partial };
-    return { ok: true, summary: `First boot done: keyboard layout ${k.value.layout} (${k.value.description}), the password of ${p.value.user} is set.`, details: [...k.log, ...p.log], data: { keyboard: k.value, password: { user: p.value.user } }, code: 0 };
+    // the password step is the first boot's own (passwordFirstBoot): one set_password.sh run, one audit line
+    const p = await passwordFirstBoot.apply(ctx, { password: v.password ?? '' }, io);
+    if (!p.ok) return { ...p, summary: `The keyboard layout is ${k.value.layout}, but the password was not set: ${p.summary}`, code: p.code === EXIT.usage ? EXIT.usage : EXIT.partial };
+    const user = SetPassword.parse(p.data).user;
+    return { ok: true, summary: `First boot done: keyboard layout ${k.value.layout} (${k.value.description}), the password of ${user} is set.`, details: [...k.log, ...(p.details ?? [])], data: { keyboard: k.value, password: { user } }, code: 0 };
   },
 };
 

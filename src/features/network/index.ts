@@ -20,7 +20,7 @@ import { networkSettled } from './notice.js';
 import { freshMacsCommands, freshMacsItem } from './freshmacs.js';
 import { bondArgs, bondEndsCapture, bondFields, networkBondCreate, networkDelete, networkVlanCreate, vlanArgs, vlanEndsCapture, vlanFields } from './links.js';
 import { BOND_MODES, checkBond, PRIMARY_MODES, vlanId } from '../../rules/links.js';
-import { carriesMe, networkState, pendingLine, roleText, scripts, structureText, type NetworkState } from './state.js';
+import { carriesMe, matchLine, networkState, pendingLine, roleText, scripts, structureText, type NetworkState } from './state.js';
 
 export { networkNotice } from './notice.js';
 
@@ -164,7 +164,7 @@ function networkTable(s: NetworkState): string {
   if (routes.length) lines.push('', 'Routes:', ...routes);
   const merged = s.interfaces.filter((i) => i.files.length > 1);
   if (merged.length) lines.push('', ...merged.map((i) => `${i.name} is configured in ${i.files.join(' and ')}: netplan merges them; the row shows the result. A change moves cloud-init's entry into ${s.netplan?.file ?? 'our file'}, or is refused.`));
-  if (s.matches.length) lines.push('', ...s.matches.map((m) => `${m.id} (match: ${m.match}) configures ${m.links.join(', ') || 'no link here'}`));
+  if (s.matches.length) lines.push('', ...s.matches.map(matchLine));
   if (s.netplan?.problem) lines.push('', `${s.netplan.problem}: a change is refused.`);
   if (s.pending) lines.push('', `${pendingLine(s)} Run "confconsole network confirm" to keep it.`);
   return lines.join('\n');

@@ -11,7 +11,7 @@ import type { Menu, Tree } from '../../menu/types.js';
 import { readTextIfExists } from '../../system/files.js';
 import { run } from '../../system/runner.js';
 import { networkPending } from './ops.js';
-import { networkState, scripts, secondsLeft, type NetworkState } from './state.js';
+import { changeOf, networkState, scripts, secondsLeft, type NetworkState } from './state.js';
 
 /** The labels (with their keys) leading from `menu` to the item whose flow runs `op`; an entry of a source menu is '{iface}'. */
 export function menuPath(menu: Menu, op: object): string[] | undefined {
@@ -40,13 +40,13 @@ export function noticeOf(s: NetworkState, path: string[] | undefined, now = Date
   if (s.pending) {
     const where = path ? path.map((x) => x.replace('{iface}', s.pending!.iface)).join(' > ') : '';
     lines.push(
-      `A network change of ${s.pending.iface} waits for confirmation: without it, the previous settings come back by themselves in ${secondsLeft(s.pending, now)} s.`,
+      `${changeOf(s.pending, 'A network change of ', ' waits for confirmation:')} without it, the previous settings come back by themselves in ${secondsLeft(s.pending, now)} s.`,
       `To keep it: ${where ? `${where}, or ` : ''}run "confconsole network confirm".`,
     );
   }
   if (s.rollbacks_unseen.length) {
     if (lines.length) lines.push('');
-    lines.push('Network settings were rolled back since the last login:', ...s.rollbacks_unseen.map((r) => `  ${when(r.time)}  ${r.iface}: ${r.reason}`));
+    lines.push('Network settings were rolled back since the last login:', ...s.rollbacks_unseen.map((r) => `${changeOf(r, `  ${when(r.time)}  `, ':')} ${r.reason}`));
   }
   return {
     kind: 'text',

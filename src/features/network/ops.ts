@@ -6,7 +6,7 @@ import { outcomeOf } from '../../core/outcome.js';
 import { Problem } from '../../core/problem.js';
 import { checkStatic, checkStatic6 } from '../../rules/network.js';
 import { run } from '../../system/runner.js';
-import { carriesMe, countdownRefresh, describeIface, ipv6Text, myAddress, networkState, pendingLine, roleText, scripts, type Iface, type NetworkState, type Plan } from './state.js';
+import { carriesMe, countdownRefresh, describeIface, ipv6Text, matchLine, myAddress, networkState, pendingLine, roleText, scripts, type Iface, type NetworkState, type Plan } from './state.js';
 
 // b, v and m are the list's own items (create a bond, a VLAN; fresh MAC addresses): never an entry's
 const HOTKEYS = '123456789acdefghijklnopqrstuwxyz';
@@ -37,7 +37,7 @@ export const networkInterfaces: Op<'items' | 'show'> = {
     // every file that configures an interface, when there is more than ours: netplan merges them
     const owners = s.interfaces.filter((i) => i.files.some((f) => f !== s.netplan?.file)).map((i) => `${i.name}: configured in ${i.files.join(' and ')}`);
     // a match: stanza is no interface: it is said with the links it configures
-    const matches = s.matches.map((m) => `${m.id} (match: ${m.match}) configures ${m.links.join(', ') || 'no link here'}`);
+    const matches = s.matches.map(matchLine);
     return { kind: 'text', text: ['Select an interface to configure.', ...owners, ...matches, problem, pendingLine(s)].filter(Boolean).join('\n'), ...(refresh ? { refresh } : {}) };
   },
 };

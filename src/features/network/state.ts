@@ -55,10 +55,11 @@ export type Iface = z.infer<typeof IfaceSchema>;
 export const NetworkStateSchema = z
   .object({
     interfaces: z.array(IfaceSchema),
-    pending: z.object({ id: z.string(), iface: z.string(), deadline: z.number() }).loose().nullable(),
+    /** ifaces: every interface of the change (a fresh-MACs change has several; iface is the first) */
+    pending: z.object({ id: z.string(), iface: z.string(), ifaces: z.array(z.string()).optional(), deadline: z.number() }).loose().nullable(),
     /** the match: stanzas, each with the live links it matches */
-    matches: z.array(z.object({ id: z.string(), section: z.string(), match: z.string(), links: z.array(z.string()) })).default([]),
-    rollbacks_unseen: z.array(z.object({ time: z.string(), iface: z.string(), reason: z.string() }).loose()),
+    matches: z.array(z.object({ id: z.string(), section: z.string(), match: z.string(), links: z.array(z.string()), stale: z.boolean().default(false), mac: z.string().optional() })).default([]),
+    rollbacks_unseen: z.array(z.object({ time: z.string(), iface: z.string(), ifaces: z.array(z.string()).optional(), reason: z.string() }).loose()),
     /** our netplan file: there or not, and the problem when it is missing (a change is then refused) */
     netplan: z.object({ file: z.string(), exists: z.boolean(), others: z.array(z.string()), problem: z.string().nullable() }).nullable().default(null),
   })
@@ -161,12 +162,49 @@ export function describeIface(i: Iface, mine = myAddress()): string {
 
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/**
+ * What a match: stanza configures, one line for the list and `network show`: the links it
+ * matches, or, when its MAC is no link's (a cloned machine's: show_network.sh `stale`), that it
+ * is stale and configures nothing, whatever its set-name says.
+ */
+export function matchLine(m: NetworkState['matches'][number]): string {
+  if (m.stale) return `${m.id} (match: ${m.match}) is stale: no interface has that MAC (Initialize fresh MAC addresses)`;
+  return `${m.id} (match: ${m.match}) configures ${m.links.join(', ') || 'no link here'}`;
+}
+
 /** Seconds until a pending change rolls back by itself (0 when the time is up). */
 export const secondsLeft = (p: NonNullable<NetworkState['pending']>, now = Date.now()): number => Math.max(0, Math.round(p.deadline - now / 1000));
 
+/** Columns of a line: the console's screen (80x24, the VGA console). */
+export const LINE_COLUMNS = 80;
+
+/**
+ * Interface names said in at most `width` columns: "eth0", "eth0 and eth1", "eth0, eth1 and
+ * eth2"; past the width the first ones and how many more ("eth0, eth1 and 3 more"; at least
+ * the first name, whatever its length). '' for none.
+ */
+export function namesWithin(names: readonly string[], width: number): string {
+  const all = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? '');
+  if (all.length <= width) return all;
+  for (let k = names.length - 1; k > 1; k--) {
+    const some = `${names.slice(0, k).join(', ')} and ${names.length - k} more`;
+    if (some.length <= width) return some;
+  }
+  return `${names[0]} and ${names.length - 1} more`;
+}
+
+/**
+ * The interfaces of a pending change (or a rollback) as a line says them: `lead` NAMES `tail`
+ * within LINE_COLUMNS (namesWithin). Every one, not only the first: a fresh-MACs change has several.
+ */
+export function changeOf(p: { iface: string; ifaces?: string[] | undefined }, lead: string, tail: string): string {
+  const names = p.ifaces?.length ? p.ifaces : [p.iface];
+  return `${lead}${namesWithin(names, LINE_COLUMNS - lead.length - tail.length)}${tail}`;
+}
+
 /** The line a screen shows about a pending change ('' when none). */
 export const pendingLine = (s: NetworkState): string =>
-  s.pending ? `A change of ${s.pending.iface} waits for confirmation: it rolls back in ${secondsLeft(s.pending)} s.` : '';
+  s.pending ? `${changeOf(s.pending, 'A change of ', ' waits for confirmation:')} it rolls back in ${secondsLeft(s.pending)} s.` : '';
 
 /** How often a screen showing a pending change reads it again (seconds), else undefined. */
 export const countdownRefresh = (s: NetworkState): number | undefined => (s.pending ? 5 : undefined);
