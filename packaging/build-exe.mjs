@@ -12,6 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { normalizeSnapshot } from './snapshot-normalize.mjs';
 
 const top = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const work = join(top, 'build', 'exe');
@@ -127,6 +128,12 @@ const seaAssets = {
 const blob = join(work, 'sea.blob');
 writeFileSync(join(work, 'sea-config.json'), JSON.stringify({ main: stage1, output: blob, disableExperimentalSEAWarning: true, useSnapshot: true, assets: seaAssets }));
 predictable(['--experimental-sea-config', join(work, 'sea-config.json')]);
+// the leftover heap bytes that --single-threaded-gc makes the same on this machine differ with the
+// machine's memory (the heap's size): zeroed, the snapshot's checksum written again
+const seaBlob = readFileSync(blob);
+const normalized = normalizeSnapshot(seaBlob);
+if (normalized.skipped) process.stderr.write(`build-exe: snapshot not normalized: ${normalized.skipped} (the same bytes on this machine only)\n`);
+else if (normalized.zeroed) writeFileSync(blob, seaBlob);
 
 // 5. a copy of this Node with the blob injected; stripped (symbols are most of its size)
 const tmp = out + '.tmp';
