@@ -10,8 +10,9 @@
 import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { normalizeSnapshot } from './snapshot-normalize.mjs';
 
 const top = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const work = join(top, 'build', 'exe');
@@ -106,23 +107,41 @@ const arch = execFileSync('uname', ['-m'], { encoding: 'utf8' }).trim();
 // Same input, same bytes (code cache and snapshot alike): V8 is made predictable (a fixed seed,
 // which also fixes its string hashes and is not among the flags a code cache must match), and
 // what still leaks from the building process (its pid, heap addresses under ASLR) is made fixed
-// too: a new pid namespace, address randomization off, no warnings.
-const predictable = (args) => execFileSync('unshare', ['--pid', '--fork', 'setarch', arch, '-R', process.execPath, '--no-warnings', '--random-seed=1', '--v8-pool-size=0', ...args], { cwd: work, env, stdio: ['ignore', 'ignore', 'inherit'] });
-predictable([join(top, 'packaging', 'stage2-build.cjs'), bundle, terminfo, assets, ...TERMS]);
+// too: a new pid namespace, address randomization off, no warnings. Where the checkout is leaks
+// too (the snapshot keeps its argv and main script's path, terminfo.json where it was read): in
+// the build's own mount namespace the build directory is mounted on /tmp and worked in, so every
+// path it sees is the same wherever the checkout is (this process's /tmp is untouched).
+// --single-threaded-gc: V8 (11.3) leaves max_byte_length of the empty ArrayBuffer behind every small
+// (on-heap) typed array uninitialized, so the snapshot carries whatever the heap held there before;
+// with GC helper threads (the parallel scavenger's copying order) that differs from build to build,
+// more so on a busy machine. GC on the main thread alone makes it the same every time. The flag is
+// not in V8's flag hash (v8.cachedDataVersionTag() is unchanged), so the executable, run with
+// default flags, still accepts the snapshot and the code cache (README "The package").
+if (process.execPath.startsWith('/tmp/')) throw new Error(`build-exe: ${process.execPath}: a Node under /tmp is hidden while the snapshot is built (the build directory is mounted there)`);
+copyFileSync(join(top, 'packaging', 'stage2-build.cjs'), join(work, 'stage2-build.cjs'));
+const predictable = (args) =>
+  execFileSync('unshare', ['--pid', '--fork', '--mount', 'sh', '-c', 'mount --bind "$1" /tmp && cd /tmp && shift && exec "$@"', 'sh', work,
+    'setarch', arch, '-R', process.execPath, '--no-warnings', '--random-seed=1', '--v8-pool-size=0', '--single-threaded-gc', ...args], { cwd: work, env, stdio: ['ignore', 'ignore', 'inherit'] });
+// (paths relative to the build directory, /tmp for the build)
+predictable(['stage2-build.cjs', relative(work, bundle), relative(work, terminfo), relative(work, assets), ...TERMS]);
 const frames = readFileSync(join(assets, 'frames.list'), 'utf8').split('\n').filter(Boolean);
 const seaAssets = {
-  'stage2.js': join(assets, 'stage2.js'),
-  'stage2.cache': join(assets, 'stage2.cache'),
-  'terminfo.json': join(assets, 'terminfo.json'),
-  ...Object.fromEntries(frames.map((k) => [k, join(assets, 'frames', `${k}.json`)])),
+  'stage2.js': 'assets/stage2.js',
+  'stage2.cache': 'assets/stage2.cache',
+  'terminfo.json': 'assets/terminfo.json',
+  ...Object.fromEntries(frames.map((k) => [k, `assets/frames/${k}.json`])),
 };
 
 // 4. the single-executable blob: the first stage's start-up snapshot and the assets
 const blob = join(work, 'sea.blob');
-writeFileSync(join(work, 'sea-config.json'), JSON.stringify({ main: stage1, output: blob, disableExperimentalSEAWarning: true, useSnapshot: true, assets: seaAssets }));
-// Known gap: in some builds a V8 heap address (6 bytes) in the snapshot still differs, a race in
-// V8's page allocation (README "The package"; the test bounds it).
-predictable(['--experimental-sea-config', join(work, 'sea-config.json')]);
+writeFileSync(join(work, 'sea-config.json'), JSON.stringify({ main: relative(work, stage1), output: relative(work, blob), disableExperimentalSEAWarning: true, useSnapshot: true, assets: seaAssets }));
+predictable(['--experimental-sea-config', 'sea-config.json']);
+// the leftover heap bytes that --single-threaded-gc makes the same on this machine differ with the
+// machine's memory (the heap's size): zeroed, the snapshot's checksum written again
+const seaBlob = readFileSync(blob);
+const normalized = normalizeSnapshot(seaBlob);
+if (normalized.skipped) process.stderr.write(`build-exe: snapshot not normalized: ${normalized.skipped} (the same bytes on this machine only)\n`);
+else if (normalized.zeroed) writeFileSync(blob, seaBlob);
 
 // 5. a copy of this Node with the blob injected; stripped (symbols are most of its size)
 const tmp = out + '.tmp';
