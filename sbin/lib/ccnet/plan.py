@@ -200,6 +200,57 @@ def plan_bond(root, name, members, bond_mode, primary, lacp_rate, mode, macs=Non
     return writes, c.info([], dropin, members_lose=lost)
 
 
+def _is_capture(st):
+    """A stanza with every capture key (the console's capture interface)."""
+    return all(k in st and st[k] == v and type(st[k]) is type(v) for k, v in CAPTURE.items())
+
+
+def plan_bond_set(root, name, members, added, removed, bond_mode, primary, lacp_rate, dropped, macs=None, confirmed=None):
+    """An existing bond changed (checks.validate_bond_set's values): its interfaces: and the
+    parameters we manage (mode, primary, lacp-rate; those the new mode does not take, dropped),
+    every other key of the bond kept. A member that joins loses its addressing, as in create
+    (capture keys when the bond captures); a member that leaves is a plain port again: its stanza
+    as it is, without the capture keys the bond gave it (an address-less port)."""
+    c = Change(root, confirmed)
+    key, base = c.take(name, None, 'bonds')
+    capture = _is_capture(base)
+    ids = {str(m): str(m) for m in base.get('interfaces') or []}
+    from .links import Topology
+    topo = Topology(c.files, [])
+    for sid in list(ids):  # the netplan id of each current member, by the link it names
+        for n in topo.names_of.get(sid, [sid]):
+            ids[n] = sid
+    lost, lines = [], []
+    for m in added:
+        mkey, mbase = c.take(m, (macs or {}).get(m), 'ethernets', f'member {m}')
+        st = member_stanza(mbase, capture)
+        lost += [f'{m}: {k}' for k in mbase if k in ADDRESSING and k not in st]
+        c.put('ethernets', mkey, st)
+        ids[m] = mkey
+    for m in removed:
+        mkey, mbase = c.take(m, (macs or {}).get(m), 'ethernets', f'member {m}')
+        st = {k: v for k, v in mbase.items() if not (capture and k in CAPTURE)}
+        c.put('ethernets', mkey, st)
+        lines.append(f'{m} leaves the bond: a port without an address' + (' (its capture keys go with the bond)' if capture and st != mbase else ''))
+    new = copy.deepcopy(base)
+    new['interfaces'] = [ids.get(m, m) for m in members]
+    params = dict(new.get('parameters') or {}) if isinstance(new.get('parameters'), dict) else {}
+    params['mode'] = bond_mode
+    for k in dropped:
+        if k in params:
+            del params[k]
+            lines.append(f'{k} removed: mode {bond_mode} does not take it')
+    for k, v in (('primary', ids.get(primary, primary) if primary else ''), ('lacp-rate', lacp_rate)):
+        if v:
+            params[k] = v
+        else:
+            params.pop(k, None)
+    new['parameters'] = params
+    c.put('bonds', key, new)
+    writes, dropin = c.writes()
+    return writes, c.info([], dropin, members_lose=lost, bond_changes=lines)
+
+
 def plan_vlan(root, name, link_id, vid, mode, add_parent=None, confirmed=None, **values):
     """A new VLAN under vlans: (id, link: the parent's netplan id, the addressing of mode); a
     parent netplan does not define yet gets an empty stanza (netplan needs the link defined);
