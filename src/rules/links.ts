@@ -97,7 +97,8 @@ export const BOND_MODE_PARAMS: Readonly<Record<string, readonly string[]>> = {
   'arp-all-targets': ['balance-rr', 'active-backup', 'balance-xor', 'broadcast'],
 };
 
-/** The parameter names among `keys` that bond mode `mode` does not take (BOND_MODE_PARAMS), in their order. */
-export function paramsNotFor(keys: readonly string[], mode: string): string[] {
-  return keys.filter((k) => Object.hasOwn(BOND_MODE_PARAMS, k) && !BOND_MODE_PARAMS[k]!.includes(mode));
+/** The parameter names among `keys` that bond mode `mode` does not take (BOND_MODE_PARAMS), in their order; bad for a mode that is not netplan's. */
+export function paramsNotFor(keys: readonly string[], mode: string): Validated<string[]> {
+  if (!(BOND_MODES as readonly string[]).includes(mode)) return bad(`"${mode}" is not a bond mode (one of ${BOND_MODES.join(', ')})`);
+  return ok(keys.filter((k) => Object.hasOwn(BOND_MODE_PARAMS, k) && !BOND_MODE_PARAMS[k]!.includes(mode)));
 }

@@ -574,6 +574,119 @@ network:
 
 // the live part: a namespace of our own with two veth ports; on a kernel with the bonding module
 // the bond is made and applied, on one without (this machine) the apply fails and is restored
+describe.skipIf(why !== undefined)('an existing bond changed: mode, parameters, members (--change-bond)', { timeout: 240_000 }, () => {
+  // a hand-written bond with keys we do not manage (mtu, up-delay, a comment), a VLAN on top, and a
+  // port with its own address that joins
+  const LIVE = `network:
+  version: 2
+  renderer: networkd
+  ethernets:
+    eth0:
+      addresses: [10.0.0.2/24]
+    eth1: {}
+    eth2:
+      mtu: 9000   # jumbo frames
+    eth3:
+      addresses: [192.0.2.33/24]
+  bonds:
+    bond0:
+      interfaces: [eth1, eth2]
+      mtu: 9000
+      addresses: [198.51.100.2/24]
+      parameters:
+        mode: 802.3ad
+        lacp-rate: fast
+        transmit-hash-policy: layer3+4
+        up-delay: 200
+        mii-monitor-interval: 100
+  vlans:
+    vlan10:
+      id: 10
+      link: bond0
+      addresses: [203.0.113.10/24]
+`;
+
+  it('mode, primary and members changed: parameters the new mode does not take go (the review says so), every other key and the VLAN stay; netplan renders it; a rollback gives the file back', async () => {
+    const r = await demo(LIVE);
+    const site = read(r.site);
+    const args = ['bond0', '--change-bond', '--bond-mode', 'active-backup', '--members', 'eth2,eth3', '--primary', 'eth3'];
+    const dry = await set(r, [...args, '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(read(r.our)).toBe(LIVE);
+    expect(dry.json.plan.bond_changes).toEqual(['eth1 leaves the bond: a port without an address', 'lacp-rate removed: mode active-backup does not take it', 'transmit-hash-policy removed: mode active-backup does not take it']);
+    expect(dry.json.plan.members_lose).toEqual(['eth3: addresses']);
+    const c = await set(r, args);
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.json).toMatchObject({ changed: true, mode: 'keep', pending: { id: expect.any(String) } });
+    const y = read(r.our);
+    expect(y).toContain('    eth2:\n      mtu: 9000   # jumbo frames\n'); // untouched
+    expect(y).toContain('    eth3: {}\n');
+    expect(y).toContain('      mtu: 9000\n      addresses: [198.51.100.2/24]\n      parameters:\n        mode: active-backup\n        up-delay: 200\n        mii-monitor-interval: 100\n        primary: eth3\n');
+    const g = rendered(r);
+    expect(g['bond0.netdev']).toMatch(/Mode=active-backup/);
+    expect(g['bond0.netdev']).not.toMatch(/LACPTransmitRate|TransmitHashPolicy/);
+    expect(g['bond0.netdev']).toMatch(/UpDelaySec=200ms/);
+    expect(g['bond0.network']).toContain('Address=198.51.100.2/24');
+    expect(g['bond0.network']).toContain('VLAN=vlan10');
+    expect(g['eth3.network']).toContain('Bond=bond0');
+    expect(g['eth3.network']).toContain('PrimarySlave=true');
+    expect(g['eth1.network'] ?? '').not.toContain('Bond=');
+    const s = await show(r);
+    expect(s.by.bond0).toMatchObject({ members: ['eth2', 'eth3'], bond_mode: 'active-backup', role: 'management', on_top: [{ kind: 'vlan', name: 'vlan10' }] });
+    expect(s.by.eth1).toMatchObject({ role: 'capture', member_of: null });
+    await rollback(r);
+    expect(read(r.our)).toBe(LIVE);
+    expect(read(r.site)).toBe(site);
+    // nothing given that differs: nothing applied
+    const same = await set(r, ['bond0', '--change-bond', '--bond-mode', '802.3ad']);
+    expect(same.json).toMatchObject({ changed: false, pending: null });
+  });
+
+  it.each([
+    ['a member of another bond', [], 'network:\n  version: 2\n  ethernets:\n    eth5: {}\n    eth6: {}\n  bonds:\n    bond5:\n      interfaces: [eth5, eth6]\n', ['--members', 'eth1,eth2,eth5'], 'members', /eth5 is already a member of bond5/],
+    ["the SSH session's port, the bond having another address", [], 'network:\n  version: 2\n', ['--members', 'eth1,eth2,eth0'], 'members', /connected through eth0 \(10\.0\.0\.2\).*keeps that address/],
+    ['a port carrying a VLAN', [], 'network:\n  version: 2\n  vlans:\n    vlan30:\n      id: 30\n      link: eth3\n', ['--members', 'eth1,eth3'], 'members', /vlan30 sits on eth3: delete it first/],
+    ['a primary that leaves', [], 'network:\n  version: 2\n', ['--bond-mode', 'active-backup', '--primary', 'eth3'], 'primary', /not one of the members/],
+    ['a LACP rate outside 802.3ad', [], 'network:\n  version: 2\n', ['--bond-mode', 'balance-xor', '--lacp-rate', 'slow'], 'lacp-rate', /802\.3ad only/],
+    ['an addressing option', ['--dhcp'], 'network:\n  version: 2\n', [], 'mode', /keeps the bond's addressing/],
+  ] as [string, string[], string, string[], string, RegExp][])('refused: %s (the field named, nothing written)', async (_what, extra, site, opts, field, err) => {
+    const r = await demo(LIVE, site);
+    const res = await set(r, ['bond0', '--change-bond', ...opts, ...extra], { SSH_CONNECTION: '10.0.0.9 50000 10.0.0.2 22' });
+    expect(res.code, res.stderr).toBe(2);
+    expect(res.json).toMatchObject({ field });
+    expect(res.json.error).toMatch(err);
+    expect(read(r.our)).toBe(LIVE);
+  });
+
+  it('a bond another file defines, or a port, is not changed here: refused with the reason', async () => {
+    const r = await demo(LIVE, 'network:\n  version: 2\n  ethernets:\n    eth5: {}\n    eth6: {}\n  bonds:\n    bond5:\n      interfaces: [eth5, eth6]\n      parameters: {mode: balance-rr}\n');
+    const other = await set(r, ['bond5', '--change-bond', '--bond-mode', 'active-backup']);
+    expect(other.json).toMatchObject({ field: 'interface' });
+    expect(other.json.error).toMatch(/60-site\.yaml/);
+    const port = await set(r, ['eth1', '--change-bond', '--bond-mode', 'active-backup']);
+    expect(port.json.error).toMatch(/eth1 is no bond/);
+    expect(read(r.our)).toBe(LIVE);
+  });
+
+  it("a bond created without an address is unused (not capture) in the list and for the health check until a VLAN or an address is on it; a capture bond stays the capture interface", async () => {
+    const r = await demo('network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    eth1: {}\n    eth2: {}\n    eth3:\n      dhcp4: false\n      dhcp6: false\n      link-local: []\n      accept-ra: false\n      optional: true\n', 'network:\n  version: 2\n');
+    const c = await set(r, ['bond0', '--create-bond', '--members', 'eth1,eth2', '--bond-mode', 'active-backup']);
+    expect(c.code, c.stderr).toBe(0);
+    await confirm(r);
+    const names = () => execFileSync('/usr/bin/python3', ['sbin/lib/netplan.py', 'capture-names', '--root', r.dir], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect((await show(r)).by.bond0).toMatchObject({ role: 'unused', mode: 'none' });
+    expect(names()).toEqual(['eth3']);
+    // changing its members keeps it so; made the capture interface, it is one
+    expect((await set(r, ['bond0', '--change-bond', '--members', 'eth1'])).code).toBe(0);
+    await confirm(r);
+    expect((await show(r)).by.bond0).toMatchObject({ role: 'unused', members: ['eth1'] });
+    expect((await set(r, ['bond0', '--capture'])).code).toBe(0);
+    await confirm(r);
+    expect((await show(r)).by.bond0).toMatchObject({ role: 'capture' });
+    expect(names()).toEqual(['eth2', 'eth3', 'bond0']); // eth2 left the bond: an address-less port
+  });
+});
+
 describe.skipIf(why !== undefined || whyNs !== undefined)('a bond in a namespace of our own', { timeout: 240_000 }, () => {
   const NS = `ccbond-${randomBytes(3).toString('hex')}`;
   const ip = (...a: string[]) => execFileSync('ip', a, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });

@@ -934,7 +934,10 @@ interface ParamsCase { keys: string[]; mode: string }
 const bondParamsRule = shared<ParamsCase>({
   name: 'bond parameters a mode does not take: paramsNotFor ↔ ccnet params_not_for',
   show: visible,
-  console: (c) => `OK ${paramsNotFor(c.keys, c.mode).join(' ') || '-'}`,
+  console: (c) => {
+    const r = paramsNotFor(c.keys, c.mode);
+    return r.ok ? `OK ${r.value.join(' ') || '-'}` : 'BAD';
+  },
   args: (c) => [c.keys.join(' '), c.mode],
   python: `return ' '.join(params_not_for(dict.fromkeys(a[0].split()), a[1])) or '-'`,
   fixed: [
@@ -942,11 +945,13 @@ const bondParamsRule = shared<ParamsCase>({
     [{ keys: ['lacp-rate', 'transmit-hash-policy', 'min-links'], mode: 'balance-xor' }, 'OK lacp-rate min-links'],
     [{ keys: ['primary', 'arp-interval', 'learn-packet-interval'], mode: 'balance-alb' }, 'OK arp-interval'],
     [{ keys: ['up-delay', 'down-delay'], mode: 'broadcast' }, 'OK -'],
+    [{ keys: ['primary'], mode: 'lacp' }, 'BAD'],
+    [{ keys: [], mode: '802.3AD' }, 'BAD'],
   ],
   gen: (R) => {
     const all = [...Object.keys(BOND_MODE_PARAMS), 'mode', 'mii-monitor-interval', 'up-delay', 'all-slaves-active', 'resend-igmp', 'Primary', 'constructor', 'toString'];
     const keys = [...new Set(Array.from({ length: R.int(0, 6) }, () => R.pick(all)))];
-    return { keys, mode: R.chance(0.9) ? R.pick(BOND_MODES) : R.pick(['lacp', '']) };
+    return { keys, mode: R.chance(0.8) ? R.pick(BOND_MODES) : R.pick(['lacp', '', '802.3AD', 'Active-backup', 'balance-rr ']) };
   },
 });
 

@@ -152,8 +152,9 @@ describe('network bond create / vlan create / delete', () => {
       expect(bondSetArgs({ ...was, bondMode: 'active-backup', primary: 'eth1' }, was)).toEqual(['b', '--change-bond', '--bond-mode', 'active-backup', '--primary', 'eth1']);
       expect(bondSetArgs({ ...was, lacpRate: 'slow' }, was)).toEqual(['b', '--change-bond', '--lacp-rate', 'slow']);
       expect(bondSetArgs(was, was)).toEqual(['b', '--change-bond']);
-      expect(paramsNotFor(['mode', 'lacp-rate', 'primary', 'transmit-hash-policy', 'up-delay'], 'balance-tlb')).toEqual(['lacp-rate']);
-      expect(paramsNotFor(['constructor', 'gratuitous-arp'], 'balance-rr')).toEqual(['gratuitous-arp']);
+      expect(paramsNotFor(['mode', 'lacp-rate', 'primary', 'transmit-hash-policy', 'up-delay'], 'balance-tlb')).toEqual({ ok: true, value: ['lacp-rate'] });
+      expect(paramsNotFor(['constructor', 'gratuitous-arp'], 'balance-rr')).toEqual({ ok: true, value: ['gratuitous-arp'] });
+      expect(paramsNotFor(['primary'], 'lacp')).toMatchObject({ ok: false });
     });
   });
 });

@@ -469,7 +469,10 @@ MODE_PARAMS = {
 
 
 def params_not_for(params, mode):
-    """The keys of a bond's parameters (a mapping) that mode does not take (MODE_PARAMS)."""
+    """The keys of a bond's parameters (a mapping) that mode does not take (MODE_PARAMS); refuses
+    a mode that is not netplan's."""
+    if mode not in BOND_MODES:
+        raise Refused('bond-mode', f'{mode!r} is not a bond mode (one of {", ".join(BOND_MODES)})')
     return [k for k in params if k in MODE_PARAMS and mode not in MODE_PARAMS[k]]
 
 

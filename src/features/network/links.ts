@@ -202,7 +202,8 @@ export function bondValues(i: Iface): Values {
 export function bondSetArgs(v: Values, was: Values): string[] {
   const mode = v.bondMode ?? '';
   const param = (opt: string, key: 'primary' | 'lacpRate', name: string): string[] => {
-    if (paramsNotFor([name], mode).length) return [];
+    const not = paramsNotFor([name], mode);
+    if (!not.ok || not.value.length) return [];
     const now = v[key] ?? '';
     return now !== (was[key] ?? '') ? [opt, now] : [];
   };
