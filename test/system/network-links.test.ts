@@ -11,7 +11,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missing } from '../support/requires.js';
-import { makeRoot, removeRoots, runScript, type Root } from './helpers.js';
+import { makeRoot, removeRoots, runScript, SBIN, type Root } from './helpers.js';
 
 const why = missing('system: bonds and VLANs (set_network.sh on a demo root, netplan generate)', ['bash', 'flock', 'setsid', '/usr/bin/python3', 'netplan']);
 const whyNs = missing('system: a bond in a namespace of our own', ['root', 'ip']);
@@ -723,6 +723,37 @@ describe.skipIf(why !== undefined || whyNs !== undefined)('a bond in a namespace
     }
     expect(read(join(r.dir, OUR))).toBe(yaml);
     expect(ip('-n', NS, '-br', 'addr', 'show', 'dev', 'eth0')).toContain('192.0.2.2/24');
+  });
+  it('a bond changed (mode and members) in the namespace: applied where the kernel has bonding (made again); else it fails and everything is put back (exit 3)', async () => {
+    const r = makeRoot({ demo: false });
+    const yaml = 'network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [192.0.2.2/24]\n    eth1: {}\n    eth2: {}\n  bonds:\n    bond0:\n      interfaces: [eth1, eth2]\n      addresses: [198.51.100.2/24]\n      parameters: {mode: 802.3ad, lacp-rate: fast}\n';
+    mkdirSync(join(r.dir, 'etc/netplan'), { recursive: true });
+    writeFileSync(join(r.dir, OUR), yaml, { mode: 0o600 });
+    const env = { CONFCONSOLE_NETNS: NS, CONFCONSOLE_NET_PORT_KINDS: 'veth' };
+    const hasBonding = spawnSync('ip', ['-n', NS, 'link', 'add', 'probe0', 'type', 'bond']).status === 0;
+    if (hasBonding) ip('-n', NS, 'link', 'del', 'probe0');
+    const res = await runScript('set_network.sh', ['bond0', '--change-bond', '--bond-mode', 'active-backup', '--members', 'eth1'], r.dir, env);
+    if (hasBonding) {
+      expect(res.code, res.stderr).toBe(0);
+      expect(ip('-n', NS, '-d', 'link', 'show', 'dev', 'bond0')).toMatch(/bond mode active-backup/);
+      expect((await runScript('net_rollback.sh', [], r.dir, env)).json.rolled_back).toBe(true);
+    } else {
+      expect(res.code, res.stderr).toBe(3);
+      expect(res.stderr).toMatch(/cannot make bond bond0/);
+      expect(res.json.error).toMatch(/did not apply.*previous settings restored/);
+    }
+    expect(read(join(r.dir, OUR))).toBe(yaml);
+    expect(ip('-n', NS, '-br', 'addr', 'show', 'dev', 'eth0')).toContain('192.0.2.2/24');
+  });
+
+  it("net_bond_differs: a live bond whose mode or members are not the plan's is made again; the same members in another order are the same", () => {
+    const differs = (plan: string, mode: string, slaves: string) =>
+      spawnSync('bash', ['-c', `. "$1/lib/net.sh"; net_bond_differs "$2" "$3" "$4"`, '-', SBIN, plan, mode, slaves]).status;
+    expect(differs('bond\tactive-backup\teth1\teth2', 'active-backup', 'eth2 eth1')).toBe(1);
+    expect(differs('bond\tactive-backup\teth1\teth2', '802.3ad', 'eth1 eth2')).toBe(0);
+    expect(differs('bond\tactive-backup\teth1', 'active-backup', 'eth1 eth2')).toBe(0);
+    expect(differs('bond\tbalance-rr\teth1\teth3', 'balance-rr', 'eth1 eth2')).toBe(0);
+    expect(differs('vlan\teth0\t10', 'x', '')).toBe(1);
   });
 });
 
