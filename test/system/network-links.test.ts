@@ -658,6 +658,46 @@ describe.skipIf(why !== undefined)('an existing bond changed: mode, parameters, 
     expect(read(r.our)).toBe(LIVE);
   });
 
+  it('a port that leaves gets back what it had before a bond took it (kept in a mark), unless a link has its address now; else it is an address-less port', async () => {
+    const OWN = 'network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    eth1: {}\n    eth2:\n      dhcp4: true\n    eth3:\n      addresses: [192.0.2.33/24]\n      routes:\n        - to: 198.18.0.0/15\n          via: 192.0.2.1\n';
+    const r = await demo(OWN, 'network:\n  version: 2\n');
+    const step = async (args: string[], env: Record<string, string> = {}) => {
+      const x = await set(r, args, env);
+      expect(x.code, x.stderr).toBe(0);
+      await confirm(r);
+      return x.json.plan.bond_changes as string[] | undefined;
+    };
+    await step(['bond0', '--create-bond', '--members', 'eth1,eth2', '--bond-mode', 'active-backup', '--static', '--address', '10.0.9.2', '--netmask', '24']);
+    expect(read(r.our)).toContain('# confconsole bond member: bond0/eth2 had: {"dhcp4":true}\n');
+    expect(await step(['bond0', '--change-bond', '--members', 'eth1,eth3'])).toEqual(['eth2 leaves the bond and gets back what it had: dhcp4: true']);
+    expect(await step(['bond0', '--change-bond', '--members', 'eth2'])).toEqual([
+      'eth1 leaves the bond: a port without an address',
+      'eth3 leaves the bond and gets back what it had: addresses: ["192.0.2.33/24"], routes: [{"to": "198.18.0.0/15", "via": "192.0.2.1"}]',
+    ]);
+    const g = rendered(r);
+    expect(g['eth3.network']).toContain('Address=192.0.2.33/24');
+    expect(g['eth3.network']).toMatch(/Destination=198\.18\.0\.0\/15[^]*Gateway=192\.0\.2\.1|Gateway=192\.0\.2\.1[^]*Destination=198\.18\.0\.0\/15/);
+    expect(g['eth2.network']).toContain('Bond=bond0');
+    expect((await show(r)).by.eth3).toMatchObject({ role: 'management', address: '192.0.2.33' });
+    expect(read(r.our)).not.toContain('bond0/eth3 had');
+    // the session's port joined with the bond keeping its address: leaving, it does not take that address back
+    const me = { SSH_CONNECTION: '10.0.0.99 50000 10.0.0.2 22' };
+    const r2 = await demo(OWN, 'network:\n  version: 2\n');
+    const x = await set(r2, ['bond1', '--create-bond', '--members', 'eth0,eth1', '--bond-mode', 'active-backup', '--static', '--address', '10.0.0.2', '--netmask', '24'], me);
+    expect(x.code, x.stderr).toBe(0);
+    await confirm(r2);
+    const y = await set(r2, ['bond1', '--change-bond', '--members', 'eth1'], me);
+    expect(y.code, y.stderr).toBe(0);
+    expect(y.json.plan.bond_changes).toEqual(['eth0 leaves the bond: a port without an address (what it had, 10.0.0.2, is now the address of bond1)']);
+    expect(rendered(r2)['eth0.network'] ?? '').not.toContain('Address=10.0.0.2');
+    // deleting the bond drops its members' marks (they stay as they are)
+    await confirm(r2);
+    const d = await set(r2, ['bond1', '--delete'], me);
+    expect(d.json.error).toMatch(/connected through bond1/);
+    await step(['bond0', '--delete']);
+    expect(read(r.our)).not.toMatch(/confconsole bond member: bond0/);
+  });
+
   it('a bond another file defines, or a port, is not changed here: refused with the reason', async () => {
     const r = await demo(LIVE, 'network:\n  version: 2\n  ethernets:\n    eth5: {}\n    eth6: {}\n  bonds:\n    bond5:\n      interfaces: [eth5, eth6]\n      parameters: {mode: balance-rr}\n');
     const other = await set(r, ['bond5', '--change-bond', '--bond-mode', 'active-backup']);
