@@ -16,7 +16,9 @@
 # Bonds and VLANs (issue 17): IFACE --create-bond --members IF1,IF2 --bond-mode MODE [--primary IF]
 # [--lacp-rate slow|fast] [--static ...|--dhcp|--capture] (no addressing: a bond for VLANs);
 # IFACE --create-vlan --link IF --id N (--static ...|--dhcp); IFACE --delete (a bond or VLAN the
-# console created). Written under bonds:/vlans: (ccnet/plan.py), applied and rolled back the same way.
+# console created); IFACE --change-bond [--members IF1,IF2] [--bond-mode MODE] [--primary IF|""]
+# [--lacp-rate slow|fast|""] (an existing bond: what is not given is kept, "" removes it; its
+# addressing and every other key kept; parameters the new mode does not take are removed). Written under bonds:/vlans: (ccnet/plan.py), applied and rolled back the same way.
 # --dry-run: check and plan only; prints {"ok":true,"dry_run":true,"plan":{files,kept,moved,dropin,creates}}.
 # Exit 2 bad value (JSON names the field), 3 apply failed and old settings restored, 4 locked or a
 # change already waiting for confirmation. Result: {"ok":true,"changed":true,"pending":{id,deadline,timeout},"address","plan"};
@@ -35,7 +37,7 @@ shift
 restore_src="" settings_doc="" mode="" address="" netmask="" gateway="" dns="" domain="" offsub=false timeout=120 dry=false address6="" gateway6=""
 declare -A given=()  # the --static options given
 op=set members="" bond_mode="" primary="" lacp_rate="" link="" vid=""
-set_op() { [[ $op == set ]] || refuse mode "choose one of --create-bond, --create-vlan, --delete"; op=$1; }
+set_op() { [[ $op == set ]] || refuse mode "choose one of --create-bond, --change-bond, --create-vlan, --delete"; op=$1; }
 set_mode() { [[ -z $mode ]] || refuse mode "choose one of --dhcp, --static, --capture, --restore-confirmed, --factory"; mode=$1; }
 need() { [[ $# -ge 2 ]] || refuse "${1#--}" "$1 needs a value"; }
 while (($#)); do
@@ -56,6 +58,7 @@ while (($#)); do
     --gateway6) need "$@"; gateway6=$2; given[gateway6]=1; shift ;;
     --allow-offsubnet-gateway) offsub=true ;;
     --create-bond) set_op bond ;;
+    --change-bond) set_op bond-set ;;
     --create-vlan) set_op vlan ;;
     --delete) set_op delete ;;
     --members) need "$@"; members=$2; given[members]=1; shift ;;
@@ -71,7 +74,7 @@ while (($#)); do
   shift
 done
 for f in members bond-mode primary lacp-rate; do
-  [[ -n ${given[$f]:-} && $op != bond ]] && refuse "$f" "--$f is only for --create-bond"
+  [[ -n ${given[$f]:-} && $op != bond && $op != bond-set ]] && refuse "$f" "--$f is only for --create-bond and --change-bond"
 done
 for f in link id; do
   [[ -n ${given[$f]:-} && $op != vlan ]] && refuse "$f" "--$f is only for --create-vlan"
@@ -79,6 +82,7 @@ done
 case $op in
   delete) [[ -z $mode ]] || refuse mode "--delete takes no addressing"; mode=delete ;;
   bond) [[ $mode == @(|static|dhcp|capture) ]] || refuse mode "a new bond is --static, --dhcp, --capture or unaddressed"; mode=${mode:-none} ;;
+  bond-set) [[ -z $mode ]] || refuse mode "--change-bond keeps the bond's addressing (change that with $iface --static, --dhcp or --capture)"; mode=keep ;;
   vlan) [[ $mode == @(static|dhcp) ]] || refuse mode "a new VLAN is --static or --dhcp (capture on its parent, which sees every VLAN)" ;;
 esac
 [[ -n $mode ]] || refuse mode "say how to configure $iface: --dhcp, --static, --capture, --restore-confirmed or --factory"
@@ -110,7 +114,7 @@ net_links "$links" || fail "$EX_FAIL" "${NET_LINKS_WHY:-cannot read the interfac
 
 ssh_local=""
 if [[ -n ${SSH_CONNECTION:-} ]]; then read -r _ _ ssh_local _ <<<"$SSH_CONNECTION"; fi
-vmode=$mode; [[ $mode == restore || $mode == delete || $mode == settings ]] && vmode=none
+vmode=$mode; [[ $mode == restore || $mode == delete || $mode == settings || $mode == keep ]] && vmode=none
 # values as --opt=VALUE: a value starting with "-" stays a value
 args=(--root="$NET_ROOT" --links="$links" --iface="$iface" --mode="$vmode" --port-kinds="$(net_port_kinds)")
 [[ $mode == static ]] && args+=(--address="$address" --netmask="$netmask" --gateway="$gateway" --dns="$dns" --domain="$domain")
@@ -122,6 +126,14 @@ args=(--root="$NET_ROOT" --links="$links" --iface="$iface" --mode="$vmode" --por
 largs=()
 if [[ $op != set ]]; then
   largs=(--op="$op" --members="$members" --bond-mode="$bond_mode" --primary="$primary" --lacp-rate="$lacp_rate" --link="$link" --id="$vid")
+  if [[ $op == bond-set ]]; then # what is not given is kept: only the options given
+    largs=(--op="$op")
+    for f in members bond-mode primary lacp-rate; do
+      [[ -n ${given[$f]:-} ]] || continue
+      case $f in members) v=$members ;; bond-mode) v=$bond_mode ;; primary) v=$primary ;; lacp-rate) v=$lacp_rate ;; esac
+      largs+=("--$f=$v")
+    done
+  fi
   validated=$(netpy link "${args[@]}" "${largs[@]}"); rc=$?
 elif [[ $mode == settings ]]; then
   validated='{}' rc=0  # each interface is checked as it is planned (doc-plan)
@@ -248,6 +260,7 @@ what="$mode"; [[ $mode == static ]] && what="static $address/$prefix${gateway:+ 
 [[ $factory == true ]] && what="factory $address/$prefix"
 case $op in
   bond) what="bond of $members ($bond_mode), $what" ;;
+  bond-set) what="bond changed:$(printf '%s' "$validated" | "$NET_PY" -c 'import json,sys; d=json.load(sys.stdin); print(" members", ",".join(d["members"]) + ", mode", d["bond_mode"])')" ;;
   vlan) what="VLAN $vid on $link, $what" ;;
   delete) what="deleted" ;;
 esac

@@ -83,6 +83,17 @@ net_apply() {
         ip link delete dev "$ifc" 9>&- </dev/null || return 1
       fi
     done
+    # networkd sets a bond's mode and members only when it makes the bond: one changed (network
+    # bond set) is deleted and made again by a second apply
+    local dplan
+    for ifc in "$@"; do
+      [[ -d /sys/class/net/$ifc/bonding ]] || continue
+      dplan=$(netpy dev-plan --root "$NET_ROOT" --iface "$ifc") || return 1
+      if net_bond_differs "$dplan" "$(cut -d' ' -f1 "/sys/class/net/$ifc/bonding/mode")" "$(cat "/sys/class/net/$ifc/bonding/slaves")"; then
+        log "$ifc: its bond mode or members change: the bond is made again"
+        { ip link delete dev "$ifc" && netplan apply; } 9>&- </dev/null || return 1
+      fi
+    done
     # netplan has no key for promiscuous mode: a small unit per capture interface sets it
     # now and at every boot (sbin/systemd/confconsole-promisc@.service)
     local mode
@@ -92,6 +103,18 @@ net_apply() {
       else systemctl disable --now "confconsole-promisc@$ifc.service" 9>&- </dev/null 2>&1 || true; fi
     done
   fi
+}
+
+# net_bond_differs PLAN MODE SLAVES: 0 when a live bond (the kernel's MODE name, its SLAVES
+# separated by spaces) is not what PLAN says ("bond MODE MEMBER...", tab-separated: netpy dev-plan)
+net_bond_differs() {
+  local -a f have want
+  IFS=$'\t' read -r -a f <<<"$1"
+  [[ ${f[0]-} == bond ]] || return 1
+  [[ $2 != "${f[1]-}" ]] && return 0
+  read -r -a have <<<"$3"
+  want=("${f[@]:2}")
+  [[ $(printf '%s\n' "${have[@]}" | sort) != $(printf '%s\n' "${want[@]}" | sort) ]]
 }
 
 net_dhclient_pid() { printf '%s/net-dhclient-%s.pid' "$NET_RUN" "$1"; }
@@ -158,6 +181,11 @@ net_device_ns() {
   kind=${f[0]}
   case $kind in
     bond)
+      # a bond whose mode or members change is made again (networkd sets them at creation only)
+      if ip -n "$ns" link show dev "$ifc" >/dev/null 2>&1 && net_bond_differs "$2" \
+        "$(ip netns exec "$ns" cut -d' ' -f1 "/sys/class/net/$ifc/bonding/mode" 2>/dev/null)" "$(ip netns exec "$ns" cat "/sys/class/net/$ifc/bonding/slaves" 2>/dev/null)"; then
+        ip -n "$ns" link delete dev "$ifc" || return 1
+      fi
       if ! ip -n "$ns" link show dev "$ifc" >/dev/null 2>&1; then
         err=$(ip -n "$ns" link add "$ifc" type bond mode "${f[1]}" 2>&1) || { log "cannot make bond $ifc: $err"; return 1; }
       fi

@@ -8,7 +8,7 @@ Called from bash with arguments only (never code built from input):
   render    --root R --out-root W --links F --iface IF --mode M [...]
                                                                writes the changed files under W
   doc-plan  --root W --links F --doc F [--confirmed F]          a settings document's interfaces, planned in place under W
-  link      --op bond|vlan|delete --root R --links F --iface NAME [--out-root W] [...]
+  link      --op bond|bond-set|vlan|delete --root R --links F --iface NAME [--out-root W] [...]
                                                                checks (and plans) a bond/VLAN made or deleted
   dev-plan  --root R --iface IF                                bond/vlan/gone/link: the device itself
   iface     --root R --iface IF                                MODE ADDR PREFIX GW ONLINK (tabs)
@@ -38,7 +38,7 @@ sys.dont_write_bytecode = True
 import yaml  # noqa: E402
 
 from ccnet import demo, freshmacs, model, plan  # noqa: E402
-from ccnet.checks import Refused, validate, validate_bond, validate_delete, validate_vlan  # noqa: E402
+from ccnet.checks import Refused, validate, validate_bond, validate_bond_set, validate_delete, validate_vlan  # noqa: E402
 
 
 def write_json_atomically(path, data, prefix, indent=None, fsync=False):
@@ -110,6 +110,9 @@ def _link_validate(a):
     if a.op == 'bond':
         return validate_bond(files, links, a.iface, a.members or '', a.bond_mode or '', a.primary or '', a.lacp_rate or '', a.mode,
                              ssh_local=a.ssh_local, port_kinds=port_kinds(a), **addr)
+    if a.op == 'bond-set':
+        return validate_bond_set(files, links, a.iface, a.members, a.bond_mode, a.primary, a.lacp_rate, ssh_local=a.ssh_local,
+                                 port_kinds=port_kinds(a))
     if a.op == 'vlan':
         return validate_vlan(files, links, a.link, a.id, a.iface, a.mode, port_kinds=port_kinds(a), **addr)
     return validate_delete(files, links, a.iface, model.read_text(os.path.join(a.root, model.OUR_FILE)), ssh_local=a.ssh_local)
@@ -130,7 +133,7 @@ def cmd_link(a):
 def _link_plan(a, v):
     """A checked bond or VLAN made or deleted (_link_validate's v) → (files, what the review says)."""
     values = {}
-    if v['mode'] == 'static':
+    if v['mode'] == 'static':  # (a bond changed keeps its addressing: mode 'keep')
         values = {'address': v['address'], 'prefix': v['prefix'], 'gateway': v['gateway'], 'onlink': v['onlink'],
                   'dns': ' '.join(v['dns']), 'domain': ' '.join(v['search'])}
     if v['mode'] in ('static', 'dhcp') and 'address6' in v:
@@ -139,6 +142,10 @@ def _link_plan(a, v):
         macs = {l.get('ifname'): l.get('address') for l in model.load_links(a.links)}
         writes, info = plan.plan_bond(a.root, v['name'], v['members'], v['bond_mode'], v['primary'], v['lacp_rate'], v['mode'],
                                       macs=macs, confirmed=a.confirmed, **values)
+    elif a.op == 'bond-set':
+        macs = {l.get('ifname'): l.get('address') for l in model.load_links(a.links)}
+        writes, info = plan.plan_bond_set(a.root, v['name'], v['members'], v['added'], v['removed'], v['bond_mode'], v['primary'],
+                                          v['lacp_rate'], v['dropped'], macs=macs, confirmed=a.confirmed)
     elif a.op == 'vlan':
         writes, info = plan.plan_vlan(a.root, v['name'], v['link_id'], v['id'], v['mode'], add_parent=v['add_parent'],
                                       confirmed=a.confirmed, **values)
@@ -223,9 +230,15 @@ def cmd_dev_plan(a):
     print(_dev_plan(model.netplan_files(a.root), a.iface))
 
 
+def _ours(root):
+    """The links the console created (the marks in our file)."""
+    from ccnet.links import owned
+    return owned(model.read_text(os.path.join(root, model.OUR_FILE)))
+
+
 def cmd_iface(a):
     files = model.netplan_files(a.root)
-    d = model.describe_link(files, a.iface, a.mac)
+    d = model.describe_link(files, a.iface, a.mac, _ours(a.root))
     print('\t'.join([d['mode'], d['address'] or '-', str(d['prefix'] or '-'), d['gateway'] or '-', 'onlink' if d['onlink'] else '-']))
 
 
@@ -236,7 +249,7 @@ def cmd_ip_plan(a):
     time is counted."""
     files = model.netplan_files(a.root)
     st = model.merged_stanza(files, a.iface, a.mac) or {}
-    d = model.describe_link(files, a.iface, a.mac)
+    d = model.describe_link(files, a.iface, a.mac, _ours(a.root))
     print(d['mode'])
     print('dev\t' + _dev_plan(files, a.iface))
     if d['mode'] == 'capture':

@@ -73,3 +73,32 @@ export function checkBond(c: BondConfig): BondIssue | undefined {
   }
   return undefined;
 }
+
+/**
+ * The bond parameters of netplan(5) that some modes only take, with those modes (the kernel's
+ * bonding.rst for each option); a parameter not listed applies to every mode. Twin: ccnet/checks.py
+ * MODE_PARAMS (rules-agree.test.ts). A bond changed to another mode loses the others.
+ */
+export const BOND_MODE_PARAMS: Readonly<Record<string, readonly string[]>> = {
+  primary: PRIMARY_MODES,
+  'primary-reselect-policy': PRIMARY_MODES,
+  'lacp-rate': ['802.3ad'],
+  'ad-select': ['802.3ad'],
+  'min-links': ['802.3ad'],
+  'transmit-hash-policy': ['balance-xor', '802.3ad', 'balance-tlb'],
+  'packets-per-slave': ['balance-rr'],
+  'fail-over-mac-policy': ['active-backup'],
+  'gratuitous-arp': ['active-backup'],
+  'learn-packet-interval': ['balance-tlb', 'balance-alb'],
+  // ARP monitoring: not with 802.3ad, balance-tlb, balance-alb (bonding.rst, arp_interval)
+  'arp-interval': ['balance-rr', 'active-backup', 'balance-xor', 'broadcast'],
+  'arp-ip-targets': ['balance-rr', 'active-backup', 'balance-xor', 'broadcast'],
+  'arp-validate': ['balance-rr', 'active-backup', 'balance-xor', 'broadcast'],
+  'arp-all-targets': ['balance-rr', 'active-backup', 'balance-xor', 'broadcast'],
+};
+
+/** The parameter names among `keys` that bond mode `mode` does not take (BOND_MODE_PARAMS), in their order; bad for a mode that is not netplan's. */
+export function paramsNotFor(keys: readonly string[], mode: string): Validated<string[]> {
+  if (!(BOND_MODES as readonly string[]).includes(mode)) return bad(`"${mode}" is not a bond mode (one of ${BOND_MODES.join(', ')})`);
+  return ok(keys.filter((k) => Object.hasOwn(BOND_MODE_PARAMS, k) && !BOND_MODE_PARAMS[k]!.includes(mode)));
+}

@@ -11,7 +11,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missing } from '../support/requires.js';
-import { makeRoot, removeRoots, runScript, type Root } from './helpers.js';
+import { makeRoot, removeRoots, runScript, SBIN, type Root } from './helpers.js';
 
 const why = missing('system: bonds and VLANs (set_network.sh on a demo root, netplan generate)', ['bash', 'flock', 'setsid', '/usr/bin/python3', 'netplan']);
 const whyNs = missing('system: a bond in a namespace of our own', ['root', 'ip']);
@@ -577,6 +577,159 @@ network:
 
 // the live part: a namespace of our own with two veth ports; on a kernel with the bonding module
 // the bond is made and applied, on one without (this machine) the apply fails and is restored
+describe.skipIf(why !== undefined)('an existing bond changed: mode, parameters, members (--change-bond)', { timeout: 240_000 }, () => {
+  // a hand-written bond with keys we do not manage (mtu, up-delay, a comment), a VLAN on top, and a
+  // port with its own address that joins
+  const LIVE = `network:
+  version: 2
+  renderer: networkd
+  ethernets:
+    eth0:
+      addresses: [10.0.0.2/24]
+    eth1: {}
+    eth2:
+      mtu: 9000   # jumbo frames
+    eth3:
+      addresses: [192.0.2.33/24]
+  bonds:
+    bond0:
+      interfaces: [eth1, eth2]
+      mtu: 9000
+      addresses: [198.51.100.2/24]
+      parameters:
+        mode: 802.3ad
+        lacp-rate: fast
+        transmit-hash-policy: layer3+4
+        up-delay: 200
+        mii-monitor-interval: 100
+  vlans:
+    vlan10:
+      id: 10
+      link: bond0
+      addresses: [203.0.113.10/24]
+`;
+
+  it('mode, primary and members changed: parameters the new mode does not take go (the review says so), every other key and the VLAN stay; netplan renders it; a rollback gives the file back', async () => {
+    const r = await demo(LIVE);
+    const site = read(r.site);
+    const args = ['bond0', '--change-bond', '--bond-mode', 'active-backup', '--members', 'eth2,eth3', '--primary', 'eth3'];
+    const dry = await set(r, [...args, '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(read(r.our)).toBe(LIVE);
+    expect(dry.json.plan.bond_changes).toEqual(['eth1 leaves the bond: a port without an address', 'lacp-rate removed: mode active-backup does not take it', 'transmit-hash-policy removed: mode active-backup does not take it']);
+    expect(dry.json.plan.members_lose).toEqual(['eth3: addresses']);
+    const c = await set(r, args);
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.json).toMatchObject({ changed: true, mode: 'keep', pending: { id: expect.any(String) } });
+    const y = read(r.our);
+    expect(y).toContain('    eth2:\n      mtu: 9000   # jumbo frames\n'); // untouched
+    expect(y).toContain('    eth3: {}\n');
+    expect(y).toContain('      mtu: 9000\n      addresses: [198.51.100.2/24]\n      parameters:\n        mode: active-backup\n        up-delay: 200\n        mii-monitor-interval: 100\n        primary: eth3\n');
+    const g = rendered(r);
+    expect(g['bond0.netdev']).toMatch(/Mode=active-backup/);
+    expect(g['bond0.netdev']).not.toMatch(/LACPTransmitRate|TransmitHashPolicy/);
+    expect(g['bond0.netdev']).toMatch(/UpDelaySec=200ms/);
+    expect(g['bond0.network']).toContain('Address=198.51.100.2/24');
+    expect(g['bond0.network']).toContain('VLAN=vlan10');
+    expect(g['eth3.network']).toContain('Bond=bond0');
+    expect(g['eth3.network']).toContain('PrimarySlave=true');
+    expect(g['eth1.network'] ?? '').not.toContain('Bond=');
+    const s = await show(r);
+    expect(s.by.bond0).toMatchObject({ members: ['eth2', 'eth3'], bond_mode: 'active-backup', role: 'management', on_top: [{ kind: 'vlan', name: 'vlan10' }] });
+    expect(s.by.eth1).toMatchObject({ role: 'capture', member_of: null });
+    await rollback(r);
+    expect(read(r.our)).toBe(LIVE);
+    expect(read(r.site)).toBe(site);
+    // nothing given that differs: nothing applied
+    const same = await set(r, ['bond0', '--change-bond', '--bond-mode', '802.3ad']);
+    expect(same.json).toMatchObject({ changed: false, pending: null });
+  });
+
+  it.each([
+    ['a member of another bond', [], 'network:\n  version: 2\n  ethernets:\n    eth5: {}\n    eth6: {}\n  bonds:\n    bond5:\n      interfaces: [eth5, eth6]\n', ['--members', 'eth1,eth2,eth5'], 'members', /eth5 is already a member of bond5/],
+    ["the SSH session's port, the bond having another address", [], 'network:\n  version: 2\n', ['--members', 'eth1,eth2,eth0'], 'members', /connected through eth0 \(10\.0\.0\.2\).*keeps that address/],
+    ['a port carrying a VLAN', [], 'network:\n  version: 2\n  vlans:\n    vlan30:\n      id: 30\n      link: eth3\n', ['--members', 'eth1,eth3'], 'members', /vlan30 sits on eth3: delete it first/],
+    ['a primary that leaves', [], 'network:\n  version: 2\n', ['--bond-mode', 'active-backup', '--primary', 'eth3'], 'primary', /not one of the members/],
+    ['a LACP rate outside 802.3ad', [], 'network:\n  version: 2\n', ['--bond-mode', 'balance-xor', '--lacp-rate', 'slow'], 'lacp-rate', /802\.3ad only/],
+    ['an addressing option', ['--dhcp'], 'network:\n  version: 2\n', [], 'mode', /keeps the bond's addressing/],
+  ] as [string, string[], string, string[], string, RegExp][])('refused: %s (the field named, nothing written)', async (_what, extra, site, opts, field, err) => {
+    const r = await demo(LIVE, site);
+    const res = await set(r, ['bond0', '--change-bond', ...opts, ...extra], { SSH_CONNECTION: '10.0.0.9 50000 10.0.0.2 22' });
+    expect(res.code, res.stderr).toBe(2);
+    expect(res.json).toMatchObject({ field });
+    expect(res.json.error).toMatch(err);
+    expect(read(r.our)).toBe(LIVE);
+  });
+
+  it('a port that leaves gets back what it had before a bond took it (kept in a mark), unless a link has its address now; else it is an address-less port', async () => {
+    const OWN = 'network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    eth1: {}\n    eth2:\n      dhcp4: true\n    eth3:\n      addresses: [192.0.2.33/24]\n      routes:\n        - to: 198.18.0.0/15\n          via: 192.0.2.1\n';
+    const r = await demo(OWN, 'network:\n  version: 2\n');
+    const step = async (args: string[], env: Record<string, string> = {}) => {
+      const x = await set(r, args, env);
+      expect(x.code, x.stderr).toBe(0);
+      await confirm(r);
+      return x.json.plan.bond_changes as string[] | undefined;
+    };
+    await step(['bond0', '--create-bond', '--members', 'eth1,eth2', '--bond-mode', 'active-backup', '--static', '--address', '10.0.9.2', '--netmask', '24']);
+    expect(read(r.our)).toContain('# confconsole bond member: bond0/eth2 had: {"dhcp4":true}\n');
+    expect(await step(['bond0', '--change-bond', '--members', 'eth1,eth3'])).toEqual(['eth2 leaves the bond and gets back what it had: dhcp4: true']);
+    expect(await step(['bond0', '--change-bond', '--members', 'eth2'])).toEqual([
+      'eth1 leaves the bond: a port without an address',
+      'eth3 leaves the bond and gets back what it had: addresses: ["192.0.2.33/24"], routes: [{"to": "198.18.0.0/15", "via": "192.0.2.1"}]',
+    ]);
+    const g = rendered(r);
+    expect(g['eth3.network']).toContain('Address=192.0.2.33/24');
+    expect(g['eth3.network']).toMatch(/Destination=198\.18\.0\.0\/15[^]*Gateway=192\.0\.2\.1|Gateway=192\.0\.2\.1[^]*Destination=198\.18\.0\.0\/15/);
+    expect(g['eth2.network']).toContain('Bond=bond0');
+    expect((await show(r)).by.eth3).toMatchObject({ role: 'management', address: '192.0.2.33' });
+    expect(read(r.our)).not.toContain('bond0/eth3 had');
+    // the session's port joined with the bond keeping its address: leaving, it does not take that address back
+    const me = { SSH_CONNECTION: '10.0.0.99 50000 10.0.0.2 22' };
+    const r2 = await demo(OWN, 'network:\n  version: 2\n');
+    const x = await set(r2, ['bond1', '--create-bond', '--members', 'eth0,eth1', '--bond-mode', 'active-backup', '--static', '--address', '10.0.0.2', '--netmask', '24'], me);
+    expect(x.code, x.stderr).toBe(0);
+    await confirm(r2);
+    const y = await set(r2, ['bond1', '--change-bond', '--members', 'eth1'], me);
+    expect(y.code, y.stderr).toBe(0);
+    expect(y.json.plan.bond_changes).toEqual(['eth0 leaves the bond: a port without an address (what it had, 10.0.0.2, is now the address of bond1)']);
+    expect(rendered(r2)['eth0.network'] ?? '').not.toContain('Address=10.0.0.2');
+    // deleting the bond drops its members' marks (they stay as they are)
+    await confirm(r2);
+    const d = await set(r2, ['bond1', '--delete'], me);
+    expect(d.json.error).toMatch(/connected through bond1/);
+    await step(['bond0', '--delete']);
+    expect(read(r.our)).not.toMatch(/confconsole bond member: bond0/);
+  });
+
+  it('a bond another file defines, or a port, is not changed here: refused with the reason', async () => {
+    const r = await demo(LIVE, 'network:\n  version: 2\n  ethernets:\n    eth5: {}\n    eth6: {}\n  bonds:\n    bond5:\n      interfaces: [eth5, eth6]\n      parameters: {mode: balance-rr}\n');
+    const other = await set(r, ['bond5', '--change-bond', '--bond-mode', 'active-backup']);
+    expect(other.json).toMatchObject({ field: 'interface' });
+    expect(other.json.error).toMatch(/60-site\.yaml/);
+    const port = await set(r, ['eth1', '--change-bond', '--bond-mode', 'active-backup']);
+    expect(port.json.error).toMatch(/eth1 is no bond/);
+    expect(read(r.our)).toBe(LIVE);
+  });
+
+  it("a bond created without an address is unused (not capture) in the list and for the health check until a VLAN or an address is on it; a capture bond stays the capture interface", async () => {
+    const r = await demo('network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    eth1: {}\n    eth2: {}\n    eth3:\n      dhcp4: false\n      dhcp6: false\n      link-local: []\n      accept-ra: false\n      optional: true\n', 'network:\n  version: 2\n');
+    const c = await set(r, ['bond0', '--create-bond', '--members', 'eth1,eth2', '--bond-mode', 'active-backup']);
+    expect(c.code, c.stderr).toBe(0);
+    await confirm(r);
+    const names = () => execFileSync('/usr/bin/python3', ['sbin/lib/netplan.py', 'capture-names', '--root', r.dir], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect((await show(r)).by.bond0).toMatchObject({ role: 'unused', mode: 'none' });
+    expect(names()).toEqual(['eth3']);
+    // changing its members keeps it so; made the capture interface, it is one
+    expect((await set(r, ['bond0', '--change-bond', '--members', 'eth1'])).code).toBe(0);
+    await confirm(r);
+    expect((await show(r)).by.bond0).toMatchObject({ role: 'unused', members: ['eth1'] });
+    expect((await set(r, ['bond0', '--capture'])).code).toBe(0);
+    await confirm(r);
+    expect((await show(r)).by.bond0).toMatchObject({ role: 'capture' });
+    expect(names()).toEqual(['eth2', 'eth3', 'bond0']); // eth2 left the bond: an address-less port
+  });
+});
+
 describe.skipIf(why !== undefined || whyNs !== undefined)('a bond in a namespace of our own', { timeout: 240_000 }, () => {
   const NS = `ccbond-${randomBytes(3).toString('hex')}`;
   const ip = (...a: string[]) => execFileSync('ip', a, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
@@ -613,6 +766,37 @@ describe.skipIf(why !== undefined || whyNs !== undefined)('a bond in a namespace
     }
     expect(read(join(r.dir, OUR))).toBe(yaml);
     expect(ip('-n', NS, '-br', 'addr', 'show', 'dev', 'eth0')).toContain('192.0.2.2/24');
+  });
+  it('a bond changed (mode and members) in the namespace: applied where the kernel has bonding (made again); else it fails and everything is put back (exit 3)', async () => {
+    const r = makeRoot({ demo: false });
+    const yaml = 'network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [192.0.2.2/24]\n    eth1: {}\n    eth2: {}\n  bonds:\n    bond0:\n      interfaces: [eth1, eth2]\n      addresses: [198.51.100.2/24]\n      parameters: {mode: 802.3ad, lacp-rate: fast}\n';
+    mkdirSync(join(r.dir, 'etc/netplan'), { recursive: true });
+    writeFileSync(join(r.dir, OUR), yaml, { mode: 0o600 });
+    const env = { CONFCONSOLE_NETNS: NS, CONFCONSOLE_NET_PORT_KINDS: 'veth' };
+    const hasBonding = spawnSync('ip', ['-n', NS, 'link', 'add', 'probe0', 'type', 'bond']).status === 0;
+    if (hasBonding) ip('-n', NS, 'link', 'del', 'probe0');
+    const res = await runScript('set_network.sh', ['bond0', '--change-bond', '--bond-mode', 'active-backup', '--members', 'eth1'], r.dir, env);
+    if (hasBonding) {
+      expect(res.code, res.stderr).toBe(0);
+      expect(ip('-n', NS, '-d', 'link', 'show', 'dev', 'bond0')).toMatch(/bond mode active-backup/);
+      expect((await runScript('net_rollback.sh', [], r.dir, env)).json.rolled_back).toBe(true);
+    } else {
+      expect(res.code, res.stderr).toBe(3);
+      expect(res.stderr).toMatch(/cannot make bond bond0/);
+      expect(res.json.error).toMatch(/did not apply.*previous settings restored/);
+    }
+    expect(read(join(r.dir, OUR))).toBe(yaml);
+    expect(ip('-n', NS, '-br', 'addr', 'show', 'dev', 'eth0')).toContain('192.0.2.2/24');
+  });
+
+  it("net_bond_differs: a live bond whose mode or members are not the plan's is made again; the same members in another order are the same", () => {
+    const differs = (plan: string, mode: string, slaves: string) =>
+      spawnSync('bash', ['-c', `. "$1/lib/net.sh"; net_bond_differs "$2" "$3" "$4"`, '-', SBIN, plan, mode, slaves]).status;
+    expect(differs('bond\tactive-backup\teth1\teth2', 'active-backup', 'eth2 eth1')).toBe(1);
+    expect(differs('bond\tactive-backup\teth1\teth2', '802.3ad', 'eth1 eth2')).toBe(0);
+    expect(differs('bond\tactive-backup\teth1', 'active-backup', 'eth1 eth2')).toBe(0);
+    expect(differs('bond\tbalance-rr\teth1\teth3', 'balance-rr', 'eth1 eth2')).toBe(0);
+    expect(differs('vlan\teth0\t10', 'x', '')).toBe(1);
   });
 });
 

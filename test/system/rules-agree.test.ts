@@ -16,7 +16,7 @@ import { masterHost, proxyUrl } from '../../src/rules/master.js';
 import { checkStatic, checkStatic6, dnsServers, ipv4, ipv6Cidr, ipv6Gateway, netmask, optionalIpv4, quad, searchDomains, toInt } from '../../src/rules/network.js';
 import { ntpServers } from '../../src/rules/ntp.js';
 import { adminPassword, keyboardLayout } from '../../src/rules/console.js';
-import { BOND_MODES, bondMembers, checkBond, vlanId } from '../../src/rules/links.js';
+import { BOND_MODE_PARAMS, BOND_MODES, bondMembers, checkBond, paramsNotFor, vlanId } from '../../src/rules/links.js';
 import { pcapGb } from '../../src/rules/pcap.js';
 import { captureFilter, captureIface, diagHost, lookupName, packetCount } from '../../src/rules/diag.js';
 import { ifaceName, windowSeconds } from '../../src/rules/traffic.js';
@@ -929,6 +929,32 @@ const bondRule = shared<BondForm>({
   },
 });
 
+// a bond changed to another mode: the parameters it drops (ccnet/checks.py params_not_for)
+interface ParamsCase { keys: string[]; mode: string }
+const bondParamsRule = shared<ParamsCase>({
+  name: 'bond parameters a mode does not take: paramsNotFor ↔ ccnet params_not_for',
+  show: visible,
+  console: (c) => {
+    const r = paramsNotFor(c.keys, c.mode);
+    return r.ok ? `OK ${r.value.join(' ') || '-'}` : 'BAD';
+  },
+  args: (c) => [c.keys.join(' '), c.mode],
+  python: `return ' '.join(params_not_for(dict.fromkeys(a[0].split()), a[1])) or '-'`,
+  fixed: [
+    [{ keys: ['mode', 'primary', 'mii-monitor-interval'], mode: '802.3ad' }, 'OK primary'],
+    [{ keys: ['lacp-rate', 'transmit-hash-policy', 'min-links'], mode: 'balance-xor' }, 'OK lacp-rate min-links'],
+    [{ keys: ['primary', 'arp-interval', 'learn-packet-interval'], mode: 'balance-alb' }, 'OK arp-interval'],
+    [{ keys: ['up-delay', 'down-delay'], mode: 'broadcast' }, 'OK -'],
+    [{ keys: ['primary'], mode: 'lacp' }, 'BAD'],
+    [{ keys: [], mode: '802.3AD' }, 'BAD'],
+  ],
+  gen: (R) => {
+    const all = [...Object.keys(BOND_MODE_PARAMS), 'mode', 'mii-monitor-interval', 'up-delay', 'all-slaves-active', 'resend-igmp', 'Primary', 'constructor', 'toString'];
+    const keys = [...new Set(Array.from({ length: R.int(0, 6) }, () => R.pick(all)))];
+    return { keys, mode: R.chance(0.8) ? R.pick(BOND_MODES) : R.pick(['lacp', '', '802.3AD', 'Active-backup', 'balance-rr ']) };
+  },
+});
+
 const vlanIdRule = shared<string>({
   name: 'VLAN id: vlanId ↔ ccnet check_vlan_id',
   console: (s) => answer(vlanId(s)),
@@ -1115,7 +1141,7 @@ const backupPassphraseRule = shared<string>({
   gen: (R) => maybeNear(R, chars(R, PRINTABLE, R.int(6, 20))),
 });
 
-const RULES = [keyboardRule, adminPasswordRule, trafficIfaceRule, windowRule, diagHostRule, lookupNameRule, countRule, ifaceRule, filterRule, ntp, masterHostRule, masterProxy, pushTokenRule, hmacRule, pcapRule, callhomeHost, portRule, callhomeProxy, proxyUserRule, passwordRule, updateKeyRule, aptPasswordRule, backupTimeRule, backupKeepRule, backupDayRule, backupScheduleRule, backupEncryptRule, backupDestRule, backupPassphraseRule, netmaskRule, ipv4Rule, staticRule, dnsRule, searchRule, static6Rule, bondRule, vlanIdRule];
+const RULES = [keyboardRule, adminPasswordRule, trafficIfaceRule, windowRule, diagHostRule, lookupNameRule, countRule, ifaceRule, filterRule, ntp, masterHostRule, masterProxy, pushTokenRule, hmacRule, pcapRule, callhomeHost, portRule, callhomeProxy, proxyUserRule, passwordRule, updateKeyRule, aptPasswordRule, backupTimeRule, backupKeepRule, backupDayRule, backupScheduleRule, backupEncryptRule, backupDestRule, backupPassphraseRule, netmaskRule, ipv4Rule, staticRule, dnsRule, searchRule, static6Rule, bondRule, bondParamsRule, vlanIdRule];
 
 // ---- the batches: one process per rule ---------------------------------------------------
 
@@ -1184,7 +1210,7 @@ done`;
 async function pythonBatch(body: string, cases: string[][], cwd: string): Promise<string[]> {
   const prog = `import json, sys
 sys.path.insert(0, sys.argv[1])
-from ccnet.checks import Refused, check_bond, check_domains, check_dns, check_static, check_static6, check_vlan_id, parse_prefix, parse_v4
+from ccnet.checks import Refused, check_bond, params_not_for, check_domains, check_dns, check_static, check_static6, check_vlan_id, parse_prefix, parse_v4
 def one(a):
     ${body}
 for line in sys.stdin:

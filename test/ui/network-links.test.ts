@@ -138,4 +138,53 @@ describe('bonds and VLANs in the interface list (demo appliance, 80x24)', () => 
     await h.waitFor('Confirmed: the new network settings stay.');
     expect(readFileSync(join(r, 'etc/netplan/01-netcfg.yaml'), 'utf8')).toBe(YAML);
   });
+
+  it("change a bond: its values in the form, a member named twice refused at its field, then the mode changed, reviewed, applied, confirmed; the VLAN and address stay", { timeout: 180_000 }, async () => {
+    const r = await root();
+    h = await startConsole({ root: r });
+    await h.waitFor('Welcome');
+    await h.press(KEYS.enter, '1', KEYS.enter, '1', KEYS.enter);
+    await h.waitFor(/4\. bond0 +bond, carries vlan10/);
+    await h.press('4', KEYS.enter);
+    await h.waitFor('6. Change this bond');
+    await h.press('6', KEYS.enter);
+    await h.waitFor('Members: Ethernet ports, separated by commas');
+    expect(h.text()).toContain('eth1,eth2');
+    expect(h.text()).toContain('(*) active-backup');
+    await h.press(KEYS.ctrlU);
+    await h.type('eth1,eth1');
+    await h.press(KEYS.enter, KEYS.enter, KEYS.enter);
+    await h.waitFor('! A member is named twice');
+    expect(readFileSync(join(r, 'etc/netplan/01-netcfg.yaml'), 'utf8')).toBe(YAML);
+    await h.press(KEYS.ctrlU);
+    await h.type('eth1');
+    // the mode: 802.3ad (no primary then; its LACP rate left to the kernel)
+    await h.press(KEYS.tab, KEYS.right, KEYS.right, KEYS.right);
+    await h.waitFor('(*) 802.3ad');
+    expect(h.text()).toContain('LACP rate');
+    expect(h.text()).not.toContain('Primary member');
+    await h.press(KEYS.enter, KEYS.enter, KEYS.enter);
+    await h.waitFor('Change bond0?');
+    expect(h.text()).toContain('eth2 leaves the bond: a port without an address');
+    await h.press('y');
+    await h.waitFor('Time left to confirm:');
+    await h.press('y');
+    await h.waitFor('Confirmed: the new network settings stay.');
+    expect(readFileSync(join(r, 'etc/netplan/01-netcfg.yaml'), 'utf8')).toBe(YAML.replace('interfaces: [eth1, eth2]\n      parameters: {mode: active-backup}', 'interfaces: [eth1]\n      parameters: {mode: 802.3ad}'));
+  });
+
+  it('a bond another renderer owns is read-only with the reason: no Change this bond', { timeout: 120_000 }, async () => {
+    const r = await root();
+    writeFileSync(join(r, 'etc/netplan/01-netcfg.yaml'), 'network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n', { mode: 0o600 });
+    writeFileSync(join(r, 'etc/netplan/60-site.yaml'), 'network:\n  version: 2\n  renderer: NetworkManager\n  ethernets:\n    eth1: {}\n    eth2: {}\n  bonds:\n    bond5:\n      interfaces: [eth1, eth2]\n', { mode: 0o600 });
+    h = await startConsole({ root: r });
+    await h.waitFor('Welcome');
+    await h.press(KEYS.enter, '1', KEYS.enter, '1', KEYS.enter);
+    await h.waitFor(/\d\. bond5/);
+    const n = /(\d)\. bond5/.exec(h.text())![1]!;
+    await h.press(n, KEYS.enter);
+    // read-only with its reason, as for every other action on it: no form to fill
+    await h.waitFor(/Not available: bond5 is managed by NetworkManager/);
+    expect(h.text()).not.toContain('Change this bond');
+  });
 });

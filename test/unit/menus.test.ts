@@ -66,8 +66,8 @@ describe('shipped menu trees', () => {
   it('the interface and NTP subtrees exist once, shared by both trees; their differences are parameters', () => {
     const a = sub(sub(appliance.menu, '1'), '1');
     const v = sub(sub(vsensor.menu, '1'), '1');
-    expect(labels(a.each!)).toEqual(['1. Change configuration', '2. Make this the capture interface', '3. Restore', '4. Confirm the pending change', '5. Delete this bond or VLAN']);
-    expect(labels(v.each!)).toEqual(['1. Change configuration', '2. Make this the sniffer (capture) interface', '3. Restore', '4. Confirm the pending change', '5. Delete this bond or VLAN']);
+    expect(labels(a.each!)).toEqual(['1. Change configuration', '2. Make this the capture interface', '3. Restore', '4. Confirm the pending change', '5. Delete this bond or VLAN', '6. Change this bond']);
+    expect(labels(v.each!)).toEqual(['1. Change configuration', '2. Make this the sniffer (capture) interface', '3. Restore', '4. Confirm the pending change', '5. Delete this bond or VLAN', '6. Change this bond']);
     // the list's own items (issue 17), in both trees
     expect(labels(a)).toEqual(['b. Create a bond', 'v. Create a VLAN', 'm. Initialize fresh MAC addresses']);
     expect(a.items.map((i) => i.flow?.op)).toEqual(v.items.map((i) => i.flow?.op));

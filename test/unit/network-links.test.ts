@@ -4,7 +4,8 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Ctx } from '../../src/core/types.js';
 import type { Out } from '../../src/commands/types.js';
 import { commands } from '../../src/features/index.js';
-import { bondArgs, networkBondCreate, networkDelete, vlanArgs } from '../../src/features/network/links.js';
+import { bondArgs, bondSetArgs, networkBondCreate, networkBondSet, networkDelete, vlanArgs } from '../../src/features/network/links.js';
+import { paramsNotFor } from '../../src/rules/links.js';
 import { listRole } from '../../src/features/network/ops.js';
 import { IfaceSchema } from '../../src/features/network/state.js';
 import type { RawResult } from '../../src/system/runner.js';
@@ -96,5 +97,64 @@ describe('network bond create / vlan create / delete', () => {
     expect(listRole(iface({ name: 'eth1', kind: 'ethernet', role: 'member', role_text: 'member of bond0' }))).toBe('member of bond0');
     expect(listRole(iface({ name: 'bond0', kind: 'bond', role: 'parent', role_text: 'VLAN parent of vlan10', on_top: [{ kind: 'vlan', name: 'vlan10' }] }))).toBe('bond, carries vlan10');
     expect(listRole(iface({ name: 'wg0', kind: 'wireguard', role: 'management' }))).toBe('wireguard, management');
+  });
+
+  describe('network bond set (an existing bond changed)', () => {
+    const BOND = { name: 'bond0', kind: 'bond', created_here: true, members: ['eth1', 'eth2'], bond_mode: 'active-backup', role: 'management', config: { interfaces: ['eth1', 'eth2'], parameters: { mode: 'active-backup', primary: 'eth1', 'mii-monitor-interval': 100 } } };
+    const showOf = (...ifs: Record<string, unknown>[]) => ({ json: { interfaces: ifs.map(iface), pending: null, rollbacks_unseen: [] } });
+    const run = (ctx: Ctx, name: string, opts: Record<string, string>) => cmd('network bond set').run(ctx, { args: [name], opts }, quiet);
+    const sets = (calls: { name: string; args: string[] }[]) => calls.filter((c) => c.name === 'set_network.sh').map((c) => c.args);
+
+    it('only what changes is sent; a parameter the new mode does not take is left for the script to drop; "" removes one', async () => {
+      for (const [opts, args] of [
+        [{ mode: '802.3ad' }, ['bond0', '--change-bond', '--bond-mode', '802.3ad']], // primary: not for 802.3ad, dropped by the script
+        [{ members: 'eth1,eth3' }, ['bond0', '--change-bond', '--members', 'eth1,eth3']],
+        [{ primary: '' }, ['bond0', '--change-bond', '--primary', '']],
+        [{ mode: '802.3ad', 'lacp-rate': 'fast', members: 'eth2,eth3' }, ['bond0', '--change-bond', '--members', 'eth2,eth3', '--bond-mode', '802.3ad', '--lacp-rate', 'fast']],
+        [{ primary: 'eth2' }, ['bond0', '--change-bond', '--primary', 'eth2']],
+      ] as [Record<string, string>, string[]][]) {
+        const { ctx, calls } = fakeCtx({ 'show_network.sh': showOf(BOND), 'set_network.sh': PENDING });
+        expect(await run(ctx, 'bond0', opts), JSON.stringify(opts)).toBe(0);
+        expect(sets(calls)).toEqual([args]);
+      }
+    });
+
+    it("create's rules, each naming its option, before the script runs; a link that is no bond, or one the console does not configure, is refused with the reason", async () => {
+      for (const [name, opts, err] of [
+        ['bond0', { mode: 'lacp' }, /^--mode: "lacp" is not a bond mode/],
+        ['bond0', { mode: 'balance-rr', primary: 'eth1' }, /^--primary: A primary member is for active-backup/],
+        ['bond0', { members: 'eth2,eth3' }, /^--primary: The primary "eth1" is not one of the members/], // the primary leaves: say which instead
+        ['bond0', { 'lacp-rate': 'fast' }, /^--lacp-rate: A LACP rate is for mode 802.3ad only/],
+        ['bond0', { members: 'eth1,eth1' }, /^--members: A member is named twice/],
+        ['eth0', {}, /eth0 is an Ethernet port: only a bond's mode/],
+        ['bond7', {}, /bond7 is left as it is: a bond not defined in the netplan files/],
+        ['nope', {}, /no link nope/],
+      ] as [string, Record<string, string>, RegExp][]) {
+        const { ctx, calls } = fakeCtx({ 'show_network.sh': showOf(BOND, { name: 'eth0', kind: 'ethernet' }, { name: 'bond7', kind: 'bond', configurable: false, why: 'a bond not defined in the netplan files (made by hand or by another tool): the console leaves it as it is' }) });
+        await expect(run(ctx, name, opts), `${name} ${JSON.stringify(opts)}`).rejects.toThrow(err);
+        expect(sets(calls)).toEqual([]);
+      }
+    });
+
+    it("the form: read gives the bond's values; the script's refusal lands at the form's field; nothing changed is said, not sent", async () => {
+      const a = fakeCtx({ 'show_network.sh': showOf(BOND), 'set_network.sh': { exitCode: 2, json: { ok: false, code: 2, field: 'bond-mode', error: 'netplan says no' } } });
+      const v = await networkBondSet.read(a.ctx, { iface: 'bond0' });
+      expect(v).toEqual({ iface: 'bond0', members: 'eth1,eth2', bondMode: 'active-backup', primary: 'eth1', lacpRate: '' });
+      expect(await networkBondSet.check(a.ctx, v)).toEqual({ errors: {}, warnings: ['Nothing changes: bond0 already has these settings'] });
+      expect(sets(a.calls)).toEqual([]);
+      expect((await networkBondSet.check(a.ctx, { ...v, bondMode: 'balance-xor' })).errors).toEqual({ bondMode: 'netplan says no' });
+      expect(sets(a.calls)).toEqual([['bond0', '--change-bond', '--bond-mode', 'balance-xor', '--dry-run']]);
+      await expect(networkBondSet.read(fakeCtx({ 'show_network.sh': showOf({ name: 'eth0', kind: 'ethernet' }) }).ctx, { iface: 'eth0' })).rejects.toThrow(/only a bond's mode/);
+    });
+
+    it('bondSetArgs and paramsNotFor', () => {
+      const was = { iface: 'b', members: 'eth1', bondMode: '802.3ad', primary: '', lacpRate: 'fast' };
+      expect(bondSetArgs({ ...was, bondMode: 'active-backup', primary: 'eth1' }, was)).toEqual(['b', '--change-bond', '--bond-mode', 'active-backup', '--primary', 'eth1']);
+      expect(bondSetArgs({ ...was, lacpRate: 'slow' }, was)).toEqual(['b', '--change-bond', '--lacp-rate', 'slow']);
+      expect(bondSetArgs(was, was)).toEqual(['b', '--change-bond']);
+      expect(paramsNotFor(['mode', 'lacp-rate', 'primary', 'transmit-hash-policy', 'up-delay'], 'balance-tlb')).toEqual({ ok: true, value: ['lacp-rate'] });
+      expect(paramsNotFor(['constructor', 'gratuitous-arp'], 'balance-rr')).toEqual({ ok: true, value: ['gratuitous-arp'] });
+      expect(paramsNotFor(['primary'], 'lacp')).toMatchObject({ ok: false });
+    });
   });
 });

@@ -381,6 +381,50 @@ def _new_name(topo, links, name):
         raise Refused('name', f'{name} already exists: choose another name')
 
 
+def _check_members(topo, links, joining, chosen, port_kinds, bond=None):
+    """Refuses a link joining a bond (create and change alike): no such interface, not an
+    Ethernet port the console configures, a member of another bond, carrying a VLAN, or one of
+    several links a match: stanza configures (chosen: every member the bond will have)."""
+    byname = {l.get('ifname'): l for l in links}
+    for m in joining:
+        if m not in byname:
+            raise Refused('members', f'no interface {m} on this appliance')
+        kind, why = kind_and_why(m, byname[m], topo, port_kinds)
+        if kind != 'ethernet' or why and not topo.facts(m)['member_of']:
+            raise Refused('members', f'{m} is {why or "a " + kind}: only Ethernet ports can be bond members')
+        f = topo.facts(m)
+        if f['member_of'] and f['member_of'] != bond:
+            raise Refused('members', f"{m} is already a member of {f['member_of']}")
+        if f['on_top']:
+            raise Refused('members', f"{', '.join(t['name'] for t in f['on_top'])} sits on {m}: delete it first")
+        _whole_match(topo, m, chosen, 'members', 'make members of the bond')
+
+
+def _keeps_session(links, joining, ssh_local, res):
+    """Refuses enslaving the port the operator's session comes in on unless the bond keeps that
+    very address (res: the bond's addressing as describe/_addressing give it: its static IPv4
+    address, or its static IPv6 address/prefix)."""
+    me = _session_on(links, joining, ssh_local)
+    if not me:
+        return
+    ip = ipaddress.ip_address(ssh_local)
+    a6 = res.get('address6') or ''
+    kept = res.get('mode') == 'static' and res.get('address') == str(ip) if ip.version == 4 else bool(a6) and ipaddress.ip_interface(a6).ip == ip
+    if not kept:
+        how = f'--static --address {ip}' if ip.version == 4 else f'--address6 {ip}/PREFIX'
+        raise Refused('members', f'you are connected through {me} ({ssh_local}): enslaving it would cut your session unless the bond '
+                                 f'keeps that address (give the bond {how})')
+
+
+def _not_last_management(files, links, joining, gone):
+    """Refuses enslaving (to a bond without an address) the links that carry the last management
+    interface; gone: every link that stops being one (the joining ports)."""
+    eth = view(files, links)
+    mgmt = [n for n, st in eth.items() if describe(st)['mode'] in ('static', 'dhcp', 'ipv6') and n not in gone]
+    if not mgmt:
+        raise Refused('members', f'{", ".join(joining)} carry the last management interface: the appliance would be unreachable')
+
+
 def validate_bond(files, links, name, members, bond_mode, primary='', lacp_rate='', mode='none', ssh_local=None, port_kinds=(), **addr):
     """A new bond → {name, members, bond_mode, primary, lacp_rate, mode, address...}. Each member
     is an Ethernet port the console configures, in no other bond and carrying no VLAN; the bond
@@ -390,39 +434,87 @@ def validate_bond(files, links, name, members, bond_mode, primary='', lacp_rate=
     name, mem, bond_mode, primary, lacp_rate = check_bond(name, members, bond_mode, primary, lacp_rate)
     topo = Topology(files, links)
     _new_name(topo, links, name)
-    byname = {l.get('ifname'): l for l in links}
-    for m in mem:
-        if m not in byname:
-            raise Refused('members', f'no interface {m} on this appliance')
-        kind, why = kind_and_why(m, byname[m], topo, port_kinds)
-        if kind != 'ethernet' or why and not topo.facts(m)['member_of']:
-            raise Refused('members', f'{m} is {why or "a " + kind}: only Ethernet ports can be bond members')
-        f = topo.facts(m)
-        if f['member_of']:
-            raise Refused('members', f"{m} is already a member of {f['member_of']}")
-        if f['on_top']:
-            raise Refused('members', f"{', '.join(t['name'] for t in f['on_top'])} sits on {m}: delete it first")
-        _whole_match(topo, m, mem, 'members', 'make members of the bond')
+    _check_members(topo, links, mem, mem, port_kinds)
     if mode not in ('static', 'dhcp', 'capture', 'none'):
         raise Refused('mode', f'unknown addressing {mode}')
     res = _addressing(name, mode, links, files, set(mem), **addr)
-    me = _session_on(links, mem, ssh_local)
-    if me:
-        ip = ipaddress.ip_address(ssh_local)
-        # kept: the session's address is the bond's static IPv4 address, or its static IPv6 one
-        a6 = res.get('address6') or ''
-        kept = mode == 'static' and res.get('address') == str(ip) if ip.version == 4 else bool(a6) and ipaddress.ip_interface(a6).ip == ip
-        if not kept:
-            how = f'--static --address {ip}' if ip.version == 4 else f'--address6 {ip}/PREFIX'
-            raise Refused('members', f'you are connected through {me} ({ssh_local}): enslaving it would cut your session unless the bond '
-                                     f'keeps that address (give the bond {how})')
+    _keeps_session(links, mem, ssh_local, res)
     if mode in ('capture', 'none'):
-        eth = view(files, links)
-        mgmt = [n for n, st in eth.items() if describe(st)['mode'] in ('static', 'dhcp', 'ipv6') and n not in mem]
-        if not mgmt:
-            raise Refused('members', f'{", ".join(mem)} carry the last management interface: the appliance would be unreachable')
+        _not_last_management(files, links, mem, mem)
     res.update({'name': name, 'members': mem, 'bond_mode': bond_mode, 'primary': primary, 'lacp_rate': lacp_rate})
     return res
+
+
+# the bond parameters of netplan(5) that apply to some modes only (the kernel's bonding.rst for
+# each option); a mode change drops those the new mode does not take. Those not listed apply to
+# every mode (mii-monitor-interval, up-delay, down-delay, all-slaves-active, resend-igmp...).
+# Twin: src/rules/links.ts BOND_MODE_PARAMS, paramsNotFor (rules-agree.test.ts).
+MODE_PARAMS = {
+    'primary': PRIMARY_MODES,
+    'primary-reselect-policy': PRIMARY_MODES,
+    'lacp-rate': ('802.3ad',),
+    'ad-select': ('802.3ad',),
+    'min-links': ('802.3ad',),
+    'transmit-hash-policy': ('balance-xor', '802.3ad', 'balance-tlb'),
+    'packets-per-slave': ('balance-rr',),
+    'fail-over-mac-policy': ('active-backup',),
+    'gratuitous-arp': ('active-backup',),
+    'learn-packet-interval': ('balance-tlb', 'balance-alb'),
+    # ARP monitoring: not with 802.3ad, balance-tlb, balance-alb (bonding.rst, arp_interval)
+    'arp-interval': ('balance-rr', 'active-backup', 'balance-xor', 'broadcast'),
+    'arp-ip-targets': ('balance-rr', 'active-backup', 'balance-xor', 'broadcast'),
+    'arp-validate': ('balance-rr', 'active-backup', 'balance-xor', 'broadcast'),
+    'arp-all-targets': ('balance-rr', 'active-backup', 'balance-xor', 'broadcast'),
+}
+
+
+def params_not_for(params, mode):
+    """The keys of a bond's parameters (a mapping) that mode does not take (MODE_PARAMS); refuses
+    a mode that is not netplan's."""
+    if mode not in BOND_MODES:
+        raise Refused('bond-mode', f'{mode!r} is not a bond mode (one of {", ".join(BOND_MODES)})')
+    return [k for k in params if k in MODE_PARAMS and mode not in MODE_PARAMS[k]]
+
+
+def validate_bond_set(files, links, name, members=None, bond_mode=None, primary=None, lacp_rate=None, ssh_local=None, port_kinds=()):
+    """A change of an existing bond's mode, parameters or members (None: not given, kept as it is;
+    primary or lacp_rate '': removed) → {name, members, added, removed, bond_mode, primary,
+    lacp_rate, dropped (parameters the new mode does not take), mode: 'keep'}. The result is
+    checked by check_bond (the rules of create); a member that joins is refused as create refuses
+    it (_check_members, _keeps_session with the bond's own address, _not_last_management). A
+    bond another file or renderer owns is refused later, by plan.Change.take."""
+    from .links import Topology
+    check_link_name('interface', name, 'the bond name')
+    topo = Topology(files, links)
+    sec = topo.section_of(name)
+    if not sec or sec[0] != 'bonds':
+        raise Refused('interface', f'{name} is no bond defined in the netplan files')
+    link = next((l for l in links if l.get('ifname') == name), None)
+    _, why = kind_and_why(name, link, topo, port_kinds)
+    if why:
+        raise Refused('interface', f'{name} is {why}')
+    f = topo.facts(name)
+    params = sec[2].get('parameters') if isinstance(sec[2].get('parameters'), dict) else {}
+    first = lambda sid: (topo.names_of.get(str(sid)) or [str(sid)])[0]  # noqa: E731 (a netplan id → its link)
+    old_mem = list(f['members'])
+    mode = bond_mode if bond_mode is not None else str(params.get('mode') or 'balance-rr')
+    want = members if members is not None else ','.join(old_mem)
+    # given, or kept when the new mode takes it (else dropped, and the review says so)
+    keep = lambda key, given: given if given is not None else str(params[key]) if key in params and not params_not_for({key: 1}, mode) else ''  # noqa: E731
+    prim = keep('primary', None if primary is None else primary)
+    if primary is None and prim:
+        prim = first(prim)
+    name, mem, mode, prim, lacp = check_bond(name, want, mode, prim, keep('lacp-rate', lacp_rate))
+    added = [m for m in mem if m not in old_mem]
+    removed = [m for m in old_mem if m not in mem]
+    _check_members(topo, links, added, mem, port_kinds, bond=name)
+    d = describe(merged_stanza(files, name, None))
+    _keeps_session(links, added, ssh_local, {'mode': d['mode'], 'address': d['address'],
+                                             'address6': f"{d['address6']}/{d['prefix6']}" if d['address6'] else ''})
+    if added and d['mode'] not in ('static', 'dhcp', 'ipv6'):
+        _not_last_management(files, links, added, added)
+    return {'name': name, 'mode': 'keep', 'members': mem, 'added': added, 'removed': removed, 'bond_mode': mode,
+            'primary': prim, 'lacp_rate': lacp, 'dropped': params_not_for(params, mode)}
 
 
 def validate_vlan(files, links, link, vid, name='', mode='static', port_kinds=(), **addr):

@@ -7,6 +7,7 @@ netplan(5): bonds and bridges list their members under `interfaces:` (netplan id
 its parent under `link:` with `id:`; an SR-IOV virtual function is an ethernets stanza with
 `link:` naming its physical function (which may say `virtual-function-count:`)."""
 import fnmatch
+import json
 import re
 
 # a netplan section → the kind of link it defines
@@ -38,6 +39,29 @@ def own_mark(section, name):
 def owned(our_text):
     """{(section, name)} the console created, from the marks in our file's text."""
     return set(OWN_MARK.findall(our_text or ''))
+
+
+# what a port had of its own (its addressing) when a bond took it, one comment line per member in
+# our file, so that it gets it back when it leaves the bond (network bond set)
+MEMBER_MARK = re.compile(r'^# confconsole bond member: (\S+)/(\S+) had: (\{.*\})\n', re.M)
+
+
+def member_mark(bond, member, keys):
+    return f'# confconsole bond member: {bond}/{member} had: {json.dumps(keys, separators=(",", ":"), default=str)}\n'
+
+
+def member_marks(our_text):
+    """{(bond, member): (the mark's line, the keys the member had)} from our file's text (a
+    damaged mark is ignored: the member is then an address-less port)."""
+    out = {}
+    for m in MEMBER_MARK.finditer(our_text or ''):
+        try:
+            keys = json.loads(m.group(3))
+        except ValueError:
+            continue
+        if isinstance(keys, dict):
+            out[(m.group(1), m.group(2))] = (m.group(0), keys)
+    return out
 
 
 def definitions(files):

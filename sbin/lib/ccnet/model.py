@@ -297,13 +297,19 @@ def role_of(st):
     return ROLE[describe(st)['mode']]
 
 
-def describe_link(files, name, mac=None):
+def describe_link(files, name, mac=None, ours=()):
     """describe() of what netplan merges for link name, with the mode its section allows: a VLAN
     without addressing is 'none', never 'capture' (a VLAN sees one VLAN's traffic only: the console
     captures on its parent, and never makes a VLAN promiscuous; netplan's sriov_vlan example has
-    such a VLAN, a hardware filter)."""
-    d = describe(merged_stanza(files, name, mac))
-    if d['mode'] == 'capture' and any(t == 'vlans' for _, t, _, _ in stanzas_of(files, name, mac)):
+    such a VLAN, a hardware filter). So is a bond the console created without an address (ours:
+    links.owned of our file) and without the capture keys: made "for VLANs", not a capture bond
+    (which gets the capture keys), so neither the list nor the health check counts it as one."""
+    st = merged_stanza(files, name, mac)
+    d = describe(st)
+    secs = [(t, sid) for _, t, sid, _ in stanzas_of(files, name, mac)]
+    if d['mode'] == 'capture' and any(t == 'vlans' for t, _ in secs):
+        d['mode'] = 'none'
+    elif d['mode'] == 'capture' and any(t == 'bonds' and (t, sid) in ours for t, sid in secs) and not any(k in (st or {}) for k in CAPTURE):
         d['mode'] = 'none'
     return d
 
@@ -382,7 +388,7 @@ def _entry(name, link, files, port_kinds, topo=None, ours=()):
     mac = link.get('address') if link else topo.mac_of.get(name)
     st = merged_stanza(files, name, mac)
     owners = list(dict.fromkeys(rel for rel, _, _, _ in stanzas_of(files, name, mac)))
-    d = describe_link(files, name, mac)
+    d = describe_link(files, name, mac, ours)
     addrs = link_addrs(link) if link else []
     address, prefix = d['address'], d['prefix']
     if d['mode'] == 'dhcp' and addrs and not is_v6(addrs[0]):

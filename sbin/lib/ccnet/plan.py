@@ -12,12 +12,13 @@ therefore makes our file the interface's only owner, or is refused:
 Our own file missing is refused when it was lost (the confirmed copy exists) or when no netplan
 file is there at all: the console never writes a partial configuration over a lost one."""
 import copy
+import json
 import os
 
 from . import edit
 from .checks import Refused
-from .links import own_mark
-from .model import (CAPTURE, CLOUD_INIT_DISABLE, CLOUD_INIT_DISABLE_TEXT, CLOUD_INIT_FILE, OUR_FILE, kept, load_yaml,
+from .links import member_mark, member_marks, own_mark
+from .model import (_addr_text, CAPTURE, CLOUD_INIT_DISABLE, CLOUD_INIT_DISABLE_TEXT, CLOUD_INIT_FILE, OUR_FILE, kept, load_yaml,
                     merged_stanza, netplan_files, new_stanza, read_text, renderer_of, stanzas, stanzas_of)
 
 
@@ -175,6 +176,14 @@ def _addressing(mode, values):
     return new_stanza({}, mode, **values)
 
 
+def _keep_own(c, bond, member, old, new):
+    """Marks in our file what a port joining a bond gives up (old's keys that new lacks or changes),
+    so that it gets them back when it leaves (plan_bond_set)."""
+    had = {k: v for k, v in old.items() if k in ADDRESSING and (k not in new or new[k] != v)}
+    if had:
+        c.marks.append(member_mark(bond, member, had))
+
+
 def plan_bond(root, name, members, bond_mode, primary, lacp_rate, mode, macs=None, confirmed=None, **values):
     """A new bond: its stanza under bonds: (members, parameters: mode, primary, lacp-rate,
     mii-monitor-interval 100 so a dead link is noticed, and the addressing of mode), each member's
@@ -186,6 +195,7 @@ def plan_bond(root, name, members, bond_mode, primary, lacp_rate, mode, macs=Non
         mkey, mbase = c.take(m, (macs or {}).get(m), 'ethernets', f'member {m}')
         st = member_stanza(mbase, mode == 'capture')
         lost += [f'{m}: {k}' for k in mbase if k in ADDRESSING and k not in st]
+        _keep_own(c, name, m, mbase, st)
         c.put('ethernets', mkey, st)
         keys.append(mkey)
     params = {'mode': bond_mode}
@@ -198,6 +208,82 @@ def plan_bond(root, name, members, bond_mode, primary, lacp_rate, mode, macs=Non
     c.marks.append(own_mark('bonds', name))
     writes, dropin = c.writes()
     return writes, c.info([], dropin, members_lose=lost)
+
+
+def _taken(c, member, had):
+    """(address, link) when an address member had is another link's now (the bond took it over
+    with the session), else None: it is not given back twice."""
+    ip = lambda a: _addr_text(a).split('/')[0]  # noqa: E731 (an address entry, plain or with options)
+    mine = {ip(a) for a in had.get('addresses') or []}
+    for _, _, sid, st in stanzas(c.files):
+        if sid != member and isinstance(st, dict):
+            for a in st.get('addresses') or []:
+                if ip(a) in mine:
+                    return ip(a), sid
+    return None
+
+
+def _is_capture(st):
+    """A stanza with every capture key (the console's capture interface)."""
+    return all(k in st and st[k] == v and type(st[k]) is type(v) for k, v in CAPTURE.items())
+
+
+def plan_bond_set(root, name, members, added, removed, bond_mode, primary, lacp_rate, dropped, macs=None, confirmed=None):
+    """An existing bond changed (checks.validate_bond_set's values): its interfaces: and the
+    parameters we manage (mode, primary, lacp-rate; those the new mode does not take, dropped),
+    every other key of the bond kept. A member that joins loses its addressing, as in create
+    (capture keys when the bond captures); a member that leaves is a plain port again: its stanza
+    as it is, without the capture keys the bond gave it (an address-less port)."""
+    c = Change(root, confirmed)
+    key, base = c.take(name, None, 'bonds')
+    capture = _is_capture(base)
+    ids = {str(m): str(m) for m in base.get('interfaces') or []}
+    from .links import Topology
+    topo = Topology(c.files, [])
+    for sid in list(ids):  # the netplan id of each current member, by the link it names
+        for n in topo.names_of.get(sid, [sid]):
+            ids[n] = sid
+    lost, lines = [], []
+    for m in added:
+        mkey, mbase = c.take(m, (macs or {}).get(m), 'ethernets', f'member {m}')
+        st = member_stanza(mbase, capture)
+        lost += [f'{m}: {k}' for k in mbase if k in ADDRESSING and k not in st]
+        _keep_own(c, name, m, mbase, st)
+        c.put('ethernets', mkey, st)
+        ids[m] = mkey
+    marks = member_marks(c.text)
+    for m in removed:
+        mkey, mbase = c.take(m, (macs or {}).get(m), 'ethernets', f'member {m}')
+        st = {k: v for k, v in mbase.items() if not (capture and k in CAPTURE)}
+        line, had = marks.get((name, m), (None, {}))
+        taken = _taken(c, m, had)
+        if line:
+            c.unmarks.append(line)
+        if taken:
+            lines.append(f'{m} leaves the bond: a port without an address (what it had, {taken[0]}, is now the address of {taken[1]})')
+        elif line:
+            st.update(copy.deepcopy(had))
+            lines.append(f'{m} leaves the bond and gets back what it had: {", ".join(f"{k}: {json.dumps(v, default=str)}" for k, v in had.items())}')
+        else:
+            lines.append(f'{m} leaves the bond: a port without an address' + (' (its capture keys go with the bond)' if capture and st != mbase else ''))
+        c.put('ethernets', mkey, st)
+    new = copy.deepcopy(base)
+    new['interfaces'] = [ids.get(m, m) for m in members]
+    params = dict(new.get('parameters') or {}) if isinstance(new.get('parameters'), dict) else {}
+    params['mode'] = bond_mode
+    for k in dropped:
+        if k in params:
+            del params[k]
+            lines.append(f'{k} removed: mode {bond_mode} does not take it')
+    for k, v in (('primary', ids.get(primary, primary) if primary else ''), ('lacp-rate', lacp_rate)):
+        if v:
+            params[k] = v
+        else:
+            params.pop(k, None)
+    new['parameters'] = params
+    c.put('bonds', key, new)
+    writes, dropin = c.writes()
+    return writes, c.info([], dropin, members_lose=lost, bond_changes=lines)
 
 
 def plan_vlan(root, name, link_id, vid, mode, add_parent=None, confirmed=None, **values):
@@ -222,5 +308,7 @@ def plan_delete(root, section, name, confirmed=None):
     c = Change(root, confirmed)
     c.drop(section, name)
     c.unmarks.append(own_mark(section, name))
+    # what its members had stays marked no longer (they stay as they are)
+    c.unmarks += [line for (bond, _), (line, _) in member_marks(c.text).items() if section == 'bonds' and bond == name]
     writes, dropin = c.writes()
     return writes, c.info([], dropin)

@@ -18,7 +18,7 @@ import {
 } from './ops.js';
 import { networkSettled } from './notice.js';
 import { freshMacsCommands, freshMacsItem } from './freshmacs.js';
-import { bondArgs, bondEndsCapture, bondFields, networkBondCreate, networkDelete, networkVlanCreate, vlanArgs, vlanEndsCapture, vlanFields } from './links.js';
+import { bondArgs, bondEndsCapture, bondFields, bondSetArgs, bondSetBlocked, bondSetFields, bondValues, networkBondCreate, networkBondSet, networkDelete, networkVlanCreate, vlanArgs, vlanEndsCapture, vlanFields } from './links.js';
 import { BOND_MODES, checkBond, PRIMARY_MODES, vlanId } from '../../rules/links.js';
 import { carriesMe, matchLine, networkState, pendingLine, roleText, scripts, structureText, type NetworkState } from './state.js';
 
@@ -118,6 +118,12 @@ export function interfacesMenu(profile: Profile): Menu {
           label: 'Delete this bond or VLAN',
           help: 'Only a bond or VLAN the console created; its members stay as they are. It rolls back by itself unless you confirm it.',
           flow: { kind: 'do', op: networkDelete, confirm: 'ask', defaultNo: true, progress: applying, confirmWithin },
+        },
+        {
+          key: '6',
+          label: 'Change this bond',
+          help: "The bond's mode, its parameters and its members; its addressing and VLANs stay. It rolls back by itself unless you confirm it.",
+          flow: { kind: 'form', op: networkBondSet, fields: bondSetFields, check: true, question: 'Change {iface}?', progress: applying, confirmWithin },
         },
       ],
     },
@@ -273,6 +279,36 @@ export const commands: Command[] = [
       if (bond.primary && !PRIMARY_MODES.includes(bond.bondMode!)) throw new UsageError('--primary goes with active-backup, balance-tlb or balance-alb');
       const values = { ...bond, ...addressValues(name, opts, ['static', 'dhcp', 'capture']) };
       return created(ctx, out, bondArgs(values), opts, await bondEndsCapture(ctx, values));
+    },
+  },
+  {
+    path: ['network', 'bond', 'set'],
+    args: 'NAME',
+    nargs: [1, 1],
+    summary: "change an existing bond's mode, parameters or members; it rolls back by itself unless confirmed",
+    more: [
+      'NAME [--members IF1,IF2] [--mode MODE] [--primary IF|""] [--lacp-rate slow|fast|""]: what is not given is kept; "" removes a parameter.',
+      `MODE: ${BOND_MODES_TEXT}. Parameters the new mode does not take are removed (the change says which).`,
+      'The bond keeps its addressing and every other key. A port that joins gives up its own addresses; one that leaves is a port without an address.',
+      'The port your session comes in on may join only when the bond has its address.',
+    ],
+    options: { members: { type: 'string', value: 'IF1,IF2', help: 'the Ethernet ports' }, mode: { type: 'string', value: 'MODE', help: 'the bond mode' }, primary: { type: 'string', value: 'IF', help: 'the primary member ("" for none)' }, 'lacp-rate': { type: 'string', value: 'R', help: 'slow or fast (802.3ad; "" for the default)' }, 'confirm-timeout': ADDRESS_OPTS['confirm-timeout']! },
+    covers: [networkBondSet],
+    async run(ctx, { args, opts }, out) {
+      const name = args[0] ?? '';
+      const i = (await networkState(ctx)).interfaces.find((x) => x.name === name);
+      if (!i) throw new UsageError(`NAME: no link ${name} on this appliance`, undefined, 'name');
+      const blocked = bondSetBlocked(i);
+      if (blocked) throw new UsageError(blocked, undefined, 'name');
+      const was = bondValues(i);
+      const mode = str(opts.mode) ?? was.bondMode ?? '';
+      // a parameter not given is kept when the new mode takes it (the script drops it otherwise)
+      const param = (opt: string, key: 'primary' | 'lacpRate', takes: boolean) => str(opts[opt]) ?? (takes ? (was[key] ?? '') : '');
+      const v: Values = { ...was, members: str(opts.members) ?? was.members ?? '', bondMode: mode, primary: param('primary', 'primary', PRIMARY_MODES.includes(mode)), lacpRate: param('lacp-rate', 'lacpRate', mode === '802.3ad') };
+      const issue = checkBond({ name, members: v.members!, mode, primary: v.primary!, lacpRate: v.lacpRate! });
+      if (issue) throw new UsageError(`${{ bondMode: '--mode', lacpRate: '--lacp-rate', name: 'NAME', members: '--members', primary: '--primary' }[issue.field]}: ${issue.message}`, undefined, issue.field);
+      const joining = (v.members ?? '').split(',').filter((m) => !(was.members ?? '').split(',').includes(m)).join(',');
+      return created(ctx, out, bondSetArgs(v, was), opts, await bondEndsCapture(ctx, { name, members: joining, mode: i.mode === 'capture' ? 'capture' : 'static' }));
     },
   },
   {

@@ -4,11 +4,12 @@
 import type { Ctx, Op, Values } from '../../core/types.js';
 import { Problem } from '../../core/problem.js';
 import type { Field } from '../../menu/types.js';
-import { BOND_MODES, PRIMARY_MODES, bondMembers, checkBond, linkName, optionalLinkName, vlanId } from '../../rules/links.js';
+import { z } from 'zod';
+import { BOND_MODES, PRIMARY_MODES, bondMembers, checkBond, linkName, optionalLinkName, paramsNotFor, vlanId } from '../../rules/links.js';
 import { checkStatic, checkStatic6 } from '../../rules/network.js';
 import { interfaceFields } from './fields.js';
 import { captureEnds, dryRun, setArgs, setNetwork } from './ops.js';
-import { networkState } from './state.js';
+import { networkState, type Iface } from './state.js';
 
 const ADDRESS_FIELDS = interfaceFields.slice(1);
 const SCRIPT_FIELDS = ['address', 'netmask', 'gateway', 'dns', 'domain', 'address6', 'gateway6'];
@@ -173,5 +174,84 @@ export const networkDelete: Op<'apply' | 'ask'> = {
   },
   async apply(ctx, v, io) {
     return setNetwork(ctx, [v.iface ?? '', '--delete'], v, io);
+  },
+};
+
+// ---- an existing bond changed: mode, parameters, members (set_network.sh IFACE --change-bond) ----
+
+/** The form of "Change this bond": create's fields for the members, mode and parameters (its addressing is not touched here). */
+export const bondSetFields: Field[] = bondFields.filter((f) => ['members', 'bondMode', 'primary', 'lacpRate'].includes(f.name)).map((f) =>
+  f.name === 'lacpRate' ? { ...f, choices: [{ value: '', label: 'as the kernel sets it (slow)' }, ...(f.choices ?? [])] } : f,
+);
+
+const Params = z.object({ parameters: z.record(z.string(), z.unknown()).optional() }).loose();
+
+/** A bond's current values as the form holds them: members "a,b", mode, primary, LACP rate ('' when not set). */
+export function bondValues(i: Iface): Values {
+  const p = Params.safeParse((i as { config?: unknown }).config ?? {});
+  const params = p.success ? (p.data.parameters ?? {}) : {};
+  const text = (k: string) => (typeof params[k] === 'string' ? (params[k] as string) : '');
+  return { iface: i.name, members: i.members.join(','), bondMode: i.bond_mode ?? 'balance-rr', primary: text('primary'), lacpRate: text('lacp-rate') };
+}
+
+/**
+ * set_network.sh's arguments for a bond changed from `was` to `v`: only what differs is given
+ * (the script keeps the rest); a primary or LACP rate the new mode does not take is not sent
+ * (the script drops it, and its review says so); one emptied is sent as "" (removed).
+ */
+export function bondSetArgs(v: Values, was: Values): string[] {
+  const mode = v.bondMode ?? '';
+  const param = (opt: string, key: 'primary' | 'lacpRate', name: string): string[] => {
+    const not = paramsNotFor([name], mode);
+    if (!not.ok || not.value.length) return [];
+    const now = v[key] ?? '';
+    return now !== (was[key] ?? '') ? [opt, now] : [];
+  };
+  return [
+    v.iface ?? '',
+    '--change-bond',
+    ...(v.members !== was.members ? ['--members', v.members ?? ''] : []),
+    ...(mode !== was.bondMode ? ['--bond-mode', mode] : []),
+    ...param('--primary', 'primary', 'primary'),
+    ...param('--lacp-rate', 'lacpRate', 'lacp-rate'),
+  ];
+}
+
+/** Why a link's bond settings cannot be changed here ('' when they can): not a bond, or one another file or renderer owns. */
+export function bondSetBlocked(i: Iface): string {
+  if (i.kind !== 'bond') return `${i.name} is ${i.kind === 'ethernet' ? 'an Ethernet port' : `a ${i.kind}`}: only a bond's mode, parameters and members are changed here.`;
+  if (!i.configurable) return `${i.name} is left as it is: ${i.why ?? 'the console does not configure it'}.`;
+  return '';
+}
+
+/** The form's field for a refusal of set_network.sh (its options named, the form's fields). */
+const BOND_FIELD: Record<string, string> = { 'bond-mode': 'bondMode', 'lacp-rate': 'lacpRate', members: 'members', primary: 'primary' };
+
+/** Change an existing bond: members, mode, primary, LACP rate; reviewed, checked by netplan, commit-confirmed as create. */
+export const networkBondSet: Op<'read' | 'check' | 'apply'> = {
+  id: 'network.bond-set',
+  async read(ctx, context) {
+    const i = (await networkState(ctx)).interfaces.find((x) => x.name === context.iface);
+    if (!i) throw new Problem(`Interface ${context.iface ?? '?'} is not there any more`);
+    const blocked = bondSetBlocked(i);
+    if (blocked) throw new Problem(blocked);
+    return bondValues(i);
+  },
+  async check(ctx, v) {
+    const i = (await networkState(ctx)).interfaces.find((x) => x.name === v.iface);
+    if (!i) return { errors: { members: `Interface ${v.iface ?? '?'} is not there any more` }, warnings: [] };
+    const was = bondValues(i);
+    const issue = checkBond({ name: v.iface ?? '', members: v.members ?? '', mode: v.bondMode ?? '', primary: PRIMARY_MODES.includes(v.bondMode ?? '') ? (v.primary ?? '') : '', lacpRate: v.bondMode === '802.3ad' ? (v.lacpRate ?? '') : '' });
+    if (issue) return { errors: { [issue.field === 'name' ? 'members' : issue.field]: issue.message }, warnings: [] };
+    const args = bondSetArgs(v, was);
+    if (args.length === 2) return { errors: {}, warnings: [`Nothing changes: ${v.iface ?? ''} already has these settings`] };
+    const ends = await bondEndsCapture(ctx, { ...v, name: v.iface ?? '', mode: i.mode === 'capture' ? 'capture' : 'static', members: (v.members ?? '').split(',').filter((m) => !was.members?.split(',').includes(m)).join(',') });
+    const plan = await dryRun(ctx, args, ['members', 'bond-mode', 'primary', 'lacp-rate'], 'members');
+    const errors = Object.fromEntries(Object.entries(plan.errors).map(([k, e]) => [BOND_FIELD[k] ?? k, e]));
+    return { errors, warnings: [...ends, ...plan.lines] };
+  },
+  async apply(ctx, v, io) {
+    const i = (await networkState(ctx)).interfaces.find((x) => x.name === v.iface);
+    return setNetwork(ctx, bondSetArgs(v, i ? bondValues(i) : {}), v, io);
   },
 };

@@ -116,6 +116,7 @@ export function planLines(iface: string, p: Plan): string[] {
     ...(p.creates ? [`${p.files[0]} is created, with ${iface} only; the other interfaces stay as their files say`] : []),
     ...(p.kept.length ? [`Kept as they are on ${iface}: ${p.kept.join('; ')}`] : []),
     ...(p.members_lose?.length ? [`The members give up their own addressing (the bond has it): ${p.members_lose.join('; ')}`] : []),
+    ...(p.bond_changes ?? []),
   ];
 }
 

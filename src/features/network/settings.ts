@@ -121,7 +121,7 @@ function changes(want: NetworkSettings, have: NetworkSettings, live: Iface[]): {
       continue;
     }
     if (h.kind !== w.kind) errors[`${at}.kind`] = `${name} is a ${h.kind} here, not a ${w.kind}`;
-    else if (!same(h.bond, w.bond)) errors[`${at}.bond`] = `a bond's members and mode are changed by deleting it and creating it again (confconsole network delete ${name}, network bond create)`;
+    else if (!same(h.bond, w.bond)) errors[`${at}.bond`] = `a bond's members and mode are not changed by an import: change them with confconsole network bond set ${name} --members ... --mode ...`;
     else if (!same(h.vlan, w.vlan)) errors[`${at}.vlan`] = `a VLAN's parent and id are changed by deleting it and creating it again (confconsole network delete ${name}, network vlan create)`;
     else if (w.mode === 'ipv6' || w.mode === 'none') errors[`${at}.mode`] = `${w.mode === 'ipv6' ? 'IPv6 only' : 'none'} cannot be set here: static, dhcp or capture`;
     else doc[name] = w;

@@ -75,6 +75,8 @@ export const PlanSchema = z
     creates: z.boolean(),
     /** a new bond: what its members give up ("eth2: dhcp4") */
     members_lose: z.array(z.string()).optional(),
+    /** a bond changed: members that leave, parameters its new mode does not take */
+    bond_changes: z.array(z.string()).optional(),
   })
   .loose();
 export type Plan = z.infer<typeof PlanSchema>;
