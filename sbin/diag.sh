@@ -136,7 +136,9 @@ dns_from() {
   local i
   for i in "${!DNS_KEY[@]}"; do
     [[ ${DNS_KEY[i]} == "$1" ]] || continue
-    [[ ", ${DNS_FROM[i]}, " == *", $3, "* ]] || DNS_FROM[i]+=", $3"
+    # the label quoted: a * ? [ in it is text, not a pattern
+    local label=", $3, "
+    [[ ", ${DNS_FROM[i]}, " == *"$label"* ]] || DNS_FROM[i]+=", $3"
     return 0
   done
   DNS_KEY+=("$1") DNS+=("$2") DNS_FROM+=("$3")

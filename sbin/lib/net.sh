@@ -77,23 +77,30 @@ net_apply() {
     # would wait for a networkd that waits for us
     if [[ ${CC_BOOT:-} == 1 ]]; then netplan generate 9>&- </dev/null || return 1
     else netplan apply 9>&- </dev/null || return 1; fi
+    # the live links: a bond member a match: stanza names is known by its link's name
+    local live
+    live=$(mktemp) || return 1
+    net_links "$live" || : >"$live"  # unread: as before, the netplan files alone
     # networkd never removes a bond or VLAN that is no longer configured: a deleted one goes here
     for ifc in "$@"; do
-      if [[ -d /sys/class/net/$ifc/bonding || -e /proc/net/vlan/$ifc ]] && [[ $(netpy dev-plan --root "$NET_ROOT" --iface "$ifc") == gone ]]; then
-        ip link delete dev "$ifc" 9>&- </dev/null || return 1
+      if [[ -d /sys/class/net/$ifc/bonding || -e /proc/net/vlan/$ifc ]] && [[ $(netpy dev-plan --root "$NET_ROOT" --iface "$ifc" --links "$live") == gone ]]; then
+        ip link delete dev "$ifc" 9>&- </dev/null || { rm -f -- "$live"; return 1; }
       fi
     done
     # networkd sets a bond's mode and members only when it makes the bond: one changed (network
-    # bond set) is deleted and made again by a second apply
+    # bond set) is deleted and made again by a second apply; at boot only deleted (networkd,
+    # started after us, makes it from the generated files; an apply would wait for it)
     local dplan
     for ifc in "$@"; do
       [[ -d /sys/class/net/$ifc/bonding ]] || continue
-      dplan=$(netpy dev-plan --root "$NET_ROOT" --iface "$ifc") || return 1
+      dplan=$(netpy dev-plan --root "$NET_ROOT" --iface "$ifc" --links "$live") || { rm -f -- "$live"; return 1; }
       if net_bond_differs "$dplan" "$(cut -d' ' -f1 "/sys/class/net/$ifc/bonding/mode")" "$(cat "/sys/class/net/$ifc/bonding/slaves")"; then
         log "$ifc: its bond mode or members change: the bond is made again"
-        { ip link delete dev "$ifc" && netplan apply; } 9>&- </dev/null || return 1
+        if [[ ${CC_BOOT:-} == 1 ]]; then ip link delete dev "$ifc" 9>&- </dev/null || { rm -f -- "$live"; return 1; }
+        else { ip link delete dev "$ifc" && netplan apply; } 9>&- </dev/null || { rm -f -- "$live"; return 1; }; fi
       fi
     done
+    rm -f -- "$live"
     # netplan has no key for promiscuous mode: a small unit per capture interface sets it
     # now and at every boot (sbin/systemd/confconsole-promisc@.service)
     local mode

@@ -143,9 +143,10 @@ def _link_plan(a, v):
         writes, info = plan.plan_bond(a.root, v['name'], v['members'], v['bond_mode'], v['primary'], v['lacp_rate'], v['mode'],
                                       macs=macs, confirmed=a.confirmed, **values)
     elif a.op == 'bond-set':
-        macs = {l.get('ifname'): l.get('address') for l in model.load_links(a.links)}
+        live = model.load_links(a.links)
+        macs = {l.get('ifname'): l.get('address') for l in live}
         writes, info = plan.plan_bond_set(a.root, v['name'], v['members'], v['added'], v['removed'], v['bond_mode'], v['primary'],
-                                          v['lacp_rate'], v['dropped'], macs=macs, confirmed=a.confirmed)
+                                          v['lacp_rate'], v['dropped'], macs=macs, confirmed=a.confirmed, links=live)
     elif a.op == 'vlan':
         writes, info = plan.plan_vlan(a.root, v['name'], v['link_id'], v['id'], v['mode'], add_parent=v['add_parent'],
                                       confirmed=a.confirmed, **values)
@@ -210,9 +211,10 @@ def cmd_doc_plan(a):
     print(json.dumps({'files': [model.OUR_FILE], 'kept': [], 'moved': [], 'dropin': None, 'creates': False, 'names': order}, separators=(',', ':')))
 
 
-def _dev_plan(files, name):
+def _dev_plan(files, name, links=()):
     from ccnet.links import Topology
-    topo = Topology(files, [])
+    # the live links: a bond member a match: stanza names (no set-name) is its link's name
+    topo = Topology(files, list(links))
     sec = topo.section_of(name)
     if not sec:
         return 'gone'
@@ -227,7 +229,7 @@ def _dev_plan(files, name):
 def cmd_dev_plan(a):
     """What an apply must do to the device itself: "bond MODE MEMBER...", "vlan PARENT ID",
     "gone" (no longer defined), or "link" (a plain link), tab-separated."""
-    print(_dev_plan(model.netplan_files(a.root), a.iface))
+    print(_dev_plan(model.netplan_files(a.root), a.iface, model.load_links(a.links)))
 
 
 def _ours(root):
@@ -374,7 +376,7 @@ def parser():
     s = sub.add_parser('doc-plan')
     for o in ('root', 'links', 'doc', 'confirmed', 'ssh-local', 'port-kinds'):
         s.add_argument('--' + o)
-    s = sub.add_parser('dev-plan'); s.add_argument('--root', required=True); s.add_argument('--iface', required=True)
+    s = sub.add_parser('dev-plan'); s.add_argument('--root', required=True); s.add_argument('--iface', required=True); s.add_argument('--links')
     for name in ('iface', 'ip-plan'):
         s = sub.add_parser(name); s.add_argument('--root', required=True); s.add_argument('--iface', required=True); s.add_argument('--mac')
     s = sub.add_parser('sys-facts'); s.add_argument('--links', required=True); s.add_argument('--sys', default='/sys/class/net')

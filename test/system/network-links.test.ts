@@ -728,6 +728,53 @@ describe.skipIf(why !== undefined)('an existing bond changed: mode, parameters, 
     expect((await show(r)).by.bond0).toMatchObject({ role: 'capture' });
     expect(names()).toEqual(['eth2', 'eth3', 'bond0']); // eth2 left the bond: an address-less port
   });
+
+  it('a bond whose members are match: stanzas (netplan ids, not link names): its mode and members changed, its primary kept as the id; show names the primary by its link', async () => {
+    // the links first, by name, to learn their MAC addresses; then the bond made of match: stanzas
+    const r = await demo('network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    eth2: {}\n    eth3: {}\n    eth4: {}\n');
+    const macs = (await show(r)).by as Record<string, { mac: string }>;
+    const byMac = `network:
+  version: 2
+  renderer: networkd
+  ethernets:
+    eth0:
+      addresses: [10.0.0.2/24]
+    p2:
+      match: {macaddress: "${macs.eth2!.mac}"}
+    p3:
+      match: {macaddress: "${macs.eth3!.mac}"}
+    eth4: {}
+  bonds:
+    bond0:
+      interfaces: [p2, p3]
+      addresses: [198.51.100.2/24]
+      parameters:
+        mode: active-backup
+        primary: p2
+`;
+    writeFileSync(r.our, byMac, { mode: 0o600 });
+    expect((await show(r)).by.bond0).toMatchObject({ members: ['eth2', 'eth3'], bond_primary: 'eth2' });
+    // the mode alone (was refused: netplan "interface 'eth3' is not defined", the links' names written)
+    const mode = await set(r, ['bond0', '--change-bond', '--bond-mode', 'balance-xor']);
+    expect(mode.code, mode.stderr).toBe(0);
+    expect(read(r.our)).toContain('      interfaces: [p2, p3]\n');
+    expect(rendered(r)['bond0.netdev']).toMatch(/Mode=balance-xor/);
+    await rollback(r);
+    expect(read(r.our)).toBe(byMac);
+    // a member added and the primary kept (was refused: the primary "p2" is not one of the members)
+    const add = await set(r, ['bond0', '--change-bond', '--members', 'eth2,eth3,eth4']);
+    expect(add.code, add.stderr).toBe(0);
+    const y = read(r.our);
+    expect(y).toContain('      interfaces: [p2, p3, eth4]\n');
+    expect(y).toContain('        primary: p2\n');
+    expect(rendered(r)['eth4.network']).toContain('Bond=bond0');
+    // the apply's plan of the device names the members by their links (net_apply compares it with the kernel's)
+    const links = join(r.dir, '.test-links.json');
+    writeFileSync(links, JSON.stringify(Object.values(macs).map((l) => ({ ifname: (l as unknown as { name: string }).name, address: l.mac }))));
+    const plan = execFileSync('/usr/bin/python3', ['sbin/lib/netplan.py', 'dev-plan', '--root', r.dir, '--iface', 'bond0', '--links', links], { encoding: 'utf8' }).trim();
+    expect(plan.split('\t')).toEqual(['bond', 'active-backup', 'eth2', 'eth3', 'eth4']);
+    await rollback(r);
+  });
 });
 
 describe.skipIf(why !== undefined || whyNs !== undefined)('a bond in a namespace of our own', { timeout: 240_000 }, () => {

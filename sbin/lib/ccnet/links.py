@@ -188,7 +188,10 @@ class Topology:
         vid = st.get('id') if s and s[0] == 'vlans' else info.get('id') if (link.get('linkinfo') or {}).get('info_kind') == 'vlan' else None
         vid = vid if isinstance(vid, int) and not isinstance(vid, bool) else None  # the shape network show promises
         kernel_members = [n for n, l in self.links.items() if l.get('master') == name]
-        return {'members': self.members.get(s[1] if s else name) or kernel_members, 'parent': self.parent.get(name),
+        # a bond's primary is a netplan id (a match: stanza's): the live link it stands for
+        prim = (st.get('parameters') or {}).get('primary') if s and s[0] == 'bonds' and isinstance(st.get('parameters'), dict) else None
+        prim = (self.names_of.get(str(prim)) or [str(prim)])[0] if isinstance(prim, (str, int)) and not isinstance(prim, bool) else None
+        return {'members': self.members.get(s[1] if s else name) or kernel_members, 'parent': self.parent.get(name), 'bond_primary': prim,
                 'vlan_id': vid, 'bond_mode': str(mode) if mode is not None and (s and s[0] == 'bonds' or info.get('mode')) else None,
                 'member_of': self.master[name][1] if name in self.master else None,
                 'member_of_kind': self.master[name][0] if name in self.master else None,

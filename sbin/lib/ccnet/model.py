@@ -415,7 +415,7 @@ def _entry(name, link, files, port_kinds, topo=None, ours=()):
             'gateway': d['gateway'], 'dns': d['dns'],
             'search': d['search'], 'address6': d['address6'], 'prefix6': d['prefix6'], 'gateway6': d['gateway6'],
             'dhcp6': d['dhcp6'], 'routes': d['routes'], 'kind': kind, 'configurable': why is None, 'why': why,
-            'members': facts['members'], 'parent': facts['parent'], 'vlan_id': facts['vlan_id'], 'bond_mode': facts['bond_mode'],
+            'members': facts['members'], 'parent': facts['parent'], 'vlan_id': facts['vlan_id'], 'bond_mode': facts['bond_mode'], 'bond_primary': facts['bond_primary'],
             'member_of': facts['member_of'], 'on_top': facts['on_top'], 'matched_by': topo.matched_by(name),
             'created_here': bool(sec and (sec[0], sec[1]) in ours),
             'files': owners, 'renderer': renderer, 'renderer_file': rfile, 'config': st}

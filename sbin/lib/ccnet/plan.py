@@ -228,7 +228,7 @@ def _is_capture(st):
     return all(k in st and st[k] == v and type(st[k]) is type(v) for k, v in CAPTURE.items())
 
 
-def plan_bond_set(root, name, members, added, removed, bond_mode, primary, lacp_rate, dropped, macs=None, confirmed=None):
+def plan_bond_set(root, name, members, added, removed, bond_mode, primary, lacp_rate, dropped, macs=None, confirmed=None, links=None):
     """An existing bond changed (checks.validate_bond_set's values): its interfaces: and the
     parameters we manage (mode, primary, lacp-rate; those the new mode does not take, dropped),
     every other key of the bond kept. A member that joins loses its addressing, as in create
@@ -239,7 +239,8 @@ def plan_bond_set(root, name, members, added, removed, bond_mode, primary, lacp_
     capture = _is_capture(base)
     ids = {str(m): str(m) for m in base.get('interfaces') or []}
     from .links import Topology
-    topo = Topology(c.files, [])
+    # with the live links: a member a match: stanza names (no set-name) is known by its link's name
+    topo = Topology(c.files, links or [])
     for sid in list(ids):  # the netplan id of each current member, by the link it names
         for n in topo.names_of.get(sid, [sid]):
             ids[n] = sid

@@ -191,7 +191,7 @@ export function bondValues(i: Iface): Values {
   const p = Params.safeParse((i as { config?: unknown }).config ?? {});
   const params = p.success ? (p.data.parameters ?? {}) : {};
   const text = (k: string) => (typeof params[k] === 'string' ? (params[k] as string) : '');
-  return { iface: i.name, members: i.members.join(','), bondMode: i.bond_mode ?? 'balance-rr', primary: text('primary'), lacpRate: text('lacp-rate') };
+  return { iface: i.name, members: i.members.join(','), bondMode: i.bond_mode ?? 'balance-rr', primary: i.bond_primary ?? text('primary'), lacpRate: text('lacp-rate') };
 }
 
 /**

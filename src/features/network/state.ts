@@ -36,6 +36,8 @@ export const IfaceSchema = z
     parent: z.string().nullable().default(null),
     vlan_id: z.number().nullable().default(null),
     bond_mode: z.string().nullable().default(null),
+    /** a bond's primary member, as the live link's name (netplan may name it by a match: stanza's id) */
+    bond_primary: z.string().nullable().default(null),
     member_of: z.string().nullable().default(null),
     /** the VLANs (and SR-IOV functions) on top of it */
     on_top: z.array(z.object({ kind: z.string(), name: z.string() })).default([]),
