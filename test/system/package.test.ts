@@ -38,6 +38,16 @@ function listing(dir: string): string[] {
 const tmux = (...a: string[]) => spawnSync('tmux', ['-L', sock, ...a], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-t', 'pkg').stdout ?? '';
 
+/** The test's tmux session 'pkg' running CMD at 80xROWS: one left by a test before is gone first. */
+async function session(cmd: string, rows = '25'): Promise<void> {
+  if (tmux('has-session', '-t', 'pkg').status === 0) {
+    tmux('kill-session', '-t', 'pkg');
+    expect(await waitGone(), 'the session before is gone').toBe(true);
+  }
+  const r = tmux('new-session', '-d', '-s', 'pkg', '-x', '80', '-y', rows, cmd);
+  expect(r.status, `tmux new-session: ${r.stderr}`).toBe(0);
+}
+
 /** Waits until `test` holds for the pane's text (polls; the machine may be busy). */
 async function waitScreen(test: (s: string) => boolean, what: string, ms = 30_000): Promise<string> {
   const end = Date.now() + ms;
@@ -47,7 +57,7 @@ async function waitScreen(test: (s: string) => boolean, what: string, ms = 30_00
     if (test(s)) return s;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}; screen:\n${s}`);
+  throw new Error(`timed out waiting for ${what}; screen:\n${s}\n(tmux sessions: ${tmux('ls').stdout.trim() || 'none'})`);
 }
 
 /** The main menu, past the Welcome note the console opens with. */
@@ -164,12 +174,11 @@ describe.skipIf(why !== undefined)('the Debian package installed in a throwaway 
     // tmux's own variables removed (with TMUX or TERM_PROGRAM set, the first stage leaves the frame to the console)
     const exe = join(root, 'usr/lib/confconsole/confconsole');
     const demo = join(work, 'early-keys');
-    const start = (oneStage: boolean) =>
-      tmux('new-session', '-d', '-s', 'pkg', '-x', '80', '-y', '24',
-        `env -u TMUX -u TERM_PROGRAM -u TERM_PROGRAM_VERSION -u COLORTERM TERM=xterm-256color CONFCONSOLE_SBIN=${join(top, 'sbin')} ${oneStage ? 'CONFCONSOLE_ONE_STAGE=1' : ''} ${exe} --demo --root ${demo}`);
+    const start = async (oneStage: boolean) =>
+      await session(`env -u TMUX -u TERM_PROGRAM -u TERM_PROGRAM_VERSION -u COLORTERM TERM=xterm-256color CONFCONSOLE_SBIN=${join(top, 'sbin')} ${oneStage ? 'CONFCONSOLE_ONE_STAGE=1' : ''} ${exe} --demo --root ${demo}`, '24');
     const cells = () => tmux('capture-pane', '-p', '-e', '-t', 'pkg').stdout ?? '';
     // the reference: a plain (one-stage) start, each key sent once the one before has been drawn
-    start(true);
+    await start(true);
     await waitScreen((x) => /Welcome/.test(x), 'the Welcome dialog (one stage)');
     tmux('send-keys', '-t', 'pkg', 'Enter');
     await waitScreen((x) => /Networking and Traffic Analysis/.test(x), 'the main menu (one stage)');
@@ -182,7 +191,7 @@ describe.skipIf(why !== undefined)('the Debian package installed in a throwaway 
     tmux('send-keys', '-t', 'pkg', 'C-c', 'C-c');
     expect(await waitGone()).toBe(true);
     // the two-stage start: the keys sent the moment the first stage's frame is up, all at once
-    start(false);
+    await start(false);
     await waitScreen((x) => /Welcome/.test(x), 'the first frame');
     tmux('send-keys', '-t', 'pkg', 'Enter', 'Down', 'Down');
     await waitScreen(() => cells() === want, 'the same screen as the plain start after Enter, Down, Down');
@@ -233,7 +242,7 @@ describe.skipIf(why !== undefined)('the Debian package installed in a throwaway 
   });
 
   it('sudo confconsole from an admin shell gets the main menu; sudo confconsole ntp show runs that command as root', async () => {
-    tmux('new-session', '-d', '-s', 'pkg', '-x', '80', '-y', '25', `${join(top, 'test/package/inroot.sh')} ${root} sudo confconsole`);
+    await session(`${join(top, 'test/package/inroot.sh')} ${root} sudo confconsole`);
     expect(await mainMenu()).toContain('Appliance Admin');
     tmux('send-keys', '-t', 'pkg', 'C-c', 'C-c');
     expect(await waitGone()).toBe(true);
@@ -244,7 +253,7 @@ describe.skipIf(why !== undefined)('the Debian package installed in a throwaway 
   }, 120_000);
 
   it('logs in through login on a terminal, gets the main menu; Ctrl+C/Z/\\ do not leave it; leaving ends the session', async () => {
-    tmux('new-session', '-d', '-s', 'pkg', '-x', '80', '-y', '25', `${join(top, 'test/package/inroot.sh')} ${root} /bin/login`);
+    await session(`${join(top, 'test/package/inroot.sh')} ${root} /bin/login`);
     await waitScreen((s) => /login:/.test(s), 'the login prompt');
     tmux('send-keys', '-t', 'pkg', 'console', 'Enter');
     await waitScreen((s) => /Password:/.test(s), 'the password prompt');
@@ -262,7 +271,7 @@ describe.skipIf(why !== undefined)('the Debian package installed in a throwaway 
 
   it('the console killed -9 under the front door (sh -c, no shell restoring the tty): the tty is sane again, exit 137', async () => {
     const cmd = `${join(top, 'test/package/inroot.sh')} ${root} sh -c 'confconsole; echo EXITED:$?; stty -a; echo STTY-DONE; sleep 60'`;
-    tmux('new-session', '-d', '-s', 'pkg', '-x', '80', '-y', '25', cmd);
+    await session(cmd);
     await waitScreen((x) => /Networking and Traffic Analysis|< OK >/.test(x), 'the console');
     // the executable itself (the front door is a sh waiting for it); only this test runs it here
     const pid = spawnSync('pgrep', ['-f', '-x', '/usr/lib/confconsole/confconsole'], { encoding: 'utf8' }).stdout.trim().split('\n')[0];
@@ -277,7 +286,7 @@ describe.skipIf(why !== undefined)('the Debian package installed in a throwaway 
   }, 60_000);
 
   it('ssh console@host gets the console; ssh console@host ntp show runs that one command', async () => {
-    tmux('new-session', '-d', '-s', 'pkg', '-x', '80', '-y', '25', ['ssh', '-tt', ...sshArgs(), 'console@127.0.0.1'].join(' '));
+    await session(['ssh', '-tt', ...sshArgs(), 'console@127.0.0.1'].join(' '));
     await mainMenu();
     tmux('send-keys', '-t', 'pkg', 'C-c', 'C-c');
     expect(await waitGone()).toBe(true);
