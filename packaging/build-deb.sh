@@ -27,6 +27,8 @@ lib=$stage/usr/lib/confconsole
 install -d "$lib/sbin" "$stage/usr/sbin" "$stage/lib/systemd/system" "$stage/etc/confconsole" "$stage/etc/sudoers.d" \
   "$stage/usr/share/man/man8" "$stage/usr/share/doc/confconsole"
 install -m 0755 build/exe/confconsole "$lib/confconsole"
+# where the internal-error log's stacks are in the sources (src/system/stackmap.ts)
+install -m 0644 build/exe/confconsole.cjs.map "$lib/confconsole.cjs.map"
 install -m 0755 packaging/confconsole.sh "$stage/usr/sbin/confconsole"
 
 # the scripts under the manual's names; they find lib/ next to their real path (readlink -f)

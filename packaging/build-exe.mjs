@@ -86,16 +86,17 @@ const options = {
   define: { CONFCONSOLE_INSTALLED: JSON.stringify({ sbin: SBIN, version: pkg.version }) },
   plugins: [blessedWidgets, lazySegmenter, englishOnly],
   legalComments: 'none',
-  // smaller source and heap: ~25 % less snapshot to deserialize (names kept for stacks)
+  // smaller source and heap: ~25 % less snapshot to deserialize
   minify: true,
-  keepNames: true,
   logLevel: 'warning',
   // import.meta is read only in a checkout (src/system/paths.ts packageDir), never when installed
   logOverride: { 'empty-import-meta': 'silent' },
 };
-await build({ ...options, entryPoints: [join(top, 'src', 'sea.ts')], outfile: bundle });
-// the first stage: a few small modules, nothing that draws with blessed
-await build({ ...options, entryPoints: [join(top, 'src', 'sea1.ts')], outfile: stage1, plugins: [lazySegmenter] });
+// the functions' names are not kept (keepNames costs 1.3 MB of RSS at every start): a source map
+// beside the executable tells the internal-error log where a frame is (src/system/stackmap.ts)
+await build({ ...options, entryPoints: [join(top, 'src', 'sea.ts')], outfile: bundle, sourcemap: 'external', sourcesContent: false });
+// the first stage: a few small modules, nothing that draws with blessed (names kept: it is small)
+await build({ ...options, entryPoints: [join(top, 'src', 'sea1.ts')], outfile: stage1, plugins: [lazySegmenter], keepNames: true });
 
 // 3. the second stage run once (same input, same records), its code cache, terminfo and first frames
 const assets = join(work, 'assets');
@@ -108,7 +109,7 @@ const arch = execFileSync('uname', ['-m'], { encoding: 'utf8' }).trim();
 // which also fixes its string hashes and is not among the flags a code cache must match), and
 // what still leaks from the building process (its pid, heap addresses under ASLR) is made fixed
 // too: a new pid namespace, address randomization off, no warnings. Where the checkout is leaks
-// too (the snapshot keeps its argv and main script's path, terminfo.json where it was read): in
+// too (the snapshot keeps its argv and main script's path, the parsed terminfo where it was read): in
 // the build's own mount namespace the build directory is mounted on /tmp and worked in, so every
 // path it sees is the same wherever the checkout is (this process's /tmp is untouched).
 // --single-threaded-gc: V8 (11.3) leaves max_byte_length of the empty ArrayBuffer behind every small
@@ -125,10 +126,12 @@ const predictable = (args) =>
 // (paths relative to the build directory, /tmp for the build)
 predictable(['stage2-build.cjs', relative(work, bundle), relative(work, terminfo), relative(work, assets), ...TERMS]);
 const frames = readFileSync(join(assets, 'frames.list'), 'utf8').split('\n').filter(Boolean);
+const terms = readFileSync(join(assets, 'terminfo.list'), 'utf8').split('\n').filter(Boolean);
 const seaAssets = {
   'stage2.js': 'assets/stage2.js',
   'stage2.cache': 'assets/stage2.cache',
-  'terminfo.json': 'assets/terminfo.json',
+  'terminfo.list': 'assets/terminfo.list',
+  ...Object.fromEntries(terms.map((t) => [`terminfo/${t}`, `assets/terminfo/${t}.json`])),
   ...Object.fromEntries(frames.map((k) => [k, `assets/frames/${k}.json`])),
 };
 
@@ -152,4 +155,5 @@ spawnSync('strip', ['--strip-all', tmp]);
 execFileSync(process.execPath, [join(top, 'node_modules', 'postject', 'dist', 'cli.js'), tmp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2'], { stdio: ['ignore', 'ignore', 'inherit'] });
 rmSync(out, { force: true });
 execFileSync('mv', [tmp, out]);
+if (dirname(out) !== work) copyFileSync(`${bundle}.map`, join(dirname(out), 'confconsole.cjs.map'));
 process.stdout.write(`${out}\n`);

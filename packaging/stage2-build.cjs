@@ -2,7 +2,8 @@
 // cache must be made by the V8 that reads it): the second stage's bundle (src/sea.ts) wrapped as
 // a CommonJS module function, run once in `build` mode (terminfo parsed, the start's work done,
 // the first frames recorded), then its V8 code cache made, so the functions that work compiled
-// are in it. Writes into DIR: stage2.js, stage2.cache, terminfo.json, frames/<key>.json.
+// are in it. Writes into DIR: stage2.js, stage2.cache, terminfo/<TERM>.json (one per terminal: a
+// start parses only its own), terminfo.list, frames/<key>.json.
 // Usage: node stage2-build.cjs BUNDLE TERMINFO_DIR DIR TERMS...
 'use strict';
 const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
@@ -10,7 +11,9 @@ const { join } = require('node:path');
 const vm = require('node:vm');
 
 const [bundle, terminfo, dir, ...terms] = process.argv.slice(2);
-const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'utf8')}\n})`;
+// the wrapper on a line of its own: positions in the bundle are its source map's, one line down
+// (src/system/stackmap.ts STAGE2_WRAPPER_LINES)
+const source = `(function (exports, require, module, __filename, __dirname) {\n${readFileSync(bundle, 'utf8')}\n})`;
 const script = new vm.Script(source, { filename: 'confconsole.cjs' });
 const stage = { mode: 'build', terminfo, terms };
 globalThis.confconsoleStage2 = stage;
@@ -18,7 +21,10 @@ const module_ = { exports: {} };
 script.runInThisContext()(module_.exports, require, module_, bundle, dir);
 stage.done.then(() => {
   writeFileSync(join(dir, 'stage2.js'), source);
-  writeFileSync(join(dir, 'terminfo.json'), JSON.stringify(stage.parsed));
+  mkdirSync(join(dir, 'terminfo'), { recursive: true });
+  const terms = Object.keys(stage.parsed).sort();
+  for (const t of terms) writeFileSync(join(dir, 'terminfo', `${t}.json`), JSON.stringify(stage.parsed[t]));
+  writeFileSync(join(dir, 'terminfo.list'), terms.join('\n') + '\n');
   mkdirSync(join(dir, 'frames'), { recursive: true });
   const keys = Object.keys(stage.frames).sort();
   for (const k of keys) writeFileSync(join(dir, 'frames', `${k}.json`), JSON.stringify(stage.frames[k]));

@@ -4,6 +4,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Paths } from './paths.js';
+import { sourceMapped } from './stackmap.js';
 
 /**
  * Appends `err` with its stack and `where` (what the console was doing) to the console log.
@@ -11,7 +12,7 @@ import type { Paths } from './paths.js';
  */
 export function logInternal(paths: Paths, err: unknown, where: string): string {
   const file = paths.consoleLog;
-  const stack = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
+  const stack = err instanceof Error ? sourceMapped(err.stack ?? `${err.name}: ${err.message}`) : String(err);
   try {
     mkdirSync(dirname(file), { recursive: true });
     appendFileSync(file, `${new Date().toISOString()} internal error while ${where}\n${stack}\n\n`, { mode: 0o640 });

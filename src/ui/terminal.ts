@@ -8,6 +8,7 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { tighten, type TightenCaps } from './tighten.js';
 import { utf8Locale } from './locale.js';
+import { sourceMapped } from '../system/stackmap.js';
 
 export interface TerminalStreams {
   input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (b: boolean) => void };
@@ -236,12 +237,12 @@ export function guardTerminal(getScreen: () => blessed.Widgets.Screen | undefine
   process.on('uncaughtException', (err) => {
     restoreTty(getScreen());
     leaving = true;
-    process.stderr.write(`confconsole: internal error: ${err.stack ?? String(err)}\n`);
+    process.stderr.write(`confconsole: internal error: ${err.stack ? sourceMapped(err.stack) : String(err)}\n`);
     process.exit(70);
   });
   process.on('unhandledRejection', (err) => {
     restoreTty(getScreen());
-    process.stderr.write(`confconsole: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.stderr.write(`confconsole: internal error: ${err instanceof Error && err.stack ? sourceMapped(err.stack) : String(err)}\n`);
     process.exit(70);
   });
 }
