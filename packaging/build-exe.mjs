@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { normalizeSnapshot } from './snapshot-normalize.mjs';
 
 const top = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const work = join(top, 'build', 'exe');
+const work = resolve(process.env.CONFCONSOLE_BUILD_DIR ?? join(top, 'build', 'exe'));
 const out = resolve(process.argv[2] ?? join(work, 'confconsole'));
 const pkg = JSON.parse(readFileSync(join(top, 'package.json'), 'utf8'));
 /** Where the package installs the scripts (packaging/build-deb.sh puts them there). */
@@ -75,6 +75,22 @@ const englishOnly = {
     });
   },
 };
+// CONFCONSOLE_BUILD_NO_FEATURES=1, for the benchmark only (never packaged): the console without
+// any feature (the command table empty, both trees five items that only leave), everything else
+// as shipped, to measure what loading features lazily could save at most (README "Benchmark")
+const noFeatures = {
+  name: 'no-features',
+  setup(b) {
+    b.onLoad({ filter: /src[\\/]features[\\/]index\.ts$/ }, () => ({ contents: 'export const commands = [];\n', loader: 'ts' }));
+    b.onLoad({ filter: /menus[\\/](appliance|vsensor)\.ts$/ }, (a) => {
+      const profile = /vsensor\.ts$/.test(a.path) ? 'vsensor' : 'appliance';
+      const leaf = (key, label) => ({ key, label, help: label, menu: { title: label, items: [{ key: '1', label: 'Exit', help: 'Leaves.', builtin: 'exit' }] } });
+      const labels = ['Networking and Traffic Analysis', 'Healthcheck', 'Appliance Admin', 'Updates', 'Power and Service Management'];
+      const tree = { profile, title: profile === 'vsensor' ? 'vSensor Console' : 'Appliance Console', welcome: 'Appliance configuration console.', menu: { title: 'Console Setup', items: labels.map((l, i) => leaf(String(i + 1), l)) } };
+      return { contents: `export default ${JSON.stringify(tree)};\n`, loader: 'ts' };
+    });
+  },
+};
 const bundle = join(work, 'confconsole.cjs');
 const stage1 = join(work, 'stage1.cjs');
 const options = {
@@ -84,7 +100,7 @@ const options = {
   target: 'node20',
   external: ['term.js', 'pty.js'],
   define: { CONFCONSOLE_INSTALLED: JSON.stringify({ sbin: SBIN, version: pkg.version }) },
-  plugins: [blessedWidgets, lazySegmenter, englishOnly],
+  plugins: [...(process.env.CONFCONSOLE_BUILD_NO_FEATURES ? [noFeatures] : []), blessedWidgets, lazySegmenter, englishOnly],
   legalComments: 'none',
   // smaller source and heap: ~25 % less snapshot to deserialize
   minify: true,
