@@ -15,7 +15,7 @@ import { PassThrough } from 'node:stream';
 import { main } from './cli.js';
 import { init } from './flow/model.js';
 import { breadcrumb, view } from './flow/view.js';
-import { loadTree } from './menu/trees.js';
+import { loadTree, treesCheckedAtBuild } from './menu/trees.js';
 import { readSettingsSync } from './system/settings.js';
 import { parseCommandLine } from './commands/parse.js';
 import { commands } from './features/index.js';
@@ -233,6 +233,8 @@ if (stage?.mode === 'build') {
   stage.done = record().then((f) => void (stage.frames = f));
 } else if (stage?.mode === 'run') {
   parsedAsset = (t) => (stage.terms.includes(t) ? stage.terminfo(t) : undefined);
+  // the trees are the constants the build checked (warm)
+  treesCheckedAtBuild();
   searchPaths();
   useParsed();
   builtinTerms.clear();
