@@ -352,6 +352,8 @@ net_do_rollback() {
     while IFS=$'\t' read -r xf xb; do [[ -n $xf ]] && extra+=("file	$xf	$xb"); done < <(net_pending_get extra)
   fi
   old=$(mktemp) || return 1
+  # a failed step below returns at once, and the caller fails (exits): the EXIT trap removes it
+  CC_TEMPS+=("$old")
   [[ -f $NET_YAML ]] && cat -- "$NET_YAML" >"$old"
   # killed midway, recovery finishes the rollback: old files applied, no change pending
   while IFS= read -r x; do [[ -n $x ]] && ifaces+=("$x"); done < <([[ $b == - ]] || netpy changed --old "$old" --new "$b")

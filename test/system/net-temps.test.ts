@@ -117,3 +117,41 @@ describe.skipIf(why !== undefined)('net_apply: the live links temp file never st
     expect(r.left, r.stderr).toEqual([]);
   });
 });
+
+// net_do_rollback's copy of the settings in use (a temp file): a step that fails returns at once
+// and net_rollback.sh fails: the script's EXIT trap removes the copy (it was left before)
+const ROLLBACK = `. "$SBIN/lib/common.sh" || exit 9
+. "$SBIN/lib/net.sh" || exit 9
+seen() { echo "$1 [$(ls -A "$TMPDIR" | tr '\\n' ' ')]" >>"$LOG"; }
+txn_begin() { seen txn_begin; [[ $FAIL != txn_begin ]]; }
+restore() { seen "restore \${1##*/}"; return 1; }
+net_apply() { seen net_apply; }
+net_do_rollback "a test" || fail "$EX_FAIL" "the rollback failed"
+`;
+
+describe.skipIf(why !== undefined)('net_do_rollback: its copy of the settings in use never stays', { timeout: 120_000 }, () => {
+  it.each(['txn_begin', 'restore'])('%s fails: the rollback fails, the copy is gone', (fail) => {
+    const dir = mkdtempSync(join(tmpdir(), 'cc-net-temps-'));
+    dirs.push(dir);
+    mkdirSync(join(dir, 'root/etc/netplan'), { recursive: true });
+    mkdirSync(join(dir, 'root/var/lib/confconsole'), { recursive: true });
+    mkdirSync(join(dir, 'tmp'));
+    writeFileSync(join(dir, 'root/etc/netplan/01-netcfg.yaml'), YAML, { mode: 0o600 });
+    writeFileSync(join(dir, 'backup.yaml'), YAML.replace('active-backup', 'balance-rr'), { mode: 0o600 });
+    writeFileSync(join(dir, 'root/var/lib/confconsole/net-pending.json'), JSON.stringify({ id: 't1', iface: 'bond0', backup: join(dir, 'backup.yaml'), deadline: 1 }));
+    const log = join(dir, 'log');
+    writeFileSync(log, '');
+    const r = spawnSync('bash', ['-c', ROLLBACK, 'net-temps'], {
+      env: { PATH: process.env.PATH, SBIN, CONFCONSOLE_ROOT: join(dir, 'root'), TMPDIR: join(dir, 'tmp'), LOG: log, FAIL: fail },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toContain('the rollback failed');
+    const lines = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    // the copy was there when the step failed, and the step was the last one
+    expect(lines.at(-1)).toMatch(new RegExp(`^${fail}\\b.* \\[tmp\\.\\w+ \\]$`));
+    expect(lines.some((l) => l.startsWith('net_apply'))).toBe(false);
+    expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
+  });
+});
