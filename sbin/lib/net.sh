@@ -77,30 +77,8 @@ net_apply() {
     # would wait for a networkd that waits for us
     if [[ ${CC_BOOT:-} == 1 ]]; then netplan generate 9>&- </dev/null || return 1
     else netplan apply 9>&- </dev/null || return 1; fi
-    # the live links: a bond member a match: stanza names is known by its link's name
-    local live
-    live=$(mktemp) || return 1
-    net_links "$live" || : >"$live"  # unread: as before, the netplan files alone
-    # networkd never removes a bond or VLAN that is no longer configured: a deleted one goes here
-    for ifc in "$@"; do
-      if [[ -d /sys/class/net/$ifc/bonding || -e /proc/net/vlan/$ifc ]] && [[ $(netpy dev-plan --root "$NET_ROOT" --iface "$ifc" --links "$live") == gone ]]; then
-        ip link delete dev "$ifc" 9>&- </dev/null || { rm -f -- "$live"; return 1; }
-      fi
-    done
-    # networkd sets a bond's mode and members only when it makes the bond: one changed (network
-    # bond set) is deleted and made again by a second apply; at boot only deleted (networkd,
-    # started after us, makes it from the generated files; an apply would wait for it)
-    local dplan
-    for ifc in "$@"; do
-      [[ -d /sys/class/net/$ifc/bonding ]] || continue
-      dplan=$(netpy dev-plan --root "$NET_ROOT" --iface "$ifc" --links "$live") || { rm -f -- "$live"; return 1; }
-      if net_bond_differs "$dplan" "$(cut -d' ' -f1 "/sys/class/net/$ifc/bonding/mode")" "$(cat "/sys/class/net/$ifc/bonding/slaves")"; then
-        log "$ifc: its bond mode or members change: the bond is made again"
-        if [[ ${CC_BOOT:-} == 1 ]]; then ip link delete dev "$ifc" 9>&- </dev/null || { rm -f -- "$live"; return 1; }
-        else { ip link delete dev "$ifc" && netplan apply; } 9>&- </dev/null || { rm -f -- "$live"; return 1; }; fi
-      fi
-    done
-    rm -f -- "$live"
+    # the bonds and VLANs of these interfaces, seen against the live links
+    net_with_temp net_host_devices "$@" || return 1
     # netplan has no key for promiscuous mode: a small unit per capture interface sets it
     # now and at every boot (sbin/systemd/confconsole-promisc@.service)
     local mode
@@ -110,6 +88,52 @@ net_apply() {
       else systemctl disable --now "confconsole-promisc@$ifc.service" 9>&- </dev/null 2>&1 || true; fi
     done
   fi
+}
+
+# net_host_devices LINKS IFACE...: on the appliance, after netplan generate or apply, the bonds
+# and VLANs among these interfaces made what the netplan files say, which networkd does not do
+# for a device that already exists. LINKS: an empty file it fills with the live links (a bond
+# member a match: stanza names is known by its link's name); net_with_temp makes and removes it.
+# → 1 when a device could not be deleted or made again, or its plan not read (netpy dev-plan)
+net_host_devices() {
+  local live=$1 ifc dplan; shift
+  net_links "$live" || : >"$live"  # unread: as before, the netplan files alone
+  # networkd never removes a bond or VLAN that is no longer configured: a deleted one goes here
+  for ifc in "$@"; do
+    if [[ -d /sys/class/net/$ifc/bonding || -e /proc/net/vlan/$ifc ]] && [[ $(netpy dev-plan --root "$NET_ROOT" --iface "$ifc" --links "$live") == gone ]]; then
+      ip link delete dev "$ifc" 9>&- </dev/null || return 1
+    fi
+  done
+  # networkd sets a bond's mode and members only when it makes the bond: one changed (network
+  # bond set) is deleted and made again by a second apply; at boot only deleted (networkd,
+  # started after us, makes it from the generated files; an apply would wait for it)
+  for ifc in "$@"; do
+    [[ -d /sys/class/net/$ifc/bonding ]] || continue
+    dplan=$(netpy dev-plan --root "$NET_ROOT" --iface "$ifc" --links "$live") || return 1
+    if net_bond_differs "$dplan" "$(cut -d' ' -f1 "/sys/class/net/$ifc/bonding/mode")" "$(cat "/sys/class/net/$ifc/bonding/slaves")"; then
+      log "$ifc: its bond mode or members change: the bond is made again"
+      if [[ ${CC_BOOT:-} == 1 ]]; then ip link delete dev "$ifc" 9>&- </dev/null || return 1
+      else { ip link delete dev "$ifc" && netplan apply; } 9>&- </dev/null || return 1; fi
+    fi
+  done
+}
+
+# net_with_temp FUNC ARGS...: runs FUNC TEMP ARGS... with TEMP a new empty temp file, and
+# removes TEMP whatever FUNC returns → FUNC's status (1 when no temp file could be made). An
+# exit inside FUNC (fail, an unset variable, a TERM) removes it too: the script's EXIT trap
+# removes CC_TEMPS (files.sh); a subshell (err=$(net_apply ...)) runs none of the script's
+# traps, so there TEMP has an EXIT trap of its own while FUNC runs (a subshell's own EXIT
+# trap, which no caller sets, would be replaced).
+net_with_temp() {
+  local t rc=0
+  t=$(mktemp) || return 1
+  CC_TEMPS+=("$t")
+  # shellcheck disable=SC2064  # the name now: $t is gone once this returns
+  ((BASH_SUBSHELL == 0)) || trap "rm -f -- $(printf '%q' "$t")" EXIT
+  "$1" "$t" "${@:2}" || rc=$?
+  rm -f -- "$t"
+  ((BASH_SUBSHELL == 0)) || trap - EXIT
+  return "$rc"
 }
 
 # net_bond_differs PLAN MODE SLAVES: 0 when a live bond (the kernel's MODE name, its SLAVES
@@ -328,6 +352,8 @@ net_do_rollback() {
     while IFS=$'\t' read -r xf xb; do [[ -n $xf ]] && extra+=("file	$xf	$xb"); done < <(net_pending_get extra)
   fi
   old=$(mktemp) || return 1
+  # a failed step below returns at once, and the caller fails (exits): the EXIT trap removes it
+  CC_TEMPS+=("$old")
   [[ -f $NET_YAML ]] && cat -- "$NET_YAML" >"$old"
   # killed midway, recovery finishes the rollback: old files applied, no change pending
   while IFS= read -r x; do [[ -n $x ]] && ifaces+=("$x"); done < <([[ $b == - ]] || netpy changed --old "$old" --new "$b")

@@ -2,9 +2,10 @@
 // emulator (@xterm/headless), so tests assert on the visible screen (after ink-testing-
 // library and Textual's pilot).
 import { PassThrough } from 'node:stream';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { onTestFinished } from 'vitest';
 import xterm from '@xterm/headless';
 import unicode11 from '@xterm/addon-unicode11';
 import { makePaths } from '../../src/system/paths.js';
@@ -196,4 +197,32 @@ export async function startConsole(
     },
   };
   return h;
+}
+
+/** startConsole for the test that calls it: the console is closed when the test ends, passed or not (once: a test may close it itself). */
+export async function startConsoleForTest(opts: Parameters<typeof startConsole>[0] = {}): Promise<Harness> {
+  const h = await startConsole(opts);
+  const close = h.close;
+  let open = true;
+  h.close = () => {
+    if (open) close();
+    open = false;
+  };
+  onTestFinished(() => h.close());
+  return h;
+}
+
+/**
+ * A demo appliance's root (seedDemo) for the test that calls it, in a new temp dir whose name
+ * starts with `prefix`, removed when the test ends; `netplan` (file name under etc/netplan → text)
+ * written over the demo's files, 0600 as netplan wants them, after `first(root)` (what must see
+ * the demo's own files first). → the root, for startConsole.
+ */
+export async function demoRootWith(prefix: string, profile: Profile, netplan: Record<string, string>, first?: (root: string) => void): Promise<string> {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  onTestFinished(() => removeTree(root));
+  await seedDemo(root, profile);
+  first?.(root);
+  for (const [name, text] of Object.entries(netplan)) writeFileSync(join(root, 'etc/netplan', name), text, { mode: 0o600 });
+  return root;
 }

@@ -17,14 +17,12 @@ const why = missing('system: bonds and VLANs (set_network.sh on a demo root, net
 const whyNs = missing('system: a bond in a namespace of our own', ['root', 'ip']);
 
 const OUR = 'etc/netplan/01-netcfg.yaml';
+// what most tests start from: eth0, the management port, at 10.0.0.2/24 (the text after it goes on
+// from there: more of eth0's keys, other ports, other sections); NO_SITE: a site file of no links
+const MGMT = 'network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n';
+const NO_SITE = 'network:\n  version: 2\n';
 // netplan(5)'s documented shapes: a bond (active-backup with primary), a VLAN on a port
-const DOC_BOND = `network:
-  version: 2
-  renderer: networkd
-  ethernets:
-    eth0:
-      addresses: [10.0.0.2/24]
-    eth1: {}
+const DOC_BOND = `${MGMT}    eth1: {}
     eth2: {}
     eth3:
       dhcp4: false
@@ -187,7 +185,7 @@ describe.skipIf(why !== undefined)('match: stanzas and SR-IOV', { timeout: 240_0
       link: enp1s0f0
       addresses: [203.0.113.7/24]
 `;
-    const r = await demo(our, 'network:\n  version: 2\n');
+    const r = await demo(our, NO_SITE);
     const links = join(r.dir, 'var/lib/confconsole/demo-links.json');
     const l = JSON.parse(read(links));
     for (const [i, [name, mac]] of [['ens3', '52:54:00:00:00:03'], ['ens4', '52:54:00:00:00:04'], ['lan7', '52:54:00:aa:bb:cc']].entries())
@@ -229,13 +227,7 @@ describe.skipIf(why !== undefined)('match: stanzas and SR-IOV', { timeout: 240_0
 });
 
 describe.skipIf(why !== undefined)('bonds and VLANs made, captured, deleted', { timeout: 240_000 }, () => {
-  const PORTS = `network:
-  version: 2
-  renderer: networkd
-  ethernets:
-    eth0:
-      addresses: [10.0.0.2/24]
-      routes:
+  const PORTS = `${MGMT}      routes:
         - to: 0.0.0.0/0
           via: 10.0.0.1
     eth1: {}
@@ -300,7 +292,7 @@ describe.skipIf(why !== undefined)('bonds and VLANs made, captured, deleted', { 
     await rollback(r);
     expect(read(r.our)).toBe(PORTS);
     // eth0 is the only management interface (no site file with an addressed bridge): a capture bond of it is refused
-    const r1 = await demo(PORTS, 'network:\n  version: 2\n');
+    const r1 = await demo(PORTS, NO_SITE);
     const last = await set(r1, ['cap0', '--create-bond', '--members', 'eth0,eth1', '--bond-mode', 'balance-rr', '--capture']);
     expect(last.json).toMatchObject({ field: 'members' });
     expect(last.json.error).toMatch(/last management interface/);
@@ -332,7 +324,7 @@ describe.skipIf(why !== undefined)('bonds and VLANs made, captured, deleted', { 
   });
 
   it("a session over IPv6: the bond keeps it with that static IPv6 address (DHCP or static IPv4 beside it), else refused naming --address6", async () => {
-    const r = await demo(PORTS.replace('addresses: [10.0.0.2/24]', 'addresses: [10.0.0.2/24, "2001:db8:5::2/64"]'), 'network:\n  version: 2\n');
+    const r = await demo(PORTS.replace('addresses: [10.0.0.2/24]', 'addresses: [10.0.0.2/24, "2001:db8:5::2/64"]'), NO_SITE);
     const me = { SSH_CONNECTION: '2001:db8:5::99 50000 2001:db8:5::2 22' };
     const bond = ['bond0', '--create-bond', '--members', 'eth0,eth1', '--bond-mode', 'active-backup'];
     for (const addressing of [['--dhcp'], ['--static', '--address', '10.0.0.2', '--netmask', '24'], ['--dhcp', '--address6', '2001:db8:5::3/64']]) {
@@ -438,7 +430,7 @@ describe.skipIf(why !== undefined)("netplan's examples: roles and the capture in
 `;
 
   it('an address-less VLAN (a hardware filter on an SR-IOV function) is no capture interface, nor is the SR-IOV parent', async () => {
-    const r = await demo(SRIOV_VLAN, 'network:\n  version: 2\n');
+    const r = await demo(SRIOV_VLAN, NO_SITE);
     const s = await show(r);
     expect(s.by.vlan2_hw).toMatchObject({ kind: 'vlan', role: 'unused', mode: 'none', parent: 'enp1s16f1' });
     expect(s.by.eno1).toMatchObject({ role: 'parent', role_text: 'SR-IOV parent of enp1s16f1' });
@@ -462,14 +454,14 @@ describe.skipIf(why !== undefined)("netplan's examples: roles and the capture in
     ['bridge_vlan.yaml: a VLAN that is a bridge member, the bridge', BRIDGE_VLAN, []],
     ['the factory shape: its capture port', 'network:\n  version: 2\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    eth1:\n      dhcp4: false\n      dhcp6: false\n      link-local: []\n      accept-ra: false\n      optional: true\n', ['eth1']],
   ] as [string, string, string[]][])('the capture interfaces are those shown as capture: %s', async (_what, yaml, names) => {
-    const r = await demo(yaml, 'network:\n  version: 2\n');
+    const r = await demo(yaml, NO_SITE);
     const s = await show(r);
     expect(captureNames(r)).toEqual(s.interfaces.filter((i: { role: string }) => i.role === 'capture').map((i: { name: string }) => i.name));
     expect(captureNames(r)).toEqual(names);
   });
 
   it('a capture bond is the capture interface, its members are not', async () => {
-    const r = await demo('network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    eth1: {}\n    eth2: {}\n', 'network:\n  version: 2\n');
+    const r = await demo(MGMT + '    eth1: {}\n    eth2: {}\n', NO_SITE);
     const c = await set(r, ['bond0', '--create-bond', '--members', 'eth1,eth2', '--bond-mode', 'balance-rr', '--capture']);
     expect(c.code, c.stderr).toBe(0);
     expect(captureNames(r)).toEqual(['bond0']);
@@ -494,7 +486,7 @@ describe.skipIf(why !== undefined)("netplan's examples: roles and the capture in
       link: mainif
       addresses: [ "10.3.99.5/24" ]
 `;
-    const r = await demo(VLAN, 'network:\n  version: 2\n');
+    const r = await demo(VLAN, NO_SITE);
     const s = await show(r);
     expect(s.by.mainif).toMatchObject({ mac: 'de:ad:be:ef:ca:fe', mode: 'static', address: '10.3.0.5', gateway: '10.3.0.1', addresses: ['10.3.0.5/23'], role: 'management' });
     // the NIC absent (no link of that MAC): still what its stanza says
@@ -505,12 +497,12 @@ describe.skipIf(why !== undefined)("netplan's examples: roles and the capture in
     // its stanza is stale: no link has its MAC (what Initialize fresh MAC addresses is for)
     expect(absent.matches).toEqual([expect.objectContaining({ id: 'mainif', stale: true, mac: 'de:ad:be:ef:ca:fe' })]);
     // and a second shape: a name glob with set-name, by MAC too
-    const r2 = await demo(VLAN.replace('macaddress: "de:ad:be:ef:ca:fe"', 'macaddress: "52:54:00:12:34:56"\n        name: "enp*"').replace(/vlans:[^]*$/, ''), 'network:\n  version: 2\n');
+    const r2 = await demo(VLAN.replace('macaddress: "de:ad:be:ef:ca:fe"', 'macaddress: "52:54:00:12:34:56"\n        name: "enp*"').replace(/vlans:[^]*$/, ''), NO_SITE);
     expect((await show(r2)).by.mainif).toMatchObject({ mac: '52:54:00:12:34:56', mode: 'static', role: 'management' });
   });
 
   it('vxlan.yaml: a lo stanza is the loopback interface, listed read-only, never an Ethernet port', async () => {
-    const r = await demo('network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    lo:\n      addresses:\n        - 192.168.10.10/32\n', 'network:\n  version: 2\n');
+    const r = await demo(MGMT + '    lo:\n      addresses:\n        - 192.168.10.10/32\n', NO_SITE);
     const s = await show(r);
     expect(s.by.lo).toMatchObject({ kind: 'loopback', configurable: false, addresses: ['127.0.0.1/8', '192.168.10.10/32'] });
     expect(s.by.lo.why).toMatch(/loopback interface/);
@@ -541,7 +533,7 @@ network:
       dhcp4: true
 `;
   async function cloudRoot(): Promise<Root2> {
-    const r = await demo('network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n', 'network:\n  version: 2\n');
+    const r = await demo(MGMT, NO_SITE);
     writeFileSync(join(r.dir, CLOUD), CLOUD_YAML, { mode: 0o600 });
     rmSync(join(r.dir, 'var/lib/confconsole/demo-links.json'));
     expect((await runScript('show_network.sh', [], r.dir)).code).toBe(0);
@@ -564,7 +556,7 @@ network:
   });
 
   it.each([['60-site.yaml', 'eth5'], ['90-late.yaml', 'eth6']])('a VLAN on a port only %s defines (read after ours) is refused naming the file, nothing written', async (file, port) => {
-    const r = await demo('network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n', 'network:\n  version: 2\n');
+    const r = await demo(MGMT, NO_SITE);
     writeFileSync(join(r.dir, 'etc/netplan', file), `network:\n  version: 2\n  ethernets:\n    ${port}:\n      mtu: 1500\n`, { mode: 0o600 });
     rmSync(join(r.dir, 'var/lib/confconsole/demo-links.json'));
     const before = read(r.our);
@@ -580,13 +572,7 @@ network:
 describe.skipIf(why !== undefined)('an existing bond changed: mode, parameters, members (--change-bond)', { timeout: 240_000 }, () => {
   // a hand-written bond with keys we do not manage (mtu, up-delay, a comment), a VLAN on top, and a
   // port with its own address that joins
-  const LIVE = `network:
-  version: 2
-  renderer: networkd
-  ethernets:
-    eth0:
-      addresses: [10.0.0.2/24]
-    eth1: {}
+  const LIVE = `${MGMT}    eth1: {}
     eth2:
       mtu: 9000   # jumbo frames
     eth3:
@@ -647,11 +633,11 @@ describe.skipIf(why !== undefined)('an existing bond changed: mode, parameters, 
 
   it.each([
     ['a member of another bond', [], 'network:\n  version: 2\n  ethernets:\n    eth5: {}\n    eth6: {}\n  bonds:\n    bond5:\n      interfaces: [eth5, eth6]\n', ['--members', 'eth1,eth2,eth5'], 'members', /eth5 is already a member of bond5/],
-    ["the SSH session's port, the bond having another address", [], 'network:\n  version: 2\n', ['--members', 'eth1,eth2,eth0'], 'members', /connected through eth0 \(10\.0\.0\.2\).*keeps that address/],
+    ["the SSH session's port, the bond having another address", [], NO_SITE, ['--members', 'eth1,eth2,eth0'], 'members', /connected through eth0 \(10\.0\.0\.2\).*keeps that address/],
     ['a port carrying a VLAN', [], 'network:\n  version: 2\n  vlans:\n    vlan30:\n      id: 30\n      link: eth3\n', ['--members', 'eth1,eth3'], 'members', /vlan30 sits on eth3: delete it first/],
-    ['a primary that leaves', [], 'network:\n  version: 2\n', ['--bond-mode', 'active-backup', '--primary', 'eth3'], 'primary', /not one of the members/],
-    ['a LACP rate outside 802.3ad', [], 'network:\n  version: 2\n', ['--bond-mode', 'balance-xor', '--lacp-rate', 'slow'], 'lacp-rate', /802\.3ad only/],
-    ['an addressing option', ['--dhcp'], 'network:\n  version: 2\n', [], 'mode', /keeps the bond's addressing/],
+    ['a primary that leaves', [], NO_SITE, ['--bond-mode', 'active-backup', '--primary', 'eth3'], 'primary', /not one of the members/],
+    ['a LACP rate outside 802.3ad', [], NO_SITE, ['--bond-mode', 'balance-xor', '--lacp-rate', 'slow'], 'lacp-rate', /802\.3ad only/],
+    ['an addressing option', ['--dhcp'], NO_SITE, [], 'mode', /keeps the bond's addressing/],
   ] as [string, string[], string, string[], string, RegExp][])('refused: %s (the field named, nothing written)', async (_what, extra, site, opts, field, err) => {
     const r = await demo(LIVE, site);
     const res = await set(r, ['bond0', '--change-bond', ...opts, ...extra], { SSH_CONNECTION: '10.0.0.9 50000 10.0.0.2 22' });
@@ -662,8 +648,8 @@ describe.skipIf(why !== undefined)('an existing bond changed: mode, parameters, 
   });
 
   it('a port that leaves gets back what it had before a bond took it (kept in a mark), unless a link has its address now; else it is an address-less port', async () => {
-    const OWN = 'network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    eth1: {}\n    eth2:\n      dhcp4: true\n    eth3:\n      addresses: [192.0.2.33/24]\n      routes:\n        - to: 198.18.0.0/15\n          via: 192.0.2.1\n';
-    const r = await demo(OWN, 'network:\n  version: 2\n');
+    const OWN = MGMT + '    eth1: {}\n    eth2:\n      dhcp4: true\n    eth3:\n      addresses: [192.0.2.33/24]\n      routes:\n        - to: 198.18.0.0/15\n          via: 192.0.2.1\n';
+    const r = await demo(OWN, NO_SITE);
     const step = async (args: string[], env: Record<string, string> = {}) => {
       const x = await set(r, args, env);
       expect(x.code, x.stderr).toBe(0);
@@ -685,7 +671,7 @@ describe.skipIf(why !== undefined)('an existing bond changed: mode, parameters, 
     expect(read(r.our)).not.toContain('bond0/eth3 had');
     // the session's port joined with the bond keeping its address: leaving, it does not take that address back
     const me = { SSH_CONNECTION: '10.0.0.99 50000 10.0.0.2 22' };
-    const r2 = await demo(OWN, 'network:\n  version: 2\n');
+    const r2 = await demo(OWN, NO_SITE);
     const x = await set(r2, ['bond1', '--create-bond', '--members', 'eth0,eth1', '--bond-mode', 'active-backup', '--static', '--address', '10.0.0.2', '--netmask', '24'], me);
     expect(x.code, x.stderr).toBe(0);
     await confirm(r2);
@@ -712,7 +698,7 @@ describe.skipIf(why !== undefined)('an existing bond changed: mode, parameters, 
   });
 
   it("a bond created without an address is unused (not capture) in the list and for the health check until a VLAN or an address is on it; a capture bond stays the capture interface", async () => {
-    const r = await demo('network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    eth1: {}\n    eth2: {}\n    eth3:\n      dhcp4: false\n      dhcp6: false\n      link-local: []\n      accept-ra: false\n      optional: true\n', 'network:\n  version: 2\n');
+    const r = await demo(MGMT + '    eth1: {}\n    eth2: {}\n    eth3:\n      dhcp4: false\n      dhcp6: false\n      link-local: []\n      accept-ra: false\n      optional: true\n', NO_SITE);
     const c = await set(r, ['bond0', '--create-bond', '--members', 'eth1,eth2', '--bond-mode', 'active-backup']);
     expect(c.code, c.stderr).toBe(0);
     await confirm(r);
@@ -731,15 +717,9 @@ describe.skipIf(why !== undefined)('an existing bond changed: mode, parameters, 
 
   it('a bond whose members are match: stanzas (netplan ids, not link names): its mode and members changed, its primary kept as the id; show names the primary by its link', async () => {
     // the links first, by name, to learn their MAC addresses; then the bond made of match: stanzas
-    const r = await demo('network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    eth2: {}\n    eth3: {}\n    eth4: {}\n');
+    const r = await demo(MGMT + '    eth2: {}\n    eth3: {}\n    eth4: {}\n');
     const macs = (await show(r)).by as Record<string, { mac: string }>;
-    const byMac = `network:
-  version: 2
-  renderer: networkd
-  ethernets:
-    eth0:
-      addresses: [10.0.0.2/24]
-    p2:
+    const byMac = `${MGMT}    p2:
       match: {macaddress: "${macs.eth2!.mac}"}
     p3:
       match: {macaddress: "${macs.eth3!.mac}"}

@@ -85,6 +85,23 @@ function runningImport(root: string, area: string, old: unknown): ReturnType<typ
   return owner;
 }
 
+/**
+ * A demo appliance whose NTP servers were then set to `server`, and the journal of an import that
+ * still runs putting NTP back (runningImport) → the root, NTP's settings before, and ownerGone,
+ * which kills the import's owner and waits until it is gone (a zombie counts: this test reaps it later).
+ */
+async function ntpImportRunning(server: string) {
+  const root = await demoRoot('appliance', 'cc-kill-');
+  const oldNtp = exportOf(root).areas.ntp;
+  expect(cc(root, ['ntp', 'set', server]).code).toBe(0);
+  const owner = runningImport(root, 'ntp', oldNtp);
+  const ownerGone = async () => {
+    owner.kill('SIGKILL');
+    await waitFor('the owner to be gone', () => !existsSync(`/proc/${owner.pid}`) || readFileSync(`/proc/${owner.pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z'));
+  };
+  return { root, oldNtp, ownerGone };
+}
+
 const seen = new Map<string, Set<string>>();
 const cases: { what: string; env?: (root: string) => Record<string, string>; when: (root: string) => (err: string) => boolean; newAreas: (n: number) => boolean }[] = [
   // a writer dies mid-change (its journal open), the import with it: writer n+1 (writers: ntp,
@@ -184,17 +201,13 @@ describe.skipIf(why)('kill -9 during an import', () => {
   }, 120_000);
 
   it("a journal whose import still runs is left to it; once its owner is gone the console's start puts the area back", async () => {
-    const root = await demoRoot('appliance', 'cc-kill-');
-    const oldNtp = exportOf(root).areas.ntp;
-    expect(cc(root, ['ntp', 'set', '192.0.2.51']).code).toBe(0);
     // an import applying NTP now (its owner: a process that runs), as settings_journal.sh begin writes it
-    const owner = runningImport(root, 'ntp', oldNtp);
+    const { root, oldNtp, ownerGone } = await ntpImportRunning('192.0.2.51');
     const busy = cc(root, ['backup', 'set', '--keep', '3']);
     expect(busy.code, busy.err).toBe(0);
     expect(existsSync(JOURNAL(root)), 'left to the import that runs').toBe(true);
     expect(exportOf(root).areas.ntp).toEqual({ servers: ['192.0.2.51'] });
-    owner.kill('SIGKILL');
-    await waitFor('the owner to be gone', () => !existsSync(`/proc/${owner.pid}`) || readFileSync(`/proc/${owner.pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z'));
+    await ownerGone();
     // the console on a terminal (script gives it one): its start puts NTP back
     const con = spawn('script', ['-qfec', `${process.execPath} ${join(REPO, 'bin/confconsole')} --demo --root ${root}`, '/dev/null'], { env: ccEnv({ TERM: 'xterm' }), detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
     try {
@@ -240,17 +253,13 @@ describe.skipIf(why)('kill -9 during an import', () => {
   }, 120_000);
 
   it('recover.sh leaves a journal whose import still runs (its owner pid), and puts the area back once the owner is gone', async () => {
-    const root = await demoRoot('appliance', 'cc-kill-');
-    const oldNtp = exportOf(root).areas.ntp;
-    expect(cc(root, ['ntp', 'set', '192.0.2.52']).code).toBe(0);
-    const owner = runningImport(root, 'ntp', oldNtp);
+    const { root, oldNtp, ownerGone } = await ntpImportRunning('192.0.2.52');
     const busy = await runScript('recover.sh', ['--boot'], root, { CONFCONSOLE_DEMO: '1' });
     expect(busy.code, busy.stderr).toBe(0);
     expect(busy.json).toEqual({ ok: true, recovered: false });
     expect(existsSync(JOURNAL(root)), 'left to the import that runs').toBe(true);
     expect(exportOf(root).areas.ntp).toEqual({ servers: ['192.0.2.52'] });
-    owner.kill('SIGKILL');
-    await waitFor('the owner to be gone', () => !existsSync(`/proc/${owner.pid}`) || readFileSync(`/proc/${owner.pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z'));
+    await ownerGone();
     const back = await runScript('recover.sh', ['--boot'], root, { CONFCONSOLE_DEMO: '1' });
     expect(back.code, back.stderr).toBe(0);
     expect(back.json).toEqual({ ok: true, recovered: true });

@@ -1,18 +1,10 @@
 // Issue 17 on a headless 80x24 terminal (demo appliance, real scripts): the interface list shows
 // every link with its kind and role (bond members, a bond carrying a VLAN, a read-only bridge);
 // a VLAN is created through its form (a bad id refused at the field), confirmed, and deleted.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/demo.js';
-import { KEYS, startConsole, type Harness } from '../support/headless.js';
-
-let h: Harness | undefined;
-afterEach(() => {
-  h?.close();
-  h = undefined;
-});
+import { describe, expect, it } from 'vitest';
+import { demoRootWith, KEYS, startConsoleForTest } from '../support/headless.js';
 
 const YAML = `network:
   version: 2
@@ -41,16 +33,12 @@ const YAML = `network:
 # confconsole created: vlans/vlan10
 `;
 
-async function root(): Promise<string> {
-  const r = mkdtempSync(join(tmpdir(), 'cc-ui-links-'));
-  await seedDemo(r, 'appliance');
-  writeFileSync(join(r, 'etc/netplan/01-netcfg.yaml'), YAML, { mode: 0o600 });
-  return r;
-}
+// a demo appliance with these netplan files (by default ours, YAML)
+const root = (netplan: Record<string, string> = { '01-netcfg.yaml': YAML }) => demoRootWith('cc-ui-links-', 'appliance', netplan);
 
 describe('bonds and VLANs in the interface list (demo appliance, 80x24)', () => {
   it('every link with its kind and role; the bond and VLAN items; a read-only bridge', { timeout: 120_000 }, async () => {
-    h = await startConsole({ root: await root() });
+    let h = await startConsoleForTest({ root: await root() });
     await h.waitFor('Welcome');
     await h.press(KEYS.enter, '1', KEYS.enter, '1', KEYS.enter);
     await h.waitFor(/1\. eth0 +management +up +10\.0\.0\.2\/24/);
@@ -64,16 +52,15 @@ describe('bonds and VLANs in the interface list (demo appliance, 80x24)', () => 
     // a name longer than 8 (netplan's bonding_router.yaml has bond-conntrack) widens the name
     // column for every row; a role cut to its column ends in "...", never reading as another name
     h.close();
-    const r2 = await root();
-    writeFileSync(join(r2, 'etc/netplan/01-netcfg.yaml'), 'network:\n  version: 2\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    enp5s0: {}\n    enp6s0: {}\n  bonds:\n    bond-conntrack:\n      interfaces: [enp5s0, enp6s0]\n      addresses: [192.168.254.2/24]\n      parameters: {mode: balance-rr}\n', { mode: 0o600 });
-    h = await startConsole({ root: r2 });
+    const r2 = await root({ '01-netcfg.yaml': 'network:\n  version: 2\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n    enp5s0: {}\n    enp6s0: {}\n  bonds:\n    bond-conntrack:\n      interfaces: [enp5s0, enp6s0]\n      addresses: [192.168.254.2/24]\n      parameters: {mode: balance-rr}\n' });
+    h = await startConsoleForTest({ root: r2 });
     await h.waitFor('Welcome');
     await h.press(KEYS.enter, '1', KEYS.enter, '1', KEYS.enter);
     await h.waitFor(/4\. bond-conntrack bond, management +up +192\.168\.254\.2\/24/);
     expect(h.text()).toMatch(/1\. eth0 {11}management {11}up +10\.0\.0\.2\/24/);
     expect(h.text()).toMatch(/2\. enp5s0 {9}member of bond-co\.\.\. up +\(unavailable\)/);
     h.close();
-    h = await startConsole({ root: await root() });
+    h = await startConsoleForTest({ root: await root() });
     await h.waitFor('Welcome');
     await h.press(KEYS.enter, '1', KEYS.enter, '1', KEYS.enter);
     await h.waitFor(/1\. eth0 +management +up +10\.0\.0\.2\/24/);
@@ -100,7 +87,7 @@ describe('bonds and VLANs in the interface list (demo appliance, 80x24)', () => 
 
   it('create a VLAN: a bad id at its field, then applied, confirmed, listed, and deleted again', { timeout: 180_000 }, async () => {
     const r = await root();
-    h = await startConsole({ root: r });
+    const h = await startConsoleForTest({ root: r });
     await h.waitFor('Welcome');
     await h.press(KEYS.enter, '1', KEYS.enter, '1', KEYS.enter);
     await h.waitFor(/1\. eth0 +management/);
@@ -141,7 +128,7 @@ describe('bonds and VLANs in the interface list (demo appliance, 80x24)', () => 
 
   it("change a bond: its values in the form, a member named twice refused at its field, then the mode changed, reviewed, applied, confirmed; the VLAN and address stay", { timeout: 180_000 }, async () => {
     const r = await root();
-    h = await startConsole({ root: r });
+    const h = await startConsoleForTest({ root: r });
     await h.waitFor('Welcome');
     await h.press(KEYS.enter, '1', KEYS.enter, '1', KEYS.enter);
     await h.waitFor(/4\. bond0 +bond, carries vlan10/);
@@ -174,10 +161,11 @@ describe('bonds and VLANs in the interface list (demo appliance, 80x24)', () => 
   });
 
   it('a bond another renderer owns is read-only with the reason: no Change this bond', { timeout: 120_000 }, async () => {
-    const r = await root();
-    writeFileSync(join(r, 'etc/netplan/01-netcfg.yaml'), 'network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n', { mode: 0o600 });
-    writeFileSync(join(r, 'etc/netplan/60-site.yaml'), 'network:\n  version: 2\n  renderer: NetworkManager\n  ethernets:\n    eth1: {}\n    eth2: {}\n  bonds:\n    bond5:\n      interfaces: [eth1, eth2]\n', { mode: 0o600 });
-    h = await startConsole({ root: r });
+    const r = await root({
+      '01-netcfg.yaml': 'network:\n  version: 2\n  renderer: networkd\n  ethernets:\n    eth0:\n      addresses: [10.0.0.2/24]\n',
+      '60-site.yaml': 'network:\n  version: 2\n  renderer: NetworkManager\n  ethernets:\n    eth1: {}\n    eth2: {}\n  bonds:\n    bond5:\n      interfaces: [eth1, eth2]\n',
+    });
+    const h = await startConsoleForTest({ root: r });
     await h.waitFor('Welcome');
     await h.press(KEYS.enter, '1', KEYS.enter, '1', KEYS.enter);
     await h.waitFor(/\d\. bond5/);

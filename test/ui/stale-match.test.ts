@@ -5,22 +5,13 @@
 // set-name no port has (eth7), a set-name a present port has with another MAC (eth0), no set-name.
 // A stanza whose MAC a port has still configures that port.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/demo.js';
+import { describe, expect, it } from 'vitest';
 import type { Profile } from '../../src/menu/types.js';
-import { KEYS, startConsole, type Harness } from '../support/headless.js';
+import { demoRootWith, KEYS, startConsoleForTest } from '../support/headless.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
-
-let h: Harness | undefined;
-afterEach(() => {
-  h?.close();
-  h = undefined;
-});
 
 // the demo's ports: eth0 52:54:00:9c:32:a8, eth1 52:54:00:98:08:16 (src/demo.ts)
 const CLOUD = `network:
@@ -40,19 +31,16 @@ const CLOUD = `network:
       set-name: eth1
 `;
 
-async function root(profile: Profile): Promise<string> {
-  const r = mkdtempSync(join(tmpdir(), 'cc-ui-stale-'));
-  await seedDemo(r, profile);
-  // the demo's ports are made from the netplan files at the first look (then kept): made before
-  // the clone's file comes, as on a cloned machine whose new ports have new MACs
-  execFileSync(join(REPO, 'sbin/show_network.sh'), { env: { ...process.env, CONFCONSOLE_ROOT: r, CONFCONSOLE_DEMO: '1' }, stdio: 'ignore' });
-  writeFileSync(join(r, 'etc/netplan/50-cloud-init.yaml'), CLOUD, { mode: 0o600 });
-  return r;
-}
+// the demo's ports are made from the netplan files at the first look (then kept): made before
+// the clone's file comes, as on a cloned machine whose new ports have new MACs
+const root = (profile: Profile) =>
+  demoRootWith('cc-ui-stale-', profile, { '50-cloud-init.yaml': CLOUD }, (r) =>
+    execFileSync(join(REPO, 'sbin/show_network.sh'), { env: { ...process.env, CONFCONSOLE_ROOT: r, CONFCONSOLE_DEMO: '1' }, stdio: 'ignore' }),
+  );
 
 describe('a stale match: stanza in the interface list (demo, 80x24)', () => {
   it.each(['appliance', 'vsensor'] as const)('the %s console: each stale stanza said stale, none configures a port', { timeout: 120_000 }, async (profile) => {
-    h = await startConsole({ profile, root: await root(profile), rows: 40 });
+    const h = await startConsoleForTest({ profile, root: await root(profile), rows: 40 });
     await h.waitFor('Welcome');
     // appliance: 1 Networking and Traffic Analysis > 1 Configure network interfaces; vSensor: 1 Network > 1 Interfaces
     await h.press(KEYS.enter, '1', KEYS.enter, '1', KEYS.enter);

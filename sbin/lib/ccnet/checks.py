@@ -221,20 +221,27 @@ def view(files, links):
     return {n: merged_stanza(files, n, macs.get(n)) for n in dict.fromkeys(names + configured_names(files))}
 
 
+def _seen(files, links, name, port_kinds=()):
+    """What the netplan files and the live links say of the interface name (refuses nothing) →
+    (topo, sec, kind, why): their links.Topology, the section defining it (Topology.section_of,
+    None when none), its kind, and why the console does not configure it (model.kind_and_why,
+    None when it does). The start of validate, validate_bond_set and validate_vlan."""
+    from .links import Topology
+    topo = Topology(files, links)
+    link = next((l for l in links if l.get('ifname') == name), None)
+    return (topo, topo.section_of(name), *kind_and_why(name, link, topo, port_kinds))
+
+
 def validate(files, links, iface, mode, address=None, netmask=None, gateway=None, dns='', domain='',
              allow_offsubnet=False, ssh_local=None, address6=None, gateway6=None, port_kinds=()):
     """A requested change of one interface → what it will be ({mode, address, prefix, ...}).
     files: the netplan files (model.netplan_files), what netplan merges."""
-    from .links import Topology
     names = [l.get('ifname') for l in links if l.get('ifname') != 'lo']
     if not IFNAME.fullmatch(iface or ''):
         raise Refused('interface', f'{iface!r} is not an interface name')
-    topo = Topology(files, links)
-    sec = topo.section_of(iface)
+    topo, sec, _, why = _seen(files, links, iface, port_kinds)
     if iface not in names and not (sec and sec[0] in ('bonds', 'vlans')):
         raise Refused('interface', f'no interface {iface} on this appliance (there are: {", ".join(names) or "none"})')
-    link = next((l for l in links if l.get('ifname') == iface), None)
-    _, why = kind_and_why(iface, link, topo, port_kinds)
     if why:
         raise Refused('interface', f'{iface} is {why}: the console configures Ethernet ports, bonds and VLANs only (it is left as it is)')
     facts = topo.facts(iface)
@@ -483,14 +490,10 @@ def validate_bond_set(files, links, name, members=None, bond_mode=None, primary=
     checked by check_bond (the rules of create); a member that joins is refused as create refuses
     it (_check_members, _keeps_session with the bond's own address, _not_last_management). A
     bond another file or renderer owns is refused later, by plan.Change.take."""
-    from .links import Topology
     check_link_name('interface', name, 'the bond name')
-    topo = Topology(files, links)
-    sec = topo.section_of(name)
+    topo, sec, _, why = _seen(files, links, name, port_kinds)
     if not sec or sec[0] != 'bonds':
         raise Refused('interface', f'{name} is no bond defined in the netplan files')
-    link = next((l for l in links if l.get('ifname') == name), None)
-    _, why = kind_and_why(name, link, topo, port_kinds)
     if why:
         raise Refused('interface', f'{name} is {why}')
     f = topo.facts(name)
@@ -521,18 +524,14 @@ def validate_vlan(files, links, link, vid, name='', mode='static', port_kinds=()
     """A new VLAN → {name (vlanID when not given), link, link_id (the parent's netplan id),
     add_parent (a port netplan does not define yet), id, mode, address...}. The parent is an
     Ethernet port or a bond the console configures, not a bond member; one VLAN per id and parent."""
-    from .links import Topology
     vid = check_vlan_id(vid)
     name = check_link_name('name', name or f'vlan{vid}', 'the VLAN name')
-    topo = Topology(files, links)
+    topo, sec, kind, why = _seen(files, links, link, port_kinds)
     _new_name(topo, links, name)
     if not IFNAME.fullmatch(link or ''):
         raise Refused('link', f'{link!r} is not an interface name')
-    lk = next((l for l in links if l.get('ifname') == link), None)
-    sec = topo.section_of(link)
-    if lk is None and not sec:
+    if not sec and not any(l.get('ifname') == link for l in links):
         raise Refused('link', f'no interface {link} on this appliance')
-    kind, why = kind_and_why(link, lk, topo, port_kinds)
     f = topo.facts(link)
     if f['member_of']:
         raise Refused('link', f"{link} is a member of {f['member_of']}: put the VLAN on {f['member_of']}")
