@@ -91,6 +91,20 @@ const noFeatures = {
     });
   },
 };
+// The braille chart's canvas (blessed-contrib) is loaded on the first chart through createRequire
+// (src/ui/draw.ts: dist/ is ESM), which a bundle cannot follow: here it is a plain require, so the
+// canvas and what it uses are bundled, evaluated only when a chart is first drawn
+const contribCanvas = {
+  name: 'contrib-canvas',
+  setup(b) {
+    b.onLoad({ filter: /src[\\/]ui[\\/]draw\.ts$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      const from = "createRequire(import.meta.url)('blessed-contrib/lib/widget/canvas.js')";
+      if (!src.includes(from)) throw new Error(`${args.path}: no createRequire of blessed-contrib's canvas (the build needs updating)`);
+      return { contents: src.replace(from, "require('blessed-contrib/lib/widget/canvas.js')"), loader: 'ts' };
+    });
+  },
+};
 const bundle = join(work, 'confconsole.cjs');
 const stage1 = join(work, 'stage1.cjs');
 const options = {
@@ -100,7 +114,7 @@ const options = {
   target: 'node20',
   external: ['term.js', 'pty.js'],
   define: { CONFCONSOLE_INSTALLED: JSON.stringify({ sbin: SBIN, version: pkg.version }) },
-  plugins: [...(process.env.CONFCONSOLE_BUILD_NO_FEATURES ? [noFeatures] : []), blessedWidgets, lazySegmenter, englishOnly],
+  plugins: [...(process.env.CONFCONSOLE_BUILD_NO_FEATURES ? [noFeatures] : []), blessedWidgets, lazySegmenter, englishOnly, contribCanvas],
   legalComments: 'none',
   // smaller source and heap: ~25 % less snapshot to deserialize
   minify: true,
@@ -111,6 +125,15 @@ const options = {
 // the functions' names are not kept (keepNames costs 1.3 MB of RSS at every start): a source map
 // beside the executable tells the internal-error log where a frame is (src/system/stackmap.ts)
 await build({ ...options, entryPoints: [join(top, 'src', 'sea.ts')], outfile: bundle, sourcemap: 'external', sourcesContent: false });
+// the map carries checkpoints, so that mapping a stack decodes a few hundred of its segments, not
+// all 230,000 (src/system/stackmap.ts, the one owner of the decoding, bundled for this step)
+{
+  const code = (await build({ entryPoints: [join(top, 'src', 'system', 'stackmap.ts')], bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'warning' })).outputFiles[0].text;
+  const { checkpointsOf } = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+  const map = JSON.parse(readFileSync(`${bundle}.map`, 'utf8'));
+  map.x_confconsole_checkpoints = checkpointsOf(Buffer.from(map.mappings, 'latin1'));
+  writeFileSync(`${bundle}.map`, JSON.stringify(map));
+}
 // the first stage: a few small modules, nothing that draws with blessed (names kept: it is small)
 await build({ ...options, entryPoints: [join(top, 'src', 'sea1.ts')], outfile: stage1, plugins: [lazySegmenter], keepNames: true });
 
@@ -147,6 +170,7 @@ const seaAssets = {
   'stage2.js': 'assets/stage2.js',
   'stage2.cache': 'assets/stage2.cache',
   'terminfo.list': 'assets/terminfo.list',
+  'builtins.list': 'assets/builtins.list',
   ...Object.fromEntries(terms.map((t) => [`terminfo/${t}`, `assets/terminfo/${t}.json`])),
   ...Object.fromEntries(frames.map((k) => [k, `assets/frames/${k}.json`])),
 };

@@ -16,6 +16,7 @@ import { main } from './cli.js';
 import { init } from './flow/model.js';
 import { breadcrumb, view } from './flow/view.js';
 import { loadTree, treesCheckedAtBuild } from './menu/trees.js';
+import { openStageMap } from './system/stackmap.js';
 import { readSettingsSync } from './system/settings.js';
 import { parseCommandLine } from './commands/parse.js';
 import { commands } from './features/index.js';
@@ -235,6 +236,8 @@ if (stage?.mode === 'build') {
   parsedAsset = (t) => (stage.terms.includes(t) ? stage.terminfo(t) : undefined);
   // the trees are the constants the build checked (warm)
   treesCheckedAtBuild();
+  // this build's source map, held open for the stacks of an internal error
+  openStageMap();
   searchPaths();
   useParsed();
   builtinTerms.clear();
