@@ -2,7 +2,7 @@
 // cache must be made by the V8 that reads it): the second stage's bundle (src/sea.ts) wrapped as
 // a CommonJS module function, run once in `build` mode (terminfo parsed, the start's work done,
 // the first frames recorded), then its V8 code cache made, so the functions that work compiled
-// are in it. Writes into DIR: stage2.js, stage2.cache, terminfo/<TERM>.json (one per terminal: a
+// are in it. Writes into DIR: stage2.js, stage2.cache, builtins.list, terminfo/<TERM>.json (one per terminal: a
 // start parses only its own), terminfo.list, frames/<key>.json.
 // Usage: node stage2-build.cjs BUNDLE TERMINFO_DIR DIR TERMS...
 'use strict';
@@ -20,6 +20,11 @@ globalThis.confconsoleStage2 = stage;
 const module_ = { exports: {} };
 script.runInThisContext()(module_.exports, require, module_, bundle, dir);
 stage.done.then(() => {
+  // Node's own modules the console loaded (its top level and a start's work): the first stage
+  // loads them before it makes V8 lean, while their code caches still match V8's flags
+  const { builtinModules } = require('node:module');
+  const builtins = process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length)).filter((m) => builtinModules.includes(m));
+  writeFileSync(join(dir, 'builtins.list'), [...new Set(builtins)].sort().join('\n') + '\n');
   writeFileSync(join(dir, 'stage2.js'), source);
   mkdirSync(join(dir, 'terminfo'), { recursive: true });
   const terms = Object.keys(stage.parsed).sort();

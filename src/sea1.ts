@@ -103,6 +103,15 @@ function leaveOnSignal(leave: string): void {
 function second(sea: Sea, args: string[], first: { drawn: string; leave: string } | undefined): void {
   const source = sea.getAsset('stage2.js', 'utf8');
   const script = new vm.Script(source, { filename: 'confconsole.cjs', cachedData: Buffer.from(sea.getRawAsset('stage2.cache')) });
+  // Node's own modules the console loads (packaging/stage2-build.cjs lists them), loaded now: after
+  // leanHeap their code caches would be refused too (58 of them: 0.5 MB and 10 ms of every start)
+  for (const m of sea.getAsset('builtins.list', 'utf8').split('\n')) {
+    try {
+      if (m) require(m);
+    } catch {
+      /* not in this Node: the console loads what it has */
+    }
+  }
   const lean = leanHeap();
   // (package test: a refused cache costs a full parse, 9 MB more RSS and 150 ms)
   if (env('CONFCONSOLE_DEBUG_START')) process.stderr.write(`confconsole: code cache ${script.cachedDataRejected ? 'rejected' : 'accepted'}; V8 ${lean ? 'lean' : 'defaults'}\n`);

@@ -199,6 +199,25 @@ describe.skipIf(why !== undefined)('the Debian package installed in a throwaway 
     expect(await waitGone()).toBe(true);
   }, 120_000);
 
+  it('the installed executable draws Interface stats as the checkout does: braille where the terminal has Unicode (the canvas bundled), ASCII where not', async () => {
+    const exe = join(root, 'usr/lib/confconsole/confconsole');
+    for (const [lang, want, not] of [['C.UTF-8', /[\u2801-\u28ff]/, /\|#/], ['C', /\|[#+]|\+-{3}/, /[\u2800-\u28ff]/]] as const) {
+      const demo = join(work, `stats-${lang}`);
+      await session(`env -u TMUX TERM=xterm-256color LANG=${lang} LC_ALL=${lang} CONFCONSOLE_SBIN=${join(top, 'sbin')} ${exe} --demo --root ${demo}`, '24');
+      await waitScreen((x) => /Welcome/.test(x), 'the Welcome dialog');
+      tmux('send-keys', '-t', 'pkg', 'Enter');
+      await waitScreen((x) => /Networking and Traffic Analysis/.test(x), 'the main menu');
+      tmux('send-keys', '-t', 'pkg', '1', 'Enter');
+      await waitScreen((x) => /Interface stats/.test(x), 'the Network Settings menu');
+      tmux('send-keys', '-t', 'pkg', '3', 'Enter');
+      // the chart needs two samples (one a second)
+      const s = await waitScreen((x) => /receive rate/.test(x) && want.test(x.slice(x.indexOf('receive rate'))), `the chart (${lang})`);
+      expect(s.slice(s.indexOf('receive rate')), lang).not.toMatch(not);
+      tmux('send-keys', '-t', 'pkg', 'C-c', 'C-c');
+      expect(await waitGone()).toBe(true);
+    }
+  }, 120_000);
+
   it('confconsole runs without Node: --version, --help, the manual page', () => {
     expect(inroot(['sh', '-c', 'command -v node nodejs || echo no-node']).out.trim()).toBe('no-node');
     const v = inroot(['confconsole', '--version']);
