@@ -161,7 +161,7 @@ do_status() {
     # authentication: log in and run `true`, no forwards
     begin "$C_AUTH"
     if [[ $resolved == no ]]; then add "$C_AUTH" skip "not checked: $CH_HOST does not resolve"
-    elif [[ ! -f $CH_KEY ]]; then add "$C_AUTH" fail "this appliance has no call-home key yet (callhome.sh pubkey makes it)" "$ADV_AUTH"
+    elif [[ ! -f $CH_KEY ]]; then add "$C_AUTH" fail "this appliance has no call-home key yet (Call-Home public key, or confconsole callhome pubkey, makes it)" "$ADV_AUTH"
     else
       local err rc
       ch_ssh_opts
@@ -170,7 +170,7 @@ do_status() {
       elif grep -qiE 'IDENTIFICATION HAS CHANGED|Host key verification failed|host key .*changed' <<<"$err"; then
         add "$C_AUTH" fail "the server's host key changed (not the one in the call-home cache); if the server was reinstalled, disable Call-Home and clear the cache" "$ADV_AUTH"
       elif grep -qi 'Permission denied' <<<"$err"; then
-        add "$C_AUTH" fail "key refused: the server does not accept this appliance's key for $CH_USER (give it the key from callhome.sh pubkey)" "$ADV_AUTH"
+        add "$C_AUTH" fail "key refused: the server does not accept this appliance's key for $CH_USER (give it the key: Call-Home public key, or confconsole callhome pubkey)" "$ADV_AUTH"
       else
         add "$C_AUTH" fail "ssh failed (exit $rc): $(grep -v '^$' <<<"$err" | tail -n1)" "$ADV_AUTH"
       fi
@@ -210,7 +210,7 @@ case $cmd in
     printf '{"ok":true,"pubkey":%s}\n' "$(json_str "$key")" ;;
   enable)
     lock; ch_load
-    [[ -n $CH_HOST ]] || fail "$EX_USAGE" "no call-home host is set: set one first (set_callhome.sh --host H --port 22|443, or --default)"
+    [[ -n $CH_HOST ]] || fail "$EX_USAGE" "no call-home host is set: set one first (Call-Home configuration, or confconsole callhome set --host H --port 22|443, or --default)"
     ch_keygen || fail "$EX_FAIL" "cannot create the call-home key $CH_KEY"
     if [[ $CH_ENABLED == yes ]]; then
       log "Call-Home is already enabled: restarting it"
@@ -242,7 +242,7 @@ case $cmd in
     printf '{"ok":true,"enabled":false}\n' ;;
   clear-cache)
     lock; ch_load
-    [[ $CH_ENABLED == no ]] || fail "$EX_USAGE" "disable Call-Home first (callhome.sh disable), then clear the cache"
+    [[ $CH_ENABLED == no ]] || fail "$EX_USAGE" "disable Call-Home first (Enable/Disable Call-Home, or confconsole callhome disable), then clear the cache"
     if [[ -f $CH_KNOWN ]]; then
       if ! ssh-keygen -R "$CH_ALIAS" -f "$CH_KNOWN" >/dev/null 2>&1; then rm -f -- "$CH_KNOWN"; fi
       rm -f -- "$CH_KNOWN.old"

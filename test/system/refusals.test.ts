@@ -3,6 +3,7 @@
 // from without its dashes (the console puts the message under that field). The real scripts,
 // on a demo root; a refusal writes nothing. Wrong usage (unknown option, a missing argument)
 // is field "usage".
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { missing } from '../support/requires.js';
 import { makeRoot, removeRoots, runScriptInput, treeSnapshot } from './helpers.js';
@@ -85,6 +86,39 @@ describe.skipIf(why !== undefined)('a refusal names its field (exit 2, nothing w
     expect(res.json.error).toBeTypeOf('string');
     expect(res.stderr).toContain(`${script}: ${res.json.error}`);
     expect(treeSnapshot(r.dir)).toEqual(before);
+  });
+});
+
+// A refusal that says what to do first names what the operator has: the console's item and the
+// confconsole command, never an internal script (callhome.sh, set_callhome.sh) they do not run.
+describe.skipIf(why !== undefined)('a refusal says what to do in the console and with confconsole', () => {
+  const names = (error: unknown, item: string, command: string) => {
+    expect(error).toBeTypeOf('string');
+    expect(error).toContain(item);
+    expect(error).toContain(command);
+    expect(error).not.toMatch(/[a-z_]+\.sh\b/);
+  };
+  // the lock (run/) is taken before the settings are read; the settings are what stays unwritten
+  const settings = (dir: string) => treeSnapshot(dir, (rel) => rel === '.test' || rel.startsWith('.test/') || rel === 'run' || rel.startsWith('run/'));
+  it('clear-cache while Call-Home is enabled: disable it first (exit 2, nothing written)', async () => {
+    const r = makeRoot({ demo: true });
+    expect((await runScriptInput('set_callhome.sh', ['--host', 'callhome.example.com', '--port', '22'], r.dir, undefined)).code).toBe(0);
+    expect((await runScriptInput('callhome.sh', ['enable'], r.dir, undefined)).code).toBe(0);
+    const before = settings(r.dir);
+    const res = await runScriptInput('callhome.sh', ['clear-cache'], r.dir, undefined);
+    expect(res.code, res.stdout + res.stderr).toBe(2);
+    names(res.json.error, 'Enable/Disable Call-Home', 'confconsole callhome disable');
+    expect(settings(r.dir)).toEqual(before);
+  });
+  it('enable with no Call-Home host: set one first (exit 2, nothing written)', async () => {
+    const r = makeRoot({ demo: true });
+    // the seed has no [callhome]: no host
+    expect(readFileSync(r.ini, 'utf8')).not.toContain('[callhome]');
+    const before = settings(r.dir);
+    const res = await runScriptInput('callhome.sh', ['enable'], r.dir, undefined);
+    expect(res.code, res.stdout + res.stderr).toBe(2);
+    names(res.json.error, 'Call-Home configuration', 'confconsole callhome set');
+    expect(settings(r.dir)).toEqual(before);
   });
 });
 

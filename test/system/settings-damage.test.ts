@@ -147,6 +147,7 @@ describe.skipIf(why !== undefined)('a damaged appliance.ini is never believed no
     const r = await cli(root, ['appliance', 'restore-settings']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/There is no good copy of the settings/);
+    expect(r.stdout).toContain('The settings file reads well: there is nothing to put back.'); // not "fix it by hand"
   });
 });
 

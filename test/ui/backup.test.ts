@@ -59,6 +59,33 @@ describe('Backups menu', () => {
     expect(got).toBe(readFileSync(GOLDEN, 'utf8'));
   });
 
+  it('with no destination set, Back up now, List and Restore point to Change schedule (not a command line), writing nothing', async () => {
+    const root = await demoRoot();
+    h = await openBackups(root);
+    // the dialog's text as one line (a message wraps at the dialog's width)
+    const said = async () => {
+      await h!.waitFor('No backup destination is set');
+      expect(h!.text().replace(/[\s│]+/g, ' ')).toContain('No backup destination is set: choose one in 2. Change schedule first.');
+    };
+    // Back up now: said before the question (there is nothing to confirm)
+    await h.press('3', KEYS.enter);
+    await said();
+    expect(h.text()).not.toContain('Back up the settings now?');
+    await h.press(KEYS.enter);
+    await h.waitFor('5. Restore from a backup');
+    // List backups
+    await h.press('4', KEYS.enter);
+    await said();
+    await h.press(KEYS.enter);
+    await h.waitFor('5. Restore from a backup');
+    // Restore from a backup: said once, without the prefix said twice
+    await h.press('5', KEYS.enter);
+    await said();
+    for (const t of ['confconsole backup set', '--destination', 'Cannot list the backups']) expect(h.text()).not.toContain(t);
+    expect(readdirSync(join(root, 'var/backups/confconsole'))).toEqual([]);
+    expect(existsSync(join(root, 'var/lib/confconsole/backup-state.json'))).toBe(false);
+  }, 60_000);
+
   it("a field's error goes once its value is corrected and the field left, before the next OK", async () => {
     const root = await demoRoot();
     h = await openBackups(root);

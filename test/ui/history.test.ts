@@ -24,6 +24,27 @@ const ntp = (root: string, ...servers: string[]) => {
 };
 
 describe('History menu', () => {
+  it('a summary is whole on the line, or cut with "..." (never a shorter value that reads as another)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cc-ui-history-'));
+    roots.push(root);
+    await seedDemo(root, 'appliance');
+    ntp(root, 'a.example');
+    ntp(root, 'b.example');
+    ntp(root, 'ntp1.example.org', 'ntp2.example.org', 'ntp3.example.org', 'ntp4.example.org');
+    h = await startConsole({ root, cols: 80, rows: 24, keysAtStart: KEYS.enter });
+    await h.waitFor('Appliance Admin');
+    await h.press('3', KEYS.enter);
+    await h.waitFor('4. History');
+    await h.press('4', KEYS.enter);
+    await h.waitFor('3 revision(s) kept');
+    expect(h.lines().every((l) => l.length <= 80)).toBe(true);
+    const row = (n: number) => h!.lines().find((l) => l.includes(`${n}. `) && l.includes(' ntp '))!.replace(/[│\s]+$/, '');
+    expect(row(2)).toMatch(/servers: a\.example -> b\.example$/);
+    // the newest first: revision 3 (four servers) and 1 (the seed's two pool servers) are longer: cut, marked
+    expect(row(1)).toMatch(/servers: b\.example -> ntp1\.example\.org .*\.\.\.$/);
+    expect(row(3)).toMatch(/servers: 0\.ubuntu\.pool\.ntp\.org 1\.ubuntu.*\.\.\.$/);
+  });
+
   it('lists the revisions at 80x24, shows a diff, and restores after a Yes', async () => {
     const root = mkdtempSync(join(tmpdir(), 'cc-ui-history-'));
     roots.push(root);

@@ -51,6 +51,21 @@ describe('the console with a damaged settings file', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
+  it('on a fresh appliance (the file reads, no copy yet) Restore settings says there is nothing to put back, not to fix the file', async () => {
+    const { root, ini } = await damagedRoot(() => undefined);
+    const before = readFileSync(ini, 'utf8');
+    h = await startConsole({ root, cols: 80, rows: 24, keysAtStart: KEYS.enter });
+    await h.waitFor('Console Setup');
+    await h.press('3', KEYS.enter, '8', KEYS.enter);
+    await h.waitFor('There is no good copy');
+    const s = flat(h);
+    expect(s).toContain('The settings file reads well: there is nothing to put back.');
+    expect(s).not.toContain('by hand');
+    expect(s).not.toContain('the message names the line');
+    expect(readFileSync(ini, 'utf8')).toBe(before);
+    rmSync(root, { recursive: true, force: true });
+  });
+
   it('Restore settings shows the copy and the lines that change, then puts it back', async () => {
     const { root, ini } = await damagedRoot(() => undefined);
     const backups = join(root, 'var/backups/confconsole');

@@ -1,6 +1,6 @@
 // The Healthcheck's rows as the manual prints them, and its verdict line.
 import { describe, expect, it } from 'vitest';
-import { healthLines, healthSummary, HealthResult } from '../../src/features/health/index.js';
+import { healthLines, healthNote, healthSummary, HealthResult } from '../../src/features/health/index.js';
 
 describe('Healthcheck rows', () => {
   it('prints each row as the manual: "name : [LEVEL]", then its details', () => {
@@ -18,6 +18,12 @@ describe('Healthcheck rows', () => {
     expect(healthSummary({ errors: 1, warnings: 0 })).toBe('Healthcheck results: 1 error');
     expect(healthSummary({ errors: 2, warnings: 1 })).toBe('Healthcheck results: 2 errors, 1 warning');
     expect(healthSummary({ errors: 0, warnings: 3 })).toBe('Healthcheck results: 3 warnings');
+  });
+
+  it('the progress line names only the rows of this console and role (no master nor osSensors on a master appliance)', () => {
+    expect(healthNote('appliance', 'master')).toBe('Checking services, incoming data, updates and AppArmor');
+    expect(healthNote('appliance', 'probe')).toBe('Checking services, master, incoming data, updates and AppArmor');
+    expect(healthNote('vsensor', 'master')).toBe('Checking services, master, incoming data, updates, osSensors and AppArmor');
   });
 
   it('refuses a result whose level is not one of the three', () => {

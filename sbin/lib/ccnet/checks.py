@@ -427,9 +427,12 @@ def _not_last_management(files, links, joining, gone):
     """Refuses enslaving (to a bond without an address) the links that carry the last management
     interface; gone: every link that stops being one (the joining ports)."""
     eth = view(files, links)
-    mgmt = [n for n, st in eth.items() if describe(st)['mode'] in ('static', 'dhcp', 'ipv6') and n not in gone]
-    if not mgmt:
-        raise Refused('members', f'{", ".join(joining)} carry the last management interface: the appliance would be unreachable')
+    managing = {n for n, st in eth.items() if describe(st)['mode'] in ('static', 'dhcp', 'ipv6')}
+    if not managing - set(gone):
+        # named: the joining ports that manage (a capture port joining with them is no part of it)
+        last = [n for n in joining if n in managing] or list(joining)
+        said = f'{last[0]} is the last management interface' if len(last) == 1 else f'{", ".join(last)} are the last management interfaces'
+        raise Refused('members', f'{said}: in a bond without an address the appliance would be unreachable')
 
 
 def validate_bond(files, links, name, members, bond_mode, primary='', lacp_rate='', mode='none', ssh_local=None, port_kinds=(), **addr):

@@ -11,7 +11,7 @@ import { EXIT, run, script } from '../../system/runner.js';
 import { Problem } from '../../core/problem.js';
 import { z } from 'zod';
 import { parseIni, readSettings, SettingsProblem } from '../../system/settings.js';
-import { lastGoodCopy, restoreCopy, restoreReview, restoreSettings } from './restore.js';
+import { lastGoodCopy, noCopyText, restoreCopy, restoreReview, restoreSettings } from './restore.js';
 import { version } from '../../version.js';
 import { describePcap, pcapSize } from '../pcap/index.js';
 
@@ -137,7 +137,7 @@ export const commands: Command[] = [
       const asked = str(opts.backup);
       const copy = asked === undefined ? newest : await copyAt(ctx, asked);
       if (!copy) {
-        out.print({ ok: false, code: EXIT.fail, error: 'no good copy' }, `There is no good copy of the settings in ${ctx.paths.under('/var/backups/confconsole')}: fix ${ctx.paths.settingsIni} by hand.`);
+        out.print({ ok: false, code: EXIT.fail, error: 'no good copy' }, await noCopyText(ctx));
         return EXIT.fail;
       }
       const review = await restoreReview(ctx, copy);

@@ -10,6 +10,7 @@ import { Problem, isProblem } from '../../core/problem.js';
 import { IniDamage, parseIniBytes, type IniSections } from '../../system/ccini.js';
 import { fileCause } from '../../system/files.js';
 import { run, script } from '../../system/runner.js';
+import { readSettings, SettingsProblem } from '../../system/settings.js';
 
 const restoreScript = script('restore_settings.sh', z.object({ restored: z.string(), kept: z.string() }).loose());
 
@@ -110,6 +111,23 @@ export async function restoreReview(ctx: Ctx, copy: GoodCopy): Promise<{ text: s
   return { text, diff };
 }
 
+/**
+ * Why there is nothing to restore: on an appliance whose settings read, that no readable copy was
+ * kept yet (one is kept at each change); when they do not read, to fix the file by hand (the first screen
+ * names its line). Reads appliance.ini; never throws for it.
+ */
+export async function noCopyText(ctx: Ctx): Promise<string> {
+  const where = `There is no good copy of the settings in ${backupDir(ctx)} (one is kept each time a setting changes).`;
+  const reads = await readSettings(ctx.paths.settingsIni).then(
+    () => true,
+    (e: unknown) => {
+      if (e instanceof SettingsProblem) return false;
+      throw e;
+    },
+  );
+  return reads ? `${where}\nThe settings file reads well: there is nothing to put back.` : `${where}\nFix ${ctx.paths.settingsIni} by hand: the first screen names the line.`;
+}
+
 // The copy the operator reviewed in this console is the one put back (not a newer one made since).
 let reviewed: string | undefined;
 
@@ -122,7 +140,7 @@ export const restoreSettings: Op<'ask' | 'apply'> = {
       throw e;
     });
     if (copy instanceof Problem) return { blocked: copy.message };
-    if (!copy) return { blocked: `There is no good copy of the settings in ${backupDir(ctx)}: fix ${ctx.paths.settingsIni} by hand (the message names the line).` };
+    if (!copy) return { blocked: await noCopyText(ctx) };
     reviewed = copy.path;
     return { question: `${(await restoreReview(ctx, copy)).text}\n\nPut this copy back?` };
   },

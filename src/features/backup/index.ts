@@ -55,7 +55,7 @@ export const backupItem = (key: string): Item => ({
         key: '3',
         label: 'Back up now',
         help: 'Makes a backup of every setting (secrets included) now, at the destination; Esc cancels (nothing is replaced until the backup is complete).',
-        flow: { kind: 'do', op: backupNow, confirm: 'Back up the settings now?', cancellable: true, progress: 'Backing up the settings' },
+        flow: { kind: 'do', op: backupNow, confirm: 'ask', cancellable: true, progress: 'Backing up the settings' },
       },
       { key: '4', label: 'List backups', help: 'The backups at the destination, newest first.', flow: { kind: 'view', op: backupList } },
       {

@@ -14,7 +14,7 @@ import { yesNoChoices } from '../../menu/choices.js';
 import type { Field } from '../../menu/types.js';
 import { BACKUP_DAYS, backupDestination, backupKeep, backupPassphrase, backupTime } from '../../rules/backup.js';
 import { planOf, planRows } from '../../system/plan.js';
-import { run, script } from '../../system/runner.js';
+import { EXIT, run, script } from '../../system/runner.js';
 import { readSettings } from '../../system/settings.js';
 
 /** The schedule as appliance.ini [backup] holds it (set_backup.sh's result and backup.sh show). */
@@ -240,8 +240,12 @@ export async function exportYaml(ctx: Ctx): Promise<string> {
 }
 
 /** Back up now: the export with secrets to backup.sh now (cancellable: nothing is replaced until the last rename). */
-export const backupNow: Op<'apply'> = {
+export const backupNow: Op<'ask' | 'apply'> = {
   id: 'backup.now',
+  /** Without a destination there is nothing to confirm: said at once, where to set it. */
+  async ask(ctx) {
+    return (await noDestination(ctx)) ? { blocked: NO_DESTINATION } : { question: 'Back up the settings now?' };
+  },
   async apply(ctx, _v, io) {
     io.note?.('Reading the settings');
     const doc = await exportYaml(ctx);
@@ -251,12 +255,21 @@ export const backupNow: Op<'apply'> = {
   },
 };
 
-/** The backups at the destination, newest first; a Problem naming the cause when they cannot be listed. */
-export async function listBackups(ctx: Ctx): Promise<BackupRow[]> {
+/**
+ * The backups at the destination, newest first; a Problem naming the cause when they cannot be
+ * listed (`said` before the script's message: a source menu says its own "Cannot list them").
+ */
+export async function listBackups(ctx: Ctx, said = 'Cannot list the backups: '): Promise<BackupRow[]> {
   const r = await run(ctx.runner, listScript, ['list']);
-  if (!r.ok) throw new BackupProblem(`Cannot list the backups: ${r.error}`, r.field, r.exitCode);
+  if (!r.ok) throw new BackupProblem(`${said}${r.error}`, r.field, r.exitCode);
   return r.value.backups;
 }
+
+/** The console's answer where a backup needs a destination and none is set (backup.sh's names the command line's option). */
+export const NO_DESTINATION = 'No backup destination is set: choose one in 2. Change schedule first.';
+
+/** True when the schedule names no destination: nothing can be backed up, listed or restored. */
+const noDestination = async (ctx: Ctx) => (await backupState(ctx)).backup.destination === '';
 
 export const BACKUP_COLUMNS = ['ID', 'Time', 'Size', 'Encrypted'];
 export const backupRows = (l: BackupRow[]): string[][] => l.map((b) => [b.id, idTime(b.id), size(b.size), b.encrypted ? 'yes' : 'no']);
@@ -265,6 +278,7 @@ export const backupRows = (l: BackupRow[]): string[][] => l.map((b) => [b.id, id
 export const backupList: Op<'show'> = {
   id: 'backup.list',
   async show(ctx) {
+    if (await noDestination(ctx)) return { kind: 'text', title: 'Backups', text: NO_DESTINATION };
     const l = await listBackups(ctx);
     if (l.length === 0) return { kind: 'text', title: 'Backups', text: 'No backup at the destination yet.' };
     return { kind: 'table', title: 'Backups', text: `${l.length} backup(s), newest first.`, columns: BACKUP_COLUMNS, rows: backupRows(l) };
@@ -342,7 +356,8 @@ const HOTKEYS = '123456789abcdefghijklmnopqrstuvwxyz';
 export const backupSource: Op<'items'> = {
   id: 'backup.source',
   async items(ctx) {
-    return (await listBackups(ctx)).slice(0, HOTKEYS.length).map((b, n): Entry => ({ key: HOTKEYS[n]!, label: `${idTime(b.id)}  ${size(b.size)}${b.encrypted ? ', encrypted' : ''}`, context: { id: b.id, encrypted: b.encrypted ? 'yes' : '' } }));
+    if (await noDestination(ctx)) throw new BackupProblem(NO_DESTINATION, 'destination', EXIT.usage);
+    return (await listBackups(ctx, '')).slice(0, HOTKEYS.length).map((b, n): Entry => ({ key: HOTKEYS[n]!, label: `${idTime(b.id)}  ${size(b.size)}${b.encrypted ? ', encrypted' : ''}`, context: { id: b.id, encrypted: b.encrypted ? 'yes' : '' } }));
   },
 };
 

@@ -8,6 +8,7 @@ import { report } from '../../commands/output.js';
 import type { Command } from '../../commands/types.js';
 import type { Item } from '../../menu/types.js';
 import { EXIT, run, script } from '../../system/runner.js';
+import { readSettings, SettingsProblem } from '../../system/settings.js';
 
 /** One row of the health check, as the script types it. */
 export const HealthRow = z.object({ name: z.string(), level: z.enum(['ok', 'warning', 'error']), details: z.array(z.string()) });
@@ -30,13 +31,33 @@ export function healthSummary(h: Pick<HealthResult, 'errors' | 'warnings'>): str
 }
 
 /**
+ * What the check looks at, for the progress line: the rows vsensor-health-check.sh makes for this
+ * console and role (master connectivity on a vSensor or a probe, osSensors on a vSensor only).
+ */
+export function healthNote(profile: 'appliance' | 'vsensor', role: 'master' | 'probe'): string {
+  const parts = ['services', ...(profile === 'vsensor' || role === 'probe' ? ['master'] : []), 'incoming data', 'updates', ...(profile === 'vsensor' ? ['osSensors'] : [])];
+  return `Checking ${parts.join(', ')} and AppArmor`;
+}
+
+/** The progress line from the settings; unreadable settings (the script says why) name every row. */
+async function noteOf(ctx: Ctx): Promise<string> {
+  try {
+    const s = await readSettings(ctx.paths.settingsIni);
+    return healthNote(s.appliance.profile, s.topology.role);
+  } catch (e) {
+    if (e instanceof SettingsProblem) return 'Checking services, master, incoming data, updates, osSensors and AppArmor';
+    throw e;
+  }
+}
+
+/**
  * Runs the health check: each row as it finishes goes to `io.line` (the script's own lines, the
  * heading first); the outcome has every row as details and the typed rows as data. A row in
  * error makes it not ok with exit 5 (the script's); a check that could not run at all is the
  * script's failure as it said it.
  */
 export async function runHealth(ctx: Ctx, io: Io): Promise<Outcome> {
-  io.note?.('Checking services, master, incoming data, updates, osSensors and AppArmor');
+  io.note?.(await noteOf(ctx));
   const r = await run(ctx.runner, healthCheck, ['--json'], { timeoutMs: 90_000, onLine: io.line, ...(io.signal ? { signal: io.signal } : {}) });
   const said = r.ok ? r.value : r.exitCode === EXIT.testFailed ? HealthResult.safeParse(r.json).data : undefined;
   if (!said) return outcomeOf(r, '');

@@ -154,6 +154,10 @@ export async function restoreRevision(ctx: Ctx, id: string, io: { line(t: string
 
 const HOTKEYS = '123456789abcdefghijklmnopqrstuvwxyz';
 
+/** A menu line of the history as wide as an 80-column menu holds ("1. " before it); longer: cut, ending "..." (a cut "b.example" must not read as "b.exampl"; ASCII for the VGA console). */
+const LABEL_WIDTH = 68;
+const cutLabel = (text: string): string => (text.length > LABEL_WIDTH ? `${text.slice(0, LABEL_WIDTH - 3)}...` : text);
+
 /** History: the newest revisions (one a hotkey), and the damaged records named in the status. */
 export const historyList: Op<'items' | 'show'> = {
   id: 'history.list',
@@ -162,7 +166,7 @@ export const historyList: Op<'items' | 'show'> = {
     return h.revisions.slice(0, HOTKEYS.length).map(
       (r, n): Entry => ({
         key: HOTKEYS[n]!,
-        label: `${String(r.id).padStart(4)} ${shortTime(r.time).slice(5)} ${r.area.padEnd(8)} ${visible(r.summary)}`.slice(0, 56),
+        label: cutLabel(`${String(r.id).padStart(4)} ${shortTime(r.time).slice(5)} ${r.area.padEnd(8)} ${visible(r.summary)}`),
         context: { id: String(r.id) },
       }),
     );
