@@ -3,7 +3,7 @@
 // One module for both trees. The writers are sbin/set_updatekey.sh, upgrade_vsensor.sh,
 // set_update_proxy.sh; show_updates.sh reads. Secrets go on stdin and are never read back.
 import { z } from 'zod';
-import type { Ctx, Io, Op, Outcome } from '../../core/types.js';
+import type { Checked, Ctx, Io, Op, Outcome } from '../../core/types.js';
 import { outcomeOf } from '../../core/outcome.js';
 import { check, report, str, UsageError } from '../../commands/output.js';
 import type { Command } from '../../commands/types.js';
@@ -155,21 +155,36 @@ export const updateKeySet: Op<'read' | 'apply'> = {
   },
 };
 
-export const proxySet: Op<'read' | 'apply'> = {
+export const proxySet: Op<'read' | 'check' | 'apply'> = {
   id: 'updates.proxy',
   async read(ctx) {
     const s = await readUpdates(ctx);
     return { url: s.proxy ?? '', user: s.proxy_user ?? '', password: '' };
+  },
+  // what setProxy refuses is said at its field before the review, never after a Yes
+  async check(_ctx, v): Promise<Checked> {
+    return { errors: proxyErrors(v.url ?? '', v.user ?? '', v.password ?? '') };
   },
   async apply(ctx, v, io) {
     return setProxy(ctx, v.url ?? '', v.user ?? '', v.password ?? '', io);
   },
 };
 
+/**
+ * The proxy form's combinations that no field's rule sees, by field: a user without a proxy (it
+ * would be dropped) or without a password (set_update_proxy.sh reads one for every user).
+ */
+export function proxyErrors(url: string, user: string, pass: string): Record<string, string> {
+  if (user === '') return {};
+  if (url === '') return { user: 'A proxy user needs a proxy: enter the proxy, or empty the user' };
+  return pass === '' ? { password: 'Enter the password of the proxy user' } : {};
+}
+
 /** The proxy for updates through set_update_proxy.sh: url '' removes it; the password only on stdin. */
 async function setProxy(ctx: Ctx, url: string, user: string, pass: string, io: Io): Promise<Outcome> {
+  const [field, summary] = Object.entries(proxyErrors(url, user, pass))[0] ?? [];
+  if (field !== undefined && summary !== undefined) return { ok: false, summary, field, code: EXIT.usage };
   if (url === '') return outcomeOf(await run(ctx.runner, scripts.proxy, ['--none'], { onLine: io.line, survive: true }), 'No proxy for updates: the package manager connects directly');
-  if (user !== '' && pass === '') return { ok: false, summary: 'Enter the password of the proxy user', field: 'password', code: EXIT.usage };
   const args = [url, ...(user !== '' ? ['--user', user] : [])];
   const r = await run(ctx.runner, scripts.proxy, args, { stdin: user !== '' ? pass + '\n' : '', onLine: io.line, survive: true });
   return outcomeOf(r, (p) => `${p.changed ? '' : 'Nothing changed: '}The package manager uses the proxy ${p.proxy ?? url}${p.user ? ` as ${p.user}` : ''}${p.checked ? ' (the repository answered through it)' : ''}`);
@@ -221,6 +236,7 @@ export const updatesMenu: Menu = {
           { name: 'user', label: 'Proxy user (empty: no login)', short: 'Proxy user', rule: proxyUser, help: 'The login at the proxy, if it asks for one; the password is asked next.' },
           { name: 'password', label: 'Proxy password', short: 'Proxy password', rule: (s) => (s === '' ? { ok: true, value: '' } : aptPassword(s)), masked: true, help: 'The password of the proxy user; stored for the package manager only (0600) and never shown again.' },
         ],
+        check: true,
         question: 'Set the proxy for updates?',
         progress: 'Setting the proxy for updates',
         done: 'Done.',
