@@ -281,6 +281,7 @@ check_appliance_hostname() {
 # ---- PCAP (set_pcap.sh, pcap_ring.sh) --------------------------------------------------------
 # check_gb VALUE → CHECKED the buffer size in whole GB (0 disables capture; the disk decides the most)
 check_gb() {
+  [[ $1 =~ ^0*[1-9][0-9]{6,}$ ]] && { CHECK_ERR="$1 GB is too large: at most 6 digits (the disk decides the largest buffer that fits)"; return 1; }
   [[ $1 =~ ^[0-9]{1,6}$ ]] || { CHECK_ERR="\"$1\" is not a whole number of GB (0 disables packet capture)"; return 1; }
   checked "$((10#$1))"
 }

@@ -142,10 +142,16 @@ describe.skipIf(whySize !== undefined)('set_pcap.sh: the buffer size must fit th
   it('refuses what is not a whole number of GB, and extra arguments: exit 2, nothing changed', async () => {
     const root = makeRoot({ demo: true });
     const before = treeSnapshot(root.dir);
-    for (const args of [['abc'], ['-1'], ['1.5'], [''], [' 5'], ['5 '], ['1e3'], ['0x10'], ['5GB'], ['1234567'], ['١']]) {
+    for (const args of [['abc'], ['-1'], ['1.5'], [''], [' 5'], ['5 '], ['1e3'], ['0x10'], ['5GB'], ['١']]) {
       const r = await runScript('set_pcap.sh', args, root.dir);
       expect(r.code, `${JSON.stringify(args)}: ${r.stderr}`).toBe(2);
       expect(r.json.error).toMatch(/is not a whole number of GB \(0 disables packet capture\)/);
+    }
+    // a whole number, too long: said so, not "not a whole number"
+    for (const n of ['1234567', '99999999999999999999', '0001000000']) {
+      const r = await runScript('set_pcap.sh', [n], root.dir);
+      expect(r.code, `${n}: ${r.stderr}`).toBe(2);
+      expect(r.json).toMatchObject({ field: 'gb', error: `${n} GB is too large: at most 6 digits (the disk decides the largest buffer that fits)` });
     }
     for (const args of [[], ['1', '2']]) {
       const r = await runScript('set_pcap.sh', args, root.dir);

@@ -196,6 +196,9 @@ describe('tokens, master, proxies, PCAP size', () => {
     expect(pcapGb(' 016 ')).toEqual({ ok: true, value: '16' });
     expect(pcapGb('0')).toEqual({ ok: true, value: '0' });
     for (const bad of ['-1', '1.5', 'ten', '', '1234567']) expect(pcapGb(bad).ok).toBe(false);
+    // a whole number too long is "too large", not "Enter a whole number" (as the CLI and the form say)
+    for (const n of ['1234567', '99999999999999999999', '0001000000']) expect(pcapGb(` ${n} `)).toEqual({ ok: false, message: `${n} GB is too large: at most 6 digits (the disk decides the largest buffer that fits)` });
+    expect(pcapGb('ten')).toEqual({ ok: false, message: 'Enter a whole number of GB (0 disables packet capture)' });
   });
 });
 
