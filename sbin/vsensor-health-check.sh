@@ -98,12 +98,22 @@ tcp_line() {
 }
 
 check_master() {
-  local out=$1 host mode proxy details=() name port loop=0 res cause msg args=() ph pp
+  local out=$1 host mode proxy details=() name port loop=0 res cause msg args=() ph pp where
   if [[ -n $settings_err ]]; then row "$out" error "The master is not known: $settings_err"; return; fi
   host=$(ini_get "$SETTINGS_INI" master host)
   mode=$(ini_get "$SETTINGS_INI" master mode)
   proxy=$(ini_get "$SETTINGS_INI" master proxy)
-  if [[ -z $host ]]; then row "$out" error "No master configured - set it in $([[ $profile == vsensor ]] && echo "Setup > Master" || echo "Appliance Admin > Topology settings")"; return; fi
+  where=$([[ $profile == vsensor ]] && echo "Setup > Master" || echo "Appliance Admin > Topology settings")
+  # Pull mode has no host here: the master connects in, so there is nothing to dial from this side
+  if [[ $mode == pull ]]; then
+    if [[ -s $(p /etc/confconsole/secrets/pull_hmac) ]]; then
+      row "$out" ok "Pull mode - the master connects to this $([[ $profile == vsensor ]] && echo vSensor || echo probe) over HTTPS with the HMAC token (check it on the master's System Status page)"
+    else
+      row "$out" error "Pull mode without an HMAC token - set it in $where"
+    fi
+    return
+  fi
+  if [[ -z $host ]]; then row "$out" error "No master configured - set it in $where"; return; fi
   if ! split_host_port "$host"; then row "$out" error "The master \"$host\" in $SETTINGS_INI is not a host name or IP address"; return; fi
   name=$HP_HOST port=${HP_PORT:-443}
   # the manual: a loopback address is never a master (the factory value when none is set)

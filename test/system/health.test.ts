@@ -307,6 +307,24 @@ describe.skipIf(why)('Healthcheck (vsensor-health-check.sh)', () => {
       expect(row(res, 'apparmor').details[0]).toMatch(/complain mode only/);
     }, 120_000);
 
+    it('master_connectivity in Pull mode (no host: the master connects in): OK with the token stored, else an error saying what is missing', async () => {
+      const pull = (profile: string) => `[appliance]\nprofile = ${profile}\n\n[services]\nnames = "chrony"\n\n[master]\nmode = pull\n` + (profile === 'appliance' ? '\n[topology]\nrole = probe\n' : '');
+      const r = quick(pull('vsensor'));
+      let res = await health(r);
+      expect(row(res, 'master_connectivity')).toEqual({ name: 'master_connectivity', level: 'error', details: ['Pull mode without an HMAC token - set it in Setup > Master'] });
+      put(r, 'etc/confconsole/secrets/pull_hmac', 'abcdefghij1234567890\n', 0o600);
+      res = await health(r);
+      expect(row(res, 'master_connectivity')).toEqual({
+        name: 'master_connectivity',
+        level: 'ok',
+        details: ["Pull mode - the master connects to this vSensor over HTTPS with the HMAC token (check it on the master's System Status page)"],
+      });
+      // a probe appliance in Pull mode: the same, in its own words
+      writeFileSync(r.ini, pull('appliance'));
+      res = await health(r);
+      expect(row(res, 'master_connectivity')?.details).toEqual(["Pull mode - the master connects to this probe over HTTPS with the HMAC token (check it on the master's System Status page)"]);
+    }, 120_000);
+
     it('an appliance has its own four rows; a damaged appliance.ini is an error row naming it', async () => {
       const r = quick(iniOf({ profile: 'appliance' }));
       let res = await health(r);
