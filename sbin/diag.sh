@@ -426,7 +426,9 @@ print(up, ",".join(a))' "$links" "$dev")
   if [[ $(ini_get "$SETTINGS_INI" appliance profile) == vsensor ]]; then
     local mhost mproxy margs=() mjson
     mhost=$(ini_get "$SETTINGS_INI" master host) mproxy=$(ini_get "$SETTINGS_INI" master proxy)
-    if [[ -z $mhost ]]; then add "Master answers HTTPS" skip "not checked: no master is set"
+    # Pull mode has no host: the master connects in, nothing to dial from here
+    if [[ $(ini_get "$SETTINGS_INI" master mode) == pull ]]; then add "Master answers HTTPS" skip "not checked: Pull mode (the master connects to this vSensor)"
+    elif [[ -z $mhost ]]; then add "Master answers HTTPS" skip "not checked: no master is set"
     else
       # with the stored push token when there is one: the master must accept it too
       margs=(--timeout 5); [[ -r $(secret_file push_token) ]] && margs+=(--stored)

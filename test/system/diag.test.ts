@@ -331,6 +331,27 @@ describe.skipIf(why !== undefined)('diag.sh in a namespace chain A — B — C',
     }
   });
 
+  it('the master row: skipped in Pull mode (the master connects in) and with no master, each saying why', async () => {
+    const ini = readFileSync(root.ini, 'utf8');
+    const cases: [string, string][] = [
+      [ini.replace('mode = push-token\nhost = 127.0.0.1:8443\n', 'mode = pull\n'), 'not checked: Pull mode (the master connects to this vSensor)'],
+      [ini.replace('mode = push-token\nhost = 127.0.0.1:8443\n', 'mode = pull\nhost = 127.0.0.1:8443\n'), 'not checked: Pull mode (the master connects to this vSensor)'],
+      [ini.replace('[master]\nmode = push-token\nhost = 127.0.0.1:8443\n', ''), 'not checked: no master is set'],
+    ];
+    const copies = cases.map(([text]) => {
+      expect(text).not.toBe(ini);
+      const d = mkdtempSync(join(dir, 'master-'));
+      cpSync(root.dir, d, { recursive: true });
+      writeFileSync(join(d, 'etc/confconsole/appliance.ini'), text);
+      return d;
+    });
+    const results = await Promise.all(copies.map((d) => runScript('diag.sh', ['check'], d, env())));
+    results.forEach((r, i) => {
+      expectRows(r.json, r.code);
+      expect((r.json.rows as Row[]).find((x) => x.check === 'Master answers HTTPS'), r.stderr).toMatchObject({ status: 'skip', detail: cases[i]![1] });
+    });
+  });
+
   it('routes and neighbours (IPv4 and IPv6) and the sockets of the namespace, as data', async () => {
     const r = await diag(['routes']);
     expect(r.code, r.stderr).toBe(0);
