@@ -97,7 +97,12 @@ function review(f: FlowFrame, fields: Field[], values: Record<string, string>, w
     f.planned ??
     fields
       .filter((fld) => fld.same === undefined && (fieldActive(fields, values, fld.name) || fieldActive(fields, f.current, fld.name)))
-      .map((fld) => ({ label: fld.short ?? fld.label, old: shown(fld, f.current), new: shown(fld, values) }));
+      .map((fld) => {
+        const row = { label: fld.short ?? fld.label, old: shown(fld, f.current), new: shown(fld, values) };
+        // a secret typed over a stored one masks the same ("****"): without this the review said
+        // "Nothing changes ... Unchanged: Admin password ****" and then asked to set it
+        return fld.masked && (values[fld.name] ?? '') !== '' && row.new === row.old ? { ...row, new: `${row.new} (typed: replaces the stored one)` } : row;
+      });
   // nothing to apply (and no secret typed, which cannot be compared — the script's plan compares it): say so, apply nothing
   const typedSecret = f.planned === undefined && fields.some((fld) => fld.masked && (values[fld.name] ?? '') !== '');
   if (!typedSecret && rows.every((r) => r.old === r.new))

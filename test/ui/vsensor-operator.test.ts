@@ -42,3 +42,24 @@ describe('Updates > Proxy for updates: a login the script would refuse is refuse
     });
   }
 });
+
+
+describe('a secret typed over a stored one is reviewed as a change, never "Nothing changes ... Unchanged: ****"', () => {
+  const flat = (x: Harness) => x.lines().map((l) => l.replace(/[│]/g, ' ').trim()).join(' ').replace(/\s+/g, ' ');
+  it('Setup > Admin password (the admin user always has one)', async () => {
+    h = await startConsole({ profile: 'vsensor' });
+    await h.waitFor('Welcome');
+    await h.press(KEYS.enter, '2', KEYS.enter);
+    await h.waitFor('6. Admin password');
+    await h.press('6', KEYS.enter);
+    await h.waitFor('New password of the admin user');
+    await h.type('Pässwört 1');
+    await h.press(KEYS.tab);
+    await h.type('Pässwört 1');
+    await h.press(KEYS.enter);
+    await h.waitFor('Set this password for the admin user?');
+    expect(flat(h)).toContain('Review the change before it is applied: Admin password current: **** new: **** (typed: replaces the stored one)');
+    expect(flat(h)).not.toMatch(/Nothing changes|Unchanged/);
+    expect(h.text()).not.toContain('Pässwört');
+  });
+});

@@ -234,7 +234,17 @@ describe('form: fields, rules, check, test, review, apply', () => {
     r = drive(r.m, { type: 'submit', values: { token: 'abcdef', token2: 'abcdeg' } });
     expect(view(r.m)).toMatchObject({ fields: [{}, { error: 'The two entries differ: type the same value twice' }] });
     r = drive(r.m, { type: 'submit', values: { token: 'abcdef', token2: 'abcdef' } });
-    expect(view(r.m)).toMatchObject({ kind: 'review', rows: [{ label: 'Token', old: '****', new: '****' }], warnings: ['Token: 6 characters: 20 or more are recommended'] });
+    // typed over a stored one, it masks the same: the row still says it is a change (never "Unchanged: Token ****")
+    expect(view(r.m)).toMatchObject({ kind: 'review', rows: [{ label: 'Token', old: '****', new: '**** (typed: replaces the stored one)' }], warnings: ['Token: 6 characters: 20 or more are recommended'] });
+  });
+  it('a secret typed over a stored one is a change in the review, whatever its mask; a first one is shown masked as it is', () => {
+    const secret: Field[] = [{ name: 'token', label: 'Token', rule: (s) => ({ ok: true, value: s }), masked: true, help: 'The token.' }];
+    const ts = tinyTree([flowItem('1', 'Set', { kind: 'form', op: formOp, fields: secret })]);
+    const reviewOf = (stored: string, typed: string) => view(drive(init(ts), { type: 'ok' }, { type: 'loaded', values: { token: stored } }, { type: 'submit', values: { token: typed } }).m);
+    expect(reviewOf('site1:oldsecret', 'site1:newsecret')).toMatchObject({ kind: 'review', rows: [{ old: 'site1:****', new: 'site1:**** (typed: replaces the stored one)' }] });
+    expect(reviewOf('in place', 'same-or-not')).toMatchObject({ kind: 'review', rows: [{ old: '****', new: '**** (typed: replaces the stored one)' }] });
+    expect(reviewOf('', 'first1234')).toMatchObject({ kind: 'review', rows: [{ old: '(not set)', new: '****' }] });
+    expect(reviewOf('site1:old', 'site2:new')).toMatchObject({ kind: 'review', rows: [{ old: 'site1:****', new: 'site2:****' }] });
   });
   it('masks secrets as label:****', () => {
     expect(mask('site1:abcdef')).toBe('site1:****');
