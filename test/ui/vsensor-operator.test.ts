@@ -1,8 +1,11 @@
 // The vSensor console as a new operator meets it (a fresh pair of eyes): what the review promised
 // is what the apply does; a value refused is refused at its field, before the question.
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seedDemo } from '../../src/demo.js';
 import { KEYS, startConsole, type Harness } from '../support/headless.js';
 
 let h: Harness | undefined;
@@ -61,5 +64,35 @@ describe('a secret typed over a stored one is reviewed as a change, never "Nothi
     expect(flat(h)).toContain('Review the change before it is applied: Admin password current: **** new: **** (typed: replaces the stored one)');
     expect(flat(h)).not.toMatch(/Nothing changes|Unchanged/);
     expect(h.text()).not.toContain('Pässwört');
+  });
+});
+
+describe('Setup > History: "older ones" only when some are not listed', () => {
+  const script = (root: string, name: string, args: string[], input = '') => {
+    const r = spawnSync(join(import.meta.dirname, '../../sbin', name), args, { input, env: { ...process.env, CONFCONSOLE_ROOT: root, CONFCONSOLE_DEMO: '1' }, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+  };
+  it('three revisions, all listed: no "older ones: confconsole history"; at 80x24 nothing past the edge', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cc-ui-fresh-history-'));
+    await seedDemo(root, 'vsensor');
+    script(root, 'set_ossensor_hmac.sh', [], 'abcdefghij1234567890\n');
+    script(root, 'set_pcap.sh', ['16']);
+    script(root, 'set_dcip_hmac.sh', [], 'Pullpullpull12345678\n');
+    h = await startConsole({ root, profile: 'vsensor', cols: 100, rows: 30 });
+    await h.waitFor('Welcome');
+    await h.press(KEYS.enter, '2', KEYS.enter);
+    await h.waitFor('7. History');
+    await h.press('7', KEYS.enter);
+    await h.waitFor('3 revision(s) kept');
+    expect(h.text()).toMatch(/1\. +3 .*master +mode pull, hmac \(20 chars, hmac [0-9a-f]{8}\)/);
+    expect(h.text()).toMatch(/2\. +2 .*pcap +PCAP buffer 0 GB -> 16 GB/);
+    expect(h.text()).toMatch(/3\. +1 .*ossensor +osSensor HMAC key \(20 chars, hmac/);
+    expect(h.text()).not.toMatch(/older ones/i);
+    // at 80x24 the lines are cut at the dialog's edge, nothing past it
+    await h.resize(80, 24);
+    await h.waitFor('3 revision(s) kept');
+    expect(h.lines().every((l) => l.length <= 80)).toBe(true);
+    expect(h.text()).toMatch(/3\. +1 .*ossensor +osSensor HMAC key \(20 chars, hmac/);
+    rmSync(root, { recursive: true, force: true });
   });
 });

@@ -174,7 +174,9 @@ export const historyList: Op<'items' | 'show'> = {
   async show(ctx) {
     const h = await readHistory(ctx);
     const lines = [
-      h.revisions.length ? `${h.revisions.length} revision(s) kept; the newest first. Older ones: confconsole history.` : 'No change has been recorded yet.',
+      h.revisions.length
+        ? `${h.revisions.length} revision(s) kept; the newest first.${h.revisions.length > HOTKEYS.length ? ` The ${HOTKEYS.length} newest are listed; older ones: confconsole history.` : ''}`
+        : 'No change has been recorded yet.',
       ...h.damaged.map((d) => `Damaged, skipped: ${d.file}: ${visible(d.why)}`),
     ];
     return { kind: 'text', text: lines.join('\n') };
