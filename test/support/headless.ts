@@ -59,7 +59,7 @@ const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
 export async function startConsole(
   /** `unicode`: the emulated terminal's width table: '6' (xterm.js' default, emoji narrow) or '11' (emoji wide, as most terminals today). */
-  opts: { profile?: Profile; cols?: number; rows?: number; terminal?: string; uid?: number; root?: string; demo?: boolean; tree?: Tree; unicode?: '6' | '11'; keysAtStart?: string } = {},
+  opts: { profile?: Profile; cols?: number; rows?: number; terminal?: string; uid?: number; root?: string; demo?: boolean; tree?: Tree; unicode?: '6' | '11'; keysAtStart?: string; firstBoot?: boolean } = {},
 ): Promise<Harness> {
   const cols = opts.cols ?? 80;
   const rows = opts.rows ?? 24;
@@ -83,7 +83,7 @@ export async function startConsole(
   let exit: number | undefined;
   const paths = makePaths(root);
   const app = await openConsole(
-    { paths, ctx: { paths, runner: makeRunner(paths) }, profile, demo, demoRoot: demo ? root : undefined, streams: { input, output, terminal: opts.terminal ?? 'xterm-256color' }, uid: opts.uid ?? 0, ...(opts.tree ? { tree: opts.tree } : {}) },
+    { paths, ctx: { paths, runner: makeRunner(paths) }, profile, demo, demoRoot: demo ? root : undefined, streams: { input, output, terminal: opts.terminal ?? 'xterm-256color' }, uid: opts.uid ?? 0, ...(opts.tree ? { tree: opts.tree } : {}), ...(opts.firstBoot ? { firstBoot: true } : {}) },
     (code) => (exit = code),
   );
   // typed before anything was read or drawn but the first frame (type-ahead at start)

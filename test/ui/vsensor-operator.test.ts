@@ -96,3 +96,53 @@ describe('Setup > History: "older ones" only when some are not listed', () => {
     rmSync(root, { recursive: true, force: true });
   });
 });
+
+describe('Keyboard layout: the layout in place is not reviewed as a change', () => {
+  const withLayout = async (layout: string, firstBoot: boolean) => {
+    const root = mkdtempSync(join(tmpdir(), 'cc-ui-fresh-kbd-'));
+    await seedDemo(root, 'vsensor');
+    const r = spawnSync(join(import.meta.dirname, '../../sbin/set_keyboard.sh'), [layout], { env: { ...process.env, CONFCONSOLE_ROOT: root, CONFCONSOLE_DEMO: '1' }, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    if (firstBoot) rmSync(join(root, 'var/lib/confconsole/firstboot.done'));
+    return root;
+  };
+  const flat = (x: Harness) => x.lines().map((l) => l.replace(/[│]/g, ' ').trim()).join(' ').replace(/\s+/g, ' ');
+
+  it('Setup > 5: the same layout (as shown, or in capitals) says Nothing changes; another is a change from the one in place', async () => {
+    const root = await withLayout('gb', false);
+    h = await startConsole({ root, profile: 'vsensor' });
+    await h.waitFor('Welcome');
+    await h.press(KEYS.enter, '2', KEYS.enter);
+    await h.waitFor('5. Keyboard layout');
+    for (const typed of ['gb', 'GB']) {
+      await h.press('5', KEYS.enter);
+      await h.waitFor('Console keyboard layout');
+      await h.press(KEYS.ctrlU);
+      await h.type(typed);
+      await h.press(KEYS.enter);
+      await h.waitFor('Nothing changes: these are the current settings.');
+      await h.press(KEYS.esc);
+      await h.waitFor('5. Keyboard layout');
+    }
+    await h.press('5', KEYS.enter);
+    await h.waitFor('Console keyboard layout');
+    await h.press(KEYS.ctrlU);
+    await h.type('de');
+    await h.press(KEYS.enter);
+    await h.waitFor('Set this console keyboard layout?');
+    expect(flat(h)).toContain('Keyboard layout current: gb new: de (German)');
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('first boot: the layout in place is "kept as it is", and its Yes goes on to the password step', async () => {
+    const root = await withLayout('fr', true);
+    h = await startConsole({ root, profile: 'vsensor', firstBoot: true });
+    await h.waitFor('First boot: keyboard layout');
+    await h.press(KEYS.enter);
+    await h.waitFor('Set this console keyboard layout?');
+    expect(flat(h)).toContain('Keyboard layout current: fr (French) new: fr (French), kept as it is');
+    await h.press('y');
+    await h.waitFor('Step 1 of 2 done');
+    rmSync(root, { recursive: true, force: true });
+  });
+});

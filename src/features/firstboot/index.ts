@@ -40,10 +40,18 @@ export async function currentLayout(paths: Paths): Promise<string> {
   return m?.[1] ?? '';
 }
 
-/** The layout's check by the script: the form's field shows why the system does not have it. */
-async function checkLayout(ctx: Ctx, layout: string): Promise<Checked> {
+/**
+ * The layout's check by the script: the form's field shows why the system does not have it. The
+ * layout in place reads as unchanged ("Nothing changes" in Setup), except at the first boot, whose
+ * Yes records the step: there the review says it is kept.
+ */
+async function checkLayout(ctx: Ctx, layout: string, firstBoot = false): Promise<Checked> {
   const r = await run(ctx.runner, checkKeyboard, ['--dry-run', layout]);
-  if (r.ok) return { errors: {}, review: [{ label: 'Keyboard layout', old: r.value.previous ?? '(not set)', new: `${r.value.layout} (${r.value.description})` }] };
+  if (r.ok) {
+    const named = `${r.value.layout} (${r.value.description})`;
+    const same = !r.value.changed;
+    return { errors: {}, review: [{ label: 'Keyboard layout', old: same ? named : (r.value.previous ?? '(not set)'), new: same && firstBoot ? `${named}, kept as it is` : named }] };
+  }
   if (r.exitCode === EXIT.usage) return { errors: { layout: r.error } };
   // no list of layouts, a damaged settings file: said as it is
   throw new Problem(r.error, r.field);
@@ -82,6 +90,7 @@ export const keyboardSet: Op<'read' | 'check' | 'apply'> = {
 export const keyboardFirstBoot: Op<'read' | 'check' | 'apply'> = {
   ...keyboardSet,
   id: 'keyboard.first-boot',
+  check: (ctx, v) => checkLayout(ctx, v.layout ?? '', true),
   async read(ctx) {
     return { layout: (await currentLayout(ctx.paths)) || 'us' };
   },
