@@ -32,7 +32,7 @@ done
 upd_conf_load
 upd_key_set || refuse key "no update key is set: set the key support gave you first (Updates > UpdateKey, or confconsole updates set-key)"
 if is_demo; then
-  fail "$EX_FAIL" "this is the demo appliance ($CC_ROOT/): it runs no package manager, so nothing was downloaded or installed (an appliance would run apt-get install ${UPD_PKGS[*]} from $UPD_URL)"
+  fail "$EX_FAIL" "this is the demo appliance: it runs no package manager, so nothing was downloaded or installed (an appliance would run apt-get install ${UPD_PKGS[*]} from $UPD_URL)"
 fi
 lock
 upd_apt_setup

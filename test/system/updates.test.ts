@@ -20,6 +20,26 @@ const LIST = 'etc/apt/sources.list.d/confconsole-updates.list';
 const PROXY = 'etc/apt/apt.conf.d/80confconsole-proxy';
 const PROXY_AUTH = 'etc/apt/auth.conf.d/confconsole-proxy.conf';
 
+describe.skipIf(missing('system: the proxy for updates on a demo root', ['bash', 'python3']) ?? (existsSync(join(REPO, 'dist/cli.js')) ? undefined : 'dist/ is not built'))('set-proxy says when nothing changed, as every set does', () => {
+  it('--none with no proxy, then a proxy set twice, then --none twice: "Nothing changed" exactly when changed is false', async () => {
+    const r = makeRoot({ demo: true });
+    const cli = (args: string[]) => runCommand(process.execPath, [CLI, '--root', r.dir, '--demo', '--profile', 'vsensor', '--json', 'updates', 'set-proxy', ...args], scriptEnv(r.dir));
+    const said: [boolean, string][] = [];
+    for (const args of [['--none'], ['http://proxy.example:3128'], ['http://proxy.example:3128'], ['--none'], ['--none']]) {
+      const x = await cli(args);
+      expect(x.code, x.stderr).toBe(0);
+      said.push([x.json.changed as boolean, x.json.summary as string]);
+    }
+    expect(said).toEqual([
+      [false, 'Nothing changed: No proxy for updates: the package manager connects directly'],
+      [true, 'The package manager uses the proxy http://proxy.example:3128'],
+      [false, 'Nothing changed: The package manager uses the proxy http://proxy.example:3128'],
+      [true, 'No proxy for updates: the package manager connects directly'],
+      [false, 'Nothing changed: No proxy for updates: the package manager connects directly'],
+    ]);
+  });
+});
+
 describe.skipIf(why)('Updates: update key, upgrade and proxy against a loopback repository', () => {
   let repo: Repo;
   let hostBefore: string;
@@ -187,7 +207,8 @@ describe.skipIf(why)('Updates: update key, upgrade and proxy against a loopback 
     expect(set.json).toMatchObject({ ok: true, checked: false, demo: true });
     const up = await runScript('upgrade_vsensor.sh', [], r.dir);
     expect(up.code).toBe(1);
-    expect(up.json.error).toMatch(/demo appliance/);
+    // said as the appliance's own words: no root path (a demo root's paths read as "/", which said nothing)
+    expect(up.json.error).toMatch(/^this is the demo appliance: it runs no package manager, so nothing was downloaded or installed \(an appliance would run apt-get install \S+ from \S+\)$/);
     expect(repo.requests.length).toBe(n);
     expect(existsSync(join(r.dir, 'var/lib/apt/lists'))).toBe(false);
     // no key: Upgrade says so, the field named

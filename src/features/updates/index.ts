@@ -184,7 +184,7 @@ export function proxyErrors(url: string, user: string, pass: string): Record<str
 async function setProxy(ctx: Ctx, url: string, user: string, pass: string, io: Io): Promise<Outcome> {
   const [field, summary] = Object.entries(proxyErrors(url, user, pass))[0] ?? [];
   if (field !== undefined && summary !== undefined) return { ok: false, summary, field, code: EXIT.usage };
-  if (url === '') return outcomeOf(await run(ctx.runner, scripts.proxy, ['--none'], { onLine: io.line, survive: true }), 'No proxy for updates: the package manager connects directly');
+  if (url === '') return outcomeOf(await run(ctx.runner, scripts.proxy, ['--none'], { onLine: io.line, survive: true }), (p) => `${p.changed ? '' : 'Nothing changed: '}No proxy for updates: the package manager connects directly`);
   const args = [url, ...(user !== '' ? ['--user', user] : [])];
   const r = await run(ctx.runner, scripts.proxy, args, { stdin: user !== '' ? pass + '\n' : '', onLine: io.line, survive: true });
   return outcomeOf(r, (p) => `${p.changed ? '' : 'Nothing changed: '}The package manager uses the proxy ${p.proxy ?? url}${p.user ? ` as ${p.user}` : ''}${p.checked ? ' (the repository answered through it)' : ''}`);
