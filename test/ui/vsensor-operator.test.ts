@@ -9,6 +9,8 @@ import { seedDemo } from '../../src/demo.js';
 import { KEYS, startConsole, type Harness } from '../support/headless.js';
 
 let h: Harness | undefined;
+/** The screen's text with its lines joined (a dialog's text wraps). */
+const flat = (x: Harness) => x.lines().map((l) => l.replace(/[│]/g, ' ').trim()).join(' ').replace(/\s+/g, ' ');
 afterEach(() => {
   h?.close();
   h = undefined;
@@ -48,7 +50,6 @@ describe('Updates > Proxy for updates: a login the script would refuse is refuse
 
 
 describe('a secret typed over a stored one is reviewed as a change, never "Nothing changes ... Unchanged: ****"', () => {
-  const flat = (x: Harness) => x.lines().map((l) => l.replace(/[│]/g, ' ').trim()).join(' ').replace(/\s+/g, ' ');
   it('Setup > Admin password (the admin user always has one)', async () => {
     h = await startConsole({ profile: 'vsensor' });
     await h.waitFor('Welcome');
@@ -106,7 +107,6 @@ describe('Keyboard layout: the layout in place is not reviewed as a change', () 
     if (firstBoot) rmSync(join(root, 'var/lib/confconsole/firstboot.done'));
     return root;
   };
-  const flat = (x: Harness) => x.lines().map((l) => l.replace(/[│]/g, ' ').trim()).join(' ').replace(/\s+/g, ' ');
 
   it('Setup > 5: the same layout (as shown, or in capitals) says Nothing changes; another is a change from the one in place', async () => {
     const root = await withLayout('gb', false);
