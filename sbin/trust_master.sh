@@ -54,7 +54,7 @@ fi
 
 got=$(mktemp); trap 'rm -f -- "$got"; cleanup_temps' EXIT
 log "reading the certificate of https://$host${proxy:+ through $proxy}"
-mt_fetch "$host" "$proxy" "$timeout" "$got" || fail "$EX_TESTFAIL" "no certificate could be read from https://$host${proxy:+ through $proxy} (nothing answers with TLS there within $timeout s)"
+mt_fetch "$host" "$proxy" "$timeout" "$got" || fail "$EX_TESTFAIL" "no certificate could be read from https://$host${proxy:+ through $proxy} ($MT_WHY)"
 mt_info "$got" || fail "$EX_TESTFAIL" "https://$host presented something that is not a certificate"
 was=false; mt_pinned "$host" && same_fingerprint "$MT_SHA256" "$MT_PIN_SHA256" && was=true
 log "subject:  $MT_SUBJECT"

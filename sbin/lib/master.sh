@@ -13,9 +13,12 @@
 MT_PIN=$(p /etc/confconsole/master-trust.pem)
 
 # mt_fetch HOST PROXY TIMEOUT OUT: the certificate the master at HOST presents (through the
-# HTTP PROXY when given), as PEM in file OUT; 1 when none could be read.
+# HTTP PROXY when given), as PEM in file OUT; 1 when none could be read, MT_WHY then saying why
+# as openssl met it (refused, a name that does not resolve, no answer in time, no TLS there).
+# shellcheck disable=SC2034  # MT_WHY is read by the scripts
 mt_fetch() {
-  local host=$1 proxy=$2 t=$3 out=$4 name port args
+  local host=$1 proxy=$2 t=$3 out=$4 name port args err rc
+  MT_WHY="not a host name or IP address"
   split_host_port "$host" || return 1
   name=$HP_HOST port=${HP_PORT:-443}
   if is_ipv6 "$name"; then args=(s_client -connect "[$name]:$port")
@@ -24,9 +27,18 @@ mt_fetch() {
   # SNI only for a name (an IP address is not sent, RFC 6066 §3)
   is_ipv4 "$name" || is_ipv6 "$name" || args+=(-servername "$name")
   [[ -n $proxy ]] && args+=(-proxy "${proxy#http://}")
-  timeout "$t" openssl "${args[@]}" </dev/null 2>/dev/null \
+  err=$(mktemp) || { MT_WHY="cannot create a temporary file"; return 1; }
+  timeout "$t" openssl "${args[@]}" </dev/null 2>"$err" \
     | awk '/-----BEGIN CERTIFICATE-----/ { on = 1 } on { print } /-----END CERTIFICATE-----/ { exit }' >"$out"
-  [[ -s $out ]]
+  rc=${PIPESTATUS[0]}
+  if [[ -s $out ]]; then rm -f -- "$err"; return 0; fi
+  if ((rc == 124)); then MT_WHY="nothing answered with TLS there within $t s"
+  elif grep -q 'Connection refused' "$err"; then MT_WHY="connection refused: nothing listens there, or a firewall rejects it"
+  elif grep -qE 'Name or service not known|nodename nor servname|Temporary failure in name resolution|BIO_lookup' "$err"; then MT_WHY="the name does not resolve"
+  elif [[ -n $proxy ]]; then MT_WHY="the proxy did not open a TLS connection to it"
+  else MT_WHY="it answered, but not with a TLS certificate"; fi
+  rm -f -- "$err"
+  return 1
 }
 
 # mt_info PEM → MT_SUBJECT, MT_ISSUER, MT_FROM, MT_UNTIL (as openssl prints them, GMT),

@@ -5,6 +5,7 @@
 // too) and refuses loudly any other certificate. Examples: self-signed, expired, issued for
 // another name, replaced after it was trusted.
 import { existsSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missing } from '../support/requires.js';
@@ -67,6 +68,36 @@ describe.skipIf(why !== undefined)('a master with a self-signed certificate', ()
     }
     expect((await trust(r, [host])).code).toBe(2); // neither --show nor --fingerprint
     expect(treeSnapshot(r.dir)).toEqual(before);
+  });
+
+  it('no certificate to read: the cause as openssl met it (refused, silent, not TLS), not always "nothing answers within 5 s"', async () => {
+    const r = makeRoot({ demo: true });
+    // a port nothing listens on: one a server had, closed again
+    const closed = await new Promise<number>((done) => {
+      const s = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as net.AddressInfo).port;
+        s.close(() => done(p));
+      });
+    });
+    const silent = net.createServer(() => undefined); // accepts, never answers
+    const notTls = net.createServer((c) => c.end('HTTP/1.0 400 Bad Request\r\n\r\n'));
+    const port = (s: net.Server) => new Promise<number>((done) => s.listen(0, '127.0.0.1', () => done((s.address() as net.AddressInfo).port)));
+    const [sp, np] = [await port(silent), await port(notTls)];
+    try {
+      const cases: [string, string[], string][] = [
+        [`127.0.0.1:${closed}`, ['--timeout', '5'], 'connection refused: nothing listens there, or a firewall rejects it'],
+        [`127.0.0.1:${np}`, ['--timeout', '5'], 'it answered, but not with a TLS certificate'],
+        [`127.0.0.1:${sp}`, ['--timeout', '1'], 'nothing answered with TLS there within 1 s'],
+      ];
+      for (const [host, opts, why] of cases) {
+        const res = await runScriptInput('trust_master.sh', ['--show', ...opts, host], r.dir, undefined, {}, { loopbackDns: true });
+        expect(res.code, res.stderr).toBe(5);
+        expect(res.json.error).toBe(`no certificate could be read from https://${host} (${why})`);
+      }
+    } finally {
+      silent.close();
+      notTls.close();
+    }
   });
 
   it('trusted (the fingerprint in any spelling): every later test accepts it, stored token and proxy too; another host is not covered', async () => {
