@@ -2,7 +2,7 @@
 // is what the apply does; a value refused is refused at its field, before the question.
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedDemo } from '../../src/demo.js';
@@ -132,6 +132,32 @@ describe('Keyboard layout: the layout in place is not reviewed as a change', () 
     await h.waitFor('Set this console keyboard layout?');
     expect(flat(h)).toContain('Keyboard layout current: gb new: de (German)');
     rmSync(root, { recursive: true, force: true });
+  });
+
+  it('Setup > 5 with no layout set shows us, the one the console uses (keyboard(5)), as the first boot does', async () => {
+    for (const content of ['XKBMODEL="pc105"\nXKBVARIANT=""\n', '', null]) {
+      const root = mkdtempSync(join(tmpdir(), 'cc-ui-fresh-kbd-'));
+      await seedDemo(root, 'vsensor');
+      const kb = join(root, 'etc/default/keyboard');
+      if (content === null) rmSync(kb, { force: true });
+      else {
+        mkdirSync(join(root, 'etc/default'), { recursive: true });
+        writeFileSync(kb, content);
+      }
+      h = await startConsole({ root, profile: 'vsensor' });
+      await h.waitFor('Welcome');
+      await h.press(KEYS.enter, '2', KEYS.enter);
+      await h.waitFor('5. Keyboard layout');
+      await h.press('5', KEYS.enter);
+      await h.waitFor('Console keyboard layout');
+      // Enter, nothing typed: the field held us; the file sets none, so writing it is a change from "(not set)"
+      await h.press(KEYS.enter);
+      await h.waitFor('Set this console keyboard layout?');
+      expect(flat(h), JSON.stringify(content)).toMatch(/Keyboard layout current: \(not set\) new: us \(/);
+      h.close();
+      h = undefined;
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('first boot: the layout in place is "kept as it is", and its Yes goes on to the password step', async () => {

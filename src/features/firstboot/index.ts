@@ -41,6 +41,14 @@ export async function currentLayout(paths: Paths): Promise<string> {
 }
 
 /**
+ * The layout the console uses: XKBLAYOUT, or us where the file sets none (keyboard(5): "Default:
+ * us for most platforms", which setupcon applies). What Setup > 5 and the first boot show.
+ */
+export async function layoutInUse(paths: Paths): Promise<string> {
+  return (await currentLayout(paths)) || 'us';
+}
+
+/**
  * The layout's check by the script: the form's field shows why the system does not have it. The
  * layout in place reads as unchanged ("Nothing changes" in Setup), except at the first boot, whose
  * Yes records the step: there the review says it is kept.
@@ -78,7 +86,7 @@ const applyPassword = (ctx: Ctx, password: string, first: boolean, line: (t: str
 export const keyboardSet: Op<'read' | 'check' | 'apply'> = {
   id: 'keyboard.set',
   async read(ctx) {
-    return { layout: await currentLayout(ctx.paths) };
+    return { layout: await layoutInUse(ctx.paths) };
   },
   check: (ctx, v) => checkLayout(ctx, v.layout ?? ''),
   async apply(ctx, v, io) {
@@ -86,14 +94,11 @@ export const keyboardSet: Op<'read' | 'check' | 'apply'> = {
   },
 };
 
-/** The first boot's keyboard step: Setup > 5's, prefilled with us while no layout is set. */
+/** The first boot's keyboard step: Setup > 5's (the layout in use shown), its review saying "kept as it is". */
 export const keyboardFirstBoot: Op<'read' | 'check' | 'apply'> = {
   ...keyboardSet,
   id: 'keyboard.first-boot',
   check: (ctx, v) => checkLayout(ctx, v.layout ?? '', true),
-  async read(ctx) {
-    return { layout: (await currentLayout(ctx.paths)) || 'us' };
-  },
 };
 
 /**
