@@ -20,7 +20,7 @@ const tree = {
   profile: 'appliance',
   title: 'Appliance Console',
   welcome:
-    'Appliance configuration console.\n\nArrow keys move, a digit jumps to that item, Enter selects, Esc or Cancel returns to the parent menu. F1 or ? shows help.',
+    'Appliance configuration console.',
   status: welcomeStatus('appliance'),
   menu: {
     title: 'Console Setup',

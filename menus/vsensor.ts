@@ -20,7 +20,7 @@ const tree = {
   profile: 'vsensor',
   title: 'vSensor Console',
   welcome:
-    'vSensor configuration console.\n\nArrow keys move, a digit jumps to that item, Enter selects, Esc or Cancel returns to the parent menu. F1 or ? shows help.',
+    'vSensor configuration console.',
   status: welcomeStatus('vsensor'),
   firstBoot: firstBootSteps,
   menu: {

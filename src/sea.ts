@@ -23,7 +23,7 @@ import { commands } from './features/index.js';
 import { seedDemo } from './demo.js';
 import { makePaths } from './system/paths.js';
 import { makeRunner } from './system/runner.js';
-import { ConsoleApp } from './ui/app.js';
+import { ConsoleApp, WELCOME_KEYS } from './ui/app.js';
 import { Draw } from './ui/draw.js';
 import { layout } from './ui/layout.js';
 import { builtinTerms, createScreen } from './ui/terminal.js';
@@ -117,7 +117,7 @@ function warm(dir: string, terms: string[]): string[] {
     app.start();
     app.stop();
     const d = new Draw(screen);
-    const welcome = init(tree);
+    const welcome = init(tree, {}, WELCOME_KEYS);
     for (const m of [welcome, { ...welcome, stack: welcome.stack.slice(0, 1) }]) {
       const local = { identity: '', button: 0, scroll: 0, edits: [], spin: 0 };
       d.draw(layout(view(m), local, d.size(), { hostname: 'localhost', consoleName: tree.title, demoRoot: undefined, breadcrumb: breadcrumb(m) }, 0));

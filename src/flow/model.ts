@@ -63,10 +63,13 @@ export interface Update {
   effects: Effect[];
 }
 
-/** The welcome note over the top menu (or the top menu alone when the tree has no welcome). */
-export function init(tree: Tree, conditions: Record<string, string> = {}): Model {
+/**
+ * The welcome note over the top menu (or the top menu alone when the tree has no welcome): the
+ * tree's welcome text, then `keys`, how the console showing it is driven (a paragraph of its own).
+ */
+export function init(tree: Tree, conditions: Record<string, string> = {}, keys?: string): Model {
   const stack: Frame[] = [{ kind: 'menu', id: 0, menu: tree.menu, selected: 0, title: tree.menu.title, context: {} }];
-  if (tree.welcome) stack.push({ kind: 'note', id: 1, title: 'Welcome', text: tree.welcome, welcome: true });
+  if (tree.welcome) stack.push({ kind: 'note', id: 1, title: 'Welcome', text: keys ? `${tree.welcome}\n\n${keys}` : tree.welcome, welcome: true });
   return { tree, conditions, stack, nextId: 2, leaving: false, done: false };
 }
 

@@ -150,7 +150,9 @@ export interface Tree {
   profile: Profile;
   /** The console's name in the title bar. */
   title: string;
-  /** Text of the welcome screen shown once at start. */
+  /** Text of the welcome screen shown once at start: what this console is. The keys are said
+   * under it by each way of showing the console (flow/model.ts init's `keys`): a terminal that
+   * draws has arrow keys and Esc, line mode has typed answers. */
   welcome?: string;
   /** Added to the welcome screen (e.g. packet capture state). */
   status?: Op<'show'>;

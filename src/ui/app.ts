@@ -27,6 +27,9 @@ import { bodyRoom, layout, pagerRows, pagerRowsOf, textWidth, tooSmall, type Loc
  * A key counts as the operator acting on a notice only this long after the frame showing it was
  * written out: a key typed before it appeared (type-ahead, read in the same turn) never does.
  */
+/** The keys of a console that draws, said on its welcome screen (manual ch. 4: arrows, digits, Enter, Esc). */
+export const WELCOME_KEYS = 'Arrow keys move, a digit jumps to that item, Enter selects, Esc or Cancel returns to the parent menu. F1 or ? shows help.';
+
 export const NOTICE_REACT_MS = 120;
 
 /** The frame an identity of the screen-only state belongs to (identities are `frameId:kind:step`). */
@@ -80,7 +83,7 @@ export class ConsoleApp {
   private noticeDrawn: { notice: object; at: number } | undefined;
 
   constructor(private o: AppOptions) {
-    this.model = init(o.tree, o.conditions);
+    this.model = init(o.tree, o.conditions, WELCOME_KEYS);
     this.draw = new Draw(o.screen);
     this.decoder = new EscDecoder((ch, key) => this.guard('handling a key', () => this.onKey(ch, key)));
     this.runner = new EffectRunner({

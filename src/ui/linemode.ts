@@ -24,6 +24,9 @@ import { formFieldShown } from './layout.js';
 import { table, wrap } from './text.js';
 import { asciiChart, scaleOf } from './chart.js';
 
+/** What line mode's welcome says of its answers (no arrow keys or Esc here: see the top of this file). */
+export const LINE_WELCOME_KEYS = "Type an item's number and Enter to choose it; 0 or < goes back to the parent menu; ? shows help.";
+
 export interface LineModeOptions {
   tree: Tree;
   conditions: Record<string, string>;
@@ -121,7 +124,7 @@ function fieldPrompt(f: FormField, value: string): string {
 /** Runs the line-mode console until the operator leaves; resolves with the exit code. */
 export function runLineMode(o: LineModeOptions): Promise<number> {
   return new Promise<number>((resolve) => {
-    let model = init(o.tree, o.conditions);
+    let model = init(o.tree, o.conditions, LINE_WELCOME_KEYS);
     let stopped = false;
     const cols = o.output.columns && o.output.columns >= 40 ? o.output.columns : 80;
     const write = (s: string) => o.output.write(plainText(s));

@@ -10,7 +10,8 @@ import type { Tree } from '../../src/menu/types.js';
 import { makePaths } from '../../src/system/paths.js';
 import { makeRunner } from '../../src/system/runner.js';
 import { NOTICE_REACT_MS } from '../../src/ui/app.js';
-import { runLineMode } from '../../src/ui/linemode.js';
+import { LINE_WELCOME_KEYS, runLineMode } from '../../src/ui/linemode.js';
+import { loadTree } from '../../src/menu/trees.js';
 import { fakeOp, flowItem, text, tinyTree } from '../support/fakes.js';
 
 interface Run {
@@ -53,6 +54,23 @@ function start(tree: Tree): Run {
 }
 
 describe('line mode', () => {
+  it("the welcome says line mode's own answers, not the drawn console's arrow keys and Esc, for both shipped trees", async () => {
+    for (const profile of ['appliance', 'vsensor'] as const) {
+      const tree = { ...loadTree(profile), status: undefined, notice: undefined };
+      const r = start(tree);
+      await r.waitFor('[Enter]');
+      // (wrapped at the terminal's width)
+      expect(r.out().replace(/\s+/g, ' ')).toContain(LINE_WELCOME_KEYS);
+      expect(r.out()).toContain(tree.welcome!);
+      expect(r.out()).not.toMatch(/Arrow keys|Esc/);
+      // the answer it names works: the welcome closed, the top menu's item 1 chosen by its number
+      r.send('');
+      await r.waitFor(/\b1\b[^\n]*Network/);
+      await r.end();
+      open = undefined;
+    }
+  });
+
   it('a form: asked field by field, a refusal at its field asked again, a secret never printed, the review, the apply', async () => {
     const applied: Values[] = [];
     const op = fakeOp('x.form', { read: async () => ({ host: 'old.example', token: '' }), apply: async (_c: unknown, v: Values) => (applied.push(v), { ok: true, summary: 'stored' }) });
