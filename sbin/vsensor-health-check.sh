@@ -97,6 +97,13 @@ tcp_line() {
   return 1
 }
 
+# The manual's words for a master at a loopback address (never a master: the factory value when
+# none is set), or nothing for any other host. $1: the master's host, without its port.
+loopback_master() {
+  if is_ipv4 "$1" && [[ $1 == 127.* ]]; then echo "IP given is within 127.0.0.0/8 - Not a valid master"
+  elif [[ ${1,,} == ::1 || ${1,,} == 0:0:0:0:0:0:0:1 ]]; then echo "IP given is ::1 - Not a valid master"; fi
+}
+
 check_master() {
   local out=$1 host mode proxy details=() name port loop=0 res cause msg args=() ph pp where
   if [[ -n $settings_err ]]; then row "$out" error "The master is not known: $settings_err"; return; fi
@@ -104,9 +111,12 @@ check_master() {
   mode=$(ini_get "$SETTINGS_INI" master mode)
   proxy=$(ini_get "$SETTINGS_INI" master proxy)
   where=$([[ $profile == vsensor ]] && echo "Setup > Master" || echo "Appliance Admin > Topology settings")
-  # Pull mode has no host here: the master connects in, so there is nothing to dial from this side
+  # Pull mode: the master connects in, so there is nothing to dial from this side; a master named
+  # here (a probe names it) must still be one
   if [[ $mode == pull ]]; then
-    if [[ -s $(p /etc/confconsole/secrets/pull_hmac) ]]; then
+    if [[ -n $host ]] && split_host_port "$host" && [[ -n $(loopback_master "$HP_HOST") ]]; then
+      row "$out" error "$(loopback_master "$HP_HOST")"
+    elif [[ -s $(p /etc/confconsole/secrets/pull_hmac) ]]; then
       row "$out" ok "Pull mode - the master connects to this $([[ $profile == vsensor ]] && echo vSensor || echo probe) over HTTPS with the HMAC token (check it on the master's System Status page)"
     else
       row "$out" error "Pull mode without an HMAC token - set it in $where"
@@ -117,10 +127,10 @@ check_master() {
   if ! split_host_port "$host"; then row "$out" error "The master \"$host\" in $SETTINGS_INI is not a host name or IP address"; return; fi
   name=$HP_HOST port=${HP_PORT:-443}
   # the manual: a loopback address is never a master (the factory value when none is set)
-  if { is_ipv4 "$name" && [[ $name == 127.* ]]; } || [[ ${name,,} == ::1 || ${name,,} == 0:0:0:0:0:0:0:1 ]]; then
+  msg=$(loopback_master "$name")
+  if [[ -n $msg ]]; then
     loop=1
-    if [[ $name == *:* ]]; then details+=("IP given is ::1 - Not a valid master")
-    else details+=("IP given is within 127.0.0.0/8 - Not a valid master"); fi
+    details+=("$msg")
   fi
   if [[ -n $proxy ]]; then
     ph=${proxy#http://}; ph=${ph%%/*}; pp=${ph##*:}; ph=${ph%:*}

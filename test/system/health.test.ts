@@ -323,6 +323,19 @@ describe.skipIf(why)('Healthcheck (vsensor-health-check.sh)', () => {
       writeFileSync(r.ini, pull('appliance'));
       res = await health(r);
       expect(row(res, 'master_connectivity')?.details).toEqual(["Pull mode - the master connects to this probe over HTTPS with the HMAC token (check it on the master's System Status page)"]);
+      // a probe names its master in every mode: in Pull mode too, a loopback address is never one
+      // (the manual's words); any other host is the master that connects in
+      for (const [host, want] of [
+        ['127.0.0.1', { level: 'error', details: ['IP given is within 127.0.0.0/8 - Not a valid master'] }],
+        ['127.8.9.10:8443', { level: 'error', details: ['IP given is within 127.0.0.0/8 - Not a valid master'] }],
+        ['[::1]:443', { level: 'error', details: ['IP given is ::1 - Not a valid master'] }],
+        ['192.0.2.7', { level: 'ok' }],
+        ['master.example', { level: 'ok' }],
+      ] as const) {
+        writeFileSync(r.ini, pull('appliance').replace('mode = pull\n', `mode = pull\nhost = ${host}\n`));
+        res = await health(r);
+        expect(row(res, 'master_connectivity'), host).toMatchObject(want);
+      }
     }, 120_000);
 
     it('an appliance has its own four rows; a damaged appliance.ini is an error row naming it', async () => {

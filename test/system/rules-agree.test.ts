@@ -687,6 +687,13 @@ function consoleStatic6(f: Static6): Answer | undefined {
   return checkStatic6(a.value, g.value).length ? 'BAD' : `OK ${a.value || '-'} via ${g.value || '-'}`;
 }
 function genStatic6(R: Rng): Static6 {
+  // a quarter of plain global addresses with a gateway on their link or none: the rest refuse so
+  // often that accepted inputs came out at 10 % +- 1.5, the floor this test asks of a generator
+  // (a CI run drew 39 of 393)
+  if (R.chance(0.25)) {
+    const net = `2001:db8:${R.int(0, 0xffff).toString(16)}`;
+    return { address6: `${net}::${R.int(2, 0xffff).toString(16)}/${R.pick([48, 56, 64, 64, 64])}`, gateway6: R.pick(['', 'fe80::1', `${net}::1`]) };
+  }
   const prefix = R.pick([48, 56, 64, 64, 64, 96, 112, 127, 128, R.int(1, 128), R.int(0, 140)]);
   const addr = R.pick([() => genIpv6(R), () => `2001:db8:${R.int(0, 0xffff).toString(16)}::${R.int(1, 0xffff).toString(16)}`, () => R.pick(RARE_V6), () => R.pick(BAD_V6), () => R.pick(['::', '::1', 'ff02::1', 'fe80::5', 'febf::1', 'fec0::1', '::ffff:0:1', '2001:DB8::A'])])();
   const same = addr.split('::')[0] ?? '2001:db8';
