@@ -23,6 +23,16 @@ const ntp = (root: string, ...servers: string[]) => {
   expect(r.status, r.stderr).toBe(0);
 };
 
+/** The appliance console on `root` at 80x24, opened at Appliance Admin > 4 History. */
+async function openHistory(root: string): Promise<Harness> {
+  const x = await startConsole({ root, cols: 80, rows: 24, keysAtStart: KEYS.enter });
+  await x.waitFor('Appliance Admin');
+  await x.press('3', KEYS.enter);
+  await x.waitFor('4. History');
+  await x.press('4', KEYS.enter);
+  return x;
+}
+
 describe('History menu', () => {
   it('a summary is whole on the line, or cut with "..." (never a shorter value that reads as another)', async () => {
     const root = mkdtempSync(join(tmpdir(), 'cc-ui-history-'));
@@ -31,11 +41,7 @@ describe('History menu', () => {
     ntp(root, 'a.example');
     ntp(root, 'b.example');
     ntp(root, 'ntp1.example.org', 'ntp2.example.org', 'ntp3.example.org', 'ntp4.example.org');
-    h = await startConsole({ root, cols: 80, rows: 24, keysAtStart: KEYS.enter });
-    await h.waitFor('Appliance Admin');
-    await h.press('3', KEYS.enter);
-    await h.waitFor('4. History');
-    await h.press('4', KEYS.enter);
+    h = await openHistory(root);
     await h.waitFor('3 revision(s) kept');
     expect(h.lines().every((l) => l.length <= 80)).toBe(true);
     const row = (n: number) => h!.lines().find((l) => l.includes(`${n}. `) && l.includes(' ntp '))!.replace(/[│\s]+$/, '');
@@ -51,11 +57,7 @@ describe('History menu', () => {
     await seedDemo(root, 'appliance');
     ntp(root, '10.3.0.1');
     ntp(root, '10.3.0.2');
-    h = await startConsole({ root, cols: 80, rows: 24, keysAtStart: KEYS.enter });
-    await h.waitFor('Appliance Admin');
-    await h.press('3', KEYS.enter);
-    await h.waitFor('4. History');
-    await h.press('4', KEYS.enter);
+    h = await openHistory(root);
     await h.waitFor('2 revision(s) kept');
     const list = h.lines();
     expect(list.length).toBe(24);
