@@ -164,7 +164,6 @@ const predictable = (args) =>
     'setarch', arch, '-R', process.execPath, '--no-warnings', '--random-seed=1', '--v8-pool-size=0', '--single-threaded-gc', ...args], { cwd: work, env, stdio: ['ignore', 'ignore', 'inherit'] });
 // (paths relative to the build directory, /tmp for the build)
 predictable(['stage2-build.cjs', relative(work, bundle), relative(work, terminfo), relative(work, assets), ...TERMS]);
-const frames = readFileSync(join(assets, 'frames.list'), 'utf8').split('\n').filter(Boolean);
 const terms = readFileSync(join(assets, 'terminfo.list'), 'utf8').split('\n').filter(Boolean);
 const seaAssets = {
   'stage2.js': 'assets/stage2.js',
@@ -172,7 +171,8 @@ const seaAssets = {
   'terminfo.list': 'assets/terminfo.list',
   'builtins.list': 'assets/builtins.list',
   ...Object.fromEntries(terms.map((t) => [`terminfo/${t}`, `assets/terminfo/${t}.json`])),
-  ...Object.fromEntries(frames.map((k) => [k, `assets/frames/${k}.json`])),
+  frames: 'assets/frames',
+  'frames.index': 'assets/frames.index',
 };
 
 // 4. the single-executable blob: the first stage's start-up snapshot and the assets

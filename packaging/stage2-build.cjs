@@ -3,7 +3,7 @@
 // a CommonJS module function, run once in `build` mode (terminfo parsed, the start's work done,
 // the first frames recorded), then its V8 code cache made, so the functions that work compiled
 // are in it. Writes into DIR: stage2.js, stage2.cache, builtins.list, terminfo/<TERM>.json (one per terminal: a
-// start parses only its own), terminfo.list, frames/<key>.json.
+// start parses only its own), terminfo.list, frames (the first frames, packed) and frames.index.
 // Usage: node stage2-build.cjs BUNDLE TERMINFO_DIR DIR TERMS...
 'use strict';
 const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
@@ -30,10 +30,19 @@ stage.done.then(() => {
   const terms = Object.keys(stage.parsed).sort();
   for (const t of terms) writeFileSync(join(dir, 'terminfo', `${t}.json`), JSON.stringify(stage.parsed[t]));
   writeFileSync(join(dir, 'terminfo.list'), terms.join('\n') + '\n');
-  mkdirSync(join(dir, 'frames'), { recursive: true });
-  const keys = Object.keys(stage.frames).sort();
-  for (const k of keys) writeFileSync(join(dir, 'frames', `${k}.json`), JSON.stringify(stage.frames[k]));
-  writeFileSync(join(dir, 'frames.list'), keys.join('\n') + '\n');
+  // the first frames packed into one asset and its index (key → [byte offset, length]): the first
+  // stage reads its assets' table with a loop too short to wake V8's optimizing compilers (src/seafile.ts)
+  const index = {};
+  const parts = [];
+  let at = 0;
+  for (const k of Object.keys(stage.frames).sort()) {
+    const b = Buffer.from(JSON.stringify(stage.frames[k]), 'utf8');
+    index[k] = [at, b.length];
+    parts.push(b);
+    at += b.length;
+  }
+  writeFileSync(join(dir, 'frames'), Buffer.concat(parts));
+  writeFileSync(join(dir, 'frames.index'), JSON.stringify(index));
   writeFileSync(join(dir, 'stage2.cache'), script.createCachedData());
   process.exit(0);
 }, (e) => {

@@ -15,22 +15,18 @@ import vm from 'node:vm';
 import { demoRoot, makePaths } from './system/paths.js';
 import { firstFrame, frameKey, type FrameTemplate } from './ui/firstframe.js';
 import { utf8Locale } from './ui/locale.js';
+import { seaAssets, type Assets, type Sea } from './seafile.js';
 // the entry exports nothing: the snapshot builder runs it as a script, without `module`
 import { applianceOf, consoleArgs, DEMO_HOSTS, lexists } from './firststart.js';
 
 /** Environment blessed reads besides TERM and the locale: with any of these set, the console draws its own frame. */
 const UNUSUAL_ENV = ['TMUX', 'TERMINFO', 'TERMINFO_DIRS', 'TERMCAP', 'TERM_PROGRAM', 'VTE_VERSION', 'COLORTERM', 'XTERM_VERSION', 'NCURSES_CJK_WIDTH', 'NCURSES_UNICODE', 'NCURSES_NO_PADDING', 'NCURSES_NO_SETBUF', 'NCURSES_NO_MAGIC_COOKIE'];
 
-interface Sea {
-  getAsset(key: string, encoding: 'utf8'): string;
-  getRawAsset(key: string): ArrayBuffer;
-}
-
 /**
  * The console's first frame written now (and what leaves it again), or undefined when this start
  * is not one the first stage knows exactly.
  */
-function drawFirst(sea: Sea, args: string[]): { drawn: string; leave: string } | undefined {
+function drawFirst(sea: Assets, args: string[]): { drawn: string; leave: string } | undefined {
   const a = consoleArgs(args);
   const env = process.env;
   const term = env.TERM ?? '';
@@ -55,7 +51,9 @@ function drawFirst(sea: Sea, args: string[]): { drawn: string; leave: string } |
   const out = process.stdout as NodeJS.WriteStream;
   let template: FrameTemplate;
   try {
-    template = JSON.parse(sea.getAsset(frameKey(profile, term, out.columns, out.rows, utf8Locale()), 'utf8')) as FrameTemplate;
+    const at = (JSON.parse(sea.text('frames.index')) as Record<string, [number, number] | undefined>)[frameKey(profile, term, out.columns, out.rows, utf8Locale())];
+    if (!at) return undefined; // no first frame recorded for this terminal
+    template = JSON.parse(sea.slice('frames', at[0], at[1])) as FrameTemplate;
   } catch {
     return undefined; // no first frame recorded for this terminal
   }
@@ -100,12 +98,11 @@ function leaveOnSignal(leave: string): void {
 }
 
 /** The second stage (src/sea.ts) compiled with its code cache and run, `drawn` handed to it. */
-function second(sea: Sea, args: string[], first: { drawn: string; leave: string } | undefined): void {
-  const source = sea.getAsset('stage2.js', 'utf8');
-  const script = new vm.Script(source, { filename: 'confconsole.cjs', cachedData: Buffer.from(sea.getRawAsset('stage2.cache')) });
+function second(sea: Assets, args: string[], first: { drawn: string; leave: string } | undefined): void {
+  const script = compile(sea);
   // Node's own modules the console loads (packaging/stage2-build.cjs lists them), loaded now: after
   // leanHeap their code caches would be refused too (58 of them: 0.5 MB and 10 ms of every start)
-  for (const m of sea.getAsset('builtins.list', 'utf8').split('\n')) {
+  for (const m of sea.text('builtins.list').split('\n')) {
     try {
       if (m) require(m);
     } catch {
@@ -114,10 +111,10 @@ function second(sea: Sea, args: string[], first: { drawn: string; leave: string 
   }
   const lean = leanHeap();
   // (package test: a refused cache costs a full parse, 9 MB more RSS and 150 ms)
-  if (env('CONFCONSOLE_DEBUG_START')) process.stderr.write(`confconsole: code cache ${script.cachedDataRejected ? 'rejected' : 'accepted'}; V8 ${lean ? 'lean' : 'defaults'}\n`);
+  if (env('CONFCONSOLE_DEBUG_START')) process.stderr.write(`confconsole: code cache ${script.cachedDataRejected ? 'rejected' : 'accepted'}; V8 ${lean ? 'lean' : 'defaults'}; assets ${sea.read ? 'read' : 'mapped'}\n`);
   // each terminal's parsed terminfo is its own asset: a start parses only the one it uses
-  const terms = sea.getAsset('terminfo.list', 'utf8').split('\n').filter(Boolean);
-  const terminfo = (t: string): unknown => JSON.parse(sea.getAsset(`terminfo/${t}`, 'utf8'));
+  const terms = sea.text('terminfo.list').split('\n').filter(Boolean);
+  const terminfo = (t: string): unknown => JSON.parse(sea.text(`terminfo/${t}`));
   (globalThis as { confconsoleStage2?: object }).confconsoleStage2 = { mode: 'run', args, terms, terminfo, ...first };
   const fn = script.runInThisContext() as (exports: object, req: NodeRequire, module: object, filename: string, dirname: string) => void;
   const module = { exports: {} };
@@ -125,6 +122,14 @@ function second(sea: Sea, args: string[], first: { drawn: string; leave: string 
 }
 
 const env = (k: string): string | undefined => process.env[k];
+
+/**
+ * The second stage compiled with its code cache. A function of its own so that the cache's buffer
+ * is garbage once it returns: V8 needs it only while it compiles.
+ */
+function compile(sea: Assets): vm.Script {
+  return new vm.Script(sea.text('stage2.js'), { filename: 'confconsole.cjs', cachedData: sea.bytes('stage2.cache') });
+}
 
 /**
  * V8 tuned for a console that mostly waits for a key, set once the second stage is compiled
@@ -149,7 +154,7 @@ function leanHeap(): boolean {
 if (v8.startupSnapshot?.isBuildingSnapshot()) {
   v8.startupSnapshot.setDeserializeMainFunction(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const sea = require('node:sea') as Sea;
+    const sea = seaAssets(require('node:sea') as Sea, Boolean(env('CONFCONSOLE_SEA_MAPPED')));
     // a single executable's argv is [exe, how it was called, ...args] (Node repeats argv[0])
     const args = process.argv.slice(2);
     let first: ReturnType<typeof drawFirst>;
