@@ -8,12 +8,12 @@ import type { Outcome } from './types.js';
  * (sbin/lib/apply.sh restart_or_restore): the previous files are back, and the service runs
  * with them (exit 3) or is down (exit 7).
  */
-export const ServiceAfter = z
+export const ServiceAfter = z.lazy(() => z
   .object({
     restored: z.literal(true),
     service: z.object({ name: z.string(), state: z.enum(['up', 'down']), error: z.string(), restore_error: z.string().optional() }),
   })
-  .loose();
+  .loose());
 
 /**
  * The summary and first details of a change whose service is down, from the typed data only;

@@ -11,10 +11,10 @@ const opWith = (...methods: (keyof Operation)[]) =>
     { message: `an operation with ${methods.join(', ')}` },
   );
 
-const text = z.string().min(1);
-const condition = z.enum(['needs-root', 'login-needs-root', 'demo', 'not-demo']);
+const text = z.lazy(() => z.string().min(1));
+const condition = z.lazy(() => z.enum(['needs-root', 'login-needs-root', 'demo', 'not-demo']));
 
-const FieldSchema = z.strictObject({
+const FieldSchema = z.lazy(() => z.strictObject({
   name: z.string().regex(/^[a-z][a-zA-Z0-9]*$/),
   label: text,
   short: text.optional(),
@@ -26,12 +26,12 @@ const FieldSchema = z.strictObject({
   when: z.strictObject({ field: z.string(), is: z.array(z.string()).min(1) }).optional(),
   onlyIf: z.string().min(1).optional(),
   extra: z.literal(true).optional(),
-});
+}));
 
-const ConfirmWithinSchema = z.strictObject({ confirm: opWith('apply'), rollback: opWith('apply'), settled: opWith('apply').optional() });
-const seconds = z.number().positive().max(3600);
+const ConfirmWithinSchema = z.lazy(() => z.strictObject({ confirm: opWith('apply'), rollback: opWith('apply'), settled: opWith('apply').optional() }));
+const seconds = z.lazy(() => z.number().positive().max(3600));
 
-const FlowSchema = z.discriminatedUnion('kind', [
+const FlowSchema = z.lazy(() => z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('view'), op: opWith('show'), every: seconds.optional() }),
   z.strictObject({
     kind: z.literal('do'),
@@ -56,7 +56,7 @@ const FlowSchema = z.discriminatedUnion('kind', [
     confirmWithin: ConfirmWithinSchema.optional(),
   }),
   z.strictObject({ kind: z.literal('run'), op: opWith('run'), confirm: text.optional(), fields: z.array(FieldSchema).min(1).optional(), defaults: z.record(z.string(), z.string()).optional(), progress: text.optional(), again: z.literal(false).optional() }),
-]);
+]));
 
 const ItemSchema: z.ZodType = z.lazy(() =>
   z.strictObject({
@@ -83,7 +83,7 @@ const MenuSchema: z.ZodType = z.lazy(() =>
   }),
 );
 
-const TreeSchema = z.strictObject({
+const TreeSchema = z.lazy(() => z.strictObject({
   profile: z.enum(['appliance', 'vsensor']),
   title: text,
   welcome: text.optional(),
@@ -91,7 +91,7 @@ const TreeSchema = z.strictObject({
   notice: z.strictObject({ show: opWith('show'), seen: opWith('apply') }).optional(),
   firstBoot: z.array(ItemSchema).min(1).optional(),
   menu: MenuSchema,
-});
+}));
 
 /** What zod cannot say about a tree whose shape is right: human-readable problems, or none. */
 export function crossCheck(tree: Tree): string[] {

@@ -11,7 +11,7 @@ import type { Rule, Validated } from '../rules/validated.js';
 
 export type Profile = 'appliance' | 'vsensor';
 
-const hex8 = z.string().regex(/^[0-9a-f]{8}$/);
+const hex8 = z.lazy(() => z.string().regex(/^[0-9a-f]{8}$/));
 /**
  * A secret left out of a document: its length and the first 8 hex digits of an HMAC-SHA256 keyed
  * with this appliance's own key, as the audit log describes secrets (sbin/lib/fingerprint.py: an
@@ -19,10 +19,10 @@ const hex8 = z.string().regex(/^[0-9a-f]{8}$/);
  * place". A document exported before the keyed fingerprint has `sha256` (an unsalted prefix):
  * still read, and compared in memory only.
  */
-export const SecretRef = z.union([
+export const SecretRef = z.lazy(() => z.union([
   z.strictObject({ secret: z.literal('omitted'), length: z.number().int().nonnegative(), hmac: hex8 }),
   z.strictObject({ secret: z.literal('omitted'), length: z.number().int().nonnegative(), sha256: hex8 }),
-]);
+]));
 export type SecretRef = z.infer<typeof SecretRef>;
 
 /** How `value` is described when secrets are left out: `key` is the appliance's (fingerprintKey). */

@@ -15,8 +15,8 @@ import type { SettingsArea } from './area.js';
 import { diffArea } from './document.js';
 
 const JOURNAL = '/etc/confconsole/secrets/settings-journal.json';
-const journalScript = script('settings_journal.sh', z.object({ ok: z.literal(true) }).loose());
-const Journal = z.object({ area: z.string(), old: z.record(z.string(), z.unknown()), owner: z.object({ pid: z.number().int().positive(), start: z.string().optional() }).optional() });
+const journalScript = script('settings_journal.sh', z.lazy(() => z.object({ ok: z.literal(true) }).loose()));
+const Journal = z.lazy(() => z.object({ area: z.string(), old: z.record(z.string(), z.unknown()), owner: z.object({ pid: z.number().int().positive(), start: z.string().optional() }).optional() }));
 
 /** Whether the journal's owner (the import that wrote it) still runs: same pid, same start time. */
 async function ownerRuns(owner: z.infer<typeof Journal>['owner']): Promise<boolean> {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { readTextIfExists } from './files.js';
 
-export const AuditEntry = z.object({
+export const AuditEntry = z.lazy(() => z.object({
   time: z.string(),
   user: z.string(),
   tty: z.string(),
@@ -10,7 +10,7 @@ export const AuditEntry = z.object({
   action: z.string(),
   detail: z.string(),
   result: z.string(),
-});
+}));
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
 /** The entries of the audit log (none when it does not exist yet); lines of another shape are skipped. Throws a Problem naming the file when it cannot be read. */

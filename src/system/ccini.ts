@@ -6,10 +6,10 @@ import { z } from 'zod';
 import keys from '../../sbin/lib/ccini-keys.json' with { type: 'json' };
 
 /** A key's kind (ccini-keys.json): one of fixed words, a whole number in a range, or a pattern. */
-const Kind = z.object({ enum: z.array(z.string()).optional(), int: z.tuple([z.number(), z.number()]).optional(), pattern: z.string().optional(), says: z.string().optional() }).strict();
+const Kind = z.lazy(() => z.object({ enum: z.array(z.string()).optional(), int: z.tuple([z.number(), z.number()]).optional(), pattern: z.string().optional(), says: z.string().optional() }).strict());
 type Kind = z.infer<typeof Kind>;
 
-const KINDS: Record<string, Kind> = z.record(z.string(), Kind).parse(keys.kinds);
+const KINDS: Record<string, Kind> = z.lazy(() => z.record(z.string(), Kind)).parse(keys.kinds);
 
 /** The settings read: section → key → value (every value a string). */
 export type IniSections = Record<string, Record<string, string>>;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Checked, ReviewRow } from '../core/types.js';
 import { script, type Ran } from './runner.js';
 
-const PlanRowSchema = z
+const PlanRowSchema = z.lazy(() => z
   .object({
     key: z.string(),
     old: z.string(),
@@ -14,9 +14,9 @@ const PlanRowSchema = z
     /** What happens to a stored secret (old and new are then masks, "" for none). */
     secret: z.enum(['new', 'same', 'kept', 'removed']).optional(),
   })
-  .loose();
+  .loose());
 export type PlanRow = z.infer<typeof PlanRowSchema>;
-export const PlanSchema = z.object({ dry_run: z.literal(true), changed: z.boolean(), rows: z.array(PlanRowSchema) }).loose();
+export const PlanSchema = z.lazy(() => z.object({ dry_run: z.literal(true), changed: z.boolean(), rows: z.array(PlanRowSchema) }).loose());
 export type Plan = z.infer<typeof PlanSchema>;
 
 /** A script's --dry-run answer, typed (the same script as the change). */

@@ -52,7 +52,7 @@ export interface Script<T> {
 export const script = <T>(name: string, result: z.ZodType<T>): Script<T> => ({ name, result });
 
 /** What a script prints when it refuses or fails (sbin/lib/core.sh `fail`, `refuse`). */
-const Failure = z.object({ error: z.string().optional(), field: z.string().optional() }).loose();
+const Failure = z.lazy(() => z.object({ error: z.string().optional(), field: z.string().optional() }).loose());
 
 /** A script's run, its success result typed. */
 export type Ran<T> =

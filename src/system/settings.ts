@@ -9,15 +9,15 @@ import { Problem } from '../core/problem.js';
 import { IniDamage, parseIniBytes, type IniSections } from './ccini.js';
 import { fileCause } from './files.js';
 
-const flag = z.preprocess((v) => v === 'true', z.boolean());
-const words = z.preprocess((v) => (typeof v === 'string' ? v.split(/\s+/).filter(Boolean) : []), z.array(z.string()));
-const text = z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string());
+const flag = z.lazy(() => z.preprocess((v) => v === 'true', z.boolean()));
+const words = z.lazy(() => z.preprocess((v) => (typeof v === 'string' ? v.split(/\s+/).filter(Boolean) : []), z.array(z.string())));
+const text = z.lazy(() => z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string()));
 // a section that is missing reads as an empty one: every key takes its default
 const section = <T extends z.ZodRawShape>(shape: T) => z.preprocess((v) => (typeof v === 'object' && v !== null ? v : {}), z.object(shape).loose());
 
 // The values were checked by their kinds (sbin/lib/ccini-keys.json) when read: an empty one is
 // "not set" and takes the default here.
-export const SettingsSchema = z
+export const SettingsSchema = z.lazy(() => z
   .object({
     appliance: section({ profile: z.preprocess((v) => v || undefined, z.enum(['appliance', 'vsensor']).default('appliance')), demo: flag.default(false) }),
     ntp: section({ servers: words.default([]) }),
@@ -29,7 +29,7 @@ export const SettingsSchema = z
     console: section({ admin_user: text }),
     pcap: section({ size_gb: z.preprocess((v) => (typeof v === 'string' && v !== '' ? Number(v) : 0), z.number()) }),
   })
-  .loose();
+  .loose());
 
 export type Settings = z.infer<typeof SettingsSchema>;
 

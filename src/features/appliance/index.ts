@@ -25,7 +25,7 @@ export async function hostnameOf(file: string): Promise<string> {
 }
 
 /** The services this appliance runs and its role, as restart_services.sh restarts them (lib/role.sh owns the lists). */
-const serviceList = script('restart_services.sh', z.object({ role: z.enum(['master', 'probe', '']), services: z.array(z.string()) }).loose());
+const serviceList = script('restart_services.sh', z.lazy(() => z.object({ role: z.enum(['master', 'probe', '']), services: z.array(z.string()) }).loose()));
 
 /** What this appliance is, read once: the command's JSON, and the screen's rows below. */
 async function info(ctx: Ctx) {

@@ -12,7 +12,7 @@ import { fileCause } from '../../system/files.js';
 import { run, script } from '../../system/runner.js';
 import { readSettings, SettingsProblem } from '../../system/settings.js';
 
-const restoreScript = script('restore_settings.sh', z.object({ restored: z.string(), kept: z.string() }).loose());
+const restoreScript = script('restore_settings.sh', z.lazy(() => z.object({ restored: z.string(), kept: z.string() }).loose()));
 
 /** A copy of appliance.ini that can be put back: where, when it was made, and what it holds. */
 export interface GoodCopy {

@@ -18,21 +18,21 @@ import { EXIT, run, script } from '../../system/runner.js';
 import { readSettings } from '../../system/settings.js';
 
 /** The schedule as appliance.ini [backup] holds it (set_backup.sh's result and backup.sh show). */
-export const Schedule = z.object({
+export const Schedule = z.lazy(() => z.object({
   schedule: z.enum(['off', 'daily', 'weekly']),
   day: z.enum(BACKUP_DAYS),
   time: z.string(),
   keep: z.number().int(),
   destination: z.string(),
   encrypt: z.boolean(),
-});
+}));
 export type Schedule = z.infer<typeof Schedule>;
 
 /** The last backup's result (backup.sh's state file). */
-export const Last = z.object({ time: z.string(), ok: z.boolean(), cause: z.string(), id: z.string(), name: z.string(), size: z.number(), encrypted: z.boolean(), pruned: z.number(), destination: z.string() });
+export const Last = z.lazy(() => z.object({ time: z.string(), ok: z.boolean(), cause: z.string(), id: z.string(), name: z.string(), size: z.number(), encrypted: z.boolean(), pruned: z.number(), destination: z.string() }));
 export type Last = z.infer<typeof Last>;
 
-const ShowSchema = z.object({
+const ShowSchema = z.lazy(() => z.object({
   backup: Schedule,
   passphrase_set: z.boolean(),
   calendar: z.string().nullable(),
@@ -44,16 +44,16 @@ const ShowSchema = z.object({
   last_damaged: z.string().nullable().optional(),
   /** Values of appliance.ini's [backup] the rules refuse (edited by hand), each with what is used instead. */
   refused: z.array(z.string()).optional(),
-});
+}));
 export type BackupState = z.infer<typeof ShowSchema>;
-const HostKey = z.object({ fingerprint: z.string(), pinned: z.enum(['new', 'same']) }).nullable();
+const HostKey = z.lazy(() => z.object({ fingerprint: z.string(), pinned: z.enum(['new', 'same']) }).nullable());
 const showScript = script('backup.sh', ShowSchema);
-const setScript = script('set_backup.sh', z.object({ changed: z.boolean(), backup: Schedule, host_key: HostKey }));
-const nowScript = script('backup.sh', z.object({ id: z.string(), name: z.string(), size: z.number(), encrypted: z.boolean(), destination: z.string(), pruned: z.array(z.string()) }));
-const BackupRow = z.object({ id: z.string(), name: z.string(), size: z.number(), encrypted: z.boolean() });
+const setScript = script('set_backup.sh', z.lazy(() => z.object({ changed: z.boolean(), backup: Schedule, host_key: HostKey })));
+const nowScript = script('backup.sh', z.lazy(() => z.object({ id: z.string(), name: z.string(), size: z.number(), encrypted: z.boolean(), destination: z.string(), pruned: z.array(z.string()) })));
+const BackupRow = z.lazy(() => z.object({ id: z.string(), name: z.string(), size: z.number(), encrypted: z.boolean() }));
 export type BackupRow = z.infer<typeof BackupRow>;
-const listScript = script('backup.sh', z.object({ destination: z.string(), backups: z.array(BackupRow) }));
-const fetchScript = script('backup.sh', z.object({ id: z.string(), name: z.string(), encrypted: z.boolean(), size: z.number() }));
+const listScript = script('backup.sh', z.lazy(() => z.object({ destination: z.string(), backups: z.array(BackupRow) })));
+const fetchScript = script('backup.sh', z.lazy(() => z.object({ id: z.string(), name: z.string(), encrypted: z.boolean(), size: z.number() })));
 
 /** The schedule, the keys and the last result (backup.sh show); a Problem when it cannot be read. */
 export async function backupState(ctx: Ctx): Promise<BackupState> {

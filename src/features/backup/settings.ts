@@ -18,7 +18,7 @@ const canonical = (rule: (s: string) => Validated<string>) => ruled(rule).transf
  * none is set (then the schedule is off); an encrypted schedule needs its passphrase (or its
  * description, to keep the stored one).
  */
-export const BackupSettings = z
+export const BackupSettings = z.lazy(() => z
   .strictObject({
     // choice values in any case, as the command line takes them (canonical: lower case)
     schedule: canonical(backupSchedule),
@@ -32,7 +32,7 @@ export const BackupSettings = z
   .superRefine((v, c) => {
     if (v.schedule !== 'off' && v.destination === '') c.addIssue({ code: 'custom', path: ['destination'], message: 'a schedule needs a destination' });
     if (v.encrypt && v.passphrase === undefined) c.addIssue({ code: 'custom', path: ['passphrase'], message: 'encrypted backups need the passphrase (or its description, to keep the stored one)' });
-  });
+  }));
 
 export const backupSettings = area({
   id: 'backup',

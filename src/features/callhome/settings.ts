@@ -19,16 +19,16 @@ const proxyUrl = (s: string) => {
   return m ? proxyAddress(m[2]!) : { ok: false as const, message: 'none, http://HOST:PORT or socks5://HOST:PORT' };
 };
 
-const Partner = z.discriminatedUnion('enabled', [
+const Partner = z.lazy(() => z.discriminatedUnion('enabled', [
   z.strictObject({ enabled: z.literal(false) }),
   z.strictObject({ enabled: z.literal(true), host: ruled(host), port: ruled(portRule) }),
-]);
+]));
 
 /**
  * `{enabled, host, port, ssl, proxy, user, proxy_user, proxy_password?, partner}` as
  * `callhome show` says them; host '' only while Call-Home was never configured.
  */
-export const CallhomeSettings = z
+export const CallhomeSettings = z.lazy(() => z
   .strictObject({
     enabled: z.boolean(),
     host: z.string().superRefine((h, c) => {
@@ -49,7 +49,7 @@ export const CallhomeSettings = z
     if (v.proxy_user && v.proxy_password === '') c.addIssue({ code: 'custom', path: ['proxy_password'], message: 'a proxy user needs its password: it is empty' });
     if (v.proxy_user && v.proxy_password === undefined) c.addIssue({ code: 'custom', path: ['proxy_password'], message: 'a proxy user needs its password (or its description, to keep the stored one)' });
     if (v.enabled && v.host === '') c.addIssue({ code: 'custom', path: ['host'], message: 'Call-Home cannot be enabled without a host' });
-  });
+  }));
 type CallhomeSettings = z.infer<typeof CallhomeSettings>;
 
 const proxySecret = (ctx: Ctx) => ctx.paths.under('/etc/confconsole/secrets/callhome_proxy');

@@ -5,7 +5,7 @@ import type { Ctx } from '../../core/types.js';
 import { Problem } from '../../core/problem.js';
 import { run, script } from '../../system/runner.js';
 
-export const CallhomeStateSchema = z
+export const CallhomeStateSchema = z.lazy(() => z
   .object({
     enabled: z.boolean(),
     host: z.string(),
@@ -21,23 +21,23 @@ export const CallhomeStateSchema = z
     key: z.boolean(),
     partner: z.object({ enabled: z.boolean(), host: z.string(), port: z.string() }),
   })
-  .loose();
+  .loose());
 export type CallhomeState = z.infer<typeof CallhomeStateSchema>;
 
 /** One of the manual's five status rows; `skip`: the check was not made (and says why). */
-export const RowSchema = z.object({ check: z.string(), status: z.enum(['ok', 'fail', 'skip']), detail: z.string(), advice: z.string() }).loose();
+export const RowSchema = z.lazy(() => z.object({ check: z.string(), status: z.enum(['ok', 'fail', 'skip']), detail: z.string(), advice: z.string() }).loose());
 export type Row = z.infer<typeof RowSchema>;
-export const StatusSchema = z.object({ enabled: z.boolean(), rows: z.array(RowSchema) }).loose();
+export const StatusSchema = z.lazy(() => z.object({ enabled: z.boolean(), rows: z.array(RowSchema) }).loose());
 
 export const scripts = {
   show: script('callhome.sh', CallhomeStateSchema),
   status: script('callhome.sh', StatusSchema),
-  switch: script('callhome.sh', z.object({ enabled: z.boolean(), restarted: z.boolean().optional() }).loose()),
-  clear: script('callhome.sh', z.object({ cleared: z.boolean() }).loose()),
-  pubkey: script('callhome.sh', z.object({ pubkey: z.string() }).loose()),
-  ports: script('callhome.sh', z.object({ hostname: z.string(), ssh: z.number(), https: z.number() }).loose()),
-  set: script('set_callhome.sh', z.object({ changed: z.boolean(), restarted: z.boolean(), host: z.string().optional() }).loose()),
-  partner: script('set_partner.sh', z.object({ enabled: z.boolean() }).loose()),
+  switch: script('callhome.sh', z.lazy(() => z.object({ enabled: z.boolean(), restarted: z.boolean().optional() }).loose())),
+  clear: script('callhome.sh', z.lazy(() => z.object({ cleared: z.boolean() }).loose())),
+  pubkey: script('callhome.sh', z.lazy(() => z.object({ pubkey: z.string() }).loose())),
+  ports: script('callhome.sh', z.lazy(() => z.object({ hostname: z.string(), ssh: z.number(), https: z.number() }).loose())),
+  set: script('set_callhome.sh', z.lazy(() => z.object({ changed: z.boolean(), restarted: z.boolean(), host: z.string().optional() }).loose())),
+  partner: script('set_partner.sh', z.lazy(() => z.object({ enabled: z.boolean() }).loose())),
 };
 
 export async function callhomeState(ctx: Ctx): Promise<CallhomeState> {

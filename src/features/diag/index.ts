@@ -13,22 +13,22 @@ import { CAPTURE_MAX, PING_MAX, captureFilter, captureIface, diagHost, lookupNam
 import { EXIT, run, script, type Ran, type Script } from '../../system/runner.js';
 import { RowSchema, type Row } from '../callhome/state.js';
 
-const Hop = z.object({ hop: z.number(), address: z.string(), ms: z.number().nullable() });
+const Hop = z.lazy(() => z.object({ hop: z.number(), address: z.string(), ms: z.number().nullable() }));
 /** One DNS server's answers: where the server is configured (resolv.conf, systemd-resolved, netplan (IFACE)), the DNS status of each query that got one (A, AAAA), the addresses of both. */
-const DnsServer = z.object({ server: z.string(), from: z.string(), answered: z.boolean(), status: z.record(z.string(), z.string()), addresses: z.array(z.string()) });
-const Route = z.object({ dst: z.string(), gateway: z.string().optional(), dev: z.string().optional(), protocol: z.string().optional(), metric: z.number().optional() }).loose();
-const Neighbour = z.object({ dst: z.string(), dev: z.string().optional(), lladdr: z.string().optional(), state: z.array(z.string()).optional() }).loose();
-const Socket = z.object({ proto: z.string(), state: z.string(), local: z.string(), peer: z.string(), process: z.string() }).loose();
+const DnsServer = z.lazy(() => z.object({ server: z.string(), from: z.string(), answered: z.boolean(), status: z.record(z.string(), z.string()), addresses: z.array(z.string()) }));
+const Route = z.lazy(() => z.object({ dst: z.string(), gateway: z.string().optional(), dev: z.string().optional(), protocol: z.string().optional(), metric: z.number().optional() }).loose());
+const Neighbour = z.lazy(() => z.object({ dst: z.string(), dev: z.string().optional(), lladdr: z.string().optional(), state: z.array(z.string()).optional() }).loose());
+const Socket = z.lazy(() => z.object({ proto: z.string(), state: z.string(), local: z.string(), peer: z.string(), process: z.string() }).loose());
 
 /** diag.sh's answers, one shape per verb (exit 5 carries the same shape with ok false). */
 export const scripts = {
-  ping: script('diag.sh', z.object({ host: z.string(), sent: z.number(), received: z.number(), loss: z.number().nullable(), rtt: z.object({ min: z.number(), avg: z.number(), max: z.number() }).nullable() }).loose()),
-  traceroute: script('diag.sh', z.object({ host: z.string(), tool: z.string(), reached: z.boolean(), hops: z.array(Hop) }).loose()),
-  dns: script('diag.sh', z.object({ name: z.string(), servers: z.array(DnsServer) }).loose()),
-  check: script('diag.sh', z.object({ iface: z.string(), rows: z.array(RowSchema) }).loose()),
-  routes: script('diag.sh', z.object({ routes4: z.array(Route), routes6: z.array(Route), neighbours: z.array(Neighbour) }).loose()),
-  sockets: script('diag.sh', z.object({ sockets: z.array(Socket), more: z.number() }).loose()),
-  capture: script('diag.sh', z.object({ iface: z.string(), filter: z.string(), captured: z.number(), timedOut: z.boolean() }).loose()),
+  ping: script('diag.sh', z.lazy(() => z.object({ host: z.string(), sent: z.number(), received: z.number(), loss: z.number().nullable(), rtt: z.object({ min: z.number(), avg: z.number(), max: z.number() }).nullable() }).loose())),
+  traceroute: script('diag.sh', z.lazy(() => z.object({ host: z.string(), tool: z.string(), reached: z.boolean(), hops: z.array(Hop) }).loose())),
+  dns: script('diag.sh', z.lazy(() => z.object({ name: z.string(), servers: z.array(DnsServer) }).loose())),
+  check: script('diag.sh', z.lazy(() => z.object({ iface: z.string(), rows: z.array(RowSchema) }).loose())),
+  routes: script('diag.sh', z.lazy(() => z.object({ routes4: z.array(Route), routes6: z.array(Route), neighbours: z.array(Neighbour) }).loose())),
+  sockets: script('diag.sh', z.lazy(() => z.object({ sockets: z.array(Socket), more: z.number() }).loose())),
+  capture: script('diag.sh', z.lazy(() => z.object({ iface: z.string(), filter: z.string(), captured: z.number(), timedOut: z.boolean() }).loose())),
 };
 
 /** Long enough for the longest run (100 pings, a 30-hop trace, a 60 s capture), then ended. */

@@ -20,11 +20,11 @@ import { EXIT, run, script } from '../../system/runner.js';
 import { table } from '../../ui/text.js';
 import { adminUser } from '../shell/index.js';
 
-const Layout = z.object({ layout: z.string(), description: z.string(), previous: z.string().nullable(), changed: z.boolean() }).loose();
-const setKeyboard = script('set_keyboard.sh', Layout.extend({ applied: z.boolean(), note: z.string() }));
+const Layout = z.lazy(() => z.object({ layout: z.string(), description: z.string(), previous: z.string().nullable(), changed: z.boolean() }).loose());
+const setKeyboard = script('set_keyboard.sh', z.lazy(() => Layout.unwrap().extend({ applied: z.boolean(), note: z.string() })));
 const checkKeyboard = script('set_keyboard.sh', Layout);
-const listKeyboards = script('set_keyboard.sh', z.object({ layouts: z.array(z.tuple([z.string(), z.string()])) }).loose());
-const SetPassword = z.object({ user: z.string(), first_boot: z.boolean() }).loose();
+const listKeyboards = script('set_keyboard.sh', z.lazy(() => z.object({ layouts: z.array(z.tuple([z.string(), z.string()])) }).loose()));
+const SetPassword = z.lazy(() => z.object({ user: z.string(), first_boot: z.boolean() }).loose());
 const setPassword = script('set_password.sh', SetPassword);
 
 /** The record of the first-boot steps done (set_password.sh --first-boot writes it). */

@@ -7,9 +7,9 @@ import { area, ruled } from '../../settings/area.js';
 import { currentLayout, keyboardSet } from './index.js';
 
 /** `{layout}`: an XKB layout's short name ('' only while none is set: an import cannot unset it). */
-export const KeyboardSettings = z.strictObject({
+export const KeyboardSettings = z.lazy(() => z.strictObject({
   layout: z.union([z.literal(''), ruled(keyboardLayout).transform((s) => s.trim().toLowerCase())], { error: "must be a layout's short name as text (e.g. us, gb, de)" }),
-});
+}));
 
 export const keyboardSettings = area({
   id: 'keyboard',

@@ -11,9 +11,9 @@ import { EXIT, run, script } from '../../system/runner.js';
 import { readSettings, SettingsProblem } from '../../system/settings.js';
 
 /** One row of the health check, as the script types it. */
-export const HealthRow = z.object({ name: z.string(), level: z.enum(['ok', 'warning', 'error']), details: z.array(z.string()) });
+export const HealthRow = z.lazy(() => z.object({ name: z.string(), level: z.enum(['ok', 'warning', 'error']), details: z.array(z.string()) }));
 export type HealthRow = z.infer<typeof HealthRow>;
-export const HealthResult = z.object({ ok: z.boolean(), profile: z.enum(['appliance', 'vsensor']), errors: z.number(), warnings: z.number(), rows: z.array(HealthRow) }).loose();
+export const HealthResult = z.lazy(() => z.object({ ok: z.boolean(), profile: z.enum(['appliance', 'vsensor']), errors: z.number(), warnings: z.number(), rows: z.array(HealthRow) }).loose());
 export type HealthResult = z.infer<typeof HealthResult>;
 
 const healthCheck = script('vsensor-health-check.sh', HealthResult);

@@ -22,15 +22,15 @@ export const historyDir = (ctx: Ctx): string => ctx.paths.under('/var/lib/confco
 
 // a secret as history.py records it: its length and fingerprint keyed per appliance (hmac); a
 // revision recorded before that has an unsalted sha256 prefix instead
-const Secret = z.union([
+const Secret = z.lazy(() => z.union([
   z.object({ secret: z.literal('omitted'), length: z.number().int(), hmac: z.string() }),
   z.object({ secret: z.literal('omitted'), length: z.number().int(), sha256: z.string() }),
-]);
-const State = z.union([z.object({ text: z.string() }), z.object({ base64: z.string() }), Secret]).nullable();
-const FileChange = z.object({ path: z.string().startsWith('/'), secret: z.boolean(), mode: z.string().nullable(), before: State, after: State });
+]));
+const State = z.lazy(() => z.union([z.object({ text: z.string() }), z.object({ base64: z.string() }), Secret]).nullable());
+const FileChange = z.lazy(() => z.object({ path: z.string().startsWith('/'), secret: z.boolean(), mode: z.string().nullable(), before: State, after: State }));
 
 /** One revision as sbin/lib/history.py writes it (format 1). */
-export const Revision = z.object({
+export const Revision = z.lazy(() => z.object({
   format: z.literal(1),
   id: z.number().int().positive(),
   time: z.string(),
@@ -43,7 +43,7 @@ export const Revision = z.object({
   summary: z.string(),
   restored_from: z.number().int().nullable(),
   files: z.array(FileChange),
-});
+}));
 export type Revision = z.infer<typeof Revision>;
 
 /** A record that could not be read: its file and why (listed, never a crash). */
@@ -138,7 +138,7 @@ export async function revision(ctx: Ctx, id: string): Promise<Revision> {
   throw new Problem(bad ? `revision ${id} is damaged (${bad.file}): ${bad.why}` : `there is no revision ${id} (kept in ${historyDir(ctx)})`);
 }
 
-const restoreScript = script('history_restore.sh', z.object({ changed: z.boolean().optional(), id: z.number().optional(), area: z.string().optional(), pending: z.unknown().optional() }).loose());
+const restoreScript = script('history_restore.sh', z.lazy(() => z.object({ changed: z.boolean().optional(), id: z.number().optional(), area: z.string().optional(), pending: z.unknown().optional() }).loose()));
 
 /** Puts the area of revision `id` back as it was after it (sbin/history_restore.sh). */
 export async function restoreRevision(ctx: Ctx, id: string, io: { line(t: string): void }): Promise<Outcome> {

@@ -14,16 +14,16 @@ import { EXIT, run, script } from '../../system/runner.js';
 import { readSettings, type Settings } from '../../system/settings.js';
 
 const scripts = {
-  pushToken: script('set_pushtoken.sh', z.object({ mode: z.literal('push-token'), host: z.string(), token: z.string() }).loose()),
-  pull: script('set_dcip_hmac.sh', z.object({ mode: z.literal('pull') }).loose()),
-  push: script('set_push.sh', z.object({ host: z.string() }).loose()),
-  test: script('test_master.sh', z.object({ cause: z.string(), status: z.number(), message: z.string(), certificate: z.lazy(() => CertificateSchema).nullable().optional() }).loose()),
-  trust: script('trust_master.sh', z.object({ host: z.string(), trusted: z.boolean(), certificate: z.lazy(() => CertificateSchema) }).loose()),
-  forget: script('trust_master.sh', z.object({ removed: z.boolean() }).loose()),
+  pushToken: script('set_pushtoken.sh', z.lazy(() => z.object({ mode: z.literal('push-token'), host: z.string(), token: z.string() }).loose())),
+  pull: script('set_dcip_hmac.sh', z.lazy(() => z.object({ mode: z.literal('pull') }).loose())),
+  push: script('set_push.sh', z.lazy(() => z.object({ host: z.string() }).loose())),
+  test: script('test_master.sh', z.lazy(() => z.object({ cause: z.string(), status: z.number(), message: z.string(), certificate: z.lazy(() => CertificateSchema).nullable().optional() }).loose())),
+  trust: script('trust_master.sh', z.lazy(() => z.object({ host: z.string(), trusted: z.boolean(), certificate: z.lazy(() => CertificateSchema) }).loose())),
+  forget: script('trust_master.sh', z.lazy(() => z.object({ removed: z.boolean() }).loose())),
 };
 
 /** A master's certificate as lib/master.sh describes it (mt_json). */
-const CertificateSchema = z
+const CertificateSchema = z.lazy(() => z
   .object({
     subject: z.string(),
     issuer: z.string(),
@@ -34,7 +34,7 @@ const CertificateSchema = z
     self_signed: z.boolean(),
     state: z.enum(['valid', 'expired', 'not-yet-valid']),
   })
-  .loose();
+  .loose());
 type Certificate = z.infer<typeof CertificateSchema>;
 
 /** A certificate as lines for a person: subject, issuer, validity, SHA-256 fingerprint. */

@@ -12,11 +12,11 @@ export const PUSH_TOKEN_FILE = '/etc/confconsole/secrets/push_token';
 export const PULL_HMAC_FILE = '/etc/confconsole/secrets/pull_hmac';
 
 /** A master connection: Push Token (host, optional proxy, the token), Pull (the HMAC token) or Push (legacy: host). Manual ch. 7. */
-export const Connection = z.discriminatedUnion('mode', [
+export const Connection = z.lazy(() => z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('push-token'), host: ruled(masterHost), proxy: ruled(proxyUrl), token: secret(pushToken) }),
   z.strictObject({ mode: z.literal('pull'), token: secret(hmacToken) }),
   z.strictObject({ mode: z.literal('push'), host: ruled(masterHost) }),
-]);
+]));
 export type Connection = z.infer<typeof Connection>;
 
 /** The connection appliance.ini's [master] and the secret files describe; undefined when none is set. */
@@ -41,7 +41,7 @@ export async function connectionToken(ctx: Ctx, c: { mode: Connection['mode']; t
   return { token };
 }
 
-const MasterSettings = z.union([z.strictObject({ mode: z.literal('none') }), Connection]);
+const MasterSettings = z.lazy(() => z.union([z.strictObject({ mode: z.literal('none') }), Connection]));
 
 export const masterSettings = area({
   id: 'master',

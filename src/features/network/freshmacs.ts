@@ -14,14 +14,14 @@ import { EXIT, run, script } from '../../system/runner.js';
 import { networkSettled } from './notice.js';
 import { networkConfirm, networkRollback } from './ops.js';
 
-const Stanza = z.object({ file: z.string(), id: z.string(), name: z.string() }).loose();
+const Stanza = z.lazy(() => z.object({ file: z.string(), id: z.string(), name: z.string() }).loose());
 // rename: the interface's new name (the stanza's set-name), null when it keeps its name
 // note: why this interface (its name; or the first free one by name, and the ones passed over, why)
-const Pair = z.object({ file: z.string(), id: z.string(), old: z.string(), new: z.string(), iface: z.string(), by: z.enum(['name', 'order']), rename: z.string().nullable(), note: z.string().optional() });
+const Pair = z.lazy(() => z.object({ file: z.string(), id: z.string(), old: z.string(), new: z.string(), iface: z.string(), by: z.enum(['name', 'order']), rename: z.string().nullable(), note: z.string().optional() }));
 // why: the reason a stale stanza is left (no free interface; the capture port is never renamed, ...)
-const Found = z.object({ stale: z.array(Stanza.extend({ mac: z.string() })), pairs: z.array(Pair), unpaired: z.array(Stanza.extend({ why: z.string() })), skipped: z.array(Stanza) }).loose();
+const Found = z.lazy(() => z.object({ stale: z.array(Stanza.unwrap().extend({ mac: z.string() })), pairs: z.array(Pair), unpaired: z.array(Stanza.unwrap().extend({ why: z.string() })), skipped: z.array(Stanza) }).loose());
 const found = script('net_fresh_macs.sh', Found);
-const rebind = script('net_fresh_macs.sh', z.object({ pairs: z.array(Pair), pending: z.object({ id: z.string(), deadline: z.number(), timeout: z.number() }) }).loose());
+const rebind = script('net_fresh_macs.sh', z.lazy(() => z.object({ pairs: z.array(Pair), pending: z.object({ id: z.string(), deadline: z.number(), timeout: z.number() }) }).loose()));
 type Found = z.infer<typeof Found>;
 
 async function look(ctx: Ctx): Promise<Found> {

@@ -184,7 +184,7 @@ export const bondSetFields: Field[] = bondFields.filter((f) => ['members', 'bond
   f.name === 'lacpRate' ? { ...f, choices: [{ value: '', label: 'as the kernel sets it (slow)' }, ...(f.choices ?? [])] } : f,
 );
 
-const Params = z.object({ parameters: z.record(z.string(), z.unknown()).optional() }).loose();
+const Params = z.lazy(() => z.object({ parameters: z.record(z.string(), z.unknown()).optional() }).loose());
 
 /** A bond's current values as the form holds them: members "a,b", mode, primary, LACP rate ('' when not set). */
 export function bondValues(i: Iface): Values {

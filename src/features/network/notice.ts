@@ -87,7 +87,7 @@ export function networkNotice(menu: Menu): NonNullable<Tree['notice']> {
   };
 }
 
-const RollbackEntry = z.object({ time: z.string(), id: z.string(), iface: z.string(), reason: z.string() }).loose();
+const RollbackEntry = z.lazy(() => z.object({ time: z.string(), id: z.string(), iface: z.string(), reason: z.string() }).loose());
 
 /** The rollbacks ever made (var/log/confconsole/net-rollbacks.log, one JSON object a line). */
 async function rollbacks(ctx: Ctx): Promise<z.infer<typeof RollbackEntry>[]> {

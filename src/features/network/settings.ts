@@ -12,8 +12,8 @@ import { bad, type Validated } from '../../rules/validated.js';
 import { area, ruled } from '../../settings/area.js';
 import { networkState, scripts, type Iface } from './state.js';
 
-const Bond = z.strictObject({ members: z.array(ruled(linkName)).min(1, 'a bond needs at least one member'), mode: z.enum(BOND_MODES, { error: `a bond mode: ${BOND_MODES.join(', ')}` }) });
-const Vlan = z.strictObject({ link: ruled(linkName), id: z.number().int('a whole number').min(1, 'a VLAN id is 1-4094').max(4094, 'a VLAN id is 1-4094') });
+const Bond = z.lazy(() => z.strictObject({ members: z.array(ruled(linkName)).min(1, 'a bond needs at least one member'), mode: z.enum(BOND_MODES, { error: `a bond mode: ${BOND_MODES.join(', ')}` }) }));
+const Vlan = z.lazy(() => z.strictObject({ link: ruled(linkName), id: z.number().int('a whole number').min(1, 'a VLAN id is 1-4094').max(4094, 'a VLAN id is 1-4094') }));
 
 /** The form's rule for a value that may be left out: in a document none is null, never "". */
 const given = (rule: (s: string) => Validated<string>) => (s: string): Validated<string> => (s.trim() === '' ? bad('empty: give a value, or null for none') : rule(s));
@@ -34,7 +34,7 @@ const listOf = (rule: (s: string) => { ok: boolean; message?: string }, what: st
  * gateway6 for static and dhcp; `bond` for a bond, `vlan` for a VLAN. The rules are the form's
  * (src/rules/network.ts), said at the key they concern.
  */
-const IfaceSettings = z
+const IfaceSettings = z.lazy(() => z
   .strictObject({
     kind: z.enum(['ethernet', 'bond', 'vlan'], { error: 'ethernet, bond or vlan' }),
     mode: z.enum(['static', 'dhcp', 'capture', 'none', 'ipv6'], { error: 'static, dhcp, capture or none' }),
@@ -61,13 +61,13 @@ const IfaceSettings = z
     for (const i of checkStatic6(v.address6 ?? '', v.gateway6 ?? '')) if (i.severity === 'error') at(i.field, i.message);
     if ((v.kind === 'bond') !== (v.bond !== undefined)) at('bond', v.kind === 'bond' ? 'a bond needs its members and mode' : 'only a bond has bond settings');
     if ((v.kind === 'vlan') !== (v.vlan !== undefined)) at('vlan', v.kind === 'vlan' ? "a VLAN needs its parent link and id" : 'only a VLAN has VLAN settings');
-  });
+  }));
 type IfaceSettings = z.infer<typeof IfaceSettings>;
 
 /** `{interfaces: {NAME: ...}}`: the interfaces the document sets; one it leaves out is not touched. */
-export const NetworkSettings = z.strictObject({
+export const NetworkSettings = z.lazy(() => z.strictObject({
   interfaces: z.record(ruled(linkName), IfaceSettings),
-});
+}));
 type NetworkSettings = z.infer<typeof NetworkSettings>;
 
 /** An interface as the document says it (undefined: one the console does not set: a member, a port without addressing, a bridge...). */

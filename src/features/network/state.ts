@@ -5,7 +5,7 @@ import type { Ctx } from '../../core/types.js';
 import { Problem } from '../../core/problem.js';
 import { run, script } from '../../system/runner.js';
 
-export const IfaceSchema = z
+export const IfaceSchema = z.lazy(() => z
   .object({
     name: z.string(),
     mac: z.string().nullable(),
@@ -51,10 +51,10 @@ export const IfaceSchema = z
     /** every netplan file that configures it (netplan merges them), relative to the root */
     files: z.array(z.string()).default([]),
   })
-  .loose();
+  .loose());
 export type Iface = z.infer<typeof IfaceSchema>;
 
-export const NetworkStateSchema = z
+export const NetworkStateSchema = z.lazy(() => z
   .object({
     interfaces: z.array(IfaceSchema),
     /** ifaces: every interface of the change (a fresh-MACs change has several; iface is the first) */
@@ -65,10 +65,10 @@ export const NetworkStateSchema = z
     /** our netplan file: there or not, and the problem when it is missing (a change is then refused) */
     netplan: z.object({ file: z.string(), exists: z.boolean(), others: z.array(z.string()), problem: z.string().nullable() }).nullable().default(null),
   })
-  .loose();
+  .loose());
 
 /** What a change writes and keeps (set_network.sh --dry-run, and its result). */
-export const PlanSchema = z
+export const PlanSchema = z.lazy(() => z
   .object({
     files: z.array(z.string()),
     kept: z.array(z.string()),
@@ -80,7 +80,7 @@ export const PlanSchema = z
     /** a bond changed: members that leave, parameters its new mode does not take */
     bond_changes: z.array(z.string()).optional(),
   })
-  .loose();
+  .loose());
 export type Plan = z.infer<typeof PlanSchema>;
 export type NetworkState = z.infer<typeof NetworkStateSchema>;
 
@@ -89,12 +89,12 @@ export const scripts = {
   set: script(
     'set_network.sh',
     // pending null: the settings were in place ("changed": false), nothing applied or armed
-    z.object({ iface: z.string(), mode: z.string(), address: z.string().nullable(), changed: z.boolean().default(true), pending: z.object({ id: z.string(), deadline: z.number(), timeout: z.number() }).nullable() }).loose(),
+    z.lazy(() => z.object({ iface: z.string(), mode: z.string(), address: z.string().nullable(), changed: z.boolean().default(true), pending: z.object({ id: z.string(), deadline: z.number(), timeout: z.number() }).nullable() }).loose()),
   ),
-  plan: script('set_network.sh', z.object({ dry_run: z.literal(true), plan: PlanSchema }).loose()),
-  confirm: script('net_confirm.sh', z.object({ confirmed: z.literal(true), iface: z.string() }).loose()),
-  rollback: script('net_rollback.sh', z.object({ rolled_back: z.boolean() }).loose()),
-  ack: script('net_ack_rollbacks.sh', z.object({ acknowledged: z.number() }).loose()),
+  plan: script('set_network.sh', z.lazy(() => z.object({ dry_run: z.literal(true), plan: PlanSchema }).loose())),
+  confirm: script('net_confirm.sh', z.lazy(() => z.object({ confirmed: z.literal(true), iface: z.string() }).loose())),
+  rollback: script('net_rollback.sh', z.lazy(() => z.object({ rolled_back: z.boolean() }).loose())),
+  ack: script('net_ack_rollbacks.sh', z.lazy(() => z.object({ acknowledged: z.number() }).loose())),
 };
 
 /** The interfaces, the pending change and the unseen rollbacks. Throws a Problem when unreadable. */

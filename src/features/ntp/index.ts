@@ -10,13 +10,13 @@ import type { Menu } from '../../menu/types.js';
 import { ntpServers, ntpServersField } from '../../rules/ntp.js';
 import { EXIT, run, script } from '../../system/runner.js';
 
-const setNtp = script('set_ntp.sh', z.object({ changed: z.boolean().optional(), servers: z.array(z.string()) }));
-const testNtp = script('test_ntp.sh', z.object({ results: z.array(z.object({ server: z.string(), ok: z.boolean() }).loose()) }));
+const setNtp = script('set_ntp.sh', z.lazy(() => z.object({ changed: z.boolean().optional(), servers: z.array(z.string()) })));
+const testNtp = script('test_ntp.sh', z.lazy(() => z.object({ results: z.array(z.object({ server: z.string(), ok: z.boolean() }).loose()) })));
 
 /** A source as the running chronyd has it (chronyc sources). */
-const Live = z.object({ mode: z.string(), state: z.string(), name: z.string(), address: z.string(), stratum: z.number(), reach: z.string() });
+const Live = z.lazy(() => z.object({ mode: z.string(), state: z.string(), name: z.string(), address: z.string(), stratum: z.number(), reach: z.string() }));
 /** A time source: a line of chrony.conf or of a file it reads, or one only the daemon has. */
-const Source = z.object({
+const Source = z.lazy(() => z.object({
   name: z.string(),
   kind: z.string(),
   /** ours: a server/pool line `ntp set` manages; line: another line of chrony.conf (peer, refclock); dhcp: sourcedir /run/chrony-dhcp; file: include/confdir/sourcedir; daemon: no file names it */
@@ -26,14 +26,14 @@ const Source = z.object({
   text: z.string(),
   options: z.string(),
   daemon: z.array(Live),
-});
+}));
 export type NtpSource = z.infer<typeof Source>;
-const NtpState = z.object({
+const NtpState = z.lazy(() => z.object({
   servers: z.array(z.string()),
   sources: z.array(Source),
   daemon: z.object({ running: z.boolean(), asked: z.boolean(), error: z.string().optional() }),
   problems: z.array(z.string()),
-});
+}));
 export type NtpState = z.infer<typeof NtpState>;
 const showNtp = script('show_ntp.sh', NtpState);
 

@@ -6,7 +6,7 @@ import { area } from '../../settings/area.js';
 import { currentNtpServers, ntpSet } from './index.js';
 
 /** `{servers: [...]}`: 1-8 servers in the forms `ntp set` takes (host, IP, HOST:PORT, pool:NAME), each checked by the NTP rule. */
-export const NtpSettings = z.strictObject({
+export const NtpSettings = z.lazy(() => z.strictObject({
   servers: z
     .array(z.string())
     .min(1, 'at least one NTP server')
@@ -24,7 +24,7 @@ export const NtpSettings = z.strictObject({
     })
     // canonical forms, as set_ntp.sh stores them, so that what is in place compares equal
     .transform((list) => list.flatMap((s) => (ntpServers(s) as { ok: true; value: string[] }).value)),
-});
+}));
 
 export const ntpSettings = area({
   id: 'ntp',

@@ -13,7 +13,7 @@ import { checkedByPlan, planOf } from '../../system/plan.js';
 import { EXIT, run, script } from '../../system/runner.js';
 import { readSettings } from '../../system/settings.js';
 
-const setKey = script('set_ossensor_hmac.sh', z.object({ length: z.number() }).loose());
+const setKey = script('set_ossensor_hmac.sh', z.lazy(() => z.object({ length: z.number() }).loose()));
 
 /**
  * osSensors registered with this vSensor, where the vSensor records them

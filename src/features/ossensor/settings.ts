@@ -9,7 +9,7 @@ import { area, describeSecret, fingerprintKey, isOmitted, secret } from '../../s
 import { ossensorSet } from './index.js';
 
 /** `{hmac_key?}`: absent when no key is set (an import without it keeps the key in place). */
-export const OssensorSettings = z.strictObject({ hmac_key: secret(hmacToken).optional() });
+export const OssensorSettings = z.lazy(() => z.strictObject({ hmac_key: secret(hmacToken).optional() }));
 
 export const ossensorSettings = area({
   id: 'ossensor',

@@ -9,7 +9,7 @@ import { pcapGb } from '../../rules/pcap.js';
 import { EXIT, run, script } from '../../system/runner.js';
 import { readSettings } from '../../system/settings.js';
 
-const setPcap = script('set_pcap.sh', z.object({ changed: z.boolean().optional(), size_gb: z.number(), max_gb: z.number() }).loose());
+const setPcap = script('set_pcap.sh', z.lazy(() => z.object({ changed: z.boolean().optional(), size_gb: z.number(), max_gb: z.number() }).loose()));
 
 /** The buffer size in GB (0: capture disabled). */
 export const pcapSize = async (ctx: Ctx): Promise<number> => (await readSettings(ctx.paths.settingsIni)).pcap.size_gb;

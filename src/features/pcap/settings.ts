@@ -7,15 +7,15 @@ import { area } from '../../settings/area.js';
 import { pcapSet, pcapSize } from './index.js';
 
 /** `{size_gb: N}`: whole GB, 0 = capture off (manual ch. 7). */
-export const PcapSettings = z.strictObject({
+export const PcapSettings = z.lazy(() => z.strictObject({
   size_gb: z
     .number()
     .int('a whole number of GB')
     .min(0, '0 (capture off) or more')
     .refine((n) => pcapGb(String(n)).ok, 'a whole number of GB, at most 6 digits'),
-});
+}));
 
-const fits = script('set_pcap.sh', z.object({ max_gb: z.number() }).loose());
+const fits = script('set_pcap.sh', z.lazy(() => z.object({ max_gb: z.number() }).loose()));
 
 export const pcapSettings = area({
   id: 'pcap',

@@ -8,7 +8,7 @@ import type { Command } from '../../commands/types.js';
 import type { Item, Profile } from '../../menu/types.js';
 import { run, script } from '../../system/runner.js';
 
-const powerSh = script('power.sh', z.object({ action: z.enum(['reboot', 'shutdown']), demo: z.boolean() }));
+const powerSh = script('power.sh', z.lazy(() => z.object({ action: z.enum(['reboot', 'shutdown']), demo: z.boolean() })));
 
 const power = (what: 'reboot' | 'shutdown'): Op<'apply'> => ({
   id: `power.${what}`,

@@ -7,7 +7,7 @@ import type { Command } from '../../commands/types.js';
 import type { Item } from '../../menu/types.js';
 import { EXIT, run, script } from '../../system/runner.js';
 
-const Results = z.object({ results: z.array(z.object({ service: z.string(), ok: z.boolean() }).loose()) });
+const Results = z.lazy(() => z.object({ results: z.array(z.object({ service: z.string(), ok: z.boolean() }).loose()) }));
 const restartServices = script('restart_services.sh', Results);
 
 export const servicesRestart: Op<'apply'> = {

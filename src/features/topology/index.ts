@@ -16,10 +16,10 @@ import { EXIT, run, script } from '../../system/runner.js';
 import { readSettings, type Settings } from '../../system/settings.js';
 import { modeNames, planLabels as masterLabels, testMaster } from '../master/index.js';
 
-const Result = z.object({ role: z.enum(['master', 'probe']), mode: z.string(), host: z.string(), token: z.string(), started: z.array(z.string()), stopped: z.array(z.string()) }).loose();
+const Result = z.lazy(() => z.object({ role: z.enum(['master', 'probe']), mode: z.string(), host: z.string(), token: z.string(), started: z.array(z.string()), stopped: z.array(z.string()) }).loose());
 const setTopology = script('set_topology.sh', Result);
 /** What test_master.sh answers (its cause and HTTP status), read as data. */
-const TestSaid = z.object({ cause: z.string(), status: z.number() }).loose();
+const TestSaid = z.lazy(() => z.object({ cause: z.string(), status: z.number() }).loose());
 
 /** The role and master connection as appliance.ini holds them. */
 export interface Topology {

@@ -10,16 +10,16 @@ import { connectionToken, PULL_HMAC_FILE, PUSH_TOKEN_FILE } from '../master/sett
 import { changeMaster, convertToMaster, convertToProbe } from './index.js';
 
 /** A probe's master connection: the vSensor's modes, and the master's address in every mode (ch. 10 step 7). */
-const ProbeConnection = z.discriminatedUnion('mode', [
+const ProbeConnection = z.lazy(() => z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('push-token'), host: ruled(masterHost), proxy: ruled(proxyUrl), token: secret(pushToken) }),
   z.strictObject({ mode: z.literal('pull'), host: ruled(masterHost), token: secret(hmacToken) }),
   z.strictObject({ mode: z.literal('push'), host: ruled(masterHost) }),
-]);
+]));
 
-const TopologySettings = z.discriminatedUnion('role', [
+const TopologySettings = z.lazy(() => z.discriminatedUnion('role', [
   z.strictObject({ role: z.literal('master') }),
   z.strictObject({ role: z.literal('probe'), master: ProbeConnection, retain_search: z.boolean() }),
-]);
+]));
 
 export const topologySettings = area({
   id: 'topology',

@@ -17,8 +17,8 @@ import { demoSample, linkUp, readSample } from './sysfs.js';
 
 // ---- Count active devices ------------------------------------------------------------------
 
-const Host = z.object({ ip: z.string(), mac: z.string(), packets: z.number(), bytes: z.number(), last_seen: z.number() }).loose();
-const Summary = z
+const Host = z.lazy(() => z.object({ ip: z.string(), mac: z.string(), packets: z.number(), bytes: z.number(), last_seen: z.number() }).loose());
+const Summary = z.lazy(() => z
   .object({
     type: z.literal('summary'),
     ifaces: z.array(z.string()),
@@ -33,14 +33,14 @@ const Summary = z
     hosts: z.array(Host),
     listed: z.number(),
   })
-  .loose();
+  .loose());
 export type DeviceSummary = z.infer<typeof Summary>;
 /** The lines count_devices.sh streams before its summary. */
-const Streamed = z.discriminatedUnion('type', [
+const Streamed = z.lazy(() => z.discriminatedUnion('type', [
   z.object({ type: z.literal('host'), ip: z.string(), mac: z.string(), hosts: z.number() }).loose(),
   z.object({ type: z.literal('tick'), hosts: z.number(), packets: z.number(), elapsed: z.number(), left: z.number() }).loose(),
   Summary,
-]);
+]));
 
 const countDevices = script('count_devices.sh', Summary);
 

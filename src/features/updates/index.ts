@@ -15,13 +15,13 @@ import { aptPassword, updateKey } from '../../rules/updates.js';
 import { Problem } from '../../core/problem.js';
 import { EXIT, run, script } from '../../system/runner.js';
 
-const Pkg = z.object({ package: z.string(), version: z.string().nullable() });
-const Change = z.object({ package: z.string(), from: z.string().nullable(), to: z.string() });
+const Pkg = z.lazy(() => z.object({ package: z.string(), version: z.string().nullable() }));
+const Change = z.lazy(() => z.object({ package: z.string(), from: z.string().nullable(), to: z.string() }));
 
 const scripts = {
   show: script(
     'show_updates.sh',
-    z
+    z.lazy(() => z
       .object({
         key_set: z.boolean(),
         key: z.object({ length: z.number() }).nullable(),
@@ -35,12 +35,12 @@ const scripts = {
         last_index_update: z.string().nullable(),
         demo: z.boolean(),
       })
-      .loose(),
+      .loose()),
   ),
-  key: script('set_updatekey.sh', z.object({ changed: z.boolean().default(true), checked: z.boolean(), accepted: z.boolean().nullable(), first_time: z.boolean(), packages: z.array(Pkg) }).loose()),
-  download: script('upgrade_vsensor.sh', z.object({ phase: z.literal('download'), changes: z.array(Change), packages: z.array(Pkg) }).loose()),
-  install: script('upgrade_vsensor.sh', z.object({ phase: z.literal('install'), changed: z.boolean(), restart_console: z.boolean(), packages: z.array(Pkg) }).loose()),
-  proxy: script('set_update_proxy.sh', z.object({ changed: z.boolean().default(true), proxy: z.string().nullable(), user: z.string().nullable(), checked: z.boolean() }).loose()),
+  key: script('set_updatekey.sh', z.lazy(() => z.object({ changed: z.boolean().default(true), checked: z.boolean(), accepted: z.boolean().nullable(), first_time: z.boolean(), packages: z.array(Pkg) }).loose())),
+  download: script('upgrade_vsensor.sh', z.lazy(() => z.object({ phase: z.literal('download'), changes: z.array(Change), packages: z.array(Pkg) }).loose())),
+  install: script('upgrade_vsensor.sh', z.lazy(() => z.object({ phase: z.literal('install'), changed: z.boolean(), restart_console: z.boolean(), packages: z.array(Pkg) }).loose())),
+  proxy: script('set_update_proxy.sh', z.lazy(() => z.object({ changed: z.boolean().default(true), proxy: z.string().nullable(), user: z.string().nullable(), checked: z.boolean() }).loose())),
 };
 
 export type UpdatesState = z.infer<typeof scripts.show.result>;

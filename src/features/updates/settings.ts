@@ -20,7 +20,7 @@ const PROXY_FILE = '/etc/apt/apt.conf.d/80confconsole-proxy';
  * remove one: there is no such command); proxy '' for none, else http://HOST:PORT; a proxy user
  * needs its password (or its description, to keep the stored one).
  */
-export const UpdatesSettings = z
+export const UpdatesSettings = z.lazy(() => z
   .strictObject({
     key: secret(updateKey).nullable(),
     // as set_update_proxy.sh stores it (no trailing /), so that what is in place compares equal
@@ -32,7 +32,7 @@ export const UpdatesSettings = z
     if (v.proxy_user && v.proxy === '') c.addIssue({ code: 'custom', path: ['proxy_user'], message: 'a proxy user needs a proxy' });
     if (v.proxy_user && v.proxy_password === undefined) c.addIssue({ code: 'custom', path: ['proxy_password'], message: 'a proxy user needs its password (or its description, to keep the stored one)' });
     if (!v.proxy_user && v.proxy_password !== undefined) c.addIssue({ code: 'custom', path: ['proxy_password'], message: 'a proxy password goes with a proxy user' });
-  });
+  }));
 type UpdatesSettings = z.infer<typeof UpdatesSettings>;
 
 /** The value after "password" in an APT netrc file, or undefined when there is none. */
