@@ -180,6 +180,8 @@ interface RunStage {
   /** The first frame the first stage wrote, if it did, and what leaves it again. */
   drawn?: string | undefined;
   leave?: string | undefined;
+  /** A full garbage collection (unset with CONFCONSOLE_V8_DEFAULTS). */
+  collect?: () => void;
 }
 
 /**
@@ -243,6 +245,7 @@ if (stage?.mode === 'build') {
   builtinTerms.clear();
   for (const t of stage.terms) builtinTerms.add(t);
   handoff.drawn = stage.drawn;
+  handoff.collect = stage.collect;
   if (stage.drawn !== undefined) leaveUntaken(stage.leave ?? '');
   run(stage.args);
 } else {

@@ -38,6 +38,8 @@ export async function openConsole(o: ConsoleOptions, onExit: (code: number) => v
   handoff.drawn = undefined;
   const held = drawn === undefined ? undefined : holdOutput();
   let app: ConsoleApp;
+  // everything is loaded (the installed executable: a full collection frees what loading left)
+  handoff.collect?.();
   try {
     const screen = createScreen(streams, `${hostname} - ${tree.title}`);
     app = new ConsoleApp({

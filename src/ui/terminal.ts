@@ -119,10 +119,11 @@ export function createScreen(s: TerminalStreams, title: string): blessed.Widgets
 export const tightening = { on: true };
 
 /**
- * The first frame the installed executable's first stage already wrote (src/sea1.ts), for the
- * console's own first frame to be checked against (ui/main.ts): taken once.
+ * From the installed executable's first stage (src/sea1.ts): `drawn`, the first frame it already
+ * wrote, for the console's own first frame to be checked against (ui/main.ts), taken once; and
+ * `collect`, a full garbage collection for when loading is done.
  */
-export const handoff: { drawn?: string | undefined } = {};
+export const handoff: { drawn?: string | undefined; collect?: (() => void) | undefined } = {};
 
 /**
  * Holds back what is written to stdout (and notes whether stderr was written) until `open`:
