@@ -17,6 +17,10 @@ export interface Paths {
   auditLog: string;
   /** Every network rollback made (sbin/lib/net.sh NET_RB_LOG: one JSON object a line). */
   netRollbackLog: string;
+  /** The network change waiting for confirmation, present only while one waits (sbin/lib/net.sh NET_PENDING; its content is the scripts'). */
+  netPending: string;
+  /** The rollbacks not yet seen at a login, present only while there are some (sbin/lib/net.sh NET_UNSEEN; its content is the scripts'). */
+  netRollbacksUnseen: string;
   hostEffectsLog: string;
   /** The console's own log of internal errors (src/system/log.ts). */
   consoleLog: string;
@@ -65,6 +69,8 @@ export function makePaths(root: string): Paths {
     hostname: under('/etc/hostname'),
     auditLog: under('/var/log/confconsole/audit.log'),
     netRollbackLog: under('/var/log/confconsole/net-rollbacks.log'),
+    netPending: under('/var/lib/confconsole/net-pending.json'),
+    netRollbacksUnseen: under('/var/lib/confconsole/net-rollbacks-unseen.json'),
     hostEffectsLog: under('/var/log/confconsole/host-effects.log'),
     consoleLog: under('/var/log/confconsole/console.log'),
     sbin: process.env.CONFCONSOLE_SBIN ?? installed?.sbin ?? join(packageDir, 'sbin'),
