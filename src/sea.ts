@@ -19,7 +19,6 @@ import { loadTree, treesCheckedAtBuild } from './menu/trees.js';
 import { openStageMap } from './system/stackmap.js';
 import { readSettingsSync } from './system/settings.js';
 import { parseCommandLine } from './commands/parse.js';
-import { commands } from './features/index.js';
 import { seedDemo } from './demo.js';
 import { makePaths } from './system/paths.js';
 import { makeRunner } from './system/runner.js';
@@ -80,9 +79,10 @@ function warm(dir: string, terms: string[]): string[] {
   // what every start does before its first frame, done here once: the menu trees checked, the
   // settings schema used (zod builds its parsers on first use)
   for (const p of ['appliance', 'vsensor'] as const) loadTree(p);
-  // the command line read, a fresh demo seeded and its settings read (next to the build's
-  // terminfo, a fixed path: nothing random reaches the snapshot; removed again)
-  parseCommandLine(['--root', '/nonexistent', '--demo'], commands);
+  // the command line read (as the console's start reads it: without the command table, cli.ts),
+  // a fresh demo seeded and its settings read (next to the build's terminfo, a fixed path:
+  // nothing random reaches the snapshot; removed again)
+  parseCommandLine(['--root', '/nonexistent', '--demo'], []);
   const demo = join(dir, '..', 'warm-demo');
   rmSync(demo, { recursive: true, force: true });
   const paths = makePaths(demo);
