@@ -36,14 +36,18 @@ if is_demo; then
   pcap=$(p /var/lib/confconsole/demo-capture.pcap)
   [[ -f $pcap ]] || pcap=$(readlink -f -- "$here/../share/demo/capture.pcap")
   [[ -f $pcap ]] || fail "$EX_FAIL" "the demo's recorded capture is missing ($pcap)"
-  # the demo's interfaces are its recorded links: one it does not have is refused, as on an appliance
-  links=$(p /var/lib/confconsole/demo-links.json)
-  if [[ -f $links ]]; then
-    for i in "${ifaces[@]}"; do
-      /usr/bin/python3 -c 'import json,sys; sys.exit(0 if any(l.get("ifname") == sys.argv[2] for l in json.load(open(sys.argv[1]))) else 1)' "$links" "$i" 2>/dev/null \
-        || refuse iface "there is no interface $i"
-    done
-  fi
+  # the demo's interfaces are its links as the network scripts know them (lib/net.sh net_links:
+  # made from its netplan files when not yet recorded): one it does not have is refused, as on an
+  # appliance. (Read only when recorded, a name was accepted until a network screen had run.)
+  # shellcheck source=lib/net.sh
+  . "$here/lib/net.sh"
+  demo_has() { net_links "$1" && /usr/bin/python3 -c 'import json,sys; sys.exit(0 if any(l.get("ifname") == sys.argv[2] for l in json.load(open(sys.argv[1]))) else 3)' "$1" "$2"; }
+  for i in "${ifaces[@]}"; do
+    rc=0
+    net_with_temp demo_has "$i" 2>/dev/null || rc=$?
+    ((rc == 3)) && refuse iface "there is no interface $i"
+    ((rc == 0)) || fail "$EX_FAIL" "cannot read the demo's interfaces${NET_LINKS_WHY:+: $NET_LINKS_WHY}"
+  done
   log "DEMO appliance: replaying the recorded capture $pcap (the host is not sniffed)"
   cmd=("${PY[@]}" --pcap "$pcap")
   for i in "${ifaces[@]}"; do cmd+=(--iface "$i"); done

@@ -48,4 +48,25 @@ describe.skipIf(why !== undefined)('the demo appliance tells one story about its
     const row = (res.json.rows as { name: string; level: string; details: string[] }[]).find((r) => r.name === 'incoming_data');
     expect(row).toEqual({ name: 'incoming_data', level: 'ok', details: ['Incoming packets seen on device eth1'] });
   });
+
+  // The demo's interfaces are those its network scripts know (made from its netplan files when
+  // not yet recorded): a fresh demo, before any network screen ran, refused no name at all.
+  it.each([
+    [['eth9'], 'there is no interface eth9'],
+    [['ens3'], 'there is no interface ens3'],
+    [['eth0', 'eth7'], 'there is no interface eth7'],
+    [['eth0'], undefined],
+    [['eth0', 'eth1'], undefined],
+  ] as const)('a fresh demo: count_devices.sh --iface %j refused as on an appliance: %s', async (ifaces, refusal) => {
+    const root = mkdtempSync(join(tmpdir(), 'cc-demo-count-'));
+    await seedDemo(root, 'appliance');
+    const res = await runScript('count_devices.sh', ['--iface', ifaces.join(','), '--seconds', '1'], root, { CONFCONSOLE_DEMO: '1' });
+    if (refusal) {
+      expect(res.code, res.stderr).toBe(2);
+      expect(res.stdout.trim().split('\n').map((l) => JSON.parse(l) as object).pop()).toMatchObject({ ok: false, field: 'iface', error: refusal });
+    } else {
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type?: string }).pop()).toMatchObject({ type: 'summary', ifaces });
+    }
+  });
 });
