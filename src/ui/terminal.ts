@@ -88,10 +88,38 @@ if (!unicode.charWidth.ascii) {
   );
 }
 
+type Compile = (this: { options: { stringify?: boolean } }, info: unknown, key: string, str: unknown) => unknown;
+let compileLazily = false;
+
+/**
+ * blessed's terminfo compiled capability by capability on first use. Its Tput compiles every
+ * string capability of the terminal into a function (`new Function`) when the screen is made,
+ * ~250 for xterm-256color, of which a console uses a few dozen: 160 KB of heap (measured). Now
+ * each is compiled when first called, the same code from the same string, so what it writes is
+ * the same (and a capability that cannot be compiled fails only where it is used). The ones
+ * blessed treats apart (flags, numbers, empty, init_file/reset_file, `stringify`) as before.
+ */
+function lazyCapabilities(): void {
+  if (compileLazily) return;
+  compileLazily = true;
+  const proto = (blessed as unknown as { Tput: { prototype: { _compile: Compile } } }).Tput.prototype;
+  const now = proto._compile;
+  proto._compile = function (info, key, str) {
+    if (typeof str !== 'string' || !str || key === 'init_file' || key === 'reset_file' || this.options.stringify) return now.call(this, info, key, str);
+    let compiled: ((...a: unknown[]) => unknown) | undefined;
+    const self = this;
+    return function (this: unknown, ...a: unknown[]) {
+      compiled ??= now.call(self, info, key, str) as (...a: unknown[]) => unknown;
+      return compiled.apply(this, a);
+    };
+  };
+}
+
 export function createScreen(s: TerminalStreams, title: string): blessed.Widgets.Screen {
   // PuTTY and some consoles draw ACS lines wrong in UTF-8 mode; sudo strips this variable.
   process.env.NCURSES_NO_UTF8_ACS = '1';
   prepareTerminfo(s.terminal);
+  lazyCapabilities();
   const unicode = utf8Locale();
   const screen = blessed.screen({
     input: s.input as never,
