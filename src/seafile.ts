@@ -29,6 +29,9 @@ function pread(fd: number, offset: number, length: number): Buffer {
   return b;
 }
 
+/** A note's name or description size padded to 4 bytes (elf(5)); in numbers, not 32-bit ints. */
+const padded = (n: number): number => Math.ceil(n / 4) * 4;
+
 /** A little-endian 64-bit length as a number (never above 2^53 in a file we can read). */
 const u64 = (b: Buffer, at: number): number => b.readUInt32LE(at) + b.readUInt32LE(at + 4) * 2 ** 32;
 
@@ -54,13 +57,16 @@ function blobOf(fd: number): { offset: number; length: number } | undefined {
   }
   // its notes (the build id, the ABI tag, the blob), each: namesz, descsz, type, then the name
   // and the description, each padded to 4 bytes
-  for (let at = start; start >= 0 && at + 12 + 16 <= start + size; ) {
+  const end = start + size;
+  for (let at = start; start >= 0 && at + 12 + 16 <= end; ) {
     const n = pread(fd, at, 12 + 16);
     const namesz = n.readUInt32LE(0);
     const descsz = n.readUInt32LE(4);
-    const desc = at + 12 + ((namesz + 3) & ~3);
+    const desc = at + 12 + padded(namesz);
+    // sizes past the segment: not notes as elf(5) has them (and the walk must move on)
+    if (desc + padded(descsz) > end) return undefined;
     if (namesz === NOTE_NAME.length + 1 && n.toString('latin1', 12, 12 + NOTE_NAME.length) === NOTE_NAME) return { offset: desc, length: descsz };
-    at = desc + ((descsz + 3) & ~3);
+    at = desc + padded(descsz);
   }
   return undefined;
 }
@@ -95,7 +101,7 @@ function assetsAt(fd: number): Map<string, { offset: number; length: number }> |
   for (let i = 0; i < count; i++) {
     const k = skip();
     if (k.length > scratch.length || readSync(fd, scratch, 0, k.length, k.offset) !== k.length) return undefined;
-    const key = scratch.toString('latin1', 0, k.length);
+    const key = scratch.toString('utf8', 0, k.length);
     found.set(key, skip());
   }
   return found;

@@ -48,7 +48,12 @@ net_links() {
     fi
     if [[ ! -f $NET_DEMO_LINKS ]]; then
       mkdir -p -- "$NET_STATE"
-      netpy links-from-yaml --root "$NET_ROOT" --out "$NET_DEMO_LINKS" || return 1
+      # netpy's refusal (a netplan file that does not parse) is its JSON on stdout: kept as the why
+      local said
+      if ! said=$(netpy links-from-yaml --root "$NET_ROOT" --out "$NET_DEMO_LINKS"); then
+        NET_LINKS_WHY=$(printf '%s' "$said" | netpy_field error 2>/dev/null)
+        return 1
+      fi
     fi
     cat -- "$NET_DEMO_LINKS" >"$out"
   else

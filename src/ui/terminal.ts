@@ -96,7 +96,7 @@ let compileLazily = false;
  * string capability of the terminal into a function (`new Function`) when the screen is made,
  * ~250 for xterm-256color, of which a console uses a few dozen: 160 KB of heap (measured). Now
  * each is compiled when first called, the same code from the same string, so what it writes is
- * the same (and a capability that cannot be compiled fails only where it is used). The ones
+ * the same (and a capability that cannot be compiled writes nothing, as an absent one). The ones
  * blessed treats apart (flags, numbers, empty, init_file/reset_file, `stringify`) as before.
  */
 function lazyCapabilities(): void {
@@ -109,7 +109,15 @@ function lazyCapabilities(): void {
     let compiled: ((...a: unknown[]) => unknown) | undefined;
     const self = this;
     return function (this: unknown, ...a: unknown[]) {
-      compiled ??= now.call(self, info, key, str) as (...a: unknown[]) => unknown;
+      if (!compiled) {
+        try {
+          compiled = now.call(self, info, key, str) as (...a: unknown[]) => unknown;
+        } catch {
+          // blessed threw at setup for such a string and then used its own terminfo; now the one
+          // capability that cannot be compiled writes nothing, as an absent one, and the draw goes on
+          compiled = () => '';
+        }
+      }
       return compiled.apply(this, a);
     };
   };

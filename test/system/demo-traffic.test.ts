@@ -4,7 +4,7 @@
 // same counters at the same time; on the demo appliance, the Healthcheck sees the packets that
 // Interface stats shows.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -55,18 +55,29 @@ describe.skipIf(why !== undefined)('the demo appliance tells one story about its
     [['eth9'], 'there is no interface eth9'],
     [['ens3'], 'there is no interface ens3'],
     [['eth0', 'eth7'], 'there is no interface eth7'],
-    [['eth0'], undefined],
-    [['eth0', 'eth1'], undefined],
-  ] as const)('a fresh demo: count_devices.sh --iface %j refused as on an appliance: %s', async (ifaces, refusal) => {
+    [['eth0'], 'counted'],
+    [['eth0', 'eth1'], 'counted'],
+  ] as const)('a fresh demo: count_devices.sh --iface %j, as on an appliance: %s', async (ifaces, refusal) => {
     const root = mkdtempSync(join(tmpdir(), 'cc-demo-count-'));
     await seedDemo(root, 'appliance');
     const res = await runScript('count_devices.sh', ['--iface', ifaces.join(','), '--seconds', '1'], root, { CONFCONSOLE_DEMO: '1' });
-    if (refusal) {
+    if (refusal !== 'counted') {
       expect(res.code, res.stderr).toBe(2);
       expect(res.stdout.trim().split('\n').map((l) => JSON.parse(l) as object).pop()).toMatchObject({ ok: false, field: 'iface', error: refusal });
     } else {
       expect(res.code, res.stderr).toBe(0);
       expect(res.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type?: string }).pop()).toMatchObject({ type: 'summary', ifaces });
     }
+  });
+
+  it('a fresh demo whose netplan file does not parse: count_devices.sh says why, in its one JSON line', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'cc-demo-count-'));
+    await seedDemo(root, 'appliance');
+    appendFileSync(join(root, 'etc/netplan/01-netcfg.yaml'), 'network: {version: 2, ethernets: {eth0: [\n');
+    const res = await runScript('count_devices.sh', ['--iface', 'eth0', '--seconds', '1'], root, { CONFCONSOLE_DEMO: '1' });
+    expect(res.code, res.stderr).toBe(1);
+    const lines = res.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ ok: false, error: expect.stringMatching(/^cannot read the demo's interfaces: a netplan file does not parse: \/etc\/netplan\/01-netcfg\.yaml:/) });
   });
 });
