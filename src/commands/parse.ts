@@ -35,25 +35,41 @@ export interface Parsed {
 }
 
 /**
+ * A word that is a negative number (`-1`, `-0.5`): a value, never an option (no option is a
+ * digit), which parseArgs would take for one ("Unknown option '-1'", or "--seconds argument is
+ * ambiguous"); marked before parsing so the value reaches its rule, which names the field.
+ */
+const NUMBER = /^-\d/;
+const MARK = '\u0000'; // no word of argv can hold a NUL
+const marked = (a: string): string => (NUMBER.test(a) ? MARK + a : a);
+const unmarked = <T>(v: T): T => (typeof v === 'string' && v.startsWith(MARK) ? (v.slice(MARK.length) as T) : v);
+
+/**
  * Parses argv against `table`: the longest command path the words start with, then that
  * command's options and the global ones, strictly. Throws UsageError naming the problem
  * (an unknown option, a missing value, the wrong number of arguments, an unknown command).
+ * A negative number is a value, as an argument or an option's (`pcap set -1`, `--seconds -5`).
  */
 export function parseCommandLine(argv: string[], table: Command[]): Parsed {
+  const p = parseMarked(argv.map(marked), table);
+  return { ...p, opts: Object.fromEntries(Object.entries(p.opts).map(([k, v]) => [k, unmarked(v)])) };
+}
+
+function parseMarked(argv: string[], table: Command[]): Parsed {
   let loose;
   try {
     loose = parseArgs({ args: argv, options: allOptions(table), strict: false, allowPositionals: true });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError((e as Error).message.replaceAll(MARK, ''));
   }
-  const words = loose.positionals;
+  const words = loose.positionals.map(unmarked);
   const command = [...table].sort((a, b) => b.path.length - a.path.length).find((c) => c.path.every((w, i) => words[i] === w));
   const strict = (options: ParseOptions) => {
     let p;
     try {
       p = parseArgs({ args: argv, options, strict: true, allowPositionals: true, tokens: true });
     } catch (e) {
-      throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, ''), command?.path);
+      throw new UsageError((e as Error).message.replace(/\. To specify a positional argument.*$/s, '').replaceAll(MARK, ''), command?.path);
     }
     // an option given twice is a mistake to say, not a value to pick (parseArgs keeps the last)
     const seen = new Set<string>();
@@ -72,7 +88,7 @@ export function parseCommandLine(argv: string[], table: Command[]): Parsed {
     return { ...(prefix ? { area: prefix } : {}), args: [], opts: p.values };
   }
   const p = strict({ ...asParse(GLOBAL), ...asParse(command.options ?? {}) });
-  const args = p.positionals.slice(command.path.length);
+  const args = p.positionals.slice(command.path.length).map(unmarked);
   const [least, most] = command.nargs ?? [0, 0];
   if (!p.values.help) {
     if (args.length > most) throw new UsageError(`${command.path.join(' ')}: unexpected argument${args.length - most > 1 ? 's' : ''}: ${args.slice(most).join(' ')}`, command.path);

@@ -60,6 +60,25 @@ describe('parsing: honest options', () => {
     expect(() => parseCommandLine(['bogus'], commands)).toThrow(/unknown command: bogus/);
     expect(parseCommandLine([], commands)).toEqual({ args: [], opts: {} });
   });
+  // parseArgs takes a word beginning with a dash for an option: "-1" was "Unknown option '-1'" and
+  // "--seconds -5" an "ambiguous" argument; a negative number is a value, which its rule refuses
+  it.each([
+    [['pcap', 'set', '-1'], ['-1'], {}],
+    [['pcap', 'set', '-0.5', '--json'], ['-0.5'], { json: true }],
+    [['pcap', 'set', '-12GB'], ['-12GB'], {}],
+    [['traffic', 'devices', '--seconds', '-5'], [], { seconds: '-5' }],
+    [['traffic', 'devices', '--seconds', '-30', '--iface', 'eth1'], [], { seconds: '-30', iface: 'eth1' }],
+    [['ntp', 'set', '-1.2.3.4', 'b.example'], ['-1.2.3.4', 'b.example'], {}],
+  ])('a negative number is a value, not an option: %j', (argv, args, opts) => {
+    expect(parseCommandLine(argv, commands)).toMatchObject({ args, opts });
+  });
+  it('options are options still: -h, -V; a dash and a letter that is no option is refused; too many arguments named as typed', () => {
+    expect(parseCommandLine(['pcap', 'set', '-h'], commands).opts.help).toBe(true);
+    expect(parseCommandLine(['-V'], commands).opts.version).toBe(true);
+    expect(() => parseCommandLine(['pcap', 'set', '-x'], commands)).toThrow(/Unknown option '-x'/);
+    expect(() => parseCommandLine(['pcap', 'set', '5', '-7'], commands)).toThrow(/^pcap set: unexpected argument: -7$/);
+    expect(() => parseCommandLine(['-1'], commands)).toThrow(/^unknown command: -1$/);
+  });
   it('an option keeps one type across commands (the words are found before the command is known)', () => {
     const types = new Map<string, string>();
     for (const c of commands)
